@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap/kb"
+)
+
+// Exit codes, as DESIGN.md "Outputs" fixes them.
+const (
+	exitClean    = 0 // no findings at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitBadInput = 2 // bad input or usage
+)
+
+// exitError carries an exit code up to run. Commands return it for findings
+// (code 1); every other error exits 2.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// app is what every command shares: the standard streams and the
+// knowledge-base options. It replaces global state.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// kbDirs are directories laid over the embedded knowledge base (--kb).
+	kbDirs []string
+}
+
+// knowledge loads the embedded knowledge base and the --kb overlays.
+func (a *app) knowledge() (*kb.KB, error) {
+	k, err := kb.Default()
+	if err != nil {
+		return nil, fmt.Errorf("embedded knowledge base: %w", err)
+	}
+	for _, dir := range a.kbDirs {
+		if err := k.Overlay(os.DirFS(dir)); err != nil {
+			return nil, fmt.Errorf("--kb %s: %w", dir, err)
+		}
+	}
+	return k, nil
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sovmap",
+		Short: "Sovereignty-as-code for AI infrastructure",
+		Long: `sovmap places every component of an organization's AI infrastructure on a
+sovereignty spectrum (0 exposed .. 4 domestic), says which level each component
+requires and why, and gates CI on the gaps.
+
+Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.PersistentFlags().StringArrayVar(&a.kbDirs, "kb", nil, "directory of knowledge-base files laid over the embedded one (repeatable)")
+
+	// Each command lives in its own file; add new ones here, one line each.
+	root.AddCommand()
+	return root
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitClean
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "sovmap:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "sovmap:", err)
+	return exitBadInput
+}
