@@ -1,0 +1,330 @@
+// Package sarif writes an assessment as a SARIF 2.1.0 log, the format code
+// scanning services read, so that a pull request that lowers a component's
+// level gets an annotation on the inventory line that declares it.
+//
+// One rule per finding kind (see package finding); one result per finding,
+// at level error, warning or note; locations are relative to the source
+// root (uriBaseId %SRCROOT%), and partialFingerprints are stable across runs
+// so that services track a finding from one commit to the next.
+package sarif
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/finding"
+)
+
+// SchemaURI is the published location of the SARIF 2.1.0 JSON schema.
+const SchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+// SourceRootID is the uriBaseId every relative location is resolved against.
+const SourceRootID = "%SRCROOT%"
+
+// FingerprintName is the key of sovmap's entry in partialFingerprints.
+const FingerprintName = "sovmapFinding/v1"
+
+// InformationURI is where people learn about the tool.
+const InformationURI = "https://github.com/sovmap/sovmap"
+
+// Options tune the log. The zero value is valid.
+type Options struct {
+	// SourceRoot is the directory locations are made relative to, usually the
+	// repository root. Positions already relative are kept as they are;
+	// absolute ones outside SourceRoot become file: URIs.
+	SourceRoot string
+	// ToolVersion is sovmap's version, shown by code scanning services.
+	ToolVersion string
+}
+
+// Write writes the report as a SARIF 2.1.0 log with default options.
+// inv may be nil; it supplies positions a report read back from JSON lacks.
+func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
+	return WriteOptions(w, r, inv, Options{})
+}
+
+// WriteOptions writes the report as a SARIF 2.1.0 log.
+func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
+	if r == nil {
+		return fmt.Errorf("sarif: no report to write")
+	}
+	doc := build(r, inv, opts)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	return nil
+}
+
+// The SARIF object model, reduced to what sovmap writes. Field names follow
+// the specification (OASIS SARIF 2.1.0, section 3).
+type (
+	log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []run  `json:"runs"`
+	}
+	run struct {
+		Tool               tool                        `json:"tool"`
+		OriginalURIBaseIDs map[string]artifactLocation `json:"originalUriBaseIds,omitempty"`
+		Artifacts          []artifact                  `json:"artifacts,omitempty"`
+		Results            []result                    `json:"results"`
+		ColumnKind         string                      `json:"columnKind"`
+		Properties         map[string]any              `json:"properties,omitempty"`
+	}
+	tool struct {
+		Driver driver `json:"driver"`
+	}
+	driver struct {
+		Name           string `json:"name"`
+		FullName       string `json:"fullName,omitempty"`
+		Version        string `json:"version,omitempty"`
+		InformationURI string `json:"informationUri"`
+		Rules          []rule `json:"rules"`
+	}
+	rule struct {
+		ID                   string         `json:"id"`
+		Name                 string         `json:"name"`
+		ShortDescription     message        `json:"shortDescription"`
+		FullDescription      message        `json:"fullDescription"`
+		Help                 message        `json:"help"`
+		DefaultConfiguration configuration  `json:"defaultConfiguration"`
+		Properties           map[string]any `json:"properties,omitempty"`
+	}
+	configuration struct {
+		Level string `json:"level"`
+	}
+	message struct {
+		Text     string `json:"text"`
+		Markdown string `json:"markdown,omitempty"`
+	}
+	artifact struct {
+		Location artifactLocation `json:"location"`
+		MimeType string           `json:"mimeType,omitempty"`
+	}
+	artifactLocation struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId,omitempty"`
+	}
+	result struct {
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           int               `json:"ruleIndex"`
+		Kind                string            `json:"kind"`
+		Level               string            `json:"level"`
+		Message             message           `json:"message"`
+		Locations           []location        `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Properties          map[string]any    `json:"properties,omitempty"`
+	}
+	location struct {
+		PhysicalLocation *physicalLocation `json:"physicalLocation,omitempty"`
+		LogicalLocations []logicalLocation `json:"logicalLocations,omitempty"`
+	}
+	physicalLocation struct {
+		ArtifactLocation artifactLocation `json:"artifactLocation"`
+		Region           *region          `json:"region,omitempty"`
+	}
+	region struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn,omitempty"`
+	}
+	logicalLocation struct {
+		Name               string `json:"name"`
+		FullyQualifiedName string `json:"fullyQualifiedName"`
+		Kind               string `json:"kind"`
+	}
+)
+
+// ruleFor describes each finding kind as a SARIF rule. security-severity is
+// the CVSS-like score GitHub code scanning uses to rank alerts.
+func ruleFor(k finding.Kind) rule {
+	switch k {
+	case finding.Gap:
+		return rule{
+			ID: RuleID(k), Name: "SovereigntyGap",
+			ShortDescription: message{Text: "A component's effective level is below the level it requires."},
+			FullDescription:  message{Text: "The component's effective sovereignty level (its own level, lowered by what it runs on) is below the level its data classes, criticality, localisation laws or the organization's rules require."},
+			Help: message{
+				Text:     "Change what binds the level (see the result's remedies): hold keys yourself, add exit clauses, move to a region in a trusted jurisdiction, or choose a provider controlled from home. Run `sovmap explain FILE COMPONENT` for every factor.",
+				Markdown: "Change what binds the level (see the result's `remedies`): hold keys yourself, add exit clauses, move to a region in a trusted jurisdiction, or choose a provider controlled from home.\n\nRun `sovmap explain FILE COMPONENT` to see every factor, its facts and what would raise it.",
+			},
+			DefaultConfiguration: configuration{Level: "error"},
+			Properties:           map[string]any{"tags": []string{"sovereignty", "gap"}, "precision": "high", "security-severity": "8.0"},
+		}
+	case finding.FlowViolation:
+		return rule{
+			ID: RuleID(k), Name: "DataFlowViolation",
+			ShortDescription: message{Text: "A data flow breaks the cross-border transfer rules."},
+			FullDescription:  message{Text: "The flow moves data classes between jurisdictions without a valid transfer mechanism, against a localisation law, or into a restricted jurisdiction."},
+			Help: message{
+				Text:     "Stop the flow, keep the data at home, or put a valid transfer mechanism (adequacy, SCC, BCR, treaty) in place. No mechanism makes a flow into a restricted jurisdiction lawful.",
+				Markdown: "Stop the flow, keep the data at home, or put a valid transfer `mechanism` (adequacy, SCC, BCR, treaty) in place.\n\nNo mechanism makes a flow into a restricted jurisdiction lawful.",
+			},
+			DefaultConfiguration: configuration{Level: "error"},
+			Properties:           map[string]any{"tags": []string{"sovereignty", "data-transfer"}, "precision": "high", "security-severity": "7.5"},
+		}
+	case finding.ForeignExposure:
+		return rule{
+			ID: RuleID(k), Name: "ForeignCompelledAccess",
+			ShortDescription: message{Text: "A foreign compelled-access law reaches the component."},
+			FullDescription:  message{Text: "A foreign jurisdiction's compelled-access law reaches the component through its controller, its location or where it is operated from. Customer-held keys mitigate the exposure (reported as a note)."},
+			Help: message{
+				Text:     "Hold the keys outside the provider's reach, have the component operated from home, or choose a provider controlled from home.",
+				Markdown: "Hold the keys outside the provider's reach (`key_custody: customer-held` or `domestic-hsm`), have the component operated from home, or choose a provider controlled from home.",
+			},
+			DefaultConfiguration: configuration{Level: "warning"},
+			Properties:           map[string]any{"tags": []string{"sovereignty", "legal-exposure"}, "precision": "medium", "security-severity": "5.0"},
+		}
+	default:
+		return rule{
+			ID: RuleID(k), Name: "RestrictedJurisdiction",
+			ShortDescription: message{Text: "A restricted jurisdiction controls, hosts, operates or reaches the component."},
+			FullDescription:  message{Text: "The component depends on a jurisdiction the organization treats as restricted (by default, one under comprehensive sanctions). Its level is exposed whatever safeguards are in place."},
+			Help: message{
+				Text:     "Replace the provider or move the component out of the restricted jurisdiction.",
+				Markdown: "Replace the provider or move the component out of the restricted jurisdiction; safeguards do not help here.",
+			},
+			DefaultConfiguration: configuration{Level: "error"},
+			Properties:           map[string]any{"tags": []string{"sovereignty", "sanctions"}, "precision": "high", "security-severity": "9.0"},
+		}
+	}
+}
+
+// RuleID is the SARIF rule id of a finding kind, such as "sovmap/gap".
+func RuleID(k finding.Kind) string { return "sovmap/" + string(k) }
+
+func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
+	d := driver{
+		Name:           "sovmap",
+		FullName:       "sovmap sovereignty assessment",
+		Version:        opts.ToolVersion,
+		InformationURI: InformationURI,
+	}
+	ruleIndex := map[finding.Kind]int{}
+	for i, k := range finding.Kinds {
+		d.Rules = append(d.Rules, ruleFor(k))
+		ruleIndex[k] = i
+	}
+	rn := run{
+		Tool:       tool{Driver: d},
+		Results:    []result{},
+		ColumnKind: "unicodeCodePoints",
+		Properties: map[string]any{
+			"organization": r.Organization,
+			"home":         r.Home,
+			"components":   r.Summary.Components,
+			"gaps":         r.Summary.Gaps,
+			"violations":   r.Summary.Violations,
+		},
+	}
+	if root := opts.SourceRoot; root != "" {
+		if abs, err := filepath.Abs(root); err == nil {
+			u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}
+			rn.OriginalURIBaseIDs = map[string]artifactLocation{SourceRootID: {URI: u.String()}}
+		}
+	}
+	seenArtifact := map[string]bool{}
+	for _, f := range finding.FromReport(r, inv) {
+		res := result{
+			RuleID:              RuleID(f.Kind),
+			RuleIndex:           ruleIndex[f.Kind],
+			Kind:                "fail",
+			Level:               string(f.Severity),
+			Message:             message{Text: text(f)},
+			PartialFingerprints: map[string]string{FingerprintName: f.Fingerprint()},
+			Properties:          properties(f),
+		}
+		loc := location{LogicalLocations: []logicalLocation{logical(f)}}
+		if f.Pos.File != "" {
+			al := artifactURI(f.Pos.File, opts.SourceRoot)
+			pl := &physicalLocation{ArtifactLocation: al}
+			if f.Pos.Line > 0 {
+				pl.Region = &region{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+			}
+			loc.PhysicalLocation = pl
+			if !seenArtifact[al.URI] {
+				seenArtifact[al.URI] = true
+				rn.Artifacts = append(rn.Artifacts, artifact{Location: al, MimeType: mimeType(al.URI)})
+			}
+		}
+		res.Locations = []location{loc}
+		rn.Results = append(rn.Results, res)
+	}
+	return log{Schema: SchemaURI, Version: "2.1.0", Runs: []run{rn}}
+}
+
+// text is the result message: the finding, then what would fix it, since
+// code scanning views show the message and not the properties.
+func text(f finding.Finding) string {
+	if len(f.Remedies) == 0 {
+		return f.Message
+	}
+	return f.Message + " Remedy: " + strings.Join(f.Remedies, "; ") + "."
+}
+
+func logical(f finding.Finding) logicalLocation {
+	if f.Kind == finding.FlowViolation {
+		return logicalLocation{Name: f.Subject, FullyQualifiedName: "flows/" + f.Subject, Kind: "resource"}
+	}
+	return logicalLocation{Name: f.Subject, FullyQualifiedName: "components/" + f.Subject, Kind: "resource"}
+}
+
+// properties carries the machine-readable facts of a finding, so that
+// consumers need not parse the message.
+func properties(f finding.Finding) map[string]any {
+	p := map[string]any{"sovmap/kind": string(f.Kind)}
+	if f.Kind == finding.FlowViolation {
+		p["sovmap/flow"] = f.Subject
+		return p
+	}
+	p["sovmap/component"] = f.Subject
+	p["sovmap/layer"] = string(f.Layer)
+	p["sovmap/level"] = int(f.Level)
+	p["sovmap/effectiveLevel"] = int(f.Effective)
+	p["sovmap/requiredLevel"] = int(f.Required)
+	if f.Kind == finding.Gap {
+		p["sovmap/gap"] = f.Gap
+	}
+	if f.Jurisdiction != "" {
+		p["sovmap/jurisdiction"] = f.Jurisdiction
+	}
+	if len(f.Remedies) > 0 {
+		p["sovmap/remedies"] = f.Remedies
+	}
+	return p
+}
+
+// artifactURI turns an inventory file name into a SARIF artifact location:
+// relative to %SRCROOT% where possible, an absolute file: URI otherwise.
+func artifactURI(file, root string) artifactLocation {
+	if filepath.IsAbs(file) && root != "" {
+		if absRoot, err := filepath.Abs(root); err == nil {
+			if rel, err := filepath.Rel(absRoot, file); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				file = rel
+			}
+		}
+	}
+	if filepath.IsAbs(file) {
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(file)}
+		return artifactLocation{URI: u.String()}
+	}
+	p := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(file)), "./")
+	u := url.URL{Path: p}
+	return artifactLocation{URI: u.String(), URIBaseID: SourceRootID}
+}
+
+func mimeType(uri string) string {
+	switch strings.ToLower(filepath.Ext(uri)) {
+	case ".yaml", ".yml":
+		return "application/yaml"
+	case ".json":
+		return "application/json"
+	}
+	return ""
+}

@@ -1,0 +1,273 @@
+package sarif
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/internal/sample"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	path := sample.SharedFixture("sarif/sarif-schema-2.1.0.json")
+	if path == "" {
+		t.Fatal("shared fixture sarif/sarif-schema-2.1.0.json not found beside the module (../shared/fixtures)")
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile(path)
+	if err != nil {
+		t.Fatalf("compile SARIF schema: %v", err)
+	}
+	return sch
+}
+
+func validate(t *testing.T, sch *jsonschema.Schema, data []byte) error {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("output is not JSON: %v", err)
+	}
+	return sch.Validate(inst)
+}
+
+func TestWriteValidatesAgainstSchema(t *testing.T) {
+	sch := compileSchema(t)
+	tests := []struct {
+		name string
+		r    *sovmap.Report
+		inv  *sovmap.Inventory
+		opts Options
+	}{
+		{"sample", sample.Report(), sample.Inventory(), Options{ToolVersion: "1.2.3"}},
+		{"no inventory, no positions", stripPositions(sample.Report()), nil, Options{}},
+		{"empty report", &sovmap.Report{}, nil, Options{}},
+		{"source root", absPositions(sample.Report(), "/repo"), nil, Options{SourceRoot: "/repo"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteOptions(&buf, tt.r, tt.inv, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if err := validate(t, sch, buf.Bytes()); err != nil {
+				t.Fatalf("output does not validate:\n%v", err)
+			}
+		})
+	}
+}
+
+// TestSchemaRejectsBrokenLog makes sure the validation above can fail: a log
+// with a result level outside the enumeration must be rejected.
+func TestSchemaRejectsBrokenLog(t *testing.T) {
+	sch := compileSchema(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, sample.Report(), sample.Inventory()); err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(buf.String(), `"level": "error"`, `"level": "fatal"`, 1)
+	if err := validate(t, sch, []byte(broken)); err == nil {
+		t.Fatal("schema accepted a result level of \"fatal\"")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteOptions(&buf, sample.Report(), sample.Inventory(), Options{ToolVersion: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "sample.sarif")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("output differs from %s; run go test ./report/sarif -update and review the diff", golden)
+	}
+}
+
+type decoded struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct {
+					ID string `json:"id"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID              string            `json:"ruleId"`
+			RuleIndex           int               `json:"ruleIndex"`
+			Level               string            `json:"level"`
+			PartialFingerprints map[string]string `json:"partialFingerprints"`
+			Locations           []struct {
+				PhysicalLocation *struct {
+					ArtifactLocation struct {
+						URI       string `json:"uri"`
+						URIBaseID string `json:"uriBaseId"`
+					} `json:"artifactLocation"`
+					Region struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+				LogicalLocations []struct {
+					Name string `json:"name"`
+				} `json:"logicalLocations"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+func decode(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) decoded {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteOptions(&buf, r, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	var d decoded
+	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestResultsPointAtInventoryLines(t *testing.T) {
+	d := decode(t, sample.Report(), sample.Inventory(), Options{})
+	run := d.Runs[0]
+	type want struct {
+		rule, level string
+		line        int
+	}
+	got := map[string]want{}
+	for _, res := range run.Results {
+		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("ruleIndex %d does not name rule %s", res.RuleIndex, res.RuleID)
+		}
+		loc := res.Locations[0]
+		if loc.PhysicalLocation == nil {
+			t.Fatalf("%s on %s has no physical location", res.RuleID, loc.LogicalLocations[0].Name)
+		}
+		if loc.PhysicalLocation.ArtifactLocation.URI != sample.File || loc.PhysicalLocation.ArtifactLocation.URIBaseID != SourceRootID {
+			t.Errorf("artifact location = %+v, want %s relative to %s", loc.PhysicalLocation.ArtifactLocation, sample.File, SourceRootID)
+		}
+		got[res.RuleID+" "+loc.LogicalLocations[0].Name] = want{res.RuleID, res.Level, loc.PhysicalLocation.Region.StartLine}
+	}
+	checks := map[string]want{
+		"sovmap/gap train-cluster":                {"sovmap/gap", "error", 18},
+		"sovmap/flow-violation chat-logs":         {"sovmap/flow-violation", "error", 62},
+		"sovmap/foreign-exposure support":         {"sovmap/foreign-exposure", "note", 52},
+		"sovmap/foreign-exposure gpu-pool":        {"sovmap/foreign-exposure", "warning", 30},
+		"sovmap/restricted-jurisdiction chat-app": {"sovmap/restricted-jurisdiction", "error", 46},
+	}
+	for k, w := range checks {
+		if got[k] != w {
+			t.Errorf("%s = %+v, want %+v", k, got[k], w)
+		}
+	}
+}
+
+func TestGapLevelFollowsGapSize(t *testing.T) {
+	r := sample.Report()
+	for i := range r.Components {
+		if r.Components[i].ID == "train-cluster" {
+			r.Components[i].Gap = 1
+			r.Components[i].EffectiveLevel = 2
+		}
+	}
+	d := decode(t, r, nil, Options{})
+	for _, res := range d.Runs[0].Results {
+		if res.RuleID == "sovmap/gap" && res.Locations[0].LogicalLocations[0].Name == "train-cluster" && res.Level != "warning" {
+			t.Errorf("a gap of 1 has level %s, want warning", res.Level)
+		}
+	}
+}
+
+func TestFingerprintsStableAcrossRuns(t *testing.T) {
+	a := decode(t, sample.Report(), sample.Inventory(), Options{})
+	// Same findings, different order and a worse gap: the fingerprints of
+	// the same findings must not move.
+	r := sample.Report()
+	r.Components[0], r.Components[len(r.Components)-1] = r.Components[len(r.Components)-1], r.Components[0]
+	b := decode(t, r, nil, Options{})
+	fp := func(d decoded) map[string]string {
+		m := map[string]string{}
+		for _, res := range d.Runs[0].Results {
+			m[res.RuleID+" "+res.Locations[0].LogicalLocations[0].Name+" "+res.Level] = res.PartialFingerprints[FingerprintName]
+		}
+		return m
+	}
+	fa, fb := fp(a), fp(b)
+	if len(fa) == 0 {
+		t.Fatal("no results")
+	}
+	seen := map[string]bool{}
+	for k, v := range fa {
+		if v == "" {
+			t.Errorf("%s has no fingerprint", k)
+		}
+		if fb[k] != v {
+			t.Errorf("%s fingerprint moved: %s -> %s", k, v, fb[k])
+		}
+		seen[v] = true
+	}
+	if len(seen) != len(a.Runs[0].Results) {
+		t.Errorf("%d distinct fingerprints for %d results", len(seen), len(a.Runs[0].Results))
+	}
+}
+
+func TestArtifactURI(t *testing.T) {
+	tests := []struct {
+		file, root, uri, base string
+	}{
+		{"inventory.yaml", "", "inventory.yaml", SourceRootID},
+		{"./examples/a b.yaml", "", "examples/a%20b.yaml", SourceRootID},
+		{"/repo/inv/x.yaml", "/repo", "inv/x.yaml", SourceRootID},
+		{"/elsewhere/x.yaml", "/repo", "file:///elsewhere/x.yaml", ""},
+		{"/repo2/x.yaml", "/repo", "file:///repo2/x.yaml", ""},
+	}
+	for _, tt := range tests {
+		got := artifactURI(tt.file, tt.root)
+		if got.URI != tt.uri || got.URIBaseID != tt.base {
+			t.Errorf("artifactURI(%q, %q) = %+v, want {%s %s}", tt.file, tt.root, got, tt.uri, tt.base)
+		}
+	}
+}
+
+func TestWriteNilReport(t *testing.T) {
+	if err := Write(&bytes.Buffer{}, nil, nil); err == nil {
+		t.Fatal("Write(nil report) succeeded")
+	}
+}
+
+func stripPositions(r *sovmap.Report) *sovmap.Report {
+	for i := range r.Components {
+		r.Components[i].Pos = sovmap.Pos{}
+	}
+	for i := range r.Flows {
+		r.Flows[i].Pos = sovmap.Pos{}
+	}
+	return r
+}
+
+func absPositions(r *sovmap.Report, root string) *sovmap.Report {
+	for i := range r.Components {
+		r.Components[i].Pos.File = filepath.Join(root, r.Components[i].Pos.File)
+	}
+	r.Flows[0].Pos.File = "/outside/flows.yaml"
+	return r
+}
