@@ -1,22 +1,26 @@
 // Package kb is sovmap's knowledge base: jurisdictions, blocs, adequacy
-// decisions, sanctions, laws, cloud regions and providers, each fact with
-// its sources and the date it was checked.
+// decisions, sanctions, laws, export controls, certification schemes, cloud
+// regions and providers, each fact with its sources and the date it was
+// checked.
 //
 // The facts are YAML files under data/, embedded in the binary. Adding a fact
 // is adding an entry to a file; an organization can lay its own directory of
-// files over the defaults (Overlay), where an entry with the same id replaces
-// the default one.
+// files over the defaults (Overlay) or an inventory's knowledge: section
+// (OverlayKnowledge), where an entry with the same id replaces the default
+// one.
+//
+// A KB is read-only once built and safe for concurrent use. Overlay changes
+// it, so a caller that shares a KB between goroutines overlays a Clone.
 package kb
 
 import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 //go:embed data
@@ -28,10 +32,26 @@ type Meta struct {
 	Sources []string `yaml:"sources,omitempty" json:"sources"`
 	Checked string   `yaml:"checked,omitempty" json:"checked"`
 	Notes   string   `yaml:"notes,omitempty" json:"notes,omitempty"`
-	// Contested marks a fact under challenge or being rewritten.
+	// Contested marks a fact under challenge or being rewritten; Notes says
+	// what is contested.
 	Contested bool `yaml:"contested,omitempty" json:"contested,omitempty"`
 	// File is the data file the entry came from.
 	File string `yaml:"-" json:"file,omitempty"`
+	// Line and Column locate the entry in File (1-based; 0 when unknown).
+	Line   int `yaml:"-" json:"-"`
+	Column int `yaml:"-" json:"-"`
+}
+
+// meta gives generic code access to the Meta embedded in every entry type.
+func (m *Meta) meta() *Meta { return m }
+
+// Position names where the entry was read: file:line:col, or the file alone
+// when the line is unknown.
+func (m Meta) Position() string {
+	if m.Line == 0 {
+		return m.File
+	}
+	return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Column)
 }
 
 func (m *Meta) inherit(file Meta) {
@@ -53,14 +73,17 @@ type Country struct {
 	Meta    `yaml:",inline"`
 }
 
-// Bloc is a group of countries: a union, an economic area, an alliance.
+// Bloc is a group of countries: a union, an economic area, an alliance, the
+// parties to a treaty.
 type Bloc struct {
 	ID   string `yaml:"id" json:"id"`
 	Name string `yaml:"name" json:"name"`
 	// Trust marks blocs whose members trust one another by default.
 	Trust   bool     `yaml:"trust,omitempty" json:"trust,omitempty"`
 	Members []string `yaml:"members" json:"members"`
-	Meta    `yaml:",inline"`
+	// Since is the date the bloc (or the treaty) took effect, YYYY-MM-DD or YYYY.
+	Since string `yaml:"since,omitempty" json:"since,omitempty"`
+	Meta  `yaml:",inline"`
 }
 
 // Adequacy is a decision that a country protects personal data adequately.
@@ -87,9 +110,19 @@ type Sanction struct {
 const (
 	CompelledAccess = "compelled-access"
 	Localisation    = "localisation"
+	// DataProtection is a comprehensive data-protection law: general rules on
+	// processing personal data, data-subject rights and a supervisory authority.
+	DataProtection = "data-protection"
 )
 
-// Law is a compelled-access or localisation law.
+// Ways a compelled-access law reaches data (Law.Reach).
+const (
+	ReachControl    = "control"    // through control of the provider, wherever the data is
+	ReachLocation   = "location"   // through the data being in the jurisdiction
+	ReachOperations = "operations" // through staff or operations in the jurisdiction
+)
+
+// Law is a compelled-access, localisation or data-protection law.
 type Law struct {
 	ID           string `yaml:"id" json:"id"`
 	Jurisdiction string `yaml:"jurisdiction" json:"jurisdiction"`
@@ -99,6 +132,8 @@ type Law struct {
 	// Reach says how a compelled-access law reaches data: control, location, operations.
 	Reach []string `yaml:"reach,omitempty" json:"reach,omitempty"`
 	// Data, Sector, Require and Requirement describe a localisation law.
+	// Data are sovmap's dotted data classes; Require is the level sovmap
+	// requires of components holding them, for a home in the jurisdiction.
 	Data        []string `yaml:"data,omitempty" json:"data,omitempty"`
 	Sector      string   `yaml:"sector,omitempty" json:"sector,omitempty"`
 	Require     int      `yaml:"require,omitempty" json:"require,omitempty"`
@@ -107,20 +142,15 @@ type Law struct {
 }
 
 // Reaches reports whether a compelled-access law reaches data through via.
-func (l Law) Reaches(via string) bool {
-	for _, r := range l.Reach {
-		if r == via {
-			return true
-		}
-	}
-	return false
-}
+func (l Law) Reaches(via string) bool { return slices.Contains(l.Reach, via) }
 
 // Region is a cloud region and the country it is in.
 type Region struct {
 	// ID is the full id used in inventories: cloud:region.
-	ID       string `yaml:"-" json:"id"`
-	Cloud    string `yaml:"-" json:"cloud"`
+	ID string `yaml:"-" json:"id"`
+	// Cloud is the cloud's short name; data files usually give it once at
+	// the top, entries may give it themselves.
+	Cloud    string `yaml:"cloud,omitempty" json:"cloud"`
 	Name     string `yaml:"id" json:"name"`
 	Provider string `yaml:"provider,omitempty" json:"provider"`
 	Country  string `yaml:"country" json:"country"`
@@ -134,35 +164,41 @@ type Provider struct {
 	Name    string `yaml:"name" json:"name"`
 	Country string `yaml:"country" json:"country"`
 	Parent  string `yaml:"parent,omitempty" json:"parent,omitempty"`
-	Meta    `yaml:",inline"`
+	// Role says where in the stack the entity sits: cloud, sovereign-cloud,
+	// colocation, chips, foundry, carrier, model, mlops, holding, ...
+	Role string `yaml:"role,omitempty" json:"role,omitempty"`
+	Meta `yaml:",inline"`
 }
 
 // KB is a loaded knowledge base. It is read-only once built and safe for
-// concurrent use.
+// concurrent use; Overlay and OverlayKnowledge change it and must not run
+// while others read it (overlay a Clone instead).
 type KB struct {
-	countries    map[string]Country
+	countries map[string]Country
+	blocs     map[string]Bloc
+	adequacy  map[string]Adequacy // by regime:country
+	sanctions map[string]Sanction
+	laws      map[string]Law
+	regions   map[string]Region
+	providers map[string]Provider
+	schemes   map[string]Scheme
+	exports   map[string]ExportControl
+
+	// Derived by reindex.
 	countryCodes []string // sorted; the index of a code is its bit in jurisdiction sets
 	countryIndex map[string]int
-	blocs        map[string]Bloc
-	adequacy     []Adequacy
-	sanctions    map[string]Sanction
-	laws         map[string]Law
-	regions      map[string]Region
-	providers    map[string]Provider
+	schemeKeys   map[string]string // normalised id or alias -> id
+	entries      []Entry
+	overrides    []Override
 }
 
-// file is the shape shared by every data file: defaults, then one list.
-type file struct {
-	Meta      `yaml:",inline"`
-	Cloud     string     `yaml:"cloud"`
-	Provider  string     `yaml:"provider"`
-	Countries []Country  `yaml:"countries"`
-	Blocs     []Bloc     `yaml:"blocs"`
-	Decisions []Adequacy `yaml:"decisions"`
-	Programs  []Sanction `yaml:"programmes"`
-	Laws      []Law      `yaml:"laws"`
-	Regions   []Region   `yaml:"regions"`
-	Providers []Provider `yaml:"providers"`
+func newKB() *KB {
+	return &KB{
+		countries: map[string]Country{}, blocs: map[string]Bloc{}, adequacy: map[string]Adequacy{},
+		sanctions: map[string]Sanction{}, laws: map[string]Law{}, regions: map[string]Region{},
+		providers: map[string]Provider{}, schemes: map[string]Scheme{}, exports: map[string]ExportControl{},
+		countryIndex: map[string]int{}, schemeKeys: map[string]string{},
+	}
 }
 
 // Default returns the knowledge base embedded in the binary.
@@ -174,106 +210,47 @@ func Default() (*KB, error) {
 	return Load(sub)
 }
 
-// Load reads every .yaml file of fsys into a new knowledge base.
+// Load reads every .yaml file of fsys into a new knowledge base. An id given
+// twice, in one file or in two, is an error.
 func Load(fsys fs.FS) (*KB, error) {
-	k := &KB{
-		countries: map[string]Country{}, countryIndex: map[string]int{}, blocs: map[string]Bloc{},
-		sanctions: map[string]Sanction{}, laws: map[string]Law{}, regions: map[string]Region{},
-		providers: map[string]Provider{},
-	}
+	k := newKB()
 	if err := k.Overlay(fsys); err != nil {
 		return nil, err
 	}
 	return k, nil
 }
 
-// Overlay reads every .yaml file of fsys over k: an entry whose id is
-// already known replaces it, a new id is added.
-func (k *KB) Overlay(fsys fs.FS) error {
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || (path.Ext(p) != ".yaml" && path.Ext(p) != ".yml") {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		var f file
-		if err := yaml.Unmarshal(b, &f); err != nil {
-			return fmt.Errorf("knowledge base %s: %w", p, err)
-		}
-		f.File = p
-		return k.add(f)
-	})
-	if err != nil {
-		return err
+// Clone returns a copy of k that can be overlaid without changing k.
+// Entries are values whose slices are never changed in place, so the copy
+// shares them.
+func (k *KB) Clone() *KB {
+	c := &KB{
+		countries: maps.Clone(k.countries), blocs: maps.Clone(k.blocs), adequacy: maps.Clone(k.adequacy),
+		sanctions: maps.Clone(k.sanctions), laws: maps.Clone(k.laws), regions: maps.Clone(k.regions),
+		providers: maps.Clone(k.providers), schemes: maps.Clone(k.schemes), exports: maps.Clone(k.exports),
+		countryCodes: slices.Clone(k.countryCodes), countryIndex: maps.Clone(k.countryIndex),
+		schemeKeys: maps.Clone(k.schemeKeys), entries: slices.Clone(k.entries),
+		overrides: slices.Clone(k.overrides),
 	}
-	k.reindex()
-	return nil
-}
-
-func (k *KB) add(f file) error {
-	for _, c := range f.Countries {
-		c.inherit(f.Meta)
-		k.countries[c.Code] = c
-	}
-	for _, b := range f.Blocs {
-		b.inherit(f.Meta)
-		k.blocs[b.ID] = b
-	}
-	for _, a := range f.Decisions {
-		a.inherit(f.Meta)
-		k.adequacy = replaceAdequacy(k.adequacy, a)
-	}
-	for _, s := range f.Programs {
-		s.inherit(f.Meta)
-		k.sanctions[s.Country] = s
-	}
-	for _, l := range f.Laws {
-		l.inherit(f.Meta)
-		k.laws[l.ID] = l
-	}
-	for _, r := range f.Regions {
-		r.inherit(f.Meta)
-		if f.Cloud == "" {
-			return fmt.Errorf("knowledge base %s: regions need a top-level cloud", f.File)
-		}
-		r.Cloud = f.Cloud
-		r.ID = f.Cloud + ":" + r.Name
-		if r.Provider == "" {
-			r.Provider = f.Provider
-		}
-		k.regions[r.ID] = r
-	}
-	for _, p := range f.Providers {
-		p.inherit(f.Meta)
-		k.providers[p.ID] = p
-	}
-	return nil
-}
-
-func replaceAdequacy(list []Adequacy, a Adequacy) []Adequacy {
-	for i, x := range list {
-		if x.Regime == a.Regime && x.Country == a.Country {
-			list[i] = a
-			return list
-		}
-	}
-	return append(list, a)
+	return c
 }
 
 func (k *KB) reindex() {
-	k.countryCodes = k.countryCodes[:0]
-	for code := range k.countries {
-		k.countryCodes = append(k.countryCodes, code)
-	}
-	sort.Strings(k.countryCodes)
+	k.countryCodes = slices.Sorted(maps.Keys(k.countries))
+	k.countryIndex = make(map[string]int, len(k.countryCodes))
 	for i, c := range k.countryCodes {
 		k.countryIndex[c] = i
 	}
+	k.schemeKeys = make(map[string]string, 2*len(k.schemes))
+	for _, id := range slices.Sorted(maps.Keys(k.schemes)) {
+		s := k.schemes[id]
+		for _, key := range append([]string{s.ID}, s.Aliases...) {
+			if _, taken := k.schemeKeys[schemeKey(key)]; !taken {
+				k.schemeKeys[schemeKey(key)] = id
+			}
+		}
+	}
+	k.entries = k.buildEntries()
 }
 
 // Country returns the country with the ISO 3166-1 alpha-2 code.
@@ -283,8 +260,8 @@ func (k *KB) Country(code string) (Country, bool) {
 }
 
 // CountryCodes returns every country code, sorted. The position of a code
-// is its CountryIndex.
-func (k *KB) CountryCodes() []string { return k.countryCodes }
+// is its CountryIndex. The slice is the caller's to keep.
+func (k *KB) CountryCodes() []string { return slices.Clone(k.countryCodes) }
 
 // CountryIndex returns the position of code among CountryCodes, or -1.
 func (k *KB) CountryIndex(code string) int {
@@ -301,24 +278,14 @@ func (k *KB) Bloc(id string) (Bloc, bool) {
 }
 
 // Blocs returns every bloc, sorted by id.
-func (k *KB) Blocs() []Bloc {
-	out := make([]Bloc, 0, len(k.blocs))
-	for _, b := range k.blocs {
-		out = append(out, b)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+func (k *KB) Blocs() []Bloc { return sortedValues(k.blocs) }
 
 // BlocsOf returns the blocs the country is a member of, sorted by id.
 func (k *KB) BlocsOf(country string) []Bloc {
 	var out []Bloc
 	for _, b := range k.Blocs() {
-		for _, m := range b.Members {
-			if m == country {
-				out = append(out, b)
-				break
-			}
+		if slices.Contains(b.Members, country) {
+			out = append(out, b)
 		}
 	}
 	return out
@@ -326,17 +293,35 @@ func (k *KB) BlocsOf(country string) []Bloc {
 
 // Expand returns the countries a jurisdiction stands for: a country stands
 // for itself, a bloc for its members. ok is false when code is neither.
+// The slice is the caller's to keep.
 func (k *KB) Expand(code string) (countries []string, ok bool) {
 	if _, isCountry := k.countries[code]; isCountry {
 		return []string{code}, true
 	}
 	if b, isBloc := k.blocs[code]; isBloc {
-		return b.Members, true
+		return slices.Clone(b.Members), true
 	}
 	return nil, false
 }
 
-// Adequacy returns the adequacy decisions of a regime (such as "EU").
+// IsJurisdiction reports whether code is a country or a bloc.
+func (k *KB) IsJurisdiction(code string) bool {
+	_, c := k.countries[code]
+	_, b := k.blocs[code]
+	return c || b
+}
+
+// covers reports whether the jurisdiction (a country or a bloc) includes country.
+func (k *KB) covers(jurisdiction, country string) bool {
+	if jurisdiction == country {
+		return true
+	}
+	b, ok := k.blocs[jurisdiction]
+	return ok && slices.Contains(b.Members, country)
+}
+
+// Adequacy returns the adequacy decisions of a regime (such as "EU", "GB"
+// or "CH"), sorted by country.
 func (k *KB) Adequacy(regime string) []Adequacy {
 	var out []Adequacy
 	for _, a := range k.adequacy {
@@ -348,14 +333,26 @@ func (k *KB) Adequacy(regime string) []Adequacy {
 	return out
 }
 
-// Sanctions returns every sanctions programme, sorted by country.
-func (k *KB) Sanctions() []Sanction {
-	out := make([]Sanction, 0, len(k.sanctions))
-	for _, s := range k.sanctions {
-		out = append(out, s)
+// AdequacyFor returns the decisions, of every regime, that find country
+// adequate, sorted by regime.
+func (k *KB) AdequacyFor(country string) []Adequacy {
+	var out []Adequacy
+	for _, a := range k.adequacy {
+		if a.Country == country {
+			out = append(out, a)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Country < out[j].Country })
+	sort.Slice(out, func(i, j int) bool { return out[i].Regime < out[j].Regime })
 	return out
+}
+
+// Sanctions returns every sanctions programme, sorted by country.
+func (k *KB) Sanctions() []Sanction { return sortedValues(k.sanctions) }
+
+// Sanction returns the sanctions programme against country, if any.
+func (k *KB) Sanction(country string) (Sanction, bool) {
+	s, ok := k.sanctions[country]
+	return s, ok
 }
 
 // Laws returns every law of the kind (or all kinds when kind is empty),
@@ -367,19 +364,45 @@ func (k *KB) Laws(kind string) []Law {
 			out = append(out, l)
 		}
 	}
+	sortLaws(out)
+	return out
+}
+
+// LawsFor returns the laws of the kind (all kinds when empty) that apply in
+// country: its own and those of the blocs it belongs to (an EU regulation
+// applies in Germany). Sorted by jurisdiction then id.
+func (k *KB) LawsFor(country, kind string) []Law {
+	var out []Law
+	for _, l := range k.laws {
+		if (kind == "" || l.Kind == kind) && k.covers(l.Jurisdiction, country) {
+			out = append(out, l)
+		}
+	}
+	sortLaws(out)
+	return out
+}
+
+func sortLaws(out []Law) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Jurisdiction != out[j].Jurisdiction {
 			return out[i].Jurisdiction < out[j].Jurisdiction
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out
 }
 
 // Law returns the law with the id.
 func (k *KB) Law(id string) (Law, bool) {
 	l, ok := k.laws[id]
 	return l, ok
+}
+
+// HasDataProtectionLaw reports whether the knowledge base records a
+// comprehensive data-protection law in force in country (its own, or a
+// bloc's such as the GDPR). False means none is recorded, which for a
+// country the knowledge base has not researched is not proof of absence.
+func (k *KB) HasDataProtectionLaw(country string) bool {
+	return len(k.LawsFor(country, DataProtection)) > 0
 }
 
 // Region returns the region with the full id, such as "aws:eu-central-1".
@@ -398,6 +421,17 @@ func (k *KB) Regions() []Region {
 	return out
 }
 
+// RegionsIn returns the regions located in country, sorted by id.
+func (k *KB) RegionsIn(country string) []Region {
+	var out []Region
+	for _, r := range k.Regions() {
+		if r.Country == country {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Provider returns the provider with the id.
 func (k *KB) Provider(id string) (Provider, bool) {
 	p, ok := k.providers[id]
@@ -405,15 +439,56 @@ func (k *KB) Provider(id string) (Provider, bool) {
 }
 
 // Providers returns every provider, sorted by id.
-func (k *KB) Providers() []Provider {
-	out := make([]Provider, 0, len(k.providers))
-	for _, p := range k.providers {
-		out = append(out, p)
+func (k *KB) Providers() []Provider { return sortedValues(k.providers) }
+
+// ParentChain returns the provider and its parents in order, ending with
+// the ultimate parent. It is empty when id is unknown, and stops before a
+// parent that is unknown or already in the chain (the loader refuses both,
+// but an inventory may add its own providers on top).
+func (k *KB) ParentChain(id string) []Provider {
+	var chain []Provider
+	seen := map[string]bool{}
+	for id != "" && !seen[id] {
+		p, ok := k.providers[id]
+		if !ok {
+			break
+		}
+		seen[id] = true
+		chain = append(chain, p)
+		id = p.Parent
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return chain
+}
+
+// UltimateParent returns the last provider of id's parent chain.
+func (k *KB) UltimateParent(id string) (Provider, bool) {
+	chain := k.ParentChain(id)
+	if len(chain) == 0 {
+		return Provider{}, false
+	}
+	return chain[len(chain)-1], true
 }
 
 // IsRegionID reports whether s is written like a region id (cloud:region)
 // rather than a country code.
 func IsRegionID(s string) bool { return strings.Contains(s, ":") }
+
+// ider is an entry with an id, for sortedValues.
+type ider interface{ key() string }
+
+func (c Country) key() string       { return c.Code }
+func (b Bloc) key() string          { return b.ID }
+func (s Sanction) key() string      { return s.Country }
+func (p Provider) key() string      { return p.ID }
+func (s Scheme) key() string        { return s.ID }
+func (e ExportControl) key() string { return e.ID }
+
+// sortedValues returns the map's values sorted by their keys.
+func sortedValues[V ider](m map[string]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key() < out[j].key() })
+	return out
+}
