@@ -1,0 +1,547 @@
+package framework
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Input is what a framework scores: the answers and evidence of one subject
+// (a provider's assessment, an arrangement) and the facts sovmap knows.
+type Input struct {
+	// Answers maps criterion ids to answers: a ladder value, true/false
+	// for yes/no, or a number.
+	Answers map[string]any
+	// Evidence maps criterion ids to the document or link that backs the
+	// answer.
+	Evidence map[string]string
+	// Facts are inventory facts by name. A criterion that names a known
+	// fact is answered by it rather than by Answers, so that what the
+	// inventory says about ownership or key custody wins over a claim.
+	Facts map[string]Fact
+	// Weights names the weight set; "" means the framework's default.
+	Weights string
+}
+
+// Fact is an answer sovmap derived from the inventory.
+type Fact struct {
+	Value any `json:"value"`
+	// Detail says how the fact was derived; it is shown as evidence.
+	Detail string `json:"detail"`
+}
+
+// Where an answer came from.
+const (
+	FromAnswer  = "answer"
+	FromFact    = "fact"
+	FromMissing = "missing"
+)
+
+// Ratio is a number rounded to two decimals when written as JSON, so that
+// reports are stable and readable.
+type Ratio float64
+
+// MarshalJSON writes the ratio with at most two decimals.
+func (r Ratio) MarshalJSON() ([]byte, error) {
+	x := float64(r)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		x = 0
+	}
+	return []byte(strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)), nil
+}
+
+// CriterionResult is the verdict on one criterion.
+type CriterionResult struct {
+	ID        string `json:"id"`
+	Dimension string `json:"dimension"`
+	Title     string `json:"title"`
+	// Answer is the answer as scored: the value given, the fact's value, or
+	// for a missing answer the worst value of the ladder.
+	Answer  string `json:"answer"`
+	Meaning string `json:"meaning,omitempty"`
+	// From is answer, fact or missing.
+	From string `json:"from"`
+	// Score is between 0 and 1.
+	Score     Ratio  `json:"score"`
+	Level     int    `json:"level"`
+	LevelName string `json:"level_name"`
+	// AtTop says the answer reaches the framework's top level.
+	AtTop    bool   `json:"at_top"`
+	Key      bool   `json:"key,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	// Clause is the remedy to seek; set when the answer is below the top.
+	Clause string `json:"clause,omitempty"`
+	// Best is the answer that would reach the top, for remedies.
+	Best string `json:"best,omitempty"`
+	Note string `json:"note,omitempty"`
+	// weight is the criterion's share of the overall score.
+	weight float64
+}
+
+// DimensionResult is the verdict on one dimension.
+type DimensionResult struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Weight is the dimension's share of the overall score, in percent.
+	Weight Ratio `json:"weight"`
+	// Score is the weighted mean of its criteria scores, in percent.
+	Score      Ratio  `json:"score"`
+	Level      int    `json:"level"`
+	LevelName  string `json:"level_name"`
+	LevelLabel string `json:"level_label"`
+	// Binding lists the criteria at the dimension's level: what must change
+	// to raise it.
+	Binding  []string `json:"binding"`
+	Missing  []string `json:"missing,omitempty"`
+	Criteria []string `json:"criteria"`
+}
+
+// ViewResult is the same evaluation regrouped under a view's headings.
+type ViewResult struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Score      Ratio             `json:"score"`
+	Level      int               `json:"level"`
+	LevelName  string            `json:"level_name"`
+	Dimensions []DimensionResult `json:"dimensions"`
+}
+
+// Result is a framework's verdict on one subject.
+type Result struct {
+	Framework     string `json:"framework"`
+	FrameworkName string `json:"framework_name"`
+	Version       string `json:"version"`
+	WeightSet     string `json:"weight_set"`
+	// Score is the weighted score in percent (0-100).
+	Score Ratio `json:"score"`
+	// Level is the gate: the minimum over dimensions of the minimum over
+	// their criteria.
+	Level     int    `json:"level"`
+	LevelName string `json:"level_name"`
+	// LevelLabel is the level's descriptive name, such as "protected".
+	LevelLabel string `json:"level_label"`
+	TopLevel   int    `json:"top_level"`
+	// Binding lists the dimensions at the overall level.
+	Binding    []string          `json:"binding"`
+	Dimensions []DimensionResult `json:"dimensions"`
+	Criteria   []CriterionResult `json:"criteria"`
+	// Missing lists the criteria without an answer; each counted as the
+	// worst answer.
+	Missing []string     `json:"missing"`
+	Views   []ViewResult `json:"views,omitempty"`
+	// Notes are remarks on the evaluation, such as an answer a fact
+	// overrode.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// AnswerError lists the answers a framework cannot score. Callers prefix it
+// with the subject and its position.
+type AnswerError struct {
+	Framework string
+	Problems  []string
+}
+
+func (e *AnswerError) Error() string {
+	return fmt.Sprintf("framework %s: %s", e.Framework, strings.Join(e.Problems, "; "))
+}
+
+// Criterion returns the result for the criterion with the given id.
+func (r *Result) Criterion(id string) (*CriterionResult, bool) {
+	for i := range r.Criteria {
+		if r.Criteria[i].ID == id {
+			return &r.Criteria[i], true
+		}
+	}
+	return nil, false
+}
+
+// Dimension returns the result for the dimension with the given id.
+func (r *Result) Dimension(id string) (*DimensionResult, bool) {
+	for i := range r.Dimensions {
+		if r.Dimensions[i].ID == id {
+			return &r.Dimensions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Evaluate scores the input. Unknown criterion ids and answers that are not
+// on a criterion's ladder are errors (an *AnswerError listing all of them);
+// missing answers are not: they count as the worst answer and are listed in
+// Result.Missing.
+func (f *Framework) Evaluate(in Input) (*Result, error) {
+	ws, err := f.WeightSet(in.Weights)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, id := range sortedKeys(in.Answers) {
+		if _, ok := f.index[id]; !ok {
+			problems = append(problems, fmt.Sprintf("answer to unknown criterion %q%s", id, f.suggest(id)))
+		}
+	}
+	for _, id := range sortedKeys(in.Evidence) {
+		if _, ok := f.index[id]; !ok {
+			problems = append(problems, fmt.Sprintf("evidence for unknown criterion %q%s", id, f.suggest(id)))
+		}
+	}
+	top := f.Top()
+	res := &Result{
+		Framework:     f.ID,
+		FrameworkName: f.Name,
+		Version:       f.Version,
+		WeightSet:     ws.ID,
+		TopLevel:      top,
+		Missing:       []string{},
+		Binding:       []string{},
+	}
+	totalWeight := 0.0
+	for _, d := range f.Dimensions {
+		totalWeight += ws.Weights[d.ID]
+	}
+	overallLevel := top
+	overall := 0.0
+	for _, d := range f.Dimensions {
+		dr := DimensionResult{ID: d.ID, Name: d.Name, Binding: []string{}, Level: top}
+		dimShare := ws.Weights[d.ID] / totalWeight
+		dr.Weight = Ratio(dimShare * 100)
+		sumW, sumWS := 0.0, 0.0
+		for i := range d.Criteria {
+			c := &d.Criteria[i]
+			cr, msg := f.grade(c, d.ID, in)
+			if msg != "" {
+				problems = append(problems, msg)
+				continue
+			}
+			sumW += c.weight()
+			sumWS += c.weight() * float64(cr.Score)
+			if cr.Level < dr.Level {
+				dr.Level = cr.Level
+			}
+			if cr.From == FromMissing {
+				dr.Missing = append(dr.Missing, c.ID)
+				res.Missing = append(res.Missing, c.ID)
+			}
+			dr.Criteria = append(dr.Criteria, c.ID)
+			res.Criteria = append(res.Criteria, cr)
+		}
+		// Effective weights are set once the dimension's criteria weight
+		// sum is known; views regroup criteria with them.
+		for i := len(res.Criteria) - len(dr.Criteria); i < len(res.Criteria); i++ {
+			cd, _, _ := f.Criterion(res.Criteria[i].ID)
+			res.Criteria[i].weight = dimShare * cd.weight() / sumW
+		}
+		if sumW > 0 {
+			dr.Score = Ratio(sumWS / sumW * 100)
+		}
+		for _, id := range dr.Criteria {
+			if cr, _ := res.Criterion(id); cr.Level == dr.Level {
+				dr.Binding = append(dr.Binding, id)
+			}
+		}
+		dr.LevelName = f.LevelName(dr.Level)
+		dr.LevelLabel = f.LevelLabel(dr.Level)
+		overall += dimShare * float64(dr.Score)
+		if dr.Level < overallLevel {
+			overallLevel = dr.Level
+		}
+		res.Dimensions = append(res.Dimensions, dr)
+	}
+	if len(problems) > 0 {
+		return nil, &AnswerError{Framework: f.ID, Problems: problems}
+	}
+	res.Score = Ratio(overall)
+	res.Level = overallLevel
+	res.LevelName = f.LevelName(overallLevel)
+	res.LevelLabel = f.LevelLabel(overallLevel)
+	for _, dr := range res.Dimensions {
+		if dr.Level == overallLevel {
+			res.Binding = append(res.Binding, dr.ID)
+		}
+	}
+	for _, id := range sortedKeys(in.Answers) {
+		c, _, ok := f.Criterion(id)
+		if !ok || c.Fact == "" {
+			continue
+		}
+		if fact, ok := in.Facts[c.Fact]; ok {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: the inventory fact %s (%v) was used instead of the answer %v", id, c.Fact, fact.Value, in.Answers[id]))
+		}
+	}
+	for _, v := range f.Views {
+		res.Views = append(res.Views, f.view(v, res))
+	}
+	return res, nil
+}
+
+// view regroups a result's criteria under the view's headings. Each
+// criterion keeps its effective weight, so the view's overall score and
+// gate equal the framework's.
+func (f *Framework) view(v View, res *Result) ViewResult {
+	top := f.Top()
+	vr := ViewResult{ID: v.ID, Name: v.Name, Level: top}
+	total := 0.0
+	for _, vd := range v.Dimensions {
+		dr := DimensionResult{ID: vd.ID, Name: vd.Name, Level: top, Binding: []string{}, Criteria: vd.Criteria}
+		w, ws, plain := 0.0, 0.0, 0.0
+		for _, id := range vd.Criteria {
+			cr, _ := res.Criterion(id)
+			w += cr.weight
+			ws += cr.weight * float64(cr.Score)
+			plain += float64(cr.Score)
+			if cr.Level < dr.Level {
+				dr.Level = cr.Level
+			}
+			if cr.From == FromMissing {
+				dr.Missing = append(dr.Missing, id)
+			}
+		}
+		switch {
+		case w > 0:
+			dr.Score = Ratio(ws / w * 100)
+		case len(vd.Criteria) > 0:
+			// A heading whose criteria all weigh nothing under this
+			// weight set still shows how they were answered.
+			dr.Score = Ratio(plain / float64(len(vd.Criteria)) * 100)
+		}
+		for _, id := range vd.Criteria {
+			if cr, _ := res.Criterion(id); cr.Level == dr.Level {
+				dr.Binding = append(dr.Binding, id)
+			}
+		}
+		dr.Weight = Ratio(w * 100)
+		dr.LevelName = f.LevelName(dr.Level)
+		dr.LevelLabel = f.LevelLabel(dr.Level)
+		total += ws * 100
+		if dr.Level < vr.Level {
+			vr.Level = dr.Level
+		}
+		vr.Dimensions = append(vr.Dimensions, dr)
+	}
+	vr.Score = Ratio(total)
+	vr.LevelName = f.LevelName(vr.Level)
+	return vr
+}
+
+// grade scores one criterion. It returns a problem message instead when the
+// answer is not on the ladder.
+func (f *Framework) grade(c *Criterion, dim string, in Input) (CriterionResult, string) {
+	top := f.Top()
+	cr := CriterionResult{
+		ID:        c.ID,
+		Dimension: dim,
+		Title:     c.Title,
+		Key:       c.Key,
+		Evidence:  in.Evidence[c.ID],
+	}
+	value, given := in.Answers[c.ID]
+	cr.From = FromAnswer
+	if c.Fact != "" {
+		if fact, ok := in.Facts[c.Fact]; ok {
+			value, given = fact.Value, true
+			cr.From = FromFact
+			cr.Evidence = joinEvidence(fact.Detail, cr.Evidence)
+		}
+	}
+	if !given || value == nil {
+		cr.From = FromMissing
+	}
+	var (
+		level   int
+		score   float64
+		meaning string
+	)
+	switch {
+	case cr.From == FromMissing:
+		cr.Answer, level, score, meaning = f.worst(c)
+		cr.Note = "no answer: counted as the worst answer"
+	case c.Kind == Number:
+		x, ok := toNumber(value)
+		if !ok {
+			return cr, fmt.Sprintf("criterion %s: answer %v is not a number%s", c.ID, value, unitNote(c))
+		}
+		cr.Answer = num(x)
+		level, score, meaning = 0, 0, "below every band"
+		for _, b := range c.Bands {
+			if b.matches(x) {
+				level, score, meaning = b.Level, scoreOf(b.Score, b.Level, top), b.Meaning
+				break
+			}
+		}
+	default:
+		s, ok := toAnswer(value)
+		a, found := f.rung(c, s)
+		if !ok || !found {
+			return cr, fmt.Sprintf("criterion %s: answer %q is not on its ladder (%s)", c.ID, fmt.Sprint(value), strings.Join(f.AnswerValues(c), ", "))
+		}
+		cr.Answer = a.Value
+		level, score, meaning = a.Level, scoreOf(a.Score, a.Level, top), a.Meaning
+	}
+	cr.Level, cr.Score, cr.Meaning = level, Ratio(score), meaning
+	cr.LevelName = f.LevelName(level)
+	cr.AtTop = level == top
+	if !cr.AtTop {
+		cr.Clause = c.Clause
+		cr.Best = f.best(c)
+	}
+	return cr, ""
+}
+
+func unitNote(c *Criterion) string {
+	if c.Unit == "" {
+		return ""
+	}
+	return " (" + c.Unit + ")"
+}
+
+func joinEvidence(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// rung finds the ladder entry for an answer.
+func (f *Framework) rung(c *Criterion, s string) (Answer, bool) {
+	s = normalize(s)
+	for _, a := range c.ladder(f.Top()) {
+		if normalize(a.Value) == s {
+			return a, true
+		}
+	}
+	return Answer{}, false
+}
+
+// worst returns the answer a missing one counts as: the lowest-scoring
+// rung (then the lowest level), or for numbers "below every band".
+func (f *Framework) worst(c *Criterion) (value string, level int, score float64, meaning string) {
+	top := f.Top()
+	if c.Kind == Number {
+		return "none", 0, 0, "no number given"
+	}
+	ladder := c.ladder(top)
+	w := ladder[0]
+	for _, a := range ladder[1:] {
+		sa, sw := scoreOf(a.Score, a.Level, top), scoreOf(w.Score, w.Level, top)
+		if sa < sw || sa == sw && a.Level < w.Level {
+			w = a
+		}
+	}
+	return w.Value, w.Level, scoreOf(w.Score, w.Level, top), w.Meaning
+}
+
+// best describes the answer that reaches the top level.
+func (f *Framework) best(c *Criterion) string {
+	top := f.Top()
+	if c.Kind == Number {
+		for _, b := range c.Bands {
+			if b.Level == top {
+				return b.String() + unitNote(c)
+			}
+		}
+		return ""
+	}
+	for _, a := range c.ladder(top) {
+		if a.Level == top {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// toNumber reads a numeric answer. Numbers may come from YAML (int, float),
+// JSON (float64) or be written as strings.
+func toNumber(v any) (float64, bool) {
+	var x float64
+	switch n := v.(type) {
+	case int:
+		x = float64(n)
+	case int64:
+		x = float64(n)
+	case uint64:
+		x = float64(n)
+	case float64:
+		x = n
+	case float32:
+		x = float64(n)
+	case string:
+		p, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if err != nil {
+			return 0, false
+		}
+		x = p
+	default:
+		return 0, false
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, false
+	}
+	return x, true
+}
+
+// toAnswer reads a ladder answer: a string, a boolean (true is yes) or a
+// number written as a rung name.
+func toAnswer(v any) (string, bool) {
+	switch a := v.(type) {
+	case string:
+		return a, true
+	case bool:
+		if a {
+			return "yes", true
+		}
+		return "no", true
+	case int, int64, uint64, float64:
+		x, _ := toNumber(a)
+		return num(x), true
+	}
+	return "", false
+}
+
+// suggest proposes the closest criterion id for a misspelt one.
+func (f *Framework) suggest(id string) string {
+	best, bestD := "", 4
+	for c := range f.index {
+		if d := distance(strings.ToLower(id), strings.ToLower(c)); d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+// distance is the Levenshtein edit distance, for suggestions.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
