@@ -1,0 +1,695 @@
+// Package oscal writes an assessment as an OSCAL 1.1.3 assessment-results
+// document in JSON, the NIST format compliance tools exchange.
+//
+// The mapping:
+//   - every inventory component is a system component in the result's
+//     local definitions, and gets an observation stating its levels and
+//     binding factors; every checked flow gets an observation too;
+//   - every finding of package finding becomes a risk (open, with its
+//     remedies as recommended remediations) and a not-satisfied OSCAL
+//     finding; components that meet their required level get a satisfied one;
+//   - jurisdiction, level, effective and required level, gap, layer and the
+//     rest are props in the sovmap namespace (NS).
+//
+// Identifiers of components, observations, risks and findings are name-based
+// (version 5) UUIDs of stable keys, so the same finding has the same UUID in
+// every run; the document UUID changes with every document, as OSCAL asks.
+package oscal
+
+import (
+	"crypto/sha1"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/finding"
+)
+
+// NS is the namespace of sovmap's props.
+const NS = "https://sovmap.dev/ns/oscal"
+
+// Version is the OSCAL version the document conforms to.
+const Version = "1.1.3"
+
+// Options tune the document. The zero value is valid.
+type Options struct {
+	// Now stamps metadata.last-modified, the result's start and end and the
+	// observations' collection time; the zero value means time.Now().
+	Now time.Time
+	// ToolVersion is sovmap's version, recorded on the tool component.
+	ToolVersion string
+}
+
+// Write writes the report as OSCAL assessment results with default options.
+// inv may be nil; it supplies positions and inventory facts (locations,
+// data classes) for the props.
+func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
+	return WriteOptions(w, r, inv, Options{})
+}
+
+// WriteOptions writes the report as OSCAL assessment results.
+func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
+	if r == nil {
+		return fmt.Errorf("oscal: no report to write")
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	doc := build(r, inv, opts)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("oscal: %w", err)
+	}
+	return nil
+}
+
+// The OSCAL assessment-results model, reduced to what sovmap writes. Every
+// slice is omitted when empty: OSCAL arrays have at least one item.
+type (
+	document struct {
+		AssessmentResults assessmentResults `json:"assessment-results"`
+	}
+	assessmentResults struct {
+		UUID       string     `json:"uuid"`
+		Metadata   metadata   `json:"metadata"`
+		ImportAP   href       `json:"import-ap"`
+		Results    []result   `json:"results"`
+		BackMatter backMatter `json:"back-matter"`
+	}
+	metadata struct {
+		Title        string  `json:"title"`
+		LastModified string  `json:"last-modified"`
+		Version      string  `json:"version"`
+		OSCALVersion string  `json:"oscal-version"`
+		Props        []prop  `json:"props,omitempty"`
+		Parties      []party `json:"parties,omitempty"`
+	}
+	party struct {
+		UUID string `json:"uuid"`
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	href struct {
+		Href string `json:"href"`
+	}
+	prop struct {
+		Name  string `json:"name"`
+		NS    string `json:"ns"`
+		Value string `json:"value"`
+		Class string `json:"class,omitempty"`
+	}
+	result struct {
+		UUID             string           `json:"uuid"`
+		Title            string           `json:"title"`
+		Description      string           `json:"description"`
+		Start            string           `json:"start"`
+		End              string           `json:"end"`
+		Props            []prop           `json:"props,omitempty"`
+		LocalDefinitions localDefinitions `json:"local-definitions"`
+		ReviewedControls reviewedControls `json:"reviewed-controls"`
+		Observations     []observation    `json:"observations,omitempty"`
+		Risks            []risk           `json:"risks,omitempty"`
+		Findings         []oscalFinding   `json:"findings,omitempty"`
+	}
+	localDefinitions struct {
+		Components []component `json:"components,omitempty"`
+	}
+	component struct {
+		UUID        string `json:"uuid"`
+		Type        string `json:"type"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+		Props       []prop `json:"props,omitempty"`
+		Status      state  `json:"status"`
+	}
+	state struct {
+		State string `json:"state"`
+	}
+	reviewedControls struct {
+		Description       string             `json:"description"`
+		ControlSelections []controlSelection `json:"control-selections"`
+	}
+	controlSelection struct {
+		Description string   `json:"description"`
+		IncludeAll  struct{} `json:"include-all"`
+	}
+	origin struct {
+		Actors []actor `json:"actors"`
+	}
+	actor struct {
+		Type      string `json:"type"`
+		ActorUUID string `json:"actor-uuid"`
+	}
+	subject struct {
+		SubjectUUID string `json:"subject-uuid"`
+		Type        string `json:"type"`
+		Title       string `json:"title,omitempty"`
+	}
+	evidence struct {
+		Href        string `json:"href,omitempty"`
+		Description string `json:"description"`
+	}
+	observation struct {
+		UUID             string     `json:"uuid"`
+		Title            string     `json:"title"`
+		Description      string     `json:"description"`
+		Props            []prop     `json:"props,omitempty"`
+		Methods          []string   `json:"methods"`
+		Types            []string   `json:"types,omitempty"`
+		Origins          []origin   `json:"origins,omitempty"`
+		Subjects         []subject  `json:"subjects,omitempty"`
+		RelevantEvidence []evidence `json:"relevant-evidence,omitempty"`
+		Collected        string     `json:"collected"`
+	}
+	risk struct {
+		UUID                string               `json:"uuid"`
+		Title               string               `json:"title"`
+		Description         string               `json:"description"`
+		Statement           string               `json:"statement"`
+		Props               []prop               `json:"props,omitempty"`
+		Status              string               `json:"status"`
+		Origins             []origin             `json:"origins,omitempty"`
+		Characterizations   []characterization   `json:"characterizations,omitempty"`
+		Remediations        []remediation        `json:"remediations,omitempty"`
+		RelatedObservations []relatedObservation `json:"related-observations,omitempty"`
+	}
+	characterization struct {
+		Origin origin  `json:"origin"`
+		Facets []facet `json:"facets"`
+	}
+	facet struct {
+		Name   string `json:"name"`
+		System string `json:"system"`
+		Value  string `json:"value"`
+	}
+	remediation struct {
+		UUID        string `json:"uuid"`
+		Lifecycle   string `json:"lifecycle"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+	}
+	relatedObservation struct {
+		ObservationUUID string `json:"observation-uuid"`
+	}
+	relatedRisk struct {
+		RiskUUID string `json:"risk-uuid"`
+	}
+	oscalFinding struct {
+		UUID                string               `json:"uuid"`
+		Title               string               `json:"title"`
+		Description         string               `json:"description"`
+		Props               []prop               `json:"props,omitempty"`
+		Origins             []origin             `json:"origins,omitempty"`
+		Target              target               `json:"target"`
+		RelatedObservations []relatedObservation `json:"related-observations,omitempty"`
+		RelatedRisks        []relatedRisk        `json:"related-risks,omitempty"`
+	}
+	target struct {
+		Type     string `json:"type"`
+		TargetID string `json:"target-id"`
+		Title    string `json:"title,omitempty"`
+		Status   state  `json:"status"`
+	}
+	backMatter struct {
+		Resources []resource `json:"resources"`
+	}
+	resource struct {
+		UUID        string  `json:"uuid"`
+		Title       string  `json:"title"`
+		Description string  `json:"description,omitempty"`
+		Rlinks      []rlink `json:"rlinks,omitempty"`
+	}
+	rlink struct {
+		Href      string `json:"href"`
+		MediaType string `json:"media-type,omitempty"`
+	}
+)
+
+// Objective ids: what each OSCAL finding targets. They name sovmap's own
+// objectives, since the spectrum is not a catalog control.
+const (
+	objectiveRequiredLevel = "sovmap.required-level"
+	objectiveTransfer      = "sovmap.data-transfer"
+	objectiveExposure      = "sovmap.foreign-exposure"
+	objectiveRestricted    = "sovmap.restricted-jurisdiction"
+)
+
+func objective(k finding.Kind) string {
+	switch k {
+	case finding.Gap:
+		return objectiveRequiredLevel
+	case finding.FlowViolation:
+		return objectiveTransfer
+	case finding.ForeignExposure:
+		return objectiveExposure
+	default:
+		return objectiveRestricted
+	}
+}
+
+// props builds a list of sovmap props, skipping empty values: OSCAL forbids
+// them.
+type props []prop
+
+func (p *props) add(name, value string) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return
+	}
+	*p = append(*p, prop{Name: name, NS: NS, Value: value})
+}
+
+func (p *props) addAll(name string, values []string) {
+	for _, v := range values {
+		p.add(name, v)
+	}
+}
+
+func (p *props) level(name string, l sovmap.Level) {
+	p.add(name, strconv.Itoa(int(l)))
+}
+
+func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
+	now := opts.Now.UTC().Format(time.RFC3339)
+	org := strings.TrimSpace(r.Organization)
+	title := "sovmap sovereignty assessment"
+	if org != "" {
+		title += " of " + org
+	}
+	toolUUID := id("tool/sovmap")
+	tool := []origin{{Actors: []actor{{Type: "tool", ActorUUID: toolUUID}}}}
+
+	invComp := map[string]*sovmap.Component{}
+	if inv != nil {
+		for i := range inv.Components {
+			invComp[inv.Components[i].ID] = &inv.Components[i]
+		}
+	}
+
+	// The tool and every component, as local definitions.
+	var toolProps props
+	toolProps.add("version", opts.ToolVersion)
+	comps := []component{{
+		UUID: toolUUID, Type: "software", Title: "sovmap",
+		Description: "sovmap, the sovereignty-as-code assessment tool that produced these results.",
+		Props:       toolProps, Status: state{State: "operational"},
+	}}
+	compUUID := map[string]string{}
+	for i := range r.Components {
+		c := &r.Components[i]
+		compUUID[c.ID] = id("component/" + c.ID)
+		var p props
+		p.add("layer", string(c.Layer))
+		p.add("provider", c.Provider)
+		p.add("controller", c.Controller)
+		desc := fmt.Sprintf("%s component %s", c.Layer, c.ID)
+		if ic := invComp[c.ID]; ic != nil {
+			if ic.Name != "" {
+				desc = fmt.Sprintf("%s (%s)", ic.Name, desc)
+			}
+			p.addAll("location", ic.Locations)
+			p.addAll("operated-from", ic.OperatedFrom)
+			p.addAll("data-class", ic.Data)
+			p.add("criticality", string(ic.Criticality))
+			p.add("key-custody", string(ic.KeyCustody))
+		}
+		comps = append(comps, component{
+			UUID: compUUID[c.ID], Type: "service", Title: c.ID, Description: desc + ".",
+			Props: p, Status: state{State: "operational"},
+		})
+	}
+
+	res := result{
+		UUID:        id("result/" + r.Organization + "/" + now),
+		Title:       title,
+		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %d components, from the point of view of home jurisdiction %s.", len(r.Components), orUnknown(r.Home)),
+		Start:       now,
+		End:         now,
+		LocalDefinitions: localDefinitions{
+			Components: comps,
+		},
+		ReviewedControls: reviewedControls{
+			Description: "sovmap's objectives: each component reaches its required level, data flows obey the transfer rules, no foreign compelled-access law reaches data unmitigated, no restricted jurisdiction is involved.",
+			ControlSelections: []controlSelection{{
+				Description: "All sovmap objectives.",
+			}},
+		},
+	}
+	var rp props
+	rp.add("home", r.Home)
+	rp.add("components", strconv.Itoa(r.Summary.Components))
+	rp.add("gaps", strconv.Itoa(r.Summary.Gaps))
+	rp.add("max-gap", strconv.Itoa(r.Summary.MaxGap))
+	rp.add("flow-violations", strconv.Itoa(r.Summary.Violations))
+	rp.add("hhi-provider", strconv.Itoa(r.Summary.HHIProvider))
+	rp.add("exposed-components", strconv.Itoa(r.Summary.Exposed))
+	res.Props = rp
+
+	// One observation per component and per flow.
+	obsUUID := map[string]string{}
+	for i := range r.Components {
+		c := &r.Components[i]
+		key := "component/" + c.ID
+		obsUUID[key] = id("observation/" + key)
+		var p props
+		p.add("layer", string(c.Layer))
+		p.level("level", c.Level)
+		p.level("effective-level", c.EffectiveLevel)
+		p.level("required-level", c.RequiredLevel)
+		p.add("gap", strconv.Itoa(c.Gap))
+		p.add("sourcing", string(c.Sourcing))
+		p.add("limited-by", c.LimitedBy)
+		for _, b := range c.Binding {
+			p.add("binding-factor", string(b))
+		}
+		p.addAll("jurisdiction", c.Exposure)
+		res.Observations = append(res.Observations, observation{
+			UUID:        obsUUID[key],
+			Title:       "Sovereignty level of " + c.ID,
+			Description: componentDescription(c),
+			Props:       p,
+			Methods:     []string{"EXAMINE"},
+			Origins:     tool,
+			Subjects:    []subject{{SubjectUUID: compUUID[c.ID], Type: "component", Title: c.ID}},
+			RelevantEvidence: evidenceFor(c.Pos, componentPos(inv, c.ID),
+				"Inventory entry of component "+c.ID+"."),
+			Collected: now,
+		})
+	}
+	for i := range r.Flows {
+		fl := &r.Flows[i]
+		key := "flow/" + fl.ID
+		obsUUID[key] = id("observation/" + key)
+		var p props
+		p.add("flow-from", fl.From)
+		p.add("flow-to", fl.To)
+		p.addAll("data-class", fl.Data)
+		p.add("mechanism", fl.Mechanism)
+		p.add("verdict", string(fl.Verdict))
+		p.addAll("from-jurisdiction", fl.FromJurisdictions)
+		p.addAll("to-jurisdiction", fl.ToJurisdictions)
+		var subs []subject
+		for _, end := range []string{fl.From, fl.To} {
+			if u, ok := compUUID[end]; ok {
+				subs = append(subs, subject{SubjectUUID: u, Type: "component", Title: end})
+			}
+		}
+		desc := fmt.Sprintf("Data flow %s from %s to %s: %s.", fl.ID, fl.From, fl.To, fl.Verdict)
+		if len(fl.Reasons) > 0 {
+			desc += " " + strings.Join(fl.Reasons, "; ") + "."
+		}
+		res.Observations = append(res.Observations, observation{
+			UUID:             obsUUID[key],
+			Title:            "Data flow " + fl.ID,
+			Description:      desc,
+			Props:            p,
+			Methods:          []string{"EXAMINE"},
+			Origins:          tool,
+			Subjects:         subs,
+			RelevantEvidence: evidenceFor(fl.Pos, flowPos(inv, fl.ID), "Inventory entry of flow "+fl.ID+"."),
+			Collected:        now,
+		})
+	}
+
+	// One risk and one not-satisfied finding per sovmap finding.
+	failing := map[string]bool{}
+	for _, f := range finding.FromReport(r, inv) {
+		obsKey := "component/" + f.Subject
+		if f.Kind == finding.FlowViolation {
+			obsKey = "flow/" + f.Subject
+		} else {
+			failing[f.Subject] = failing[f.Subject] || f.Kind == finding.Gap
+		}
+		related := []relatedObservation{{ObservationUUID: obsUUID[obsKey]}}
+		p := findingProps(f)
+		rk := risk{
+			UUID:        id("risk/" + f.Key()),
+			Title:       riskTitle(f),
+			Description: f.Message,
+			Statement:   riskStatement(f),
+			Props:       p,
+			Status:      "open",
+			Origins:     tool,
+			Characterizations: []characterization{{
+				Origin: tool[0],
+				Facets: []facet{{Name: "severity", System: NS, Value: string(f.Severity)}},
+			}},
+			RelatedObservations: related,
+		}
+		for i, remedy := range f.Remedies {
+			rk.Remediations = append(rk.Remediations, remediation{
+				UUID:        id(fmt.Sprintf("remediation/%s/%d", f.Key(), i)),
+				Lifecycle:   "recommendation",
+				Title:       "Raise " + f.Subject,
+				Description: capitalize(remedy) + ".",
+			})
+		}
+		res.Risks = append(res.Risks, rk)
+		res.Findings = append(res.Findings, oscalFinding{
+			UUID:        id("finding/" + f.Key()),
+			Title:       riskTitle(f),
+			Description: f.Message,
+			Props:       p,
+			Origins:     tool,
+			Target: target{
+				Type: "objective-id", TargetID: objective(f.Kind),
+				Status: state{State: "not-satisfied"},
+			},
+			RelatedObservations: related,
+			RelatedRisks:        []relatedRisk{{RiskUUID: rk.UUID}},
+		})
+	}
+	// Components that meet their requirement: a satisfied finding each, so
+	// that an auditor sees every component's verdict.
+	for i := range r.Components {
+		c := &r.Components[i]
+		if c.Gap > 0 || failing[c.ID] {
+			continue
+		}
+		var p props
+		p.level("effective-level", c.EffectiveLevel)
+		p.level("required-level", c.RequiredLevel)
+		res.Findings = append(res.Findings, oscalFinding{
+			UUID:        id("finding/satisfied/" + c.ID),
+			Title:       c.ID + " meets its required level",
+			Description: fmt.Sprintf("Component %s is at effective level %d (%s), at or above its required level %d (%s).", c.ID, c.EffectiveLevel, c.EffectiveLevel, c.RequiredLevel, c.RequiredLevel),
+			Props:       p,
+			Origins:     tool,
+			Target: target{
+				Type: "objective-id", TargetID: objectiveRequiredLevel,
+				Status: state{State: "satisfied"},
+			},
+			RelatedObservations: []relatedObservation{{ObservationUUID: obsUUID["component/"+c.ID]}},
+		})
+	}
+
+	// The inventory stands in for an assessment plan: import-ap points at a
+	// back-matter resource that links the inventory files.
+	planUUID := id("inventory/" + r.Organization)
+	plan := resource{
+		UUID:        planUUID,
+		Title:       "sovmap inventory",
+		Description: "The inventory the assessment was made from; sovmap assesses an inventory, not an OSCAL assessment plan.",
+	}
+	for _, f := range inventoryFiles(r, inv) {
+		plan.Rlinks = append(plan.Rlinks, rlink{Href: f, MediaType: mediaType(f)})
+	}
+	var mp props
+	mp.add("home", r.Home)
+	meta := metadata{
+		Title:        title,
+		LastModified: now,
+		Version:      now,
+		OSCALVersion: Version,
+		Props:        mp,
+	}
+	if org != "" {
+		meta.Parties = []party{{UUID: id("party/" + org), Type: "organization", Name: org}}
+	}
+	return document{AssessmentResults: assessmentResults{
+		UUID:       id("document/" + r.Organization + "/" + opts.Now.UTC().Format(time.RFC3339Nano)),
+		Metadata:   meta,
+		ImportAP:   href{Href: "#" + planUUID},
+		Results:    []result{res},
+		BackMatter: backMatter{Resources: []resource{plan}},
+	}}
+}
+
+func findingProps(f finding.Finding) props {
+	var p props
+	p.add("finding-kind", string(f.Kind))
+	p.add("severity", string(f.Severity))
+	if f.Kind == finding.FlowViolation {
+		p.add("flow", f.Subject)
+		return p
+	}
+	p.add("component", f.Subject)
+	p.add("layer", string(f.Layer))
+	p.add("jurisdiction", f.Jurisdiction)
+	p.level("level", f.Level)
+	p.level("effective-level", f.Effective)
+	p.level("required-level", f.Required)
+	if f.Kind == finding.Gap {
+		p.add("gap", strconv.Itoa(f.Gap))
+	}
+	return p
+}
+
+func riskTitle(f finding.Finding) string {
+	switch f.Kind {
+	case finding.Gap:
+		return fmt.Sprintf("%s is %d level(s) below its required level", f.Subject, f.Gap)
+	case finding.FlowViolation:
+		return "Data flow " + f.Subject + " violates the transfer rules"
+	case finding.ForeignExposure:
+		return fmt.Sprintf("%s law reaches %s", f.Jurisdiction, f.Subject)
+	default:
+		return fmt.Sprintf("Restricted jurisdiction %s reaches %s", f.Jurisdiction, f.Subject)
+	}
+}
+
+func riskStatement(f finding.Finding) string {
+	switch f.Kind {
+	case finding.Gap:
+		return fmt.Sprintf("Data or services of %s are less sovereign than the organization requires: a foreign actor or decision can reach what must stay under home control.", f.Subject)
+	case finding.FlowViolation:
+		return fmt.Sprintf("The transfer %s may be unlawful and can expose the data it carries.", f.Subject)
+	case finding.ForeignExposure:
+		return fmt.Sprintf("Authorities of %s can compel access to %s.", f.Jurisdiction, f.Subject)
+	default:
+		return fmt.Sprintf("%s depends on %s, a jurisdiction the organization treats as restricted.", f.Subject, f.Jurisdiction)
+	}
+}
+
+func componentDescription(c *sovmap.ComponentResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Own level %d (%s), effective level %d (%s), required level %d (%s), gap %d; sourcing advice: %s.",
+		c.Level, c.Level, c.EffectiveLevel, c.EffectiveLevel, c.RequiredLevel, c.RequiredLevel, c.Gap, c.Sourcing)
+	if c.LimitedBy != "" {
+		fmt.Fprintf(&b, " Limited by dependency %s.", c.LimitedBy)
+	}
+	for _, f := range c.Factors {
+		fmt.Fprintf(&b, " %s: level %d, %s.", f.Name, f.Level, strings.TrimSuffix(f.Reason, "."))
+	}
+	for _, q := range c.Reasons {
+		fmt.Fprintf(&b, " Requires %d (%s, %s): %s.", q.Level, q.Category, q.Source, strings.TrimSuffix(q.Reason, "."))
+	}
+	return b.String()
+}
+
+func componentPos(inv *sovmap.Inventory, id string) sovmap.Pos {
+	if inv != nil {
+		for _, c := range inv.Components {
+			if c.ID == id {
+				return c.Pos
+			}
+		}
+	}
+	return sovmap.Pos{}
+}
+
+func flowPos(inv *sovmap.Inventory, id string) sovmap.Pos {
+	if inv != nil {
+		for _, f := range inv.Flows {
+			if f.ID == id {
+				return f.Pos
+			}
+		}
+	}
+	return sovmap.Pos{}
+}
+
+// evidenceFor links the inventory line as evidence, when it is known.
+func evidenceFor(pos, fallback sovmap.Pos, desc string) []evidence {
+	if pos.File == "" {
+		pos = fallback
+	}
+	if pos.File == "" {
+		return nil
+	}
+	h := strings.ReplaceAll(pos.File, " ", "%20")
+	if pos.Line > 0 {
+		h += "#L" + strconv.Itoa(pos.Line)
+	}
+	return []evidence{{Href: h, Description: desc + " (" + pos.String() + ")"}}
+}
+
+func inventoryFiles(r *sovmap.Report, inv *sovmap.Inventory) []string {
+	seen := map[string]bool{}
+	add := func(p sovmap.Pos) {
+		if p.File != "" {
+			seen[strings.ReplaceAll(p.File, " ", "%20")] = true
+		}
+	}
+	for _, c := range r.Components {
+		add(c.Pos)
+	}
+	if inv != nil {
+		for _, c := range inv.Components {
+			add(c.Pos)
+		}
+		for _, f := range inv.Flows {
+			add(f.Pos)
+		}
+	}
+	files := make([]string, 0, len(seen))
+	for f := range seen {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func mediaType(f string) string {
+	switch {
+	case strings.HasSuffix(f, ".yaml"), strings.HasSuffix(f, ".yml"):
+		return "application/yaml"
+	case strings.HasSuffix(f, ".json"):
+		return "application/json"
+	}
+	return ""
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown)"
+	}
+	return s
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// urlNamespace is the RFC 9562 namespace for names that are URLs.
+var urlNamespace = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+
+// id is the name-based UUID of a key in sovmap's namespace, itself the
+// version 5 UUID of NS in the URL namespace.
+func id(key string) string { return format(uuid5(uuid5(urlNamespace, NS), key)) }
+
+// uuid5 computes an RFC 9562 version 5 (SHA-1, name-based) UUID.
+func uuid5(ns [16]byte, name string) [16]byte {
+	h := sha1.New()
+	h.Write(ns[:])
+	h.Write([]byte(name))
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = (u[6] & 0x0f) | 0x50
+	u[8] = (u[8] & 0x3f) | 0x80
+	return u
+}
+
+func format(u [16]byte) string {
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
