@@ -77,7 +77,13 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 	root.PersistentFlags().StringArrayVar(&a.kbDirs, "kb", nil, "directory of knowledge-base files laid over the embedded one (repeatable)")
 
 	// Each command lives in its own file; add new ones here, one line each.
-	root.AddCommand()
+	root.AddCommand(
+		newInitCmd(a),
+		newValidateCmd(a),
+		newAssessCmd(a),
+		newExplainCmd(a),
+		newSchemaCmd(a),
+	)
 	return root
 }
 

@@ -1,0 +1,568 @@
+// Package assess places every component of an inventory on the sovereignty
+// spectrum: its own level (the weakest of independent factors), its
+// effective level (what it depends on included), the level it requires and
+// why, the gap, and the sourcing advice that follows.
+//
+// The engine is linear in components plus edges. Factor verdicts are
+// memoised by the facts they depend on, because large inventories repeat a
+// few hundred provider, location and contract profiles across millions of
+// components.
+package assess
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/policy"
+	"github.com/sovmap/sovmap/transfer"
+)
+
+// Options tune an assessment. The zero value uses the defaults.
+type Options struct {
+	// Defaults replaces the default requirement set.
+	Defaults *Defaults
+	// Qualifies decides whether a hosting arrangement is a qualifying digital
+	// embassy, whose host location then counts as home. Nil means no
+	// arrangement qualifies.
+	Qualifies func(sovmap.Arrangement) (ok bool, why string)
+}
+
+// Assess assesses an inventory that the inventory package has validated.
+func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) (*sovmap.Report, error) {
+	tiers, err := NewTiers(k, inv.Organization)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := policy.Compile(inv.Rules)
+	if err != nil {
+		return nil, err
+	}
+	defaults := opts.Defaults
+	if defaults == nil {
+		defaults = DefaultRequirements()
+	}
+	e := &engine{
+		kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
+		profiles: map[string]*profile{}, reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
+		qualifies: opts.Qualifies, ruleErrors: map[string]int{},
+	}
+	e.localisation(inv.Organization.Home)
+	r := &sovmap.Report{Organization: inv.Organization.Name, Home: inv.Organization.Home,
+		Components: make([]sovmap.ComponentResult, len(inv.Components))}
+	for i := range inv.Components {
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if err := e.component(&inv.Components[i], &r.Components[i]); err != nil {
+			return nil, err
+		}
+	}
+	g := graph.Build(inv.Components)
+	effective(g, r.Components)
+	for i := range r.Components {
+		c := &r.Components[i]
+		c.Gap = max(0, int(c.RequiredLevel)-int(c.EffectiveLevel))
+	}
+	r.Flows = transfer.Check(inv, r.Components, k, tiers, func(c *sovmap.Component) []string { return e.facts.countries(c.Locations) })
+	r.Providers = providers(e, inv, r.Components)
+	r.Layers = layers(r.Components)
+	r.Summary = summary(r)
+	for id, n := range e.ruleErrors {
+		r.Notes = append(r.Notes, fmt.Sprintf("rule %s could not be evaluated on %d components (treated as not applying)", id, n))
+	}
+	sort.Strings(r.Notes)
+	return r, nil
+}
+
+// engine holds what one assessment resolves and memoises.
+type engine struct {
+	kb         *kb.KB
+	inv        *sovmap.Inventory
+	tiers      *Tiers
+	facts      *facts
+	defaults   *Defaults
+	rules      []policy.Rule
+	localLaws  []kb.Law
+	profiles   map[string]*profile
+	reqs       map[string]*requirements
+	embassies  map[string]*embassy
+	qualifies  func(sovmap.Arrangement) (bool, string)
+	ruleErrors map[string]int
+}
+
+// profile is the part of an assessment that depends only on a component's
+// sourcing facts, shared by every component with the same facts.
+type profile struct {
+	controller string
+	countries  []string
+	level      sovmap.Level
+	factors    []sovmap.Factor
+	binding    []sovmap.FactorName
+	exposure   []string
+	details    []sovmap.Exposure
+}
+
+type requirements struct {
+	level   sovmap.Level
+	reasons []sovmap.Requirement
+}
+
+func (e *engine) localisation(home string) {
+	homeCountries, _ := e.kb.Expand(home)
+	for _, l := range e.kb.Laws(kb.Localisation) {
+		members, ok := e.kb.Expand(l.Jurisdiction)
+		if !ok {
+			continue
+		}
+		if l.Jurisdiction == home || overlaps(members, homeCountries) {
+			e.localLaws = append(e.localLaws, l)
+		}
+	}
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (e *engine) component(c *sovmap.Component, out *sovmap.ComponentResult) error {
+	p := e.profile(c)
+	req, err := e.requirements(c, p)
+	if err != nil {
+		return err
+	}
+	*out = sovmap.ComponentResult{
+		ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: p.controller,
+		Level: p.level, EffectiveLevel: p.level, RequiredLevel: req.level, Sourcing: sovmap.SourcingFor(req.level),
+		Binding: p.binding, Exposure: p.exposure, ExposureDetails: p.details, Reasons: req.reasons, Factors: p.factors, Pos: c.Pos,
+	}
+	return nil
+}
+
+func (e *engine) profile(c *sovmap.Component) *profile {
+	var b strings.Builder
+	b.WriteString(c.Provider)
+	b.WriteByte(0)
+	for _, l := range c.Locations {
+		b.WriteString(l)
+		b.WriteByte(',')
+	}
+	b.WriteByte(0)
+	for _, o := range c.OperatedFrom {
+		b.WriteString(o)
+		b.WriteByte(',')
+	}
+	b.WriteByte(0)
+	b.WriteString(string(c.KeyCustody))
+	b.WriteByte(0)
+	b.WriteString(c.Arrangement)
+	b.WriteByte(0)
+	if c.Layer == sovmap.LayerCompute {
+		b.WriteByte('c')
+	}
+	if c.Holds() {
+		b.WriteByte('d')
+	}
+	if k := c.Contract; k != nil {
+		b.WriteByte(0)
+		b.WriteString(k.GoverningLaw)
+		b.WriteByte(0)
+		if k.ExitNoticeDays != nil {
+			b.WriteString(strconv.Itoa(*k.ExitNoticeDays))
+		}
+		b.WriteByte(0)
+		if k.DataReturn != nil {
+			b.WriteString(strconv.FormatBool(*k.DataReturn))
+		}
+		b.WriteByte(0)
+		b.WriteString(k.Portability)
+	}
+	key := b.String()
+	if p, ok := e.profiles[key]; ok {
+		return p
+	}
+	p := e.newProfile(c)
+	e.profiles[key] = p
+	return p
+}
+
+func (e *engine) newProfile(c *sovmap.Component) *profile {
+	f := e.facts
+	p := &profile{}
+	var ctl *control
+	var controlF sovmap.Factor
+	if c.Provider == "" {
+		controlF = sovmap.Factor{Name: sovmap.FactorControl, Level: sovmap.Domestic, Facts: []string{"no provider"},
+			Reason: "run by the organization itself, so controlled from home"}
+	} else {
+		ctl = f.control(c.Provider)
+		controlF = ctl.factor
+		p.controller = ctl.controller
+	}
+	p.countries = f.countries(c.Locations)
+	emb := e.embassy(c, p.countries)
+	legal, details := legalFactor(f, c, ctl, p.countries, emb)
+	p.factors = []sovmap.Factor{
+		controlF,
+		locationFactor(f, c, p.countries, emb),
+		operationsFactor(f, c),
+		legal,
+		keysFactor(c),
+		exitFactor(f, c),
+	}
+	p.level = sovmap.Domestic
+	for _, fac := range p.factors {
+		p.level = sovmap.Min(p.level, fac.Level)
+	}
+	p.binding = []sovmap.FactorName{}
+	if p.level < sovmap.Domestic {
+		for _, fac := range p.factors {
+			if fac.Level == p.level {
+				p.binding = append(p.binding, fac.Name)
+			}
+		}
+	}
+	p.details = details
+	p.exposure = []string{}
+	for _, d := range details {
+		p.exposure = appendUnique(p.exposure, d.Jurisdiction)
+	}
+	return p
+}
+
+// embassy returns the qualifying arrangement that hosts the component in
+// its host country, if there is one.
+func (e *engine) embassy(c *sovmap.Component, countries []string) *embassy {
+	if c.Arrangement == "" || e.qualifies == nil {
+		return nil
+	}
+	if emb, ok := e.embassies[c.Arrangement]; ok {
+		return emb
+	}
+	var emb *embassy
+	for _, a := range e.inv.Arrangements {
+		if a.ID != c.Arrangement {
+			continue
+		}
+		if ok, why := e.qualifies(a); ok {
+			emb = &embassy{id: a.ID, host: a.Host, why: why}
+		}
+	}
+	e.embassies[c.Arrangement] = emb
+	return emb
+}
+
+// requirements gathers every requirement that applies to a component.
+func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, error) {
+	key := strings.Join(c.Data, ",") + "\x00" + string(c.Criticality)
+	base, ok := e.reqs[key]
+	if !ok {
+		base = e.baseRequirements(c)
+		e.reqs[key] = base
+	}
+	if len(e.rules) == 0 {
+		return base, nil
+	}
+	facts := e.policyFacts(c, p)
+	var extra []sovmap.Requirement
+	for i := range e.rules {
+		rule := &e.rules[i]
+		applies, err := rule.Applies(facts)
+		if err != nil {
+			e.ruleErrors[rule.ID]++
+			continue
+		}
+		if applies {
+			reason := rule.Reason
+			if reason == "" {
+				reason = "organization rule: " + rule.When
+			}
+			extra = append(extra, sovmap.Requirement{Level: rule.Require, Category: rule.Category, Source: "rule:" + rule.ID, Reason: reason})
+		}
+	}
+	if len(extra) == 0 {
+		return base, nil
+	}
+	r := &requirements{level: base.level, reasons: append(append([]sovmap.Requirement(nil), base.reasons...), extra...)}
+	for _, x := range extra {
+		r.level = max(r.level, x.Level)
+	}
+	sortReasons(r.reasons)
+	return r, nil
+}
+
+func (e *engine) baseRequirements(c *sovmap.Component) *requirements {
+	r := &requirements{reasons: []sovmap.Requirement{}}
+	seen := map[string]bool{}
+	for _, class := range c.Data {
+		d, ok := e.defaults.forClass(class)
+		if !ok || seen[d.Key] {
+			continue
+		}
+		seen[d.Key] = true
+		r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Source: "data:" + d.Key, Reason: d.Reason})
+	}
+	if c.Criticality != "" {
+		if d, ok := e.defaults.forCriticality(c.Criticality); ok {
+			r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Source: "criticality:" + d.Key, Reason: d.Reason})
+		}
+	}
+	for _, law := range e.localLaws {
+		if lawCovers(law, c.Data) {
+			reason := law.Name
+			if law.Requirement != "" {
+				reason += ": " + law.Requirement
+			}
+			r.reasons = append(r.reasons, sovmap.Requirement{Level: sovmap.Level(law.Require), Category: sovmap.CategoryRegulatory, Source: "law:" + law.ID, Reason: reason})
+		}
+	}
+	for _, x := range r.reasons {
+		r.level = max(r.level, x.Level)
+	}
+	sortReasons(r.reasons)
+	return r
+}
+
+func lawCovers(law kb.Law, classes []string) bool {
+	for _, d := range law.Data {
+		for _, c := range classes {
+			if covers(d, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sortReasons puts the strongest requirement first: it is the one that
+// sets the required level.
+func sortReasons(rs []sovmap.Requirement) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Level > rs[j].Level })
+}
+
+func (e *engine) policyFacts(c *sovmap.Component, p *profile) *policy.Facts {
+	f := &policy.Facts{
+		ID: c.ID, Name: c.Name, Layer: string(c.Layer), Provider: c.Provider, Controller: p.controller,
+		Locations: c.Locations, Countries: p.countries, OperatedFrom: c.OperatedFrom, Data: c.Data,
+		Criticality: string(c.Criticality), KeyCustody: string(c.KeyCustody), Certifications: c.Certifications,
+		Arrangement: c.Arrangement, Tags: c.Tags,
+	}
+	if c.Provider != "" {
+		f.ControllerCountry = e.facts.control(c.Provider).country
+	}
+	for _, d := range c.DependsOn {
+		f.DependsOn = append(f.DependsOn, d.ID)
+	}
+	nilToEmpty(&f.Locations, &f.Countries, &f.OperatedFrom, &f.Data, &f.Certifications, &f.DependsOn)
+	if f.Tags == nil {
+		f.Tags = map[string]string{}
+	}
+	return f
+}
+
+func nilToEmpty(lists ...*[]string) {
+	for _, l := range lists {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+}
+
+// effective computes effective levels: a component is no more sovereign than
+// what it runs on. A runtime dependency passes its effective level on whole;
+// a supply dependency costs at most one level below the component's own.
+// Strongly connected components share their minimum.
+func effective(g *graph.Graph, cs []sovmap.ComponentResult) {
+	comp, members := g.SCC()
+	for _, scc := range members {
+		m := sovmap.MaxLevel
+		limit := int32(-1)
+		for _, u := range scc {
+			if cs[u].Level < m {
+				m, limit = cs[u].Level, -1
+			}
+		}
+		for _, u := range scc {
+			own := cs[u].Level
+			deps, supply := g.Deps(u)
+			for i, v := range deps {
+				if comp[v] == comp[u] {
+					continue
+				}
+				l := cs[v].EffectiveLevel
+				if supply[i] {
+					l = max(l, own-1)
+				}
+				if l < m {
+					m, limit = l, v
+				}
+			}
+		}
+		for _, u := range scc {
+			cs[u].EffectiveLevel = m
+			if m < cs[u].Level {
+				if limit >= 0 {
+					cs[u].LimitedBy = g.IDs[limit]
+				} else {
+					// Lowered by another member of its dependency cycle.
+					for _, w := range scc {
+						if cs[w].Level == m {
+							cs[u].LimitedBy = g.IDs[w]
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func providers(e *engine, inv *sovmap.Inventory, cs []sovmap.ComponentResult) []sovmap.ProviderResult {
+	type acc struct {
+		res      sovmap.ProviderResult
+		exposure map[string]bool
+	}
+	byID := map[string]*acc{}
+	critical := 0
+	for i := range cs {
+		c := &inv.Components[i]
+		if c.Criticality.Critical() {
+			critical++
+		}
+		if c.Provider == "" {
+			continue
+		}
+		a := byID[c.Provider]
+		if a == nil {
+			name, country, _, _ := e.facts.provider(c.Provider)
+			ctl := e.facts.control(c.Provider)
+			tier := sovmap.TierUnknown
+			if ctl.country != "" {
+				tier = e.tiers.Of(ctl.country)
+			}
+			a = &acc{res: sovmap.ProviderResult{ID: c.Provider, Name: name, Country: country, Controller: ctl.controller,
+				ControllerCountry: ctl.country, Tier: tier.String()}, exposure: map[string]bool{}}
+			byID[c.Provider] = a
+		}
+		a.res.Components++
+		if c.Criticality.Critical() {
+			a.res.Critical++
+		}
+		for _, j := range cs[i].Exposure {
+			a.exposure[j] = true
+		}
+	}
+	out := make([]sovmap.ProviderResult, 0, len(byID))
+	for _, a := range byID {
+		a.res.Share = ratio(a.res.Components, len(cs))
+		a.res.CriticalShare = ratio(a.res.Critical, critical)
+		a.res.Exposure = sortedKeys(a.exposure)
+		out = append(out, a.res)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Components != out[j].Components {
+			return out[i].Components > out[j].Components
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(int(float64(n)/float64(d)*10000+0.5)) / 10000
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func layers(cs []sovmap.ComponentResult) []sovmap.LayerSummary {
+	idx := map[sovmap.Layer]int{}
+	out := make([]sovmap.LayerSummary, 0, len(sovmap.Layers))
+	for _, l := range sovmap.Layers {
+		idx[l] = len(out)
+		out = append(out, sovmap.LayerSummary{Layer: l, Lowest: sovmap.MaxLevel})
+	}
+	for i := range cs {
+		c := &cs[i]
+		j, ok := idx[c.Layer]
+		if !ok {
+			continue
+		}
+		s := &out[j]
+		s.Components++
+		s.ByLevel[c.EffectiveLevel]++
+		if c.Gap > 0 {
+			s.Gaps++
+		}
+		s.Lowest = sovmap.Min(s.Lowest, c.EffectiveLevel)
+	}
+	kept := out[:0]
+	for _, s := range out {
+		if s.Components > 0 {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+func summary(r *sovmap.Report) sovmap.Summary {
+	s := sovmap.Summary{Components: len(r.Components), Flows: len(r.Flows), GapsByCategory: map[sovmap.Category]int{}}
+	byController := map[string]int{}
+	for i := range r.Components {
+		c := &r.Components[i]
+		s.ByLevel[c.EffectiveLevel]++
+		if len(c.Exposure) > 0 {
+			s.Exposed++
+		}
+		controller := c.Controller
+		if controller == "" {
+			controller = "(the organization)"
+		}
+		byController[controller]++
+		if c.Gap == 0 {
+			continue
+		}
+		s.Gaps++
+		s.MaxGap = max(s.MaxGap, c.Gap)
+		if len(c.Reasons) > 0 {
+			s.GapsByCategory[c.Reasons[0].Category]++
+		}
+	}
+	for _, f := range r.Flows {
+		if f.Verdict == sovmap.Violation {
+			s.Violations++
+		}
+	}
+	if n := len(r.Components); n > 0 {
+		hhi := 0.0
+		for _, count := range byController {
+			share := float64(count) / float64(n) * 100
+			hhi += share * share
+		}
+		s.HHIProvider = int(hhi + 0.5)
+	}
+	return s
+}

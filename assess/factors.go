@@ -1,0 +1,440 @@
+package assess
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// Tier to level, per factor. Location is gentler than control and
+// operations: data abroad in a trusted jurisdiction, still controlled and
+// operated from home, is "abroad but under home control in practice"
+// (level 3); control or hands-on operation by a trusted partner is a
+// trusted-partner arrangement (level 2).
+var (
+	controlLevel  = [...]sovmap.Level{sovmap.TierHome: 4, sovmap.TierTrusted: 2, sovmap.TierNeutral: 1, sovmap.TierRestricted: 0, sovmap.TierUnknown: 0}
+	locationLevel = [...]sovmap.Level{sovmap.TierHome: 4, sovmap.TierTrusted: 3, sovmap.TierNeutral: 1, sovmap.TierRestricted: 0, sovmap.TierUnknown: 0}
+	legalLevel    = [...]sovmap.Level{sovmap.TierHome: 4, sovmap.TierTrusted: 2, sovmap.TierNeutral: 1, sovmap.TierRestricted: 0, sovmap.TierUnknown: 0}
+)
+
+// control describes who ultimately controls a provider.
+type control struct {
+	chain      []string // provider ids, from the provider up to the controller
+	countries  []string // countries of incorporation along the chain
+	controller string
+	country    string // the ultimate controller's country; "" if unknown
+	factor     sovmap.Factor
+}
+
+// facts resolves and memoises the facts factors need: provider chains and
+// location countries. Inventories repeat the same providers and locations
+// across many components, so each is resolved once.
+type facts struct {
+	kb        *kb.KB
+	tiers     *Tiers
+	providers map[string]*sovmap.Provider
+	controls  map[string]*control
+	locations map[string][]string
+	laws      map[string][]kb.Law // compelled-access laws by jurisdiction
+}
+
+func newFacts(k *kb.KB, t *Tiers, inv *sovmap.Inventory) *facts {
+	f := &facts{kb: k, tiers: t, providers: make(map[string]*sovmap.Provider, len(inv.Providers)),
+		controls: map[string]*control{}, locations: map[string][]string{}, laws: map[string][]kb.Law{}}
+	for i := range inv.Providers {
+		f.providers[inv.Providers[i].ID] = &inv.Providers[i]
+	}
+	for _, l := range k.Laws(kb.CompelledAccess) {
+		members, ok := k.Expand(l.Jurisdiction)
+		if !ok {
+			continue
+		}
+		for _, c := range members {
+			f.laws[c] = append(f.laws[c], l)
+		}
+	}
+	return f
+}
+
+// provider returns a provider's name, country and parent, from the
+// inventory first and the knowledge base second.
+func (f *facts) provider(id string) (name, country, parent string, ok bool) {
+	if p, found := f.providers[id]; found {
+		name, country, parent = p.Name, p.Country, p.Parent
+		if country == "" || parent == "" {
+			// The inventory may give only some facts; the knowledge base fills in.
+			if kp, inKB := f.kb.Provider(id); inKB {
+				if country == "" {
+					country = kp.Country
+				}
+				if parent == "" {
+					parent = kp.Parent
+				}
+			}
+		}
+		return name, country, parent, true
+	}
+	if kp, found := f.kb.Provider(id); found {
+		return kp.Name, kp.Country, kp.Parent, true
+	}
+	return "", "", "", false
+}
+
+// control follows a provider's parent chain to its ultimate controller.
+func (f *facts) control(providerID string) *control {
+	if c, ok := f.controls[providerID]; ok {
+		return c
+	}
+	c := &control{}
+	seen := map[string]bool{}
+	for id := providerID; id != "" && !seen[id]; {
+		seen[id] = true
+		_, country, parent, ok := f.provider(id)
+		if !ok {
+			break
+		}
+		c.chain = append(c.chain, id)
+		if country != "" {
+			c.countries = append(c.countries, country)
+		}
+		c.controller, c.country = id, country
+		id = parent
+	}
+	tier := sovmap.TierUnknown
+	if c.country != "" {
+		tier = f.tiers.Of(c.country)
+	}
+	fact := fmt.Sprintf("provider %s, controlled by %s", providerID, strings.Join(c.chain[1:], " -> "))
+	if len(c.chain) <= 1 {
+		fact = fmt.Sprintf("provider %s, not controlled by another entity", providerID)
+	}
+	c.factor = sovmap.Factor{Name: sovmap.FactorControl, Level: controlLevel[tier], Facts: []string{fact}}
+	switch {
+	case c.country == "":
+		c.factor.Reason = fmt.Sprintf("the country of %s's ultimate controller is unknown", providerID)
+		c.factor.Remedy = "state the provider's country and parent so that its ultimate controller is known"
+	default:
+		c.factor.Facts = append(c.factor.Facts, fmt.Sprintf("ultimate controller %s in %s", c.controller, c.country))
+		c.factor.Reason = fmt.Sprintf("ultimately controlled from %s, a %s jurisdiction (%s)", c.country, tier, f.tiers.Why(c.country))
+		if tier != sovmap.TierHome {
+			c.factor.Remedy = "choose a provider controlled from the home jurisdiction (or at least a trusted one)"
+		}
+	}
+	f.controls[providerID] = c
+	return c
+}
+
+// countries turns locations (countries, blocs, provider:region ids) into
+// the countries they are in, deduplicated.
+func (f *facts) countries(locations []string) []string {
+	if len(locations) == 1 {
+		if c, ok := f.locations[locations[0]]; ok {
+			return c
+		}
+	}
+	key := strings.Join(locations, ",")
+	if c, ok := f.locations[key]; ok {
+		return c
+	}
+	var out []string
+	for _, loc := range locations {
+		if kb.IsRegionID(loc) {
+			if r, ok := f.kb.Region(loc); ok {
+				out = appendUnique(out, r.Country)
+			}
+			continue
+		}
+		if members, ok := f.kb.Expand(loc); ok {
+			for _, m := range members {
+				out = appendUnique(out, m)
+			}
+		}
+	}
+	f.locations[key] = out
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// embassy is a qualifying arrangement covering a component, if any.
+type embassy struct {
+	id, host, why string
+}
+
+func locationFactor(f *facts, c *sovmap.Component, countries []string, emb *embassy) sovmap.Factor {
+	fac := sovmap.Factor{Name: sovmap.FactorLocation, Level: sovmap.Domestic}
+	if len(countries) == 0 {
+		fac.Level = sovmap.Exposed
+		fac.Reason = "no location is stated, so it cannot be placed"
+		fac.Remedy = "state the locations (countries or provider:region ids)"
+		return fac
+	}
+	fac.Facts = []string{"locations: " + strings.Join(c.Locations, ", ") + " (" + strings.Join(countries, ", ") + ")"}
+	worstAt := ""
+	for _, country := range countries {
+		tier := f.tiers.Of(country)
+		lvl := locationLevel[tier]
+		if emb != nil && country == emb.host && lvl < sovmap.SovereignPartner {
+			lvl = sovmap.SovereignPartner
+		}
+		if worstAt == "" || lvl < fac.Level {
+			fac.Level, worstAt = lvl, country
+		}
+	}
+	tier := f.tiers.Of(worstAt)
+	switch {
+	case emb != nil && worstAt == emb.host:
+		fac.Reason = fmt.Sprintf("hosted in %s under the qualifying digital-embassy arrangement %s (%s): counts as home, abroad", worstAt, emb.id, emb.why)
+		fac.Facts = append(fac.Facts, "arrangement "+emb.id+" qualifies")
+	default:
+		fac.Reason = fmt.Sprintf("located in %s, a %s jurisdiction (%s)", worstAt, tier, f.tiers.Why(worstAt))
+	}
+	switch {
+	case fac.Level == sovmap.Domestic:
+	case tier == sovmap.TierTrusted || (emb != nil && worstAt == emb.host):
+		fac.Remedy = "move it to a region in the home jurisdiction"
+	default:
+		fac.Remedy = "move it to a region in the home jurisdiction or a trusted one, or host it under a qualifying digital embassy"
+	}
+	return fac
+}
+
+func tierFactor(name sovmap.FactorName, f *facts, what string, countries []string, levels [5]sovmap.Level) sovmap.Factor {
+	tier, at := f.tiers.Worst(countries)
+	return sovmap.Factor{Name: name, Level: levels[tier], Facts: []string{what + ": " + strings.Join(countries, ", ")},
+		Reason: fmt.Sprintf("%s %s, a %s jurisdiction (%s)", what, at, tier, f.tiers.Why(at))}
+}
+
+func operationsFactor(f *facts, c *sovmap.Component) sovmap.Factor {
+	if len(c.OperatedFrom) == 0 {
+		if c.Provider == "" {
+			return sovmap.Factor{Name: sovmap.FactorOperations, Level: sovmap.Domestic, Facts: []string{"no provider"},
+				Reason: "operated by the organization itself, from home"}
+		}
+		return sovmap.Factor{Name: sovmap.FactorOperations, Level: sovmap.Exposed,
+			Reason: "operated_from is not stated, so who administers it is unknown",
+			Remedy: "state where it is administered and supported from (operated_from)"}
+	}
+	var countries []string
+	for _, o := range c.OperatedFrom {
+		members, _ := f.kb.Expand(o)
+		for _, m := range members {
+			countries = appendUnique(countries, m)
+		}
+	}
+	fac := tierFactor(sovmap.FactorOperations, f, "operated from", countries, controlLevel)
+	fac.Facts = []string{"operated_from: " + strings.Join(c.OperatedFrom, ", ")}
+	if fac.Level < sovmap.Domestic {
+		fac.Remedy = "have it administered and supported from home, for example by a home-controlled sovereign operator"
+	}
+	return fac
+}
+
+// legalFactor finds the foreign compelled-access laws that reach the
+// component through its controller, its locations or its operators.
+func legalFactor(f *facts, c *sovmap.Component, ctl *control, countries []string, emb *embassy) (sovmap.Factor, []sovmap.Exposure) {
+	var exp []sovmap.Exposure
+	add := func(country string, via sovmap.Via) {
+		if f.tiers.Of(country) == sovmap.TierHome {
+			return
+		}
+		for _, law := range f.laws[country] {
+			if !law.Reaches(string(via)) {
+				continue
+			}
+			exp = append(exp, sovmap.Exposure{Jurisdiction: country, Law: law.Name, Via: via, Tier: f.tiers.Of(country).String()})
+		}
+	}
+	if ctl != nil {
+		for _, country := range ctl.countries {
+			add(country, sovmap.ViaControl)
+		}
+	}
+	for _, country := range countries {
+		if emb != nil && country == emb.host {
+			continue // immunity from the host's search, requisition and compelled access
+		}
+		add(country, sovmap.ViaLocation)
+	}
+	for _, o := range c.OperatedFrom {
+		members, _ := f.kb.Expand(o)
+		for _, m := range members {
+			add(m, sovmap.ViaOperations)
+		}
+	}
+	exp = dedupeExposure(exp)
+	fac := sovmap.Factor{Name: sovmap.FactorLegal, Level: sovmap.Domestic}
+	if len(exp) == 0 {
+		fac.Reason = "no foreign compelled-access law in the knowledge base reaches it"
+		return fac, nil
+	}
+	worst := sovmap.TierHome
+	var worstJ string
+	for _, e := range exp {
+		if t := f.tiers.Of(e.Jurisdiction); worstJ == "" || t > worst {
+			worst, worstJ = t, e.Jurisdiction
+		}
+	}
+	fac.Level = legalLevel[worst]
+	mitigated := (c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM) && c.Layer != sovmap.LayerCompute
+	for _, e := range exp {
+		fac.Facts = append(fac.Facts, fmt.Sprintf("%s (%s) via %s", e.Law, e.Jurisdiction, e.Via))
+	}
+	fac.Reason = fmt.Sprintf("%s can compel access through %s (%s jurisdiction)", worstJ, viaList(exp, worstJ), worst)
+	if mitigated {
+		for i := range exp {
+			exp[i].Mitigated = true
+		}
+		if fac.Level < sovmap.SovereignPartner {
+			fac.Level++
+		}
+		fac.Reason += "; keys held by the customer mean compelled access yields ciphertext, so one level is regained"
+		fac.Remedy = "choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
+	} else {
+		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM), or choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
+		if c.Layer == sovmap.LayerCompute {
+			fac.Remedy = "use confidential computing with customer-held keys, or choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
+		}
+	}
+	return fac, exp
+}
+
+func viaList(exp []sovmap.Exposure, j string) string {
+	var vias []string
+	for _, e := range exp {
+		if e.Jurisdiction == j {
+			vias = appendUnique(vias, string(e.Via))
+		}
+	}
+	return strings.Join(vias, " and ")
+}
+
+func dedupeExposure(exp []sovmap.Exposure) []sovmap.Exposure {
+	sort.SliceStable(exp, func(i, j int) bool {
+		if exp[i].Jurisdiction != exp[j].Jurisdiction {
+			return exp[i].Jurisdiction < exp[j].Jurisdiction
+		}
+		if exp[i].Law != exp[j].Law {
+			return exp[i].Law < exp[j].Law
+		}
+		return exp[i].Via < exp[j].Via
+	})
+	out := exp[:0]
+	for i, e := range exp {
+		if i > 0 && e == exp[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func keysFactor(c *sovmap.Component) sovmap.Factor {
+	fac := sovmap.Factor{Name: sovmap.FactorKeys}
+	if !c.Holds() {
+		fac.Level, fac.Reason = sovmap.Domestic, "holds no data, so key custody does not apply"
+		return fac
+	}
+	fac.Facts = []string{"key_custody: " + string(c.KeyCustody)}
+	switch c.KeyCustody {
+	case sovmap.KeysDomesticHSM:
+		fac.Level, fac.Reason = sovmap.Domestic, "keys are in an HSM located and operated at home"
+	case sovmap.KeysCustomerHeld:
+		fac.Level, fac.Reason = sovmap.SovereignPartner, "keys are held by the organization, outside the provider"
+		fac.Remedy = "keep the keys in a domestic HSM"
+	case sovmap.KeysCustomerManaged:
+		fac.Level, fac.Reason = sovmap.Safeguarded, "keys are managed by the organization inside the provider's key service, which the provider could be compelled to use"
+		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
+	case sovmap.KeysProvider:
+		fac.Level, fac.Reason = sovmap.Contractual, "the provider holds the keys"
+		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
+	default:
+		if c.Provider == "" {
+			fac.Level, fac.Reason = sovmap.Domestic, "run by the organization itself, which holds its keys"
+			fac.Facts = []string{"no provider"}
+			return fac
+		}
+		fac.Level, fac.Reason = sovmap.Contractual, "key custody is not stated, so the provider is assumed to hold the keys"
+		fac.Facts = []string{"key_custody not stated"}
+		fac.Remedy = "state key_custody, and hold keys yourself (customer-held or a domestic HSM)"
+	}
+	return fac
+}
+
+// exitFactor judges whether the organization can leave a third-party
+// component: a right to its data back, a standard format, a notice period,
+// and a contract enforceable under a law it trusts.
+func exitFactor(f *facts, c *sovmap.Component) sovmap.Factor {
+	fac := sovmap.Factor{Name: sovmap.FactorExit, Level: sovmap.Domestic}
+	if c.Provider == "" {
+		fac.Reason = "run by the organization itself: no provider to exit"
+		return fac
+	}
+	k := c.Contract
+	if k == nil {
+		fac.Level = sovmap.Exposed
+		fac.Reason = "no contract terms are recorded, so exit rights are unknown"
+		fac.Remedy = "add an exit clause: data return, a standard export format and a notice period (contract:)"
+		return fac
+	}
+	var why, fix []string
+	lower := func(l sovmap.Level, reason, remedy string) {
+		fac.Level = sovmap.Min(fac.Level, l)
+		why = append(why, reason)
+		if remedy != "" {
+			fix = append(fix, remedy)
+		}
+	}
+	switch {
+	case k.DataReturn == nil:
+		lower(sovmap.Contractual, "the right to get data back is not stated", "add a data-return clause")
+	case !*k.DataReturn:
+		lower(sovmap.Contractual, "the contract gives no right to get data back", "add a data-return clause")
+	default:
+		fac.Facts = append(fac.Facts, "data_return: true")
+	}
+	switch k.Portability {
+	case "standard", "open":
+		fac.Facts = append(fac.Facts, "portability: "+k.Portability)
+	case "":
+		lower(sovmap.Safeguarded, "portability is not stated", "require export in a standard or open format")
+	default:
+		lower(sovmap.Safeguarded, "data leaves only in a "+k.Portability+" format", "require export in a standard or open format")
+	}
+	if k.ExitNoticeDays == nil {
+		lower(sovmap.Safeguarded, "no exit notice period is stated", "agree an exit notice period long enough to migrate")
+	} else {
+		fac.Facts = append(fac.Facts, fmt.Sprintf("exit_notice_days: %d", *k.ExitNoticeDays))
+	}
+	if k.GoverningLaw == "" {
+		lower(sovmap.Safeguarded, "the governing law is not stated", "agree a governing law of the home or a trusted jurisdiction")
+	} else {
+		members, _ := f.kb.Expand(k.GoverningLaw)
+		tier, _ := f.tiers.Worst(members)
+		fac.Facts = append(fac.Facts, "governing_law: "+k.GoverningLaw)
+		switch tier {
+		case sovmap.TierHome, sovmap.TierTrusted:
+		case sovmap.TierRestricted:
+			lower(sovmap.Exposed, "the contract is governed by the law of "+k.GoverningLaw+", a restricted jurisdiction", "agree a governing law of the home or a trusted jurisdiction")
+		default:
+			lower(sovmap.Contractual, "the contract is governed by the law of "+k.GoverningLaw+", a "+tier.String()+" jurisdiction, so commitments may not be enforceable at home", "agree a governing law of the home or a trusted jurisdiction")
+		}
+	}
+	if len(why) == 0 {
+		fac.Reason = "data return, standard portability, a notice period and a trusted governing law are agreed"
+		return fac
+	}
+	fac.Reason = strings.Join(why, "; ")
+	fac.Remedy = strings.Join(fix, "; ")
+	return fac
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+)
+
+func newAssessCmd(a *app) *cobra.Command {
+	var format, output string
+	var failOn int
+	cmd := &cobra.Command{
+		Use:   "assess FILE|DIR...",
+		Short: "Place every component on the sovereignty spectrum and gate on the gaps",
+		Long: `assess reads an inventory (a YAML or JSON file, or a directory of them) and prints,
+per component, its own level, effective level, required level, gap, sourcing
+advice, binding factors, the foreign jurisdictions whose compelled-access laws
+reach it and the reasons for its requirement; then flows, layers, providers and
+a summary.
+
+Exit codes: 0 clean, 1 when a gap is --fail-on levels or more or a flow is a
+violation, 2 on bad input or usage.`,
+		Example: `  sovmap assess examples/hospital-group
+  sovmap assess inventory.yaml --format json > assessment.json
+  sovmap assess inventory.yaml --fail-on 2 --format markdown`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := formatWriter(format)
+			if err != nil {
+				return err
+			}
+			if failOn < 0 || failOn > int(sovmap.MaxLevel) {
+				return fmt.Errorf("--fail-on must be from 0 (never fail) to 4")
+			}
+			inv, r, err := a.assess(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			out := a.stdout
+			if output != "" && output != "-" {
+				f, err := os.Create(output)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				bw := bufio.NewWriter(f)
+				defer bw.Flush()
+				out = bw
+			}
+			if err := write(out, r, inv); err != nil {
+				return err
+			}
+			if n := findings(r, failOn); n > 0 {
+				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, or flow violations)", n, failOn, failOn)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
+	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, or any flow is a violation (0 never fails)")
+	return cmd
+}
+
+// findings counts gaps of at least failOn levels and flow violations. A
+// failOn of 0 turns the gate off.
+func findings(r *sovmap.Report, failOn int) int {
+	if failOn == 0 {
+		return 0
+	}
+	n := 0
+	for i := range r.Components {
+		if r.Components[i].Gap >= failOn {
+			n++
+		}
+	}
+	for _, f := range r.Flows {
+		if f.Verdict == sovmap.Violation {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// load reads and validates the inventory at paths with the knowledge base.
+func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.KB, error) {
+	k, err := a.knowledge()
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, err := inventory.Load(ctx, k, paths...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, k, nil
+}
+
+// assessOptions wires the packages that judge parts of an assessment.
+func (a *app) assessOptions() assess.Options {
+	return assess.Options{}
+}
+
+// assess loads and assesses the inventory at paths.
+func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *sovmap.Report, error) {
+	inv, k, err := a.load(ctx, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := assess.Assess(ctx, inv, k, a.assessOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, r, nil
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/inventory"
+)
+
+func newSchemaCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of the inventory format (for editors)",
+		Long: `schema prints the JSON Schema (draft 2020-12) of the inventory format. Save it and
+point yaml-language-server at it to get completion and checks in editors:
+
+  # yaml-language-server: $schema=./sovmap.schema.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s := inventorySchema()
+			enc := json.NewEncoder(a.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(s)
+		},
+	}
+}
+
+type schema = map[string]any
+
+// enums lists the allowed values of enumerated Go types.
+func enums() map[reflect.Type][]string {
+	str := func(xs ...string) []string { return xs }
+	layers := make([]string, len(sovmap.Layers))
+	for i, l := range sovmap.Layers {
+		layers[i] = string(l)
+	}
+	var crit, keys []string
+	for _, c := range sovmap.Criticalities {
+		crit = append(crit, string(c))
+	}
+	for _, k := range sovmap.KeyCustodies {
+		keys = append(keys, string(k))
+	}
+	return map[reflect.Type][]string{
+		reflect.TypeOf(sovmap.Layer("")):          layers,
+		reflect.TypeOf(sovmap.Criticality("")):    crit,
+		reflect.TypeOf(sovmap.KeyCustody("")):     keys,
+		reflect.TypeOf(sovmap.DependencyKind("")): str(string(sovmap.Runtime), string(sovmap.Supply)),
+		reflect.TypeOf(sovmap.Category("")):       str(string(sovmap.CategoryRegulatory), string(sovmap.CategorySecurity), string(sovmap.CategoryOperational)),
+	}
+}
+
+// fieldEnums gives enumerations of plain string fields, by JSON name.
+var fieldEnums = map[string][]string{
+	"portability": sovmap.Portabilities,
+	"mechanism":   sovmap.Mechanisms,
+	"kind":        inventory.ScenarioKinds,
+}
+
+func inventorySchema() schema {
+	defs := schema{}
+	root := typeSchema(reflect.TypeOf(sovmap.Inventory{}), defs, "")
+	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	root["$id"] = "https://sovmap.dev/schema/inventory-v1.json"
+	root["title"] = "sovmap inventory, version 1"
+	root["$defs"] = defs
+	root["required"] = []string{"version", "organization", "components"}
+	return root
+}
+
+func typeSchema(t reflect.Type, defs schema, field string) schema {
+	if vals, ok := enums()[t]; ok {
+		return schema{"type": "string", "enum": vals}
+	}
+	switch t {
+	case reflect.TypeOf(sovmap.Level(0)):
+		return schema{"type": "integer", "minimum": 0, "maximum": 4, "description": "a level of the spectrum: 0 exposed .. 4 domestic"}
+	case reflect.TypeOf(sovmap.Dependency{}):
+		obj := structSchema(t, defs)
+		obj["required"] = []string{"id"}
+		defs["Dependency"] = schema{"oneOf": []any{schema{"type": "string", "description": "a component id (a runtime dependency)"}, obj}}
+		return schema{"$ref": "#/$defs/Dependency"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return typeSchema(t.Elem(), defs, field)
+	case reflect.String:
+		if vals, ok := fieldEnums[field]; ok {
+			return schema{"type": "string", "enum": vals}
+		}
+		return schema{"type": "string"}
+	case reflect.Bool:
+		return schema{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return schema{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return schema{"type": "number"}
+	case reflect.Slice:
+		return schema{"type": "array", "items": typeSchema(t.Elem(), defs, field)}
+	case reflect.Map:
+		if t.Elem().Kind() == reflect.Interface {
+			return schema{"type": "object"}
+		}
+		return schema{"type": "object", "additionalProperties": typeSchema(t.Elem(), defs, "")}
+	case reflect.Interface:
+		return schema{}
+	case reflect.Struct:
+		name := t.Name()
+		if t == reflect.TypeOf(sovmap.Inventory{}) {
+			return structSchema(t, defs)
+		}
+		if _, done := defs[name]; !done {
+			defs[name] = schema{} // placeholder against recursion
+			defs[name] = structSchema(t, defs)
+		}
+		return schema{"$ref": "#/$defs/" + name}
+	}
+	panic(fmt.Sprintf("schema: unhandled type %s", t))
+}
+
+var requiredFields = map[string][]string{
+	"Organization": {"home"},
+	"Provider":     {"id"},
+	"Component":    {"id", "layer"},
+	"Flow":         {"id", "from", "to"},
+	"Arrangement":  {"id", "host", "guest"},
+	"Rule":         {"id", "when", "require", "category"},
+	"Assessment":   {"provider", "framework"},
+	"Scenario":     {"id", "kind", "target"},
+	"Option":       {"id"},
+}
+
+func structSchema(t reflect.Type, defs schema) schema {
+	props := schema{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" || name == "" || !f.IsExported() {
+			continue
+		}
+		props[name] = typeSchema(f.Type, defs, name)
+	}
+	s := schema{"type": "object", "properties": props, "additionalProperties": false}
+	if req, ok := requiredFields[t.Name()]; ok {
+		s["required"] = req
+	}
+	return s
+}

@@ -1,0 +1,564 @@
+package inventory
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sovmap/sovmap"
+)
+
+// part is what one file contributes to an inventory.
+type part struct {
+	src     *source
+	inv     sovmap.Inventory
+	hasVer  bool
+	verPos  sovmap.Pos
+	hasOrg  bool
+	topKeys map[string]sovmap.Pos
+}
+
+// topLevel lists the keys an inventory file may have, with a function that
+// decodes each from JSON and from YAML into the part.
+var topLevel = []string{
+	"version", "organization", "providers", "components", "flows", "arrangements",
+	"rules", "assessments", "scenarios", "knowledge",
+}
+
+// jsonOptions rejects unknown and duplicate members and accepts a
+// dependency written as a plain id.
+var jsonOptions = json.JoinOptions(
+	json.RejectUnknownMembers(true),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, d *sovmap.Dependency) error {
+		if dec.PeekKind() == '"' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			*d = sovmap.Dependency{ID: tok.String(), Kind: sovmap.Runtime}
+			return nil
+		}
+		type object sovmap.Dependency
+		if err := json.UnmarshalDecode(dec, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
+			return err
+		}
+		if d.Kind == "" {
+			d.Kind = sovmap.Runtime
+		}
+		return nil
+	})),
+)
+
+// decodeJSON streams a JSON inventory file. It stops at the first error,
+// since a stream cannot be trusted past a syntax error.
+func decodeJSON(src *source) (*part, error) {
+	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
+	dec := jsontext.NewDecoder(bytes.NewReader(src.data))
+	fail := func(err error) (*part, error) { return nil, jsonProblem(src, dec, err) }
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return fail(err)
+	}
+	if tok.Kind() != '{' {
+		return nil, problemAt(src.pos(0), "an inventory is a JSON object, found %s", kindName(tok.Kind()))
+	}
+	for dec.PeekKind() != '}' {
+		keyOff := src.valueStart(dec.InputOffset())
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return fail(err)
+		}
+		key := tok.String()
+		keyPos := src.pos(keyOff)
+		p.topKeys[key] = keyPos
+		inv := &p.inv
+		switch key {
+		case "version":
+			p.hasVer, p.verPos = true, keyPos
+			err = json.UnmarshalDecode(dec, &inv.Version, jsonOptions)
+		case "organization":
+			p.hasOrg = true
+			inv.Organization.Pos = src.pos(src.valueStart(dec.InputOffset()))
+			err = json.UnmarshalDecode(dec, &inv.Organization, jsonOptions)
+		case "providers":
+			err = jsonList(dec, src, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p })
+		case "components":
+			err = jsonList(dec, src, &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p })
+		case "flows":
+			err = jsonList(dec, src, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p })
+		case "arrangements":
+			err = jsonList(dec, src, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p })
+		case "rules":
+			err = jsonList(dec, src, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p })
+		case "assessments":
+			err = jsonList(dec, src, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p })
+		case "scenarios":
+			err = jsonList(dec, src, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p })
+		case "knowledge":
+			err = json.UnmarshalDecode(dec, &inv.Knowledge, jsonOptions)
+		default:
+			return nil, problemAt(keyPos, "unknown top-level key %q (expected one of %s)", key, strings.Join(topLevel, ", "))
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return fail(err)
+	}
+	if dec.PeekKind() != 0 {
+		return nil, problemAt(src.pos(src.valueStart(dec.InputOffset())), "unexpected data after the inventory object")
+	}
+	return p, nil
+}
+
+// jsonList decodes a JSON array element by element, recording where each
+// element starts.
+func jsonList[T any](dec *jsontext.Decoder, src *source, list *[]T, setPos func(*T, sovmap.Pos)) error {
+	start := src.valueStart(dec.InputOffset())
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() == 'n' { // null: an empty list
+		return nil
+	}
+	if tok.Kind() != '[' {
+		return problemAt(src.pos(start), "expected a list, found %s", kindName(tok.Kind()))
+	}
+	for {
+		switch dec.PeekKind() {
+		case ']':
+			_, err := dec.ReadToken()
+			return err
+		case 0:
+			_, err := dec.ReadToken() // surfaces the syntax error
+			if err == nil {
+				err = errors.New("unexpected end of list")
+			}
+			return err
+		}
+		pos := src.pos(src.valueStart(dec.InputOffset()))
+		var v T
+		if err := json.UnmarshalDecode(dec, &v, jsonOptions); err != nil {
+			return err
+		}
+		setPos(&v, pos)
+		*list = append(*list, v)
+	}
+}
+
+// positioned is an error that already carries its position.
+type positioned struct{ Problem }
+
+func (e *positioned) Error() string { return e.Problem.String() }
+
+func problemAt(pos sovmap.Pos, format string, args ...any) error {
+	return &positioned{Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}}
+}
+
+// jsonProblem turns a decoder error into a positioned problem.
+func jsonProblem(src *source, dec *jsontext.Decoder, err error) error {
+	var pe *positioned
+	if errors.As(err, &pe) {
+		return err
+	}
+	off := dec.InputOffset()
+	msg := err.Error()
+	var se *json.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		off = se.ByteOffset
+		msg = semanticMessage(se)
+		if se.JSONPointer != "" {
+			src.curLine = 0
+			if p, ok := src.locateJSON(pointerPath(se.JSONPointer)); ok {
+				return &positioned{Problem{Pos: p, Msg: msg}}
+			}
+		}
+	case errors.As(err, &syn):
+		off = syn.ByteOffset
+		msg = strings.TrimPrefix(syn.Err.Error(), "jsontext: ")
+		if msg == "" {
+			msg = err.Error()
+		}
+		msg = "malformed JSON: " + msg
+	}
+	src.curLine = 0
+	return &positioned{Problem{Pos: src.pos(off), Msg: msg}}
+}
+
+func semanticMessage(se *json.SemanticError) string {
+	field := string(se.JSONPointer)
+	if i := strings.LastIndexByte(field, '/'); i >= 0 {
+		field = field[i+1:]
+	}
+	switch {
+	case se.Err != nil && strings.Contains(se.Err.Error(), "unknown object member"):
+		return fmt.Sprintf("unknown field %q", field)
+	case se.GoType != nil:
+		return fmt.Sprintf("%s: expected %s, found JSON %s", field, goTypeName(se.GoType), kindName(se.JSONKind))
+	case se.Err != nil:
+		return fmt.Sprintf("%s: %v", field, se.Err)
+	}
+	return se.Error()
+}
+
+func pointerPath(p jsontext.Pointer) []any {
+	var out []any
+	for tok := range p.Tokens() {
+		if n, err := strconv.Atoi(tok); err == nil {
+			out = append(out, n)
+		} else {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+func goTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return goTypeName(t.Elem())
+	}
+	return t.String()
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "nothing"
+}
+
+// maxAliases bounds YAML alias nodes per file; with yaml.v3's own expansion
+// guard it keeps "billion laughs" documents out.
+const maxAliases = 10000
+
+// decodeYAML decodes a YAML inventory file through its node tree, checking
+// every key against the inventory format.
+func decodeYAML(src *source) (*part, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src.data, &doc); err != nil {
+		return nil, yamlProblem(src, err)
+	}
+	src.root = &doc
+	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
+	if len(doc.Content) == 0 {
+		return nil, problemAt(sovmap.Pos{File: src.name, Line: 1, Col: 1}, "the file is empty")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, problemAt(src.nodePos(root), "an inventory is a mapping of keys (version, organization, components, ...)")
+	}
+	aliases := 0
+	if err := countAliases(root, &aliases, map[*yaml.Node]bool{}); err != nil {
+		return nil, problemAt(src.nodePos(root), "%v", err)
+	}
+	var ps problems
+	inv := &p.inv
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		keyPos := src.nodePos(k)
+		if _, dup := p.topKeys[k.Value]; dup {
+			ps.add(keyPos, "duplicate key %q", k.Value)
+			continue
+		}
+		p.topKeys[k.Value] = keyPos
+		switch k.Value {
+		case "version":
+			p.hasVer, p.verPos = true, keyPos
+			yamlValue(src, v, &inv.Version, &ps)
+		case "organization":
+			p.hasOrg = true
+			inv.Organization.Pos = src.nodePos(v)
+			yamlValue(src, v, &inv.Organization, &ps)
+		case "providers":
+			yamlList(src, v, &inv.Providers, &ps, func(x *sovmap.Provider, p sovmap.Pos) { x.Pos = p })
+		case "components":
+			yamlList(src, v, &inv.Components, &ps, func(x *sovmap.Component, p sovmap.Pos) { x.Pos = p })
+		case "flows":
+			yamlList(src, v, &inv.Flows, &ps, func(x *sovmap.Flow, p sovmap.Pos) { x.Pos = p })
+		case "arrangements":
+			yamlList(src, v, &inv.Arrangements, &ps, func(x *sovmap.Arrangement, p sovmap.Pos) { x.Pos = p })
+		case "rules":
+			yamlList(src, v, &inv.Rules, &ps, func(x *sovmap.Rule, p sovmap.Pos) { x.Pos = p })
+		case "assessments":
+			yamlList(src, v, &inv.Assessments, &ps, func(x *sovmap.Assessment, p sovmap.Pos) { x.Pos = p })
+		case "scenarios":
+			yamlList(src, v, &inv.Scenarios, &ps, func(x *sovmap.Scenario, p sovmap.Pos) { x.Pos = p })
+		case "knowledge":
+			yamlValue(src, v, &inv.Knowledge, &ps)
+		default:
+			ps.add(keyPos, "unknown top-level key %q (expected one of %s)", k.Value, strings.Join(topLevel, ", "))
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func countAliases(n *yaml.Node, count *int, seen map[*yaml.Node]bool) error {
+	if seen[n] {
+		return nil
+	}
+	seen[n] = true
+	if n.Kind == yaml.AliasNode {
+		*count++
+		if *count > maxAliases {
+			return fmt.Errorf("too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
+		}
+		return nil
+	}
+	for _, c := range n.Content {
+		if err := countAliases(c, count, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func yamlList[T any](src *source, n *yaml.Node, list *[]T, ps *problems, setPos func(*T, sovmap.Pos)) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		ps.add(src.nodePos(n), "expected a list")
+		return
+	}
+	for _, item := range n.Content {
+		var v T
+		if yamlValue(src, item, &v, ps) {
+			pos := src.nodePos(item)
+			setPos(&v, pos)
+			*list = append(*list, v)
+		}
+	}
+}
+
+// yamlValue checks n's keys against out's type, then decodes it. It reports
+// whether the value decoded cleanly.
+func yamlValue(src *source, n *yaml.Node, out any, ps *problems) bool {
+	before := len(ps.list)
+	checkKnown(src, n, reflect.TypeOf(out).Elem(), ps, map[*yaml.Node]bool{})
+	if len(ps.list) > before {
+		return false
+	}
+	if err := n.Decode(out); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, msg := range te.Errors {
+				ps.add(yamlErrPos(src, msg, n), "%s", cleanYAMLMessage(msg))
+			}
+			return false
+		}
+		ps.add(src.nodePos(n), "%s", cleanYAMLMessage(err.Error()))
+		return false
+	}
+	return true
+}
+
+var dependencyType = reflect.TypeOf(sovmap.Dependency{})
+
+// checkKnown walks a node against a Go type and reports keys the inventory
+// format does not have, so that a typo such as "key_custdy" is an error
+// rather than a silently ignored fact.
+func checkKnown(src *source, n *yaml.Node, t reflect.Type, ps *problems, seen map[*yaml.Node]bool) {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil || seen[n.Alias] {
+			return
+		}
+		seen[n.Alias] = true
+		n = n.Alias
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if t == dependencyType && n.Kind == yaml.ScalarNode {
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+				ps.add(src.nodePos(n), "expected a mapping of keys, found %s", yamlKind(n))
+			}
+			return
+		}
+		fields := yamlFields(t)
+		dup := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "<<" { // merge key: its keys are checked where they are defined
+				continue
+			}
+			if dup[k.Value] {
+				ps.add(src.nodePos(k), "duplicate key %q", k.Value)
+				continue
+			}
+			dup[k.Value] = true
+			ft, ok := fields[k.Value]
+			if !ok {
+				ps.add(src.nodePos(k), "unknown field %q%s", k.Value, suggest(k.Value, fields))
+				continue
+			}
+			checkKnown(src, v, ft, ps, seen)
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.SequenceNode {
+			for _, c := range n.Content {
+				checkKnown(src, c, t.Elem(), ps, seen)
+			}
+		} else if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+			ps.add(src.nodePos(n), "expected a list, found %s", yamlKind(n))
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+			ps.add(src.nodePos(n), "expected a mapping, found %s", yamlKind(n))
+		}
+	}
+}
+
+func yamlKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	default:
+		return fmt.Sprintf("%q", n.Value)
+	}
+}
+
+// yamlFields maps a struct's YAML keys to their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// suggest proposes the closest known key for a misspelt one.
+func suggest(key string, fields map[string]reflect.Type) string {
+	best, bestD := "", 3
+	for name := range fields {
+		if d := distance(key, name); d < bestD || (d == bestD && best != "" && name < best) {
+			best, bestD = name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// distance is the Levenshtein distance between two short strings.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// yamlProblem turns a yaml.v3 parse error into a positioned problem.
+func yamlProblem(src *source, err error) error {
+	return &positioned{Problem{Pos: yamlErrPos(src, err.Error(), nil), Msg: "malformed YAML: " + cleanYAMLMessage(err.Error())}}
+}
+
+func yamlErrPos(src *source, msg string, fallback *yaml.Node) sovmap.Pos {
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return sovmap.Pos{File: src.name, Line: line, Col: firstColumn(src.data, line)}
+	}
+	if fallback != nil {
+		return src.nodePos(fallback)
+	}
+	return sovmap.Pos{File: src.name, Line: 1, Col: 1}
+}
+
+// firstColumn returns the column of the first non-blank character of a line.
+func firstColumn(data []byte, line int) int {
+	start := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[start:], '\n')
+		if i < 0 {
+			return 1
+		}
+		start += i + 1
+	}
+	col := 1
+	for start < len(data) && (data[start] == ' ' || data[start] == '\t') {
+		start++
+		col++
+	}
+	return col
+}
+
+func cleanYAMLMessage(msg string) string {
+	msg = yamlLineRE.ReplaceAllString(msg, "")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.ReplaceAll(msg, "!!str", "string")
+	msg = strings.ReplaceAll(msg, "!!int", "number")
+	msg = strings.ReplaceAll(msg, "!!map", "mapping")
+	msg = strings.ReplaceAll(msg, "!!seq", "list")
+	msg = strings.ReplaceAll(msg, "sovmap.", "")
+	return msg
+}

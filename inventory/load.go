@@ -1,0 +1,316 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// Size limits. A JSON inventory of a million components is about 400 MB;
+// YAML is for hand-written files and is held to less, since its node tree
+// costs several times the file's size.
+const (
+	DefaultMaxJSONBytes = 2 << 30
+	DefaultMaxYAMLBytes = 128 << 20
+	DefaultMaxFiles     = 10000
+)
+
+// Loader reads inventories. The zero value is not usable: KB is required.
+type Loader struct {
+	KB           *kb.KB
+	MaxJSONBytes int64
+	MaxYAMLBytes int64
+	MaxFiles     int
+}
+
+// Load reads the inventory at paths (files or directories) with the default
+// limits. See Loader.Load.
+func Load(ctx context.Context, k *kb.KB, paths ...string) (*sovmap.Inventory, error) {
+	return (&Loader{KB: k}).Load(ctx, paths...)
+}
+
+// Decode reads one inventory file given as bytes, such as an upload; name
+// is used in positions and decides the format by its extension (.json, or
+// YAML otherwise).
+func Decode(ctx context.Context, k *kb.KB, name string, data []byte) (*sovmap.Inventory, error) {
+	return (&Loader{KB: k}).Decode(ctx, name, data)
+}
+
+func (l *Loader) limits() (maxJSON, maxYAML int64, maxFiles int) {
+	maxJSON, maxYAML, maxFiles = l.MaxJSONBytes, l.MaxYAMLBytes, l.MaxFiles
+	if maxJSON <= 0 {
+		maxJSON = DefaultMaxJSONBytes
+	}
+	if maxYAML <= 0 {
+		maxYAML = DefaultMaxYAMLBytes
+	}
+	if maxFiles <= 0 {
+		maxFiles = DefaultMaxFiles
+	}
+	return
+}
+
+// Load reads files and directories (every .yaml, .yml and .json file below
+// a directory, in name order) and merges them into one inventory. Exactly
+// one file gives the organization; ids must be unique across files.
+// Problems with the content are returned as an *Error.
+func (l *Loader) Load(ctx context.Context, paths ...string) (*sovmap.Inventory, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no inventory given")
+	}
+	_, _, maxFiles := l.limits()
+	var files []string
+	for _, p := range paths {
+		found, err := inventoryFiles(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no .yaml, .yml or .json files found", strings.Join(paths, ", "))
+	}
+	if len(files) > maxFiles {
+		return nil, fmt.Errorf("%d inventory files is more than the limit of %d", len(files), maxFiles)
+	}
+	var parts []*part
+	var ps problems
+	for _, name := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := l.readFile(name)
+		if err != nil {
+			return nil, err
+		}
+		p, err := l.decode(name, data)
+		if err != nil {
+			if addProblems(&ps, err) {
+				continue
+			}
+			return nil, err
+		}
+		parts = append(parts, p)
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return l.merge(ctx, parts)
+}
+
+// Decode reads one inventory from bytes. See the package function Decode.
+func (l *Loader) Decode(ctx context.Context, name string, data []byte) (*sovmap.Inventory, error) {
+	maxJSON, maxYAML, _ := l.limits()
+	limit := maxYAML
+	if isJSON(name) {
+		limit = maxJSON
+	}
+	if int64(len(data)) > limit {
+		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(int64(len(data)), limit)}}}
+	}
+	p, err := l.decode(name, data)
+	if err != nil {
+		var ps problems
+		if addProblems(&ps, err) {
+			return nil, ps.err()
+		}
+		return nil, err
+	}
+	return l.merge(ctx, []*part{p})
+}
+
+func (l *Loader) decode(name string, data []byte) (*part, error) {
+	src := &source{name: name, data: data, isJSON: isJSON(name)}
+	if src.isJSON {
+		return decodeJSON(src)
+	}
+	return decodeYAML(src)
+}
+
+// addProblems moves the problems carried by err into ps and reports whether
+// err was a content problem (as opposed to an I/O failure).
+func addProblems(ps *problems, err error) bool {
+	switch e := err.(type) {
+	case *Error:
+		ps.list = append(ps.list, e.Problems...)
+		return true
+	case *positioned:
+		ps.list = append(ps.list, e.Problem)
+		return true
+	}
+	return false
+}
+
+func (l *Loader) readFile(name string) ([]byte, error) {
+	maxJSON, maxYAML, _ := l.limits()
+	limit := maxYAML
+	if isJSON(name) {
+		limit = maxJSON
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > limit {
+		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(st.Size(), limit)}}}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(int64(len(data)), limit)}}}
+	}
+	return data, nil
+}
+
+func tooLarge(size, limit int64) string {
+	return fmt.Sprintf("file is %d bytes, over the limit of %d bytes for this format (split it into a directory of files, or use JSON for very large inventories)", size, limit)
+}
+
+func isJSON(name string) bool { return strings.EqualFold(filepath.Ext(name), ".json") }
+
+func isInventoryFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// inventoryFiles lists the inventory files a path stands for.
+func inventoryFiles(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != path && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && isInventoryFile(p) && !strings.HasPrefix(d.Name(), ".") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// merge joins the parts into one inventory and validates it.
+func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, error) {
+	var ps problems
+	inv := &sovmap.Inventory{}
+	var orgPart *part
+	var origins origins
+	for _, p := range parts {
+		if p.hasVer {
+			if p.inv.Version != sovmap.Version {
+				ps.add(p.src.locate(p.verPos, "version"), "unsupported inventory version %d (this sovmap reads version %d)", p.inv.Version, sovmap.Version)
+			}
+			inv.Version = p.inv.Version
+		}
+		if p.hasOrg {
+			if orgPart != nil {
+				ps.add(p.inv.Organization.Pos, "organization is already given in %s; give it in one file only", orgPart.src.name)
+			} else {
+				orgPart = p
+				inv.Organization = p.inv.Organization
+			}
+		}
+		origins.add(p, inv)
+		inv.Providers = append(inv.Providers, p.inv.Providers...)
+		inv.Components = append(inv.Components, p.inv.Components...)
+		inv.Flows = append(inv.Flows, p.inv.Flows...)
+		inv.Arrangements = append(inv.Arrangements, p.inv.Arrangements...)
+		inv.Rules = append(inv.Rules, p.inv.Rules...)
+		inv.Assessments = append(inv.Assessments, p.inv.Assessments...)
+		inv.Scenarios = append(inv.Scenarios, p.inv.Scenarios...)
+		if p.inv.Knowledge != nil {
+			if inv.Knowledge == nil {
+				inv.Knowledge = map[string]any{}
+			}
+			for k, v := range p.inv.Knowledge {
+				inv.Knowledge[k] = v
+			}
+		}
+	}
+	if orgPart == nil {
+		first := parts[0]
+		ps.add(sovmap.Pos{File: first.src.name, Line: 1, Col: 1}, "no organization: one file must say organization: {name: ..., home: ...}")
+	} else if !orgPart.hasVer {
+		ps.add(sovmap.Pos{File: orgPart.src.name, Line: 1, Col: 1}, "version is missing: start the file with \"version: %d\"", sovmap.Version)
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	v := &validator{kb: l.KB, inv: inv, origins: &origins}
+	if err := v.run(ctx); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// origin says which file an entity came from and its index there, so that
+// a field of it can be located on the error path.
+type origin struct {
+	src   *source
+	index int
+}
+
+// origins records, per kind of entity, where each one came from. Spans are
+// kept per file rather than per entity: a million components from one file
+// cost one entry.
+type origins struct {
+	spans map[string][]span
+}
+
+type span struct {
+	src   *source
+	start int // index of the file's first entity of the kind in the merged list
+}
+
+func (o *origins) add(p *part, merged *sovmap.Inventory) {
+	if o.spans == nil {
+		o.spans = map[string][]span{}
+	}
+	o.spans["providers"] = append(o.spans["providers"], span{p.src, len(merged.Providers)})
+	o.spans["components"] = append(o.spans["components"], span{p.src, len(merged.Components)})
+	o.spans["flows"] = append(o.spans["flows"], span{p.src, len(merged.Flows)})
+	o.spans["arrangements"] = append(o.spans["arrangements"], span{p.src, len(merged.Arrangements)})
+	o.spans["rules"] = append(o.spans["rules"], span{p.src, len(merged.Rules)})
+	o.spans["assessments"] = append(o.spans["assessments"], span{p.src, len(merged.Assessments)})
+	o.spans["scenarios"] = append(o.spans["scenarios"], span{p.src, len(merged.Scenarios)})
+}
+
+// of returns the origin of the i-th entity of a kind in the merged inventory.
+func (o *origins) of(kind string, i int) origin {
+	spans := o.spans[kind]
+	j := sort.Search(len(spans), func(j int) bool { return spans[j].start > i }) - 1
+	if j < 0 {
+		j = 0
+	}
+	// Several files may start at the same index when some have none of the
+	// kind; the last of them is the one that holds entity i.
+	return origin{src: spans[j].src, index: i - spans[j].start}
+}

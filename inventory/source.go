@@ -1,0 +1,143 @@
+package inventory
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sovmap/sovmap"
+)
+
+// source is one input file held in memory while it is loaded, so that any
+// problem found later can be traced back to a line and column.
+type source struct {
+	name   string
+	data   []byte
+	isJSON bool
+	root   *yaml.Node // the document node, for YAML files
+
+	// A cursor that turns increasing byte offsets into positions in one
+	// pass over the file, without a table of line starts.
+	curOff, curLine, curLineStart int
+}
+
+// pos returns the position of a byte offset. Offsets asked in increasing
+// order cost one pass over the file in total.
+func (s *source) pos(off int64) sovmap.Pos {
+	o := int(off)
+	if o > len(s.data) {
+		o = len(s.data)
+	}
+	if o < s.curOff || s.curLine == 0 {
+		s.curOff, s.curLine, s.curLineStart = 0, 1, 0
+	}
+	chunk := s.data[s.curOff:o]
+	if n := bytes.Count(chunk, []byte{'\n'}); n > 0 {
+		s.curLine += n
+		s.curLineStart = s.curOff + bytes.LastIndexByte(chunk, '\n') + 1
+	}
+	s.curOff = o
+	return sovmap.Pos{File: s.name, Line: s.curLine, Col: utf8.RuneCount(s.data[s.curLineStart:o]) + 1}
+}
+
+// valueStart skips the white space and separators that precede a JSON value
+// at off, so that positions point at the value itself.
+func (s *source) valueStart(off int64) int64 {
+	for int(off) < len(s.data) {
+		switch s.data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// nodePos returns the position of a YAML node.
+func (s *source) nodePos(n *yaml.Node) sovmap.Pos {
+	return sovmap.Pos{File: s.name, Line: n.Line, Col: n.Column}
+}
+
+// locate finds the position of the value at path (keys and list indexes)
+// from the top of the file. It is used on the error path only, to point at
+// the exact field that is wrong; it falls back to fallback when the path is
+// not found.
+func (s *source) locate(fallback sovmap.Pos, path ...any) sovmap.Pos {
+	if s.isJSON {
+		if p, ok := s.locateJSON(path); ok {
+			return p
+		}
+		return fallback
+	}
+	if s.root == nil || len(s.root.Content) == 0 {
+		return fallback
+	}
+	n := s.root.Content[0]
+	for _, step := range path {
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		switch k := step.(type) {
+		case string:
+			if n.Kind != yaml.MappingNode {
+				return fallback
+			}
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					next = n.Content[i+1]
+					break
+				}
+			}
+			if next == nil {
+				return fallback
+			}
+			n = next
+		case int:
+			if n.Kind != yaml.SequenceNode || k >= len(n.Content) {
+				return fallback
+			}
+			n = n.Content[k]
+		}
+	}
+	return s.nodePos(n)
+}
+
+// locateJSON scans the file for the JSON pointer that path spells.
+func (s *source) locateJSON(path []any) (sovmap.Pos, bool) {
+	var want jsontext.Pointer
+	for _, step := range path {
+		switch k := step.(type) {
+		case string:
+			want = want.AppendToken(k)
+		case int:
+			want = want.AppendToken(strconv.Itoa(k))
+		}
+	}
+	if len(path) == 0 {
+		return sovmap.Pos{}, false
+	}
+	_, endsWithKey := path[len(path)-1].(string)
+	dec := jsontext.NewDecoder(bytes.NewReader(s.data))
+	for {
+		before := dec.InputOffset()
+		if _, err := dec.ReadToken(); err != nil {
+			return sovmap.Pos{}, false
+		}
+		if dec.StackPointer() != want {
+			continue
+		}
+		// A path ending in a key first matches on the member name: the
+		// value follows. One ending in an index matches on the value itself.
+		off := before
+		if endsWithKey {
+			off = dec.InputOffset()
+		}
+		s.curLine = 0
+		return s.pos(s.valueStart(off)), true
+	}
+}

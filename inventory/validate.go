@@ -1,0 +1,403 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// validator checks every reference and enumerated value of a merged inventory.
+type validator struct {
+	kb      *kb.KB
+	inv     *sovmap.Inventory
+	origins *origins
+	ps      problems
+
+	providers  map[string]int
+	components map[string]int
+}
+
+var (
+	dataClassRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$`)
+	idRE        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:/@+-]*$`)
+)
+
+// at locates a field of the i-th entity of a kind, falling back to the
+// entity's own position.
+func (v *validator) at(kind string, i int, fallback sovmap.Pos, path ...any) sovmap.Pos {
+	o := v.origins.of(kind, i)
+	return o.src.locate(fallback, append([]any{kind, o.index}, path...)...)
+}
+
+func (v *validator) run(ctx context.Context) error {
+	v.organization()
+	v.checkProviders()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	v.checkComponents(ctx)
+	v.checkFlows()
+	v.checkArrangements()
+	v.checkRules()
+	v.checkAssessments()
+	v.checkScenarios()
+	return v.ps.err()
+}
+
+// jurisdiction reports whether code is a country or a bloc of the knowledge base.
+func (v *validator) jurisdiction(code string) bool {
+	_, ok := v.kb.Expand(code)
+	return ok
+}
+
+func (v *validator) organization() {
+	o := v.inv.Organization
+	orgPos := func(path ...any) sovmap.Pos {
+		if o.Pos.File == "" {
+			return o.Pos
+		}
+		// The organization lives in one file; find that file's source.
+		for _, s := range v.origins.spans["components"] {
+			if s.src.name == o.Pos.File {
+				return s.src.locate(o.Pos, append([]any{"organization"}, path...)...)
+			}
+		}
+		return o.Pos
+	}
+	switch {
+	case o.Home == "":
+		v.ps.add(orgPos(), "organization.home is required: an ISO 3166-1 alpha-2 country code (DE) or a bloc (EU)")
+	case !v.jurisdiction(o.Home):
+		v.ps.add(orgPos("home"), "organization.home: unknown country or bloc %q", o.Home)
+	}
+	for _, list := range []struct {
+		name  string
+		codes []string
+	}{{"trusted", o.Trusted}, {"restricted", o.Restricted}, {"neutral", o.Neutral}} {
+		for j, c := range list.codes {
+			if !v.jurisdiction(c) {
+				v.ps.add(orgPos(list.name, j), "organization.%s: unknown country or bloc %q", list.name, c)
+			}
+		}
+	}
+}
+
+func (v *validator) checkProviders() {
+	ps := v.inv.Providers
+	v.providers = make(map[string]int, len(ps))
+	for i := range ps {
+		p := &ps[i]
+		if p.ID == "" {
+			v.ps.add(p.Pos, "provider without an id")
+			continue
+		}
+		if j, dup := v.providers[p.ID]; dup {
+			v.ps.add(v.at("providers", i, p.Pos, "id"), "duplicate provider id %q (first at %s)", p.ID, ps[j].Pos)
+			continue
+		}
+		v.providers[p.ID] = i
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.Country != "" {
+			if _, ok := v.kb.Country(p.Country); !ok {
+				v.ps.add(v.at("providers", i, p.Pos, "country"), "provider %s: unknown country %q (use an ISO 3166-1 alpha-2 code)", p.ID, p.Country)
+			}
+		}
+		if p.Parent != "" && !v.providerKnown(p.Parent) {
+			v.ps.add(v.at("providers", i, p.Pos, "parent"), "provider %s: unknown parent %q (not a provider of the inventory or the knowledge base)", p.ID, p.Parent)
+		}
+		for j, alt := range p.Alternatives {
+			if !v.providerKnown(alt) {
+				v.ps.add(v.at("providers", i, p.Pos, "alternatives", j), "provider %s: unknown alternative provider %q", p.ID, alt)
+			}
+		}
+		if p.ForeignOwnership != nil && (*p.ForeignOwnership < 0 || *p.ForeignOwnership > 100) {
+			v.ps.add(v.at("providers", i, p.Pos, "foreign_ownership"), "provider %s: foreign_ownership is a percentage from 0 to 100", p.ID)
+		}
+		if cycle := v.parentCycle(p.ID); cycle != "" {
+			v.ps.add(v.at("providers", i, p.Pos, "parent"), "provider %s: parent chain loops: %s", p.ID, cycle)
+		}
+	}
+}
+
+func (v *validator) providerKnown(id string) bool {
+	if _, ok := v.providers[id]; ok {
+		return true
+	}
+	_, ok := v.kb.Provider(id)
+	return ok
+}
+
+// parentCycle returns the loop, written a -> b -> a, when the parent chain
+// starting at id comes back on itself.
+func (v *validator) parentCycle(id string) string {
+	seen := map[string]bool{}
+	chain := []string{}
+	for cur := id; cur != ""; {
+		if seen[cur] {
+			return strings.Join(append(chain, cur), " -> ")
+		}
+		seen[cur] = true
+		chain = append(chain, cur)
+		if i, ok := v.providers[cur]; ok {
+			cur = v.inv.Providers[i].Parent
+		} else if p, ok := v.kb.Provider(cur); ok {
+			cur = p.Parent
+		} else {
+			return ""
+		}
+	}
+	return ""
+}
+
+func (v *validator) location(loc string) string {
+	if kb.IsRegionID(loc) {
+		if _, ok := v.kb.Region(loc); !ok {
+			return fmt.Sprintf("unknown region %q (add it under knowledge: regions, or use a country code)", loc)
+		}
+		return ""
+	}
+	if !v.jurisdiction(loc) {
+		return fmt.Sprintf("unknown location %q (use an ISO 3166-1 alpha-2 code, a bloc or a provider:region id)", loc)
+	}
+	return ""
+}
+
+func (v *validator) dataClasses(kind string, i int, pos sovmap.Pos, owner string, classes []string) {
+	for j, d := range classes {
+		if !dataClassRE.MatchString(d) {
+			v.ps.add(v.at(kind, i, pos, "data", j), "%s: data class %q is not a dotted lower-case name such as personal.health", owner, d)
+		}
+	}
+}
+
+func (v *validator) checkComponents(ctx context.Context) {
+	cs := v.inv.Components
+	v.components = make(map[string]int, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		switch {
+		case c.ID == "":
+			v.ps.add(c.Pos, "component without an id")
+		case !idRE.MatchString(c.ID):
+			v.ps.add(v.at("components", i, c.Pos, "id"), "component id %q: use letters, digits and - _ . : / @ +", c.ID)
+		default:
+			if j, dup := v.components[c.ID]; dup {
+				v.ps.add(v.at("components", i, c.Pos, "id"), "duplicate component id %q (first at %s)", c.ID, cs[j].Pos)
+			} else {
+				v.components[c.ID] = i
+			}
+		}
+	}
+	arrangements := make(map[string]bool, len(v.inv.Arrangements))
+	for _, a := range v.inv.Arrangements {
+		arrangements[a.ID] = true
+	}
+	for i := range cs {
+		if i%65536 == 0 && ctx.Err() != nil {
+			return
+		}
+		c := &cs[i]
+		if !c.Layer.Valid() {
+			if c.Layer == "" {
+				v.ps.add(c.Pos, "component %s: layer is required (one of %s)", c.ID, layerList())
+			} else {
+				v.ps.add(v.at("components", i, c.Pos, "layer"), "component %s: unknown layer %q (one of %s)", c.ID, c.Layer, layerList())
+			}
+		}
+		if c.Provider != "" && !v.providerKnown(c.Provider) {
+			v.ps.add(v.at("components", i, c.Pos, "provider"), "component %s: unknown provider %q (declare it under providers:)", c.ID, c.Provider)
+		}
+		for j, loc := range c.Locations {
+			if msg := v.location(loc); msg != "" {
+				v.ps.add(v.at("components", i, c.Pos, "locations", j), "component %s: %s", c.ID, msg)
+			}
+		}
+		for j, op := range c.OperatedFrom {
+			if !v.jurisdiction(op) {
+				v.ps.add(v.at("components", i, c.Pos, "operated_from", j), "component %s: operated_from: unknown country or bloc %q", c.ID, op)
+			}
+		}
+		v.dataClasses("components", i, c.Pos, "component "+c.ID, c.Data)
+		if !c.Criticality.Valid() {
+			v.ps.add(v.at("components", i, c.Pos, "criticality"), "component %s: unknown criticality %q (vital, high, medium or low)", c.ID, c.Criticality)
+		}
+		if !c.KeyCustody.Valid() {
+			v.ps.add(v.at("components", i, c.Pos, "key_custody"), "component %s: unknown key_custody %q (provider, customer-managed, customer-held or domestic-hsm)", c.ID, c.KeyCustody)
+		}
+		for j, d := range c.DependsOn {
+			if _, ok := v.components[d.ID]; !ok {
+				v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, d.ID)
+			}
+			if d.Kind != sovmap.Runtime && d.Kind != sovmap.Supply {
+				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "kind"), "component %s: dependency kind %q is not runtime or supply", c.ID, d.Kind)
+			}
+		}
+		if c.Contract != nil {
+			v.contract(i, c)
+		}
+		if c.Arrangement != "" && !arrangements[c.Arrangement] {
+			v.ps.add(v.at("components", i, c.Pos, "arrangement"), "component %s: unknown arrangement %q (declare it under arrangements:)", c.ID, c.Arrangement)
+		}
+		for j, alt := range c.Alternatives {
+			if _, ok := v.components[alt]; !ok {
+				v.ps.add(v.at("components", i, c.Pos, "alternatives", j), "component %s: unknown alternative component %q", c.ID, alt)
+			}
+		}
+		if c.MigrationDays != nil && *c.MigrationDays < 0 {
+			v.ps.add(v.at("components", i, c.Pos, "migration_days"), "component %s: migration_days cannot be negative", c.ID)
+		}
+		for j, o := range c.Options {
+			v.option(i, j, c, o, arrangements)
+		}
+	}
+}
+
+func (v *validator) contract(i int, c *sovmap.Component) {
+	k := c.Contract
+	if k.GoverningLaw != "" && !v.jurisdiction(k.GoverningLaw) {
+		v.ps.add(v.at("components", i, c.Pos, "contract", "governing_law"), "component %s: governing_law: unknown country or bloc %q", c.ID, k.GoverningLaw)
+	}
+	if k.ExitNoticeDays != nil && *k.ExitNoticeDays < 0 {
+		v.ps.add(v.at("components", i, c.Pos, "contract", "exit_notice_days"), "component %s: exit_notice_days cannot be negative", c.ID)
+	}
+	if k.Portability != "" && !slices.Contains(sovmap.Portabilities, k.Portability) {
+		v.ps.add(v.at("components", i, c.Pos, "contract", "portability"), "component %s: portability %q is not one of %s", c.ID, k.Portability, strings.Join(sovmap.Portabilities, ", "))
+	}
+}
+
+func (v *validator) option(i, j int, c *sovmap.Component, o sovmap.Option, arrangements map[string]bool) {
+	where := func(path ...any) sovmap.Pos {
+		return v.at("components", i, c.Pos, append([]any{"options", j}, path...)...)
+	}
+	if o.ID == "" {
+		v.ps.add(where(), "component %s: option %d has no id", c.ID, j+1)
+	}
+	if o.Provider != "" && !v.providerKnown(o.Provider) {
+		v.ps.add(where("provider"), "component %s: option %s: unknown provider %q", c.ID, o.ID, o.Provider)
+	}
+	for k, loc := range o.Locations {
+		if msg := v.location(loc); msg != "" {
+			v.ps.add(where("locations", k), "component %s: option %s: %s", c.ID, o.ID, msg)
+		}
+	}
+	if !o.KeyCustody.Valid() {
+		v.ps.add(where("key_custody"), "component %s: option %s: unknown key_custody %q", c.ID, o.ID, o.KeyCustody)
+	}
+	if o.Arrangement != "" && !arrangements[o.Arrangement] {
+		v.ps.add(where("arrangement"), "component %s: option %s: unknown arrangement %q", c.ID, o.ID, o.Arrangement)
+	}
+	if o.CostOnce < 0 || o.CostYearly < 0 {
+		v.ps.add(where(), "component %s: option %s: costs cannot be negative", c.ID, o.ID)
+	}
+}
+
+func layerList() string {
+	names := make([]string, len(sovmap.Layers))
+	for i, l := range sovmap.Layers {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (v *validator) checkFlows() {
+	seen := map[string]bool{}
+	for i := range v.inv.Flows {
+		f := &v.inv.Flows[i]
+		if f.ID == "" {
+			v.ps.add(f.Pos, "flow without an id")
+		} else if seen[f.ID] {
+			v.ps.add(v.at("flows", i, f.Pos, "id"), "duplicate flow id %q", f.ID)
+		}
+		seen[f.ID] = true
+		for _, end := range []struct{ field, id string }{{"from", f.From}, {"to", f.To}} {
+			if _, ok := v.components[end.id]; !ok {
+				v.ps.add(v.at("flows", i, f.Pos, end.field), "flow %s: %s: unknown component %q", f.ID, end.field, end.id)
+			}
+		}
+		v.dataClasses("flows", i, f.Pos, "flow "+f.ID, f.Data)
+		if f.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, f.Mechanism) {
+			v.ps.add(v.at("flows", i, f.Pos, "mechanism"), "flow %s: mechanism %q is not one of %s", f.ID, f.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
+		}
+	}
+}
+
+func (v *validator) checkArrangements() {
+	seen := map[string]bool{}
+	for i := range v.inv.Arrangements {
+		a := &v.inv.Arrangements[i]
+		if a.ID == "" {
+			v.ps.add(a.Pos, "arrangement without an id")
+		} else if seen[a.ID] {
+			v.ps.add(v.at("arrangements", i, a.Pos, "id"), "duplicate arrangement id %q", a.ID)
+		}
+		seen[a.ID] = true
+		for _, end := range []struct{ field, code string }{{"host", a.Host}, {"guest", a.Guest}} {
+			if _, ok := v.kb.Country(end.code); !ok {
+				v.ps.add(v.at("arrangements", i, a.Pos, end.field), "arrangement %s: %s: unknown country %q", a.ID, end.field, end.code)
+			}
+		}
+	}
+}
+
+func (v *validator) checkRules() {
+	seen := map[string]bool{}
+	for i := range v.inv.Rules {
+		r := &v.inv.Rules[i]
+		if r.ID == "" {
+			v.ps.add(r.Pos, "rule without an id")
+		} else if seen[r.ID] {
+			v.ps.add(v.at("rules", i, r.Pos, "id"), "duplicate rule id %q", r.ID)
+		}
+		seen[r.ID] = true
+		if strings.TrimSpace(r.When) == "" {
+			v.ps.add(v.at("rules", i, r.Pos, "when"), "rule %s: when is required (a CEL expression over component)", r.ID)
+		}
+		if !r.Require.Valid() {
+			v.ps.add(v.at("rules", i, r.Pos, "require"), "rule %s: require must be a level from 0 to 4", r.ID)
+		}
+		if !r.Category.Valid() {
+			v.ps.add(v.at("rules", i, r.Pos, "category"), "rule %s: category %q is not regulatory, security or operational", r.ID, r.Category)
+		}
+	}
+}
+
+func (v *validator) checkAssessments() {
+	for i := range v.inv.Assessments {
+		a := &v.inv.Assessments[i]
+		if !v.providerKnown(a.Provider) {
+			v.ps.add(v.at("assessments", i, a.Pos, "provider"), "assessment: unknown provider %q", a.Provider)
+		}
+		if a.Framework == "" {
+			v.ps.add(a.Pos, "assessment of %s: framework is required", a.Provider)
+		}
+	}
+}
+
+// ScenarioKinds lists the stress-test kinds an inventory may declare.
+var ScenarioKinds = []string{"compel", "export-control", "provider-exit", "revoke-arrangement", "region-cut", "energy-shortage"}
+
+func (v *validator) checkScenarios() {
+	seen := map[string]bool{}
+	for i := range v.inv.Scenarios {
+		s := &v.inv.Scenarios[i]
+		if s.ID == "" {
+			v.ps.add(s.Pos, "scenario without an id")
+		} else if seen[s.ID] {
+			v.ps.add(v.at("scenarios", i, s.Pos, "id"), "duplicate scenario id %q", s.ID)
+		}
+		seen[s.ID] = true
+		if !slices.Contains(ScenarioKinds, s.Kind) {
+			v.ps.add(v.at("scenarios", i, s.Pos, "kind"), "scenario %s: kind %q is not one of %s", s.ID, s.Kind, strings.Join(ScenarioKinds, ", "))
+		}
+		if s.Target == "" {
+			v.ps.add(s.Pos, "scenario %s: target is required", s.ID)
+		}
+	}
+}

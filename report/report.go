@@ -1,0 +1,190 @@
+// Package report writes assessment results for people and machines: a
+// terminal table, Markdown and the JSON contract of DESIGN.md "Outputs".
+// Other formats (SARIF, OSCAL, CycloneDX, HTML, spreadsheets) live in
+// subpackages with the same Write signature.
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sovmap/sovmap"
+)
+
+// WriteJSON writes the report as one JSON object, the machine contract.
+func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	if err := json.MarshalWrite(bw, r, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+		return err
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func levelCell(l sovmap.Level) string { return fmt.Sprintf("%d %s", l, l) }
+
+func listOr(list []string, none string) string {
+	if len(list) == 0 {
+		return none
+	}
+	return strings.Join(list, ",")
+}
+
+func binding(fs []sovmap.FactorName) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = string(f)
+	}
+	return listOr(names, "-")
+}
+
+// WriteTable writes the report as aligned text for a terminal.
+func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	fmt.Fprintf(bw, "sovmap assessment of %s (home %s)\n\n", orDash(r.Organization), r.Home)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPONENT\tLAYER\tOWN\tEFFECTIVE\tREQUIRED\tGAP\tSOURCING\tBINDING\tEXPOSURE\tREQUIRED BECAUSE")
+	for i := range r.Components {
+		c := &r.Components[i]
+		because := "-"
+		if len(c.Reasons) > 0 {
+			because = fmt.Sprintf("%s (%s)", c.Reasons[0].Source, c.Reasons[0].Category)
+		}
+		eff := levelCell(c.EffectiveLevel)
+		if c.LimitedBy != "" {
+			eff += " via " + c.LimitedBy
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.Layer, levelCell(c.Level), eff,
+			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), listOr(c.Exposure, "-"), because)
+	}
+	tw.Flush()
+	if len(r.Flows) > 0 {
+		fmt.Fprintln(bw, "\nFLOWS")
+		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "FLOW\tFROM\tTO\tDATA\tMECHANISM\tVERDICT\tWHY")
+		for _, f := range r.Flows {
+			id := f.ID
+			if f.Inferred {
+				id += " (inferred)"
+			}
+			why := "-"
+			if len(f.Reasons) > 0 {
+				why = f.Reasons[0]
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, f.From, f.To, listOr(f.Data, "-"), f.Mechanism, f.Verdict, why)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(bw, "\nLAYERS")
+	tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LAYER\tCOMPONENTS\t0 EXPOSED\t1 CONTRACTUAL\t2 SAFEGUARDED\t3 SOV-PARTNER\t4 DOMESTIC\tGAPS\tLOWEST")
+	for _, l := range r.Layers {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", l.Layer, l.Components, l.ByLevel[0], l.ByLevel[1], l.ByLevel[2], l.ByLevel[3], l.ByLevel[4], l.Gaps, levelCell(l.Lowest))
+	}
+	tw.Flush()
+	if len(r.Providers) > 0 {
+		fmt.Fprintln(bw, "\nPROVIDERS")
+		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PROVIDER\tCONTROLLER\tTIER\tCOMPONENTS\tSHARE\tCRITICAL SHARE\tEXPOSURE")
+		for _, p := range r.Providers {
+			fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%d\t%.0f%%\t%.0f%%\t%s\n", p.ID, p.Controller, orDash(p.ControllerCountry), p.Tier, p.Components, p.Share*100, p.CriticalShare*100, listOr(p.Exposure, "-"))
+		}
+		tw.Flush()
+	}
+	s := r.Summary
+	fmt.Fprintf(bw, "\nSUMMARY: %d components, %d with a gap (largest %d), %d reached by foreign compelled-access laws; %d flows, %d violations; provider concentration HHI %d\n",
+		s.Components, s.Gaps, s.MaxGap, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
+	if s.Gaps > 0 {
+		fmt.Fprintf(bw, "gaps by reason: regulatory %d, security %d, operational %d\n",
+			s.GapsByCategory[sovmap.CategoryRegulatory], s.GapsByCategory[sovmap.CategorySecurity], s.GapsByCategory[sovmap.CategoryOperational])
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(bw, "note:", n)
+	}
+	return bw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// mdEscape keeps table cells from breaking a Markdown table.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// WriteMarkdown writes the report as a Markdown document, for pull-request
+// comments and wikis.
+func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	s := r.Summary
+	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %d components, **%d with a gap** (largest %d), %d reached by foreign compelled-access laws. %d flows, **%d violations**. Provider concentration (HHI): %d.\n\n",
+		mdEscape(orDash(r.Organization)), r.Home, s.Components, s.Gaps, s.MaxGap, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
+	fmt.Fprintln(bw, "## Components\n\n| Component | Layer | Own | Effective | Required | Gap | Sourcing | Binding | Exposure |\n|---|---|---|---|---|---:|---|---|---|")
+	for i := range r.Components {
+		c := &r.Components[i]
+		eff := levelCell(c.EffectiveLevel)
+		if c.LimitedBy != "" {
+			eff += " (via " + c.LimitedBy + ")"
+		}
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", mdEscape(c.ID), c.Layer, levelCell(c.Level), mdEscape(eff),
+			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), listOr(c.Exposure, "-"))
+	}
+	gaps := false
+	for i := range r.Components {
+		c := &r.Components[i]
+		if c.Gap == 0 {
+			continue
+		}
+		if !gaps {
+			fmt.Fprintln(bw, "\n## Gaps and remediation")
+			gaps = true
+		}
+		fmt.Fprintf(bw, "\n### %s: gap %d (requires %s, effectively %s)\n\n", mdEscape(c.ID), c.Gap, c.RequiredLevel, c.EffectiveLevel)
+		for _, q := range c.Reasons {
+			fmt.Fprintf(bw, "- requires %d (%s, %s): %s\n", q.Level, q.Category, q.Source, mdEscape(q.Reason))
+		}
+		for _, f := range c.Factors {
+			if f.Level == c.Level && f.Remedy != "" && c.Level < sovmap.MaxLevel {
+				fmt.Fprintf(bw, "- %s allows %d: %s. **Fix:** %s\n", f.Name, f.Level, mdEscape(f.Reason), mdEscape(f.Remedy))
+			}
+		}
+		if c.LimitedBy != "" {
+			fmt.Fprintf(bw, "- lowered to %d by its dependency %s\n", c.EffectiveLevel, mdEscape(c.LimitedBy))
+		}
+	}
+	if len(r.Flows) > 0 {
+		fmt.Fprintln(bw, "\n## Flows\n\n| Flow | From | To | Data | Mechanism | Verdict | Reasons |\n|---|---|---|---|---|---|---|")
+		for _, f := range r.Flows {
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(f.ID), mdEscape(f.From), mdEscape(f.To), listOr(f.Data, "-"), f.Mechanism, f.Verdict, mdEscape(strings.Join(f.Reasons, "; ")))
+		}
+	}
+	fmt.Fprintln(bw, "\n## Layers\n\n| Layer | Components | 0 | 1 | 2 | 3 | 4 | Gaps | Lowest |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, l := range r.Layers {
+		fmt.Fprintf(bw, "| %s | %d | %d | %d | %d | %d | %d | %d | %s |\n", l.Layer, l.Components, l.ByLevel[0], l.ByLevel[1], l.ByLevel[2], l.ByLevel[3], l.ByLevel[4], l.Gaps, levelCell(l.Lowest))
+	}
+	if len(r.Providers) > 0 {
+		fmt.Fprintln(bw, "\n## Providers\n\n| Provider | Controller | Tier | Components | Share | Critical share | Exposure |\n|---|---|---|---:|---:|---:|---|")
+		for _, p := range r.Providers {
+			fmt.Fprintf(bw, "| %s | %s (%s) | %s | %d | %.0f%% | %.0f%% | %s |\n", mdEscape(p.ID), mdEscape(p.Controller), orDash(p.ControllerCountry), p.Tier, p.Components, p.Share*100, p.CriticalShare*100, listOr(p.Exposure, "-"))
+		}
+	}
+	for i, n := range r.Notes {
+		if i == 0 {
+			fmt.Fprintln(bw, "\n## Notes")
+		}
+		fmt.Fprintf(bw, "- %s\n", mdEscape(n))
+	}
+	return bw.Flush()
+}
