@@ -105,7 +105,9 @@ func (k *KB) check(fatalOnly bool) []Problem {
 		id := adequacyID(a)
 		jurisdiction(KindAdequacy, id, a.Meta, "regime", a.Regime)
 		country(KindAdequacy, id, a.Meta, "country", a.Country)
-		date(KindAdequacy, id, a.Meta, "date", a.Date, true)
+		if !yearOrDateRE.MatchString(a.Date) {
+			bad(KindAdequacy, id, a.Meta, "date %q is not YYYY, YYYY-MM or YYYY-MM-DD", a.Date)
+		}
 		if a.Act == "" {
 			bad(KindAdequacy, id, a.Meta, "act is missing")
 		}
