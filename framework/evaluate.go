@@ -413,6 +413,11 @@ func (f *Framework) rung(c *Criterion, s string) (Answer, bool) {
 		if normalize(a.Value) == s {
 			return a, true
 		}
+		for _, alias := range a.Aliases {
+			if normalize(alias) == s {
+				return a, true
+			}
+		}
 	}
 	return Answer{}, false
 }
@@ -504,7 +509,8 @@ func toAnswer(v any) (string, bool) {
 
 // suggest proposes the closest criterion id for a misspelt one.
 func (f *Framework) suggest(id string) string {
-	best, bestD := "", 4
+	// Only close matches help: at most one edit per four characters.
+	best, bestD := "", max(1, len(id)/4)+1
 	for c := range f.index {
 		if d := distance(strings.ToLower(id), strings.ToLower(c)); d < bestD || d == bestD && c < best {
 			best, bestD = c, d

@@ -132,7 +132,10 @@ type Criterion struct {
 // Answer is one rung of a ladder.
 type Answer struct {
 	Value string `yaml:"value" json:"value"`
-	Level int    `yaml:"level" json:"level"`
+	// Aliases are other spellings accepted for the same rung, such as "2"
+	// for "SEAL-2".
+	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
+	Level   int      `yaml:"level" json:"level"`
 	// Score is between 0 and 1; nil means Level divided by the top level.
 	Score   *float64 `yaml:"score,omitempty" json:"score,omitempty"`
 	Meaning string   `yaml:"meaning,omitempty" json:"meaning,omitempty"`

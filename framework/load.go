@@ -310,13 +310,20 @@ func (c *Criterion) check(top int) []string {
 		if len(ladder) < 2 {
 			out = append(out, "ladder needs at least two answers")
 		}
-		seen := map[string]bool{}
+		seen, aliasSeen := map[string]bool{}, map[string]bool{}
 		for _, a := range ladder {
 			v := normalize(a.Value)
-			if v == "" || seen[v] {
+			if v == "" || seen[v] || aliasSeen[v] {
 				out = append(out, fmt.Sprintf("answer %q empty or listed twice", a.Value))
 			}
 			seen[v] = true
+			for _, alias := range a.Aliases {
+				if al := normalize(alias); al == "" || seen[al] || aliasSeen[al] {
+					out = append(out, fmt.Sprintf("alias %q of answer %q empty or listed twice", alias, a.Value))
+				} else {
+					aliasSeen[al] = true
+				}
+			}
 			if a.Level < 0 || a.Level > top {
 				out = append(out, fmt.Sprintf("answer %q: level %d outside 0..%d", a.Value, a.Level, top))
 			}

@@ -1,0 +1,200 @@
+package framework
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// The provider facts sovmap derives from the inventory and the knowledge
+// base. Criteria name them in their fact field.
+const (
+	// FactSeatEU is "yes" when the provider is registered in an EU member
+	// state, "no" when it is registered elsewhere.
+	FactSeatEU = "provider.seat_eu"
+	// FactEUControl is "yes" when the provider and every parent up to the
+	// ultimate controller are registered in the EU, "no" as soon as one is
+	// not.
+	FactEUControl = "provider.eu_control"
+	// FactForeignOwnershipTotal is the share (percent) of capital held
+	// outside the EU, from Provider.ForeignOwnership.
+	FactForeignOwnershipTotal = "provider.foreign_ownership_total"
+	// FactForeignOwnershipSingle is the largest share of a single non-EU
+	// holder. It is known only when the total is at most 24%, which bounds
+	// every single share.
+	FactForeignOwnershipSingle = "provider.foreign_ownership_single"
+	// FactNoNonEUAccess is "no" when a component of the provider is
+	// operated from outside the EU, or when a non-EU parent controls the
+	// provider and the provider can read the data (it holds the keys);
+	// "yes" when every component is operated from the EU and no non-EU
+	// controller can reach readable data.
+	FactNoNonEUAccess = "provider.no_non_eu_access"
+)
+
+// ProviderFacts derives the facts above for one provider. The provider and
+// its parents are looked up in the inventory first, then in the knowledge
+// base. A fact whose inputs are unknown is left out, so the assessment's
+// answer (or, failing that, the worst answer) applies.
+//
+// SecNumCloud and the Gaia-X labels speak of the EU whatever the
+// organization's home, so these facts use the EU as defined in the
+// knowledge base; the share of foreign ownership is read as the non-EU share.
+func ProviderFacts(inv *sovmap.Inventory, k *kb.KB, providerID string) (map[string]Fact, error) {
+	eu, ok := k.Expand("EU")
+	if !ok {
+		return nil, fmt.Errorf("the knowledge base has no EU bloc")
+	}
+	inEU := func(country string) bool { return slices.Contains(eu, country) }
+	chain, err := parentChain(inv, k, providerID)
+	if err != nil {
+		return nil, err
+	}
+	facts := map[string]Fact{}
+	self := chain[0]
+	if self.country != "" {
+		facts[FactSeatEU] = Fact{
+			Value:  yesNo(inEU(self.country)),
+			Detail: fmt.Sprintf("%s: provider %s is registered in %s", self.from, self.id, self.country),
+		}
+	}
+	control, controlDetail := "", ""
+	var path []string
+	for _, p := range chain {
+		path = append(path, fmt.Sprintf("%s (%s)", p.id, orUnknown(p.country)))
+		if p.country == "" {
+			control, controlDetail = "", ""
+			break
+		}
+		if !inEU(p.country) {
+			control = "no"
+			controlDetail = fmt.Sprintf("%s: %s is registered in %s, outside the EU (chain %s)", p.from, p.id, p.country, strings.Join(path, " -> "))
+			break
+		}
+		control = "yes"
+	}
+	if control == "yes" {
+		controlDetail = "control chain all in the EU: " + strings.Join(path, " -> ")
+	}
+	if control != "" {
+		facts[FactEUControl] = Fact{Value: control, Detail: controlDetail}
+	}
+	if share := self.foreignOwnership; share != nil {
+		facts[FactForeignOwnershipTotal] = Fact{
+			Value:  *share,
+			Detail: fmt.Sprintf("inventory: provider %s has foreign_ownership %s%%", self.id, num(*share)),
+		}
+		if *share <= 24 {
+			facts[FactForeignOwnershipSingle] = Fact{
+				Value:  *share,
+				Detail: fmt.Sprintf("inventory: total non-EU ownership of %s is %s%%, so no single non-EU holder exceeds it", self.id, num(*share)),
+			}
+		}
+	}
+	if f, ok := accessFact(inv, providerID, inEU, control); ok {
+		facts[FactNoNonEUAccess] = f
+	}
+	return facts, nil
+}
+
+// accessFact decides whether a non-EU party can reach the data the
+// provider's components hold.
+func accessFact(inv *sovmap.Inventory, providerID string, inEU func(string) bool, control string) (Fact, bool) {
+	if inv == nil {
+		return Fact{}, false
+	}
+	var (
+		n          int
+		allStated  = true
+		readableBy []string
+	)
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		if c.Provider != providerID {
+			continue
+		}
+		n++
+		for _, country := range c.OperatedFrom {
+			if !inEU(country) {
+				return Fact{Value: "no", Detail: fmt.Sprintf("inventory: component %s is operated from %s", c.ID, country)}, true
+			}
+		}
+		if len(c.OperatedFrom) == 0 {
+			allStated = false
+		}
+		if c.Holds() && (c.KeyCustody == "" || c.KeyCustody == sovmap.KeysProvider || c.KeyCustody == sovmap.KeysCustomerManaged) {
+			readableBy = append(readableBy, c.ID)
+		}
+	}
+	if n == 0 {
+		return Fact{}, false
+	}
+	if control == "no" && len(readableBy) > 0 {
+		return Fact{Value: "no", Detail: fmt.Sprintf("inventory: a non-EU parent controls %s and the keys of %s are not held by the customer", providerID, strings.Join(readableBy, ", "))}, true
+	}
+	if !allStated || control == "" && len(readableBy) > 0 {
+		return Fact{}, false
+	}
+	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: all %d components of %s are operated from the EU and no non-EU controller holds readable data", n, providerID)}, true
+}
+
+// entity is one link of a provider's control chain.
+type entity struct {
+	id, country, from string
+	foreignOwnership  *float64
+}
+
+// parentChain follows parent links from the provider to its ultimate
+// controller, through the inventory and then the knowledge base.
+func parentChain(inv *sovmap.Inventory, k *kb.KB, id string) ([]entity, error) {
+	var chain []entity
+	seen := map[string]bool{}
+	for cur := id; cur != ""; {
+		if seen[cur] {
+			return nil, fmt.Errorf("provider %s: parent chain loops at %s", id, cur)
+		}
+		seen[cur] = true
+		e, parent, ok := lookupEntity(inv, k, cur)
+		if !ok {
+			if len(chain) == 0 {
+				return nil, fmt.Errorf("unknown provider %q (neither in the inventory nor in the knowledge base)", id)
+			}
+			// An unknown parent is an unknown country: the chain stops there.
+			chain = append(chain, entity{id: cur, from: "unknown"})
+			break
+		}
+		chain = append(chain, e)
+		cur = parent
+	}
+	return chain, nil
+}
+
+func lookupEntity(inv *sovmap.Inventory, k *kb.KB, id string) (entity, string, bool) {
+	if inv != nil {
+		for i := range inv.Providers {
+			if p := &inv.Providers[i]; p.ID == id {
+				return entity{id: id, country: p.Country, from: "inventory", foreignOwnership: p.ForeignOwnership}, p.Parent, true
+			}
+		}
+	}
+	if p, ok := k.Provider(id); ok {
+		return entity{id: id, country: p.Country, from: "knowledge base"}, p.Parent, true
+	}
+	return entity{}, "", false
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown country"
+	}
+	return s
+}
