@@ -179,6 +179,11 @@ func (k *KB) check(fatalOnly bool) []Problem {
 		if p.Role != "" && !providerRole.MatchString(p.Role) {
 			bad(KindProvider, p.ID, p.Meta, "role %q must be lower-case words joined by hyphens", p.Role)
 		}
+		for _, o := range p.Owners {
+			if _, ok := k.providers[o]; !ok {
+				bad(KindProvider, p.ID, p.Meta, "owner %q is not a provider of the knowledge base", o)
+			}
+		}
 		if p.Parent == "" {
 			continue
 		}

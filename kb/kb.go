@@ -164,6 +164,10 @@ type Provider struct {
 	Name    string `yaml:"name" json:"name"`
 	Country string `yaml:"country" json:"country"`
 	Parent  string `yaml:"parent,omitempty" json:"parent,omitempty"`
+	// Owners lists entities that share control or hold significant stakes
+	// when no single parent controls the entity (a joint venture). They are
+	// context: the parent chain follows Parent only.
+	Owners []string `yaml:"owners,omitempty" json:"owners,omitempty"`
 	// Role says where in the stack the entity sits: cloud, sovereign-cloud,
 	// colocation, chips, foundry, carrier, model, mlops, holding, ...
 	Role string `yaml:"role,omitempty" json:"role,omitempty"`
