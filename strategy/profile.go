@@ -1,0 +1,430 @@
+package strategy
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// Value is one stated fact of a profile: a number, a yes/no or a named
+// value, with its unit and the source it comes from.
+type Value struct {
+	Type Type
+	Num  float64
+	Bool bool
+	Text string
+	Unit string
+	// Source says where the fact comes from; every stated fact needs one.
+	Source string
+	Note   string
+	Pos    sovmap.Pos
+}
+
+// String formats the value with its unit, such as "25 MW".
+func (v Value) String() string {
+	var s string
+	switch v.Type {
+	case Number:
+		s = formatNumber(v.Num)
+	case Bool:
+		if v.Bool {
+			s = "yes"
+		} else {
+			s = "no"
+		}
+	default:
+		s = v.Text
+	}
+	if v.Unit != "" && v.Type == Number {
+		s += " " + v.Unit
+	}
+	return s
+}
+
+// formatNumber prints a number without a trailing ".0" and with at most
+// two decimals, the precision a strategy discussion needs.
+func formatNumber(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// Block is a profile's statement about one building block: the demand it
+// must serve and the prerequisites that differ from the home-wide ones.
+type Block struct {
+	ID string
+	// Demand maps a quantity (power_mw, gpus, ...) to the amount needed.
+	Demand map[string]Value
+	// By is the year the demand must be met.
+	By            int
+	Prerequisites map[string]Value
+	Pos           sovmap.Pos
+}
+
+// Candidate is a possible host country for a digital embassy, with what the
+// profile knows about it.
+type Candidate struct {
+	Country string
+	// LegalBasis overrides the legal basis the strategy set knows for the host.
+	LegalBasis    *Value
+	Prerequisites map[string]Value
+	Pos           sovmap.Pos
+}
+
+// Profile states a home's local prerequisites and demand per building
+// block: the input of `sovmap strategy`.
+type Profile struct {
+	Name string
+	// Home is an ISO 3166-1 alpha-2 country code.
+	Home    string
+	Horizon int
+	// Trusted, Restricted and Neutral override the knowledge base's default
+	// tiers, as in an inventory's organization.
+	Trusted    []string
+	Restricted []string
+	Neutral    []string
+	// Partners are countries the home could co-invest with beyond its
+	// trust blocs.
+	Partners []string
+	// Prerequisites hold for every block unless a block states its own.
+	Prerequisites map[string]Value
+	Blocks        []Block
+	Candidates    []Candidate
+	File          string
+	Pos           sovmap.Pos
+}
+
+// Block returns the profile's statement about a block.
+func (p *Profile) Block(id string) (Block, bool) {
+	for _, b := range p.Blocks {
+		if b.ID == id {
+			return b, true
+		}
+	}
+	return Block{}, false
+}
+
+// Lookup returns the value of a prerequisite for a block: the block's own
+// value when it states one, the home-wide value otherwise.
+func (p *Profile) Lookup(block, prerequisite string) (Value, bool) {
+	if b, ok := p.Block(block); ok {
+		if v, ok := b.Prerequisites[prerequisite]; ok {
+			return v, true
+		}
+	}
+	v, ok := p.Prerequisites[prerequisite]
+	return v, ok
+}
+
+// DecodeProfile reads a profile from YAML or JSON. It checks the shape of
+// the file; Check checks it against a strategy set and the knowledge base.
+func DecodeProfile(name string, data []byte) (*Profile, error) {
+	d := &decoder{file: name}
+	root := d.parse(data)
+	if root == nil {
+		return nil, d.err()
+	}
+	p := &Profile{File: name, Pos: d.pos(root), Prerequisites: map[string]Value{}}
+	version := 0
+	for _, f := range d.fields(root, "profile", "version", "name", "home", "horizon", "trusted", "restricted", "neutral", "partners", "prerequisites", "blocks", "candidates") {
+		switch f.key {
+		case "version":
+			version, _ = d.integer(f.value, "version")
+		case "name":
+			p.Name = d.str(f.value, "name")
+		case "home":
+			p.Home = d.str(f.value, "home")
+		case "horizon":
+			p.Horizon, _ = d.integer(f.value, "horizon")
+		case "trusted":
+			p.Trusted = d.strings(f.value, "trusted")
+		case "restricted":
+			p.Restricted = d.strings(f.value, "restricted")
+		case "neutral":
+			p.Neutral = d.strings(f.value, "neutral")
+		case "partners":
+			p.Partners = d.strings(f.value, "partners")
+		case "prerequisites":
+			p.Prerequisites = d.values(f.value, "prerequisites")
+		case "blocks":
+			p.Blocks = d.blocks(f.value)
+		case "candidates":
+			p.Candidates = d.candidates(f.value)
+		}
+	}
+	if version != 1 {
+		d.errorf(root, "profile: version must be 1")
+	}
+	if p.Home == "" {
+		d.errorf(root, "profile: home (an ISO 3166-1 alpha-2 country code) is required")
+	}
+	if len(p.Blocks) == 0 {
+		d.errorf(root, "profile: blocks must state at least one building block")
+	}
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// values reads a mapping of prerequisite (or quantity) ids to values.
+func (d *decoder) values(n *yaml.Node, what string) map[string]Value {
+	out := map[string]Value{}
+	for _, f := range d.fields(n, what) {
+		if v, ok := d.value(f.value, what+"."+f.key); ok {
+			out[f.key] = v
+		}
+	}
+	return out
+}
+
+// value reads {value: ..., unit: ..., source: ..., note: ...}.
+func (d *decoder) value(n *yaml.Node, what string) (Value, bool) {
+	v := Value{Pos: d.pos(n)}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected {value: ..., source: ...}, found %s", what, kindName(n))
+		return v, false
+	}
+	var valueN *yaml.Node
+	for _, f := range d.fields(n, what, "value", "unit", "source", "note") {
+		switch f.key {
+		case "value":
+			valueN = f.value
+		case "unit":
+			v.Unit = d.str(f.value, what+".unit")
+		case "source":
+			v.Source = d.str(f.value, what+".source")
+		case "note":
+			v.Note = d.str(f.value, what+".note")
+		}
+	}
+	if valueN == nil {
+		d.errorf(n, "%s: value is required", what)
+		return v, false
+	}
+	v.Pos = d.pos(valueN)
+	ok := true
+	switch {
+	case valueN.Kind != yaml.ScalarNode || valueN.Tag == "!!null":
+		d.errorf(valueN, "%s: value must be a number, true/false or a word, found %s", what, kindName(valueN))
+		ok = false
+	case valueN.Tag == "!!int" || valueN.Tag == "!!float":
+		v.Type = Number
+		v.Num, ok = d.number(valueN, what)
+	case valueN.Tag == "!!bool":
+		v.Type = Bool
+		v.Bool, ok = d.boolean(valueN, what)
+	default:
+		v.Type = Enum
+		v.Text = valueN.Value
+	}
+	if strings.TrimSpace(v.Source) == "" {
+		d.errorf(n, "%s: source is required (where does this value come from?)", what)
+		ok = false
+	}
+	return v, ok
+}
+
+func (d *decoder) blocks(n *yaml.Node) []Block {
+	var out []Block
+	for _, f := range d.fields(n, "blocks") {
+		b := Block{ID: f.key, Pos: d.pos(f.keyN), Demand: map[string]Value{}, Prerequisites: map[string]Value{}}
+		for _, g := range d.fields(f.value, "block "+f.key, "demand", "by", "prerequisites") {
+			switch g.key {
+			case "demand":
+				b.Demand = d.values(g.value, f.key+".demand")
+				for q, v := range b.Demand {
+					if v.Type != Number {
+						d.errorf(g.value, "%s.demand.%s: expected a number", f.key, q)
+					} else if v.Num < 0 {
+						d.problems = append(d.problems, Problem{Pos: v.Pos, Msg: fmt.Sprintf("%s.demand.%s: demand cannot be negative", f.key, q)})
+					}
+				}
+			case "by":
+				b.By, _ = d.integer(g.value, f.key+".by")
+			case "prerequisites":
+				b.Prerequisites = d.values(g.value, f.key+".prerequisites")
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (d *decoder) candidates(n *yaml.Node) []Candidate {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "candidates: expected a list, found %s", kindName(n))
+		return nil
+	}
+	var out []Candidate
+	for _, item := range n.Content {
+		c := Candidate{Pos: d.pos(item), Prerequisites: map[string]Value{}}
+		for _, f := range d.fields(item, "candidate", "country", "legal_basis", "prerequisites") {
+			switch f.key {
+			case "country":
+				c.Country = d.str(f.value, "candidate country")
+			case "legal_basis":
+				if v, ok := d.value(f.value, "candidate legal_basis"); ok {
+					if v.Type != Enum || !contains(Bases, v.Text) {
+						d.problems = append(d.problems, Problem{Pos: v.Pos, Msg: fmt.Sprintf("candidate legal_basis must be one of %s", strings.Join(Bases, ", "))})
+					} else {
+						c.LegalBasis = &v
+					}
+				}
+			case "prerequisites":
+				c.Prerequisites = d.values(f.value, "candidate prerequisites")
+			}
+		}
+		if c.Country == "" {
+			d.errorf(item, "candidate: country is required")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Check validates a decoded profile against a strategy set and the
+// knowledge base: known blocks, prerequisites, types, units, enum values and
+// countries. All problems are reported together.
+func (p *Profile) Check(set *Set, k *kb.KB) error {
+	var ps Problems
+	add := func(pos sovmap.Pos, format string, args ...any) {
+		ps = append(ps, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	}
+	if _, ok := k.Country(p.Home); !ok && p.Home != "" {
+		add(p.Pos, "home %q is not an ISO 3166-1 alpha-2 country code known to the knowledge base", p.Home)
+	}
+	for _, list := range [][]string{p.Trusted, p.Restricted, p.Neutral, p.Partners} {
+		for _, j := range list {
+			if _, ok := k.Expand(j); !ok {
+				add(p.Pos, "unknown jurisdiction %q (a country code or a bloc id)", j)
+			}
+		}
+	}
+	checkValues := func(owner string, vals map[string]Value) {
+		for _, id := range sortedKeys(vals) {
+			v := vals[id]
+			pr, ok := set.Prerequisite(id)
+			if !ok {
+				add(v.Pos, "%s: unknown prerequisite %q%s", owner, id, suggest(id, set))
+				continue
+			}
+			if pr.Kind == Derived {
+				add(v.Pos, "%s: %s is derived by sovmap from the knowledge base and cannot be stated", owner, id)
+				continue
+			}
+			if v.Type != pr.Type {
+				add(v.Pos, "%s: %s expects %s, found %s", owner, id, typeWord(pr), v.String())
+				continue
+			}
+			if pr.Type == Enum && !contains(pr.Values, v.Text) {
+				add(v.Pos, "%s: %s must be one of %s, found %q", owner, id, strings.Join(pr.Values, ", "), v.Text)
+			}
+			switch {
+			case pr.Type != Number || v.Unit == "" || sameUnit(v.Unit, pr.Unit):
+			case pr.Unit == "":
+				add(v.Pos, "%s: %s takes no unit, found unit %q", owner, id, v.Unit)
+			default:
+				add(v.Pos, "%s: %s is measured in %s, found unit %q (convert the value)", owner, id, pr.Unit, v.Unit)
+			}
+		}
+	}
+	checkValues("prerequisites", p.Prerequisites)
+	seen := map[string]bool{}
+	for _, b := range p.Blocks {
+		if !contains(set.Blocks, b.ID) {
+			add(b.Pos, "unknown building block %q (blocks: %s)", b.ID, strings.Join(set.Blocks, ", "))
+			continue
+		}
+		if seen[b.ID] {
+			add(b.Pos, "block %s is stated twice", b.ID)
+		}
+		seen[b.ID] = true
+		checkValues(b.ID+".prerequisites", b.Prerequisites)
+		if v, ok := b.Demand["power_mw"]; ok && v.Unit != "" && !sameUnit(v.Unit, "MW") {
+			add(v.Pos, "%s.demand.power_mw is measured in MW, found unit %q", b.ID, v.Unit)
+		}
+	}
+	for _, c := range p.Candidates {
+		if _, ok := k.Country(c.Country); !ok {
+			add(c.Pos, "candidate %q is not a country code known to the knowledge base", c.Country)
+		}
+		if c.Country == p.Home {
+			add(c.Pos, "candidate %s is the home country itself", c.Country)
+		}
+		checkValues("candidate "+c.Country, c.Prerequisites)
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos.Line < ps[j].Pos.Line })
+	return ps
+}
+
+func typeWord(p Prerequisite) string {
+	switch p.Type {
+	case Number:
+		if p.Unit != "" {
+			return "a number in " + p.Unit
+		}
+		return "a number"
+	case Bool:
+		return "true or false"
+	default:
+		return "one of " + strings.Join(p.Values, ", ")
+	}
+}
+
+func sameUnit(a, b string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
+	return norm(a) == norm(b)
+}
+
+// suggest names the closest known prerequisite, to catch typos.
+func suggest(id string, set *Set) string {
+	best, bestD := "", 4
+	for _, p := range set.Prerequisites {
+		if dd := editDistance(id, p.ID); dd < bestD {
+			best, bestD = p.ID, dd
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,567 @@
+package strategy
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sovmap/sovmap"
+)
+
+// defaultYAML is the default strategy set, embedded in the binary.
+//
+//go:embed data/strategies.yaml
+var defaultYAML []byte
+
+// Kind says what sort of prerequisite a fact is.
+type Kind string
+
+// Prerequisite kinds. Technical and institutional prerequisites come from
+// the profile; derived ones are computed by sovmap from the knowledge base
+// and the candidate hosts.
+const (
+	Technical     Kind = "technical"
+	Institutional Kind = "institutional"
+	Derived       Kind = "derived"
+)
+
+// Type is the type of a prerequisite's value.
+type Type string
+
+// Value types.
+const (
+	Number Type = "number"
+	Bool   Type = "bool"
+	Enum   Type = "enum"
+)
+
+// Prerequisite describes one fact a strategy can depend on: what it means,
+// its unit, and what closing a shortfall takes.
+type Prerequisite struct {
+	ID    string
+	Name  string
+	Group string
+	Kind  Kind
+	Type  Type
+	Unit  string
+	// Values are the allowed values of an enum, best first.
+	Values      []string
+	Description string
+	// Close says what raising this prerequisite typically takes.
+	Close   string
+	Sources []string
+	Pos     sovmap.Pos
+}
+
+// Condition is one threshold a strategy or a host must meet.
+type Condition struct {
+	Prerequisite string
+	// Min and Max bound a number. With Per, they are multiplied by the
+	// block's demand of that quantity (say, MW of power).
+	Min, Max *float64
+	Per      string
+	// In lists the acceptable values of an enum.
+	In []string
+	// Is is the required value of a bool.
+	Is *bool
+	// Blocks restricts the condition to some building blocks; empty means all.
+	Blocks []string
+	// Why says why the strategy needs it.
+	Why string
+	Pos sovmap.Pos
+}
+
+// AppliesTo reports whether the condition applies to a building block.
+func (c Condition) AppliesTo(block string) bool {
+	return len(c.Blocks) == 0 || contains(c.Blocks, block)
+}
+
+// Strategy is a reference strategy on the sovereignty spectrum.
+type Strategy struct {
+	ID   string
+	Name string
+	// Level is the place on the spectrum the strategy reaches when it is
+	// carried out well.
+	Level       sovmap.Level
+	Description string
+	// Blocks lists the building blocks the strategy applies to; empty means all.
+	Blocks   []string
+	Requires []Condition
+	Sources  []string
+	Pos      sovmap.Pos
+}
+
+// AppliesTo reports whether the strategy applies to a building block.
+func (s Strategy) AppliesTo(block string) bool {
+	return len(s.Blocks) == 0 || contains(s.Blocks, block)
+}
+
+// Legal bases a host country can offer a guest, strongest first.
+const (
+	BasisInForce   = "in-force"  // an instrument between home and host is in force
+	BasisLaw       = "law"       // the host has a law for foreign parties' data
+	BasisPrecedent = "precedent" // the host has concluded such instruments with others
+	BasisDraft     = "draft"     // a law or instrument is in draft
+	BasisNone      = "none"      // nothing known
+)
+
+// Bases lists the legal bases, strongest first.
+var Bases = []string{BasisInForce, BasisLaw, BasisPrecedent, BasisDraft, BasisNone}
+
+// LegalBasis is a known host country's legal basis for hosting foreign
+// states' systems.
+type LegalBasis struct {
+	Country    string
+	Basis      string
+	Instrument string
+	// Guests are the countries an instrument with this host is in force for.
+	Guests  []string
+	Sources []string
+	Checked string
+	Pos     sovmap.Pos
+}
+
+// HostCriteria decides which candidate hosts qualify for a digital embassy.
+type HostCriteria struct {
+	// Tiers a host must be in, such as home and trusted.
+	Tiers []sovmap.Tier
+	// Bases are the legal bases that qualify.
+	Bases []string
+	// DemandBlocks are the blocks whose demand a host must carry when hosts
+	// are ranked for the whole profile.
+	DemandBlocks []string
+	Requires     []Condition
+}
+
+// Set is a complete, replaceable set of reference strategies: the
+// prerequisites they speak of, the strategies ordered from most to least
+// sovereign, and the criteria for digital-embassy hosts.
+type Set struct {
+	Name        string
+	Description string
+	Sources     []string
+	// Blocks are the building blocks, in report order.
+	Blocks        []string
+	Prerequisites []Prerequisite
+	// Strategies are ordered along the sovereignty spectrum, most sovereign first.
+	Strategies []Strategy
+	Hosts      HostCriteria
+	LegalBases []LegalBasis
+	// File is where the set was read from.
+	File string
+}
+
+// Prerequisite returns the prerequisite with the id.
+func (s *Set) Prerequisite(id string) (Prerequisite, bool) {
+	for _, p := range s.Prerequisites {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Prerequisite{}, false
+}
+
+// Strategy returns the strategy with the id.
+func (s *Set) Strategy(id string) (Strategy, bool) {
+	for _, x := range s.Strategies {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return Strategy{}, false
+}
+
+// DefaultSet returns the strategy set embedded in the binary.
+func DefaultSet() (*Set, error) {
+	return DecodeSet("default-strategies.yaml", defaultYAML)
+}
+
+// DefaultSetYAML returns the text of the embedded default set, a starting
+// point for a replacement.
+func DefaultSetYAML() []byte {
+	return append([]byte(nil), defaultYAML...)
+}
+
+// DecodeSet reads a strategy set from YAML or JSON. name is used in
+// positions. Every problem is reported with its line and column.
+func DecodeSet(name string, data []byte) (*Set, error) {
+	d := &decoder{file: name}
+	root := d.parse(data)
+	if root == nil {
+		return nil, d.err()
+	}
+	s := &Set{File: name}
+	var hostsN *yaml.Node
+	version := 0
+	for _, f := range d.fields(root, "strategy set", "version", "name", "description", "sources", "blocks", "prerequisites", "strategies", "hosts", "legal_bases") {
+		switch f.key {
+		case "version":
+			version, _ = d.integer(f.value, "version")
+		case "name":
+			s.Name = d.str(f.value, "name")
+		case "description":
+			s.Description = d.str(f.value, "description")
+		case "sources":
+			s.Sources = d.strings(f.value, "sources")
+		case "blocks":
+			s.Blocks = d.strings(f.value, "blocks")
+		case "prerequisites":
+			s.Prerequisites = d.prerequisites(f.value)
+		case "strategies":
+			s.Strategies = d.strategies(f.value)
+		case "hosts":
+			hostsN = f.value
+		case "legal_bases":
+			s.LegalBases = d.legalBases(f.value)
+		}
+	}
+	if version != 1 {
+		d.errorf(root, "strategy set: version must be 1")
+	}
+	if len(s.Blocks) == 0 {
+		d.errorf(root, "strategy set: blocks must list at least one building block")
+	}
+	if len(s.Strategies) == 0 {
+		d.errorf(root, "strategy set: strategies must list at least one strategy")
+	}
+	if hostsN != nil {
+		s.Hosts = d.hostCriteria(hostsN)
+	}
+	d.validateSet(s)
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "prerequisites: expected a list, found %s", kindName(n))
+		return nil
+	}
+	var out []Prerequisite
+	for _, item := range n.Content {
+		p := Prerequisite{Pos: d.pos(item), Type: Number}
+		for _, f := range d.fields(item, "prerequisite", "id", "name", "group", "kind", "type", "unit", "values", "description", "close", "sources") {
+			switch f.key {
+			case "id":
+				p.ID = d.str(f.value, "id")
+			case "name":
+				p.Name = d.str(f.value, "name")
+			case "group":
+				p.Group = d.str(f.value, "group")
+			case "kind":
+				p.Kind = Kind(d.str(f.value, "kind"))
+				if p.Kind != Technical && p.Kind != Institutional && p.Kind != Derived {
+					d.errorf(f.value, "prerequisite kind must be technical, institutional or derived")
+				}
+			case "type":
+				p.Type = Type(d.str(f.value, "type"))
+				if p.Type != Number && p.Type != Bool && p.Type != Enum {
+					d.errorf(f.value, "prerequisite type must be number, bool or enum")
+				}
+			case "unit":
+				p.Unit = d.str(f.value, "unit")
+			case "values":
+				p.Values = d.strings(f.value, "values")
+			case "description":
+				p.Description = d.str(f.value, "description")
+			case "close":
+				p.Close = d.str(f.value, "close")
+			case "sources":
+				p.Sources = d.strings(f.value, "sources")
+			}
+		}
+		if p.ID == "" {
+			d.errorf(item, "prerequisite: id is required")
+		}
+		if p.Kind == "" {
+			d.errorf(item, "prerequisite %s: kind is required", p.ID)
+		}
+		if p.Type == Enum && len(p.Values) == 0 {
+			d.errorf(item, "prerequisite %s: an enum needs values (best first)", p.ID)
+		}
+		if p.Name == "" {
+			p.Name = p.ID
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (d *decoder) conditions(n *yaml.Node, owner string) []Condition {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: requires: expected a list, found %s", owner, kindName(n))
+		return nil
+	}
+	var out []Condition
+	for _, item := range n.Content {
+		c := Condition{Pos: d.pos(item)}
+		ops := 0
+		for _, f := range d.fields(item, owner+" condition", "prerequisite", "min", "max", "per", "in", "is", "blocks", "why") {
+			switch f.key {
+			case "prerequisite":
+				c.Prerequisite = d.str(f.value, "prerequisite")
+			case "min":
+				if v, ok := d.number(f.value, "min"); ok {
+					c.Min = &v
+				}
+				ops++
+			case "max":
+				if v, ok := d.number(f.value, "max"); ok {
+					c.Max = &v
+				}
+				ops++
+			case "per":
+				c.Per = d.str(f.value, "per")
+			case "in":
+				c.In = d.strings(f.value, "in")
+				ops++
+			case "is":
+				if v, ok := d.boolean(f.value, "is"); ok {
+					c.Is = &v
+				}
+				ops++
+			case "blocks":
+				c.Blocks = d.strings(f.value, "blocks")
+			case "why":
+				c.Why = d.str(f.value, "why")
+			}
+		}
+		if c.Prerequisite == "" {
+			d.errorf(item, "%s: a condition names its prerequisite", owner)
+		}
+		if ops == 0 {
+			d.errorf(item, "%s: condition on %s needs min, max, in or is", owner, c.Prerequisite)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (d *decoder) strategies(n *yaml.Node) []Strategy {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "strategies: expected a list, found %s", kindName(n))
+		return nil
+	}
+	var out []Strategy
+	for _, item := range n.Content {
+		s := Strategy{Pos: d.pos(item), Level: -1}
+		for _, f := range d.fields(item, "strategy", "id", "name", "level", "description", "blocks", "requires", "sources") {
+			switch f.key {
+			case "id":
+				s.ID = d.str(f.value, "id")
+			case "name":
+				s.Name = d.str(f.value, "name")
+			case "level":
+				if v, ok := d.integer(f.value, "level"); ok {
+					if !sovmap.Level(v).Valid() {
+						d.errorf(f.value, "strategy level must be 0 to 4")
+					} else {
+						s.Level = sovmap.Level(v)
+					}
+				}
+			case "description":
+				s.Description = d.str(f.value, "description")
+			case "blocks":
+				s.Blocks = d.strings(f.value, "blocks")
+			case "requires":
+				s.Requires = d.conditions(f.value, "strategy "+s.ID)
+			case "sources":
+				s.Sources = d.strings(f.value, "sources")
+			}
+		}
+		if s.ID == "" {
+			d.errorf(item, "strategy: id is required")
+		}
+		if s.Level < 0 {
+			d.errorf(item, "strategy %s: level (0-4) is required", s.ID)
+			s.Level = 0
+		}
+		if s.Name == "" {
+			s.Name = s.ID
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) hostCriteria(n *yaml.Node) HostCriteria {
+	var h HostCriteria
+	for _, f := range d.fields(n, "hosts", "tiers", "legal_bases", "demand_blocks", "requires") {
+		switch f.key {
+		case "tiers":
+			for i, t := range d.strings(f.value, "tiers") {
+				tier, ok := parseTier(t)
+				if !ok {
+					d.errorf(f.value.Content[i], "hosts: unknown tier %q (home, trusted, neutral, restricted)", t)
+					continue
+				}
+				h.Tiers = append(h.Tiers, tier)
+			}
+		case "legal_bases":
+			for i, b := range d.strings(f.value, "legal_bases") {
+				if !contains(Bases, b) {
+					d.errorf(f.value.Content[i], "hosts: unknown legal basis %q (%s)", b, strings.Join(Bases, ", "))
+					continue
+				}
+				h.Bases = append(h.Bases, b)
+			}
+		case "demand_blocks":
+			h.DemandBlocks = d.strings(f.value, "demand_blocks")
+		case "requires":
+			h.Requires = d.conditions(f.value, "hosts")
+		}
+	}
+	return h
+}
+
+func (d *decoder) legalBases(n *yaml.Node) []LegalBasis {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "legal_bases: expected a list, found %s", kindName(n))
+		return nil
+	}
+	var out []LegalBasis
+	for _, item := range n.Content {
+		l := LegalBasis{Pos: d.pos(item)}
+		for _, f := range d.fields(item, "legal basis", "country", "basis", "instrument", "guests", "sources", "checked") {
+			switch f.key {
+			case "country":
+				l.Country = d.str(f.value, "country")
+			case "basis":
+				l.Basis = d.str(f.value, "basis")
+				if !contains(Bases, l.Basis) {
+					d.errorf(f.value, "legal basis: unknown basis %q (%s)", l.Basis, strings.Join(Bases, ", "))
+				}
+			case "instrument":
+				l.Instrument = d.str(f.value, "instrument")
+			case "guests":
+				l.Guests = d.strings(f.value, "guests")
+			case "sources":
+				l.Sources = d.strings(f.value, "sources")
+			case "checked":
+				l.Checked = d.str(f.value, "checked")
+			}
+		}
+		if l.Country == "" || l.Basis == "" {
+			d.errorf(item, "legal basis: country and basis are required")
+		}
+		if len(l.Sources) == 0 {
+			d.errorf(item, "legal basis %s: at least one source is required", l.Country)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// validateSet checks the references inside a set: every condition names a
+// known prerequisite with an operator of the right type, every block is
+// listed, and ids are unique.
+func (d *decoder) validateSet(s *Set) {
+	prereqs := map[string]Prerequisite{}
+	for _, p := range s.Prerequisites {
+		if _, dup := prereqs[p.ID]; dup {
+			d.problems = append(d.problems, Problem{Pos: p.Pos, Msg: fmt.Sprintf("prerequisite %s is defined twice", p.ID)})
+		}
+		prereqs[p.ID] = p
+	}
+	seenBlock := map[string]bool{}
+	for _, b := range s.Blocks {
+		if seenBlock[b] {
+			d.errorf(nil, "block %s is listed twice", b)
+		}
+		seenBlock[b] = true
+	}
+	checkBlocks := func(pos sovmap.Pos, owner string, blocks []string) {
+		for _, b := range blocks {
+			if !seenBlock[b] {
+				d.problems = append(d.problems, Problem{Pos: pos, Msg: fmt.Sprintf("%s: unknown block %q (blocks: %s)", owner, b, strings.Join(s.Blocks, ", "))})
+			}
+		}
+	}
+	checkConds := func(owner string, conds []Condition, allowDerived bool) {
+		for _, c := range conds {
+			p, ok := prereqs[c.Prerequisite]
+			if !ok {
+				if c.Prerequisite != "" {
+					d.problems = append(d.problems, Problem{Pos: c.Pos, Msg: fmt.Sprintf("%s: unknown prerequisite %q", owner, c.Prerequisite)})
+				}
+				continue
+			}
+			checkBlocks(c.Pos, owner, c.Blocks)
+			if p.Kind == Derived && !allowDerived {
+				d.problems = append(d.problems, Problem{Pos: c.Pos, Msg: fmt.Sprintf("%s: %s is derived by sovmap and cannot be a host criterion", owner, p.ID)})
+			}
+			bad := func(msg string) {
+				d.problems = append(d.problems, Problem{Pos: c.Pos, Msg: fmt.Sprintf("%s: %s: %s", owner, p.ID, msg)})
+			}
+			switch p.Type {
+			case Number:
+				if c.Min == nil && c.Max == nil || c.In != nil || c.Is != nil {
+					bad("a number takes min and/or max")
+				}
+				if c.Min != nil && c.Max != nil && *c.Min > *c.Max {
+					bad("min is above max")
+				}
+			case Bool:
+				if c.Is == nil || c.Min != nil || c.Max != nil || c.In != nil {
+					bad("a bool takes is: true or is: false")
+				}
+				if c.Per != "" {
+					bad("per applies to numbers only")
+				}
+			case Enum:
+				if len(c.In) == 0 || c.Min != nil || c.Max != nil || c.Is != nil {
+					bad("an enum takes in: [values]")
+				}
+				for _, v := range c.In {
+					if !contains(p.Values, v) {
+						bad(fmt.Sprintf("%q is not one of %s", v, strings.Join(p.Values, ", ")))
+					}
+				}
+				if c.Per != "" {
+					bad("per applies to numbers only")
+				}
+			}
+		}
+	}
+	seenStrategy := map[string]bool{}
+	for i, st := range s.Strategies {
+		if seenStrategy[st.ID] {
+			d.problems = append(d.problems, Problem{Pos: st.Pos, Msg: fmt.Sprintf("strategy %s is defined twice", st.ID)})
+		}
+		seenStrategy[st.ID] = true
+		checkBlocks(st.Pos, "strategy "+st.ID, st.Blocks)
+		checkConds("strategy "+st.ID, st.Requires, true)
+		if i > 0 && st.Level > s.Strategies[i-1].Level {
+			d.problems = append(d.problems, Problem{Pos: st.Pos, Msg: fmt.Sprintf("strategy %s: strategies are listed most sovereign first, but its level %d is above %s's %d", st.ID, st.Level, s.Strategies[i-1].ID, s.Strategies[i-1].Level)})
+		}
+	}
+	checkBlocks(sovmap.Pos{File: d.file}, "hosts", s.Hosts.DemandBlocks)
+	checkConds("hosts", s.Hosts.Requires, false)
+}
+
+func parseTier(s string) (sovmap.Tier, bool) {
+	for t := sovmap.TierHome; t <= sovmap.TierRestricted; t++ {
+		if t.String() == s {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
+// threshold returns a condition's bound scaled by demand, for display and
+// evaluation. ok is false when the condition needs a demand the block lacks.
+func (c Condition) threshold(bound float64, demand map[string]float64) (float64, bool) {
+	if c.Per == "" {
+		return bound, true
+	}
+	q, ok := demand[c.Per]
+	if !ok || math.IsNaN(q) {
+		return 0, false
+	}
+	return bound * q, true
+}
