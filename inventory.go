@@ -55,6 +55,9 @@ type Organization struct {
 	Restricted []string `json:"restricted,omitempty" yaml:"restricted,omitempty"`
 	// Neutral moves jurisdictions out of the default trusted list.
 	Neutral []string `json:"neutral,omitempty" yaml:"neutral,omitempty"`
+	// Sectors the organization works in (health, banking, government, ...):
+	// sectoral localisation laws of the knowledge base apply only to them.
+	Sectors []string `json:"sectors,omitempty" yaml:"sectors,omitempty"`
 	Pos     Pos      `json:"-" yaml:"-"`
 }
 

@@ -52,7 +52,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		profiles: map[string]*profile{}, reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 		qualifies: opts.Qualifies, ruleErrors: map[string]int{},
 	}
-	e.localisation(inv.Organization.Home)
+	e.localisation(inv.Organization)
 	r := &sovmap.Report{Organization: inv.Organization.Name, Home: inv.Organization.Home,
 		Components: make([]sovmap.ComponentResult, len(inv.Components))}
 	for i := range inv.Components {
@@ -115,11 +115,12 @@ type requirements struct {
 	reasons []sovmap.Requirement
 }
 
-func (e *engine) localisation(home string) {
+func (e *engine) localisation(org sovmap.Organization) {
+	home := org.Home
 	homeCountries, _ := e.kb.Expand(home)
 	for _, l := range e.kb.Laws(kb.Localisation) {
 		members, ok := e.kb.Expand(l.Jurisdiction)
-		if !ok {
+		if !ok || !l.AppliesToSectors(org.Sectors) {
 			continue
 		}
 		if l.Jurisdiction == home || overlaps(members, homeCountries) {

@@ -38,7 +38,7 @@ func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t 
 			index[inv.Components[i].ID] = i
 		}
 	}
-	c := &checker{kb: k, tiers: t}
+	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors}
 	c.prepare()
 	for _, f := range inv.Flows {
 		fi, ti := index[f.From], index[f.To]
@@ -59,6 +59,7 @@ type checker struct {
 	adequacy  map[string]kb.Adequacy
 	regime    string
 	localLaws []kb.Law
+	sectors   []string // the organization's sectors, for sectoral localisation laws
 }
 
 func (c *checker) prepare() {
@@ -87,6 +88,9 @@ func (c *checker) prepare() {
 		c.adequacy[a.Country] = a
 	}
 	for _, l := range c.kb.Laws(kb.Localisation) {
+		if !l.AppliesToSectors(c.sectors) {
+			continue
+		}
 		members, _ := c.kb.Expand(l.Jurisdiction)
 		for _, m := range members {
 			if slices.Contains(c.homeSet, m) {

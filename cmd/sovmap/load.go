@@ -5,6 +5,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -24,7 +25,7 @@ func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.
 
 // assessOptions wires the packages that judge parts of an assessment.
 func (a *app) assessOptions() assess.Options {
-	return assess.Options{}
+	return assess.Options{Qualifies: embassy.Qualifies}
 }
 
 // assess loads and assesses the inventory at paths.
