@@ -8,6 +8,10 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report"
+	"github.com/sovmap/sovmap/report/cyclonedx"
+	"github.com/sovmap/sovmap/report/oscal"
+	"github.com/sovmap/sovmap/report/sarif"
+	"github.com/sovmap/sovmap/report/sheet"
 )
 
 // writer writes an assessment in one format.
@@ -17,9 +21,14 @@ type writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
 // one line each.
 func formats() map[string]writer {
 	return map[string]writer{
-		"table":    report.WriteTable,
-		"json":     report.WriteJSON,
-		"markdown": report.WriteMarkdown,
+		"table":     report.WriteTable,
+		"json":      report.WriteJSON,
+		"markdown":  report.WriteMarkdown,
+		"sarif":     sarif.Write,
+		"oscal":     oscal.Write,
+		"cyclonedx": cyclonedx.Write,
+		"csv":       sheet.WriteCSV,
+		"xlsx":      sheet.WriteXLSX,
 	}
 }
 

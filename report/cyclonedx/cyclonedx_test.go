@@ -261,3 +261,18 @@ func TestNothingToWrite(t *testing.T) {
 		t.Fatal("Write(nil, nil) succeeded")
 	}
 }
+
+func TestExamplesValidate(t *testing.T) {
+	sch := compileSchema(t)
+	examples, err := sample.Examples(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples {
+		t.Run(ex.Name, func(t *testing.T) {
+			if err := validate(t, sch, write(t, ex.Report, ex.Inventory, fixed)); err != nil {
+				t.Fatalf("BOM does not validate:\n%v", err)
+			}
+		})
+	}
+}

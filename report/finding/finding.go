@@ -112,9 +112,13 @@ func (f Finding) Worse(old Finding) bool {
 
 // Gates reports whether the finding fails a gate set at failOn, the
 // meaning `sovmap assess --fail-on N` gives it: a gap of N levels or more,
-// or any flow violation. Exposure and restricted-jurisdiction findings
-// inform; the gap they cause is what gates.
+// or any flow violation. A failOn of 0 (or less) turns the gate off.
+// Exposure and restricted-jurisdiction findings inform; the gap they cause
+// is what gates.
 func (f Finding) Gates(failOn int) bool {
+	if failOn <= 0 {
+		return false
+	}
 	switch f.Kind {
 	case Gap:
 		return f.Gap >= failOn

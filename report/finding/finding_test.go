@@ -106,7 +106,9 @@ func TestGatesAndWorse(t *testing.T) {
 		{"gap at threshold", gap2, 2, true},
 		{"gap above threshold", gap2, 1, true},
 		{"flow violation always", flow, 4, true},
-		{"exposure never", expo, 0, false},
+		{"exposure never", expo, 1, false},
+		{"gate off: gap", gap2, 0, false},
+		{"gate off: flow", flow, 0, false},
 	}
 	for _, tt := range tests {
 		if got := tt.f.Gates(tt.failOn); got != tt.gates {

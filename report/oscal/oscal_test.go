@@ -248,3 +248,17 @@ func TestWriteNilReport(t *testing.T) {
 		t.Fatal("Write(nil report) succeeded")
 	}
 }
+
+func TestExamplesValidate(t *testing.T) {
+	examples, err := sample.Examples(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples {
+		t.Run(ex.Name, func(t *testing.T) {
+			if err := validate(write(t, ex.Report, ex.Inventory, fixed)); err != nil {
+				t.Fatalf("not valid OSCAL: %v", err)
+			}
+		})
+	}
+}

@@ -271,3 +271,37 @@ func absPositions(r *sovmap.Report, root string) *sovmap.Report {
 	r.Flows[0].Pos.File = "/outside/flows.yaml"
 	return r
 }
+
+// TestExamplesValidate writes every example inventory's real assessment and
+// validates it: the engine's output, not only the hand-made sample.
+func TestExamplesValidate(t *testing.T) {
+	sch := compileSchema(t)
+	examples, err := sample.Examples(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples {
+		t.Run(ex.Name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, ex.Report, ex.Inventory); err != nil {
+				t.Fatal(err)
+			}
+			if err := validate(t, sch, buf.Bytes()); err != nil {
+				t.Fatalf("output does not validate:\n%v", err)
+			}
+			var d decoded
+			if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Runs[0].Results) == 0 {
+				t.Fatal("the examples are meant to have findings; the log has none")
+			}
+			for _, res := range d.Runs[0].Results {
+				pl := res.Locations[0].PhysicalLocation
+				if pl == nil || pl.Region.StartLine == 0 || !strings.HasSuffix(pl.ArtifactLocation.URI, "inventory.yaml") {
+					t.Errorf("%s result has no inventory line: %+v", res.RuleID, pl)
+				}
+			}
+		})
+	}
+}

@@ -7,10 +7,16 @@
 package sample
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
 )
 
 // File is the inventory file name the sample's positions point at.
@@ -218,4 +224,55 @@ func SharedFixture(rel string) string {
 		}
 		dir = parent
 	}
+}
+
+// Assessed is an example inventory with its assessment by the real engine.
+type Assessed struct {
+	Name      string
+	Inventory *sovmap.Inventory
+	Report    *sovmap.Report
+}
+
+// Examples loads and assesses every examples/*/inventory.yaml of the
+// module, so that exporters are also checked on what the engine produces.
+// It finds the module root by walking up from the working directory.
+func Examples(ctx context.Context) ([]Assessed, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "examples", "*", "inventory.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no examples/*/inventory.yaml under %s", dir)
+	}
+	k, err := kb.Default()
+	if err != nil {
+		return nil, err
+	}
+	var out []Assessed
+	for _, p := range paths {
+		inv, err := inventory.Load(ctx, k, p)
+		if err != nil {
+			return nil, err
+		}
+		r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.Qualifies})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out = append(out, Assessed{Name: filepath.Base(filepath.Dir(p)), Inventory: inv, Report: r})
+	}
+	return out, nil
 }
