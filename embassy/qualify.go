@@ -91,9 +91,13 @@ func tierName(res *framework.Result) string {
 	return res.LevelName
 }
 
-// bindingCriteria lists the criteria at the overall level.
+// bindingCriteria lists the criteria at the overall level, below the top:
+// those that set the weakest-link tier.
 func bindingCriteria(res *framework.Result) []string {
 	var out []string
+	if res.Level >= res.TopLevel {
+		return nil
+	}
 	for _, c := range res.Criteria {
 		if c.Level == res.Level {
 			out = append(out, c.ID)

@@ -91,8 +91,8 @@ type DimensionResult struct {
 	Level      int    `json:"level"`
 	LevelName  string `json:"level_name"`
 	LevelLabel string `json:"level_label"`
-	// Binding lists the criteria at the dimension's level: what must change
-	// to raise it.
+	// Binding lists the criteria at the dimension's level, below the top:
+	// what must change to raise it.
 	Binding  []string `json:"binding"`
 	Missing  []string `json:"missing,omitempty"`
 	Criteria []string `json:"criteria"`
@@ -123,7 +123,7 @@ type Result struct {
 	// LevelLabel is the level's descriptive name, such as "protected".
 	LevelLabel string `json:"level_label"`
 	TopLevel   int    `json:"top_level"`
-	// Binding lists the dimensions at the overall level.
+	// Binding lists the dimensions at the overall level, below the top.
 	Binding    []string          `json:"binding"`
 	Dimensions []DimensionResult `json:"dimensions"`
 	Criteria   []CriterionResult `json:"criteria"`
@@ -237,7 +237,7 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 			dr.Score = Ratio(sumWS / sumW * 100)
 		}
 		for _, id := range dr.Criteria {
-			if cr, _ := res.Criterion(id); cr.Level == dr.Level {
+			if cr, _ := res.Criterion(id); cr.Level == dr.Level && dr.Level < top {
 				dr.Binding = append(dr.Binding, id)
 			}
 		}
@@ -257,7 +257,7 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 	res.LevelName = f.LevelName(overallLevel)
 	res.LevelLabel = f.LevelLabel(overallLevel)
 	for _, dr := range res.Dimensions {
-		if dr.Level == overallLevel {
+		if dr.Level == overallLevel && overallLevel < top {
 			res.Binding = append(res.Binding, dr.ID)
 		}
 	}
@@ -307,7 +307,7 @@ func (f *Framework) view(v View, res *Result) ViewResult {
 			dr.Score = Ratio(plain / float64(len(vd.Criteria)) * 100)
 		}
 		for _, id := range vd.Criteria {
-			if cr, _ := res.Criterion(id); cr.Level == dr.Level {
+			if cr, _ := res.Criterion(id); cr.Level == dr.Level && dr.Level < top {
 				dr.Binding = append(dr.Binding, id)
 			}
 		}

@@ -47,7 +47,7 @@ func TestEvaluateScoresAndGates(t *testing.T) {
 		critAnswers map[string]string
 	}{
 		{name: "every answer at the top", answers: all, score: 100, level: 4,
-			dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{"a", "b"}, missing: []string{}},
+			dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{}, missing: []string{}},
 		{name: "mixed answers, even weights", answers: mixed, score: 28.75, level: 0,
 			dimScores: []float64{15, 42.5}, dimLevels: []int{0, 1}, binding: []string{"a"}, missing: []string{},
 			critLevels: map[string]int{"a1": 2, "a2": 0, "a3": 2, "b1": 2, "b2": 1}},
@@ -63,13 +63,13 @@ func TestEvaluateScoresAndGates(t *testing.T) {
 			score: 50, level: 0, dimScores: []float64{100, 0}, dimLevels: []int{4, 0}, binding: []string{"b"}, missing: []string{},
 			critAnswers: map[string]string{"b1": "89", "b2": "50"}},
 		{name: "band edges are inclusive, first band wins", answers: map[string]any{"a1": "yes", "a2": "yes", "a3": "good", "b1": 365, "b2": 24},
-			score: 100, level: 4, dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{"a", "b"}, missing: []string{}},
+			score: 100, level: 4, dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{}, missing: []string{}},
 		{name: "booleans, aliases, numeric strings and case", answers: map[string]any{"a1": false, "a2": true, "a3": 2, "b1": "120", "b2": " 10 "},
 			// A = (0 + 3*1 + .25)/5 = 65%; B = (.6 + 1)/2 = 80%.
 			score: 72.5, level: 0, dimScores: []float64{65, 80}, dimLevels: []int{0, 2}, binding: []string{"a"}, missing: []string{},
 			critAnswers: map[string]string{"a1": "no", "a2": "yes", "a3": "fair", "b1": "120", "b2": "10"}},
 		{name: "ladder values match case-insensitively", answers: map[string]any{"a1": " YES", "a2": "Yes", "a3": "Good", "b1": 400, "b2": 0},
-			score: 100, level: 4, dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{"a", "b"}, missing: []string{}},
+			score: 100, level: 4, dimScores: []float64{100, 100}, dimLevels: []int{4, 4}, binding: []string{}, missing: []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

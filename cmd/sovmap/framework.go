@@ -1,0 +1,202 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/framework"
+)
+
+// frameworkLibrary loads the embedded frameworks and the --frameworks
+// directories laid over them.
+func frameworkLibrary(dirs []string) (*framework.Library, error) {
+	lib, err := framework.Default()
+	if err != nil {
+		return nil, fmt.Errorf("embedded frameworks: %w", err)
+	}
+	for _, dir := range dirs {
+		if lib, err = lib.Overlay(os.DirFS(dir)); err != nil {
+			return nil, fmt.Errorf("--frameworks %s: %w", dir, err)
+		}
+	}
+	return lib, nil
+}
+
+func newFrameworkCmd(a *app) *cobra.Command {
+	var dirs []string
+	cmd := &cobra.Command{
+		Use:   "framework",
+		Short: "List, show and score recognised frameworks (EU CSF, SecNumCloud, Gaia-X, digital embassies)",
+		Long: `framework works with the assessment schemes sovmap ships as data: the EU
+Cloud Sovereignty Framework v1.2.1 (SEAL-0..SEAL-4), SecNumCloud 3.2 §19.6,
+the Gaia-X label levels and the digital-embassy trust framework. Each scores
+answers with a weighted score and a minimum gate: a dimension's level is its
+weakest criterion, the overall level the weakest dimension. Missing answers
+count as the worst answer and are listed.`,
+	}
+	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
+	cmd.AddCommand(newFrameworkListCmd(a, &dirs), newFrameworkShowCmd(a, &dirs), newFrameworkScoreCmd(a, &dirs))
+	return cmd
+}
+
+func newFrameworkListCmd(a *app, dirs *[]string) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List the frameworks",
+		Example: "  sovmap framework list\n  sovmap framework list --format json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lib, err := frameworkLibrary(*dirs)
+			if err != nil {
+				return err
+			}
+			return framework.WriteList(a.stdout, format, lib)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:     "show ID",
+		Short:   "Show a framework: sources, levels, weight sets and every criterion with its answers",
+		Example: "  sovmap framework show eu-csf\n  sovmap framework show digital-embassy --format json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lib, err := frameworkLibrary(*dirs)
+			if err != nil {
+				return err
+			}
+			f, err := lib.Lookup(args[0])
+			if err != nil {
+				return err
+			}
+			return framework.WriteFramework(a.stdout, format, f)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table (the same as markdown) or json")
+	return cmd
+}
+
+func newFrameworkScoreCmd(a *app, dirs *[]string) *cobra.Command {
+	var (
+		format, fid, provider, weights string
+		minLevel                       int
+	)
+	cmd := &cobra.Command{
+		Use:   "score FILE --framework ID --provider ID",
+		Short: "Score a provider on a framework from the inventory's assessments and facts",
+		Long: `score reads the answers of the inventory's assessment of the provider on the
+framework (assessments: [{provider, framework, answers, evidence}]) and prints
+the level per objective and overall (for eu-csf, the SEAL), the weighted score,
+each answer with its evidence, and the missing answers. SecNumCloud and Gaia-X
+criteria that the inventory itself answers (the provider's country and its
+parents', foreign_ownership, where its components are operated from, who holds
+their keys) are taken from the inventory.
+
+Exit codes: 0, or 1 when --min-level is given and the overall level is below it.`,
+		Example: `  sovmap framework score inventory.yaml --framework eu-csf --provider ovh
+  sovmap framework score inventory.yaml --framework eu-csf --provider ovh --weights 2026
+  sovmap framework score inventory.yaml --framework secnumcloud --provider ovh --min-level 1`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if fid == "" || provider == "" {
+				return fmt.Errorf("--framework and --provider are required")
+			}
+			lib, err := frameworkLibrary(*dirs)
+			if err != nil {
+				return err
+			}
+			f, err := lib.Lookup(fid)
+			if err != nil {
+				return err
+			}
+			if f.Subject != "provider" {
+				return fmt.Errorf("framework %s scores %ss: use sovmap embassy score", f.ID, f.Subject)
+			}
+			inv, k, err := a.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			facts, err := framework.ProviderFacts(inv, k, provider)
+			if err != nil {
+				return err
+			}
+			as, err := findAssessment(inv, provider, f.ID)
+			if err != nil {
+				return err
+			}
+			in := framework.Input{Facts: facts, Weights: weights}
+			scored := &framework.Scored{Subject: "provider " + provider}
+			if as != nil {
+				in.Answers, in.Evidence = as.Answers, as.Evidence
+				scored.Assessment = assessmentName(as)
+			}
+			res, err := f.Evaluate(in)
+			if err != nil {
+				if as != nil && as.Pos.String() != "" {
+					return fmt.Errorf("%s: assessment of %s on %s: %w", as.Pos, provider, f.ID, err)
+				}
+				return fmt.Errorf("assessment of %s on %s: %w", provider, f.ID, err)
+			}
+			if as == nil {
+				res.Notes = append(res.Notes, fmt.Sprintf("the inventory has no assessment of %s on %s: only inventory facts answer", provider, f.ID))
+			}
+			scored.Result = res
+			if err := framework.WriteScored(a.stdout, format, scored); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("min-level") && res.Level < minLevel {
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s is at %s on %s, below the required %s", provider, res.LevelName, f.ID, f.LevelName(minLevel))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&fid, "framework", "", "framework id (see sovmap framework list)")
+	cmd.Flags().StringVar(&provider, "provider", "", "provider id from the inventory or the knowledge base")
+	cmd.Flags().StringVar(&weights, "weights", "", "weight set, such as v1.2.1 or 2026 for eu-csf (default: the framework's first)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, markdown or json")
+	cmd.Flags().IntVar(&minLevel, "min-level", 0, "exit 1 when the overall level is below this number (SEAL-n is n)")
+	return cmd
+}
+
+// findAssessment returns the inventory's assessment of the provider on the
+// framework, nil when there is none.
+func findAssessment(inv *sovmap.Inventory, provider, fid string) (*sovmap.Assessment, error) {
+	var found []*sovmap.Assessment
+	for i := range inv.Assessments {
+		if as := &inv.Assessments[i]; as.Provider == provider && as.Framework == fid {
+			found = append(found, as)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return found[0], nil
+	}
+	var where []string
+	for _, as := range found {
+		where = append(where, assessmentName(as))
+	}
+	return nil, fmt.Errorf("%d assessments of %s on %s (%s): keep one", len(found), provider, fid, strings.Join(where, ", "))
+}
+
+func assessmentName(as *sovmap.Assessment) string {
+	switch {
+	case as.ID != "" && as.Pos.String() != "":
+		return as.ID + " at " + as.Pos.String()
+	case as.ID != "":
+		return as.ID
+	case as.Pos.String() != "":
+		return "assessment at " + as.Pos.String()
+	}
+	return "assessment"
+}

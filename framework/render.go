@@ -1,0 +1,298 @@
+package framework
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Scored is a framework result with the subject it is about, as the
+// framework score command prints it.
+type Scored struct {
+	// Subject is what was scored, such as "provider ovh".
+	Subject string `json:"subject"`
+	// Assessment is the id (or position) of the inventory assessment the
+	// answers came from; empty when there was none.
+	Assessment string  `json:"assessment,omitempty"`
+	Result     *Result `json:"result"`
+}
+
+// WriteScored writes a result as "table", "markdown" or "json".
+func WriteScored(w io.Writer, format string, s *Scored) error {
+	switch format {
+	case "json":
+		return writeJSON(w, s)
+	case "markdown", "md":
+		return writeScoredMarkdown(w, s)
+	case "table", "":
+		return writeScoredTable(w, s)
+	}
+	return fmt.Errorf("unknown --format %q (one of table, markdown, json)", format)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func pct(r Ratio) string { return fmt.Sprintf("%.1f", float64(r)) }
+
+func levelText(name, label string) string {
+	if label == "" || label == name {
+		return name
+	}
+	return name + " (" + label + ")"
+}
+
+func answerText(c CriterionResult) string {
+	switch c.From {
+	case FromMissing:
+		return "(missing)"
+	case FromFact:
+		return c.Answer + " (inventory)"
+	}
+	return c.Answer
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func writeScoredTable(w io.Writer, s *Scored) error {
+	r := s.Result
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Subject\t%s\n", s.Subject)
+	fmt.Fprintf(tw, "Framework\t%s %s, weights %s\n", r.FrameworkName, r.Version, r.WeightSet)
+	if s.Assessment != "" {
+		fmt.Fprintf(tw, "Answers from\t%s\n", s.Assessment)
+	}
+	fmt.Fprintf(tw, "Level\t%s, the minimum over %s\n", levelText(r.LevelName, r.LevelLabel), strings.Join(r.Binding, ", "))
+	fmt.Fprintf(tw, "Score\t%s / 100\n\n", pct(r.Score))
+	fmt.Fprintln(tw, "OBJECTIVE\tNAME\tWEIGHT\tSCORE\tLEVEL\tSET BY")
+	for _, d := range r.Dimensions {
+		fmt.Fprintf(tw, "%s\t%s\t%s%%\t%s\t%s\t%s\n", d.ID, d.Name, pct(d.Weight), pct(d.Score), d.LevelName, strings.Join(d.Binding, ", "))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "CRITERION\tANSWER\tLEVEL\tEVIDENCE")
+	for _, c := range r.Criteria {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, answerText(c), c.LevelName, orDash(c.Evidence))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var b strings.Builder
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "\nMissing answers, counted as the worst (%d): %s\n", len(r.Missing), strings.Join(r.Missing, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "Note: %s\n", n)
+	}
+	if gaps := remedies(r); len(gaps) > 0 {
+		fmt.Fprintf(&b, "\nTo raise the level, starting with what sets it:\n")
+		for _, c := range gaps {
+			fmt.Fprintf(&b, "- %s (%s, now %s): %s\n", c.ID, c.LevelName, answerText(c), strings.TrimSpace(c.Clause))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// remedies lists the criteria at the overall level, the ones a remedy must
+// change first.
+func remedies(r *Result) []CriterionResult {
+	var out []CriterionResult
+	for _, c := range r.Criteria {
+		if c.Level == r.Level && !c.AtTop {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func md(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+
+func writeScoredMarkdown(w io.Writer, s *Scored) error {
+	r := s.Result
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: %s\n\n", md(r.FrameworkName), md(s.Subject))
+	fmt.Fprintf(&b, "- Framework: %s %s, weights %s\n", r.Framework, r.Version, r.WeightSet)
+	if s.Assessment != "" {
+		fmt.Fprintf(&b, "- Answers from: %s\n", md(s.Assessment))
+	}
+	fmt.Fprintf(&b, "- **Level: %s**, the minimum over %s\n", levelText(r.LevelName, r.LevelLabel), strings.Join(r.Binding, ", "))
+	fmt.Fprintf(&b, "- **Score: %s / 100**\n\n", pct(r.Score))
+	fmt.Fprintf(&b, "| objective | name | weight | score | level | set by |\n|---|---|---:|---:|---|---|\n")
+	for _, d := range r.Dimensions {
+		fmt.Fprintf(&b, "| %s | %s | %s%% | %s | %s | %s |\n", d.ID, md(d.Name), pct(d.Weight), pct(d.Score), d.LevelName, strings.Join(d.Binding, ", "))
+	}
+	fmt.Fprintf(&b, "\n| criterion | answer | level | evidence |\n|---|---|---|---|\n")
+	for _, c := range r.Criteria {
+		fmt.Fprintf(&b, "| %s: %s | %s | %s | %s |\n", c.ID, md(c.Title), md(answerText(c)), c.LevelName, md(orDash(c.Evidence)))
+	}
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "\nMissing answers, counted as the worst (%d): %s\n", len(r.Missing), strings.Join(r.Missing, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\n> Note: %s\n", md(n))
+	}
+	if gaps := remedies(r); len(gaps) > 0 {
+		fmt.Fprintf(&b, "\n## To raise the level\n\n")
+		for _, c := range gaps {
+			fmt.Fprintf(&b, "- `%s` (%s, now %s): %s\n", c.ID, c.LevelName, md(answerText(c)), md(strings.TrimSpace(c.Clause)))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Summary is one line of the framework list.
+type Summary struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Version    string   `json:"version"`
+	Subject    string   `json:"subject"`
+	Dimensions int      `json:"dimensions"`
+	Criteria   int      `json:"criteria"`
+	Levels     []string `json:"levels"`
+	WeightSets []string `json:"weight_sets"`
+}
+
+// Summarize describes a framework in one line.
+func Summarize(f *Framework) Summary {
+	s := Summary{ID: f.ID, Name: f.Name, Version: f.Version, Subject: f.Subject, Dimensions: len(f.Dimensions), Criteria: f.Criteria()}
+	for _, l := range f.Levels {
+		s.Levels = append(s.Levels, l.ID)
+	}
+	for _, w := range f.WeightSets {
+		s.WeightSets = append(s.WeightSets, w.ID)
+	}
+	return s
+}
+
+// WriteList writes the frameworks of a library as "table" or "json".
+func WriteList(w io.Writer, format string, lib *Library) error {
+	var list []Summary
+	for _, f := range lib.List() {
+		list = append(list, Summarize(f))
+	}
+	switch format {
+	case "json":
+		return writeJSON(w, list)
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tVERSION\tSCORES\tDIMENSIONS\tCRITERIA\tLEVELS\tWEIGHT SETS\tNAME")
+		for _, s := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%ss\t%d\t%d\t%s..%s\t%s\t%s\n", s.ID, s.Version, s.Subject, s.Dimensions, s.Criteria,
+				s.Levels[0], s.Levels[len(s.Levels)-1], strings.Join(s.WeightSets, ", "), s.Name)
+		}
+		return tw.Flush()
+	}
+	return fmt.Errorf("unknown --format %q (one of table, json)", format)
+}
+
+// WriteFramework describes one framework in full as "table", "markdown" or
+// "json": its sources, levels, weights and every criterion's ladder.
+func WriteFramework(w io.Writer, format string, f *Framework) error {
+	switch format {
+	case "json":
+		return writeJSON(w, f)
+	case "markdown", "md", "table", "":
+	default:
+		return fmt.Errorf("unknown --format %q (one of table, markdown, json)", format)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s (%s, version %s)\n\n", f.Name, f.ID, f.Version)
+	if f.Publisher != "" {
+		fmt.Fprintf(&b, "Publisher: %s. Scores %ss.\n\n", f.Publisher, f.Subject)
+	}
+	if f.Description != "" {
+		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(f.Description))
+	}
+	fmt.Fprintf(&b, "## Sources\n\n")
+	for _, s := range f.Sources {
+		fmt.Fprintf(&b, "- %s", s.Title)
+		if s.URL != "" {
+			fmt.Fprintf(&b, " <%s>", s.URL)
+		}
+		if s.Published != "" {
+			fmt.Fprintf(&b, ", published %s", s.Published)
+		}
+		if s.Checked != "" {
+			fmt.Fprintf(&b, ", checked %s", s.Checked)
+		}
+		fmt.Fprintf(&b, "\n")
+		if s.Note != "" {
+			fmt.Fprintf(&b, "  %s\n", strings.TrimSpace(s.Note))
+		}
+	}
+	fmt.Fprintf(&b, "\n## Levels (overall = minimum over dimensions = minimum over criteria)\n\n")
+	for i, l := range f.Levels {
+		fmt.Fprintf(&b, "- %d %s: %s. %s\n", i, l.ID, l.Name, l.Description)
+	}
+	fmt.Fprintf(&b, "\n## Weight sets (score = sum of dimension score x weight / sum of weights)\n\n")
+	for _, ws := range f.WeightSets {
+		var parts []string
+		for _, d := range f.Dimensions {
+			parts = append(parts, fmt.Sprintf("%s %s", d.ID, num(ws.Weights[d.ID])))
+		}
+		fmt.Fprintf(&b, "- %s: %s", ws.ID, strings.Join(parts, ", "))
+		if ws.Name != "" {
+			fmt.Fprintf(&b, " (%s)", ws.Name)
+		}
+		fmt.Fprintf(&b, "\n")
+	}
+	for _, d := range f.Dimensions {
+		fmt.Fprintf(&b, "\n## %s: %s\n\n", d.ID, d.Name)
+		if d.Description != "" {
+			fmt.Fprintf(&b, "%s\n\n", d.Description)
+		}
+		for i := range d.Criteria {
+			c := &d.Criteria[i]
+			key := ""
+			if c.Key {
+				key = " (key)"
+			}
+			fmt.Fprintf(&b, "- `%s`%s %s [%s", c.ID, key, c.Title, c.Kind)
+			if c.Weight != 0 {
+				fmt.Fprintf(&b, ", weight %s", num(c.Weight))
+			}
+			if c.Fact != "" {
+				fmt.Fprintf(&b, ", fact %s", c.Fact)
+			}
+			fmt.Fprintf(&b, "]\n")
+			if c.Question != "" {
+				fmt.Fprintf(&b, "  %s\n", c.Question)
+			}
+			fmt.Fprintf(&b, "  answers: %s\n", f.ladderText(c))
+		}
+	}
+	for _, v := range f.Views {
+		fmt.Fprintf(&b, "\n## View %s: %s\n\n", v.ID, v.Name)
+		for _, vd := range v.Dimensions {
+			fmt.Fprintf(&b, "- %s: %s\n", vd.Name, strings.Join(vd.Criteria, ", "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ladderText lists a criterion's answers with their levels.
+func (f *Framework) ladderText(c *Criterion) string {
+	var parts []string
+	if c.Kind == Number {
+		for _, band := range c.Bands {
+			parts = append(parts, fmt.Sprintf("%s -> %s", band.String(), f.LevelName(band.Level)))
+		}
+		return strings.Join(parts, "; ") + " (" + orDash(c.Unit) + "; otherwise " + f.LevelName(0) + ")"
+	}
+	for _, a := range c.ladder(f.Top()) {
+		parts = append(parts, fmt.Sprintf("%s -> %s", a.Value, f.LevelName(a.Level)))
+	}
+	return strings.Join(parts, "; ")
+}
