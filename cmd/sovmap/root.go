@@ -79,6 +79,8 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 	// Each command lives in its own file; add new ones here, one line each.
 	root.AddCommand(
 		newInitCmd(a),
+		newEmbassyCmd(a),
+		newFrameworkCmd(a),
 		newValidateCmd(a),
 		newAssessCmd(a),
 		newExplainCmd(a),
