@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Entry kinds, as Entry.Kind names them.
@@ -39,9 +41,37 @@ type Entry struct {
 }
 
 func entry(kind, id, title string, m Meta, extra ...string) Entry {
-	parts := append([]string{kind, id, title, m.Notes}, m.Sources...)
+	parts := []string{kind, id, title, m.Notes}
+	for _, s := range m.Sources {
+		// Addresses are left out: their query strings and paths match short
+		// words ("act" in "action") that the reader never sees.
+		if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+			parts = append(parts, s)
+		}
+	}
 	parts = append(parts, extra...)
 	return Entry{Kind: kind, ID: id, Title: title, Meta: m, text: strings.ToLower(strings.Join(parts, "\n"))}
+}
+
+// containsWord reports whether word occurs in text at the start of a word
+// (after a character that is neither a letter nor a digit), so that "act"
+// finds "CLOUD Act" and "Act No." but not "contact".
+func containsWord(text, word string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 {
+			return true
+		}
+		r, _ := utf8.DecodeLastRuneInString(text[:at])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
+		i = at + 1
+	}
 }
 
 func (k *KB) buildEntries() []Entry {
@@ -110,8 +140,10 @@ func (k *KB) Entries() []Entry {
 	return append([]Entry(nil), k.entries...)
 }
 
-// Search returns the entries whose kind, id, title, notes, sources or
-// details contain every word of text, case-insensitively. Entries whose id
+// Search returns the entries whose kind, id, title, notes, sources (other
+// than web addresses) or details contain every word of text at the start of
+// a word, case-insensitively ("frank" finds Frankfurt, "act" does not find
+// "contact"). Entries whose id
 // equals text come first, then entries whose title contains it whole; the
 // rest follow by kind and id. Empty text matches nothing.
 func (k *KB) Search(text string) []Entry {
@@ -128,7 +160,7 @@ func (k *KB) Search(text string) []Entry {
 	for _, e := range k.entries {
 		all := true
 		for _, w := range words {
-			if !strings.Contains(e.text, w) {
+			if !containsWord(e.text, w) {
 				all = false
 				break
 			}
@@ -140,7 +172,8 @@ func (k *KB) Search(text string) []Entry {
 		switch {
 		case strings.EqualFold(e.ID, phrase):
 			rank = 0
-		case strings.Contains(strings.ToLower(e.Title), phrase):
+		case strings.Contains(strings.ToLower(e.Title), phrase),
+			strings.Contains(strings.ToLower(e.ID), strings.Join(words, "-")):
 			rank = 1
 		}
 		hits = append(hits, hit{e, rank})

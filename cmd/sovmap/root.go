@@ -78,6 +78,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 
 	// Each command lives in its own file; add new ones here, one line each.
 	root.AddCommand(
+		newDiffCmd(a),
 		newInitCmd(a),
 		newEmbassyCmd(a),
 		newFrameworkCmd(a),
@@ -85,6 +86,8 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newAssessCmd(a),
 		newExplainCmd(a),
 		newSchemaCmd(a),
+		newKBCmd(a),
+		newStrategyCmd(a),
 	)
 	return root
 }
