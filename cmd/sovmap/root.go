@@ -78,6 +78,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 
 	// Each command lives in its own file; add new ones here, one line each.
 	root.AddCommand(
+		newDiffCmd(a),
 		newInitCmd(a),
 		newEmbassyCmd(a),
 		newFrameworkCmd(a),
@@ -86,6 +87,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newExplainCmd(a),
 		newSchemaCmd(a),
 		newKBCmd(a),
+		newStrategyCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,291 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// comp builds a component result with the figures that matter to a diff.
+func comp(id string, level, effective, required sovmap.Level, exposure ...string) sovmap.ComponentResult {
+	return sovmap.ComponentResult{
+		ID: id, Layer: sovmap.LayerCompute, Level: level, EffectiveLevel: effective,
+		RequiredLevel: required, Gap: int(required) - int(effective), Exposure: exposure,
+		Pos: sovmap.Pos{File: "inventory.yaml", Line: 10, Col: 5},
+	}
+}
+
+func flow(id string, v sovmap.Verdict) sovmap.FlowResult {
+	return sovmap.FlowResult{ID: id, From: "a", To: "b", Verdict: v, Reasons: []string{"because"}}
+}
+
+func rep(comps []sovmap.ComponentResult, flows ...sovmap.FlowResult) *sovmap.Report {
+	return &sovmap.Report{Organization: "Org", Home: "DE", Components: comps, Flows: flows}
+}
+
+func keys(fs []FindingChange) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, f.Key())
+	}
+	return strings.Join(s, " ")
+}
+
+func TestCompare(t *testing.T) {
+	base := rep([]sovmap.ComponentResult{
+		comp("a", 3, 3, 2),
+		comp("b", 2, 2, 3, "US"), // gap 1
+		comp("c", 4, 4, 0),
+	}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation))
+
+	tests := []struct {
+		name   string
+		cur    *sovmap.Report
+		failOn int
+		// what the diff must say
+		added, removed, moved, newExp, dropExp, newViol, resolvedViol string
+		newF, worseF, betterF, resolvedF                              string
+		failing                                                       int
+	}{
+		{
+			name:    "identical",
+			cur:     base,
+			failOn:  1,
+			failing: 0,
+		},
+		{
+			name: "a new component with a gap and foreign exposure",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 2, 2, 3, "US"), comp("c", 4, 4, 0), comp("d", 1, 1, 3, "CN"),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:  1,
+			added:   "d",
+			newExp:  "d/CN",
+			newF:    "gap/d foreign-exposure/d/CN",
+			failing: 1,
+		},
+		{
+			name: "an existing gap gets worse",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 1, 1, 3, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:  1,
+			moved:   "b.level:2>1:worse b.effective_level:2>1:worse b.gap:1>2:worse",
+			worseF:  "gap/b",
+			failing: 1,
+		},
+		{
+			name: "a worse gap still below --fail-on does not gate",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 1, 1, 3, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:  3,
+			moved:   "b.level:2>1:worse b.effective_level:2>1:worse b.gap:1>2:worse",
+			worseF:  "gap/b",
+			failing: 0,
+		},
+		{
+			name: "an existing gap at the same size is not new",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 3, 3, 4, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:  1,
+			moved:   "b.level:2>3:better b.effective_level:2>3:better b.required_level:3>4:worse",
+			failing: 0,
+		},
+		{
+			name: "a flow becomes a violation, the old violation is fixed",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 2, 2, 3, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Violation), flow("f2", sovmap.Allowed)),
+			failOn:       1,
+			newViol:      "f1",
+			resolvedViol: "f2",
+			newF:         "flow-violation/f1",
+			resolvedF:    "flow-violation/f2",
+			failing:      1,
+		},
+		{
+			name: "gate off",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 2, 2, 3, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Violation), flow("f2", sovmap.Violation)),
+			failOn:  0,
+			newViol: "f1",
+			newF:    "flow-violation/f1",
+			failing: 0,
+		},
+		{
+			name: "removal, exposure gone, gap closed",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2), comp("b", 3, 3, 3),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:    1,
+			removed:   "c",
+			moved:     "b.level:2>3:better b.effective_level:2>3:better b.gap:1>0:better",
+			dropExp:   "b/US",
+			resolvedF: "gap/b foreign-exposure/b/US",
+			failing:   0,
+		},
+		{
+			name: "a new foreign law on an existing component",
+			cur: rep([]sovmap.ComponentResult{
+				comp("a", 3, 3, 2, "CN"), comp("b", 2, 2, 3, "US"), comp("c", 4, 4, 0),
+			}, flow("f1", sovmap.Allowed), flow("f2", sovmap.Violation)),
+			failOn:  1,
+			newExp:  "a/CN",
+			newF:    "foreign-exposure/a/CN",
+			failing: 0, // exposure informs; the gap it causes gates
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Compare(base, tt.cur, tt.failOn)
+			check := func(what, got, want string) {
+				t.Helper()
+				if got != want {
+					t.Errorf("%s = %q, want %q", what, got, want)
+				}
+			}
+			var s []string
+			for _, c := range d.Added {
+				s = append(s, c.ID)
+			}
+			check("added", strings.Join(s, " "), tt.added)
+			s = nil
+			for _, c := range d.Removed {
+				s = append(s, c.ID)
+			}
+			check("removed", strings.Join(s, " "), tt.removed)
+			s = nil
+			for _, m := range d.Moved {
+				dir := "better"
+				if m.Worse {
+					dir = "worse"
+				}
+				s = append(s, m.ID+"."+string(m.Field)+":"+itoa(m.Old)+">"+itoa(m.New)+":"+dir)
+			}
+			check("moved", strings.Join(s, " "), tt.moved)
+			s = nil
+			for _, e := range d.NewExposure {
+				s = append(s, e.Component+"/"+e.Jurisdiction)
+			}
+			check("new exposure", strings.Join(s, " "), tt.newExp)
+			s = nil
+			for _, e := range d.DroppedExposure {
+				s = append(s, e.Component+"/"+e.Jurisdiction)
+			}
+			check("dropped exposure", strings.Join(s, " "), tt.dropExp)
+			s = nil
+			for _, f := range d.NewViolations {
+				s = append(s, f.ID)
+			}
+			check("new violations", strings.Join(s, " "), tt.newViol)
+			s = nil
+			for _, f := range d.ResolvedViolations {
+				s = append(s, f.ID)
+			}
+			check("resolved violations", strings.Join(s, " "), tt.resolvedViol)
+			check("new findings", keys(d.New), tt.newF)
+			check("worse findings", keys(d.Worse), tt.worseF)
+			check("better findings", keys(d.Better), tt.betterF)
+			check("resolved findings", keys(d.Resolved), tt.resolvedF)
+			if got := len(d.Failing()); got != tt.failing {
+				t.Errorf("failing = %d, want %d", got, tt.failing)
+			}
+			if got := len(NewFindings(base, tt.cur, tt.failOn)); got != tt.failing {
+				t.Errorf("NewFindings = %d, want %d", got, tt.failing)
+			}
+			if (tt.added+tt.removed+tt.moved+tt.newExp+tt.dropExp+tt.newViol+tt.resolvedViol+tt.newF+tt.worseF+tt.betterF+tt.resolvedF == "") != d.Empty() {
+				t.Errorf("Empty() = %v", d.Empty())
+			}
+		})
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+func TestNilBaselineMakesEverythingNew(t *testing.T) {
+	cur := rep([]sovmap.ComponentResult{comp("a", 1, 1, 3, "US")}, flow("f", sovmap.Violation))
+	got := NewFindings(nil, cur, 1)
+	if len(got) != 2 {
+		t.Fatalf("NewFindings(nil, ...) = %d findings, want the gap and the violation", len(got))
+	}
+	if got[0].Key() != "gap/a" || got[1].Key() != "flow-violation/f" {
+		t.Errorf("findings = %s, %s", got[0].Key(), got[1].Key())
+	}
+	if got[0].Pos.Line != 10 {
+		t.Errorf("gap finding lost its position: %+v", got[0].Pos)
+	}
+}
+
+func goldenCase() *Diff {
+	base := rep([]sovmap.ComponentResult{
+		comp("train|cluster", 2, 2, 3, "US"), comp("old-db", 4, 4, 2),
+	}, flow("ehr", sovmap.Allowed))
+	cur := rep([]sovmap.ComponentResult{
+		comp("train|cluster", 1, 1, 3, "US", "CN"), comp("chat", 0, 0, 2, "RU"),
+	}, flow("ehr", sovmap.Violation), flow("logs", sovmap.Violation))
+	return Compare(base, cur, 1)
+}
+
+func TestWritersGolden(t *testing.T) {
+	writers := map[string]func(*bytes.Buffer, *Diff) error{
+		"diff.txt":  func(b *bytes.Buffer, d *Diff) error { return WriteTable(b, d) },
+		"diff.md":   func(b *bytes.Buffer, d *Diff) error { return WriteMarkdown(b, d) },
+		"diff.json": func(b *bytes.Buffer, d *Diff) error { return WriteJSON(b, d) },
+	}
+	for name, write := range writers {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := write(&buf, goldenCase()); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", name)
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("output differs from %s; run go test ./diff -update and review the diff", golden)
+			}
+		})
+	}
+}
+
+func TestMarkdownEscapesPipes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, goldenCase()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `train\|cluster`) {
+		t.Error("a pipe in an id must be escaped in Markdown tables")
+	}
+}
+
+func TestTableSaysNoChanges(t *testing.T) {
+	r := rep([]sovmap.ComponentResult{comp("a", 3, 3, 2)})
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, Compare(r, r, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "No changes.") || !strings.Contains(buf.String(), "PASS") {
+		t.Errorf("table = %q", buf.String())
+	}
+}

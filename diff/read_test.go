@@ -1,0 +1,103 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+)
+
+func TestLooksLikeReport(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want bool
+	}{
+		{"report", `{"organization":"x","components":[],"summary":{}}`, true},
+		{"inventory json", `{"version":1,"organization":{"name":"x","home":"DE"},"components":[]}`, false},
+		{"yaml inventory", "version: 1\ncomponents: []\n", false},
+		{"broken json", `{"summary":`, false},
+		{"array", `[]`, false},
+		{"empty", ``, false},
+	}
+	for _, tt := range tests {
+		if got := LooksLikeReport([]byte(tt.data)); got != tt.want {
+			t.Errorf("%s: LooksLikeReport = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeReportRoundTrip(t *testing.T) {
+	r := rep([]sovmap.ComponentResult{comp("a", 1, 1, 3, "US")}, flow("f", sovmap.Violation))
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeReport("old.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Components) != 1 || got.Components[0].Gap != 2 || got.Flows[0].Verdict != sovmap.Violation {
+		t.Errorf("decoded = %+v", got)
+	}
+	if n := len(NewFindings(got, r, 1)); n != 0 {
+		t.Errorf("a report compared with its own JSON has %d new findings", n)
+	}
+}
+
+func TestDecodeReportErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"syntax", "{\n  \"components\": [\n    {\"id\": \"a\",, }\n  ]\n}", "old.json:3:17:"},
+		{"wrong type", "{\n  \"components\": [\n    {\"id\": \"a\", \"gap\": \"two\"}\n  ]\n}", "old.json:3:"},
+		{"truncated", "{\"components\": [", "old.json:1:"},
+		{"empty", "", "empty file"},
+		{"no id", `{"components":[{"level":1}]}`, "components[0] has no id"},
+		{"level out of range", `{"components":[{"id":"a","level":9}]}`, "outside 0..4"},
+		{"two values", `{} {}`, "more than one JSON value"},
+	}
+	for _, tt := range tests {
+		_, err := DecodeReport("old.json", []byte(tt.data))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestReadReportLimit(t *testing.T) {
+	_, err := ReadReport("x.json", strings.NewReader(`{"components":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadReport("x.json", bytes.NewReader(nil))
+	if err == nil {
+		t.Fatal("empty input accepted")
+	}
+}
+
+func FuzzDecodeReport(f *testing.F) {
+	f.Add([]byte(`{"components":[{"id":"a","level":1,"effective_level":1,"required_level":3,"gap":2,"exposure":["US"]}],"flows":[{"id":"f","verdict":"violation"}],"summary":{}}`))
+	f.Add([]byte(`{"components":[{"id":"a","exposure_details":[{"jurisdiction":"RU","tier":"restricted"}]}]}`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeReport("fuzz.json", data)
+		if err != nil {
+			return
+		}
+		// Whatever decodes must compare, against itself and nothing, without panicking.
+		if n := len(NewFindings(r, r, 1)); n != 0 {
+			t.Fatalf("a report compared with itself has %d new findings", n)
+		}
+		d := Compare(nil, r, 1)
+		var buf bytes.Buffer
+		if err := WriteTable(&buf, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteMarkdown(&buf, d); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,242 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sovmap/sovmap/report/finding"
+)
+
+// WriteJSON writes the diff as one indented JSON object.
+func WriteJSON(w io.Writer, d *Diff) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// Headline is the one-line summary of a diff.
+func (d *Diff) Headline() string {
+	worseMoves := 0
+	for _, m := range d.Moved {
+		if m.Worse {
+			worseMoves++
+		}
+	}
+	return fmt.Sprintf("%d added, %d removed, %d level moves (%d worse), %d new foreign exposures, %d new violating flows, %d new or worse findings, %d resolved",
+		len(d.Added), len(d.Removed), len(d.Moved), worseMoves, len(d.NewExposure), len(d.NewViolations),
+		len(d.New)+len(d.Worse), len(d.Resolved))
+}
+
+// Verdict says whether the gate passes.
+func (d *Diff) Verdict() string {
+	if d.FailOn <= 0 {
+		return "gate off (--fail-on 0)"
+	}
+	n := len(d.Failing())
+	if n == 0 {
+		return fmt.Sprintf("PASS: nothing new or worse at --fail-on %d", d.FailOn)
+	}
+	return fmt.Sprintf("FAIL: %d new or worse findings at --fail-on %d", n, d.FailOn)
+}
+
+// WriteTable writes the diff for a terminal.
+func WriteTable(w io.Writer, d *Diff) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "sovmap diff: %s\n%s\n", d.Headline(), d.Verdict())
+	if d.Empty() {
+		fmt.Fprintln(ew, "\nNo changes.")
+		return ew.err
+	}
+	section := func(title string, header string, rows [][]string) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(ew, "\n%s\n", title)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  "+header)
+		for _, r := range rows {
+			fmt.Fprintln(tw, "  "+strings.Join(r, "\t"))
+		}
+		tw.Flush()
+	}
+	section("Failing the gate (new or worse)", "SEVERITY\tFINDING\tWAS\tWHERE\tMESSAGE", findingRows(gating(d), true))
+	section("Components added", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Added))
+	section("Components removed", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Removed))
+	section("Levels moved", "ID\tFIELD\tOLD\tNEW\tDIRECTION", moveRows(d.Moved))
+	section("New foreign exposure", "COMPONENT\tJURISDICTION", exposureRows(d.NewExposure))
+	section("Foreign exposure gone", "COMPONENT\tJURISDICTION", exposureRows(d.DroppedExposure))
+	section("New violating flows", "ID\tFROM\tTO\tNOTE\tREASONS", flowRows(d.NewViolations))
+	section("Violations resolved", "ID\tFROM\tTO\tNOTE\tREASONS", flowRows(d.ResolvedViolations))
+	section("Other new or worse findings (below the gate)", "SEVERITY\tFINDING\tWAS\tWHERE\tMESSAGE", findingRows(nonGating(d), true))
+	section("Findings better than the baseline", "SEVERITY\tFINDING\tWAS\tWHERE\tMESSAGE", findingRows(d.Better, true))
+	section("Findings resolved", "SEVERITY\tFINDING\tWAS\tWHERE\tMESSAGE", findingRows(d.Resolved, false))
+	return ew.err
+}
+
+// WriteMarkdown writes the diff as Markdown, for a pull-request comment or
+// a CI job summary.
+func WriteMarkdown(w io.Writer, d *Diff) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "## sovmap diff\n\n%s\n\n**%s**\n", d.Headline(), d.Verdict())
+	if d.Empty() {
+		fmt.Fprintln(ew, "\nNo changes.")
+		return ew.err
+	}
+	section := func(title string, header []string, rows [][]string) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(ew, "\n### %s\n\n| %s |\n|%s\n", title, strings.Join(header, " | "), strings.Repeat(" --- |", len(header)))
+		for _, r := range rows {
+			cells := make([]string, len(r))
+			for i, c := range r {
+				cells[i] = mdEscape(c)
+			}
+			fmt.Fprintf(ew, "| %s |\n", strings.Join(cells, " | "))
+		}
+	}
+	fh := []string{"severity", "finding", "was", "where", "message"}
+	ch := []string{"id", "layer", "provider", "level", "effective", "required", "gap", "exposure"}
+	fl := []string{"id", "from", "to", "note", "reasons"}
+	section("Failing the gate (new or worse)", fh, findingRows(gating(d), true))
+	section("Components added", ch, componentRows(d.Added))
+	section("Components removed", ch, componentRows(d.Removed))
+	section("Levels moved", []string{"id", "field", "old", "new", "direction"}, moveRows(d.Moved))
+	section("New foreign exposure", []string{"component", "jurisdiction"}, exposureRows(d.NewExposure))
+	section("Foreign exposure gone", []string{"component", "jurisdiction"}, exposureRows(d.DroppedExposure))
+	section("New violating flows", fl, flowRows(d.NewViolations))
+	section("Violations resolved", fl, flowRows(d.ResolvedViolations))
+	section("Other new or worse findings (below the gate)", fh, findingRows(nonGating(d), true))
+	section("Findings better than the baseline", fh, findingRows(d.Better, true))
+	section("Findings resolved", fh, findingRows(d.Resolved, false))
+	return ew.err
+}
+
+func gating(d *Diff) []FindingChange    { return newOrWorse(d, true) }
+func nonGating(d *Diff) []FindingChange { return newOrWorse(d, false) }
+
+// newOrWorse lists the new and worse findings that do (or do not) gate, in
+// the order of package finding.
+func newOrWorse(d *Diff, gates bool) []FindingChange {
+	var out []FindingChange
+	for _, fc := range append(append([]FindingChange{}, d.New...), d.Worse...) {
+		if fc.Gates == gates {
+			out = append(out, fc)
+		}
+	}
+	order := map[finding.Kind]int{}
+	for i, k := range finding.Kinds {
+		order[k] = i
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Kind != b.Kind {
+			return order[a.Kind] < order[b.Kind]
+		}
+		return a.Key() < b.Key()
+	})
+	return out
+}
+
+func findingRows(fs []FindingChange, withWas bool) [][]string {
+	rows := make([][]string, 0, len(fs))
+	for _, fc := range fs {
+		was := "new"
+		switch {
+		case !withWas:
+			was = "-"
+		case fc.Old != nil:
+			was = describe(*fc.Old)
+		}
+		rows = append(rows, []string{string(fc.Severity), fc.Key() + " " + describe(fc.Finding), was, fc.Pos.String(), fc.Message})
+	}
+	return rows
+}
+
+// describe is the short size of a finding: its gap, or its severity.
+func describe(f finding.Finding) string {
+	if f.Kind == finding.Gap {
+		return fmt.Sprintf("gap %d", f.Gap)
+	}
+	return string(f.Severity)
+}
+
+func componentRows(cs []Component) [][]string {
+	rows := make([][]string, 0, len(cs))
+	for _, c := range cs {
+		rows = append(rows, []string{
+			c.ID, string(c.Layer), orDash(c.Provider),
+			fmt.Sprint(int(c.Level)), fmt.Sprint(int(c.Effective)), fmt.Sprint(int(c.Required)), fmt.Sprint(c.Gap),
+			orDash(strings.Join(c.Exposure, ",")),
+		})
+	}
+	return rows
+}
+
+func moveRows(ms []Move) [][]string {
+	rows := make([][]string, 0, len(ms))
+	for _, m := range ms {
+		dir := "better"
+		if m.Worse {
+			dir = "worse"
+		}
+		rows = append(rows, []string{m.ID, string(m.Field), fmt.Sprint(m.Old), fmt.Sprint(m.New), dir})
+	}
+	return rows
+}
+
+func exposureRows(es []Exposure) [][]string {
+	rows := make([][]string, 0, len(es))
+	for _, e := range es {
+		rows = append(rows, []string{e.Component, e.Jurisdiction})
+	}
+	return rows
+}
+
+func flowRows(fs []Flow) [][]string {
+	rows := make([][]string, 0, len(fs))
+	for _, f := range fs {
+		note := "-"
+		if f.Added {
+			note = "new flow"
+		}
+		rows = append(rows, []string{f.ID, f.From, f.To, note, orDash(strings.Join(f.Reasons, "; "))})
+	}
+	return rows
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// mdEscape keeps a cell on one line and its pipes from splitting the table.
+func mdEscape(s string) string {
+	s = strings.ReplaceAll(s, "\\", "\\\\")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	s = strings.ReplaceAll(s, "\r", " ")
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// errWriter keeps the first write error, so that formatting code need not
+// check every Fprintf.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
