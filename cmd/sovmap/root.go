@@ -87,7 +87,6 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newExplainCmd(a),
 		newSchemaCmd(a),
 		newKBCmd(a),
-		newStrategyCmd(a),
 	)
 	return root
 }
