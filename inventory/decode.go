@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -64,6 +65,9 @@ func decodeJSON(src *source) (*part, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(src.data))
 	fail := func(err error) (*part, error) { return nil, jsonProblem(src, dec, err) }
 	tok, err := dec.ReadToken()
+	if err == io.EOF {
+		return nil, problemAt(src.pos(0), "the file is empty")
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -181,7 +185,14 @@ func jsonProblem(src *source, dec *jsontext.Decoder, err error) error {
 		msg = semanticMessage(se)
 		if se.JSONPointer != "" {
 			src.curLine = 0
-			if p, ok := src.locateJSON(pointerPath(se.JSONPointer)); ok {
+			path := pointerPath(se.JSONPointer)
+			if isUnknownMember(se) {
+				// Point at the misspelt name, as for YAML, not at its value.
+				if p, ok := src.locateJSONKey(path); ok {
+					return &positioned{Problem{Pos: p, Msg: msg}}
+				}
+			}
+			if p, ok := src.locateJSON(path); ok {
 				return &positioned{Problem{Pos: p, Msg: msg}}
 			}
 		}
@@ -191,22 +202,67 @@ func jsonProblem(src *source, dec *jsontext.Decoder, err error) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		msg = "malformed JSON: " + msg
+		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
+			msg = fmt.Sprintf("duplicate key %q", lastToken(syn.JSONPointer))
+		} else {
+			msg = "malformed JSON: " + msg
+		}
 	}
 	src.curLine = 0
 	return &positioned{Problem{Pos: src.pos(off), Msg: msg}}
 }
 
-func semanticMessage(se *json.SemanticError) string {
-	field := string(se.JSONPointer)
-	if i := strings.LastIndexByte(field, '/'); i >= 0 {
-		field = field[i+1:]
+func isUnknownMember(se *json.SemanticError) bool {
+	return se.Err != nil && strings.Contains(se.Err.Error(), "unknown object member")
+}
+
+// lastToken returns the last name of a JSON pointer.
+func lastToken(p jsontext.Pointer) string {
+	last := ""
+	for tok := range p.Tokens() {
+		last = tok
 	}
+	return last
+}
+
+// fieldName names the value a JSON pointer points at the way YAML messages
+// do: the last member name, with the indexes that follow it (depends_on[1]).
+func fieldName(p jsontext.Pointer) string {
+	var toks []string
+	for tok := range p.Tokens() {
+		toks = append(toks, tok)
+	}
+	i := len(toks) - 1
+	for i > 0 && isIndex(toks[i]) {
+		i--
+	}
+	if i < 0 {
+		return ""
+	}
+	name := toks[i]
+	for _, idx := range toks[i+1:] {
+		name += "[" + idx + "]"
+	}
+	return name
+}
+
+func isIndex(tok string) bool {
+	_, err := strconv.Atoi(tok)
+	return err == nil
+}
+
+func semanticMessage(se *json.SemanticError) string {
+	field := fieldName(se.JSONPointer)
 	switch {
-	case se.Err != nil && strings.Contains(se.Err.Error(), "unknown object member"):
-		return fmt.Sprintf("unknown field %q", field)
+	case isUnknownMember(se):
+		name := lastToken(se.JSONPointer)
+		hint := ""
+		if t := se.GoType; t != nil && t.Kind() == reflect.Struct {
+			hint = suggest(name, yamlFields(t))
+		}
+		return fmt.Sprintf("unknown field %q%s", name, hint)
 	case se.GoType != nil:
-		return fmt.Sprintf("%s: expected %s, found JSON %s", field, goTypeName(se.GoType), kindName(se.JSONKind))
+		return fmt.Sprintf("%sexpected %s, found %s", fieldPrefix(field), goTypeName(se.GoType), kindName(se.JSONKind))
 	case se.Err != nil:
 		return fmt.Sprintf("%s: %v", field, se.Err)
 	}
@@ -271,7 +327,17 @@ const maxAliases = 10000
 // every key against the inventory format.
 func decodeYAML(src *source) (*part, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src.data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(src.data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, yamlProblem(src, err)
+	}
+	// A second document would be silently dropped by a one-document
+	// decode; a file holds one inventory.
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, problemAt(src.nodePos(&next), "a second YAML document: a file holds one inventory (split it into files of a directory instead)")
+	case err != io.EOF:
 		return nil, yamlProblem(src, err)
 	}
 	src.root = &doc
@@ -300,27 +366,27 @@ func decodeYAML(src *source) (*part, error) {
 		switch k.Value {
 		case "version":
 			p.hasVer, p.verPos = true, keyPos
-			yamlValue(src, v, &inv.Version, &ps)
+			yamlValue(src, v, &inv.Version, "version", &ps)
 		case "organization":
 			p.hasOrg = true
 			inv.Organization.Pos = src.nodePos(v)
-			yamlValue(src, v, &inv.Organization, &ps)
+			yamlValue(src, v, &inv.Organization, "organization", &ps)
 		case "providers":
-			yamlList(src, v, &inv.Providers, &ps, func(x *sovmap.Provider, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Providers, &ps, func(x *sovmap.Provider, p sovmap.Pos) { x.Pos = p })
 		case "components":
-			yamlList(src, v, &inv.Components, &ps, func(x *sovmap.Component, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Components, &ps, func(x *sovmap.Component, p sovmap.Pos) { x.Pos = p })
 		case "flows":
-			yamlList(src, v, &inv.Flows, &ps, func(x *sovmap.Flow, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Flows, &ps, func(x *sovmap.Flow, p sovmap.Pos) { x.Pos = p })
 		case "arrangements":
-			yamlList(src, v, &inv.Arrangements, &ps, func(x *sovmap.Arrangement, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Arrangements, &ps, func(x *sovmap.Arrangement, p sovmap.Pos) { x.Pos = p })
 		case "rules":
-			yamlList(src, v, &inv.Rules, &ps, func(x *sovmap.Rule, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Rules, &ps, func(x *sovmap.Rule, p sovmap.Pos) { x.Pos = p })
 		case "assessments":
-			yamlList(src, v, &inv.Assessments, &ps, func(x *sovmap.Assessment, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Assessments, &ps, func(x *sovmap.Assessment, p sovmap.Pos) { x.Pos = p })
 		case "scenarios":
-			yamlList(src, v, &inv.Scenarios, &ps, func(x *sovmap.Scenario, p sovmap.Pos) { x.Pos = p })
+			yamlList(src, v, k.Value, &inv.Scenarios, &ps, func(x *sovmap.Scenario, p sovmap.Pos) { x.Pos = p })
 		case "knowledge":
-			yamlValue(src, v, &inv.Knowledge, &ps)
+			yamlValue(src, v, &inv.Knowledge, "knowledge", &ps)
 		default:
 			ps.add(keyPos, "unknown top-level key %q (expected one of %s)", k.Value, strings.Join(topLevel, ", "))
 		}
@@ -351,17 +417,17 @@ func countAliases(n *yaml.Node, count *int, seen map[*yaml.Node]bool) error {
 	return nil
 }
 
-func yamlList[T any](src *source, n *yaml.Node, list *[]T, ps *problems, setPos func(*T, sovmap.Pos)) {
+func yamlList[T any](src *source, n *yaml.Node, name string, list *[]T, ps *problems, setPos func(*T, sovmap.Pos)) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		ps.add(src.nodePos(n), "expected a list")
+		ps.add(src.nodePos(n), "%s: expected a list, found %s", name, yamlKind(n))
 		return
 	}
 	for _, item := range n.Content {
 		var v T
-		if yamlValue(src, item, &v, ps) {
+		if yamlValue(src, item, &v, "", ps) {
 			pos := src.nodePos(item)
 			setPos(&v, pos)
 			*list = append(*list, v)
@@ -371,9 +437,9 @@ func yamlList[T any](src *source, n *yaml.Node, list *[]T, ps *problems, setPos 
 
 // yamlValue checks n's keys against out's type, then decodes it. It reports
 // whether the value decoded cleanly.
-func yamlValue(src *source, n *yaml.Node, out any, ps *problems) bool {
+func yamlValue(src *source, n *yaml.Node, out any, field string, ps *problems) bool {
 	before := len(ps.list)
-	checkKnown(src, n, reflect.TypeOf(out).Elem(), ps, map[*yaml.Node]bool{})
+	checkKnown(src, n, reflect.TypeOf(out).Elem(), field, ps, map[*yaml.Node]bool{})
 	if len(ps.list) > before {
 		return false
 	}
@@ -395,8 +461,10 @@ var dependencyType = reflect.TypeOf(sovmap.Dependency{})
 
 // checkKnown walks a node against a Go type and reports keys the inventory
 // format does not have, so that a typo such as "key_custdy" is an error
-// rather than a silently ignored fact.
-func checkKnown(src *source, n *yaml.Node, t reflect.Type, ps *problems, seen map[*yaml.Node]bool) {
+// rather than a silently ignored fact, and values of the wrong type, at the
+// value itself and named by field (yaml.v3's own type errors give a line
+// only). field is the path from the enclosing entity, such as depends_on[1].
+func checkKnown(src *source, n *yaml.Node, t reflect.Type, field string, ps *problems, seen map[*yaml.Node]bool) {
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil || seen[n.Alias] {
 			return
@@ -407,14 +475,15 @@ func checkKnown(src *source, n *yaml.Node, t reflect.Type, ps *problems, seen ma
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	isNull := n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 	switch t.Kind() {
 	case reflect.Struct:
 		if t == dependencyType && n.Kind == yaml.ScalarNode {
 			return
 		}
 		if n.Kind != yaml.MappingNode {
-			if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-				ps.add(src.nodePos(n), "expected a mapping of keys, found %s", yamlKind(n))
+			if !isNull {
+				ps.add(src.nodePos(n), "%sexpected a mapping of keys, found %s", fieldPrefix(field), yamlKind(n))
 			}
 			return
 		}
@@ -435,21 +504,43 @@ func checkKnown(src *source, n *yaml.Node, t reflect.Type, ps *problems, seen ma
 				ps.add(src.nodePos(k), "unknown field %q%s", k.Value, suggest(k.Value, fields))
 				continue
 			}
-			checkKnown(src, v, ft, ps, seen)
+			checkKnown(src, v, ft, k.Value, ps, seen)
 		}
 	case reflect.Slice:
 		if n.Kind == yaml.SequenceNode {
-			for _, c := range n.Content {
-				checkKnown(src, c, t.Elem(), ps, seen)
+			for i, c := range n.Content {
+				checkKnown(src, c, t.Elem(), fmt.Sprintf("%s[%d]", field, i), ps, seen)
 			}
-		} else if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-			ps.add(src.nodePos(n), "expected a list, found %s", yamlKind(n))
+		} else if !isNull {
+			ps.add(src.nodePos(n), "%sexpected a list, found %s", fieldPrefix(field), yamlKind(n))
 		}
 	case reflect.Map:
-		if n.Kind != yaml.MappingNode && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-			ps.add(src.nodePos(n), "expected a mapping, found %s", yamlKind(n))
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				checkKnown(src, n.Content[i+1], t.Elem(), field+"."+n.Content[i].Value, ps, seen)
+			}
+		} else if !isNull {
+			ps.add(src.nodePos(n), "%sexpected a mapping, found %s", fieldPrefix(field), yamlKind(n))
+		}
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
+		switch {
+		case n.Kind != yaml.ScalarNode:
+			ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
+		case t.Kind() != reflect.String && !isNull:
+			// Let yaml.v3 judge the scalar by its own rules (yes/no are
+			// booleans, 0x1F is a number), at this node's position.
+			if err := n.Decode(reflect.New(t).Interface()); err != nil {
+				ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
+			}
 		}
 	}
+}
+
+func fieldPrefix(field string) string {
+	if field == "" {
+		return ""
+	}
+	return field + ": "
 }
 
 func yamlKind(n *yaml.Node) string {
@@ -520,7 +611,30 @@ var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
 // yamlProblem turns a yaml.v3 parse error into a positioned problem.
 func yamlProblem(src *source, err error) error {
-	return &positioned{Problem{Pos: yamlErrPos(src, err.Error(), nil), Msg: "malformed YAML: " + cleanYAMLMessage(err.Error())}}
+	msg := cleanYAMLMessage(err.Error())
+	pos := yamlErrPos(src, err.Error(), nil)
+	if yamlParserProblems[msg] && yamlLineRE.MatchString(err.Error()) {
+		// yaml.v3 counts lines from 0 in parser errors (and from 1 in
+		// scanner errors); it leaves the line out when it is 0.
+		pos = sovmap.Pos{File: src.name, Line: pos.Line + 1, Col: firstColumn(src.data, pos.Line+1)}
+	}
+	return &positioned{Problem{Pos: pos, Msg: "malformed YAML: " + msg}}
+}
+
+// yamlParserProblems are the messages of yaml.v3's parser (not scanner)
+// errors, whose line numbers are 0-based.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
 }
 
 func yamlErrPos(src *source, msg string, fallback *yaml.Node) sovmap.Pos {
@@ -555,6 +669,9 @@ func firstColumn(data []byte, line int) int {
 func cleanYAMLMessage(msg string) string {
 	msg = yamlLineRE.ReplaceAllString(msg, "")
 	msg = strings.TrimPrefix(msg, "yaml: ")
+	if msg == "document contains excessive aliasing" {
+		msg = "too many YAML aliases: refusing a document that could expand without bound (an alias bomb)"
+	}
 	msg = strings.ReplaceAll(msg, "!!str", "string")
 	msg = strings.ReplaceAll(msg, "!!int", "number")
 	msg = strings.ReplaceAll(msg, "!!map", "mapping")

@@ -108,7 +108,13 @@ func (s *source) locate(fallback sovmap.Pos, path ...any) sovmap.Pos {
 }
 
 // locateJSON scans the file for the JSON pointer that path spells.
-func (s *source) locateJSON(path []any) (sovmap.Pos, bool) {
+func (s *source) locateJSON(path []any) (sovmap.Pos, bool) { return s.locateJSONAt(path, false) }
+
+// locateJSONKey is locateJSON for a path ending in a member name: it finds
+// the name rather than its value.
+func (s *source) locateJSONKey(path []any) (sovmap.Pos, bool) { return s.locateJSONAt(path, true) }
+
+func (s *source) locateJSONAt(path []any, atKey bool) (sovmap.Pos, bool) {
 	var want jsontext.Pointer
 	for _, step := range path {
 		switch k := step.(type) {
@@ -134,7 +140,7 @@ func (s *source) locateJSON(path []any) (sovmap.Pos, bool) {
 		// A path ending in a key first matches on the member name: the
 		// value follows. One ending in an index matches on the value itself.
 		off := before
-		if endsWithKey {
+		if endsWithKey && !atKey {
 			off = dec.InputOffset()
 		}
 		s.curLine = 0
