@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -223,6 +224,7 @@ func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, e
 	inv := &sovmap.Inventory{}
 	var orgPart *part
 	var origins origins
+	var knowledgeAt sovmap.Pos // where the first knowledge: section is
 	for _, p := range parts {
 		if p.hasVer {
 			if p.inv.Version != sovmap.Version {
@@ -249,8 +251,15 @@ func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, e
 		if p.inv.Knowledge != nil {
 			if inv.Knowledge == nil {
 				inv.Knowledge = map[string]any{}
+				knowledgeAt = p.topKeys["knowledge"]
 			}
 			for k, v := range p.inv.Knowledge {
+				// Lists (regions, providers, ...) from several files add up.
+				if have, ok := inv.Knowledge[k].([]any); ok {
+					if more, ok := v.([]any); ok {
+						v = append(slices.Clip(have), more...)
+					}
+				}
 				inv.Knowledge[k] = v
 			}
 		}
@@ -264,11 +273,31 @@ func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, e
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	v := &validator{kb: l.KB, inv: inv, origins: &origins}
+	k, err := WithKnowledge(l.KB, inv)
+	if err != nil {
+		ps.add(knowledgeAt, "%v", err)
+		return nil, ps.err()
+	}
+	v := &validator{kb: k, inv: inv, origins: &origins}
 	if err := v.run(ctx); err != nil {
 		return nil, err
 	}
 	return inv, nil
+}
+
+// WithKnowledge returns k with the inventory's knowledge: section (regions,
+// providers, laws, ... in the shape of a knowledge-base data file) laid over
+// a copy of it, or k itself when the inventory has none. Load validates the
+// inventory against this result, so callers must assess with it too.
+func WithKnowledge(k *kb.KB, inv *sovmap.Inventory) (*kb.KB, error) {
+	if len(inv.Knowledge) == 0 {
+		return k, nil
+	}
+	k = k.Clone()
+	if err := k.OverlayKnowledge(inv.Knowledge); err != nil {
+		return nil, fmt.Errorf("knowledge: %w", err)
+	}
+	return k, nil
 }
 
 // origin says which file an entity came from and its index there, so that

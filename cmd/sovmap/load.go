@@ -20,6 +20,10 @@ func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.
 	if err != nil {
 		return nil, nil, err
 	}
+	// Assess with the knowledge the inventory was validated against.
+	if k, err = inventory.WithKnowledge(k, inv); err != nil {
+		return nil, nil, err
+	}
 	return inv, k, nil
 }
 
