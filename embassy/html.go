@@ -34,7 +34,7 @@ var palette = []string{"#1f5fa8", "#c2571a", "#2e7d32", "#7b3fa0", "#b0263b", "#
 
 // tierColour shades a tier from red (0) to green (top).
 func tierColour(level, top int) string {
-	colours := []string{"#b71c1c", "#e65100", "#f9a825", "#7cb342", "#2e7d32"}
+	colours := []string{"#b71c1c", "#d84315", "#a07800", "#558b2f", "#1b5e20"}
 	if top <= 0 {
 		return colours[0]
 	}

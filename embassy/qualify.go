@@ -44,10 +44,29 @@ func Qualifies(a sovmap.Arrangement) (ok bool, why string) {
 	return QualifiesIn(lib, a)
 }
 
+// QualifierFor returns Qualifies with the inventory's facts taken into
+// account: the weakest key custody among the components hosted under the
+// arrangement answers the key-custody criterion, whatever the arrangement's
+// own answer says. Without the inventory (Qualifies), that criterion must
+// be answered in the arrangement.
+func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string) {
+	return func(a sovmap.Arrangement) (bool, string) {
+		lib, err := defaultLibrary()
+		if err != nil {
+			return false, "the embedded frameworks do not load: " + err.Error()
+		}
+		return qualifies(lib, a, inv)
+	}
+}
+
 // QualifiesIn is Qualifies with an explicit framework library, for
 // libraries extended from files.
 func QualifiesIn(lib *framework.Library, a sovmap.Arrangement) (bool, string) {
-	res, err := Evaluate(lib, a, nil, "")
+	return qualifies(lib, a, nil)
+}
+
+func qualifies(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventory) (bool, string) {
+	res, err := Evaluate(lib, a, inv, "")
 	if err != nil {
 		return false, fmt.Sprintf("cannot be scored: %v", err)
 	}
