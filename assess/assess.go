@@ -49,7 +49,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	}
 	e := &engine{
 		kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
-		profiles: map[string]*profile{}, reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
+		memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 		qualifies: opts.Qualifies, ruleErrors: map[string]int{},
 	}
 	e.localisation(inv.Organization)
@@ -91,7 +91,7 @@ type engine struct {
 	defaults   *Defaults
 	rules      []policy.Rule
 	localLaws  []kb.Law
-	profiles   map[string]*profile
+	memo       memo
 	reqs       map[string]*requirements
 	embassies  map[string]*embassy
 	qualifies  func(sovmap.Arrangement) (bool, string)
@@ -154,61 +154,18 @@ func (e *engine) component(c *sovmap.Component, out *sovmap.ComponentResult) err
 	return nil
 }
 
+// profile assesses a component's sourcing facts. Each factor is memoised
+// by exactly the facts it reads, in maps looked up with a reused key buffer,
+// so a large inventory pays for each distinct provider, location set,
+// operator set and contract once, even when no two components share all of
+// them.
 func (e *engine) profile(c *sovmap.Component) *profile {
-	var b strings.Builder
-	b.WriteString(c.Provider)
-	b.WriteByte(0)
-	for _, l := range c.Locations {
-		b.WriteString(l)
-		b.WriteByte(',')
-	}
-	b.WriteByte(0)
-	for _, o := range c.OperatedFrom {
-		b.WriteString(o)
-		b.WriteByte(',')
-	}
-	b.WriteByte(0)
-	b.WriteString(string(c.KeyCustody))
-	b.WriteByte(0)
-	b.WriteString(c.Arrangement)
-	b.WriteByte(0)
-	if c.Layer == sovmap.LayerCompute {
-		b.WriteByte('c')
-	}
-	if c.Holds() {
-		b.WriteByte('d')
-	}
-	if k := c.Contract; k != nil {
-		b.WriteByte(0)
-		b.WriteString(k.GoverningLaw)
-		b.WriteByte(0)
-		if k.ExitNoticeDays != nil {
-			b.WriteString(strconv.Itoa(*k.ExitNoticeDays))
-		}
-		b.WriteByte(0)
-		if k.DataReturn != nil {
-			b.WriteString(strconv.FormatBool(*k.DataReturn))
-		}
-		b.WriteByte(0)
-		b.WriteString(k.Portability)
-	}
-	key := b.String()
-	if p, ok := e.profiles[key]; ok {
-		return p
-	}
-	p := e.newProfile(c)
-	e.profiles[key] = p
-	return p
-}
-
-func (e *engine) newProfile(c *sovmap.Component) *profile {
 	f := e.facts
 	p := &profile{}
 	var ctl *control
 	var controlF sovmap.Factor
 	if c.Provider == "" {
-		controlF = sovmap.Factor{Name: sovmap.FactorControl, Level: sovmap.Domestic, Facts: []string{"no provider"},
-			Reason: "run by the organization itself, so controlled from home"}
+		controlF = selfControl
 	} else {
 		ctl = f.control(c.Provider)
 		controlF = ctl.factor
@@ -216,33 +173,149 @@ func (e *engine) newProfile(c *sovmap.Component) *profile {
 	}
 	p.countries = f.countries(c.Locations)
 	emb := e.embassy(c, p.countries)
-	legal, details := legalFactor(f, c, ctl, p.countries, emb)
-	p.factors = []sovmap.Factor{
-		controlF,
-		locationFactor(f, c, p.countries, emb),
-		operationsFactor(f, c),
-		legal,
-		keysFactor(c),
-		exitFactor(f, c),
+
+	m := &e.memo
+	locKey := m.key(c.Arrangement, c.Locations)
+	loc, ok := m.location[string(locKey)]
+	if !ok {
+		loc = locationFactor(f, c, p.countries, emb)
+		m.location[string(locKey)] = loc
 	}
+	opsKey := m.key(c.Provider, c.OperatedFrom)
+	ops, ok := m.operations[string(opsKey)]
+	if !ok {
+		ops = operationsFactor(f, c)
+		m.operations[string(opsKey)] = ops
+	}
+	// The location key above shares m.buf and is gone: spell it out again.
+	legalKey := append(m.key(c.Provider, c.OperatedFrom), 0, 1)
+	legalKey = append(legalKey, c.Arrangement...)
+	for _, l := range c.Locations {
+		legalKey = append(legalKey, 0)
+		legalKey = append(legalKey, l...)
+	}
+	legalKey = append(legalKey, 0, mitigationClass(c))
+	m.buf = legalKey
+	legal, ok := m.legal[string(legalKey)]
+	if !ok {
+		legal.factor, legal.details = legalFactor(f, c, ctl, p.countries, emb)
+		legal.exposure = []string{}
+		for _, d := range legal.details {
+			legal.exposure = appendUnique(legal.exposure, d.Jurisdiction)
+		}
+		m.legal[string(legalKey)] = legal
+	}
+	keysKey := m.key(string(c.KeyCustody), nil)
+	keysKey = append(keysKey, boolByte(c.Holds()), boolByte(c.Provider != ""))
+	m.buf = keysKey
+	keys, ok := m.keys[string(keysKey)]
+	if !ok {
+		keys = keysFactor(c)
+		m.keys[string(keysKey)] = keys
+	}
+	exitKey := m.contractKey(c)
+	exit, ok := m.exit[string(exitKey)]
+	if !ok {
+		exit = exitFactor(f, c)
+		m.exit[string(exitKey)] = exit
+	}
+
+	p.factors = []sovmap.Factor{controlF, loc, ops, legal.factor, keys, exit}
 	p.level = sovmap.Domestic
 	for _, fac := range p.factors {
 		p.level = sovmap.Min(p.level, fac.Level)
 	}
-	p.binding = []sovmap.FactorName{}
+	p.binding = noBinding
 	if p.level < sovmap.Domestic {
+		p.binding = make([]sovmap.FactorName, 0, 2)
 		for _, fac := range p.factors {
 			if fac.Level == p.level {
 				p.binding = append(p.binding, fac.Name)
 			}
 		}
 	}
-	p.details = details
-	p.exposure = []string{}
-	for _, d := range details {
-		p.exposure = appendUnique(p.exposure, d.Jurisdiction)
-	}
+	p.details = legal.details
+	p.exposure = legal.exposure
 	return p
+}
+
+var (
+	selfControl = sovmap.Factor{Name: sovmap.FactorControl, Level: sovmap.Domestic, Facts: []string{"no provider"},
+		Reason: "run by the organization itself, so controlled from home"}
+	noBinding = []sovmap.FactorName{}
+)
+
+// mitigationClass captures what decides whether keys mitigate legal
+// exposure: the key custody, and whether the component computes on data in use.
+func mitigationClass(c *sovmap.Component) byte {
+	b := byte('0')
+	if c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM {
+		b = '1'
+	}
+	if c.Layer == sovmap.LayerCompute {
+		b += 2
+	}
+	return b
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return '1'
+	}
+	return '0'
+}
+
+// memo holds the per-factor caches of one assessment.
+type memo struct {
+	buf        []byte
+	location   map[string]sovmap.Factor
+	operations map[string]sovmap.Factor
+	legal      map[string]legalVerdict
+	keys       map[string]sovmap.Factor
+	exit       map[string]sovmap.Factor
+}
+
+type legalVerdict struct {
+	factor   sovmap.Factor
+	details  []sovmap.Exposure
+	exposure []string
+}
+
+func newMemo() memo {
+	return memo{location: map[string]sovmap.Factor{}, operations: map[string]sovmap.Factor{},
+		legal: map[string]legalVerdict{}, keys: map[string]sovmap.Factor{}, exit: map[string]sovmap.Factor{}}
+}
+
+// key writes head and list into the reused buffer and returns it. The
+// result is only valid until the next call.
+func (m *memo) key(head string, list []string) []byte {
+	b := append(m.buf[:0], head...)
+	for _, s := range list {
+		b = append(b, 0)
+		b = append(b, s...)
+	}
+	m.buf = b
+	return b
+}
+
+func (m *memo) contractKey(c *sovmap.Component) []byte {
+	b := append(m.buf[:0], boolByte(c.Provider != ""))
+	if k := c.Contract; k != nil {
+		b = append(b, 0)
+		b = append(b, k.GoverningLaw...)
+		b = append(b, 0)
+		if k.ExitNoticeDays != nil {
+			b = strconv.AppendInt(b, int64(*k.ExitNoticeDays), 10)
+		}
+		b = append(b, 0)
+		if k.DataReturn != nil {
+			b = strconv.AppendBool(b, *k.DataReturn)
+		}
+		b = append(b, 0)
+		b = append(b, k.Portability...)
+	}
+	m.buf = b
+	return b
 }
 
 // embassy returns the qualifying arrangement that hosts the component in
