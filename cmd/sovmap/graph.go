@@ -1,0 +1,71 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap/risk"
+)
+
+func newGraphCmd(a *app) *cobra.Command {
+	var format, output, component, jurisdiction string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "graph FILE|DIR...",
+		Short: "Single points of failure, blast radius and the chains that explain each exposure",
+		Long: `graph analyses the dependency graph of an inventory:
+
+  - single points of failure: the components whose loss takes down the most
+    vital components (critical ones when none is vital), with an example chain;
+  - blast radius of the loss of each provider (with what it controls), each
+    jurisdiction (components located in, operated from or controlled from it)
+    and each cloud region: components hit directly, down through runtime
+    dependencies, degraded through supply dependencies;
+  - exposure chains: how a foreign compelled-access law reaches a component
+    through what it runs on ("the model endpoint runs on cluster X, whose key
+    service is operated from Y").
+
+Runtime dependencies pass a loss on; supply dependencies (licences, updates)
+only degrade their dependents.`,
+		Example: `  sovmap graph examples/hospital-group
+  sovmap graph inventory.yaml --component clinician-app
+  sovmap graph inventory.yaml --jurisdiction US --limit 100 --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := riskFormat(format)
+			if err != nil {
+				return err
+			}
+			m, _, err := a.model(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			an, err := risk.Analyze(cmd.Context(), m, risk.AnalysisOptions{Limit: limit, Component: component, Jurisdiction: jurisdiction})
+			if err != nil {
+				return err
+			}
+			w, done, err := a.output(output)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				err = risk.WriteAnalysisJSON(w, an)
+			case "markdown":
+				err = risk.WriteAnalysisMarkdown(w, an)
+			default:
+				err = risk.WriteAnalysisTable(w, an)
+			}
+			if err != nil {
+				done()
+				return err
+			}
+			return done()
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: json, markdown, table")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	cmd.Flags().IntVar(&limit, "limit", risk.DefaultLimit, "rows per list (-1 for all)")
+	cmd.Flags().StringVar(&component, "component", "", "explain every exposure of this component, direct ones included")
+	cmd.Flags().StringVar(&jurisdiction, "jurisdiction", "", "only chains to this country or bloc")
+	return cmd
+}

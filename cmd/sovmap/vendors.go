@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/risk"
+)
+
+// model loads, assesses and interns the inventory at paths for the risk
+// commands (vendors, graph, scenario). It returns the assessment options
+// used, which scenarios re-assess with.
+func (a *app) model(ctx context.Context, paths []string) (*risk.Model, assess.Options, error) {
+	inv, k, err := a.load(ctx, paths)
+	if err != nil {
+		return nil, assess.Options{}, err
+	}
+	opts := a.assessOptions()
+	rep, err := assess.Assess(ctx, inv, k, opts)
+	if err != nil {
+		return nil, assess.Options{}, err
+	}
+	m, err := risk.NewModel(ctx, inv, rep, k)
+	return m, opts, err
+}
+
+// output opens the --output file, or standard output for "" and "-". The
+// returned function flushes and closes it.
+func (a *app) output(path string) (io.Writer, func() error, error) {
+	if path == "" || path == "-" {
+		return a.stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	bw := bufio.NewWriter(f)
+	return bw, func() error {
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
+}
+
+// riskFormat checks a --format value of the risk commands.
+func riskFormat(name string) (string, error) {
+	switch name {
+	case "table", "json", "markdown":
+		return name, nil
+	case "md":
+		return "markdown", nil
+	}
+	return "", fmt.Errorf("unknown --format %q (one of json, markdown, table)", name)
+}
+
+// scoreAssessment scores a provider's framework assessment for the register.
+func scoreAssessment(lib *framework.Library, inv *sovmap.Inventory, m *risk.Model) func(sovmap.Assessment) (risk.FrameworkScore, error) {
+	return func(as sovmap.Assessment) (risk.FrameworkScore, error) {
+		f, err := lib.Lookup(as.Framework)
+		if err != nil {
+			return risk.FrameworkScore{}, err
+		}
+		if f.Subject != "provider" {
+			return risk.FrameworkScore{}, fmt.Errorf("framework %s scores %ss, not providers", f.ID, f.Subject)
+		}
+		facts, err := framework.ProviderFacts(inv, m.KB, as.Provider)
+		if err != nil {
+			return risk.FrameworkScore{}, err
+		}
+		res, err := f.Evaluate(framework.Input{Answers: as.Answers, Evidence: as.Evidence, Facts: facts})
+		if err != nil {
+			return risk.FrameworkScore{}, err
+		}
+		return risk.FrameworkScore{Framework: f.ID, Score: float64(res.Score), Level: res.Level, LevelName: res.LevelName}, nil
+	}
+}
+
+func newVendorsCmd(a *app) *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "vendors FILE|DIR...",
+		Short: "Vendor risk register: shares, concentration (HHI), exposure, substitutability, exit time",
+		Long: `vendors prints the vendor risk register of an inventory: per provider and per
+ultimate parent, the components and critical components it serves (counts and
+shares), what goes down if it exits, the foreign compelled-access laws that
+reach its components, the alternatives declared, the exit time (notice plus
+migration estimate) and framework scores from the inventory's assessments;
+sorted by a risk score (0-100) whose points are listed as reasons.
+
+It also prints the concentration of third-party components as
+Herfindahl-Hirschman indexes by provider, by parent, by jurisdiction of the
+controller, and per layer. docs/risk.md gives every formula.`,
+		Example: `  sovmap vendors examples/hospital-group
+  sovmap vendors inventory.yaml --format json > vendors.json
+  sovmap vendors inventory.yaml --format markdown -o vendors.md`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := riskFormat(format)
+			if err != nil {
+				return err
+			}
+			m, _, err := a.model(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			lib, err := framework.Default()
+			if err != nil {
+				return err
+			}
+			reg, err := risk.NewRegister(cmd.Context(), m, risk.Options{Score: scoreAssessment(lib, m.Inv, m)})
+			if err != nil {
+				return err
+			}
+			w, done, err := a.output(output)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				err = risk.WriteRegisterJSON(w, reg)
+			case "markdown":
+				err = risk.WriteRegisterMarkdown(w, reg)
+			default:
+				err = risk.WriteRegisterTable(w, reg)
+			}
+			if err != nil {
+				done()
+				return err
+			}
+			return done()
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: json, markdown, table")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	return cmd
+}

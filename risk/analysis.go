@@ -1,0 +1,512 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/graph"
+)
+
+// AnalysisOptions tune the dependency analysis.
+type AnalysisOptions struct {
+	// Limit caps each list (single points of failure, blast radii, chains);
+	// 0 means DefaultLimit, a negative value means no cap.
+	Limit int
+	// Component restricts the exposure chains to one component, and lists
+	// its direct exposures too.
+	Component string
+	// Jurisdiction restricts the exposure chains to one country or bloc.
+	Jurisdiction string
+	// Workers is how many goroutines compute blast radii; 0 means
+	// GOMAXPROCS.
+	Workers int
+}
+
+// DefaultLimit is the number of rows each list shows unless told otherwise.
+const DefaultLimit = 20
+
+// Analysis is the dependency graph analysis of an inventory.
+type Analysis struct {
+	Organization string `json:"organization"`
+	Home         string `json:"home"`
+	Components   int    `json:"components"`
+	RuntimeEdges int    `json:"runtime_edges"`
+	SupplyEdges  int    `json:"supply_edges"`
+	// Cycles counts the dependency cycles (strongly connected components of
+	// more than one component); LargestCycle the size of the largest.
+	Cycles       int `json:"cycles"`
+	LargestCycle int `json:"largest_cycle"`
+	// Targets says what single points of failure are ranked by: "vital"
+	// components, or "critical" (vital and high) when none is vital, or
+	// "all" components when none is critical.
+	Targets     string `json:"targets"`
+	TargetCount int    `json:"target_count"`
+	// SinglePoints are the components whose loss takes down the most
+	// targets, most first.
+	SinglePoints []SinglePoint `json:"single_points_of_failure"`
+	// Blast radius of the loss of each provider (with everything it
+	// controls), jurisdiction and cloud region, largest first.
+	Providers     []Blast `json:"providers"`
+	Jurisdictions []Blast `json:"jurisdictions"`
+	Regions       []Blast `json:"regions"`
+	// Exposed counts components that a foreign compelled-access law reaches
+	// directly or through their runtime dependencies; Inherited those
+	// reached by some jurisdiction only through a dependency.
+	Exposed   int     `json:"exposed_components"`
+	Inherited int     `json:"inherited_exposure_components"`
+	Chains    []Chain `json:"chains"`
+	// Truncated says which lists were cut at the limit.
+	Truncated []string `json:"truncated,omitempty"`
+}
+
+// SinglePoint is a component and what goes down with it.
+type SinglePoint struct {
+	ID          string             `json:"id"`
+	Layer       sovmap.Layer       `json:"layer"`
+	Provider    string             `json:"provider,omitempty"`
+	Criticality sovmap.Criticality `json:"criticality,omitempty"`
+	// Targets is how many target components (see Analysis.Targets) go
+	// down with it, itself included.
+	Targets int `json:"targets_down"`
+	// Down counts every component that goes down with it, itself included;
+	// Degraded those that lose only supply.
+	Down     int `json:"down"`
+	Degraded int `json:"degraded"`
+	// Example is a chain from a target that goes down back to this
+	// component: the target first.
+	Example []string `json:"example,omitempty"`
+}
+
+// Blast is what the loss of a provider, jurisdiction or region takes down.
+type Blast struct {
+	ID string `json:"id"`
+	// Direct counts the components it hits itself: a provider's and its
+	// subsidiaries' components; components located in, operated from or
+	// controlled from a jurisdiction; components located in a region.
+	Direct   int `json:"direct"`
+	Down     int `json:"down"`
+	Degraded int `json:"degraded"`
+	Vital    int `json:"vital_down"`
+	Critical int `json:"critical_down"`
+}
+
+// Chain explains how a jurisdiction's compelled-access law reaches a
+// component: directly, or through the runtime dependencies in Path.
+type Chain struct {
+	Component    string `json:"component"`
+	Jurisdiction string `json:"jurisdiction"`
+	// Path runs from the component to the dependency the law reaches
+	// directly (one element for a direct exposure).
+	Path []string `json:"path"`
+	// Laws are the laws and channels that reach the last element of Path.
+	Laws        []string `json:"laws"`
+	Direct      bool     `json:"direct"`
+	Explanation string   `json:"explanation"`
+}
+
+// Analyze runs the dependency graph analysis.
+func Analyze(ctx context.Context, m *Model, opts AnalysisOptions) (*Analysis, error) {
+	limit := opts.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	a := &Analysis{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Chains: []Chain{}}
+	for _, s := range m.G.Supply {
+		if s {
+			a.SupplyEdges++
+		} else {
+			a.RuntimeEdges++
+		}
+	}
+	for _, scc := range m.Cond.Members {
+		if len(scc) > 1 {
+			a.Cycles++
+			a.LargestCycle = max(a.LargestCycle, len(scc))
+		}
+	}
+	if err := a.singlePoints(ctx, m, limit); err != nil {
+		return nil, err
+	}
+	if err := a.blasts(ctx, m, limit, workers); err != nil {
+		return nil, err
+	}
+	if err := a.chains(ctx, m, opts, limit); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// cut keeps the first limit rows and notes the cut.
+func cut[T any](a *Analysis, name string, rows []T, limit int) []T {
+	if limit >= 0 && len(rows) > limit {
+		a.Truncated = append(a.Truncated, fmt.Sprintf("%s: %d of %d shown", name, limit, len(rows)))
+		return rows[:limit]
+	}
+	return rows
+}
+
+func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error {
+	var targets []int32
+	isTarget := m.Vital
+	a.Targets = "vital"
+	for u, v := range m.Vital {
+		if v {
+			targets = append(targets, int32(u))
+		}
+	}
+	if len(targets) == 0 {
+		a.Targets, isTarget = "critical", m.Critical
+		for u, c := range m.Critical {
+			if c {
+				targets = append(targets, int32(u))
+			}
+		}
+	}
+	if len(targets) == 0 {
+		a.Targets, isTarget = "all", nil
+		for u := range m.Len() {
+			targets = append(targets, int32(u))
+		}
+	}
+	a.TargetCount = len(targets)
+	counts, err := m.RT.CountDependents(ctx, targets, m.RTCond)
+	if err != nil {
+		return err
+	}
+	order := make([]int32, 0, m.Len())
+	for u, c := range counts {
+		if c > 0 {
+			order = append(order, int32(u))
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if counts[order[i]] != counts[order[j]] {
+			return counts[order[i]] > counts[order[j]]
+		}
+		return m.ID(order[i]) < m.ID(order[j])
+	})
+	order = cut(a, "single points of failure", order, limit)
+	w := graph.NewWalker(m.Rev)
+	a.SinglePoints = make([]SinglePoint, 0, len(order))
+	for _, u := range order {
+		c := &m.Inv.Components[u]
+		down, degraded := w.Walk([]int32{u})
+		sp := SinglePoint{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Criticality: c.Criticality,
+			Targets: int(counts[u]), Down: len(down), Degraded: len(degraded)}
+		// The farthest target explains the reach best; walks are breadth
+		// first, so it is the last target in down.
+		for i := len(down) - 1; i >= 1; i-- {
+			if isTarget == nil || isTarget[down[i]] {
+				sp.Example = idsOf(m, w.Chain(nil, down[i]))
+				break
+			}
+		}
+		a.SinglePoints = append(a.SinglePoints, sp)
+	}
+	return nil
+}
+
+// blastJob is one set of seeds to walk from.
+type blastJob struct {
+	id    string
+	seeds []int32
+}
+
+func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) error {
+	n := m.Len()
+	// Seeds per country involved (located in, operated from or controlled
+	// from it), in one pass over the components; providers and regions have
+	// their inverted indexes in the model.
+	countrySeeds := make([][]int32, len(m.Countries))
+	var members []int
+	for u := int32(0); int(u) < n; u++ {
+		members = m.Involved.Members(members[:0], u)
+		for _, c := range members {
+			countrySeeds[c] = append(countrySeeds[c], u)
+		}
+	}
+	provSeeds := make([][]int32, len(m.Providers))
+	for p := range provSeeds {
+		provSeeds[p] = m.UnderProvider(int32(p))
+	}
+	regionSeeds := make([][]int32, len(m.Regions))
+	for r := range regionSeeds {
+		regionSeeds[r] = m.InRegion(int32(r))
+	}
+	var jobs []blastJob
+	kinds := []int{0, 0, 0}
+	for p, s := range provSeeds {
+		if len(s) > 0 {
+			jobs = append(jobs, blastJob{m.Providers[p].ID, s})
+			kinds[0]++
+		}
+	}
+	for c, s := range countrySeeds {
+		if len(s) > 0 {
+			jobs = append(jobs, blastJob{m.Countries[c], s})
+			kinds[1]++
+		}
+	}
+	for r, s := range regionSeeds {
+		if len(s) > 0 {
+			jobs = append(jobs, blastJob{m.Regions[r], s})
+			kinds[2]++
+		}
+	}
+	out := make([]Blast, len(jobs))
+	err := Parallel(ctx, len(jobs), workers, func() func(int) {
+		w := graph.NewWalker(m.Rev)
+		return func(i int) {
+			down, degraded := w.Walk(jobs[i].seeds)
+			b := Blast{ID: jobs[i].id, Direct: len(jobs[i].seeds), Down: len(down), Degraded: len(degraded)}
+			for _, u := range down {
+				if m.Vital[u] {
+					b.Vital++
+				}
+				if m.Critical[u] {
+					b.Critical++
+				}
+			}
+			out[i] = b
+		}
+	})
+	if err != nil {
+		return err
+	}
+	rank := func(bs []Blast) []Blast {
+		sort.Slice(bs, func(i, j int) bool {
+			if bs[i].Vital != bs[j].Vital {
+				return bs[i].Vital > bs[j].Vital
+			}
+			if bs[i].Down != bs[j].Down {
+				return bs[i].Down > bs[j].Down
+			}
+			return bs[i].ID < bs[j].ID
+		})
+		return bs
+	}
+	a.Providers = cut(a, "providers", rank(out[:kinds[0]]), limit)
+	a.Jurisdictions = cut(a, "jurisdictions", rank(out[kinds[0]:kinds[0]+kinds[1]]), limit)
+	a.Regions = cut(a, "regions", rank(out[kinds[0]+kinds[1]:]), limit)
+	return nil
+}
+
+// Parallel runs jobs 0..n-1 on workers goroutines. Each worker gets its own
+// function from newWorker, so it can keep buffers across jobs. It stops
+// handing out jobs once ctx is done and returns ctx's error.
+func Parallel(ctx context.Context, n, workers int, newWorker func() func(int)) error {
+	if workers > n {
+		workers = n
+	}
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run := newWorker()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				run(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, limit int) error {
+	te := m.TransitiveExposure()
+	var only []int
+	if opts.Jurisdiction != "" {
+		var ok bool
+		if only, ok = m.Jurisdiction(opts.Jurisdiction); !ok {
+			return fmt.Errorf("unknown jurisdiction %q", opts.Jurisdiction)
+		}
+	}
+	wanted := func(j int) bool {
+		if only == nil {
+			return true
+		}
+		for _, o := range only {
+			if o == j {
+				return true
+			}
+		}
+		return false
+	}
+	var comps []int32
+	for u := int32(0); int(u) < m.Len(); u++ {
+		if te.Empty(u) {
+			continue
+		}
+		a.Exposed++
+		inherited := false
+		for i, w := range te.Row(u) {
+			if w&^m.Exposure.Row(u)[i] != 0 {
+				inherited = true
+			}
+		}
+		if inherited {
+			a.Inherited++
+		}
+		if opts.Component != "" {
+			if m.ID(u) == opts.Component {
+				comps = append(comps, u)
+			}
+			continue
+		}
+		if inherited {
+			comps = append(comps, u)
+		}
+	}
+	if opts.Component != "" {
+		if _, ok := m.G.Index[opts.Component]; !ok {
+			return fmt.Errorf("no component %q", opts.Component)
+		}
+	}
+	// Most critical first, then those holding data.
+	rankOf := func(u int32) int {
+		switch m.Inv.Components[u].Criticality {
+		case sovmap.CriticalityVital:
+			return 0
+		case sovmap.CriticalityHigh:
+			return 1
+		}
+		if len(m.Inv.Components[u].Data) > 0 {
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return rankOf(comps[i]) < rankOf(comps[j]) })
+	f := graph.NewFinder(m.RT)
+	var js []int
+	var chains []Chain
+	for _, u := range comps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		js = te.Members(js[:0], u)
+		for _, j := range js {
+			if !wanted(j) {
+				continue
+			}
+			direct := m.Exposure.Has(u, j)
+			if direct && opts.Component == "" {
+				continue // only inherited exposure needs explaining in the overview
+			}
+			path := f.Path(nil, u, func(v int32) bool { return m.Exposure.Has(v, j) })
+			if len(path) == 0 {
+				continue
+			}
+			chains = append(chains, m.chain(path, j))
+		}
+		if limit >= 0 && len(chains) > limit {
+			break
+		}
+	}
+	a.Chains = cut(a, "chains", chains, limit)
+	return nil
+}
+
+// chain describes a path from a component to the dependency that the law
+// of jurisdiction j reaches.
+func (m *Model) chain(path []int32, j int) Chain {
+	country := m.Countries[j]
+	last := path[len(path)-1]
+	c := Chain{Component: m.ID(path[0]), Jurisdiction: country, Path: idsOf(m, path), Direct: len(path) == 1}
+	var reach []string
+	vias := map[string][]string{}
+	var laws []string
+	for _, e := range m.Report.Components[last].ExposureDetails {
+		if e.Jurisdiction != country {
+			continue
+		}
+		if _, seen := vias[e.Law]; !seen {
+			laws = append(laws, e.Law)
+		}
+		via := string(e.Via)
+		if e.Mitigated {
+			via += ", mitigated by customer-held keys"
+		}
+		vias[e.Law] = appendOnce(vias[e.Law], via)
+		reach = appendOnce(reach, m.reachPhrase(last, e.Via, country))
+	}
+	for _, law := range laws {
+		c.Laws = append(c.Laws, fmt.Sprintf("%s (via %s)", law, strings.Join(vias[law], "; ")))
+	}
+	var b strings.Builder
+	b.WriteString(c.Component)
+	for i, u := range path[1:] {
+		if i == 0 {
+			b.WriteString(" runs on ")
+		} else {
+			b.WriteString(", which runs on ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", m.ID(u), m.Inv.Components[u].Layer)
+	}
+	if len(path) > 1 {
+		b.WriteString("; ")
+		b.WriteString(m.ID(last))
+		b.WriteString(" is ")
+	} else {
+		b.WriteString(" is ")
+	}
+	b.WriteString(strings.Join(reach, " and "))
+	fmt.Fprintf(&b, ", so %s law reaches it: %s", country, strings.Join(c.Laws, "; "))
+	c.Explanation = b.String()
+	return c
+}
+
+func (m *Model) reachPhrase(u int32, via sovmap.Via, country string) string {
+	c := &m.Inv.Components[u]
+	switch via {
+	case sovmap.ViaControl:
+		if p := m.Provider[u]; p >= 0 {
+			ctl := m.Providers[m.Providers[p].Controller]
+			if ctl.Country == country {
+				return fmt.Sprintf("controlled from %s (provider %s, ultimate controller %s)", country, c.Provider, ctl.ID)
+			}
+			return fmt.Sprintf("controlled through %s (provider %s, whose chain of control passes through %s)", country, c.Provider, country)
+		}
+		return "controlled from " + country
+	case sovmap.ViaLocation:
+		return "located in " + country
+	case sovmap.ViaOperations:
+		return "operated from " + country
+	}
+	return "reached from " + country
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func idsOf(m *Model, ns []int32) []string {
+	out := make([]string, len(ns))
+	for i, u := range ns {
+		out[i] = m.ID(u)
+	}
+	return out
+}

@@ -1,0 +1,462 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/graph"
+)
+
+// Options tune the vendor register.
+type Options struct {
+	// Score scores one framework assessment of a provider (the inventory's
+	// assessments: section). Nil leaves framework scores out; the CLI wires
+	// the framework package here.
+	Score func(sovmap.Assessment) (FrameworkScore, error)
+}
+
+// FrameworkScore is a provider's result on a recognised framework.
+type FrameworkScore struct {
+	Framework string `json:"framework"`
+	// Score is the weighted score in percent.
+	Score     float64 `json:"score"`
+	Level     int     `json:"level"`
+	LevelName string  `json:"level_name"`
+}
+
+// Register is the vendor risk register of an inventory.
+type Register struct {
+	Organization string `json:"organization"`
+	Home         string `json:"home"`
+	Components   int    `json:"components"`
+	// ThirdParty counts components with a provider: the base of the
+	// concentration indexes.
+	ThirdParty    int           `json:"third_party_components"`
+	Critical      int           `json:"critical_components"`
+	Vital         int           `json:"vital_components"`
+	Concentration Concentration `json:"concentration"`
+	// Providers has one entry per provider named by a component, Parents
+	// one per ultimate controller; both sorted by risk, highest first.
+	Providers []Vendor `json:"providers"`
+	Parents   []Vendor `json:"parents"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// HHI is a Herfindahl-Hirschman index: the sum of the squared percentage
+// shares of each group, from near 0 (spread over many) to 10000 (one group).
+type HHI struct {
+	Index int `json:"hhi"`
+	// Band reads the index with the US merger guidelines' thresholds:
+	// unconcentrated below 1000, moderate up to 1800, high above.
+	Band   string `json:"band"`
+	Groups int    `json:"groups"`
+	// Top is the largest group and TopShare its share (0-1).
+	Top      string  `json:"top,omitempty"`
+	TopShare float64 `json:"top_share"`
+	// Base is the number of components counted.
+	Base int `json:"base"`
+}
+
+// Concentration gathers the concentration indexes of third-party
+// components.
+type Concentration struct {
+	Provider HHI `json:"provider"`
+	Parent   HHI `json:"parent"`
+	// Jurisdiction groups by the ultimate controller's country.
+	Jurisdiction HHI `json:"jurisdiction"`
+	// CriticalParent counts only vital and high components.
+	CriticalParent HHI                  `json:"critical_parent"`
+	Layers         []LayerConcentration `json:"layers"`
+}
+
+// LayerConcentration is the concentration of one layer's third-party
+// components.
+type LayerConcentration struct {
+	Layer        sovmap.Layer `json:"layer"`
+	Provider     HHI          `json:"provider"`
+	Parent       HHI          `json:"parent"`
+	Jurisdiction HHI          `json:"jurisdiction"`
+}
+
+// Vendor is one row of the register: a provider, or an ultimate parent and
+// every provider it controls.
+type Vendor struct {
+	ID                string `json:"id"`
+	Name              string `json:"name,omitempty"`
+	Country           string `json:"country,omitempty"`
+	Controller        string `json:"controller"`
+	ControllerCountry string `json:"controller_country,omitempty"`
+	// Tier is the controller country's tier seen from home.
+	Tier string `json:"tier"`
+	// Providers lists, for a parent, the providers it controls that
+	// components name.
+	Providers     []string       `json:"providers,omitempty"`
+	Components    int            `json:"components"`
+	Critical      int            `json:"critical_components"`
+	Vital         int            `json:"vital_components"`
+	Share         float64        `json:"share"`
+	CriticalShare float64        `json:"critical_share"`
+	Layers        []sovmap.Layer `json:"layers"`
+	// Lost counts the components that go down if the vendor exits: its own
+	// and their runtime dependents; VitalLost the vital ones among them;
+	// Degraded those that depend on it only through supply edges.
+	Lost      int `json:"lost_on_exit"`
+	VitalLost int `json:"vital_lost_on_exit"`
+	Degraded  int `json:"degraded_on_exit"`
+	// Exposure lists the foreign jurisdictions whose compelled-access laws
+	// reach its components; Exposed counts the components reached without
+	// key mitigation.
+	Exposure []string `json:"exposure"`
+	Exposed  int      `json:"exposed_components"`
+	// Alternatives are the providers declared as able to replace it;
+	// Substitutable the share of its components with a declared alternative
+	// (a component alternative or a provider alternative).
+	Alternatives  []string `json:"alternatives"`
+	Substitutable float64  `json:"substitutable_share"`
+	// Exit is the longest exit among its components, and ExitComponent that
+	// component.
+	Exit          Exit             `json:"exit"`
+	ExitComponent string           `json:"exit_component,omitempty"`
+	Frameworks    []FrameworkScore `json:"frameworks,omitempty"`
+	// Risk is the register's score (0-100), the sum of the points in Reasons.
+	Risk    int      `json:"risk"`
+	Reasons []string `json:"reasons"`
+}
+
+// Points of the risk score: each term's maximum. docs/risk.md gives the
+// formula; they add up to 100.
+const (
+	pointsReliance     = 30
+	pointsBlast        = 20
+	pointsJurisdiction = 20
+	pointsExposure     = 10
+	pointsSubstitution = 10
+	pointsExit         = 10
+)
+
+// tierPoints scores the controller's tier: a foreign controller is a
+// standing risk whatever the contract says.
+var tierPoints = map[sovmap.Tier]int{
+	sovmap.TierHome: 0, sovmap.TierTrusted: 5, sovmap.TierNeutral: 12, sovmap.TierRestricted: 20, sovmap.TierUnknown: 15,
+}
+
+// exitPoints scores the exit time in days.
+func exitPoints(days int) int {
+	switch {
+	case days >= 365:
+		return pointsExit
+	case days >= 180:
+		return 6
+	case days >= 90:
+		return 3
+	}
+	return 0
+}
+
+// NewRegister builds the vendor risk register.
+func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error) {
+	n := m.Len()
+	reg := &Register{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: n}
+	byProvider := make([][]int32, len(m.Providers))
+	byController := make([][]int32, len(m.Providers))
+	for u := int32(0); int(u) < n; u++ {
+		if m.Critical[u] {
+			reg.Critical++
+		}
+		if m.Vital[u] {
+			reg.Vital++
+		}
+		p := m.Provider[u]
+		if p < 0 {
+			continue
+		}
+		reg.ThirdParty++
+		byProvider[p] = append(byProvider[p], u)
+		c := m.Providers[p].Controller
+		byController[c] = append(byController[c], u)
+	}
+	reg.Concentration = m.concentration()
+
+	scores, notes := m.frameworkScores(opts)
+	reg.Notes = notes
+	w := graph.NewWalker(m.Rev)
+	for p, comps := range byProvider {
+		if len(comps) == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v := m.vendor(int32(p), comps, reg, w)
+		v.Frameworks = scores[v.ID]
+		reg.Providers = append(reg.Providers, v)
+	}
+	for c, comps := range byController {
+		if len(comps) == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v := m.vendor(int32(c), comps, reg, w)
+		seen := map[string]bool{}
+		for _, u := range comps {
+			id := m.Providers[m.Provider[u]].ID
+			if !seen[id] {
+				seen[id] = true
+				v.Providers = append(v.Providers, id)
+			}
+		}
+		sort.Strings(v.Providers)
+		v.Frameworks = scores[v.ID]
+		reg.Parents = append(reg.Parents, v)
+	}
+	sortVendors(reg.Providers)
+	sortVendors(reg.Parents)
+	return reg, nil
+}
+
+func sortVendors(vs []Vendor) {
+	sort.Slice(vs, func(i, j int) bool {
+		if vs[i].Risk != vs[j].Risk {
+			return vs[i].Risk > vs[j].Risk
+		}
+		if vs[i].Components != vs[j].Components {
+			return vs[i].Components > vs[j].Components
+		}
+		return vs[i].ID < vs[j].ID
+	})
+}
+
+// frameworkScores scores the inventory's assessments, by provider id.
+func (m *Model) frameworkScores(opts Options) (map[string][]FrameworkScore, []string) {
+	out := map[string][]FrameworkScore{}
+	if opts.Score == nil {
+		return out, nil
+	}
+	var notes []string
+	for _, a := range m.Inv.Assessments {
+		s, err := opts.Score(a)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("assessment of %s on %s not scored: %v", a.Provider, a.Framework, err))
+			continue
+		}
+		out[a.Provider] = append(out[a.Provider], s)
+	}
+	return out, notes
+}
+
+// vendor fills one register row for provider p (a provider, or a
+// controller with every component under it).
+func (m *Model) vendor(p int32, comps []int32, reg *Register, w *graph.Walker) Vendor {
+	info := m.Providers[p]
+	ctl := m.Providers[info.Controller]
+	tier := sovmap.TierUnknown
+	if ctl.Country != "" {
+		tier = m.Tiers.Of(ctl.Country)
+	}
+	v := Vendor{ID: info.ID, Name: info.Name, Country: info.Country, Controller: ctl.ID, ControllerCountry: ctl.Country,
+		Tier: tier.String(), Components: len(comps), Alternatives: append([]string{}, info.Alternatives...), Exposure: []string{}}
+	layers := map[sovmap.Layer]bool{}
+	exposure := make([]uint64, m.Exposure.Words)
+	substitutable := 0
+	worst := int32(-1)
+	for _, u := range comps {
+		c := &m.Inv.Components[u]
+		layers[c.Layer] = true
+		if m.Critical[u] {
+			v.Critical++
+		}
+		if m.Vital[u] {
+			v.Vital++
+		}
+		for i, word := range m.Exposure.Row(u) {
+			exposure[i] |= word
+		}
+		if !m.Unmitigated.Empty(u) {
+			v.Exposed++
+		}
+		if len(c.Alternatives) > 0 || len(m.Providers[m.Provider[u]].Alternatives) > 0 {
+			substitutable++
+		}
+		if e := m.ExitOf(u); worst < 0 || e.Days > v.Exit.Days {
+			v.Exit, worst = e, u
+		}
+	}
+	if worst >= 0 {
+		v.ExitComponent = m.ID(worst)
+	}
+	for _, l := range sovmap.Layers {
+		if layers[l] {
+			v.Layers = append(v.Layers, l)
+		}
+	}
+	for i, word := range exposure {
+		for b := 0; b < 64; b++ {
+			if word&(1<<uint(b)) != 0 {
+				v.Exposure = append(v.Exposure, m.Countries[i*64+b])
+			}
+		}
+	}
+	v.Share = ratio(v.Components, reg.Components)
+	v.CriticalShare = ratio(v.Critical, reg.Critical)
+	v.Substitutable = ratio(substitutable, v.Components)
+	down, degraded := w.Walk(comps)
+	v.Lost, v.Degraded = len(down), len(degraded)
+	for _, u := range down {
+		if m.Vital[u] {
+			v.VitalLost++
+		}
+	}
+	v.score(reg, tier, substitutable)
+	return v
+}
+
+// score adds up the risk points and says where each comes from.
+func (v *Vendor) score(reg *Register, tier sovmap.Tier, substitutable int) {
+	v.Reasons = []string{}
+	add := func(points int, format string, args ...any) {
+		if points <= 0 {
+			return
+		}
+		v.Risk += points
+		v.Reasons = append(v.Reasons, fmt.Sprintf("+%d ", points)+fmt.Sprintf(format, args...))
+	}
+	reliance := math.Max(v.Share, v.CriticalShare)
+	add(round(pointsReliance*reliance), "reliance: serves %s of components and %s of critical components", pct(v.Share), pct(v.CriticalShare))
+	if reg.Vital > 0 {
+		add(round(pointsBlast*float64(v.VitalLost)/float64(reg.Vital)), "blast radius: its exit takes down %d of %d vital components", v.VitalLost, reg.Vital)
+	} else if reg.Components > 0 {
+		add(round(pointsBlast*float64(v.Lost)/float64(reg.Components)), "blast radius: its exit takes down %d of %d components", v.Lost, reg.Components)
+	}
+	country := v.ControllerCountry
+	if country == "" {
+		country = "an unknown country"
+	}
+	add(tierPoints[tier], "jurisdiction: controlled by %s from %s, a %s jurisdiction", v.Controller, country, tier)
+	if v.Exposed > 0 {
+		add(round(pointsExposure*float64(v.Exposed)/float64(v.Components)), "exposure: foreign compelled-access law (%s) reaches %d of its %d components without key mitigation",
+			joinList(v.Exposure), v.Exposed, v.Components)
+	}
+	if missing := v.Components - substitutable; missing > 0 {
+		add(round(pointsSubstitution*float64(missing)/float64(v.Components)), "substitutability: no alternative declared for %d of its %d components", missing, v.Components)
+	}
+	add(exitPoints(v.Exit.Days), "exit: leaving takes %d days (%s, for %s)", v.Exit.Days, v.Exit.Basis, v.ExitComponent)
+}
+
+func round(x float64) int { return int(math.Round(x)) }
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(d)*10000) / 10000
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+
+func joinList(list []string) string {
+	out := ""
+	for i, s := range list {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
+
+// concentration computes the HHIs over third-party components.
+func (m *Model) concentration() Concentration {
+	type counter struct {
+		counts map[string]int
+		base   int
+	}
+	newCounter := func() *counter { return &counter{counts: map[string]int{}} }
+	provider, parent, jurisdiction, critical := newCounter(), newCounter(), newCounter(), newCounter()
+	type layerCounters struct{ provider, parent, jurisdiction *counter }
+	layers := map[sovmap.Layer]*layerCounters{}
+	add := func(c *counter, key string) { c.counts[key]++; c.base++ }
+	for u := range m.Provider {
+		p := m.Provider[u]
+		if p < 0 {
+			continue
+		}
+		ctl := m.Providers[m.Providers[p].Controller]
+		country := ctl.Country
+		if country == "" {
+			country = "unknown"
+		}
+		add(provider, m.Providers[p].ID)
+		add(parent, ctl.ID)
+		add(jurisdiction, country)
+		if m.Critical[u] {
+			add(critical, ctl.ID)
+		}
+		l := m.Inv.Components[u].Layer
+		lc := layers[l]
+		if lc == nil {
+			lc = &layerCounters{newCounter(), newCounter(), newCounter()}
+			layers[l] = lc
+		}
+		add(lc.provider, m.Providers[p].ID)
+		add(lc.parent, ctl.ID)
+		add(lc.jurisdiction, country)
+	}
+	hhiOf := func(c *counter) HHI { return Herfindahl(c.counts) }
+	out := Concentration{Provider: hhiOf(provider), Parent: hhiOf(parent), Jurisdiction: hhiOf(jurisdiction), CriticalParent: hhiOf(critical),
+		Layers: []LayerConcentration{}}
+	for _, l := range sovmap.Layers {
+		if lc := layers[l]; lc != nil {
+			out.Layers = append(out.Layers, LayerConcentration{Layer: l, Provider: hhiOf(lc.provider), Parent: hhiOf(lc.parent), Jurisdiction: hhiOf(lc.jurisdiction)})
+		}
+	}
+	return out
+}
+
+// Herfindahl computes the HHI of counts per group: the sum over groups of
+// (100 x count / total) squared, rounded to an integer.
+func Herfindahl(counts map[string]int) HHI {
+	h := HHI{Groups: len(counts)}
+	for _, c := range counts {
+		h.Base += c
+	}
+	if h.Base == 0 {
+		h.Band = "none"
+		return h
+	}
+	sum := 0.0
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		share := float64(counts[k]) / float64(h.Base)
+		sum += (share * 100) * (share * 100)
+		if counts[k] > counts[h.Top] || h.Top == "" {
+			h.Top = k
+		}
+	}
+	h.TopShare = ratio(counts[h.Top], h.Base)
+	h.Index = int(math.Round(sum))
+	h.Band = Band(h.Index)
+	return h
+}
+
+// Band names the concentration of an HHI: unconcentrated below 1000,
+// moderate from 1000 to 1800, high above 1800 (US DOJ/FTC merger
+// guidelines; the 2023 guidelines call a market above 1800 highly
+// concentrated).
+func Band(hhi int) string {
+	switch {
+	case hhi > 1800:
+		return "high"
+	case hhi >= 1000:
+		return "moderate"
+	}
+	return "unconcentrated"
+}

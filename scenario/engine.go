@@ -1,0 +1,754 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/risk"
+)
+
+// Options tune scenario runs.
+type Options struct {
+	// Assess are the options the inventory was assessed with; components a
+	// scenario exposes are re-assessed with them (and the scenario's change).
+	Assess assess.Options
+	// Limit caps the hit rows of a result; 0 means DefaultLimit, negative
+	// means every hit.
+	Limit int
+	// Now dates the export-control facts; zero means the current time.
+	Now time.Time
+}
+
+// DefaultLimit is how many hit rows a result lists unless told otherwise.
+const DefaultLimit = 50
+
+// Result is the outcome of one scenario.
+type Result struct {
+	ID          string `json:"id"`
+	Kind        string `json:"kind"`
+	Target      string `json:"target"`
+	Description string `json:"description,omitempty"`
+	// Declared is true for a scenario of the inventory's scenarios: list.
+	Declared bool   `json:"declared"`
+	Effect   Effect `json:"effect"`
+	// Direct counts the components the scenario hits itself; Transitive
+	// those that go down (or are exposed) through runtime dependencies;
+	// Degraded those that depend on a hit only through supply edges;
+	// Partial those that lose some of their locations but keep others.
+	Direct     int `json:"direct"`
+	Transitive int `json:"transitive"`
+	Degraded   int `json:"degraded"`
+	Partial    int `json:"partial"`
+	// VitalHit lists the vital components hit (directly or transitively):
+	// the vital capabilities lost, or compromised for an exposure.
+	VitalHit    []string `json:"vital_hit"`
+	VitalCount  int      `json:"vital_count"`
+	CriticalHit int      `json:"critical_hit"`
+	// Data lists the data classes held by the components hit, and
+	// DataComponents how many of them hold data.
+	Data           []string `json:"data_classes"`
+	DataComponents int      `json:"data_components"`
+	// Before and After count every component of the inventory by effective
+	// level, before the scenario and once it has happened.
+	Before Levels `json:"levels_before"`
+	After  Levels `json:"levels_after"`
+	// RestoreDays is the time until the last directly hit component is
+	// restored (moved, failed over or replaced), RestoreBasis how it was
+	// found. OutageDays is how long service is lost, for scenarios that
+	// stop components: a provider's exit notice covers part of the move.
+	RestoreDays  int    `json:"restore_days"`
+	RestoreBasis string `json:"restore_basis"`
+	OutageDays   int    `json:"outage_days"`
+	// Impact is the criticality-weighted share (0-100) of the inventory
+	// hit; Score the weighted count it is computed from.
+	Impact float64 `json:"impact"`
+	Score  float64 `json:"score"`
+	// Hits lists the components hit, direct first; HitsNotShown counts
+	// those left out by the limit.
+	Hits         []Hit    `json:"hits"`
+	HitsNotShown int      `json:"hits_not_shown"`
+	Notes        []string `json:"notes,omitempty"`
+}
+
+// Levels counts components by effective level; Lost counts those that are
+// down and have no level.
+type Levels struct {
+	ByLevel [5]int `json:"by_level"`
+	Lost    int    `json:"lost"`
+}
+
+// Hit is one component a scenario hits.
+type Hit struct {
+	ID          string             `json:"id"`
+	Layer       sovmap.Layer       `json:"layer"`
+	Criticality sovmap.Criticality `json:"criticality,omitempty"`
+	// How is direct, transitive, degraded or partial.
+	How string `json:"how"`
+	// Chain runs from this component back to the directly hit one.
+	Chain  []string     `json:"chain,omitempty"`
+	Reason string       `json:"reason"`
+	Data   []string     `json:"data,omitempty"`
+	Before sovmap.Level `json:"level_before"`
+	// After is the effective level once the scenario has happened; Lost
+	// says the component is down instead.
+	After       sovmap.Level `json:"level_after"`
+	Lost        bool         `json:"lost,omitempty"`
+	RestoreDays int          `json:"restore_days"`
+}
+
+// Criticality weights of the impact score.
+var weights = map[sovmap.Criticality]float64{
+	sovmap.CriticalityVital: 8, sovmap.CriticalityHigh: 4, sovmap.CriticalityMedium: 2, sovmap.CriticalityLow: 1, "": 1,
+}
+
+// Share of a component's weight each kind of hit counts for.
+const (
+	degradedWeight = 0.5
+	partialWeight  = 0.25
+)
+
+// Engine runs scenarios on one model. It keeps its buffers between runs;
+// it is not safe for concurrent use, but engines on the same model are.
+type Engine struct {
+	m      *risk.Model
+	opts   Options
+	w      *graph.Walker
+	weight []float32
+	total  float64
+	before Levels
+
+	epoch    uint32
+	mark     []uint32 // candidate dedup, by component
+	ownStamp []uint32
+	ownAfter []sovmap.Level
+	effStamp []uint32
+	effAfter []sovmap.Level
+	seeds    []int32
+	partial  []int32
+	comps    []int32
+	mask     []uint64
+	locCut   []bool
+	reasons  map[int32]string
+	cur      sovmap.Scenario // the scenario being run
+}
+
+// NewEngine returns an engine over m.
+func NewEngine(m *risk.Model, opts Options) *Engine {
+	n := m.Len()
+	e := &Engine{m: m, opts: opts, w: graph.NewWalker(m.Rev), weight: make([]float32, n),
+		mark: make([]uint32, n), ownStamp: make([]uint32, n), ownAfter: make([]sovmap.Level, n),
+		effStamp: make([]uint32, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, m.Exposure.Words),
+		locCut: make([]bool, len(m.Locs))}
+	for u := range n {
+		w := weights[m.Inv.Components[u].Criticality]
+		if w == 0 {
+			w = 1
+		}
+		e.weight[u] = float32(w)
+		e.total += w
+		e.before.ByLevel[m.Effective[u]]++
+	}
+	if e.opts.Now.IsZero() {
+		e.opts.Now = time.Now()
+	}
+	return e
+}
+
+func (e *Engine) next() {
+	e.epoch++
+	if e.epoch == 0 {
+		clear(e.mark)
+		clear(e.ownStamp)
+		clear(e.effStamp)
+		e.epoch = 1
+	}
+	e.seeds, e.partial = e.seeds[:0], e.partial[:0]
+	e.reasons = nil
+}
+
+// Run runs one scenario. declared says it comes from the inventory. With
+// detail false only the figures are computed (no hit rows, no names): what
+// a sweep needs.
+func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bool) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.next()
+	e.cur = s
+	if detail {
+		e.reasons = map[int32]string{}
+	}
+	r := &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
+		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+	if err := e.selectSeeds(s, r); err != nil {
+		if p := s.Pos.String(); p != "" && declared {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		return nil, err
+	}
+	down, degraded := e.w.Walk(e.seeds)
+	// A partly hit component that also depends on a lost one is down.
+	kept := e.partial[:0]
+	for _, u := range e.partial {
+		if e.w.Hit(u) == graph.NotHit {
+			kept = append(kept, u)
+		}
+	}
+	e.partial = kept
+	r.Partial = len(e.partial)
+	r.Degraded = len(degraded)
+	for _, u := range down {
+		if e.w.Hit(u) == graph.Direct {
+			r.Direct++
+		} else {
+			r.Transitive++
+		}
+		if e.m.Vital[u] {
+			r.VitalCount++
+			if detail {
+				r.VitalHit = append(r.VitalHit, e.m.ID(u))
+			}
+		}
+		if e.m.Critical[u] {
+			r.CriticalHit++
+		}
+		if e.m.DataOff[u+1] > e.m.DataOff[u] {
+			r.DataComponents++
+		}
+		r.Score += float64(e.weight[u])
+	}
+	for _, u := range degraded {
+		r.Score += degradedWeight * float64(e.weight[u])
+	}
+	for _, u := range e.partial {
+		r.Score += partialWeight * float64(e.weight[u])
+		if e.m.DataOff[u+1] > e.m.DataOff[u] {
+			r.DataComponents++
+		}
+	}
+	if e.total > 0 {
+		r.Impact = roundTo(100*r.Score/e.total, 2)
+	}
+	r.Score = roundTo(r.Score, 2)
+	if err := e.levels(ctx, s, r, down, degraded); err != nil {
+		return nil, err
+	}
+	e.restore(s, r, down)
+	if detail {
+		e.data(r, down)
+		e.rows(r, down, degraded)
+	}
+	return r, nil
+}
+
+func roundTo(x float64, places int) float64 {
+	p := 1.0
+	for range places {
+		p *= 10
+	}
+	if x < 0 {
+		return -float64(int64(-x*p+0.5)) / p
+	}
+	return float64(int64(x*p+0.5)) / p
+}
+
+// jurisdiction sets e.mask to the countries of a country or bloc code.
+func (e *Engine) jurisdiction(code string) ([]int, error) {
+	idx, ok := e.m.Jurisdiction(code)
+	if !ok {
+		return nil, fmt.Errorf("unknown jurisdiction %q (a country code or a bloc of the knowledge base)", code)
+	}
+	clear(e.mask)
+	for _, i := range idx {
+		e.mask[i/64] |= 1 << (uint(i) % 64)
+	}
+	return idx, nil
+}
+
+func (e *Engine) inMask(c int32) bool { return e.mask[c/64]&(1<<(uint(c)%64)) != 0 }
+
+// candidate reports whether u is seen for the first time this run.
+func (e *Engine) candidate(u int32) bool {
+	if e.mark[u] == e.epoch {
+		return false
+	}
+	e.mark[u] = e.epoch
+	return true
+}
+
+func (e *Engine) because(u int32, format string, args ...any) {
+	if e.reasons != nil {
+		e.reasons[u] = fmt.Sprintf(format, args...)
+	}
+}
+
+// selectSeeds picks the components the scenario hits directly.
+func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
+	m := e.m
+	switch s.Kind {
+	case Compel:
+		idx, err := e.jurisdiction(s.Target)
+		if err != nil {
+			return err
+		}
+		home := true
+		for _, i := range idx {
+			home = home && m.Tiers.Of(m.Countries[i]) == sovmap.TierHome
+		}
+		if home {
+			r.Notes = append(r.Notes, s.Target+" is home: its laws are not foreign compelled access")
+		}
+		for u := int32(0); int(u) < m.Len(); u++ {
+			row := m.Exposure.Row(u)
+			for i, w := range row {
+				if w&e.mask[i] != 0 {
+					e.seeds = append(e.seeds, u)
+					if e.reasons != nil {
+						e.because(u, "reached by %s", e.lawsOf(u))
+					}
+					break
+				}
+			}
+		}
+	case ExportControl:
+		return e.exportControl(s, r)
+	case ProviderExit:
+		p, ok := m.ProviderIndex[s.Target]
+		if !ok {
+			return fmt.Errorf("no component depends on provider %q", s.Target)
+		}
+		e.seeds = append(e.seeds, m.UnderProvider(p)...)
+		if e.reasons != nil {
+			for _, u := range e.seeds {
+				own := m.Providers[m.Provider[u]].ID
+				if own == s.Target {
+					e.because(u, "provided by %s", own)
+				} else {
+					e.because(u, "provided by %s, which %s controls", own, s.Target)
+				}
+			}
+		}
+	case RevokeArrangement:
+		a := slices.IndexFunc(m.Inv.Arrangements, func(a sovmap.Arrangement) bool { return a.ID == s.Target })
+		if a < 0 {
+			return fmt.Errorf("no arrangement %q in the inventory", s.Target)
+		}
+		arr := m.Inv.Arrangements[a]
+		if q := e.opts.Assess.Qualifies; q == nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("arrangement %s is not treated as a qualifying digital embassy in this assessment, so revoking it changes no level; its components must still move", arr.ID))
+		} else if ok, why := q(arr); !ok {
+			r.Notes = append(r.Notes, fmt.Sprintf("arrangement %s does not qualify as a digital embassy (%s), so revoking it changes no level; its components must still move", arr.ID, why))
+		}
+		for u := int32(0); int(u) < m.Len(); u++ {
+			if m.Arrangement[u] == int32(a) {
+				e.seeds = append(e.seeds, u)
+				e.because(u, "hosted in %s under arrangement %s, which %s revokes", arr.Host, arr.ID, arr.Host)
+			}
+		}
+	case RegionCut:
+		return e.regionCut(s, r)
+	case EnergyShortage:
+		idx, err := e.jurisdiction(s.Target)
+		if err != nil {
+			return err
+		}
+		e.locations(idx, -1, "an energy shortage in "+s.Target)
+	default:
+		return fmt.Errorf("unknown scenario kind %q (one of %s)", s.Kind, strings.Join(Kinds, ", "))
+	}
+	return nil
+}
+
+// lawsOf lists the laws of the jurisdictions in e.mask that reach u.
+func (e *Engine) lawsOf(u int32) string {
+	var out []string
+	for _, x := range e.m.Report.Components[u].ExposureDetails {
+		if c := e.m.Country(x.Jurisdiction); c >= 0 && e.inMask(int32(c)) {
+			s := fmt.Sprintf("%s (%s) via %s", x.Law, x.Jurisdiction, x.Via)
+			if x.Mitigated {
+				s += ", mitigated by customer-held keys"
+			}
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// locations picks the components located in the countries idx (region <
+// 0) or in region, directly when every location is cut and partly when
+// only some are.
+func (e *Engine) locations(idx []int, region int32, what string) {
+	m := e.m
+	for i, loc := range m.Locs {
+		cut := false
+		if region >= 0 {
+			cut = loc.Region == region
+		} else if len(loc.Countries) > 0 {
+			cut = true
+			for _, c := range loc.Countries {
+				cut = cut && e.inMask(c)
+			}
+		}
+		e.locCut[i] = cut
+	}
+	visit := func(u int32) {
+		if !e.candidate(u) {
+			return
+		}
+		all, some := true, false
+		var cutIDs, kept []string
+		for _, l := range m.LocationsOf(u) {
+			if e.locCut[l] {
+				some = true
+				cutIDs = append(cutIDs, m.Locs[l].ID)
+			} else {
+				all = false
+				kept = append(kept, m.Locs[l].ID)
+			}
+		}
+		switch {
+		case all && some:
+			e.seeds = append(e.seeds, u)
+			if e.reasons != nil {
+				e.because(u, "located in %s, cut off by %s", strings.Join(cutIDs, ", "), what)
+			}
+		case some:
+			e.partial = append(e.partial, u)
+			if e.reasons != nil {
+				e.because(u, "loses %s to %s but keeps %s, at reduced capacity", strings.Join(cutIDs, ", "), what, strings.Join(kept, ", "))
+			}
+		}
+	}
+	if region >= 0 {
+		for _, u := range m.InRegion(region) {
+			visit(u)
+		}
+		return
+	}
+	for _, c := range idx {
+		for _, u := range m.LocatedIn(int32(c)) {
+			visit(u)
+		}
+	}
+}
+
+func (e *Engine) regionCut(s sovmap.Scenario, r *Result) error {
+	m := e.m
+	if kb.IsRegionID(s.Target) {
+		ri := slices.Index(m.Regions, s.Target)
+		if ri < 0 {
+			if _, known := m.KB.Region(s.Target); known {
+				r.Notes = append(r.Notes, "no component is located in "+s.Target)
+				return nil
+			}
+			return fmt.Errorf("unknown region %q (a provider:region id of the knowledge base)", s.Target)
+		}
+		e.locations(nil, int32(ri), "the loss of "+s.Target)
+		return nil
+	}
+	if u, ok := m.G.Index[s.Target]; ok {
+		e.seeds = append(e.seeds, u)
+		e.because(u, "is the route or link cut off")
+		return nil
+	}
+	idx, err := e.jurisdiction(s.Target)
+	if err != nil {
+		return fmt.Errorf("region-cut target %q is neither a region (provider:region), a component nor a jurisdiction", s.Target)
+	}
+	e.locations(idx, -1, "cutting off "+s.Target)
+	return nil
+}
+
+func (e *Engine) exportControl(s sovmap.Scenario, r *Result) error {
+	m := e.m
+	all := s.Target == Accelerators
+	if !all {
+		if _, err := e.jurisdiction(s.Target); err != nil {
+			return fmt.Errorf("export-control target %q is neither %q nor a jurisdiction", s.Target, Accelerators)
+		}
+	}
+	for u := int32(0); int(u) < m.Len(); u++ {
+		if m.Inv.Components[u].Layer != sovmap.LayerHardware || m.Provider[u] < 0 {
+			continue
+		}
+		p := m.Provider[u]
+		ctl := m.Providers[m.Providers[p].Controller]
+		if all {
+			if ctl.Country == "" || m.Tiers.Of(ctl.Country) != sovmap.TierHome {
+				e.seeds = append(e.seeds, u)
+				if e.reasons != nil {
+					e.because(u, "hardware from %s, controlled from %s", m.Providers[p].ID, orUnknown(ctl.Country))
+				}
+			}
+			continue
+		}
+		for q := p; q >= 0; q = m.Providers[q].Parent {
+			if c := m.Country(m.Providers[q].Country); c >= 0 && e.inMask(int32(c)) {
+				e.seeds = append(e.seeds, u)
+				if e.reasons != nil {
+					e.because(u, "hardware from %s, subject to %s export controls through %s (%s)", m.Providers[p].ID, s.Target, m.Providers[q].ID, m.Providers[q].Country)
+				}
+				break
+			}
+		}
+	}
+	// What the knowledge base says applies to home today.
+	type key struct{ name, group, restriction string }
+	counts := map[key]int{}
+	var order []key
+	home, _ := m.KB.Expand(m.Inv.Organization.Home)
+	for _, c := range home {
+		for _, x := range m.KB.ExportControl(c, e.opts.Now) {
+			if !all && !e.regime(x.Regime) {
+				continue
+			}
+			k := key{x.Name, x.Group, x.Restriction}
+			if counts[k] == 0 {
+				order = append(order, k)
+			}
+			counts[k]++
+		}
+	}
+	for _, k := range order {
+		r.Notes = append(r.Notes, fmt.Sprintf("in force for home: %s puts %d home countr%s in %s (restriction: %s)", k.name, counts[k], plural(counts[k], "y", "ies"), k.group, k.restriction))
+	}
+	if len(order) == 0 {
+		r.Notes = append(r.Notes, "the knowledge base records no export control on accelerators in force for home today: the scenario is hypothetical")
+	}
+	return nil
+}
+
+// regime reports whether an export-control regime (a country or bloc) is
+// in the scenario's target.
+func (e *Engine) regime(code string) bool {
+	idx, ok := e.m.Jurisdiction(code)
+	if !ok {
+		return false
+	}
+	for _, i := range idx {
+		if e.inMask(int32(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "an unknown country"
+	}
+	return s
+}
+
+// levels computes the levels after the scenario.
+func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down, degraded []int32) error {
+	m := e.m
+	r.After = e.before
+	switch r.Effect {
+	case Lost:
+		for _, u := range down {
+			r.After.ByLevel[m.Effective[u]]--
+			r.After.Lost++
+		}
+		return nil
+	case SupplyCut:
+		return nil
+	}
+	if len(e.seeds) == 0 {
+		return nil
+	}
+	if err := e.reassess(ctx, s); err != nil {
+		return err
+	}
+	e.effective(down, degraded)
+	for _, list := range [][]int32{down, degraded} {
+		for _, u := range list {
+			r.After.ByLevel[m.Effective[u]]--
+			r.After.ByLevel[e.effAfter[u]]++
+		}
+	}
+	return nil
+}
+
+// ownLevel is component u's own level after the scenario.
+func (e *Engine) ownLevel(u int32) sovmap.Level {
+	if e.ownStamp[u] == e.epoch {
+		return e.ownAfter[u]
+	}
+	return e.m.Level[u]
+}
+
+// effLevel is component u's effective level after the scenario.
+func (e *Engine) effLevel(u int32) sovmap.Level {
+	if e.effStamp[u] == e.epoch {
+		return e.effAfter[u]
+	}
+	return e.m.Effective[u]
+}
+
+// effective recomputes effective levels over the components the scenario
+// reaches (down and degraded: every component that depends on a seed), in
+// dependency order, with the assessment's rule: the minimum of the own
+// level and the dependencies' effective levels, a supply dependency
+// costing at most one level, a cycle sharing its minimum. Components
+// outside keep their levels: nothing they depend on changed.
+func (e *Engine) effective(down, degraded []int32) {
+	m := e.m
+	e.comps = e.comps[:0]
+	for _, list := range [][]int32{down, degraded} {
+		for _, u := range list {
+			e.comps = append(e.comps, m.Cond.Comp[u])
+		}
+	}
+	slices.Sort(e.comps)
+	e.comps = slices.Compact(e.comps)
+	for _, c := range e.comps {
+		scc := m.Cond.Members[c]
+		low := sovmap.MaxLevel
+		for _, u := range scc {
+			low = sovmap.Min(low, e.ownLevel(u))
+		}
+		for _, u := range scc {
+			own := e.ownLevel(u)
+			deps, supply := m.G.Deps(u)
+			for i, v := range deps {
+				if m.Cond.Comp[v] == c {
+					continue
+				}
+				l := e.effLevel(v)
+				if supply[i] {
+					l = max(l, own-1)
+				}
+				low = sovmap.Min(low, l)
+			}
+		}
+		for _, u := range scc {
+			e.effAfter[u], e.effStamp[u] = low, e.epoch
+		}
+	}
+}
+
+// reassess computes the own levels of the seeds once the scenario has
+// happened, with the assessment engine itself: compel treats the target
+// jurisdiction as restricted, revoke-arrangement stops the arrangement
+// from qualifying. Own levels depend only on a component's sourcing facts,
+// so one representative per distinct set of facts is assessed.
+func (e *Engine) reassess(ctx context.Context, s sovmap.Scenario) error {
+	m := e.m
+	inv := *m.Inv
+	inv.Flows, inv.Rules, inv.Scenarios = nil, nil, nil
+	opts := e.opts.Assess
+	switch s.Kind {
+	case Compel:
+		org := inv.Organization
+		target, _ := m.KB.Expand(s.Target)
+		org.Trusted = slices.DeleteFunc(m.Tiers.Countries(sovmap.TierTrusted), func(c string) bool { return slices.Contains(target, c) })
+		org.Restricted = append(m.Tiers.Countries(sovmap.TierRestricted), target...)
+		org.Neutral = nil
+		inv.Organization = org
+	case RevokeArrangement:
+		qualifies := opts.Qualifies
+		if qualifies == nil {
+			// Nothing qualified, so nothing changes.
+			for _, u := range e.seeds {
+				e.ownAfter[u], e.ownStamp[u] = m.Level[u], e.epoch
+			}
+			return nil
+		}
+		opts.Qualifies = func(a sovmap.Arrangement) (bool, string) {
+			if a.ID == s.Target {
+				return false, "revoked by the host"
+			}
+			return qualifies(a)
+		}
+	}
+	profiles := map[string]int{}
+	rep := make([]int, len(e.seeds)) // seed -> representative
+	inv.Components = nil
+	var key strings.Builder
+	for i, u := range e.seeds {
+		c := &m.Inv.Components[u]
+		key.Reset()
+		profileKey(&key, c)
+		k := key.String()
+		j, ok := profiles[k]
+		if !ok {
+			j = len(inv.Components)
+			profiles[k] = j
+			one := *c
+			one.DependsOn, one.Alternatives, one.Options = nil, nil, nil
+			inv.Components = append(inv.Components, one)
+		}
+		rep[i] = j
+	}
+	res, err := assess.Assess(ctx, &inv, m.KB, opts)
+	if err != nil {
+		return fmt.Errorf("re-assessing for scenario %s: %w", s.ID, err)
+	}
+	for i, u := range e.seeds {
+		e.ownAfter[u], e.ownStamp[u] = res.Components[rep[i]].Level, e.epoch
+	}
+	return nil
+}
+
+// profileKey writes every fact of a component an own level may depend on:
+// more than the assessment uses today, so that a new factor cannot make two
+// different components share a representative.
+func profileKey(b *strings.Builder, c *sovmap.Component) {
+	field := func(s string) { b.WriteString(s); b.WriteByte(0) }
+	list := func(xs []string) {
+		for _, x := range xs {
+			b.WriteString(x)
+			b.WriteByte(',')
+		}
+		b.WriteByte(0)
+	}
+	field(c.Provider)
+	field(string(c.Layer))
+	list(c.Locations)
+	list(c.OperatedFrom)
+	list(c.Data)
+	field(string(c.KeyCustody))
+	field(c.Arrangement)
+	list(c.Certifications)
+	if k := c.Contract; k != nil {
+		field(k.GoverningLaw)
+		field(k.Portability)
+		if k.ExitNoticeDays != nil {
+			fmt.Fprint(b, *k.ExitNoticeDays)
+		}
+		b.WriteByte(0)
+		for _, p := range []*bool{k.DataReturn, k.AuditRights} {
+			switch {
+			case p == nil:
+				b.WriteByte('?')
+			case *p:
+				b.WriteByte('y')
+			default:
+				b.WriteByte('n')
+			}
+		}
+	}
+	b.WriteByte(0)
+	tags := make([]string, 0, len(c.Tags))
+	for k, v := range c.Tags {
+		tags = append(tags, k+"="+v)
+	}
+	sort.Strings(tags)
+	list(tags)
+}
