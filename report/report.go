@@ -17,8 +17,87 @@ import (
 	"github.com/sovmap/sovmap"
 )
 
-// WriteJSON writes the report as one JSON object, the machine contract.
+// WriteJSON writes the report as one JSON object, the machine contract of
+// DESIGN.md "Outputs": per component the levels, gap, sourcing, binding
+// factors, exposure and reasons. The factor-by-factor breakdown is left to
+// WriteJSONDetail (and `sovmap explain`), because it multiplies the size of
+// a large inventory's report several times. Components, flows and providers
+// are written one per line, streaming, so that a report of a million
+// components never exists twice in memory.
 func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	opts := json.Deterministic(true)
+	var err error
+	put := func(s string) {
+		if err == nil {
+			_, err = bw.WriteString(s)
+		}
+	}
+	value := func(v any) {
+		if err == nil {
+			err = json.MarshalWrite(bw, v, opts)
+		}
+	}
+	list := func(name string, n int, item func(i int) any) {
+		put(",\n\"" + name + "\": [")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				put(",")
+			}
+			put("\n  ")
+			value(item(i))
+		}
+		if n > 0 {
+			put("\n")
+		}
+		put("]")
+	}
+	put("{\"organization\": ")
+	value(r.Organization)
+	put(", \"home\": ")
+	value(r.Home)
+	list("components", len(r.Components), func(i int) any { return contractView(&r.Components[i]) })
+	list("flows", len(r.Flows), func(i int) any { return &r.Flows[i] })
+	list("providers", len(r.Providers), func(i int) any { return &r.Providers[i] })
+	list("layers", len(r.Layers), func(i int) any { return &r.Layers[i] })
+	put(",\n\"summary\": ")
+	value(r.Summary)
+	if len(r.Notes) > 0 {
+		list("notes", len(r.Notes), func(i int) any { return r.Notes[i] })
+	}
+	put("\n}\n")
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// componentView is a component's result without the factor breakdown.
+type componentView struct {
+	ID             string               `json:"id"`
+	Layer          sovmap.Layer         `json:"layer"`
+	Provider       string               `json:"provider,omitempty"`
+	Controller     string               `json:"controller,omitempty"`
+	Level          sovmap.Level         `json:"level"`
+	EffectiveLevel sovmap.Level         `json:"effective_level"`
+	LimitedBy      string               `json:"limited_by,omitempty"`
+	RequiredLevel  sovmap.Level         `json:"required_level"`
+	Gap            int                  `json:"gap"`
+	Sourcing       sovmap.Sourcing      `json:"sourcing"`
+	Binding        []sovmap.FactorName  `json:"binding"`
+	Exposure       []string             `json:"exposure"`
+	Reasons        []sovmap.Requirement `json:"reasons"`
+}
+
+func contractView(c *sovmap.ComponentResult) *componentView {
+	return &componentView{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: c.Controller, Level: c.Level,
+		EffectiveLevel: c.EffectiveLevel, LimitedBy: c.LimitedBy, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
+		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Reasons: c.Reasons}
+}
+
+// WriteJSONDetail writes the whole report, factor breakdown and exposure
+// details included, as indented JSON.
+func WriteJSONDetail(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	if err := json.MarshalWrite(bw, r, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
 		return err

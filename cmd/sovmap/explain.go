@@ -32,7 +32,7 @@ func newExplainCmd(a *app) *cobra.Command {
 				switch format {
 				case "json":
 					one := &sovmap.Report{Organization: r.Organization, Home: r.Home, Components: r.Components[i : i+1]}
-					return report.WriteJSON(a.stdout, one, inv)
+					return report.WriteJSONDetail(a.stdout, one, inv)
 				case "text", "":
 					return explain(a, &inv.Components[i], &r.Components[i])
 				default:

@@ -23,6 +23,7 @@ func formats() map[string]writer {
 	return map[string]writer{
 		"table":     report.WriteTable,
 		"json":      report.WriteJSON,
+		"json-full": report.WriteJSONDetail,
 		"markdown":  report.WriteMarkdown,
 		"sarif":     sarif.Write,
 		"oscal":     oscal.Write,
