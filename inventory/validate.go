@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sovmap/sovmap"
@@ -260,15 +261,22 @@ func (v *validator) checkComponents(ctx context.Context) {
 }
 
 func (v *validator) contract(i int, c *sovmap.Component) {
-	k := c.Contract
+	v.checkContract(c.Contract, "component "+c.ID, func(path ...any) sovmap.Pos {
+		return v.at("components", i, c.Pos, append([]any{"contract"}, path...)...)
+	})
+}
+
+// checkContract checks contract terms; owner names whose terms they are and
+// where locates a field of them.
+func (v *validator) checkContract(k *sovmap.Contract, owner string, where func(path ...any) sovmap.Pos) {
 	if k.GoverningLaw != "" && !v.jurisdiction(k.GoverningLaw) {
-		v.ps.add(v.at("components", i, c.Pos, "contract", "governing_law"), "component %s: governing_law: unknown country or bloc %q", c.ID, k.GoverningLaw)
+		v.ps.add(where("governing_law"), "%s: governing_law: unknown country or bloc %q", owner, k.GoverningLaw)
 	}
 	if k.ExitNoticeDays != nil && *k.ExitNoticeDays < 0 {
-		v.ps.add(v.at("components", i, c.Pos, "contract", "exit_notice_days"), "component %s: exit_notice_days cannot be negative", c.ID)
+		v.ps.add(where("exit_notice_days"), "%s: exit_notice_days cannot be negative", owner)
 	}
 	if k.Portability != "" && !slices.Contains(sovmap.Portabilities, k.Portability) {
-		v.ps.add(v.at("components", i, c.Pos, "contract", "portability"), "component %s: portability %q is not one of %s", c.ID, k.Portability, strings.Join(sovmap.Portabilities, ", "))
+		v.ps.add(where("portability"), "%s: portability %q is not one of %s", owner, k.Portability, strings.Join(sovmap.Portabilities, ", "))
 	}
 }
 
@@ -276,25 +284,41 @@ func (v *validator) option(i, j int, c *sovmap.Component, o sovmap.Option, arran
 	where := func(path ...any) sovmap.Pos {
 		return v.at("components", i, c.Pos, append([]any{"options", j}, path...)...)
 	}
-	if o.ID == "" {
-		v.ps.add(where(), "component %s: option %d has no id", c.ID, j+1)
+	// An option without an id is named by its place in the list.
+	name := o.ID
+	if name == "" {
+		name = strconv.Itoa(j + 1)
+		v.ps.add(where(), "component %s: option %s has no id", c.ID, name)
 	}
 	if o.Provider != "" && !v.providerKnown(o.Provider) {
-		v.ps.add(where("provider"), "component %s: option %s: unknown provider %q", c.ID, o.ID, o.Provider)
+		v.ps.add(where("provider"), "component %s: option %s: unknown provider %q", c.ID, name, o.Provider)
 	}
 	for k, loc := range o.Locations {
 		if msg := v.location(loc); msg != "" {
-			v.ps.add(where("locations", k), "component %s: option %s: %s", c.ID, o.ID, msg)
+			v.ps.add(where("locations", k), "component %s: option %s: %s", c.ID, name, msg)
+		}
+	}
+	for k, op := range o.OperatedFrom {
+		if !v.jurisdiction(op) {
+			v.ps.add(where("operated_from", k), "component %s: option %s: operated_from: unknown country or bloc %q", c.ID, name, op)
 		}
 	}
 	if !o.KeyCustody.Valid() {
-		v.ps.add(where("key_custody"), "component %s: option %s: unknown key_custody %q", c.ID, o.ID, o.KeyCustody)
+		v.ps.add(where("key_custody"), "component %s: option %s: unknown key_custody %q", c.ID, name, o.KeyCustody)
+	}
+	if o.Contract != nil {
+		v.checkContract(o.Contract, fmt.Sprintf("component %s: option %s", c.ID, name), func(path ...any) sovmap.Pos {
+			return where(append([]any{"contract"}, path...)...)
+		})
 	}
 	if o.Arrangement != "" && !arrangements[o.Arrangement] {
-		v.ps.add(where("arrangement"), "component %s: option %s: unknown arrangement %q", c.ID, o.ID, o.Arrangement)
+		v.ps.add(where("arrangement"), "component %s: option %s: unknown arrangement %q", c.ID, name, o.Arrangement)
 	}
-	if o.CostOnce < 0 || o.CostYearly < 0 {
-		v.ps.add(where(), "component %s: option %s: costs cannot be negative", c.ID, o.ID)
+	if o.CostOnce < 0 {
+		v.ps.add(where("cost_once"), "component %s: option %s: cost_once cannot be negative", c.ID, name)
+	}
+	if o.CostYearly < 0 {
+		v.ps.add(where("cost_yearly"), "component %s: option %s: cost_yearly cannot be negative", c.ID, name)
 	}
 }
 
