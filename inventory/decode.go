@@ -528,8 +528,10 @@ func checkKnown(src *source, n *yaml.Node, t reflect.Type, field string, ps *pro
 			ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
 		case t.Kind() != reflect.String && !isNull:
 			// Let yaml.v3 judge the scalar by its own rules (yes/no are
-			// booleans, 0x1F is a number), at this node's position.
-			if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			// booleans, 0x1F is a number), at this node's position; but
+			// it truncates 1.5 into an integer field, which loses a fact.
+			isInt := t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64
+			if err := n.Decode(reflect.New(t).Interface()); err != nil || isInt && n.ShortTag() == "!!float" {
 				ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
 			}
 		}
@@ -613,6 +615,12 @@ var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 func yamlProblem(src *source, err error) error {
 	msg := cleanYAMLMessage(err.Error())
 	pos := yamlErrPos(src, err.Error(), nil)
+	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 gives no line for this one: find the alias in the text.
+		if i := bytes.Index(src.data, []byte("*"+m[1])); i >= 0 {
+			pos = src.pos(int64(i))
+		}
+	}
 	if yamlParserProblems[msg] && yamlLineRE.MatchString(err.Error()) {
 		// yaml.v3 counts lines from 0 in parser errors (and from 1 in
 		// scanner errors); it leaves the line out when it is 0.
@@ -620,6 +628,8 @@ func yamlProblem(src *source, err error) error {
 	}
 	return &positioned{Problem{Pos: pos, Msg: "malformed YAML: " + msg}}
 }
+
+var unknownAnchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
 
 // yamlParserProblems are the messages of yaml.v3's parser (not scanner)
 // errors, whose line numbers are 0-based.
