@@ -77,7 +77,7 @@ tier is at least T3 and every key criterion is at T4.`,
 		Short: "Compare candidate arrangements side by side",
 		Example: `  sovmap embassy compare examples/embassy-host-comparison/inventory.yaml host-lu host-ee host-ae
   sovmap embassy compare inventory.yaml host-lu host-ee --weights ai-compute --format html > hosts.html`,
-		Args: cobra.MinimumNArgs(2),
+		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := embassy.ParseFormat(format)
 			if err != nil {

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// embassyBinary builds the sovmap binary once for the end-to-end tests of
+// the embassy and framework commands.
+var embassyBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "sovmap-e2e-embassy")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "sovmap")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", errors.New(string(out))
+	}
+	return bin, nil
+})
+
+// runEmbassyE2E runs the built binary from the repository root and returns its
+// stdout, stderr and exit code.
+func runEmbassyE2E(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	bin, err := embassyBinary()
+	if err != nil {
+		t.Fatalf("building sovmap: %v", err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = filepath.Join("..", "..")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+const (
+	exEE    = "examples/embassy-estonia-luxembourg/inventory.yaml"
+	exMC    = "examples/embassy-monaco-luxembourg/inventory.yaml"
+	exHosts = "examples/embassy-host-comparison/inventory.yaml"
+)
+
+func readRepoFileE2E(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestE2EEmbassy(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string
+		stderr     []string
+		goldenFile string
+	}{
+		{name: "score the Estonian embassy", args: []string{"embassy", "score", exEE, "ee-lu"},
+			stdout: []string{"T3 protected", "yes: qualifies as a digital embassy", "Clauses to negotiate"}, goldenFile: "embassy/testdata/golden/score-ee-lu.txt"},
+		{name: "score as markdown", args: []string{"embassy", "score", exMC, "mc-lu", "--format", "markdown"},
+			goldenFile: "embassy/testdata/golden/score-mc-lu.md"},
+		{name: "gate in CI", args: []string{"embassy", "score", exMC, "mc-lu", "--fail-unless-qualifies"}, code: 1,
+			stdout: []string{"Missing answers, counted as the worst: incident-notice, capacity"},
+			stderr: []string{"sovmap: arrangement mc-lu does not qualify as a digital embassy"}},
+		{name: "compare three hosts", args: []string{"embassy", "compare", exHosts, "host-lu", "host-no", "host-ae", "--weights", "ai-compute"},
+			goldenFile: "embassy/testdata/golden/compare-hosts.txt"},
+		{name: "compare as html", args: []string{"embassy", "compare", exHosts, "host-lu", "host-no", "host-ae", "--weights", "ai-compute", "--format", "html"},
+			goldenFile: "embassy/testdata/golden/compare-hosts.html"},
+		{name: "unknown arrangement", args: []string{"embassy", "score", exEE, "ee-fi"}, code: 2,
+			stderr: []string{`sovmap: no arrangement "ee-fi" in the inventory (have ee-lu)`}},
+		{name: "unknown format", args: []string{"embassy", "score", exEE, "ee-lu", "--format", "pdf"}, code: 2,
+			stderr: []string{`unknown --format "pdf"`}},
+		{name: "unknown weight set", args: []string{"embassy", "score", exEE, "ee-lu", "--weights", "heavy"}, code: 2,
+			stderr: []string{`no weight set "heavy" (have balanced, registers, ai-compute)`}},
+		{name: "compare needs two ids", args: []string{"embassy", "compare", exHosts, "host-lu"}, code: 2,
+			stderr: []string{"requires at least 3 arg(s)"}},
+		{name: "list frameworks", args: []string{"framework", "list"},
+			goldenFile: "framework/testdata/golden/list.txt"},
+		{name: "show the EU framework", args: []string{"framework", "show", "eu-csf"},
+			goldenFile: "framework/testdata/golden/show-eu-csf.md"},
+		{name: "score a vendor on EU CSF, 2026 weights", args: []string{"framework", "score", exHosts, "--framework", "eu-csf", "--provider", "lu-ai-operator", "--weights", "2026"},
+			stdout: []string{"Answers from  lu-ai-operator-csf at examples/embassy-host-comparison/inventory.yaml:"}},
+		{name: "SecNumCloud gate", args: []string{"framework", "score", exHosts, "--framework", "secnumcloud", "--provider", "no-ai-operator", "--min-level", "1"}, code: 1,
+			stdout: []string{"snc-foreign-share-total   45 (inventory)"}, stderr: []string{"sovmap: no-ai-operator is at not-met on secnumcloud, below the required met"}},
+		{name: "provider without an assessment is scored from facts", args: []string{"framework", "score", exHosts, "--framework", "secnumcloud", "--provider", "lu-ai-operator"},
+			stdout: []string{"snc-seat-eu               yes (inventory)", "only inventory facts answer"}},
+		{name: "arrangement framework is not for vendors", args: []string{"framework", "score", exHosts, "--framework", "digital-embassy", "--provider", "ria"}, code: 2,
+			stderr: []string{"framework digital-embassy scores arrangements: use sovmap embassy score"}},
+		{name: "unknown framework", args: []string{"framework", "show", "c5"}, code: 2,
+			stderr: []string{`unknown framework "c5" (have digital-embassy, eu-csf, gaia-x, secnumcloud)`}},
+		{name: "unknown provider", args: []string{"framework", "score", exHosts, "--framework", "eu-csf", "--provider", "acme"}, code: 2,
+			stderr: []string{`unknown provider "acme"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runEmbassyE2E(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if tt.goldenFile != "" && stdout != readRepoFileE2E(t, tt.goldenFile) {
+				t.Errorf("stdout differs from %s:\n%s", tt.goldenFile, stdout)
+			}
+		})
+	}
+}
+
+func TestE2EEmbassyJSON(t *testing.T) {
+	stdout, stderr, code := runEmbassyE2E(t, "embassy", "compare", exHosts, "host-ae", "host-lu", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Ranking      []string `json:"ranking"`
+		Arrangements []struct {
+			Arrangement string `json:"arrangement"`
+			Qualifies   bool   `json:"qualifies"`
+			Result      struct {
+				LevelName string   `json:"level_name"`
+				Missing   []string `json:"missing"`
+			} `json:"result"`
+			Clauses []struct {
+				Criterion, Priority, Text string
+			} `json:"clauses"`
+		} `json:"arrangements"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if strings.Join(out.Ranking, ",") != "host-lu,host-ae" {
+		t.Errorf("ranking = %v", out.Ranking)
+	}
+	ae := out.Arrangements[0]
+	if ae.Arrangement != "host-ae" || ae.Qualifies || ae.Result.LevelName != "T0" || len(ae.Result.Missing) != 2 {
+		t.Errorf("host-ae = %+v", ae)
+	}
+	if len(ae.Clauses) == 0 || ae.Clauses[0].Priority != "must" || ae.Clauses[0].Text == "" {
+		t.Errorf("host-ae clauses = %+v", ae.Clauses)
+	}
+}
+
+// TestE2EBadAnswersArePositioned feeds an arrangement with answers off the
+// ladder: the error names the file, line and column, and the exit code is 2.
+func TestE2EBadAnswersArePositioned(t *testing.T) {
+	dir := t.TempDir()
+	inv := `version: 1
+organization: {name: Test, home: EE}
+components:
+  - {id: c, layer: storage, locations: [LU], arrangement: lux}
+arrangements:
+  - id: lux
+    host: LU
+    guest: EE
+    answers:
+      immunity: total
+      inviolabilty: "yes"
+`
+	path := filepath.Join(dir, "inv.yaml")
+	if err := os.WriteFile(path, []byte(inv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runEmbassyE2E(t, "embassy", "score", abs, "lux")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, stderr)
+	}
+	for _, w := range []string{"inv.yaml:6:5: arrangement lux", `answer to unknown criterion "inviolabilty" (did you mean inviolability?)`, `criterion immunity: answer "total" is not on its ladder (none, partial, full)`} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+}
+
+func TestE2EFrameworksOverlay(t *testing.T) {
+	dir := t.TempDir()
+	mine := `id: house
+name: House rules
+version: "1"
+subject: provider
+sources: [{title: our procurement policy, checked: "2026-07-01"}]
+levels: [{id: fail, name: fail}, {id: pass, name: pass}]
+weight_sets: [{id: only, weights: {d: 1}}]
+dimensions:
+  - id: d
+    name: Exit
+    criteria:
+      - {id: exit-plan, title: Tested exit plan, kind: yes-no, clause: Ask for a tested exit plan.}
+`
+	if err := os.WriteFile(filepath.Join(dir, "house.yaml"), []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runEmbassyE2E(t, "framework", "list", "--frameworks", dir)
+	if code != 0 || !strings.Contains(stdout, "house            1        providers") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\nlevels: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runEmbassyE2E(t, "framework", "list", "--frameworks", dir)
+	if code != 2 || !strings.Contains(stderr, "broken.yaml") {
+		t.Errorf("broken overlay: exit %d, stderr %s", code, stderr)
+	}
+}
