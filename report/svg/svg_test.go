@@ -1,0 +1,205 @@
+package svg
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/internal/sample"
+)
+
+// wellFormed parses the document as XML and returns its root element name
+// and whether it has a title and a desc.
+func wellFormed(t *testing.T, s string) {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader(s))
+	var root string
+	var title, desc bool
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v\n%s", err, s)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if root == "" {
+				root = se.Name.Local
+				if se.Name.Space != "http://www.w3.org/2000/svg" {
+					t.Errorf("root namespace %q", se.Name.Space)
+				}
+			}
+			title = title || se.Name.Local == "title"
+			desc = desc || se.Name.Local == "desc"
+		}
+	}
+	if root != "svg" || !title || !desc {
+		t.Errorf("root %q, title %v, desc %v: want an svg with a title and a desc", root, title, desc)
+	}
+	if !strings.Contains(s, `role="img"`) {
+		t.Error("picture lacks role=img")
+	}
+	if strings.Contains(s, "http") && strings.Count(s, "http://www.w3.org/2000/svg") != strings.Count(s, "http") {
+		t.Error("picture refers to the network")
+	}
+}
+
+func TestSpectrum(t *testing.T) {
+	r := sample.Report()
+	s := Spectrum(r.Layers)
+	wellFormed(t, s)
+	// One segment per non-zero level count, each coloured by its level.
+	segments := 0
+	for _, l := range r.Layers {
+		for _, n := range l.ByLevel {
+			if n > 0 {
+				segments++
+			}
+		}
+	}
+	if got := strings.Count(s, "<rect x=") - 5; got != segments { // 5 legend swatches
+		t.Errorf("%d bar segments, want %d", got, segments)
+	}
+	// The stack reads top down: operations first, hardware last.
+	if strings.Index(s, ">operations<") > strings.Index(s, ">hardware<") {
+		t.Error("operations must be drawn above hardware")
+	}
+	if !strings.Contains(s, "compute: 1 contractual (level 1)") {
+		t.Error("segments must say their level in words")
+	}
+	if !strings.Contains(s, "application: 1 components (1 exposed)") {
+		t.Errorf("desc does not describe the bars:\n%s", s)
+	}
+}
+
+func TestSpectrumEmpty(t *testing.T) {
+	s := Spectrum(nil)
+	wellFormed(t, s)
+	if !strings.Contains(s, "No components.") {
+		t.Error("empty spectrum must say so")
+	}
+}
+
+func TestConcentration(t *testing.T) {
+	r := sample.Report()
+	s := Concentration(r.Providers, r.Summary.HHIProvider)
+	wellFormed(t, s)
+	if !strings.Contains(s, "HHI 2653: highly concentrated") {
+		t.Error("HHI band missing")
+	}
+	// aws-emea and amazon share a controller: one bar of 3/7.
+	if !strings.Contains(s, "amazon (US), trusted tier: 43% (3 components, 1 critical)") {
+		t.Errorf("controllers not summed:\n%s", s)
+	}
+}
+
+func TestControllerSharesFoldsTheTail(t *testing.T) {
+	var ps []sovmap.ProviderResult
+	for i := 0; i < 15; i++ {
+		ps = append(ps, sovmap.ProviderResult{ID: fmt.Sprintf("p%02d", i), Controller: fmt.Sprintf("c%02d", i), Components: 1, Share: float64(15-i) / 120, Tier: "trusted"})
+	}
+	got := ControllerShares(ps, 10)
+	if len(got) != 10 {
+		t.Fatalf("%d bars, want 10", len(got))
+	}
+	if got[0].Label != "c00" || got[9].Label != "6 others" || got[9].Components != 6 {
+		t.Errorf("bars = %+v", got)
+	}
+}
+
+func TestHHIBand(t *testing.T) {
+	tests := []struct {
+		hhi  int
+		want string
+	}{{0, "unconcentrated"}, {999, "unconcentrated"}, {1000, "moderately concentrated"}, {1800, "moderately concentrated"}, {1801, "highly concentrated"}, {10000, "highly concentrated"}}
+	for _, tt := range tests {
+		if got := HHIBand(tt.hhi); got != tt.want {
+			t.Errorf("HHIBand(%d) = %s, want %s", tt.hhi, got, tt.want)
+		}
+	}
+}
+
+func TestDependenciesSample(t *testing.T) {
+	s := Dependencies(sample.Report(), sample.Inventory(), 0)
+	wellFormed(t, s)
+	// 7 boxes, 4 dependency arrows (train-cluster -> gpu-pool, cuda; triage-model -> train-cluster).
+	if got := strings.Count(s, `rx="4"`); got != 7 {
+		t.Errorf("%d boxes, want 7", got)
+	}
+	if got := strings.Count(s, "marker-end="); got != 3 {
+		t.Errorf("%d arrows, want 3", got)
+	}
+	if !strings.Contains(s, `stroke-dasharray="5 3"`) {
+		t.Error("the supply dependency on cuda must be dashed")
+	}
+	// Gaps have a thick red border: chat-app, train-cluster, triage-model.
+	if got := strings.Count(s, `stroke="#b42318" stroke-width="3"`); got != 3 {
+		t.Errorf("%d boxes with a gap border, want 3", got)
+	}
+}
+
+func TestDependenciesSummarisesLargeStacks(t *testing.T) {
+	r := &sovmap.Report{}
+	inv := &sovmap.Inventory{}
+	for i := 0; i < 120; i++ {
+		id := fmt.Sprintf("c%03d<&>", i)
+		layer := sovmap.Layers[i%len(sovmap.Layers)]
+		gap := 0
+		if i%10 == 0 {
+			gap = 2
+		}
+		r.Components = append(r.Components, sovmap.ComponentResult{ID: id, Layer: layer, EffectiveLevel: sovmap.Level(i % 5), Gap: gap})
+		c := sovmap.Component{ID: id, Layer: layer}
+		if i > 0 {
+			c.DependsOn = []sovmap.Dependency{{ID: fmt.Sprintf("c%03d<&>", i/2), Kind: sovmap.Runtime}}
+		}
+		inv.Components = append(inv.Components, c)
+	}
+	s := Dependencies(r, inv, 50)
+	wellFormed(t, s)
+	boxes := strings.Count(s, `rx="4"`)
+	more := regexp.MustCompile(`\+(\d+) more`).FindAllStringSubmatch(s, -1)
+	hidden := 0
+	for _, m := range more {
+		var n int
+		fmt.Sscan(m[1], &n)
+		hidden += n
+	}
+	if boxes != 50+len(more) {
+		t.Errorf("%d boxes with %d summary boxes, want 50 components drawn", boxes, len(more))
+	}
+	if hidden != 70 {
+		t.Errorf("summary boxes stand for %d components, want 70", hidden)
+	}
+	// Every component with a gap is among those drawn.
+	for i := 0; i < 120; i += 10 {
+		if !strings.Contains(s, fmt.Sprintf("<title>c%03d&lt;&amp;&gt; (", i)) {
+			t.Errorf("component c%03d has a gap but is not drawn", i)
+		}
+	}
+	if !strings.Contains(s, "50 of 120 components drawn") {
+		t.Error("the picture must say it summarises")
+	}
+}
+
+func TestDependenciesWithoutInventory(t *testing.T) {
+	s := Dependencies(sample.Report(), nil, 10)
+	wellFormed(t, s)
+	if strings.Contains(s, "marker-end=") {
+		t.Error("no inventory, no edges")
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate("äbcdefgh", 4); got != "äbc…" {
+		t.Errorf("truncate = %q", got)
+	}
+	if got := truncate("abc", 4); got != "abc" {
+		t.Errorf("truncate = %q", got)
+	}
+}
