@@ -1,0 +1,177 @@
+// Package postgres opens a sovmap store on a PostgreSQL server with
+// github.com/jackc/pgx/v5, for several sovmap serve processes sharing one
+// database. Every piece of state lives in the database: sessions, login
+// throttling and the audit log included.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/sovmap/sovmap/store/sqlstore"
+)
+
+// migrationLockKey is the advisory lock that serialises migrations of
+// processes starting together ("sovmap" in ASCII, as a number).
+const migrationLockKey = 0x736f766d6170
+
+// Open connects to the database named by dsn (a postgres:// URL or a
+// key=value string) and migrates it.
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s, err := sqlstore.New(ctx, db, Dialect())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect is PostgreSQL's SQL dialect and schema.
+func Dialect() sqlstore.Dialect {
+	return sqlstore.Dialect{
+		Name:          "postgres",
+		Numbered:      true,
+		Migrations:    migrations,
+		ForUpdate:     " FOR UPDATE",
+		MigrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
+		IsUnique:      isUnique,
+	}
+}
+
+func isUnique(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// migrations is the schema history; it mirrors store/sqlite's. Times are
+// microseconds since the Unix epoch. Never edit a migration once released.
+var migrations = [][]string{
+	{ // 1: accounts, workspaces, versions and the audit log
+		`CREATE TABLE users (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			login TEXT NOT NULL UNIQUE,
+			name TEXT NOT NULL DEFAULT '',
+			password_hash TEXT NOT NULL,
+			site_admin BOOLEAN NOT NULL DEFAULT FALSE,
+			must_change BOOLEAN NOT NULL DEFAULT FALSE,
+			created_us BIGINT NOT NULL)`,
+		`CREATE TABLE workspaces (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			slug TEXT NOT NULL UNIQUE,
+			name TEXT NOT NULL,
+			created_us BIGINT NOT NULL)`,
+		`CREATE TABLE memberships (
+			workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+			user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+			PRIMARY KEY (workspace_id, user_id))`,
+		`CREATE TABLE sessions (
+			hash BYTEA PRIMARY KEY,
+			user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			csrf TEXT NOT NULL,
+			created_us BIGINT NOT NULL,
+			expires_us BIGINT NOT NULL)`,
+		`CREATE INDEX sessions_user ON sessions (user_id)`,
+		`CREATE TABLE api_tokens (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			hash BYTEA NOT NULL UNIQUE,
+			name TEXT NOT NULL,
+			user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+			role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+			created_us BIGINT NOT NULL,
+			last_used_us BIGINT NOT NULL DEFAULT 0,
+			revoked BOOLEAN NOT NULL DEFAULT FALSE)`,
+		`CREATE TABLE login_failures (key TEXT NOT NULL, at_us BIGINT NOT NULL)`,
+		`CREATE INDEX login_failures_key ON login_failures (key, at_us)`,
+		`CREATE TABLE versions (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+			number INTEGER NOT NULL,
+			created_us BIGINT NOT NULL,
+			created_by BIGINT NOT NULL REFERENCES users(id),
+			source TEXT NOT NULL,
+			note TEXT NOT NULL DEFAULT '',
+			summary BYTEA NOT NULL,
+			head BYTEA NOT NULL,
+			inventory BYTEA NOT NULL,
+			components INTEGER NOT NULL,
+			UNIQUE (workspace_id, number))`,
+		`CREATE TABLE version_files (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			seq INTEGER NOT NULL,
+			name TEXT NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, seq))`,
+		`CREATE TABLE components (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			idx INTEGER NOT NULL,
+			id TEXT NOT NULL,
+			name TEXT NOT NULL,
+			layer TEXT NOT NULL,
+			provider TEXT NOT NULL,
+			controller TEXT NOT NULL,
+			level INTEGER NOT NULL,
+			effective INTEGER NOT NULL,
+			required INTEGER NOT NULL,
+			gap INTEGER NOT NULL,
+			category TEXT NOT NULL,
+			sourcing TEXT NOT NULL,
+			jurisdictions TEXT NOT NULL,
+			result BYTEA NOT NULL,
+			spec BYTEA NOT NULL,
+			PRIMARY KEY (version_id, idx),
+			UNIQUE (version_id, id))`,
+		`CREATE INDEX components_effective ON components (version_id, effective, idx)`,
+		`CREATE INDEX components_gap ON components (version_id, gap, idx)`,
+		`CREATE INDEX components_layer ON components (version_id, layer, idx)`,
+		`CREATE INDEX components_provider ON components (version_id, provider, idx)`,
+		`CREATE TABLE component_jurisdictions (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			idx INTEGER NOT NULL,
+			code TEXT NOT NULL,
+			PRIMARY KEY (version_id, code, idx))`,
+		`CREATE TABLE dependencies (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			from_idx INTEGER NOT NULL,
+			to_id TEXT NOT NULL,
+			kind TEXT NOT NULL)`,
+		`CREATE INDEX dependencies_from ON dependencies (version_id, from_idx)`,
+		`CREATE INDEX dependencies_to ON dependencies (version_id, to_id)`,
+		`CREATE TABLE audit_log (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			at_us BIGINT NOT NULL,
+			actor_id BIGINT NOT NULL DEFAULT 0,
+			actor TEXT NOT NULL,
+			workspace TEXT NOT NULL,
+			action TEXT NOT NULL,
+			target TEXT NOT NULL,
+			detail TEXT NOT NULL,
+			remote TEXT NOT NULL)`,
+		`CREATE INDEX audit_log_workspace ON audit_log (workspace, id)`,
+		// The audit log is append-only in the database itself.
+		`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			RAISE EXCEPTION 'audit log is append-only';
+		END $$`,
+		`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+			FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+		`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+			FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
+	},
+}

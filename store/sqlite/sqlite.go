@@ -1,0 +1,181 @@
+// Package sqlite opens a sovmap store in one SQLite file, with the pure Go
+// driver modernc.org/sqlite: no cgo, nothing to install beside the binary.
+//
+// The database runs in WAL mode, so that pages keep reading while an upload
+// is written, with synchronous=FULL, so that a committed version survives a
+// crash of the process or the machine, and with foreign keys on. Writes take
+// the database lock when their transaction begins (_txlock=immediate), which
+// avoids deadlocks between two writers that both started as readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/sovmap/sovmap/store/sqlstore"
+)
+
+// Open opens (creating if needed) the database file at path and migrates it.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(15000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	// Readers run in parallel in WAL mode; writers queue on the busy timeout.
+	db.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	db.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s, err := sqlstore.New(ctx, db, Dialect())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect is SQLite's SQL dialect and schema.
+func Dialect() sqlstore.Dialect {
+	return sqlstore.Dialect{
+		Name:       "sqlite",
+		Migrations: migrations,
+		IsUnique:   isUnique,
+	}
+}
+
+func isUnique(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// migrations is the schema history. Times are microseconds since the Unix
+// epoch; flags are 0 or 1. Never edit a migration once released: append.
+var migrations = [][]string{
+	{ // 1: accounts, workspaces, versions and the audit log
+		`CREATE TABLE users (
+			id INTEGER PRIMARY KEY,
+			login TEXT NOT NULL UNIQUE,
+			name TEXT NOT NULL DEFAULT '',
+			password_hash TEXT NOT NULL,
+			site_admin INTEGER NOT NULL DEFAULT 0,
+			must_change INTEGER NOT NULL DEFAULT 0,
+			created_us INTEGER NOT NULL)`,
+		`CREATE TABLE workspaces (
+			id INTEGER PRIMARY KEY,
+			slug TEXT NOT NULL UNIQUE,
+			name TEXT NOT NULL,
+			created_us INTEGER NOT NULL)`,
+		`CREATE TABLE memberships (
+			workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+			user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+			PRIMARY KEY (workspace_id, user_id))`,
+		`CREATE TABLE sessions (
+			hash BLOB PRIMARY KEY,
+			user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			csrf TEXT NOT NULL,
+			created_us INTEGER NOT NULL,
+			expires_us INTEGER NOT NULL)`,
+		`CREATE INDEX sessions_user ON sessions (user_id)`,
+		`CREATE TABLE api_tokens (
+			id INTEGER PRIMARY KEY,
+			hash BLOB NOT NULL UNIQUE,
+			name TEXT NOT NULL,
+			user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+			role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+			created_us INTEGER NOT NULL,
+			last_used_us INTEGER NOT NULL DEFAULT 0,
+			revoked INTEGER NOT NULL DEFAULT 0)`,
+		`CREATE TABLE login_failures (key TEXT NOT NULL, at_us INTEGER NOT NULL)`,
+		`CREATE INDEX login_failures_key ON login_failures (key, at_us)`,
+		`CREATE TABLE versions (
+			id INTEGER PRIMARY KEY,
+			workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+			number INTEGER NOT NULL,
+			created_us INTEGER NOT NULL,
+			created_by INTEGER NOT NULL REFERENCES users(id),
+			source TEXT NOT NULL,
+			note TEXT NOT NULL DEFAULT '',
+			summary BLOB NOT NULL,
+			head BLOB NOT NULL,
+			inventory BLOB NOT NULL,
+			components INTEGER NOT NULL,
+			UNIQUE (workspace_id, number))`,
+		`CREATE TABLE version_files (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			seq INTEGER NOT NULL,
+			name TEXT NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, seq))`,
+		`CREATE TABLE components (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			idx INTEGER NOT NULL,
+			id TEXT NOT NULL,
+			name TEXT NOT NULL,
+			layer TEXT NOT NULL,
+			provider TEXT NOT NULL,
+			controller TEXT NOT NULL,
+			level INTEGER NOT NULL,
+			effective INTEGER NOT NULL,
+			required INTEGER NOT NULL,
+			gap INTEGER NOT NULL,
+			category TEXT NOT NULL,
+			sourcing TEXT NOT NULL,
+			jurisdictions TEXT NOT NULL,
+			result BLOB NOT NULL,
+			spec BLOB NOT NULL,
+			PRIMARY KEY (version_id, idx),
+			UNIQUE (version_id, id))`,
+		`CREATE INDEX components_effective ON components (version_id, effective, idx)`,
+		`CREATE INDEX components_gap ON components (version_id, gap, idx)`,
+		`CREATE INDEX components_layer ON components (version_id, layer, idx)`,
+		`CREATE INDEX components_provider ON components (version_id, provider, idx)`,
+		`CREATE TABLE component_jurisdictions (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			idx INTEGER NOT NULL,
+			code TEXT NOT NULL,
+			PRIMARY KEY (version_id, code, idx))`,
+		`CREATE TABLE dependencies (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			from_idx INTEGER NOT NULL,
+			to_id TEXT NOT NULL,
+			kind TEXT NOT NULL)`,
+		`CREATE INDEX dependencies_from ON dependencies (version_id, from_idx)`,
+		`CREATE INDEX dependencies_to ON dependencies (version_id, to_id)`,
+		`CREATE TABLE audit_log (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			at_us INTEGER NOT NULL,
+			actor_id INTEGER NOT NULL DEFAULT 0,
+			actor TEXT NOT NULL,
+			workspace TEXT NOT NULL,
+			action TEXT NOT NULL,
+			target TEXT NOT NULL,
+			detail TEXT NOT NULL,
+			remote TEXT NOT NULL)`,
+		`CREATE INDEX audit_log_workspace ON audit_log (workspace, id)`,
+		// The audit log is append-only in the database itself.
+		`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+		`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+	},
+}

@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap/store"
+	"github.com/sovmap/sovmap/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sovmap.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestMigrationsRunOnceAndRefuseNewerSchemas(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sovmap.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, store.User{Login: "alice", PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	// Reopening migrates nothing and keeps the data.
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v != len(migrations) {
+		t.Fatalf("schema version %d (%v), want %d", v, err, len(migrations))
+	}
+	if _, err := s.UserByLogin(ctx, "alice"); err != nil {
+		t.Fatalf("user lost on reopening: %v", err)
+	}
+	// A database written by a newer sovmap is refused, not damaged.
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_us) VALUES (999, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "upgrade sovmap") {
+		t.Fatalf("opening a newer schema: %v", err)
+	}
+}
+
+func TestOpenRejectsEmptyPath(t *testing.T) {
+	if _, err := Open(context.Background(), ""); err == nil {
+		t.Fatal("an empty path was accepted")
+	}
+}

@@ -1,0 +1,163 @@
+// Package sqlstore implements store.Store over database/sql. The SQL is
+// written once, with ? placeholders; a Dialect gives what differs between
+// databases: the schema, placeholders, row locks and error codes.
+// store/sqlite and store/postgres provide the two dialects.
+package sqlstore
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sovmap/sovmap/store"
+)
+
+// Dialect is what one database needs that the others do not.
+type Dialect struct {
+	// Name is shown in errors and logs: sqlite or postgres.
+	Name string
+	// Numbered placeholders ($1, $2) instead of ?.
+	Numbered bool
+	// Migrations are the schema changes in order; migration i brings the
+	// schema to version i+1. Each is a list of statements run in one
+	// transaction. Never edit a released migration: add one.
+	Migrations [][]string
+	// ForUpdate is appended to a SELECT to lock the rows it reads until the
+	// end of the transaction, where the database has row locks.
+	ForUpdate string
+	// MigrationLock, when not empty, is run first in the migration
+	// transaction so that processes starting together migrate one at a time.
+	MigrationLock string
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique func(error) bool
+}
+
+// Store is a store.Store on a SQL database.
+type Store struct {
+	db *sql.DB
+	d  Dialect
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New migrates the database forward and returns a store on it. It fails
+// when the database's schema is newer than this build knows.
+func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
+	s := &Store{db: db, d: d}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the underlying database, for tests and maintenance.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if !s.d.Numbered {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// inTx runs fn in a transaction and commits it, or rolls it back when fn
+// fails: the unit of "stored whole or not at all".
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// wrap turns driver errors into the store's errors.
+func (s *Store) wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	case s.d.IsUnique != nil && s.d.IsUnique(err):
+		return fmt.Errorf("%s: %w", what, store.ErrConflict)
+	default:
+		return fmt.Errorf("%s: %s: %w", what, s.d.Name, err)
+	}
+}
+
+// Times are stored as microseconds since the Unix epoch, the same way on
+// every database, so that comparisons need no dialect.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// pack gzips a large blob before it is stored; unpack reverses it.
+func pack(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func unpack(data []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("stored blob: %w", err)
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("stored blob: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,442 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sovmap/sovmap/store"
+)
+
+// maxParams caps the placeholders of one multi-row INSERT, well under the
+// limits of SQLite (32766) and PostgreSQL (65535).
+const maxParams = 8000
+
+// AddVersion stores an upload in one transaction: the version row, its
+// files, components, jurisdictions, dependencies and its audit record. A
+// crash or error at any point leaves no trace of it.
+func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Version, error) {
+	if nv.WorkspaceID == 0 || nv.CreatedBy == 0 {
+		return store.Version{}, errors.New("add version: workspace and author are required")
+	}
+	if nv.Summary == nil || nv.Head == nil || nv.Inventory == nil {
+		return store.Version{}, errors.New("add version: summary, head and inventory are required")
+	}
+	inv, err := pack(nv.Inventory)
+	if err != nil {
+		return store.Version{}, err
+	}
+	head, err := pack(nv.Head)
+	if err != nil {
+		return store.Version{}, err
+	}
+	files := make([][]byte, len(nv.Files))
+	for i, f := range nv.Files {
+		if files[i], err = pack(f.Data); err != nil {
+			return store.Version{}, err
+		}
+	}
+	v := store.Version{WorkspaceID: nv.WorkspaceID, CreatedAt: time.Now().UTC(), CreatedBy: nv.CreatedBy,
+		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: len(nv.Components)}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// Lock the workspace so that concurrent uploads get consecutive
+		// numbers instead of a unique violation.
+		var id int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
+			return s.wrap(err, "add version: workspace")
+		}
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
+			return s.wrap(err, "add version: number")
+		}
+		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, head, inventory, components)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, head, inv, v.Components).Scan(&v.ID); err != nil {
+			return s.wrap(err, "add version")
+		}
+		for i, f := range nv.Files {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
+				return s.wrap(err, "add version: file "+f.Name)
+			}
+		}
+		if err := s.insertComponents(ctx, tx, v.ID, nv.Components); err != nil {
+			return err
+		}
+		if nv.Audit != nil {
+			e := *nv.Audit
+			e.Target = fmt.Sprintf("version %d", v.Number)
+			if _, err := s.appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.Version{}, err
+	}
+	return v, nil
+}
+
+func (s *Store) insertComponents(ctx context.Context, tx *sql.Tx, versionID int64, cs []store.ComponentRecord) error {
+	cols := []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions", "result", "spec"}
+	err := s.insertRows(ctx, tx, "components", cols, len(cs), func(i int, args []any) []any {
+		c := &cs[i]
+		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
+			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "), nonNil(c.Result), nonNil(c.Spec))
+	})
+	if err != nil {
+		return s.wrap(err, "add version: components")
+	}
+	type pair struct {
+		idx int
+		s   string
+		k   string
+	}
+	var juris, deps []pair
+	for i := range cs {
+		for _, j := range cs[i].Jurisdictions {
+			juris = append(juris, pair{cs[i].Index, j, ""})
+		}
+		for _, d := range cs[i].DependsOn {
+			deps = append(deps, pair{cs[i].Index, d.ID, d.Kind})
+		}
+	}
+	err = s.insertRows(ctx, tx, "component_jurisdictions", []string{"version_id", "idx", "code"}, len(juris), func(i int, args []any) []any {
+		return append(args, versionID, juris[i].idx, juris[i].s)
+	})
+	if err != nil {
+		return s.wrap(err, "add version: jurisdictions")
+	}
+	err = s.insertRows(ctx, tx, "dependencies", []string{"version_id", "from_idx", "to_id", "kind"}, len(deps), func(i int, args []any) []any {
+		return append(args, versionID, deps[i].idx, deps[i].s, deps[i].k)
+	})
+	return s.wrap(err, "add version: dependencies")
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// insertRows inserts n rows with multi-row INSERTs, so that a version of
+// ten thousand components costs tens of statements, not ten thousand.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int, args []any) []any) error {
+	if n == 0 {
+		return nil
+	}
+	per := max(1, maxParams/len(cols))
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = row(i, args)
+		}
+		query := s.q(insertSQL(table, cols, end-start))
+		if end-start == per {
+			if full == nil {
+				var err error
+				if full, err = tx.PrepareContext(ctx, query); err != nil {
+					return err
+				}
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertSQL(table string, cols []string, rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(cols, ", "))
+	b.WriteString(") VALUES ")
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	return b.String()
+}
+
+const versionColumns = `v.id, v.workspace_id, v.number, v.created_us, v.created_by, COALESCE(u.login, ''), v.source, v.note, v.summary, v.components`
+
+func scanVersion(row scanner) (store.Version, error) {
+	var v store.Version
+	var created int64
+	err := row.Scan(&v.ID, &v.WorkspaceID, &v.Number, &created, &v.CreatedBy, &v.CreatedByLogin, &v.Source, &v.Note, &v.Summary, &v.Components)
+	v.CreatedAt = fromMicros(created)
+	return v, err
+}
+
+// ListVersions lists a workspace's versions, newest first.
+func (s *Store) ListVersions(ctx context.Context, workspaceID int64) ([]store.Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
+		WHERE v.workspace_id = ? ORDER BY v.number DESC`), workspaceID)
+	if err != nil {
+		return nil, s.wrap(err, "list versions")
+	}
+	defer rows.Close()
+	var out []store.Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, s.wrap(err, "list versions")
+		}
+		out = append(out, v)
+	}
+	return out, s.wrap(rows.Err(), "list versions")
+}
+
+// VersionByNumber finds a version of a workspace.
+func (s *Store) VersionByNumber(ctx context.Context, workspaceID int64, number int) (store.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
+		WHERE v.workspace_id = ? AND v.number = ?`), workspaceID, number))
+	return v, s.wrap(err, fmt.Sprintf("version %d", number))
+}
+
+// LatestVersion finds a workspace's newest version.
+func (s *Store) LatestVersion(ctx context.Context, workspaceID int64) (store.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
+		WHERE v.workspace_id = ? ORDER BY v.number DESC LIMIT 1`), workspaceID))
+	return v, s.wrap(err, "latest version")
+}
+
+func (s *Store) blob(ctx context.Context, column string, versionID int64) ([]byte, error) {
+	var b []byte
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT `+column+` FROM versions WHERE id = ?`), versionID).Scan(&b); err != nil {
+		return nil, s.wrap(err, fmt.Sprintf("version %d %s", versionID, column))
+	}
+	return unpack(b)
+}
+
+// VersionHead returns the report without components, as JSON.
+func (s *Store) VersionHead(ctx context.Context, versionID int64) ([]byte, error) {
+	return s.blob(ctx, "head", versionID)
+}
+
+// VersionInventory returns the validated inventory, as JSON.
+func (s *Store) VersionInventory(ctx context.Context, versionID int64) ([]byte, error) {
+	return s.blob(ctx, "inventory", versionID)
+}
+
+// VersionFiles returns the files as uploaded.
+func (s *Store) VersionFiles(ctx context.Context, versionID int64) ([]store.File, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT name, data FROM version_files WHERE version_id = ? ORDER BY seq`), versionID)
+	if err != nil {
+		return nil, s.wrap(err, "version files")
+	}
+	defer rows.Close()
+	var out []store.File
+	for rows.Next() {
+		var f store.File
+		var packed []byte
+		if err := rows.Scan(&f.Name, &packed); err != nil {
+			return nil, s.wrap(err, "version files")
+		}
+		if f.Data, err = unpack(packed); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, s.wrap(rows.Err(), "version files")
+}
+
+const listColumns = `c.idx, c.id, c.name, c.layer, c.provider, c.controller, c.level, c.effective, c.required, c.gap, c.category, c.sourcing, c.jurisdictions`
+
+func scanComponent(row scanner, extra ...any) (store.ComponentRecord, error) {
+	var c store.ComponentRecord
+	var juris string
+	dest := append([]any{&c.Index, &c.ID, &c.Name, &c.Layer, &c.Provider, &c.Controller, &c.Level, &c.EffectiveLevel,
+		&c.RequiredLevel, &c.Gap, &c.Category, &c.Sourcing, &juris}, extra...)
+	err := row.Scan(dest...)
+	c.Jurisdictions = strings.Fields(juris)
+	return c, err
+}
+
+// sortColumns maps ComponentQuery.Sort to SQL; only these are ever spliced
+// into a query.
+var sortColumns = map[string]string{
+	"":          "c.idx",
+	"id":        "c.id",
+	"layer":     "c.layer",
+	"level":     "c.level",
+	"effective": "c.effective",
+	"required":  "c.required",
+	"gap":       "c.gap",
+	"provider":  "c.provider",
+}
+
+// ListComponents returns one page of a version's components.
+func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.ComponentQuery) ([]store.ComponentRecord, int, error) {
+	order, ok := sortColumns[q.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("list components: unknown sort %q (one of %s)", q.Sort, strings.Join(store.SortKeys, ", "))
+	}
+	where := []string{"c.version_id = ?"}
+	args := []any{versionID}
+	if q.Layer != "" {
+		where, args = append(where, "c.layer = ?"), append(args, q.Layer)
+	}
+	if q.Level != nil {
+		where, args = append(where, "c.effective = ?"), append(args, *q.Level)
+	}
+	if q.MinGap > 0 {
+		where, args = append(where, "c.gap >= ?"), append(args, q.MinGap)
+	}
+	if q.Provider != "" {
+		where, args = append(where, "c.provider = ?"), append(args, q.Provider)
+	}
+	if q.Jurisdiction != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM component_jurisdictions j WHERE j.version_id = c.version_id AND j.idx = c.idx AND j.code = ?)")
+		args = append(args, q.Jurisdiction)
+	}
+	if q.Search != "" {
+		pattern := "%" + likeEscaper.Replace(strings.ToLower(q.Search)) + "%"
+		where = append(where, `(LOWER(c.id) LIKE ? ESCAPE '\' OR LOWER(c.name) LIKE ? ESCAPE '\')`)
+		args = append(args, pattern, pattern)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM components c WHERE `+cond), args...).Scan(&total); err != nil {
+		return nil, 0, s.wrap(err, "count components")
+	}
+	limit := q.Limit
+	switch {
+	case limit <= 0:
+		limit = 50
+	case limit > 1000:
+		limit = 1000
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE `+cond+` ORDER BY `+order+dir+`, c.idx LIMIT ? OFFSET ?`),
+		append(args, limit, max(0, q.Offset))...)
+	if err != nil {
+		return nil, 0, s.wrap(err, "list components")
+	}
+	defer rows.Close()
+	out := make([]store.ComponentRecord, 0, limit)
+	for rows.Next() {
+		c, err := scanComponent(rows)
+		if err != nil {
+			return nil, 0, s.wrap(err, "list components")
+		}
+		out = append(out, c)
+	}
+	return out, total, s.wrap(rows.Err(), "list components")
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Component returns one component with its result, spec and dependencies.
+func (s *Store) Component(ctx context.Context, versionID int64, id string) (store.ComponentRecord, error) {
+	var result, spec []byte
+	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+`, c.result, c.spec FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id), &result, &spec)
+	if err != nil {
+		return c, s.wrap(err, "component "+id)
+	}
+	c.Result, c.Spec = result, spec
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ? ORDER BY to_id`), versionID, c.Index)
+	if err != nil {
+		return c, s.wrap(err, "dependencies of "+id)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d store.Dependency
+		if err := rows.Scan(&d.ID, &d.Kind); err != nil {
+			return c, s.wrap(err, "dependencies of "+id)
+		}
+		c.DependsOn = append(c.DependsOn, d)
+	}
+	return c, s.wrap(rows.Err(), "dependencies of "+id)
+}
+
+// Dependents lists the components that depend on id, with the edge's kind.
+func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]store.Dependency, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, d.kind FROM dependencies d JOIN components c ON c.version_id = d.version_id AND c.idx = d.from_idx
+		WHERE d.version_id = ? AND d.to_id = ? ORDER BY c.id`), versionID, id)
+	if err != nil {
+		return nil, s.wrap(err, "dependents of "+id)
+	}
+	defer rows.Close()
+	var out []store.Dependency
+	for rows.Next() {
+		var d store.Dependency
+		if err := rows.Scan(&d.ID, &d.Kind); err != nil {
+			return nil, s.wrap(err, "dependents of "+id)
+		}
+		out = append(out, d)
+	}
+	return out, s.wrap(rows.Err(), "dependents of "+id)
+}
+
+// AllComponents returns every component with its result, in inventory order.
+func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+`, c.result FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	if err != nil {
+		return nil, s.wrap(err, "all components")
+	}
+	defer rows.Close()
+	var out []store.ComponentRecord
+	for rows.Next() {
+		var result []byte
+		c, err := scanComponent(rows, &result)
+		if err != nil {
+			return nil, s.wrap(err, "all components")
+		}
+		c.Result = result
+		out = append(out, c)
+	}
+	return out, s.wrap(rows.Err(), "all components")
+}
+
+// Facets lists the providers and jurisdictions of a version, sorted.
+func (s *Store) Facets(ctx context.Context, versionID int64) (store.Facets, error) {
+	var f store.Facets
+	var err error
+	if f.Providers, err = s.strings(ctx, `SELECT DISTINCT provider FROM components WHERE version_id = ? AND provider <> '' ORDER BY provider`, versionID); err != nil {
+		return f, err
+	}
+	f.Jurisdictions, err = s.strings(ctx, `SELECT DISTINCT code FROM component_jurisdictions WHERE version_id = ? ORDER BY code`, versionID)
+	return f, err
+}
+
+func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, s.wrap(err, "facets")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, s.wrap(err, "facets")
+		}
+		out = append(out, v)
+	}
+	return out, s.wrap(rows.Err(), "facets")
+}

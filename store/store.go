@@ -1,0 +1,182 @@
+// Package store keeps what the sovmap server must not lose: users and their
+// roles, workspaces, API tokens, sessions, every inventory version with its
+// assessment, and an append-only audit log.
+//
+// The interfaces here are small, one per concern, so that the server asks
+// for what it uses. Two implementations share one SQL core (package
+// store/sqlstore): store/sqlite, an embedded database in one file, and
+// store/postgres, for several server processes behind a load balancer.
+// Neither keeps state in memory that another process would need.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors every implementation returns, so that callers can test with errors.Is.
+var (
+	// ErrNotFound means the thing asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a unique name is already taken.
+	ErrConflict = errors.New("already exists")
+)
+
+// Role is what a user may do in a workspace. Each role includes the ones
+// below it.
+type Role string
+
+// The roles, from least to most powerful.
+const (
+	RoleViewer Role = "viewer" // reads pages, reports and downloads
+	RoleEditor Role = "editor" // also uploads inventories and runs the gate
+	RoleAdmin  Role = "admin"  // also manages members and tokens and reads the audit log
+)
+
+// Roles lists the roles from least to most powerful.
+var Roles = []Role{RoleViewer, RoleEditor, RoleAdmin}
+
+func (r Role) rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Allows reports whether a holder of r may do what needs the role need.
+func (r Role) Allows(need Role) bool { return r.Valid() && r.rank() >= need.rank() }
+
+// User is a person who signs in with a password.
+type User struct {
+	ID int64
+	// Login is the unique name typed on the login form.
+	Login string
+	Name  string
+	// PasswordHash is the encoded password hash (see server/password.go).
+	PasswordHash string
+	// SiteAdmin may create workspaces and users.
+	SiteAdmin bool
+	// MustChangePassword is set on one-time passwords.
+	MustChangePassword bool
+	CreatedAt          time.Time
+}
+
+// Workspace holds the inventory versions of one organization or project.
+type Workspace struct {
+	ID        int64
+	Slug      string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Member is a user's role in a workspace.
+type Member struct {
+	User User
+	Role Role
+}
+
+// WorkspaceRole is a workspace with the role a user has in it.
+type WorkspaceRole struct {
+	Workspace Workspace
+	Role      Role
+}
+
+// Session is a signed-in browser. The cookie holds a random secret; the
+// store keeps only its hash.
+type Session struct {
+	// Hash is the SHA-256 of the cookie's secret.
+	Hash []byte
+	User User
+	// CSRF is the token forms of this session must carry.
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is an API token for CI. Like sessions, only its hash is stored.
+type Token struct {
+	ID          int64
+	Hash        []byte
+	Name        string
+	UserID      int64
+	WorkspaceID int64
+	// Role is what the token may do in its workspace; never more than its
+	// user's role, checked when it is used.
+	Role       Role
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	Revoked    bool
+}
+
+// Users keeps the people who sign in.
+type Users interface {
+	CreateUser(ctx context.Context, u User) (User, error)
+	UserByLogin(ctx context.Context, login string) (User, error)
+	UserByID(ctx context.Context, id int64) (User, error)
+	ListUsers(ctx context.Context) ([]User, error)
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error
+	CountUsers(ctx context.Context) (int, error)
+}
+
+// Workspaces keeps workspaces and who may do what in them.
+type Workspaces interface {
+	CreateWorkspace(ctx context.Context, slug, name string) (Workspace, error)
+	WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error)
+	// WorkspacesOf lists the workspaces a user is a member of, by slug.
+	WorkspacesOf(ctx context.Context, userID int64) ([]WorkspaceRole, error)
+	// SetRole adds a member or changes their role.
+	SetRole(ctx context.Context, workspaceID, userID int64, role Role) error
+	RemoveMember(ctx context.Context, workspaceID, userID int64) error
+	// RoleOf returns ErrNotFound when the user is not a member.
+	RoleOf(ctx context.Context, workspaceID, userID int64) (Role, error)
+	Members(ctx context.Context, workspaceID int64) ([]Member, error)
+}
+
+// Sessions keeps signed-in browsers.
+type Sessions interface {
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash returns ErrNotFound for unknown or expired sessions.
+	SessionByHash(ctx context.Context, hash []byte, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteUserSessions signs a user out everywhere (after a password change).
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// Tokens keeps API tokens.
+type Tokens interface {
+	CreateToken(ctx context.Context, t Token) (Token, error)
+	// TokenByHash returns ErrNotFound for unknown or revoked tokens.
+	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	ListTokens(ctx context.Context, workspaceID int64) ([]Token, error)
+	RevokeToken(ctx context.Context, workspaceID, id int64) error
+}
+
+// LoginThrottle counts failed sign-ins, in the database so that every
+// server process sees the same count.
+type LoginThrottle interface {
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// Store is everything the server keeps.
+type Store interface {
+	Users
+	Workspaces
+	Sessions
+	Tokens
+	LoginThrottle
+	Versions
+	Audit
+	// Ping checks that the database answers (for /healthz).
+	Ping(ctx context.Context) error
+	Close() error
+}

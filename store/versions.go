@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// File is one uploaded inventory file, kept byte for byte.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Dependency is an edge of a version's dependency graph.
+type Dependency struct {
+	ID   string
+	Kind string
+}
+
+// ComponentRecord is one component of a version: the columns that lists
+// filter and sort on, and the full assessment as JSON for detail pages.
+type ComponentRecord struct {
+	// Index is the component's position in the inventory.
+	Index          int
+	ID             string
+	Name           string
+	Layer          string
+	Provider       string
+	Controller     string
+	Level          int
+	EffectiveLevel int
+	RequiredLevel  int
+	Gap            int
+	// Category is the category of the requirement that sets the required level.
+	Category string
+	Sourcing string
+	// Jurisdictions are the countries the component touches: locations,
+	// operations, controller and exposure.
+	Jurisdictions []string
+	DependsOn     []Dependency
+	// Result is the component's sovmap.ComponentResult as JSON and Spec its
+	// sovmap.Component as JSON. Lists leave both empty.
+	Result []byte
+	Spec   []byte
+}
+
+// NewVersion is an upload to store: the files as received, the validated
+// inventory and its assessment.
+type NewVersion struct {
+	WorkspaceID int64
+	CreatedBy   int64
+	// Source says how the version came: upload, api or gate.
+	Source string
+	Note   string
+	Files  []File
+	// Inventory is the validated inventory as JSON.
+	Inventory []byte
+	// Head is the report without its components, as JSON: summary, layers,
+	// providers, flows and notes.
+	Head []byte
+	// Summary is the report's summary as JSON, kept apart for trends.
+	Summary    []byte
+	Components []ComponentRecord
+	// Audit, when set, is appended in the same transaction, so that no
+	// version exists without its audit record. Its Target is filled with
+	// the version number.
+	Audit *Event
+}
+
+// Version describes a stored version.
+type Version struct {
+	ID          int64
+	WorkspaceID int64
+	// Number counts versions within the workspace, from 1.
+	Number         int
+	CreatedAt      time.Time
+	CreatedBy      int64
+	CreatedByLogin string
+	Source         string
+	Note           string
+	Summary        []byte
+	Components     int
+}
+
+// Sort keys of ComponentQuery.
+var SortKeys = []string{"id", "layer", "level", "effective", "required", "gap", "provider"}
+
+// ComponentQuery filters, sorts and pages a version's components. Zero
+// fields do not filter.
+type ComponentQuery struct {
+	Layer string
+	// Level filters on the effective level when not nil.
+	Level *int
+	// MinGap keeps components with a gap of at least this many levels.
+	MinGap       int
+	Provider     string
+	Jurisdiction string
+	// Search keeps components whose id or name contains it.
+	Search string
+	// Sort is one of SortKeys; empty sorts by inventory order.
+	Sort   string
+	Desc   bool
+	Offset int
+	// Limit caps the page; zero means 50, and more than 1000 is cut to 1000.
+	Limit int
+}
+
+// Facets are the values a version's components can be filtered on.
+type Facets struct {
+	Providers     []string
+	Jurisdictions []string
+}
+
+// Versions keeps inventory versions and their assessments. Versions are
+// immutable once stored.
+type Versions interface {
+	// AddVersion stores a version whole or not at all, and numbers it.
+	AddVersion(ctx context.Context, v NewVersion) (Version, error)
+	// ListVersions lists a workspace's versions, newest first.
+	ListVersions(ctx context.Context, workspaceID int64) ([]Version, error)
+	VersionByNumber(ctx context.Context, workspaceID int64, number int) (Version, error)
+	// LatestVersion returns ErrNotFound for a workspace without versions.
+	LatestVersion(ctx context.Context, workspaceID int64) (Version, error)
+	VersionHead(ctx context.Context, versionID int64) ([]byte, error)
+	VersionInventory(ctx context.Context, versionID int64) ([]byte, error)
+	VersionFiles(ctx context.Context, versionID int64) ([]File, error)
+	// ListComponents returns one page of components and the number that match.
+	ListComponents(ctx context.Context, versionID int64, q ComponentQuery) ([]ComponentRecord, int, error)
+	// Component returns one component with its Result and Spec.
+	Component(ctx context.Context, versionID int64, id string) (ComponentRecord, error)
+	// Dependents lists the components that depend on id.
+	Dependents(ctx context.Context, versionID int64, id string) ([]Dependency, error)
+	// AllComponents returns every component with its Result, in inventory order.
+	AllComponents(ctx context.Context, versionID int64) ([]ComponentRecord, error)
+	Facets(ctx context.Context, versionID int64) (Facets, error)
+}
+
+// Event is one line of the audit log.
+type Event struct {
+	ID int64
+	At time.Time
+	// ActorID is the user, zero for the system.
+	ActorID int64
+	// Actor names who acted: a login, or token:NAME for API tokens.
+	Actor string
+	// Workspace is the workspace's slug, empty for site-wide events.
+	Workspace string
+	// Action is a dotted verb such as version.upload or report.download.
+	Action string
+	Target string
+	Detail string
+	// Remote is the client's address.
+	Remote string
+}
+
+// AuditQuery pages through the audit log, newest first.
+type AuditQuery struct {
+	// Workspace keeps the events of one workspace; empty keeps all.
+	Workspace string
+	// BeforeID keeps events older than this id; zero starts at the newest.
+	BeforeID int64
+	// Limit caps the page; zero means 100.
+	Limit int
+}
+
+// Audit is the append-only audit log. Implementations refuse updates and
+// deletes in the database itself, not only in code.
+type Audit interface {
+	AppendAudit(ctx context.Context, e Event) (Event, error)
+	ListAudit(ctx context.Context, q AuditQuery) ([]Event, error)
+}
