@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
@@ -122,20 +123,36 @@ type Report struct {
 	Set      string        `json:"strategy_set"`
 	Spectrum []StrategyRef `json:"spectrum"`
 	Blocks   []BlockResult `json:"blocks"`
-	Hosts    HostRanking   `json:"hosts"`
-	Notes    []string      `json:"notes,omitempty"`
+	// Hosts ranks digital-embassy hosts; nil when the set has no host criteria.
+	Hosts *HostRanking `json:"hosts"`
+	Notes []string     `json:"notes,omitempty"`
+}
+
+// Options tune a recommendation.
+type Options struct {
+	// At is the day knowledge-base facts that change over time (export
+	// controls) are read for. The zero value means today.
+	At time.Time
 }
 
 // Recommend evaluates a checked profile against a strategy set. It returns
 // an error when the profile does not pass Check.
-func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB) (*Report, error) {
+func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB, opts Options) (*Report, error) {
 	if err := p.Check(set, k); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	e := &engine{p: p, set: set, k: k, tiers: newTiers(p, k)}
+	t, err := newTiers(p, k)
+	if err != nil {
+		return nil, err
+	}
+	at := opts.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	e := &engine{p: p, set: set, k: k, tiers: t, at: at}
 	r := &Report{Profile: p.File, Name: p.Name, Home: p.Home, Horizon: p.Horizon, Set: set.Name}
 	if c, ok := k.Country(p.Home); ok {
 		r.HomeName = c.Name
@@ -143,8 +160,11 @@ func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB) (*Report, er
 	for _, s := range set.Strategies {
 		r.Spectrum = append(r.Spectrum, refOf(s))
 	}
+	if ignored := p.Ignored(set); len(ignored) > 0 {
+		r.Notes = append(r.Notes, "not used by this strategy set: "+strings.Join(ignored, ", "))
+	}
 	e.regional, e.regionalSrc = e.tiers.regionalPartners(p, k)
-	e.trusted, e.trustedSrc = e.tiers.trustedCount(k)
+	e.trusted, e.trustedSrc = e.tiers.trustedCount()
 	e.candidates = e.hostCandidates()
 
 	for _, id := range set.Blocks {
@@ -155,9 +175,12 @@ func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB) (*Report, er
 		}
 		r.Blocks = append(r.Blocks, e.block(b))
 	}
-	r.Hosts = e.rankHosts(e.hostDemand())
-	if r.Hosts.Demand == nil {
-		r.Notes = append(r.Notes, "hosts: no power_mw demand stated for "+strings.Join(set.Hosts.DemandBlocks, ", ")+"; host capacity checks are unknown")
+	if set.RanksHosts() {
+		hosts := e.rankHosts(e.hostDemand())
+		r.Hosts = &hosts
+		if hosts.Demand == nil {
+			r.Notes = append(r.Notes, "hosts: no power_mw demand stated for "+strings.Join(set.Hosts.DemandBlocks, ", ")+"; host capacity checks are unknown")
+		}
 	}
 	return r, nil
 }
@@ -167,6 +190,9 @@ type engine struct {
 	set   *Set
 	k     *kb.KB
 	tiers *tiers
+	at    time.Time
+	// exports memoises knowledge-base export-control facts by country.
+	exports map[string]Value
 
 	regional, trusted       int
 	regionalSrc, trustedSrc string
@@ -201,7 +227,11 @@ func (e *engine) block(b Block) BlockResult {
 		if v, ok := derived[id]; ok {
 			return v, true
 		}
-		return e.p.Lookup(b.ID, id)
+		if v, ok := e.p.Lookup(b.ID, id); ok {
+			return v, true
+		}
+		pr, _ := e.set.Prerequisite(id)
+		return e.fromKB(pr, e.p.Home)
 	}
 	var applicable []Strategy
 	for _, s := range e.set.Strategies {
@@ -364,4 +394,42 @@ func (e *engine) hostDemand() map[string]float64 {
 		return nil
 	}
 	return map[string]float64{"power_mw": total}
+}
+
+// fromKB reads a prerequisite a profile does not state from the knowledge
+// base, for a country, when the prerequisite names a knowledge-base fact.
+func (e *engine) fromKB(pr Prerequisite, country string) (Value, bool) {
+	switch pr.FromKB {
+	case "export-control":
+		if v, ok := e.exports[country]; ok {
+			return v, true
+		}
+		v, ok := e.exportControl(pr, country)
+		if ok {
+			if e.exports == nil {
+				e.exports = map[string]Value{}
+			}
+			e.exports[country] = v
+		}
+		return v, ok
+	}
+	return Value{}, false
+}
+
+// exportControl reads the most restrictive export-control group on
+// advanced accelerators that applies to a country on the engine's day.
+func (e *engine) exportControl(pr Prerequisite, country string) (Value, bool) {
+	day := e.at.UTC().Format(time.DateOnly)
+	groups := e.k.ExportControl(country, e.at)
+	if len(groups) == 0 {
+		return Value{Type: Enum, Text: pr.KBValues["none"],
+			Source: fmt.Sprintf("knowledge base: no recorded export-control group on advanced accelerators applies to %s on %s", country, day)}, true
+	}
+	g := groups[0] // most restrictive first
+	v, ok := pr.KBValues[g.Restriction]
+	if !ok {
+		return Value{}, false
+	}
+	return Value{Type: Enum, Text: v,
+		Source: fmt.Sprintf("knowledge base: %s, %s (%s, restriction %s, on %s)", g.Regime, g.Group, g.ID, g.Restriction, day)}, true
 }

@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sovmap/sovmap/kb"
 )
+
+// goldenDay fixes the day time-dependent knowledge-base facts are read for.
+var goldenDay = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
@@ -35,7 +41,7 @@ func loadExample(t *testing.T, name string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Recommend(context.Background(), p, set, k)
+	r, err := Recommend(context.Background(), p, set, k, Options{At: goldenDay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,9 +73,27 @@ func TestGolden(t *testing.T) {
 					t.Fatalf("%v (run go test ./strategy -update to create it)", err)
 				}
 				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from the golden file; run go test ./strategy -update and review the diff\n--- got:\n%s", golden, buf.String())
+					t.Errorf("%s differs from the output: %s\nrun go test ./strategy -update and review the diff", golden, firstDiff(buf.String(), string(want)))
 				}
 			})
 		}
 	}
+}
+
+// firstDiff describes the first line where got and want differ.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n  got:  %q\n  want: %q", i+1, gl, wl)
+		}
+	}
+	return "no line differs"
 }

@@ -91,17 +91,7 @@ func (e *engine) hostCandidates() []hostCandidate {
 	for _, lb := range e.set.LegalBases {
 		add(lb.Country, nil)
 	}
-	var trusted []string
-	for c := range e.tiers.blocPeers {
-		trusted = append(trusted, c)
-	}
-	for c := range e.tiers.adequacy {
-		trusted = append(trusted, c)
-	}
-	for c := range e.tiers.trusted {
-		trusted = append(trusted, c)
-	}
-	sort.Strings(trusted)
+	trusted := e.tiers.assess.Countries(sovmap.TierTrusted)
 	for _, c := range trusted {
 		add(c, nil)
 	}
@@ -146,6 +136,9 @@ func (e *engine) assessHost(hc hostCandidate, demand map[string]float64) HostRes
 		have := false
 		if hc.cand != nil {
 			v, have = hc.cand.Prerequisites[c.Prerequisite]
+		}
+		if !have {
+			v, have = e.fromKB(pr, hc.country)
 		}
 		ch := evaluate(c, pr, v, have, demand)
 		switch ch.Status {

@@ -83,6 +83,7 @@ type Profile struct {
 	Name string
 	// Home is an ISO 3166-1 alpha-2 country code.
 	Home    string
+	HomePos sovmap.Pos
 	Horizon int
 	// Trusted, Restricted and Neutral override the knowledge base's default
 	// tiers, as in an inventory's organization.
@@ -98,6 +99,18 @@ type Profile struct {
 	Candidates    []Candidate
 	File          string
 	Pos           sovmap.Pos
+	// listPos remembers where each entry of the jurisdiction lists was
+	// written, keyed by list name and entry, for error messages.
+	listPos map[string]sovmap.Pos
+}
+
+func (p *Profile) notePositions(list string, n *yaml.Node) {
+	if p.listPos == nil {
+		p.listPos = map[string]sovmap.Pos{}
+	}
+	for _, c := range n.Content {
+		p.listPos[list+":"+c.Value] = sovmap.Pos{File: p.File, Line: c.Line, Col: c.Column}
+	}
 }
 
 // Block returns the profile's statement about a block.
@@ -123,12 +136,41 @@ func (p *Profile) Lookup(block, prerequisite string) (Value, bool) {
 }
 
 // DecodeProfile reads a profile from YAML or JSON. It checks the shape of
-// the file; Check checks it against a strategy set and the knowledge base.
+// the file; Check checks it against a strategy set and the knowledge base,
+// and ReadProfile does both at once.
 func DecodeProfile(name string, data []byte) (*Profile, error) {
 	d := &decoder{file: name}
+	p := d.profile(data)
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ReadProfile decodes a profile and checks it against a strategy set and
+// the knowledge base, reporting the problems of both steps together so that
+// a user can fix the file in one pass.
+func ReadProfile(name string, data []byte, set *Set, k *kb.KB) (*Profile, error) {
+	d := &decoder{file: name}
+	p := d.profile(data)
+	if p != nil {
+		if err := p.Check(set, k); err != nil {
+			d.problems = append(d.problems, err.(Problems)...)
+		}
+	}
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// profile decodes what it can of a profile, recording problems; it returns
+// nil only when the file is not a YAML mapping at all.
+func (d *decoder) profile(data []byte) *Profile {
+	name := d.file
 	root := d.parse(data)
 	if root == nil {
-		return nil, d.err()
+		return nil
 	}
 	p := &Profile{File: name, Pos: d.pos(root), Prerequisites: map[string]Value{}}
 	version := 0
@@ -140,16 +182,21 @@ func DecodeProfile(name string, data []byte) (*Profile, error) {
 			p.Name = d.str(f.value, "name")
 		case "home":
 			p.Home = d.str(f.value, "home")
+			p.HomePos = d.pos(f.value)
 		case "horizon":
 			p.Horizon, _ = d.integer(f.value, "horizon")
 		case "trusted":
 			p.Trusted = d.strings(f.value, "trusted")
+			p.notePositions("trusted", f.value)
 		case "restricted":
 			p.Restricted = d.strings(f.value, "restricted")
+			p.notePositions("restricted", f.value)
 		case "neutral":
 			p.Neutral = d.strings(f.value, "neutral")
+			p.notePositions("neutral", f.value)
 		case "partners":
 			p.Partners = d.strings(f.value, "partners")
+			p.notePositions("partners", f.value)
 		case "prerequisites":
 			p.Prerequisites = d.values(f.value, "prerequisites")
 		case "blocks":
@@ -167,10 +214,7 @@ func DecodeProfile(name string, data []byte) (*Profile, error) {
 	if len(p.Blocks) == 0 {
 		d.errorf(root, "profile: blocks must state at least one building block")
 	}
-	if err := d.err(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p
 }
 
 // values reads a mapping of prerequisite (or quantity) ids to values.
@@ -225,8 +269,9 @@ func (d *decoder) value(n *yaml.Node, what string) (Value, bool) {
 		v.Text = valueN.Value
 	}
 	if strings.TrimSpace(v.Source) == "" {
+		// Recorded, but the value is kept so that the checks against the
+		// strategy set still run and report everything in one pass.
 		d.errorf(n, "%s: source is required (where does this value come from?)", what)
-		ok = false
 	}
 	return v, ok
 }
@@ -292,18 +337,31 @@ func (d *decoder) candidates(n *yaml.Node) []Candidate {
 // Check validates a decoded profile against a strategy set and the
 // knowledge base: known blocks, prerequisites, types, units, enum values and
 // countries. All problems are reported together.
+//
+// A prerequisite or block the set does not know is a problem when it is
+// close to a known one (a typo); otherwise it is ignored, so that a profile
+// written for the default set also runs against a replacement set that uses
+// fewer prerequisites. Ignored(set) lists what was ignored.
 func (p *Profile) Check(set *Set, k *kb.KB) error {
 	var ps Problems
 	add := func(pos sovmap.Pos, format string, args ...any) {
 		ps = append(ps, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 	}
 	if _, ok := k.Country(p.Home); !ok && p.Home != "" {
-		add(p.Pos, "home %q is not an ISO 3166-1 alpha-2 country code known to the knowledge base", p.Home)
+		add(p.HomePos, "home %q is not an ISO 3166-1 alpha-2 country code known to the knowledge base", p.Home)
 	}
-	for _, list := range [][]string{p.Trusted, p.Restricted, p.Neutral, p.Partners} {
-		for _, j := range list {
+	lists := []struct {
+		name    string
+		entries []string
+	}{{"trusted", p.Trusted}, {"restricted", p.Restricted}, {"neutral", p.Neutral}, {"partners", p.Partners}}
+	for _, list := range lists {
+		for _, j := range list.entries {
 			if _, ok := k.Expand(j); !ok {
-				add(p.Pos, "unknown jurisdiction %q (a country code or a bloc id)", j)
+				pos, known := p.listPos[list.name+":"+j]
+				if !known {
+					pos = p.Pos
+				}
+				add(pos, "%s: unknown jurisdiction %q (a country code or a bloc id)", list.name, j)
 			}
 		}
 	}
@@ -312,7 +370,9 @@ func (p *Profile) Check(set *Set, k *kb.KB) error {
 			v := vals[id]
 			pr, ok := set.Prerequisite(id)
 			if !ok {
-				add(v.Pos, "%s: unknown prerequisite %q%s", owner, id, suggest(id, set))
+				if near := suggest(id, set); near != "" {
+					add(v.Pos, "%s: unknown prerequisite %q%s", owner, id, near)
+				}
 				continue
 			}
 			if pr.Kind == Derived {
@@ -339,7 +399,9 @@ func (p *Profile) Check(set *Set, k *kb.KB) error {
 	seen := map[string]bool{}
 	for _, b := range p.Blocks {
 		if !contains(set.Blocks, b.ID) {
-			add(b.Pos, "unknown building block %q (blocks: %s)", b.ID, strings.Join(set.Blocks, ", "))
+			if nearest(b.ID, set.Blocks) != "" {
+				add(b.Pos, "unknown building block %q (did you mean %s? blocks: %s)", b.ID, nearest(b.ID, set.Blocks), strings.Join(set.Blocks, ", "))
+			}
 			continue
 		}
 		if seen[b.ID] {
@@ -386,18 +448,56 @@ func sameUnit(a, b string) bool {
 	return norm(a) == norm(b)
 }
 
-// suggest names the closest known prerequisite, to catch typos.
-func suggest(id string, set *Set) string {
-	best, bestD := "", 4
-	for _, p := range set.Prerequisites {
-		if dd := editDistance(id, p.ID); dd < bestD {
-			best, bestD = p.ID, dd
+// Ignored lists the profile's prerequisites and blocks that the set does
+// not know and that Check let pass because they are not typos of known ones.
+func (p *Profile) Ignored(set *Set) []string {
+	seen := map[string]bool{}
+	var out []string
+	note := func(vals map[string]Value) {
+		for id := range vals {
+			if _, ok := set.Prerequisite(id); !ok && !seen[id] {
+				seen[id] = true
+				out = append(out, "prerequisite "+id)
+			}
 		}
 	}
-	if best == "" {
-		return ""
+	note(p.Prerequisites)
+	for _, b := range p.Blocks {
+		if !contains(set.Blocks, b.ID) {
+			out = append(out, "block "+b.ID)
+			continue
+		}
+		note(b.Prerequisites)
 	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
+	for _, c := range p.Candidates {
+		note(c.Prerequisites)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// suggest names the closest known prerequisite, to catch typos; empty when
+// none is close.
+func suggest(id string, set *Set) string {
+	ids := make([]string, len(set.Prerequisites))
+	for i, p := range set.Prerequisites {
+		ids[i] = p.ID
+	}
+	if best := nearest(id, ids); best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return ""
+}
+
+// nearest returns the candidate within a small edit distance of s, or "".
+func nearest(s string, candidates []string) string {
+	best, bestD := "", 4
+	for _, c := range candidates {
+		if dd := editDistance(s, c); dd < bestD {
+			best, bestD = c, dd
+		}
+	}
+	return best
 }
 
 func editDistance(a, b string) int {

@@ -122,6 +122,9 @@ func unmetIDs(a Attempt, format string) []string {
 }
 
 func shownHosts(r *Report, opts WriteOptions) []HostResult {
+	if r.Hosts == nil {
+		return nil
+	}
 	if opts.Hosts > 0 && len(r.Hosts.Hosts) > opts.Hosts {
 		return r.Hosts.Hosts[:opts.Hosts]
 	}
@@ -192,10 +195,23 @@ func WriteTable(w io.Writer, r *Report, opts WriteOptions) error {
 		}
 	}
 
+	if r.Hosts != nil {
+		writeHostsTable(ew, r, opts)
+	}
+	for _, n := range r.Notes {
+		ew.printf("\nnote: %s", n)
+	}
+	if len(r.Notes) > 0 {
+		ew.printf("\n")
+	}
+	return ew.err
+}
+
+func writeHostsTable(ew *errWriter, r *Report, opts WriteOptions) {
 	ew.printf("\nCandidate hosts for a digital embassy (%s)\n", hostDemandText(r))
 	ew.printf("Qualify: tier %s; legal basis %s; every host condition met.\n",
 		strings.Join(r.Hosts.Tiers, " or "), strings.Join(r.Hosts.Bases, ", "))
-	tw = tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RANK\tHOST\tTIER\tLEGAL BASIS\tMET\tMISSING\tUNKNOWN\tQUALIFIED")
 	hosts := shownHosts(r, opts)
 	for i, h := range hosts {
@@ -220,13 +236,6 @@ func WriteTable(w io.Writer, r *Report, opts WriteOptions) error {
 	if n := len(r.Hosts.Hosts) - len(hosts); n > 0 {
 		ew.printf("  (%d more candidates not shown; use --hosts 0 or --format json)\n", n)
 	}
-	for _, n := range r.Notes {
-		ew.printf("\nnote: %s", n)
-	}
-	if len(r.Notes) > 0 {
-		ew.printf("\n")
-	}
-	return ew.err
 }
 
 // mdCell escapes text for a Markdown table cell.
@@ -283,6 +292,19 @@ func WriteMarkdown(w io.Writer, r *Report, opts WriteOptions) error {
 			}
 		}
 	}
+	if r.Hosts != nil {
+		writeHostsMarkdown(ew, r, opts)
+	}
+	if len(r.Notes) > 0 {
+		ew.printf("\nNotes:\n\n")
+		for _, n := range r.Notes {
+			ew.printf("- %s\n", mdCell(n))
+		}
+	}
+	return ew.err
+}
+
+func writeHostsMarkdown(ew *errWriter, r *Report, opts WriteOptions) {
 	ew.printf("\n## Candidate hosts for a digital embassy\n\nDemand: %s. A host qualifies in tier %s, with legal basis %s, meeting every host condition.\n\n",
 		hostDemandText(r), strings.Join(r.Hosts.Tiers, " or "), strings.Join(r.Hosts.Bases, ", "))
 	ew.printf("| Rank | Host | Tier | Legal basis | Met | Missing | Unknown | Qualified | Why not |\n|---|---|---|---|---|---|---|---|---|\n")
@@ -294,11 +316,4 @@ func WriteMarkdown(w io.Writer, r *Report, opts WriteOptions) error {
 	if n := len(r.Hosts.Hosts) - len(hosts); n > 0 {
 		ew.printf("\n%d more candidates not shown.\n", n)
 	}
-	if len(r.Notes) > 0 {
-		ew.printf("\nNotes:\n\n")
-		for _, n := range r.Notes {
-			ew.printf("- %s\n", mdCell(n))
-		}
-	}
-	return ew.err
 }

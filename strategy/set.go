@@ -53,7 +53,20 @@ type Prerequisite struct {
 	// Close says what raising this prerequisite typically takes.
 	Close   string
 	Sources []string
-	Pos     sovmap.Pos
+	// FromKB names a knowledge-base fact used when a profile does not state
+	// the value: "export-control" (the most restrictive export-control
+	// group on advanced accelerators that applies to the country).
+	FromKB string
+	// KBValues maps the knowledge base's values (for export controls: none,
+	// capped, licence, denial) to this prerequisite's values.
+	KBValues map[string]string
+	Pos      sovmap.Pos
+}
+
+// Knowledge-base facts a prerequisite can fall back on, and the values each
+// yields.
+var kbFacts = map[string][]string{
+	"export-control": {"none", "capped", "licence", "denial"},
 }
 
 // Condition is one threshold a strategy or a host must meet.
@@ -154,6 +167,10 @@ type Set struct {
 	File string
 }
 
+// RanksHosts reports whether the set has host criteria, and so whether
+// hosts are ranked and hosts.qualified can be derived.
+func (s *Set) RanksHosts() bool { return len(s.Hosts.Tiers) > 0 }
+
 // Prerequisite returns the prerequisite with the id.
 func (s *Set) Prerequisite(id string) (Prerequisite, bool) {
 	for _, p := range s.Prerequisites {
@@ -229,6 +246,9 @@ func DecodeSet(name string, data []byte) (*Set, error) {
 	}
 	if hostsN != nil {
 		s.Hosts = d.hostCriteria(hostsN)
+		if len(s.Hosts.Tiers) == 0 || len(s.Hosts.Bases) == 0 {
+			d.errorf(hostsN, "hosts: tiers and legal_bases are required (leave hosts out to rank no hosts)")
+		}
 	}
 	d.validateSet(s)
 	if err := d.err(); err != nil {
@@ -245,7 +265,7 @@ func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 	var out []Prerequisite
 	for _, item := range n.Content {
 		p := Prerequisite{Pos: d.pos(item), Type: Number}
-		for _, f := range d.fields(item, "prerequisite", "id", "name", "group", "kind", "type", "unit", "values", "description", "close", "sources") {
+		for _, f := range d.fields(item, "prerequisite", "id", "name", "group", "kind", "type", "unit", "values", "description", "close", "sources", "from_kb", "kb_values") {
 			switch f.key {
 			case "id":
 				p.ID = d.str(f.value, "id")
@@ -273,10 +293,34 @@ func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 				p.Close = d.str(f.value, "close")
 			case "sources":
 				p.Sources = d.strings(f.value, "sources")
+			case "from_kb":
+				p.FromKB = d.str(f.value, "from_kb")
+				if _, ok := kbFacts[p.FromKB]; !ok {
+					d.errorf(f.value, "prerequisite from_kb: unknown knowledge-base fact %q (known: export-control)", p.FromKB)
+				}
+			case "kb_values":
+				p.KBValues = map[string]string{}
+				for _, g := range d.fields(f.value, "kb_values") {
+					p.KBValues[g.key] = d.str(g.value, "kb_values."+g.key)
+				}
 			}
 		}
 		if p.ID == "" {
 			d.errorf(item, "prerequisite: id is required")
+		}
+		if want, ok := kbFacts[p.FromKB]; ok {
+			for _, kv := range want {
+				v, ok := p.KBValues[kv]
+				switch {
+				case !ok:
+					d.errorf(item, "prerequisite %s: kb_values must map the knowledge-base value %q", p.ID, kv)
+				case p.Type == Enum && !contains(p.Values, v):
+					d.errorf(item, "prerequisite %s: kb_values maps %q to %q, which is not one of its values", p.ID, kv, v)
+				}
+			}
+			if p.Type != Enum {
+				d.errorf(item, "prerequisite %s: from_kb needs an enum prerequisite", p.ID)
+			}
 		}
 		if p.Kind == "" {
 			d.errorf(item, "prerequisite %s: kind is required", p.ID)
@@ -360,6 +404,7 @@ func (d *decoder) strategies(n *yaml.Node) []Strategy {
 				if v, ok := d.integer(f.value, "level"); ok {
 					if !sovmap.Level(v).Valid() {
 						d.errorf(f.value, "strategy level must be 0 to 4")
+						s.Level = 0
 					} else {
 						s.Level = sovmap.Level(v)
 					}

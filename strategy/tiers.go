@@ -2,68 +2,50 @@ package strategy
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/kb"
 )
 
-// tiers places countries in tiers from the home's point of view, with the
-// defaults of DESIGN.md: the profile's own lists first, then comprehensive
-// sanctions (restricted), shared trust blocs and adequacy decisions
-// (trusted); everything else is neutral.
+// tiers places countries in tiers from the home's point of view. It uses
+// the assessment engine's rules (assess.NewTiers) so that a strategy and an
+// assessment never disagree on who is trusted, and adds what only strategy
+// needs: the trust blocs home belongs to, for co-investment.
 type tiers struct {
-	home       string
-	restricted map[string]bool
-	neutral    map[string]bool
-	trusted    map[string]bool
+	home   string
+	assess *assess.Tiers
 	// blocPeers maps a country to the trust blocs it shares with home.
 	blocPeers map[string][]string
-	// adequacy maps a country to the act of a non-contested adequacy
-	// decision of a regime the home applies.
-	adequacy   map[string]string
-	sanctioned map[string]bool
 	// trustBlocs are the ids of the trust blocs home belongs to.
 	trustBlocs []string
 }
 
-func newTiers(p *Profile, k *kb.KB) *tiers {
-	t := &tiers{
-		home: p.Home, restricted: expandAll(k, p.Restricted), neutral: expandAll(k, p.Neutral),
-		trusted: expandAll(k, p.Trusted), blocPeers: map[string][]string{}, adequacy: map[string]string{},
-		sanctioned: map[string]bool{},
+func newTiers(p *Profile, k *kb.KB) (*tiers, error) {
+	org := sovmap.Organization{Name: p.Name, Home: p.Home, Trusted: p.Trusted, Restricted: p.Restricted, Neutral: p.Neutral}
+	at, err := assess.NewTiers(k, org)
+	if err != nil {
+		return nil, err
 	}
-	regimes := []string{p.Home}
+	t := &tiers{home: p.Home, assess: at, blocPeers: map[string][]string{}}
 	for _, b := range k.BlocsOf(p.Home) {
 		if !b.Trust {
 			continue
 		}
 		t.trustBlocs = append(t.trustBlocs, b.ID)
-		regimes = append(regimes, b.ID)
 		for _, m := range b.Members {
 			if m != p.Home {
 				t.blocPeers[m] = append(t.blocPeers[m], b.ID)
 			}
 		}
 	}
-	for _, r := range regimes {
-		for _, a := range k.Adequacy(r) {
-			// A contested decision (or one limited to certified
-			// organisations) is not a safe default: the user can still
-			// list the country as trusted.
-			if a.Contested {
-				continue
-			}
-			t.adequacy[a.Country] = fmt.Sprintf("%s adequacy decision (%s)", a.Regime, a.Act)
-		}
-	}
-	for _, s := range k.Sanctions() {
-		if s.Restricted {
-			t.sanctioned[s.Country] = true
-		}
-	}
-	return t
+	return t, nil
+}
+
+// tier returns the country's tier and the reason for it.
+func (t *tiers) tier(country string) (sovmap.Tier, string) {
+	return t.assess.Of(country), t.assess.Why(country)
 }
 
 func expandAll(k *kb.KB, list []string) map[string]bool {
@@ -75,29 +57,6 @@ func expandAll(k *kb.KB, list []string) map[string]bool {
 		}
 	}
 	return out
-}
-
-// tier returns the country's tier and the reason for it.
-func (t *tiers) tier(country string) (sovmap.Tier, string) {
-	switch {
-	case country == t.home:
-		return sovmap.TierHome, "home"
-	case t.restricted[country]:
-		return sovmap.TierRestricted, "restricted by the profile"
-	case t.neutral[country]:
-		return sovmap.TierNeutral, "neutral by the profile"
-	case t.trusted[country]:
-		return sovmap.TierTrusted, "trusted by the profile"
-	case t.sanctioned[country]:
-		return sovmap.TierRestricted, "sanctions programme in the knowledge base"
-	}
-	if b, ok := t.blocPeers[country]; ok {
-		return sovmap.TierTrusted, "shares " + strings.Join(b, ", ") + " with home"
-	}
-	if a, ok := t.adequacy[country]; ok {
-		return sovmap.TierTrusted, a
-	}
-	return sovmap.TierNeutral, "no shared trust bloc or adequacy decision"
 }
 
 // regionalPartners counts the countries home could co-invest with: trust
@@ -132,30 +91,14 @@ func (t *tiers) regionalPartners(p *Profile, k *kb.KB) (int, string) {
 }
 
 // trustedCount counts the countries of the knowledge base in the trusted tier.
-func (t *tiers) trustedCount(k *kb.KB) (int, string) {
-	n := 0
-	for _, c := range k.CountryCodes() {
-		if tier, _ := t.tier(c); tier == sovmap.TierTrusted {
-			n++
-		}
+func (t *tiers) trustedCount() (int, string) {
+	n := len(t.assess.Countries(sovmap.TierTrusted))
+	switch {
+	case n == 0:
+		return 0, "tiers: no country is in the trusted tier (no trust bloc, adequacy decision or trusted list applies)"
+	case len(t.trustBlocs) > 0:
+		return n, fmt.Sprintf("tiers: trusted through %s membership, adequacy decisions or the profile's trusted list", strings.Join(t.trustBlocs, ", "))
+	default:
+		return n, "tiers: trusted through adequacy decisions or the profile's trusted list"
 	}
-	var from []string
-	if len(t.trustBlocs) > 0 {
-		from = append(from, "trust blocs "+strings.Join(t.trustBlocs, ", "))
-	}
-	if len(t.adequacy) > 0 {
-		acts := make([]string, 0, len(t.adequacy))
-		for c := range t.adequacy {
-			acts = append(acts, c)
-		}
-		sort.Strings(acts)
-		from = append(from, "adequacy decisions for "+strings.Join(acts, ", "))
-	}
-	if len(t.trusted) > 0 {
-		from = append(from, "the profile's trusted list")
-	}
-	if len(from) == 0 {
-		return n, "knowledge base: no trust bloc, adequacy decision or trusted list applies"
-	}
-	return n, "knowledge base: " + strings.Join(from, "; ")
 }

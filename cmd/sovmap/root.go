@@ -87,6 +87,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newExplainCmd(a),
 		newSchemaCmd(a),
 		newKBCmd(a),
+		newStrategyCmd(a),
 		newVendorsCmd(a), newGraphCmd(a), newScenarioCmd(a),
 	)
 	return root

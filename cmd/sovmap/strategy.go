@@ -1,0 +1,129 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap/strategy"
+)
+
+func newStrategyCmd(a *app) *cobra.Command {
+	var (
+		setFile       string
+		format        string
+		hosts         int
+		at            string
+		printDefaults bool
+	)
+	cmd := &cobra.Command{
+		Use:   "strategy PROFILE",
+		Short: "Recommend a reference strategy per building block from local prerequisites",
+		Long: `strategy reads a profile of a home's local prerequisites (energy, water, land,
+hardware, cybersecurity, policy, talent, capital) and demand per building block,
+and recommends for each block a reference strategy on the sovereignty spectrum:
+become a host for others, build domestically, co-invest regionally, host abroad
+under a digital embassy, partner under safeguards, or buy on the market. It says
+which prerequisites decide it, what the next-more-sovereign strategy lacks and
+what closing the gap takes, and ranks candidate hosts for a digital embassy.
+
+The strategies and thresholds are data: print the default set with
+--print-defaults, edit it, and pass it back with --strategies FILE.
+See docs/strategy.md.`,
+		Example: `  sovmap strategy examples/strategy-small-energy-poor/profile.yaml
+  sovmap strategy --format markdown examples/strategy-eu-member/profile.yaml
+  sovmap strategy --print-defaults > my-strategies.yaml
+  sovmap strategy --strategies my-strategies.yaml profile.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if printDefaults {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if printDefaults {
+				_, err := a.stdout.Write(strategy.DefaultSetYAML())
+				return err
+			}
+			if !slices.Contains(strategy.Formats, format) && format != "md" {
+				return fmt.Errorf("unknown --format %q (one of %s)", format, strings.Join(strategy.Formats, ", "))
+			}
+			if hosts < 0 {
+				return fmt.Errorf("--hosts must be 0 (all) or more")
+			}
+			var opts strategy.Options
+			if at != "" {
+				day, err := time.Parse(time.DateOnly, at)
+				if err != nil {
+					return fmt.Errorf("--at %q: expected a date as YYYY-MM-DD", at)
+				}
+				opts.At = day
+			}
+			set, err := strategy.DefaultSet()
+			if err != nil {
+				return fmt.Errorf("default strategies: %w", err)
+			}
+			if setFile != "" {
+				data, err := readStrategyFile(a, setFile)
+				if err != nil {
+					return err
+				}
+				if set, err = strategy.DecodeSet(setFile, data); err != nil {
+					return err
+				}
+			}
+			data, err := readStrategyFile(a, args[0])
+			if err != nil {
+				return err
+			}
+			k, err := a.knowledge()
+			if err != nil {
+				return err
+			}
+			profile, err := strategy.ReadProfile(args[0], data, set, k)
+			if err != nil {
+				return err
+			}
+			r, err := strategy.Recommend(cmd.Context(), profile, set, k, opts)
+			if err != nil {
+				return err
+			}
+			return strategy.Write(a.stdout, r, format, strategy.WriteOptions{Hosts: hosts})
+		},
+	}
+	cmd.Flags().StringVar(&setFile, "strategies", "", "strategy set file replacing the default set (YAML or JSON)")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(strategy.Formats, ", "))
+	cmd.Flags().IntVar(&hosts, "hosts", 10, "candidate hosts shown in table and markdown (0 shows all)")
+	cmd.Flags().StringVar(&at, "at", "", "day to read time-dependent knowledge-base facts (export controls) for, YYYY-MM-DD (default today)")
+	cmd.Flags().BoolVar(&printDefaults, "print-defaults", false, "print the default strategy set, a starting point for --strategies")
+	return cmd
+}
+
+// readLimited reads a file (or standard input for "-") up to the strategy
+// parser's size limit, so that a wrong path to a huge file fails fast.
+func readStrategyFile(a *app, path string) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = a.stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, strategy.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > strategy.MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, strategy.MaxFileSize)
+	}
+	return data, nil
+}
