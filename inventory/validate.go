@@ -21,12 +21,32 @@ type validator struct {
 
 	providers  map[string]int
 	components map[string]int
+
+	// Verdicts on values that repeat across many components, so that a
+	// large inventory checks each distinct one once.
+	classOK   map[string]bool
+	locations map[string]string
 }
 
 var (
 	dataClassRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$`)
-	idRE        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:/@+-]*$`)
 )
+
+// validID reports whether id is a letter or digit followed by letters,
+// digits and - _ . : / @ +. It is checked by hand because a regular
+// expression costs more than the rest of a component's validation.
+func validID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && strings.IndexByte("_.:/@+-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return id != ""
+}
 
 // at locates a field of the i-th entity of a kind, falling back to the
 // entity's own position.
@@ -158,6 +178,18 @@ func (v *validator) parentCycle(id string) string {
 }
 
 func (v *validator) location(loc string) string {
+	if msg, ok := v.locations[loc]; ok {
+		return msg
+	}
+	if v.locations == nil {
+		v.locations = map[string]string{}
+	}
+	msg := v.checkLocation(loc)
+	v.locations[loc] = msg
+	return msg
+}
+
+func (v *validator) checkLocation(loc string) string {
 	if kb.IsRegionID(loc) {
 		if _, ok := v.kb.Region(loc); !ok {
 			return fmt.Sprintf("unknown region %q (add it under knowledge: regions, or use a country code)", loc)
@@ -172,7 +204,15 @@ func (v *validator) location(loc string) string {
 
 func (v *validator) dataClasses(kind string, i int, pos sovmap.Pos, owner string, classes []string) {
 	for j, d := range classes {
-		if !dataClassRE.MatchString(d) {
+		ok, seen := v.classOK[d]
+		if !seen {
+			if v.classOK == nil {
+				v.classOK = map[string]bool{}
+			}
+			ok = dataClassRE.MatchString(d)
+			v.classOK[d] = ok
+		}
+		if !ok {
 			v.ps.add(v.at(kind, i, pos, "data", j), "%s: data class %q is not a dotted lower-case name such as personal.health", owner, d)
 		}
 	}
@@ -186,7 +226,7 @@ func (v *validator) checkComponents(ctx context.Context) {
 		switch {
 		case c.ID == "":
 			v.ps.add(c.Pos, "component without an id")
-		case !idRE.MatchString(c.ID):
+		case !validID(c.ID):
 			v.ps.add(v.at("components", i, c.Pos, "id"), "component id %q: use letters, digits and - _ . : / @ +", c.ID)
 		default:
 			if j, dup := v.components[c.ID]; dup {
