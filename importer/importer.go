@@ -124,8 +124,8 @@ func (ids *IDs) Taken(id string) bool { return ids.used[id] }
 
 // Clean turns a source name into an identifier: letters, digits, '.', '_'
 // and '-' are kept, an index such as [0] or ["eu"] becomes -0 or -eu, and
-// every other run of characters becomes a single '-'. An empty result is
-// "unnamed".
+// every other run of characters becomes a single '-'. The result starts
+// and ends with a letter or a digit; an empty result is "unnamed".
 func Clean(s string) string {
 	var b strings.Builder
 	dash := false
@@ -143,7 +143,8 @@ func Clean(s string) string {
 			}
 		}
 	}
-	out := strings.TrimRight(b.String(), "-.")
+	// Inventory ids start with a letter or a digit.
+	out := strings.TrimLeft(strings.TrimRight(b.String(), "-._"), "-._")
 	if out == "" {
 		return "unnamed"
 	}

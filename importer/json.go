@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,4 +148,88 @@ func StripTrailingCommas(data []byte) ([]byte, []TrailingComma) {
 		return data, nil
 	}
 	return out, found
+}
+
+// FindPath returns the byte offset where the value at path starts in a
+// JSON document: path steps are object keys (string) and array indexes
+// (int). It reads the document again, so it is meant for error messages,
+// not for every value. ok is false when the path is not there.
+func FindPath(data []byte, path ...any) (off int64, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for _, step := range path {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, false
+		}
+		switch want := step.(type) {
+		case string:
+			if tok != json.Delim('{') {
+				return 0, false
+			}
+			for {
+				key, err := dec.Token()
+				if err != nil || key == json.Delim('}') {
+					return 0, false
+				}
+				if key == want {
+					break
+				}
+				if skipValue(dec) != nil {
+					return 0, false
+				}
+			}
+		case int:
+			if tok != json.Delim('[') {
+				return 0, false
+			}
+			for i := 0; i < want; i++ {
+				if !dec.More() || skipValue(dec) != nil {
+					return 0, false
+				}
+			}
+			if !dec.More() {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+	}
+	// InputOffset is where the previous token ended: skip the separator and
+	// white space to the value itself.
+	off = dec.InputOffset()
+	for off < int64(len(data)) && strings.IndexByte(" \t\r\n:,", data[off]) >= 0 {
+		off++
+	}
+	return off, off < int64(len(data))
+}
+
+// skipValue reads one whole value from dec.
+func skipValue(dec *json.Decoder) error {
+	var depth int
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// PathError formats a message about the value at path, with its line and
+// column when the path can be found: "bom.json:12:9: message".
+func PathError(name string, data []byte, path []any, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if off, ok := FindPath(data, path...); ok {
+		line, col := LineCol(data, off)
+		return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
+	}
+	return fmt.Errorf("%s: %s", name, msg)
 }

@@ -1,0 +1,281 @@
+package cyclonedx
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/internal/golden"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// fixtures is the shared folder of third-party BOMs, beside the module.
+const fixtures = "../../../shared/fixtures/cyclonedx"
+
+func knowledge(t testing.TB) *kb.KB {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func importFile(t testing.TB, path string, strict bool) (*importer.Result, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Import(context.Background(), filepath.Base(path), data, Options{Options: importer.Options{KB: knowledge(t)}, Strict: strict})
+}
+
+func TestImportGolden(t *testing.T) {
+	for _, path := range []string{
+		fixtures + "/saasbom-apigateway-microservices-datastores.bom.json",
+		fixtures + "/mlbom-model-foundationmodels.bom.json",
+		fixtures + "/mlbom-dataset.bom.json",
+		"testdata/ai-platform.bom.json",
+	} {
+		name := strings.TrimSuffix(filepath.Base(path), ".bom.json")
+		t.Run(name, func(t *testing.T) {
+			r, err := importFile(t, path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, "testdata/golden/"+name+".yaml", golden.Render(t, r))
+		})
+	}
+}
+
+func find(t *testing.T, inv *sovmap.Inventory, id string) sovmap.Component {
+	t.Helper()
+	for _, c := range inv.Components {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no component %q", id)
+	return sovmap.Component{}
+}
+
+func deps(c sovmap.Component) string {
+	var out []string
+	for _, d := range c.DependsOn {
+		out = append(out, d.ID+"/"+string(d.Kind))
+	}
+	return strings.Join(out, ",")
+}
+
+// TestSaaSBOM checks the CycloneDX 1.4 SaaSBOM: nested services, data
+// classifications, dependencies, and flows derived from the direction of
+// each service's data.
+func TestSaaSBOM(t *testing.T) {
+	r, err := importFile(t, fixtures+"/saasbom-apigateway-microservices-datastores.bom.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := r.Inventory
+	if n := len(inv.Components); n != 7 {
+		t.Errorf("got %d components, want 7: the application and 6 services, nested included", n)
+	}
+	gw := find(t, inv, "api-gateway")
+	if gw.Layer != sovmap.LayerConnectivity || gw.Provider != "acme-inc" || strings.Join(gw.Data, ",") != "personal,personal.financial,public" {
+		t.Errorf("api-gateway = %s %s %v", gw.Layer, gw.Provider, gw.Data)
+	}
+	if got := deps(find(t, inv, "ms-3.example.com")); got != "s3-example.amazon.com/runtime" {
+		t.Errorf("ms-3 depends on %s", got)
+	}
+	if l := find(t, inv, "ms-1-pgsql.example.com").Layer; l != sovmap.LayerStorage {
+		t.Errorf("Postgres layer = %s, want storage", l)
+	}
+	flows := map[string]string{}
+	for _, f := range inv.Flows {
+		flows[f.From+">"+f.To] = strings.Join(f.Data, ",")
+	}
+	for pair, data := range map[string]string{
+		"api-gateway>ms-1.example.com":            "personal",
+		"ms-1.example.com>api-gateway":            "personal",
+		"ms-1.example.com>ms-1-pgsql.example.com": "personal",
+		"ms-3.example.com>s3-example.amazon.com":  "public",
+	} {
+		if flows[pair] != data {
+			t.Errorf("flow %s carries %q, want %q (all flows: %v)", pair, flows[pair], data, flows)
+		}
+	}
+	if len(inv.Flows) != 12 {
+		t.Errorf("got %d flows, want 12: both directions of the 6 dependency edges into services with data", len(inv.Flows))
+	}
+}
+
+func TestMLBOMModel(t *testing.T) {
+	r, err := importFile(t, fixtures+"/mlbom-model-foundationmodels.bom.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := find(t, r.Inventory, "gpt-4o")
+	if c.Layer != sovmap.LayerModel || c.Provider != "openai-inc" {
+		t.Errorf("gpt-4o = %s %s, want model openai-inc", c.Layer, c.Provider)
+	}
+	if len(r.Inventory.Providers) != 1 || r.Inventory.Providers[0].Name != "OpenAI Inc" {
+		t.Errorf("providers = %v", r.Inventory.Providers)
+	}
+}
+
+// TestTrailingCommas checks the choice made for the upstream ML-BOM
+// dataset example, which is not valid JSON: accepted with a warning that
+// names each comma, rejected with its position under Strict.
+func TestTrailingCommas(t *testing.T) {
+	r, err := importFile(t, fixtures+"/mlbom-dataset.bom.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var where []string
+	for _, w := range r.Warnings {
+		if strings.Contains(w.Message, "trailing comma") {
+			where = append(where, w.Where)
+		}
+	}
+	if strings.Join(where, " ") != "mlbom-dataset.bom.json:8:44 mlbom-dataset.bom.json:27:85" {
+		t.Errorf("trailing comma warnings at %v", where)
+	}
+	c := find(t, r.Inventory, "wikipedia")
+	if c.Layer != sovmap.LayerData || c.Provider != "wikimedia" {
+		t.Errorf("wikipedia = %s %s, want data wikimedia", c.Layer, c.Provider)
+	}
+	_, err = importFile(t, fixtures+"/mlbom-dataset.bom.json", true)
+	if err == nil || !strings.HasPrefix(err.Error(), "mlbom-dataset.bom.json:8:44: trailing comma") {
+		t.Errorf("strict error = %v", err)
+	}
+}
+
+func TestAIPlatform(t *testing.T) {
+	r, err := importFile(t, "testdata/ai-platform.bom.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := r.Inventory
+	tests := []struct {
+		id, layer, provider, locations, data, deps string
+	}{
+		// metadata.component, with its properties and metadata.supplier.
+		{"assistant", "application", "example-agency", "DE", "", "inference-api/runtime,torch/supply,tokenizers/supply"},
+		// A purl bom-ref gives way to the name; the country is a name.
+		{"torch", "platform", "pytorch-foundation", "", "", ""},
+		// sovmap: properties override the supplier and add locations;
+		// the model card's dataset is a supply dependency.
+		{"llm", "model", "aws", "aws:eu-central-1,aws:eu-west-3", "", "corpus/supply"},
+		// sovmap:data replaces the classification-derived classes.
+		{"corpus", "data", "example-agency", "", "personal.health,confidential", ""},
+		// Nested components; a provider matched by name in the knowledge base.
+		{"gpu-firmware", "hardware", "nvidia", "", "", ""},
+		{"gpu-node", "hardware", "nvidia", "", "", "gpu-firmware/supply"},
+		// A UUID bom-ref gives way to the name.
+		{"tokenizers", "platform", "", "", "", ""},
+		{"inference-api", "model", "aws", "", "personal,customer-records", "llm/runtime,gpu-node/runtime,vector-db/runtime"},
+		{"vector-db", "storage", "qdrant-solutions-gmbh", "", "confidential", ""},
+	}
+	for _, tt := range tests {
+		c := find(t, inv, tt.id)
+		got := strings.Join([]string{string(c.Layer), c.Provider, strings.Join(c.Locations, ","), strings.Join(c.Data, ","), deps(c)}, " | ")
+		want := strings.Join([]string{tt.layer, tt.provider, tt.locations, tt.data, tt.deps}, " | ")
+		if got != want {
+			t.Errorf("%s:\n got  %s\n want %s", tt.id, got, want)
+		}
+	}
+	if a := find(t, inv, "assistant"); a.Criticality != sovmap.CriticalityHigh || strings.Join(a.OperatedFrom, ",") != "DE" {
+		t.Errorf("assistant criticality %q operated_from %v", a.Criticality, a.OperatedFrom)
+	}
+	if c := find(t, inv, "llm"); c.KeyCustody != sovmap.KeysCustomerManaged {
+		t.Errorf("llm key custody = %q", c.KeyCustody)
+	}
+	var flows []string
+	for _, f := range inv.Flows {
+		flows = append(flows, f.From+">"+f.To+":"+strings.Join(f.Data, ","))
+	}
+	// Explicit sources and destinations, a BOM-Link included; the URL
+	// outside the BOM and the "unknown" direction give no flow.
+	if got := strings.Join(flows, " "); got != "assistant>inference-api:personal inference-api>vector-db:customer-records" {
+		t.Errorf("flows = %s", got)
+	}
+	countries := map[string]string{}
+	for _, p := range inv.Providers {
+		countries[p.ID] = p.Country
+	}
+	if countries["pytorch-foundation"] != "US" || countries["qdrant-solutions-gmbh"] != "DE" || countries["example-agency"] != "DE" {
+		t.Errorf("provider countries = %v", countries)
+	}
+	if _, listed := countries["aws"]; listed {
+		t.Error("aws is in the knowledge base and needs no providers: entry")
+	}
+	for _, want := range []string{
+		`depends on "nowhere"`, `ref "ghost"`, `dataset "missing-dataset"`, `"https://analytics.example.com"`,
+		`direction is "unknown"`, "property sovmap:unknown", `classification "Customer records"`, "1 components name no supplier",
+	} {
+		found := false
+		for _, w := range r.Warnings {
+			found = found || strings.Contains(w.String(), want)
+		}
+		if !found {
+			t.Errorf("no warning mentions %s", want)
+		}
+	}
+}
+
+func TestPropertyErrors(t *testing.T) {
+	_, err := importFile(t, "testdata/bad-properties.bom.json", false)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := []string{
+		`bad-properties.bom.json:10:43: components[0] (app): property sovmap:layer: unknown layer "gpu"`,
+		`bad-properties.bom.json:11:46: components[0] (app): property sovmap:location: unknown country or bloc "Atlantis"`,
+		`bad-properties.bom.json:11:46: components[0] (app): property sovmap:location: unknown region "aws:mars-1"`,
+		`bad-properties.bom.json:17:62: components[1] (other): property sovmap:criticality: unknown criticality "extreme"`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %d = %s\nwant prefix %s", i, lines[i], w)
+		}
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	tests := []struct{ name, data, want string }{
+		{"empty", "", "b.json: empty file"},
+		{"xml", `<?xml version="1.0"?><bom/>`, "b.json: this is XML"},
+		{"array", "[]", "b.json:1:1: expected a JSON object"},
+		{"syntax", "{\"bomFormat\": \"CycloneDX\",\n \"specVersion\": 1.5 \"x\"}", "b.json:2:21: invalid character '\"' after object key:value pair"},
+		{"not cyclonedx", "{\"bomFormat\": \"SPDX\", \"specVersion\": \"1.5\"}", `b.json:1:15: bomFormat is "SPDX", not "CycloneDX"`},
+		{"version", "{\"bomFormat\": \"CycloneDX\",\n \"specVersion\": \"2.0\"}", "b.json:2:17: specVersion 2.0 is not supported"},
+		{"number version", "{\"bomFormat\": \"CycloneDX\", \"specVersion\": 1.5}", "b.json:1:43: specVersion 1.5 is not supported"},
+		{"type", `{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"name": 7}]}`, "b.json: components.name: expected string, found JSON number"},
+		{"strict", "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n \"components\": [],\n}", "b.json:2:18: trailing comma"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Import(context.Background(), "b.json", []byte(tt.data), Options{Options: importer.Options{KB: knowledge(t)}, Strict: true})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v\nwant it to contain %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestServiceLayer(t *testing.T) {
+	if serviceLayerOf("com.example", "Billing") != sovmap.LayerApplication ||
+		serviceLayerOf("", "Customer Postgres") != sovmap.LayerStorage ||
+		serviceLayerOf("", "Key Vault") != sovmap.LayerSecurity ||
+		serviceLayerOf("", "edge-gateway") != sovmap.LayerConnectivity ||
+		serviceLayerOf("", "Stories") != sovmap.LayerApplication { // "s3" must not match inside words
+		t.Error("service layers are wrong")
+	}
+}
