@@ -147,6 +147,7 @@ func exportFormatsEndToEnd(t *testing.T, bin string) {
 		{"cyclonedx", "{"},
 		{"csv", "id,layer,provider,level,effective_level,required_level,gap,sourcing,binding,exposure,reasons"},
 		{"xlsx", "PK"},
+		{"html", "<!DOCTYPE html>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {

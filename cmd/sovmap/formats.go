@@ -9,6 +9,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/cyclonedx"
+	"github.com/sovmap/sovmap/report/html"
 	"github.com/sovmap/sovmap/report/oscal"
 	"github.com/sovmap/sovmap/report/sarif"
 	"github.com/sovmap/sovmap/report/sheet"
@@ -28,6 +29,7 @@ func formats() map[string]writer {
 		"sarif":     sarif.Write,
 		"oscal":     oscal.Write,
 		"cyclonedx": cyclonedx.Write,
+		"html":      html.Write,
 		"csv":       sheet.WriteCSV,
 		"xlsx":      sheet.WriteXLSX,
 	}

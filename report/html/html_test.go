@@ -1,0 +1,162 @@
+package html
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/report/svg"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var fixed = Options{Now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), ToolVersion: "test"}
+
+func render(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteOptions(&buf, r, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestGolden(t *testing.T) {
+	got := render(t, sample.Report(), sample.Inventory(), fixed)
+	golden := filepath.Join("testdata", "sample.html")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s; run go test ./report/html -update and review the diff", golden)
+	}
+}
+
+// TestSelfContained checks that the page loads nothing from elsewhere.
+func TestSelfContained(t *testing.T) {
+	page := render(t, sample.Report(), sample.Inventory(), fixed)
+	for _, bad := range []string{"<script", "<link", "<img", "@import", "url(http", "src=", "<iframe"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	// The only absolute URL is the SVG namespace.
+	urls := regexp.MustCompile(`https?://[^"' )<]+`).FindAllString(page, -1)
+	for _, u := range urls {
+		if u != "http://www.w3.org/2000/svg" {
+			t.Errorf("page refers to %s", u)
+		}
+	}
+}
+
+func TestAccessibleMarkup(t *testing.T) {
+	page := render(t, sample.Report(), sample.Inventory(), fixed)
+	if !strings.Contains(page, `<html lang="en">`) {
+		t.Error("no language on <html>")
+	}
+	if n := strings.Count(page, "<h1>"); n != 1 {
+		t.Errorf("%d h1 headings, want 1", n)
+	}
+	if tables, captions := strings.Count(page, "<table>"), strings.Count(page, "<caption>"); tables == 0 || tables != captions {
+		t.Errorf("%d tables, %d captions: every table needs a caption", tables, captions)
+	}
+	if svgs, titles := strings.Count(page, "<svg "), strings.Count(page, "-title\">"); svgs != 3 || titles != 3 {
+		t.Errorf("%d pictures, %d titles: want 3 titled pictures", svgs, titles)
+	}
+	if strings.Count(page, `role="img"`) != 3 {
+		t.Error("pictures need role=img")
+	}
+	// Headings never skip a level: h1, then h2 sections, no h4.
+	if strings.Contains(page, "<h4") {
+		t.Error("heading levels skip")
+	}
+}
+
+func TestContent(t *testing.T) {
+	page := render(t, sample.Report(), sample.Inventory(), fixed)
+	wants := []string{
+		// escaping of the organization name
+		"Klinikverbund &lt;Nord&gt; &amp; Söhne",
+		// gaps with remediation, the binding factors' remedies
+		"hold the keys yourself (customer-held or a domestic HSM)",
+		"dependency <code>train-cluster</code> (own level 4)",
+		"choose a provider controlled from a trusted jurisdiction",
+		// vendor concentration
+		"<strong>2653</strong> (highly concentrated",
+		// flows
+		`<td class="violation">violation</td>`,
+		// restricted jurisdiction called out
+		"Restricted jurisdictions involved: chat-app (RU)",
+		// exposure grouped by jurisdiction: US reaches 3 components, 1 mitigated
+		`<th scope="row">US</th><td>trusted</td><td>us-cloud-act, us-fisa-702</td><td class="num">3</td><td class="num">1</td>`,
+	}
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if strings.Contains(page, "<Nord>") {
+		t.Error("organization name is not escaped")
+	}
+	// Largest gap first, then by id.
+	i1 := strings.Index(page, "<th scope=\"row\"><code>chat-app</code>")
+	i2 := strings.Index(page, "<th scope=\"row\"><code>train-cluster</code>")
+	if i1 < 0 || i2 < 0 || i1 > i2 {
+		t.Error("gaps are not sorted by size, then id")
+	}
+}
+
+// TestLevelColoursMatchPictures keeps the badges and the SVG pictures in
+// the same colours.
+func TestLevelColoursMatchPictures(t *testing.T) {
+	page := render(t, &sovmap.Report{}, nil, fixed)
+	for l, c := range svg.LevelColors {
+		if !strings.Contains(page, fmt.Sprintf(".l%d { background: %s;", l, c)) {
+			t.Errorf("CSS colour of level %d is not %s", l, c)
+		}
+	}
+}
+
+func TestEmptyReport(t *testing.T) {
+	page := render(t, &sovmap.Report{}, nil, fixed)
+	for _, w := range []string{"No component is below its required level.", "No foreign compelled-access law", "declares no data flows"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("empty report lacks %q", w)
+		}
+	}
+}
+
+func TestExamples(t *testing.T) {
+	examples, err := sample.Examples(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples {
+		page := render(t, ex.Report, ex.Inventory, fixed)
+		for _, c := range ex.Report.Components {
+			if !strings.Contains(page, "<code>"+c.ID+"</code>") {
+				t.Errorf("%s: component %s missing from the page", ex.Name, c.ID)
+			}
+		}
+	}
+}
+
+func TestNilReport(t *testing.T) {
+	if err := Write(&bytes.Buffer{}, nil, nil); err == nil {
+		t.Fatal("Write(nil) succeeded")
+	}
+}
