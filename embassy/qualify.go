@@ -49,13 +49,35 @@ func Qualifies(a sovmap.Arrangement) (ok bool, why string) {
 // arrangement answers the key-custody criterion, whatever the arrangement's
 // own answer says. Without the inventory (Qualifies), that criterion must
 // be answered in the arrangement.
+//
+// The returned function remembers its verdict per arrangement id, since an
+// assessment asks once per component and arrangement ids are unique within
+// an inventory; it is safe for concurrent use.
 func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string) {
+	type verdict struct {
+		ok  bool
+		why string
+	}
+	var (
+		mu    sync.Mutex
+		cache = map[string]verdict{}
+	)
 	return func(a sovmap.Arrangement) (bool, string) {
+		mu.Lock()
+		v, hit := cache[a.ID]
+		mu.Unlock()
+		if hit {
+			return v.ok, v.why
+		}
 		lib, err := defaultLibrary()
 		if err != nil {
 			return false, "the embedded frameworks do not load: " + err.Error()
 		}
-		return qualifies(lib, a, inv)
+		v.ok, v.why = qualifies(lib, a, inv)
+		mu.Lock()
+		cache[a.ID] = v
+		mu.Unlock()
+		return v.ok, v.why
 	}
 }
 

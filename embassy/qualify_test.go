@@ -118,3 +118,25 @@ func TestQualifiesInRejectsProviderFramework(t *testing.T) {
 		t.Errorf("QualifiesIn = %v, %q; want false and a subject error", ok, why)
 	}
 }
+
+func BenchmarkQualifierFor(b *testing.B) {
+	lib, err := framework.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := lib.Lookup(DefaultFramework)
+	answers := map[string]any{}
+	for _, d := range f.Dimensions {
+		for i := range d.Criteria {
+			answers[d.Criteria[i].ID] = framework.TopAnswer(f, &d.Criteria[i])
+		}
+	}
+	a := sovmap.Arrangement{ID: "lux", Answers: answers}
+	q := QualifierFor(&sovmap.Inventory{Arrangements: []sovmap.Arrangement{a}})
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, why := q(a); !ok {
+			b.Fatal(why)
+		}
+	}
+}

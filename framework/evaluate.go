@@ -236,9 +236,9 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		if sumW > 0 {
 			dr.Score = Ratio(sumWS / sumW * 100)
 		}
-		for _, id := range dr.Criteria {
-			if cr, _ := res.Criterion(id); cr.Level == dr.Level && dr.Level < top {
-				dr.Binding = append(dr.Binding, id)
+		for _, cr := range res.Criteria[len(res.Criteria)-len(dr.Criteria):] {
+			if cr.Level == dr.Level && dr.Level < top {
+				dr.Binding = append(dr.Binding, cr.ID)
 			}
 		}
 		dr.LevelName = f.LevelName(dr.Level)
@@ -270,8 +270,14 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: the inventory fact %s (%v) was used instead of the answer %v", id, c.Fact, fact.Value, in.Answers[id]))
 		}
 	}
-	for _, v := range f.Views {
-		res.Views = append(res.Views, f.view(v, res))
+	if len(f.Views) > 0 {
+		at := make(map[string]*CriterionResult, len(res.Criteria))
+		for i := range res.Criteria {
+			at[res.Criteria[i].ID] = &res.Criteria[i]
+		}
+		for _, v := range f.Views {
+			res.Views = append(res.Views, f.view(v, at))
+		}
 	}
 	return res, nil
 }
@@ -279,7 +285,7 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 // view regroups a result's criteria under the view's headings. Each
 // criterion keeps its effective weight, so the view's overall score and
 // gate equal the framework's.
-func (f *Framework) view(v View, res *Result) ViewResult {
+func (f *Framework) view(v View, at map[string]*CriterionResult) ViewResult {
 	top := f.Top()
 	vr := ViewResult{ID: v.ID, Name: v.Name, Level: top}
 	total := 0.0
@@ -287,7 +293,7 @@ func (f *Framework) view(v View, res *Result) ViewResult {
 		dr := DimensionResult{ID: vd.ID, Name: vd.Name, Level: top, Binding: []string{}, Criteria: vd.Criteria}
 		w, ws, plain := 0.0, 0.0, 0.0
 		for _, id := range vd.Criteria {
-			cr, _ := res.Criterion(id)
+			cr := at[id]
 			w += cr.weight
 			ws += cr.weight * float64(cr.Score)
 			plain += float64(cr.Score)
@@ -307,7 +313,7 @@ func (f *Framework) view(v View, res *Result) ViewResult {
 			dr.Score = Ratio(plain / float64(len(vd.Criteria)) * 100)
 		}
 		for _, id := range vd.Criteria {
-			if cr, _ := res.Criterion(id); cr.Level == dr.Level && dr.Level < top {
+			if at[id].Level == dr.Level && dr.Level < top {
 				dr.Binding = append(dr.Binding, id)
 			}
 		}

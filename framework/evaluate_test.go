@@ -259,3 +259,59 @@ func TestViewAgreesWithDimensions(t *testing.T) {
 		t.Errorf("view overall %v L%d, framework %v L%d", v.Score, v.Level, res.Score, res.Level)
 	}
 }
+
+// FuzzEvaluateAnswers throws arbitrary answer values at the toy framework:
+// Evaluate either scores them within range or returns an *AnswerError,
+// never panics.
+func FuzzEvaluateAnswers(f *testing.F) {
+	f.Add("a1", "yes", 1.0, true)
+	f.Add("b1", "120", -5.0, false)
+	f.Add("a3", "2", math.Inf(1), true)
+	f.Add("zz", "", math.NaN(), false)
+	f.Fuzz(func(t *testing.T, id, s string, x float64, useNumber bool) {
+		fw := loadToy(t)
+		var v any = s
+		if useNumber {
+			v = x
+		}
+		res, err := fw.Evaluate(Input{Answers: map[string]any{id: v}, Evidence: map[string]string{id: s}})
+		if err != nil {
+			var ae *AnswerError
+			if !errors.As(err, &ae) || len(ae.Problems) == 0 {
+				t.Fatalf("err = %v, want an *AnswerError with problems", err)
+			}
+			return
+		}
+		if res.Level < 0 || res.Level > fw.Top() || res.Score < 0 || res.Score > 100 {
+			t.Fatalf("out of range: level %d score %v", res.Level, res.Score)
+		}
+	})
+}
+
+func BenchmarkEvaluateDigitalEmbassy(b *testing.B) {
+	lib, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := lib.Get("digital-embassy")
+	answers := map[string]any{}
+	for _, d := range f.Dimensions {
+		for i := range d.Criteria {
+			answers[d.Criteria[i].ID] = TopAnswer(f, &d.Criteria[i])
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Evaluate(Input{Answers: answers}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDefaultLibrary(b *testing.B) {
+	for b.Loop() {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
