@@ -163,64 +163,49 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 	f := e.facts
 	p := &profile{}
 	var ctl *control
-	var controlF sovmap.Factor
-	if c.Provider == "" {
-		controlF = selfControl
-	} else {
+	controlF := selfControl
+	if c.Provider != "" {
 		ctl = f.control(c.Provider)
 		controlF = ctl.factor
 		p.controller = ctl.controller
 	}
-	p.countries = f.countries(c.Locations)
-	emb := e.embassy(c, p.countries)
-
 	m := &e.memo
-	locKey := m.key(c.Arrangement, c.Locations)
-	loc, ok := m.location[string(locKey)]
+	loc, ok := m.location[string(m.key(c.Arrangement, c.Locations))]
 	if !ok {
-		loc = locationFactor(f, c, p.countries, emb)
-		m.location[string(locKey)] = loc
+		loc = &placement{id: int32(len(m.location)), countries: f.countries(c.Locations)}
+		loc.embassy = e.embassy(c, loc.countries)
+		loc.factor = locationFactor(f, c, loc.countries, loc.embassy)
+		m.location[string(m.buf)] = loc
 	}
-	opsKey := m.key(c.Provider, c.OperatedFrom)
-	ops, ok := m.operations[string(opsKey)]
+	p.countries = loc.countries
+	ops, ok := m.operations[string(m.key(c.Provider, c.OperatedFrom))]
 	if !ok {
-		ops = operationsFactor(f, c)
-		m.operations[string(opsKey)] = ops
+		ops = &operators{id: int32(len(m.operations)), factor: operationsFactor(f, c)}
+		m.operations[string(m.buf)] = ops
 	}
-	// The location key above shares m.buf and is gone: spell it out again.
-	legalKey := append(m.key(c.Provider, c.OperatedFrom), 0, 1)
-	legalKey = append(legalKey, c.Arrangement...)
-	for _, l := range c.Locations {
-		legalKey = append(legalKey, 0)
-		legalKey = append(legalKey, l...)
-	}
-	legalKey = append(legalKey, 0, mitigationClass(c))
-	m.buf = legalKey
-	legal, ok := m.legal[string(legalKey)]
+	lk := legalKey{control: ctl, location: loc.id, operations: ops.id, mitigation: mitigationClass(c)}
+	legal, ok := m.legal[lk]
 	if !ok {
-		legal.factor, legal.details = legalFactor(f, c, ctl, p.countries, emb)
+		legal.factor, legal.details = legalFactor(f, c, ctl, loc.countries, loc.embassy)
 		legal.exposure = []string{}
 		for _, d := range legal.details {
 			legal.exposure = appendUnique(legal.exposure, d.Jurisdiction)
 		}
-		m.legal[string(legalKey)] = legal
+		m.legal[lk] = legal
 	}
-	keysKey := m.key(string(c.KeyCustody), nil)
-	keysKey = append(keysKey, boolByte(c.Holds()), boolByte(c.Provider != ""))
-	m.buf = keysKey
-	keys, ok := m.keys[string(keysKey)]
+	kk := keysKey{custody: c.KeyCustody, holds: c.Holds(), provider: c.Provider != ""}
+	keys, ok := m.keys[kk]
 	if !ok {
 		keys = keysFactor(c)
-		m.keys[string(keysKey)] = keys
+		m.keys[kk] = keys
 	}
-	exitKey := m.contractKey(c)
-	exit, ok := m.exit[string(exitKey)]
+	exit, ok := m.exit[string(m.contractKey(c))]
 	if !ok {
 		exit = exitFactor(f, c)
-		m.exit[string(exitKey)] = exit
+		m.exit[string(m.buf)] = exit
 	}
 
-	p.factors = []sovmap.Factor{controlF, loc, ops, legal.factor, keys, exit}
+	p.factors = []sovmap.Factor{controlF, loc.factor, ops.factor, legal.factor, keys, exit}
 	p.level = sovmap.Domestic
 	for _, fac := range p.factors {
 		p.level = sovmap.Min(p.level, fac.Level)
@@ -237,6 +222,36 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 	p.details = legal.details
 	p.exposure = legal.exposure
 	return p
+}
+
+// placement is the memoised verdict on a set of locations under an
+// arrangement; id numbers it for keys that combine it with other facts.
+type placement struct {
+	id        int32
+	countries []string
+	embassy   *embassy
+	factor    sovmap.Factor
+}
+
+// operators is the memoised verdict on a provider's operated_from list.
+type operators struct {
+	id     int32
+	factor sovmap.Factor
+}
+
+// legalKey is everything the legal factor reads: who controls the provider,
+// where it is, who operates it, and whether keys can mitigate.
+type legalKey struct {
+	control    *control
+	location   int32
+	operations int32
+	mitigation byte
+}
+
+type keysKey struct {
+	custody  sovmap.KeyCustody
+	holds    bool
+	provider bool
 }
 
 var (
@@ -268,10 +283,10 @@ func boolByte(b bool) byte {
 // memo holds the per-factor caches of one assessment.
 type memo struct {
 	buf        []byte
-	location   map[string]sovmap.Factor
-	operations map[string]sovmap.Factor
-	legal      map[string]legalVerdict
-	keys       map[string]sovmap.Factor
+	location   map[string]*placement
+	operations map[string]*operators
+	legal      map[legalKey]legalVerdict
+	keys       map[keysKey]sovmap.Factor
 	exit       map[string]sovmap.Factor
 }
 
@@ -282,8 +297,8 @@ type legalVerdict struct {
 }
 
 func newMemo() memo {
-	return memo{location: map[string]sovmap.Factor{}, operations: map[string]sovmap.Factor{},
-		legal: map[string]legalVerdict{}, keys: map[string]sovmap.Factor{}, exit: map[string]sovmap.Factor{}}
+	return memo{location: map[string]*placement{}, operations: map[string]*operators{},
+		legal: map[legalKey]legalVerdict{}, keys: map[keysKey]sovmap.Factor{}, exit: map[string]sovmap.Factor{}}
 }
 
 // key writes head and list into the reused buffer and returns it. The
