@@ -175,18 +175,30 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 		loc = &placement{id: int32(len(m.location)), countries: f.countries(c.Locations)}
 		loc.embassy = e.embassy(c, loc.countries)
 		loc.factor = locationFactor(f, c, loc.countries, loc.embassy)
+		reachable := loc.countries
+		if loc.embassy != nil {
+			// A qualifying embassy is immune from the host's search,
+			// requisition and compelled access.
+			reachable = without(loc.countries, loc.embassy.host)
+		}
+		loc.exposures = exposures(f, reachable, sovmap.ViaLocation)
 		m.location[string(m.buf)] = loc
 	}
 	p.countries = loc.countries
 	ops, ok := m.operations[string(m.key(c.Provider, c.OperatedFrom))]
 	if !ok {
 		ops = &operators{id: int32(len(m.operations)), factor: operationsFactor(f, c)}
+		ops.exposures = exposures(f, f.expand(c.OperatedFrom), sovmap.ViaOperations)
 		m.operations[string(m.buf)] = ops
 	}
 	lk := legalKey{control: ctl, location: loc.id, operations: ops.id, mitigation: mitigationClass(c)}
 	legal, ok := m.legal[lk]
 	if !ok {
-		legal.factor, legal.details = legalFactor(f, c, ctl, loc.countries, loc.embassy)
+		var byControl []exposure
+		if ctl != nil {
+			byControl = ctl.exposures
+		}
+		legal.factor, legal.details = legalFactor(f, c, byControl, loc.exposures, ops.exposures)
 		legal.exposure = []string{}
 		for _, d := range legal.details {
 			legal.exposure = appendUnique(legal.exposure, d.Jurisdiction)
@@ -231,12 +243,24 @@ type placement struct {
 	countries []string
 	embassy   *embassy
 	factor    sovmap.Factor
+	exposures []exposure // through location
+}
+
+func without(list []string, drop string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s != drop {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // operators is the memoised verdict on a provider's operated_from list.
 type operators struct {
-	id     int32
-	factor sovmap.Factor
+	id        int32
+	factor    sovmap.Factor
+	exposures []exposure // through operations
 }
 
 // legalKey is everything the legal factor reads: who controls the provider,
@@ -357,11 +381,11 @@ func (e *engine) embassy(c *sovmap.Component, countries []string) *embassy {
 
 // requirements gathers every requirement that applies to a component.
 func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, error) {
-	key := strings.Join(c.Data, ",") + "\x00" + string(c.Criticality)
-	base, ok := e.reqs[key]
+	key := e.memo.key(string(c.Criticality), c.Data)
+	base, ok := e.reqs[string(key)]
 	if !ok {
 		base = e.baseRequirements(c)
-		e.reqs[key] = base
+		e.reqs[string(key)] = base
 	}
 	if len(e.rules) == 0 {
 		return base, nil

@@ -27,6 +27,7 @@ type control struct {
 	controller string
 	country    string // the ultimate controller's country; "" if unknown
 	factor     sovmap.Factor
+	exposures  []exposure // through control
 }
 
 // facts resolves and memoises the facts factors need: provider chains and
@@ -123,6 +124,7 @@ func (f *facts) control(providerID string) *control {
 			c.factor.Remedy = "choose a provider controlled from the home jurisdiction (or at least a trusted one)"
 		}
 	}
+	c.exposures = exposures(f, c.countries, sovmap.ViaControl)
 	f.controls[providerID] = c
 	return c
 }
@@ -154,6 +156,18 @@ func (f *facts) countries(locations []string) []string {
 		}
 	}
 	f.locations[key] = out
+	return out
+}
+
+// expand turns countries and blocs into the countries they stand for.
+func (f *facts) expand(codes []string) []string {
+	var out []string
+	for _, code := range codes {
+		members, _ := f.kb.Expand(code)
+		for _, m := range members {
+			out = appendUnique(out, m)
+		}
+	}
 	return out
 }
 
@@ -240,58 +254,68 @@ func operationsFactor(f *facts, c *sovmap.Component) sovmap.Factor {
 	return fac
 }
 
-// legalFactor finds the foreign compelled-access laws that reach the
-// component through its controller, its locations or its operators.
-func legalFactor(f *facts, c *sovmap.Component, ctl *control, countries []string, emb *embassy) (sovmap.Factor, []sovmap.Exposure) {
-	var exp []sovmap.Exposure
-	add := func(country string, via sovmap.Via) {
-		if f.tiers.Of(country) == sovmap.TierHome {
-			return
+// exposure is a compelled-access exposure with its fact already written,
+// since the same exposures recur across many components.
+type exposure struct {
+	sovmap.Exposure
+	fact string
+}
+
+// exposures lists the foreign compelled-access laws that reach data
+// through via in the given countries. The home jurisdiction's own laws are
+// not foreign exposure.
+func exposures(f *facts, countries []string, via sovmap.Via) []exposure {
+	var out []exposure
+	for _, country := range countries {
+		tier := f.tiers.Of(country)
+		if tier == sovmap.TierHome {
+			continue
 		}
 		for _, law := range f.laws[country] {
-			if !law.Reaches(string(via)) {
-				continue
+			if law.Reaches(string(via)) {
+				e := sovmap.Exposure{Jurisdiction: country, Law: law.Name, Via: via, Tier: tier.String()}
+				out = append(out, exposure{Exposure: e, fact: e.Law + " (" + country + ") via " + string(via)})
 			}
-			exp = append(exp, sovmap.Exposure{Jurisdiction: country, Law: law.Name, Via: via, Tier: f.tiers.Of(country).String()})
 		}
 	}
-	if ctl != nil {
-		for _, country := range ctl.countries {
-			add(country, sovmap.ViaControl)
-		}
+	return out
+}
+
+// legalFactor judges the foreign compelled-access laws that reach the
+// component through its controller, its locations or its operators (each
+// list computed once per controller, placement and operator set), and
+// whether the organization's keys blunt them.
+func legalFactor(f *facts, c *sovmap.Component, parts ...[]exposure) (sovmap.Factor, []sovmap.Exposure) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
 	}
-	for _, country := range countries {
-		if emb != nil && country == emb.host {
-			continue // immunity from the host's search, requisition and compelled access
-		}
-		add(country, sovmap.ViaLocation)
-	}
-	for _, o := range c.OperatedFrom {
-		members, _ := f.kb.Expand(o)
-		for _, m := range members {
-			add(m, sovmap.ViaOperations)
-		}
-	}
-	exp = dedupeExposure(exp)
 	fac := sovmap.Factor{Name: sovmap.FactorLegal, Level: sovmap.Domestic}
-	if len(exp) == 0 {
+	if n == 0 {
 		fac.Reason = "no foreign compelled-access law in the knowledge base reaches it"
 		return fac, nil
 	}
+	all := make([]exposure, 0, n)
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	all = dedupeExposure(all)
+	exp := make([]sovmap.Exposure, len(all))
+	fac.Facts = make([]string, len(all))
 	worst := sovmap.TierHome
 	var worstJ string
-	for _, e := range exp {
+	for i, e := range all {
+		exp[i], fac.Facts[i] = e.Exposure, e.fact
 		if t := f.tiers.Of(e.Jurisdiction); worstJ == "" || t > worst {
 			worst, worstJ = t, e.Jurisdiction
 		}
 	}
 	fac.Level = legalLevel[worst]
+	fac.Reason = worstJ + " can compel access through " + viaList(exp, worstJ) + " (" + worst.String() + " jurisdiction)"
+	outside := "choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
 	mitigated := (c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM) && c.Layer != sovmap.LayerCompute
-	for _, e := range exp {
-		fac.Facts = append(fac.Facts, fmt.Sprintf("%s (%s) via %s", e.Law, e.Jurisdiction, e.Via))
-	}
-	fac.Reason = fmt.Sprintf("%s can compel access through %s (%s jurisdiction)", worstJ, viaList(exp, worstJ), worst)
-	if mitigated {
+	switch {
+	case mitigated:
 		for i := range exp {
 			exp[i].Mitigated = true
 		}
@@ -299,12 +323,11 @@ func legalFactor(f *facts, c *sovmap.Component, ctl *control, countries []string
 			fac.Level++
 		}
 		fac.Reason += "; keys held by the customer mean compelled access yields ciphertext, so one level is regained"
-		fac.Remedy = "choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
-	} else {
-		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM), or choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
-		if c.Layer == sovmap.LayerCompute {
-			fac.Remedy = "use confidential computing with customer-held keys, or choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
-		}
+		fac.Remedy = outside
+	case c.Layer == sovmap.LayerCompute:
+		fac.Remedy = "use confidential computing with customer-held keys, or " + outside
+	default:
+		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM), or " + outside
 	}
 	return fac, exp
 }
@@ -319,19 +342,20 @@ func viaList(exp []sovmap.Exposure, j string) string {
 	return strings.Join(vias, " and ")
 }
 
-func dedupeExposure(exp []sovmap.Exposure) []sovmap.Exposure {
+func dedupeExposure(exp []exposure) []exposure {
 	sort.SliceStable(exp, func(i, j int) bool {
-		if exp[i].Jurisdiction != exp[j].Jurisdiction {
-			return exp[i].Jurisdiction < exp[j].Jurisdiction
+		a, b := &exp[i].Exposure, &exp[j].Exposure
+		if a.Jurisdiction != b.Jurisdiction {
+			return a.Jurisdiction < b.Jurisdiction
 		}
-		if exp[i].Law != exp[j].Law {
-			return exp[i].Law < exp[j].Law
+		if a.Law != b.Law {
+			return a.Law < b.Law
 		}
-		return exp[i].Via < exp[j].Via
+		return a.Via < b.Via
 	})
 	out := exp[:0]
 	for i, e := range exp {
-		if i > 0 && e == exp[i-1] {
+		if i > 0 && e.Exposure == exp[i-1].Exposure {
 			continue
 		}
 		out = append(out, e)
