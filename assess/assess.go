@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/graph"
