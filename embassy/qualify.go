@@ -11,7 +11,7 @@ import (
 
 // DefaultFramework is the framework arrangements are scored on when they
 // name none.
-const DefaultFramework = "digital-embassy"
+const DefaultFramework = framework.DefaultArrangementFramework
 
 // QualifyingTier is the lowest overall (weakest-link) tier at which an
 // arrangement can qualify as a digital embassy: T3, "protected by an
