@@ -7,7 +7,9 @@
 //     components (machine-learning-model, data, device); every other layer
 //     is a service, since the organization consumes it as one;
 //   - a component's provider is the service's provider (a component's
-//     supplier), with its country as the address;
+//     supplier), with its country as the address; a provider the inventory
+//     does not define (a knowledge-base provider) is also named by id in
+//     sovmap:provider, so that readers resolve it;
 //   - a service's trustZone is the worst jurisdiction tier that reaches it
 //     (controller or compelled-access exposure), and x-trust-boundary is set
 //     when that zone is not home;
@@ -84,10 +86,6 @@ const (
 	PropRuleJSON        = Prefix + "rule_json"
 	PropSummaryPrefix   = Prefix + "summary."
 )
-
-// InventoryRef is the bom-ref of the metadata component that stands for the
-// whole inventory.
-const InventoryRef = "sovmap-inventory"
 
 // Options tune the BOM. The zero value is valid.
 type Options struct {
@@ -195,7 +193,11 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 	for i := range inv.Components {
 		c := &inv.Components[i]
 		res := results[c.ID]
-		props := componentProps(c, res)
+		// A provider the inventory defines travels as the service's
+		// provider (name and country); only a knowledge-base provider id,
+		// which any reader can resolve, is written as sovmap:provider.
+		_, defined := providers[c.Provider]
+		props := componentProps(c, res, !defined)
 		name := c.Name
 		if name == "" {
 			name = c.ID
@@ -288,9 +290,7 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 	// Dependencies: every component gets an entry, so that "depends on
 	// nothing" is stated rather than unknown.
 	deps := []cdx.Dependency{}
-	var top []string
 	for _, c := range inv.Components {
-		top = append(top, c.ID)
 		d := cdx.Dependency{Ref: c.ID}
 		if len(c.DependsOn) > 0 {
 			on := make([]string, 0, len(c.DependsOn))
@@ -300,9 +300,6 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 			d.Dependencies = &on
 		}
 		deps = append(deps, d)
-	}
-	if len(top) > 0 {
-		deps = append([]cdx.Dependency{{Ref: InventoryRef, Dependencies: &top}}, deps...)
 	}
 	bom.Dependencies = &deps
 	return bom, nil
@@ -358,27 +355,19 @@ func metadata(r *sovmap.Report, inv *sovmap.Inventory, opts Options) *cdx.Metada
 			add(fmt.Sprintf("%sby_level.%d", PropSummaryPrefix, l), strconv.Itoa(n))
 		}
 	}
-	name := org.Name
-	if name == "" {
-		name = "AI infrastructure"
-	} else {
-		name += " AI infrastructure"
-	}
+	// No metadata.component: importers read it as one more component, and
+	// the inventory is the organization's whole stack, not one product.
 	tool := cdx.Component{Type: cdx.ComponentTypeApplication, Name: "sovmap", Version: opts.ToolVersion}
 	return &cdx.Metadata{
-		Timestamp: opts.Now.UTC().Format(time.RFC3339),
-		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
-		Component: &cdx.Component{
-			BOMRef:      InventoryRef,
-			Type:        cdx.ComponentTypePlatform,
-			Name:        name,
-			Description: "The AI infrastructure described by a sovmap inventory.",
-		},
+		Timestamp:  opts.Now.UTC().Format(time.RFC3339),
+		Tools:      &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
 		Properties: &props,
 	}
 }
 
-func componentProps(c *sovmap.Component, res *sovmap.ComponentResult) []cdx.Property {
+// componentProps lists the sovmap: properties of a component; providerID
+// says whether to write its provider id.
+func componentProps(c *sovmap.Component, res *sovmap.ComponentResult, providerID bool) []cdx.Property {
 	var props []cdx.Property
 	add := func(name, value string) {
 		if value != "" {
@@ -392,7 +381,9 @@ func componentProps(c *sovmap.Component, res *sovmap.ComponentResult) []cdx.Prop
 	}
 	add(PropID, c.ID)
 	add(PropLayer, string(c.Layer))
-	add(PropProvider, c.Provider)
+	if providerID {
+		add(PropProvider, c.Provider)
+	}
 	addAll(PropLocation, c.Locations)
 	addAll(PropOperatedFrom, c.OperatedFrom)
 	addAll(PropData, c.Data)

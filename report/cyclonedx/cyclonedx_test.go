@@ -233,8 +233,8 @@ func TestMapping(t *testing.T) {
 	if strings.Join(deps["train-cluster"], ",") != "gpu-pool,cuda" {
 		t.Errorf("train-cluster depends on %q", deps["train-cluster"])
 	}
-	if len(deps[InventoryRef]) != 7 {
-		t.Errorf("inventory root lists %d components, want 7", len(deps[InventoryRef]))
+	if len(*bom.Dependencies) != 7 {
+		t.Errorf("%d dependency entries, want one per component (7)", len(*bom.Dependencies))
 	}
 	// The metadata carries providers whole.
 	mp := props(bom.Metadata.Properties)
