@@ -191,14 +191,20 @@ arrangements:
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runEmbassyE2E(t, "embassy", "score", abs, "lux")
-	if code != 2 {
-		t.Fatalf("exit %d, want 2: %s", code, stderr)
-	}
-	for _, w := range []string{"inv.yaml:6:5: arrangement lux", `answer to unknown criterion "inviolabilty" (did you mean inviolability?)`, `criterion immunity: answer "total" is not on its ladder (none, partial, full)`} {
-		if !strings.Contains(stderr, w) {
-			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+	for _, args := range [][]string{{"embassy", "score", abs, "lux"}, {"framework", "check", abs}} {
+		_, stderr, code := runEmbassyE2E(t, args...)
+		if code != 2 {
+			t.Fatalf("%v: exit %d, want 2: %s", args, code, stderr)
 		}
+		for _, w := range []string{"inv.yaml:6:5: arrangement lux", `answer to unknown criterion "inviolabilty" (did you mean inviolability?)`, `criterion immunity: answer "total" is not on its ladder (none, partial, full)`} {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, w, stderr)
+			}
+		}
+	}
+	stdout, stderr, code := runEmbassyE2E(t, "framework", "check", exHosts)
+	if code != 0 || stdout != "ok: 3 arrangements and 3 assessments answer their frameworks\n" {
+		t.Errorf("framework check on a valid inventory: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 

@@ -39,7 +39,7 @@ weakest criterion, the overall level the weakest dimension. Missing answers
 count as the worst answer and are listed.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
-	cmd.AddCommand(newFrameworkListCmd(a, &dirs), newFrameworkShowCmd(a, &dirs), newFrameworkScoreCmd(a, &dirs))
+	cmd.AddCommand(newFrameworkListCmd(a, &dirs), newFrameworkShowCmd(a, &dirs), newFrameworkScoreCmd(a, &dirs), newFrameworkCheckCmd(a, &dirs))
 	return cmd
 }
 
@@ -165,6 +165,33 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, markdown or json")
 	cmd.Flags().IntVar(&minLevel, "min-level", 0, "exit 1 when the overall level is below this number (SEAL-n is n)")
 	return cmd
+}
+
+func newFrameworkCheckCmd(a *app, dirs *[]string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check FILE|DIR...",
+		Short: "Check every arrangement's and assessment's answers against its framework",
+		Long: `check reports every answer that names an unknown criterion or is not on the
+criterion's ladder, and every arrangement or assessment that names an unknown
+framework, each with its file, line and column. Exit code 2 when there is one.`,
+		Example: "  sovmap framework check examples/embassy-host-comparison/inventory.yaml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lib, err := frameworkLibrary(*dirs)
+			if err != nil {
+				return err
+			}
+			inv, _, err := a.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			if err := framework.CheckInventory(lib, inv); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "ok: %d arrangements and %d assessments answer their frameworks\n", len(inv.Arrangements), len(inv.Assessments))
+			return nil
+		},
+	}
 }
 
 // findAssessment returns the inventory's assessment of the provider on the
