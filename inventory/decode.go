@@ -350,8 +350,8 @@ func decodeYAML(src *source) (*part, error) {
 		return nil, problemAt(src.nodePos(root), "an inventory is a mapping of keys (version, organization, components, ...)")
 	}
 	aliases := 0
-	if err := countAliases(root, &aliases, map[*yaml.Node]bool{}); err != nil {
-		return nil, problemAt(src.nodePos(root), "%v", err)
+	if bad := countAliases(root, &aliases); bad != nil {
+		return nil, problemAt(src.nodePos(bad), "too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
 	}
 	var ps problems
 	inv := &p.inv
@@ -394,24 +394,26 @@ func decodeYAML(src *source) (*part, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	// The node tree costs about a hundred times the file's size; drop it
+	// now, so that a directory of files is not held in memory as trees.
+	// Locating a problem found later parses the file again.
+	src.root = nil
 	return p, nil
 }
 
-func countAliases(n *yaml.Node, count *int, seen map[*yaml.Node]bool) error {
-	if seen[n] {
-		return nil
-	}
-	seen[n] = true
+// countAliases counts the alias nodes of a tree without following them, so
+// that every node is visited once, and returns the first alias past the limit.
+func countAliases(n *yaml.Node, count *int) *yaml.Node {
 	if n.Kind == yaml.AliasNode {
 		*count++
 		if *count > maxAliases {
-			return fmt.Errorf("too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
+			return n
 		}
 		return nil
 	}
 	for _, c := range n.Content {
-		if err := countAliases(c, count, seen); err != nil {
-			return err
+		if bad := countAliases(c, count); bad != nil {
+			return bad
 		}
 	}
 	return nil

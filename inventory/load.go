@@ -17,10 +17,11 @@ import (
 
 // Size limits. A JSON inventory of a million components is about 400 MB;
 // YAML is for hand-written files and is held to less, since its node tree
-// costs several times the file's size.
+// costs about a hundred times the file's size while the file is decoded
+// (measured: a 16 MiB file of 244,000 components peaks at 1.6 GB).
 const (
 	DefaultMaxJSONBytes = 2 << 30
-	DefaultMaxYAMLBytes = 128 << 20
+	DefaultMaxYAMLBytes = 16 << 20
 	DefaultMaxFiles     = 10000
 )
 

@@ -73,7 +73,14 @@ func (s *source) locate(fallback sovmap.Pos, path ...any) sovmap.Pos {
 		}
 		return fallback
 	}
-	if s.root == nil || len(s.root.Content) == 0 {
+	if s.root == nil {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(s.data, &doc); err != nil {
+			return fallback
+		}
+		s.root = &doc
+	}
+	if len(s.root.Content) == 0 {
 		return fallback
 	}
 	n := s.root.Content[0]
