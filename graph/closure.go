@@ -47,20 +47,29 @@ func (g *Graph) Condense() *Condensation {
 // dependency cycle share one set. c must be g's condensation (nil computes
 // it). The cost is linear in nodes plus edges times the set width.
 func (g *Graph) Closure(own *Sets, c *Condensation) *Sets {
+	out := &Sets{Words: own.Words, Bits: append([]uint64(nil), own.Bits...)}
+	g.Spread(out, c)
+	return out
+}
+
+// Spread turns every set of s, in place, into the union of the sets of the
+// node and of everything it reaches along g's edges. With one bit per
+// scenario and the scenarios' seeds set, it marks at once every node each
+// of a block of scenarios reaches: what a sweep needs. c must be g's
+// condensation (nil computes it).
+func (g *Graph) Spread(s *Sets, c *Condensation) {
 	if c == nil {
 		c = g.Condense()
 	}
-	out := &Sets{Words: own.Words, Bits: make([]uint64, len(own.Bits))}
-	acc := make([]uint64, own.Words)
+	acc := make([]uint64, s.Words)
 	for _, scc := range c.Members {
 		if len(scc) == 1 {
 			// The common case: no cycle, no need for a scratch set.
 			u := scc[0]
-			row := out.Row(u)
-			copy(row, own.Row(u))
+			row := s.Row(u)
 			for e := g.Off[u]; e < g.Off[u+1]; e++ {
 				if v := g.Dst[e]; v != u {
-					or(row, out.Row(v))
+					or(row, s.Row(v))
 				}
 			}
 			continue
@@ -68,16 +77,15 @@ func (g *Graph) Closure(own *Sets, c *Condensation) *Sets {
 		clear(acc)
 		id := c.Comp[scc[0]]
 		for _, u := range scc {
-			or(acc, own.Row(u))
+			or(acc, s.Row(u))
 			for e := g.Off[u]; e < g.Off[u+1]; e++ {
 				if v := g.Dst[e]; c.Comp[v] != id {
-					or(acc, out.Row(v))
+					or(acc, s.Row(v))
 				}
 			}
 		}
 		for _, u := range scc {
-			copy(out.Row(u), acc)
+			copy(s.Row(u), acc)
 		}
 	}
-	return out
 }

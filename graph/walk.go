@@ -36,34 +36,34 @@ func (h Hit) String() string {
 // reverse graph.
 type Walker struct {
 	rev   *Graph
-	stamp []uint32
+	state []walkState
 	epoch uint32
-	hit   []Hit
-	via   []int32
 	down  []int32
 	soft  []int32
+	maybe []int32
+}
+
+// walkState is one node's mark, kept together so that a visit touches one
+// cache line.
+type walkState struct {
+	stamp uint32
+	via   int32
+	hit   Hit
 }
 
 // NewWalker returns a walker over rev, the reverse of a dependency graph
 // (Graph.Reverse): the edges of rev lead from a node to its dependents.
 func NewWalker(rev *Graph) *Walker {
-	n := rev.Len()
-	return &Walker{rev: rev, stamp: make([]uint32, n), hit: make([]Hit, n), via: make([]int32, n)}
+	return &Walker{rev: rev, state: make([]walkState, rev.Len())}
 }
 
 func (w *Walker) reset() {
 	w.epoch++
 	if w.epoch == 0 { // wrapped: stamps from 2^32 walks ago would look current
-		clear(w.stamp)
+		clear(w.state)
 		w.epoch = 1
 	}
-	w.down, w.soft = w.down[:0], w.soft[:0]
-}
-
-func (w *Walker) mark(n int32, h Hit, via int32) {
-	w.stamp[n] = w.epoch
-	w.hit[n] = h
-	w.via[n] = via
+	w.down, w.soft, w.maybe = w.down[:0], w.soft[:0], w.maybe[:0]
 }
 
 // Walk marks the seeds and every node that depends on one. down lists the
@@ -73,45 +73,47 @@ func (w *Walker) mark(n int32, h Hit, via int32) {
 // next walk.
 //
 // A node outside down reaches a seed only through paths whose last step
-// into down is a supply edge, so a second breadth-first pass from those
-// supply edges, along edges of any kind, finds exactly the degraded nodes.
+// into down is a supply edge. So the breadth-first pass over runtime edges
+// also collects the ends of the supply edges into down it meets; those not
+// in down once it is complete start a second pass, along edges of any
+// kind, which finds exactly the degraded nodes. Every edge into a node of
+// down is looked at once.
 func (w *Walker) Walk(seeds []int32) (down, degraded []int32) {
 	w.reset()
-	r := w.rev
+	r, st, epoch := w.rev, w.state, w.epoch
 	for _, s := range seeds {
-		if w.stamp[s] != w.epoch {
-			w.mark(s, Direct, -1)
+		if st[s].stamp != epoch {
+			st[s] = walkState{epoch, -1, Direct}
 			w.down = append(w.down, s)
 		}
 	}
 	for i := 0; i < len(w.down); i++ {
 		u := w.down[i]
 		for e := r.Off[u]; e < r.Off[u+1]; e++ {
+			v := r.Dst[e]
 			if r.Supply[e] {
+				if st[v].stamp != epoch {
+					w.maybe = append(w.maybe, v, u)
+				}
 				continue
 			}
-			if v := r.Dst[e]; w.stamp[v] != w.epoch {
-				w.mark(v, Transitive, u)
+			if st[v].stamp != epoch {
+				st[v] = walkState{epoch, u, Transitive}
 				w.down = append(w.down, v)
 			}
 		}
 	}
-	for _, u := range w.down {
-		for e := r.Off[u]; e < r.Off[u+1]; e++ {
-			if !r.Supply[e] {
-				continue
-			}
-			if v := r.Dst[e]; w.stamp[v] != w.epoch {
-				w.mark(v, Degraded, u)
-				w.soft = append(w.soft, v)
-			}
+	for i := 0; i < len(w.maybe); i += 2 {
+		if v := w.maybe[i]; st[v].stamp != epoch {
+			st[v] = walkState{epoch, w.maybe[i+1], Degraded}
+			w.soft = append(w.soft, v)
 		}
 	}
 	for i := 0; i < len(w.soft); i++ {
 		u := w.soft[i]
 		for e := r.Off[u]; e < r.Off[u+1]; e++ {
-			if v := r.Dst[e]; w.stamp[v] != w.epoch {
-				w.mark(v, Degraded, u)
+			if v := r.Dst[e]; st[v].stamp != epoch {
+				st[v] = walkState{epoch, u, Degraded}
 				w.soft = append(w.soft, v)
 			}
 		}
@@ -121,20 +123,20 @@ func (w *Walker) Walk(seeds []int32) (down, degraded []int32) {
 
 // Hit says how the last walk reached node n.
 func (w *Walker) Hit(n int32) Hit {
-	if w.stamp[n] != w.epoch {
+	if w.state[n].stamp != w.epoch {
 		return NotHit
 	}
-	return w.hit[n]
+	return w.state[n].hit
 }
 
 // Via returns the dependency through which the last walk reached node n,
 // or -1 for a seed or a node it did not reach. Following Via from a node
 // leads back to a seed: the chain that explains the hit.
 func (w *Walker) Via(n int32) int32 {
-	if w.stamp[n] != w.epoch {
+	if w.state[n].stamp != w.epoch {
 		return -1
 	}
-	return w.via[n]
+	return w.state[n].via
 }
 
 // Chain returns the path from n back to the seed that hit it, n first,

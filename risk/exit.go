@@ -35,13 +35,15 @@ const FailoverDays = 1
 // MigrationDaysOf returns the migration estimate of component n and whether
 // it was stated in the inventory.
 func (m *Model) MigrationDaysOf(n int32) (days int, stated bool) {
-	if d := m.MigrationDays[n]; d >= 0 {
-		return int(d), true
-	}
+	return int(m.migration[n]), m.MigrationDays[n] >= 0
+}
+
+// defaultMigration returns the layer default for component n.
+func (m *Model) defaultMigration(n int) int32 {
 	if d, ok := DefaultMigrationDays[m.Inv.Components[n].Layer]; ok {
-		return d, false
+		return int32(d)
 	}
-	return fallbackMigrationDays, false
+	return fallbackMigrationDays
 }
 
 // Exit is the time to leave a third-party component: the contract's exit

@@ -82,6 +82,13 @@ type Model struct {
 	// AltOff/AltOf list each component's declared alternative components.
 	AltOff, AltOf []int32
 
+	// OpOff/OpCountry list the countries each component is operated from.
+	OpOff, OpCountry []int32
+	// GovLaw is the index into GovLaws of each component's contract
+	// governing law (the countries it stands for), or -1.
+	GovLaw  []int32
+	GovLaws [][]int32
+
 	// LocOf lists each component's locations as written, interned into
 	// Locs: Locs[LocOf[LocIDOff[n]:LocIDOff[n+1]]].
 	LocIDOff, LocOf []int32
@@ -92,6 +99,9 @@ type Model struct {
 	byProvider   [][]int32
 	byCountry    [][]int32
 	byRegion     [][]int32
+	byExposure   [][]int32
+	hardware     []int32
+	migration    []int32 // resolved: stated or the layer default
 }
 
 // Location is a location string of the inventory (a country, a bloc or a
@@ -148,9 +158,12 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	m.Arrangement = make([]int32, n)
 	m.Vital, m.Critical = make([]bool, n), make([]bool, n)
 	m.Level, m.Effective = make([]sovmap.Level, n), make([]sovmap.Level, n)
-	m.NoticeDays, m.MigrationDays = make([]int32, n), make([]int32, n)
+	m.NoticeDays, m.MigrationDays, m.migration = make([]int32, n), make([]int32, n), make([]int32, n)
 	m.LocOff, m.RegionOff, m.DataOff, m.AltOff = make([]int32, n+1), make([]int32, n+1), make([]int32, n+1), make([]int32, n+1)
 	m.LocIDOff = make([]int32, n+1)
+	m.OpOff = make([]int32, n+1)
+	m.GovLaw = make([]int32, n)
+	govIndex := map[string]int32{}
 
 	arrangements := map[string]int32{}
 	for i, a := range inv.Arrangements {
@@ -247,10 +260,26 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 		m.LocIDOff[i+1] = int32(len(m.LocOf))
 		m.LocOff[i+1] = int32(len(m.LocCountry))
 		m.RegionOff[i+1] = int32(len(m.RegionOf))
+		start = len(m.OpCountry)
 		for _, o := range c.OperatedFrom {
 			for _, ci := range countries(o) {
 				m.Involved.Add(u, int(ci))
+				if !slices.Contains(m.OpCountry[start:], ci) {
+					m.OpCountry = append(m.OpCountry, ci)
+				}
 			}
+		}
+		m.OpOff[i+1] = int32(len(m.OpCountry))
+		m.GovLaw[i] = -1
+		if c.Contract != nil && c.Contract.GoverningLaw != "" {
+			law := c.Contract.GoverningLaw
+			gi, ok := govIndex[law]
+			if !ok {
+				gi = int32(len(m.GovLaws))
+				govIndex[law] = gi
+				m.GovLaws = append(m.GovLaws, countries(law))
+			}
+			m.GovLaw[i] = gi
 		}
 		for _, d := range c.Data {
 			ci, ok := classIndex[d]
@@ -266,8 +295,10 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 		if c.Contract != nil && c.Contract.ExitNoticeDays != nil {
 			m.NoticeDays[i] = int32(*c.Contract.ExitNoticeDays)
 		}
+		m.migration[i] = m.defaultMigration(i)
 		if c.MigrationDays != nil {
 			m.MigrationDays[i] = int32(*c.MigrationDays)
+			m.migration[i] = m.MigrationDays[i]
 		}
 		for _, alt := range c.Alternatives {
 			if j, ok := m.G.Index[alt]; ok && j != u {
@@ -344,6 +375,9 @@ func (m *Model) lookup(id string) providerFacts {
 	return f
 }
 
+// OperatedFrom returns the countries component n is operated from (indexes).
+func (m *Model) OperatedFrom(n int32) []int32 { return m.OpCountry[m.OpOff[n]:m.OpOff[n+1]] }
+
 // LocationsOf returns component n's locations as written (indexes into Locs).
 func (m *Model) LocationsOf(n int32) []int32 { return m.LocOf[m.LocIDOff[n]:m.LocIDOff[n+1]] }
 
@@ -352,7 +386,16 @@ func (m *Model) invert() {
 		m.byProvider = make([][]int32, len(m.Providers))
 		m.byCountry = make([][]int32, len(m.Countries))
 		m.byRegion = make([][]int32, len(m.Regions))
+		m.byExposure = make([][]int32, len(m.Countries))
+		var js []int
 		for u := int32(0); int(u) < m.Len(); u++ {
+			if m.Provider[u] >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
+				m.hardware = append(m.hardware, u)
+			}
+			js = m.Exposure.Members(js[:0], u)
+			for _, j := range js {
+				m.byExposure[j] = append(m.byExposure[j], u)
+			}
 			for p := m.Provider[u]; p >= 0; p = m.Providers[p].Parent {
 				m.byProvider[p] = append(m.byProvider[p], u)
 			}
@@ -374,6 +417,13 @@ func (m *Model) UnderProvider(p int32) []int32 { m.invert(); return m.byProvider
 
 // LocatedIn returns the components with a location in country c.
 func (m *Model) LocatedIn(c int32) []int32 { m.invert(); return m.byCountry[c] }
+
+// ExposedTo returns the components that the compelled-access laws of
+// country c reach directly.
+func (m *Model) ExposedTo(c int32) []int32 { m.invert(); return m.byExposure[c] }
+
+// Hardware returns the hardware-layer components that have a provider.
+func (m *Model) Hardware() []int32 { m.invert(); return m.hardware }
 
 // InRegion returns the components with provider:region location r.
 func (m *Model) InRegion(r int32) []int32 { m.invert(); return m.byRegion[r] }

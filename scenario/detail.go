@@ -11,70 +11,115 @@ import (
 
 // restore finds the time to restore: the longest over the components hit
 // directly (the others come back with them).
-func (e *Engine) restore(s sovmap.Scenario, r *Result, down []int32) {
+func (e *Engine) restore(s sovmap.Scenario, r *Result, down []int32, hit func(int32) bool) {
 	direct := down[:r.Direct]
 	if len(direct) == 0 {
 		r.RestoreBasis = "nothing is hit"
 		return
 	}
-	if s.RestoreDays != nil {
-		r.RestoreDays = *s.RestoreDays
-		r.RestoreBasis = "restore_days of the scenario"
-		if r.Effect == Lost {
-			r.OutageDays = r.RestoreDays
-		}
-		return
-	}
+	var worst restoreBasis
 	first := true
 	for _, u := range direct {
-		days, outage, basis := e.restoreOf(s, u)
-		if first || days > r.RestoreDays {
-			r.RestoreDays, r.RestoreBasis = days, fmt.Sprintf("%s: %s", e.m.ID(u), basis)
-			first = false
+		b := e.restoreOf(s, u, hit)
+		if first || b.days > r.RestoreDays {
+			r.RestoreDays, worst, first = b.days, b, false
 		}
-		r.OutageDays = max(r.OutageDays, outage)
+		r.OutageDays = max(r.OutageDays, b.outage)
 	}
+	r.RestoreBasis = worst.String(e.m)
 }
 
-// restoreOf returns the time to restore one directly hit component, the
-// part of it without service, and how it was found.
-func (e *Engine) restoreOf(s sovmap.Scenario, u int32) (days, outage int, basis string) {
-	m := e.m
-	if s.RestoreDays != nil {
-		d := *s.RestoreDays
-		if EffectOf(s.Kind) == Lost {
-			outage = d
-		}
-		return d, outage, "restore_days of the scenario"
-	}
-	mig, stated := m.MigrationDaysOf(u)
+// How a component's time to restore was found.
+const (
+	basisScenario  = iota // the scenario's restore_days
+	basisFailover         // a declared alternative is unaffected
+	basisExit             // notice plus migration (compel)
+	basisMigration        // migration only
+)
+
+// restoreBasis is a time to restore with what it is made of, formatted only
+// when shown: a sweep computes millions of them.
+type restoreBasis struct {
+	days, outage int
+	how          int
+	u, alt       int32
+	kind         string
+}
+
+// String says how the time to restore was found.
+func (b restoreBasis) String(m *risk.Model) string {
+	id := m.ID(b.u)
+	mig, stated := m.MigrationDaysOf(b.u)
 	src := "migration_days"
 	if !stated {
-		src = "default migration for " + string(m.Inv.Components[u].Layer)
+		src = "default migration for " + string(m.Inv.Components[b.u].Layer)
 	}
-	if EffectOf(s.Kind) == Lost {
+	switch b.how {
+	case basisScenario:
+		return "restore_days of the scenario"
+	case basisFailover:
+		return fmt.Sprintf("%s: failover to the declared alternative %s", id, m.ID(b.alt))
+	case basisExit:
+		return fmt.Sprintf("%s: exit to a provider out of reach: %s", id, m.ExitOf(b.u).Basis)
+	}
+	switch b.kind {
+	case ProviderExit:
+		notice := int(m.NoticeDays[b.u])
+		if notice < 0 {
+			return fmt.Sprintf("%s: %d d %s; no exit notice stated, so no time to prepare", id, mig, src)
+		}
+		return fmt.Sprintf("%s: %d d %s, of which the %d d exit notice covers %d", id, mig, src, notice, min(notice, mig))
+	case RevokeArrangement:
+		return fmt.Sprintf("%s: relocate, %d d %s", id, mig, src)
+	case ExportControl:
+		return fmt.Sprintf("%s: replace the supply, %d d %s", id, mig, src)
+	}
+	return fmt.Sprintf("%s: move elsewhere, %d d %s", id, mig, src)
+}
+
+// restoreOf returns the time to restore one directly hit component and the
+// part of it without service. hit says whether another component is hit
+// by the same scenario.
+func (e *Engine) restoreOf(s sovmap.Scenario, u int32, hit func(int32) bool) restoreBasis {
+	m := e.m
+	effect := EffectOf(s.Kind)
+	b := restoreBasis{u: u, kind: s.Kind, how: basisMigration}
+	if s.RestoreDays != nil {
+		b.days, b.how = *s.RestoreDays, basisScenario
+		if effect == Lost {
+			b.outage = b.days
+		}
+		return b
+	}
+	mig, _ := m.MigrationDaysOf(u)
+	if effect == Lost {
 		for _, alt := range m.Alternatives(u) {
-			if h := e.w.Hit(alt); h == graph.NotHit || h == graph.Degraded {
-				return risk.FailoverDays, risk.FailoverDays, "failover to the declared alternative " + m.ID(alt)
+			if !hit(alt) {
+				b.days, b.outage, b.how, b.alt = risk.FailoverDays, risk.FailoverDays, basisFailover, alt
+				return b
 			}
 		}
 	}
+	b.days = mig
 	switch s.Kind {
 	case ProviderExit:
-		notice := int(m.NoticeDays[u])
-		if notice < 0 {
-			return mig, mig, fmt.Sprintf("%d d %s; no exit notice stated, so no time to prepare", mig, src)
+		b.outage = mig
+		if notice := int(m.NoticeDays[u]); notice >= 0 {
+			b.outage = max(0, mig-notice)
 		}
-		return mig, max(0, mig-notice), fmt.Sprintf("%d d %s, of which the %d d exit notice covers %d", mig, src, notice, min(notice, mig))
 	case Compel:
-		x := m.ExitOf(u)
-		return x.Days, 0, "exit to a provider out of reach: " + x.Basis
-	case RevokeArrangement:
-		return mig, 0, fmt.Sprintf("relocate: %d d %s", mig, src)
-	case ExportControl:
-		return mig, 0, fmt.Sprintf("replace the supply: %d d %s", mig, src)
+		b.days, b.how = m.ExitOf(u).Days, basisExit
+	case RevokeArrangement, ExportControl:
+	default:
+		b.outage = mig
 	}
-	return mig, mig, fmt.Sprintf("move elsewhere: %d d %s", mig, src)
+	return b
+}
+
+// walkHit says whether the walker's last walk took u down.
+func (e *Engine) walkHit(u int32) bool {
+	h := e.w.Hit(u)
+	return h == graph.Direct || h == graph.Transitive
 }
 
 // data gathers the data classes held by the components hit.
@@ -117,7 +162,7 @@ func (e *Engine) rows(r *Result, down, degraded []int32) {
 		}
 		switch how {
 		case "direct", "partial":
-			h.Reason = e.reasons[u]
+			h.Reason = e.reason(u, how == "partial")
 		case "transitive":
 			h.Reason = "runs on " + m.ID(e.w.Via(u))
 		case "degraded":
@@ -140,7 +185,7 @@ func (e *Engine) rows(r *Result, down, degraded []int32) {
 			h.Lost = true
 		}
 		if how != "degraded" {
-			h.RestoreDays, _, _ = e.restoreOf(e.cur, seed)
+			h.RestoreDays = e.restoreOf(e.cur, seed, e.walkHit).days
 		}
 		r.Hits = append(r.Hits, h)
 		return true

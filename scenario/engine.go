@@ -58,8 +58,8 @@ type Result struct {
 	DataComponents int      `json:"data_components"`
 	// Before and After count every component of the inventory by effective
 	// level, before the scenario and once it has happened.
-	Before Levels `json:"levels_before"`
-	After  Levels `json:"levels_after"`
+	Before Levels  `json:"levels_before"`
+	After  *Levels `json:"levels_after,omitempty"`
 	// RestoreDays is the time until the last directly hit component is
 	// restored (moved, failed over or replaced), RestoreBasis how it was
 	// found. OutageDays is how long service is lost, for scenarios that
@@ -125,19 +125,21 @@ type Engine struct {
 	total  float64
 	before Levels
 
-	epoch    uint32
-	mark     []uint32 // candidate dedup, by component
-	ownStamp []uint32
-	ownAfter []sovmap.Level
-	effStamp []uint32
-	effAfter []sovmap.Level
-	seeds    []int32
-	partial  []int32
-	comps    []int32
-	mask     []uint64
-	locCut   []bool
-	reasons  map[int32]string
-	cur      sovmap.Scenario // the scenario being run
+	epoch     uint32
+	mark      []uint32 // candidate dedup, by component
+	ownStamp  []uint32
+	ownAfter  []sovmap.Level
+	effStamp  []uint32
+	effAfter  []sovmap.Level
+	seeds     []int32
+	partial   []int32
+	comps     []int32
+	mask      []uint64
+	locCut    []bool
+	reasons   map[int32]string
+	cur       sovmap.Scenario // the scenario being run
+	hosts     []int32         // per arrangement: qualifying host country, or -1
+	compStamp []uint32        // per strongly connected component: affected this run
 }
 
 // NewEngine returns an engine over m.
@@ -168,10 +170,10 @@ func (e *Engine) next() {
 		clear(e.mark)
 		clear(e.ownStamp)
 		clear(e.effStamp)
+		clear(e.compStamp)
 		e.epoch = 1
 	}
 	e.seeds, e.partial = e.seeds[:0], e.partial[:0]
-	e.reasons = nil
 }
 
 // Run runs one scenario. declared says it comes from the inventory. With
@@ -183,9 +185,6 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 	}
 	e.next()
 	e.cur = s
-	if detail {
-		e.reasons = map[int32]string{}
-	}
 	r := &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
 		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
 	if err := e.selectSeeds(s, r); err != nil {
@@ -241,7 +240,7 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 	if err := e.levels(ctx, s, r, down, degraded); err != nil {
 		return nil, err
 	}
-	e.restore(s, r, down)
+	e.restore(s, r, down, e.walkHit)
 	if detail {
 		e.data(r, down)
 		e.rows(r, down, degraded)
@@ -284,12 +283,6 @@ func (e *Engine) candidate(u int32) bool {
 	return true
 }
 
-func (e *Engine) because(u int32, format string, args ...any) {
-	if e.reasons != nil {
-		e.reasons[u] = fmt.Sprintf(format, args...)
-	}
-}
-
 // selectSeeds picks the components the scenario hits directly.
 func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 	m := e.m
@@ -299,24 +292,25 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 		if err != nil {
 			return err
 		}
-		home := true
+		// Home wins over every tier, so home countries never compel.
+		foreign := 0
 		for _, i := range idx {
-			home = home && m.Tiers.Of(m.Countries[i]) == sovmap.TierHome
-		}
-		if home {
-			r.Notes = append(r.Notes, s.Target+" is home: its laws are not foreign compelled access")
-		}
-		for u := int32(0); int(u) < m.Len(); u++ {
-			row := m.Exposure.Row(u)
-			for i, w := range row {
-				if w&e.mask[i] != 0 {
+			if m.Tiers.Of(m.Countries[i]) == sovmap.TierHome {
+				e.mask[i/64] &^= 1 << (uint(i) % 64)
+				continue
+			}
+			foreign++
+			for _, u := range m.ExposedTo(int32(i)) {
+				if e.candidate(u) {
 					e.seeds = append(e.seeds, u)
-					if e.reasons != nil {
-						e.because(u, "reached by %s", e.lawsOf(u))
-					}
-					break
 				}
 			}
+		}
+		if foreign == 0 {
+			r.Notes = append(r.Notes, s.Target+" is home: its laws are not foreign compelled access")
+		}
+		if len(idx) > 1 {
+			slices.Sort(e.seeds) // inventory order, whatever the member order
 		}
 	case ExportControl:
 		return e.exportControl(s, r)
@@ -326,16 +320,6 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 			return fmt.Errorf("no component depends on provider %q", s.Target)
 		}
 		e.seeds = append(e.seeds, m.UnderProvider(p)...)
-		if e.reasons != nil {
-			for _, u := range e.seeds {
-				own := m.Providers[m.Provider[u]].ID
-				if own == s.Target {
-					e.because(u, "provided by %s", own)
-				} else {
-					e.because(u, "provided by %s, which %s controls", own, s.Target)
-				}
-			}
-		}
 	case RevokeArrangement:
 		a := slices.IndexFunc(m.Inv.Arrangements, func(a sovmap.Arrangement) bool { return a.ID == s.Target })
 		if a < 0 {
@@ -350,7 +334,6 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 		for u := int32(0); int(u) < m.Len(); u++ {
 			if m.Arrangement[u] == int32(a) {
 				e.seeds = append(e.seeds, u)
-				e.because(u, "hosted in %s under arrangement %s, which %s revokes", arr.Host, arr.ID, arr.Host)
 			}
 		}
 	case RegionCut:
@@ -360,32 +343,43 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 		if err != nil {
 			return err
 		}
-		e.locations(idx, -1, "an energy shortage in "+s.Target)
+		e.locations(idx, -1)
 	default:
 		return fmt.Errorf("unknown scenario kind %q (one of %s)", s.Kind, strings.Join(Kinds, ", "))
 	}
 	return nil
 }
 
-// lawsOf lists the laws of the jurisdictions in e.mask that reach u.
+// lawsOf lists the laws of the jurisdictions in e.mask that reach u, each
+// with the channels it reaches through.
 func (e *Engine) lawsOf(u int32) string {
-	var out []string
+	var laws []string
+	vias := map[string][]string{}
 	for _, x := range e.m.Report.Components[u].ExposureDetails {
 		if c := e.m.Country(x.Jurisdiction); c >= 0 && e.inMask(int32(c)) {
-			s := fmt.Sprintf("%s (%s) via %s", x.Law, x.Jurisdiction, x.Via)
-			if x.Mitigated {
-				s += ", mitigated by customer-held keys"
+			law := fmt.Sprintf("%s (%s", x.Law, x.Jurisdiction)
+			if _, seen := vias[law]; !seen {
+				laws = append(laws, law)
 			}
-			out = append(out, s)
+			via := string(x.Via)
+			if x.Mitigated {
+				via += ", mitigated by customer-held keys"
+			}
+			if !slices.Contains(vias[law], via) {
+				vias[law] = append(vias[law], via)
+			}
 		}
 	}
-	return strings.Join(out, "; ")
+	for i, law := range laws {
+		laws[i] = law + ", via " + strings.Join(vias[law], " and ") + ")"
+	}
+	return strings.Join(laws, "; ")
 }
 
 // locations picks the components located in the countries idx (region <
 // 0) or in region, directly when every location is cut and partly when
 // only some are.
-func (e *Engine) locations(idx []int, region int32, what string) {
+func (e *Engine) locations(idx []int, region int32) {
 	m := e.m
 	for i, loc := range m.Locs {
 		cut := false
@@ -404,27 +398,18 @@ func (e *Engine) locations(idx []int, region int32, what string) {
 			return
 		}
 		all, some := true, false
-		var cutIDs, kept []string
 		for _, l := range m.LocationsOf(u) {
 			if e.locCut[l] {
 				some = true
-				cutIDs = append(cutIDs, m.Locs[l].ID)
 			} else {
 				all = false
-				kept = append(kept, m.Locs[l].ID)
 			}
 		}
 		switch {
 		case all && some:
 			e.seeds = append(e.seeds, u)
-			if e.reasons != nil {
-				e.because(u, "located in %s, cut off by %s", strings.Join(cutIDs, ", "), what)
-			}
 		case some:
 			e.partial = append(e.partial, u)
-			if e.reasons != nil {
-				e.because(u, "loses %s to %s but keeps %s, at reduced capacity", strings.Join(cutIDs, ", "), what, strings.Join(kept, ", "))
-			}
 		}
 	}
 	if region >= 0 {
@@ -438,6 +423,58 @@ func (e *Engine) locations(idx []int, region int32, what string) {
 			visit(u)
 		}
 	}
+	slices.Sort(e.seeds)
+	slices.Sort(e.partial)
+}
+
+// reason says why the scenario hits component u directly, or partly: it
+// is worked out only for the rows shown, from the state the selection left.
+func (e *Engine) reason(u int32, partial bool) string {
+	m, s := e.m, e.cur
+	what := ""
+	switch s.Kind {
+	case Compel:
+		return "reached by " + e.lawsOf(u)
+	case ProviderExit:
+		own := m.Providers[m.Provider[u]].ID
+		if own == s.Target {
+			return "provided by " + own
+		}
+		return fmt.Sprintf("provided by %s, which %s controls", own, s.Target)
+	case RevokeArrangement:
+		arr := m.Inv.Arrangements[m.Arrangement[u]]
+		return fmt.Sprintf("hosted in %s under arrangement %s, which %s revokes", arr.Host, arr.ID, arr.Host)
+	case ExportControl:
+		p := m.Provider[u]
+		if s.Target == Accelerators {
+			return fmt.Sprintf("hardware from %s, controlled from %s", m.Providers[p].ID, orUnknown(m.Providers[m.Providers[p].Controller].Country))
+		}
+		for q := p; q >= 0; q = m.Providers[q].Parent {
+			if c := m.Country(m.Providers[q].Country); c >= 0 && e.inMask(int32(c)) {
+				return fmt.Sprintf("hardware from %s, subject to %s export controls through %s (%s)", m.Providers[p].ID, s.Target, m.Providers[q].ID, m.Providers[q].Country)
+			}
+		}
+		return "hardware subject to " + s.Target + " export controls"
+	case EnergyShortage:
+		what = "an energy shortage in " + s.Target
+	case RegionCut:
+		if _, isComponent := m.G.Index[s.Target]; isComponent && !kb.IsRegionID(s.Target) {
+			return "is the route or link cut off"
+		}
+		what = "cutting off " + s.Target
+	}
+	var cut, kept []string
+	for _, l := range m.LocationsOf(u) {
+		if e.locCut[l] {
+			cut = append(cut, m.Locs[l].ID)
+		} else {
+			kept = append(kept, m.Locs[l].ID)
+		}
+	}
+	if partial {
+		return fmt.Sprintf("loses %s to %s but keeps %s, at reduced capacity", strings.Join(cut, ", "), what, strings.Join(kept, ", "))
+	}
+	return fmt.Sprintf("located in %s, cut off by %s", strings.Join(cut, ", "), what)
 }
 
 func (e *Engine) regionCut(s sovmap.Scenario, r *Result) error {
@@ -451,19 +488,18 @@ func (e *Engine) regionCut(s sovmap.Scenario, r *Result) error {
 			}
 			return fmt.Errorf("unknown region %q (a provider:region id of the knowledge base)", s.Target)
 		}
-		e.locations(nil, int32(ri), "the loss of "+s.Target)
+		e.locations(nil, int32(ri))
 		return nil
 	}
 	if u, ok := m.G.Index[s.Target]; ok {
 		e.seeds = append(e.seeds, u)
-		e.because(u, "is the route or link cut off")
 		return nil
 	}
 	idx, err := e.jurisdiction(s.Target)
 	if err != nil {
 		return fmt.Errorf("region-cut target %q is neither a region (provider:region), a component nor a jurisdiction", s.Target)
 	}
-	e.locations(idx, -1, "cutting off "+s.Target)
+	e.locations(idx, -1)
 	return nil
 }
 
@@ -475,27 +511,18 @@ func (e *Engine) exportControl(s sovmap.Scenario, r *Result) error {
 			return fmt.Errorf("export-control target %q is neither %q nor a jurisdiction", s.Target, Accelerators)
 		}
 	}
-	for u := int32(0); int(u) < m.Len(); u++ {
-		if m.Inv.Components[u].Layer != sovmap.LayerHardware || m.Provider[u] < 0 {
-			continue
-		}
+	for _, u := range m.Hardware() {
 		p := m.Provider[u]
 		ctl := m.Providers[m.Providers[p].Controller]
 		if all {
 			if ctl.Country == "" || m.Tiers.Of(ctl.Country) != sovmap.TierHome {
 				e.seeds = append(e.seeds, u)
-				if e.reasons != nil {
-					e.because(u, "hardware from %s, controlled from %s", m.Providers[p].ID, orUnknown(ctl.Country))
-				}
 			}
 			continue
 		}
 		for q := p; q >= 0; q = m.Providers[q].Parent {
 			if c := m.Country(m.Providers[q].Country); c >= 0 && e.inMask(int32(c)) {
 				e.seeds = append(e.seeds, u)
-				if e.reasons != nil {
-					e.because(u, "hardware from %s, subject to %s export controls through %s (%s)", m.Providers[p].ID, s.Target, m.Providers[q].ID, m.Providers[q].Country)
-				}
 				break
 			}
 		}
@@ -558,12 +585,13 @@ func orUnknown(s string) string {
 // levels computes the levels after the scenario.
 func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down, degraded []int32) error {
 	m := e.m
-	r.After = e.before
+	after := e.before
+	r.After = &after
 	switch r.Effect {
 	case Lost:
 		for _, u := range down {
-			r.After.ByLevel[m.Effective[u]]--
-			r.After.Lost++
+			after.ByLevel[m.Effective[u]]--
+			after.Lost++
 		}
 		return nil
 	case SupplyCut:
@@ -572,14 +600,18 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 	if len(e.seeds) == 0 {
 		return nil
 	}
-	if err := e.reassess(ctx, s); err != nil {
+	if s.Kind == Compel {
+		for _, u := range e.seeds {
+			e.ownAfter[u], e.ownStamp[u] = e.compelled(u), e.epoch
+		}
+	} else if err := e.reassess(ctx, s); err != nil {
 		return err
 	}
 	e.effective(down, degraded)
 	for _, list := range [][]int32{down, degraded} {
 		for _, u := range list {
-			r.After.ByLevel[m.Effective[u]]--
-			r.After.ByLevel[e.effAfter[u]]++
+			after.ByLevel[m.Effective[u]]--
+			after.ByLevel[e.effAfter[u]]++
 		}
 	}
 	return nil
@@ -609,73 +641,155 @@ func (e *Engine) effLevel(u int32) sovmap.Level {
 // outside keep their levels: nothing they depend on changed.
 func (e *Engine) effective(down, degraded []int32) {
 	m := e.m
+	if e.compStamp == nil {
+		e.compStamp = make([]uint32, len(m.Cond.Members))
+	}
 	e.comps = e.comps[:0]
 	for _, list := range [][]int32{down, degraded} {
 		for _, u := range list {
-			e.comps = append(e.comps, m.Cond.Comp[u])
-		}
-	}
-	slices.Sort(e.comps)
-	e.comps = slices.Compact(e.comps)
-	for _, c := range e.comps {
-		scc := m.Cond.Members[c]
-		low := sovmap.MaxLevel
-		for _, u := range scc {
-			low = sovmap.Min(low, e.ownLevel(u))
-		}
-		for _, u := range scc {
-			own := e.ownLevel(u)
-			deps, supply := m.G.Deps(u)
-			for i, v := range deps {
-				if m.Cond.Comp[v] == c {
-					continue
-				}
-				l := e.effLevel(v)
-				if supply[i] {
-					l = max(l, own-1)
-				}
-				low = sovmap.Min(low, l)
+			if c := m.Cond.Comp[u]; e.compStamp[c] != e.epoch {
+				e.compStamp[c] = e.epoch
+				e.comps = append(e.comps, c)
 			}
 		}
-		for _, u := range scc {
-			e.effAfter[u], e.effStamp[u] = low, e.epoch
+	}
+	if len(e.comps) < len(m.Cond.Members)/16 {
+		slices.Sort(e.comps)
+		for _, c := range e.comps {
+			e.effectiveOf(c)
+		}
+		return
+	}
+	// Most of the graph is affected: a scan in dependency order beats a sort.
+	for c := range m.Cond.Members {
+		if e.compStamp[c] == e.epoch {
+			e.effectiveOf(int32(c))
 		}
 	}
 }
 
-// reassess computes the own levels of the seeds once the scenario has
-// happened, with the assessment engine itself: compel treats the target
-// jurisdiction as restricted, revoke-arrangement stops the arrangement
-// from qualifying. Own levels depend only on a component's sourcing facts,
-// so one representative per distinct set of facts is assessed.
+// effectiveOf recomputes the effective level of the members of strongly
+// connected component c, whose dependencies are already done.
+func (e *Engine) effectiveOf(c int32) {
+	m := e.m
+	scc := m.Cond.Members[c]
+	low := sovmap.MaxLevel
+	for _, u := range scc {
+		low = sovmap.Min(low, e.ownLevel(u))
+	}
+	for _, u := range scc {
+		own := e.ownLevel(u)
+		deps, supply := m.G.Deps(u)
+		for i, v := range deps {
+			if m.Cond.Comp[v] == c {
+				continue
+			}
+			l := e.effLevel(v)
+			if supply[i] {
+				l = max(l, own-1)
+			}
+			low = sovmap.Min(low, l)
+		}
+	}
+	for _, u := range scc {
+		e.effAfter[u], e.effStamp[u] = low, e.epoch
+	}
+}
+
+// compelled returns component u's own level once the jurisdictions in
+// e.mask use their compelled-access laws: the level it would have if they
+// were restricted, factor by factor as the assessment computes it. Control
+// (the ultimate controller's country), location (unless hosted there under
+// a qualifying embassy, which keeps level 3), operations and the governing
+// law of the exit terms fall to 0 when they are in the jurisdiction; the
+// legal factor falls to 0, or 1 when customer-held keys mitigate it. Keys
+// do not depend on tiers. Tests check this rule against re-assessment.
+func (e *Engine) compelled(u int32) sovmap.Level {
+	m := e.m
+	l := m.Level[u]
+	if p := m.Provider[u]; p >= 0 {
+		if c := m.Country(m.Providers[m.Providers[p].Controller].Country); c >= 0 && e.inMask(int32(c)) {
+			return sovmap.Exposed
+		}
+		if g := m.GovLaw[u]; g >= 0 {
+			for _, c := range m.GovLaws[g] {
+				if e.inMask(c) {
+					return sovmap.Exposed
+				}
+			}
+		}
+	}
+	host := e.embassyHost(u)
+	for _, c := range m.Locations(u) {
+		if e.inMask(c) {
+			if c != host {
+				return sovmap.Exposed
+			}
+			l = sovmap.Min(l, sovmap.SovereignPartner)
+		}
+	}
+	for _, c := range m.OperatedFrom(u) {
+		if e.inMask(c) {
+			return sovmap.Exposed
+		}
+	}
+	reached, mitigated := false, true
+	for _, x := range m.Report.Components[u].ExposureDetails {
+		if c := m.Country(x.Jurisdiction); c >= 0 && e.inMask(int32(c)) {
+			reached = true
+			mitigated = mitigated && x.Mitigated
+		}
+	}
+	if reached {
+		if !mitigated {
+			return sovmap.Exposed
+		}
+		l = sovmap.Min(l, sovmap.Contractual)
+	}
+	return l
+}
+
+// embassyHost returns the country index of the host of the qualifying
+// arrangement component u is hosted under, or -1.
+func (e *Engine) embassyHost(u int32) int32 {
+	a := e.m.Arrangement[u]
+	if a < 0 || e.opts.Assess.Qualifies == nil {
+		return -1
+	}
+	if e.hosts == nil {
+		e.hosts = make([]int32, len(e.m.Inv.Arrangements))
+		for i, arr := range e.m.Inv.Arrangements {
+			e.hosts[i] = -1
+			if ok, _ := e.opts.Assess.Qualifies(arr); ok {
+				e.hosts[i] = int32(e.m.Country(arr.Host))
+			}
+		}
+	}
+	return e.hosts[a]
+}
+
+// reassess computes the own levels of the seeds of a revoke-arrangement
+// scenario with the assessment engine itself, the arrangement no longer
+// qualifying. Own levels depend only on a component's sourcing facts, so
+// one representative per distinct set of facts is assessed.
 func (e *Engine) reassess(ctx context.Context, s sovmap.Scenario) error {
 	m := e.m
 	inv := *m.Inv
 	inv.Flows, inv.Rules, inv.Scenarios = nil, nil, nil
 	opts := e.opts.Assess
-	switch s.Kind {
-	case Compel:
-		org := inv.Organization
-		target, _ := m.KB.Expand(s.Target)
-		org.Trusted = slices.DeleteFunc(m.Tiers.Countries(sovmap.TierTrusted), func(c string) bool { return slices.Contains(target, c) })
-		org.Restricted = append(m.Tiers.Countries(sovmap.TierRestricted), target...)
-		org.Neutral = nil
-		inv.Organization = org
-	case RevokeArrangement:
-		qualifies := opts.Qualifies
-		if qualifies == nil {
-			// Nothing qualified, so nothing changes.
-			for _, u := range e.seeds {
-				e.ownAfter[u], e.ownStamp[u] = m.Level[u], e.epoch
-			}
-			return nil
+	qualifies := opts.Qualifies
+	if qualifies == nil {
+		// Nothing qualified, so nothing changes.
+		for _, u := range e.seeds {
+			e.ownAfter[u], e.ownStamp[u] = m.Level[u], e.epoch
 		}
-		opts.Qualifies = func(a sovmap.Arrangement) (bool, string) {
-			if a.ID == s.Target {
-				return false, "revoked by the host"
-			}
-			return qualifies(a)
+		return nil
+	}
+	opts.Qualifies = func(a sovmap.Arrangement) (bool, string) {
+		if a.ID == s.Target {
+			return false, "revoked by the host"
 		}
+		return qualifies(a)
 	}
 	profiles := map[string]int{}
 	rep := make([]int, len(e.seeds)) // seed -> representative

@@ -2,10 +2,13 @@ package scenario
 
 import (
 	"context"
+	"math/bits"
 	"runtime"
+	"slices"
 	"sort"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/graph"
 	"github.com/sovmap/sovmap/risk"
 )
 
@@ -102,44 +105,90 @@ func Scenarios(m *risk.Model) (list []sovmap.Scenario, declared []bool) {
 	return list, declared
 }
 
+// blockScenarios is how many scenarios one pass of a sweep spreads at once:
+// eight words per component, one cache line.
+const blockScenarios = 512
+
+// sweepCase is one scenario of a sweep: its seeds, kept between the
+// selection and the spreading.
+type sweepCase struct {
+	s        sovmap.Scenario
+	declared bool
+	seeds    []int32
+	partial  []int32
+	res      *Result
+}
+
+// Classes of components a sweep counts hits by: criticality (5, with ""),
+// whether it holds data (2) and effective level (5).
+const classes = 5 * 2 * 5
+
+var critIndex = map[sovmap.Criticality]int{
+	sovmap.CriticalityVital: 0, sovmap.CriticalityHigh: 1, sovmap.CriticalityMedium: 2, sovmap.CriticalityLow: 3, "": 4,
+}
+
+var critOrder = []sovmap.Criticality{sovmap.CriticalityVital, sovmap.CriticalityHigh, sovmap.CriticalityMedium, sovmap.CriticalityLow, ""}
+
 // RunSweep runs every scenario of Scenarios and ranks them by impact, then
 // by vital components hit, then by id.
+//
+// Walking from each scenario's seeds would cost the whole graph per
+// scenario when, as in large inventories, most components depend on most
+// others. Instead scenarios go 512 at a time: each component gets one bit
+// per scenario, set on the scenario's seeds, and two passes over the
+// condensed graph spread the bits to every dependent (runtime edges only
+// for the components that go down; every edge for those that degrade). A
+// sweep costs (components + edges) per 512 scenarios, plus one step per
+// component hit to count it by class. Results carry figures, not hit rows;
+// for scenarios that expose components the levels after are left out (run
+// the scenario itself for them).
 func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, error) {
 	list, declared := Scenarios(m)
-	if opts.Kinds != nil {
-		kept, keptDeclared := list[:0], declared[:0]
-		for i, s := range list {
-			for _, k := range opts.Kinds {
-				if s.Kind == k {
-					kept, keptDeclared = append(kept, s), append(keptDeclared, declared[i])
-					break
-				}
-			}
+	cases := make([]sweepCase, 0, len(list))
+	for i, s := range list {
+		if opts.Kinds == nil || slices.Contains(opts.Kinds, s.Kind) {
+			cases = append(cases, sweepCase{s: s, declared: declared[i]})
 		}
-		list, declared = kept, keptDeclared
 	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	out := make([]*Result, len(list))
-	errs := make([]error, len(list))
-	err := risk.Parallel(ctx, len(list), workers, func() func(int) {
+	// Selection: each worker's engine picks the seeds of one scenario at a time.
+	err := risk.Parallel(ctx, len(cases), workers, func() func(int) {
 		e := NewEngine(m, opts.Options)
 		return func(i int) {
-			out[i], errs[i] = e.Run(ctx, list[i], declared[i], false)
+			c := &cases[i]
+			e.next()
+			e.cur = c.s
+			c.res = &Result{ID: c.s.ID, Kind: c.s.Kind, Target: c.s.Target, Description: c.s.Description, Declared: c.declared,
+				Effect: EffectOf(c.s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+			if err := e.selectSeeds(c.s, c.res); err != nil {
+				// One declared scenario with a bad target should not hide the rest.
+				c.res.Notes = append(c.res.Notes, "not run: "+err.Error())
+				c.res.RestoreBasis = "not run"
+				return
+			}
+			c.seeds = slices.Clone(e.seeds)
+			c.partial = slices.Clone(e.partial)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	for i, err := range errs {
-		if err != nil {
-			// One declared scenario with a bad target should not hide the rest.
-			s := list[i]
-			out[i] = &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared[i],
-				Effect: EffectOf(s.Kind), VitalHit: []string{}, Data: []string{}, Hits: []Hit{}, Notes: []string{"not run: " + err.Error()}}
+	blocks := (len(cases) + blockScenarios - 1) / blockScenarios
+	err = risk.Parallel(ctx, blocks, min(workers, blocks), func() func(int) {
+		sw := newSpreader(m, opts.Options)
+		return func(b int) {
+			sw.block(ctx, cases[b*blockScenarios:min((b+1)*blockScenarios, len(cases))])
 		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Result, len(cases))
+	for i := range cases {
+		out[i] = cases[i].res
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -151,4 +200,130 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		return out[i].ID < out[j].ID
 	})
 	return &Sweep{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Scenarios: out}, nil
+}
+
+// spreader holds one sweep worker's bitsets, reused block after block.
+type spreader struct {
+	m       *risk.Model
+	e       *Engine
+	down    *graph.Sets
+	all     *graph.Sets
+	class   []uint8
+	downCnt []int32 // per scenario of the block, per class
+	softCnt []int32 // per scenario of the block, per criticality
+}
+
+func newSpreader(m *risk.Model, opts Options) *spreader {
+	n := m.Len()
+	sp := &spreader{m: m, e: NewEngine(m, opts), class: make([]uint8, n),
+		down: graph.NewSets(n, blockScenarios), all: graph.NewSets(n, blockScenarios),
+		downCnt: make([]int32, blockScenarios*classes), softCnt: make([]int32, blockScenarios*5)}
+	for u := range n {
+		data := 0
+		if m.DataOff[u+1] > m.DataOff[u] {
+			data = 1
+		}
+		sp.class[u] = uint8(critIndex[m.Inv.Components[u].Criticality]*10 + data*5 + int(m.Effective[u]))
+	}
+	return sp
+}
+
+// block runs one block of scenarios.
+func (sp *spreader) block(ctx context.Context, cases []sweepCase) {
+	m := sp.m
+	clear(sp.down.Bits)
+	clear(sp.downCnt)
+	clear(sp.softCnt)
+	for j := range cases {
+		for _, u := range cases[j].seeds {
+			sp.down.Add(u, j)
+		}
+	}
+	copy(sp.all.Bits, sp.down.Bits)
+	m.RT.Spread(sp.down, m.RTCond)
+	if ctx.Err() != nil {
+		return
+	}
+	m.G.Spread(sp.all, m.Cond)
+	if ctx.Err() != nil {
+		return
+	}
+	words := sp.down.Words
+	for u := range sp.class {
+		cls := int32(sp.class[u])
+		crit := cls / 10
+		d, a := sp.down.Row(int32(u)), sp.all.Row(int32(u))
+		for w := 0; w < words; w++ {
+			for x := d[w]; x != 0; x &= x - 1 {
+				sp.downCnt[int32(w*64+bits.TrailingZeros64(x))*classes+cls]++
+			}
+			for x := a[w] &^ d[w]; x != 0; x &= x - 1 {
+				sp.softCnt[int32(w*64+bits.TrailingZeros64(x))*5+crit]++
+			}
+		}
+	}
+	for j := range cases {
+		sp.finish(j, &cases[j])
+	}
+}
+
+// finish turns a scenario's counts into its result.
+func (sp *spreader) finish(j int, c *sweepCase) {
+	m, r := sp.m, c.res
+	if r.RestoreBasis == "not run" {
+		return
+	}
+	r.Direct = len(c.seeds)
+	down := 0
+	after := r.Before
+	for cls := 0; cls < classes; cls++ {
+		n := int(sp.downCnt[j*classes+cls])
+		if n == 0 {
+			continue
+		}
+		crit, data, level := cls/10, cls/5%2, cls%5
+		down += n
+		if crit == 0 {
+			r.VitalCount += n
+		}
+		if crit <= 1 {
+			r.CriticalHit += n
+		}
+		if data == 1 {
+			r.DataComponents += n
+		}
+		r.Score += float64(n) * weights[critOrder[crit]]
+		after.ByLevel[level] -= n
+		after.Lost += n
+	}
+	r.Transitive = down - r.Direct
+	for crit := 0; crit < 5; crit++ {
+		n := int(sp.softCnt[j*5+crit])
+		r.Degraded += n
+		r.Score += degradedWeight * float64(n) * weights[critOrder[crit]]
+	}
+	for _, u := range c.partial {
+		if sp.all.Has(u, j) {
+			continue // also depends on a lost component
+		}
+		r.Partial++
+		r.Score += partialWeight * weights[m.Inv.Components[u].Criticality]
+		if m.DataOff[u+1] > m.DataOff[u] {
+			r.DataComponents++
+		}
+	}
+	if sp.e.total > 0 {
+		r.Impact = roundTo(100*r.Score/sp.e.total, 2)
+	}
+	r.Score = roundTo(r.Score, 2)
+	switch r.Effect {
+	case Lost:
+		r.After = &after
+	case SupplyCut:
+		before := r.Before
+		r.After = &before
+	default:
+		r.Notes = append(r.Notes, "levels after are not computed in a sweep for exposure scenarios: run the scenario itself")
+	}
+	sp.e.restore(c.s, r, c.seeds, func(alt int32) bool { return sp.down.Has(alt, j) })
 }

@@ -25,7 +25,10 @@ func list(xs []string) string {
 	return strings.Join(xs, ", ")
 }
 
-func levels(l Levels) string {
+func levels(l *Levels) string {
+	if l == nil {
+		return "not computed"
+	}
 	s := fmt.Sprintf("0:%d 1:%d 2:%d 3:%d 4:%d", l.ByLevel[0], l.ByLevel[1], l.ByLevel[2], l.ByLevel[3], l.ByLevel[4])
 	if l.Lost > 0 {
 		s += fmt.Sprintf(" lost:%d", l.Lost)
@@ -41,6 +44,15 @@ func after(h Hit) string {
 }
 
 func level(l sovmap.Level) string { return fmt.Sprintf("%d %s", l, l) }
+
+// restoreCell shows a hit's time to restore; degraded components keep
+// running, so they have none.
+func restoreCell(h Hit) string {
+	if h.How == "degraded" {
+		return "-"
+	}
+	return fmt.Sprintf("%d d", h.RestoreDays)
+}
 
 func title(r *Result) string {
 	s := r.ID
@@ -61,7 +73,7 @@ func WriteTable(w io.Writer, r *Result) error {
 		r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
 	fmt.Fprintf(bw, "vital components hit: %d (%s); critical components hit: %d\n", r.VitalCount, list(r.VitalHit), r.CriticalHit)
 	fmt.Fprintf(bw, "data classes on components hit: %s (%d components hold data)\n", list(r.Data), r.DataComponents)
-	fmt.Fprintf(bw, "levels before: %s\nlevels after:  %s\n", levels(r.Before), levels(r.After))
+	fmt.Fprintf(bw, "levels before: %s\nlevels after:  %s\n", levels(&r.Before), levels(r.After))
 	fmt.Fprintf(bw, "time to restore: %d days (%s); outage: %d days\n", r.RestoreDays, r.RestoreBasis, r.OutageDays)
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw)
@@ -72,7 +84,7 @@ func WriteTable(w io.Writer, r *Result) error {
 			if len(h.Chain) > 1 {
 				why += " (" + strings.Join(h.Chain, " -> ") + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d d\t%s\t%s\n", h.ID, h.Layer, orDash(string(h.Criticality)), h.How, level(h.Before), after(h), h.RestoreDays, list(h.Data), why)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.ID, h.Layer, orDash(string(h.Criticality)), h.How, level(h.Before), after(h), restoreCell(h), list(h.Data), why)
 		}
 		tw.Flush()
 	}
@@ -101,7 +113,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	fmt.Fprintf(bw, "- effect: **%s**\n- hit: %d direct, %d transitive, %d degraded, %d partial; impact **%.2f%%** (score %.2f)\n", r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
 	fmt.Fprintf(bw, "- vital components hit: **%d** (%s); critical components hit: %d\n", r.VitalCount, md(list(r.VitalHit)), r.CriticalHit)
 	fmt.Fprintf(bw, "- data classes on components hit: %s (%d components hold data)\n", md(list(r.Data)), r.DataComponents)
-	fmt.Fprintf(bw, "- levels before: %s; after: %s\n", levels(r.Before), levels(r.After))
+	fmt.Fprintf(bw, "- levels before: %s; after: %s\n", levels(&r.Before), levels(r.After))
 	fmt.Fprintf(bw, "- time to restore: **%d days** (%s); outage: %d days\n", r.RestoreDays, md(r.RestoreBasis), r.OutageDays)
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw, "\n| Component | Layer | Criticality | How | Before | After | Restore | Data | Why |\n|---|---|---|---|---|---|---:|---|---|")
@@ -110,7 +122,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 			if len(h.Chain) > 1 {
 				why += " (" + strings.Join(h.Chain, " → ") + ")"
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %d d | %s | %s |\n", md(h.ID), h.Layer, orDash(string(h.Criticality)), h.How, level(h.Before), after(h), h.RestoreDays, md(list(h.Data)), md(why))
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(h.ID), h.Layer, orDash(string(h.Criticality)), h.How, level(h.Before), after(h), restoreCell(h), md(list(h.Data)), md(why))
 		}
 	}
 	if r.HitsNotShown > 0 {
