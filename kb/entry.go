@@ -50,6 +50,9 @@ func entry(kind, id, title string, m Meta, extra ...string) Entry {
 		}
 	}
 	parts = append(parts, extra...)
+	if m.Contested {
+		parts = append(parts, "contested") // so that "kb search contested" lists them
+	}
 	return Entry{Kind: kind, ID: id, Title: title, Meta: m, text: strings.ToLower(strings.Join(parts, "\n"))}
 }
 
