@@ -420,6 +420,9 @@ func countAliases(n *yaml.Node, count *int) *yaml.Node {
 }
 
 func yamlList[T any](src *source, n *yaml.Node, name string, list *[]T, ps *problems, setPos func(*T, sovmap.Pos)) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
