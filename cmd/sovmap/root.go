@@ -89,6 +89,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newKBCmd(a),
 		newStrategyCmd(a),
 		newVendorsCmd(a), newGraphCmd(a), newScenarioCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }

@@ -48,6 +48,9 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
 			return s.wrap(err, "add version: workspace")
 		}
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT login FROM users WHERE id = ?`), nv.CreatedBy).Scan(&v.CreatedByLogin); err != nil {
+			return s.wrap(err, "add version: author")
+		}
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
 			return s.wrap(err, "add version: number")
 		}

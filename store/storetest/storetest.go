@@ -273,7 +273,7 @@ func testVersions(t *testing.T, s store.Store) {
 	}
 	v1 := must(s.AddVersion(ctx, sampleVersion(w.ID, alice.ID, 10, "first")))(t)
 	v2 := must(s.AddVersion(ctx, sampleVersion(w.ID, alice.ID, 4, "second")))(t)
-	if v1.Number != 1 || v2.Number != 2 || v1.ID == v2.ID {
+	if v1.Number != 1 || v2.Number != 2 || v1.ID == v2.ID || v1.CreatedByLogin != "alice" || v1.Components != 10 {
 		t.Fatalf("numbers %d, %d; want 1, 2", v1.Number, v2.Number)
 	}
 	list := must(s.ListVersions(ctx, w.ID))(t)

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/server"
+	"github.com/sovmap/sovmap/store"
+	"github.com/sovmap/sovmap/store/postgres"
+	"github.com/sovmap/sovmap/store/sqlite"
+)
+
+func newServeCmd(a *app) *cobra.Command {
+	var addr, db, logFormat string
+	var secure bool
+	var maxUploadMB int64
+	var grace time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web dashboard and JSON API",
+		Long: `serve runs sovmap's web dashboard and JSON API: workspaces of inventory
+versions, each assessed and stored, with pages for the people who decide, an
+API and a CI gate for machines, roles, an audit log, /healthz and /metrics.
+
+The database is an SQLite file (the default, created if missing) or a
+PostgreSQL server (--db postgres://...), which several serve processes can
+share behind a load balancer. The schema migrates forward on start.
+
+On the first start the database has no users: serve creates an "admin" user
+with a one-time password, prints it, and asks for a new one at first sign-in.
+SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
+		Example: `  sovmap serve
+  sovmap serve --addr 0.0.0.0:8080 --db /var/lib/sovmap/sovmap.db
+  sovmap serve --db "postgres://sovmap:secret@db:5432/sovmap?sslmode=verify-full" --secure-cookies`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			log, err := newLogger(a, logFormat)
+			if err != nil {
+				return err
+			}
+			k, err := a.knowledge()
+			if err != nil {
+				return err
+			}
+			st, where, err := openStore(ctx, db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			login, password, created, err := server.Bootstrap(ctx, st, nil)
+			if err != nil {
+				return fmt.Errorf("setting up the first administrator: %w", err)
+			}
+			writers := map[string]server.Writer{}
+			for name, w := range formats() {
+				writers[name] = server.Writer(w)
+			}
+			srv, err := server.New(server.Config{
+				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
+				MaxUploadBytes: maxUploadMB << 20,
+				AssessOptions:  func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
+			if created {
+				fmt.Fprintf(a.stdout, "First start: sign in as %q with the one-time password %s\n(you will be asked to choose your own; it is not shown again)\n", login, password)
+			}
+			log.Info("serving", "addr", ln.Addr().String(), "database", where)
+			return server.Serve(ctx, ln, srv, log, grace)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	cmd.Flags().StringVar(&db, "db", "sovmap.db", "SQLite file, or a postgres:// URL")
+	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set it when users reach the server over HTTPS, e.g. behind a TLS proxy)")
+	cmd.Flags().Int64Var(&maxUploadMB, "max-upload-mb", 64, "largest upload accepted, in MiB")
+	cmd.Flags().DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on SIGTERM")
+	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
+	return cmd
+}
+
+// openStore opens the database named by --db and says which it is, without
+// the password of a PostgreSQL URL.
+func openStore(ctx context.Context, db string) (store.Store, string, error) {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		st, err := postgres.Open(ctx, db)
+		return st, "postgres " + redactDSN(db), err
+	}
+	st, err := sqlite.Open(ctx, db)
+	return st, "sqlite " + db, err
+}
+
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if user, _, ok := strings.Cut(userinfo, ":"); ok {
+		return dsn[:scheme+3] + user + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+func newLogger(a *app, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(a.stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(a.stderr, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/sovmap/sovmap/store"
+)
+
+type loginData struct{ CSRF, Next, Login string }
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(nil, "Sign in", "")
+	v.Data = loginData{CSRF: s.loginCSRF(w, r), Next: safeNext(r.URL.Query().Get("next"))}
+	s.render(w, r, http.StatusOK, "login", v)
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, nil, http.StatusBadRequest, errors.New("the form could not be read"))
+		return
+	}
+	login, next := strings.TrimSpace(r.PostFormValue("login")), safeNext(r.PostFormValue("next"))
+	again := func(status int, msg string) {
+		v := s.newView(nil, "Sign in", "")
+		v.Error = msg
+		v.Data = loginData{CSRF: s.loginCSRF(w, r), Next: next, Login: login}
+		s.render(w, r, status, "login", v)
+	}
+	if !checkLoginCSRF(r) {
+		again(http.StatusForbidden, "The sign-in form expired. Please try again.")
+		return
+	}
+	addr := clientAddr(r)
+	u, secret, err := s.signIn(r.Context(), login, r.PostFormValue("password"), addr)
+	switch {
+	case errors.Is(err, errThrottled):
+		s.audit(r, nil, "", "login.throttled", login, "too many failed sign-ins")
+		w.Header().Set("Retry-After", "900")
+		again(http.StatusTooManyRequests, "Too many failed sign-ins for this name or from this address. Wait 15 minutes and try again.")
+		return
+	case errors.Is(err, errBadLogin):
+		s.audit(r, nil, "", "login.failed", login, "")
+		again(http.StatusUnauthorized, "Unknown login name or wrong password.")
+		return
+	case err != nil:
+		s.pageError(w, r, nil, http.StatusInternalServerError, err)
+		return
+	}
+	s.audit(r, &principal{user: u}, "", "login", u.Login, "")
+	s.setSessionCookie(w, r, secret, int(s.cfg.SessionTTL.Seconds()))
+	if u.MustChangePassword {
+		next = "/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, q *req) {
+	if err := s.store.DeleteSession(r.Context(), q.p.session.Hash); err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	s.audit(r, q.p, "", "logout", q.p.user.Login, "")
+	s.setSessionCookie(w, r, "", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, q *req) {
+	s.render(w, r, http.StatusOK, "password", s.newView(q, "Choose a password", ""))
+}
+
+func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request, q *req) {
+	fail := func(msg string) {
+		v := s.newView(q, "Choose a password", "")
+		v.Error = msg
+		s.render(w, r, http.StatusUnprocessableEntity, "password", v)
+	}
+	ok, err := checkPassword(q.p.user.PasswordHash, r.PostFormValue("current"))
+	if err != nil || !ok {
+		fail("The current password is wrong.")
+		return
+	}
+	pw := r.PostFormValue("new")
+	if pw != r.PostFormValue("confirm") {
+		fail("The two new passwords differ.")
+		return
+	}
+	if err := checkNewPassword(q.p.user.Login, pw); err != nil {
+		fail(capitalize(err.Error()) + ".")
+		return
+	}
+	if pw == r.PostFormValue("current") {
+		fail("Choose a password different from the current one.")
+		return
+	}
+	hash, err := hashPassword(pw, *s.cfg.Password)
+	if err == nil {
+		err = s.store.SetPassword(r.Context(), q.p.user.ID, hash, false)
+	}
+	if err == nil {
+		err = s.store.DeleteUserSessions(r.Context(), q.p.user.ID)
+	}
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	s.audit(r, q.p, "", "password.change", q.p.user.Login, "all sessions signed out")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, q *req) {
+	ws, err := s.store.WorkspacesOf(r.Context(), q.p.user.ID)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	if len(ws) == 1 && r.URL.Query().Get("all") == "" && !q.p.user.SiteAdmin {
+		http.Redirect(w, r, "/w/"+ws[0].Workspace.Slug+"/", http.StatusSeeOther)
+		return
+	}
+	v := s.newView(q, "Workspaces", "")
+	v.Flash = r.URL.Query().Get("flash")
+	v.Data = struct{ Workspaces []store.WorkspaceRole }{ws}
+	s.render(w, r, http.StatusOK, "home", v)
+}
+
+var (
+	slugPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+)
+
+func (s *Server) handleCreateWorkspace(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.p.user.SiteAdmin {
+		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators create workspaces"))
+		return
+	}
+	slug, name := r.PostFormValue("slug"), strings.TrimSpace(r.PostFormValue("name"))
+	if !slugPattern.MatchString(slug) || name == "" || len(name) > 200 {
+		s.pageError(w, r, q, http.StatusUnprocessableEntity, errors.New("a workspace needs a short name of lower-case letters, digits and dashes, and a title"))
+		return
+	}
+	ws, err := s.store.CreateWorkspace(r.Context(), slug, name)
+	if err == nil {
+		err = s.store.SetRole(r.Context(), ws.ID, q.p.user.ID, store.RoleAdmin)
+	}
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	s.audit(r, q.p, slug, "workspace.create", slug, name)
+	http.Redirect(w, r, "/w/"+slug+"/", http.StatusSeeOther)
+}
+
+type createdUser struct{ Login, Password string }
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request, q *req) {
+	s.renderUsers(w, r, q, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, q *req, created *createdUser) {
+	if !q.p.user.SiteAdmin {
+		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators manage users"))
+		return
+	}
+	users, err := s.store.ListUsers(r.Context())
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	v := s.newView(q, "Users", "")
+	v.Data = struct {
+		Users   []store.User
+		Created *createdUser
+	}{users, created}
+	s.render(w, r, http.StatusOK, "users", v)
+}
+
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.p.user.SiteAdmin {
+		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators manage users"))
+		return
+	}
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	if !loginPattern.MatchString(login) {
+		s.pageError(w, r, q, http.StatusUnprocessableEntity, errors.New("a login name has 1 to 64 letters, digits and . _ @ -"))
+		return
+	}
+	password := randomSecret(15)
+	hash, err := hashPassword(password, *s.cfg.Password)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	u, err := s.store.CreateUser(r.Context(), store.User{Login: login, Name: strings.TrimSpace(r.PostFormValue("name")),
+		PasswordHash: hash, SiteAdmin: r.PostFormValue("site_admin") == "1", MustChangePassword: true})
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	detail := "one-time password issued"
+	if u.SiteAdmin {
+		detail += "; site administrator"
+	}
+	s.audit(r, q.p, "", "user.create", u.Login, detail)
+	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password})
+}

@@ -1,0 +1,325 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/store"
+)
+
+// The JSON API mirrors the pages; openapi.json describes it.
+
+type workspaceOut struct {
+	Slug string     `json:"slug"`
+	Name string     `json:"name"`
+	Role store.Role `json:"role"`
+}
+
+func (s *Server) apiWorkspaces(w http.ResponseWriter, r *http.Request, q *req) {
+	out := []workspaceOut{}
+	if q.p.token != nil {
+		// A token sees its own workspace only.
+		ws, err := s.store.WorkspacesOf(r.Context(), q.p.user.ID)
+		if err != nil {
+			s.apiError(w, http.StatusInternalServerError, err)
+			return
+		}
+		for _, x := range ws {
+			if x.Workspace.ID == q.p.token.WorkspaceID {
+				role, _ := s.roleIn(r.Context(), q.p, x.Workspace)
+				out = append(out, workspaceOut{x.Workspace.Slug, x.Workspace.Name, role})
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"workspaces": out})
+		return
+	}
+	ws, err := s.store.WorkspacesOf(r.Context(), q.p.user.ID)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	for _, x := range ws {
+		out = append(out, workspaceOut{x.Workspace.Slug, x.Workspace.Name, x.Role})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"workspaces": out})
+}
+
+type versionOut struct {
+	Number     int             `json:"number"`
+	CreatedAt  time.Time       `json:"created_at"`
+	CreatedBy  string          `json:"created_by"`
+	Source     string          `json:"source"`
+	Note       string          `json:"note,omitempty"`
+	Components int             `json:"components"`
+	Summary    json.RawMessage `json:"summary"`
+}
+
+func versionJSON(v store.Version) (versionOut, error) {
+	o, err := decodeOverview(v)
+	if err != nil {
+		return versionOut{}, err
+	}
+	sum, err := json.Marshal(o.Summary)
+	return versionOut{Number: v.Number, CreatedAt: v.CreatedAt, CreatedBy: v.CreatedByLogin, Source: v.Source, Note: v.Note,
+		Components: v.Components, Summary: sum}, err
+}
+
+func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, q *req) {
+	all, err := s.store.ListVersions(r.Context(), q.ws.ID)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	out := make([]versionOut, 0, len(all))
+	for _, v := range all {
+		vo, err := versionJSON(v)
+		if err != nil {
+			s.apiError(w, http.StatusInternalServerError, err)
+			return
+		}
+		out = append(out, vo)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": out})
+}
+
+// apiVersion returns a version with its report head: summary, layers,
+// providers, flows and notes (components are paged separately).
+func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request, q *req) {
+	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	vo, err := versionJSON(v)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	head, err := s.head(r.Context(), v)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		versionOut
+		Organization string                  `json:"organization"`
+		Home         string                  `json:"home"`
+		Layers       []sovmap.LayerSummary   `json:"layers"`
+		Providers    []sovmap.ProviderResult `json:"providers"`
+		Notes        []string                `json:"notes,omitempty"`
+	}{vo, head.Organization, head.Home, head.Layers, head.Providers, head.Notes})
+}
+
+type componentRow struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name,omitempty"`
+	Layer          string   `json:"layer"`
+	Provider       string   `json:"provider,omitempty"`
+	Controller     string   `json:"controller,omitempty"`
+	Level          int      `json:"level"`
+	EffectiveLevel int      `json:"effective_level"`
+	RequiredLevel  int      `json:"required_level"`
+	Gap            int      `json:"gap"`
+	Category       string   `json:"category,omitempty"`
+	Sourcing       string   `json:"sourcing"`
+	Jurisdictions  []string `json:"jurisdictions"`
+}
+
+func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
+	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	cq, err := componentQuery(r.URL.Query())
+	if err != nil {
+		s.apiError(w, http.StatusBadRequest, err)
+		return
+	}
+	recs, total, err := s.store.ListComponents(r.Context(), v.ID, cq)
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	rows := make([]componentRow, len(recs))
+	for i, c := range recs {
+		rows[i] = componentRow{c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel, c.RequiredLevel, c.Gap, c.Category, c.Sourcing, c.Jurisdictions}
+		if rows[i].Jurisdictions == nil {
+			rows[i].Jurisdictions = []string{}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "total": total, "offset": cq.Offset, "components": rows})
+}
+
+func (s *Server) apiComponent(w http.ResponseWriter, r *http.Request, q *req) {
+	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	id := r.PathValue("id")
+	rec, err := s.store.Component(r.Context(), v.ID, id)
+	if err != nil {
+		s.apiError(w, statusOf(err), fmt.Errorf("version %d has no component %q", v.Number, id))
+		return
+	}
+	deps, err := s.store.Dependents(r.Context(), v.ID, id)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	dependents := make([]string, len(deps))
+	for i, d := range deps {
+		dependents[i] = d.ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "result": json.RawMessage(rec.Result),
+		"spec": json.RawMessage(rec.Spec), "dependents": dependents})
+}
+
+func (s *Server) apiFlows(w http.ResponseWriter, r *http.Request, q *req) {
+	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	head, err := s.head(r.Context(), v)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	flows := head.Flows
+	if flows == nil {
+		flows = []sovmap.FlowResult{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "flows": flows})
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
+	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "json"
+	}
+	body, name, mime, err := s.writeReport(r, q, v, format)
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	attachment(w, name, mime, body)
+}
+
+func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *req) {
+	d, a, b, err := s.compareVersions(r, q, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": a.Number, "to": b.Number, "diff": d})
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, q *req) {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	events, err := s.store.ListAudit(r.Context(), store.AuditQuery{Workspace: q.ws.Slug, BeforeID: before, Limit: min(max(limit, 0), 1000)})
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	type eventOut struct {
+		ID     int64     `json:"id"`
+		At     time.Time `json:"at"`
+		Actor  string    `json:"actor"`
+		Action string    `json:"action"`
+		Target string    `json:"target,omitempty"`
+		Detail string    `json:"detail,omitempty"`
+		Remote string    `json:"remote,omitempty"`
+	}
+	out := make([]eventOut, len(events))
+	for i, e := range events {
+		out[i] = eventOut{e.ID, e.At, e.Actor, e.Action, e.Target, e.Detail, e.Remote}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// requestFiles reads the inventory of an API request: a multipart form
+// (fields "files"), or a raw body named by ?name= (default inventory.yaml,
+// or inventory.json for a JSON content type).
+func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			return nil, bodyError(err)
+		}
+		return readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...))
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "inventory.yaml"
+		if ct == "application/json" {
+			name = "inventory.json"
+		}
+	}
+	name, err := cleanUploadName(name)
+	if err != nil {
+		return nil, &badInput{err}
+	}
+	if !isInventoryName(name) {
+		return nil, &badInput{fmt.Errorf("name=%s: an inventory is a .yaml, .yml or .json file", name)}
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	return []store.File{{Name: name, Data: data}}, nil
+}
+
+// errTooLarge is an upload over Config.MaxUploadBytes.
+var errTooLarge = errors.New("the upload is larger than the server accepts")
+
+func bodyError(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return fmt.Errorf("%w (%d bytes)", errTooLarge, mb.Limit)
+	}
+	return &badInput{fmt.Errorf("the request body could not be read: %w", err)}
+}
+
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, q *req) {
+	files, err := s.requestFiles(w, r)
+	if err != nil {
+		s.apiUploadError(w, err)
+		return
+	}
+	v, _, err := s.storeUpload(r.Context(), q, files, "api", r.URL.Query().Get("note"), clientAddr(r))
+	if err != nil {
+		s.apiUploadError(w, err)
+		return
+	}
+	vo, err := versionJSON(v)
+	if err != nil {
+		s.apiError(w, http.StatusInternalServerError, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/workspaces/%s/versions/%d", q.ws.Slug, v.Number))
+	writeJSON(w, http.StatusCreated, vo)
+}
+
+func (s *Server) apiUploadError(w http.ResponseWriter, err error) {
+	if errors.Is(err, errTooLarge) {
+		s.apiError(w, http.StatusRequestEntityTooLarge, err)
+		return
+	}
+	s.apiError(w, statusOf(err), err)
+}

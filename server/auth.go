@@ -1,0 +1,240 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sovmap/sovmap/store"
+)
+
+const (
+	sessionCookie = "sovmap_session"
+	// tokenPrefix marks sovmap API tokens, so that secret scanners can
+	// recognise a leaked one.
+	tokenPrefix = "sovmap_"
+)
+
+// principal is who makes a request: a signed-in browser or an API token.
+type principal struct {
+	user    store.User
+	session *store.Session
+	token   *store.Token
+}
+
+// actor names the principal in the audit log.
+func (p *principal) actor() string {
+	if p.token != nil {
+		return p.user.Login + " (token " + p.token.Name + ")"
+	}
+	return p.user.Login
+}
+
+func secretHash(secret string) []byte {
+	h := sha256.Sum256([]byte(secret))
+	return h[:]
+}
+
+// authenticate finds the principal of a request, or nil. A bearer token
+// wins over a cookie.
+func (s *Server) authenticate(r *http.Request) (*principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !strings.HasPrefix(secret, tokenPrefix) {
+			return nil, nil
+		}
+		t, err := s.store.TokenByHash(ctx, secretHash(secret))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.store.UserByID(ctx, t.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.store.TouchToken(ctx, t.ID, time.Now()); err != nil {
+			s.log.Warn("recording token use", "token", t.ID, "err", err)
+		}
+		return &principal{user: u, token: &t}, nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	se, err := s.store.SessionByHash(ctx, secretHash(c.Value), time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &principal{user: se.User, session: &se}, nil
+}
+
+// roleIn returns what the principal may do in a workspace: the member's
+// role (site admins are admins everywhere), capped by the token's role.
+// ErrNotFound means no access at all.
+func (s *Server) roleIn(ctx context.Context, p *principal, ws store.Workspace) (store.Role, error) {
+	if p.token != nil && p.token.WorkspaceID != ws.ID {
+		return "", store.ErrNotFound
+	}
+	role := store.RoleAdmin
+	if !p.user.SiteAdmin {
+		var err error
+		if role, err = s.store.RoleOf(ctx, ws.ID, p.user.ID); err != nil {
+			return "", err
+		}
+	}
+	if p.token != nil && !p.token.Role.Allows(role) {
+		role = p.token.Role
+	}
+	return role, nil
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r),
+	})
+}
+
+func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
+
+// clientAddr is the client's IP address, the key of per-address throttling.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/"
+	}
+	return next
+}
+
+// errThrottled means too many failed sign-ins.
+var errThrottled = errors.New("too many failed sign-ins")
+
+// signIn checks a login and password with throttling by login name and by
+// client address, and starts a session. It returns the session's secret.
+func (s *Server) signIn(ctx context.Context, login, password, addr string) (store.User, string, error) {
+	now := time.Now()
+	since := now.Add(-s.cfg.LoginWindow)
+	keys := []string{"login:" + strings.ToLower(login), "addr:" + addr}
+	for _, k := range keys {
+		n, err := s.store.LoginFailures(ctx, k, since)
+		if err != nil {
+			return store.User{}, "", err
+		}
+		if n >= s.cfg.LoginFailures {
+			s.metrics.loginThrottled.Add(1)
+			return store.User{}, "", errThrottled
+		}
+	}
+	u, err := s.store.UserByLogin(ctx, login)
+	hash := u.PasswordHash
+	if errors.Is(err, store.ErrNotFound) {
+		hash = s.dummyHash
+	} else if err != nil {
+		return store.User{}, "", err
+	}
+	ok, herr := checkPassword(hash, password)
+	if herr != nil {
+		s.log.Error("stored password hash unreadable", "user", login, "err", herr)
+	}
+	if err != nil || !ok {
+		for _, k := range keys {
+			if err := s.store.RecordLoginFailure(ctx, k, now); err != nil {
+				return store.User{}, "", err
+			}
+		}
+		s.metrics.loginFailures.Add(1)
+		return store.User{}, "", errBadLogin
+	}
+	for _, k := range keys {
+		if err := s.store.ClearLoginFailures(ctx, k); err != nil {
+			return store.User{}, "", err
+		}
+	}
+	secret := randomSecret(32)
+	se := store.Session{Hash: secretHash(secret), User: u, CSRF: randomSecret(24), CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
+	if err := s.store.CreateSession(ctx, se); err != nil {
+		return store.User{}, "", err
+	}
+	return u, secret, nil
+}
+
+var errBadLogin = errors.New("unknown login name or wrong password")
+
+// Bootstrap makes the first administrator, a "default" workspace they
+// administer, on a store without users, and returns the one-time password
+// to show. It returns created=false when the store already has users (or
+// another process just made them).
+func Bootstrap(ctx context.Context, st store.Store, params *PasswordParams) (login, password string, created bool, err error) {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", "", false, err
+	}
+	p := DefaultPasswordParams
+	if params != nil {
+		p = *params
+	}
+	password = randomSecret(15)
+	hash, err := hashPassword(password, p)
+	if err != nil {
+		return "", "", false, err
+	}
+	u, err := st.CreateUser(ctx, store.User{Login: "admin", Name: "Administrator", PasswordHash: hash, SiteAdmin: true, MustChangePassword: true})
+	if errors.Is(err, store.ErrConflict) {
+		return "", "", false, nil // another process bootstrapped first
+	}
+	if err != nil {
+		return "", "", false, err
+	}
+	ws, err := st.CreateWorkspace(ctx, "default", "Default workspace")
+	if err != nil && !errors.Is(err, store.ErrConflict) {
+		return "", "", false, err
+	}
+	if err == nil {
+		if err := st.SetRole(ctx, ws.ID, u.ID, store.RoleAdmin); err != nil {
+			return "", "", false, err
+		}
+	}
+	if _, err := st.AppendAudit(ctx, store.Event{ActorID: u.ID, Actor: "system", Action: "user.bootstrap", Target: u.Login, Detail: "first administrator with a one-time password"}); err != nil {
+		return "", "", false, err
+	}
+	return u.Login, password, true, nil
+}
+
+// newToken makes an API token secret and its stored record.
+func newToken(name string, userID, workspaceID int64, role store.Role) (string, store.Token, error) {
+	if name == "" || len(name) > 100 {
+		return "", store.Token{}, fmt.Errorf("a token needs a name of 1 to 100 characters")
+	}
+	if !role.Valid() {
+		return "", store.Token{}, fmt.Errorf("unknown role %q", role)
+	}
+	secret := tokenPrefix + randomSecret(32)
+	return secret, store.Token{Hash: secretHash(secret), Name: name, UserID: userID, WorkspaceID: workspaceID, Role: role}, nil
+}
+
+// sameSecret compares two secrets in constant time.
+func sameSecret(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/store"
+)
+
+// errNoVersion means a workspace has no inventory yet.
+var errNoVersion = errors.New("this workspace has no inventory yet: upload one")
+
+// versionOf finds the version a request names: a number, or "" / "latest"
+// for the newest.
+func (s *Server) versionOf(ctx context.Context, ws store.Workspace, n string) (store.Version, error) {
+	if n == "" || n == "latest" {
+		v, err := s.store.LatestVersion(ctx, ws.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return v, errNoVersion
+		}
+		return v, err
+	}
+	num, err := strconv.Atoi(n)
+	if err != nil || num < 1 {
+		return store.Version{}, &badInput{fmt.Errorf("version %q: want a number from 1, or latest", n)}
+	}
+	v, err := s.store.VersionByNumber(ctx, ws.ID, num)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, fmt.Errorf("%s has no version %d: %w", ws.Slug, num, store.ErrNotFound)
+	}
+	return v, err
+}
+
+func decodeOverview(v store.Version) (overview, error) {
+	var o overview
+	if err := json.Unmarshal(v.Summary, &o); err != nil {
+		return o, fmt.Errorf("version %d summary: %w", v.Number, err)
+	}
+	return o, nil
+}
+
+// head returns a version's report without its components.
+func (s *Server) head(ctx context.Context, v store.Version) (*sovmap.Report, error) {
+	b, err := s.store.VersionHead(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var r sovmap.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("version %d report: %w", v.Number, err)
+	}
+	return &r, nil
+}
+
+// fullReport returns a version's whole report, as assessed when uploaded.
+func (s *Server) fullReport(ctx context.Context, v store.Version) (*sovmap.Report, error) {
+	r, err := s.head(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.store.AllComponents(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	r.Components = make([]sovmap.ComponentResult, len(recs))
+	for i, rec := range recs {
+		if err := json.Unmarshal(rec.Result, &r.Components[i]); err != nil {
+			return nil, fmt.Errorf("version %d component %s: %w", v.Number, rec.ID, err)
+		}
+	}
+	return r, nil
+}
+
+// inventoryOf returns a version's inventory. It decodes the uploaded files
+// again, so that writers get file positions; if the knowledge base has
+// changed since and they no longer validate, it falls back to the inventory
+// as stored, without positions.
+func (s *Server) inventoryOf(ctx context.Context, v store.Version) (*sovmap.Inventory, error) {
+	files, err := s.store.VersionFiles(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	if inv, _, err := s.decodeFiles(ctx, files); err == nil {
+		return inv, nil
+	}
+	b, err := s.store.VersionInventory(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var inv sovmap.Inventory
+	if err := json.Unmarshal(b, &inv); err != nil {
+		return nil, fmt.Errorf("version %d inventory: %w", v.Number, err)
+	}
+	return &inv, nil
+}
+
+// componentOf decodes a stored component's result and spec.
+func componentOf(rec store.ComponentRecord) (*sovmap.ComponentResult, *sovmap.Component, error) {
+	var c sovmap.ComponentResult
+	var spec sovmap.Component
+	if err := json.Unmarshal(rec.Result, &c); err != nil {
+		return nil, nil, fmt.Errorf("component %s: %w", rec.ID, err)
+	}
+	if err := json.Unmarshal(rec.Spec, &spec); err != nil {
+		return nil, nil, fmt.Errorf("component %s: %w", rec.ID, err)
+	}
+	return &c, &spec, nil
+}

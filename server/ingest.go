@@ -1,0 +1,342 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/store"
+)
+
+// maxUploadFiles caps the files of one upload (a directory upload).
+const maxUploadFiles = 1000
+
+// badInput is an upload that is not a valid inventory: the client's fault,
+// answered with 422 and the positioned problems.
+type badInput struct{ err error }
+
+func (e *badInput) Error() string { return e.err.Error() }
+func (e *badInput) Unwrap() error { return e.err }
+
+// problemOut is one positioned problem, as pages and the API show it.
+type problemOut struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+	// Where is file:line:col, the form editors jump to.
+	Where string `json:"-"`
+}
+
+// problemsOf lists the positioned problems an inventory error carries.
+func problemsOf(err error) []problemOut {
+	var ie *inventory.Error
+	if !errors.As(err, &ie) {
+		return nil
+	}
+	out := make([]problemOut, 0, len(ie.Problems))
+	for _, p := range ie.Problems {
+		out = append(out, problemOut{File: p.Pos.File, Line: p.Pos.Line, Column: p.Pos.Col, Message: p.Msg, Where: p.Pos.String()})
+	}
+	return out
+}
+
+// isInventoryName reports whether a file of a directory upload is read;
+// other files (a README, a picture) are left out, as `sovmap assess DIR` does.
+func isInventoryName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// cleanUploadName keeps the relative path a browser sends for a directory
+// upload, without any way out of it.
+func cleanUploadName(name string) (string, error) {
+	name = strings.ReplaceAll(name, `\`, "/")
+	clean := path.Clean("/" + name)[1:]
+	if clean == "" || clean == "." || strings.ContainsAny(clean, "\x00:") || len(clean) > 255 {
+		return "", fmt.Errorf("unusable file name %q", name)
+	}
+	return clean, nil
+}
+
+// readUploads collects the inventory files of a multipart form field.
+func readUploads(headers []*multipart.FileHeader) ([]store.File, error) {
+	var files []store.File
+	for _, h := range headers {
+		name, err := cleanUploadName(h.Filename)
+		if err != nil {
+			return nil, &badInput{err}
+		}
+		if !isInventoryName(name) {
+			if len(headers) == 1 {
+				return nil, &badInput{fmt.Errorf("%s: an inventory is a .yaml, .yml or .json file", name)}
+			}
+			continue
+		}
+		if len(files) == maxUploadFiles {
+			return nil, &badInput{fmt.Errorf("more than %d inventory files in one upload", maxUploadFiles)}
+		}
+		f, err := h.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, store.File{Name: name, Data: data})
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for i := 1; i < len(files); i++ {
+		if files[i].Name == files[i-1].Name {
+			return nil, &badInput{fmt.Errorf("%s: uploaded twice", files[i].Name)}
+		}
+	}
+	return files, nil
+}
+
+// decodeFiles reads and validates an uploaded inventory, one file or many,
+// with the same loader as the CLI, and returns the knowledge base the
+// inventory's own knowledge: section extends.
+func (s *Server) decodeFiles(ctx context.Context, files []store.File) (*sovmap.Inventory, *kb.KB, error) {
+	if len(files) == 0 {
+		return nil, nil, &badInput{errors.New("no inventory file (.yaml, .yml or .json) was uploaded")}
+	}
+	var inv *sovmap.Inventory
+	var err error
+	if len(files) == 1 {
+		inv, err = inventory.Decode(ctx, s.cfg.KB, files[0].Name, files[0].Data)
+	} else {
+		inv, err = s.loadMany(ctx, files)
+	}
+	if err != nil {
+		var ie *inventory.Error
+		if errors.As(err, &ie) {
+			return nil, nil, &badInput{err}
+		}
+		return nil, nil, err
+	}
+	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
+	if err != nil {
+		return nil, nil, &badInput{err}
+	}
+	return inv, k, nil
+}
+
+// loadMany loads several files through a temporary directory, as `sovmap
+// assess DIR` would, and puts the uploaded names back into positions.
+func (s *Server) loadMany(ctx context.Context, files []store.File) (*sovmap.Inventory, error) {
+	dir, err := os.MkdirTemp("", "sovmap-upload-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, f.Data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	inv, err := inventory.Load(ctx, s.cfg.KB, dir)
+	prefix := dir + string(filepath.Separator)
+	var ie *inventory.Error
+	if errors.As(err, &ie) {
+		for i := range ie.Problems {
+			ie.Problems[i].Pos.File = filepath.ToSlash(strings.TrimPrefix(ie.Problems[i].Pos.File, prefix))
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, errors.New(strings.ReplaceAll(err.Error(), prefix, ""))
+	}
+	relocate(inv, prefix)
+	return inv, nil
+}
+
+// relocate rewrites positions from the temporary directory to upload names.
+func relocate(inv *sovmap.Inventory, prefix string) {
+	fix := func(p *sovmap.Pos) { p.File = filepath.ToSlash(strings.TrimPrefix(p.File, prefix)) }
+	fix(&inv.Organization.Pos)
+	for i := range inv.Providers {
+		fix(&inv.Providers[i].Pos)
+	}
+	for i := range inv.Components {
+		fix(&inv.Components[i].Pos)
+	}
+	for i := range inv.Flows {
+		fix(&inv.Flows[i].Pos)
+	}
+	for i := range inv.Arrangements {
+		fix(&inv.Arrangements[i].Pos)
+	}
+	for i := range inv.Rules {
+		fix(&inv.Rules[i].Pos)
+	}
+	for i := range inv.Assessments {
+		fix(&inv.Assessments[i].Pos)
+	}
+	for i := range inv.Scenarios {
+		fix(&inv.Scenarios[i].Pos)
+	}
+}
+
+// assessFiles decodes and assesses an upload.
+func (s *Server) assessFiles(ctx context.Context, files []store.File) (*sovmap.Inventory, *sovmap.Report, *kb.KB, error) {
+	inv, k, err := s.decodeFiles(ctx, files)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rep, err := assess.Assess(ctx, inv, k, s.cfg.AssessOptions(inv))
+	if err != nil {
+		return nil, nil, nil, &badInput{err}
+	}
+	return inv, rep, k, nil
+}
+
+// overview is what the overview page and the trend read from a version
+// without loading its components: stored as the version's Summary.
+type overview struct {
+	Organization string                `json:"organization"`
+	Home         string                `json:"home"`
+	Summary      sovmap.Summary        `json:"summary"`
+	Layers       []sovmap.LayerSummary `json:"layers"`
+}
+
+// newVersion turns an assessed inventory into what the store keeps.
+func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []store.File) (store.NewVersion, error) {
+	if len(rep.Components) != len(inv.Components) {
+		return store.NewVersion{}, fmt.Errorf("the assessment has %d components, the inventory %d", len(rep.Components), len(inv.Components))
+	}
+	nv := store.NewVersion{Files: files}
+	var err error
+	if nv.Inventory, err = json.Marshal(inv); err != nil {
+		return nv, err
+	}
+	head := *rep
+	head.Components = nil
+	if nv.Head, err = json.Marshal(&head); err != nil {
+		return nv, err
+	}
+	if nv.Summary, err = json.Marshal(overview{Organization: rep.Organization, Home: rep.Home, Summary: rep.Summary, Layers: rep.Layers}); err != nil {
+		return nv, err
+	}
+	controllerCountry := map[string]string{}
+	for _, p := range rep.Providers {
+		controllerCountry[p.ID] = p.ControllerCountry
+	}
+	nv.Components = make([]store.ComponentRecord, len(rep.Components))
+	for i := range rep.Components {
+		c, spec := &rep.Components[i], &inv.Components[i]
+		rec := store.ComponentRecord{
+			Index: i, ID: c.ID, Name: spec.Name, Layer: string(c.Layer), Provider: c.Provider, Controller: c.Controller,
+			Level: int(c.Level), EffectiveLevel: int(c.EffectiveLevel), RequiredLevel: int(c.RequiredLevel), Gap: c.Gap,
+			Category: string(bindingCategory(c)), Sourcing: string(c.Sourcing),
+			Jurisdictions: jurisdictions(spec, c, k, controllerCountry[c.Provider]),
+		}
+		for _, d := range spec.DependsOn {
+			rec.DependsOn = append(rec.DependsOn, store.Dependency{ID: d.ID, Kind: string(d.Kind)})
+		}
+		if rec.Result, err = json.Marshal(c); err != nil {
+			return nv, err
+		}
+		if rec.Spec, err = json.Marshal(spec); err != nil {
+			return nv, err
+		}
+		nv.Components[i] = rec
+	}
+	return nv, nil
+}
+
+// bindingCategory is the category of the strongest requirement, the one
+// that sets the required level.
+func bindingCategory(c *sovmap.ComponentResult) sovmap.Category {
+	for _, r := range c.Reasons {
+		if r.Level == c.RequiredLevel {
+			return r.Category
+		}
+	}
+	return ""
+}
+
+// jurisdictions lists the countries a component touches: where it is,
+// where it is run from, who controls it and whose laws reach it.
+func jurisdictions(spec *sovmap.Component, c *sovmap.ComponentResult, k *kb.KB, controllerCountry string) []string {
+	set := map[string]bool{}
+	for _, l := range spec.Locations {
+		if kb.IsRegionID(l) {
+			if r, ok := k.Region(l); ok && r.Country != "" {
+				set[r.Country] = true
+			}
+			continue
+		}
+		set[l] = true
+	}
+	for _, o := range spec.OperatedFrom {
+		set[o] = true
+	}
+	if controllerCountry != "" {
+		set[controllerCountry] = true
+	}
+	for _, e := range c.Exposure {
+		set[e] = true
+	}
+	out := make([]string, 0, len(set))
+	for j := range set {
+		if j != "" {
+			out = append(out, j)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// store assesses an upload and stores it as a new version, with its audit
+// record in the same transaction.
+func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, source, note, remote string) (store.Version, *sovmap.Report, error) {
+	inv, rep, k, err := s.assessFiles(ctx, files)
+	if err != nil {
+		if errors.As(err, new(*badInput)) {
+			s.metrics.uploadsBad.Add(1)
+		}
+		return store.Version{}, nil, err
+	}
+	nv, err := newVersion(inv, rep, k, files)
+	if err != nil {
+		return store.Version{}, nil, err
+	}
+	nv.WorkspaceID, nv.CreatedBy, nv.Source, nv.Note = q.ws.ID, q.p.user.ID, source, note
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	nv.Audit = &store.Event{ActorID: q.p.user.ID, Actor: q.p.actor(), Workspace: q.ws.Slug, Action: "version." + source,
+		Detail: fmt.Sprintf("%d components from %s", len(inv.Components), strings.Join(names, ", ")), Remote: remote}
+	s.log.Info("storing version", "workspace", q.ws.Slug, "components", len(nv.Components), "files", len(files), "by", q.p.actor())
+	v, err := s.store.AddVersion(ctx, nv)
+	if err != nil {
+		return store.Version{}, nil, err
+	}
+	s.metrics.uploads.Add(1)
+	s.log.Info("stored version", "workspace", q.ws.Slug, "version", v.Number, "components", v.Components)
+	return v, rep, nil
+}

@@ -1,0 +1,157 @@
+// Package server is sovmap's web dashboard and JSON API: workspaces of
+// inventory versions, each assessed and stored, with pages for the people
+// who decide (overview, components, flows, vendors, scenarios, embassies,
+// version comparison, downloads), an API and a CI gate for machines, roles,
+// sessions, CSRF protection, login throttling and an audit log.
+//
+// Pages are rendered on the server with html/template; the style sheet is
+// embedded; no page needs JavaScript. Every piece of shared state lives in
+// the store, so that several processes can serve one database.
+package server
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/store"
+)
+
+// Writer writes an assessment in one report format, like the CLI's --format.
+type Writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
+
+// Config is what the server is built from. cmd/sovmap fills it, so that the
+// server assesses and writes reports exactly like the CLI.
+type Config struct {
+	Store store.Store
+	// KB is the knowledge base inventories are validated and assessed with.
+	KB *kb.KB
+	// AssessOptions returns the options to assess an inventory with; nil
+	// means the zero options.
+	AssessOptions func(inv *sovmap.Inventory) assess.Options
+	// Writers maps report format names to writers, for downloads.
+	Writers map[string]Writer
+	Logger  *slog.Logger
+	// SecureCookies marks cookies Secure. Set it when the server is reached
+	// over HTTPS (directly or through a proxy); requests that arrive over
+	// TLS get Secure cookies anyway.
+	SecureCookies bool
+	// MaxUploadBytes caps an upload; zero means 64 MiB.
+	MaxUploadBytes int64
+	// SessionTTL is how long a sign-in lasts; zero means 12 hours.
+	SessionTTL time.Duration
+	// Password is the argon2id cost; nil means DefaultPasswordParams.
+	Password *PasswordParams
+	// LoginFailures is how many failed sign-ins per login name or client
+	// address are allowed in LoginWindow; zero means 5 in 15 minutes.
+	LoginFailures int
+	LoginWindow   time.Duration
+	// Version is sovmap's version, shown in the footer and /healthz.
+	Version string
+}
+
+func (c *Config) defaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = 64 << 20
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
+	if c.Password == nil {
+		p := DefaultPasswordParams
+		c.Password = &p
+	}
+	if c.LoginFailures <= 0 {
+		c.LoginFailures = 5
+	}
+	if c.LoginWindow <= 0 {
+		c.LoginWindow = 15 * time.Minute
+	}
+	if c.AssessOptions == nil {
+		c.AssessOptions = func(*sovmap.Inventory) assess.Options { return assess.Options{} }
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+}
+
+// Server serves the dashboard and the API.
+type Server struct {
+	cfg     Config
+	store   store.Store
+	log     *slog.Logger
+	pages   *pages
+	metrics *metrics
+	handler http.Handler
+	// dummyHash is checked against when a login name is unknown, so that
+	// unknown and known names take the same time.
+	dummyHash string
+}
+
+//go:embed templates/*.html assets/*
+var embedded embed.FS
+
+// New builds a server. It does not touch the network.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.KB == nil {
+		return nil, errors.New("server: Store and KB are required")
+	}
+	cfg.defaults()
+	p, err := loadPages(embedded)
+	if err != nil {
+		return nil, err
+	}
+	dummy, err := hashPassword(randomSecret(16), *cfg.Password)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Serve serves on ln until ctx is done, then shuts down gracefully: it stops
+// accepting, lets requests in flight finish for up to grace, and returns.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // large uploads
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

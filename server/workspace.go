@@ -1,0 +1,494 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/report/svg"
+	"github.com/sovmap/sovmap/store"
+)
+
+// versionPage is what every page about one version shares.
+type versionPage struct {
+	VersionCount int
+	LatestNumber int
+	// VersionParam is the ?v= of the request, kept in links; VersionQuery is
+	// "v=N&" or empty, to start a query string with.
+	VersionParam string
+	VersionQuery template.URL
+}
+
+// loadVersion finds the version a page shows and fills the view's version
+// bar. It answers the request itself (and returns false) when there is
+// nothing to show.
+func (s *Server) loadVersion(w http.ResponseWriter, r *http.Request, q *req, v *view) (store.Version, versionPage, bool) {
+	ctx := r.Context()
+	param := r.URL.Query().Get("v")
+	latest, err := s.store.LatestVersion(ctx, q.ws.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.render(w, r, http.StatusOK, "empty", v)
+		return store.Version{}, versionPage{}, false
+	}
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return store.Version{}, versionPage{}, false
+	}
+	ver := latest
+	if param != "" && param != "latest" {
+		if ver, err = s.versionOf(ctx, q.ws, param); err != nil {
+			s.pageError(w, r, q, 0, err)
+			return store.Version{}, versionPage{}, false
+		}
+	}
+	vp := versionPage{VersionCount: latest.Number, LatestNumber: latest.Number}
+	if ver.Number != latest.Number {
+		vp.VersionParam = strconv.Itoa(ver.Number)
+		vp.VersionQuery = template.URL("v=" + vp.VersionParam + "&")
+	}
+	v.Version = &ver
+	return ver, vp, true
+}
+
+func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, q.ws.Name, "overview")
+	if n := r.URL.Query().Get("uploaded"); n != "" {
+		v.Flash = "Version " + n + " was stored and assessed."
+	}
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	o, err := decodeOverview(ver)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	all, err := s.store.ListVersions(r.Context(), q.ws.ID)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	var trend []trendPoint
+	for i := len(all) - 1; i >= 0; i-- {
+		vo, err := decodeOverview(all[i])
+		if err != nil {
+			s.pageError(w, r, q, http.StatusInternalServerError, err)
+			return
+		}
+		trend = append(trend, trendPoint{Number: all[i].Number, At: all[i].CreatedAt, Summary: vo.Summary})
+	}
+	v.Data = struct {
+		versionPage
+		Overview   overview
+		Spectrum   template.HTML
+		GapChart   template.HTML
+		Trend      []trendPoint
+		TrendChart template.HTML
+	}{vp, o, template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
+	s.render(w, r, http.StatusOK, "overview", v)
+}
+
+// componentQuery reads the filters of the components page and API.
+func componentQuery(vals url.Values) (store.ComponentQuery, error) {
+	q := store.ComponentQuery{Layer: vals.Get("layer"), Provider: vals.Get("provider"), Jurisdiction: vals.Get("jurisdiction"),
+		Search: vals.Get("q"), Sort: vals.Get("sort"), Desc: vals.Get("desc") == "1" || vals.Get("desc") == "true"}
+	num := func(name string, lo, hi int) (int, error) {
+		s := vals.Get(name)
+		if s == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			return 0, &badInput{fmt.Errorf("%s=%q: want a whole number from %d to %d", name, s, lo, hi)}
+		}
+		return n, nil
+	}
+	var err error
+	if vals.Get("level") != "" {
+		l, err := num("level", 0, int(sovmap.MaxLevel))
+		if err != nil {
+			return q, err
+		}
+		q.Level = &l
+	}
+	if q.MinGap, err = num("min_gap", 0, int(sovmap.MaxLevel)); err != nil {
+		return q, err
+	}
+	if q.Offset, err = num("offset", 0, 1<<30); err != nil {
+		return q, err
+	}
+	if q.Limit, err = num("limit", 0, 1000); err != nil {
+		return q, err
+	}
+	if q.Sort != "" && !slices.Contains(store.SortKeys, q.Sort) {
+		return q, &badInput{fmt.Errorf("sort=%q: one of %s", q.Sort, strings.Join(store.SortKeys, ", "))}
+	}
+	if q.Layer != "" && !sovmap.Layer(q.Layer).Valid() {
+		return q, &badInput{fmt.Errorf("layer=%q is not a layer", q.Layer)}
+	}
+	return q, nil
+}
+
+type column struct {
+	Label  string
+	Href   string
+	Num    bool
+	Sorted string
+}
+
+func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Components", "components")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	vals := r.URL.Query()
+	cq, err := componentQuery(vals)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	if cq.Limit == 0 {
+		cq.Limit = 50
+	}
+	rows, total, err := s.store.ListComponents(r.Context(), ver.ID, cq)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	facets, err := s.store.Facets(r.Context(), ver.ID)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	link := func(set map[string]string) string {
+		nv := url.Values{}
+		for k, vs := range vals {
+			nv[k] = vs
+		}
+		for k, val := range set {
+			if val == "" {
+				nv.Del(k)
+			} else {
+				nv.Set(k, val)
+			}
+		}
+		return "components?" + nv.Encode()
+	}
+	var cols []column
+	for _, c := range []struct{ label, key string }{{"Component", "id"}, {"Layer", "layer"}, {"Provider", "provider"},
+		{"Own level", "level"}, {"Effective", "effective"}, {"Required", "required"}, {"Gap", "gap"}, {"Reason", ""}, {"Sourcing", ""}, {"Jurisdictions", ""}} {
+		col := column{Label: c.label, Num: c.key == "level" || c.key == "effective" || c.key == "required" || c.key == "gap"}
+		if c.key != "" {
+			desc := ""
+			if cq.Sort == c.key && !cq.Desc {
+				desc = "1"
+			}
+			col.Href = link(map[string]string{"sort": c.key, "desc": desc, "offset": ""})
+			if cq.Sort == c.key {
+				col.Sorted = "ascending"
+				if cq.Desc {
+					col.Sorted = "descending"
+				}
+			}
+		}
+		cols = append(cols, col)
+	}
+	data := struct {
+		versionPage
+		Q                 store.ComponentQuery
+		LevelParam        string
+		Rows              []store.ComponentRecord
+		Total, From, To   int
+		Page, Pages       int
+		Limit             int
+		Prev, Next        string
+		Facets            store.Facets
+		Layers            []sovmap.Layer
+		SortKeys          []string
+		Columns           []column
+	}{versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
+		Facets: facets, Layers: sovmap.Layers, SortKeys: store.SortKeys, Columns: cols}
+	if total > 0 && len(rows) > 0 {
+		data.From, data.To = cq.Offset+1, cq.Offset+len(rows)
+	}
+	data.Page, data.Pages = cq.Offset/cq.Limit+1, max(1, (total+cq.Limit-1)/cq.Limit)
+	if cq.Offset > 0 {
+		data.Prev = link(map[string]string{"offset": strconv.Itoa(max(0, cq.Offset-cq.Limit))})
+	}
+	if cq.Offset+cq.Limit < total {
+		data.Next = link(map[string]string{"offset": strconv.Itoa(cq.Offset + cq.Limit)})
+	}
+	v.Data = data
+	s.render(w, r, http.StatusOK, "components", v)
+}
+
+func (s *Server) handleComponent(w http.ResponseWriter, r *http.Request, q *req) {
+	id := r.URL.Query().Get("id")
+	v := s.newView(q, id, "components")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	rec, err := s.store.Component(r.Context(), ver.ID, id)
+	if err != nil {
+		s.pageError(w, r, q, 0, fmt.Errorf("version %d has no component %q: %w", ver.Number, id, err))
+		return
+	}
+	c, spec, err := componentOf(rec)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	dependents, err := s.store.Dependents(r.Context(), ver.ID, id)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	v.Data = struct {
+		versionPage
+		Result     *sovmap.ComponentResult
+		Spec       *sovmap.Component
+		DependsOn  []store.Dependency
+		Dependents []store.Dependency
+	}{vp, c, spec, rec.DependsOn, dependents}
+	s.render(w, r, http.StatusOK, "component", v)
+}
+
+func (s *Server) handleFlows(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Flows", "flows")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	rep, err := s.head(r.Context(), ver)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	only := r.URL.Query().Get("verdict") == string(sovmap.Violation)
+	flows := rep.Flows
+	if only {
+		flows = slices.DeleteFunc(slices.Clone(flows), func(f sovmap.FlowResult) bool { return f.Verdict != sovmap.Violation })
+	}
+	v.Data = struct {
+		versionPage
+		Flows          []sovmap.FlowResult
+		OnlyViolations bool
+	}{vp, flows, only}
+	s.render(w, r, http.StatusOK, "flows", v)
+}
+
+func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request, q *req) {
+	all, err := s.store.ListVersions(r.Context(), q.ws.ID)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	v := s.newView(q, "Versions", "versions")
+	if len(all) == 0 {
+		s.render(w, r, http.StatusOK, "empty", v)
+		return
+	}
+	v.Data = struct{ Versions []store.Version }{all}
+	s.render(w, r, http.StatusOK, "versions", v)
+}
+
+// compareVersions loads two versions' reports and compares them with the
+// same engine as `sovmap diff`.
+func (s *Server) compareVersions(r *http.Request, q *req, from, to string) (*diff.Diff, store.Version, store.Version, error) {
+	if from == "" || to == "" {
+		return nil, store.Version{}, store.Version{}, &badInput{errors.New("name two versions: from=N&to=M")}
+	}
+	a, err := s.versionOf(r.Context(), q.ws, from)
+	if err != nil {
+		return nil, a, a, err
+	}
+	b, err := s.versionOf(r.Context(), q.ws, to)
+	if err != nil {
+		return nil, a, b, err
+	}
+	ra, err := s.fullReport(r.Context(), a)
+	if err != nil {
+		return nil, a, b, err
+	}
+	rb, err := s.fullReport(r.Context(), b)
+	if err != nil {
+		return nil, a, b, err
+	}
+	return diff.Compare(ra, rb, 1), a, b, nil
+}
+
+func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request, q *req) {
+	d, a, b, err := s.compareVersions(r, q, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	v := s.newView(q, fmt.Sprintf("Version %d → %d", a.Number, b.Number), "versions")
+	v.Data = struct {
+		Diff     *diff.Diff
+		From, To int
+	}{d, a.Number, b.Number}
+	s.render(w, r, http.StatusOK, "compare", v)
+}
+
+// formatInfo says how a download of each known format is named and typed;
+// formats not listed download as .txt.
+var formatInfo = map[string]struct{ label, ext, mime string }{
+	"table":     {"Plain-text table", "txt", "text/plain; charset=utf-8"},
+	"json":      {"JSON (the assessment contract)", "json", "application/json"},
+	"json-full": {"JSON with factor breakdown", "full.json", "application/json"},
+	"markdown":  {"Markdown", "md", "text/markdown; charset=utf-8"},
+	"html":      {"HTML report with pictures", "html", "text/html; charset=utf-8"},
+	"sarif":     {"SARIF 2.1.0 (code scanning)", "sarif", "application/sarif+json"},
+	"oscal":     {"OSCAL assessment results", "oscal.json", "application/json"},
+	"cyclonedx": {"CycloneDX BOM", "cdx.json", "application/vnd.cyclonedx+json"},
+	"csv":       {"CSV", "csv", "text/csv; charset=utf-8"},
+	"xlsx":      {"Excel workbook", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+}
+
+type formatLink struct{ Name, Label string }
+
+func (s *Server) formatLinks() []formatLink {
+	var out []formatLink
+	for name := range s.cfg.Writers {
+		label := name
+		if fi, ok := formatInfo[name]; ok {
+			label = fi.label
+		}
+		out = append(out, formatLink{name, label})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
+}
+
+func (s *Server) handleDownloads(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Downloads", "downloads")
+	_, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	v.Data = struct {
+		versionPage
+		Formats []formatLink
+	}{vp, s.formatLinks()}
+	s.render(w, r, http.StatusOK, "downloads", v)
+}
+
+// writeReport renders a version in a format into memory, so that a writer
+// error becomes a clean error response.
+func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format string) ([]byte, string, string, error) {
+	write, ok := s.cfg.Writers[format]
+	if !ok {
+		names := make([]string, 0, len(s.cfg.Writers))
+		for n := range s.cfg.Writers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, "", "", &badInput{fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(names, ", "))}
+	}
+	rep, err := s.fullReport(r.Context(), ver)
+	if err != nil {
+		return nil, "", "", err
+	}
+	inv, err := s.inventoryOf(r.Context(), ver)
+	if err != nil {
+		return nil, "", "", err
+	}
+	var b bytes.Buffer
+	if err := write(&b, rep, inv); err != nil {
+		return nil, "", "", fmt.Errorf("writing %s: %w", format, err)
+	}
+	fi, ok := formatInfo[format]
+	if !ok {
+		fi.ext, fi.mime = "txt", "text/plain; charset=utf-8"
+	}
+	s.audit(r, q.p, q.ws.Slug, "report.download", fmt.Sprintf("version %d", ver.Number), format)
+	return b.Bytes(), fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), fi.mime, nil
+}
+
+func attachment(w http.ResponseWriter, name, mime string, body []byte) {
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request, q *req) {
+	ver, err := s.versionOf(r.Context(), q.ws, r.URL.Query().Get("v"))
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	body, name, mime, err := s.writeReport(r, q, ver, r.URL.Query().Get("format"))
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	attachment(w, name, mime, body)
+}
+
+// handleFile sends an uploaded file back byte for byte.
+func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, q *req) {
+	ver, err := s.versionOf(r.Context(), q.ws, r.URL.Query().Get("v"))
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	files, err := s.store.VersionFiles(r.Context(), ver.ID)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	i, err := strconv.Atoi(r.URL.Query().Get("i"))
+	if err != nil || i < 0 || i >= len(files) {
+		s.pageError(w, r, q, http.StatusNotFound, fmt.Errorf("version %d has %d files", ver.Number, len(files)))
+		return
+	}
+	s.audit(r, q.p, q.ws.Slug, "file.download", fmt.Sprintf("version %d", ver.Number), files[i].Name)
+	name := strings.ReplaceAll(files[i].Name, "/", "_")
+	attachment(w, name, "application/octet-stream", files[i].Data)
+}
+
+func (s *Server) handleUploadForm(w http.ResponseWriter, r *http.Request, q *req) {
+	s.render(w, r, http.StatusOK, "upload", s.newView(q, "Upload", "upload"))
+}
+
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
+	var headers []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		headers = append(r.MultipartForm.File["files"], r.MultipartForm.File["dir"]...)
+	}
+	files, err := readUploads(headers)
+	if err == nil {
+		var ver store.Version
+		ver, _, err = s.storeUpload(r.Context(), q, files, "upload", strings.TrimSpace(r.PostFormValue("note")), clientAddr(r))
+		if err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/w/%s/?uploaded=%d", q.ws.Slug, ver.Number), http.StatusSeeOther)
+			return
+		}
+	}
+	status := statusOf(err)
+	v := s.newView(q, "Upload", "upload")
+	v.Error = "The inventory was not stored: " + err.Error()
+	if status >= 500 {
+		s.log.Error("upload", "workspace", q.ws.Slug, "err", err)
+		v.Error = "The inventory was not stored because of a server error; the log has the details."
+	}
+	if p := problemsOf(err); p != nil {
+		v.Error, v.Problems = fmt.Sprintf("The inventory was not stored: %d problem(s) to fix.", len(p)), p
+	}
+	s.render(w, r, status, "upload", v)
+}
