@@ -204,7 +204,7 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 			Targets: int(counts[u]), Down: len(down), Degraded: len(degraded)}
 		// The farthest target explains the reach best; walks are breadth
 		// first, so it is the last target in down.
-		for i := len(down) - 1; i >= 1; i-- {
+		for i := len(down) - 1; i >= 0; i-- {
 			if isTarget == nil || isTarget[down[i]] {
 				sp.Example = idsOf(m, w.Chain(nil, down[i]))
 				break

@@ -1,0 +1,119 @@
+package risk
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/inventory"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the current output")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./risk -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+		for i := 0; i < len(w) || i < len(g); i++ {
+			var wl, gl string
+			if i < len(w) {
+				wl = w[i]
+			}
+			if i < len(g) {
+				gl = g[i]
+			}
+			if wl != gl {
+				t.Fatalf("%s differs at line %d (run go test ./risk -update and review the diff):\nwant: %s\ngot:  %s", path, i+1, wl, gl)
+			}
+		}
+	}
+}
+
+// fixture loads testdata/agency.yaml as the CLI does.
+func fixture(t *testing.T) *Model {
+	t.Helper()
+	ctx := context.Background()
+	k := knowledge(t)
+	inv, err := inventory.Load(ctx, k, filepath.Join("testdata", "agency.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := assess.Assess(ctx, inv, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(ctx, inv, rep, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestGoldenRegister(t *testing.T) {
+	m := fixture(t)
+	reg, err := NewRegister(context.Background(), m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name  string
+		write func(*bytes.Buffer) error
+	}{
+		{"vendors.txt", func(b *bytes.Buffer) error { return WriteRegisterTable(b, reg) }},
+		{"vendors.json", func(b *bytes.Buffer) error { return WriteRegisterJSON(b, reg) }},
+		{"vendors.md", func(b *bytes.Buffer) error { return WriteRegisterMarkdown(b, reg) }},
+	} {
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, f.name, b.Bytes())
+	}
+}
+
+func TestGoldenAnalysis(t *testing.T) {
+	m := fixture(t)
+	a, err := Analyze(context.Background(), m, AnalysisOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Analyze(context.Background(), m, AnalysisOptions{Component: "citizen-app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name  string
+		write func(*bytes.Buffer) error
+	}{
+		{"graph.txt", func(b *bytes.Buffer) error { return WriteAnalysisTable(b, a) }},
+		{"graph.json", func(b *bytes.Buffer) error { return WriteAnalysisJSON(b, a) }},
+		{"graph.md", func(b *bytes.Buffer) error { return WriteAnalysisMarkdown(b, a) }},
+		{"graph-citizen-app.txt", func(b *bytes.Buffer) error { return WriteAnalysisTable(b, one) }},
+	} {
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, f.name, b.Bytes())
+	}
+}
