@@ -362,7 +362,7 @@ func TestAnalyzeKnownAnswers(t *testing.T) {
 		t.Errorf("region blast %v", got)
 	}
 	us := slices.IndexFunc(a.Jurisdictions, func(b Blast) bool { return b.ID == "US" })
-	if us < 0 || blast(a.Jurisdictions[us:us+1])[0] != "US:1/5/1/2" {
+	if us < 0 || blast(a.Jurisdictions[us : us+1])[0] != "US:1/5/1/2" {
 		t.Errorf("jurisdiction blast %v", blast(a.Jurisdictions))
 	}
 	// Inherited exposure: endpoint, portal (vital), cluster (high), batch.
