@@ -84,7 +84,7 @@ func trendChart(points []trendPoint) template.HTML {
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#1b1f24">0</text>`, left-6, h-bottom)
 	series := []struct {
 		name, color, dash string
-		val              func(sovmap.Summary) int
+		val               func(sovmap.Summary) int
 	}{
 		{"components with a gap", "#a4161a", "", func(s sovmap.Summary) int { return s.Gaps }},
 		{"flow violations", "#0b5cad", ` stroke-dasharray="6 4"`, func(s sovmap.Summary) int { return s.Violations }},

@@ -14,8 +14,8 @@ import (
 // The login form has no session yet: it uses a double-submit cookie.
 
 const (
-	csrfField      = "csrf"
-	csrfHeader     = "X-CSRF-Token"
+	csrfField       = "csrf"
+	csrfHeader      = "X-CSRF-Token"
 	loginCSRFCookie = "sovmap_login_csrf"
 )
 

@@ -207,17 +207,17 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 	}
 	data := struct {
 		versionPage
-		Q                 store.ComponentQuery
-		LevelParam        string
-		Rows              []store.ComponentRecord
-		Total, From, To   int
-		Page, Pages       int
-		Limit             int
-		Prev, Next        string
-		Facets            store.Facets
-		Layers            []sovmap.Layer
-		SortKeys          []string
-		Columns           []column
+		Q               store.ComponentQuery
+		LevelParam      string
+		Rows            []store.ComponentRecord
+		Total, From, To int
+		Page, Pages     int
+		Limit           int
+		Prev, Next      string
+		Facets          store.Facets
+		Layers          []sovmap.Layer
+		SortKeys        []string
+		Columns         []column
 	}{versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
 		Facets: facets, Layers: sovmap.Layers, SortKeys: store.SortKeys, Columns: cols}
 	if total > 0 && len(rows) > 0 {
