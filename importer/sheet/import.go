@@ -1,0 +1,233 @@
+package sheet
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sovmap/sovmap/importer"
+)
+
+// xlsxOptions bound what opening a workbook may unpack, so that a small
+// file cannot expand into gigabytes (a zip bomb).
+var xlsxOptions = excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20}
+
+// ImportXLSX reads a workbook laid out as the template: a Components sheet
+// and, optionally, Providers, Flows and Organization sheets.
+func ImportXLSX(ctx context.Context, name string, data []byte, opts importer.Options) (res *importer.Result, err error) {
+	if opts.KB == nil {
+		return nil, fmt.Errorf("%s: no knowledge base given", name)
+	}
+	if len(data) > importer.MaxInputSize {
+		return nil, fmt.Errorf("%s: %d bytes is more than the %d an import accepts", name, len(data), importer.MaxInputSize)
+	}
+	// A malformed workbook must give an error, never bring sovmap down,
+	// whatever the zip and XML layers underneath do with it.
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("%s: unreadable workbook: %v", name, p)
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not an xlsx workbook: %w", name, err)
+	}
+	defer f.Close()
+	sheets := map[string]string{}
+	var names []string
+	for _, s := range f.GetSheetList() {
+		sheets[strings.ToLower(s)] = s
+		names = append(names, s)
+	}
+	load := func(want string) (*table, error) {
+		s, ok := sheets[strings.ToLower(want)]
+		if !ok {
+			return nil, nil
+		}
+		rows, err := f.GetRows(s, excelize.Options{RawCellValue: false})
+		if err != nil {
+			return nil, fmt.Errorf("%s: sheet %s: %w", name, s, err)
+		}
+		return &table{sheet: s, rows: rows, at: func(row, col int) string {
+			return fmt.Sprintf("%s: %s!%s", name, s, cellName(row, col))
+		}}, nil
+	}
+	comps, err := load(SheetComponents)
+	if err != nil {
+		return nil, err
+	}
+	if comps == nil {
+		return nil, fmt.Errorf("%s: no %s sheet (it has %s); `sovmap template xlsx` writes the layout", name, SheetComponents, strings.Join(names, ", "))
+	}
+	var provs, flows, org *table
+	for _, x := range []struct {
+		sheet string
+		t     **table
+	}{{SheetProviders, &provs}, {SheetFlows, &flows}, {SheetOrganization, &org}} {
+		if *x.t, err = load(x.sheet); err != nil {
+			return nil, err
+		}
+	}
+	return read(ctx, opts, comps, provs, flows, org)
+}
+
+// read turns the tables into an inventory; only comps is required.
+func read(ctx context.Context, opts importer.Options, comps, provs, flows, org *table) (*importer.Result, error) {
+	r := newReader(opts)
+	if org != nil {
+		r.readOrganization(org)
+	}
+	if provs != nil {
+		r.readProviders(provs)
+	}
+	if err := r.readComponents(ctx, comps); err != nil {
+		return nil, err
+	}
+	if flows != nil {
+		r.readFlows(flows)
+	}
+	r.checkReferences()
+	if err := r.err(); err != nil {
+		return nil, err
+	}
+	if len(r.res.Inventory.Components) == 0 {
+		r.res.Warn(comps.at(0, 0), "no components: the sheet has a header row and nothing under it")
+	}
+	if r.res.Inventory.Organization.Home == "" {
+		r.res.Warn(comps.at(0, 0), "no organization home: add an Organization sheet (or organization.csv) with a home row, or set it in an overlay")
+	}
+	return r.res, nil
+}
+
+// CSV file names read beside the components file.
+const (
+	ProvidersCSV    = "providers.csv"
+	FlowsCSV        = "flows.csv"
+	OrganizationCSV = "organization.csv"
+)
+
+// ImportCSV reads the Components sheet as a CSV file at file in fsys, and
+// the providers.csv, flows.csv and organization.csv beside it when they
+// exist. The separator is a comma or, as spreadsheets write it in many
+// European locales, a semicolon; it is detected from the header row.
+func ImportCSV(ctx context.Context, fsys fs.FS, file string, opts importer.Options) (*importer.Result, error) {
+	if opts.KB == nil {
+		return nil, fmt.Errorf("%s: no knowledge base given", file)
+	}
+	comps, err := readCSVFile(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	if comps == nil {
+		return nil, fmt.Errorf("%s: %w", file, fs.ErrNotExist)
+	}
+	dir := path.Dir(file)
+	var side [3]*table
+	for i, n := range []string{ProvidersCSV, FlowsCSV, OrganizationCSV} {
+		p := path.Join(dir, n)
+		if p == path.Clean(file) {
+			continue
+		}
+		if side[i], err = readCSVFile(fsys, p); err != nil {
+			return nil, err
+		}
+	}
+	return read(ctx, opts, comps, side[0], side[1], side[2])
+}
+
+// readCSVFile reads one CSV file into a table; a missing file gives nil.
+func readCSVFile(fsys fs.FS, file string) (*table, error) {
+	f, err := fsys.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, importer.MaxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(data) > importer.MaxInputSize {
+		return nil, fmt.Errorf("%s: more than the %d bytes an import accepts", file, importer.MaxInputSize)
+	}
+	return parseCSV(path.Base(file), data)
+}
+
+// parseCSV parses CSV data named name into a table whose cells are named
+// by line and column (and by spreadsheet cell, for those who open the
+// file in a spreadsheet).
+func parseCSV(name string, data []byte) (*table, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // the byte-order mark spreadsheets write
+	rd := csv.NewReader(bytes.NewReader(data))
+	rd.Comma = separator(data)
+	rd.FieldsPerRecord = -1
+	rd.ReuseRecord = false
+	var rows [][]string
+	var pos [][][2]int
+	for {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		p := make([][2]int, len(rec))
+		for i := range rec {
+			line, col := rd.FieldPos(i)
+			p[i] = [2]int{line, col}
+		}
+		rows = append(rows, rec)
+		pos = append(pos, p)
+	}
+	return &table{sheet: name, rows: rows, at: func(row, col int) string {
+		if row < len(pos) && col < len(pos[row]) {
+			return fmt.Sprintf("%s:%d:%d (cell %s)", name, pos[row][col][0], pos[row][col][1], cellName(row, col))
+		}
+		if row < len(pos) && len(pos[row]) > 0 {
+			return fmt.Sprintf("%s:%d (cell %s)", name, pos[row][0][0], cellName(row, col))
+		}
+		return fmt.Sprintf("%s (cell %s)", name, cellName(row, col))
+	}}, nil
+}
+
+// separator picks ';' when the first line has more semicolons than commas
+// outside quotes, ',' otherwise.
+func separator(data []byte) rune {
+	commas, semis, quoted := 0, 0, false
+	for _, c := range data {
+		if c == '\n' && !quoted {
+			break
+		}
+		switch c {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				commas++
+			}
+		case ';':
+			if !quoted {
+				semis++
+			}
+		}
+	}
+	if semis > commas {
+		return ';'
+	}
+	return ','
+}
