@@ -173,8 +173,8 @@ func TestXLSXErrors(t *testing.T) {
 			row(map[string]string{"name": "no id", "layer": "compute"}),
 			row(map[string]string{"id": "g", "tags": "novalue"}),
 		},
-		SheetProviders: {{"id", "name", "country", "parent"}, {"p1", "P", "Narnia", "nobody"}},
-		SheetFlows:     {{"id", "from", "to", "mechanism"}, {"f1", "ok", "missing", "handshake"}},
+		SheetProviders:    {{"id", "name", "country", "parent"}, {"p1", "P", "Narnia", "nobody"}},
+		SheetFlows:        {{"id", "from", "to", "mechanism"}, {"f1", "ok", "missing", "handshake"}},
 		SheetOrganization: {{"field", "value"}, {"home", "Utopia"}},
 	})
 	_, err := ImportXLSX(context.Background(), "inventory.xlsx", data, importer.Options{KB: knowledge(t)})
