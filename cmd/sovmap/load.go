@@ -28,8 +28,15 @@ func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.
 }
 
 // assessOptions wires the packages that judge parts of an assessment.
+// Prefer assessOptionsFor when the inventory is at hand.
 func (a *app) assessOptions() assess.Options {
 	return assess.Options{Qualifies: embassy.Qualifies}
+}
+
+// assessOptionsFor wires the judges for one inventory: a digital embassy
+// qualifies only if the components it hosts really hold their own keys.
+func (a *app) assessOptionsFor(inv *sovmap.Inventory) assess.Options {
+	return assess.Options{Qualifies: embassy.QualifierFor(inv)}
 }
 
 // assess loads and assesses the inventory at paths.
@@ -38,7 +45,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := assess.Assess(ctx, inv, k, a.assessOptions())
+	r, err := assess.Assess(ctx, inv, k, a.assessOptionsFor(inv))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/policy"
 )
 
@@ -15,7 +16,8 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: `validate reads an inventory (YAML or JSON files, or directories of them merged
 into one) and reports every problem with its file, line and column: malformed
 files, unknown fields, unknown ids, layers, countries or regions, duplicate ids
-across files, and rules whose CEL expression does not compile.`,
+across files, rules whose CEL expression does not compile, and arrangement or
+assessment answers that are not on their framework's answer ladder.`,
 		Example: `  sovmap validate inventory.yaml
   sovmap validate inventories/   # one file per team, merged`,
 		Args: cobra.MinimumNArgs(1),
@@ -25,6 +27,13 @@ across files, and rules whose CEL expression does not compile.`,
 				return err
 			}
 			if _, err := policy.Compile(inv.Rules); err != nil {
+				return err
+			}
+			lib, err := framework.Default()
+			if err != nil {
+				return err
+			}
+			if err := framework.CheckInventory(lib, inv); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "ok: %d components, %d providers, %d flows, %d arrangements, %d rules\n",
