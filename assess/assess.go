@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/graph"
@@ -30,6 +31,8 @@ type Options struct {
 	// embassy, whose host location then counts as home. Nil means no
 	// arrangement qualifies.
 	Qualifies func(sovmap.Arrangement) (ok bool, why string)
+	// Now is the day export controls are judged on; zero means today.
+	Now time.Time
 }
 
 // Assess assesses an inventory that the inventory package has validated.
@@ -49,9 +52,13 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	e := &engine{
 		kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 		memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
-		qualifies: opts.Qualifies, ruleErrors: map[string]int{},
+		qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{},
 	}
 	e.localisation(inv.Organization)
+	e.now = opts.Now
+	if e.now.IsZero() {
+		e.now = time.Now()
+	}
 	r := &sovmap.Report{Organization: inv.Organization.Name, Home: inv.Organization.Home,
 		Components: make([]sovmap.ComponentResult, len(inv.Components))}
 	for i := range inv.Components {
@@ -95,6 +102,8 @@ type engine struct {
 	embassies  map[string]*embassy
 	qualifies  func(sovmap.Arrangement) (bool, string)
 	ruleErrors map[string]int
+	now        time.Time
+	exports    map[*control]sovmap.Factor
 }
 
 // profile is the part of an assessment that depends only on a component's
@@ -190,7 +199,7 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 		ops.exposures = exposures(f, f.expand(c.OperatedFrom), sovmap.ViaOperations)
 		m.operations[string(m.buf)] = ops
 	}
-	lk := legalKey{control: ctl, location: loc.id, operations: ops.id, mitigation: mitigationClass(c)}
+	lk := legalKey{control: ctl, location: loc.id, operations: ops.id, mitigation: e.mitigationClass(c)}
 	legal, ok := m.legal[lk]
 	if !ok {
 		var byControl []exposure
@@ -217,6 +226,9 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 	}
 
 	p.factors = []sovmap.Factor{controlF, loc.factor, ops.factor, legal.factor, keys, exit}
+	if c.Layer == sovmap.LayerHardware {
+		p.factors = append(p.factors, e.exportFactor(ctl))
+	}
 	p.level = sovmap.Domestic
 	for _, fac := range p.factors {
 		p.level = sovmap.Min(p.level, fac.Level)
@@ -285,13 +297,16 @@ var (
 
 // mitigationClass captures what decides whether keys mitigate legal
 // exposure: the key custody, and whether the component computes on data in use.
-func mitigationClass(c *sovmap.Component) byte {
+func (e *engine) mitigationClass(c *sovmap.Component) byte {
 	b := byte('0')
 	if c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM {
-		b = '1'
+		b |= 1
 	}
 	if c.Layer == sovmap.LayerCompute {
-		b += 2
+		b |= 2
+	}
+	if e.facts.immunity(c.Certifications) != "" {
+		b |= 4
 	}
 	return b
 }

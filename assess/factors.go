@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
@@ -157,6 +158,17 @@ func (f *facts) countries(locations []string) []string {
 	}
 	f.locations[key] = out
 	return out
+}
+
+// immunity returns the first certification whose scheme asserts immunity
+// from laws outside its own jurisdiction, or "".
+func (f *facts) immunity(certs []string) string {
+	for _, id := range certs {
+		if s, ok := f.kb.Scheme(id); ok && s.HasAssertion(kb.AssertsImmunity) && s.Status != kb.StatusWithdrawn {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // expand turns countries and blocs into the countries they stand for.
@@ -313,16 +325,24 @@ func legalFactor(f *facts, c *sovmap.Component, parts ...[]exposure) (sovmap.Fac
 	fac.Level = legalLevel[worst]
 	fac.Reason = worstJ + " can compel access through " + viaList(exp, worstJ) + " (" + worst.String() + " jurisdiction)"
 	outside := "choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
-	mitigated := (c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM) && c.Layer != sovmap.LayerCompute
+	keysMitigate := (c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM) && c.Layer != sovmap.LayerCompute
+	immune := f.immunity(c.Certifications)
 	switch {
-	case mitigated:
+	case keysMitigate || immune != "":
 		for i := range exp {
 			exp[i].Mitigated = true
 		}
+		// Keys and certified immunity each blunt compelled access; together
+		// they still regain one level only, since neither removes the law.
 		if fac.Level < sovmap.SovereignPartner {
 			fac.Level++
 		}
-		fac.Reason += "; keys held by the customer mean compelled access yields ciphertext, so one level is regained"
+		if keysMitigate {
+			fac.Reason += "; keys held by the customer mean compelled access yields ciphertext, so one level is regained"
+		} else {
+			fac.Reason += "; certified " + immune + ", which asserts immunity from foreign law, so one level is regained"
+			fac.Facts = append(fac.Facts, "certification "+immune+" asserts immunity")
+		}
 		fac.Remedy = outside
 	case c.Layer == sovmap.LayerCompute:
 		fac.Remedy = "use confidential computing with customer-held keys, or " + outside
@@ -460,5 +480,57 @@ func exitFactor(f *facts, c *sovmap.Component) sovmap.Factor {
 	}
 	fac.Reason = strings.Join(why, "; ")
 	fac.Remedy = strings.Join(fix, "; ")
+	return fac
+}
+
+// exportLevel maps an export-control restriction's severity (none, capped,
+// licence, denial) to the level it allows accelerator supply.
+var exportLevel = [...]sovmap.Level{4, 2, 1, 0}
+
+// exportFactor judges whether export controls of the hardware's controlling
+// country can cut its supply to home, as of the assessment day.
+func (e *engine) exportFactor(ctl *control) sovmap.Factor {
+	fac := sovmap.Factor{Name: sovmap.FactorExport, Level: sovmap.Domestic}
+	if ctl == nil {
+		fac.Reason = "made or held by the organization itself: no export licence stands between it and home"
+		return fac
+	}
+	if f, ok := e.exports[ctl]; ok {
+		return f
+	}
+	defer func() { e.exports[ctl] = fac }()
+	switch {
+	case ctl.country == "":
+		fac.Level = sovmap.Exposed
+		fac.Reason = "the supplier's controlling country is unknown, so export controls cannot be ruled out"
+		fac.Remedy = "state the supplier's country and parent"
+		return fac
+	case e.tiers.Of(ctl.country) == sovmap.TierHome:
+		fac.Reason = "supplied from home (" + ctl.country + "): no foreign export licence is needed"
+		return fac
+	}
+	home, _ := e.kb.Expand(e.tiers.Home())
+	worst := -1
+	var rule kb.ExportControl
+	for _, h := range home {
+		for _, x := range e.kb.ExportControl(h, e.now) {
+			if x.Regime != ctl.country {
+				continue
+			}
+			if s := x.Severity(); s > worst {
+				worst, rule = s, x
+			}
+		}
+	}
+	if worst < 0 {
+		fac.Reason = "no export control of " + ctl.country + " on advanced accelerators applies to home on " + e.now.Format(time.DateOnly)
+		return fac
+	}
+	fac.Level = exportLevel[min(worst, 3)]
+	fac.Facts = []string{rule.Name + ": home is in " + rule.Group + " (" + rule.Restriction + ") since " + rule.Effective}
+	fac.Reason = ctl.country + "'s export controls put home in " + rule.Group + " (" + rule.Restriction + ")"
+	if fac.Level < sovmap.Domestic {
+		fac.Remedy = "secure supply from a jurisdiction without export restrictions on home, or hold stock and a second source"
+	}
 	return fac
 }

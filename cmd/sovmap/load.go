@@ -45,9 +45,21 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := assess.Assess(ctx, inv, k, a.assessOptionsFor(inv))
+	opts := a.assessOptionsFor(inv)
+	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
 		return nil, nil, err
+	}
+	if overrides := k.Overrides(); len(overrides) > 0 {
+		// Say which verdicts the organization's own facts decide: assess
+		// again on the embedded knowledge base and compare.
+		base, err := kb.Default()
+		if err != nil {
+			return nil, nil, err
+		}
+		if br, err := assess.Assess(ctx, inv, base, opts); err == nil {
+			r.Notes = append(r.Notes, assess.OverrideNotes(br, r, overrides)...)
+		}
 	}
 	return inv, r, nil
 }
