@@ -316,14 +316,14 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		r.Impact = roundTo(100*r.Score/sp.e.total, 2)
 	}
 	r.Score = roundTo(r.Score, 2)
+	// Levels after an exposure need the assessment's factors per scenario:
+	// a sweep leaves them out, and the scenario run on its own gives them.
 	switch r.Effect {
 	case Lost:
 		r.After = &after
 	case SupplyCut:
 		before := r.Before
 		r.After = &before
-	default:
-		r.Notes = append(r.Notes, "levels after are not computed in a sweep for exposure scenarios: run the scenario itself")
 	}
 	sp.e.restore(c.s, r, c.seeds, func(alt int32) bool { return sp.down.Has(alt, j) })
 }

@@ -1,0 +1,179 @@
+package scenario
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/risk"
+)
+
+// testModels are the inventories the equivalence tests run on: the
+// hand-checked one, the risk fixture and two generated ones (with cycles,
+// supply edges and thousands of components).
+func testModels(t *testing.T) map[string]*risk.Model {
+	t.Helper()
+	k := knowledge(t)
+	out := map[string]*risk.Model{
+		"stress": model(t, stressInventory(), assess.Options{Qualifies: embassyQualifies}),
+	}
+	inv, err := inventory.Load(context.Background(), k, filepath.Join("..", "risk", "testdata", "agency.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["agency"] = model(t, inv, assess.Options{})
+	out["gen-small"] = model(t, gen.Inventory(k, gen.Options{Components: 800, Providers: 40, Deps: 2, Seed: 11}), assess.Options{})
+	out["gen"] = model(t, gen.Inventory(k, gen.Options{Components: 3000, Providers: 120, Seed: 5}), assess.Options{})
+	return out
+}
+
+// TestCompelledMatchesReassessment checks the analytic compelled-access
+// levels against the assessment engine run with the jurisdiction made
+// restricted, for every jurisdiction whose law reaches a component.
+func TestCompelledMatchesReassessment(t *testing.T) {
+	ctx := context.Background()
+	for name, m := range testModels(t) {
+		opts := assess.Options{}
+		if name == "stress" {
+			opts.Qualifies = embassyQualifies
+		}
+		e := NewEngine(m, Options{Assess: opts})
+		checked := 0
+		for c, code := range m.Countries {
+			if len(m.ExposedTo(int32(c))) == 0 {
+				continue
+			}
+			if _, err := e.Run(ctx, sovmap.Scenario{ID: "compel:" + code, Kind: Compel, Target: code}, false, false); err != nil {
+				t.Fatal(err)
+			}
+			inv := *m.Inv
+			org := inv.Organization
+			org.Trusted = slices.DeleteFunc(m.Tiers.Countries(sovmap.TierTrusted), func(x string) bool { return x == code })
+			org.Restricted = append(m.Tiers.Countries(sovmap.TierRestricted), code)
+			org.Neutral = nil
+			inv.Organization, inv.Rules, inv.Flows = org, nil, nil
+			rep, err := assess.Assess(ctx, &inv, m.KB, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range e.seeds {
+				if got, want := e.ownAfter[u], rep.Components[u].Level; got != want {
+					t.Fatalf("%s, compel:%s, %s: analytic level %d, reassessed %d (%v)", name, code, m.ID(u), got, want, rep.Components[u].Binding)
+				}
+				checked++
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: no compelled component checked", name)
+		}
+	}
+}
+
+// TestEffectiveMatchesAssessment recomputes every effective level with no
+// change of own levels: it must give the assessment's effective levels.
+func TestEffectiveMatchesAssessment(t *testing.T) {
+	for name, m := range testModels(t) {
+		e := NewEngine(m, Options{})
+		e.next()
+		all := make([]int32, m.Len())
+		for u := range all {
+			all[u] = int32(u)
+		}
+		e.effective(all, nil)
+		for u := range all {
+			if e.effAfter[u] != m.Effective[u] {
+				t.Fatalf("%s: %s recomputed %d, assessed %d", name, m.ID(int32(u)), e.effAfter[u], m.Effective[u])
+			}
+		}
+	}
+}
+
+// TestSweepMatchesRuns checks every figure of the bitset sweep against the
+// scenario run on its own with a walk.
+func TestSweepMatchesRuns(t *testing.T) {
+	ctx := context.Background()
+	for name, m := range testModels(t) {
+		opts := Options{}
+		if name == "stress" {
+			opts.Assess.Qualifies = embassyQualifies
+		}
+		sw, err := RunSweep(ctx, m, SweepOptions{Options: opts, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := Scenarios(m)
+		if len(sw.Scenarios) != len(list) || len(list) < 5 {
+			t.Fatalf("%s: %d results for %d scenarios", name, len(sw.Scenarios), len(list))
+		}
+		e := NewEngine(m, opts)
+		for i, got := range sw.Scenarios {
+			if i > 0 && sw.Scenarios[i-1].Score < got.Score {
+				t.Errorf("%s: sweep not ranked at %d", name, i)
+			}
+			s, declared, err := Resolve(m.Inv, got.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := e.Run(ctx, s, declared, false)
+			if err != nil {
+				if len(got.Notes) == 0 || got.Notes[0] != "not run: "+err.Error() {
+					t.Errorf("%s %s: run fails with %v, sweep says %v", name, got.ID, err, got.Notes)
+				}
+				continue
+			}
+			if got.Direct != want.Direct || got.Transitive != want.Transitive || got.Degraded != want.Degraded || got.Partial != want.Partial ||
+				got.VitalCount != want.VitalCount || got.CriticalHit != want.CriticalHit || got.DataComponents != want.DataComponents ||
+				got.Score != want.Score || got.Impact != want.Impact || got.RestoreDays != want.RestoreDays || got.OutageDays != want.OutageDays ||
+				got.RestoreBasis != want.RestoreBasis {
+				t.Errorf("%s %s:\nsweep %+v\nrun   %+v", name, got.ID, *got, *want)
+			}
+			if want.Effect != Exposed && (got.After == nil || *got.After != *want.After) {
+				t.Errorf("%s %s: levels after %+v, run %+v", name, got.ID, got.After, want.After)
+			}
+		}
+	}
+}
+
+// TestWalkMatchesSpread checks the walker against the bitset spread on a
+// generated graph: the same nodes go down and degrade.
+func TestWalkMatchesSpread(t *testing.T) {
+	m := testModels(t)["gen"]
+	w := graph.NewWalker(m.Rev)
+	seeds := [][]int32{{0}, {5, 17, 2900}, {1500}, {2999}}
+	down := graph.NewSets(m.Len(), len(seeds))
+	for j, s := range seeds {
+		for _, u := range s {
+			down.Add(u, j)
+		}
+	}
+	all := &graph.Sets{Words: down.Words, Bits: slices.Clone(down.Bits)}
+	m.RT.Spread(down, m.RTCond)
+	m.G.Spread(all, m.Cond)
+	for j, s := range seeds {
+		d, g := w.Walk(s)
+		nd, ng := 0, 0
+		for u := int32(0); int(u) < m.Len(); u++ {
+			h := w.Hit(u)
+			if down.Has(u, j) != (h == graph.Direct || h == graph.Transitive) {
+				t.Fatalf("seeds %v, %s: spread down %v, walk %v", s, m.ID(u), down.Has(u, j), h)
+			}
+			if (all.Has(u, j) && !down.Has(u, j)) != (h == graph.Degraded) {
+				t.Fatalf("seeds %v, %s: spread degraded %v, walk %v", s, m.ID(u), all.Has(u, j), h)
+			}
+			if down.Has(u, j) {
+				nd++
+			} else if all.Has(u, j) {
+				ng++
+			}
+		}
+		if nd != len(d) || ng != len(g) {
+			t.Errorf("seeds %v: walk %d/%d, spread %d/%d", s, len(d), len(g), nd, ng)
+		}
+	}
+}
