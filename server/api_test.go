@@ -23,8 +23,9 @@ func decode[T any](t *testing.T, r resp) T {
 	return v
 }
 
-func TestAPI(t *testing.T) {
-	e := newEnv(t)
+func TestAPI(t *testing.T) { eachBackend(t, testAPI) }
+
+func testAPI(t *testing.T, e *testEnv) {
 	tok := e.token("default", store.RoleEditor)
 
 	if r := e.api("GET", "/api/v1/workspaces", "", nil, ""); r.status != http.StatusUnauthorized || r.header.Get("WWW-Authenticate") == "" {
@@ -135,8 +136,9 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-func TestAPITokenScope(t *testing.T) {
-	e := newEnv(t)
+func TestAPITokenScope(t *testing.T) { eachBackend(t, testAPITokenScope) }
+
+func testAPITokenScope(t *testing.T, e *testEnv) {
 	admin := e.signInAdmin()
 	admin.post("/workspaces", map[string][]string{"slug": {"other"}, "name": {"Other"}})
 	viewerTok := e.token("default", store.RoleViewer)
@@ -159,8 +161,9 @@ func TestAPITokenScope(t *testing.T) {
 	}
 }
 
-func TestGate(t *testing.T) {
-	e := newEnv(t)
+func TestGate(t *testing.T) { eachBackend(t, testGate) }
+
+func testGate(t *testing.T, e *testEnv) {
 	tok := e.token("default", store.RoleEditor)
 	type gate struct {
 		Verdict  string

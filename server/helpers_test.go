@@ -23,6 +23,7 @@ import (
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/sarif"
 	"github.com/sovmap/sovmap/store"
+	"github.com/sovmap/sovmap/store/postgres/pgtest"
 	"github.com/sovmap/sovmap/store/sqlite"
 )
 
@@ -40,13 +41,34 @@ type testEnv struct {
 	hospital []byte
 }
 
-func newEnv(t *testing.T) *testEnv {
+// backends are the stores the server is tested on; PostgreSQL only when
+// SOVMAP_TEST_POSTGRES_DSN names a server.
+var backends = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", func(t *testing.T) store.Store {
+		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sovmap.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}},
+	{"postgres", func(t *testing.T) store.Store { return pgtest.Open(t) }},
+}
+
+// eachBackend runs a test once per store.
+func eachBackend(t *testing.T, fn func(t *testing.T, e *testEnv)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { fn(t, newEnvOn(t, b.open(t))) })
+	}
+}
+
+func newEnv(t *testing.T) *testEnv { return newEnvOn(t, backends[0].open(t)) }
+
+func newEnvOn(t *testing.T, st store.Store) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sovmap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() { st.Close() })
 	login, pw, created, err := Bootstrap(ctx, st, cheap)
 	if err != nil || !created || login != "admin" {

@@ -13,8 +13,9 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-func TestSignInFlow(t *testing.T) {
-	e := newEnv(t)
+func TestSignInFlow(t *testing.T) { eachBackend(t, testSignInFlow) }
+
+func testSignInFlow(t *testing.T, e *testEnv) {
 	c := e.client()
 	if r := c.get("/w/default/"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/login?next=") {
 		t.Fatalf("unauthenticated page: %d %q", r.status, r.loc)
@@ -97,8 +98,9 @@ func mustURL(t *testing.T, s string) *url.URL {
 	return u
 }
 
-func TestLoginThrottle(t *testing.T) {
-	e := newEnv(t)
+func TestLoginThrottle(t *testing.T) { eachBackend(t, testLoginThrottle) }
+
+func testLoginThrottle(t *testing.T, e *testEnv) {
 	c := e.client()
 	for i := range 5 {
 		if r := c.login("admin", "wrong"); r.status != http.StatusUnauthorized {
@@ -158,8 +160,9 @@ func TestCSRF(t *testing.T) {
 	}
 }
 
-func TestUploadPagesAndDownloads(t *testing.T) {
-	e := newEnv(t)
+func TestUploadPagesAndDownloads(t *testing.T) { eachBackend(t, testUploadPagesAndDownloads) }
+
+func testUploadPagesAndDownloads(t *testing.T, e *testEnv) {
 	c := e.signInAdmin()
 	if r := c.get("/w/default/"); !strings.Contains(r.body, "no inventory yet") {
 		t.Fatalf("empty workspace page: %s", r.body)
@@ -276,8 +279,9 @@ func TestBadUploadShowsPositions(t *testing.T) {
 	}
 }
 
-func TestRoles(t *testing.T) {
-	e := newEnv(t)
+func TestRoles(t *testing.T) { eachBackend(t, testRoles) }
+
+func testRoles(t *testing.T, e *testEnv) {
 	admin := e.signInAdmin()
 	admin.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
 	viewer := e.addUser("vera", "default", store.RoleViewer)
