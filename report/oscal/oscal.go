@@ -17,14 +17,17 @@
 package oscal
 
 import (
+	"bufio"
 	"crypto/sha1"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/finding"
@@ -61,10 +64,16 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 		opts.Now = time.Now()
 	}
 	doc := build(r, inv, opts)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	// The streaming encoder indents as it writes: a large inventory's
+	// document is not built twice in memory.
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := json.MarshalWrite(bw, doc, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+		return fmt.Errorf("oscal: %w", err)
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return fmt.Errorf("oscal: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("oscal: %w", err)
 	}
 	return nil
@@ -287,9 +296,15 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 	tool := []origin{{Actors: []actor{{Type: "tool", ActorUUID: toolUUID}}}}
 
 	invComp := map[string]*sovmap.Component{}
+	compPos := map[string]sovmap.Pos{}
+	flowPos := map[string]sovmap.Pos{}
 	if inv != nil {
 		for i := range inv.Components {
 			invComp[inv.Components[i].ID] = &inv.Components[i]
+			compPos[inv.Components[i].ID] = inv.Components[i].Pos
+		}
+		for _, f := range inv.Flows {
+			flowPos[f.ID] = f.Pos
 		}
 	}
 
@@ -378,7 +393,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 			Methods:     []string{"EXAMINE"},
 			Origins:     tool,
 			Subjects:    []subject{{SubjectUUID: compUUID[c.ID], Type: "component", Title: c.ID}},
-			RelevantEvidence: evidenceFor(c.Pos, componentPos(inv, c.ID),
+			RelevantEvidence: evidenceFor(c.Pos, compPos[c.ID],
 				"Inventory entry of component "+c.ID+"."),
 			Collected: now,
 		})
@@ -413,7 +428,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 			Methods:          []string{"EXAMINE"},
 			Origins:          tool,
 			Subjects:         subs,
-			RelevantEvidence: evidenceFor(fl.Pos, flowPos(inv, fl.ID), "Inventory entry of flow "+fl.ID+"."),
+			RelevantEvidence: evidenceFor(fl.Pos, flowPos[fl.ID], "Inventory entry of flow "+fl.ID+"."),
 			Collected:        now,
 		})
 	}
@@ -582,28 +597,6 @@ func componentDescription(c *sovmap.ComponentResult) string {
 		fmt.Fprintf(&b, " Requires %d (%s, %s): %s.", q.Level, q.Category, q.Source, strings.TrimSuffix(q.Reason, "."))
 	}
 	return b.String()
-}
-
-func componentPos(inv *sovmap.Inventory, id string) sovmap.Pos {
-	if inv != nil {
-		for _, c := range inv.Components {
-			if c.ID == id {
-				return c.Pos
-			}
-		}
-	}
-	return sovmap.Pos{}
-}
-
-func flowPos(inv *sovmap.Inventory, id string) sovmap.Pos {
-	if inv != nil {
-		for _, f := range inv.Flows {
-			if f.ID == id {
-				return f.Pos
-			}
-		}
-	}
-	return sovmap.Pos{}
 }
 
 // evidenceFor links the inventory line as evidence, when it is known.

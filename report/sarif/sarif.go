@@ -9,12 +9,15 @@
 package sarif
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/finding"
@@ -54,10 +57,16 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 		return fmt.Errorf("sarif: no report to write")
 	}
 	doc := build(r, inv, opts)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	// The streaming encoder indents as it writes: a large inventory's
+	// document is not built twice in memory.
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := json.MarshalWrite(bw, doc, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	return nil
@@ -133,7 +142,7 @@ type (
 	}
 	region struct {
 		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn,omitempty"`
+		StartColumn int `json:"startColumn,omitzero"`
 	}
 	logicalLocation struct {
 		Name               string `json:"name"`

@@ -15,6 +15,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -275,4 +276,19 @@ func Examples(ctx context.Context) ([]Assessed, error) {
 		out = append(out, Assessed{Name: filepath.Base(filepath.Dir(p)), Inventory: inv, Report: r})
 	}
 	return out, nil
+}
+
+// Synthetic generates an inventory of n components with the project's
+// generator and assesses it, for benchmarks.
+func Synthetic(ctx context.Context, n int) (*sovmap.Inventory, *sovmap.Report, error) {
+	k, err := kb.Default()
+	if err != nil {
+		return nil, nil, err
+	}
+	inv := gen.Inventory(k, gen.Options{Components: n, Seed: 1})
+	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.Qualifies})
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, r, nil
 }
