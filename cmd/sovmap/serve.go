@@ -76,10 +76,10 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
 			if created {
 				fmt.Fprintf(a.stdout, "First start: sign in as %q with the one-time password %s\n(you will be asked to choose your own; it is not shown again)\n", login, password)
 			}
+			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
 			log.Info("serving", "addr", ln.Addr().String(), "database", where)
 			return server.Serve(ctx, ln, srv, log, grace)
 		},
