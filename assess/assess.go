@@ -12,8 +12,10 @@ package assess
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sovmap/sovmap"
@@ -49,26 +51,57 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	if defaults == nil {
 		defaults = DefaultRequirements()
 	}
-	e := &engine{
-		kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
-		memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
-		qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{},
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
 	}
-	e.localisation(inv.Organization)
-	e.now = opts.Now
-	if e.now.IsZero() {
-		e.now = time.Now()
+	newEngine := func() *engine {
+		e := &engine{
+			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
+			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
+			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
+		}
+		e.localisation(inv.Organization)
+		return e
 	}
 	r := &sovmap.Report{Organization: inv.Organization.Name, Home: inv.Organization.Home,
 		Components: make([]sovmap.ComponentResult, len(inv.Components))}
-	for i := range inv.Components {
-		if i%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	// Components are assessed on every core, each worker with an engine
+	// of its own: the memo maps are per worker, so no locks are taken on
+	// the hot path, at the price of resolving a few facts twice.
+	n := len(inv.Components)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
+	engines := make([]*engine, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := range engines {
+		engines[w] = newEngine()
+		wg.Add(1)
+		go func(e *engine, lo, hi int, err *error) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if (i-lo)%65536 == 0 {
+					if *err = ctx.Err(); *err != nil {
+						return
+					}
+				}
+				if *err = e.component(&inv.Components[i], &r.Components[i]); *err != nil {
+					return
+				}
 			}
-		}
-		if err := e.component(&inv.Components[i], &r.Components[i]); err != nil {
+		}(engines[w], w*chunk, min((w+1)*chunk, n), &errs[w])
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, err
+		}
+	}
+	e := engines[0]
+	for _, other := range engines[1:] {
+		for id, count := range other.ruleErrors {
+			e.ruleErrors[id] += count
 		}
 	}
 	g := graph.Build(inv.Components)
