@@ -106,7 +106,11 @@ type FlowResult struct {
 	ToJurisdictions   []string `json:"to_jurisdictions,omitempty"`
 	Verdict           Verdict  `json:"verdict"`
 	Reasons           []string `json:"reasons"`
-	Pos               Pos      `json:"-"`
+	// Codes name, machine-readably, each rule the flow breaks (see the
+	// transfer package: restricted-jurisdiction, no-mechanism, ...); empty
+	// for an allowed flow.
+	Codes []string `json:"codes,omitempty"`
+	Pos   Pos      `json:"-"`
 }
 
 // ProviderResult sums up what the organization depends on one provider for.

@@ -129,6 +129,9 @@ type Dependency struct {
 	// Data says the dependency carries data of these classes; such edges can
 	// be turned into inferred flows.
 	Data []string `json:"data,omitempty" yaml:"data,omitempty"`
+	// Mechanism is the legal transfer mechanism of the flow inferred from a
+	// data-carrying dependency (one of Mechanisms); empty means none.
+	Mechanism string `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
 }
 
 // UnmarshalYAML accepts a plain id as well as the object form. It uses the

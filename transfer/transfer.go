@@ -2,6 +2,10 @@
 // from where to where, under which legal mechanism, against the home's
 // transfer rules, localisation laws, restricted jurisdictions and the
 // compelled-access exposure of the destination.
+//
+// Flows come from the inventory's flows: section and, inferred, from
+// dependencies that carry data (depends_on entries with data:). Each
+// violation carries a code (FlowResult.Codes) as well as its reason.
 package transfer
 
 import (
@@ -13,6 +17,33 @@ import (
 	"github.com/sovmap/sovmap/kb"
 )
 
+// Violation codes, one per kind of rule a flow can break.
+const (
+	// CodeRestricted: an end of the flow is in a restricted jurisdiction.
+	CodeRestricted = "restricted-jurisdiction"
+	// CodeNoLocation: sensitive data goes to a component with no known location.
+	CodeNoLocation = "unknown-destination"
+	// CodeClassifiedAbroad: classified data leaves the home jurisdiction.
+	CodeClassifiedAbroad = "classified-abroad"
+	// CodeLocalisation: a localisation law of home keeps the data at home.
+	CodeLocalisation = "localisation"
+	// CodeNoMechanism: personal data goes to a third country without
+	// adequacy and without a transfer mechanism.
+	CodeNoMechanism = "no-mechanism"
+	// CodeUnfoundedAdequacy: the flow claims adequacy where no decision of
+	// home's regime covers the destination.
+	CodeUnfoundedAdequacy = "adequacy-unfounded"
+	// CodeUnknownMechanism: the mechanism is not one sovmap knows.
+	CodeUnknownMechanism = "unknown-mechanism"
+	// CodeCompelledClassified: a foreign law can compel disclosure of
+	// classified data at the destination.
+	CodeCompelledClassified = "compelled-access"
+	// CodeRestrictedAccess: a restricted jurisdiction's law reaches the
+	// destination of sensitive data (through control or operations), even
+	// though the data does not go there.
+	CodeRestrictedAccess = "restricted-access"
+)
+
 // Tiers says how a country stands from home.
 type Tiers interface {
 	Of(country string) sovmap.Tier
@@ -22,31 +53,83 @@ type Tiers interface {
 // Endpoints gives the countries a component is located in.
 type Endpoints func(c *sovmap.Component) []string
 
-// Check checks every flow of the inventory. results are the component
+// Check checks every flow of the inventory, then the flows inferred from
+// data-carrying dependencies (see Infer). results are the component
 // assessments, in inventory order, for the destination's exposure.
 func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t Tiers, where Endpoints) []sovmap.FlowResult {
-	out := make([]sovmap.FlowResult, 0, len(inv.Flows))
-	if len(inv.Flows) == 0 {
+	inferred := Infer(inv, t, where)
+	out := make([]sovmap.FlowResult, 0, len(inv.Flows)+len(inferred))
+	if len(inv.Flows) == 0 && len(inferred) == 0 {
 		return out
 	}
-	index := make(map[string]int, len(inv.Flows)*2)
-	for _, f := range inv.Flows {
-		index[f.From], index[f.To] = -1, -1
-	}
+	index := make(map[string]int, len(inv.Components))
 	for i := range inv.Components {
-		if _, want := index[inv.Components[i].ID]; want {
-			index[inv.Components[i].ID] = i
-		}
+		index[inv.Components[i].ID] = i
 	}
 	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors}
 	c.prepare()
-	for _, f := range inv.Flows {
-		fi, ti := index[f.From], index[f.To]
-		if fi < 0 || ti < 0 {
-			continue // the loader reports unknown ends
+	for _, flows := range [][]sovmap.Flow{inv.Flows, inferred} {
+		for _, f := range flows {
+			fi, okFrom := index[f.From]
+			ti, okTo := index[f.To]
+			if !okFrom || !okTo {
+				continue // the loader reports unknown ends
+			}
+			from, to := &inv.Components[fi], &inv.Components[ti]
+			out = append(out, c.check(f, where(from), where(to), from, to, &results[ti]))
 		}
-		from, to := &inv.Components[fi], &inv.Components[ti]
-		out = append(out, c.check(f, where(from), where(to), from, &results[ti]))
+	}
+	return out
+}
+
+// Infer returns the flows that dependencies carrying data imply: for each
+// depends_on entry with data classes, one flow between the component and
+// its dependency, with the entry's mechanism. A flow goes from the
+// dependent to its dependency unless only the dependency is at home, in
+// which case it goes the other way: the check is about data leaving home,
+// so the flow is oriented from the end at home. Pairs that an explicit
+// flow already covers, in either direction, are left out.
+func Infer(inv *sovmap.Inventory, t Tiers, where Endpoints) []sovmap.Flow {
+	var out []sovmap.Flow
+	var explicit map[[2]string]bool
+	home := func(c *sovmap.Component) bool {
+		cs := where(c)
+		for _, country := range cs {
+			if t.Of(country) != sovmap.TierHome {
+				return false
+			}
+		}
+		return len(cs) > 0
+	}
+	var index map[string]int
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		for _, d := range c.DependsOn {
+			if len(d.Data) == 0 {
+				continue
+			}
+			if index == nil {
+				index = make(map[string]int, len(inv.Components))
+				for j := range inv.Components {
+					index[inv.Components[j].ID] = j
+				}
+				explicit = make(map[[2]string]bool, len(inv.Flows))
+				for _, f := range inv.Flows {
+					explicit[[2]string{f.From, f.To}] = true
+					explicit[[2]string{f.To, f.From}] = true
+				}
+			}
+			j, ok := index[d.ID]
+			if !ok || explicit[[2]string{c.ID, d.ID}] {
+				continue
+			}
+			from, to := c.ID, d.ID
+			if dep := &inv.Components[j]; home(dep) && !home(c) {
+				from, to = d.ID, c.ID
+			}
+			out = append(out, sovmap.Flow{ID: "inferred:" + from + "->" + to, From: from, To: to, Data: d.Data,
+				Mechanism: d.Mechanism, Inferred: true, Pos: c.Pos})
+		}
 	}
 	return out
 }
@@ -110,7 +193,7 @@ func hasClass(classes []string, parent string) bool {
 	return false
 }
 
-func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component, dst *sovmap.ComponentResult) sovmap.FlowResult {
+func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.Component, dst *sovmap.ComponentResult) sovmap.FlowResult {
 	data := f.Data
 	if len(data) == 0 {
 		data = src.Data
@@ -121,9 +204,12 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component,
 	}
 	r := sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
 		FromJurisdictions: from, ToJurisdictions: to, Verdict: sovmap.Allowed, Reasons: []string{}, Pos: f.Pos}
-	violate := func(format string, args ...any) {
+	violate := func(code, format string, args ...any) {
 		r.Verdict = sovmap.Violation
 		r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...))
+		if !slices.Contains(r.Codes, code) {
+			r.Codes = append(r.Codes, code)
+		}
 	}
 	note := func(format string, args ...any) { r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...)) }
 
@@ -131,15 +217,19 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component,
 	classified := hasClass(data, "classified")
 	sensitive := personal || classified || hasClass(data, "confidential")
 
+	if !slices.Contains(sovmap.Mechanisms, mech) {
+		violate(CodeUnknownMechanism, "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Mechanisms, ", "))
+		mech = "none"
+	}
 	for _, country := range append(append([]string{}, from...), to...) {
 		if c.tiers.Of(country) == sovmap.TierRestricted {
-			violate("%s is a restricted jurisdiction: no flow may involve it, whatever the mechanism", country)
+			violate(CodeRestricted, "%s is a restricted jurisdiction: no flow may involve it, whatever the mechanism", country)
 			return r
 		}
 	}
 	if len(to) == 0 {
 		if sensitive {
-			violate("the destination %s has no stated location, so the transfer cannot be checked", f.To)
+			violate(CodeNoLocation, "the destination %s has no stated location, so the transfer cannot be checked", f.To)
 		} else {
 			note("the destination %s has no stated location", f.To)
 		}
@@ -155,7 +245,7 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component,
 		note("stays in the home jurisdiction (%s)", strings.Join(to, ", "))
 	}
 	if classified && len(foreign) > 0 {
-		violate("classified data leaves the home jurisdiction for %s", strings.Join(foreign, ", "))
+		violate(CodeClassifiedAbroad, "classified data leaves the home jurisdiction for %s", strings.Join(foreign, ", "))
 	}
 	for _, law := range c.localLaws {
 		covered := false
@@ -163,23 +253,30 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component,
 			covered = covered || hasClass(data, d)
 		}
 		if covered && len(foreign) > 0 {
-			violate("%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), law.Jurisdiction, strings.Join(foreign, ", "))
+			violate(CodeLocalisation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), law.Jurisdiction, strings.Join(foreign, ", "))
 		}
 	}
 	if personal {
 		for _, country := range foreign {
 			c.personalTransfer(country, mech, violate, note)
 		}
+		c.remoteAccess(dstComp, to, note)
 	}
 	if sensitive && len(dst.ExposureDetails) > 0 {
-		var laws []string
+		var laws, restricted []string
 		for _, e := range dst.ExposureDetails {
 			laws = append(laws, fmt.Sprintf("%s (%s, via %s)", e.Law, e.Jurisdiction, e.Via))
+			if c.tiers.Of(e.Jurisdiction) == sovmap.TierRestricted {
+				restricted = append(restricted, fmt.Sprintf("%s (%s, via %s)", e.Law, e.Jurisdiction, e.Via))
+			}
 		}
 		msg := fmt.Sprintf("the destination can be compelled to disclose the data under %s", strings.Join(dedupe(laws), "; "))
-		if classified {
-			violate("%s", msg)
-		} else {
+		switch {
+		case len(restricted) > 0:
+			violate(CodeRestrictedAccess, "a restricted jurisdiction's law reaches the destination: %s", strings.Join(dedupe(restricted), "; "))
+		case classified:
+			violate(CodeCompelledClassified, "%s", msg)
+		default:
 			note("%s", msg)
 		}
 	}
@@ -189,7 +286,28 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src *sovmap.Component,
 	return r
 }
 
-func (c *checker) personalTransfer(country, mech string, violate, note func(string, ...any)) {
+// remoteAccess notes that administration from a third country is itself a
+// transfer under the EDPB's reading of GDPR chapter V (Guidelines 05/2021):
+// the note does not change the verdict, since sovmap checks where the data
+// goes, but tells the reader to cover the access too.
+func (c *checker) remoteAccess(dst *sovmap.Component, located []string, note func(string, ...any)) {
+	var third []string
+	for _, o := range dst.OperatedFrom {
+		members, _ := c.kb.Expand(o)
+		for _, m := range members {
+			a, adequate := c.adequacy[m]
+			if adequate && a.Scope == "full" || c.tiers.Of(m) == sovmap.TierHome || c.blocPeers[m] || slices.Contains(located, m) || slices.Contains(third, m) {
+				continue
+			}
+			third = append(third, m)
+		}
+	}
+	if len(third) > 0 {
+		note("the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), to be covered by a mechanism", strings.Join(third, ", "))
+	}
+}
+
+func (c *checker) personalTransfer(country, mech string, violate func(string, string, ...any), note func(string, ...any)) {
 	switch {
 	case c.blocPeers[country]:
 		note("personal data to %s stays inside a bloc shared with home: no transfer mechanism is needed", country)
@@ -212,9 +330,9 @@ func (c *checker) personalTransfer(country, mech string, violate, note func(stri
 	case "derogation":
 		note("personal data to %s relies on a derogation (GDPR art. 49), for occasional transfers only", country)
 	case "adequacy":
-		violate("personal data to %s claims adequacy, but no adequacy decision of %s covers %s", country, c.regime, country)
+		violate(CodeUnfoundedAdequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s", country, c.regime, country)
 	default:
-		violate("personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty)", country)
+		violate(CodeNoMechanism, "personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty)", country)
 	}
 }
 

@@ -1,0 +1,195 @@
+package transfer_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/transfer"
+)
+
+// endpoints are the components flows run between, one per place: the name
+// says where it is.
+func endpoints() []sovmap.Component {
+	at := func(id string, loc ...string) sovmap.Component {
+		return sovmap.Component{ID: id, Layer: sovmap.LayerStorage, Locations: loc, OperatedFrom: []string{"DE"}}
+	}
+	usCloud := at("de-us-controlled", "DE")
+	usCloud.Provider, usCloud.OperatedFrom = "aws-emea", []string{"DE"}
+	ruCloud := at("de-ru-controlled", "DE")
+	ruCloud.Provider = "ru-cloud"
+	inOps := at("de-in-operated", "DE")
+	inOps.OperatedFrom = []string{"IN"}
+	return []sovmap.Component{
+		at("de", "DE"), at("de2", "DE"), at("fr", "FR"), at("ch", "CH"), at("us", "US"), at("in", "IN"), at("ru", "RU"),
+		at("nowhere"), usCloud, ruCloud, inOps,
+	}
+}
+
+// check assesses an inventory of the endpoints with flows and returns the
+// flow results by id.
+func check(t *testing.T, flows []sovmap.Flow, extra ...sovmap.Component) map[string]sovmap.FlowResult {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A health organization, so that the sectoral localisation law of home
+	// (Social Code Book V § 393) binds it.
+	inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "DE", Sectors: []string{"health"}},
+		Providers:  []sovmap.Provider{{ID: "ru-cloud", Country: "RU"}},
+		Components: append(endpoints(), extra...), Flows: flows}
+	r, err := assess.Assess(context.Background(), inv, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]sovmap.FlowResult{}
+	for _, f := range r.Flows {
+		out[f.ID] = f
+	}
+	return out
+}
+
+func TestFlowMechanismsAndViolations(t *testing.T) {
+	tests := []struct {
+		name, from, to, data, mech string
+		verdict                    sovmap.Verdict
+		codes                      []string
+		reason                     string // a part of some reason
+	}{
+		// Where the data may go without a mechanism.
+		{"home", "de", "de2", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
+		{"bloc peer", "de", "fr", "personal", "none", sovmap.Allowed, nil, "inside a bloc shared with home"},
+		{"full adequacy", "de", "ch", "personal", "none", sovmap.Allowed, nil, "relies on an adequacy decision"},
+		{"not personal", "de", "in", "internal", "none", sovmap.Allowed, nil, "no transfer rule applies to internal"},
+		// Each mechanism to a third country without adequacy.
+		{"scc", "de", "in", "personal", "scc", sovmap.Allowed, nil, "relies on SCC: a transfer impact assessment"},
+		{"bcr", "de", "in", "personal", "bcr", sovmap.Allowed, nil, "relies on BCR"},
+		{"treaty", "de", "in", "personal", "treaty", sovmap.Allowed, nil, "relies on TREATY"},
+		{"derogation", "de", "in", "personal", "derogation", sovmap.Allowed, nil, "derogation (GDPR art. 49)"},
+		{"partial adequacy claimed", "de", "us", "personal", "adequacy", sovmap.Allowed, nil, "limited to organisations certified"},
+		// Each kind of violation.
+		{"no mechanism", "de", "in", "personal", "none", sovmap.Violation, []string{transfer.CodeNoMechanism}, "with no transfer mechanism"},
+		{"partial adequacy, no mechanism", "de", "us", "personal", "", sovmap.Violation, []string{transfer.CodeNoMechanism}, "third country without adequacy"},
+		{"unfounded adequacy", "de", "in", "personal", "adequacy", sovmap.Violation, []string{transfer.CodeUnfoundedAdequacy}, "no adequacy decision of EU covers IN"},
+		{"restricted destination", "de", "ru", "public", "scc", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
+		{"restricted source", "ru", "de", "public", "none", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
+		{"classified abroad", "de", "fr", "classified", "treaty", sovmap.Violation, []string{transfer.CodeClassifiedAbroad, transfer.CodeCompelledClassified}, "classified data leaves the home jurisdiction for FR"},
+		{"localisation", "de", "fr", "personal.health", "none", sovmap.Violation, []string{transfer.CodeLocalisation}, "Social Code Book V"},
+		{"unknown destination", "de", "nowhere", "confidential", "none", sovmap.Violation, []string{transfer.CodeNoLocation}, "has no stated location"},
+		{"compelled classified", "de", "de-us-controlled", "classified", "none", sovmap.Violation, []string{transfer.CodeCompelledClassified}, "can be compelled to disclose"},
+		{"restricted access", "de", "de-ru-controlled", "confidential", "none", sovmap.Violation, []string{transfer.CodeRestrictedAccess}, "a restricted jurisdiction's law reaches the destination"},
+		{"unknown mechanism", "de", "in", "personal", "pinky-swear", sovmap.Violation, []string{transfer.CodeUnknownMechanism, transfer.CodeNoMechanism}, `"pinky-swear" is not one of`},
+		// Notes that do not change the verdict.
+		{"compelled personal is a note", "de", "de-us-controlled", "personal", "none", sovmap.Allowed, nil, "can be compelled to disclose"},
+		{"remote access note", "de", "de-in-operated", "personal", "none", sovmap.Allowed, nil, "administered from IN: remote access"},
+		{"no location, not sensitive", "de", "nowhere", "public", "none", sovmap.Allowed, nil, "has no stated location"},
+	}
+	var flows []sovmap.Flow
+	for _, tt := range tests {
+		flows = append(flows, sovmap.Flow{ID: tt.name, From: tt.from, To: tt.to, Data: []string{tt.data}, Mechanism: tt.mech})
+	}
+	got := check(t, flows)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := got[tt.name]
+			if !ok {
+				t.Fatal("flow not checked")
+			}
+			if r.Verdict != tt.verdict || !slices.Equal(r.Codes, tt.codes) {
+				t.Errorf("%s %v, want %s %v (%v)", r.Verdict, r.Codes, tt.verdict, tt.codes, r.Reasons)
+			}
+			if !strings.Contains(strings.Join(r.Reasons, " | "), tt.reason) {
+				t.Errorf("reasons %q lack %q", r.Reasons, tt.reason)
+			}
+			if r.Inferred {
+				t.Error("an explicit flow is marked inferred")
+			}
+		})
+	}
+}
+
+func TestInferredFlows(t *testing.T) {
+	withDeps := func(id string, loc string, ds ...sovmap.Dependency) sovmap.Component {
+		return sovmap.Component{ID: id, Layer: sovmap.LayerApplication, Locations: []string{loc}, OperatedFrom: []string{"DE"}, DependsOn: ds}
+	}
+	personal := []string{"personal"}
+	extra := []sovmap.Component{
+		// Home app sends personal data to an Indian model API: app -> in.
+		withDeps("app", "DE", sovmap.Dependency{ID: "in", Kind: sovmap.Runtime, Data: personal}),
+		// An Indian job reads a home store: the data leaves home, de -> job.
+		withDeps("job", "IN", sovmap.Dependency{ID: "de", Kind: sovmap.Runtime, Data: personal, Mechanism: "scc"}),
+		// A dependency without data implies no flow.
+		withDeps("quiet", "DE", sovmap.Dependency{ID: "in", Kind: sovmap.Runtime}),
+		// An explicit flow between the pair wins over the inferred one.
+		withDeps("covered", "DE", sovmap.Dependency{ID: "us", Kind: sovmap.Supply, Data: personal}),
+	}
+	got := check(t, []sovmap.Flow{{ID: "explicit", From: "us", To: "covered", Data: personal, Mechanism: "scc"}}, extra...)
+	if len(got) != 3 {
+		t.Fatalf("%d flows: %v", len(got), got)
+	}
+	a := got["inferred:app->in"]
+	if !a.Inferred || a.From != "app" || a.To != "in" || a.Verdict != sovmap.Violation || !slices.Equal(a.Codes, []string{transfer.CodeNoMechanism}) {
+		t.Errorf("app->in %+v", a)
+	}
+	j := got["inferred:de->job"]
+	if !j.Inferred || j.Mechanism != "scc" || j.Verdict != sovmap.Allowed || !slices.Equal(j.ToJurisdictions, []string{"IN"}) {
+		t.Errorf("de->job %+v", j)
+	}
+	if e := got["explicit"]; e.Inferred {
+		t.Errorf("explicit flow %+v", e)
+	}
+}
+
+// TestInferOrientation checks Infer on its own: the flow leaves the end at
+// home.
+func TestInferOrientation(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers, err := assess.NewTiers(k, sovmap.Organization{Home: "DE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := func(c *sovmap.Component) []string { return c.Locations }
+	inv := &sovmap.Inventory{Components: []sovmap.Component{
+		{ID: "a", Locations: []string{"US"}, DependsOn: []sovmap.Dependency{{ID: "b", Data: []string{"internal"}}}},
+		{ID: "b", Locations: []string{"DE"}},
+		{ID: "c", Locations: []string{"DE"}, DependsOn: []sovmap.Dependency{{ID: "b", Data: []string{"internal"}}, {ID: "ghost", Data: []string{"x"}}}},
+		{ID: "d", Locations: []string{"US"}, DependsOn: []sovmap.Dependency{{ID: "a", Data: []string{"internal"}}}},
+	}}
+	var ids []string
+	for _, f := range transfer.Infer(inv, tiers, where) {
+		ids = append(ids, f.ID)
+	}
+	want := []string{"inferred:b->a", "inferred:c->b", "inferred:d->a"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("inferred %v, want %v", ids, want)
+	}
+}
+
+// TestSectoralLocalisation: the health-sector law of home binds only an
+// organization in that sector.
+func TestSectoralLocalisation(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sectors := range [][]string{nil, {"banking"}} {
+		inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "DE", Sectors: sectors}, Components: endpoints(),
+			Providers: []sovmap.Provider{{ID: "ru-cloud", Country: "RU"}},
+			Flows:     []sovmap.Flow{{ID: "f", From: "de", To: "fr", Data: []string{"personal.health"}}}}
+		r, err := assess.Assess(context.Background(), inv, k, assess.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := r.Flows[0]; f.Verdict != sovmap.Allowed || len(f.Codes) != 0 {
+			t.Errorf("sectors %v: %s %v %v", sectors, f.Verdict, f.Codes, f.Reasons)
+		}
+	}
+}
