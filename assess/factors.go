@@ -461,7 +461,9 @@ func exitFactor(f *facts, c *sovmap.Component) sovmap.Factor {
 		fac.Facts = append(fac.Facts, fmt.Sprintf("exit_notice_days: %d", *k.ExitNoticeDays))
 	}
 	if k.GoverningLaw == "" {
-		lower(sovmap.Safeguarded, "the governing law is not stated", "agree a governing law of the home or a trusted jurisdiction")
+		// Unknown facts never raise a level: an unstated law could be a
+		// restricted jurisdiction's, which allows 0.
+		lower(sovmap.Exposed, "the governing law is not stated, so whether the terms are enforceable at home is unknown", "agree a governing law of the home or a trusted jurisdiction")
 	} else {
 		members, _ := f.kb.Expand(k.GoverningLaw)
 		tier, _ := f.tiers.Worst(members)
