@@ -90,6 +90,8 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newStrategyCmd(a),
 		newVendorsCmd(a), newGraphCmd(a), newScenarioCmd(a),
 		newServeCmd(a),
+		newImportCmd(a),
+		newTemplateCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,478 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cyclonedx"
+	"github.com/sovmap/sovmap/importer/overlay"
+	"github.com/sovmap/sovmap/importer/sheet"
+	"github.com/sovmap/sovmap/importer/terraform"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
+)
+
+// importFlags are the flags every import command shares.
+type importFlags struct {
+	out      string
+	format   string
+	overlays []string
+	home     string
+	org      string
+	progress bool
+}
+
+func newImportCmd(a *app) *cobra.Command {
+	f := &importFlags{}
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "Write an inventory from Terraform, CycloneDX or a spreadsheet",
+		Long: `Import turns the facts a machine already has into an inventory file:
+the output of terraform show -json, a CycloneDX BOM, or the spreadsheet
+template (sovmap template xlsx). What cannot be resolved is reported on
+stderr, never guessed.
+
+Facts no machine knows (data classes, criticality, contracts, key custody,
+the organization) belong in an overlay file, merged on every import with
+--overlay, so that re-importing never loses them. See docs/import.md.`,
+		Example: `  terraform show -json plan.out > plan.json
+  sovmap import terraform plan.json --overlay overlay.yaml -o inventory.yaml
+  sovmap import cyclonedx bom.json --home DE -o inventory.yaml
+  sovmap import xlsx inventory.xlsx -o inventory.yaml
+  sovmap import csv components.csv -o inventory.json`,
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVarP(&f.out, "output", "o", "", "inventory file to write (YAML, or JSON when it ends in .json); stdout when empty")
+	pf.StringVar(&f.format, "format", "", "yaml or json, for stdout (default: from the -o name, else yaml)")
+	pf.StringArrayVar(&f.overlays, "overlay", nil, "overlay file merged into the result (repeatable; later ones win)")
+	pf.StringVar(&f.home, "home", "", "organization home (country code or bloc) when neither the source nor an overlay sets it")
+	pf.StringVar(&f.org, "org", "", "organization name when neither the source nor an overlay sets it")
+	pf.BoolVar(&f.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+
+	var layers []string
+	tf := &cobra.Command{
+		Use:   "terraform PLAN_OR_STATE.json",
+		Short: "Import the output of terraform show -json (a plan or a state)",
+		Long: `Import the output of terraform show -json, for a plan or a state (format
+0.x and 1.x): one component per managed resource whose type maps to a layer
+(GPU instances and clusters, object storage, databases, key services,
+networks and interconnects, managed ML platforms and model endpoints of AWS,
+Azure and Google Cloud), located by its region and depending on what its
+configuration references. Give - to read standard input.`,
+		Example: `  terraform show -json plan.out | sovmap import terraform - -o inventory.yaml
+  sovmap import terraform state.json --map 'ovh_cloud_project_*=compute' --map null_resource=application`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mapping := map[string]sovmap.Layer{}
+			for _, m := range layers {
+				typ, layer, ok := strings.Cut(m, "=")
+				if !ok || typ == "" || !sovmap.Layer(layer).Valid() {
+					return fmt.Errorf("--map %q: want TYPE=LAYER with a layer of: %s", m, importLayers())
+				}
+				mapping[typ] = sovmap.Layer(layer)
+			}
+			return a.runImport(cmd.Context(), f, "terraform", args[0], func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error) {
+				return terraform.Import(ctx, name, data, terraform.Options{Options: opts, Layers: mapping})
+			})
+		},
+	}
+	tf.Flags().StringArrayVar(&layers, "map", nil, "map a resource type (or prefix*) to a layer: TYPE=LAYER (repeatable)")
+
+	var strict bool
+	cdx := &cobra.Command{
+		Use:   "cyclonedx BOM.json",
+		Short: "Import a CycloneDX JSON BOM (SBOM, SaaSBOM, ML-BOM; 1.4 to 1.6)",
+		Long: `Import a CycloneDX JSON BOM: components and services (nested ones too), ML
+models and datasets, suppliers and providers with their countries, service
+data flows as flows, the dependency graph as depends_on. Properties in the
+sovmap namespace (sovmap:layer, sovmap:location, sovmap:operated_from,
+sovmap:criticality, sovmap:key_custody, sovmap:data, sovmap:provider)
+override what is derived. Trailing commas are accepted with a warning
+unless --strict is given. Give - to read standard input.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runImport(cmd.Context(), f, "cyclonedx", args[0], func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error) {
+				return cyclonedx.Import(ctx, name, data, cyclonedx.Options{Options: opts, Strict: strict})
+			})
+		},
+	}
+	cdx.Flags().BoolVar(&strict, "strict", false, "reject documents that are not valid JSON (such as trailing commas)")
+
+	xlsx := &cobra.Command{
+		Use:   "xlsx WORKBOOK.xlsx",
+		Short: "Import a workbook laid out as the template (sovmap template xlsx)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runImport(cmd.Context(), f, "xlsx", args[0], sheet.ImportXLSX)
+		},
+	}
+	csvCmd := &cobra.Command{
+		Use:   "csv COMPONENTS.csv",
+		Short: "Import the Components sheet as CSV, with providers.csv, flows.csv and organization.csv beside it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file := args[0]
+			dir, base := filepath.Dir(file), filepath.Base(file)
+			return a.runImport(cmd.Context(), f, "csv", file, func(ctx context.Context, _ string, _ []byte, opts importer.Options) (*importer.Result, error) {
+				return sheet.ImportCSV(ctx, os.DirFS(dir), base, opts)
+			})
+		},
+	}
+	cmd.AddCommand(tf, cdx, xlsx, csvCmd)
+	return cmd
+}
+
+// importFunc is one importer, seen from the command.
+type importFunc func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error)
+
+// runImport reads the source, imports it, merges the overlays, checks the
+// result against the inventory format and writes it.
+func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, imp importFunc) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	k, err := a.knowledge()
+	if err != nil {
+		return err
+	}
+	// Overlays first: a broken overlay should fail before a long import.
+	var overlays []*overlay.Overlay
+	for _, path := range f.overlays {
+		data, err := readLimited(path, nil, overlay.MaxSize)
+		if err != nil {
+			return err
+		}
+		o, err := overlay.Load(path, data)
+		if err != nil {
+			return err
+		}
+		overlays = append(overlays, o)
+	}
+	name := file
+	var data []byte
+	if kind != "csv" {
+		if file == "-" {
+			name = "stdin"
+		}
+		if data, err = readLimited(file, a.stdin, importer.MaxInputSize); err != nil {
+			return err
+		}
+	}
+	prog := newProgressLine(a.stderr, "importing "+name, f.progress)
+	res, err := imp(ctx, name, data, importer.Options{KB: k, Progress: prog.report})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	inv := res.Inventory
+	for i, o := range overlays {
+		warnings, summary := o.Apply(inv)
+		res.Warnings = append(res.Warnings, warnings...)
+		fmt.Fprintf(a.stderr, "sovmap: overlay %s: %s\n", f.overlays[i], summary)
+	}
+	if inv.Organization.Home == "" {
+		inv.Organization.Home = strings.ToUpper(f.home)
+	}
+	if inv.Organization.Name == "" {
+		inv.Organization.Name = f.org
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stderr, "sovmap: warning: %s\n", w)
+	}
+	for _, s := range res.SkippedSummary() {
+		fmt.Fprintf(a.stderr, "sovmap: %s\n", s)
+	}
+
+	header := fmt.Sprintf("Written by `sovmap import %s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
+	format := f.format
+	if format == "" {
+		format = "yaml"
+		if strings.HasSuffix(strings.ToLower(f.out), ".json") {
+			format = "json"
+		}
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "yaml":
+		err = importer.WriteYAML(&buf, inv, header)
+	case "json":
+		err = importer.WriteJSON(&buf, inv)
+	default:
+		return fmt.Errorf("--format %q: want yaml or json", format)
+	}
+	if err != nil {
+		return err
+	}
+	missingHome, err := checkImported(ctx, k, inv)
+	if err != nil {
+		return err
+	}
+	if missingHome {
+		fmt.Fprintln(a.stderr, "sovmap: warning: organization.home is not set: give --home, or set it in an overlay, before assessing")
+	}
+	if f.out == "" {
+		_, err = a.stdout.Write(buf.Bytes())
+	} else {
+		err = writeFileAtomic(f.out, buf.Bytes())
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "sovmap: imported %d components, %d providers, %d flows from %s (%d warnings)%s\n",
+		len(inv.Components), len(inv.Providers), len(inv.Flows), name, len(res.Warnings), outputNote(f.out))
+	return nil
+}
+
+func importLayers() string {
+	names := make([]string, len(sovmap.Layers))
+	for i, l := range sovmap.Layers {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
+func overlayNote(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	return " with --overlay " + strings.Join(paths, " --overlay ")
+}
+
+func outputNote(out string) string {
+	if out == "" {
+		return ""
+	}
+	return " into " + out
+}
+
+// checkImported loads the inventory about to be written the way every
+// other command will, so that an import never hands on a file sovmap then
+// rejects. An organization home is the one fact an import may leave to the
+// user: without one, the rest is checked as if a home were set, and
+// missingHome says so.
+func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (missingHome bool, err error) {
+	probe := *inv
+	if probe.Organization.Home == "" {
+		missingHome = true
+		probe.Organization.Home = "EU"
+	}
+	var buf bytes.Buffer
+	if err := importer.WriteJSON(&buf, &probe); err != nil {
+		return false, err
+	}
+	if _, err := inventory.Decode(ctx, k, "imported.json", buf.Bytes()); err != nil {
+		return false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
+	}
+	return missingHome, nil
+}
+
+// readLimited reads a file (or r for "-") up to limit bytes.
+func readLimited(path string, r io.Reader, limit int64) ([]byte, error) {
+	if path == "-" {
+		if r == nil {
+			return nil, errors.New("- (standard input) is not allowed here")
+		}
+		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			err = fmt.Errorf("stdin: more than the %d bytes allowed", limit)
+		}
+		return data, err
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than the %d bytes allowed", path, limit)
+	}
+	return data, nil
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so that a
+// failed write never leaves half an inventory behind. It creates the
+// directory if need be.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// progressLine shows how far an import has come on one line of stderr:
+// rewritten in place on a terminal, a line a second otherwise (--progress).
+type progressLine struct {
+	w        io.Writer
+	label    string
+	enabled  bool
+	terminal bool
+	last     time.Time
+	shown    bool
+	finished bool
+	n, total int
+}
+
+func newProgressLine(w io.Writer, label string, forced bool) *progressLine {
+	term := isTerminal(w)
+	return &progressLine{w: w, label: label, enabled: forced || term, terminal: term}
+}
+
+func (p *progressLine) report(done, total int) {
+	if !p.enabled {
+		return
+	}
+	p.n, p.total = done, total
+	interval := time.Second
+	if p.terminal {
+		interval = 100 * time.Millisecond
+	}
+	if p.shown && done < total && time.Since(p.last) < interval {
+		return
+	}
+	p.print()
+}
+
+func (p *progressLine) print() {
+	p.last = time.Now()
+	p.shown = true
+	pct := 100
+	if p.total > 0 {
+		pct = p.n * 100 / p.total
+	}
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r%s: %d/%d (%d%%)", p.label, p.n, p.total, pct)
+		return
+	}
+	fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.label, p.n, p.total, pct)
+}
+
+// done ends the line, after a last report of where it stopped.
+func (p *progressLine) done() {
+	if !p.enabled || !p.shown || p.finished {
+		return
+	}
+	p.finished = true
+	if p.terminal {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newTemplateCmd(a *app) *cobra.Command {
+	var out string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "template xlsx|csv",
+		Short: "Write the spreadsheet template that sovmap import xlsx|csv reads",
+		Long: `Write the inventory template for spreadsheets: a workbook with Components,
+Providers, Flows and Organization sheets (with example rows and drop-down
+lists) and a README sheet that explains every column and its allowed values.
+
+xlsx writes inventory.xlsx unless -o names another file. csv writes the
+Components sheet to stdout, or, with -o FILE, FILE and providers.csv,
+flows.csv and organization.csv beside it.`,
+		Example: `  sovmap template xlsx -o inventory.xlsx
+  sovmap template csv -o sheets/components.csv`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"xlsx", "csv"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch args[0] {
+			case "xlsx":
+				if out == "" {
+					out = "inventory.xlsx"
+				}
+				var buf bytes.Buffer
+				if err := sheet.WriteXLSX(&buf); err != nil {
+					return err
+				}
+				if err := refuseOverwrite(out, force); err != nil {
+					return err
+				}
+				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "sovmap: wrote %s; fill it in, then: sovmap import xlsx %s -o inventory.yaml\n", out, out)
+				return nil
+			case "csv":
+				if out == "" {
+					return sheet.WriteCSV(a.stdout, sheet.CSVSheets[0])
+				}
+				files := map[string]string{sheet.CSVSheets[0]: out}
+				for _, name := range sheet.CSVSheets[1:] {
+					files[name] = filepath.Join(filepath.Dir(out), name)
+				}
+				for _, name := range sheet.CSVSheets {
+					if err := refuseOverwrite(files[name], force); err != nil {
+						return err
+					}
+				}
+				for _, name := range sheet.CSVSheets {
+					var buf bytes.Buffer
+					if err := sheet.WriteCSV(&buf, name); err != nil {
+						return err
+					}
+					if err := writeFileAtomic(files[name], buf.Bytes()); err != nil {
+						return err
+					}
+				}
+				fmt.Fprintf(a.stderr, "sovmap: wrote %s and %s beside it; fill them in, then: sovmap import csv %s -o inventory.yaml\n", out, strings.Join(sheet.CSVSheets[1:], ", "), out)
+				return nil
+			}
+			return fmt.Errorf("template %q: want xlsx or csv", args[0])
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	return cmd
+}
+
+func refuseOverwrite(path string, force bool) error {
+	if force {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists; use --force to overwrite it", path)
+	}
+	return nil
+}
