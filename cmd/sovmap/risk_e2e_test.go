@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// riskBinary builds the sovmap binary once for the end-to-end tests of the
+// vendors, graph and scenario commands.
+var riskBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "sovmap-e2e-risk")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "sovmap")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", errors.New(string(out))
+	}
+	return bin, nil
+})
+
+// runRisk runs the built binary from the repository root and returns its
+// stdout, stderr and exit code.
+func runRisk(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	bin, err := riskBinary()
+	if err != nil {
+		t.Fatalf("building sovmap: %v", err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = filepath.Join("..", "..")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+const riskFixture = "risk/testdata/agency.yaml"
+
+func TestE2EVendors(t *testing.T) {
+	out, stderr, code := runRisk(t, "vendors", riskFixture)
+	if code != 0 || !strings.Contains(out, "CONCENTRATION (HHI of third-party components)") || !strings.Contains(out, "ULTIMATE PARENTS (by risk)") {
+		t.Fatalf("exit %d, stderr %q, out:\n%s", code, stderr, out)
+	}
+	out, _, code = runRisk(t, "vendors", riskFixture, "--format", "json")
+	var reg struct {
+		Components    int `json:"components"`
+		Concentration struct {
+			Parent struct {
+				HHI int `json:"hhi"`
+			} `json:"parent"`
+		} `json:"concentration"`
+		Providers []struct {
+			ID   string `json:"id"`
+			Risk int    `json:"risk"`
+		} `json:"providers"`
+	}
+	if err := json.Unmarshal([]byte(out), &reg); err != nil || code != 0 {
+		t.Fatalf("json: %v (exit %d)", err, code)
+	}
+	if reg.Components != 15 || reg.Concentration.Parent.HHI == 0 || len(reg.Providers) == 0 {
+		t.Errorf("register %+v", reg)
+	}
+	out, _, _ = runRisk(t, "vendors", riskFixture, "--format", "markdown")
+	if !strings.HasPrefix(out, "# Vendor risk register: ") {
+		t.Errorf("markdown starts %q", out[:min(len(out), 40)])
+	}
+	path := filepath.Join(t.TempDir(), "vendors.md")
+	if _, _, code := runRisk(t, "vendors", riskFixture, "-f", "md", "-o", path); code != 0 {
+		t.Fatalf("--output exit %d", code)
+	}
+	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(data, []byte("# Vendor risk register")) {
+		t.Errorf("--output wrote %q, %v", data, err)
+	}
+}
+
+func TestE2EGraph(t *testing.T) {
+	out, _, code := runRisk(t, "graph", riskFixture, "--component", "citizen-app")
+	if code != 0 || !strings.Contains(out, "citizen-app [US]: citizen-app runs on model-endpoint (model), which runs on inference-cluster (compute)") {
+		t.Fatalf("exit %d, out:\n%s", code, out)
+	}
+	out, _, code = runRisk(t, "graph", riskFixture, "--format", "json", "--limit", "2")
+	var a struct {
+		SinglePoints []struct{ ID string } `json:"single_points_of_failure"`
+		Truncated    []string              `json:"truncated"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil || code != 0 {
+		t.Fatalf("json: %v (exit %d)", err, code)
+	}
+	if len(a.SinglePoints) != 2 || a.SinglePoints[0].ID != "grid" || len(a.Truncated) == 0 {
+		t.Errorf("graph json %+v", a)
+	}
+	if out, _, _ := runRisk(t, "graph", riskFixture, "-f", "markdown"); !strings.HasPrefix(out, "# Dependency analysis: ") {
+		t.Errorf("markdown starts %q", out[:min(len(out), 40)])
+	}
+}
+
+func TestE2EScenario(t *testing.T) {
+	out, _, code := runRisk(t, "scenario", riskFixture, "us-orders")
+	if code != 0 || !strings.Contains(out, "scenario us-orders (declared: compel US)") || !strings.Contains(out, "levels after:  0:10") {
+		t.Fatalf("exit %d, out:\n%s", code, out)
+	}
+	out, _, code = runRisk(t, "scenario", riskFixture, "region-cut:aws:eu-central-1", "--format", "json")
+	var r struct {
+		Kind, Target string
+		Direct       int `json:"direct"`
+		Hits         []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("json: %v (exit %d)", err, code)
+	}
+	if r.Kind != "region-cut" || r.Target != "aws:eu-central-1" || r.Direct != 1 || r.Hits[0].ID != "train-cluster" {
+		t.Errorf("region cut %+v", r)
+	}
+	out, _, code = runRisk(t, "scenario", riskFixture, "--sweep", "--kind", "provider-exit", "--limit", "3", "-f", "markdown")
+	if code != 0 || !strings.Contains(out, "| 1 | provider-exit:eon |") || strings.Contains(out, "compel:") || !strings.Contains(out, "more scenarios (use --limit)") {
+		t.Errorf("sweep exit %d:\n%s", code, out)
+	}
+	out, _, code = runRisk(t, "scenario", riskFixture, "--list", "--kind", "compel")
+	if code != 0 || !strings.Contains(out, "us-orders\tdeclared") || !strings.Contains(out, "compel:US\tbuilt-in") || strings.Contains(out, "provider-exit") {
+		t.Errorf("list exit %d:\n%s", code, out)
+	}
+}
+
+// TestE2ERiskErrors: bad usage and bad input exit 2 with a clear message.
+func TestE2ERiskErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scenario", riskFixture}, "give a scenario NAME after the inventory"},
+		{[]string{"scenario", riskFixture, "flood:DE"}, `unknown kind "flood"`},
+		{[]string{"scenario", riskFixture, "provider-exit:nobody"}, `no component depends on provider "nobody"`},
+		{[]string{"scenario", riskFixture, "--sweep", "--list"}, "exclude each other"},
+		{[]string{"scenario", riskFixture, "--sweep", "--kind", "flood"}, `unknown --kind "flood"`},
+		{[]string{"vendors", riskFixture, "--format", "pdf"}, `unknown --format "pdf"`},
+		{[]string{"graph", riskFixture, "--jurisdiction", "XX"}, `unknown jurisdiction "XX"`},
+		{[]string{"graph", "no/such/inventory.yaml"}, "no/such/inventory.yaml"},
+		{[]string{"vendors"}, "requires at least 1 arg"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := runRisk(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	// A broken inventory names the file, line and column.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\norganization: {home: DE}\ncomponents:\n  - id: a\n    layer: compute\n    depends_on: [ghost]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runRisk(t, "vendors", bad)
+	if code != 2 || !strings.Contains(stderr, "bad.yaml:6:") || !strings.Contains(stderr, "ghost") {
+		t.Errorf("bad inventory: exit %d, stderr %q", code, stderr)
+	}
+}
