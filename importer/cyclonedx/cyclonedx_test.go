@@ -48,6 +48,7 @@ func TestImportGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden.Check(t, "testdata/golden/"+name+".yaml", golden.Render(t, r))
+			golden.CheckLoads(t, knowledge(t), r.Inventory)
 		})
 	}
 }

@@ -65,6 +65,11 @@ func TestApply(t *testing.T) {
 	warnings, summary := load(t, "testdata/overlay.yaml").Apply(r.Inventory)
 	r.Warnings = append(r.Warnings, warnings...)
 	golden.Check(t, "testdata/golden/applied.yaml", golden.Render(t, r))
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.CheckLoads(t, k, r.Inventory)
 	inv := r.Inventory
 
 	if inv.Organization.Home != "DE" || inv.Organization.Name != "Example Agency" || strings.Join(inv.Organization.Trusted, ",") != "EU,CH" {

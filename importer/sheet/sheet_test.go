@@ -66,6 +66,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 		t.Errorf("xlsx and csv imports differ:\n%s\n---\n%s", x, c)
 	}
 	golden.Check(t, "testdata/golden/template.yaml", x)
+	golden.CheckLoads(t, k, fromXLSX.Inventory)
 	inv := fromXLSX.Inventory
 	if len(inv.Components) != 4 || len(inv.Providers) != 2 || len(inv.Flows) != 1 || inv.Organization.Home != "DE" {
 		t.Errorf("got %d components, %d providers, %d flows, home %q", len(inv.Components), len(inv.Providers), len(inv.Flows), inv.Organization.Home)

@@ -55,6 +55,9 @@ func TestImportGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := importFile(t, tt.path, tt.layers)
 			golden.Check(t, "testdata/golden/"+tt.name+".yaml", golden.Render(t, r))
+			if len(r.Inventory.Components) > 0 {
+				golden.CheckLoads(t, knowledge(t), r.Inventory)
+			}
 		})
 	}
 }

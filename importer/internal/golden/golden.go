@@ -5,6 +5,7 @@ package golden
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files with the current output")
@@ -80,4 +84,27 @@ func diff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// CheckLoads writes an imported inventory to a file and loads it with the
+// inventory package, as every sovmap command will: an importer must never
+// produce a file sovmap then rejects. A missing organization home, which
+// an import may leave to an overlay, is set to DE for the check.
+func CheckLoads(t *testing.T, k *kb.KB, inv *sovmap.Inventory) {
+	t.Helper()
+	probe := *inv
+	if probe.Organization.Home == "" {
+		probe.Organization.Home = "DE"
+	}
+	path := filepath.Join(t.TempDir(), "imported.yaml")
+	var buf bytes.Buffer
+	if err := importer.WriteYAML(&buf, &probe, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inventory.Load(context.Background(), k, path); err != nil {
+		t.Errorf("the imported inventory does not load:\n%v", err)
+	}
 }
