@@ -7,8 +7,10 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/ext"
@@ -90,7 +92,7 @@ func Compile(rules []sovmap.Rule) ([]Rule, error) {
 	for _, r := range rules {
 		ast, iss := env.Compile(r.When)
 		if iss.Err() != nil {
-			errs = append(errs, &Error{Rule: r, Err: fmt.Errorf("when: %v", iss.Err())})
+			errs = append(errs, &Error{Rule: r, Err: issuesError(r.When, iss)})
 			continue
 		}
 		if ast.OutputType() != cel.BoolType {
@@ -108,6 +110,25 @@ func Compile(rules []sovmap.Rule) ([]Rule, error) {
 		return nil, errs
 	}
 	return out, nil
+}
+
+// issuesError says what is wrong with an expression, each problem with the
+// expression's line and a caret under the place, without CEL's "<input>"
+// pseudo-file, which would read as a position in the inventory.
+func issuesError(expr string, iss *cel.Issues) error {
+	lines := strings.Split(expr, "\n")
+	var b strings.Builder
+	b.WriteString("when: ")
+	for i, e := range iss.Errors() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Message)
+		if n := e.Location.Line(); n >= 1 && n <= len(lines) {
+			fmt.Fprintf(&b, "\n | %s\n | %s^", lines[n-1], strings.Repeat(".", max(0, e.Location.Column())))
+		}
+	}
+	return errors.New(b.String())
 }
 
 // Applies reports whether the rule applies to a component with these facts.
