@@ -57,6 +57,7 @@ var funcs = template.FuncMap{
 		return slices.Contains(c.Binding, f)
 	},
 	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
 }
 
 // levelBadge shows a level as a coloured number whose name screen readers

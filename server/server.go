@@ -22,7 +22,9 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -38,6 +40,13 @@ type Config struct {
 	// AssessOptions returns the options to assess an inventory with; nil
 	// means the zero options.
 	AssessOptions func(inv *sovmap.Inventory) assess.Options
+	// RiskOptions returns the vendor register's options for a risk model,
+	// such as how to score the inventory's framework assessments; nil
+	// means the zero options.
+	RiskOptions func(m *risk.Model) risk.Options
+	// Frameworks scores digital-embassy arrangements; nil means the
+	// embedded library (framework.Default).
+	Frameworks *framework.Library
 	// Writers maps report format names to writers, for downloads.
 	Writers map[string]Writer
 	Logger  *slog.Logger
@@ -109,6 +118,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: Store and KB are required")
 	}
 	cfg.defaults()
+	if cfg.Frameworks == nil {
+		lib, err := framework.Default()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Frameworks = lib
+	}
 	p, err := loadPages(embedded)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,8 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
 	"github.com/sovmap/sovmap/store/postgres"
@@ -60,6 +62,10 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			if err != nil {
 				return fmt.Errorf("setting up the first administrator: %w", err)
 			}
+			lib, err := framework.Default()
+			if err != nil {
+				return err
+			}
 			writers := map[string]server.Writer{}
 			for name, w := range formats() {
 				writers[name] = server.Writer(w)
@@ -68,6 +74,11 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
 				MaxUploadBytes: maxUploadMB << 20,
 				AssessOptions:  func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
+				Frameworks:     lib,
+				// Score vendors' framework assessments as `sovmap vendors` does.
+				RiskOptions: func(m *risk.Model) risk.Options {
+					return risk.Options{Score: scoreAssessment(lib, m.Inv, m)}
+				},
 			})
 			if err != nil {
 				return err

@@ -1,0 +1,286 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/report/svg"
+	"github.com/sovmap/sovmap/risk"
+	"github.com/sovmap/sovmap/scenario"
+	"github.com/sovmap/sovmap/store"
+)
+
+// The vendor register, stress scenarios and digital-embassy scorecards are
+// computed on demand from a stored version with the same packages as the
+// `sovmap vendors`, `sovmap scenario` and `sovmap embassy` commands.
+
+// extraTabs adds the analyses to the navigation.
+func (s *Server) extraTabs() []tab {
+	return []tab{
+		{"vendors", "Vendors", "vendors", store.RoleViewer},
+		{"scenarios", "Scenarios", "scenarios", store.RoleViewer},
+		{"embassies", "Embassies", "embassies", store.RoleViewer},
+	}
+}
+
+func (s *Server) extraPages(mux *http.ServeMux) {
+	mux.HandleFunc("GET /w/{ws}/vendors", s.page(store.RoleViewer, s.handleVendors))
+	mux.HandleFunc("GET /w/{ws}/scenarios", s.page(store.RoleViewer, s.handleScenarios))
+	mux.HandleFunc("GET /w/{ws}/embassies", s.page(store.RoleViewer, s.handleEmbassies))
+}
+
+func (s *Server) extraAPI() []apiRoute {
+	return []apiRoute{
+		{"GET /api/v1/workspaces/{ws}/versions/{n}/vendors", store.RoleViewer, s.apiVendors},
+		{"GET /api/v1/workspaces/{ws}/versions/{n}/scenarios", store.RoleViewer, s.apiScenarios},
+		{"GET /api/v1/workspaces/{ws}/versions/{n}/embassies", store.RoleViewer, s.apiEmbassies},
+	}
+}
+
+// model rebuilds the risk model of a stored version: its inventory, its
+// report as stored, and the knowledge base the inventory extends.
+func (s *Server) model(ctx context.Context, ver store.Version) (*risk.Model, error) {
+	inv, err := s.inventoryOf(ctx, ver)
+	if err != nil {
+		return nil, err
+	}
+	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.fullReport(ctx, ver)
+	if err != nil {
+		return nil, err
+	}
+	return risk.NewModel(ctx, inv, rep, k)
+}
+
+func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Register, *sovmap.Report, error) {
+	m, err := s.model(ctx, ver)
+	if err != nil {
+		return nil, nil, err
+	}
+	var opts risk.Options
+	if s.cfg.RiskOptions != nil {
+		opts = s.cfg.RiskOptions(m)
+	}
+	reg, err := risk.NewRegister(ctx, m, opts)
+	return reg, m.Report, err
+}
+
+func (s *Server) handleVendors(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Vendors", "vendors")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	reg, rep, err := s.register(r.Context(), ver)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	v.Data = struct {
+		versionPage
+		Register      *risk.Register
+		Concentration template.HTML
+	}{vp, reg, template.HTML(svg.Concentration(rep.Providers, rep.Summary.HHIProvider))}
+	s.render(w, r, http.StatusOK, "vendors", v)
+}
+
+// scenarioRun is the scenario page's model: the list to choose from and
+// the chosen one's result.
+type scenarioRun struct {
+	Name     string
+	Builtin  []string
+	Declared []string
+	Kinds    []string
+	Result   *scenario.Result
+}
+
+func (s *Server) runScenario(ctx context.Context, ver store.Version, name string) (*scenarioRun, error) {
+	m, err := s.model(ctx, ver)
+	if err != nil {
+		return nil, err
+	}
+	run := &scenarioRun{Name: name, Kinds: scenario.Kinds}
+	list, declared := scenario.Scenarios(m)
+	for i, sc := range list {
+		if declared[i] {
+			run.Declared = append(run.Declared, sc.ID)
+		} else {
+			run.Builtin = append(run.Builtin, sc.ID)
+		}
+	}
+	if name == "" {
+		return run, nil
+	}
+	sc, isDeclared, err := scenario.Resolve(m.Inv, name)
+	if err != nil {
+		return run, &badInput{err}
+	}
+	run.Result, err = scenario.NewEngine(m, scenario.Options{Assess: s.cfg.AssessOptions(m.Inv), Limit: 200}).Run(ctx, sc, isDeclared, true)
+	if err != nil {
+		return run, &badInput{err}
+	}
+	return run, nil
+}
+
+func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Scenarios", "scenarios")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	name := strings.TrimSpace(r.URL.Query().Get("name"))
+	if custom := strings.TrimSpace(r.URL.Query().Get("custom")); custom != "" {
+		name = custom
+	}
+	run, err := s.runScenario(r.Context(), ver, name)
+	status := http.StatusOK
+	if err != nil {
+		if run == nil || !errors.As(err, new(*badInput)) {
+			s.pageError(w, r, q, 0, err)
+			return
+		}
+		status, v.Error = http.StatusUnprocessableEntity, err.Error()
+	}
+	v.Data = struct {
+		versionPage
+		Run *scenarioRun
+	}{vp, run}
+	s.render(w, r, status, "scenarios", v)
+}
+
+// embassyView is the embassies page's model.
+type embassyView struct {
+	Scorecards []*embassy.Scorecard
+	Comparison *embassy.Comparison
+	Selected   []string
+	Detail     *embassy.Scorecard
+}
+
+func (s *Server) embassies(ctx context.Context, ver store.Version, compare []string, detail string) (*embassyView, error) {
+	inv, err := s.inventoryOf(ctx, ver)
+	if err != nil {
+		return nil, err
+	}
+	lib := s.cfg.Frameworks
+	out := &embassyView{Selected: compare}
+	for _, a := range inv.Arrangements {
+		sc, err := embassy.Score(lib, inv, a, "")
+		if err != nil {
+			return nil, fmt.Errorf("arrangement %s: %w", a.ID, err)
+		}
+		out.Scorecards = append(out.Scorecards, sc)
+		if a.ID == detail {
+			out.Detail = sc
+		}
+	}
+	if detail != "" && out.Detail == nil {
+		return out, &badInput{fmt.Errorf("version %d has no arrangement %q", ver.Number, detail)}
+	}
+	if len(compare) == 1 {
+		return out, &badInput{errors.New("choose at least two arrangements to compare")}
+	}
+	if len(compare) > 1 {
+		if out.Comparison, err = embassy.Compare(lib, inv, compare, ""); err != nil {
+			return out, &badInput{err}
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) handleEmbassies(w http.ResponseWriter, r *http.Request, q *req) {
+	v := s.newView(q, "Digital embassies", "embassies")
+	ver, vp, ok := s.loadVersion(w, r, q, v)
+	if !ok {
+		return
+	}
+	ev, err := s.embassies(r.Context(), ver, r.URL.Query()["compare"], r.URL.Query().Get("id"))
+	status := http.StatusOK
+	if err != nil {
+		if ev == nil || !errors.As(err, new(*badInput)) {
+			s.pageError(w, r, q, 0, err)
+			return
+		}
+		status, v.Error = http.StatusUnprocessableEntity, err.Error()
+	}
+	v.Data = struct {
+		versionPage
+		E *embassyView
+	}{vp, ev}
+	s.render(w, r, status, "embassies", v)
+}
+
+func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request, q *req) {
+	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	reg, _, err := s.register(r.Context(), ver)
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, reg)
+}
+
+func (s *Server) apiScenarios(w http.ResponseWriter, r *http.Request, q *req) {
+	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	run, err := s.runScenario(r.Context(), ver, r.URL.Query().Get("name"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	if run.Result != nil {
+		writeJSON(w, http.StatusOK, run.Result)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"declared": nonNilStrings(run.Declared), "builtin": nonNilStrings(run.Builtin)})
+}
+
+func (s *Server) apiEmbassies(w http.ResponseWriter, r *http.Request, q *req) {
+	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	var compare []string
+	if c := r.URL.Query().Get("compare"); c != "" {
+		compare = strings.Split(c, ",")
+	}
+	ev, err := s.embassies(r.Context(), ver, compare, "")
+	if err != nil {
+		s.apiError(w, statusOf(err), err)
+		return
+	}
+	if ev.Comparison != nil {
+		writeJSON(w, http.StatusOK, ev.Comparison)
+		return
+	}
+	cards := ev.Scorecards
+	if cards == nil {
+		cards = []*embassy.Scorecard{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"arrangements": cards})
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return slices.Clip(s)
+}
