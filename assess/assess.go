@@ -223,16 +223,22 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 			reachable = without(loc.countries, loc.embassy.host)
 		}
 		loc.exposures = exposures(f, reachable, sovmap.ViaLocation)
+		loc.exposureID = f.intern(loc.exposures)
 		m.location[string(m.buf)] = loc
 	}
 	p.countries = loc.countries
-	ops, ok := m.operations[string(m.key(c.Provider, c.OperatedFrom))]
+	// Operations read only whether there is a provider, and operated_from.
+	ops, ok := m.operations[string(m.key(string(boolByte(c.Provider != "")), c.OperatedFrom))]
 	if !ok {
 		ops = &operators{id: int32(len(m.operations)), factor: operationsFactor(f, c)}
 		ops.exposures = exposures(f, f.expand(c.OperatedFrom), sovmap.ViaOperations)
+		ops.exposureID = f.intern(ops.exposures)
 		m.operations[string(m.buf)] = ops
 	}
-	lk := legalKey{control: ctl, location: loc.id, operations: ops.id, mitigation: e.mitigationClass(c)}
+	lk := legalKey{control: -1, location: loc.exposureID, operations: ops.exposureID, mitigation: e.mitigationClass(c)}
+	if ctl != nil {
+		lk.control = ctl.exposureID
+	}
 	legal, ok := m.legal[lk]
 	if !ok {
 		var byControl []exposure
@@ -283,11 +289,12 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 // placement is the memoised verdict on a set of locations under an
 // arrangement; id numbers it for keys that combine it with other facts.
 type placement struct {
-	id        int32
-	countries []string
-	embassy   *embassy
-	factor    sovmap.Factor
-	exposures []exposure // through location
+	id         int32
+	countries  []string
+	embassy    *embassy
+	factor     sovmap.Factor
+	exposures  []exposure // through location
+	exposureID int32
 }
 
 func without(list []string, drop string) []string {
@@ -302,15 +309,16 @@ func without(list []string, drop string) []string {
 
 // operators is the memoised verdict on a provider's operated_from list.
 type operators struct {
-	id        int32
-	factor    sovmap.Factor
-	exposures []exposure // through operations
+	id         int32
+	factor     sovmap.Factor
+	exposures  []exposure // through operations
+	exposureID int32
 }
 
-// legalKey is everything the legal factor reads: who controls the provider,
-// where it is, who operates it, and whether keys can mitigate.
+// legalKey is everything the legal factor reads: the interned exposure
+// lists through control, location and operations, and what can mitigate them.
 type legalKey struct {
-	control    *control
+	control    int32
 	location   int32
 	operations int32
 	mitigation byte

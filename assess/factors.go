@@ -29,6 +29,7 @@ type control struct {
 	country    string // the ultimate controller's country; "" if unknown
 	factor     sovmap.Factor
 	exposures  []exposure // through control
+	exposureID int32      // exposures, interned: equal lists share an id
 }
 
 // facts resolves and memoises the facts factors need: provider chains and
@@ -41,11 +42,31 @@ type facts struct {
 	controls  map[string]*control
 	locations map[string][]string
 	laws      map[string][]kb.Law // compelled-access laws by jurisdiction
+	// lists interns exposure lists, so that the legal factor is memoised
+	// by what reaches a component rather than by who and where it is:
+	// every US-controlled provider exposes the same way.
+	lists map[string]int32
+}
+
+// intern returns the id of an exposure list; equal lists get equal ids.
+func (f *facts) intern(list []exposure) int32 {
+	var b strings.Builder
+	for _, e := range list {
+		b.WriteString(e.fact)
+		b.WriteByte(0)
+	}
+	key := b.String()
+	id, ok := f.lists[key]
+	if !ok {
+		id = int32(len(f.lists))
+		f.lists[key] = id
+	}
+	return id
 }
 
 func newFacts(k *kb.KB, t *Tiers, inv *sovmap.Inventory) *facts {
 	f := &facts{kb: k, tiers: t, providers: make(map[string]*sovmap.Provider, len(inv.Providers)),
-		controls: map[string]*control{}, locations: map[string][]string{}, laws: map[string][]kb.Law{}}
+		controls: map[string]*control{}, locations: map[string][]string{}, laws: map[string][]kb.Law{}, lists: map[string]int32{}}
 	for i := range inv.Providers {
 		f.providers[inv.Providers[i].ID] = &inv.Providers[i]
 	}
@@ -126,6 +147,7 @@ func (f *facts) control(providerID string) *control {
 		}
 	}
 	c.exposures = exposures(f, c.countries, sovmap.ViaControl)
+	c.exposureID = f.intern(c.exposures)
 	f.controls[providerID] = c
 	return c
 }
