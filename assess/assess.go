@@ -553,50 +553,100 @@ func nilToEmpty(lists ...*[]string) {
 // effective computes effective levels: a component is no more sovereign than
 // what it runs on. A runtime dependency passes its effective level on whole;
 // a supply dependency costs at most one level below the component's own.
-// Strongly connected components share their minimum.
+// Strongly connected components are visited dependencies first. In a cycle
+// of runtime edges every member ends at the cycle's minimum; a cycle that
+// runs through a supply edge is solved by lowering members until no edge
+// lowers any further, so that its supply edges still cost at most one level.
+// LimitedBy names the component's own dependency that sets its level.
 func effective(g *graph.Graph, cs []sovmap.ComponentResult) {
 	comp, members := g.SCC()
+	var rev *graph.Graph // reverse edges, built only for cycles through supply edges
+	var queue []int32
 	for _, scc := range members {
-		m := sovmap.MaxLevel
-		limit := int32(-1)
-		for _, u := range scc {
-			if cs[u].Level < m {
-				m, limit = cs[u].Level, -1
-			}
-		}
+		internalSupply := false
 		for _, u := range scc {
 			own := cs[u].Level
+			eff := own
 			deps, supply := g.Deps(u)
 			for i, v := range deps {
 				if comp[v] == comp[u] {
+					internalSupply = internalSupply || (supply[i] && v != u)
 					continue
 				}
-				l := cs[v].EffectiveLevel
-				if supply[i] {
-					l = max(l, own-1)
-				}
-				if l < m {
-					m, limit = l, v
-				}
+				eff = min(eff, through(cs[v].EffectiveLevel, supply[i], own))
 			}
+			cs[u].EffectiveLevel = eff
 		}
-		for _, u := range scc {
-			cs[u].EffectiveLevel = m
-			if m < cs[u].Level {
-				if limit >= 0 {
-					cs[u].LimitedBy = g.IDs[limit]
-				} else {
-					// Lowered by another member of its dependency cycle.
-					for _, w := range scc {
-						if cs[w].Level == m {
-							cs[u].LimitedBy = g.IDs[w]
-							break
-						}
+		switch {
+		case len(scc) == 1:
+		case !internalSupply:
+			m := sovmap.MaxLevel
+			for _, u := range scc {
+				m = min(m, cs[u].EffectiveLevel)
+			}
+			for _, u := range scc {
+				cs[u].EffectiveLevel = m
+			}
+		default:
+			// Lower the dependents of each lowered member. A member drops
+			// at most MaxLevel times, so each edge is relaxed a bounded
+			// number of times.
+			if rev == nil {
+				rev = g.Reverse()
+			}
+			queue = append(queue[:0], scc...)
+			for len(queue) > 0 {
+				v := queue[len(queue)-1]
+				queue = queue[:len(queue)-1]
+				users, supply := rev.Deps(v)
+				for i, u := range users {
+					if comp[u] != comp[v] || u == v {
+						continue
+					}
+					if l := through(cs[v].EffectiveLevel, supply[i], cs[u].Level); l < cs[u].EffectiveLevel {
+						cs[u].EffectiveLevel = l
+						queue = append(queue, u)
 					}
 				}
 			}
 		}
+		for _, u := range scc {
+			if cs[u].EffectiveLevel < cs[u].Level {
+				if v := limitedBy(g, comp, cs, u); v >= 0 {
+					cs[u].LimitedBy = g.IDs[v]
+				}
+			}
+		}
 	}
+}
+
+// limitedBy returns the dependency of u that sets its effective level,
+// preferring one outside u's cycle: that is where the level comes from.
+func limitedBy(g *graph.Graph, comp []int32, cs []sovmap.ComponentResult, u int32) int32 {
+	deps, supply := g.Deps(u)
+	found := int32(-1)
+	for i, v := range deps {
+		if v == u || through(cs[v].EffectiveLevel, supply[i], cs[u].Level) != cs[u].EffectiveLevel {
+			continue
+		}
+		if comp[v] != comp[u] {
+			return v
+		}
+		if found < 0 {
+			found = v
+		}
+	}
+	return found
+}
+
+// through is the level a dependency at effective level dep allows a
+// component of own level own: all of it for a runtime edge, at most one
+// level less than own for a supply edge.
+func through(dep sovmap.Level, supply bool, own sovmap.Level) sovmap.Level {
+	if supply {
+		return max(dep, own-1)
+	}
+	return dep
 }
 
 func providers(e *engine, inv *sovmap.Inventory, cs []sovmap.ComponentResult) []sovmap.ProviderResult {
