@@ -25,7 +25,7 @@ func syntheticPlan(n int) []byte {
 		}
 		c := obj{"address": full, "mode": "managed", "type": typ, "name": name,
 			"provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": obj{"actions": []string{"create"}, "after": after, "after_unknown": obj{"id": true, "arn": true}}}
+			"change":        obj{"actions": []string{"create"}, "after": after, "after_unknown": obj{"id": true, "arn": true}}}
 		if module != "" {
 			c["module_address"] = "module." + module
 		}
