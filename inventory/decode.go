@@ -40,25 +40,120 @@ var topLevel = []string{
 // dependency written as a plain id.
 var jsonOptions = json.JoinOptions(
 	json.RejectUnknownMembers(true),
-	json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, d *sovmap.Dependency) error {
-		if dec.PeekKind() == '"' {
-			tok, err := dec.ReadToken()
-			if err != nil {
+	json.WithUnmarshalers(json.UnmarshalFromFunc(decodeDependency)),
+)
+
+// decodeDependency reads a dependency written as a plain id or as an
+// object. Generated inventories carry millions of {"id": ..., "kind": ...}
+// objects, so that common shape is read directly from the raw bytes; any
+// other object goes through the general decoder, which reports problems.
+func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
+	type object sovmap.Dependency
+	switch dec.PeekKind() {
+	case '"':
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		*d = sovmap.Dependency{ID: tok.String(), Kind: sovmap.Runtime}
+		return nil
+	case '{':
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if !simpleDependency(raw, d) {
+			if err := json.Unmarshal(raw, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
+				// The error is relative to the dependency: place it in the document.
+				var se *json.SemanticError
+				if errors.As(err, &se) {
+					se.ByteOffset += dec.InputOffset() - int64(len(raw))
+					se.JSONPointer = dec.StackPointer() + se.JSONPointer
+				}
 				return err
 			}
-			*d = sovmap.Dependency{ID: tok.String(), Kind: sovmap.Runtime}
-			return nil
 		}
-		type object sovmap.Dependency
+	default:
 		if err := json.UnmarshalDecode(dec, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
 			return err
 		}
-		if d.Kind == "" {
-			d.Kind = sovmap.Runtime
+	}
+	if d.Kind == "" {
+		d.Kind = sovmap.Runtime
+	}
+	return nil
+}
+
+// simpleDependency parses an object whose members are only "id" and
+// "kind" with plain string values (no escapes). raw has already been
+// checked as valid JSON. It reports false, leaving d alone, for any other
+// shape.
+func simpleDependency(raw jsontext.Value, d *sovmap.Dependency) bool {
+	var id, kind string
+	i := 0
+	ws := func() {
+		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+			i++
 		}
-		return nil
-	})),
-)
+	}
+	str := func() (string, bool) {
+		if i >= len(raw) || raw[i] != '"' {
+			return "", false
+		}
+		j := i + 1
+		for j < len(raw) && raw[j] != '"' {
+			if raw[j] == '\\' {
+				return "", false
+			}
+			j++
+		}
+		if j >= len(raw) {
+			return "", false
+		}
+		v := string(raw[i+1 : j])
+		i = j + 1
+		return v, true
+	}
+	ws()
+	if i >= len(raw) || raw[i] != '{' {
+		return false
+	}
+	i++
+	for {
+		ws()
+		if i < len(raw) && raw[i] == '}' {
+			break
+		}
+		name, ok := str()
+		if !ok {
+			return false
+		}
+		ws()
+		if i >= len(raw) || raw[i] != ':' {
+			return false
+		}
+		i++
+		ws()
+		value, ok := str()
+		if !ok {
+			return false
+		}
+		switch name {
+		case "id":
+			id = value
+		case "kind":
+			kind = value
+		default:
+			return false
+		}
+		ws()
+		if i < len(raw) && raw[i] == ',' {
+			i++
+		}
+	}
+	*d = sovmap.Dependency{ID: id, Kind: sovmap.DependencyKind(kind)}
+	return true
+}
 
 // decodeJSON streams a JSON inventory file. It stops at the first error,
 // since a stream cannot be trusted past a syntax error.
