@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -43,6 +44,9 @@ type app struct {
 	stderr io.Writer
 	// kbDirs are directories laid over the embedded knowledge base (--kb).
 	kbDirs []string
+	// cpuProfile and stopProfile serve the hidden --cpuprofile flag.
+	cpuProfile  string
+	stopProfile func()
 }
 
 // knowledge loads the embedded knowledge base and the --kb overlays.
@@ -75,6 +79,20 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.PersistentFlags().StringArrayVar(&a.kbDirs, "kb", nil, "directory of knowledge-base files laid over the embedded one (repeatable)")
+	// --cpuprofile is for performance work on large inventories (go tool pprof).
+	root.PersistentFlags().StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if a.cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(a.cpuProfile)
+		if err != nil {
+			return err
+		}
+		a.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		return pprof.StartCPUProfile(f)
+	}
 
 	// Each command lives in its own file; add new ones here, one line each.
 	root.AddCommand(
@@ -103,6 +121,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if a.stopProfile != nil {
+		a.stopProfile()
+	}
 	if err == nil {
 		return exitClean
 	}
