@@ -49,6 +49,9 @@ var dataClasses = map[string]string{
 	"top secret":                          "classified",
 }
 
+// roots are the top classes of sovmap's data-class hierarchy.
+var roots = map[string]bool{"classified": true, "personal": true, "confidential": true, "internal": true, "public": true}
+
 var (
 	foldSeparators = regexp.MustCompile(`[\s_-]+`)
 	// classPattern is the shape of a data class in an inventory.
@@ -67,6 +70,11 @@ func DataClass(label string) (class string, known bool) {
 	}
 	if c, ok := dataClasses[key]; ok {
 		return c, true
+	}
+	// Already a class of sovmap's hierarchy, such as personal.health or
+	// personal.health.pseudonymised.
+	if root, _, _ := strings.Cut(key, "."); IsDataClass(key) && roots[root] {
+		return key, true
 	}
 	if IsDataClass(key) {
 		return key, false

@@ -11,6 +11,7 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -107,10 +108,13 @@ type IDs struct {
 // NewIDs returns an empty identifier set.
 func NewIDs() *IDs { return &IDs{used: map[string]bool{}} }
 
-// Unique cleans s and returns it, with a numeric suffix when the cleaned
-// form is already taken.
+// Unique returns s, cleaned unless it is already an inventory id, with a
+// numeric suffix when that is already taken.
 func (ids *IDs) Unique(s string) string {
-	base := Clean(s)
+	base := s
+	if !IsID(s) {
+		base = Clean(s)
+	}
 	id := base
 	for n := 2; ids.used[id]; n++ {
 		id = fmt.Sprintf("%s-%d", base, n)
@@ -118,6 +122,23 @@ func (ids *IDs) Unique(s string) string {
 	ids.used[id] = true
 	return id
 }
+
+// Claim takes id exactly as given, and reports false when it is taken
+// already or is not an inventory id.
+func (ids *IDs) Claim(id string) bool {
+	if !IsID(id) || ids.used[id] {
+		return false
+	}
+	ids.used[id] = true
+	return true
+}
+
+// idPattern is the inventory format's identifier alphabet, as the
+// inventory package validates it.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:/@+-]*$`)
+
+// IsID reports whether s is a valid inventory identifier.
+func IsID(s string) bool { return idPattern.MatchString(s) }
 
 // Taken reports whether id has been handed out.
 func (ids *IDs) Taken(id string) bool { return ids.used[id] }

@@ -59,7 +59,7 @@ func Import(ctx context.Context, name string, data []byte, opts Options) (*impor
 		return nil, err
 	}
 	im := &run{name: name, data: cleaned, opts: opts, bom: bom, res: res, ids: importer.NewIDs(),
-		byRef: map[string]int{}, providerIDs: map[string]string{}, seenClass: map[string]bool{}}
+		byRef: map[string]int{}, providerIDs: map[string]string{}, seenClass: map[string]bool{}, supply: map[string][]string{}}
 	if err := im.collect(ctx); err != nil {
 		return nil, err
 	}
@@ -150,6 +150,13 @@ func (n node) ref() string {
 	return n.svc.BOMRef
 }
 
+func (n node) svcProps() *[]cdx.Property {
+	if n.svc == nil {
+		return nil
+	}
+	return n.svc.Properties
+}
+
 func (n node) label() string {
 	name := ""
 	if n.comp != nil {
@@ -177,7 +184,18 @@ type run struct {
 	providerIDs map[string]string
 	// seenClass holds the unrecognised classification labels warned about.
 	seenClass map[string]bool
-	errs      []error
+	// wantID holds, per node, the id its sovmap:id property claimed.
+	wantID []string
+	// supply lists, per component id, the dependencies its
+	// sovmap:supply_dependency properties mark as supply dependencies.
+	supply map[string][]string
+	// fromSovmap is set when the BOM was written by sovmap (its metadata
+	// has sovmap:version): dependency kinds then come from its properties.
+	fromSovmap bool
+	// carriedFlows are flows a BOM written by sovmap carries whole; when
+	// there are any, they are the flows and none is derived.
+	carriedFlows []sovmap.Flow
+	errs         []error
 }
 
 // maxNesting bounds how deep nested components and services are followed.
@@ -215,6 +233,8 @@ func (im *run) collect(ctx context.Context) error {
 	}
 	im.walkComponents(im.bom.Components, []any{"components"}, 0)
 	im.walkServices(im.bom.Services, []any{"services"}, 0)
+	im.metadata()
+	im.claimIDs()
 	if len(im.nodes) == 0 {
 		im.res.Warn(im.name, "the BOM lists no components and no services")
 	}
@@ -226,7 +246,7 @@ func (im *run) collect(ctx context.Context) error {
 			}
 		}
 		im.opts.Report(i+1, len(im.nodes))
-		c := im.component(n)
+		c := im.component(n, im.wantID[i])
 		if ref := n.ref(); ref != "" {
 			if _, dup := im.byRef[ref]; dup {
 				im.res.Warn(im.name+": "+n.label(), "bom-ref %q is used twice; dependencies on it go to the first", ref)
@@ -249,6 +269,10 @@ func (im *run) collect(ctx context.Context) error {
 // one; software components, often many, are counted.
 func (im *run) reportUnowned() {
 	inv := im.res.Inventory
+	if im.fromSovmap {
+		// sovmap writes no provider for what the organization runs itself.
+		return
+	}
 	var unowned []string
 	for i, n := range im.nodes {
 		c := inv.Components[i]
@@ -275,14 +299,17 @@ func (im *run) reportUnowned() {
 	}
 }
 
-func (im *run) component(n node) sovmap.Component {
+func (im *run) component(n node, id string) sovmap.Component {
 	var c sovmap.Component
 	var props *[]cdx.Property
 	var entity *cdx.OrganizationalEntity
 	tags := map[string]string{}
 	if n.comp != nil {
 		x := n.comp
-		c.ID = im.ids.Unique(idFor(x.BOMRef, x.Group, x.Name))
+		c.ID = id
+		if c.ID == "" {
+			c.ID = im.ids.Unique(idFor(x.BOMRef, x.Group, x.Name))
+		}
 		c.Name = x.Name
 		c.Layer = componentLayer(x.Type)
 		props = x.Properties
@@ -293,9 +320,11 @@ func (im *run) component(n node) sovmap.Component {
 		if n.metadata && entity == nil && im.bom.Metadata != nil {
 			entity = firstEntity(im.bom.Metadata.Supplier, im.bom.Metadata.Manufacturer)
 		}
-		tags["cyclonedx.type"] = string(x.Type)
-		setTag(tags, "cyclonedx.version", x.Version)
-		setTag(tags, "cyclonedx.purl", x.PackageURL)
+		if !im.fromSovmap {
+			tags["cyclonedx.type"] = string(x.Type)
+			setTag(tags, "cyclonedx.version", x.Version)
+			setTag(tags, "cyclonedx.purl", x.PackageURL)
+		}
 		if x.Data != nil {
 			for _, d := range *x.Data {
 				c.Data = im.addClass(c.Data, d.Classification)
@@ -303,25 +332,35 @@ func (im *run) component(n node) sovmap.Component {
 		}
 	} else {
 		x := n.svc
-		c.ID = im.ids.Unique(idFor(x.BOMRef, x.Group, x.Name))
+		c.ID = id
+		if c.ID == "" {
+			c.ID = im.ids.Unique(idFor(x.BOMRef, x.Group, x.Name))
+		}
 		c.Name = x.Name
 		c.Layer = serviceLayer(x)
 		props = x.Properties
 		entity = x.Provider
-		tags["cyclonedx.type"] = "service"
-		setTag(tags, "cyclonedx.version", x.Version)
-		if x.CrossesTrustBoundary != nil {
-			tags["cyclonedx.trust-boundary"] = fmt.Sprint(*x.CrossesTrustBoundary)
+		if !im.fromSovmap {
+			tags["cyclonedx.type"] = "service"
+			setTag(tags, "cyclonedx.version", x.Version)
+			if x.CrossesTrustBoundary != nil {
+				tags["cyclonedx.trust-boundary"] = fmt.Sprint(*x.CrossesTrustBoundary)
+			}
+			setTag(tags, "cyclonedx.trust-zone", x.TrustZone)
 		}
-		setTag(tags, "cyclonedx.trust-zone", x.TrustZone)
 		if x.Data != nil {
 			for _, d := range *x.Data {
 				c.Data = im.addClass(c.Data, d.Classification)
 			}
 		}
 	}
-	setTag(tags, "cyclonedx.bom-ref", n.ref())
-	c.Tags = tags
+	if !im.fromSovmap {
+		// A BOM written by sovmap carries the component's own tags instead.
+		setTag(tags, "cyclonedx.bom-ref", n.ref())
+	}
+	if len(tags) > 0 {
+		c.Tags = tags
+	}
 	if entity != nil && strings.TrimSpace(entity.Name) != "" {
 		c.Provider = im.provider(entity, n)
 	}
@@ -443,10 +482,7 @@ func serviceLayerOf(group, name string) sovmap.Layer {
 // knowledge-base provider whose name it matches, or a new providers: entry
 // with the country of its address.
 func (im *run) provider(e *cdx.OrganizationalEntity, n node) string {
-	key := importer.NormalizeName(e.Name)
-	if key == "" {
-		key = strings.ToLower(strings.TrimSpace(e.Name))
-	}
+	key := providerKey(e.Name)
 	if id, ok := im.providerIDs[key]; ok {
 		return id
 	}
@@ -469,6 +505,15 @@ func (im *run) provider(e *cdx.OrganizationalEntity, n node) string {
 	im.providerIDs[key] = id
 	im.res.Inventory.Providers = append(im.res.Inventory.Providers, p)
 	return id
+}
+
+// providerKey is how entity names are compared: without legal forms,
+// case or punctuation.
+func providerKey(name string) string {
+	if key := importer.NormalizeName(name); key != "" {
+		return key
+	}
+	return strings.ToLower(strings.TrimSpace(name))
 }
 
 func (im *run) providerTaken(id string) bool {
@@ -514,7 +559,12 @@ func (im *run) dependencies() {
 				return
 			}
 		}
-		c.DependsOn = append(c.DependsOn, sovmap.Dependency{ID: id, Kind: dependencyKind(im.nodes[to])})
+		kind := dependencyKind(im.nodes[to])
+		if im.fromSovmap {
+			// sovmap's own export says which are supply dependencies.
+			kind = sovmap.Runtime
+		}
+		c.DependsOn = append(c.DependsOn, sovmap.Dependency{ID: id, Kind: kind})
 	}
 	if im.bom.Dependencies != nil {
 		for i, d := range *im.bom.Dependencies {
@@ -538,6 +588,7 @@ func (im *run) dependencies() {
 			}
 		}
 	}
+	defer im.applySupply()
 	for i, n := range im.nodes {
 		if n.comp == nil || n.comp.ModelCard == nil || n.comp.ModelCard.ModelParameters == nil || n.comp.ModelCard.ModelParameters.Datasets == nil {
 			continue
@@ -555,6 +606,21 @@ func (im *run) dependencies() {
 	}
 }
 
+// applySupply marks the dependencies sovmap:supply_dependency names.
+func (im *run) applySupply() {
+	inv := im.res.Inventory
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		for _, id := range im.supply[c.ID] {
+			for j := range c.DependsOn {
+				if c.DependsOn[j].ID == id {
+					c.DependsOn[j].Kind = sovmap.Supply
+				}
+			}
+		}
+	}
+}
+
 // flows turns the data of services into flows. A data entry with sources
 // and destinations (CycloneDX 1.5 and later) gives flows from each source
 // into the service and from the service to each destination. An entry
@@ -563,6 +629,10 @@ func (im *run) dependencies() {
 // defines relative to the service.
 func (im *run) flows() {
 	inv := im.res.Inventory
+	if len(im.carriedFlows) > 0 {
+		inv.Flows = im.carriedFlows
+		return
+	}
 	index := make(map[string]int, len(inv.Components))
 	for i, c := range inv.Components {
 		index[c.ID] = i

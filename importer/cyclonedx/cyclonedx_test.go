@@ -280,3 +280,80 @@ func TestServiceLayer(t *testing.T) {
 		t.Error("service layers are wrong")
 	}
 }
+
+func TestMorePropertyErrors(t *testing.T) {
+	bom := `{"bomFormat": "CycloneDX", "specVersion": "1.6",
+ "metadata": {"properties": [
+  {"name": "sovmap:version", "value": "2"},
+  {"name": "sovmap:provider_json", "value": "{\"id\": \"p\", \"colour\": \"red\"}"},
+  {"name": "sovmap:home", "value": "Atlantis"}]},
+ "components": [
+  {"type": "application", "name": "a", "properties": [
+   {"name": "sovmap:id", "value": "b"},
+   {"name": "sovmap:migration_days", "value": "soon"},
+   {"name": "sovmap:contract.portability", "value": "free"},
+   {"name": "sovmap:contract.data_return", "value": "perhaps"},
+   {"name": "sovmap:contract.penalty", "value": "1"}]},
+  {"type": "application", "name": "b", "properties": [{"name": "sovmap:id", "value": "b"}]}]}`
+	_, err := Import(context.Background(), "m.json", []byte(bom), Options{Options: importer.Options{KB: knowledge(t)}})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := []string{
+		`m.json:3:39: metadata: property sovmap:version: inventory version "2" is not supported`,
+		`m.json:4:45: metadata: property sovmap:provider_json: not the JSON of an inventory entry: json: unknown field "colour"`,
+		`m.json:5:36: metadata: property sovmap:home: unknown country or bloc "Atlantis"`,
+		`m.json:13:86: components[1] (b): property sovmap:id: "b" is not an id, or another component has it`,
+		`m.json:9:47: components[0] (a): property sovmap:migration_days: "soon" is not a whole number of days`,
+		`m.json:10:53: components[0] (a): property sovmap:contract.portability: unknown portability "free"`,
+		`m.json:11:53: components[0] (a): property sovmap:contract.data_return: "perhaps" is not true or false`,
+		`m.json:12:49: components[0] (a): property sovmap:contract.penalty: unknown contract field "penalty"`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for i := 0; i < len(want) || i < len(lines); i++ {
+		var g, w string
+		if i < len(lines) {
+			g = lines[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if !strings.HasPrefix(g, w) || (w == "") != (g == "") {
+			t.Errorf("error %d:\n got  %s\n want %s", i, g, w)
+		}
+	}
+}
+
+// TestSovmapProperties reads the rest of a component's fields from the
+// properties sovmap's own export writes.
+func TestSovmapProperties(t *testing.T) {
+	bom := `{"bomFormat": "CycloneDX", "specVersion": "1.6",
+ "metadata": {"properties": [{"name": "sovmap:version", "value": "1"}, {"name": "sovmap:organization", "value": "Agency"},
+  {"name": "sovmap:home", "value": "DE"}, {"name": "sovmap:trusted", "value": "EU"}, {"name": "sovmap:summary.gaps", "value": "3"}]},
+ "components": [
+  {"bom-ref": "x", "type": "application", "name": "X", "properties": [
+   {"name": "sovmap:id", "value": "app:x"}, {"name": "sovmap:certification", "value": "C5"},
+   {"name": "sovmap:alternative", "value": "y"}, {"name": "sovmap:migration_days", "value": "30"},
+   {"name": "sovmap:supply_dependency", "value": "y"}, {"name": "sovmap:contract.governing_law", "value": "DE"},
+   {"name": "sovmap:contract.exit_notice_days", "value": "90"}, {"name": "sovmap:tag.team", "value": "ml"},
+   {"name": "sovmap:level", "value": "2"}, {"name": "sovmap:gap", "value": "1"}]},
+  {"bom-ref": "y", "type": "data", "name": "Y"},
+  {"bom-ref": "z", "type": "data", "name": "Z"}],
+ "dependencies": [{"ref": "x", "dependsOn": ["y", "z"]}]}`
+	r, err := Import(context.Background(), "s.json", []byte(bom), Options{Options: importer.Options{KB: knowledge(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings: %v", r.Warnings)
+	}
+	inv := r.Inventory
+	if inv.Organization.Name != "Agency" || inv.Organization.Home != "DE" || strings.Join(inv.Organization.Trusted, ",") != "EU" {
+		t.Errorf("organization = %+v", inv.Organization)
+	}
+	x := find(t, inv, "app:x")
+	if deps(x) != "y/supply,z/runtime" || strings.Join(x.Certifications, ",") != "C5" || strings.Join(x.Alternatives, ",") != "y" ||
+		*x.MigrationDays != 30 || x.Contract.GoverningLaw != "DE" || *x.Contract.ExitNoticeDays != 90 || len(x.Tags) != 1 || x.Tags["team"] != "ml" {
+		t.Errorf("x = %+v, contract %+v", x, x.Contract)
+	}
+}
