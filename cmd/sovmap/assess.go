@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -40,18 +41,11 @@ violation, 2 on bad input or usage.`,
 			if err != nil {
 				return err
 			}
-			out := a.stdout
-			if output != "" && output != "-" {
-				f, err := os.Create(output)
-				if err != nil {
+			if output == "" || output == "-" {
+				if err := write(a.stdout, r, inv); err != nil {
 					return err
 				}
-				defer f.Close()
-				bw := bufio.NewWriter(f)
-				defer bw.Flush()
-				out = bw
-			}
-			if err := write(out, r, inv); err != nil {
+			} else if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
 				return err
 			}
 			if n := findings(r, failOn); n > 0 {
@@ -64,6 +58,27 @@ violation, 2 on bad input or usage.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, or any flow is a violation (0 never fails)")
 	return cmd
+}
+
+// writeFile writes a report to a file, reporting a failed flush or close
+// (a full disk) rather than leaving a truncated report behind an exit 0.
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
 }
 
 // findings counts gaps of at least failOn levels and flow violations. A
