@@ -93,6 +93,7 @@ var organizationFields = []column{
 	{name: "trusted", list: true, help: "Jurisdictions to trust beyond the defaults.", allowed: "country codes or blocs", example: "EU, CH, GB"},
 	{name: "restricted", list: true, help: "Jurisdictions to treat as restricted beyond the defaults.", allowed: "country codes or blocs", example: "RU, BY, KP, IR"},
 	{name: "neutral", list: true, help: "Jurisdictions to move out of the default trusted list.", allowed: "country codes or blocs", example: ""},
+	{name: "sectors", list: true, help: "Sectors the organization works in: sectoral localisation laws apply only to them.", allowed: "lower-case sector names such as health, banking, government", example: "health"},
 }
 
 // headerKey normalises a header cell: lower case, words joined by '_',

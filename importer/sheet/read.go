@@ -535,6 +535,16 @@ func (r *reader) readOrganization(t *table) {
 			} else {
 				r.fail(at, "home: unknown country or bloc %q (use an ISO 3166-1 alpha-2 code such as DE, or a bloc such as EU)", value)
 			}
+		case "sectors":
+			var sectors []string
+			for _, v := range splitList(value) {
+				if s := strings.ToLower(v); importer.IsDataClass(s) && !strings.Contains(s, ".") {
+					sectors = append(sectors, s)
+				} else {
+					r.fail(at, "sectors: %q is not a lower-case sector name such as health", v)
+				}
+			}
+			org.Sectors = sectors
 		default:
 			var codes []string
 			for _, v := range splitList(value) {

@@ -33,6 +33,7 @@ var (
 		{"trusted", "EU, CH, GB"},
 		{"restricted", "RU, BY, KP, IR"},
 		{"neutral", ""},
+		{"sectors", "health"},
 	}
 )
 
