@@ -61,6 +61,11 @@ type Exit struct {
 	Basis string `json:"basis"`
 }
 
+// ExitDaysOf returns Exit.Days of component n without explaining it.
+func (m *Model) ExitDaysOf(n int32) int {
+	return max(int(m.NoticeDays[n]), 0) + int(m.migration[n])
+}
+
 // ExitOf returns the exit time of component n.
 func (m *Model) ExitOf(n int32) Exit {
 	mig, stated := m.MigrationDaysOf(n)

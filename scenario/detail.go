@@ -108,7 +108,7 @@ func (e *Engine) restoreOf(s sovmap.Scenario, u int32, hit func(int32) bool) res
 			b.outage = max(0, mig-notice)
 		}
 	case Compel:
-		b.days, b.how = m.ExitOf(u).Days, basisExit
+		b.days, b.how = m.ExitDaysOf(u), basisExit
 	case RevokeArrangement, ExportControl:
 	default:
 		b.outage = mig

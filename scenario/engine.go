@@ -126,17 +126,15 @@ type Engine struct {
 	before Levels
 
 	epoch     uint32
-	mark      []uint32 // candidate dedup, by component
-	ownStamp  []uint32
-	ownAfter  []sovmap.Level
-	effStamp  []uint32
-	effAfter  []sovmap.Level
+	mark      []uint32       // candidate dedup, by component
+	ownAfter  []sovmap.Level // own levels after an exposure, every component
+	effAfter  []sovmap.Level // effective levels after an exposure, every component
 	seeds     []int32
 	partial   []int32
 	comps     []int32
+	queue     []int32
 	mask      []uint64
 	locCut    []bool
-	reasons   map[int32]string
 	cur       sovmap.Scenario // the scenario being run
 	hosts     []int32         // per arrangement: qualifying host country, or -1
 	compStamp []uint32        // per strongly connected component: affected this run
@@ -146,8 +144,7 @@ type Engine struct {
 func NewEngine(m *risk.Model, opts Options) *Engine {
 	n := m.Len()
 	e := &Engine{m: m, opts: opts, w: graph.NewWalker(m.Rev), weight: make([]float32, n),
-		mark: make([]uint32, n), ownStamp: make([]uint32, n), ownAfter: make([]sovmap.Level, n),
-		effStamp: make([]uint32, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, m.Exposure.Words),
+		mark: make([]uint32, n), ownAfter: make([]sovmap.Level, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, m.Exposure.Words),
 		locCut: make([]bool, len(m.Locs))}
 	for u := range n {
 		w := weights[m.Inv.Components[u].Criticality]
@@ -168,8 +165,6 @@ func (e *Engine) next() {
 	e.epoch++
 	if e.epoch == 0 {
 		clear(e.mark)
-		clear(e.ownStamp)
-		clear(e.effStamp)
 		clear(e.compStamp)
 		e.epoch = 1
 	}
@@ -597,12 +592,15 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 	case SupplyCut:
 		return nil
 	}
+	// Two megabytes per million components: copying beats tracking changes.
+	copy(e.ownAfter, m.Level)
+	copy(e.effAfter, m.Effective)
 	if len(e.seeds) == 0 {
 		return nil
 	}
 	if s.Kind == Compel {
 		for _, u := range e.seeds {
-			e.ownAfter[u], e.ownStamp[u] = e.compelled(u), e.epoch
+			e.ownAfter[u] = e.compelled(u)
 		}
 	} else if err := e.reassess(ctx, s); err != nil {
 		return err
@@ -617,28 +615,13 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 	return nil
 }
 
-// ownLevel is component u's own level after the scenario.
-func (e *Engine) ownLevel(u int32) sovmap.Level {
-	if e.ownStamp[u] == e.epoch {
-		return e.ownAfter[u]
-	}
-	return e.m.Level[u]
-}
-
 // effLevel is component u's effective level after the scenario.
-func (e *Engine) effLevel(u int32) sovmap.Level {
-	if e.effStamp[u] == e.epoch {
-		return e.effAfter[u]
-	}
-	return e.m.Effective[u]
-}
+func (e *Engine) effLevel(u int32) sovmap.Level { return e.effAfter[u] }
 
 // effective recomputes effective levels over the components the scenario
 // reaches (down and degraded: every component that depends on a seed), in
-// dependency order, with the assessment's rule: the minimum of the own
-// level and the dependencies' effective levels, a supply dependency
-// costing at most one level, a cycle sharing its minimum. Components
-// outside keep their levels: nothing they depend on changed.
+// dependency order, with the assessment's rule (see effectiveOf).
+// Components outside keep their levels: nothing they depend on changed.
 func (e *Engine) effective(down, degraded []int32) {
 	m := e.m
 	if e.compStamp == nil {
@@ -668,32 +651,66 @@ func (e *Engine) effective(down, degraded []int32) {
 	}
 }
 
-// effectiveOf recomputes the effective level of the members of strongly
-// connected component c, whose dependencies are already done.
+// effectiveOf recomputes the effective levels of the members of strongly
+// connected component c, whose dependencies are already done, exactly as
+// the assessment does: each member takes the minimum of its own level and
+// what its outside dependencies pass on; a cycle of runtime edges then
+// shares its minimum, and a cycle with supply edges inside relaxes member by
+// member, so that a supply edge still costs at most one level.
 func (e *Engine) effectiveOf(c int32) {
 	m := e.m
 	scc := m.Cond.Members[c]
-	low := sovmap.MaxLevel
+	internalSupply := false
 	for _, u := range scc {
-		low = sovmap.Min(low, e.ownLevel(u))
-	}
-	for _, u := range scc {
-		own := e.ownLevel(u)
+		own := e.ownAfter[u]
+		eff := own
 		deps, supply := m.G.Deps(u)
 		for i, v := range deps {
 			if m.Cond.Comp[v] == c {
+				internalSupply = internalSupply || (supply[i] && v != u)
 				continue
 			}
-			l := e.effLevel(v)
-			if supply[i] {
-				l = max(l, own-1)
+			eff = sovmap.Min(eff, through(e.effAfter[v], supply[i], own))
+		}
+		e.effAfter[u] = eff
+	}
+	switch {
+	case len(scc) == 1:
+	case !internalSupply:
+		low := sovmap.MaxLevel
+		for _, u := range scc {
+			low = sovmap.Min(low, e.effAfter[u])
+		}
+		for _, u := range scc {
+			e.effAfter[u] = low
+		}
+	default:
+		e.queue = append(e.queue[:0], scc...)
+		for len(e.queue) > 0 {
+			v := e.queue[len(e.queue)-1]
+			e.queue = e.queue[:len(e.queue)-1]
+			users, supply := m.Rev.Deps(v)
+			for i, u := range users {
+				if m.Cond.Comp[u] != c || u == v {
+					continue
+				}
+				if l := through(e.effAfter[v], supply[i], e.ownAfter[u]); l < e.effAfter[u] {
+					e.effAfter[u] = l
+					e.queue = append(e.queue, u)
+				}
 			}
-			low = sovmap.Min(low, l)
 		}
 	}
-	for _, u := range scc {
-		e.effAfter[u], e.effStamp[u] = low, e.epoch
+}
+
+// through is what a dependency at level dep passes on to a component of own
+// level own: all of it through a runtime edge, at most one level through a
+// supply edge.
+func through(dep sovmap.Level, supply bool, own sovmap.Level) sovmap.Level {
+	if supply {
+		return max(dep, own-1)
 	}
+	return dep
 }
 
 // compelled returns component u's own level once the jurisdictions in
@@ -780,9 +797,6 @@ func (e *Engine) reassess(ctx context.Context, s sovmap.Scenario) error {
 	qualifies := opts.Qualifies
 	if qualifies == nil {
 		// Nothing qualified, so nothing changes.
-		for _, u := range e.seeds {
-			e.ownAfter[u], e.ownStamp[u] = m.Level[u], e.epoch
-		}
 		return nil
 	}
 	opts.Qualifies = func(a sovmap.Arrangement) (bool, string) {
@@ -815,7 +829,7 @@ func (e *Engine) reassess(ctx context.Context, s sovmap.Scenario) error {
 		return fmt.Errorf("re-assessing for scenario %s: %w", s.ID, err)
 	}
 	for i, u := range e.seeds {
-		e.ownAfter[u], e.ownStamp[u] = res.Components[rep[i]].Level, e.epoch
+		e.ownAfter[u] = res.Components[rep[i]].Level
 	}
 	return nil
 }

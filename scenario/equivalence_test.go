@@ -81,6 +81,10 @@ func TestEffectiveMatchesAssessment(t *testing.T) {
 	for name, m := range testModels(t) {
 		e := NewEngine(m, Options{})
 		e.next()
+		copy(e.ownAfter, m.Level)
+		for u := range e.effAfter {
+			e.effAfter[u] = sovmap.Domestic // garbage the recomputation must overwrite
+		}
 		all := make([]int32, m.Len())
 		for u := range all {
 			all[u] = int32(u)
