@@ -54,19 +54,27 @@ type reader struct {
 	// refs are references to check once every sheet is read.
 	refs []reference
 	// components and providers map ids to where they were defined.
-	components map[string]string
-	providers  map[string]string
+	components map[string]cell
+	providers  map[string]cell
 }
 
 type reference struct {
 	kind string // "component" or "provider"
 	id   string
-	at   string
+	at   cell
 	what string // the field, for the message
 }
 
+// cell is where a value was read; it is named only when a message needs it.
+type cell struct {
+	t        *table
+	row, col int
+}
+
+func (c cell) String() string { return c.t.at(c.row, c.col) }
+
 func newReader(opts importer.Options) *reader {
-	return &reader{opts: opts, res: importer.NewResult(), components: map[string]string{}, providers: map[string]string{}}
+	return &reader{opts: opts, res: importer.NewResult(), components: map[string]cell{}, providers: map[string]cell{}}
 }
 
 func (r *reader) fail(at, format string, args ...any) {
@@ -145,12 +153,15 @@ func (w row) get(name string) string {
 	return w.t.cell(w.i, col)
 }
 
-func (w row) at(name string) string {
+func (w row) at(name string) string { return w.cell(name).String() }
+
+// cell returns where a column's value is, for messages made later.
+func (w row) cell(name string) cell {
 	col, ok := w.index[name]
 	if !ok {
 		col = 0
 	}
-	return w.t.at(w.i, col)
+	return cell{t: w.t, row: w.i, col: col}
 }
 
 func (w row) empty() bool {
@@ -163,7 +174,7 @@ func (w row) empty() bool {
 }
 
 // id reads and checks the id column.
-func (r *reader) id(w row, seen map[string]string, kind string) (string, bool) {
+func (r *reader) id(w row, seen map[string]cell, kind string) (string, bool) {
 	id := w.get("id")
 	switch {
 	case id == "":
@@ -177,7 +188,7 @@ func (r *reader) id(w row, seen map[string]string, kind string) (string, bool) {
 		r.fail(w.at("id"), "duplicate %s id %q (first at %s)", kind, id, first)
 		return "", false
 	}
-	seen[id] = w.at("id")
+	seen[id] = w.cell("id")
 	return id, true
 }
 
@@ -277,7 +288,7 @@ func (r *reader) ids(w row, name, kind string) []string {
 			continue
 		}
 		out = append(out, v)
-		r.refs = append(r.refs, reference{kind: kind, id: v, at: w.at(name), what: name})
+		r.refs = append(r.refs, reference{kind: kind, id: v, at: w.cell(name), what: name})
 	}
 	return out
 }
@@ -297,7 +308,7 @@ func (r *reader) dependencies(w row) []sovmap.Dependency {
 			kind = sovmap.Supply
 		}
 		out = append(out, sovmap.Dependency{ID: m[1], Kind: kind})
-		r.refs = append(r.refs, reference{kind: "component", id: m[1], at: w.at("depends_on"), what: "depends_on"})
+		r.refs = append(r.refs, reference{kind: "component", id: m[1], at: w.cell("depends_on"), what: "depends_on"})
 	}
 	return out
 }
@@ -356,7 +367,7 @@ func (r *reader) readComponents(ctx context.Context, t *table) error {
 				r.fail(w.at("provider"), "provider %q is not an id", p)
 			} else {
 				c.Provider = p
-				r.refs = append(r.refs, reference{kind: "provider", id: p, at: w.at("provider"), what: "provider"})
+				r.refs = append(r.refs, reference{kind: "provider", id: p, at: w.cell("provider"), what: "provider"})
 			}
 		}
 		c.Locations = r.locations(w)
@@ -443,7 +454,7 @@ func (r *reader) readProviders(t *table) {
 		if v := w.get("parent"); v != "" {
 			if idPattern.MatchString(v) {
 				p.Parent = v
-				r.refs = append(r.refs, reference{kind: "provider", id: v, at: w.at("parent"), what: "parent"})
+				r.refs = append(r.refs, reference{kind: "provider", id: v, at: w.cell("parent"), what: "parent"})
 			} else {
 				r.fail(w.at("parent"), "parent %q is not an id", v)
 			}
@@ -467,7 +478,7 @@ func (r *reader) readFlows(t *table) {
 	if !ok {
 		return
 	}
-	seen := map[string]string{}
+	seen := map[string]cell{}
 	for i := 1; i < len(t.rows); i++ {
 		w := row{t: t, i: i, index: index}
 		if w.empty() {
@@ -486,7 +497,7 @@ func (r *reader) readFlows(t *table) {
 			case !idPattern.MatchString(v):
 				r.fail(w.at(end), "%s: %q is not a component id", end, v)
 			default:
-				r.refs = append(r.refs, reference{kind: "component", id: v, at: w.at(end), what: end})
+				r.refs = append(r.refs, reference{kind: "component", id: v, at: w.cell(end), what: end})
 			}
 		}
 		f.From, f.To = w.get("from"), w.get("to")
@@ -574,14 +585,14 @@ func (r *reader) checkReferences() {
 		switch ref.kind {
 		case "component":
 			if _, ok := r.components[ref.id]; !ok {
-				r.fail(ref.at, "%s: no component %q in the Components sheet", ref.what, ref.id)
+				r.fail(ref.at.String(), "%s: no component %q in the Components sheet", ref.what, ref.id)
 			}
 		case "provider":
 			if _, ok := r.providers[ref.id]; ok {
 				continue
 			}
 			if _, ok := r.opts.KB.Provider(ref.id); !ok {
-				r.fail(ref.at, "%s: no provider %q in the Providers sheet or the knowledge base (sovmap kb provider lists it)", ref.what, ref.id)
+				r.fail(ref.at.String(), "%s: no provider %q in the Providers sheet or the knowledge base (sovmap kb provider lists it)", ref.what, ref.id)
 			}
 		}
 	}
