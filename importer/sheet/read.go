@@ -71,6 +71,7 @@ type cell struct {
 	row, col int
 }
 
+// String names the cell the way messages do.
 func (c cell) String() string { return c.t.at(c.row, c.col) }
 
 func newReader(opts importer.Options) *reader {
