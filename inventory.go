@@ -42,6 +42,11 @@ type Inventory struct {
 	// Knowledge overrides or extends knowledge-base entries. It is kept raw
 	// here: the kb package gives it meaning.
 	Knowledge map[string]any `json:"knowledge,omitempty" yaml:"knowledge,omitempty"`
+	// ComponentIndex maps each component id to its position in Components.
+	// The inventory loader fills it, so that large inventories are not
+	// indexed twice; an inventory built in code may leave it nil. Whoever
+	// changes Components must rebuild it or set it to nil.
+	ComponentIndex map[string]int32 `json:"-" yaml:"-"`
 }
 
 // Organization says whose point of view the assessment takes.

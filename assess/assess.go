@@ -104,7 +104,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			e.ruleErrors[id] += count
 		}
 	}
-	g := graph.Build(inv.Components)
+	g := graph.BuildIndexed(inv.Components, inv.ComponentIndex)
 	effective(g, r.Components)
 	for i := range r.Components {
 		c := &r.Components[i]

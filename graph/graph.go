@@ -7,6 +7,9 @@ package graph
 
 import (
 	"github.com/sovmap/sovmap"
+	"runtime"
+	"slices"
+	"sync"
 )
 
 // Graph holds the components of an inventory as nodes 0..N-1, in inventory
@@ -25,29 +28,72 @@ type Graph struct {
 
 // Build interns the components and their dependencies. Dependencies on ids
 // that are not components are dropped: the inventory loader reports them.
-func Build(components []sovmap.Component) *Graph {
+func Build(components []sovmap.Component) *Graph { return BuildIndexed(components, nil) }
+
+// BuildIndexed is Build with the id index the caller may already have (the
+// inventory loader builds one), which spares rebuilding a map of a million
+// ids. An index that does not cover the components is ignored. Edges are
+// resolved on every core.
+func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph {
 	n := len(components)
-	g := &Graph{IDs: make([]string, n), Index: make(map[string]int32, n), Off: make([]int32, n+1)}
-	edges := 0
+	if len(index) != n {
+		index = make(map[string]int32, n)
+		for i := range components {
+			index[components[i].ID] = int32(i)
+		}
+	}
+	g := &Graph{IDs: make([]string, n), Index: index, Off: make([]int32, n+1)}
 	for i := range components {
 		g.IDs[i] = components[i].ID
-		g.Index[components[i].ID] = int32(i)
-		edges += len(components[i].DependsOn)
+		g.Off[i+1] = g.Off[i] + int32(len(components[i].DependsOn))
 	}
-	g.Dst = make([]int32, 0, edges)
-	g.Supply = make([]bool, 0, edges)
-	for i := range components {
-		for _, d := range components[i].DependsOn {
-			j, ok := g.Index[d.ID]
-			if !ok {
-				continue
+	g.Dst = make([]int32, g.Off[n])
+	g.Supply = make([]bool, g.Off[n])
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
+	unknown := make([]bool, workers)
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				e := g.Off[i]
+				for _, d := range components[i].DependsOn {
+					j, ok := index[d.ID]
+					if !ok {
+						j, unknown[w] = -1, true
+					}
+					g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
+					e++
+				}
 			}
-			g.Dst = append(g.Dst, j)
-			g.Supply = append(g.Supply, d.Kind == sovmap.Supply)
-		}
-		g.Off[i+1] = int32(len(g.Dst))
+		}(w, w*chunk, min((w+1)*chunk, n))
+	}
+	wg.Wait()
+	if slices.Contains(unknown, true) {
+		g.dropUnknown()
 	}
 	return g
+}
+
+// dropUnknown removes edges to ids that are not components (marked -1):
+// the inventory loader reports those; the graph leaves them out.
+func (g *Graph) dropUnknown() {
+	out := int32(0)
+	start := int32(0)
+	for i := 0; i < len(g.IDs); i++ {
+		end := g.Off[i+1]
+		for e := start; e < end; e++ {
+			if g.Dst[e] >= 0 {
+				g.Dst[out], g.Supply[out] = g.Dst[e], g.Supply[e]
+				out++
+			}
+		}
+		start = end
+		g.Off[i+1] = out
+	}
+	g.Dst, g.Supply = g.Dst[:out], g.Supply[:out]
 }
 
 // Len returns the number of nodes.

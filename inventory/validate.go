@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
@@ -20,7 +22,7 @@ type validator struct {
 	ps      problems
 
 	providers  map[string]int
-	components map[string]int
+	components map[string]int32
 
 	// Verdicts on values that repeat across many components, so that a
 	// large inventory checks each distinct one once.
@@ -220,7 +222,7 @@ func (v *validator) dataClasses(kind string, i int, pos sovmap.Pos, owner string
 
 func (v *validator) checkComponents(ctx context.Context) {
 	cs := v.inv.Components
-	v.components = make(map[string]int, len(cs))
+	v.components = make(map[string]int32, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		switch {
@@ -232,10 +234,12 @@ func (v *validator) checkComponents(ctx context.Context) {
 			if j, dup := v.components[c.ID]; dup {
 				v.ps.add(v.at("components", i, c.Pos, "id"), "duplicate component id %q (first at %s)", c.ID, cs[j].Pos)
 			} else {
-				v.components[c.ID] = i
+				v.components[c.ID] = int32(i)
 			}
 		}
 	}
+	v.inv.ComponentIndex = v.components
+	badDeps := v.unknownDependencies()
 	arrangements := make(map[string]bool, len(v.inv.Arrangements))
 	for _, a := range v.inv.Arrangements {
 		arrangements[a.ID] = true
@@ -273,8 +277,10 @@ func (v *validator) checkComponents(ctx context.Context) {
 			v.ps.add(v.at("components", i, c.Pos, "key_custody"), "component %s: unknown key_custody %q (provider, customer-managed, customer-held or domestic-hsm)", c.ID, c.KeyCustody)
 		}
 		for j, d := range c.DependsOn {
-			if _, ok := v.components[d.ID]; !ok {
-				v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, d.ID)
+			if badDeps[i] {
+				if _, ok := v.components[d.ID]; !ok {
+					v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, d.ID)
+				}
 			}
 			if d.Kind != sovmap.Runtime && d.Kind != sovmap.Supply {
 				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "kind"), "component %s: dependency kind %q is not runtime or supply", c.ID, d.Kind)
@@ -298,6 +304,33 @@ func (v *validator) checkComponents(ctx context.Context) {
 			v.option(i, j, c, o, arrangements)
 		}
 	}
+}
+
+// unknownDependencies marks the components that depend on an id that is
+// not a component. The millions of lookups of a national inventory run on
+// every core; the map is only read here.
+func (v *validator) unknownDependencies() []bool {
+	cs := v.inv.Components
+	bad := make([]bool, len(cs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(cs)/4096))
+	chunk := (len(cs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				for _, d := range cs[i].DependsOn {
+					if _, ok := v.components[d.ID]; !ok {
+						bad[i] = true
+						break
+					}
+				}
+			}
+		}(w*chunk, min((w+1)*chunk, len(cs)))
+	}
+	wg.Wait()
+	return bad
 }
 
 func (v *validator) contract(i int, c *sovmap.Component) {

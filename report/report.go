@@ -6,8 +6,10 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -56,7 +58,14 @@ func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	value(r.Organization)
 	put(", \"home\": ")
 	value(r.Home)
-	list("components", len(r.Components), func(i int) any { return contractView(&r.Components[i]) })
+	if err == nil {
+		put(",\n\"components\": [")
+		err = writeParallel(bw, len(r.Components), func(i int) any { return contractView(&r.Components[i]) }, opts)
+		if len(r.Components) > 0 {
+			put("\n")
+		}
+		put("]")
+	}
 	list("flows", len(r.Flows), func(i int) any { return &r.Flows[i] })
 	list("providers", len(r.Providers), func(i int) any { return &r.Providers[i] })
 	list("layers", len(r.Layers), func(i int) any { return &r.Layers[i] })
@@ -70,6 +79,56 @@ func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// writeParallel writes n items as the members of a JSON list, each on its
+// own line, marshalling chunks of them on every core while this goroutine
+// writes the finished chunks in order. At most a few chunks are in memory.
+func writeParallel(w io.Writer, n int, item func(i int) any, opts json.Options) error {
+	const chunk = 4096
+	type part struct {
+		lo, hi int
+		buf    bytes.Buffer
+		err    error
+		done   chan struct{}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *part, 2*workers)
+	order := make(chan *part, 2*workers)
+	go func() {
+		for lo := 0; lo < n; lo += chunk {
+			p := &part{lo: lo, hi: min(lo+chunk, n), done: make(chan struct{})}
+			order <- p
+			jobs <- p
+		}
+		close(order)
+		close(jobs)
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			for p := range jobs {
+				for i := p.lo; i < p.hi && p.err == nil; i++ {
+					if i > 0 {
+						p.buf.WriteByte(',')
+					}
+					p.buf.WriteString("\n  ")
+					p.err = json.MarshalWrite(&p.buf, item(i), opts)
+				}
+				close(p.done)
+			}
+		}()
+	}
+	var err error
+	for p := range order {
+		<-p.done
+		if err == nil {
+			err = p.err
+		}
+		if err == nil {
+			_, err = w.Write(p.buf.Bytes())
+		}
+	}
+	return err
 }
 
 // componentView is a component's result without the factor breakdown.
