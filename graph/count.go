@@ -97,3 +97,125 @@ func isZero(ws []uint64) bool {
 	}
 	return true
 }
+
+// sketchSize is the number of smallest hashes a dependents sketch keeps:
+// the estimate's relative standard error is about 1/sqrt(sketchSize-2),
+// some 18%.
+const sketchSize = 32
+
+// EstimateDependents estimates, for every node, how many targets depend on
+// it, like CountDependents but in one pass whatever the number of targets:
+// each target gets a distinct pseudo-random 32-bit hash, each node keeps
+// the sketchSize smallest hashes of the targets that reach it (a bottom-k
+// sketch, merged from dependents to dependencies), and a full sketch
+// estimates the count as (k-1) / (k-th smallest hash / 2^32). Counts below
+// sketchSize are exact. The cost is (nodes + edges) times sketchSize, with
+// 4 x sketchSize bytes per node. Use it to pick candidates, then count them
+// exactly.
+func (g *Graph) EstimateDependents(ctx context.Context, targets []int32, c *Condensation) ([]float64, error) {
+	if c == nil {
+		c = g.Condense()
+	}
+	n := g.Len()
+	const empty = ^uint32(0)
+	sk := make([]uint32, n*sketchSize)
+	for i := range sk {
+		sk[i] = empty
+	}
+	row := func(u int32) []uint32 { i := int(u) * sketchSize; return sk[i : i+sketchSize : i+sketchSize] }
+	var scratch [sketchSize]uint32
+	for _, t := range targets {
+		merge(row(t), []uint32{mix32(uint32(t))}, &scratch)
+	}
+	var acc [sketchSize]uint32
+	for k := len(c.Members) - 1; k >= 0; k-- {
+		if k%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		scc := c.Members[k]
+		src := row(scc[0])
+		if len(scc) > 1 {
+			for i := range acc {
+				acc[i] = empty
+			}
+			for _, u := range scc {
+				merge(acc[:], row(u), &scratch)
+			}
+			for _, u := range scc {
+				copy(row(u), acc[:])
+			}
+			src = acc[:]
+		}
+		if src[0] == empty {
+			continue
+		}
+		id := c.Comp[scc[0]]
+		for _, u := range scc {
+			for e := g.Off[u]; e < g.Off[u+1]; e++ {
+				if v := g.Dst[e]; c.Comp[v] != id {
+					merge(row(v), src, &scratch)
+				}
+			}
+		}
+	}
+	est := make([]float64, n)
+	for u := range est {
+		r := row(int32(u))
+		switch {
+		case r[0] == empty:
+		case r[sketchSize-1] == empty:
+			for _, h := range r {
+				if h != empty {
+					est[u]++
+				}
+			}
+		default:
+			est[u] = float64(sketchSize-1) * (1 << 32) / (float64(r[sketchSize-1]) + 1)
+		}
+	}
+	return est, nil
+}
+
+// merge sets dst to the smallest distinct values of dst and src, both
+// sorted ascending and padded with the maximum value.
+func merge(dst, src []uint32, scratch *[sketchSize]uint32) {
+	if src[0] >= dst[len(dst)-1] && dst[len(dst)-1] != ^uint32(0) {
+		return // nothing in src is small enough
+	}
+	i, j := 0, 0
+	for k := range scratch {
+		a, b := ^uint32(0), ^uint32(0)
+		if i < len(dst) {
+			a = dst[i]
+		}
+		if j < len(src) {
+			b = src[j]
+		}
+		switch {
+		case a < b:
+			scratch[k] = a
+			i++
+		case b < a:
+			scratch[k] = b
+			j++
+		default:
+			scratch[k] = a
+			i++
+			j++
+		}
+	}
+	copy(dst, scratch[:])
+}
+
+// mix32 is MurmurHash3's finalizer: a bijection of 32-bit values, so
+// distinct targets get distinct hashes.
+func mix32(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -341,5 +342,61 @@ func TestCountDependentsCancelled(t *testing.T) {
 	cancel()
 	if _, err := g.CountDependents(ctx, []int32{0}, nil); err == nil {
 		t.Error("no error after cancel")
+	}
+}
+
+// TestEstimateDependents checks the sketch against exact counts: exact
+// below the sketch size, close above it.
+func TestEstimateDependents(t *testing.T) {
+	const n = 4000
+	cs := make([]sovmap.Component, n)
+	seed := uint64(99)
+	next := func() uint64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("n%d", i)
+		for k := 0; k < 3 && i > 0; k++ {
+			j := int(next() % uint64(i)) // mostly earlier nodes, as in a layered stack
+			if next()%100 == 0 {
+				j = int(next() % n) // and a few cycles
+			}
+			cs[i].DependsOn = append(cs[i].DependsOn, sovmap.Dependency{ID: fmt.Sprintf("n%d", j), Kind: sovmap.Runtime})
+		}
+	}
+	g := Build(cs)
+	var targets []int32
+	for i := int32(0); i < n; i += 3 {
+		targets = append(targets, i)
+	}
+	exact, err := g.CountDependents(context.Background(), targets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := g.EstimateDependents(context.Background(), targets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, sumErr := 0, 0.0
+	for u := range exact {
+		x, e := float64(exact[u]), est[u]
+		if exact[u] < sketchSize {
+			if e != x {
+				t.Fatalf("node %d: %d dependents, estimate %v (should be exact)", u, exact[u], e)
+			}
+			continue
+		}
+		big++
+		rel := (e - x) / x
+		if rel < -0.6 || rel > 0.6 {
+			t.Errorf("node %d: %d dependents, estimate %.0f", u, exact[u], e)
+		}
+		sumErr += rel * rel
+	}
+	if big < 100 {
+		t.Fatalf("only %d nodes above the sketch size: the test checks little", big)
+	}
+	rms := math.Sqrt(sumErr / float64(big))
+	t.Logf("%d nodes above the sketch size, rms relative error %.3f", big, rms)
+	if rms > 0.3 {
+		t.Errorf("root mean square relative error %.2f", rms)
 	}
 }

@@ -3,7 +3,9 @@ package risk
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +48,10 @@ type Analysis struct {
 	// "all" components when none is critical.
 	Targets     string `json:"targets"`
 	TargetCount int    `json:"target_count"`
+	// Estimated says the ranking of single points of failure comes from a
+	// sketch (more than 4096 targets): the figures shown are exact, but a
+	// component whose count the sketch underestimated may be missing.
+	Estimated bool `json:"ranking_estimated,omitempty"`
 	// SinglePoints are the components whose loss takes down the most
 	// targets, most first.
 	SinglePoints []SinglePoint `json:"single_points_of_failure"`
@@ -80,6 +86,8 @@ type SinglePoint struct {
 	// Example is a chain from a target that goes down back to this
 	// component: the target first.
 	Example []string `json:"example,omitempty"`
+
+	node int32
 }
 
 // Blast is what the loss of a provider, jurisdiction or region takes down.
@@ -154,6 +162,15 @@ func cut[T any](a *Analysis, name string, rows []T, limit int) []T {
 	return rows
 }
 
+// exactTargets is the number of targets up to which single points of
+// failure are ranked by exact counts (eight passes of 512); above it a
+// sketch estimates the counts and the best candidates are counted exactly.
+const exactTargets = 4096
+
+// candidates is how many components are counted exactly: one pass of
+// bitsets of this width.
+const candidates = 512
+
 func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error {
 	var targets []int32
 	isTarget := m.Vital
@@ -178,42 +195,107 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 		}
 	}
 	a.TargetCount = len(targets)
-	counts, err := m.RT.CountDependents(ctx, targets, m.RTCond)
-	if err != nil {
-		return err
+	target := func(u int32) bool { return isTarget == nil || isTarget[u] }
+
+	// Rank every component by how many targets depend on it: exactly when
+	// there are few targets, by a sketch otherwise.
+	score := make([]float64, m.Len())
+	if len(targets) <= exactTargets {
+		counts, err := m.RT.CountDependents(ctx, targets, m.RTCond)
+		if err != nil {
+			return err
+		}
+		for u, c := range counts {
+			score[u] = float64(c)
+		}
+	} else {
+		est, err := m.RT.EstimateDependents(ctx, targets, m.RTCond)
+		if err != nil {
+			return err
+		}
+		score = est
+		a.Estimated = true
 	}
 	order := make([]int32, 0, m.Len())
-	for u, c := range counts {
+	for u, c := range score {
 		if c > 0 {
 			order = append(order, int32(u))
 		}
 	}
 	sort.Slice(order, func(i, j int) bool {
-		if counts[order[i]] != counts[order[j]] {
-			return counts[order[i]] > counts[order[j]]
+		if score[order[i]] != score[order[j]] {
+			return score[order[i]] > score[order[j]]
 		}
 		return m.ID(order[i]) < m.ID(order[j])
 	})
-	order = cut(a, "single points of failure", order, limit)
-	w := graph.NewWalker(m.Rev)
-	a.SinglePoints = make([]SinglePoint, 0, len(order))
-	for _, u := range order {
-		c := &m.Inv.Components[u]
-		down, degraded := w.Walk([]int32{u})
-		sp := SinglePoint{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Criticality: c.Criticality,
-			Targets: int(counts[u]), Down: len(down), Degraded: len(degraded)}
-		// The farthest target explains the reach best; walks are breadth
-		// first, so it is the last target in down.
-		for i := len(down) - 1; i >= 0; i-- {
-			if isTarget == nil || isTarget[down[i]] {
-				sp.Example = idsOf(m, w.Chain(nil, down[i]))
-				break
+	ranked := len(order)
+	cand := order[:min(len(order), candidates)]
+
+	// Count the candidates exactly, all at once: one bit per candidate,
+	// spread to every component that reaches it.
+	down := graph.NewSets(m.Len(), len(cand))
+	for j, u := range cand {
+		down.Add(u, j)
+	}
+	all := &graph.Sets{Words: down.Words, Bits: slices.Clone(down.Bits)}
+	m.RT.Spread(down, m.RTCond)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.G.Spread(all, m.Cond)
+	sps := make([]SinglePoint, len(cand))
+	for u := int32(0); int(u) < m.Len(); u++ {
+		d, g := down.Row(u), all.Row(u)
+		t := target(u)
+		for w := range d {
+			for x := d[w]; x != 0; x &= x - 1 {
+				j := w*64 + bits.TrailingZeros64(x)
+				sps[j].Down++
+				if t {
+					sps[j].Targets++
+				}
+			}
+			for x := g[w] &^ d[w]; x != 0; x &= x - 1 {
+				sps[j(w, x)].Degraded++
 			}
 		}
-		a.SinglePoints = append(a.SinglePoints, sp)
 	}
+	for j, u := range cand {
+		c := &m.Inv.Components[u]
+		sps[j].ID, sps[j].Layer, sps[j].Provider, sps[j].Criticality = c.ID, c.Layer, c.Provider, c.Criticality
+		sps[j].node = u
+	}
+	sort.Slice(sps, func(i, j int) bool {
+		if sps[i].Targets != sps[j].Targets {
+			return sps[i].Targets > sps[j].Targets
+		}
+		if sps[i].Down != sps[j].Down {
+			return sps[i].Down > sps[j].Down
+		}
+		return sps[i].ID < sps[j].ID
+	})
+	if limit >= 0 && ranked > limit {
+		a.Truncated = append(a.Truncated, fmt.Sprintf("single points of failure: %d of %d shown", min(limit, len(sps)), ranked))
+		sps = sps[:min(limit, len(sps))]
+	}
+	// An example chain: the nearest other target that goes down with it,
+	// or the component itself when it is the only one.
+	f := graph.NewFinder(m.RuntimeReverse())
+	for i := range sps {
+		u := sps[i].node
+		path := f.Path(nil, u, func(v int32) bool { return v != u && target(v) })
+		if len(path) == 0 && target(u) {
+			path = []int32{u}
+		}
+		slices.Reverse(path)
+		sps[i].Example = idsOf(m, path)
+	}
+	a.SinglePoints = sps
 	return nil
 }
+
+// j returns the index of the lowest set bit of word x, the w-th word.
+func j(w int, x uint64) int { return w*64 + bits.TrailingZeros64(x) }
 
 // blastJob is one set of seeds to walk from.
 type blastJob struct {

@@ -100,6 +100,8 @@ type Model struct {
 	byCountry    [][]int32
 	byRegion     [][]int32
 	byExposure   [][]int32
+	rtRevOnce    sync.Once
+	rtRev        *graph.Graph
 	hardware     []int32
 	migration    []int32 // resolved: stated or the layer default
 }
@@ -421,6 +423,13 @@ func (m *Model) LocatedIn(c int32) []int32 { m.invert(); return m.byCountry[c] }
 // ExposedTo returns the components that the compelled-access laws of
 // country c reach directly.
 func (m *Model) ExposedTo(c int32) []int32 { m.invert(); return m.byExposure[c] }
+
+// RuntimeReverse returns the reverse of the runtime subgraph: each
+// component's runtime dependents. It is built on first use.
+func (m *Model) RuntimeReverse() *graph.Graph {
+	m.rtRevOnce.Do(func() { m.rtRev = m.RT.Reverse() })
+	return m.rtRev
+}
 
 // Hardware returns the hardware-layer components that have a provider.
 func (m *Model) Hardware() []int32 { m.invert(); return m.hardware }

@@ -341,11 +341,13 @@ func TestAnalyzeKnownAnswers(t *testing.T) {
 	for _, s := range a.SinglePoints {
 		got = append(got, fmt.Sprintf("%s:%d/%d/%d", s.ID, s.Targets, s.Down, s.Degraded))
 	}
-	want := []string{"cluster:2/4/0", "endpoint:2/2/0", "kms:2/5/1", "portal:1/1/0"}
+	// Ranked by vital components down, then by all components down.
+	want := []string{"kms:2/5/1", "cluster:2/4/0", "endpoint:2/2/0", "portal:1/1/0"}
 	if !slices.Equal(got, want) {
 		t.Errorf("single points %v, want %v", got, want)
 	}
-	if ex := a.SinglePoints[2].Example; !slices.Equal(ex, []string{"portal", "endpoint", "cluster", "kms"}) {
+	// The nearest vital component that goes down with kms.
+	if ex := a.SinglePoints[0].Example; !slices.Equal(ex, []string{"endpoint", "cluster", "kms"}) {
 		t.Errorf("kms example %v", ex)
 	}
 	blast := func(bs []Blast) []string {
@@ -431,8 +433,9 @@ func TestAnalyzeTargetsFallBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Only the cluster is still critical (high).
-	if a.Targets != "critical" || a.TargetCount != 1 || a.SinglePoints[0].ID != "cluster" {
+	// Only the cluster is still critical (high): kms takes it down, and more.
+	if a.Targets != "critical" || a.TargetCount != 1 || a.SinglePoints[0].ID != "kms" || a.SinglePoints[0].Targets != 1 ||
+		!slices.Equal(a.SinglePoints[0].Example, []string{"cluster", "kms"}) {
 		t.Errorf("targets %s/%d, first %+v", a.Targets, a.TargetCount, a.SinglePoints[0])
 	}
 	for i := range inv.Components {
