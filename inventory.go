@@ -137,6 +137,10 @@ type Dependency struct {
 	// Mechanism is the legal transfer mechanism of the flow inferred from a
 	// data-carrying dependency (one of Mechanisms); empty means none.
 	Mechanism string `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
+	// Target is the position of the component depended on in
+	// Inventory.Components, plus one; zero means not resolved. The inventory
+	// loader fills it so that a large graph is resolved once, on every core.
+	Target int32 `json:"-" yaml:"-"`
 }
 
 // UnmarshalYAML accepts a plain id as well as the object form. It uses the

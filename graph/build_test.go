@@ -34,3 +34,15 @@ func TestBuildIgnoresAnIndexThatDoesNotFit(t *testing.T) {
 		t.Fatalf("Dst = %v, want [1]", g.Dst)
 	}
 }
+
+func TestBuildTrustsOnlyTargetsThatMatch(t *testing.T) {
+	cs := []sovmap.Component{
+		{ID: "a", DependsOn: []sovmap.Dependency{{ID: "b", Target: 2}, {ID: "c", Target: 2}}}, // the second is stale
+		{ID: "b"},
+		{ID: "c"},
+	}
+	g := Build(cs)
+	if want := []int32{1, 2}; !slices.Equal(g.Dst, want) {
+		t.Fatalf("Dst = %v, want %v", g.Dst, want)
+	}
+}

@@ -60,9 +60,12 @@ func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph 
 			for i := lo; i < hi; i++ {
 				e := g.Off[i]
 				for _, d := range components[i].DependsOn {
-					j, ok := index[d.ID]
-					if !ok {
-						j, unknown[w] = -1, true
+					j := d.Target - 1 // resolved by the inventory loader
+					if j < 0 || int(j) >= n || components[j].ID != d.ID {
+						var ok bool
+						if j, ok = index[d.ID]; !ok {
+							j, unknown[w] = -1, true
+						}
 					}
 					g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
 					e++

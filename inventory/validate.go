@@ -306,9 +306,9 @@ func (v *validator) checkComponents(ctx context.Context) {
 	}
 }
 
-// unknownDependencies marks the components that depend on an id that is
-// not a component. The millions of lookups of a national inventory run on
-// every core; the map is only read here.
+// unknownDependencies resolves every dependency to its target (Target) and
+// marks the components that depend on an id that is not a component. The
+// millions of lookups of a national inventory run on every core, once.
 func (v *validator) unknownDependencies() []bool {
 	cs := v.inv.Components
 	bad := make([]bool, len(cs))
@@ -320,11 +320,14 @@ func (v *validator) unknownDependencies() []bool {
 		go func(lo, hi int) {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				for _, d := range cs[i].DependsOn {
-					if _, ok := v.components[d.ID]; !ok {
+				deps := cs[i].DependsOn
+				for j := range deps {
+					t, ok := v.components[deps[j].ID]
+					if !ok {
 						bad[i] = true
-						break
+						continue
 					}
+					deps[j].Target = t + 1
 				}
 			}
 		}(w*chunk, min((w+1)*chunk, len(cs)))
