@@ -70,12 +70,24 @@ func (l *Loader) Load(ctx context.Context, paths ...string) (*sovmap.Inventory, 
 	}
 	_, _, maxFiles := l.limits()
 	var files []string
+	seen := map[string]bool{}
 	for _, p := range paths {
 		found, err := inventoryFiles(p)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, found...)
+		// A file named twice (a directory and a file in it) is read once,
+		// or its ids would clash with themselves.
+		for _, f := range found {
+			key := filepath.Clean(f)
+			if abs, err := filepath.Abs(f); err == nil {
+				key = abs
+			}
+			if !seen[key] {
+				seen[key] = true
+				files = append(files, f)
+			}
+		}
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s: no .yaml, .yml or .json files found", strings.Join(paths, ", "))
