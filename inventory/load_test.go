@@ -90,7 +90,9 @@ func TestLoadSeveralPaths(t *testing.T) {
 		"teams/a.yaml":    "components:\n  - {id: a, layer: storage, depends_on: [b]}\n",
 		"elsewhere/b.yml": "components:\n  - {id: b, layer: storage}\n",
 	})
-	inv, err := load(t, filepath.Join(dir, "org.yaml"), filepath.Join(dir, "teams"), filepath.Join(dir, "elsewhere/b.yml"))
+	// Files named more than once (directly, through another spelling, through
+	// their directory) are read once.
+	inv, err := load(t, filepath.Join(dir, "org.yaml"), filepath.Join(dir, "teams"), filepath.Join(dir, "elsewhere/b.yml"), dir+"/./org.yaml", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
