@@ -1,9 +1,13 @@
 package importer
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
 )
 
@@ -125,5 +129,46 @@ func TestFindPath(t *testing.T) {
 	err := PathError("f.json", data, []any{"list", 1, "name"}, "bad %s", "name")
 	if err.Error() != "f.json:3:12: bad name" {
 		t.Errorf("PathError = %v", err)
+	}
+}
+
+// TestWriteYAMLMatchesWholeEncoding checks that writing entry by entry
+// gives the very text the YAML library writes for the whole inventory.
+func TestWriteYAMLMatchesWholeEncoding(t *testing.T) {
+	days, yes := 90, true
+	inv := &sovmap.Inventory{
+		Version:      1,
+		Organization: sovmap.Organization{Name: "Agency: \"quoted\"", Home: "DE", Trusted: []string{"EU"}},
+		Providers:    []sovmap.Provider{{ID: "p", Name: "P", Country: "DE"}},
+		Components: []sovmap.Component{
+			{ID: "a", Layer: sovmap.LayerCompute, Locations: []string{"DE"}, DependsOn: []sovmap.Dependency{{ID: "b", Kind: sovmap.Supply}},
+				Contract: &sovmap.Contract{ExitNoticeDays: &days, DataReturn: &yes}, Tags: map[string]string{"k": "v"}},
+			{ID: "b", Name: "two\nlines\n\nwith a gap", Layer: sovmap.LayerStorage},
+		},
+		Flows:     []sovmap.Flow{{ID: "f", From: "a", To: "b", Data: []string{"personal"}}},
+		Rules:     []sovmap.Rule{{ID: "r", When: "true", Require: 2, Category: sovmap.CategorySecurity, Reason: "- starts like a list"}},
+		Knowledge: map[string]any{"regions": []any{map[string]any{"id": "x"}}},
+	}
+	var streamed, whole bytes.Buffer
+	if err := WriteYAML(&streamed, inv, "first\nsecond"); err != nil {
+		t.Fatal(err)
+	}
+	whole.WriteString("# first\n# second\n")
+	enc := yaml.NewEncoder(&whole)
+	enc.SetIndent(2)
+	if err := enc.Encode(inv); err != nil {
+		t.Fatal(err)
+	}
+	enc.Close()
+	if streamed.String() != whole.String() {
+		t.Errorf("streamed:\n%s\nwhole:\n%s", streamed.String(), whole.String())
+	}
+	empty := &sovmap.Inventory{Version: 1}
+	streamed.Reset()
+	if err := WriteYAML(&streamed, empty, ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(streamed.String(), "\ncomponents: []\n") {
+		t.Errorf("empty inventory:\n%s", streamed.String())
 	}
 }

@@ -214,7 +214,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err != nil {
 		return err
 	}
-	missingHome, err := checkImported(ctx, k, inv)
+	missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
 	if err != nil {
 		return err
 	}
@@ -258,20 +258,25 @@ func outputNote(out string) string {
 
 // checkImported loads the inventory about to be written the way every
 // other command will, so that an import never hands on a file sovmap then
-// rejects. An organization home is the one fact an import may leave to the
-// user: without one, the rest is checked as if a home were set, and
-// missingHome says so.
-func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (missingHome bool, err error) {
-	probe := *inv
-	if probe.Organization.Home == "" {
+// rejects: the very bytes, when the organization has a home. A home is the
+// one fact an import may leave to the user: without one, the inventory is
+// checked as if a home were set, and missingHome says so.
+func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format string, data []byte) (missingHome bool, err error) {
+	if format == "yaml" && len(data) > inventory.DefaultMaxYAMLBytes {
+		return false, fmt.Errorf("the imported inventory is %d bytes of YAML, over the %d sovmap reads in one YAML file: write JSON instead (-o inventory.json)", len(data), inventory.DefaultMaxYAMLBytes)
+	}
+	name := "imported." + format
+	if inv.Organization.Home == "" {
 		missingHome = true
+		probe := *inv
 		probe.Organization.Home = "EU"
+		var buf bytes.Buffer
+		if err := importer.WriteJSON(&buf, &probe); err != nil {
+			return false, err
+		}
+		name, data = "imported.json", buf.Bytes()
 	}
-	var buf bytes.Buffer
-	if err := importer.WriteJSON(&buf, &probe); err != nil {
-		return false, err
-	}
-	if _, err := inventory.Decode(ctx, k, "imported.json", buf.Bytes()); err != nil {
+	if _, err := inventory.Decode(ctx, k, name, data); err != nil {
 		return false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
 	}
 	return missingHome, nil
