@@ -101,12 +101,14 @@ func typeSchema(t reflect.Type, defs schema, field string) schema {
 	case reflect.Float32, reflect.Float64:
 		return schema{"type": "number"}
 	case reflect.Slice:
-		return schema{"type": "array", "items": typeSchema(t.Elem(), defs, field)}
+		// An empty key (`flows:`) is null in YAML; the loader reads it as
+		// an empty list, so editors must not flag it.
+		return schema{"type": []string{"array", "null"}, "items": typeSchema(t.Elem(), defs, field)}
 	case reflect.Map:
 		if t.Elem().Kind() == reflect.Interface {
-			return schema{"type": "object"}
+			return schema{"type": []string{"object", "null"}}
 		}
-		return schema{"type": "object", "additionalProperties": typeSchema(t.Elem(), defs, "")}
+		return schema{"type": []string{"object", "null"}, "additionalProperties": typeSchema(t.Elem(), defs, "")}
 	case reflect.Interface:
 		return schema{}
 	case reflect.Struct:
