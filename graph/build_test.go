@@ -35,14 +35,20 @@ func TestBuildIgnoresAnIndexThatDoesNotFit(t *testing.T) {
 	}
 }
 
-func TestBuildTrustsOnlyTargetsThatMatch(t *testing.T) {
+func TestBuildTrustsTargetsOnlyWithTheLoadersIndex(t *testing.T) {
 	cs := []sovmap.Component{
 		{ID: "a", DependsOn: []sovmap.Dependency{{ID: "b", Target: 2}, {ID: "c", Target: 2}}}, // the second is stale
 		{ID: "b"},
 		{ID: "c"},
 	}
+	// Without the loader's index, targets are not trusted.
 	g := Build(cs)
 	if want := []int32{1, 2}; !slices.Equal(g.Dst, want) {
+		t.Fatalf("Dst = %v, want %v", g.Dst, want)
+	}
+	// With it, they are used as they are.
+	g = BuildIndexed(cs, map[string]int32{"a": 0, "b": 1, "c": 2})
+	if want := []int32{1, 1}; !slices.Equal(g.Dst, want) {
 		t.Fatalf("Dst = %v, want %v", g.Dst, want)
 	}
 }

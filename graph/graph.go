@@ -36,7 +36,10 @@ func Build(components []sovmap.Component) *Graph { return BuildIndexed(component
 // resolved on every core.
 func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph {
 	n := len(components)
-	if len(index) != n {
+	// Targets resolved by the loader come with its index; without that
+	// index they may be stale, and every id is looked up instead.
+	trusted := len(index) == n
+	if !trusted {
 		index = make(map[string]int32, n)
 		for i := range components {
 			index[components[i].ID] = int32(i)
@@ -61,7 +64,7 @@ func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph 
 				e := g.Off[i]
 				for _, d := range components[i].DependsOn {
 					j := d.Target - 1 // resolved by the inventory loader
-					if j < 0 || int(j) >= n || components[j].ID != d.ID {
+					if !trusted || j < 0 || int(j) >= n {
 						var ok bool
 						if j, ok = index[d.ID]; !ok {
 							j, unknown[w] = -1, true

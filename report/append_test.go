@@ -1,0 +1,39 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/sovmap/sovmap"
+)
+
+// TestAppendComponent holds the hand-written encoder to what the JSON
+// library makes of the same fields, on results that exercise every branch:
+// empty and full lists, omitted fields, and strings that need escaping.
+func TestAppendComponent(t *testing.T) {
+	cases := []sovmap.ComponentResult{
+		{ID: "a", Layer: sovmap.LayerCompute, Sourcing: sovmap.SourceOpenMarket},
+		{ID: "b\"\\\n<&>é\u2028", Layer: sovmap.LayerStorage, Provider: "p", Controller: "q", Level: 1, EffectiveLevel: 0,
+			LimitedBy: "c", RequiredLevel: 3, Gap: 3, Sourcing: sovmap.SourceSovereignPartner,
+			Binding: []sovmap.FactorName{sovmap.FactorControl, sovmap.FactorLegal}, Exposure: []string{"US", "CN"},
+			Reasons: []sovmap.Requirement{
+				{Level: 3, Category: sovmap.CategoryRegulatory, Source: "data:personal.health", Reason: "health \"data\"\t"},
+				{Level: 0, Category: sovmap.CategorySecurity, Source: "data:public", Reason: ""},
+			}},
+		{ID: "c", Layer: sovmap.LayerModel, Binding: []sovmap.FactorName{}, Exposure: []string{}, Reasons: []sovmap.Requirement{}},
+	}
+	for _, c := range cases {
+		want, err := json.Marshal(contractView(&c), json.Deterministic(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendComponent(nil, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("appendComponent:\n got %s\nwant %s", got, want)
+		}
+	}
+}
