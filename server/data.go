@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/store"
@@ -109,4 +110,36 @@ func componentOf(rec store.ComponentRecord) (*sovmap.ComponentResult, *sovmap.Co
 		return nil, nil, fmt.Errorf("component %s: %w", rec.ID, err)
 	}
 	return &c, &spec, nil
+}
+
+// facetCache keeps each version's filter values. Versions never change once
+// stored, so a process may cache what it read of one without any
+// coordination with other processes; the cache is bounded and simply
+// emptied when full.
+type facetCache struct {
+	mu sync.Mutex
+	m  map[int64]store.Facets
+}
+
+const facetCacheSize = 64
+
+func (s *Server) facets(ctx context.Context, versionID int64) (store.Facets, error) {
+	c := &s.facetCache
+	c.mu.Lock()
+	f, ok := c.m[versionID]
+	c.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	f, err := s.store.Facets(ctx, versionID)
+	if err != nil {
+		return f, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= facetCacheSize {
+		c.m = map[int64]store.Facets{}
+	}
+	c.m[versionID] = f
+	c.mu.Unlock()
+	return f, nil
 }

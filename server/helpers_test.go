@@ -33,7 +33,7 @@ var cheap = &PasswordParams{Time: 1, Memory: 1024, Threads: 1}
 const newPassword = "correct horse battery staple"
 
 type testEnv struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *Server
 	ts       *httptest.Server
 	st       store.Store
@@ -45,16 +45,16 @@ type testEnv struct {
 // SOVMAP_TEST_POSTGRES_DSN names a server.
 var backends = []struct {
 	name string
-	open func(t *testing.T) store.Store
+	open func(t testing.TB) store.Store
 }{
-	{"sqlite", func(t *testing.T) store.Store {
+	{"sqlite", func(t testing.TB) store.Store {
 		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sovmap.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return st
 	}},
-	{"postgres", func(t *testing.T) store.Store { return pgtest.Open(t) }},
+	{"postgres", func(t testing.TB) store.Store { return pgtest.Open(t) }},
 }
 
 // eachBackend runs a test once per store.
@@ -64,9 +64,9 @@ func eachBackend(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 	}
 }
 
-func newEnv(t *testing.T) *testEnv { return newEnvOn(t, backends[0].open(t)) }
+func newEnv(t testing.TB) *testEnv { return newEnvOn(t, backends[0].open(t)) }
 
-func newEnvOn(t *testing.T, st store.Store) *testEnv {
+func newEnvOn(t testing.TB, st store.Store) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	t.Cleanup(func() { st.Close() })
@@ -106,7 +106,7 @@ func (e *testEnv) hospitalV2() []byte {
 }
 
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hc   *http.Client
 	csrf string
@@ -283,7 +283,7 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
 // testLog sends the server's warnings and errors to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))

@@ -104,6 +104,8 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	handler http.Handler
+	// facetCache holds immutable per-version data only (see data.go).
+	facetCache facetCache
 	// dummyHash is checked against when a login name is unknown, so that
 	// unknown and known names take the same time.
 	dummyHash string

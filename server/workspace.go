@@ -167,7 +167,7 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	facets, err := s.store.Facets(r.Context(), ver.ID)
+	facets, err := s.facets(r.Context(), ver.ID)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
@@ -205,21 +205,43 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 		}
 		cols = append(cols, col)
 	}
+	// The select boxes' options, with the chosen one marked, are built here
+	// rather than compared option by option in the template: the list page
+	// is the hottest page of the dashboard.
+	levelOpts := make([]option, 0, sovmap.MaxLevel+1)
+	for l := sovmap.Exposed; l <= sovmap.MaxLevel; l++ {
+		v := strconv.Itoa(int(l))
+		levelOpts = append(levelOpts, option{v, v + " " + l.String(), vals.Get("level") == v})
+	}
+	gapOpts := make([]option, 0, sovmap.MaxLevel)
+	for g := 1; g <= int(sovmap.MaxLevel); g++ {
+		gapOpts = append(gapOpts, option{strconv.Itoa(g), strconv.Itoa(g) + " or more", cq.MinGap == g})
+	}
+	layerNames := make([]string, len(sovmap.Layers))
+	for i, l := range sovmap.Layers {
+		layerNames[i] = string(l)
+	}
 	data := struct {
 		versionPage
-		Q               store.ComponentQuery
-		LevelParam      string
-		Rows            []store.ComponentRecord
-		Total, From, To int
-		Page, Pages     int
-		Limit           int
-		Prev, Next      string
-		Facets          store.Facets
-		Layers          []sovmap.Layer
-		SortKeys        []string
-		Columns         []column
+		Q                store.ComponentQuery
+		LevelParam       string
+		Rows             []store.ComponentRecord
+		Total, From, To  int
+		Page, Pages      int
+		Limit            int
+		Prev, Next       string
+		Facets           store.Facets
+		LayerOpts        []option
+		LevelOpts        []option
+		GapOpts          []option
+		ProviderOpts     []option
+		JurisdictionOpts []option
+		SortOpts         []option
+		Columns          []column
 	}{versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
-		Facets: facets, Layers: sovmap.Layers, SortKeys: store.SortKeys, Columns: cols}
+		Facets: facets, LayerOpts: options(layerNames, cq.Layer), LevelOpts: levelOpts, GapOpts: gapOpts,
+		ProviderOpts: options(facets.Providers, cq.Provider), JurisdictionOpts: options(facets.Jurisdictions, cq.Jurisdiction),
+		SortOpts: options(store.SortKeys, cq.Sort), Columns: cols}
 	if total > 0 && len(rows) > 0 {
 		data.From, data.To = cq.Offset+1, cq.Offset+len(rows)
 	}
@@ -491,4 +513,18 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
 		v.Error, v.Problems = fmt.Sprintf("The inventory was not stored: %d problem(s) to fix.", len(p)), p
 	}
 	s.render(w, r, status, "upload", v)
+}
+
+// option is one entry of a select box.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options(values []string, chosen string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{v, v, v == chosen}
+	}
+	return out
 }

@@ -108,10 +108,13 @@ var migrations = [][]string{
 			source TEXT NOT NULL,
 			note TEXT NOT NULL DEFAULT '',
 			summary BYTEA NOT NULL,
-			head BYTEA NOT NULL,
-			inventory BYTEA NOT NULL,
 			components INTEGER NOT NULL,
 			UNIQUE (workspace_id, number))`,
+		// The large blobs live apart, so that listing versions never reads them.
+		`CREATE TABLE version_blobs (
+			version_id BIGINT PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+			head BYTEA NOT NULL,
+			inventory BYTEA NOT NULL)`,
 		`CREATE TABLE version_files (
 			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
 			seq INTEGER NOT NULL,
@@ -133,10 +136,16 @@ var migrations = [][]string{
 			category TEXT NOT NULL,
 			sourcing TEXT NOT NULL,
 			jurisdictions TEXT NOT NULL,
-			result BYTEA NOT NULL,
-			spec BYTEA NOT NULL,
 			PRIMARY KEY (version_id, idx),
 			UNIQUE (version_id, id))`,
+		// Each component's full assessment and inventory entry live apart,
+		// so that lists scan small rows.
+		`CREATE TABLE component_details (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			idx INTEGER NOT NULL,
+			result BYTEA NOT NULL,
+			spec BYTEA NOT NULL,
+			PRIMARY KEY (version_id, idx))`,
 		`CREATE INDEX components_effective ON components (version_id, effective, idx)`,
 		`CREATE INDEX components_gap ON components (version_id, gap, idx)`,
 		`CREATE INDEX components_layer ON components (version_id, layer, idx)`,

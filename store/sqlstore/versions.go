@@ -54,10 +54,13 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
 			return s.wrap(err, "add version: number")
 		}
-		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, head, inventory, components)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, head, inv, v.Components).Scan(&v.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
 			return s.wrap(err, "add version")
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
+			return s.wrap(err, "add version: report")
 		}
 		for i, f := range nv.Files {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
@@ -83,14 +86,20 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 }
 
 func (s *Store) insertComponents(ctx context.Context, tx *sql.Tx, versionID int64, cs []store.ComponentRecord) error {
-	cols := []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions", "result", "spec"}
+	cols := []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
 	err := s.insertRows(ctx, tx, "components", cols, len(cs), func(i int, args []any) []any {
 		c := &cs[i]
 		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
-			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "), nonNil(c.Result), nonNil(c.Spec))
+			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "))
 	})
 	if err != nil {
 		return s.wrap(err, "add version: components")
+	}
+	err = s.insertRows(ctx, tx, "component_details", []string{"version_id", "idx", "result", "spec"}, len(cs), func(i int, args []any) []any {
+		return append(args, versionID, cs[i].Index, nonNil(cs[i].Result), nonNil(cs[i].Spec))
+	})
+	if err != nil {
+		return s.wrap(err, "add version: component details")
 	}
 	type pair struct {
 		idx int
@@ -227,7 +236,7 @@ func (s *Store) LatestVersion(ctx context.Context, workspaceID int64) (store.Ver
 
 func (s *Store) blob(ctx context.Context, column string, versionID int64) ([]byte, error) {
 	var b []byte
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT `+column+` FROM versions WHERE id = ?`), versionID).Scan(&b); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT `+column+` FROM version_blobs WHERE version_id = ?`), versionID).Scan(&b); err != nil {
 		return nil, s.wrap(err, fmt.Sprintf("version %d %s", versionID, column))
 	}
 	return unpack(b)
@@ -335,7 +344,7 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 	if q.Desc {
 		dir = " DESC"
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE `+cond+` ORDER BY `+order+dir+`, c.idx LIMIT ? OFFSET ?`),
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE `+cond+` ORDER BY `+order+dir+`, c.idx ASC LIMIT ? OFFSET ?`),
 		append(args, limit, max(0, q.Offset))...)
 	if err != nil {
 		return nil, 0, s.wrap(err, "list components")
@@ -357,7 +366,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // Component returns one component with its result, spec and dependencies.
 func (s *Store) Component(ctx context.Context, versionID int64, id string) (store.ComponentRecord, error) {
 	var result, spec []byte
-	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+`, c.result, c.spec FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id), &result, &spec)
+	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+`, d.result, d.spec FROM components c
+		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? AND c.id = ?`), versionID, id), &result, &spec)
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
@@ -398,7 +408,8 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 
 // AllComponents returns every component with its result, in inventory order.
 func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+`, c.result FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+`, d.result FROM components c
+		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? ORDER BY c.idx`), versionID)
 	if err != nil {
 		return nil, s.wrap(err, "all components")
 	}

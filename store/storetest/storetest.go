@@ -427,6 +427,14 @@ func testVersionAtomic(t *testing.T, s store.Store) {
 		if n != 4 {
 			t.Fatalf("%d dependency rows after a failed upload, want 4", n)
 		}
+		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM component_details`).Scan(&n))
+		if n != 5 {
+			t.Fatalf("%d component detail rows after a failed upload, want 5", n)
+		}
+		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM version_blobs`).Scan(&n))
+		if n != 1 {
+			t.Fatalf("%d report rows after a failed upload, want 1", n)
+		}
 	}
 	// The next good upload takes the next number: nothing was used up.
 	if v := must(s.AddVersion(ctx, sampleVersion(w.ID, alice.ID, 1, "next")))(t); v.Number != 2 {
