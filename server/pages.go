@@ -45,13 +45,6 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(v)
 	},
-	"seq": func(from, to int) []int {
-		var out []int
-		for i := from; i <= to; i++ {
-			out = append(out, i)
-		}
-		return out
-	},
 	"roleAllows": func(have store.Role, need string) bool { return have.Allows(store.Role(need)) },
 	"isBinding": func(c *sovmap.ComponentResult, f sovmap.FactorName) bool {
 		return slices.Contains(c.Binding, f)
