@@ -19,6 +19,10 @@ type source struct {
 	isJSON bool
 	root   *yaml.Node // the document node, for YAML files
 
+	// entities indexes where the elements of a JSON file's top-level
+	// lists start; see entityStarts.
+	entities map[string][]int64
+
 	// A cursor that turns increasing byte offsets into positions in one
 	// pass over the file, without a table of line starts.
 	curOff, curLine, curLineStart int
@@ -135,7 +139,30 @@ func (s *source) locateJSONAt(path []any, atKey bool) (sovmap.Pos, bool) {
 		return sovmap.Pos{}, false
 	}
 	_, endsWithKey := path[len(path)-1].(string)
-	dec := jsontext.NewDecoder(bytes.NewReader(s.data))
+	// A field of an entity (components/7/layer) is looked for inside the
+	// entity alone, found through the index of entity starts: scanning the
+	// file from its start for every problem took quadratic time.
+	data, base := s.data, int64(0)
+	if kind, ok := path[0].(string); ok && len(path) >= 2 {
+		if i, ok := path[1].(int); ok {
+			if starts := s.entityStarts()[kind]; i >= 0 && i < len(starts) {
+				base = starts[i]
+				if len(path) == 2 {
+					return s.pos(base), true
+				}
+				data, want = s.data[base:], jsontext.Pointer("")
+				for _, step := range path[2:] {
+					switch k := step.(type) {
+					case string:
+						want = want.AppendToken(k)
+					case int:
+						want = want.AppendToken(strconv.Itoa(k))
+					}
+				}
+			}
+		}
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
 	for {
 		before := dec.InputOffset()
 		if _, err := dec.ReadToken(); err != nil {
@@ -150,7 +177,48 @@ func (s *source) locateJSONAt(path []any, atKey bool) (sovmap.Pos, bool) {
 		if endsWithKey && !atKey {
 			off = dec.InputOffset()
 		}
-		s.curLine = 0
-		return s.pos(s.valueStart(off)), true
+		return s.pos(s.valueStart(base + off)), true
 	}
+}
+
+// entityStarts returns, per top-level list of a JSON file (components,
+// providers, ...), the offset where each element starts. It is built by one
+// pass over the file the first time a problem is located.
+func (s *source) entityStarts() map[string][]int64 {
+	if s.entities != nil {
+		return s.entities
+	}
+	s.entities = map[string][]int64{}
+	dec := jsontext.NewDecoder(bytes.NewReader(s.data))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return s.entities
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return s.entities
+		}
+		name := tok.String()
+		if dec.PeekKind() != '[' {
+			if dec.SkipValue() != nil {
+				return s.entities
+			}
+			continue
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return s.entities
+		}
+		var starts []int64
+		for k := dec.PeekKind(); k != ']' && k != 0; k = dec.PeekKind() {
+			starts = append(starts, s.valueStart(dec.InputOffset()))
+			if dec.SkipValue() != nil {
+				return s.entities
+			}
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return s.entities
+		}
+		s.entities[name] = starts
+	}
+	return s.entities
 }

@@ -54,8 +54,18 @@ func validID(id string) bool {
 // entity's own position.
 func (v *validator) at(kind string, i int, fallback sovmap.Pos, path ...any) sovmap.Pos {
 	o := v.origins.of(kind, i)
+	if o.src.isJSON && len(v.ps.list) >= maxLocatedJSON {
+		return fallback
+	}
 	return o.src.locate(fallback, append([]any{kind, o.index}, path...)...)
 }
+
+// maxLocatedJSON bounds how many problems are located to the exact field of
+// a JSON file: finding a field scans the file from its start, so locating
+// every problem of a large, systematically broken file (a generator's wrong
+// layer name on every component) took quadratic time, minutes for 5,000
+// problems. Later problems point at their entity, which is exact too.
+const maxLocatedJSON = 200
 
 func (v *validator) run(ctx context.Context) error {
 	v.organization()
