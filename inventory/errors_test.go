@@ -1,8 +1,12 @@
 package inventory_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sovmap/sovmap/inventory"
 )
 
 // head is the start of most test inventories: version and organization.
@@ -482,5 +486,60 @@ func TestErrorMessageLimit(t *testing.T) {
 	}
 	if !strings.HasSuffix(msg, "... and 70 more problems") {
 		t.Errorf("message ends %q", msg[len(msg)-40:])
+	}
+}
+
+// TestManyProblemsJSON checks positions in a JSON file with a problem in
+// every component: the first problems point at the field, later ones at
+// their component (locating every field took quadratic time).
+func TestManyProblemsJSON(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\"version\": 1, \"organization\": {\"name\": \"X\", \"home\": \"DE\"},\n\"components\": [\n")
+	const n = 500
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(`«{"id": "c` + strconv.Itoa(i) + `", "locations": ["DE"], "layer": «"nope"}`)
+	}
+	b.WriteString("\n]}\n")
+	src := b.String()
+	_, at, _ := marked(src)
+	_, err := decode(t, "many.json", src)
+	got := problems(t, err)
+	if len(got) != n {
+		t.Fatalf("%d problems, want %d", len(got), n)
+	}
+	for i, p := range got {
+		// Marker 2i is the component, 2i+1 its layer.
+		want := "many.json:" + at[2*i+1] + ":"
+		if i >= 200 {
+			want = "many.json:" + at[2*i] + ":"
+		}
+		if !strings.HasPrefix(p, want) {
+			t.Fatalf("problem %d at %q, want %s", i, p, want)
+		}
+	}
+}
+
+// BenchmarkManyProblemsJSON measures validating a JSON inventory with a
+// problem in each of 20,000 components.
+func BenchmarkManyProblemsJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"version": 1, "organization": {"name": "X", "home": "DE"}, "components": [`)
+	for i := 0; i < 20000; i++ {
+		if i > 0 {
+			sb.WriteString(",\n")
+		}
+		sb.WriteString(`{"id": "c` + strconv.Itoa(i) + `", "layer": "nope", "provider": "ghost"}`)
+	}
+	sb.WriteString("]}")
+	data := []byte(sb.String())
+	k := knowledge(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := inventory.Decode(context.Background(), k, "many.json", data); err == nil {
+			b.Fatal("no error")
+		}
 	}
 }
