@@ -295,6 +295,16 @@ func (v *validator) checkComponents(ctx context.Context) {
 			if d.Kind != sovmap.Runtime && d.Kind != sovmap.Supply {
 				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "kind"), "component %s: dependency kind %q is not runtime or supply", c.ID, d.Kind)
 			}
+			// A data-carrying dependency becomes an inferred flow: its
+			// classes and mechanism are checked as a flow's are.
+			for k, class := range d.Data {
+				if !dataClassRE.MatchString(class) {
+					v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "data", k), "component %s: dependency on %s: data class %q is not a dotted lower-case name such as personal.health", c.ID, d.ID, class)
+				}
+			}
+			if d.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, d.Mechanism) {
+				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "mechanism"), "component %s: dependency on %s: mechanism %q is not one of %s", c.ID, d.ID, d.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
+			}
 		}
 		if c.Contract != nil {
 			v.contract(i, c)
