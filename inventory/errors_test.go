@@ -47,6 +47,13 @@ func TestValidationErrorsYAML(t *testing.T) {
   - {id: a, layer: storage, depends_on: [{id: b, kind: «weekly}]}
   - {id: b, layer: storage}
 `, []string{`component a: dependency kind "weekly" is not runtime or supply`}},
+		{"data-carrying dependency", head + `components:
+  - {id: a, layer: storage, depends_on: [{id: b, data: [personal, «Health Records], mechanism: «magic}]}
+  - {id: b, layer: storage}
+`, []string{
+			`component a: dependency on b: data class "Health Records" is not a dotted lower-case name such as personal.health`,
+			`component a: dependency on b: mechanism "magic" is not one of none, adequacy, scc, bcr, derogation, treaty`,
+		}},
 		{"unknown provider", head + `components:
   - {id: a, layer: storage, provider: «nobody}
 `, []string{`component a: unknown provider "nobody" (declare it under providers:)`}},
