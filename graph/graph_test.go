@@ -400,3 +400,73 @@ func TestEstimateDependents(t *testing.T) {
 		t.Errorf("root mean square relative error %.2f", rms)
 	}
 }
+
+func TestTranspose64(t *testing.T) {
+	var a, orig [64]uint64
+	seed := uint64(5)
+	for i := range a {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		a[i] = seed
+	}
+	orig = a
+	Transpose64(&a)
+	for i := range 64 {
+		for j := range 64 {
+			if (a[j]>>uint(i))&1 != (orig[i]>>uint(j))&1 {
+				t.Fatalf("bit %d of row %d not moved to bit %d of row %d", j, i, i, j)
+			}
+		}
+	}
+}
+
+// TestCountColumns checks the transposed counts against counting bit by
+// bit, with classes, an order and a set to subtract.
+func TestCountColumns(t *testing.T) {
+	const n, width, classes = 300, 130, 3
+	s, minus := NewSets(n, width), NewSets(n, width)
+	class := make([]uint8, n)
+	seed := uint64(17)
+	next := func() uint64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+	for u := int32(0); u < n; u++ {
+		class[u] = uint8(next() % classes)
+		for range 40 {
+			s.Add(u, int(next()%width))
+			if next()%3 == 0 {
+				minus.Add(u, int(next()%width))
+			}
+		}
+	}
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(n - 1 - i)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return class[order[i]] < class[order[j]] })
+	got := make([]int32, s.Words*64*classes)
+	s.CountColumns(minus, order, class, classes, got)
+	want := make([]int32, len(got))
+	for u := int32(0); u < n; u++ {
+		for b := range width {
+			if s.Has(u, b) && !minus.Has(u, b) {
+				want[b*classes+int(class[u])]++
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("column counts differ")
+	}
+	plain := make([]int32, len(got))
+	s.CountColumns(nil, nil, make([]uint8, n), 1, plain[:s.Words*64])
+	for b := range width {
+		c := int32(0)
+		for u := int32(0); u < n; u++ {
+			if s.Has(u, b) {
+				c++
+			}
+		}
+		if plain[b] != c {
+			t.Fatalf("column %d: %d, want %d", b, plain[b], c)
+		}
+	}
+}

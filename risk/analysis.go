@@ -3,7 +3,6 @@ package risk
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -243,22 +242,23 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 		return err
 	}
 	m.G.Spread(all, m.Cond)
-	sps := make([]SinglePoint, len(cand))
-	for u := int32(0); int(u) < m.Len(); u++ {
-		d, g := down.Row(u), all.Row(u)
-		t := target(u)
-		for w := range d {
-			for x := d[w]; x != 0; x &= x - 1 {
-				j := w*64 + bits.TrailingZeros64(x)
-				sps[j].Down++
-				if t {
-					sps[j].Targets++
-				}
-			}
-			for x := g[w] &^ d[w]; x != 0; x &= x - 1 {
-				sps[j(w, x)].Degraded++
-			}
+	class := make([]uint8, m.Len())
+	var byClass [2][]int32
+	for u := range class {
+		if target(int32(u)) {
+			class[u] = 1
 		}
+		byClass[class[u]] = append(byClass[class[u]], int32(u))
+	}
+	grouped := append(byClass[0], byClass[1]...)
+	downCnt, softCnt := make([]int32, down.Words*64*2), make([]int32, down.Words*64*2)
+	down.CountColumns(nil, grouped, class, 2, downCnt)
+	all.CountColumns(down, grouped, class, 2, softCnt)
+	sps := make([]SinglePoint, len(cand))
+	for j := range sps {
+		sps[j].Down = int(downCnt[2*j] + downCnt[2*j+1])
+		sps[j].Targets = int(downCnt[2*j+1])
+		sps[j].Degraded = int(softCnt[2*j] + softCnt[2*j+1])
 	}
 	for j, u := range cand {
 		c := &m.Inv.Components[u]
@@ -293,9 +293,6 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 	a.SinglePoints = sps
 	return nil
 }
-
-// j returns the index of the lowest set bit of word x, the w-th word.
-func j(w int, x uint64) int { return w*64 + bits.TrailingZeros64(x) }
 
 // blastJob is one set of seeds to walk from.
 type blastJob struct {
@@ -345,21 +342,13 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 		}
 	}
 	out := make([]Blast, len(jobs))
-	err := Parallel(ctx, len(jobs), workers, func() func(int) {
-		w := graph.NewWalker(m.Rev)
-		return func(i int) {
-			down, degraded := w.Walk(jobs[i].seeds)
-			b := Blast{ID: jobs[i].id, Direct: len(jobs[i].seeds), Down: len(down), Degraded: len(degraded)}
-			for _, u := range down {
-				if m.Vital[u] {
-					b.Vital++
-				}
-				if m.Critical[u] {
-					b.Critical++
-				}
-			}
-			out[i] = b
-		}
+	seeds := make([][]int32, len(jobs))
+	for i, j := range jobs {
+		seeds[i] = j.seeds
+		out[i] = Blast{ID: j.id, Direct: len(j.seeds)}
+	}
+	err := SpreadCounts(ctx, m, seeds, workers, func(i int, c Counts) {
+		out[i].Down, out[i].Degraded, out[i].Vital, out[i].Critical = c.Down, c.Degraded, c.Vital, c.Critical
 	})
 	if err != nil {
 		return err
@@ -380,6 +369,76 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	a.Jurisdictions = cut(a, "jurisdictions", rank(out[kinds[0]:kinds[0]+kinds[1]]), limit)
 	a.Regions = cut(a, "regions", rank(out[kinds[0]+kinds[1]:]), limit)
 	return nil
+}
+
+// Counts are what the loss of a set of seed components takes down.
+type Counts struct {
+	// Down counts the seeds and everything that depends on them through
+	// runtime edges; Degraded what depends on them only through supply
+	// edges; Vital and Critical the vital and the critical components down.
+	Down, Degraded, Vital, Critical int
+}
+
+// spreadBlock is how many seed sets one pass of SpreadCounts carries: one
+// bit each, eight words per component.
+const spreadBlock = 512
+
+// SpreadCounts computes the Counts of many seed sets at once, without a
+// walk per set: seed sets go 512 at a time, one bit each on every
+// component; spreading the bits over the condensed runtime graph and the
+// whole graph marks what each set takes down and what it degrades. The cost
+// is (components + edges) per 512 sets, plus one step per component hit.
+// done receives each set's index and counts, from the worker goroutines.
+func SpreadCounts(ctx context.Context, m *Model, seeds [][]int32, workers int, done func(int, Counts)) error {
+	// Classes of nodes: 0 neither, 1 critical but not vital, 2 vital; the
+	// nodes grouped by class for graph.CountColumns.
+	class := make([]uint8, m.Len())
+	var byClass [3][]int32
+	for u := range class {
+		switch {
+		case m.Vital[u]:
+			class[u] = 2
+		case m.Critical[u]:
+			class[u] = 1
+		}
+		byClass[class[u]] = append(byClass[class[u]], int32(u))
+	}
+	order := append(append(byClass[0], byClass[1]...), byClass[2]...)
+	blocks := (len(seeds) + spreadBlock - 1) / spreadBlock
+	var mu sync.Mutex
+	return Parallel(ctx, blocks, workers, func() func(int) {
+		var down, all *graph.Sets
+		downCnt, softCnt := make([]int32, spreadBlock*3), make([]int32, spreadBlock*3)
+		return func(b int) {
+			block := seeds[b*spreadBlock : min((b+1)*spreadBlock, len(seeds))]
+			if down == nil {
+				down, all = graph.NewSets(m.Len(), spreadBlock), graph.NewSets(m.Len(), spreadBlock)
+			}
+			clear(down.Bits)
+			clear(downCnt)
+			clear(softCnt)
+			for j, set := range block {
+				for _, u := range set {
+					down.Add(u, j)
+				}
+			}
+			copy(all.Bits, down.Bits)
+			m.RT.Spread(down, m.RTCond)
+			if ctx.Err() != nil {
+				return
+			}
+			m.G.Spread(all, m.Cond)
+			down.CountColumns(nil, order, class, 3, downCnt)
+			all.CountColumns(down, order, class, 3, softCnt)
+			mu.Lock()
+			defer mu.Unlock()
+			for i := range block {
+				d, g := downCnt[i*3:i*3+3], softCnt[i*3:i*3+3]
+				done(b*spreadBlock+i, Counts{Down: int(d[0] + d[1] + d[2]), Degraded: int(g[0] + g[1] + g[2]),
+					Vital: int(d[2]), Critical: int(d[1] + d[2])})
+			}
+		}
+	})
 }
 
 // Parallel runs jobs 0..n-1 on workers goroutines. Each worker gets its own

@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/assess"
 )
 
 // Options tune the vendor register.
@@ -124,6 +125,8 @@ type Vendor struct {
 	// Risk is the register's score (0-100), the sum of the points in Reasons.
 	Risk    int      `json:"risk"`
 	Reasons []string `json:"reasons"`
+
+	substitutable int
 }
 
 // Points of the risk score: each term's maximum. docs/risk.md gives the
@@ -182,26 +185,21 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 
 	scores, notes := m.frameworkScores(opts)
 	reg.Notes = notes
-	w := graph.NewWalker(m.Rev)
+	// What each vendor's exit takes down, for every vendor at once.
+	var seeds [][]int32
+	var rows []*Vendor
 	for p, comps := range byProvider {
-		if len(comps) == 0 {
-			continue
+		if len(comps) > 0 {
+			v := m.vendor(int32(p), comps, reg)
+			v.Frameworks = scores[v.ID]
+			reg.Providers = append(reg.Providers, v)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		v := m.vendor(int32(p), comps, reg, w)
-		v.Frameworks = scores[v.ID]
-		reg.Providers = append(reg.Providers, v)
 	}
 	for c, comps := range byController {
 		if len(comps) == 0 {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		v := m.vendor(int32(c), comps, reg, w)
+		v := m.vendor(int32(c), comps, reg)
 		seen := map[string]bool{}
 		for _, u := range comps {
 			id := m.Providers[m.Provider[u]].ID
@@ -213,6 +211,23 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 		sort.Strings(v.Providers)
 		v.Frameworks = scores[v.ID]
 		reg.Parents = append(reg.Parents, v)
+	}
+	for i := range reg.Providers {
+		rows = append(rows, &reg.Providers[i])
+		seeds = append(seeds, byProvider[m.ProviderIndex[reg.Providers[i].ID]])
+	}
+	for i := range reg.Parents {
+		rows = append(rows, &reg.Parents[i])
+		seeds = append(seeds, byController[m.ProviderIndex[reg.Parents[i].ID]])
+	}
+	err := SpreadCounts(ctx, m, seeds, runtime.GOMAXPROCS(0), func(i int, c Counts) {
+		rows[i].Lost, rows[i].VitalLost, rows[i].Degraded = c.Down, c.Vital, c.Degraded
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range rows {
+		v.score(reg, m.Tiers)
 	}
 	sortVendors(reg.Providers)
 	sortVendors(reg.Parents)
@@ -250,8 +265,9 @@ func (m *Model) frameworkScores(opts Options) (map[string][]FrameworkScore, []st
 }
 
 // vendor fills one register row for provider p (a provider, or a
-// controller with every component under it).
-func (m *Model) vendor(p int32, comps []int32, reg *Register, w *graph.Walker) Vendor {
+// controller with every component under it), all but what its exit takes
+// down and the score.
+func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
 	info := m.Providers[p]
 	ctl := m.Providers[info.Controller]
 	tier := sovmap.TierUnknown
@@ -304,19 +320,17 @@ func (m *Model) vendor(p int32, comps []int32, reg *Register, w *graph.Walker) V
 	v.Share = ratio(v.Components, reg.Components)
 	v.CriticalShare = ratio(v.Critical, reg.Critical)
 	v.Substitutable = ratio(substitutable, v.Components)
-	down, degraded := w.Walk(comps)
-	v.Lost, v.Degraded = len(down), len(degraded)
-	for _, u := range down {
-		if m.Vital[u] {
-			v.VitalLost++
-		}
-	}
-	v.score(reg, tier, substitutable)
+	v.substitutable = substitutable
 	return v
 }
 
 // score adds up the risk points and says where each comes from.
-func (v *Vendor) score(reg *Register, tier sovmap.Tier, substitutable int) {
+func (v *Vendor) score(reg *Register, tiers *assess.Tiers) {
+	tier := sovmap.TierUnknown
+	if v.ControllerCountry != "" {
+		tier = tiers.Of(v.ControllerCountry)
+	}
+	substitutable := v.substitutable
 	v.Reasons = []string{}
 	add := func(points int, format string, args ...any) {
 		if points <= 0 {

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"context"
-	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -209,21 +208,28 @@ type spreader struct {
 	down    *graph.Sets
 	all     *graph.Sets
 	class   []uint8
+	order   []int32 // components grouped by class
 	downCnt []int32 // per scenario of the block, per class
-	softCnt []int32 // per scenario of the block, per criticality
+	softCnt []int32 // per scenario of the block, per class
 }
 
 func newSpreader(m *risk.Model, opts Options) *spreader {
 	n := m.Len()
 	sp := &spreader{m: m, e: NewEngine(m, opts), class: make([]uint8, n),
 		down: graph.NewSets(n, blockScenarios), all: graph.NewSets(n, blockScenarios),
-		downCnt: make([]int32, blockScenarios*classes), softCnt: make([]int32, blockScenarios*5)}
+		downCnt: make([]int32, blockScenarios*classes), softCnt: make([]int32, blockScenarios*classes)}
+	var byClass [classes][]int32
 	for u := range n {
 		data := 0
 		if m.DataOff[u+1] > m.DataOff[u] {
 			data = 1
 		}
 		sp.class[u] = uint8(critIndex[m.Inv.Components[u].Criticality]*10 + data*5 + int(m.Effective[u]))
+		byClass[sp.class[u]] = append(byClass[sp.class[u]], int32(u))
+	}
+	sp.order = make([]int32, 0, n)
+	for _, us := range byClass {
+		sp.order = append(sp.order, us...)
 	}
 	return sp
 }
@@ -248,20 +254,8 @@ func (sp *spreader) block(ctx context.Context, cases []sweepCase) {
 	if ctx.Err() != nil {
 		return
 	}
-	words := sp.down.Words
-	for u := range sp.class {
-		cls := int32(sp.class[u])
-		crit := cls / 10
-		d, a := sp.down.Row(int32(u)), sp.all.Row(int32(u))
-		for w := 0; w < words; w++ {
-			for x := d[w]; x != 0; x &= x - 1 {
-				sp.downCnt[int32(w*64+bits.TrailingZeros64(x))*classes+cls]++
-			}
-			for x := a[w] &^ d[w]; x != 0; x &= x - 1 {
-				sp.softCnt[int32(w*64+bits.TrailingZeros64(x))*5+crit]++
-			}
-		}
-	}
+	sp.down.CountColumns(nil, sp.order, sp.class, classes, sp.downCnt)
+	sp.all.CountColumns(sp.down, sp.order, sp.class, classes, sp.softCnt)
 	for j := range cases {
 		sp.finish(j, &cases[j])
 	}
@@ -297,10 +291,10 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		after.Lost += n
 	}
 	r.Transitive = down - r.Direct
-	for crit := 0; crit < 5; crit++ {
-		n := int(sp.softCnt[j*5+crit])
+	for cls := 0; cls < classes; cls++ {
+		n := int(sp.softCnt[j*classes+cls])
 		r.Degraded += n
-		r.Score += degradedWeight * float64(n) * weights[critOrder[crit]]
+		r.Score += degradedWeight * float64(n) * weights[critOrder[cls/10]]
 	}
 	for _, u := range c.partial {
 		if sp.all.Has(u, j) {
