@@ -259,6 +259,20 @@ func TestEffectiveMatchesFixpoint(t *testing.T) {
 			if c.EffectiveLevel != eff[i] {
 				t.Errorf("seed %d: %s effective %d, the fixpoint says %d (graph %v)", seed, c.ID, c.EffectiveLevel, eff[i], edges)
 			}
+			// limited_by names a dependency of its own that explains the level.
+			explained := c.LimitedBy == "" && c.EffectiveLevel == c.Level
+			for _, d := range inv.Components[i].DependsOn {
+				l := eff[index[d.ID]]
+				if d.Kind == sovmap.Supply {
+					l = max(l, c.Level-1)
+				}
+				if d.ID == c.LimitedBy && d.ID != c.ID && l == c.EffectiveLevel {
+					explained = true
+				}
+			}
+			if !explained {
+				t.Errorf("seed %d: %s (own %d, effective %d) limited by %q, which does not explain it", seed, c.ID, c.Level, c.EffectiveLevel, c.LimitedBy)
+			}
 		}
 	}
 }
