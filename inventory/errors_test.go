@@ -550,3 +550,29 @@ func BenchmarkManyProblemsJSON(b *testing.B) {
 		}
 	}
 }
+
+// TestDecodeErrorInALongJSONList checks the position of a decode error deep
+// in a list long enough to be decoded on several cores: the first error in
+// file order is reported, at the field.
+func TestDecodeErrorInALongJSONList(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\"version\": 1, \"organization\": {\"name\": \"X\", \"home\": \"DE\"},\n\"components\": [\n")
+	for i := 0; i < 5000; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		switch i {
+		case 3100:
+			b.WriteString(`{"id": "c3100", "layer": "storage", «"colour": "red"}`)
+		case 4700:
+			b.WriteString(`{"id": "c4700", "layer": 7}`)
+		default:
+			b.WriteString(`{"id": "c` + strconv.Itoa(i) + `", "layer": "storage"}`)
+		}
+	}
+	b.WriteString("\n]}\n")
+	src := b.String()
+	_, at, _ := marked(src)
+	_, err := decode(t, "long.json", src)
+	sameLines(t, problems(t, err), []string{"long.json:" + at[0] + `: unknown field "colour"`})
+}
