@@ -9,10 +9,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/diff"
 )
 
 func newAssessCmd(a *app) *cobra.Command {
-	var format, output string
+	var format, output, baseline string
 	var failOn int
 	cmd := &cobra.Command{
 		Use:   "assess FILE|DIR...",
@@ -24,10 +25,12 @@ reach it and the reasons for its requirement; then flows, layers, providers and
 a summary.
 
 Exit codes: 0 clean, 1 when a gap is --fail-on levels or more or a flow is a
-violation, 2 on bad input or usage.`,
+violation (with --baseline: only when such a finding is new or worse than in
+the baseline), 2 on bad input or usage.`,
 		Example: `  sovmap assess examples/hospital-group
   sovmap assess inventory.yaml --format json > assessment.json
-  sovmap assess inventory.yaml --fail-on 2 --format markdown`,
+  sovmap assess inventory.yaml --fail-on 2 --format markdown
+  sovmap assess inventory.yaml --baseline main-assessment.json --format sarif -o sovmap.sarif`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := formatWriter(format)
@@ -48,6 +51,22 @@ violation, 2 on bad input or usage.`,
 			} else if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
 				return err
 			}
+			if baseline != "" {
+				// Gate only on what is new or worse than the baseline, and say
+				// what changed on standard error, beside the report.
+				base, err := a.reportFrom(cmd.Context(), baseline)
+				if err != nil {
+					return fmt.Errorf("--baseline: %w", err)
+				}
+				d := diff.Compare(base, r, failOn)
+				if err := diff.WriteTable(a.stderr, d); err != nil {
+					return err
+				}
+				if n := len(d.Failing()); n > 0 {
+					return &exitError{code: exitFindings, err: fmt.Errorf("%d findings new or worse than the baseline %s at --fail-on %d", n, baseline, failOn)}
+				}
+				return nil
+			}
 			if n := findings(r, failOn); n > 0 {
 				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, or flow violations)", n, failOn, failOn)}
 			}
@@ -56,6 +75,7 @@ violation, 2 on bad input or usage.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, or any flow is a violation (0 never fails)")
 	return cmd
 }
