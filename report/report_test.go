@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -263,6 +264,86 @@ func TestWriteErrors(t *testing.T) {
 	for _, w := range writers {
 		if err := w.write(&failingWriter{n: 10}, r, inv); err == nil {
 			t.Errorf("%s: no error from a failing writer", w.name)
+		}
+	}
+}
+
+// randomReport builds a report of n components with strings that need
+// escaping, empty and nil lists, and omitted fields.
+func randomReport(seed uint64, n int) *sovmap.Report {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	words := []string{"a", "b\"q", "c\\d", "é", "\u2028", "<&>", "tab\t", "nl\n", "\x01", "🙂", ""}
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(4) {
+			b.WriteString(words[rng.IntN(len(words))])
+		}
+		return b.String()
+	}
+	r := &sovmap.Report{Organization: str(), Home: "DE"}
+	for i := range n {
+		c := sovmap.ComponentResult{ID: fmt.Sprintf("c%d%s", i, str()), Layer: sovmap.Layers[rng.IntN(len(sovmap.Layers))],
+			Provider: str(), Controller: str(), Level: sovmap.Level(rng.IntN(5)), EffectiveLevel: sovmap.Level(rng.IntN(5)),
+			LimitedBy: str(), RequiredLevel: sovmap.Level(rng.IntN(5)), Gap: rng.IntN(5), Sourcing: sovmap.SourcingFor(sovmap.Level(rng.IntN(5)))}
+		if rng.IntN(3) > 0 {
+			c.Binding = []sovmap.FactorName{}
+			for range rng.IntN(3) {
+				c.Binding = append(c.Binding, sovmap.FactorLegal)
+			}
+			c.Exposure = []string{}
+			for range rng.IntN(3) {
+				c.Exposure = append(c.Exposure, str())
+			}
+		}
+		for range rng.IntN(3) {
+			c.Reasons = append(c.Reasons, sovmap.Requirement{Level: sovmap.Level(rng.IntN(5)), Category: sovmap.CategorySecurity, Source: str(), Reason: str()})
+		}
+		c.Factors = []sovmap.Factor{{Name: sovmap.FactorControl, Level: c.Level, Reason: str()}}
+		r.Components = append(r.Components, c)
+	}
+	return r
+}
+
+// TestJSONMatchesDetail checks the streamed contract JSON against the full
+// JSON written by the library, component by component, on reports large
+// enough to be written in parallel chunks.
+func TestJSONMatchesDetail(t *testing.T) {
+	for _, n := range []int{0, 1, 4097, 9000} {
+		r := randomReport(uint64(n), n)
+		var contract, full bytes.Buffer
+		if err := report.WriteJSON(&contract, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.WriteJSONDetail(&full, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		var a, b struct {
+			Organization string           `json:"organization"`
+			Components   []map[string]any `json:"components"`
+		}
+		if err := json.Unmarshal(contract.Bytes(), &a); err != nil {
+			t.Fatalf("n=%d: contract JSON does not parse: %v", n, err)
+		}
+		if err := json.Unmarshal(full.Bytes(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if a.Organization != r.Organization || len(a.Components) != n || len(b.Components) != n {
+			t.Fatalf("n=%d: organization %q, %d and %d components", n, a.Organization, len(a.Components), len(b.Components))
+		}
+		for i := range a.Components {
+			want := b.Components[i]
+			delete(want, "factors")
+			delete(want, "exposure_details")
+			for _, list := range []string{"binding", "exposure", "reasons"} {
+				if want[list] == nil {
+					want[list] = []any{} // the contract always writes lists
+				}
+			}
+			got, _ := json.Marshal(a.Components[i])
+			exp, _ := json.Marshal(want)
+			if !bytes.Equal(got, exp) {
+				t.Fatalf("n=%d, component %d:\n got %s\nwant %s", n, i, got, exp)
+			}
 		}
 	}
 }
