@@ -428,6 +428,23 @@ func TestValidationErrorsJSON(t *testing.T) {
 			`component a: governing_law: unknown country or bloc "XY"`,
 			`component a: exit_notice_days cannot be negative`,
 		}},
+		{"flows, arrangements, rules, assessments and scenarios", jhead + `  "components": [{"id": "a", "layer": "storage"}],
+  "flows": [{"id": "f", "from": "a", "to": «"b", "mechanism": «"magic"}, {"id": «"f", "from": "a", "to": "a"}],
+  "arrangements": [{"id": "x", "host": «"XX", "guest": "EE"}],
+  "rules": [{"id": "r", "when": «" ", "require": «9, "category": «"legal"}],
+  "assessments": [{"provider": «"ghost", "framework": "eu-csf"}],
+  "scenarios": [{"id": "s", "kind": «"meteor", "target": "aws"}]
+}`, []string{
+			`flow f: to: unknown component "b"`,
+			`flow f: mechanism "magic" is not one of none, adequacy, scc, bcr, derogation, treaty`,
+			`duplicate flow id "f"`,
+			`arrangement x: host: unknown country "XX"`,
+			`rule r: when is required (a CEL expression over component)`,
+			`rule r: require must be a level from 0 to 4`,
+			`rule r: category "legal" is not regulatory, security or operational`,
+			`assessment: unknown provider "ghost"`,
+			`scenario s: kind "meteor" is not one of compel, export-control, provider-exit, revoke-arrangement, region-cut, energy-shortage`,
+		}},
 		{"organization", "{\n  \"version\": 1,\n  \"organization\": {\"name\": \"Acme\", \"home\": «\"XX\", \"trusted\": [«\"QQ\"]},\n  \"components\": []\n}", []string{
 			`organization.home: unknown country or bloc "XX"`,
 			`organization.trusted: unknown country or bloc "QQ"`,
