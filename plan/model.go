@@ -88,10 +88,18 @@ type problem struct {
 	// vars are the components with more than one choice, in search order.
 	vars   []int32
 	maxOwn []sovmap.Level
+	// possible marks the requirements some plan might meet (with every other
+	// component at its best); reach counts them. The others are never met.
+	possible []bool
+	reach    int
 	// need is the level a component's own level must reach for every
-	// requirement to be met: its own least requirement, raised by what
-	// depends on it at runtime or shares a dependency cycle with it.
+	// possible requirement to be met: its own least requirement when it is
+	// possible, raised by the possible requirements of what depends on it at
+	// runtime or shares a dependency cycle with it.
 	need []sovmap.Level
+	// base is each possible component's least requirement (0 otherwise),
+	// where needs starts from.
+	base []sovmap.Level
 	// Caps: -1 means none.
 	provCap, jurCap int
 	budget          float64
@@ -107,7 +115,7 @@ type problem struct {
 func build(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Options) (*problem, *Levels, error) {
 	n := len(inv.Components)
 	p := &problem{n: n, ids: make([]string, n), critical: make([]bool, n), choices: make([][]choice, n),
-		order: make([][]int, n), maxOwn: make([]sovmap.Level, n), need: make([]sovmap.Level, n),
+		order: make([][]int, n), maxOwn: make([]sovmap.Level, n), need: make([]sovmap.Level, n), possible: make([]bool, n),
 		provCap: -1, jurCap: -1, budget: opts.Budget, years: opts.Years}
 	rounds := 0
 	for i := range inv.Components {
@@ -224,31 +232,61 @@ func build(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	return p, before, nil
 }
 
-// computeNeed derives, for the all-requirements bound, the level each
-// component's own level must reach: a component is no more sovereign than
-// what it runs on at runtime, and the members of a dependency cycle share
-// their minimum, so a requirement travels down runtime edges and across
-// cycles. Supply edges cost at most one level and carry no hard need.
+// computeNeed finds the possible requirements and the static need (see
+// needs) for the root of the search.
 func (p *problem) computeNeed() {
+	eff := make([]sovmap.Level, p.n)
+	p.propagate(p.maxOwn, eff)
 	for i, cs := range p.choices {
-		r := sovmap.MaxLevel
 		for _, c := range cs {
-			r = min(r, c.req)
+			if c.own >= c.req && c.req <= eff[i] {
+				p.possible[i] = true
+			}
 		}
-		p.need[i] = r
+		if p.possible[i] {
+			p.reach++
+		}
 	}
+	p.base = make([]sovmap.Level, p.n)
+	for i, cs := range p.choices {
+		if p.possible[i] {
+			p.base[i] = sovmap.MaxLevel
+			for _, c := range cs {
+				p.base[i] = min(p.base[i], c.req)
+			}
+		}
+	}
+	p.needs(eff, p.need)
+}
+
+// needs derives, for the bound on meeting every possible requirement, the
+// level each component's own level must then reach, given upper bounds eff
+// on the effective levels: a component is no more sovereign than what it
+// runs on at runtime, and the members of a dependency cycle share their
+// minimum, so a requirement travels down runtime edges and across cycles.
+// A supply edge costs at most one level: when the supplier cannot reach the
+// level, the component's own level must be a step higher.
+func (p *problem) needs(eff, need []sovmap.Level) {
+	copy(need, p.base)
 	for k := len(p.members) - 1; k >= 0; k-- { // dependents first
 		scc := p.members[k]
 		m := sovmap.Exposed
 		for _, u := range scc {
-			m = max(m, p.need[u])
+			m = max(m, need[u])
 		}
 		for _, u := range scc {
-			p.need[u] = m
+			need[u] = m
+		}
+		for _, u := range scc {
 			deps, supply := p.g.Deps(u)
 			for j, v := range deps {
-				if p.comp[v] != p.comp[u] && !supply[j] {
-					p.need[v] = max(p.need[v], m)
+				switch {
+				case p.comp[v] == p.comp[u]:
+				case !supply[j]:
+					need[v] = max(need[v], m)
+				case eff[v] < m:
+					// Beyond 4 means never.
+					need[u] = max(need[u], m+1)
 				}
 			}
 		}

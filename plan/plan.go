@@ -70,16 +70,21 @@ type Options struct {
 	// Years is the horizon of the cost: cost = cost_once + Years x
 	// cost_yearly. Zero means DefaultYears.
 	Years int
-	// MaxNodes bounds the branch-and-bound search; zero means
+	// MaxNodes bounds the branch-and-bound search for the plan; zero means
 	// DefaultMaxNodes. When the search stops early the result says so and
 	// carries a lower bound.
 	MaxNodes int
+	// CurveNodes bounds the second search, which proves the points of the
+	// trade-off curve below the plan's; zero means DefaultCurveNodes.
+	// Points it cannot prove are marked, with a lower bound.
+	CurveNodes int
 }
 
 // Defaults of Options.
 const (
-	DefaultYears    = 3
-	DefaultMaxNodes = 2_000_000
+	DefaultYears      = 3
+	DefaultMaxNodes   = 500_000
+	DefaultCurveNodes = 100_000
 )
 
 // Validate checks the options for values no plan can use.
@@ -93,8 +98,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("jurisdiction share must be between 0 and 1 (0 for none)")
 	case o.Years < 0 || o.Years > 100:
 		return fmt.Errorf("years must be between 1 and 100")
-	case o.MaxNodes < 0:
-		return fmt.Errorf("node limit cannot be negative")
+	case o.MaxNodes < 0 || o.CurveNodes < 0:
+		return fmt.Errorf("node limits cannot be negative")
 	}
 	return nil
 }
@@ -135,8 +140,10 @@ type Point struct {
 	Cost   float64 `json:"cost"`
 	// Changes lists component=option for the point's plan.
 	Changes []string `json:"changes"`
-	// Optimal is false when the search stopped before proving this point.
-	Optimal bool `json:"optimal"`
+	// Optimal is false when the search stopped before proving this point;
+	// LowerBound is then a proven lower bound on its least cost.
+	Optimal    bool    `json:"optimal"`
+	LowerBound float64 `json:"lower_bound"`
 }
 
 // Unmet explains a requirement the plan does not meet.
@@ -176,8 +183,11 @@ type Result struct {
 	// LowerBound is a proven lower bound on the cost of the plan's target
 	// (every requirement when Feasible, else Met components); it equals Cost
 	// when Optimal.
-	LowerBound float64  `json:"lower_bound"`
+	LowerBound float64 `json:"lower_bound"`
+	// Nodes and CurveNodes count the search nodes of the two phases: the
+	// plan, then the rest of the trade-off curve.
 	Nodes      int      `json:"nodes"`
+	CurveNodes int      `json:"curve_nodes"`
 	Cost       float64  `json:"cost"`
 	CostOnce   float64  `json:"cost_once"`
 	CostYearly float64  `json:"cost_yearly"`

@@ -74,9 +74,9 @@ func constraintsText(r *Result) string {
 }
 
 func verdict(r *Result) string {
-	proof := fmt.Sprintf("optimal, proven by exhaustive branch and bound (%d nodes)", r.Nodes)
+	proof := fmt.Sprintf("optimal, proven by exhaustive branch and bound (%s)", nodes(r.Nodes))
 	if !r.Optimal {
-		proof = fmt.Sprintf("best found in %d nodes, not proven optimal; no such plan costs less than %s", r.Nodes, money(r.LowerBound))
+		proof = fmt.Sprintf("best found in %s, not proven optimal; no such plan costs less than %s", nodes(r.Nodes), money(r.LowerBound))
 	}
 	switch {
 	case len(r.Plan) == 0:
@@ -87,6 +87,13 @@ func verdict(r *Result) string {
 		return fmt.Sprintf("no plan meets every requirement; the best meets %d of %d at %s (%s once + %s a year x %d years); %s",
 			r.Met, r.Components, money(r.Cost), money(r.CostOnce), money(r.CostYearly), r.Years, proof)
 	}
+}
+
+func nodes(n int) string {
+	if n == 1 {
+		return "1 search node"
+	}
+	return strconv.Itoa(n) + " search nodes"
 }
 
 func choiceText(c Choice) string {

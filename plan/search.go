@@ -19,6 +19,7 @@ type search struct {
 	assign   []int // choice per component, -1 while unassigned
 	cost     float64
 	own, eff []sovmap.Level
+	need     []sovmap.Level
 	extra    []float64
 	lbs      [][]float64 // one bound vector per depth, reused
 	tmp      []float64
@@ -32,12 +33,21 @@ type search struct {
 	// open is, once the search stops early, a lower bound on what the
 	// unexplored subtrees could reach, per q.
 	open []float64
+	// floor is the least q the search must get right: subtrees that cannot
+	// improve best[q] for any q >= floor are pruned. With rising set, the
+	// floor follows the most requirements met so far, so the search
+	// concentrates on the plans that meet the most requirements; best[q]
+	// and open[q] below the final floor then carry no guarantee.
+	floor  int
+	rising bool
 }
 
-func newSearch(ctx context.Context, p *problem, maxNodes int) *search {
+func newSearch(ctx context.Context, p *problem, maxNodes, floor int, rising bool) *search {
 	s := &search{p: p, ctx: ctx, assign: make([]int, p.n), own: make([]sovmap.Level, p.n), eff: make([]sovmap.Level, p.n),
+		need:    make([]sovmap.Level, p.n),
 		provCnt: make([]int, len(p.provNames)), jurCnt: make([]int, len(p.jurNames)), maxNodes: maxNodes,
-		best: make([]float64, p.n+1), bestPlan: make([][]int, p.n+1), open: make([]float64, p.n+1), tmp: make([]float64, p.n+1)}
+		best: make([]float64, p.n+1), bestPlan: make([][]int, p.n+1), open: make([]float64, p.n+1), tmp: make([]float64, p.n+1),
+		floor: floor, rising: rising}
 	for i := range s.assign {
 		s.assign[i] = -1
 		if len(p.choices[i]) == 1 {
@@ -139,9 +149,11 @@ func (s *search) capsBroken() bool {
 //     each other component costs at least its cheapest choice that meets
 //     its requirement in that optimistic world, and meeting q requirements
 //     costs at least the q cheapest such amounts.
-//  2. All requirements: when every requirement must be met, each component
-//     must reach the need derived through runtime edges and cycles, so the
-//     cheapest choice reaching it is due for every component at once.
+//  2. All possible requirements: meeting as many requirements as can ever
+//     be met (every requirement, when all can) means meeting each of them,
+//     so each component must reach the need derived through runtime edges
+//     and cycles, and the cheapest choice reaching it is due for every
+//     component at once.
 func (s *search) bound(lb []float64) {
 	p := s.p
 	if (p.budget > 0 && s.cost > p.budget+1e-9) || s.capsBroken() {
@@ -158,6 +170,7 @@ func (s *search) bound(lb []float64) {
 		}
 	}
 	p.propagate(s.own, s.eff)
+	p.needs(s.eff, s.need)
 	extra := s.extra[:0]
 	all, allOK := s.cost, true
 	for i, a := range s.assign {
@@ -165,21 +178,21 @@ func (s *search) bound(lb []float64) {
 			c := &p.choices[i][a]
 			if s.eff[i] >= c.req {
 				extra = append(extra, 0)
-			} else {
+			} else if p.possible[i] {
 				allOK = false
 			}
-			if c.own < p.need[i] {
+			if c.own < s.need[i] {
 				allOK = false
 			}
 			continue
 		}
 		one, every := inf, inf
 		for _, c := range p.choices[i] {
-			if c.own < c.req || c.req > s.eff[i] {
-				continue
+			meets := c.own >= c.req && c.req <= s.eff[i]
+			if meets {
+				one = min(one, c.cost)
 			}
-			one = min(one, c.cost)
-			if c.own >= p.need[i] {
+			if c.own >= s.need[i] && (meets || !p.possible[i]) {
 				every = min(every, c.cost)
 			}
 		}
@@ -205,9 +218,9 @@ func (s *search) bound(lb []float64) {
 		}
 	}
 	if allOK {
-		lb[p.n] = max(lb[p.n], all)
+		lb[p.reach] = max(lb[p.reach], all)
 	} else {
-		lb[p.n] = inf
+		lb[p.reach] = inf
 	}
 	if p.budget > 0 {
 		for q := range lb {
@@ -218,10 +231,11 @@ func (s *search) bound(lb []float64) {
 	}
 }
 
-// dominated reports whether no completion can improve the curve.
+// dominated reports whether no completion can improve the curve from the
+// floor up.
 func (s *search) dominated(lb []float64) bool {
-	for q, l := range lb {
-		if l < s.best[q] {
+	for q := s.floor; q < len(lb); q++ {
+		if lb[q] < s.best[q] {
 			return false
 		}
 	}
@@ -234,6 +248,9 @@ func (s *search) leaf(lb []float64) {
 		if l < s.best[q] {
 			s.best[q] = l
 			s.bestPlan[q] = slices.Clone(s.assign)
+			if s.rising && q > s.floor {
+				s.floor = q
+			}
 		}
 	}
 }
@@ -294,22 +311,30 @@ func (s *search) evaluate(plan []int) (met int, cost float64, ok bool) {
 
 // seed evaluates plans that are often good before the exhaustive search, so
 // that its bounds prune from the start: keeping everything, the cheapest
-// choice reaching each component's need, and a local search from each.
+// choice reaching each component's need, the highest own level everywhere
+// (which meets every possible requirement when nothing else constrains),
+// and a local search from each.
 func (s *search) seed() {
 	p := s.p
 	keep := make([]int, p.n)
 	needy := make([]int, p.n)
+	highest := make([]int, p.n)
 	for _, v := range p.vars {
-		needy[v] = 0
-		for _, c := range p.order[v] {
+		for _, c := range p.order[v] { // cheapest first
 			ch := p.choices[v][c]
 			if ch.own >= ch.req && ch.own >= p.need[v] {
 				needy[v] = c
 				break
 			}
 		}
+		for _, c := range p.order[v] {
+			if p.choices[v][c].own == p.maxOwn[v] {
+				highest[v] = c
+				break
+			}
+		}
 	}
-	for _, start := range [][]int{keep, needy} {
+	for _, start := range [][]int{keep, needy, highest} {
 		s.localSearch(slices.Clone(start))
 	}
 	for _, v := range p.vars {

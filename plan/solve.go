@@ -23,18 +23,31 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	if opts.MaxNodes == 0 {
 		opts.MaxNodes = DefaultMaxNodes
 	}
+	if opts.CurveNodes == 0 {
+		opts.CurveNodes = DefaultCurveNodes
+	}
 	p, before, err := build(ctx, inv, ev, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := newSearch(ctx, p, opts.MaxNodes)
+	// Phase 1: the plan that meets the most requirements at the least
+	// cost. Phase 2: the rest of the trade-off curve, with its own node
+	// budget, starting from what phase 1 found.
+	s := newSearch(ctx, p, opts.MaxNodes, 0, true)
 	s.run()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	curve := newSearch(ctx, p, opts.CurveNodes, 0, false)
+	copy(curve.best, s.best)
+	copy(curve.bestPlan, s.bestPlan)
+	curve.dfs(0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
 	r := &Result{Organization: inv.Organization.Name, Home: inv.Organization.Home, Years: opts.Years,
-		Constraints: opts.Constraints, Components: p.n, Critical: p.nCritical, Nodes: s.nodes}
+		Constraints: opts.Constraints, Components: p.n, Critical: p.nCritical, Nodes: s.nodes, CurveNodes: curve.nodes}
 	for i := range inv.Components {
 		if len(inv.Components[i].Options) > 0 {
 			r.WithOptions++
@@ -116,7 +129,7 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	}
 	r.Gaps = p.n - r.Met
 	r.Shares = p.shares(plan)
-	r.Curve = s.curve(r.MetBefore)
+	r.Curve = curve.curve(r.MetBefore, s)
 
 	if !r.Feasible {
 		r.Unmet = p.explain(plan, after)
@@ -129,16 +142,24 @@ func keepAll(n int) []int { return make([]int, n) }
 
 // curve lists the corners of the trade-off curve: for each number of
 // requirements met, the least cost, keeping only points that cost more
-// than the next one up would (the others are dominated).
-func (s *search) curve(metBefore int) []Point {
+// than the next one up would (the others are dominated). main is the
+// phase-1 search, whose proof covers the points from its floor up.
+func (s *search) curve(metBefore int, main *search) []Point {
 	p := s.p
 	var out []Point
 	for q := 0; q <= p.n; q++ {
 		if s.best[q] == inf || (q < p.n && s.best[q+1] <= s.best[q]) {
 			continue
 		}
+		proven := !s.aborted || s.open[q] >= s.best[q]
+		lower := min(s.best[q], s.open[q])
+		if q >= main.floor && (!main.aborted || main.open[q] >= s.best[q]) {
+			proven, lower = true, s.best[q]
+		} else if q >= main.floor {
+			lower = max(lower, min(main.best[q], main.open[q]))
+		}
 		pt := Point{Met: q, Gaps: p.n - q, Closed: q - metBefore, Cost: s.best[q],
-			Optimal: !s.aborted || s.open[q] >= s.best[q], Changes: []string{}}
+			Optimal: proven, LowerBound: lower, Changes: []string{}}
 		for i, c := range s.bestPlan[q] {
 			if c > 0 {
 				pt.Changes = append(pt.Changes, p.ids[i]+"="+p.choices[i][c].option)
@@ -343,7 +364,7 @@ func (p *problem) blocking(ctx context.Context, opts Options) []string {
 	try := func(budget float64, provCap, jurCap int) (bool, []int, float64) {
 		q := *p
 		q.budget, q.provCap, q.jurCap = budget, provCap, jurCap
-		s := newSearch(ctx, &q, opts.MaxNodes)
+		s := newSearch(ctx, &q, opts.MaxNodes, p.n, false)
 		s.run()
 		if s.best[p.n] < inf {
 			return true, s.bestPlan[p.n], s.best[p.n]

@@ -31,7 +31,8 @@ provider or foreign jurisdiction above a share of the critical components.
 It prints the plan, its cost, the levels after, the trade-off curve of cost
 against requirements met, and, when no plan meets every requirement, which
 cannot be met and why. The solver is an exact branch and bound; if it stops
-at --max-nodes it says so and reports a proven lower bound.
+at --max-nodes (or --curve-nodes for the curve) it says so and reports a
+proven lower bound.
 
 Exit codes: 0 every requirement can be met, 1 some cannot, 2 bad input.
 See docs/strategy.md.`,
@@ -79,6 +80,7 @@ See docs/strategy.md.`,
 	cmd.Flags().StringVar(&providerShare, "max-provider-share", "", "most critical components one provider (ultimate controller) may hold, as 0.4 or 40%")
 	cmd.Flags().StringVar(&jurisdictionShare, "max-jurisdiction-share", "", "most critical components one foreign jurisdiction may control, as 0.4 or 40%")
 	cmd.Flags().IntVar(&opts.MaxNodes, "max-nodes", plan.DefaultMaxNodes, "search nodes before the solver stops and reports its best plan with a lower bound")
+	cmd.Flags().IntVar(&opts.CurveNodes, "curve-nodes", plan.DefaultCurveNodes, "search nodes spent proving the rest of the trade-off curve")
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(plan.Formats, ", "))
 	return cmd
 }
