@@ -343,11 +343,11 @@ func TestSolverMatchesBruteForce(t *testing.T) {
 // lower bound is a true lower bound and the plan a true plan.
 func TestNodeLimitBound(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 14))
-	stopped := 0
+	stopped, unproven := 0, 0
 	for k := 0; k < 200; k++ {
 		inv, f, opts := randomCase(rng)
 		want := bruteForce(t, inv, f, opts)
-		opts.MaxNodes = 2
+		opts.MaxNodes, opts.CurveNodes = 2, 2
 		r, err := Solve(context.Background(), inv, f, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -368,6 +368,17 @@ func TestNodeLimitBound(t *testing.T) {
 		if r.Optimal && r.Cost != want[q] {
 			t.Fatalf("case %d: claims optimal at %v, true optimum %v", k, r.Cost, want[q])
 		}
+		for _, pt := range r.Curve {
+			if pt.LowerBound > want[pt.Met]+1e-9 || pt.Cost < want[pt.Met]-1e-9 || (pt.Optimal && pt.Cost != want[pt.Met]) {
+				t.Fatalf("case %d: curve point %+v, true least cost %v", k, pt, want[pt.Met])
+			}
+			if !pt.Optimal {
+				unproven++
+			}
+		}
+	}
+	if unproven == 0 {
+		t.Error("no curve point was left unproven; the test proves nothing about curve bounds")
 	}
 	if stopped == 0 {
 		t.Error("no case hit the node limit; the test proves nothing")
