@@ -143,7 +143,7 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	}
 	n := len(inv.Components)
 	m := &Model{Inv: inv, Report: rep, KB: k, Tiers: tiers, Countries: k.CountryCodes(), ProviderIndex: map[string]int32{}}
-	m.G = graph.Build(inv.Components)
+	m.G = graph.BuildIndexed(inv.Components, inv.ComponentIndex)
 	m.Rev = m.G.Reverse()
 	m.RT = m.G.Runtime()
 	m.Cond = m.G.Condense()

@@ -298,12 +298,12 @@ func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
 		if len(c.Alternatives) > 0 || len(m.Providers[m.Provider[u]].Alternatives) > 0 {
 			substitutable++
 		}
-		if e := m.ExitOf(u); worst < 0 || e.Days > v.Exit.Days {
-			v.Exit, worst = e, u
+		if d := m.ExitDaysOf(u); worst < 0 || d > v.Exit.Days {
+			v.Exit.Days, worst = d, u
 		}
 	}
 	if worst >= 0 {
-		v.ExitComponent = m.ID(worst)
+		v.Exit, v.ExitComponent = m.ExitOf(worst), m.ID(worst)
 	}
 	for _, l := range sovmap.Layers {
 		if layers[l] {
@@ -383,49 +383,72 @@ func joinList(list []string) string {
 	return out
 }
 
-// concentration computes the HHIs over third-party components.
+// concentration computes the HHIs over third-party components, counting by
+// provider index in arrays (one pass over a million components), then
+// naming the groups.
 func (m *Model) concentration() Concentration {
-	type counter struct {
-		counts map[string]int
-		base   int
+	np := len(m.Providers)
+	layerIndex := map[sovmap.Layer]int{}
+	for i, l := range sovmap.Layers {
+		layerIndex[l] = i
 	}
-	newCounter := func() *counter { return &counter{counts: map[string]int{}} }
-	provider, parent, jurisdiction, critical := newCounter(), newCounter(), newCounter(), newCounter()
-	type layerCounters struct{ provider, parent, jurisdiction *counter }
-	layers := map[sovmap.Layer]*layerCounters{}
-	add := func(c *counter, key string) { c.counts[key]++; c.base++ }
-	for u := range m.Provider {
-		p := m.Provider[u]
+	nl := len(sovmap.Layers) + 1 // the last slot for a layer sovmap does not know
+	byProvider := make([]int, np*nl)
+	critical := make([]int, np)
+	layerOf := func(u int) int {
+		if i, ok := layerIndex[m.Inv.Components[u].Layer]; ok {
+			return i
+		}
+		return nl - 1
+	}
+	for u, p := range m.Provider {
 		if p < 0 {
 			continue
 		}
-		ctl := m.Providers[m.Providers[p].Controller]
-		country := ctl.Country
-		if country == "" {
-			country = "unknown"
-		}
-		add(provider, m.Providers[p].ID)
-		add(parent, ctl.ID)
-		add(jurisdiction, country)
+		byProvider[int(p)*nl+layerOf(u)]++
 		if m.Critical[u] {
-			add(critical, ctl.ID)
+			critical[m.Providers[p].Controller]++
 		}
-		l := m.Inv.Components[u].Layer
-		lc := layers[l]
-		if lc == nil {
-			lc = &layerCounters{newCounter(), newCounter(), newCounter()}
-			layers[l] = lc
-		}
-		add(lc.provider, m.Providers[p].ID)
-		add(lc.parent, ctl.ID)
-		add(lc.jurisdiction, country)
 	}
-	hhiOf := func(c *counter) HHI { return Herfindahl(c.counts) }
-	out := Concentration{Provider: hhiOf(provider), Parent: hhiOf(parent), Jurisdiction: hhiOf(jurisdiction), CriticalParent: hhiOf(critical),
-		Layers: []LayerConcentration{}}
-	for _, l := range sovmap.Layers {
-		if lc := layers[l]; lc != nil {
-			out.Layers = append(out.Layers, LayerConcentration{Layer: l, Provider: hhiOf(lc.provider), Parent: hhiOf(lc.parent), Jurisdiction: hhiOf(lc.jurisdiction)})
+	// group sums the counts of layers (all when layer < 0) by a key of
+	// each provider.
+	group := func(layer int, key func(p int) string) map[string]int {
+		out := map[string]int{}
+		for p := 0; p < np; p++ {
+			n := 0
+			if layer < 0 {
+				for l := 0; l < nl; l++ {
+					n += byProvider[p*nl+l]
+				}
+			} else {
+				n = byProvider[p*nl+layer]
+			}
+			if n > 0 {
+				out[key(p)] += n
+			}
+		}
+		return out
+	}
+	provider := func(p int) string { return m.Providers[p].ID }
+	parent := func(p int) string { return m.Providers[m.Providers[p].Controller].ID }
+	country := func(p int) string {
+		if c := m.Providers[m.Providers[p].Controller].Country; c != "" {
+			return c
+		}
+		return "unknown"
+	}
+	crit := map[string]int{}
+	for p, n := range critical {
+		if n > 0 {
+			crit[m.Providers[p].ID] += n
+		}
+	}
+	out := Concentration{Provider: Herfindahl(group(-1, provider)), Parent: Herfindahl(group(-1, parent)),
+		Jurisdiction: Herfindahl(group(-1, country)), CriticalParent: Herfindahl(crit), Layers: []LayerConcentration{}}
+	for i, l := range sovmap.Layers {
+		if g := group(i, provider); len(g) > 0 {
+			out.Layers = append(out.Layers, LayerConcentration{Layer: l, Provider: Herfindahl(g),
+				Parent: Herfindahl(group(i, parent)), Jurisdiction: Herfindahl(group(i, country))})
 		}
 	}
 	return out
