@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -181,10 +182,15 @@ func (l *Loader) readFile(name string) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(st.Size(), limit)}}}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Read into a buffer of the file's size (plus one byte, to notice a file
+	// that grew): growing a buffer for a file of hundreds of megabytes would
+	// copy it several times over.
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+1))
+	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(int64(len(data)), limit)}}}
 	}
