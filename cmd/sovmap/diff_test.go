@@ -14,12 +14,7 @@ import (
 // directory, so that the test runs what a user runs.
 func buildSovmapForDiff(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sovmap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return e2eBin // built once by TestMain
 }
 
 func runSovmap(t *testing.T, dir, bin string, args ...string) (string, string, int) {

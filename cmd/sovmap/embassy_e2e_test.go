@@ -8,24 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
 // embassyBinary builds the sovmap binary once for the end-to-end tests of
 // the embassy and framework commands.
-var embassyBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "sovmap-e2e-embassy")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "sovmap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", errors.New(string(out))
-	}
-	return bin, nil
-})
+var embassyBinary = func() (string, error) { return e2eBin, nil } // built once by TestMain
 
 // runEmbassyE2E runs the built binary from the repository root and returns its
 // stdout, stderr and exit code.

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sovmap/sovmap/inventory"
@@ -16,18 +15,7 @@ import (
 )
 
 // importBinary builds the sovmap binary once for the import end-to-end tests.
-var importBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "sovmap-e2e-import")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "sovmap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", errors.New(string(out))
-	}
-	return bin, nil
-})
+var importBinary = func() (string, error) { return e2eBin, nil } // built once by TestMain
 
 // runImportE2E runs the built binary in dir with stdin and returns its
 // stdout, stderr and exit code.

@@ -150,11 +150,7 @@ func TestParseAge(t *testing.T) {
 // TestKBBinary builds sovmap and runs it as a user would, checking the
 // JSON contract for a region and the exit code for an unknown one.
 func TestKBBinary(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "sovmap")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := e2eBin // built once by TestMain
 	out, err := exec.Command(bin, "kb", "region", "aws:eu-central-1", "--format", "json").Output()
 	if err != nil {
 		t.Fatalf("kb region: %v", err)

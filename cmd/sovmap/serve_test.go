@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,17 +26,7 @@ import (
 )
 
 // serveBinary builds sovmap once for the serve tests.
-var serveBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "sovmap-e2e-serve")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "sovmap")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return "", errors.New(string(out))
-	}
-	return bin, nil
-})
+var serveBinary = func() (string, error) { return e2eBin, nil } // built once by TestMain
 
 // serveProc is a running `sovmap serve`, killed when the test ends.
 type serveProc struct {

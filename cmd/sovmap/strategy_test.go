@@ -14,12 +14,7 @@ import (
 // that the end-to-end tests run what a user runs.
 func strategyBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sovmap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return e2eBin // built once by TestMain
 }
 
 // execSovmap runs the binary from the module root and returns its output
