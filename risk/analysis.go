@@ -54,6 +54,9 @@ type Analysis struct {
 	// SinglePoints are the components whose loss takes down the most
 	// targets, most first.
 	SinglePoints []SinglePoint `json:"single_points_of_failure"`
+	// Component is the blast radius of the component asked about
+	// (AnalysisOptions.Component).
+	Component *SinglePoint `json:"component,omitempty"`
 	// Blast radius of the loss of each provider (with everything it
 	// controls), jurisdiction and cloud region, largest first.
 	Providers     []Blast `json:"providers"`
@@ -149,6 +152,11 @@ func Analyze(ctx context.Context, m *Model, opts AnalysisOptions) (*Analysis, er
 	if err := a.chains(ctx, m, opts, limit); err != nil {
 		return nil, err
 	}
+	if opts.Component != "" {
+		if err := a.component(m, opts.Component); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 
@@ -170,31 +178,64 @@ const exactTargets = 4096
 // bitsets of this width.
 const candidates = 512
 
-func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error {
-	var targets []int32
-	isTarget := m.Vital
-	a.Targets = "vital"
-	for u, v := range m.Vital {
-		if v {
-			targets = append(targets, int32(u))
-		}
-	}
-	if len(targets) == 0 {
-		a.Targets, isTarget = "critical", m.Critical
-		for u, c := range m.Critical {
-			if c {
-				targets = append(targets, int32(u))
+// targets returns what single points of failure are ranked by: the vital
+// components, else the critical ones, else all.
+func targets(m *Model) (name string, list []int32, target func(int32) bool) {
+	for _, t := range []struct {
+		name string
+		is   []bool
+	}{{"vital", m.Vital}, {"critical", m.Critical}} {
+		list = list[:0]
+		for u, v := range t.is {
+			if v {
+				list = append(list, int32(u))
 			}
 		}
-	}
-	if len(targets) == 0 {
-		a.Targets, isTarget = "all", nil
-		for u := range m.Len() {
-			targets = append(targets, int32(u))
+		if len(list) > 0 {
+			is := t.is
+			return t.name, list, func(u int32) bool { return is[u] }
 		}
 	}
-	a.TargetCount = len(targets)
-	target := func(u int32) bool { return isTarget == nil || isTarget[u] }
+	for u := range m.Len() {
+		list = append(list, int32(u))
+	}
+	return "all", list, func(int32) bool { return true }
+}
+
+// example returns a chain from the nearest other target that goes down
+// with u to u, or u alone when it is the only one.
+func example(m *Model, f *graph.Finder, u int32, target func(int32) bool) []string {
+	path := f.Path(nil, u, func(v int32) bool { return v != u && target(v) })
+	if len(path) == 0 && target(u) {
+		path = []int32{u}
+	}
+	slices.Reverse(path)
+	return idsOf(m, path)
+}
+
+// component works out the blast radius of one component with a walk.
+func (a *Analysis) component(m *Model, id string) error {
+	u, ok := m.G.Index[id]
+	if !ok {
+		return fmt.Errorf("no component %q", id)
+	}
+	_, _, target := targets(m)
+	down, degraded := graph.NewWalker(m.Rev).Walk([]int32{u})
+	c := &m.Inv.Components[u]
+	sp := &SinglePoint{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Criticality: c.Criticality, Down: len(down), Degraded: len(degraded)}
+	for _, v := range down {
+		if target(v) {
+			sp.Targets++
+		}
+	}
+	sp.Example = example(m, graph.NewFinder(m.RuntimeReverse()), u, target)
+	a.Component = sp
+	return nil
+}
+
+func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error {
+	name, targets, target := targets(m)
+	a.Targets, a.TargetCount = name, len(targets)
 
 	// Rank every component by how many targets depend on it: exactly when
 	// there are few targets, by a sketch otherwise.
@@ -278,17 +319,9 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 		a.Truncated = append(a.Truncated, fmt.Sprintf("single points of failure: %d of %d shown", min(limit, len(sps)), ranked))
 		sps = sps[:min(limit, len(sps))]
 	}
-	// An example chain: the nearest other target that goes down with it,
-	// or the component itself when it is the only one.
 	f := graph.NewFinder(m.RuntimeReverse())
 	for i := range sps {
-		u := sps[i].node
-		path := f.Path(nil, u, func(v int32) bool { return v != u && target(v) })
-		if len(path) == 0 && target(u) {
-			path = []int32{u}
-		}
-		slices.Reverse(path)
-		sps[i].Example = idsOf(m, path)
+		sps[i].Example = example(m, f, sps[i].node, target)
 	}
 	a.SinglePoints = sps
 	return nil

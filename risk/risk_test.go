@@ -400,6 +400,10 @@ func TestAnalyzeOptions(t *testing.T) {
 		!strings.HasPrefix(a.Chains[0].Explanation, "kms is controlled from US") {
 		t.Errorf("kms chains %+v", a.Chains)
 	}
+	if c := a.Component; c == nil || c.ID != "kms" || c.Targets != 2 || c.Down != 5 || c.Degraded != 1 ||
+		!slices.Equal(c.Example, []string{"endpoint", "cluster", "kms"}) {
+		t.Errorf("kms blast radius %+v", a.Component)
+	}
 	a, err = Analyze(ctx, m, AnalysisOptions{Jurisdiction: "CN"})
 	if err != nil || len(a.Chains) != 0 {
 		t.Errorf("CN chains %+v, %v", a.Chains, err)

@@ -159,6 +159,13 @@ func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, s.Layer, orDash(s.Provider), s.Targets, s.Down, s.Degraded, strings.Join(s.Example, " -> "))
 	}
 	tw.Flush()
+	if c := a.Component; c != nil {
+		fmt.Fprintf(bw, "\nBLAST RADIUS OF %s: %d %s components down, %d components down, %d degraded", c.ID, c.Targets, a.Targets, c.Down, c.Degraded)
+		if len(c.Example) > 1 {
+			fmt.Fprintf(bw, " (e.g. %s)", strings.Join(c.Example, " -> "))
+		}
+		fmt.Fprintln(bw)
+	}
 	for _, part := range []struct {
 		title string
 		rows  []Blast
@@ -192,6 +199,13 @@ func WriteAnalysisMarkdown(w io.Writer, a *Analysis) error {
 	fmt.Fprintf(bw, "\n## Single points of failure\n\nRanked by %s components that go down with them (of %d).\n\n| Component | Layer | Provider | %s down | Down | Degraded | Example |\n|---|---|---|---:|---:|---:|---|\n", a.Targets, a.TargetCount, a.Targets)
 	for _, s := range a.SinglePoints {
 		fmt.Fprintf(bw, "| %s | %s | %s | %d | %d | %d | %s |\n", md(s.ID), s.Layer, md(orDash(s.Provider)), s.Targets, s.Down, s.Degraded, md(strings.Join(s.Example, " → ")))
+	}
+	if c := a.Component; c != nil {
+		fmt.Fprintf(bw, "\n## Blast radius of %s\n\n%d %s components down, %d components down, %d degraded", md(c.ID), c.Targets, a.Targets, c.Down, c.Degraded)
+		if len(c.Example) > 1 {
+			fmt.Fprintf(bw, " (e.g. %s)", md(strings.Join(c.Example, " → ")))
+		}
+		fmt.Fprintln(bw, ".")
 	}
 	for _, part := range []struct {
 		title string

@@ -320,3 +320,20 @@ func TestParseAndResolve(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any name either parses into a kind and target that spell it
+// back, or is refused with an error; never a panic.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{"compel:US", "region-cut:aws:eu-central-1", "export-control:accelerators", "flood:DE", ":", "compel:", "", "provider-exit:a:b:c"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		s, err := Parse(name)
+		if err != nil {
+			return
+		}
+		if s.Kind+":"+s.Target != name || s.ID != name || s.Target == "" || !slices.Contains(Kinds, s.Kind) {
+			t.Errorf("Parse(%q) = %+v", name, s)
+		}
+	})
+}
