@@ -28,6 +28,7 @@ func (s *Server) extraTabs() []tab {
 		{"vendors", "Vendors", "vendors", store.RoleViewer},
 		{"scenarios", "Scenarios", "scenarios", store.RoleViewer},
 		{"embassies", "Embassies", "embassies", store.RoleViewer},
+		{"frameworks", "Frameworks", "frameworks", store.RoleViewer},
 	}
 }
 
@@ -35,6 +36,7 @@ func (s *Server) extraPages(mux *http.ServeMux) {
 	mux.HandleFunc("GET /w/{ws}/vendors", s.page(store.RoleViewer, s.handleVendors))
 	mux.HandleFunc("GET /w/{ws}/scenarios", s.page(store.RoleViewer, s.handleScenarios))
 	mux.HandleFunc("GET /w/{ws}/embassies", s.page(store.RoleViewer, s.handleEmbassies))
+	mux.HandleFunc("GET /w/{ws}/frameworks", s.page(store.RoleViewer, s.handleFrameworks))
 }
 
 func (s *Server) extraAPI() []apiRoute {
@@ -42,6 +44,8 @@ func (s *Server) extraAPI() []apiRoute {
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/vendors", store.RoleViewer, s.apiVendors},
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/scenarios", store.RoleViewer, s.apiScenarios},
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/embassies", store.RoleViewer, s.apiEmbassies},
+		{"GET /api/v1/frameworks", "", s.apiFrameworkList},
+		{"GET /api/v1/workspaces/{ws}/versions/{n}/frameworks", store.RoleViewer, s.apiFrameworks},
 	}
 }
 
