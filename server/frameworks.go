@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"net/http"
 
 	"github.com/sovmap/sovmap"
