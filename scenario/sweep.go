@@ -115,7 +115,9 @@ type sweepCase struct {
 	declared bool
 	seeds    []int32
 	partial  []int32
-	res      *Result
+	// levels are the seeds' own levels once exposed (Exposed effect only).
+	levels []sovmap.Level
+	res    *Result
 }
 
 // Classes of components a sweep counts hits by: criticality (5, with ""),
@@ -170,6 +172,28 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 			}
 			c.seeds = slices.Clone(e.seeds)
 			c.partial = slices.Clone(e.partial)
+			if c.res.Effect == Exposed {
+				// The seeds' own levels once exposed, for the levels after.
+				for _, u := range c.seeds {
+					e.ownAfter[u] = m.Level[u]
+				}
+				var err error
+				if c.s.Kind == Compel {
+					for _, u := range c.seeds {
+						e.ownAfter[u] = e.compelled(u)
+					}
+				} else {
+					err = e.reassess(ctx, c.s)
+				}
+				if err != nil {
+					c.res.Notes = append(c.res.Notes, "levels after not computed: "+err.Error())
+					return
+				}
+				c.levels = make([]sovmap.Level, len(c.seeds))
+				for i, u := range c.seeds {
+					c.levels[i] = e.ownAfter[u]
+				}
+			}
 		}
 	})
 	if err != nil {
@@ -180,6 +204,23 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		sw := newSpreader(m, opts.Options)
 		return func(b int) {
 			sw.block(ctx, cases[b*blockScenarios:min((b+1)*blockScenarios, len(cases))])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Levels after, for the scenarios that expose components.
+	var exposed []*sweepCase
+	for i := range cases {
+		if cases[i].levels != nil {
+			exposed = append(exposed, &cases[i])
+		}
+	}
+	lblocks := (len(exposed) + levelBlock - 1) / levelBlock
+	err = risk.Parallel(ctx, lblocks, min(workers, lblocks), func() func(int) {
+		lv := newLeveller(m)
+		return func(b int) {
+			lv.block(exposed[b*levelBlock : min((b+1)*levelBlock, len(exposed))])
 		}
 	})
 	if err != nil {
@@ -310,8 +351,8 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		r.Impact = roundTo(100*r.Score/sp.e.total, 2)
 	}
 	r.Score = roundTo(r.Score, 2)
-	// Levels after an exposure need the assessment's factors per scenario:
-	// a sweep leaves them out, and the scenario run on its own gives them.
+	// Levels after an exposure come from the leveller, once every block
+	// is counted.
 	switch r.Effect {
 	case Lost:
 		r.After = &after
@@ -320,4 +361,169 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		r.After = &before
 	}
 	sp.e.restore(c.s, r, c.seeds, func(alt int32) bool { return sp.down.Has(alt, j) })
+}
+
+// levelBlock is how many exposure scenarios one levelling pass carries:
+// four thresholds of 128 bits, eight words per component.
+const levelBlock = 128
+
+// leveller computes the effective levels after exposure scenarios, 128 at
+// a time, without a pass per scenario. For each threshold L (0 to 3) every
+// component gets one bit per scenario meaning "effective level at most L
+// after the scenario"; the assessment's rule becomes, bit by bit, in
+// dependency order:
+//
+//	E_L(u) = own_L(u) | E_L(v) for runtime deps v | (E_L(v) & own_L+1(u)) for supply deps v
+//
+// with own_L(u) the scenarios in which u's own level is at most L (a
+// supply dependency at level l passes max(l, own-1): at most L exactly when
+// l <= L and own <= L+1). Cycles share their bits, or relax to a fixpoint
+// when a supply edge is inside, as the assessment does. Counting the bits
+// of each threshold gives each scenario's levels.
+type leveller struct {
+	m     *risk.Model
+	e     [4]*graph.Sets
+	zero  []uint8
+	head  []int32
+	items []levelItem
+	cnt   []int32
+}
+
+type levelItem struct {
+	j     int32 // the scenario's bit
+	level sovmap.Level
+}
+
+func newLeveller(m *risk.Model) *leveller {
+	n := m.Len()
+	lv := &leveller{m: m, zero: make([]uint8, n), head: make([]int32, n+1), cnt: make([]int32, levelBlock)}
+	for l := range lv.e {
+		lv.e[l] = graph.NewSets(n, levelBlock)
+	}
+	return lv
+}
+
+// own sets dst to the scenarios in which u's own level is at most l.
+func (lv *leveller) own(dst []uint64, u int32, l sovmap.Level, all []uint64) {
+	if lv.m.Level[u] <= l {
+		copy(dst, all)
+		return
+	}
+	clear(dst)
+	for _, it := range lv.items[lv.head[u]:lv.head[u+1]] {
+		if it.level <= l {
+			dst[it.j/64] |= 1 << (uint(it.j) % 64)
+		}
+	}
+}
+
+func (lv *leveller) block(cases []*sweepCase) {
+	m := lv.m
+	n := m.Len()
+	words := lv.e[0].Words
+	all := make([]uint64, words)
+	for j := range cases {
+		all[j/64] |= 1 << (uint(j) % 64)
+	}
+	// The seeds' levels, grouped by component.
+	clear(lv.head)
+	for _, c := range cases {
+		for _, u := range c.seeds {
+			lv.head[u+1]++
+		}
+	}
+	for u := 0; u < n; u++ {
+		lv.head[u+1] += lv.head[u]
+	}
+	lv.items = slices.Grow(lv.items[:0], int(lv.head[n]))[:lv.head[n]]
+	next := slices.Clone(lv.head[:n])
+	for j, c := range cases {
+		for i, u := range c.seeds {
+			lv.items[next[u]] = levelItem{int32(j), c.levels[i]}
+			next[u]++
+		}
+	}
+	ownL1, acc := make([]uint64, words), make([]uint64, words)
+	for l := sovmap.Level(0); l < 4; l++ {
+		e := lv.e[l]
+		for c, scc := range m.Cond.Members {
+			internalSupply := false
+			for _, u := range scc {
+				row := e.Row(u)
+				lv.own(row, u, l, all)
+				lv.own(ownL1, u, l+1, all)
+				deps, supply := m.G.Deps(u)
+				for i, v := range deps {
+					if m.Cond.Comp[v] == int32(c) {
+						internalSupply = internalSupply || (supply[i] && v != u)
+						continue
+					}
+					src := e.Row(v)
+					if supply[i] {
+						for w := range row {
+							row[w] |= src[w] & ownL1[w]
+						}
+					} else {
+						for w := range row {
+							row[w] |= src[w]
+						}
+					}
+				}
+			}
+			switch {
+			case len(scc) == 1:
+			case !internalSupply:
+				clear(acc)
+				for _, u := range scc {
+					for w, x := range e.Row(u) {
+						acc[w] |= x
+					}
+				}
+				for _, u := range scc {
+					copy(e.Row(u), acc)
+				}
+			default:
+				for changed := true; changed; {
+					changed = false
+					for _, u := range scc {
+						row := e.Row(u)
+						lv.own(ownL1, u, l+1, all)
+						deps, supply := m.G.Deps(u)
+						for i, v := range deps {
+							if m.Cond.Comp[v] != int32(c) || v == u {
+								continue
+							}
+							src := e.Row(v)
+							for w := range row {
+								x := src[w]
+								if supply[i] {
+									x &= ownL1[w]
+								}
+								if x&^row[w] != 0 {
+									row[w] |= x
+									changed = true
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	// Count: cum[l][j] components at most at level l in scenario j.
+	var cum [4][]int32
+	for l := range cum {
+		cum[l] = make([]int32, words*64)
+		lv.e[l].CountColumns(nil, nil, lv.zero, 1, cum[l])
+	}
+	for j, c := range cases {
+		var after Levels
+		prev := 0
+		for l := 0; l < 4; l++ {
+			after.ByLevel[l] = int(cum[l][j]) - prev
+			prev = int(cum[l][j])
+		}
+		after.ByLevel[4] = n - prev
+		c.res.After = &after
+	}
 }
