@@ -265,7 +265,11 @@ func newSpreader(m *risk.Model, opts Options) *spreader {
 		if m.DataOff[u+1] > m.DataOff[u] {
 			data = 1
 		}
-		sp.class[u] = uint8(critIndex[m.Inv.Components[u].Criticality]*10 + data*5 + int(m.Effective[u]))
+		crit, ok := critIndex[m.Inv.Components[u].Criticality]
+		if !ok {
+			crit = critIndex[""] // the loader refuses others; count them as unstated
+		}
+		sp.class[u] = uint8(crit*10 + data*5 + int(m.Effective[u]))
 		byClass[sp.class[u]] = append(byClass[sp.class[u]], int32(u))
 	}
 	sp.order = make([]int32, 0, n)
