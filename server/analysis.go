@@ -25,6 +25,7 @@ import (
 // extraTabs adds the analyses to the navigation.
 func (s *Server) extraTabs() []tab {
 	return []tab{
+		{"stack", "Stack", "stack", store.RoleViewer},
 		{"vendors", "Vendors", "vendors", store.RoleViewer},
 		{"scenarios", "Scenarios", "scenarios", store.RoleViewer},
 		{"embassies", "Embassies", "embassies", store.RoleViewer},
@@ -36,6 +37,7 @@ func (s *Server) extraPages(mux *http.ServeMux) {
 	mux.HandleFunc("GET /w/{ws}/vendors", s.page(store.RoleViewer, s.handleVendors))
 	mux.HandleFunc("GET /w/{ws}/scenarios", s.page(store.RoleViewer, s.handleScenarios))
 	mux.HandleFunc("GET /w/{ws}/embassies", s.page(store.RoleViewer, s.handleEmbassies))
+	mux.HandleFunc("GET /w/{ws}/stack", s.page(store.RoleViewer, s.handleStack))
 	mux.HandleFunc("GET /w/{ws}/frameworks", s.page(store.RoleViewer, s.handleFrameworks))
 }
 
@@ -45,6 +47,7 @@ func (s *Server) extraAPI() []apiRoute {
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/scenarios", store.RoleViewer, s.apiScenarios},
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/embassies", store.RoleViewer, s.apiEmbassies},
 		{"GET /api/v1/frameworks", "", s.apiFrameworkList},
+		{"GET /api/v1/workspaces/{ws}/versions/{n}/dependencies", store.RoleViewer, s.apiDependencies},
 		{"GET /api/v1/workspaces/{ws}/versions/{n}/frameworks", store.RoleViewer, s.apiFrameworks},
 	}
 }
