@@ -258,11 +258,13 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	kind := r.URL.Query().Get("kind")
+	inventoryOnly := kind == "" || kind == kindInventory
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
 			return nil, bodyError(err)
 		}
-		return readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...))
+		return readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...), inventoryOnly)
 	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
@@ -275,7 +277,7 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) ([]store.F
 	if err != nil {
 		return nil, &badInput{err}
 	}
-	if !isInventoryName(name) {
+	if inventoryOnly && !isInventoryName(name) {
 		return nil, &badInput{fmt.Errorf("name=%s: an inventory is a .yaml, .yml or .json file", name)}
 	}
 	data, err := io.ReadAll(r.Body)
@@ -297,7 +299,15 @@ func bodyError(err error) error {
 }
 
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, q *req) {
+	query := r.URL.Query()
+	if !validKind(query.Get("kind")) {
+		s.apiError(w, http.StatusBadRequest, fmt.Errorf("kind=%s: want one of inventory, terraform, cyclonedx, sheet", query.Get("kind")))
+		return
+	}
 	files, err := s.requestFiles(w, r)
+	if err == nil {
+		files, _, err = s.importUpload(r.Context(), query.Get("kind"), files, importOptions{Home: query.Get("home"), Org: query.Get("org")})
+	}
 	if err != nil {
 		s.apiUploadError(w, err)
 		return

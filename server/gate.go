@@ -51,7 +51,14 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	record := vals.Get("record") == "true" || vals.Get("record") == "1"
+	if !validKind(vals.Get("kind")) {
+		s.apiError(w, http.StatusBadRequest, fmt.Errorf("kind=%s: want one of inventory, terraform, cyclonedx, sheet", vals.Get("kind")))
+		return
+	}
 	files, err := s.requestFiles(w, r)
+	if err == nil {
+		files, _, err = s.importUpload(r.Context(), vals.Get("kind"), files, importOptions{Home: vals.Get("home"), Org: vals.Get("org")})
+	}
 	if err != nil {
 		s.apiUploadError(w, err)
 		return

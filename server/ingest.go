@@ -75,15 +75,16 @@ func cleanUploadName(name string) (string, error) {
 	return clean, nil
 }
 
-// readUploads collects the inventory files of a multipart form field.
-func readUploads(headers []*multipart.FileHeader) ([]store.File, error) {
+// readUploads collects the files of a multipart form field: the inventory
+// files when inventoryOnly, else every file (the sources of an import).
+func readUploads(headers []*multipart.FileHeader, inventoryOnly bool) ([]store.File, error) {
 	var files []store.File
 	for _, h := range headers {
 		name, err := cleanUploadName(h.Filename)
 		if err != nil {
 			return nil, &badInput{err}
 		}
-		if !isInventoryName(name) {
+		if inventoryOnly && !isInventoryName(name) {
 			if len(headers) == 1 {
 				return nil, &badInput{fmt.Errorf("%s: an inventory is a .yaml, .yml or .json file", name)}
 			}
@@ -116,6 +117,7 @@ func readUploads(headers []*multipart.FileHeader) ([]store.File, error) {
 // with the same loader as the CLI, and returns the knowledge base the
 // inventory's own knowledge: section extends.
 func (s *Server) decodeFiles(ctx context.Context, files []store.File) (*sovmap.Inventory, *kb.KB, error) {
+	files = inventoryFiles(files)
 	if len(files) == 0 {
 		return nil, nil, &badInput{errors.New("no inventory file (.yaml, .yml or .json) was uploaded")}
 	}

@@ -64,6 +64,9 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 	v := s.newView(q, q.ws.Name, "overview")
 	if n := r.URL.Query().Get("uploaded"); n != "" {
 		v.Flash = "Version " + n + " was stored and assessed."
+		if w, err := strconv.Atoi(r.URL.Query().Get("warnings")); err == nil && w > 0 {
+			v.Flash += fmt.Sprintf(" The import gave %d warning(s); the inventory was written without what it could not resolve. Facts no machine knows (data classes, criticality, key custody) are best added to the inventory file, downloadable from Downloads.", w)
+		}
 	}
 	ver, vp, ok := s.loadVersion(w, r, q, v)
 	if !ok {
@@ -398,14 +401,32 @@ func (s *Server) formatLinks() []formatLink {
 
 func (s *Server) handleDownloads(w http.ResponseWriter, r *http.Request, q *req) {
 	v := s.newView(q, "Downloads", "downloads")
-	_, vp, ok := s.loadVersion(w, r, q, v)
+	ver, vp, ok := s.loadVersion(w, r, q, v)
 	if !ok {
 		return
+	}
+	files, err := s.store.VersionFiles(r.Context(), ver.ID)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	// The stored files: the inventory as uploaded or as an import produced
+	// it, and the originals of an import.
+	type fileLink struct {
+		Index    int
+		Name     string
+		Original bool
+		Size     int
+	}
+	links := make([]fileLink, len(files))
+	for i, f := range files {
+		links[i] = fileLink{i, strings.TrimPrefix(f.Name, sourcePrefix), strings.HasPrefix(f.Name, sourcePrefix), len(f.Data)}
 	}
 	v.Data = struct {
 		versionPage
 		Formats []formatLink
-	}{vp, s.formatLinks()}
+		Files   []fileLink
+	}{vp, s.formatLinks(), links}
 	s.render(w, r, http.StatusOK, "downloads", v)
 }
 
@@ -480,12 +501,26 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	s.audit(r, q.p, q.ws.Slug, "file.download", fmt.Sprintf("version %d", ver.Number), files[i].Name)
-	name := strings.ReplaceAll(files[i].Name, "/", "_")
+	name := strings.NewReplacer("/", "_", ":", "_").Replace(files[i].Name)
 	attachment(w, name, "application/octet-stream", files[i].Data)
 }
 
+// uploadForm is the upload page's model: the kinds to choose from and what
+// was entered, kept when an upload is refused.
+type uploadForm struct {
+	Kind, Home, Org string
+	Kinds           []uploadKind
+}
+
+func (f uploadForm) withKinds() uploadForm {
+	f.Kinds = uploadKinds
+	return f
+}
+
 func (s *Server) handleUploadForm(w http.ResponseWriter, r *http.Request, q *req) {
-	s.render(w, r, http.StatusOK, "upload", s.newView(q, "Upload", "upload"))
+	v := s.newView(q, "Upload", "upload")
+	v.Data = uploadForm{Kind: kindInventory}.withKinds()
+	s.render(w, r, http.StatusOK, "upload", v)
 }
 
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
@@ -493,17 +528,37 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
 	if r.MultipartForm != nil {
 		headers = append(r.MultipartForm.File["files"], r.MultipartForm.File["dir"]...)
 	}
-	files, err := readUploads(headers)
+	form := uploadForm{Kind: r.PostFormValue("kind"), Home: strings.TrimSpace(r.PostFormValue("home")), Org: strings.TrimSpace(r.PostFormValue("org"))}
+	if form.Kind == "" {
+		form.Kind = kindInventory
+	}
+	var err error
+	if !validKind(form.Kind) {
+		err = &badInput{fmt.Errorf("unknown kind of upload %q", form.Kind)}
+	}
+	var files []store.File
+	if err == nil {
+		files, err = readUploads(headers, form.Kind == kindInventory)
+	}
+	var warnings []string
+	if err == nil {
+		files, warnings, err = s.importUpload(r.Context(), form.Kind, files, importOptions{Home: form.Home, Org: form.Org})
+	}
 	if err == nil {
 		var ver store.Version
 		ver, _, err = s.storeUpload(r.Context(), q, files, "upload", strings.TrimSpace(r.PostFormValue("note")), clientAddr(r))
 		if err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/w/%s/?uploaded=%d", q.ws.Slug, ver.Number), http.StatusSeeOther)
+			to := fmt.Sprintf("/w/%s/?uploaded=%d", q.ws.Slug, ver.Number)
+			if len(warnings) > 0 {
+				to += fmt.Sprintf("&warnings=%d", len(warnings))
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 	}
 	status := statusOf(err)
 	v := s.newView(q, "Upload", "upload")
+	v.Data = form.withKinds()
 	v.Error = "The inventory was not stored: " + err.Error()
 	if status >= 500 {
 		s.log.Error("upload", "workspace", q.ws.Slug, "err", err)

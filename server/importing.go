@@ -1,0 +1,175 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"testing/fstest"
+
+	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cyclonedx"
+	"github.com/sovmap/sovmap/importer/sheet"
+	"github.com/sovmap/sovmap/importer/terraform"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/store"
+)
+
+// An upload is an inventory, or a source an importer turns into one, as
+// `sovmap import` does: the output of `terraform show -json`, a CycloneDX
+// JSON BOM, or the spreadsheet template (an .xlsx workbook, or its sheets as
+// CSV files). An imported version stores the produced inventory as its
+// first file, so that it is decoded, assessed and downloaded like any
+// other, and keeps each original beside it under the sourcePrefix.
+
+// The upload kinds.
+const (
+	kindInventory = "inventory"
+	kindTerraform = "terraform"
+	kindCycloneDX = "cyclonedx"
+	kindSheet     = "sheet"
+)
+
+// uploadKind is one choice of the upload form.
+type uploadKind struct {
+	Value, Label, Hint string
+}
+
+// uploadKinds lists the kinds in the order the upload form offers them.
+var uploadKinds = []uploadKind{
+	{kindInventory, "sovmap inventory", "YAML or JSON, one file, several, or a directory"},
+	{kindTerraform, "Terraform plan or state", "the JSON of terraform show -json"},
+	{kindCycloneDX, "CycloneDX BOM", "JSON, CycloneDX 1.4 to 1.6"},
+	{kindSheet, "Spreadsheet", "the template as .xlsx, or its Components sheet as CSV with providers.csv, flows.csv and organization.csv"},
+}
+
+// validKind reports whether k names an upload kind ("" means inventory).
+func validKind(k string) bool {
+	for _, u := range uploadKinds {
+		if u.Value == k {
+			return true
+		}
+	}
+	return k == ""
+}
+
+// sourcePrefix marks a stored file as the original of an import. Upload
+// names never contain a colon (cleanUploadName refuses it), so an uploaded
+// file cannot pass for one.
+const sourcePrefix = "source:"
+
+// inventoryFiles leaves out the originals of an import.
+func inventoryFiles(files []store.File) []store.File {
+	out := make([]store.File, 0, len(files))
+	for _, f := range files {
+		if !strings.HasPrefix(f.Name, sourcePrefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// importOptions are the facts an import may lack, given on the form.
+type importOptions struct {
+	// Home is the organization's home (country code or bloc) and Org its
+	// name, used when the source sets neither.
+	Home, Org string
+}
+
+// importUpload converts the files of an upload of the given kind. For an
+// inventory it returns the files as they are; otherwise the produced
+// inventory followed by the originals, and the importer's warnings.
+func (s *Server) importUpload(ctx context.Context, kind string, files []store.File, opts importOptions) ([]store.File, []string, error) {
+	if kind == "" || kind == kindInventory {
+		return files, nil, nil
+	}
+	if len(files) == 0 {
+		return nil, nil, &badInput{errors.New("no file was uploaded")}
+	}
+	iopts := importer.Options{KB: s.cfg.KB}
+	var (
+		res  *importer.Result
+		err  error
+		main = files[0]
+	)
+	switch kind {
+	case kindTerraform, kindCycloneDX:
+		if len(files) != 1 {
+			return nil, nil, &badInput{fmt.Errorf("a %s import reads one file; %d were uploaded", kind, len(files))}
+		}
+		if kind == kindTerraform {
+			res, err = terraform.Import(ctx, main.Name, main.Data, terraform.Options{Options: iopts})
+		} else {
+			res, err = cyclonedx.Import(ctx, main.Name, main.Data, cyclonedx.Options{Options: iopts})
+		}
+	case kindSheet:
+		main, res, err = importSheet(ctx, files, iopts)
+	default:
+		return nil, nil, &badInput{fmt.Errorf("unknown upload kind %q", kind)}
+	}
+	if err != nil {
+		return nil, nil, &badInput{fmt.Errorf("%s import: %w", kind, err)}
+	}
+	inv := res.Inventory
+	if inv.Organization.Home == "" {
+		inv.Organization.Home = strings.ToUpper(strings.TrimSpace(opts.Home))
+	}
+	if inv.Organization.Name == "" {
+		inv.Organization.Name = strings.TrimSpace(opts.Org)
+	}
+	if inv.Organization.Home == "" {
+		return nil, nil, &badInput{fmt.Errorf("%s sets no organization home: give one (a country code such as DE, or a bloc such as EU)", main.Name)}
+	}
+	base := strings.TrimSuffix(path.Base(main.Name), path.Ext(main.Name))
+	header := fmt.Sprintf("Imported by sovmap serve from %s (%s).", main.Name, kind)
+	var buf bytes.Buffer
+	name := base + ".inventory.yaml"
+	if err := importer.WriteYAML(&buf, inv, header); err != nil {
+		return nil, nil, err
+	}
+	if buf.Len() > inventory.DefaultMaxYAMLBytes {
+		buf.Reset()
+		name = base + ".inventory.json"
+		if err := importer.WriteJSON(&buf, inv); err != nil {
+			return nil, nil, err
+		}
+	}
+	out := []store.File{{Name: name, Data: buf.Bytes()}}
+	for _, f := range files {
+		out = append(out, store.File{Name: sourcePrefix + f.Name, Data: f.Data})
+	}
+	var warnings []string
+	for _, w := range res.Warnings {
+		warnings = append(warnings, fmt.Sprint(w))
+	}
+	warnings = append(warnings, res.SkippedSummary()...)
+	return out, warnings, nil
+}
+
+// importSheet reads an .xlsx workbook, or CSV sheets: components.csv (or
+// the only CSV file) with providers.csv, flows.csv and organization.csv.
+func importSheet(ctx context.Context, files []store.File, opts importer.Options) (store.File, *importer.Result, error) {
+	if len(files) == 1 && strings.EqualFold(path.Ext(files[0].Name), ".xlsx") {
+		res, err := sheet.ImportXLSX(ctx, files[0].Name, files[0].Data, opts)
+		return files[0], res, err
+	}
+	fsys := fstest.MapFS{}
+	var main *store.File
+	for i, f := range files {
+		base := path.Base(f.Name)
+		if !strings.EqualFold(path.Ext(base), ".csv") {
+			return store.File{}, nil, fmt.Errorf("%s: a spreadsheet is one .xlsx workbook or .csv files", f.Name)
+		}
+		fsys[base] = &fstest.MapFile{Data: f.Data}
+		if strings.EqualFold(base, "components.csv") || len(files) == 1 {
+			main = &files[i]
+		}
+	}
+	if main == nil {
+		return store.File{}, nil, errors.New("several CSV files need one named components.csv")
+	}
+	res, err := sheet.ImportCSV(ctx, fsys, path.Base(main.Name), opts)
+	return *main, res, err
+}

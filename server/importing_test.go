@@ -1,0 +1,165 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cyclonedx"
+	"github.com/sovmap/sovmap/importer/sheet"
+	"github.com/sovmap/sovmap/importer/terraform"
+	"github.com/sovmap/sovmap/store"
+)
+
+// uploadAs posts files to the upload form as the given kind.
+func (c *client) uploadAs(ws, kind, home string, files ...store.File) resp {
+	c.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("kind", kind)
+	mw.WriteField("home", home)
+	for _, f := range files {
+		fw, _ := mw.CreateFormFile("files", f.Name)
+		fw.Write(f.Data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+"/w/"+ws+"/upload", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestImportUploads(t *testing.T) { eachBackend(t, testImportUploads) }
+
+func testImportUploads(t *testing.T, e *testEnv) {
+	ctx := context.Background()
+	plan, err := os.ReadFile("../importer/terraform/testdata/ai-stack-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := os.ReadFile("../importer/cyclonedx/testdata/ai-platform.bom.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := importer.Options{KB: e.srv.cfg.KB}
+	wantTF, err := terraform.Import(ctx, "plan.json", plan, terraform.Options{Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCDX, err := cyclonedx.Import(ctx, "bom.json", bom, cyclonedx.Options{Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.signInAdmin()
+
+	mustContain(t, "upload form", c.get("/w/default/upload").body, `<legend>What are you uploading?</legend>`,
+		`<input type="radio" id="kind-terraform" name="kind" value="terraform"`, `<label for="kind-cyclonedx">CycloneDX BOM</label>`, `<label for="home">`)
+
+	// Without a home the import cannot be assessed: refused, the form kept.
+	r := c.uploadAs("default", kindTerraform, "", store.File{Name: "plan.json", Data: plan})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("terraform without a home: %d", r.status)
+	}
+	mustContain(t, "refused import", r.body, "plan.json sets no organization home", `value="terraform" aria-describedby="kind-terraform-hint" checked`)
+	// A broken source: the importer's error, on the page.
+	r = c.uploadAs("default", kindTerraform, "DE", store.File{Name: "plan.json", Data: []byte(`{"format_version": `)})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "terraform import: ") {
+		t.Fatalf("broken plan: %d", r.status)
+	}
+	if r := c.uploadAs("default", "spreadsheet-ish", "DE", store.File{Name: "plan.json", Data: plan}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown kind: %d", r.status)
+	}
+	if vs, _ := e.st.ListVersions(ctx, mustWorkspace(t, e, "default").ID); len(vs) != 0 {
+		t.Fatalf("refused imports stored %d versions", len(vs))
+	}
+
+	r = c.uploadAs("default", kindTerraform, "de", store.File{Name: "plan.json", Data: plan})
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/w/default/?uploaded=1") {
+		t.Fatalf("terraform import: %d %q %s", r.status, r.loc, r.body)
+	}
+	v1, err := e.st.VersionByNumber(ctx, mustWorkspace(t, e, "default").ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1.Components != len(wantTF.Inventory.Components) {
+		t.Errorf("version 1 has %d components, the importer makes %d", v1.Components, len(wantTF.Inventory.Components))
+	}
+	files, err := e.st.VersionFiles(ctx, v1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Name != "plan.inventory.yaml" || files[1].Name != "source:plan.json" || !bytes.Equal(files[1].Data, plan) {
+		t.Fatalf("stored files: %d, %q", len(files), files[0].Name)
+	}
+	mustContain(t, "imported inventory", string(files[0].Data), "home: DE", "Imported by sovmap serve from plan.json (terraform).")
+	d := c.get("/w/default/downloads")
+	mustContain(t, "downloads", d.body, `i=0" download>plan.inventory.yaml</a>`, `i=1" download>plan.json</a> <span class="hint">original of the import, `+strconv.Itoa(len(plan))+` bytes`)
+	if f := c.get("/w/default/file?i=1"); f.body != string(plan) || !strings.Contains(f.header.Get("Content-Disposition"), `"source_plan.json"`) {
+		t.Errorf("original download: %q", f.header.Get("Content-Disposition"))
+	}
+	// Pages that re-read the inventory skip the original.
+	if r := c.get("/w/default/stack"); r.status != http.StatusOK {
+		t.Errorf("stack of an imported version: %d", r.status)
+	}
+
+	// The API takes the same kinds.
+	tok := e.token("default", store.RoleEditor)
+	if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=bogus", tok, bom, "application/json"); r.status != http.StatusBadRequest {
+		t.Errorf("API unknown kind: %d", r.status)
+	}
+	r = e.api("POST", "/api/v1/workspaces/default/versions?kind=cyclonedx&home=EU&name=ai-platform.bom.json", tok, bom, "application/json")
+	if r.status != http.StatusCreated {
+		t.Fatalf("API cyclonedx import: %d %s", r.status, r.body)
+	}
+	if v := decode[versionOut](t, r); v.Components != len(wantCDX.Inventory.Components) {
+		t.Errorf("cyclonedx version has %d components, the importer makes %d", v.Components, len(wantCDX.Inventory.Components))
+	}
+	if r := e.api("POST", "/api/v1/workspaces/default/gate?kind=cyclonedx&name=bom.json", tok, bom, "application/json"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "no organization home") {
+		t.Errorf("gate on a BOM without a home: %d %s", r.status, r.body)
+	}
+	if r := e.api("POST", "/api/v1/workspaces/default/gate?kind=cyclonedx&home=EU&name=bom.json", tok, bom, "application/json"); r.status != http.StatusOK || !strings.Contains(r.body, `"verdict"`) {
+		t.Errorf("gate on a BOM: %d %s", r.status, r.body)
+	}
+
+	// The spreadsheet template, as a workbook and as CSV sheets.
+	var xlsx bytes.Buffer
+	if err := sheet.WriteXLSX(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.uploadAs("default", kindSheet, "DE", store.File{Name: "inventory.xlsx", Data: xlsx.Bytes()}); r.status != http.StatusSeeOther {
+		t.Fatalf("xlsx import: %d %s", r.status, r.body)
+	}
+	var csvs []store.File
+	for _, name := range sheet.CSVSheets {
+		var b bytes.Buffer
+		if err := sheet.WriteCSV(&b, name); err != nil {
+			t.Fatal(err)
+		}
+		csvs = append(csvs, store.File{Name: name, Data: b.Bytes()})
+	}
+	if r := c.uploadAs("default", kindSheet, "DE", csvs...); r.status != http.StatusSeeOther {
+		t.Fatalf("csv import: %d %s", r.status, r.body)
+	}
+	if r := c.uploadAs("default", kindSheet, "DE", csvs[1:]...); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "components.csv") {
+		t.Errorf("CSV sheets without components.csv: %d", r.status)
+	}
+	vs, err := e.st.ListVersions(ctx, mustWorkspace(t, e, "default").ID)
+	if err != nil || len(vs) != 4 || vs[0].Components == 0 || vs[0].Components != vs[1].Components {
+		t.Fatalf("versions after the sheet imports: %v %+v", err, vs)
+	}
+}
+
+func mustWorkspace(t *testing.T, e *testEnv, slug string) store.Workspace {
+	t.Helper()
+	ws, err := e.st.WorkspaceBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
