@@ -309,6 +309,51 @@ func TestDashboard(t *testing.T) {
 	)
 	mustHave(t, "the embassy comparison", text(t, ctx, "main"), "Side by side", "Ranking:", "host-lu", "host-no")
 
+	// The provider assessments of the embassy example, scored per objective.
+	run(t, ctx, "frameworks",
+		chromedp.Navigate(base+"/w/default/"),
+		chromedp.Click(chromedp.Search(`//nav[@aria-label="Workspace"]//a[text()="Frameworks"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#assessments-h`)),
+		shot("10-frameworks"),
+	)
+	mustHave(t, "the frameworks page", text(t, ctx, "main"), "Frameworks shipped with sovmap", "eu-csf", "secnumcloud",
+		"lu-ai-operator: level and score per objective", "Supply chain sovereignty", "SEAL-1")
+
+	// The stack picture, with its table as the text alternative.
+	run(t, ctx, "stack",
+		chromedp.Click(chromedp.Search(`//nav[@aria-label="Workspace"]//a[text()="Stack"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#deps-h`)),
+		shot("11-stack"),
+	)
+	mustHave(t, "the stack page", text(t, ctx, "main"), "Stack and dependencies", "Components and what they depend on")
+	titled, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main figure svg[role=img] > title').length`))
+	if err != nil || titled != 1 {
+		t.Errorf("the stack picture has %d titles (%v), want 1", titled, err)
+	}
+
+	// Import a Terraform plan from the upload page.
+	plan, err := os.ReadFile("../../importer/terraform/testdata/ai-stack-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "upload form",
+		chromedp.Navigate(base+"/w/default/upload"),
+		chromedp.WaitVisible(chromedp.CSS(`#kind-terraform`)),
+	)
+	checkLabels(t, ctx, "the upload form")
+	run(t, ctx, "terraform import",
+		chromedp.Click(chromedp.CSS(`#kind-terraform`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#files`), []string{writeTemp(t, "plan.json", plan)}),
+		chromedp.SendKeys(chromedp.CSS(`#home`), "DE"),
+		chromedp.Submit(chromedp.CSS(`#home`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		shot("12-terraform-import"),
+		chromedp.Navigate(base+"/w/default/downloads"),
+		chromedp.WaitVisible(chromedp.CSS(`#files-h`)),
+	)
+	checkLabels(t, ctx, "the downloads page")
+	mustHave(t, "the downloads of the import", text(t, ctx, "main"), "plan.inventory.yaml", "plan.json", "original of the import")
+
 	// A bad upload shows the loader's positions on the page.
 	bad := bytes.Replace(hospital, []byte("criticality: vital"), []byte("criticality: extreme"), 1)
 	run(t, ctx, "bad upload",
