@@ -559,33 +559,39 @@ func nilToEmpty(lists ...*[]string) {
 // lowers any further, so that its supply edges still cost at most one level.
 // LimitedBy names the component's own dependency that sets its level.
 func effective(g *graph.Graph, cs []sovmap.ComponentResult) {
+	// The walk reads levels at random across the graph: keep them in two
+	// byte arrays that stay in cache, not in the results.
+	own := make([]sovmap.Level, len(cs))
+	eff := make([]sovmap.Level, len(cs))
+	for i := range cs {
+		own[i] = cs[i].Level
+	}
 	comp, members := g.SCC()
 	var rev *graph.Graph // reverse edges, built only for cycles through supply edges
 	var queue []int32
 	for _, scc := range members {
 		internalSupply := false
 		for _, u := range scc {
-			own := cs[u].Level
-			eff := own
+			e := own[u]
 			deps, supply := g.Deps(u)
 			for i, v := range deps {
 				if comp[v] == comp[u] {
 					internalSupply = internalSupply || (supply[i] && v != u)
 					continue
 				}
-				eff = min(eff, through(cs[v].EffectiveLevel, supply[i], own))
+				e = min(e, through(eff[v], supply[i], own[u]))
 			}
-			cs[u].EffectiveLevel = eff
+			eff[u] = e
 		}
 		switch {
 		case len(scc) == 1:
 		case !internalSupply:
 			m := sovmap.MaxLevel
 			for _, u := range scc {
-				m = min(m, cs[u].EffectiveLevel)
+				m = min(m, eff[u])
 			}
 			for _, u := range scc {
-				cs[u].EffectiveLevel = m
+				eff[u] = m
 			}
 		default:
 			// Lower the dependents of each lowered member. A member drops
@@ -603,18 +609,19 @@ func effective(g *graph.Graph, cs []sovmap.ComponentResult) {
 					if comp[u] != comp[v] || u == v {
 						continue
 					}
-					if l := through(cs[v].EffectiveLevel, supply[i], cs[u].Level); l < cs[u].EffectiveLevel {
-						cs[u].EffectiveLevel = l
+					if l := through(eff[v], supply[i], own[u]); l < eff[u] {
+						eff[u] = l
 						queue = append(queue, u)
 					}
 				}
 			}
 		}
-		for _, u := range scc {
-			if cs[u].EffectiveLevel < cs[u].Level {
-				if v := limitedBy(g, comp, cs, u); v >= 0 {
-					cs[u].LimitedBy = g.IDs[v]
-				}
+	}
+	for u := range cs {
+		cs[u].EffectiveLevel = eff[u]
+		if eff[u] < own[u] {
+			if v := limitedBy(g, comp, own, eff, int32(u)); v >= 0 {
+				cs[u].LimitedBy = g.IDs[v]
 			}
 		}
 	}
@@ -622,11 +629,11 @@ func effective(g *graph.Graph, cs []sovmap.ComponentResult) {
 
 // limitedBy returns the dependency of u that sets its effective level,
 // preferring one outside u's cycle: that is where the level comes from.
-func limitedBy(g *graph.Graph, comp []int32, cs []sovmap.ComponentResult, u int32) int32 {
+func limitedBy(g *graph.Graph, comp []int32, own, eff []sovmap.Level, u int32) int32 {
 	deps, supply := g.Deps(u)
 	found := int32(-1)
 	for i, v := range deps {
-		if v == u || through(cs[v].EffectiveLevel, supply[i], cs[u].Level) != cs[u].EffectiveLevel {
+		if v == u || through(eff[v], supply[i], own[u]) != eff[u] {
 			continue
 		}
 		if comp[v] != comp[u] {

@@ -11,7 +11,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -23,6 +25,14 @@ import (
 )
 
 var sizes = []int{10_000, 100_000, 1_000_000}
+
+// TestMain runs the benchmarks with the collector settings the sovmap
+// binary uses (see tuneGC in cmd/sovmap), so that they measure what users run.
+func TestMain(m *testing.M) {
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(5 << 30)
+	os.Exit(m.Run())
+}
 
 // fixture generates an inventory and its JSON encoding once per size.
 func fixture(b *testing.B, k *kb.KB, n int) (*sovmap.Inventory, []byte) {
