@@ -84,22 +84,25 @@ func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t 
 
 // Infer returns the flows that dependencies carrying data imply: for each
 // depends_on entry with data classes, one flow between the component and
-// its dependency, with the entry's mechanism. A flow goes from the
-// dependent to its dependency unless only the dependency is at home, in
-// which case it goes the other way: the check is about data leaving home,
-// so the flow is oriented from the end at home. Pairs that an explicit
-// flow already covers, in either direction, are left out.
+// its dependency, with the entry's mechanism. Data on such an edge sits at
+// both ends, and the check is about where it may go, so the flow is
+// oriented towards the end in the worse tier (the worst tier among its
+// locations; no location counts as unknown, the worst); between ends of the
+// same tier it goes from the dependent to its dependency. Pairs that an
+// explicit flow already covers, in either direction, are left out.
 func Infer(inv *sovmap.Inventory, t Tiers, where Endpoints) []sovmap.Flow {
 	var out []sovmap.Flow
 	var explicit map[[2]string]bool
-	home := func(c *sovmap.Component) bool {
+	worst := func(c *sovmap.Component) sovmap.Tier {
 		cs := where(c)
-		for _, country := range cs {
-			if t.Of(country) != sovmap.TierHome {
-				return false
-			}
+		if len(cs) == 0 {
+			return sovmap.TierUnknown
 		}
-		return len(cs) > 0
+		w := sovmap.TierHome
+		for _, country := range cs {
+			w = max(w, t.Of(country))
+		}
+		return w
 	}
 	var index map[string]int
 	for i := range inv.Components {
@@ -124,7 +127,7 @@ func Infer(inv *sovmap.Inventory, t Tiers, where Endpoints) []sovmap.Flow {
 				continue
 			}
 			from, to := c.ID, d.ID
-			if dep := &inv.Components[j]; home(dep) && !home(c) {
+			if worst(c) > worst(&inv.Components[j]) {
 				from, to = d.ID, c.ID
 			}
 			out = append(out, sovmap.Flow{ID: "inferred:" + from + "->" + to, From: from, To: to, Data: d.Data,

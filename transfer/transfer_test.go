@@ -145,8 +145,8 @@ func TestInferredFlows(t *testing.T) {
 	}
 }
 
-// TestInferOrientation checks Infer on its own: the flow leaves the end at
-// home.
+// TestInferOrientation checks Infer on its own: the flow goes towards the
+// end in the worse tier, from the dependent between equals.
 func TestInferOrientation(t *testing.T) {
 	k, err := kb.Default()
 	if err != nil {
@@ -162,12 +162,19 @@ func TestInferOrientation(t *testing.T) {
 		{ID: "b", Locations: []string{"DE"}},
 		{ID: "c", Locations: []string{"DE"}, DependsOn: []sovmap.Dependency{{ID: "b", Data: []string{"internal"}}, {ID: "ghost", Data: []string{"x"}}}},
 		{ID: "d", Locations: []string{"US"}, DependsOn: []sovmap.Dependency{{ID: "a", Data: []string{"internal"}}}},
+		// A US job reading a store in Germany and France: the data goes to the US.
+		{ID: "job", Locations: []string{"US"}, DependsOn: []sovmap.Dependency{{ID: "store", Data: []string{"personal"}}}},
+		{ID: "store", Locations: []string{"DE", "FR"}},
+		// A French app using a US service: the data goes to the US.
+		{ID: "app", Locations: []string{"FR"}, DependsOn: []sovmap.Dependency{{ID: "d", Data: []string{"personal"}}}},
+		// Nowhere is worse than anywhere.
+		{ID: "lost", DependsOn: []sovmap.Dependency{{ID: "d", Data: []string{"personal"}}}},
 	}}
 	var ids []string
 	for _, f := range transfer.Infer(inv, tiers, where) {
 		ids = append(ids, f.ID)
 	}
-	want := []string{"inferred:b->a", "inferred:c->b", "inferred:d->a"}
+	want := []string{"inferred:b->a", "inferred:c->b", "inferred:d->a", "inferred:store->job", "inferred:app->d", "inferred:d->lost"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("inferred %v, want %v", ids, want)
 	}
