@@ -72,7 +72,7 @@ func NewTiers(k *kb.KB, org sovmap.Organization) (*Tiers, error) {
 		}
 		for regime := range regimes {
 			for _, a := range k.Adequacy(regime) {
-				if a.Scope == "full" || !a.Contested && !isPartial(a.Scope) {
+				if a.Scope == "full" || !a.Contested && !a.Partial() {
 					set([]string{a.Country}, sovmap.TierTrusted, fmt.Sprintf("adequacy decision (%s, %s)", regime, a.Act))
 				}
 			}
@@ -91,31 +91,13 @@ func NewTiers(k *kb.KB, org sovmap.Organization) (*Tiers, error) {
 	} else {
 		for _, s := range k.Sanctions() {
 			if s.Restricted {
-				set([]string{s.Country}, sovmap.TierRestricted, "under sanctions ("+joinOr(s.By, "")+")")
+				set([]string{s.Country}, sovmap.TierRestricted, "under sanctions ("+strings.Join(s.By, ", ")+")")
 			}
 		}
 	}
 	// Home last: it wins over everything.
 	set(homeCountries, sovmap.TierHome, "home jurisdiction ("+org.Home+")")
 	return t, nil
-}
-
-// isPartial reports whether an adequacy decision covers only part of a
-// country's recipients (for example certified organisations only), which
-// sovmap does not treat as trust in the whole jurisdiction.
-func isPartial(scope string) bool {
-	return scope != "" && scope != "full" && (strings.Contains(scope, "only") || strings.Contains(scope, "certified"))
-}
-
-func joinOr(list []string, empty string) string {
-	if len(list) == 0 {
-		return empty
-	}
-	out := list[0]
-	for _, s := range list[1:] {
-		out += ", " + s
-	}
-	return out
 }
 
 // Of returns the tier of a country; unknown codes are TierUnknown.
