@@ -264,7 +264,8 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 		m.exit[string(m.buf)] = exit
 	}
 
-	p.factors = []sovmap.Factor{controlF, loc.factor, ops.factor, legal.factor, keys, exit}
+	p.factors = make([]sovmap.Factor, 6, 7)
+	p.factors[0], p.factors[1], p.factors[2], p.factors[3], p.factors[4], p.factors[5] = controlF, loc.factor, ops.factor, legal.factor, keys, exit
 	if c.Layer == sovmap.LayerHardware {
 		p.factors = append(p.factors, e.exportFactor(ctl))
 	}
@@ -274,11 +275,21 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 	}
 	p.binding = noBinding
 	if p.level < sovmap.Domestic {
-		p.binding = make([]sovmap.FactorName, 0, 2)
-		for _, fac := range p.factors {
+		// The binding factors are one of few combinations: share each
+		// combination's list rather than allocate one per component.
+		var mask uint8
+		for i, fac := range p.factors {
 			if fac.Level == p.level {
-				p.binding = append(p.binding, fac.Name)
+				mask |= 1 << i
 			}
+		}
+		if p.binding = m.binding[mask]; p.binding == nil {
+			for i, fac := range p.factors {
+				if mask&(1<<i) != 0 {
+					p.binding = append(p.binding, fac.Name)
+				}
+			}
+			m.binding[mask] = p.binding
 		}
 	}
 	p.details = legal.details
@@ -367,6 +378,7 @@ type memo struct {
 	legal      map[legalKey]legalVerdict
 	keys       map[keysKey]sovmap.Factor
 	exit       map[string]sovmap.Factor
+	binding    [1 << 7][]sovmap.FactorName // by bit mask of factor positions
 }
 
 type legalVerdict struct {
