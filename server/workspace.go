@@ -234,17 +234,19 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 		Limit            int
 		Prev, Next       string
 		Facets           store.Facets
-		LayerOpts        []option
-		LevelOpts        []option
-		GapOpts          []option
-		ProviderOpts     []option
-		JurisdictionOpts []option
-		SortOpts         []option
+		RowsHTML         template.HTML
+		LayerOpts        template.HTML
+		LevelOpts        template.HTML
+		GapOpts          template.HTML
+		ProviderOpts     template.HTML
+		JurisdictionOpts template.HTML
+		SortOpts         template.HTML
 		Columns          []column
 	}{versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
-		Facets: facets, LayerOpts: options(layerNames, cq.Layer), LevelOpts: levelOpts, GapOpts: gapOpts,
-		ProviderOpts: options(facets.Providers, cq.Provider), JurisdictionOpts: options(facets.Jurisdictions, cq.Jurisdiction),
-		SortOpts: options(store.SortKeys, cq.Sort), Columns: cols}
+		RowsHTML: componentRowsHTML(rows, string(vp.VersionQuery)),
+		Facets:   facets, LayerOpts: optionsHTML(options(layerNames, cq.Layer)), LevelOpts: optionsHTML(levelOpts), GapOpts: optionsHTML(gapOpts),
+		ProviderOpts: optionsHTML(options(facets.Providers, cq.Provider)), JurisdictionOpts: optionsHTML(options(facets.Jurisdictions, cq.Jurisdiction)),
+		SortOpts: optionsHTML(options(store.SortKeys, cq.Sort)), Columns: cols}
 	if total > 0 && len(rows) > 0 {
 		data.From, data.To = cq.Offset+1, cq.Offset+len(rows)
 	}
