@@ -185,6 +185,9 @@ func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 			fmt.Fprintf(bw, "- %s [%s]: %s\n", c.Component, c.Jurisdiction, c.Explanation)
 		}
 	}
+	if a.Estimated {
+		fmt.Fprintln(bw, "note: more than 4096 targets: single points of failure were ranked by a sketch, then the 512 best counted exactly")
+	}
 	for _, t := range a.Truncated {
 		fmt.Fprintln(bw, "note: truncated", t, "(use --limit)")
 	}
@@ -225,10 +228,13 @@ func WriteAnalysisMarkdown(w io.Writer, a *Analysis) error {
 			fmt.Fprintf(bw, "- **%s** (%s): %s\n", md(c.Component), c.Jurisdiction, md(c.Explanation))
 		}
 	}
-	for i, t := range a.Truncated {
-		if i == 0 {
-			fmt.Fprintln(bw, "\n## Notes")
-		}
+	if a.Estimated || len(a.Truncated) > 0 {
+		fmt.Fprintln(bw, "\n## Notes")
+	}
+	if a.Estimated {
+		fmt.Fprintln(bw, "- more than 4096 targets: single points of failure were ranked by a sketch, then the 512 best counted exactly")
+	}
+	for _, t := range a.Truncated {
 		fmt.Fprintf(bw, "- truncated %s (use --limit)\n", md(t))
 	}
 	return bw.Flush()
