@@ -462,3 +462,43 @@ func TestCycleCounted(t *testing.T) {
 		t.Errorf("cycles %d largest %d", a.Cycles, a.LargestCycle)
 	}
 }
+
+// TestSinglePointsBySketch: above 4096 targets the ranking comes from a
+// sketch, but the figures shown are exact and the best is found.
+func TestSinglePointsBySketch(t *testing.T) {
+	inv := gen.Inventory(knowledge(t), gen.Options{Components: 5000, Providers: 50, Deps: 3, Seed: 8})
+	for i := range inv.Components {
+		inv.Components[i].Criticality = sovmap.CriticalityVital
+	}
+	m := model(t, inv)
+	a, err := Analyze(context.Background(), m, AnalysisOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Estimated || a.TargetCount != 5000 || len(a.SinglePoints) != 10 {
+		t.Fatalf("estimated %v, %d targets, %d rows", a.Estimated, a.TargetCount, len(a.SinglePoints))
+	}
+	all := make([]int32, m.Len())
+	for u := range all {
+		all[u] = int32(u)
+	}
+	exact, err := m.RT.CountDependents(context.Background(), all, m.RTCond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := int32(0)
+	for _, c := range exact {
+		best = max(best, c)
+	}
+	w := graph.NewWalker(m.Rev)
+	for _, sp := range a.SinglePoints {
+		u := m.G.Index[sp.ID]
+		down, degraded := w.Walk([]int32{u})
+		if sp.Targets != int(exact[u]) || sp.Down != len(down) || sp.Degraded != len(degraded) {
+			t.Errorf("%s: %d/%d/%d, exact %d/%d/%d", sp.ID, sp.Targets, sp.Down, sp.Degraded, exact[u], len(down), len(degraded))
+		}
+	}
+	if int32(a.SinglePoints[0].Targets) != best {
+		t.Errorf("first single point takes down %d, the most is %d", a.SinglePoints[0].Targets, best)
+	}
+}
