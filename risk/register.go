@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 
 	"github.com/sovmap/sovmap"
@@ -43,7 +44,16 @@ type Register struct {
 	// one per ultimate controller; both sorted by risk, highest first.
 	Providers []Vendor `json:"providers"`
 	Parents   []Vendor `json:"parents"`
-	Notes     []string `json:"notes,omitempty"`
+	// Candidates are providers the inventory assesses on a framework but
+	// no component uses yet: offers under evaluation.
+	Candidates []Candidate `json:"candidates,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
+}
+
+// Candidate is an assessed provider no component uses.
+type Candidate struct {
+	ID         string           `json:"id"`
+	Frameworks []FrameworkScore `json:"frameworks"`
 }
 
 // HHI is a Herfindahl-Hirschman index: the sum of the squared percentage
@@ -231,6 +241,16 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 	}
 	sortVendors(reg.Providers)
 	sortVendors(reg.Parents)
+	used := map[string]bool{}
+	for _, v := range append(slices.Clone(reg.Providers), reg.Parents...) {
+		used[v.ID] = true
+	}
+	for id, fs := range scores {
+		if !used[id] {
+			reg.Candidates = append(reg.Candidates, Candidate{ID: id, Frameworks: fs})
+		}
+	}
+	sort.Slice(reg.Candidates, func(i, j int) bool { return reg.Candidates[i].ID < reg.Candidates[j].ID })
 	return reg, nil
 }
 

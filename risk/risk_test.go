@@ -184,7 +184,8 @@ func TestRegisterKnownAnswers(t *testing.T) {
 
 func TestRegisterFrameworkScores(t *testing.T) {
 	inv := vendorInventory()
-	inv.Assessments = []sovmap.Assessment{{Provider: "de-cloud", Framework: "toy"}, {Provider: "cloud-a", Framework: "broken"}}
+	inv.Assessments = []sovmap.Assessment{{Provider: "de-cloud", Framework: "toy"}, {Provider: "cloud-a", Framework: "broken"},
+		{Provider: "ionos", Framework: "toy"}}
 	m := model(t, inv)
 	score := func(a sovmap.Assessment) (FrameworkScore, error) {
 		if a.Framework == "broken" {
@@ -201,6 +202,9 @@ func TestRegisterFrameworkScores(t *testing.T) {
 	}
 	if len(reg.Notes) != 1 || !strings.Contains(reg.Notes[0], "cloud-a on broken not scored") {
 		t.Errorf("notes %v", reg.Notes)
+	}
+	if len(reg.Candidates) != 1 || reg.Candidates[0].ID != "ionos" || reg.Candidates[0].Frameworks[0].Framework != "toy" {
+		t.Errorf("candidates %+v", reg.Candidates)
 	}
 }
 

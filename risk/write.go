@@ -86,6 +86,15 @@ func WriteRegisterTable(w io.Writer, r *Register) error {
 		}
 		tw.Flush()
 	}
+	if len(r.Candidates) > 0 {
+		fmt.Fprintln(bw, "\nASSESSED PROVIDERS NOT IN USE")
+		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PROVIDER\tFRAMEWORKS")
+		for _, c := range r.Candidates {
+			fmt.Fprintf(tw, "%s\t%s\n", c.ID, frameworks(c.Frameworks))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintln(bw, "\nREASONS")
 	for _, v := range r.Providers {
 		fmt.Fprintf(bw, "%s (risk %d):\n", v.ID, v.Risk)
@@ -121,6 +130,12 @@ func WriteRegisterMarkdown(w io.Writer, r *Register) error {
 		for _, v := range part.rows {
 			fmt.Fprintf(bw, "| %d | %s | %s (%s) | %s | %d | %s | %d (%s) | %d | %d | %s | %s | %s | %s |\n", v.Risk, md(v.ID), md(v.Controller), orDash(v.ControllerCountry), v.Tier,
 				v.Components, pct(v.Share), v.Critical, pct(v.CriticalShare), v.Lost, v.VitalLost, list(v.Exposure), pct(v.Substitutable), exitCell(v), md(frameworks(v.Frameworks)))
+		}
+	}
+	if len(r.Candidates) > 0 {
+		fmt.Fprintln(bw, "\n## Assessed providers not in use\n\n| Provider | Frameworks |\n|---|---|")
+		for _, c := range r.Candidates {
+			fmt.Fprintf(bw, "| %s | %s |\n", md(c.ID), md(frameworks(c.Frameworks)))
 		}
 	}
 	fmt.Fprintln(bw, "\n## Reasons")

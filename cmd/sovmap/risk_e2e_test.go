@@ -170,3 +170,36 @@ func TestE2ERiskErrors(t *testing.T) {
 		t.Errorf("bad inventory: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestE2EVendorsFrameworkScores: the register scores the inventory's
+// framework assessments with the framework package.
+func TestE2EVendorsFrameworkScores(t *testing.T) {
+	out, stderr, code := runRisk(t, "vendors", "examples/embassy-host-comparison/inventory.yaml", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// The example's operators are candidates: assessed, not yet used.
+	var reg struct {
+		Candidates []struct {
+			ID         string `json:"id"`
+			Frameworks []struct {
+				Framework string  `json:"framework"`
+				Score     float64 `json:"score"`
+				LevelName string  `json:"level_name"`
+			} `json:"frameworks"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(out), &reg); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range reg.Candidates {
+		if p.ID != "lu-ai-operator" {
+			continue
+		}
+		if len(p.Frameworks) == 0 || p.Frameworks[0].Framework != "eu-csf" || p.Frameworks[0].Score <= 0 || p.Frameworks[0].LevelName == "" {
+			t.Errorf("lu-ai-operator frameworks %+v", p.Frameworks)
+		}
+		return
+	}
+	t.Errorf("no lu-ai-operator in the register")
+}
