@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/store"
@@ -101,5 +103,23 @@ func testFrameworks(t *testing.T, e *testEnv) {
 	mustContain(t, "frameworks page without assessments", c.get("/w/default/frameworks").body, "declares no provider assessment")
 	if r := c.get("/w/default/frameworks?v=9"); r.status != http.StatusNotFound {
 		t.Errorf("unknown version: %d", r.status)
+	}
+}
+
+// An assessment the library cannot score is reported on its own row; the
+// loader refuses such inventories, so this guards a library that differs
+// from the one the inventory was validated with.
+func TestScoreAssessmentErrors(t *testing.T) {
+	e := newEnv(t)
+	inv := &sovmap.Inventory{}
+	for _, c := range []struct{ framework, want string }{
+		{"no-such-framework", "no-such-framework"},
+		{"digital-embassy", "scores arrangements, not providers"},
+	} {
+		as := sovmap.Assessment{Provider: "ovh", Framework: c.framework, Pos: sovmap.Pos{File: "inv.yaml", Line: 3, Col: 5}}
+		got := e.srv.scoreAssessment(inv, e.srv.cfg.KB, &as)
+		if got.Result != nil || !strings.HasPrefix(got.Error, "inv.yaml:3:5: ") || !strings.Contains(got.Error, c.want) {
+			t.Errorf("%s: %+v", c.framework, got)
+		}
 	}
 }
