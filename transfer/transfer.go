@@ -317,7 +317,7 @@ func (c *checker) personalTransfer(country, mech string, violate func(string, st
 		return
 	}
 	if a, ok := c.adequacy[country]; ok {
-		partial := a.Scope != "full" && (strings.Contains(a.Scope, "only") || strings.Contains(a.Scope, "certified"))
+		partial := a.Partial()
 		switch {
 		case !partial:
 			note("personal data to %s relies on an adequacy decision (%s)", country, a.Act)
