@@ -156,10 +156,7 @@ func (e *Engine) rows(r *Result, down, degraded []int32) {
 		h := Hit{ID: c.ID, Layer: c.Layer, Criticality: c.Criticality, How: how, Data: c.Data,
 			Before: m.Effective[u], After: m.Effective[u]}
 		chain = e.w.Chain(chain[:0], u)
-		seed := u
-		if how != "partial" && len(chain) > 0 {
-			seed = chain[len(chain)-1]
-		}
+		seed := chain[len(chain)-1]
 		switch how {
 		case "direct", "partial":
 			h.Reason = e.reason(u, how == "partial")
@@ -184,7 +181,7 @@ func (e *Engine) rows(r *Result, down, degraded []int32) {
 		case r.Effect == Lost && (how == "direct" || how == "transitive"):
 			h.Lost = true
 		}
-		if how != "degraded" {
+		if how == "direct" || how == "transitive" {
 			h.RestoreDays = e.restoreOf(e.cur, seed, e.walkHit).days
 		}
 		r.Hits = append(r.Hits, h)

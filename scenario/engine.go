@@ -99,9 +99,12 @@ type Hit struct {
 	Before sovmap.Level `json:"level_before"`
 	// After is the effective level once the scenario has happened; Lost
 	// says the component is down instead.
-	After       sovmap.Level `json:"level_after"`
-	Lost        bool         `json:"lost,omitempty"`
-	RestoreDays int          `json:"restore_days"`
+	After sovmap.Level `json:"level_after"`
+	Lost  bool         `json:"lost,omitempty"`
+	// RestoreDays is the time to restore of the directly hit component the
+	// hit comes from; 0 for degraded and partly hit components, which keep
+	// running.
+	RestoreDays int `json:"restore_days"`
 }
 
 // Criticality weights of the impact score.

@@ -45,10 +45,10 @@ func after(h Hit) string {
 
 func level(l sovmap.Level) string { return fmt.Sprintf("%d %s", l, l) }
 
-// restoreCell shows a hit's time to restore; degraded components keep
-// running, so they have none.
+// restoreCell shows a hit's time to restore; degraded and partly hit
+// components keep running, so they have none.
 func restoreCell(h Hit) string {
-	if h.How == "degraded" {
+	if h.How == "degraded" || h.How == "partial" {
 		return "-"
 	}
 	return fmt.Sprintf("%d d", h.RestoreDays)
