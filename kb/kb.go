@@ -138,7 +138,11 @@ type Law struct {
 	Sector      string   `yaml:"sector,omitempty" json:"sector,omitempty"`
 	Require     int      `yaml:"require,omitempty" json:"require,omitempty"`
 	Requirement string   `yaml:"requirement,omitempty" json:"requirement,omitempty"`
-	Meta        `yaml:",inline"`
+	// Allows lists where else a localisation law lets the covered data go:
+	// countries or blocs, and "adequacy" for the countries with an adequacy
+	// decision of the home's regime. Empty means the law's own jurisdiction only.
+	Allows []string `yaml:"allows,omitempty" json:"allows,omitempty"`
+	Meta   `yaml:",inline"`
 }
 
 // Reaches reports whether a compelled-access law reaches data through via.

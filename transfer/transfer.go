@@ -187,6 +187,24 @@ func (c *checker) prepare() {
 	}
 }
 
+// lawAllows reports whether a localisation law lets its data go to a
+// country outside its jurisdiction: one of the places it names, or, when it
+// names "adequacy", a country with a whole-country adequacy decision.
+func (c *checker) lawAllows(law kb.Law, country string) bool {
+	for _, place := range law.Allows {
+		if place == "adequacy" {
+			if a, ok := c.adequacy[country]; ok && !a.Partial() {
+				return true
+			}
+			continue
+		}
+		if members, ok := c.kb.Expand(place); ok && slices.Contains(members, country) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasClass(classes []string, parent string) bool {
 	for _, d := range classes {
 		if d == parent || strings.HasPrefix(d, parent+".") {
@@ -255,8 +273,23 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		for _, d := range law.Data {
 			covered = covered || hasClass(data, d)
 		}
-		if covered && len(foreign) > 0 {
-			violate(CodeLocalisation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), law.Jurisdiction, strings.Join(foreign, ", "))
+		if !covered {
+			continue
+		}
+		var outside []string
+		for _, country := range foreign {
+			if !c.lawAllows(law, country) {
+				outside = append(outside, country)
+			}
+		}
+		if len(outside) > 0 {
+			where := law.Jurisdiction
+			if len(law.Allows) > 0 {
+				where += " (or " + strings.Join(law.Allows, ", ") + ")"
+			}
+			violate(CodeLocalisation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), where, strings.Join(outside, ", "))
+		} else if len(foreign) > 0 {
+			note("%s lets %s data go to %s", law.Name, strings.Join(law.Data, ", "), strings.Join(foreign, ", "))
 		}
 	}
 	if personal {

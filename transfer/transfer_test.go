@@ -79,7 +79,9 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"restricted destination", "de", "ru", "public", "scc", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
 		{"restricted source", "ru", "de", "public", "none", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
 		{"classified abroad", "de", "fr", "classified", "treaty", sovmap.Violation, []string{transfer.CodeClassifiedAbroad, transfer.CodeCompelledClassified}, "classified data leaves the home jurisdiction for FR"},
-		{"localisation", "de", "fr", "personal.health", "none", sovmap.Violation, []string{transfer.CodeLocalisation}, "Social Code Book V"},
+		{"localisation", "de", "in", "personal.health", "scc", sovmap.Violation, []string{transfer.CodeLocalisation}, "Social Code Book V"},
+		// § 393 SGB V allows the EU/EEA, Switzerland and adequacy countries.
+		{"localisation allows the EEA", "de", "fr", "personal.health", "none", sovmap.Allowed, nil, "lets personal.health data go to FR"},
 		{"unknown destination", "de", "nowhere", "confidential", "none", sovmap.Violation, []string{transfer.CodeNoLocation}, "has no stated location"},
 		{"compelled classified", "de", "de-us-controlled", "classified", "none", sovmap.Violation, []string{transfer.CodeCompelledClassified}, "can be compelled to disclose"},
 		{"restricted access", "de", "de-ru-controlled", "confidential", "none", sovmap.Violation, []string{transfer.CodeRestrictedAccess}, "a restricted jurisdiction's law reaches the destination"},
