@@ -62,9 +62,13 @@ func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t 
 	if len(inv.Flows) == 0 && len(inferred) == 0 {
 		return out
 	}
-	index := make(map[string]int, len(inv.Components))
-	for i := range inv.Components {
-		index[inv.Components[i].ID] = i
+	// The loader's index spares indexing a million components again.
+	index := inv.ComponentIndex
+	if len(index) != len(inv.Components) {
+		index = make(map[string]int32, len(inv.Components))
+		for i := range inv.Components {
+			index[inv.Components[i].ID] = int32(i)
+		}
 	}
 	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors}
 	c.prepare()
