@@ -3,18 +3,16 @@ package embassy
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // loadExample loads an inventory of examples/ with the embedded knowledge
 // base, as the CLI does.
@@ -44,23 +42,7 @@ func defaultLib(t *testing.T) *framework.Library {
 // -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./embassy -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test ./embassy -update and review the diff)\n--- got ---\n%s", name, got)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 var extensions = map[Format]string{FormatTable: "txt", FormatMarkdown: "md", FormatJSON: "json", FormatHTML: "html"}

@@ -3,50 +3,19 @@ package risk
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/inventory"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the current output")
-
 // golden compares got with testdata/golden/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./risk -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-		for i := 0; i < len(w) || i < len(g); i++ {
-			var wl, gl string
-			if i < len(w) {
-				wl = w[i]
-			}
-			if i < len(g) {
-				gl = g[i]
-			}
-			if wl != gl {
-				t.Fatalf("%s differs at line %d (run go test ./risk -update and review the diff):\nwant: %s\ngot:  %s", path, i+1, wl, gl)
-			}
-		}
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 // fixture loads testdata/agency.yaml as the CLI does.
