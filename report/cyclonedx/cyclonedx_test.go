@@ -3,12 +3,13 @@ package cyclonedx
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -16,8 +17,6 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/internal/sample"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var fixed = Options{
 	SerialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
@@ -116,18 +115,7 @@ func TestSchemaRejectsBrokenBOM(t *testing.T) {
 func TestGolden(t *testing.T) {
 	data := write(t, sample.Report(), sample.Inventory(), fixed)
 	golden := filepath.Join("testdata", "sample.cdx.json")
-	if *update {
-		if err := os.WriteFile(golden, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(data, want) {
-		t.Errorf("output differs from %s; run go test ./report/cyclonedx -update and review the diff", golden)
-	}
+	goldenfile.Check(t, golden, data)
 }
 
 func props(p *[]cdx.Property) map[string][]string {

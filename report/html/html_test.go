@@ -2,21 +2,19 @@ package html
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/internal/sample"
 	"github.com/sovmap/sovmap/report/svg"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var fixed = Options{Now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), ToolVersion: "test"}
 
@@ -32,18 +30,7 @@ func render(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options)
 func TestGolden(t *testing.T) {
 	got := render(t, sample.Report(), sample.Inventory(), fixed)
 	golden := filepath.Join("testdata", "sample.html")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s; run go test ./report/html -update and review the diff", golden)
-	}
+	goldenfile.Check(t, golden, []byte(got))
 }
 
 // TestSelfContained checks that the page loads nothing from elsewhere.

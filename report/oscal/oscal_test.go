@@ -3,20 +3,18 @@ package oscal
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/defenseunicorns/go-oscal/src/pkg/validation"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/internal/sample"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var fixed = Options{Now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), ToolVersion: "test"}
 
@@ -98,18 +96,7 @@ func TestValidatorRejectsBrokenDocument(t *testing.T) {
 func TestGolden(t *testing.T) {
 	data := write(t, sample.Report(), sample.Inventory(), fixed)
 	golden := filepath.Join("testdata", "sample.oscal.json")
-	if *update {
-		if err := os.WriteFile(golden, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(data, want) {
-		t.Errorf("output differs from %s; run go test ./report/oscal -update and review the diff", golden)
-	}
+	goldenfile.Check(t, golden, data)
 }
 
 type doc struct {

@@ -3,19 +3,17 @@ package sarif
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/internal/sample"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
@@ -87,18 +85,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "sample.sarif")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("output differs from %s; run go test ./report/sarif -update and review the diff", golden)
-	}
+	goldenfile.Check(t, golden, buf.Bytes())
 }
 
 type decoded struct {

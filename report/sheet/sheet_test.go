@@ -3,11 +3,11 @@ package sheet
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/xuri/excelize/v2"
 
@@ -15,26 +15,13 @@ import (
 	"github.com/sovmap/sovmap/report/internal/sample"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 func TestCSVGolden(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, sample.Report(), sample.Inventory()); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "sample.csv")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("output differs from %s; run go test ./report/sheet -update and review the diff", golden)
-	}
+	goldenfile.Check(t, golden, buf.Bytes())
 }
 
 func TestCSVShape(t *testing.T) {
