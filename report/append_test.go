@@ -37,3 +37,26 @@ func TestAppendComponent(t *testing.T) {
 		}
 	}
 }
+
+// componentView, the test's oracle, is a component's result without the factor breakdown.
+type componentView struct {
+	ID             string               `json:"id"`
+	Layer          sovmap.Layer         `json:"layer"`
+	Provider       string               `json:"provider,omitempty"`
+	Controller     string               `json:"controller,omitempty"`
+	Level          sovmap.Level         `json:"level"`
+	EffectiveLevel sovmap.Level         `json:"effective_level"`
+	LimitedBy      string               `json:"limited_by,omitempty"`
+	RequiredLevel  sovmap.Level         `json:"required_level"`
+	Gap            int                  `json:"gap"`
+	Sourcing       sovmap.Sourcing      `json:"sourcing"`
+	Binding        []sovmap.FactorName  `json:"binding"`
+	Exposure       []string             `json:"exposure"`
+	Reasons        []sovmap.Requirement `json:"reasons"`
+}
+
+func contractView(c *sovmap.ComponentResult) *componentView {
+	return &componentView{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: c.Controller, Level: c.Level,
+		EffectiveLevel: c.EffectiveLevel, LimitedBy: c.LimitedBy, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
+		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Reasons: c.Reasons}
+}

@@ -132,9 +132,9 @@ func writeParallel(w io.Writer, n int, appendItem func(buf []byte, i int) ([]byt
 }
 
 // appendComponent appends a component's result in the contract's JSON, the
-// fields of componentView in its order. It is written by hand because it
+// fields of componentView (append_test.go) in its order. It is written by hand because it
 // runs a million times for a national inventory; TestAppendComponent holds
-// it to what the JSON library makes of componentView.
+// it to what the JSON library makes of the same fields.
 func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 	var err error
 	str := func(name, v string, omitEmpty bool) {
@@ -200,29 +200,6 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 	}
 	b = append(b, ']', '}')
 	return b, err
-}
-
-// componentView is a component's result without the factor breakdown.
-type componentView struct {
-	ID             string               `json:"id"`
-	Layer          sovmap.Layer         `json:"layer"`
-	Provider       string               `json:"provider,omitempty"`
-	Controller     string               `json:"controller,omitempty"`
-	Level          sovmap.Level         `json:"level"`
-	EffectiveLevel sovmap.Level         `json:"effective_level"`
-	LimitedBy      string               `json:"limited_by,omitempty"`
-	RequiredLevel  sovmap.Level         `json:"required_level"`
-	Gap            int                  `json:"gap"`
-	Sourcing       sovmap.Sourcing      `json:"sourcing"`
-	Binding        []sovmap.FactorName  `json:"binding"`
-	Exposure       []string             `json:"exposure"`
-	Reasons        []sovmap.Requirement `json:"reasons"`
-}
-
-func contractView(c *sovmap.ComponentResult) *componentView {
-	return &componentView{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: c.Controller, Level: c.Level,
-		EffectiveLevel: c.EffectiveLevel, LimitedBy: c.LimitedBy, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
-		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Reasons: c.Reasons}
 }
 
 // WriteJSONDetail writes the whole report, factor breakdown and exposure

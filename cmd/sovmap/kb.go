@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -704,6 +703,3 @@ checked date, or marked contested without a note.`,
 	cmd.Flags().BoolVar(&fail, "fail", false, "exit 1 when there are problems")
 	return cmd
 }
-
-// sortedKinds is used by tests to check that every kind is documented.
-func sortedKinds() []string { return slices.Sorted(slices.Values(entryKinds)) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -178,3 +179,6 @@ func TestKBBinary(t *testing.T) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
+
+// sortedKinds lists the entry kinds, to check that every kind is documented.
+func sortedKinds() []string { return slices.Sorted(slices.Values(entryKinds)) }
