@@ -155,9 +155,137 @@ func simpleDependency(raw jsontext.Value, d *sovmap.Dependency) bool {
 	return true
 }
 
-// decodeJSON streams a JSON inventory file. It stops at the first error,
-// since a stream cannot be trusted past a syntax error.
+// decodeJSON decodes a JSON inventory file. The fast path splits the file
+// with a quick scan and decodes the elements of its lists on every core;
+// when the scan does not recognise the file or any element fails, the file
+// is decoded again by the sequential decoder, which reports the first
+// problem exactly where the file has it.
 func decodeJSON(src *source) (*part, error) {
+	if p, ok := decodeJSONFast(src); ok {
+		return p, nil
+	}
+	src.curLine = 0 // restart the position cursor
+	return decodeJSONStream(src)
+}
+
+// decodeJSONFast is the fast path of decodeJSON. It reports false, and
+// leaves the reporting of the problem to decodeJSONStream, on any problem.
+func decodeJSONFast(src *source) (*part, bool) {
+	members, ok := splitInventory(src.data)
+	if !ok {
+		return nil, false
+	}
+	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
+	inv := &p.inv
+	entities := map[string][]int64{}
+	for _, m := range members {
+		keyPos := src.pos(m.keyOff)
+		p.topKeys[m.name] = keyPos
+		if m.isList {
+			starts := make([]int64, len(m.elems))
+			for i, e := range m.elems {
+				starts[i] = e.from
+			}
+			entities[m.name] = starts
+		}
+		raw := src.data[m.value.from:m.value.to]
+		ok := true
+		switch m.name {
+		case "version":
+			p.hasVer, p.verPos = true, keyPos
+			ok = json.Unmarshal(raw, &inv.Version, jsonOptions) == nil
+		case "organization":
+			p.hasOrg = true
+			inv.Organization.Pos = src.pos(m.value.from)
+			ok = json.Unmarshal(raw, &inv.Organization, jsonOptions) == nil
+		case "providers":
+			ok = fastList(src, m, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p })
+		case "components":
+			ok = fastList(src, m, &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p })
+		case "flows":
+			ok = fastList(src, m, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p })
+		case "arrangements":
+			ok = fastList(src, m, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p })
+		case "rules":
+			ok = fastList(src, m, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p })
+		case "assessments":
+			ok = fastList(src, m, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p })
+		case "scenarios":
+			ok = fastList(src, m, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p })
+		case "knowledge":
+			ok = json.Unmarshal(raw, &inv.Knowledge, jsonOptions) == nil
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	src.entities = entities
+	return p, true
+}
+
+// fastList decodes the elements of a top-level list found by the scan.
+// A null value is an empty list; anything else that is not a list is left
+// to the sequential decoder to report.
+func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Pos)) bool {
+	if !m.isList {
+		return string(src.data[m.value.from:m.value.to]) == "null"
+	}
+	if len(m.elems) == 0 {
+		return true
+	}
+	pos := make([]sovmap.Pos, len(m.elems))
+	for i, e := range m.elems {
+		pos[i] = src.pos(e.from)
+	}
+	out := make([]T, len(m.elems))
+	if _, err := decodeSpans(src.data, m.elems, out); err != nil {
+		return false
+	}
+	for i := range out {
+		setPos(&out[i], pos[i])
+	}
+	*list = out
+	return true
+}
+
+// decodeSpans decodes each span of data into the element of out at the
+// same index, on every core. On failure it returns the index of the first
+// element, in order, that failed, and its error.
+func decodeSpans[T any](data []byte, spans []byteRange, out []T) (int, error) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(spans)/1024))
+	firstErr := make([]int, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	chunk := (len(spans) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(spans))
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				e := spans[i]
+				if err := json.Unmarshal(data[e.from:e.to], &out[i], jsonOptions); err != nil {
+					firstErr[w], errs[w] = i, err
+					return
+				}
+			}
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	for w := range errs {
+		if errs[w] != nil {
+			return firstErr[w], errs[w]
+		}
+	}
+	return -1, nil
+}
+
+// decodeJSONStream decodes a JSON inventory file with the sequential
+// decoder. It stops at the first error, since a stream cannot be trusted
+// past a syntax error.
+func decodeJSONStream(src *source) (*part, error) {
 	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
 	dec := jsontext.NewDecoder(bytes.NewReader(src.data))
 	fail := func(err error) (*part, error) { return nil, jsonProblem(src, dec, err) }
@@ -274,11 +402,8 @@ func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, li
 	if tok.Kind() != '[' {
 		return problemAt(src.pos(start), "expected a list, found %s", kindName(tok.Kind()))
 	}
-	type element struct {
-		from, to int64
-		pos      sovmap.Pos
-	}
-	var elems []element
+	var elems []byteRange
+	var pos []sovmap.Pos
 	for done := false; !done; {
 		switch dec.PeekKind() {
 		case ']':
@@ -297,47 +422,25 @@ func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, li
 			if err := dec.SkipValue(); err != nil {
 				return err
 			}
-			elems = append(elems, element{from: from, to: dec.InputOffset(), pos: src.pos(from)})
+			elems = append(elems, byteRange{from: from, to: dec.InputOffset()})
+			pos = append(pos, src.pos(from))
 		}
 	}
 	out := make([]T, len(elems))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(elems)/1024))
-	firstErr := make([]int, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	chunk := (len(elems) + workers - 1) / max(workers, 1)
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(elems))
-		firstErr[w] = -1
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				e := elems[i]
-				if err := json.Unmarshal(src.data[e.from:e.to], &out[i], jsonOptions); err != nil {
-					firstErr[w], errs[w] = i, err
-					return
-				}
-				setPos(&out[i], e.pos)
-			}
-		}(w, lo, hi)
-	}
-	wg.Wait()
-	for w := range errs {
-		if errs[w] == nil {
-			continue
-		}
-		i := firstErr[w]
+	if i, err := decodeSpans(src.data, elems, out); err != nil {
 		// Make the element's error absolute: its offset and pointer within
 		// the whole file, not within the element.
 		var se *json.SemanticError
-		if errors.As(errs[w], &se) {
+		if errors.As(err, &se) {
 			abs := *se
 			abs.ByteOffset += elems[i].from
 			abs.JSONPointer = jsontext.Pointer("/"+name+"/"+strconv.Itoa(i)) + se.JSONPointer
 			return &abs
 		}
-		return problemAt(elems[i].pos, "%s", errs[w].Error())
+		return problemAt(pos[i], "%s", err.Error())
+	}
+	for i := range out {
+		setPos(&out[i], pos[i])
 	}
 	*list = append(*list, out...)
 	return nil

@@ -24,8 +24,9 @@ type source struct {
 	entities map[string][]int64
 
 	// A cursor that turns increasing byte offsets into positions in one
-	// pass over the file, without a table of line starts.
-	curOff, curLine, curLineStart int
+	// pass over the file, without a table of line starts. curCol counts
+	// the characters between the start of the line and curOff.
+	curOff, curLine, curCol int
 }
 
 // pos returns the position of a byte offset. Offsets asked in increasing
@@ -36,15 +37,19 @@ func (s *source) pos(off int64) sovmap.Pos {
 		o = len(s.data)
 	}
 	if o < s.curOff || s.curLine == 0 {
-		s.curOff, s.curLine, s.curLineStart = 0, 1, 0
+		s.curOff, s.curLine, s.curCol = 0, 1, 0
 	}
 	chunk := s.data[s.curOff:o]
+	// The column is counted on from the last position, so that a file
+	// written on one line (minified JSON) also costs one pass.
 	if n := bytes.Count(chunk, []byte{'\n'}); n > 0 {
 		s.curLine += n
-		s.curLineStart = s.curOff + bytes.LastIndexByte(chunk, '\n') + 1
+		s.curCol = utf8.RuneCount(chunk[bytes.LastIndexByte(chunk, '\n')+1:])
+	} else {
+		s.curCol += utf8.RuneCount(chunk)
 	}
 	s.curOff = o
-	return sovmap.Pos{File: s.name, Line: s.curLine, Col: utf8.RuneCount(s.data[s.curLineStart:o]) + 1}
+	return sovmap.Pos{File: s.name, Line: s.curLine, Col: s.curCol + 1}
 }
 
 // valueStart skips the white space and separators that precede a JSON value

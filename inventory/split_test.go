@@ -1,0 +1,143 @@
+package inventory
+
+import (
+	stdjson "encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestSplitInventory(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		ok    bool
+		names []string
+		elems []int // element count per member, -1 for a non-list
+	}{
+		{"empty object", `{}`, true, nil, nil},
+		{"spaces", " \n{ \"version\" : 1 ,\r\n\t\"components\" : [ ] } \n", true, []string{"version", "components"}, []int{-1, 0}},
+		{"lists", `{"providers":[{"id":"a"},{"id":"b,]}"}],"flows":null}`, true, []string{"providers", "flows"}, []int{2, -1}},
+		{"nested", `{"components":[{"depends_on":[{"id":"x"}],"contract":{"a":[1,{}]}}]}`, true, []string{"components"}, []int{1}},
+		{"escaped quote", `{"components":[{"id":"a\"b\\"},"c"]}`, true, []string{"components"}, []int{2}},
+		{"scalar elements", `{"rules":[1, true ,null,"x"]}`, true, []string{"rules"}, []int{4}},
+		{"not an object", `[1]`, false, nil, nil},
+		{"empty file", ``, false, nil, nil},
+		{"missing comma", `{"components":[{} {}]}`, false, nil, nil},
+		{"trailing comma", `{"components":[{},]}`, false, nil, nil},
+		{"leading comma", `{"components":[,{}]}`, false, nil, nil},
+		{"double comma", `{"components":[{},,{}]}`, false, nil, nil},
+		{"trailing member comma", `{"version":1,}`, false, nil, nil},
+		{"missing colon", `{"version" 1}`, false, nil, nil},
+		{"duplicate member", `{"version":1,"version":2}`, false, nil, nil},
+		{"escaped name", `{"vers\u0069on":1}`, false, nil, nil},
+		{"unclosed list", `{"components":[{}`, false, nil, nil},
+		{"unclosed string", `{"components":["abc}]}`, false, nil, nil},
+		{"extra closing", `{"components":[{}}]}`, false, nil, nil},
+		{"data after", `{"version":1} x`, false, nil, nil},
+		{"missing value", `{"version":}`, false, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			members, ok := splitInventory([]byte(tt.in))
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			if len(members) != len(tt.names) {
+				t.Fatalf("%d members, want %d", len(members), len(tt.names))
+			}
+			for i, m := range members {
+				if m.name != tt.names[i] {
+					t.Errorf("member %d is %q, want %q", i, m.name, tt.names[i])
+				}
+				n := -1
+				if m.isList {
+					n = len(m.elems)
+				}
+				if n != tt.elems[i] {
+					t.Errorf("member %q has %d elements, want %d", m.name, n, tt.elems[i])
+				}
+				for _, e := range m.elems {
+					if e.from < m.value.from || e.to > m.value.to || !stdjson.Valid([]byte(tt.in[e.from:e.to])) {
+						t.Errorf("member %q: element %q is not a value inside %q", m.name, tt.in[e.from:e.to], tt.in[m.value.from:m.value.to])
+					}
+				}
+			}
+		})
+	}
+}
+
+// FuzzFastPath checks the fast JSON path against the sequential decoder:
+// whatever the fast path accepts, the sequential decoder accepts too, with
+// the same inventory and the same positions. (The converse need not hold:
+// the fast path leaves unusual files to the sequential decoder.)
+func FuzzFastPath(f *testing.F) {
+	seeds, _ := filepath.Glob("../examples/*/*.yaml")
+	more, _ := filepath.Glob("testdata/*.yaml")
+	for _, name := range append(seeds, more...) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			continue
+		}
+		if j, err := stdjson.Marshal(v); err == nil {
+			f.Add(j)
+		}
+		if j, err := stdjson.MarshalIndent(v, "", "  "); err == nil {
+			f.Add(j)
+		}
+	}
+	f.Add([]byte(`{"components":[{"id":"a","layer":"compute","depends_on":["b",{"id":"c","kind":"supply"}]}],"flows":null}`))
+	f.Add([]byte(`{"version":1,"components":[{"id":"é\"x","layer":"data"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := decodeJSONFast(&source{name: "f.json", data: data, isJSON: true})
+		if !ok {
+			return
+		}
+		slow, err := decodeJSONStream(&source{name: "f.json", data: data, isJSON: true})
+		if err != nil {
+			t.Fatalf("the fast path accepted what the sequential decoder rejects (%v):\n%s", err, data)
+		}
+		if !reflect.DeepEqual(fast.inv, slow.inv) {
+			t.Fatalf("fast path decoded\n%+v\nsequential decoder\n%+v", fast.inv, slow.inv)
+		}
+		if fast.hasVer != slow.hasVer || fast.verPos != slow.verPos || fast.hasOrg != slow.hasOrg || !reflect.DeepEqual(fast.topKeys, slow.topKeys) {
+			t.Fatalf("top-level facts differ: fast %v %v %v %v, sequential %v %v %v %v",
+				fast.hasVer, fast.verPos, fast.hasOrg, fast.topKeys, slow.hasVer, slow.verPos, slow.hasOrg, slow.topKeys)
+		}
+	})
+}
+
+// TestSourcePos checks the position cursor against a count from the start
+// of the file, on a file with long lines and multi-byte characters, asked
+// in increasing order and then backwards (offsets fall between characters:
+// values start there).
+func TestSourcePos(t *testing.T) {
+	data := []byte("{\"a\":\"é€\",\n  \"b\": [1, 2, \"日本\"],\n\n\"c\":{}}")
+	src := &source{name: "p.json", data: data}
+	naive := func(off int) (line, col int) {
+		line, col = 1, 1
+		for _, r := range string(data[:off]) {
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return line, col
+	}
+	offsets := []int{0, 1, 5, 6, 8, 11, 12, 13, 20, 27, 30, len(data) - 1, len(data), 3, 0}
+	for _, off := range offsets {
+		got := src.pos(int64(off))
+		line, col := naive(off)
+		if got.Line != line || got.Col != col || got.File != "p.json" {
+			t.Errorf("pos(%d) = %d:%d, want %d:%d", off, got.Line, got.Col, line, col)
+		}
+	}
+}
