@@ -100,7 +100,10 @@ func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
 			return err
 		}
 		if !simpleDependency(raw, d) {
-			if err := json.Unmarshal(raw, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
+			// Decoded into a variable of its own, so that d does not escape
+			// and decodeDependencies' buffer stays on the stack.
+			var o object
+			if err := json.Unmarshal(raw, &o, json.RejectUnknownMembers(true)); err != nil {
 				// The error is relative to the dependency: place it in the document.
 				var se *json.SemanticError
 				if errors.As(err, &se) {
@@ -109,11 +112,14 @@ func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
 				}
 				return err
 			}
+			*d = sovmap.Dependency(o)
 		}
 	default:
-		if err := json.UnmarshalDecode(dec, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
+		var o object
+		if err := json.UnmarshalDecode(dec, &o, json.RejectUnknownMembers(true)); err != nil {
 			return err
 		}
+		*d = sovmap.Dependency(o)
 	}
 	if d.Kind == "" {
 		d.Kind = sovmap.Runtime
