@@ -182,10 +182,11 @@ func (l *Loader) readFile(name string) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, &Error{Problems: []Problem{{Pos: sovmap.Pos{File: name}, Msg: tooLarge(st.Size(), limit)}}}
 	}
-	// Read into a buffer of the file's size (plus one byte, to notice a file
-	// that grew): growing a buffer for a file of hundreds of megabytes would
-	// copy it several times over.
-	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+1))
+	// Read into a buffer of the file's size plus the room ReadFrom wants
+	// free before each read (so it notices a file that grew without first
+	// doubling the buffer): growing a buffer for a file of hundreds of
+	// megabytes would copy it over.
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead))
 	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

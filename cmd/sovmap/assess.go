@@ -51,6 +51,7 @@ the baseline), 2 on bad input or usage.`,
 			} else if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
 				return err
 			}
+			a.mark("write")
 			if baseline != "" {
 				// Gate only on what is new or worse than the baseline, and say
 				// what changed on standard error, beside the report.

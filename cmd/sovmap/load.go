@@ -16,10 +16,12 @@ func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.
 	if err != nil {
 		return nil, nil, err
 	}
+	a.mark("knowledge")
 	inv, err := inventory.Load(ctx, k, paths...)
 	if err != nil {
 		return nil, nil, err
 	}
+	a.mark("load")
 	// Assess with the knowledge the inventory was validated against.
 	if k, err = inventory.WithKnowledge(k, inv); err != nil {
 		return nil, nil, err
@@ -50,6 +52,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 	if err != nil {
 		return nil, nil, err
 	}
+	a.mark("assess")
 	if overrides := k.Overrides(); len(overrides) > 0 {
 		// Say which verdicts the organization's own facts decide: assess
 		// again on the embedded knowledge base and compare.

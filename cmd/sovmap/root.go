@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +49,27 @@ type app struct {
 	// cpuProfile and stopProfile serve the hidden --cpuprofile flag.
 	cpuProfile  string
 	stopProfile func()
+	// timings serves the hidden --timings flag: how long each stage of a
+	// command took, printed on stderr when it ends.
+	timings bool
+	stages  []stage
+	last    time.Time
+}
+
+// stage is one timed step of a command.
+type stage struct {
+	name string
+	took time.Duration
+}
+
+// mark ends the stage called name; the next one starts now.
+func (a *app) mark(name string) {
+	if !a.timings {
+		return
+	}
+	now := time.Now()
+	a.stages = append(a.stages, stage{name, now.Sub(a.last)})
+	a.last = now
 }
 
 // knowledge loads the embedded knowledge base and the --kb overlays.
@@ -82,7 +105,10 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 	// --cpuprofile is for performance work on large inventories (go tool pprof).
 	root.PersistentFlags().StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentFlags().BoolVar(&a.timings, "timings", false, "print how long each stage took on stderr")
+	_ = root.PersistentFlags().MarkHidden("timings")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		a.last = time.Now()
 		if a.cpuProfile == "" {
 			return nil
 		}
@@ -123,6 +149,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err := root.ExecuteContext(ctx)
 	if a.stopProfile != nil {
 		a.stopProfile()
+	}
+	if len(a.stages) > 0 {
+		var parts []string
+		for _, s := range a.stages {
+			parts = append(parts, fmt.Sprintf("%s %.2fs", s.name, s.took.Seconds()))
+		}
+		fmt.Fprintln(stderr, "timings:", strings.Join(parts, ", "))
 	}
 	if err == nil {
 		return exitClean
