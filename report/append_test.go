@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
 )
@@ -59,4 +60,18 @@ func contractView(c *sovmap.ComponentResult) *componentView {
 	return &componentView{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: c.Controller, Level: c.Level,
 		EffectiveLevel: c.EffectiveLevel, LimitedBy: c.LimitedBy, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
 		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Reasons: c.Reasons}
+}
+
+// FuzzAppendString holds the plain-ASCII shortcut to the library's quoting.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "c123", "aws:eu-central-1", "a\"b", "back\\slash", "tab\t", "é", "\u2028", "<&>", "\x7f", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gotErr := appendString([]byte("x"), s)
+		want, wantErr := jsontext.AppendQuote([]byte("x"), s)
+		if (gotErr != nil) != (wantErr != nil) || string(got) != string(want) {
+			t.Fatalf("appendString(%q) = %q, %v; the library makes %q, %v", s, got, gotErr, want, wantErr)
+		}
+	})
 }

@@ -95,6 +95,9 @@ func writeParallel(w io.Writer, n int, appendItem func(buf []byte, i int) ([]byt
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *part, 2*workers)
 	order := make(chan *part, 2*workers)
+	// Written chunks hand their buffers back: a million components then
+	// reuse a few megabytes instead of growing hundreds of fresh buffers.
+	free := make(chan []byte, 3*workers+2)
 	go func() {
 		for lo := 0; lo < n; lo += chunk {
 			p := &part{lo: lo, hi: min(lo+chunk, n), done: make(chan struct{})}
@@ -107,6 +110,10 @@ func writeParallel(w io.Writer, n int, appendItem func(buf []byte, i int) ([]byt
 	for w := 0; w < workers; w++ {
 		go func() {
 			for p := range jobs {
+				select {
+				case p.buf = <-free:
+				default:
+				}
 				for i := p.lo; i < p.hi && p.err == nil; i++ {
 					if i > 0 {
 						p.buf = append(p.buf, ',')
@@ -127,8 +134,26 @@ func writeParallel(w io.Writer, n int, appendItem func(buf []byte, i int) ([]byt
 		if err == nil {
 			_, err = w.Write(p.buf)
 		}
+		select {
+		case free <- p.buf[:0]:
+		default:
+		}
 	}
 	return err
+}
+
+// appendString appends s as a JSON string. Identifiers and country codes
+// are plain ASCII and are copied as they are; anything else goes through
+// the library, which escapes it.
+func appendString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return jsontext.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
 }
 
 // appendComponent appends a component's result in the contract's JSON, the
@@ -148,7 +173,7 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 		b = append(b, name...)
 		b = append(b, '"', ':')
 		var e error
-		if b, e = jsontext.AppendQuote(b, v); e != nil && err == nil {
+		if b, e = appendString(b, v); e != nil && err == nil {
 			err = e
 		}
 	}
@@ -167,7 +192,7 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 				b = append(b, ',')
 			}
 			var e error
-			if b, e = jsontext.AppendQuote(b, item(i)); e != nil && err == nil {
+			if b, e = appendString(b, item(i)); e != nil && err == nil {
 				err = e
 			}
 		}
