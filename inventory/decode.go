@@ -249,19 +249,19 @@ func decodeJSONFast(src *source) (*part, bool) {
 			inv.Organization.Pos = src.pos(m.value.from)
 			ok = json.Unmarshal(raw, &inv.Organization, jsonOptions) == nil
 		case "providers":
-			ok = fastList(src, m, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p }, nil)
 		case "components":
-			ok = fastList(src, m, &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p }, newComponentFast)
 		case "flows":
-			ok = fastList(src, m, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p }, nil)
 		case "arrangements":
-			ok = fastList(src, m, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p }, nil)
 		case "rules":
-			ok = fastList(src, m, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p }, nil)
 		case "assessments":
-			ok = fastList(src, m, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p }, nil)
 		case "scenarios":
-			ok = fastList(src, m, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p })
+			ok = fastList(src, m, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p }, nil)
 		case "knowledge":
 			ok = json.Unmarshal(raw, &inv.Knowledge, jsonOptions) == nil
 		default:
@@ -278,7 +278,7 @@ func decodeJSONFast(src *source) (*part, bool) {
 // fastList decodes the elements of a top-level list found by the scan.
 // A null value is an empty list; anything else that is not a list is left
 // to the sequential decoder to report.
-func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Pos)) bool {
+func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Pos), newFast func() func([]byte, *T) bool) bool {
 	if !m.isList {
 		return string(src.data[m.value.from:m.value.to]) == "null"
 	}
@@ -290,7 +290,7 @@ func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Po
 		pos[i] = src.pos(e.from)
 	}
 	out := make([]T, len(m.elems))
-	if _, err := decodeSpans(src.data, m.elems, out); err != nil {
+	if _, err := decodeSpans(src.data, m.elems, out, newFast); err != nil {
 		return false
 	}
 	for i := range out {
@@ -303,7 +303,10 @@ func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Po
 // decodeSpans decodes each span of data into the element of out at the
 // same index, on every core. On failure it returns the index of the first
 // element, in order, that failed, and its error.
-func decodeSpans[T any](data []byte, spans []byteRange, out []T) (int, error) {
+//
+// newFast, if not nil, makes for each goroutine a decoder of the common
+// shape of an element; elements it gives up on go to the library.
+func decodeSpans[T any](data []byte, spans []byteRange, out []T, newFast func() func([]byte, *T) bool) (int, error) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(spans)/1024))
 	firstErr := make([]int, workers)
 	errs := make([]error, workers)
@@ -314,8 +317,19 @@ func decodeSpans[T any](data []byte, spans []byteRange, out []T) (int, error) {
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
+			var fast func([]byte, *T) bool
+			if newFast != nil {
+				fast = newFast()
+			}
 			for i := lo; i < hi; i++ {
 				e := spans[i]
+				if fast != nil {
+					if fast(data[e.from:e.to], &out[i]) {
+						continue
+					}
+					var zero T
+					out[i] = zero
+				}
 				if err := json.Unmarshal(data[e.from:e.to], &out[i], jsonOptions); err != nil {
 					firstErr[w], errs[w] = i, err
 					return
@@ -370,7 +384,7 @@ func decodeJSONStream(src *source) (*part, error) {
 		case "providers":
 			err = jsonList(dec, src, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p })
 		case "components":
-			err = jsonListParallel(dec, src, "components", &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p })
+			err = jsonListParallel(dec, src, "components", &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p }, newComponentFast)
 		case "flows":
 			err = jsonList(dec, src, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p })
 		case "arrangements":
@@ -440,7 +454,7 @@ func jsonList[T any](dec *jsontext.Decoder, src *source, list *[]T, setPos func(
 // starts and ends (positions must be counted in order); the elements are
 // then decoded in parallel straight from the file's bytes. The first error
 // by element order is reported, as the sequential decoder would.
-func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, list *[]T, setPos func(*T, sovmap.Pos)) error {
+func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, list *[]T, setPos func(*T, sovmap.Pos), newFast func() func([]byte, *T) bool) error {
 	start := src.valueStart(dec.InputOffset())
 	tok, err := dec.ReadToken()
 	if err != nil {
@@ -477,7 +491,7 @@ func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, li
 		}
 	}
 	out := make([]T, len(elems))
-	if i, err := decodeSpans(src.data, elems, out); err != nil {
+	if i, err := decodeSpans(src.data, elems, out, newFast); err != nil {
 		// Make the element's error absolute: its offset and pointer within
 		// the whole file, not within the element.
 		var se *json.SemanticError

@@ -1,0 +1,365 @@
+package inventory
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/sovmap/sovmap"
+)
+
+// A component of a large generated or exported inventory nearly always has
+// the same plain shape: string fields, lists of strings, dependencies given
+// by id and kind, a small contract. componentDecoder reads that shape
+// straight from the element's bytes, about four times faster than the
+// library's reflection, and shares the strings that repeat (layers,
+// countries, data classes) instead of allocating each. It gives up on
+// anything else (an escape, a null, an unknown or repeated member, options,
+// tags), and the library then decodes the element and reports any problem.
+// FuzzComponentDecoder holds it to the library: what it accepts, the
+// library accepts, with the same result.
+
+// componentDecoder decodes components on one goroutine; it is not safe for
+// concurrent use because of its table of shared strings.
+type componentDecoder struct {
+	b      []byte
+	i      int
+	shared map[string]string
+}
+
+// newComponentFast returns a fast decoder for one goroutine (see
+// decodeSpans).
+func newComponentFast() func([]byte, *sovmap.Component) bool {
+	d := &componentDecoder{shared: map[string]string{}}
+	return d.decode
+}
+
+// decode reads raw into c and reports whether it could. On false, c holds
+// a partial result that the caller must discard.
+func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
+	d.b, d.i = raw, 0
+	const (
+		fID = 1 << iota
+		fName
+		fLayer
+		fProvider
+		fLocations
+		fOperatedFrom
+		fData
+		fCriticality
+		fKeyCustody
+		fDependsOn
+		fCertifications
+		fContract
+		fArrangement
+		fAlternatives
+		fMigrationDays
+	)
+	seen := 0
+	ok := d.object(func(name []byte) bool {
+		var bit int
+		var ok bool
+		switch string(name) {
+		case "id":
+			bit, ok = fID, d.str(&c.ID)
+		case "name":
+			bit, ok = fName, d.str(&c.Name)
+		case "layer":
+			bit, ok = fLayer, d.sharedStr((*string)(&c.Layer))
+		case "provider":
+			bit, ok = fProvider, d.sharedStr(&c.Provider)
+		case "locations":
+			bit, ok = fLocations, d.strs(&c.Locations)
+		case "operated_from":
+			bit, ok = fOperatedFrom, d.strs(&c.OperatedFrom)
+		case "data":
+			bit, ok = fData, d.strs(&c.Data)
+		case "criticality":
+			bit, ok = fCriticality, d.sharedStr((*string)(&c.Criticality))
+		case "key_custody":
+			bit, ok = fKeyCustody, d.sharedStr((*string)(&c.KeyCustody))
+		case "depends_on":
+			bit, ok = fDependsOn, d.dependencies(&c.DependsOn)
+		case "certifications":
+			bit, ok = fCertifications, d.strs(&c.Certifications)
+		case "contract":
+			c.Contract = &sovmap.Contract{}
+			bit, ok = fContract, d.contract(c.Contract)
+		case "arrangement":
+			bit, ok = fArrangement, d.sharedStr(&c.Arrangement)
+		case "alternatives":
+			bit, ok = fAlternatives, d.strs(&c.Alternatives)
+		case "migration_days":
+			c.MigrationDays = new(int)
+			bit, ok = fMigrationDays, d.integer(c.MigrationDays)
+		}
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return true
+	})
+	d.space()
+	return ok && d.i == len(d.b)
+}
+
+func (d *componentDecoder) contract(k *sovmap.Contract) bool {
+	seen := 0
+	return d.object(func(name []byte) bool {
+		var bit int
+		var ok bool
+		switch string(name) {
+		case "governing_law":
+			bit, ok = 1, d.sharedStr(&k.GoverningLaw)
+		case "exit_notice_days":
+			k.ExitNoticeDays = new(int)
+			bit, ok = 2, d.integer(k.ExitNoticeDays)
+		case "data_return":
+			k.DataReturn = new(bool)
+			bit, ok = 4, d.boolean(k.DataReturn)
+		case "portability":
+			bit, ok = 8, d.sharedStr(&k.Portability)
+		case "audit_rights":
+			k.AuditRights = new(bool)
+			bit, ok = 16, d.boolean(k.AuditRights)
+		}
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return true
+	})
+}
+
+// dependencies reads a list of ids and {"id", "kind"} objects.
+func (d *componentDecoder) dependencies(deps *[]sovmap.Dependency) bool {
+	var buf [16]sovmap.Dependency
+	list := buf[:0]
+	ok := d.array(func() bool {
+		var dep sovmap.Dependency
+		d.space()
+		if d.i < len(d.b) && d.b[d.i] == '"' {
+			if !d.str(&dep.ID) {
+				return false
+			}
+		} else {
+			seen := 0
+			if !d.object(func(name []byte) bool {
+				var bit int
+				var ok bool
+				switch string(name) {
+				case "id":
+					bit, ok = 1, d.str(&dep.ID)
+				case "kind":
+					bit, ok = 2, d.sharedStr((*string)(&dep.Kind))
+				}
+				if !ok || seen&bit != 0 {
+					return false
+				}
+				seen |= bit
+				return true
+			}) {
+				return false
+			}
+		}
+		if dep.Kind == "" {
+			dep.Kind = sovmap.Runtime
+		}
+		list = append(list, dep)
+		return true
+	})
+	if !ok {
+		return false
+	}
+	*deps = append(make([]sovmap.Dependency, 0, len(list)), list...)
+	return true
+}
+
+// object reads an object, calling member after each member name (and its
+// colon) to read the value.
+func (d *componentDecoder) object(member func(name []byte) bool) bool {
+	if !d.expect('{') {
+		return false
+	}
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == '}' {
+		d.i++
+		return true
+	}
+	for {
+		d.space()
+		name, ok := d.plain()
+		if !ok || !d.expect(':') || !member(name) {
+			return false
+		}
+		d.space()
+		if d.i >= len(d.b) {
+			return false
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// array reads an array, calling elem to read each element.
+func (d *componentDecoder) array(elem func() bool) bool {
+	if !d.expect('[') {
+		return false
+	}
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == ']' {
+		d.i++
+		return true
+	}
+	for {
+		if !elem() {
+			return false
+		}
+		d.space()
+		if d.i >= len(d.b) {
+			return false
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (d *componentDecoder) strs(list *[]string) bool {
+	out := []string{}
+	ok := d.array(func() bool {
+		var s string
+		if !d.sharedStr(&s) {
+			return false
+		}
+		out = append(out, s)
+		return true
+	})
+	*list = out
+	return ok
+}
+
+// str reads a string that needs no unescaping into a new string.
+func (d *componentDecoder) str(s *string) bool {
+	d.space()
+	b, ok := d.plain()
+	*s = string(b)
+	return ok
+}
+
+// sharedStr reads a string that needs no unescaping, sharing one copy of
+// each distinct value.
+func (d *componentDecoder) sharedStr(s *string) bool {
+	d.space()
+	b, ok := d.plain()
+	if !ok {
+		return false
+	}
+	if v, found := d.shared[string(b)]; found {
+		*s = v
+		return true
+	}
+	v := string(b)
+	d.shared[v] = v
+	*s = v
+	return true
+}
+
+// plain reads a string token without escapes or control characters, in
+// valid UTF-8, and returns its bytes.
+func (d *componentDecoder) plain() ([]byte, bool) {
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return nil, false
+	}
+	start := d.i + 1
+	ascii := true
+	for j := start; j < len(d.b); j++ {
+		switch c := d.b[j]; {
+		case c == '"':
+			d.i = j + 1
+			s := d.b[start:j]
+			return s, ascii || utf8.Valid(s)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// integer reads a JSON integer without sign quirks, fraction or exponent.
+func (d *componentDecoder) integer(n *int) bool {
+	d.space()
+	start := d.i
+	if d.i < len(d.b) && d.b[d.i] == '-' {
+		d.i++
+	}
+	digits := d.i
+	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+		d.i++
+	}
+	if d.i == digits || (d.b[digits] == '0' && d.i-digits > 1) || (d.b[digits] == '0' && digits > start) {
+		return false // no digits, a leading zero, or -0
+	}
+	if d.i < len(d.b) && (d.b[d.i] == '.' || d.b[d.i] == 'e' || d.b[d.i] == 'E') {
+		return false
+	}
+	v, err := strconv.Atoi(string(d.b[start:d.i]))
+	*n = v
+	return err == nil
+}
+
+func (d *componentDecoder) boolean(v *bool) bool {
+	d.space()
+	switch {
+	case hasPrefixAt(d.b, d.i, "true"):
+		*v, d.i = true, d.i+4
+	case hasPrefixAt(d.b, d.i, "false"):
+		*v, d.i = false, d.i+5
+	default:
+		return false
+	}
+	// true1 or falsey is not a literal.
+	return d.i >= len(d.b) || !isLetterOrDigit(d.b[d.i])
+}
+
+func hasPrefixAt(b []byte, i int, p string) bool {
+	return len(b)-i >= len(p) && string(b[i:i+len(p)]) == p
+}
+
+func isLetterOrDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func (d *componentDecoder) expect(c byte) bool {
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *componentDecoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
