@@ -116,18 +116,23 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			e.ruleErrors[id] += count
 		}
 	}
-	effective(g, comp, members, r.Components, cycleSweeps)
-	for i := range r.Components {
-		c := &r.Components[i]
-		c.Gap = max(0, int(c.RequiredLevel)-int(c.EffectiveLevel))
-	}
-	// The flows, the providers and the totals read the finished results
-	// only: they are computed side by side, each with memo maps of its own.
+	// The providers read only what the components' assessments found: they
+	// are summed on another core while the effective levels are computed.
+	// Each side uses memo maps of its own.
 	var post sync.WaitGroup
 	post.Add(1)
 	go func() {
 		defer post.Done()
 		r.Providers = providers(engines[len(engines)-1].facts, e.tiers, inv, r.Components)
+	}()
+	effective(g, comp, members, r.Components, cycleSweeps)
+	for i := range r.Components {
+		c := &r.Components[i]
+		c.Gap = max(0, int(c.RequiredLevel)-int(c.EffectiveLevel))
+	}
+	post.Add(1)
+	go func() {
+		defer post.Done()
 		r.Layers = layers(r.Components)
 		r.Summary = summary(r.Components)
 	}()
@@ -211,8 +216,9 @@ func overlaps(a, b []string) bool {
 }
 
 func (e *engine) component(c *sovmap.Component, out *sovmap.ComponentResult) error {
-	p := e.profile(c)
-	req, err := e.requirements(c, p)
+	var p profile
+	e.profile(c, &p)
+	req, err := e.requirements(c, &p)
 	if err != nil {
 		return err
 	}
@@ -229,9 +235,8 @@ func (e *engine) component(c *sovmap.Component, out *sovmap.ComponentResult) err
 // so a large inventory pays for each distinct provider, location set,
 // operator set and contract once, even when no two components share all of
 // them.
-func (e *engine) profile(c *sovmap.Component) *profile {
+func (e *engine) profile(c *sovmap.Component, p *profile) {
 	f := e.facts
-	p := &profile{}
 	var ctl *control
 	controlF := selfControl
 	if c.Provider != "" {
@@ -323,7 +328,6 @@ func (e *engine) profile(c *sovmap.Component) *profile {
 	}
 	p.details = legal.details
 	p.exposure = legal.exposure
-	return p
 }
 
 // placement is the memoised verdict on a set of locations under an

@@ -82,8 +82,7 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 		case "certifications":
 			bit, ok = fCertifications, d.strs(&c.Certifications)
 		case "contract":
-			c.Contract = &sovmap.Contract{}
-			bit, ok = fContract, d.contract(c.Contract)
+			bit, ok = fContract, d.contract(&c.Contract)
 		case "arrangement":
 			bit, ok = fArrangement, d.sharedStr(&c.Arrangement)
 		case "alternatives":
@@ -102,7 +101,18 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 	return ok && d.i == len(d.b)
 }
 
-func (d *componentDecoder) contract(k *sovmap.Contract) bool {
+// contractBox holds a contract and the values its pointers point at in one
+// allocation: the assessment reads them together for every component.
+type contractBox struct {
+	k                   sovmap.Contract
+	days                int
+	dataReturn, audited bool
+}
+
+func (d *componentDecoder) contract(out **sovmap.Contract) bool {
+	box := &contractBox{}
+	k := &box.k
+	*out = k
 	seen := 0
 	return d.object(func(name []byte) bool {
 		var bit int
@@ -111,15 +121,15 @@ func (d *componentDecoder) contract(k *sovmap.Contract) bool {
 		case "governing_law":
 			bit, ok = 1, d.sharedStr(&k.GoverningLaw)
 		case "exit_notice_days":
-			k.ExitNoticeDays = new(int)
+			k.ExitNoticeDays = &box.days
 			bit, ok = 2, d.integer(k.ExitNoticeDays)
 		case "data_return":
-			k.DataReturn = new(bool)
+			k.DataReturn = &box.dataReturn
 			bit, ok = 4, d.boolean(k.DataReturn)
 		case "portability":
 			bit, ok = 8, d.sharedStr(&k.Portability)
 		case "audit_rights":
-			k.AuditRights = new(bool)
+			k.AuditRights = &box.audited
 			bit, ok = 16, d.boolean(k.AuditRights)
 		}
 		if !ok || seen&bit != 0 {
