@@ -1,6 +1,10 @@
 package inventory
 
-import "bytes"
+import (
+	"bytes"
+	"runtime"
+	"sync"
+)
 
 // This file finds the structure of a JSON inventory (its top-level members
 // and the elements of its lists) in one quick pass over the bytes, without
@@ -62,7 +66,7 @@ func splitInventory(data []byte) ([]member, bool) {
 			var ok bool
 			if i < len(data) && data[i] == '[' {
 				m.isList = true
-				m.elems, i, ok = splitArray(data, i)
+				m.elems, i, ok = splitArrayParallel(data, i, runtime.GOMAXPROCS(0), parallelSplitBytes)
 			} else {
 				i, ok = skipValue(data, i)
 			}
@@ -122,6 +126,125 @@ func splitArray(data []byte, i int) ([]byteRange, int, bool) {
 		default:
 			return nil, 0, false
 		}
+	}
+}
+
+// parallelSplitBytes is the size of file left after a list's start above
+// which the list is split on several cores.
+const parallelSplitBytes = 32 << 20
+
+// splitArrayParallel is splitArray on several cores, for the list of
+// components that makes most of a large file. The rest of the file is cut
+// into equal parts; each part after the first starts at a guess, the first
+// object after it that follows a comma, and is scanned from there, element
+// by element, until it lands exactly on the next part's guess. A guess is
+// only trusted when the part before it, itself scanned from a trusted
+// start, lands on it: landing between two elements of the list proves the
+// guess is one of its elements. The first part starts at the list itself.
+// If the list ends in a part, the parts after it are ignored; if any guess
+// is not confirmed, the list is split again on one core.
+func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int, bool) {
+	rest := len(data) - i
+	if workers < 2 || rest < minBytes {
+		return splitArray(data, i)
+	}
+	starts := []int{i}
+	for k := 1; k < workers; k++ {
+		p := objectAfterComma(data, i+k*rest/workers)
+		if p < 0 || p <= starts[len(starts)-1] {
+			break
+		}
+		starts = append(starts, p)
+	}
+	type part struct {
+		elems  []byteRange
+		end    int
+		closed bool // the list ended in this part
+		ok     bool
+	}
+	parts := make([]part, len(starts))
+	var wg sync.WaitGroup
+	for k := range starts {
+		stop := -1
+		if k+1 < len(starts) {
+			stop = starts[k+1]
+		}
+		wg.Add(1)
+		go func(k, stop int) {
+			defer wg.Done()
+			p := &parts[k]
+			from := starts[k]
+			if k == 0 {
+				from = skipSpace(data, from+1) // past the list's [
+				if from < len(data) && data[from] == ']' {
+					p.end, p.closed, p.ok = from+1, true, true
+					return
+				}
+			}
+			p.elems, p.end, p.closed, p.ok = scanElements(data, from, stop)
+		}(k, stop)
+	}
+	wg.Wait()
+	var elems []byteRange
+	for k := range parts {
+		p := parts[k]
+		if !p.ok {
+			break
+		}
+		elems = append(elems, p.elems...)
+		if p.closed {
+			return elems, p.end, true
+		}
+	}
+	return splitArray(data, i)
+}
+
+// scanElements scans the elements of a list from the element at i: up to
+// the end of the list (closed), or until the next element would start at
+// stop (then end is stop). It fails on anything else, past stop included.
+func scanElements(data []byte, i, stop int) (elems []byteRange, end int, closed, ok bool) {
+	for {
+		from := i
+		end, ok := skipValue(data, i)
+		if !ok {
+			return nil, 0, false, false
+		}
+		elems = append(elems, byteRange{int64(from), int64(end)})
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return nil, 0, false, false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+			if stop >= 0 && i >= stop {
+				return elems, i, false, i == stop
+			}
+		case ']':
+			return elems, i + 1, true, true
+		default:
+			return nil, 0, false, false
+		}
+	}
+}
+
+// objectAfterComma returns the offset of the first { at or after i whose
+// preceding non-space byte is a comma, or -1.
+func objectAfterComma(data []byte, i int) int {
+	for {
+		j := bytes.IndexByte(data[i:], '{')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		k := i - 1
+		for k >= 0 && (data[k] == ' ' || data[k] == '\t' || data[k] == '\n' || data[k] == '\r') {
+			k--
+		}
+		if k >= 0 && data[k] == ',' {
+			return i
+		}
+		i++
 	}
 }
 

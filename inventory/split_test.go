@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	stdjson "encoding/json"
 	"os"
 	"path/filepath"
@@ -140,4 +141,24 @@ func TestSourcePos(t *testing.T) {
 			t.Errorf("pos(%d) = %d:%d, want %d:%d", off, got.Line, got.Col, line, col)
 		}
 	}
+}
+
+// FuzzSplitArrayParallel holds the parallel split of a list to the
+// sequential one, with as many parts as fit, on any input.
+func FuzzSplitArrayParallel(f *testing.F) {
+	f.Add([]byte(`[{"id":"a"},{"id":"b","x":[{"y":1},{"z":"},{"}]},{"id":"c"}, {"q":"\"},{"} ,{}]`), uint8(3))
+	f.Add([]byte(` [ {"a":[1,2]} , {"b":{"c":{}}} ] , "flows":[{"f":1},{"g":2}]}`), uint8(2))
+	f.Add([]byte(`[{},{},{},{},{},{},{}]`), uint8(4))
+	f.Add([]byte(`[{"a":"},{"},{"b":1}]`), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
+		i := bytes.IndexByte(data, '[')
+		if i < 0 {
+			return
+		}
+		wantElems, wantEnd, wantOK := splitArray(data, i)
+		gotElems, gotEnd, gotOK := splitArrayParallel(data, i, 2+int(workers%4), 0)
+		if gotOK != wantOK || (wantOK && (gotEnd != wantEnd || !reflect.DeepEqual(gotElems, wantElems))) {
+			t.Fatalf("parallel split %v %d %v, sequential %v %d %v, of %q", gotElems, gotEnd, gotOK, wantElems, wantEnd, wantOK, data)
+		}
+	})
 }
