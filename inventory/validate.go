@@ -230,26 +230,73 @@ func (v *validator) dataClasses(kind string, i int, pos sovmap.Pos, owner string
 	}
 }
 
+// checkComponents checks every component. The index of ids and the
+// resolution of dependencies (on every core) run beside the checks of each
+// component's own fields (on this goroutine, the only one that reports
+// problems); what needs the index is checked once both are done.
 func (v *validator) checkComponents(ctx context.Context) {
 	cs := v.inv.Components
-	v.components = make(map[string]int32, len(cs))
-	for i := range cs {
-		c := &cs[i]
+	type badID struct {
+		i     int
+		first int32 // the first component with the same id; -1 if the id is malformed
+	}
+	var badIDs []badID
+	var badDeps []bool
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		v.components = make(map[string]int32, len(cs))
+		for i := range cs {
+			c := &cs[i]
+			switch {
+			case c.ID == "" || !validID(c.ID):
+				badIDs = append(badIDs, badID{i, -1})
+			default:
+				if j, dup := v.components[c.ID]; dup {
+					badIDs = append(badIDs, badID{i, j})
+				} else {
+					v.components[c.ID] = int32(i)
+				}
+			}
+		}
+		v.inv.ComponentIndex = v.components
+		badDeps = v.unknownDependencies()
+	}()
+	v.checkComponentFields(ctx)
+	<-indexed
+	for _, b := range badIDs {
+		c := &cs[b.i]
 		switch {
 		case c.ID == "":
 			v.ps.add(c.Pos, "component without an id")
-		case !validID(c.ID):
-			v.ps.add(v.at("components", i, c.Pos, "id"), "component id %q: use letters, digits and - _ . : / @ +", c.ID)
+		case b.first < 0:
+			v.ps.add(v.at("components", b.i, c.Pos, "id"), "component id %q: use letters, digits and - _ . : / @ +", c.ID)
 		default:
-			if j, dup := v.components[c.ID]; dup {
-				v.ps.add(v.at("components", i, c.Pos, "id"), "duplicate component id %q (first at %s)", c.ID, cs[j].Pos)
-			} else {
-				v.components[c.ID] = int32(i)
+			v.ps.add(v.at("components", b.i, c.Pos, "id"), "duplicate component id %q (first at %s)", c.ID, cs[b.first].Pos)
+		}
+	}
+	for i := range cs {
+		c := &cs[i]
+		if badDeps[i] {
+			for j := range c.DependsOn {
+				if id := c.DependsOn[j].ID; c.DependsOn[j].Target == 0 {
+					v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, id)
+				}
+			}
+		}
+		for j, alt := range c.Alternatives {
+			if _, ok := v.components[alt]; !ok {
+				v.ps.add(v.at("components", i, c.Pos, "alternatives", j), "component %s: unknown alternative component %q", c.ID, alt)
 			}
 		}
 	}
-	v.inv.ComponentIndex = v.components
-	badDeps := v.unknownDependencies()
+}
+
+// checkComponentFields checks what each component says about itself. It
+// runs while the ids are indexed: it must not read v.components, nor a
+// dependency's Target, which the resolution is writing.
+func (v *validator) checkComponentFields(ctx context.Context) {
+	cs := v.inv.Components
 	arrangements := make(map[string]bool, len(v.inv.Arrangements))
 	for _, a := range v.inv.Arrangements {
 		arrangements[a.ID] = true
@@ -286,12 +333,8 @@ func (v *validator) checkComponents(ctx context.Context) {
 		if !c.KeyCustody.Valid() {
 			v.ps.add(v.at("components", i, c.Pos, "key_custody"), "component %s: unknown key_custody %q (provider, customer-managed, customer-held or domestic-hsm)", c.ID, c.KeyCustody)
 		}
-		for j, d := range c.DependsOn {
-			if badDeps[i] {
-				if _, ok := v.components[d.ID]; !ok {
-					v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, d.ID)
-				}
-			}
+		for j := range c.DependsOn {
+			d := &c.DependsOn[j] // not a copy: Target is being written
 			if d.Kind != sovmap.Runtime && d.Kind != sovmap.Supply {
 				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "kind"), "component %s: dependency kind %q is not runtime or supply", c.ID, d.Kind)
 			}
@@ -311,11 +354,6 @@ func (v *validator) checkComponents(ctx context.Context) {
 		}
 		if c.Arrangement != "" && !arrangements[c.Arrangement] {
 			v.ps.add(v.at("components", i, c.Pos, "arrangement"), "component %s: unknown arrangement %q (declare it under arrangements:)", c.ID, c.Arrangement)
-		}
-		for j, alt := range c.Alternatives {
-			if _, ok := v.components[alt]; !ok {
-				v.ps.add(v.at("components", i, c.Pos, "alternatives", j), "component %s: unknown alternative component %q", c.ID, alt)
-			}
 		}
 		if c.MigrationDays != nil && *c.MigrationDays < 0 {
 			v.ps.add(v.at("components", i, c.Pos, "migration_days"), "component %s: migration_days cannot be negative", c.ID)
