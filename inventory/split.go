@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // This file finds the structure of a JSON inventory (its top-level members
@@ -163,6 +164,11 @@ func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int
 		ok     bool
 	}
 	parts := make([]part, len(starts))
+	// A short list (the providers before the components) closes in the
+	// first part: the later parts, scanning what follows the list for
+	// nothing, stop as soon as they see that.
+	var closedIn atomic.Int32
+	closedIn.Store(int32(len(starts)))
 	var wg sync.WaitGroup
 	for k := range starts {
 		stop := -1
@@ -178,10 +184,15 @@ func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int
 				from = skipSpace(data, from+1) // past the list's [
 				if from < len(data) && data[from] == ']' {
 					p.end, p.closed, p.ok = from+1, true, true
+					closedIn.Store(0)
 					return
 				}
 			}
-			p.elems, p.end, p.closed, p.ok = scanElements(data, from, stop)
+			abandon := func() bool { return closedIn.Load() < int32(k) }
+			p.elems, p.end, p.closed, p.ok = scanElements(data, from, stop, abandon)
+			if p.closed && p.ok {
+				lowerTo(&closedIn, int32(k))
+			}
 		}(k, stop)
 	}
 	wg.Wait()
@@ -199,11 +210,25 @@ func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int
 	return splitArray(data, i)
 }
 
+// lowerTo sets a to v if v is lower.
+func lowerTo(a *atomic.Int32, v int32) {
+	for {
+		old := a.Load()
+		if v >= old || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}
+
 // scanElements scans the elements of a list from the element at i: up to
 // the end of the list (closed), or until the next element would start at
-// stop (then end is stop). It fails on anything else, past stop included.
-func scanElements(data []byte, i, stop int) (elems []byteRange, end int, closed, ok bool) {
+// stop (then end is stop). It fails on anything else, past stop included,
+// and when abandon, asked every few thousand elements, says to stop.
+func scanElements(data []byte, i, stop int, abandon func() bool) (elems []byteRange, end int, closed, ok bool) {
 	for {
+		if len(elems)%4096 == 4095 && abandon() {
+			return nil, 0, false, false
+		}
 		from := i
 		end, ok := skipValue(data, i)
 		if !ok {
