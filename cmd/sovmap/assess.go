@@ -48,8 +48,11 @@ the baseline), 2 on bad input or usage.`,
 				if err := write(a.stdout, r, inv); err != nil {
 					return err
 				}
-			} else if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
-				return err
+			} else {
+				a.begin("writing %s", output)
+				if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
+					return err
+				}
 			}
 			a.mark("write")
 			if baseline != "" {

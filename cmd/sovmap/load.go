@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
@@ -17,6 +18,7 @@ func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.
 		return nil, nil, err
 	}
 	a.mark("knowledge")
+	a.begin("loading %s", strings.Join(paths, ", "))
 	inv, err := inventory.Load(ctx, k, paths...)
 	if err != nil {
 		return nil, nil, err
@@ -48,6 +50,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 		return nil, nil, err
 	}
 	opts := a.assessOptionsFor(inv)
+	a.begin("assessing %d components", len(inv.Components))
 	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
 		return nil, nil, err

@@ -54,6 +54,8 @@ type app struct {
 	timings bool
 	stages  []stage
 	last    time.Time
+	// status says on a terminal which stage a long command is in.
+	status *statusLine
 }
 
 // stage is one timed step of a command.
@@ -62,8 +64,12 @@ type stage struct {
 	took time.Duration
 }
 
+// begin says, on a terminal, what the stage starting now does.
+func (a *app) begin(format string, args ...any) { a.status.set(format, args...) }
+
 // mark ends the stage called name; the next one starts now.
 func (a *app) mark(name string) {
+	a.status.clear()
 	if !a.timings {
 		return
 	}
@@ -143,10 +149,11 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, status: &statusLine{w: stderr, enabled: isTerminal(stderr)}}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	a.status.clear()
 	if a.stopProfile != nil {
 		a.stopProfile()
 	}
