@@ -42,6 +42,10 @@ const (
 	// destination of sensitive data (through control or operations), even
 	// though the data does not go there.
 	CodeRestrictedAccess = "restricted-access"
+	// CodeRemoteAccess: the destination of personal data is administered
+	// from a third country without adequacy, and the flow names no transfer
+	// mechanism: remote access is a transfer too.
+	CodeRemoteAccess = "remote-access"
 )
 
 // Tiers says how a country stands from home.
@@ -218,7 +222,7 @@ func hasClass(classes []string, parent string) bool {
 	return false
 }
 
-func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.Component, dst *sovmap.ComponentResult) sovmap.FlowResult {
+func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.Component, dst *sovmap.ComponentResult) (r sovmap.FlowResult) {
 	data := f.Data
 	if len(data) == 0 {
 		data = src.Data
@@ -227,8 +231,12 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	if mech == "" {
 		mech = "none"
 	}
-	r := sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
+	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
 		FromJurisdictions: from, ToJurisdictions: to, Verdict: sovmap.Allowed, Reasons: []string{}, Pos: f.Pos}
+	// The reasons that make a violation come first, then the notes: a
+	// report showing one reason shows why the flow is refused.
+	var notes []string
+	defer func() { r.Reasons = append(r.Reasons, notes...) }()
 	violate := func(code, format string, args ...any) {
 		r.Verdict = sovmap.Violation
 		r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...))
@@ -236,7 +244,7 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 			r.Codes = append(r.Codes, code)
 		}
 	}
-	note := func(format string, args ...any) { r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...)) }
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 
 	personal := hasClass(data, "personal")
 	classified := hasClass(data, "classified")
@@ -300,7 +308,7 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		for _, country := range foreign {
 			c.personalTransfer(country, mech, violate, note)
 		}
-		c.remoteAccess(dstComp, to, note)
+		c.remoteAccess(dstComp, to, mech, violate, note)
 	}
 	if sensitive && len(dst.ExposureDetails) > 0 {
 		var laws, restricted []string
@@ -320,17 +328,18 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 			note("%s", msg)
 		}
 	}
-	if r.Verdict == sovmap.Allowed && len(r.Reasons) == 0 {
+	if r.Verdict == sovmap.Allowed && len(notes) == 0 {
 		note("no transfer rule applies to %s", strings.Join(data, ", "))
 	}
 	return r
 }
 
-// remoteAccess notes that administration from a third country is itself a
-// transfer under the EDPB's reading of GDPR chapter V (Guidelines 05/2021):
-// the note does not change the verdict, since sovmap checks where the data
-// goes, but tells the reader to cover the access too.
-func (c *checker) remoteAccess(dst *sovmap.Component, located []string, note func(string, ...any)) {
+// remoteAccess checks administration from a third country, which is itself
+// a transfer under the EDPB's reading of GDPR chapter V (Guidelines 05/2021
+// on the interplay of article 3 and chapter V): the people who run the
+// destination can reach the data from where they sit, so that access needs
+// a mechanism as much as the data's own destination does.
+func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech string, violate func(string, string, ...any), note func(string, ...any)) {
 	var third []string
 	for _, o := range dst.OperatedFrom {
 		members, _ := c.kb.Expand(o)
@@ -342,8 +351,18 @@ func (c *checker) remoteAccess(dst *sovmap.Component, located []string, note fun
 			third = append(third, m)
 		}
 	}
-	if len(third) > 0 {
-		note("the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), to be covered by a mechanism", strings.Join(third, ", "))
+	for _, m := range third {
+		a, partial := c.adequacy[m]
+		switch {
+		case mech == "scc" || mech == "bcr" || mech == "treaty" || mech == "derogation":
+			note("the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), covered by the flow's %s", m, mech)
+		case mech == "adequacy" && partial:
+			note("the destination is administered from %s: remote access is a transfer too (EDPB Guidelines 05/2021), relying on an adequacy decision limited to %s (%s): the administrators must be covered", m, a.Scope, a.Act)
+		case partial:
+			violate(CodeRemoteAccess, "the destination is administered from %s, whose adequacy decision is limited to %s (%s): remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Scope, a.Act)
+		default:
+			violate(CodeRemoteAccess, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
+		}
 	}
 }
 

@@ -24,9 +24,13 @@ func endpoints() []sovmap.Component {
 	ruCloud.Provider = "ru-cloud"
 	inOps := at("de-in-operated", "DE")
 	inOps.OperatedFrom = []string{"IN"}
+	usOps := at("de-us-operated", "DE")
+	usOps.OperatedFrom = []string{"US"}
+	chOps := at("de-ch-operated", "DE")
+	chOps.OperatedFrom = []string{"CH"}
 	return []sovmap.Component{
 		at("de", "DE"), at("de2", "DE"), at("fr", "FR"), at("ch", "CH"), at("us", "US"), at("in", "IN"), at("ru", "RU"),
-		at("nowhere"), usCloud, ruCloud, inOps,
+		at("nowhere"), usCloud, ruCloud, inOps, usOps, chOps,
 	}
 }
 
@@ -86,9 +90,16 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"compelled classified", "de", "de-us-controlled", "classified", "none", sovmap.Violation, []string{transfer.CodeCompelledClassified}, "can be compelled to disclose"},
 		{"restricted access", "de", "de-ru-controlled", "confidential", "none", sovmap.Violation, []string{transfer.CodeRestrictedAccess}, "a restricted jurisdiction's law reaches the destination"},
 		{"unknown mechanism", "de", "in", "personal", "pinky-swear", sovmap.Violation, []string{transfer.CodeUnknownMechanism, transfer.CodeNoMechanism}, `"pinky-swear" is not one of`},
+		// Administration from a third country is a transfer too (EDPB
+		// Guidelines 05/2021), though the data stays at home.
+		{"remote access, no mechanism", "de", "de-in-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "administered from IN, a third country without adequacy"},
+		{"remote access, partial adequacy", "de", "de-us-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "administered from US, whose adequacy decision is limited to"},
+		{"remote access under scc", "de", "de-in-operated", "personal", "scc", sovmap.Allowed, nil, "covered by the flow's scc"},
+		{"remote access, partial adequacy claimed", "de", "de-us-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be covered"},
+		{"remote access from full adequacy", "de", "de-ch-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
+		{"remote access, not personal", "de", "de-in-operated", "internal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		// Notes that do not change the verdict.
 		{"compelled personal is a note", "de", "de-us-controlled", "personal", "none", sovmap.Allowed, nil, "can be compelled to disclose"},
-		{"remote access note", "de", "de-in-operated", "personal", "none", sovmap.Allowed, nil, "administered from IN: remote access"},
 		{"no location, not sensitive", "de", "nowhere", "public", "none", sovmap.Allowed, nil, "has no stated location"},
 	}
 	var flows []sovmap.Flow

@@ -48,7 +48,8 @@ func TestDiffEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The regression: the feature store's keys go to the provider and it is
-	// now also operated from the US.
+	// now also operated from the US, which makes the flow of health data
+	// into it a transfer without a mechanism (remote access).
 	before := "    operated_from: [DE]\n    data: [personal.health.pseudonymised]\n    criticality: high\n    key_custody: customer-held"
 	after := "    operated_from: [DE, US]\n    data: [personal.health.pseudonymised]\n    criticality: high\n    key_custody: provider"
 	if !strings.Contains(string(src), before) {
@@ -75,10 +76,11 @@ func TestDiffEndToEnd(t *testing.T) {
 			[]string{"PASS", "No changes."}, "", false},
 		{"two inventories, unchanged", []string{"diff", "old.yaml", "old.yaml"}, 0, []string{"PASS"}, "", false},
 		{"regression fails the gate", []string{"diff", "baseline.json", "new.yaml"}, 1,
-			[]string{"FAIL: 1 new or worse", "gap/feature-store gap 2", "new.yaml:", "feature-store  effective_level"},
+			[]string{"FAIL: 2 new or worse", "gap/feature-store gap 2", "flow-violation/ehr-to-features", "remote access", "new.yaml:", "feature-store  effective_level"},
 			"new or worse than baseline.json", false},
-		{"regression below --fail-on 3 passes", []string{"diff", "baseline.json", "new.yaml", "--fail-on", "3"}, 0,
-			[]string{"PASS", "Other new or worse findings"}, "", false},
+		// --fail-on 3 lets the gap of 2 through, not the flow violation.
+		{"regression below --fail-on 3 fails on the flow only", []string{"diff", "baseline.json", "new.yaml", "--fail-on", "3"}, 1,
+			[]string{"FAIL: 1 new or worse", "flow-violation/ehr-to-features", "Other new or worse findings", "gap/feature-store gap 2"}, "", false},
 		{"markdown", []string{"diff", "baseline.json", "new.yaml", "--format", "markdown"}, 1,
 			[]string{"## sovmap diff", "| error | gap/feature-store gap 2 |"}, "", false},
 		{"json", []string{"diff", "baseline.json", "new.yaml", "--format", "json"}, 1, nil, "", true},
