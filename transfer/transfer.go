@@ -336,9 +336,13 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 
 // remoteAccess checks administration from a third country, which is itself
 // a transfer under the EDPB's reading of GDPR chapter V (Guidelines 05/2021
-// on the interplay of article 3 and chapter V): the people who run the
-// destination can reach the data from where they sit, so that access needs
-// a mechanism as much as the data's own destination does.
+// on the interplay of article 3 and chapter V): the provider's people who
+// run the destination can reach the data from where they sit, so that
+// access needs a mechanism as much as the data's own destination does. A
+// component the organization runs itself is administered by its own staff,
+// which the guidelines do not count as a transfer (their example of an
+// employee abroad), unless they work for a separate entity there: that is
+// a note.
 func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech string, violate func(string, string, ...any), note func(string, ...any)) {
 	var third []string
 	for _, o := range dst.OperatedFrom {
@@ -350,6 +354,10 @@ func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech str
 			}
 			third = append(third, m)
 		}
+	}
+	if dst.Provider == "" && len(third) > 0 {
+		note("the destination is administered by the organization itself from %s: a transfer too if its administrators there work for a separate entity (EDPB Guidelines 05/2021)", strings.Join(third, ", "))
+		return
 	}
 	for _, m := range third {
 		a, partial := c.adequacy[m]

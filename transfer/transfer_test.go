@@ -23,14 +23,16 @@ func endpoints() []sovmap.Component {
 	ruCloud := at("de-ru-controlled", "DE")
 	ruCloud.Provider = "ru-cloud"
 	inOps := at("de-in-operated", "DE")
-	inOps.OperatedFrom = []string{"IN"}
+	inOps.Provider, inOps.OperatedFrom = "stackit", []string{"IN"}
 	usOps := at("de-us-operated", "DE")
-	usOps.OperatedFrom = []string{"US"}
+	usOps.Provider, usOps.OperatedFrom = "stackit", []string{"US"}
 	chOps := at("de-ch-operated", "DE")
-	chOps.OperatedFrom = []string{"CH"}
+	chOps.Provider, chOps.OperatedFrom = "stackit", []string{"CH"}
+	selfIn := at("de-self-in-operated", "DE")
+	selfIn.OperatedFrom = []string{"IN"}
 	return []sovmap.Component{
 		at("de", "DE"), at("de2", "DE"), at("fr", "FR"), at("ch", "CH"), at("us", "US"), at("in", "IN"), at("ru", "RU"),
-		at("nowhere"), usCloud, ruCloud, inOps, usOps, chOps,
+		at("nowhere"), usCloud, ruCloud, inOps, usOps, chOps, selfIn,
 	}
 }
 
@@ -97,6 +99,7 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"remote access under scc", "de", "de-in-operated", "personal", "scc", sovmap.Allowed, nil, "covered by the flow's scc"},
 		{"remote access, partial adequacy claimed", "de", "de-us-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be covered"},
 		{"remote access from full adequacy", "de", "de-ch-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
+		{"self-run, staff abroad", "de", "de-self-in-operated", "personal", "none", sovmap.Allowed, nil, "administered by the organization itself from IN"},
 		{"remote access, not personal", "de", "de-in-operated", "internal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		// Notes that do not change the verdict.
 		{"compelled personal is a note", "de", "de-us-controlled", "personal", "none", sovmap.Allowed, nil, "can be compelled to disclose"},
