@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -45,6 +46,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errBadLogin):
 		s.audit(r, nil, "", "login.failed", login, "")
 		again(http.StatusUnauthorized, "Unknown login name or wrong password.")
+		return
+	case errors.Is(err, errDisabled):
+		s.audit(r, nil, "", "login.disabled", login, "")
+		again(http.StatusForbidden, "This account is disabled. Ask a site administrator to enable it.")
 		return
 	case err != nil:
 		s.pageError(w, r, nil, http.StatusInternalServerError, err)
@@ -164,10 +169,39 @@ func (s *Server) handleCreateWorkspace(w http.ResponseWriter, r *http.Request, q
 type createdUser struct{ Login, Password string }
 
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request, q *req) {
-	s.renderUsers(w, r, q, nil)
+	s.renderUsers(w, r, q, nil, "")
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, q *req, created *createdUser) {
+// handleDisableUser disables or enables a user (action=disable|enable).
+// Disabling signs them out and stops their API tokens; their history stays.
+func (s *Server) handleDisableUser(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.p.user.SiteAdmin {
+		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators manage users"))
+		return
+	}
+	login, action := strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("action")
+	if action != "disable" && action != "enable" {
+		s.pageError(w, r, q, http.StatusUnprocessableEntity, fmt.Errorf("unknown action %q (disable or enable)", action))
+		return
+	}
+	u, err := s.store.UserByLogin(r.Context(), login)
+	if err != nil {
+		s.pageError(w, r, q, 0, fmt.Errorf("no user %q", login))
+		return
+	}
+	if u.ID == q.p.user.ID {
+		s.pageError(w, r, q, http.StatusUnprocessableEntity, errors.New("you cannot disable yourself; ask another site administrator"))
+		return
+	}
+	if err := s.store.SetDisabled(r.Context(), u.ID, action == "disable"); err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	s.audit(r, q.p, "", "user."+action, u.Login, "")
+	s.renderUsers(w, r, q, nil, fmt.Sprintf("%s is %sd.", u.Login, action))
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, q *req, created *createdUser, flash string) {
 	if !q.p.user.SiteAdmin {
 		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators manage users"))
 		return
@@ -178,6 +212,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, q *req, cre
 		return
 	}
 	v := s.newView(q, "Users", "")
+	v.Flash = flash
 	v.Data = struct {
 		Users   []store.User
 		Created *createdUser
@@ -212,5 +247,5 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, q *req
 		detail += "; site administrator"
 	}
 	s.audit(r, q.p, "", "user.create", u.Login, detail)
-	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password})
+	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password}, "")
 }

@@ -62,6 +62,9 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		if err != nil {
 			return nil, err
 		}
+		if u.Disabled { // TokenByHash skips them already; a user disabled since
+			return nil, nil
+		}
 		if err := s.store.TouchToken(ctx, t.ID, time.Now()); err != nil {
 			s.log.Warn("recording token use", "token", t.ID, "err", err)
 		}
@@ -172,6 +175,11 @@ func (s *Server) signIn(ctx context.Context, login, password, addr string) (stor
 			return store.User{}, "", err
 		}
 	}
+	// Checked after the password, so that only someone who knows it
+	// learns that the account exists and is disabled.
+	if u.Disabled {
+		return store.User{}, "", errDisabled
+	}
 	secret := randomSecret(32)
 	se := store.Session{Hash: secretHash(secret), User: u, CSRF: randomSecret(24), CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
 	if err := s.store.CreateSession(ctx, se); err != nil {
@@ -181,6 +189,9 @@ func (s *Server) signIn(ctx context.Context, login, password, addr string) (stor
 }
 
 var errBadLogin = errors.New("unknown login name or wrong password")
+
+// errDisabled means the right password for a disabled account.
+var errDisabled = errors.New("account disabled")
 
 // Bootstrap makes the first administrator, a "default" workspace they
 // administer, on a store without users, and returns the one-time password

@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /workspaces", s.page("", s.handleCreateWorkspace))
 	mux.HandleFunc("GET /admin/users", s.page("", s.handleUsers))
 	mux.HandleFunc("POST /admin/users", s.page("", s.handleCreateUser))
+	mux.HandleFunc("POST /admin/users/status", s.page("", s.handleDisableUser))
 
 	mux.HandleFunc("GET /w/{ws}/{$}", s.page(store.RoleViewer, s.handleOverview))
 	mux.HandleFunc("GET /w/{ws}/components", s.page(store.RoleViewer, s.handleComponents))

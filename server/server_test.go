@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -385,3 +386,80 @@ var (
 	regexpOneTime = regexpMust(`one-time password; it is shown only once:</p><p><code>([^<]+)</code>`)
 	regexpToken   = regexpMust(`sovmap_[A-Za-z0-9_-]{40,}`)
 )
+
+// TestDisableUser: a site administrator disables a user, who is signed out
+// at once, whose API tokens stop working and who cannot sign in; enabling
+// restores the tokens and the sign-in. Nobody can disable themselves.
+func TestDisableUser(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signInAdmin()
+	admin.post("/workspaces", url.Values{"slug": {"health"}, "name": {"Health"}})
+	admin.get("/admin/users")
+	m := regexpOneTime.FindStringSubmatch(admin.post("/admin/users", url.Values{"login": {"nina"}, "name": {"Nina"}}).body)
+	if m == nil {
+		t.Fatal("no one-time password shown")
+	}
+	admin.get("/w/health/settings")
+	admin.post("/w/health/members", url.Values{"login": {"nina"}, "role": {"admin"}})
+
+	nina := e.client()
+	nina.login("nina", m[1])
+	nina.get("/password")
+	if r := nina.post("/password", url.Values{"current": {m[1]}, "new": {newPassword}, "confirm": {newPassword}}); r.status != http.StatusSeeOther {
+		t.Fatalf("nina's password change: %d", r.status)
+	}
+	nina.login("nina", newPassword)
+	nina.get("/w/health/settings")
+	tok := regexpToken.FindString(nina.post("/w/health/tokens", url.Values{"name": {"ci"}, "role": {"editor"}}).body)
+	if tok == "" {
+		t.Fatal("nina's token is not shown")
+	}
+	apiStatus := func() int { return e.api("GET", "/api/v1/workspaces/health/versions", tok, nil, "").status }
+	if s := apiStatus(); s != http.StatusOK {
+		t.Fatalf("nina's token before: %d", s)
+	}
+
+	page := admin.get("/admin/users")
+	if !strings.Contains(page.body, `aria-label="Disable nina"`) || strings.Contains(page.body, `aria-label="Disable admin"`) {
+		t.Fatal("the users page should offer to disable nina and not the admin looking at it")
+	}
+	if r := admin.post("/admin/users/status", url.Values{"login": {"nina"}, "action": {"disable"}}); r.status != http.StatusOK || !strings.Contains(r.body, "nina is disabled.") {
+		t.Fatalf("disable: %d", r.status)
+	}
+	if r := nina.get("/w/health/"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/login") {
+		t.Errorf("a disabled user's session still works: %d %q", r.status, r.loc)
+	}
+	if s := apiStatus(); s != http.StatusUnauthorized {
+		t.Errorf("a disabled user's token: %d, want 401", s)
+	}
+	if r := e.client().login("nina", newPassword); r.status != http.StatusForbidden || !strings.Contains(r.body, "This account is disabled") {
+		t.Errorf("a disabled user signs in: %d", r.status)
+	}
+	if r := e.client().login("nina", "wrong password"); r.status != http.StatusUnauthorized || strings.Contains(r.body, "disabled") {
+		t.Errorf("a wrong password for a disabled account must not reveal it: %d", r.status)
+	}
+	if r := admin.post("/admin/users/status", url.Values{"login": {"admin"}, "action": {"disable"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("disabling oneself: %d", r.status)
+	}
+	if r := admin.post("/admin/users/status", url.Values{"login": {"nina"}, "action": {"delete"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown action: %d", r.status)
+	}
+
+	admin.post("/admin/users/status", url.Values{"login": {"nina"}, "action": {"enable"}})
+	if s := apiStatus(); s != http.StatusOK {
+		t.Errorf("the token after enabling: %d", s)
+	}
+	if r := e.client().login("nina", newPassword); r.status != http.StatusSeeOther {
+		t.Errorf("sign-in after enabling: %d", r.status)
+	}
+	var actions []string
+	entries, _ := e.st.ListAudit(context.Background(), store.AuditQuery{})
+	for _, a := range entries {
+		actions = append(actions, a.Action)
+	}
+	for _, want := range []string{"user.disable", "login.disabled", "user.enable"} {
+		if !slices.Contains(actions, want) {
+			t.Errorf("the audit log lacks %s: %v", want, actions)
+		}
+	}
+}

@@ -64,7 +64,10 @@ type User struct {
 	SiteAdmin bool
 	// MustChangePassword is set on one-time passwords.
 	MustChangePassword bool
-	CreatedAt          time.Time
+	// Disabled users cannot sign in, and their sessions and API tokens stop
+	// working; they stay in the audit log and can be enabled again.
+	Disabled  bool
+	CreatedAt time.Time
 }
 
 // Workspace holds the inventory versions of one organization or project.
@@ -121,6 +124,8 @@ type Users interface {
 	UserByID(ctx context.Context, id int64) (User, error)
 	ListUsers(ctx context.Context) ([]User, error)
 	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error
+	// SetDisabled disables or enables a user; disabling signs them out.
+	SetDisabled(ctx context.Context, userID int64, disabled bool) error
 	CountUsers(ctx context.Context) (int, error)
 }
 

@@ -183,4 +183,7 @@ var migrations = [][]string{
 		`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 			FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
 	},
+	{ // 2: site administrators can disable a user without deleting their history
+		`ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE`,
+	},
 }

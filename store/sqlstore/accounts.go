@@ -9,14 +9,14 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-const userColumns = `id, login, name, password_hash, site_admin, must_change, created_us`
+const userColumns = `id, login, name, password_hash, site_admin, must_change, disabled, created_us`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(row scanner) (store.User, error) {
 	var u store.User
 	var created int64
-	err := row.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.SiteAdmin, &u.MustChangePassword, &created)
+	err := row.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.SiteAdmin, &u.MustChangePassword, &u.Disabled, &created)
 	u.CreatedAt = fromMicros(created)
 	return u, err
 }
@@ -105,7 +105,7 @@ func (s *Store) CreateSession(ctx context.Context, se store.Session) error {
 // SessionByHash finds a live session and its user.
 func (s *Store) SessionByHash(ctx context.Context, hash []byte, now time.Time) (store.Session, error) {
 	row := s.db.QueryRowContext(ctx, s.q(`SELECT s.csrf, s.created_us, s.expires_us, u.id, u.login, u.name, u.password_hash, u.site_admin, u.must_change, u.created_us
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_us > ?`), hash, micros(now))
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_us > ? AND u.disabled = ?`), hash, micros(now), false)
 	se := store.Session{Hash: hash}
 	var created, expires, userCreated int64
 	err := row.Scan(&se.CSRF, &created, &expires, &se.User.ID, &se.User.Login, &se.User.Name, &se.User.PasswordHash,
@@ -118,6 +118,22 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte, now time.Time) (
 func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE hash = ?`), hash)
 	return s.wrap(err, "delete session")
+}
+
+// SetDisabled disables or enables a user. Disabling also deletes their
+// sessions, in the same transaction; their tokens stop working because
+// TokenByHash skips the tokens of disabled users.
+func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET disabled = ? WHERE id = ?`), disabled, userID)
+		if err := s.expectOne(res, err, "disable user"); err != nil {
+			return err
+		}
+		if disabled {
+			_, err = tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), userID)
+		}
+		return s.wrap(err, "disable user")
+	})
 }
 
 // DeleteUserSessions signs a user out everywhere.
@@ -162,7 +178,8 @@ func (s *Store) CreateToken(ctx context.Context, t store.Token) (store.Token, er
 
 // TokenByHash finds a token that has not been revoked.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (store.Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, s.q(`SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ? AND revoked = ?`), hash, false))
+	t, err := scanToken(s.db.QueryRowContext(ctx, s.q(`SELECT `+tokenColumns+` FROM api_tokens
+		WHERE hash = ? AND revoked = ? AND user_id IN (SELECT id FROM users WHERE disabled = ?)`), hash, false, false))
 	return t, s.wrap(err, "token")
 }
 

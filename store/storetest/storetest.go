@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"Workspaces", testWorkspaces},
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
+		{"DisabledUsers", testDisabledUsers},
 		{"LoginThrottle", testThrottle},
 		{"Versions", testVersions},
 		{"ComponentQueries", testComponentQueries},
@@ -215,6 +216,55 @@ func testTokens(t *testing.T, s store.Store) {
 	}
 	if list := must(s.ListTokens(ctx, w.ID))(t); len(list) != 1 || !list[0].Revoked {
 		t.Fatalf("revoked token not listed as revoked: %+v", list)
+	}
+}
+
+// testDisabledUsers checks that a disabled user is signed out everywhere,
+// that neither a session nor an API token of theirs works while disabled,
+// and that enabling them restores their tokens (not their sessions).
+func testDisabledUsers(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	alice, bob := newUser(t, s, "alice"), newUser(t, s, "bob")
+	w := must(s.CreateWorkspace(ctx, "w", "W"))(t)
+	now := time.Now()
+	check(t, s.CreateSession(ctx, store.Session{Hash: []byte("s-alice"), User: alice, CSRF: "c", ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.CreateSession(ctx, store.Session{Hash: []byte("s-bob"), User: bob, CSRF: "c", ExpiresAt: now.Add(time.Hour)}))
+	must(s.CreateToken(ctx, store.Token{Hash: []byte("t-alice"), Name: "ci", UserID: alice.ID, WorkspaceID: w.ID, Role: store.RoleEditor}))(t)
+
+	check(t, s.SetDisabled(ctx, alice.ID, true))
+	if u := must(s.UserByLogin(ctx, "alice"))(t); !u.Disabled {
+		t.Fatal("alice is not marked disabled")
+	}
+	if u := must(s.UserByLogin(ctx, "bob"))(t); u.Disabled {
+		t.Fatal("disabling alice disabled bob")
+	}
+	if _, err := s.SessionByHash(ctx, []byte("s-alice"), now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a disabled user's session still works: %v", err)
+	}
+	// A session created afterwards (a race with the sign-in) does not work either.
+	check(t, s.CreateSession(ctx, store.Session{Hash: []byte("s-alice-2"), User: alice, CSRF: "c", ExpiresAt: now.Add(time.Hour)}))
+	if _, err := s.SessionByHash(ctx, []byte("s-alice-2"), now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a session of a disabled user works: %v", err)
+	}
+	if _, err := s.TokenByHash(ctx, []byte("t-alice")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a disabled user's token still works: %v", err)
+	}
+	if _, err := s.SessionByHash(ctx, []byte("s-bob"), now); err != nil {
+		t.Fatalf("bob's session stopped working: %v", err)
+	}
+
+	check(t, s.SetDisabled(ctx, alice.ID, false))
+	if u := must(s.UserByLogin(ctx, "alice"))(t); u.Disabled {
+		t.Fatal("alice is still disabled")
+	}
+	if _, err := s.TokenByHash(ctx, []byte("t-alice")); err != nil {
+		t.Fatalf("an enabled user's token does not work: %v", err)
+	}
+	if _, err := s.SessionByHash(ctx, []byte("s-alice"), now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("enabling brought back a session deleted on disabling: %v", err)
+	}
+	if err := s.SetDisabled(ctx, 99999, true); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("disabling an unknown user: %v", err)
 	}
 }
 
