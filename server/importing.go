@@ -55,16 +55,24 @@ func validKind(k string) bool {
 	return k == ""
 }
 
-// sourcePrefix marks a stored file as the original of an import. Upload
+// sourcePrefix marks a stored file as the original of an import, and
+// notesPrefix one that sovmap wrote about the import (its warnings). Upload
 // names never contain a colon (cleanUploadName refuses it), so an uploaded
-// file cannot pass for one.
-const sourcePrefix = "source:"
+// file cannot pass for either.
+const (
+	sourcePrefix = "source:"
+	notesPrefix  = "notes:"
+)
 
-// inventoryFiles leaves out the originals of an import.
+// importWarningsFile is where an import's warnings are kept with the
+// version, one per line, for whoever completes the inventory later.
+const importWarningsFile = "import-warnings.txt"
+
+// inventoryFiles leaves out the originals of an import and its notes.
 func inventoryFiles(files []store.File) []store.File {
 	out := make([]store.File, 0, len(files))
 	for _, f := range files {
-		if !strings.HasPrefix(f.Name, sourcePrefix) {
+		if !strings.HasPrefix(f.Name, sourcePrefix) && !strings.HasPrefix(f.Name, notesPrefix) {
 			out = append(out, f)
 		}
 	}
@@ -145,6 +153,9 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 		warnings = append(warnings, fmt.Sprint(w))
 	}
 	warnings = append(warnings, res.SkippedSummary()...)
+	if len(warnings) > 0 {
+		out = append(out, store.File{Name: notesPrefix + importWarningsFile, Data: []byte(strings.Join(warnings, "\n") + "\n")})
+	}
 	return out, warnings, nil
 }
 

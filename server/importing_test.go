@@ -83,6 +83,11 @@ func testImportUploads(t *testing.T, e *testEnv) {
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/w/default/?uploaded=1") {
 		t.Fatalf("terraform import: %d %q %s", r.status, r.loc, r.body)
 	}
+	nWarnings := len(wantTF.Warnings) + len(wantTF.SkippedSummary())
+	if !strings.Contains(r.loc, "&warnings="+strconv.Itoa(nWarnings)) {
+		t.Errorf("the redirect %q does not count the import's %d warnings", r.loc, nWarnings)
+	}
+	mustContain(t, "overview after an import with warnings", c.get(r.loc).body, strconv.Itoa(nWarnings)+" warning(s), listed in import-warnings.txt under Downloads")
 	v1, err := e.st.VersionByNumber(ctx, mustWorkspace(t, e, "default").ID, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -94,12 +99,18 @@ func testImportUploads(t *testing.T, e *testEnv) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 2 || files[0].Name != "plan.inventory.yaml" || files[1].Name != "source:plan.json" || !bytes.Equal(files[1].Data, plan) {
+	if len(files) != 3 || files[0].Name != "plan.inventory.yaml" || files[1].Name != "source:plan.json" || !bytes.Equal(files[1].Data, plan) ||
+		files[2].Name != "notes:import-warnings.txt" {
 		t.Fatalf("stored files: %d, %q", len(files), files[0].Name)
+	}
+	// Every warning is kept, one per line: the skipped resources among them.
+	if lines := strings.Split(strings.TrimSpace(string(files[2].Data)), "\n"); len(lines) != nWarnings || !strings.Contains(string(files[2].Data), "aws_security_group") {
+		t.Errorf("stored warnings: %q", files[2].Data)
 	}
 	mustContain(t, "imported inventory", string(files[0].Data), "home: DE", "Imported by sovmap serve from plan.json (terraform).")
 	d := c.get("/w/default/downloads")
-	mustContain(t, "downloads", d.body, `i=0" download>plan.inventory.yaml</a>`, `i=1" download>plan.json</a> <span class="hint">original of the import, `+strconv.Itoa(len(plan))+` bytes`)
+	mustContain(t, "downloads", d.body, `i=0" download>plan.inventory.yaml</a> <span class="hint">inventory, `, `i=1" download>plan.json</a> <span class="hint">original of the import, `+strconv.Itoa(len(plan))+` bytes`,
+		`i=2" download>import-warnings.txt</a> <span class="hint">the import&#39;s warnings, `)
 	if f := c.get("/w/default/file?i=1"); f.body != string(plan) || !strings.Contains(f.header.Get("Content-Disposition"), `"source_plan.json"`) {
 		t.Errorf("original download: %q", f.header.Get("Content-Disposition"))
 	}

@@ -65,7 +65,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 	if n := r.URL.Query().Get("uploaded"); n != "" {
 		v.Flash = "Version " + n + " was stored and assessed."
 		if w, err := strconv.Atoi(r.URL.Query().Get("warnings")); err == nil && w > 0 {
-			v.Flash += fmt.Sprintf(" The import gave %d warning(s); the inventory was written without what it could not resolve. Facts no machine knows (data classes, criticality, key custody) are best added to the inventory file, downloadable from Downloads.", w)
+			v.Flash += fmt.Sprintf(" The import gave %d warning(s), listed in %s under Downloads; the inventory was written without what it could not resolve. Facts no machine knows (data classes, criticality, key custody) are best added to the inventory file, downloadable from Downloads too.", w, importWarningsFile)
 		}
 	}
 	ver, vp, ok := s.loadVersion(w, r, q, v)
@@ -415,14 +415,20 @@ func (s *Server) handleDownloads(w http.ResponseWriter, r *http.Request, q *req)
 	// The stored files: the inventory as uploaded or as an import produced
 	// it, and the originals of an import.
 	type fileLink struct {
-		Index    int
-		Name     string
-		Original bool
-		Size     int
+		Index int
+		Name  string
+		Role  string // what the file is to the version
+		Size  int
 	}
 	links := make([]fileLink, len(files))
 	for i, f := range files {
-		links[i] = fileLink{i, strings.TrimPrefix(f.Name, sourcePrefix), strings.HasPrefix(f.Name, sourcePrefix), len(f.Data)}
+		name, role := f.Name, "inventory"
+		if n, ok := strings.CutPrefix(f.Name, sourcePrefix); ok {
+			name, role = n, "original of the import"
+		} else if n, ok := strings.CutPrefix(f.Name, notesPrefix); ok {
+			name, role = n, "the import's warnings"
+		}
+		links[i] = fileLink{i, name, role, len(f.Data)}
 	}
 	v.Data = struct {
 		versionPage
