@@ -11,6 +11,7 @@ import (
 
 	"github.com/sovmap/sovmap/importer"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
+	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
 	"github.com/sovmap/sovmap/importer/terraform"
 	"github.com/sovmap/sovmap/inventory"
@@ -84,6 +85,9 @@ type importOptions struct {
 	// Home is the organization's home (country code or bloc) and Org its
 	// name, used when the source sets neither.
 	Home, Org string
+	// Overlays are merged into the imported inventory in order, as
+	// `sovmap import --overlay` merges them (docs/import.md).
+	Overlays []store.File
 }
 
 // importUpload converts the files of an upload of the given kind. For an
@@ -95,6 +99,18 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 	}
 	if len(files) == 0 {
 		return nil, nil, &badInput{errors.New("no file was uploaded")}
+	}
+	// Overlays first: a broken overlay is refused before a long import.
+	var overlays []*overlay.Overlay
+	for _, f := range opts.Overlays {
+		if len(f.Data) > overlay.MaxSize {
+			return nil, nil, &badInput{fmt.Errorf("overlay %s is larger than %d bytes", f.Name, overlay.MaxSize)}
+		}
+		o, err := overlay.Load(f.Name, f.Data)
+		if err != nil {
+			return nil, nil, &badInput{fmt.Errorf("overlay: %w", err)}
+		}
+		overlays = append(overlays, o)
 	}
 	iopts := importer.Options{KB: s.cfg.KB}
 	var (
@@ -121,6 +137,10 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 		return nil, nil, &badInput{fmt.Errorf("%s import: %w", kind, err)}
 	}
 	inv := res.Inventory
+	for _, o := range overlays {
+		warnings, _ := o.Apply(inv)
+		res.Warnings = append(res.Warnings, warnings...)
+	}
 	if inv.Organization.Home == "" {
 		inv.Organization.Home = strings.ToUpper(strings.TrimSpace(opts.Home))
 	}
@@ -145,7 +165,7 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 		}
 	}
 	out := []store.File{{Name: name, Data: buf.Bytes()}}
-	for _, f := range files {
+	for _, f := range append(files, opts.Overlays...) {
 		out = append(out, store.File{Name: sourcePrefix + f.Name, Data: f.Data})
 	}
 	var warnings []string

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -173,4 +174,70 @@ func mustWorkspace(t *testing.T, e *testEnv, slug string) store.Workspace {
 		t.Fatal(err)
 	}
 	return ws
+}
+
+// TestImportWithOverlay uploads a Terraform plan with an overlay: the
+// stored inventory carries the overlay's facts (the organization, data
+// classes, a flow and a rule the plan cannot know), the overlay is kept as
+// an original, a broken overlay refuses the upload, and an overlay on a
+// plain inventory upload is refused with a reason.
+func TestImportWithOverlay(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	plan, err := os.ReadFile("../importer/terraform/testdata/ai-stack-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := os.ReadFile("../importer/overlay/testdata/overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.signInAdmin()
+	c.get("/w/default/upload")
+	post := func(kind string, files, overlays []store.File) resp {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf", c.csrf)
+		mw.WriteField("kind", kind)
+		for field, list := range map[string][]store.File{"files": files, "overlay": overlays} {
+			for _, f := range list {
+				fw, _ := mw.CreateFormFile(field, f.Name)
+				fw.Write(f.Data)
+			}
+		}
+		mw.Close()
+		req, _ := http.NewRequest("POST", c.base+"/w/default/upload", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return c.do(req)
+	}
+	planFile := store.File{Name: "plan.json", Data: plan}
+
+	if r := post(kindTerraform, []store.File{planFile}, []store.File{{Name: "bad.yaml", Data: []byte("components: [{id: x, layer: nope}]\n")}}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "overlay") {
+		t.Errorf("a broken overlay: %d", r.status)
+	}
+	if r := post(kindInventory, []store.File{{Name: "inv.yaml", Data: []byte("version: 1\norganization: {home: DE}\n")}}, []store.File{{Name: "overlay.yaml", Data: ov}}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "an overlay is merged into an import") {
+		t.Errorf("an overlay on an inventory upload: %d", r.status)
+	}
+
+	// No home on the form: the overlay gives it.
+	r := post(kindTerraform, []store.File{planFile}, []store.File{{Name: "overlay.yaml", Data: ov}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("terraform with an overlay: %d %s", r.status, r.body)
+	}
+	v1, err := e.st.VersionByNumber(ctx, mustWorkspace(t, e, "default").ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := e.st.VersionFiles(ctx, v1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	if len(files) < 3 || files[0].Name != "plan.inventory.yaml" || !slices.Contains(names, "source:overlay.yaml") {
+		t.Fatalf("stored files: %v", names)
+	}
+	mustContain(t, "inventory with the overlay", string(files[0].Data), "name: Example Agency", "personal.health", "datasets-to-gpu", "health-domestic")
 }

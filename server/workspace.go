@@ -548,9 +548,17 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
 	if err == nil {
 		files, err = readUploads(headers, form.Kind == kindInventory)
 	}
+	var overlays []store.File
+	if err == nil && r.MultipartForm != nil && len(r.MultipartForm.File["overlay"]) > 0 {
+		if form.Kind == kindInventory {
+			err = &badInput{errors.New("an overlay is merged into an import: choose Terraform, CycloneDX or a spreadsheet, or put its facts in the inventory")}
+		} else {
+			overlays, err = readUploads(r.MultipartForm.File["overlay"], false)
+		}
+	}
 	var warnings []string
 	if err == nil {
-		files, warnings, err = s.importUpload(r.Context(), form.Kind, files, importOptions{Home: form.Home, Org: form.Org})
+		files, warnings, err = s.importUpload(r.Context(), form.Kind, files, importOptions{Home: form.Home, Org: form.Org, Overlays: overlays})
 	}
 	if err == nil {
 		var ver store.Version
