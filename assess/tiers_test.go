@@ -1,12 +1,15 @@
 package assess_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/kb"
 )
 
 func TestTiers(t *testing.T) {
@@ -29,8 +32,9 @@ func TestTiers(t *testing.T) {
 			{"JP", sovmap.TierTrusted, "adequacy decision (EU,"},
 			// Adequacy for certified organisations only is not trust in a jurisdiction.
 			{"US", sovmap.TierNeutral, "no trust or restriction applies"},
-			// A contested decision is not trusted by default.
-			{"BR", sovmap.TierNeutral, "no trust or restriction applies"},
+			// Commission Implementing Decision (EU) 2026/179.
+			{"BR", sovmap.TierTrusted, "adequacy decision (EU,"},
+			{"IN", sovmap.TierNeutral, "no trust or restriction applies"},
 			{"CN", sovmap.TierNeutral, ""},
 			{"RU", sovmap.TierRestricted, "under sanctions"},
 			{"KP", sovmap.TierRestricted, "under sanctions"},
@@ -171,6 +175,34 @@ func TestOrganizationTiersInAssessment(t *testing.T) {
 		r := run(t, "version: 1\norganization: "+tc.org+"\n"+comp, assess.Options{})
 		if got := component(t, r, "c").Level; got != tc.level {
 			t.Errorf("%s: level %d, want %d", tc.org, got, tc.level)
+		}
+	}
+}
+
+// TestContestedAdequacyIsNotTrust: a contested decision whose scope is not
+// plainly full (here one added by a knowledge-base overlay) does not make
+// the country trusted by default; the same decision uncontested does.
+func TestContestedAdequacyIsNotTrust(t *testing.T) {
+	for _, tc := range []struct {
+		contested bool
+		want      sovmap.Tier
+	}{{true, sovmap.TierNeutral}, {false, sovmap.TierTrusted}} {
+		k, err := kb.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		decision := fmt.Sprintf(`decisions:
+  - {regime: EU, country: MX, scope: "private sector", date: 2026-01-01, act: "Test decision", contested: %v, notes: "under challenge in this test", sources: ["https://example.org/test"]}
+`, tc.contested)
+		if err := k.Overlay(fstest.MapFS{"adequacy/test.yaml": {Data: []byte("sources: [\"https://example.org/test\"]\nchecked: 2026-11-26\n" + decision)}}); err != nil {
+			t.Fatal(err)
+		}
+		tiers, err := assess.NewTiers(k, sovmap.Organization{Home: "DE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tiers.Of("MX"); got != tc.want {
+			t.Errorf("contested %v: MX is %s, want %s (%s)", tc.contested, got, tc.want, tiers.Why("MX"))
 		}
 	}
 }
