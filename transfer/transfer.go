@@ -399,6 +399,10 @@ func (c *checker) personalTransfer(country, mech string, violate func(string, st
 	case "adequacy":
 		violate(CodeUnfoundedAdequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s", country, c.regime, country)
 	default:
+		if a, ok := c.adequacy[country]; ok {
+			violate(CodeNoMechanism, "personal data flows to %s, whose adequacy decision is limited to %s (%s), with no transfer mechanism (adequacy if the recipient is covered, else SCC, BCR, a derogation or a treaty)", country, a.Scope, a.Act)
+			return
+		}
 		violate(CodeNoMechanism, "personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty)", country)
 	}
 }

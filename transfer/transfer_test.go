@@ -80,7 +80,7 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"partial adequacy claimed", "de", "us", "personal", "adequacy", sovmap.Allowed, nil, "limited to organisations certified"},
 		// Each kind of violation.
 		{"no mechanism", "de", "in", "personal", "none", sovmap.Violation, []string{transfer.CodeNoMechanism}, "with no transfer mechanism"},
-		{"partial adequacy, no mechanism", "de", "us", "personal", "", sovmap.Violation, []string{transfer.CodeNoMechanism}, "third country without adequacy"},
+		{"partial adequacy, no mechanism", "de", "us", "personal", "", sovmap.Violation, []string{transfer.CodeNoMechanism}, "whose adequacy decision is limited to organisations certified"},
 		{"unfounded adequacy", "de", "in", "personal", "adequacy", sovmap.Violation, []string{transfer.CodeUnfoundedAdequacy}, "no adequacy decision of EU covers IN"},
 		{"restricted destination", "de", "ru", "public", "scc", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
 		{"restricted source", "ru", "de", "public", "none", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
