@@ -59,6 +59,10 @@ type versionOut struct {
 	Note       string          `json:"note,omitempty"`
 	Components int             `json:"components"`
 	Summary    json.RawMessage `json:"summary"`
+	// ImportWarnings are the warnings of the import that made the version,
+	// given in the answer to the upload only (they are kept with the version
+	// as import-warnings.txt).
+	ImportWarnings []string `json:"import_warnings,omitempty"`
 }
 
 func versionJSON(v store.Version) (versionOut, error) {
@@ -253,18 +257,27 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, q *req) {
 }
 
 // requestFiles reads the inventory of an API request: a multipart form
-// (fields "files"), or a raw body named by ?name= (default inventory.yaml,
-// or inventory.json for a JSON content type).
-func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error) {
+// (fields "files", and "overlay" for the overlays of an import), or a raw
+// body named by ?name= (default inventory.yaml, or inventory.json for a
+// JSON content type).
+func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, overlays []store.File, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	kind := r.URL.Query().Get("kind")
 	inventoryOnly := kind == "" || kind == kindInventory
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			return nil, bodyError(err)
+			return nil, nil, bodyError(err)
 		}
-		return readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...), inventoryOnly)
+		files, err := readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...), inventoryOnly)
+		if err != nil || len(r.MultipartForm.File["overlay"]) == 0 {
+			return files, nil, err
+		}
+		if inventoryOnly {
+			return nil, nil, &badInput{errors.New("an overlay is merged into an import: give kind=terraform, cyclonedx or sheet, or put its facts in the inventory")}
+		}
+		overlays, err := readUploads(r.MultipartForm.File["overlay"], false)
+		return files, overlays, err
 	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
@@ -273,18 +286,18 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) ([]store.F
 			name = "inventory.json"
 		}
 	}
-	name, err := cleanUploadName(name)
+	name, err = cleanUploadName(name)
 	if err != nil {
-		return nil, &badInput{err}
+		return nil, nil, &badInput{err}
 	}
 	if inventoryOnly && !isInventoryName(name) {
-		return nil, &badInput{fmt.Errorf("name=%s: an inventory is a .yaml, .yml or .json file", name)}
+		return nil, nil, &badInput{fmt.Errorf("name=%s: an inventory is a .yaml, .yml or .json file", name)}
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, bodyError(err)
+		return nil, nil, bodyError(err)
 	}
-	return []store.File{{Name: name, Data: data}}, nil
+	return []store.File{{Name: name, Data: data}}, nil, nil
 }
 
 // errTooLarge is an upload over Config.MaxUploadBytes.
@@ -304,9 +317,10 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusBadRequest, fmt.Errorf("kind=%s: want one of inventory, terraform, cyclonedx, sheet", query.Get("kind")))
 		return
 	}
-	files, err := s.requestFiles(w, r)
+	files, overlays, err := s.requestFiles(w, r)
+	var warnings []string
 	if err == nil {
-		files, _, err = s.importUpload(r.Context(), query.Get("kind"), files, importOptions{Home: query.Get("home"), Org: query.Get("org")})
+		files, warnings, err = s.importUpload(r.Context(), query.Get("kind"), files, importOptions{Home: query.Get("home"), Org: query.Get("org"), Overlays: overlays})
 	}
 	if err != nil {
 		s.apiUploadError(w, err)
@@ -322,6 +336,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusInternalServerError, err)
 		return
 	}
+	vo.ImportWarnings = warnings
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/workspaces/%s/versions/%d", q.ws.Slug, v.Number))
 	writeJSON(w, http.StatusCreated, vo)
 }

@@ -55,9 +55,9 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusBadRequest, fmt.Errorf("kind=%s: want one of inventory, terraform, cyclonedx, sheet", vals.Get("kind")))
 		return
 	}
-	files, err := s.requestFiles(w, r)
+	files, overlays, err := s.requestFiles(w, r)
 	if err == nil {
-		files, _, err = s.importUpload(r.Context(), vals.Get("kind"), files, importOptions{Home: vals.Get("home"), Org: vals.Get("org")})
+		files, _, err = s.importUpload(r.Context(), vals.Get("kind"), files, importOptions{Home: vals.Get("home"), Org: vals.Get("org"), Overlays: overlays})
 	}
 	if err != nil {
 		s.apiUploadError(w, err)

@@ -241,3 +241,66 @@ func TestImportWithOverlay(t *testing.T) {
 	}
 	mustContain(t, "inventory with the overlay", string(files[0].Data), "name: Example Agency", "personal.health", "datasets-to-gpu", "health-domestic")
 }
+
+// TestAPIImportWithOverlay: the API takes overlays as "overlay" fields of a
+// multipart upload, answers with the import's warnings, and refuses an
+// overlay on a plain inventory.
+func TestAPIImportWithOverlay(t *testing.T) {
+	e := newEnv(t)
+	plan, err := os.ReadFile("../importer/terraform/testdata/ai-stack-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := os.ReadFile("../importer/overlay/testdata/overlay.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(files, overlays []store.File) ([]byte, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for field, list := range map[string][]store.File{"files": files, "overlay": overlays} {
+			for _, f := range list {
+				fw, _ := mw.CreateFormFile(field, f.Name)
+				fw.Write(f.Data)
+			}
+		}
+		mw.Close()
+		return b.Bytes(), mw.FormDataContentType()
+	}
+	tok := e.token("default", store.RoleEditor)
+
+	body, ct := form([]store.File{{Name: "inv.yaml", Data: []byte("version: 1\norganization: {home: DE}\n")}}, []store.File{{Name: "overlay.yaml", Data: ov}})
+	if r := e.api("POST", "/api/v1/workspaces/default/versions", tok, body, ct); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "an overlay is merged into an import") {
+		t.Errorf("an overlay on an inventory: %d %s", r.status, r.body)
+	}
+
+	body, ct = form([]store.File{{Name: "plan.json", Data: plan}}, []store.File{{Name: "overlay.yaml", Data: ov}})
+	r := e.api("POST", "/api/v1/workspaces/default/versions?kind=terraform", tok, body, ct)
+	if r.status != http.StatusCreated {
+		t.Fatalf("API terraform import with an overlay: %d %s", r.status, r.body)
+	}
+	v := decode[versionOut](t, r)
+	if len(v.ImportWarnings) == 0 || !strings.Contains(strings.Join(v.ImportWarnings, "\n"), "aws_security_group") {
+		t.Errorf("the answer lacks the import's warnings: %q", v.ImportWarnings)
+	}
+	files, err := e.st.VersionFiles(context.Background(), mustVersionID(t, e, "default", v.Number))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "inventory imported through the API", string(files[0].Data), "name: Example Agency", "datasets-to-gpu")
+
+	// The gate takes the overlay too, without storing anything.
+	body, ct = form([]store.File{{Name: "plan.json", Data: plan}}, []store.File{{Name: "overlay.yaml", Data: ov}})
+	if r := e.api("POST", "/api/v1/workspaces/default/gate?kind=terraform", tok, body, ct); r.status != http.StatusOK || !strings.Contains(r.body, `"verdict"`) {
+		t.Errorf("gate with an overlay: %d %s", r.status, r.body)
+	}
+}
+
+func mustVersionID(t *testing.T, e *testEnv, ws string, n int) int64 {
+	t.Helper()
+	v, err := e.st.VersionByNumber(context.Background(), mustWorkspace(t, e, ws).ID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.ID
+}
