@@ -86,7 +86,7 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 		case "arrangement":
 			bit, ok = fArrangement, d.sharedStr(&c.Arrangement)
 		case "alternatives":
-			bit, ok = fAlternatives, d.strs(&c.Alternatives)
+			bit, ok = fAlternatives, d.ids(&c.Alternatives)
 		case "migration_days":
 			c.MigrationDays = new(int)
 			bit, ok = fMigrationDays, d.integer(c.MigrationDays)
@@ -247,11 +247,18 @@ func (d *componentDecoder) array(elem func() bool) bool {
 	}
 }
 
-func (d *componentDecoder) strs(list *[]string) bool {
+// strs reads a list of strings that repeat across components (countries,
+// data classes), sharing them.
+func (d *componentDecoder) strs(list *[]string) bool { return d.list(list, d.sharedStr) }
+
+// ids reads a list of component ids, mostly distinct: not worth sharing.
+func (d *componentDecoder) ids(list *[]string) bool { return d.list(list, d.str) }
+
+func (d *componentDecoder) list(list *[]string, read func(*string) bool) bool {
 	out := []string{}
 	ok := d.array(func() bool {
 		var s string
-		if !d.sharedStr(&s) {
+		if !read(&s) {
 			return false
 		}
 		out = append(out, s)

@@ -319,3 +319,32 @@ components:
 		t.Errorf("bad knowledge section: %q", got)
 	}
 }
+
+// cancelledAfter is a context that reports cancellation from its n-th
+// call of Err on: it lets a test cancel a load at an exact point.
+type cancelledAfter struct {
+	context.Context
+	calls, n int
+}
+
+func (c *cancelledAfter) Err() error {
+	c.calls++
+	if c.calls > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestCancelledLoadIsNotClean: a load cancelled while its components are
+// checked returns the cancellation, never a half-checked inventory as
+// valid (found in review).
+func TestCancelledLoadIsNotClean(t *testing.T) {
+	data := []byte(`{"version":1,"organization":{"home":"DE"},"components":[{"id":"a","layer":"no-such-layer"}]}`)
+	for n := 0; n < 8; n++ {
+		ctx := &cancelledAfter{Context: context.Background(), n: n}
+		inv, err := inventory.Decode(ctx, knowledge(t), "c.json", data)
+		if err == nil {
+			t.Fatalf("cancelled after %d checks: no error, %d components with layer %q", n, len(inv.Components), inv.Components[0].Layer)
+		}
+	}
+}

@@ -296,6 +296,9 @@ func skipValue(data []byte, i int) (int, bool) {
 				continue
 			case '{', '[':
 				depth++
+				if depth > maxScanDepth {
+					return 0, false
+				}
 			case '}', ']':
 				depth--
 				if depth == 0 {
@@ -318,6 +321,13 @@ func skipValue(data []byte, i int) (int, bool) {
 		return i, true
 	}
 }
+
+// maxScanDepth bounds the nesting the scan accepts inside one value. The
+// library limits nesting from the file's root (10,000 levels); the scan sees
+// each value on its own, so a value nested nearly that deep would pass here
+// and fail there. No inventory comes close: deeper values go to the
+// sequential decoder, which applies the library's limit exactly.
+const maxScanDepth = 1000
 
 // skipString returns the offset just past the string that starts at data[i].
 func skipString(data []byte, i int) (int, bool) {

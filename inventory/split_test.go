@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -161,4 +162,22 @@ func FuzzSplitArrayParallel(f *testing.F) {
 			t.Fatalf("parallel split %v %d %v, sequential %v %d %v, of %q", gotElems, gotEnd, gotOK, wantElems, wantEnd, wantOK, data)
 		}
 	})
+}
+
+// TestDeepValuesGoToTheSequentialDecoder: the library limits nesting from
+// the file's root, the scan sees each value on its own; a value nested
+// nearly as deep as the limit must not pass the fast path when the
+// sequential decoder refuses the file (found in review).
+func TestDeepValuesGoToTheSequentialDecoder(t *testing.T) {
+	for _, depth := range []int{maxScanDepth + 1, 9998} {
+		deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+		data := []byte(`{"version":1,"organization":{"home":"DE"},"knowledge":{"a":` + deep + `}}`)
+		if _, ok := decodeJSONFast(&source{name: "d.json", data: data, isJSON: true}); ok {
+			t.Errorf("depth %d: the fast path accepted a value nested past its bound", depth)
+		}
+	}
+	shallow := []byte(`{"version":1,"knowledge":{"a":` + strings.Repeat("[", 50) + strings.Repeat("]", 50) + `}}`)
+	if _, ok := decodeJSONFast(&source{name: "s.json", data: shallow, isJSON: true}); !ok {
+		t.Error("the fast path refused a value nested 50 deep")
+	}
 }

@@ -74,6 +74,11 @@ func (v *validator) run(ctx context.Context) error {
 		return err
 	}
 	v.checkComponents(ctx)
+	// A cancelled load stops the component checks part way: it must not
+	// pass for a clean one.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	v.checkFlows()
 	v.checkArrangements()
 	v.checkRules()
