@@ -40,45 +40,8 @@ var topLevel = []string{
 // dependency written as a plain id.
 var jsonOptions = json.JoinOptions(
 	json.RejectUnknownMembers(true),
-	json.WithUnmarshalers(json.JoinUnmarshalers(
-		json.UnmarshalFromFunc(decodeDependencies),
-		json.UnmarshalFromFunc(decodeDependency),
-	)),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(decodeDependency)),
 )
-
-// decodeDependencies reads a list of dependencies into a slice of exactly
-// the right size. A million components carry five million dependencies:
-// letting the library grow each list one element at a time, looking up the
-// element decoder for each, cost a third of the load.
-func decodeDependencies(dec *jsontext.Decoder, deps *[]sovmap.Dependency) error {
-	if dec.PeekKind() != '[' {
-		return errors.ErrUnsupported // null, or a mistake the library reports
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	var buf [16]sovmap.Dependency
-	list := buf[:0]
-	for dec.PeekKind() != ']' {
-		if dec.PeekKind() == 0 { // a syntax error: let the read report it
-			_, err := dec.ReadToken()
-			return err
-		}
-		list = append(list, sovmap.Dependency{})
-		if err := decodeDependency(dec, &list[len(list)-1]); err != nil {
-			return err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		*deps = []sovmap.Dependency{} // as the library decodes []
-		return nil
-	}
-	*deps = append((*deps)[:0], list...)
-	return nil
-}
 
 // decodeDependency reads a dependency written as a plain id or as an
 // object. Generated inventories carry millions of {"id": ..., "kind": ...}
@@ -99,11 +62,12 @@ func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
 		if err != nil {
 			return err
 		}
-		if !simpleDependency(raw, d) {
-			// Decoded into a variable of its own, so that d does not escape
-			// and decodeDependencies' buffer stays on the stack.
-			var o object
-			if err := json.Unmarshal(raw, &o, json.RejectUnknownMembers(true)); err != nil {
+		// The common {"id", "kind"} shape is read by the fast component
+		// decoder's own reader; any other object goes to the library.
+		fast := componentDecoder{b: raw}
+		if !fast.dependency(d) || !fast.atEnd() {
+			*d = sovmap.Dependency{}
+			if err := json.Unmarshal(raw, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
 				// The error is relative to the dependency: place it in the document.
 				var se *json.SemanticError
 				if errors.As(err, &se) {
@@ -112,97 +76,16 @@ func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
 				}
 				return err
 			}
-			*d = sovmap.Dependency(o)
 		}
 	default:
-		var o object
-		if err := json.UnmarshalDecode(dec, &o, json.RejectUnknownMembers(true)); err != nil {
+		if err := json.UnmarshalDecode(dec, (*object)(d), json.RejectUnknownMembers(true)); err != nil {
 			return err
 		}
-		*d = sovmap.Dependency(o)
 	}
 	if d.Kind == "" {
 		d.Kind = sovmap.Runtime
 	}
 	return nil
-}
-
-// simpleDependency parses an object whose members are only "id" and
-// "kind" with plain string values (no escapes). raw has already been
-// checked as valid JSON. It reports false, leaving d alone, for any other
-// shape.
-func simpleDependency(raw jsontext.Value, d *sovmap.Dependency) bool {
-	var id, kind string
-	i := 0
-	ws := func() {
-		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
-			i++
-		}
-	}
-	str := func() (string, bool) {
-		if i >= len(raw) || raw[i] != '"' {
-			return "", false
-		}
-		j := i + 1
-		for j < len(raw) && raw[j] != '"' {
-			if raw[j] == '\\' {
-				return "", false
-			}
-			j++
-		}
-		if j >= len(raw) {
-			return "", false
-		}
-		v := raw[i+1 : j]
-		i = j + 1
-		// Kinds repeat millions of times: use the constants.
-		switch string(v) {
-		case string(sovmap.Runtime):
-			return string(sovmap.Runtime), true
-		case string(sovmap.Supply):
-			return string(sovmap.Supply), true
-		}
-		return string(v), true
-	}
-	ws()
-	if i >= len(raw) || raw[i] != '{' {
-		return false
-	}
-	i++
-	for {
-		ws()
-		if i < len(raw) && raw[i] == '}' {
-			break
-		}
-		name, ok := str()
-		if !ok {
-			return false
-		}
-		ws()
-		if i >= len(raw) || raw[i] != ':' {
-			return false
-		}
-		i++
-		ws()
-		value, ok := str()
-		if !ok {
-			return false
-		}
-		switch name {
-		case "id":
-			id = value
-		case "kind":
-			kind = value
-		default:
-			return false
-		}
-		ws()
-		if i < len(raw) && raw[i] == ',' {
-			i++
-		}
-	}
-	*d = sovmap.Dependency{ID: id, Kind: sovmap.DependencyKind(kind)}
-	return true
 }
 
 // decodeJSON decodes a JSON inventory file. The fast path splits the file

@@ -38,7 +38,7 @@ func newComponentFast() func([]byte, *sovmap.Component) bool {
 func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 	d.b, d.i = raw, 0
 	const (
-		fID = 1 << iota
+		fID = iota + 1
 		fName
 		fLayer
 		fProvider
@@ -54,51 +54,49 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 		fAlternatives
 		fMigrationDays
 	)
-	seen := 0
-	ok := d.object(func(name []byte) bool {
-		var bit int
-		var ok bool
+	ok := d.object(func(name []byte) (int, bool) {
 		switch string(name) {
 		case "id":
-			bit, ok = fID, d.str(&c.ID)
+			return fID, d.str(&c.ID)
 		case "name":
-			bit, ok = fName, d.str(&c.Name)
+			return fName, d.str(&c.Name)
 		case "layer":
-			bit, ok = fLayer, d.sharedStr((*string)(&c.Layer))
+			return fLayer, d.sharedStr((*string)(&c.Layer))
 		case "provider":
-			bit, ok = fProvider, d.sharedStr(&c.Provider)
+			return fProvider, d.sharedStr(&c.Provider)
 		case "locations":
-			bit, ok = fLocations, d.strs(&c.Locations)
+			return fLocations, d.strs(&c.Locations)
 		case "operated_from":
-			bit, ok = fOperatedFrom, d.strs(&c.OperatedFrom)
+			return fOperatedFrom, d.strs(&c.OperatedFrom)
 		case "data":
-			bit, ok = fData, d.strs(&c.Data)
+			return fData, d.strs(&c.Data)
 		case "criticality":
-			bit, ok = fCriticality, d.sharedStr((*string)(&c.Criticality))
+			return fCriticality, d.sharedStr((*string)(&c.Criticality))
 		case "key_custody":
-			bit, ok = fKeyCustody, d.sharedStr((*string)(&c.KeyCustody))
+			return fKeyCustody, d.sharedStr((*string)(&c.KeyCustody))
 		case "depends_on":
-			bit, ok = fDependsOn, d.dependencies(&c.DependsOn)
+			return fDependsOn, d.dependencies(&c.DependsOn)
 		case "certifications":
-			bit, ok = fCertifications, d.strs(&c.Certifications)
+			return fCertifications, d.strs(&c.Certifications)
 		case "contract":
-			bit, ok = fContract, d.contract(&c.Contract)
+			return fContract, d.contract(&c.Contract)
 		case "arrangement":
-			bit, ok = fArrangement, d.sharedStr(&c.Arrangement)
+			return fArrangement, d.sharedStr(&c.Arrangement)
 		case "alternatives":
-			bit, ok = fAlternatives, d.ids(&c.Alternatives)
+			return fAlternatives, d.ids(&c.Alternatives)
 		case "migration_days":
 			c.MigrationDays = new(int)
-			bit, ok = fMigrationDays, d.integer(c.MigrationDays)
+			return fMigrationDays, d.integer(c.MigrationDays)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, false
 	})
+	return ok && d.atEnd()
+}
+
+// atEnd reports whether only white space is left.
+func (d *componentDecoder) atEnd() bool {
 	d.space()
-	return ok && d.i == len(d.b)
+	return d.i == len(d.b)
 }
 
 // contractBox holds a contract and the values its pointers point at in one
@@ -113,66 +111,34 @@ func (d *componentDecoder) contract(out **sovmap.Contract) bool {
 	box := &contractBox{}
 	k := &box.k
 	*out = k
-	seen := 0
-	return d.object(func(name []byte) bool {
-		var bit int
-		var ok bool
+	return d.object(func(name []byte) (int, bool) {
 		switch string(name) {
 		case "governing_law":
-			bit, ok = 1, d.sharedStr(&k.GoverningLaw)
+			return 1, d.sharedStr(&k.GoverningLaw)
 		case "exit_notice_days":
 			k.ExitNoticeDays = &box.days
-			bit, ok = 2, d.integer(k.ExitNoticeDays)
+			return 2, d.integer(k.ExitNoticeDays)
 		case "data_return":
 			k.DataReturn = &box.dataReturn
-			bit, ok = 4, d.boolean(k.DataReturn)
+			return 3, d.boolean(k.DataReturn)
 		case "portability":
-			bit, ok = 8, d.sharedStr(&k.Portability)
+			return 4, d.sharedStr(&k.Portability)
 		case "audit_rights":
 			k.AuditRights = &box.audited
-			bit, ok = 16, d.boolean(k.AuditRights)
+			return 5, d.boolean(k.AuditRights)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, false
 	})
 }
 
-// dependencies reads a list of ids and {"id", "kind"} objects.
+// dependencies reads a list of dependencies.
 func (d *componentDecoder) dependencies(deps *[]sovmap.Dependency) bool {
 	var buf [16]sovmap.Dependency
 	list := buf[:0]
 	ok := d.array(func() bool {
 		var dep sovmap.Dependency
-		d.space()
-		if d.i < len(d.b) && d.b[d.i] == '"' {
-			if !d.str(&dep.ID) {
-				return false
-			}
-		} else {
-			seen := 0
-			if !d.object(func(name []byte) bool {
-				var bit int
-				var ok bool
-				switch string(name) {
-				case "id":
-					bit, ok = 1, d.str(&dep.ID)
-				case "kind":
-					bit, ok = 2, d.sharedStr((*string)(&dep.Kind))
-				}
-				if !ok || seen&bit != 0 {
-					return false
-				}
-				seen |= bit
-				return true
-			}) {
-				return false
-			}
-		}
-		if dep.Kind == "" {
-			dep.Kind = sovmap.Runtime
+		if !d.dependency(&dep) {
+			return false
 		}
 		list = append(list, dep)
 		return true
@@ -184,9 +150,39 @@ func (d *componentDecoder) dependencies(deps *[]sovmap.Dependency) bool {
 	return true
 }
 
+// dependency reads a dependency written as a plain id or as an object
+// with only "id" and "kind"; a missing kind is runtime, as in the library
+// path (decodeDependency).
+func (d *componentDecoder) dependency(dep *sovmap.Dependency) bool {
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == '"' {
+		if !d.str(&dep.ID) {
+			return false
+		}
+	} else if !d.object(func(name []byte) (int, bool) {
+		switch string(name) {
+		case "id":
+			return 1, d.str(&dep.ID)
+		case "kind":
+			return 2, d.sharedStr((*string)(&dep.Kind))
+		}
+		return 0, false
+	}) {
+		return false
+	}
+	if dep.Kind == "" {
+		dep.Kind = sovmap.Runtime
+	}
+	return true
+}
+
 // object reads an object, calling member after each member name (and its
-// colon) to read the value.
-func (d *componentDecoder) object(member func(name []byte) bool) bool {
+// colon) to read the value. member returns the member's number (1 to 63,
+// one per known name) and whether it read the value; an unknown name
+// (ok false) or a member met twice ends the fast path, as the library
+// rejects both.
+func (d *componentDecoder) object(member func(name []byte) (field int, ok bool)) bool {
+	var seen uint64
 	if !d.expect('{') {
 		return false
 	}
@@ -198,9 +194,14 @@ func (d *componentDecoder) object(member func(name []byte) bool) bool {
 	for {
 		d.space()
 		name, ok := d.plain()
-		if !ok || !d.expect(':') || !member(name) {
+		if !ok || !d.expect(':') {
 			return false
 		}
+		field, ok := member(name)
+		if !ok || seen&(1<<field) != 0 {
+			return false
+		}
+		seen |= 1 << field
 		d.space()
 		if d.i >= len(d.b) {
 			return false
@@ -283,6 +284,10 @@ func (d *componentDecoder) sharedStr(s *string) bool {
 	b, ok := d.plain()
 	if !ok {
 		return false
+	}
+	if d.shared == nil { // a decoder for one value shares nothing
+		*s = string(b)
+		return true
 	}
 	if v, found := d.shared[string(b)]; found {
 		*s = v
