@@ -117,13 +117,13 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		}
 	}
 	// The providers read only what the components' assessments found: they
-	// are summed on another core while the effective levels are computed.
-	// Each side uses memo maps of its own.
+	// are summed on another core while the effective levels are computed,
+	// with facts (memo maps) of their own.
 	var post sync.WaitGroup
 	post.Add(1)
 	go func() {
 		defer post.Done()
-		r.Providers = providers(engines[len(engines)-1].facts, e.tiers, inv, r.Components)
+		r.Providers = providers(newFacts(k, tiers, inv), tiers, inv, r.Components)
 	}()
 	effective(g, comp, members, r.Components, cycleSweeps)
 	for i := range r.Components {
@@ -136,11 +136,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		r.Layers = layers(r.Components)
 		r.Summary = summary(r.Components)
 	}()
-	facts := e.facts
-	if len(engines) == 1 {
-		facts = newFacts(k, tiers, inv) // the providers use the only engine's
-	}
-	r.Flows = transfer.Check(inv, r.Components, k, tiers, func(c *sovmap.Component) []string { return facts.countries(c.Locations) })
+	r.Flows = transfer.Check(inv, r.Components, k, tiers, func(c *sovmap.Component) []string { return e.facts.countries(c.Locations) })
 	post.Wait()
 	r.Summary.Flows = len(r.Flows)
 	for _, f := range r.Flows {
@@ -617,13 +613,16 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 	cyc := cycle{sweeps: sweeps}
 	for _, scc := range members {
 		internalSupply := false
-		cyc.reset()
+		big := len(scc) > 1
+		if big {
+			cyc.reset(scc, len(cs))
+		}
 		for _, u := range scc {
 			e := own[u]
 			deps, supply := g.Deps(u)
 			for i, v := range deps {
 				if comp[v] == comp[u] {
-					if v != u && len(scc) > 1 {
+					if big && v != u {
 						internalSupply = internalSupply || supply[i]
 						cyc.addEdge(v, supply[i])
 					}
@@ -632,7 +631,9 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 				e = min(e, through(eff[v], supply[i], own[u]))
 			}
 			eff[u] = e
-			cyc.endMember()
+			if big {
+				cyc.endMember()
+			}
 		}
 		switch {
 		case len(scc) == 1:
@@ -665,44 +666,36 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 // that must travel a long way against the sweep order) linear.
 const cycleSweeps = 16
 
-// cycle holds the internal edges of one strongly connected component,
-// copied out of the graph in the order its members are visited so that
-// repeated sweeps read contiguous memory. Its buffers are reused from one
-// component to the next.
+// cycle holds the internal edges of one strongly connected component as a
+// graph of its own, over the members' positions in the component, copied
+// out in the order the members are visited so that repeated sweeps read
+// contiguous memory. Its buffers are reused from one component to the next.
 type cycle struct {
-	sweeps int     // sweeps to try before reversing the edges
-	off    []int32 // the edges of the i-th member: dst[off[i]:off[i+1]]
-	dst    []int32 // the member depended on; ^v for a supply edge
-	slot   []int32 // a member's index within its component, for reversal
-	user   []int32 // reversed edges: the i-th member's users are
-	uoff   []int32 // user[uoff[i]:uoff[i+1]], with dst's encoding
-	queue  []int32
+	sweeps int         // sweeps to try before reversing the edges
+	slot   []int32     // a node's position within the current component
+	local  graph.Graph // the current component's internal edges
 }
 
-// reset empties the edges for the next component.
-func (c *cycle) reset() {
-	c.off = append(c.off[:0], 0)
-	c.dst = c.dst[:0]
-}
-
-// addEdge records an internal edge of the current member.
-func (c *cycle) addEdge(v int32, supply bool) {
-	if supply {
-		v = ^v
+// reset starts the component scc, in a graph of n nodes.
+func (c *cycle) reset(scc []int32, n int) {
+	if len(c.slot) < n {
+		c.slot = make([]int32, n)
 	}
-	c.dst = append(c.dst, v)
+	for i, u := range scc {
+		c.slot[u] = int32(i)
+	}
+	c.local.Off = append(c.local.Off[:0], 0)
+	c.local.Dst, c.local.Supply = c.local.Dst[:0], c.local.Supply[:0]
+}
+
+// addEdge records an internal edge of the current member to node v.
+func (c *cycle) addEdge(v int32, supply bool) {
+	c.local.Dst = append(c.local.Dst, c.slot[v])
+	c.local.Supply = append(c.local.Supply, supply)
 }
 
 // endMember closes the current member's edges.
-func (c *cycle) endMember() { c.off = append(c.off, int32(len(c.dst))) }
-
-// edge decodes an entry of dst or user.
-func edge(x int32) (v int32, supply bool) {
-	if x < 0 {
-		return ^x, true
-	}
-	return x, false
-}
+func (c *cycle) endMember() { c.local.Off = append(c.local.Off, int32(len(c.local.Dst))) }
 
 // relax lowers members until no edge lowers any further: the greatest
 // levels that satisfy every edge. Sweeping the members in Tarjan's order
@@ -711,13 +704,14 @@ func edge(x int32) (v int32, supply bool) {
 // lowered in turn; a member drops at most MaxLevel times, so each edge is
 // relaxed a bounded number of times.
 func (c *cycle) relax(own, eff []sovmap.Level, scc []int32) {
+	g := &c.local
 	for range c.sweeps {
 		changed := false
 		for i, u := range scc {
 			e := eff[u]
-			for _, x := range c.dst[c.off[i]:c.off[i+1]] {
-				v, supply := edge(x)
-				e = min(e, through(eff[v], supply, own[u]))
+			deps, supply := g.Deps(int32(i))
+			for k, j := range deps {
+				e = min(e, through(eff[scc[j]], supply[k], own[u]))
 			}
 			if e < eff[u] {
 				eff[u], changed = e, true
@@ -727,46 +721,24 @@ func (c *cycle) relax(own, eff []sovmap.Level, scc []int32) {
 			return
 		}
 	}
-	if len(c.slot) < len(eff) {
-		c.slot = make([]int32, len(eff))
+	rev := g.Reverse()
+	queue := make([]int32, len(scc))
+	for i := range queue {
+		queue[i] = int32(i)
 	}
-	for i, u := range scc {
-		c.slot[u] = int32(i)
-	}
-	c.uoff = append(c.uoff[:0], make([]int32, len(scc)+1)...)
-	for _, x := range c.dst {
-		v, _ := edge(x)
-		c.uoff[c.slot[v]+1]++
-	}
-	for i := range scc {
-		c.uoff[i+1] += c.uoff[i]
-	}
-	c.user = append(c.user[:0], make([]int32, len(c.dst))...)
-	next := append(c.queue[:0], c.uoff[:len(scc)]...) // fill cursor per member
-	for i, u := range scc {
-		for _, x := range c.dst[c.off[i]:c.off[i+1]] {
-			v, supply := edge(x)
-			w := u
-			if supply {
-				w = ^u
-			}
-			c.user[next[c.slot[v]]] = w
-			next[c.slot[v]]++
-		}
-	}
-	queue := append(next[:0], scc...)
 	for len(queue) > 0 {
-		v := queue[len(queue)-1]
+		j := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		for _, x := range c.user[c.uoff[c.slot[v]]:c.uoff[c.slot[v]+1]] {
-			u, supply := edge(x)
-			if l := through(eff[v], supply, own[u]); l < eff[u] {
+		v := scc[j]
+		users, supply := rev.Deps(j)
+		for k, i := range users {
+			u := scc[i]
+			if l := through(eff[v], supply[k], own[u]); l < eff[u] {
 				eff[u] = l
-				queue = append(queue, u)
+				queue = append(queue, i)
 			}
 		}
 	}
-	c.queue = queue
 }
 
 // limitedBy returns the dependency of u that sets its effective level,

@@ -102,8 +102,9 @@ func (g *Graph) dropUnknown() {
 	g.Dst, g.Supply = g.Dst[:out], g.Supply[:out]
 }
 
-// Len returns the number of nodes.
-func (g *Graph) Len() int { return len(g.IDs) }
+// Len returns the number of nodes. It counts them by their edge offsets,
+// so that a graph built without ids (a component's own graph) has a length.
+func (g *Graph) Len() int { return max(0, len(g.Off)-1) }
 
 // Deps returns the dependencies of node n and, in the same order, whether
 // each is a supply edge. The slices alias the graph; do not modify them.
