@@ -270,13 +270,10 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, ov
 			return nil, nil, bodyError(err)
 		}
 		files, err := readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...), inventoryOnly)
-		if err != nil || len(r.MultipartForm.File["overlay"]) == 0 {
-			return files, nil, err
+		if err != nil {
+			return nil, nil, err
 		}
-		if inventoryOnly {
-			return nil, nil, &badInput{errors.New("an overlay is merged into an import: give kind=terraform, cyclonedx or sheet, or put its facts in the inventory")}
-		}
-		overlays, err := readUploads(r.MultipartForm.File["overlay"], false)
+		overlays, err := readOverlays(r.MultipartForm, kind)
 		return files, overlays, err
 	}
 	name := r.URL.Query().Get("name")

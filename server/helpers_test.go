@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -192,18 +191,11 @@ func (e *testEnv) signInAdmin() *client {
 // upload posts files to the upload form.
 func (c *client) upload(ws string, files map[string][]byte, note string) resp {
 	c.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", c.csrf)
-	mw.WriteField("note", note)
+	var list []store.File
 	for name, data := range files {
-		fw, _ := mw.CreateFormFile("files", name)
-		fw.Write(data)
+		list = append(list, store.File{Name: name, Data: data})
 	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.base+"/w/"+ws+"/upload", &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.do(req)
+	return c.uploadForm(ws, map[string]string{"note": note}, map[string][]store.File{"files": list})
 }
 
 // addUser makes a user with a known password (no forced change) and a role.

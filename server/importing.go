@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"path"
 	"strings"
 	"testing/fstest"
@@ -78,6 +79,19 @@ func inventoryFiles(files []store.File) []store.File {
 		}
 	}
 	return out
+}
+
+// readOverlays reads the "overlay" files of a multipart upload. An overlay
+// is merged into an import, so an upload of a plain inventory may not
+// carry one.
+func readOverlays(form *multipart.Form, kind string) ([]store.File, error) {
+	if form == nil || len(form.File["overlay"]) == 0 {
+		return nil, nil
+	}
+	if kind == "" || kind == kindInventory {
+		return nil, &badInput{errors.New("an overlay is merged into an import (Terraform, CycloneDX or a spreadsheet); for an inventory, put its facts in the inventory")}
+	}
+	return readUploads(form.File["overlay"], false)
 }
 
 // importOptions are the facts an import may lack, given on the form.

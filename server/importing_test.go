@@ -18,22 +18,37 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
+// multipartBody encodes a form of plain values and of file fields.
+func multipartBody(values map[string]string, files map[string][]store.File) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range values {
+		mw.WriteField(k, v)
+	}
+	for field, list := range files {
+		for _, f := range list {
+			fw, _ := mw.CreateFormFile(field, f.Name)
+			fw.Write(f.Data)
+		}
+	}
+	mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
+}
+
+// uploadForm posts a multipart form to a workspace's upload page.
+func (c *client) uploadForm(ws string, values map[string]string, files map[string][]store.File) resp {
+	c.t.Helper()
+	values["csrf"] = c.csrf
+	body, ct := multipartBody(values, files)
+	req, _ := http.NewRequest("POST", c.base+"/w/"+ws+"/upload", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	return c.do(req)
+}
+
 // uploadAs posts files to the upload form as the given kind.
 func (c *client) uploadAs(ws, kind, home string, files ...store.File) resp {
 	c.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", c.csrf)
-	mw.WriteField("kind", kind)
-	mw.WriteField("home", home)
-	for _, f := range files {
-		fw, _ := mw.CreateFormFile("files", f.Name)
-		fw.Write(f.Data)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.base+"/w/"+ws+"/upload", &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.do(req)
+	return c.uploadForm(ws, map[string]string{"kind": kind, "home": home}, map[string][]store.File{"files": files})
 }
 
 func TestImportUploads(t *testing.T) { eachBackend(t, testImportUploads) }
@@ -195,20 +210,7 @@ func TestImportWithOverlay(t *testing.T) {
 	c := e.signInAdmin()
 	c.get("/w/default/upload")
 	post := func(kind string, files, overlays []store.File) resp {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf", c.csrf)
-		mw.WriteField("kind", kind)
-		for field, list := range map[string][]store.File{"files": files, "overlay": overlays} {
-			for _, f := range list {
-				fw, _ := mw.CreateFormFile(field, f.Name)
-				fw.Write(f.Data)
-			}
-		}
-		mw.Close()
-		req, _ := http.NewRequest("POST", c.base+"/w/default/upload", &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		return c.do(req)
+		return c.uploadForm("default", map[string]string{"kind": kind}, map[string][]store.File{"files": files, "overlay": overlays})
 	}
 	planFile := store.File{Name: "plan.json", Data: plan}
 
@@ -256,16 +258,7 @@ func TestAPIImportWithOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	form := func(files, overlays []store.File) ([]byte, string) {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		for field, list := range map[string][]store.File{"files": files, "overlay": overlays} {
-			for _, f := range list {
-				fw, _ := mw.CreateFormFile(field, f.Name)
-				fw.Write(f.Data)
-			}
-		}
-		mw.Close()
-		return b.Bytes(), mw.FormDataContentType()
+		return multipartBody(nil, map[string][]store.File{"files": files, "overlay": overlays})
 	}
 	tok := e.token("default", store.RoleEditor)
 

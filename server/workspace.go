@@ -549,12 +549,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
 		files, err = readUploads(headers, form.Kind == kindInventory)
 	}
 	var overlays []store.File
-	if err == nil && r.MultipartForm != nil && len(r.MultipartForm.File["overlay"]) > 0 {
-		if form.Kind == kindInventory {
-			err = &badInput{errors.New("an overlay is merged into an import: choose Terraform, CycloneDX or a spreadsheet, or put its facts in the inventory")}
-		} else {
-			overlays, err = readUploads(r.MultipartForm.File["overlay"], false)
-		}
+	if err == nil {
+		overlays, err = readOverlays(r.MultipartForm, form.Kind)
 	}
 	var warnings []string
 	if err == nil {
