@@ -1,44 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// buildSovmapForDiff builds the binary once per test into a temporary
-// directory, so that the test runs what a user runs.
-func buildSovmapForDiff(t *testing.T) string {
-	t.Helper()
-	return e2eBin // built once by TestMain
-}
-
-func runSovmap(t *testing.T, dir, bin string, args ...string) (string, string, int) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return stdout.String(), stderr.String(), code
-}
-
 // TestDiffEndToEnd runs the CI gate as docs/ci.md describes it: save a
 // baseline, change the inventory, compare. It also runs each exporter's
 // --format through assess, with the same binary.
 func TestDiffEndToEnd(t *testing.T) {
-	bin := buildSovmapForDiff(t)
-	t.Run("export formats", func(t *testing.T) { exportFormatsEndToEnd(t, bin) })
+	t.Run("export formats", func(t *testing.T) { exportFormatsEndToEnd(t) })
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "hospital-group", "inventory.yaml"))
 	if err != nil {
@@ -60,7 +34,7 @@ func TestDiffEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, stderr, code := runSovmap(t, dir, bin, "assess", "old.yaml", "--format", "json", "-o", "baseline.json", "--fail-on", "0"); code != 0 {
+	if _, stderr, code := runBin(t, dir, "assess", "old.yaml", "--format", "json", "-o", "baseline.json", "--fail-on", "0"); code != 0 {
 		t.Fatalf("saving the baseline exited %d: %s", code, stderr)
 	}
 
@@ -92,7 +66,7 @@ func TestDiffEndToEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runSovmap(t, dir, bin, tt.args...)
+			stdout, stderr, code := runBin(t, dir, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
 			}
@@ -126,14 +100,14 @@ func TestDiffEndToEnd(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "broken.json"), []byte("{\n  \"summary\": {},\n  \"components\": [1]\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runSovmap(t, dir, bin, "diff", "broken.json", "old.yaml")
+	_, stderr, code := runBin(t, dir, "diff", "broken.json", "old.yaml")
 	if code != 2 || !strings.Contains(stderr, "broken.json:3:") {
 		t.Errorf("broken baseline: exit %d, stderr %q", code, stderr)
 	}
 }
 
 // exportFormatsEndToEnd runs assess with each exporter's --format.
-func exportFormatsEndToEnd(t *testing.T, bin string) {
+func exportFormatsEndToEnd(t *testing.T) {
 	inv := filepath.Join("..", "..", "examples", "hospital-group", "inventory.yaml")
 	tests := []struct {
 		format string
@@ -148,7 +122,7 @@ func exportFormatsEndToEnd(t *testing.T, bin string) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
-			stdout, stderr, code := runSovmap(t, ".", bin, "assess", inv, "--format", tt.format, "--fail-on", "0")
+			stdout, stderr, code := runBin(t, ".", "assess", inv, "--format", tt.format, "--fail-on", "0")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}

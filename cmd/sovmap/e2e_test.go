@@ -40,8 +40,22 @@ func buildAndRun(m *testing.M) int {
 // runBin runs the binary in dir and returns stdout, stderr and the exit code.
 func runBin(t *testing.T, dir string, args ...string) (string, string, int) {
 	t.Helper()
+	return runBinIn(t, dir, "", args...)
+}
+
+// runAtRoot runs the binary from the module root, where the examples are.
+func runAtRoot(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	return runBinIn(t, filepath.Join("..", ".."), "", args...)
+}
+
+// runBinIn runs the binary in dir with stdin as its input and returns
+// stdout, stderr and the exit code.
+func runBinIn(t *testing.T, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(e2eBin, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

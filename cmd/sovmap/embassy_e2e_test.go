@@ -1,42 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// embassyBinary builds the sovmap binary once for the end-to-end tests of
-// the embassy and framework commands.
-var embassyBinary = func() (string, error) { return e2eBin, nil } // built once by TestMain
-
-// runEmbassyE2E runs the built binary from the repository root and returns its
-// stdout, stderr and exit code.
-func runEmbassyE2E(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	bin, err := embassyBinary()
-	if err != nil {
-		t.Fatalf("building sovmap: %v", err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = filepath.Join("..", "..")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return stdout.String(), stderr.String(), code
-}
 
 const (
 	exEE    = "examples/embassy-estonia-luxembourg/inventory.yaml"
@@ -100,7 +70,7 @@ func TestE2EEmbassy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runEmbassyE2E(t, tt.args...)
+			stdout, stderr, code := runAtRoot(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
 			}
@@ -122,7 +92,7 @@ func TestE2EEmbassy(t *testing.T) {
 }
 
 func TestE2EEmbassyJSON(t *testing.T) {
-	stdout, stderr, code := runEmbassyE2E(t, "embassy", "compare", exHosts, "host-ae", "host-lu", "--format", "json")
+	stdout, stderr, code := runAtRoot(t, "embassy", "compare", exHosts, "host-ae", "host-lu", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -180,7 +150,7 @@ arrangements:
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"embassy", "score", abs, "lux"}, {"framework", "check", abs}} {
-		_, stderr, code := runEmbassyE2E(t, args...)
+		_, stderr, code := runAtRoot(t, args...)
 		if code != 2 {
 			t.Fatalf("%v: exit %d, want 2: %s", args, code, stderr)
 		}
@@ -190,7 +160,7 @@ arrangements:
 			}
 		}
 	}
-	stdout, stderr, code := runEmbassyE2E(t, "framework", "check", exHosts)
+	stdout, stderr, code := runAtRoot(t, "framework", "check", exHosts)
 	if code != 0 || stdout != "ok: 3 arrangements and 3 assessments answer their frameworks\n" {
 		t.Errorf("framework check on a valid inventory: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -214,14 +184,14 @@ dimensions:
 	if err := os.WriteFile(filepath.Join(dir, "house.yaml"), []byte(mine), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, code := runEmbassyE2E(t, "framework", "list", "--frameworks", dir)
+	stdout, stderr, code := runAtRoot(t, "framework", "list", "--frameworks", dir)
 	if code != 0 || !strings.Contains(stdout, "house            1        providers") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\nlevels: 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code = runEmbassyE2E(t, "framework", "list", "--frameworks", dir)
+	_, stderr, code = runAtRoot(t, "framework", "list", "--frameworks", dir)
 	if code != 2 || !strings.Contains(stderr, "broken.yaml") {
 		t.Errorf("broken overlay: exit %d, stderr %s", code, stderr)
 	}

@@ -11,7 +11,6 @@ import (
 // TestPlanEndToEnd runs `sovmap plan` on the worked example, under
 // constraints, and on bad input, with the built binary.
 func TestPlanEndToEnd(t *testing.T) {
-	bin := strategyBinary(t)
 	const example = "examples/strategy-sourcing-plan/inventory.yaml"
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("..", "..", example))
@@ -48,7 +47,7 @@ func TestPlanEndToEnd(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			stdout, stderr, code := execSovmap(t, bin, "", tc.args...)
+			stdout, stderr, code := runBinIn(t, filepath.Join("..", ".."), "", tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout, stderr)
 			}
@@ -63,7 +62,7 @@ func TestPlanEndToEnd(t *testing.T) {
 		})
 	}
 	t.Run("json", func(t *testing.T) {
-		stdout, stderr, code := execSovmap(t, bin, "", "plan", "--format", "json", example)
+		stdout, stderr, code := runBinIn(t, filepath.Join("..", ".."), "", "plan", "--format", "json", example)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}

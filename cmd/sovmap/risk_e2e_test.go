@@ -3,61 +3,20 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// riskBinary builds the sovmap binary once for the end-to-end tests of the
-// vendors, graph and scenario commands.
-var riskBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "sovmap-e2e-risk")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "sovmap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", errors.New(string(out))
-	}
-	return bin, nil
-})
-
-// runRisk runs the built binary from the repository root and returns its
-// stdout, stderr and exit code.
-func runRisk(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	bin, err := riskBinary()
-	if err != nil {
-		t.Fatalf("building sovmap: %v", err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = filepath.Join("..", "..")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return stdout.String(), stderr.String(), code
-}
 
 const riskFixture = "risk/testdata/agency.yaml"
 
 func TestE2EVendors(t *testing.T) {
-	out, stderr, code := runRisk(t, "vendors", riskFixture)
+	out, stderr, code := runAtRoot(t, "vendors", riskFixture)
 	if code != 0 || !strings.Contains(out, "CONCENTRATION (HHI of third-party components)") || !strings.Contains(out, "ULTIMATE PARENTS (by risk)") {
 		t.Fatalf("exit %d, stderr %q, out:\n%s", code, stderr, out)
 	}
-	out, _, code = runRisk(t, "vendors", riskFixture, "--format", "json")
+	out, _, code = runAtRoot(t, "vendors", riskFixture, "--format", "json")
 	var reg struct {
 		Components    int `json:"components"`
 		Concentration struct {
@@ -76,12 +35,12 @@ func TestE2EVendors(t *testing.T) {
 	if reg.Components != 15 || reg.Concentration.Parent.HHI == 0 || len(reg.Providers) == 0 {
 		t.Errorf("register %+v", reg)
 	}
-	out, _, _ = runRisk(t, "vendors", riskFixture, "--format", "markdown")
+	out, _, _ = runAtRoot(t, "vendors", riskFixture, "--format", "markdown")
 	if !strings.HasPrefix(out, "# Vendor risk register: ") {
 		t.Errorf("markdown starts %q", out[:min(len(out), 40)])
 	}
 	path := filepath.Join(t.TempDir(), "vendors.md")
-	if _, _, code := runRisk(t, "vendors", riskFixture, "-f", "md", "-o", path); code != 0 {
+	if _, _, code := runAtRoot(t, "vendors", riskFixture, "-f", "md", "-o", path); code != 0 {
 		t.Fatalf("--output exit %d", code)
 	}
 	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(data, []byte("# Vendor risk register")) {
@@ -90,11 +49,11 @@ func TestE2EVendors(t *testing.T) {
 }
 
 func TestE2EGraph(t *testing.T) {
-	out, _, code := runRisk(t, "graph", riskFixture, "--component", "citizen-app")
+	out, _, code := runAtRoot(t, "graph", riskFixture, "--component", "citizen-app")
 	if code != 0 || !strings.Contains(out, "citizen-app [US]: citizen-app runs on model-endpoint (model), which runs on inference-cluster (compute)") {
 		t.Fatalf("exit %d, out:\n%s", code, out)
 	}
-	out, _, code = runRisk(t, "graph", riskFixture, "--format", "json", "--limit", "2")
+	out, _, code = runAtRoot(t, "graph", riskFixture, "--format", "json", "--limit", "2")
 	var a struct {
 		SinglePoints []struct{ ID string } `json:"single_points_of_failure"`
 		Truncated    []string              `json:"truncated"`
@@ -105,17 +64,17 @@ func TestE2EGraph(t *testing.T) {
 	if len(a.SinglePoints) != 2 || a.SinglePoints[0].ID != "grid" || len(a.Truncated) == 0 {
 		t.Errorf("graph json %+v", a)
 	}
-	if out, _, _ := runRisk(t, "graph", riskFixture, "-f", "markdown"); !strings.HasPrefix(out, "# Dependency analysis: ") {
+	if out, _, _ := runAtRoot(t, "graph", riskFixture, "-f", "markdown"); !strings.HasPrefix(out, "# Dependency analysis: ") {
 		t.Errorf("markdown starts %q", out[:min(len(out), 40)])
 	}
 }
 
 func TestE2EScenario(t *testing.T) {
-	out, _, code := runRisk(t, "scenario", riskFixture, "us-orders")
+	out, _, code := runAtRoot(t, "scenario", riskFixture, "us-orders")
 	if code != 0 || !strings.Contains(out, "scenario us-orders (declared: compel US)") || !strings.Contains(out, "levels after:  0:10") {
 		t.Fatalf("exit %d, out:\n%s", code, out)
 	}
-	out, _, code = runRisk(t, "scenario", riskFixture, "region-cut:aws:eu-central-1", "--format", "json")
+	out, _, code = runAtRoot(t, "scenario", riskFixture, "region-cut:aws:eu-central-1", "--format", "json")
 	var r struct {
 		Kind, Target string
 		Direct       int `json:"direct"`
@@ -127,11 +86,11 @@ func TestE2EScenario(t *testing.T) {
 	if r.Kind != "region-cut" || r.Target != "aws:eu-central-1" || r.Direct != 1 || r.Hits[0].ID != "train-cluster" {
 		t.Errorf("region cut %+v", r)
 	}
-	out, _, code = runRisk(t, "scenario", riskFixture, "--sweep", "--kind", "provider-exit", "--limit", "3", "-f", "markdown")
+	out, _, code = runAtRoot(t, "scenario", riskFixture, "--sweep", "--kind", "provider-exit", "--limit", "3", "-f", "markdown")
 	if code != 0 || !strings.Contains(out, "| 1 | provider-exit:eon |") || strings.Contains(out, "compel:") || !strings.Contains(out, "more scenarios (use --limit)") {
 		t.Errorf("sweep exit %d:\n%s", code, out)
 	}
-	out, _, code = runRisk(t, "scenario", riskFixture, "--list", "--kind", "compel")
+	out, _, code = runAtRoot(t, "scenario", riskFixture, "--list", "--kind", "compel")
 	if code != 0 || !strings.Contains(out, "us-orders\tdeclared") || !strings.Contains(out, "compel:US\tbuilt-in") || strings.Contains(out, "provider-exit") {
 		t.Errorf("list exit %d:\n%s", code, out)
 	}
@@ -154,7 +113,7 @@ func TestE2ERiskErrors(t *testing.T) {
 		{[]string{"vendors"}, "requires at least 1 arg"},
 	}
 	for _, tt := range tests {
-		_, stderr, code := runRisk(t, tt.args...)
+		_, stderr, code := runAtRoot(t, tt.args...)
 		if code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tt.args, code, stderr, tt.want)
 		}
@@ -165,7 +124,7 @@ func TestE2ERiskErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("version: 1\norganization: {home: DE}\ncomponents:\n  - id: a\n    layer: compute\n    depends_on: [ghost]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runRisk(t, "vendors", bad)
+	_, stderr, code := runAtRoot(t, "vendors", bad)
 	if code != 2 || !strings.Contains(stderr, "bad.yaml:6:") || !strings.Contains(stderr, "ghost") {
 		t.Errorf("bad inventory: exit %d, stderr %q", code, stderr)
 	}
@@ -174,7 +133,7 @@ func TestE2ERiskErrors(t *testing.T) {
 // TestE2EVendorsFrameworkScores: the register scores the inventory's
 // framework assessments with the framework package.
 func TestE2EVendorsFrameworkScores(t *testing.T) {
-	out, stderr, code := runRisk(t, "vendors", "examples/embassy-host-comparison/inventory.yaml", "--format", "json")
+	out, stderr, code := runAtRoot(t, "vendors", "examples/embassy-host-comparison/inventory.yaml", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

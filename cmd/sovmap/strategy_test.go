@@ -1,45 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// strategyBinary builds the sovmap binary into a temporary directory, so
-// that the end-to-end tests run what a user runs.
-func strategyBinary(t *testing.T) string {
-	t.Helper()
-	return e2eBin // built once by TestMain
-}
-
-// execSovmap runs the binary from the module root and returns its output
-// and exit code.
-func execSovmap(t *testing.T, bin string, stdin string, args ...string) (string, string, int) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = filepath.Join("..", "..")
-	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return stdout.String(), stderr.String(), code
-}
-
 // TestStrategyEndToEnd runs `sovmap strategy` on the worked examples and on
 // bad input, with the built binary.
 func TestStrategyEndToEnd(t *testing.T) {
-	bin := strategyBinary(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("version: 1\nhome: DE\nprerequisites:\n  energy.price: {value: cheap, source: s}\nblocks: {compute: {}}\n"), 0o644); err != nil {
@@ -79,7 +50,7 @@ func TestStrategyEndToEnd(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			stdout, stderr, code := execSovmap(t, bin, tc.stdin, tc.args...)
+			stdout, stderr, code := runBinIn(t, filepath.Join("..", ".."), tc.stdin, tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout, stderr)
 			}
@@ -98,7 +69,7 @@ func TestStrategyEndToEnd(t *testing.T) {
 	}
 
 	t.Run("json", func(t *testing.T) {
-		stdout, stderr, code := execSovmap(t, bin, "", "strategy", "--format", "json", "--at", "2026-11-26", "examples/strategy-cheap-renewables/profile.yaml")
+		stdout, stderr, code := runBinIn(t, filepath.Join("..", ".."), "", "strategy", "--format", "json", "--at", "2026-11-26", "examples/strategy-cheap-renewables/profile.yaml")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
