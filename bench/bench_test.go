@@ -16,9 +16,9 @@ import (
 	"runtime/debug"
 	"testing"
 
-	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/internal/benchdata"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report"
@@ -34,17 +34,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fixture generates an inventory and its JSON encoding once per size.
-func fixture(b *testing.B, k *kb.KB, n int) (*sovmap.Inventory, []byte) {
-	b.Helper()
-	inv := gen.Inventory(k, gen.Options{Components: n, Seed: 1})
-	var buf bytes.Buffer
-	if err := gen.WriteJSON(&buf, inv); err != nil {
-		b.Fatal(err)
-	}
-	return inv, buf.Bytes()
-}
-
 // BenchmarkEngine measures the assessment of an already parsed inventory.
 func BenchmarkEngine(b *testing.B) {
 	k, err := kb.Default()
@@ -53,7 +42,10 @@ func BenchmarkEngine(b *testing.B) {
 	}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
-			_, data := fixture(b, k, n)
+			data, err := benchdata.JSON(k, n)
+			if err != nil {
+				b.Fatal(err)
+			}
 			inv, err := inventory.Decode(context.Background(), k, "bench.json", data)
 			if err != nil {
 				b.Fatal(err)
@@ -83,7 +75,10 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
-			_, data := fixture(b, k, n)
+			data, err := benchdata.JSON(k, n)
+			if err != nil {
+				b.Fatal(err)
+			}
 			runtime.GC()
 			b.SetBytes(int64(len(data)))
 			b.ResetTimer()

@@ -1,21 +1,16 @@
 package risk
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
-	"github.com/sovmap/sovmap/gen"
-	"github.com/sovmap/sovmap/inventory"
-	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/internal/benchdata"
 )
 
 // benchSizes are the inventory sizes the benchmarks run at:
@@ -46,7 +41,7 @@ func benchModel(b *testing.B, n int) *Model {
 	k := knowledge(b)
 	ctx := context.Background()
 	var err error
-	if benchInv, err = loaded(k, n); err != nil {
+	if benchInv, err = benchdata.Loaded(ctx, k, n); err != nil {
 		b.Fatal(err)
 	}
 	if benchRep, err = assess.Assess(ctx, benchInv, k, assess.Options{}); err != nil {
@@ -59,38 +54,10 @@ func benchModel(b *testing.B, n int) *Model {
 	return benchModelOf
 }
 
-func sizes(b *testing.B) []int {
-	var out []int
-	for _, s := range strings.Split(*benchSizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			b.Fatalf("bad -sizes entry %q", s)
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-func heap(b *testing.B) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(ms.HeapInuse)/(1<<30), "GiB-heap")
-}
-
-// loaded generates an inventory of n components and reads it back through
-// the inventory loader, as the CLI would: ids indexed, dependencies resolved.
-func loaded(k *kb.KB, n int) (*sovmap.Inventory, error) {
-	var buf bytes.Buffer
-	if err := gen.WriteJSON(&buf, gen.Inventory(k, gen.Options{Components: n, Seed: 1})); err != nil {
-		return nil, err
-	}
-	return inventory.Decode(context.Background(), k, "bench.json", buf.Bytes())
-}
-
 // BenchmarkNewModel measures interning an assessed inventory: graph,
 // reverse, runtime subgraph, both condensations and the bitsets.
 func BenchmarkNewModel(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			k := m.KB
@@ -100,7 +67,7 @@ func BenchmarkNewModel(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(len(m.G.Dst)), "edges")
-			heap(b)
+			benchdata.ReportHeap(b)
 		})
 	}
 }
@@ -108,7 +75,7 @@ func BenchmarkNewModel(b *testing.B) {
 // BenchmarkTransitiveExposure measures the jurisdictions reaching every
 // component through its runtime dependencies.
 func BenchmarkTransitiveExposure(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			for range b.N {
@@ -117,7 +84,7 @@ func BenchmarkTransitiveExposure(b *testing.B) {
 					b.Fatal("wrong size")
 				}
 			}
-			heap(b)
+			benchdata.ReportHeap(b)
 		})
 	}
 }
@@ -125,7 +92,7 @@ func BenchmarkTransitiveExposure(b *testing.B) {
 // BenchmarkRegister measures the vendor register (one loss walk per
 // provider and per parent).
 func BenchmarkRegister(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			for range b.N {
@@ -135,7 +102,7 @@ func BenchmarkRegister(b *testing.B) {
 				}
 				b.ReportMetric(float64(len(reg.Providers)), "providers")
 			}
-			heap(b)
+			benchdata.ReportHeap(b)
 		})
 	}
 }
@@ -143,7 +110,7 @@ func BenchmarkRegister(b *testing.B) {
 // BenchmarkAnalyze measures the graph command: single points of failure,
 // blast radius of every provider, jurisdiction and region, exposure chains.
 func BenchmarkAnalyze(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			for range b.N {
@@ -153,7 +120,7 @@ func BenchmarkAnalyze(b *testing.B) {
 				}
 				b.ReportMetric(float64(len(a.Providers)+len(a.Jurisdictions)+len(a.Regions)), "blasts")
 			}
-			heap(b)
+			benchdata.ReportHeap(b)
 		})
 	}
 }

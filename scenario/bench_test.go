@@ -1,19 +1,15 @@
 package scenario
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/sovmap/sovmap/assess"
-	"github.com/sovmap/sovmap/gen"
-	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/internal/benchdata"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/risk"
 )
@@ -45,16 +41,10 @@ func benchModel(b *testing.B, n int) *risk.Model {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	// Through the loader, as the CLI reads it: ids indexed, dependencies resolved.
-	var buf bytes.Buffer
-	if err := gen.WriteJSON(&buf, gen.Inventory(k, gen.Options{Components: n, Seed: 1})); err != nil {
-		b.Fatal(err)
-	}
-	inv, err := inventory.Decode(ctx, k, "bench.json", buf.Bytes())
+	inv, err := benchdata.Loaded(ctx, k, n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	buf = bytes.Buffer{}
 	rep, err := assess.Assess(ctx, inv, k, assess.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -68,27 +58,9 @@ func benchModel(b *testing.B, n int) *risk.Model {
 	return m
 }
 
-func sizes(b *testing.B) []int {
-	var out []int
-	for _, s := range strings.Split(*benchSizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			b.Fatalf("bad -sizes entry %q", s)
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-func memStats(b *testing.B) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(ms.HeapInuse)/(1<<30), "GiB-heap")
-}
-
 // BenchmarkScenario runs single scenarios of each kind with full detail.
 func BenchmarkScenario(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		region := m.Regions[0]
 		for _, name := range []string{"compel:US", "provider-exit:p0", "region-cut:" + region, "energy-shortage:US", "export-control:accelerators"} {
@@ -105,7 +77,7 @@ func BenchmarkScenario(b *testing.B) {
 						b.Fatalf("%s hits nothing", name)
 					}
 				}
-				memStats(b)
+				benchdata.ReportHeap(b)
 			})
 		}
 	}
@@ -113,7 +85,7 @@ func BenchmarkScenario(b *testing.B) {
 
 // BenchmarkSweep runs every built-in scenario of the inventory.
 func BenchmarkSweep(b *testing.B) {
-	for _, n := range sizes(b) {
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			for range b.N {
@@ -123,7 +95,7 @@ func BenchmarkSweep(b *testing.B) {
 				}
 				b.ReportMetric(float64(len(sw.Scenarios)), "scenarios")
 			}
-			memStats(b)
+			benchdata.ReportHeap(b)
 		})
 	}
 }
