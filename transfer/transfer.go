@@ -342,14 +342,16 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 // component the organization runs itself is administered by its own staff,
 // which the guidelines do not count as a transfer (their example of an
 // employee abroad), unless they work for a separate entity there: that is
-// a note.
+// a note. The mechanism is judged as for the data's destination (coverOf).
 func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech string, violate func(string, string, ...any), note func(string, ...any)) {
 	var third []string
 	for _, o := range dst.OperatedFrom {
 		members, _ := c.kb.Expand(o)
 		for _, m := range members {
-			a, adequate := c.adequacy[m]
-			if adequate && a.Scope == "full" || c.tiers.Of(m) == sovmap.TierHome || c.blocPeers[m] || slices.Contains(located, m) || slices.Contains(third, m) {
+			if c.tiers.Of(m) == sovmap.TierHome || slices.Contains(located, m) || slices.Contains(third, m) {
+				continue
+			}
+			if cov, _, _ := c.coverOf(m, mech); cov == coverBloc || cov == coverAdequacy {
 				continue
 			}
 			third = append(third, m)
@@ -360,13 +362,12 @@ func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech str
 		return
 	}
 	for _, m := range third {
-		a, partial := c.adequacy[m]
-		switch {
-		case mech == "scc" || mech == "bcr" || mech == "treaty" || mech == "derogation":
+		switch cov, a, limited := c.coverOf(m, mech); {
+		case cov == coverMechanism:
 			note("the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), covered by the flow's %s", m, mech)
-		case mech == "adequacy" && partial:
+		case cov == coverLimited:
 			note("the destination is administered from %s: remote access is a transfer too (EDPB Guidelines 05/2021), relying on an adequacy decision limited to %s (%s): the administrators must be covered", m, a.Scope, a.Act)
-		case partial:
+		case limited:
 			violate(CodeRemoteAccess, "the destination is administered from %s, whose adequacy decision is limited to %s (%s): remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Scope, a.Act)
 		default:
 			violate(CodeRemoteAccess, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
@@ -374,35 +375,58 @@ func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech str
 	}
 }
 
-func (c *checker) personalTransfer(country, mech string, violate func(string, string, ...any), note func(string, ...any)) {
+// cover is how a flow's mechanism covers personal data reaching a country.
+type cover int
+
+const (
+	coverBloc      cover = iota // inside a bloc shared with home: nothing needed
+	coverAdequacy               // an adequacy decision for the country
+	coverLimited                // adequacy claimed under a decision for some recipients only
+	coverMechanism              // SCC, BCR, a treaty or a derogation
+	coverUnfounded              // adequacy claimed where no decision exists
+	coverNone                   // no mechanism
+)
+
+// coverOf judges personal data reaching country under mech, for both the
+// data's destination and its administrators. It also returns the
+// country's adequacy decision and whether that decision covers only some
+// recipients.
+func (c *checker) coverOf(country, mech string) (cov cover, a kb.Adequacy, limited bool) {
+	if c.blocPeers[country] {
+		return coverBloc, a, false
+	}
+	a, ok := c.adequacy[country]
+	limited = ok && a.Partial()
 	switch {
-	case c.blocPeers[country]:
+	case ok && !limited:
+		return coverAdequacy, a, false
+	case mech == "adequacy" && limited:
+		return coverLimited, a, true
+	case mech == "scc" || mech == "bcr" || mech == "treaty" || mech == "derogation":
+		return coverMechanism, a, limited
+	case mech == "adequacy":
+		return coverUnfounded, a, limited
+	}
+	return coverNone, a, limited
+}
+
+func (c *checker) personalTransfer(country, mech string, violate func(string, string, ...any), note func(string, ...any)) {
+	switch cov, a, limited := c.coverOf(country, mech); {
+	case cov == coverBloc:
 		note("personal data to %s stays inside a bloc shared with home: no transfer mechanism is needed", country)
-		return
-	}
-	if a, ok := c.adequacy[country]; ok {
-		partial := a.Partial()
-		switch {
-		case !partial:
-			note("personal data to %s relies on an adequacy decision (%s)", country, a.Act)
-			return
-		case mech == "adequacy":
-			note("personal data to %s relies on an adequacy decision limited to %s (%s): the recipient must be covered", country, a.Scope, a.Act)
-			return
-		}
-	}
-	switch mech {
-	case "scc", "bcr", "treaty":
-		note("personal data to %s relies on %s: a transfer impact assessment must show the destination's law does not undermine it", country, strings.ToUpper(mech))
-	case "derogation":
+	case cov == coverAdequacy:
+		note("personal data to %s relies on an adequacy decision (%s)", country, a.Act)
+	case cov == coverLimited:
+		note("personal data to %s relies on an adequacy decision limited to %s (%s): the recipient must be covered", country, a.Scope, a.Act)
+	case cov == coverMechanism && mech == "derogation":
 		note("personal data to %s relies on a derogation (GDPR art. 49), for occasional transfers only", country)
-	case "adequacy":
+	case cov == coverMechanism:
+		note("personal data to %s relies on %s: a transfer impact assessment must show the destination's law does not undermine it", country, strings.ToUpper(mech))
+	case cov == coverUnfounded:
 		violate(CodeUnfoundedAdequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s", country, c.regime, country)
+	case limited:
+		violate(CodeNoMechanism, "personal data flows to %s, whose adequacy decision is limited to %s (%s), with no transfer mechanism (adequacy if the recipient is covered, else SCC, BCR, a derogation or a treaty)", country, a.Scope, a.Act)
 	default:
-		if a, ok := c.adequacy[country]; ok {
-			violate(CodeNoMechanism, "personal data flows to %s, whose adequacy decision is limited to %s (%s), with no transfer mechanism (adequacy if the recipient is covered, else SCC, BCR, a derogation or a treaty)", country, a.Scope, a.Act)
-			return
-		}
 		violate(CodeNoMechanism, "personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty)", country)
 	}
 }

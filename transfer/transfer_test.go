@@ -28,11 +28,13 @@ func endpoints() []sovmap.Component {
 	usOps.Provider, usOps.OperatedFrom = "stackit", []string{"US"}
 	chOps := at("de-ch-operated", "DE")
 	chOps.Provider, chOps.OperatedFrom = "stackit", []string{"CH"}
+	jpOps := at("de-jp-operated", "DE")
+	jpOps.Provider, jpOps.OperatedFrom = "stackit", []string{"JP"}
 	selfIn := at("de-self-in-operated", "DE")
 	selfIn.OperatedFrom = []string{"IN"}
 	return []sovmap.Component{
 		at("de", "DE"), at("de2", "DE"), at("fr", "FR"), at("ch", "CH"), at("us", "US"), at("in", "IN"), at("ru", "RU"),
-		at("nowhere"), usCloud, ruCloud, inOps, usOps, chOps, selfIn,
+		at("nowhere"), usCloud, ruCloud, inOps, usOps, chOps, jpOps, selfIn,
 	}
 }
 
@@ -99,6 +101,8 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"remote access under scc", "de", "de-in-operated", "personal", "scc", sovmap.Allowed, nil, "covered by the flow's scc"},
 		{"remote access, partial adequacy claimed", "de", "de-us-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be covered"},
 		{"remote access from full adequacy", "de", "de-ch-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
+		// Japan's decision covers the private sector, not "full": still adequacy.
+		{"remote access from adequacy for a sector", "de", "de-jp-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		{"self-run, staff abroad", "de", "de-self-in-operated", "personal", "none", sovmap.Allowed, nil, "administered by the organization itself from IN"},
 		{"remote access, not personal", "de", "de-in-operated", "internal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		// Notes that do not change the verdict.
