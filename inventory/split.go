@@ -107,27 +107,8 @@ func splitArray(data []byte, i int) ([]byteRange, int, bool) {
 	if i < len(data) && data[i] == ']' {
 		return nil, i + 1, true
 	}
-	var elems []byteRange
-	for {
-		from := i
-		end, ok := skipValue(data, i)
-		if !ok {
-			return nil, 0, false
-		}
-		elems = append(elems, byteRange{int64(from), int64(end)})
-		i = skipSpace(data, end)
-		if i >= len(data) {
-			return nil, 0, false
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case ']':
-			return elems, i + 1, true
-		default:
-			return nil, 0, false
-		}
-	}
+	elems, end, closed, ok := scanElements(data, i, -1, nil)
+	return elems, end, ok && closed
 }
 
 // parallelSplitBytes is the size of file left after a list's start above
@@ -222,11 +203,12 @@ func lowerTo(a *atomic.Int32, v int32) {
 
 // scanElements scans the elements of a list from the element at i: up to
 // the end of the list (closed), or until the next element would start at
-// stop (then end is stop). It fails on anything else, past stop included,
-// and when abandon, asked every few thousand elements, says to stop.
+// stop (then end is stop; -1 means no stop). It fails on anything else,
+// past stop included, and when abandon (if not nil), asked every few
+// thousand elements, says to stop.
 func scanElements(data []byte, i, stop int, abandon func() bool) (elems []byteRange, end int, closed, ok bool) {
 	for {
-		if len(elems)%4096 == 4095 && abandon() {
+		if abandon != nil && len(elems)%4096 == 4095 && abandon() {
 			return nil, 0, false, false
 		}
 		from := i
