@@ -110,17 +110,9 @@ func decodeJSONFast(src *source) (*part, bool) {
 	}
 	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
 	inv := &p.inv
-	entities := map[string][]int64{}
 	for _, m := range members {
 		keyPos := src.pos(m.keyOff)
 		p.topKeys[m.name] = keyPos
-		if m.isList {
-			starts := make([]int64, len(m.elems))
-			for i, e := range m.elems {
-				starts[i] = e.from
-			}
-			entities[m.name] = starts
-		}
 		raw := src.data[m.value.from:m.value.to]
 		ok := true
 		switch m.name {
@@ -154,7 +146,7 @@ func decodeJSONFast(src *source) (*part, bool) {
 			return nil, false
 		}
 	}
-	src.entities = entities
+	src.members = members // where the entities start, should a problem need it
 	return p, true
 }
 

@@ -20,8 +20,10 @@ type source struct {
 	root   *yaml.Node // the document node, for YAML files
 
 	// entities indexes where the elements of a JSON file's top-level
-	// lists start; see entityStarts.
+	// lists start; see entityStarts. members is the fast path's split of
+	// the file, from which entityStarts derives them without a pass.
 	entities map[string][]int64
+	members  []member
 
 	// A cursor that turns increasing byte offsets into positions in one
 	// pass over the file, without a table of line starts. curCol counts
@@ -194,6 +196,18 @@ func (s *source) entityStarts() map[string][]int64 {
 		return s.entities
 	}
 	s.entities = map[string][]int64{}
+	if s.members != nil {
+		for _, m := range s.members {
+			if m.isList {
+				starts := make([]int64, len(m.elems))
+				for i, e := range m.elems {
+					starts[i] = e.from
+				}
+				s.entities[m.name] = starts
+			}
+		}
+		return s.entities
+	}
 	dec := jsontext.NewDecoder(bytes.NewReader(s.data))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return s.entities
