@@ -49,13 +49,84 @@ type Exposure struct {
 	Mitigated bool `json:"mitigated,omitempty"`
 }
 
-// Requirement is one reason a component must reach a level.
+// Requirement is one reason a component must reach a level, or a law's own
+// condition that it must meet.
 type Requirement struct {
 	Level    Level    `json:"level"`
 	Category Category `json:"category"`
+	// Basis says what the requirement rests on: law, guidance, policy or
+	// default. Only law and guidance make a requirement regulatory.
+	Basis Basis `json:"basis"`
 	// Source identifies the rule: data:CLASS, criticality:VALUE, law:ID or rule:ID.
 	Source string `json:"source"`
 	Reason string `json:"reason"`
+	// Citation names the article or text a law or guidance requirement
+	// rests on.
+	Citation string `json:"citation,omitempty"`
+	// Contested marks a legal reading that is under challenge or unsettled;
+	// the reason says what is contested.
+	Contested bool `json:"contested,omitempty"`
+	// Condition is set for a law judged by what it asks rather than by a
+	// level: met, unmet, or open when sovmap lacks a fact to decide. A met
+	// condition does not count towards the required level.
+	Condition ConditionStatus `json:"condition,omitempty"`
+	// Checks are the parts of the law's condition, each with its outcome.
+	Checks []Check `json:"checks,omitempty"`
+}
+
+// Counts reports whether the requirement counts towards the required
+// level: every requirement but a law whose condition the component meets.
+func (r *Requirement) Counts() bool { return r.Condition != ConditionMet }
+
+// Basis is what a judgement rests on.
+type Basis string
+
+// The four bases, from the most to the least binding.
+const (
+	// BasisLaw: a binding rule that applies to this organization and
+	// component, cited to its article.
+	BasisLaw Basis = "law"
+	// BasisGuidance: supervisory guidance, such as EDPB recommendations.
+	BasisGuidance Basis = "guidance"
+	// BasisPolicy: the organization's own choices (its restricted and
+	// trusted lists, its rules).
+	BasisPolicy Basis = "policy"
+	// BasisDefault: sovmap's default levels for data classes and
+	// criticality, an opinion the organization may override.
+	BasisDefault Basis = "default"
+)
+
+// Bases lists the valid bases.
+var Bases = []Basis{BasisLaw, BasisGuidance, BasisPolicy, BasisDefault}
+
+// Valid reports whether b is one of the four bases.
+func (b Basis) Valid() bool {
+	return b == BasisLaw || b == BasisGuidance || b == BasisPolicy || b == BasisDefault
+}
+
+// Legal reports whether the basis is law or guidance: the only bases on
+// which a requirement may be called regulatory.
+func (b Basis) Legal() bool { return b == BasisLaw || b == BasisGuidance }
+
+// ConditionStatus is the outcome of a law's condition on a component.
+type ConditionStatus string
+
+// Condition outcomes.
+const (
+	ConditionMet   ConditionStatus = "met"
+	ConditionUnmet ConditionStatus = "unmet"
+	// ConditionOpen: a fact the condition needs is not recorded, so the
+	// outcome is a question for the organization, not a guess.
+	ConditionOpen ConditionStatus = "open"
+)
+
+// Check is one part of a law's condition and its outcome on a component.
+type Check struct {
+	// Part names what the law asks, such as "certified HDS".
+	Part   string          `json:"part"`
+	Status ConditionStatus `json:"status"`
+	// Why gives the facts behind the outcome, or the question to answer.
+	Why string `json:"why"`
 }
 
 // ComponentResult is the assessment of one component: the Outputs contract.
@@ -106,6 +177,11 @@ type FlowResult struct {
 	ToJurisdictions   []string `json:"to_jurisdictions,omitempty"`
 	Verdict           Verdict  `json:"verdict"`
 	Reasons           []string `json:"reasons"`
+	// Basis is what the deciding reason (the first) rests on: law,
+	// guidance, policy (the organization's restricted list) or default.
+	Basis Basis `json:"basis"`
+	// Citation names the article or guidance the deciding reason cites.
+	Citation string `json:"citation,omitempty"`
 	// Codes name, machine-readably, each rule the flow breaks (see the
 	// transfer package: restricted-jurisdiction, no-mechanism, ...); empty
 	// for an allowed flow.
@@ -150,6 +226,10 @@ type Summary struct {
 	GapsByCategory map[Category]int `json:"gaps_by_category"`
 	Flows          int              `json:"flows"`
 	Violations     int              `json:"violations"`
+	// Unmet counts components that fail a law's own condition; Open counts
+	// components where a law's condition waits on a fact not recorded.
+	Unmet int `json:"unmet_conditions"`
+	Open  int `json:"open_conditions"`
 	// HHIProvider is the Herfindahl-Hirschman index (0-10000) of components
 	// by ultimate controller.
 	HHIProvider int `json:"hhi_provider"`

@@ -63,7 +63,29 @@ type Organization struct {
 	// Sectors the organization works in (health, banking, government, ...):
 	// sectoral localisation laws of the knowledge base apply only to them.
 	Sectors []string `json:"sectors,omitempty" yaml:"sectors,omitempty"`
-	Pos     Pos      `json:"-" yaml:"-"`
+	// DataClasses declares data classes of the organization's own, beyond
+	// sovmap's roots (DataClassRoots), with the level they require and why.
+	DataClasses []DataClass `json:"data_classes,omitempty" yaml:"data_classes,omitempty"`
+	Pos         Pos         `json:"-" yaml:"-"`
+}
+
+// DataClassRoots are the roots of sovmap's data classes. A class is one of
+// them or a dotted child ("personal.health"); any other class must be
+// declared in organization.data_classes.
+var DataClassRoots = []string{"classified", "personal", "confidential", "internal", "public"}
+
+// DataClass is a data class the organization declares, with the level a
+// component holding it requires and what that rests on.
+type DataClass struct {
+	// ID is the class, dotted like sovmap's own ("telemetry.vehicle").
+	ID       string   `json:"id" yaml:"id"`
+	Level    Level    `json:"level" yaml:"level"`
+	Category Category `json:"category" yaml:"category"`
+	// Basis is law or guidance (with a citation) or policy; empty means policy.
+	Basis    Basis  `json:"basis,omitempty" yaml:"basis,omitempty"`
+	Reason   string `json:"reason,omitempty" yaml:"reason,omitempty"`
+	Citation string `json:"citation,omitempty" yaml:"citation,omitempty"`
+	Pos      Pos    `json:"-" yaml:"-"`
 }
 
 // Provider is a legal entity that supplies or operates components.
@@ -221,7 +243,12 @@ type Rule struct {
 	Require  Level    `json:"require" yaml:"require"`
 	Category Category `json:"category" yaml:"category"`
 	Reason   string   `json:"reason,omitempty" yaml:"reason,omitempty"`
-	Pos      Pos      `json:"-" yaml:"-"`
+	// Basis is policy (the default: the organization's own choice), or law
+	// or guidance when the rule encodes one, with its Citation. A rule of
+	// category regulatory must rest on law or guidance.
+	Basis    Basis  `json:"basis,omitempty" yaml:"basis,omitempty"`
+	Citation string `json:"citation,omitempty" yaml:"citation,omitempty"`
+	Pos      Pos    `json:"-" yaml:"-"`
 }
 
 // Assessment holds one provider's answers to a framework's criteria.

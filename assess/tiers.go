@@ -72,7 +72,7 @@ func NewTiers(k *kb.KB, org sovmap.Organization) (*Tiers, error) {
 		}
 		for regime := range regimes {
 			for _, a := range k.Adequacy(regime) {
-				if a.Scope == "full" || !a.Contested && !a.Partial() {
+				if a.Trust() {
 					set([]string{a.Country}, sovmap.TierTrusted, fmt.Sprintf("adequacy decision (%s, %s)", regime, a.Act))
 				}
 			}

@@ -1,10 +1,53 @@
 package kb
 
-import "strings"
+// Adequacy scopes (Adequacy.Scope): which recipients in the country a
+// decision covers.
+const (
+	// ScopeFull: every recipient in the country.
+	ScopeFull = "full"
+	// ScopeCommercial: commercial organisations under a named law (Canada:
+	// PIPEDA).
+	ScopeCommercial = "commercial"
+	// ScopePrivateSector: the private sector under a named law (Japan: APPI
+	// with supplementary rules).
+	ScopePrivateSector = "private-sector"
+	// ScopeSubjectToLaw: recipients subject to a named law, with listed
+	// exclusions (Korea: PIPA).
+	ScopeSubjectToLaw = "subject-to-law"
+	// ScopeAutomated: automated international transfers and automated
+	// processing (Israel).
+	ScopeAutomated = "automated-processing"
+	// ScopeCertified: only organisations certified under a framework (the
+	// United States: the Data Privacy Framework).
+	ScopeCertified = "certified"
+)
 
-// Partial reports whether an adequacy decision covers only some recipients
-// in the country (for example organisations certified under a framework),
-// which sovmap does not treat as trust in the whole jurisdiction.
-func (a Adequacy) Partial() bool {
-	return a.Scope != "" && a.Scope != "full" && (strings.Contains(a.Scope, "only") || strings.Contains(a.Scope, "certified"))
+// Scopes lists the valid adequacy scopes.
+var Scopes = []string{ScopeFull, ScopeCommercial, ScopePrivateSector, ScopeSubjectToLaw, ScopeAutomated, ScopeCertified}
+
+// Partial reports whether the decision covers only some recipients in the
+// country: a flow relying on it must say that its recipient is covered.
+func (a Adequacy) Partial() bool { return a.Scope != ScopeFull }
+
+// Trust reports whether the decision makes the country trusted by default:
+// a decision for the country's general regime, even one limited to a
+// sector, does; one that covers only organisations that opt in
+// (certified) does not, and neither does a contested decision that is not
+// full.
+func (a Adequacy) Trust() bool {
+	if a.Scope == ScopeFull {
+		return true
+	}
+	return !a.Contested && a.Scope != ScopeCertified
+}
+
+// Covers says in words which recipients the decision covers.
+func (a Adequacy) Covers() string {
+	if a.Scope == ScopeFull {
+		return "every recipient"
+	}
+	if a.Recipients != "" {
+		return a.Recipients
+	}
+	return a.Scope
 }

@@ -30,7 +30,7 @@ var (
 var dataClassRoots = []string{"classified", "personal", "confidential", "internal", "public"}
 
 var (
-	lawKinds     = []string{CompelledAccess, Localisation, DataProtection}
+	lawKinds     = []string{CompelledAccess, Localisation, Sourcing, DataProtection}
 	reaches      = []string{ReachControl, ReachLocation, ReachOperations}
 	assertions   = []string{AssertsSecurityLevel, AssertsLocalisation, AssertsImmunity, AssertsOperations}
 	statuses     = []string{StatusInForce, StatusDraft, StatusWithdrawn}
@@ -111,8 +111,11 @@ func (k *KB) check(fatalOnly bool) []Problem {
 		if a.Act == "" {
 			bad(KindAdequacy, id, a.Meta, "act is missing")
 		}
-		if a.Scope == "" {
-			bad(KindAdequacy, id, a.Meta, "scope is missing (write full for a full decision)")
+		if !slices.Contains(Scopes, a.Scope) {
+			bad(KindAdequacy, id, a.Meta, "scope %q is not one of %s", a.Scope, strings.Join(Scopes, ", "))
+		}
+		if a.Scope != ScopeFull && a.Recipients == "" {
+			bad(KindAdequacy, id, a.Meta, "a limited decision needs recipients: who it covers, in words")
 		}
 	}
 	for _, s := range k.sanctions {
@@ -145,10 +148,17 @@ func (k *KB) check(fatalOnly bool) []Problem {
 		if l.Kind == CompelledAccess && len(l.Reach) == 0 {
 			bad(KindLaw, l.ID, l.Meta, "a compelled-access law needs reach")
 		}
-		if l.Kind == Localisation {
-			if len(l.Data) == 0 {
+		if l.Kind == Localisation || l.Kind == Sourcing {
+			if l.Kind == Localisation && len(l.Data) == 0 {
 				bad(KindLaw, l.ID, l.Meta, "a localisation law needs data classes")
 			}
+			if l.Citation == "" {
+				bad(KindLaw, l.ID, l.Meta, "a %s law needs a citation: the articles its requirement rests on", l.Kind)
+			}
+			if l.Basis != "" && l.Basis != "law" && l.Basis != "guidance" {
+				bad(KindLaw, l.ID, l.Meta, "basis %q is not law or guidance", l.Basis)
+			}
+			k.checkCondition(l, bad)
 			if l.Require < 0 || l.Require > 4 {
 				bad(KindLaw, l.ID, l.Meta, "require %d is not a level 0-4", l.Require)
 			}
@@ -182,6 +192,11 @@ func (k *KB) check(fatalOnly bool) []Problem {
 		for _, o := range p.Owners {
 			if _, ok := k.providers[o]; !ok {
 				bad(KindProvider, p.ID, p.Meta, "owner %q is not a provider of the knowledge base", o)
+			}
+		}
+		if p.Technology != "" {
+			if _, ok := k.providers[p.Technology]; !ok {
+				bad(KindProvider, p.ID, p.Meta, "technology %q is not a provider of the knowledge base", p.Technology)
 			}
 		}
 		if p.Parent == "" {
@@ -308,4 +323,33 @@ func (k *KB) parentCycle(id string) []string {
 		id = p.Parent
 	}
 	return nil
+}
+
+// checkCondition checks that a law's condition names schemes, places and
+// criticalities the knowledge base and the inventory format know.
+func (k *KB) checkCondition(l Law, bad func(kind, id string, m Meta, format string, args ...any)) {
+	for _, c := range l.Criticality {
+		if !slices.Contains([]string{"vital", "high", "medium", "low"}, c) {
+			bad(KindLaw, l.ID, l.Meta, "criticality %q is not vital, high, medium or low", c)
+		}
+	}
+	c := l.Condition
+	if c == nil {
+		return
+	}
+	if c.Certification != nil {
+		if _, ok := k.schemes[c.Certification.Scheme]; !ok {
+			bad(KindLaw, l.ID, l.Meta, "condition names scheme %q, which is not a scheme of the knowledge base", c.Certification.Scheme)
+		}
+	}
+	for _, place := range c.LocatedIn {
+		if place != "adequacy" && !k.IsJurisdiction(place) {
+			bad(KindLaw, l.ID, l.Meta, "condition located_in %q is neither a country, a bloc nor adequacy", place)
+		}
+	}
+	if c.Establishment != "" {
+		if _, ok := k.countries[c.Establishment]; !ok {
+			bad(KindLaw, l.ID, l.Meta, "condition establishment %q is not a country code of the knowledge base", c.Establishment)
+		}
+	}
 }

@@ -159,8 +159,10 @@ func TestLawsAreWellFormed(t *testing.T) {
 		}
 	}
 	for _, l := range k.Laws(Localisation) {
-		if l.Require < 1 || l.Require > 4 || len(l.Data) == 0 || l.Requirement == "" {
-			t.Errorf("%s: require %d, data %v, requirement %q", l.ID, l.Require, l.Data, l.Requirement)
+		// A localisation law is judged by its condition: where the data
+		// may be, and what it asks of the host.
+		if l.Condition == nil || len(l.Condition.LocatedIn) == 0 || len(l.Data) == 0 || l.Requirement == "" || l.Citation == "" {
+			t.Errorf("%s: condition %+v, data %v, requirement %q, citation %q", l.ID, l.Condition, l.Data, l.Requirement, l.Citation)
 		}
 	}
 	// One comprehensive law per jurisdiction at most: a second entry is

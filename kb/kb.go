@@ -90,10 +90,15 @@ type Bloc struct {
 type Adequacy struct {
 	Regime  string `yaml:"regime" json:"regime"`
 	Country string `yaml:"country" json:"country"`
-	Scope   string `yaml:"scope" json:"scope"`
-	Date    string `yaml:"date" json:"date"`
-	Act     string `yaml:"act" json:"act"`
-	Meta    `yaml:",inline"`
+	// Scope is which recipients the decision covers (one of Scopes): full,
+	// or only some, named in Recipients.
+	Scope string `yaml:"scope" json:"scope"`
+	// Recipients says in words who a limited decision covers, the condition
+	// a flow relying on it must meet.
+	Recipients string `yaml:"recipients,omitempty" json:"recipients,omitempty"`
+	Date       string `yaml:"date" json:"date"`
+	Act        string `yaml:"act" json:"act"`
+	Meta       `yaml:",inline"`
 }
 
 // Sanction is a sanctions programme against a country.
@@ -110,6 +115,10 @@ type Sanction struct {
 const (
 	CompelledAccess = "compelled-access"
 	Localisation    = "localisation"
+	// Sourcing is a law that sets conditions on how components are sourced
+	// (certification, establishment, exit terms) without keeping data at
+	// home: DORA's ICT third-party rules, SGB V section 393.
+	Sourcing = "sourcing"
 	// DataProtection is a comprehensive data-protection law: general rules on
 	// processing personal data, data-subject rights and a supervisory authority.
 	DataProtection = "data-protection"
@@ -142,7 +151,59 @@ type Law struct {
 	// countries or blocs, and "adequacy" for the countries with an adequacy
 	// decision of the home's regime. Empty means the law's own jurisdiction only.
 	Allows []string `yaml:"allows,omitempty" json:"allows,omitempty"`
-	Meta   `yaml:",inline"`
+	// Citation names the articles a localisation or sourcing law's
+	// condition rests on.
+	Citation string `yaml:"citation,omitempty" json:"citation,omitempty"`
+	// Basis is law (the default) or guidance, for an instrument that binds
+	// only as supervisory guidance.
+	Basis string `yaml:"basis,omitempty" json:"basis,omitempty"`
+	// Condition is what the law asks of a component it covers. A law with
+	// a condition is judged by it: a component that meets it has no gap
+	// under the law, whatever its level.
+	Condition *Condition `yaml:"condition,omitempty" json:"condition,omitempty"`
+	// ProvidersOnly: the law binds services run by a third party (a host, a
+	// cloud provider), not what the organization runs itself.
+	ProvidersOnly bool `yaml:"providers_only,omitempty" json:"providers_only,omitempty"`
+	// Criticality limits the law to components of these criticalities
+	// (DORA: ICT services supporting critical or important functions).
+	Criticality []string `yaml:"criticality,omitempty" json:"criticality,omitempty"`
+	Meta        `yaml:",inline"`
+}
+
+// Condition is what a localisation or sourcing law asks of a component.
+// Every part that is set must hold.
+type Condition struct {
+	// Certification: the service holds a certification of this scheme,
+	// valid where the component is located and operated.
+	Certification *CertCondition `yaml:"certification,omitempty" json:"certification,omitempty"`
+	// LocatedIn: every location of the component is inside these countries
+	// or blocs, or "adequacy" (a country with a full adequacy decision of
+	// the home's regime).
+	LocatedIn []string `yaml:"located_in,omitempty" json:"located_in,omitempty"`
+	// Establishment: the provider, or an entity of its group, is
+	// established in this country.
+	Establishment string `yaml:"establishment,omitempty" json:"establishment,omitempty"`
+	// EstablishmentIfOutside limits Establishment to components with a
+	// location outside these countries or blocs.
+	EstablishmentIfOutside []string `yaml:"establishment_if_outside,omitempty" json:"establishment_if_outside,omitempty"`
+	// ExitTerms: the contract records the exit terms (termination notice
+	// and the return of data).
+	ExitTerms bool `yaml:"exit_terms,omitempty" json:"exit_terms,omitempty"`
+	// LocationsStated: the locations where the service is provided and
+	// data processed are recorded.
+	LocationsStated bool `yaml:"locations_stated,omitempty" json:"locations_stated,omitempty"`
+}
+
+// CertCondition asks for a certification of a scheme, optionally of given
+// variants only (a C5 Type 2 report rather than any C5 report).
+type CertCondition struct {
+	Scheme string `yaml:"scheme" json:"scheme"`
+	// Variants are the certification spellings that satisfy the law; empty
+	// means any certification of the scheme. A certification of the scheme
+	// in another spelling leaves the condition open.
+	Variants []string `yaml:"variants,omitempty" json:"variants,omitempty"`
+	// Part names the requirement in words ("a current C5 Type 2 attestation").
+	Part string `yaml:"part,omitempty" json:"part,omitempty"`
 }
 
 // Reaches reports whether a compelled-access law reaches data through via.
@@ -175,7 +236,11 @@ type Provider struct {
 	// Role says where in the stack the entity sits: cloud, sovereign-cloud,
 	// colocation, chips, foundry, carrier, model, mlops, holding, ...
 	Role string `yaml:"role,omitempty" json:"role,omitempty"`
-	Meta `yaml:",inline"`
+	// Technology is the provider whose technology stack the entity's offer
+	// runs under licence (S3NS on Google's, Bleu on Microsoft's): a supply
+	// dependency of every component it provides.
+	Technology string `yaml:"technology,omitempty" json:"technology,omitempty"`
+	Meta       `yaml:",inline"`
 }
 
 // KB is a loaded knowledge base. It is read-only once built and safe for
