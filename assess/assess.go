@@ -51,6 +51,13 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	if defaults == nil {
 		defaults = DefaultRequirements()
 	}
+	defaults = defaults.withDeclared(inv.Organization.DataClasses)
+	adequacy := map[string]kb.Adequacy{}
+	if regime, ok := k.TransferRegime(inv.Organization.Home); ok {
+		for _, a := range k.Adequacy(regime) {
+			adequacy[a.Country] = a
+		}
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -60,6 +67,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
+			adequacy: adequacy,
 		}
 		e.localisation(inv.Organization)
 		return e
@@ -167,13 +175,18 @@ type engine struct {
 	ruleErrors map[string]int
 	now        time.Time
 	exports    map[*control]sovmap.Factor
+	// adequacy holds the adequacy decisions of home's transfer regime, by
+	// country, for laws that let data go to adequate countries.
+	adequacy map[string]kb.Adequacy
 }
 
 // profile is the part of an assessment that depends only on a component's
 // sourcing facts, shared by every component with the same facts.
 type profile struct {
 	controller string
+	control    *control // nil when the organization runs the component
 	countries  []string
+	operated   []string // the countries it is operated from
 	level      sovmap.Level
 	factors    []sovmap.Factor
 	binding    []sovmap.FactorName
@@ -189,9 +202,9 @@ type requirements struct {
 func (e *engine) localisation(org sovmap.Organization) {
 	home := org.Home
 	homeCountries, _ := e.kb.Expand(home)
-	for _, l := range e.kb.Laws(kb.Localisation) {
+	for _, l := range append(e.kb.Laws(kb.Localisation), e.kb.Laws(kb.Sourcing)...) {
 		members, ok := e.kb.Expand(l.Jurisdiction)
-		if !ok || !l.AppliesToSectors(org.Sectors) {
+		if !ok || l.Condition == nil || !l.AppliesToSectors(org.Sectors) {
 			continue
 		}
 		if l.Jurisdiction == home || overlaps(members, homeCountries) {
@@ -239,6 +252,7 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		ctl = f.control(c.Provider)
 		controlF = ctl.factor
 		p.controller = ctl.controller
+		p.control = ctl
 	}
 	m := &e.memo
 	loc, ok := m.location[string(m.key(c.Arrangement, c.Locations))]
@@ -260,11 +274,12 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 	// Operations read only whether there is a provider, and operated_from.
 	ops, ok := m.operations[string(m.key(string(boolByte(c.Provider != "")), c.OperatedFrom))]
 	if !ok {
-		ops = &operators{id: int32(len(m.operations)), factor: operationsFactor(f, c)}
-		ops.exposures = exposures(f, f.expand(c.OperatedFrom), sovmap.ViaOperations)
+		ops = &operators{id: int32(len(m.operations)), factor: operationsFactor(f, c), countries: f.expand(c.OperatedFrom)}
+		ops.exposures = exposures(f, ops.countries, sovmap.ViaOperations)
 		ops.exposureID = f.intern(ops.exposures)
 		m.operations[string(m.buf)] = ops
 	}
+	p.operated = ops.countries
 	lk := legalKey{control: -1, location: loc.exposureID, operations: ops.exposureID, mitigation: e.mitigationClass(c)}
 	if ctl != nil {
 		lk.control = ctl.exposureID
@@ -350,6 +365,7 @@ func without(list []string, drop string) []string {
 // operators is the memoised verdict on a provider's operated_from list.
 type operators struct {
 	id         int32
+	countries  []string
 	factor     sovmap.Factor
 	exposures  []exposure // through operations
 	exposureID int32
@@ -475,7 +491,9 @@ func (e *engine) embassy(c *sovmap.Component, countries []string) *embassy {
 	return emb
 }
 
-// requirements gathers every requirement that applies to a component.
+// requirements gathers every requirement that applies to a component: the
+// defaults for its data classes and criticality (memoised by them), the
+// conditions of the laws that cover it, and the organization's rules.
 func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, error) {
 	key := e.memo.key(string(c.Criticality), c.Data)
 	base, ok := e.reqs[string(key)]
@@ -483,24 +501,25 @@ func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, e
 		base = e.baseRequirements(c)
 		e.reqs[string(key)] = base
 	}
-	if len(e.rules) == 0 {
-		return base, nil
-	}
-	facts := e.policyFacts(c, p)
 	var extra []sovmap.Requirement
-	for i := range e.rules {
-		rule := &e.rules[i]
-		applies, err := rule.Applies(facts)
-		if err != nil {
-			e.ruleErrors[rule.ID]++
-			continue
+	for i := range e.localLaws {
+		law := &e.localLaws[i]
+		if applies, unknown := lawApplies(law, c); applies {
+			extra = append(extra, e.lawRequirement(law, c, p, unknown))
 		}
-		if applies {
-			reason := rule.Reason
-			if reason == "" {
-				reason = "organization rule: " + rule.When
+	}
+	if len(e.rules) > 0 {
+		facts := e.policyFacts(c, p)
+		for i := range e.rules {
+			rule := &e.rules[i]
+			applies, err := rule.Applies(facts)
+			if err != nil {
+				e.ruleErrors[rule.ID]++
+				continue
 			}
-			extra = append(extra, sovmap.Requirement{Level: rule.Require, Category: rule.Category, Source: "rule:" + rule.ID, Reason: reason})
+			if applies {
+				extra = append(extra, ruleRequirement(rule))
+			}
 		}
 	}
 	if len(extra) == 0 {
@@ -508,10 +527,26 @@ func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, e
 	}
 	r := &requirements{level: base.level, reasons: append(append([]sovmap.Requirement(nil), base.reasons...), extra...)}
 	for _, x := range extra {
-		r.level = max(r.level, x.Level)
+		if x.Counts() {
+			r.level = max(r.level, x.Level)
+		}
 	}
 	sortReasons(r.reasons)
 	return r, nil
+}
+
+// ruleRequirement is what an organization's rule asks: its own policy, or a
+// law or guidance the rule encodes when it names one.
+func ruleRequirement(rule *policy.Rule) sovmap.Requirement {
+	reason := rule.Reason
+	if reason == "" {
+		reason = "organization rule: " + rule.When
+	}
+	basis := rule.Basis
+	if basis == "" {
+		basis = sovmap.BasisPolicy
+	}
+	return sovmap.Requirement{Level: rule.Require, Category: rule.Category, Basis: basis, Source: "rule:" + rule.ID, Reason: reason, Citation: rule.Citation}
 }
 
 func (e *engine) baseRequirements(c *sovmap.Component) *requirements {
@@ -523,20 +558,11 @@ func (e *engine) baseRequirements(c *sovmap.Component) *requirements {
 			continue
 		}
 		seen[d.Key] = true
-		r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Source: "data:" + d.Key, Reason: d.Reason})
+		r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Basis: d.basis(), Source: "data:" + d.Key, Reason: d.Reason, Citation: d.Citation})
 	}
 	if c.Criticality != "" {
 		if d, ok := e.defaults.forCriticality(c.Criticality); ok {
-			r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Source: "criticality:" + d.Key, Reason: d.Reason})
-		}
-	}
-	for _, law := range e.localLaws {
-		if lawCovers(law, c.Data) {
-			reason := law.Name
-			if law.Requirement != "" {
-				reason += ": " + law.Requirement
-			}
-			r.reasons = append(r.reasons, sovmap.Requirement{Level: sovmap.Level(law.Require), Category: sovmap.CategoryRegulatory, Source: "law:" + law.ID, Reason: reason})
+			r.reasons = append(r.reasons, sovmap.Requirement{Level: d.Level, Category: d.Category, Basis: d.basis(), Source: "criticality:" + d.Key, Reason: d.Reason, Citation: d.Citation})
 		}
 	}
 	for _, x := range r.reasons {
@@ -558,9 +584,16 @@ func lawCovers(law kb.Law, classes []string) bool {
 }
 
 // sortReasons puts the strongest requirement first: it is the one that
-// sets the required level.
+// sets the required level. A law whose condition is met sets nothing, so
+// it goes after those that count.
 func sortReasons(rs []sovmap.Requirement) {
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Level > rs[j].Level })
+	weight := func(r *sovmap.Requirement) int {
+		if !r.Counts() {
+			return -1
+		}
+		return int(r.Level)
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return weight(&rs[i]) > weight(&rs[j]) })
 }
 
 func (e *engine) policyFacts(c *sovmap.Component, p *profile) *policy.Facts {
@@ -882,6 +915,16 @@ func summary(cs []sovmap.ComponentResult) sovmap.Summary {
 			controller = "(the organization)"
 		}
 		byController[controller]++
+		unmet, open := false, false
+		for j := range c.Reasons {
+			unmet = unmet || c.Reasons[j].Condition == sovmap.ConditionUnmet
+			open = open || c.Reasons[j].Condition == sovmap.ConditionOpen
+		}
+		if unmet {
+			s.Unmet++
+		} else if open {
+			s.Open++
+		}
 		if c.Gap == 0 {
 			continue
 		}

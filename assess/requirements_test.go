@@ -28,13 +28,13 @@ func TestDataClassAndCriticalityDefaults(t *testing.T) {
 		reasons  string
 	}{
 		{"data: [classified]", 4, sovmap.SourceDomestic, "4 security data:classified"},
-		{"data: [personal.health]", 3, sovmap.SourceSovereignPartner, "3 regulatory data:personal.health"},
+		{"data: [personal.health]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.health"},
 		// Hierarchical: the most specific default that is a prefix applies.
-		{"data: [personal.health.pseudonymised]", 3, sovmap.SourceSovereignPartner, "3 regulatory data:personal.health"},
-		{"data: [personal.genetic]", 3, sovmap.SourceSovereignPartner, "3 regulatory data:personal.genetic"},
-		{"data: [personal.criminal]", 3, sovmap.SourceSovereignPartner, "3 regulatory data:personal.criminal"},
-		{"data: [personal]", 2, sovmap.SourceTrustedPartner, "2 regulatory data:personal"},
-		{"data: [personal.financial]", 2, sovmap.SourceTrustedPartner, "2 regulatory data:personal"},
+		{"data: [personal.health.pseudonymised]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.health"},
+		{"data: [personal.genetic]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.genetic"},
+		{"data: [personal.criminal]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.criminal"},
+		{"data: [personal]", 2, sovmap.SourceTrustedPartner, "2 security data:personal"},
+		{"data: [personal.financial]", 2, sovmap.SourceTrustedPartner, "2 security data:personal"},
 		// A class that only starts like a default is not below it.
 		{"data: [personalised-ads]", 0, sovmap.SourceOpenMarket, ""},
 		{"data: [confidential]", 2, sovmap.SourceTrustedPartner, "2 security data:confidential"},
@@ -48,9 +48,9 @@ func TestDataClassAndCriticalityDefaults(t *testing.T) {
 		{"criticality: low", 0, sovmap.SourceOpenMarket, "0 operational criticality:low"},
 		// Every requirement is listed, strongest first; the strongest sets the level.
 		{"data: [public, personal, classified], criticality: vital", 4, sovmap.SourceDomestic,
-			"4 security data:classified; 3 operational criticality:vital; 2 regulatory data:personal; 0 security data:public"},
+			"4 security data:classified; 3 operational criticality:vital; 2 security data:personal; 0 security data:public"},
 		// Two classes under one default give one reason.
-		{"data: [personal.health.x, personal.health.y]", 3, sovmap.SourceSovereignPartner, "3 regulatory data:personal.health"},
+		{"data: [personal.health.x, personal.health.y]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.health"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.fields, func(t *testing.T) {
@@ -73,50 +73,95 @@ func TestDataClassAndCriticalityDefaults(t *testing.T) {
 				if !q.Category.Valid() || q.Reason == "" {
 					t.Errorf("requirement %+v has no valid category or no reason", q)
 				}
+				// The defaults are sovmap's opinion: never law, never
+				// regulatory (DESIGN.md's default levels rest on no law).
+				if q.Basis != sovmap.BasisDefault || q.Category == sovmap.CategoryRegulatory {
+					t.Errorf("default requirement %s has basis %q, category %s; want basis default, not regulatory", q.Source, q.Basis, q.Category)
+				}
 			}
 		})
 	}
 }
 
+// TestLocalisationLaws judges laws by their own conditions, each case
+// reasoned from the text cited beside it: a component that meets the
+// condition has no gap under the law whatever its level; one that does not
+// is told which part fails; a missing fact leaves the condition open.
 func TestLocalisationLaws(t *testing.T) {
+	providers := `providers:
+  - {id: de-cloud, country: DE}
+  - {id: fr-cloud, country: FR}
+  - {id: us-cloud, country: US}
+`
 	cases := []struct {
-		name     string
-		org      string
-		data     string
-		required sovmap.Level
-		source   string // a law that must be among the reasons, or ""
-		absent   string // a law that must not be
+		name      string
+		org       string
+		component string // the fields of component c
+		law       string // the law that must be among the reasons, or ""
+		condition sovmap.ConditionStatus
+		failing   string // a word of the part that fails or is open
+		absent    string // a law that must not apply
 	}{
-		{"Russian home, personal data", "{name: X, home: RU}", "[personal]", 3, "law:ru-242-fz", ""},
-		{"Russian home, a class below personal", "{name: X, home: RU}", "[personal.health]", 3, "law:ru-242-fz", ""},
-		{"Russian home, no personal data", "{name: X, home: RU}", "[confidential]", 2, "", "law:ru-242-fz"},
-		{"German home, not a listed sector", "{name: X, home: DE}", "[personal.health]", 3, "", "law:de-sgb-v-393"},
-		{"German home in the health sector", "{name: X, home: DE, sectors: [health]}", "[personal.health]", 3, "law:de-sgb-v-393", ""},
-		{"a law of another country does not apply", "{name: X, home: DE, sectors: [health]}", "[personal]", 2, "", "law:ru-242-fz"},
-		{"French home in government", "{name: X, home: FR, sectors: [government]}", "[confidential]", 3, "law:fr-doctrine-cloud-au-centre", ""},
+		// Federal Law 152-FZ art. 18(5): databases of personal data of
+		// Russian citizens located in Russia.
+		{"Russian home, personal data abroad", "{name: X, home: RU}", "data: [personal], locations: [DE]", "law:ru-242-fz", sovmap.ConditionUnmet, "located", ""},
+		{"Russian home, personal data at home", "{name: X, home: RU}", "data: [personal.health], locations: [RU]", "law:ru-242-fz", sovmap.ConditionMet, "", ""},
+		{"Russian home, no personal data", "{name: X, home: RU}", "data: [confidential], locations: [DE]", "", "", "", "law:ru-242-fz"},
+		// SGB V § 393 binds providers of health care in the statutory
+		// system, and only cloud computing services.
+		{"German home, not a listed sector", "{name: X, home: DE}", "data: [personal.health], provider: de-cloud, locations: [DE]", "", "", "", "law:de-sgb-v-393"},
+		{"German health, run in house", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], locations: [DE]", "", "", "", "law:de-sgb-v-393"},
+		// § 393 (2)-(4): EU/EEA/CH or adequacy, a German establishment for
+		// processing abroad, a current C5 Type 2 attestation.
+		{"German health, C5 Type 2 in Germany", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [DE], certifications: [C5 Type 2]", "law:de-sgb-v-393", sovmap.ConditionMet, "", ""},
+		{"German health, C5 of unstated type", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [DE], certifications: [C5]", "law:de-sgb-v-393", sovmap.ConditionOpen, "C5", ""},
+		{"German health, US region, no C5", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: us-cloud, locations: [US]", "law:de-sgb-v-393", sovmap.ConditionUnmet, "located", ""},
+		{"German health in Austria: establishment open", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: us-cloud, locations: [AT], certifications: [C5 Type 2]", "law:de-sgb-v-393", sovmap.ConditionOpen, "established", ""},
+		{"a law of another country does not apply", "{name: X, home: DE, sectors: [health]}", "data: [personal], locations: [DE]", "", "", "", "law:ru-242-fz"},
+		// Circular 6282-SG and SREN art. 31: SecNumCloud-qualified, in the EU.
+		{"French State, SecNumCloud in France", "{name: X, home: FR, sectors: [government]}", "data: [confidential], provider: fr-cloud, locations: [FR], operated_from: [FR], certifications: [SecNumCloud]", "law:fr-doctrine-cloud-au-centre", sovmap.ConditionMet, "", ""},
+		{"French State, no qualification", "{name: X, home: FR, sectors: [government]}", "data: [confidential], provider: fr-cloud, locations: [FR], operated_from: [FR]", "law:fr-doctrine-cloud-au-centre", sovmap.ConditionUnmet, "SecNumCloud", ""},
+		{"French State, qualification claimed in the US", "{name: X, home: FR, sectors: [government]}", "data: [confidential], provider: fr-cloud, locations: [US], operated_from: [FR], certifications: [SecNumCloud]", "law:fr-doctrine-cloud-au-centre", sovmap.ConditionUnmet, "SecNumCloud", ""},
+		// CSP art. L.1111-8 and HDS v2: a certified host, storage in the EEA.
+		{"French hospital, HDS host in Germany", "{name: X, home: FR, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [DE], certifications: [HDS], key_custody: customer-held", "law:fr-hds", sovmap.ConditionMet, "", ""},
+		{"French hospital, HDS host in the US", "{name: X, home: FR, sectors: [health]}", "data: [personal.health], provider: us-cloud, locations: [US], certifications: [HDS]", "law:fr-hds", sovmap.ConditionUnmet, "located", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, "version: 1\norganization: "+tc.org+"\ncomponents:\n  - {id: c, layer: storage, data: "+tc.data+"}\n", assess.Options{})
+			r := run(t, "version: 1\norganization: "+tc.org+"\n"+providers+"components:\n  - {id: c, layer: storage, "+tc.component+"}\n", assess.Options{})
 			c := component(t, r, "c")
-			if c.RequiredLevel != tc.required {
-				t.Errorf("required %d, want %d (%s)", c.RequiredLevel, tc.required, reasonList(c.Reasons))
-			}
 			sources := map[string]sovmap.Requirement{}
 			for _, q := range c.Reasons {
 				sources[q.Source] = q
 			}
-			if tc.source != "" {
-				q, ok := sources[tc.source]
-				if !ok {
-					t.Fatalf("no %s among %s", tc.source, reasonList(c.Reasons))
-				}
-				if q.Category != sovmap.CategoryRegulatory || !strings.Contains(q.Reason, ": ") {
-					t.Errorf("law requirement %+v: want regulatory, with the law's name and what it requires", q)
-				}
-			}
 			if _, ok := sources[tc.absent]; tc.absent != "" && ok {
 				t.Errorf("%s applies, but should not: %s", tc.absent, reasonList(c.Reasons))
+			}
+			if tc.law == "" {
+				return
+			}
+			q, ok := sources[tc.law]
+			if !ok {
+				t.Fatalf("no %s among %s", tc.law, reasonList(c.Reasons))
+			}
+			if q.Category != sovmap.CategoryRegulatory || q.Basis != sovmap.BasisLaw || q.Citation == "" || !strings.Contains(q.Reason, ": ") {
+				t.Errorf("law requirement %+v: want regulatory, basis law, a citation, the law's name and what it requires", q)
+			}
+			if q.Condition != tc.condition {
+				t.Errorf("condition %s, want %s; checks %+v", q.Condition, tc.condition, q.Checks)
+			}
+			if tc.failing != "" {
+				found := false
+				for _, ch := range q.Checks {
+					found = found || ch.Status != sovmap.ConditionMet && strings.Contains(ch.Part+" "+ch.Why, tc.failing)
+				}
+				if !found {
+					t.Errorf("no failing or open check mentions %q: %+v", tc.failing, q.Checks)
+				}
+			}
+			// A met condition sets no level; the defaults still do.
+			if q.Condition == sovmap.ConditionMet && c.RequiredLevel > 0 && c.Reasons[0].Source == tc.law {
+				t.Errorf("a met law sets the required level: %s", reasonList(c.Reasons))
 			}
 		})
 	}
@@ -131,7 +176,7 @@ components:
   - {id: store, layer: storage, data: [personal.health], locations: [DE], tags: {team: registers}}
   - {id: api, layer: application, provider: p, locations: ["aws:us-east-1"], criticality: vital}
 rules:
-  - {id: health-compute, when: "'personal.health' in component.data && component.layer == 'compute'", require: 4, category: regulatory, reason: Health training stays at home.}
+  - {id: health-compute, when: "'personal.health' in component.data && component.layer == 'compute'", require: 4, category: security, reason: Health training stays at home.}
   - {id: registers, when: "'team' in component.tags && component.tags['team'] == 'registers'", require: 1, category: security}
   - {id: us-controlled, when: "component.controller_country == 'US' && component.countries.exists(c, c == 'US')", require: 2, category: security, reason: US-controlled services in the US.}
   - {id: never, when: "false", require: 4, category: security}
@@ -142,15 +187,20 @@ rules:
 		required sovmap.Level
 		reasons  string
 	}{
-		{"train", 4, "4 regulatory rule:health-compute; 3 regulatory data:personal.health"},
+		{"train", 4, "4 security rule:health-compute; 3 security data:personal.health"},
 		// A rule below the defaults is listed but does not lower the level.
-		{"store", 3, "3 regulatory data:personal.health; 1 security rule:registers"},
+		{"store", 3, "3 security data:personal.health; 1 security rule:registers"},
 		{"api", 3, "3 operational criticality:vital; 2 security rule:us-controlled"},
 	}
 	for _, tc := range cases {
 		c := component(t, r, tc.id)
 		if c.RequiredLevel != tc.required || reasonList(c.Reasons) != tc.reasons {
 			t.Errorf("%s: required %d, reasons %q; want %d, %q", tc.id, c.RequiredLevel, reasonList(c.Reasons), tc.required, tc.reasons)
+		}
+	}
+	for _, q := range component(t, r, "train").Reasons {
+		if q.Source == "rule:health-compute" && q.Basis != sovmap.BasisPolicy {
+			t.Errorf("a rule that names no basis is the organization's policy, got %q", q.Basis)
 		}
 	}
 	for _, q := range component(t, r, "store").Reasons {

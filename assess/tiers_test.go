@@ -192,7 +192,7 @@ func TestContestedAdequacyIsNotTrust(t *testing.T) {
 			t.Fatal(err)
 		}
 		decision := fmt.Sprintf(`decisions:
-  - {regime: EU, country: MX, scope: "private sector", date: 2026-01-01, act: "Test decision", contested: %v, notes: "under challenge in this test", sources: ["https://example.org/test"]}
+  - {regime: EU, country: MX, scope: private-sector, recipients: "the private sector", date: 2026-01-01, act: "Test decision", contested: %v, notes: "under challenge in this test", sources: ["https://example.org/test"]}
 `, tc.contested)
 		if err := k.Overlay(fstest.MapFS{"adequacy/test.yaml": {Data: []byte("sources: [\"https://example.org/test\"]\nchecked: 2026-11-26\n" + decision)}}); err != nil {
 			t.Fatal(err)

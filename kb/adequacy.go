@@ -51,3 +51,27 @@ func (a Adequacy) Covers() string {
 	}
 	return a.Scope
 }
+
+// TransferRegime returns whose adequacy decisions govern transfers of
+// personal data out of home: "EU" for the EU, the EEA and their members
+// (the EEA states apply the Commission's decisions), the home country for
+// a country with an adequacy list of its own (GB, CH). ok is false when
+// the knowledge base records no transfer regime for home: sovmap then
+// judges no transfer of personal data as a violation of law.
+func (k *KB) TransferRegime(home string) (regime string, ok bool) {
+	if home == "EU" || home == "EEA" {
+		return "EU", true
+	}
+	members, _ := k.Expand(home)
+	for _, c := range members {
+		for _, b := range k.BlocsOf(c) {
+			if b.ID == "EU" || b.ID == "EEA" {
+				return "EU", true
+			}
+		}
+	}
+	if len(k.Adequacy(home)) > 0 {
+		return home, true
+	}
+	return "", false
+}

@@ -86,3 +86,7 @@ func (k *KB) Scheme(id string) (Scheme, bool) {
 
 // Schemes returns every scheme, sorted by id.
 func (k *KB) Schemes() []Scheme { return sortedValues(k.schemes) }
+
+// SameSpelling reports whether two certification names are spelled alike
+// but for case, spaces and punctuation ("C5 Type 2", "c5-type-2").
+func SameSpelling(a, b string) bool { return schemeKey(a) == schemeKey(b) }
