@@ -13,6 +13,9 @@ const (
 	FactorKeys       FactorName = "keys"       // key custody, for components that hold data
 	FactorExit       FactorName = "exit"       // notice, data return, portability, governing law
 	FactorExport     FactorName = "export"     // export controls on accelerator supply (hardware)
+	// FactorTechnology is the technology stack an offer runs under licence
+	// from another company (S3NS on Google's): a supply dependency.
+	FactorTechnology FactorName = "technology"
 )
 
 // Factor is one factor's verdict on a component.

@@ -67,7 +67,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
-			adequacy: adequacy,
+			adequacy: adequacy, switchingRights: switchingRightsApply(k, inv.Organization.Home, now),
 		}
 		e.localisation(inv.Organization)
 		return e
@@ -178,6 +178,9 @@ type engine struct {
 	// adequacy holds the adequacy decisions of home's transfer regime, by
 	// country, for laws that let data go to adequate countries.
 	adequacy map[string]kb.Adequacy
+	// switchingRights: the EU Data Act's switching rights protect home
+	// (a member of the Union) on the assessment day.
+	switchingRights bool
 }
 
 // profile is the part of an assessment that depends only on a component's
@@ -280,7 +283,8 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		m.operations[string(m.buf)] = ops
 	}
 	p.operated = ops.countries
-	lk := legalKey{control: -1, location: loc.exposureID, operations: ops.exposureID, mitigation: e.mitigationClass(c)}
+	immune := f.immunity(c.Certifications, loc.countries, ops.countries)
+	lk := legalKey{control: -1, location: loc.exposureID, operations: ops.exposureID, mitigation: e.mitigationClass(c, immune), immune: immune}
 	if ctl != nil {
 		lk.control = ctl.exposureID
 	}
@@ -290,26 +294,27 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		if ctl != nil {
 			byControl = ctl.exposures
 		}
-		legal.factor, legal.details = legalFactor(f, c, byControl, loc.exposures, ops.exposures)
+		legal.factor, legal.details = legalFactor(f, c, immune, byControl, loc.exposures, ops.exposures)
 		legal.exposure = []string{}
 		for _, d := range legal.details {
 			legal.exposure = appendUnique(legal.exposure, d.Jurisdiction)
 		}
 		m.legal[lk] = legal
 	}
-	kk := keysKey{custody: c.KeyCustody, holds: c.Holds(), provider: c.Provider != ""}
+	kk := keysKey{custody: c.KeyCustody, holds: c.Holds(), provider: c.Provider != "", holder: e.keyHolder(ctl, ops, len(legal.details) > 0)}
 	keys, ok := m.keys[kk]
 	if !ok {
-		keys = keysFactor(c)
+		keys = keysFactor(c, kk.holder)
 		m.keys[kk] = keys
 	}
-	exit, ok := m.exit[string(m.contractKey(c))]
+	statutory := e.switchingRights && c.Provider != "" && processingLayers[c.Layer]
+	exit, ok := m.exit[string(m.contractKey(c, statutory))]
 	if !ok {
-		exit = exitFactor(f, c)
+		exit = exitFactor(f, c, statutory)
 		m.exit[string(m.buf)] = exit
 	}
 
-	p.factors = make([]sovmap.Factor, 6, 7)
+	p.factors = make([]sovmap.Factor, 6, 8)
 	p.factors[0], p.factors[1], p.factors[2], p.factors[3], p.factors[4], p.factors[5] = controlF, loc.factor, ops.factor, legal.factor, keys, exit
 	if c.Layer == sovmap.LayerHardware {
 		p.factors = append(p.factors, e.exportFactor(ctl))
@@ -317,6 +322,13 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 	p.level = sovmap.Domestic
 	for _, fac := range p.factors {
 		p.level = sovmap.Min(p.level, fac.Level)
+	}
+	if ctl != nil && ctl.technology != nil {
+		// A licensed stack is a supply dependency: it costs at most one
+		// level below what the other factors allow.
+		tech := technologyFactor(ctl.technology, p.level)
+		p.factors = append(p.factors, tech)
+		p.level = sovmap.Min(p.level, tech.Level)
 	}
 	p.binding = noBinding
 	if p.level < sovmap.Domestic {
@@ -378,12 +390,14 @@ type legalKey struct {
 	location   int32
 	operations int32
 	mitigation byte
+	immune     string // the certification that asserts immunity where the component is
 }
 
 type keysKey struct {
 	custody  sovmap.KeyCustody
 	holds    bool
 	provider bool
+	holder   keyHolder
 }
 
 var (
@@ -394,7 +408,7 @@ var (
 
 // mitigationClass captures what decides whether keys mitigate legal
 // exposure: the key custody, and whether the component computes on data in use.
-func (e *engine) mitigationClass(c *sovmap.Component) byte {
+func (e *engine) mitigationClass(c *sovmap.Component, immune string) byte {
 	b := byte('0')
 	if c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM {
 		b |= 1
@@ -402,10 +416,49 @@ func (e *engine) mitigationClass(c *sovmap.Component) byte {
 	if c.Layer == sovmap.LayerCompute {
 		b |= 2
 	}
-	if e.facts.immunity(c.Certifications) != "" {
+	if immune != "" {
 		b |= 4
 	}
 	return b
+}
+
+// keyHolder classes the provider that holds keys it manages: keys are as
+// safe from foreign compelled access as whoever holds them.
+type keyHolder byte
+
+const (
+	holderForeign keyHolder = iota // foreign-controlled, operated abroad, or reached by a foreign law
+	holderHome                     // home-controlled, operated from home, reached by no foreign law
+	holderTrusted                  // trusted-controlled, operated from home, reached by no foreign law
+)
+
+// keyHolder classes a component's provider as a key holder. Exposed
+// tells whether any foreign compelled-access law reaches the component.
+func (e *engine) keyHolder(ctl *control, ops *operators, exposed bool) keyHolder {
+	if ctl == nil || exposed || ctl.country == "" || len(ops.countries) == 0 {
+		return holderForeign
+	}
+	for _, country := range ops.countries {
+		if e.tiers.Of(country) != sovmap.TierHome {
+			return holderForeign
+		}
+	}
+	switch e.tiers.Of(ctl.country) {
+	case sovmap.TierHome:
+		return holderHome
+	case sovmap.TierTrusted:
+		return holderTrusted
+	}
+	return holderForeign
+}
+
+// processingLayers are the layers whose third-party components are data
+// processing services in the sense of the EU Data Act (art. 2(8)): cloud
+// and edge services, IaaS, PaaS and SaaS; not energy, buildings, hardware,
+// carriage of data or people's services.
+var processingLayers = map[sovmap.Layer]bool{
+	sovmap.LayerCompute: true, sovmap.LayerStorage: true, sovmap.LayerPlatform: true, sovmap.LayerModel: true,
+	sovmap.LayerData: true, sovmap.LayerApplication: true, sovmap.LayerSecurity: true,
 }
 
 func boolByte(b bool) byte {
@@ -423,7 +476,7 @@ type memo struct {
 	legal      map[legalKey]legalVerdict
 	keys       map[keysKey]sovmap.Factor
 	exit       map[string]sovmap.Factor
-	binding    [1 << 7][]sovmap.FactorName // by bit mask of factor positions
+	binding    [1 << 8][]sovmap.FactorName // by bit mask of factor positions
 }
 
 type legalVerdict struct {
@@ -449,8 +502,8 @@ func (m *memo) key(head string, list []string) []byte {
 	return b
 }
 
-func (m *memo) contractKey(c *sovmap.Component) []byte {
-	b := append(m.buf[:0], boolByte(c.Provider != ""))
+func (m *memo) contractKey(c *sovmap.Component, statutory bool) []byte {
+	b := append(m.buf[:0], boolByte(c.Provider != ""), boolByte(statutory))
 	if k := c.Contract; k != nil {
 		b = append(b, 0)
 		b = append(b, k.GoverningLaw...)

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,16 @@ type control struct {
 	factor     sovmap.Factor
 	exposures  []exposure // through control
 	exposureID int32      // exposures, interned: equal lists share an id
+	technology *technology
+}
+
+// technology is the licensed stack an offer runs: whose it is and how its
+// controller stands from home.
+type technology struct {
+	provider   string
+	controller string
+	country    string
+	tier       sovmap.Tier
 }
 
 // facts resolves and memoises the facts factors need: provider chains and
@@ -70,9 +81,15 @@ func newFacts(k *kb.KB, t *Tiers, inv *sovmap.Inventory) *facts {
 	for i := range inv.Providers {
 		f.providers[inv.Providers[i].ID] = &inv.Providers[i]
 	}
+	home, _ := k.Expand(t.Home())
 	for _, l := range k.Laws(kb.CompelledAccess) {
 		members, ok := k.Expand(l.Jurisdiction)
 		if !ok {
+			continue
+		}
+		// A law of a bloc home belongs to (e-Evidence for an EU member)
+		// is home law, not foreign exposure.
+		if _, bloc := k.Bloc(l.Jurisdiction); bloc && overlaps(members, home) {
 			continue
 		}
 		for _, c := range members {
@@ -149,6 +166,17 @@ func (f *facts) control(providerID string) *control {
 	c.exposures = exposures(f, c.countries, sovmap.ViaControl)
 	c.exposureID = f.intern(c.exposures)
 	f.controls[providerID] = c
+	for _, id := range c.chain {
+		if kp, ok := f.kb.Provider(id); ok && kp.Technology != "" {
+			tc := f.control(kp.Technology)
+			tier := sovmap.TierUnknown
+			if tc.country != "" {
+				tier = f.tiers.Of(tc.country)
+			}
+			c.technology = &technology{provider: kp.Technology, controller: tc.controller, country: tc.country, tier: tier}
+			break
+		}
+	}
 	return c
 }
 
@@ -183,10 +211,16 @@ func (f *facts) countries(locations []string) []string {
 }
 
 // immunity returns the first certification whose scheme asserts immunity
-// from laws outside its own jurisdiction, or "".
-func (f *facts) immunity(certs []string) string {
+// from laws outside its own jurisdiction and applies where the component
+// is located and operated, or "": a SecNumCloud qualification says nothing
+// of a service delivered from the United States.
+func (f *facts) immunity(certs, located, operated []string) string {
 	for _, id := range certs {
-		if s, ok := f.kb.Scheme(id); ok && s.HasAssertion(kb.AssertsImmunity) && s.Status != kb.StatusWithdrawn {
+		s, ok := f.kb.Scheme(id)
+		if !ok || !s.HasAssertion(kb.AssertsImmunity) || s.Status == kb.StatusWithdrawn {
+			continue
+		}
+		if applies, _ := f.certificationApplies(s, located, operated); applies {
 			return s.ID
 		}
 	}
@@ -292,7 +326,8 @@ func operationsFactor(f *facts, c *sovmap.Component) sovmap.Factor {
 // since the same exposures recur across many components.
 type exposure struct {
 	sovmap.Exposure
-	fact string
+	fact    string
+	country string // the country through which the law reaches, for its tier
 }
 
 // exposures lists the foreign compelled-access laws that reach data
@@ -307,8 +342,14 @@ func exposures(f *facts, countries []string, via sovmap.Via) []exposure {
 		}
 		for _, law := range f.laws[country] {
 			if law.Reaches(string(via)) {
-				e := sovmap.Exposure{Jurisdiction: country, Law: law.Name, Via: via, Tier: tier.String()}
-				out = append(out, exposure{Exposure: e, fact: e.Law + " (" + country + ") via " + string(via)})
+				// A bloc's law (e-Evidence) is one instrument: it is
+				// reported under the bloc, once, not once per member.
+				j := country
+				if _, bloc := f.kb.Bloc(law.Jurisdiction); bloc {
+					j = law.Jurisdiction
+				}
+				e := sovmap.Exposure{Jurisdiction: j, Law: law.Name, Via: via, Tier: tier.String()}
+				out = append(out, exposure{Exposure: e, fact: e.Law + " (" + j + ") via " + string(via), country: country})
 			}
 		}
 	}
@@ -319,7 +360,7 @@ func exposures(f *facts, countries []string, via sovmap.Via) []exposure {
 // component through its controller, its locations or its operators (each
 // list computed once per controller, placement and operator set), and
 // whether the organization's keys blunt them.
-func legalFactor(f *facts, c *sovmap.Component, parts ...[]exposure) (sovmap.Factor, []sovmap.Exposure) {
+func legalFactor(f *facts, c *sovmap.Component, immune string, parts ...[]exposure) (sovmap.Factor, []sovmap.Exposure) {
 	n := 0
 	for _, p := range parts {
 		n += len(p)
@@ -340,7 +381,7 @@ func legalFactor(f *facts, c *sovmap.Component, parts ...[]exposure) (sovmap.Fac
 	var worstJ string
 	for i, e := range all {
 		exp[i], fac.Facts[i] = e.Exposure, e.fact
-		if t := f.tiers.Of(e.Jurisdiction); worstJ == "" || t > worst {
+		if t := f.tiers.Of(e.country); worstJ == "" || t > worst {
 			worst, worstJ = t, e.Jurisdiction
 		}
 	}
@@ -348,7 +389,6 @@ func legalFactor(f *facts, c *sovmap.Component, parts ...[]exposure) (sovmap.Fac
 	fac.Reason = worstJ + " can compel access through " + viaList(exp, worstJ) + " (" + worst.String() + " jurisdiction)"
 	outside := "choose a provider, location and operators outside the reach of " + worstJ + "'s laws"
 	keysMitigate := (c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM) && c.Layer != sovmap.LayerCompute
-	immune := f.immunity(c.Certifications)
 	switch {
 	case keysMitigate || immune != "":
 		for i := range exp {
@@ -397,7 +437,8 @@ func dedupeExposure(exp []exposure) []exposure {
 	})
 	out := exp[:0]
 	for i, e := range exp {
-		if i > 0 && e.Exposure == exp[i-1].Exposure {
+		// A bloc's law reached through several members is one exposure.
+		if i > 0 && e.Jurisdiction == exp[i-1].Jurisdiction && e.Law == exp[i-1].Law && e.Via == exp[i-1].Via {
 			continue
 		}
 		out = append(out, e)
@@ -405,7 +446,7 @@ func dedupeExposure(exp []exposure) []exposure {
 	return out
 }
 
-func keysFactor(c *sovmap.Component) sovmap.Factor {
+func keysFactor(c *sovmap.Component, holder keyHolder) sovmap.Factor {
 	fac := sovmap.Factor{Name: sovmap.FactorKeys}
 	if !c.Holds() {
 		fac.Level, fac.Reason = sovmap.Domestic, "holds no data, so key custody does not apply"
@@ -418,12 +459,29 @@ func keysFactor(c *sovmap.Component) sovmap.Factor {
 	case sovmap.KeysCustomerHeld:
 		fac.Level, fac.Reason = sovmap.SovereignPartner, "keys are held by the organization, outside the provider"
 		fac.Remedy = "keep the keys in a domestic HSM"
-	case sovmap.KeysCustomerManaged:
-		fac.Level, fac.Reason = sovmap.Safeguarded, "keys are managed by the organization inside the provider's key service, which the provider could be compelled to use"
-		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
-	case sovmap.KeysProvider:
-		fac.Level, fac.Reason = sovmap.Contractual, "the provider holds the keys"
-		fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
+	case sovmap.KeysCustomerManaged, sovmap.KeysProvider:
+		who := "the provider holds the keys"
+		if c.KeyCustody == sovmap.KeysCustomerManaged {
+			who = "keys are managed by the organization inside the provider's key service"
+		}
+		// Keys are as safe as whoever holds them: a provider under home
+		// control, operated from home and reached by no foreign law can
+		// only be compelled under home law.
+		switch {
+		case holder == holderHome:
+			fac.Level, fac.Reason = sovmap.Domestic, who+", a provider controlled and operated from home that no foreign compelled-access law reaches"
+			fac.Facts = append(fac.Facts, "key holder under home control and home operations")
+		case holder == holderTrusted:
+			fac.Level, fac.Reason = sovmap.Safeguarded, who+", a provider controlled from a trusted jurisdiction, operated from home, that no foreign compelled-access law reaches"
+			fac.Facts = append(fac.Facts, "key holder under trusted control and home operations")
+			fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
+		case c.KeyCustody == sovmap.KeysCustomerManaged:
+			fac.Level, fac.Reason = sovmap.Safeguarded, who+", which the provider could be compelled to use"
+			fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
+		default:
+			fac.Level, fac.Reason = sovmap.Contractual, who+", and it is foreign-controlled, operated from abroad or reached by a foreign compelled-access law"
+			fac.Remedy = "hold keys yourself (customer-held or a domestic HSM), or choose a provider controlled and operated from home"
+		}
 	default:
 		if c.Provider == "" {
 			fac.Level, fac.Reason = sovmap.Domestic, "run by the organization itself, which holds its keys"
@@ -437,10 +495,68 @@ func keysFactor(c *sovmap.Component) sovmap.Factor {
 	return fac
 }
 
+// technologyFactor charges a licensed technology stack as a supply
+// dependency: at most one level below what the other factors allow
+// (other), nothing when the stack is controlled from home.
+func technologyFactor(t *technology, other sovmap.Level) sovmap.Factor {
+	stack := controlLevel[t.tier]
+	fac := sovmap.Factor{Name: sovmap.FactorTechnology, Level: min(other, max(stack, other-1)),
+		Facts: []string{"runs the technology of " + t.provider + " under licence (knowledge base)"}}
+	if t.country == "" {
+		fac.Reason = "runs the technology stack of " + t.provider + ", whose controller's country is unknown: a supply dependency (licences, updates), which costs at most one level"
+	} else {
+		fac.Facts = append(fac.Facts, "technology controlled by "+t.controller+" in "+t.country)
+		fac.Reason = fmt.Sprintf("runs the technology stack of %s, controlled from %s (a %s jurisdiction): a supply dependency (licences, updates), which costs at most one level", t.provider, t.country, t.tier)
+	}
+	if fac.Level < other {
+		fac.Remedy = "negotiate continuity of licences and updates (source escrow, a local build) or choose a stack controlled from home"
+	}
+	return fac
+}
+
+// switchingRightsApply reports whether the EU Data Act's switching rights
+// (chapter VI) protect an organization at home on day now: home is in the
+// Union and the chapter applies (from 12 September 2025).
+func switchingRightsApply(k *kb.KB, home string, now time.Time) bool {
+	if now.Before(time.Date(2025, 9, 12, 0, 0, 0, 0, time.UTC)) {
+		return false
+	}
+	if home == "EU" {
+		return true
+	}
+	members, _ := k.Expand(home)
+	eu, _ := k.Expand("EU")
+	for _, c := range members {
+		if !slices.Contains(eu, c) {
+			return false
+		}
+	}
+	return len(members) > 0
+}
+
 // exitFactor judges whether the organization can leave a third-party
 // component: a right to its data back, a standard format, a notice period,
 // and a contract enforceable under a law it trusts.
-func exitFactor(f *facts, c *sovmap.Component) sovmap.Factor {
+//
+// With statutory set, the EU Data Act's switching rights set a floor: a
+// data processing service offered in the Union must accept notice of at
+// most two months, complete the switch in 30 days and hand the data over,
+// whatever the contract says.
+func exitFactor(f *facts, c *sovmap.Component, statutory bool) sovmap.Factor {
+	fac := contractExit(f, c)
+	if statutory && fac.Level < sovmap.SovereignPartner {
+		fac.Level = sovmap.SovereignPartner
+		fac.Facts = append(fac.Facts, "EU Data Act, chapter VI (Regulation (EU) 2023/2854, art. 23-31): statutory switching rights")
+		fac.Reason += "; but the EU Data Act's switching rights apply whatever the contract says (notice of at most two months, a 30-day transition, export of the data, switching charges abolished from 12 January 2027; Regulation (EU) 2023/2854, art. 25 and 29), so the exit stands at the statutory floor"
+		if fac.Remedy == "" {
+			fac.Remedy = "record the contract's exit terms (contract:)"
+		}
+	}
+	return fac
+}
+
+// contractExit judges the exit terms the contract records.
+func contractExit(f *facts, c *sovmap.Component) sovmap.Factor {
 	fac := sovmap.Factor{Name: sovmap.FactorExit, Level: sovmap.Domestic}
 	if c.Provider == "" {
 		fac.Reason = "run by the organization itself: no provider to exit"

@@ -2,6 +2,7 @@ package assess_test
 
 import (
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -147,8 +148,10 @@ func TestExposureList(t *testing.T) {
   - {id: d, layer: storage, locations: [DE]}
 `, assess.Options{})
 	c := component(t, r, "c")
-	if got := strings.Join(c.Exposure, ","); got != "CN,GB,IE,US" {
-		t.Errorf("exposure = %s, want CN,GB,IE,US (sorted, each once)", got)
+	// IE is reached only by the EU's e-Evidence Regulation, which is home
+	// law for a German home, not foreign exposure.
+	if got := strings.Join(c.Exposure, ","); got != "CN,GB,US" {
+		t.Errorf("exposure = %s, want CN,GB,US (sorted, each once)", got)
 	}
 	vias := map[string]bool{}
 	for _, e := range c.ExposureDetails {
@@ -160,7 +163,7 @@ func TestExposureList(t *testing.T) {
 			t.Errorf("exposure without law or tier: %+v", e)
 		}
 	}
-	for _, want := range []string{"US control", "US location", "GB location", "CN operations", "IE operations"} {
+	for _, want := range []string{"US control", "US location", "GB location", "CN operations"} {
 		if !vias[want] {
 			t.Errorf("no exposure %s; have %v", want, vias)
 		}
@@ -193,12 +196,14 @@ func TestKeysFactor(t *testing.T) {
 func TestExitFactor(t *testing.T) {
 	const p = "  - {id: p, country: DE}\n"
 	c := func(contract string) string {
-		return "{id: c, layer: storage, provider: p, contract: " + contract + "}"
+		// A colocation facility is not a data processing service, so the
+		// contract alone decides (the EU Data Act's floor is tested below).
+		return "{id: c, layer: facility, provider: p, contract: " + contract + "}"
 	}
 	runFactorCases(t, sovmap.FactorExit, []factorCase{
 		{name: "run by the organization", component: "{id: c, layer: storage}",
 			level: 4, reason: "no provider to exit", remedy: "-"},
-		{name: "no contract", providers: p, component: "{id: c, layer: storage, provider: p}",
+		{name: "no contract", providers: p, component: "{id: c, layer: facility, provider: p}",
 			level: 0, reason: "no contract terms are recorded", remedy: "add an exit clause"},
 		{name: "complete terms under home law", providers: p, component: c("{governing_law: DE, exit_notice_days: 90, data_return: true, portability: open}"),
 			level: 4, reason: "data return, standard portability, a notice period and a trusted governing law are agreed", remedy: "-", fact: "governing_law: DE"},
@@ -226,6 +231,46 @@ func TestExitFactor(t *testing.T) {
 			level: 1, reason: "the contract gives no right to get data back; ", remedy: "add a data-return clause; require export in a standard or open format; agree an exit notice period long enough to migrate; agree a governing law"},
 	})
 }
+
+// TestDataActSwitchingFloor: Regulation (EU) 2023/2854, art. 23-31,
+// applicable from 12 September 2025 (art. 50): a provider of data
+// processing services offered in the Union must accept notice of at most
+// two months and complete the switch within 30 days (art. 25), whatever
+// the contract says. A customer at home in the Union therefore has exit
+// rights even when its contract records none; one outside it, or buying a
+// service that is not data processing, has only what its contract says.
+func TestDataActSwitchingFloor(t *testing.T) {
+	cases := []struct {
+		name, home, layer, contract string
+		want                        sovmap.Level
+		statutory                   bool
+	}{
+		{"EU home, cloud storage, no contract", "DE", "storage", "", sovmap.SovereignPartner, true},
+		{"EU bloc home, SaaS, no right to data", "EU", "application", ", contract: {governing_law: US, data_return: false}", sovmap.SovereignPartner, true},
+		{"EU home, a better contract stands", "DE", "storage", ", contract: {governing_law: DE, exit_notice_days: 90, data_return: true, portability: open}", sovmap.Domestic, false},
+		{"EU home, colocation is not data processing", "DE", "facility", "", sovmap.Exposed, false},
+		{"Swiss home: not in the Union", "CH", "storage", "", sovmap.Exposed, false},
+		{"Norwegian home: the EEA has not taken the Data Act over in sovmap's knowledge base", "NO", "storage", "", sovmap.Exposed, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, "version: 1\norganization: {name: T, home: "+tc.home+"}\nproviders:\n  - {id: p, country: DE}\ncomponents:\n  - {id: c, layer: "+tc.layer+", provider: p"+tc.contract+"}\n", assess.Options{Now: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)})
+			f := factor(t, component(t, r, "c"), sovmap.FactorExit)
+			if f.Level != tc.want {
+				t.Errorf("exit level %d, want %d (%s)", f.Level, tc.want, f.Reason)
+			}
+			if got := strings.Contains(f.Reason, "EU Data Act"); got != tc.statutory {
+				t.Errorf("reason cites the Data Act: %v, want %v (%s)", got, tc.statutory, f.Reason)
+			}
+		})
+	}
+	// Before the chapter applied, only the contract counted.
+	r := run(t, "version: 1\norganization: {name: T, home: DE}\nproviders:\n  - {id: p, country: DE}\ncomponents:\n  - {id: c, layer: storage, provider: p}\n", assess.Options{Now: time.Date(2025, 9, 11, 0, 0, 0, 0, time.UTC)})
+	if f := factor(t, component(t, r, "c"), sovmap.FactorExit); f.Level != sovmap.Exposed {
+		t.Errorf("on 11 September 2025 exit level %d, want 0 (%s)", f.Level, f.Reason)
+	}
+}
+
 
 func TestBindingFactors(t *testing.T) {
 	r := run(t, org+`providers:

@@ -1,0 +1,122 @@
+package assess_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+)
+
+// Sovereign-cloud offers, judged as issue 12 reasons from who holds what:
+// keys are as safe as their holder, a certification counts only where its
+// scheme applies, a licensed stack is a supply dependency, and a bloc's own
+// law is home law for its members.
+
+// providersFR are a French-controlled operator running a US company's
+// stack, the US company, and a French operator with no such dependency.
+const providersFR = `version: 1
+organization: {name: Ministère, home: FR}
+knowledge:
+  providers:
+    - {id: big-us, name: Big US Cloud Inc., country: US, sources: ["test"], checked: 2026-12-05}
+    - {id: fr-licensee, name: Licensee SAS, country: FR, technology: big-us, sources: ["test"], checked: 2026-12-05}
+    - {id: fr-own, name: Own Stack SAS, country: FR, sources: ["test"], checked: 2026-12-05}
+`
+
+func TestProviderKeysJudgedByTheirHolder(t *testing.T) {
+	r := run(t, providersFR+`components:
+  - {id: home-op, layer: storage, provider: fr-own, locations: [FR], operated_from: [FR], data: [confidential], key_custody: provider}
+  - {id: home-op-abroad, layer: storage, provider: fr-own, locations: [FR], operated_from: [FR, US], data: [confidential], key_custody: provider}
+  - {id: us-op, layer: storage, provider: big-us, locations: [FR], operated_from: [FR], data: [confidential], key_custody: provider}
+`, optsNow())
+	// A French provider, operated from France, that no foreign law reaches,
+	// can be compelled to hand over keys under French law only.
+	if f := factor(t, component(t, r, "home-op"), sovmap.FactorKeys); f.Level < sovmap.SovereignPartner {
+		t.Errorf("home-controlled, home-operated provider keys: level %d (%s), want no cap at 1", f.Level, f.Reason)
+	}
+	// Operated from the US: US law reaches its administrators.
+	if f := factor(t, component(t, r, "home-op-abroad"), sovmap.FactorKeys); f.Level != sovmap.Contractual {
+		t.Errorf("provider keys administered from abroad: level %d (%s), want 1", f.Level, f.Reason)
+	}
+	// A US-controlled provider holding the keys is reached by US law.
+	if f := factor(t, component(t, r, "us-op"), sovmap.FactorKeys); f.Level != sovmap.Contractual {
+		t.Errorf("US-controlled provider keys: level %d (%s), want 1", f.Level, f.Reason)
+	}
+}
+
+func TestLicensedStackIsASupplyDependency(t *testing.T) {
+	r := run(t, providersFR+`components:
+  - {id: licensed, layer: storage, provider: fr-licensee, locations: [FR], operated_from: [FR], data: [confidential], key_custody: domestic-hsm, contract: {governing_law: FR, exit_notice_days: 90, data_return: true, portability: open}}
+  - {id: own, layer: storage, provider: fr-own, locations: [FR], operated_from: [FR], data: [confidential], key_custody: domestic-hsm, contract: {governing_law: FR, exit_notice_days: 90, data_return: true, portability: open}}
+`, optsNow())
+	own := component(t, r, "own")
+	if own.Level != sovmap.Domestic {
+		t.Fatalf("a French operator on its own stack: level %d, want 4 (binding %v)", own.Level, own.Binding)
+	}
+	lic := component(t, r, "licensed")
+	// DESIGN.md: a supply dependency costs at most one level.
+	if lic.Level != own.Level-1 {
+		t.Errorf("licensed stack: level %d, want %d (one level for the US stack)", lic.Level, own.Level-1)
+	}
+	f := factor(t, lic, sovmap.FactorTechnology)
+	if !strings.Contains(f.Reason, "big-us") || !strings.Contains(f.Reason, "supply dependency") {
+		t.Errorf("technology factor reason %q: want the stack's owner and that it is a supply dependency", f.Reason)
+	}
+	for _, fac := range own.Factors {
+		if fac.Name == sovmap.FactorTechnology {
+			t.Errorf("an operator on its own stack has a technology factor: %+v", fac)
+		}
+	}
+}
+
+func TestCertificationCountsOnlyWhereItApplies(t *testing.T) {
+	r := run(t, providersFR+`components:
+  - {id: in-eu, layer: storage, provider: big-us, locations: [FR], operated_from: [FR], data: [confidential], certifications: [SecNumCloud]}
+  - {id: in-us, layer: storage, provider: big-us, locations: [US], operated_from: [FR], data: [confidential], certifications: [SecNumCloud]}
+  - {id: none, layer: storage, provider: big-us, locations: [US], operated_from: [FR], data: [confidential]}
+`, optsNow())
+	// SecNumCloud asserts immunity within the EU (§ 19.6); a service in the
+	// United States earns nothing from it.
+	withUS, without := factor(t, component(t, r, "in-us"), sovmap.FactorLegal), factor(t, component(t, r, "none"), sovmap.FactorLegal)
+	if withUS.Level != without.Level || strings.Contains(withUS.Reason, "secnumcloud") {
+		t.Errorf("SecNumCloud claimed for a US location: legal level %d (%s), want %d as without it", withUS.Level, withUS.Reason, without.Level)
+	}
+	if inEU := factor(t, component(t, r, "in-eu"), sovmap.FactorLegal); !strings.Contains(inEU.Reason, "secnumcloud") {
+		t.Errorf("SecNumCloud in France: legal reason %q, want the qualification to count", inEU.Reason)
+	}
+}
+
+func TestBlocLawIsHomeLawForMembers(t *testing.T) {
+	src := func(home string) string {
+		return "version: 1\norganization: {name: T, home: " + home + "}\nproviders:\n  - {id: p, country: DE}\ncomponents:\n  - {id: c, layer: storage, provider: p, locations: [DE, FR, NL], operated_from: [DE, FR, IE], data: [personal]}\n"
+	}
+	// Regulation (EU) 2023/1543 is Union law: for a member state it is not
+	// foreign law.
+	for _, home := range []string{"DE", "EU"} {
+		for _, e := range component(t, run(t, src(home), optsNow()), "c").ExposureDetails {
+			if strings.Contains(e.Law, "e-Evidence") {
+				t.Errorf("home %s: e-Evidence counted as foreign exposure through %s", home, e.Jurisdiction)
+			}
+		}
+	}
+	// For the United Kingdom it is foreign law, one instrument: once, under
+	// the EU, not once per member state.
+	n := 0
+	for _, e := range component(t, run(t, src("GB"), optsNow()), "c").ExposureDetails {
+		if strings.Contains(e.Law, "e-Evidence") {
+			n++
+			if e.Jurisdiction != "EU" {
+				t.Errorf("e-Evidence reported under %s, want EU", e.Jurisdiction)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("GB home: e-Evidence appears %d times, want once", n)
+	}
+}
+
+func optsNow() assess.Options {
+	return assess.Options{Now: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
+}
