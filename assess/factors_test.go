@@ -2,8 +2,8 @@ package assess_test
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
@@ -270,7 +270,6 @@ func TestDataActSwitchingFloor(t *testing.T) {
 		t.Errorf("on 11 September 2025 exit level %d, want 0 (%s)", f.Level, f.Reason)
 	}
 }
-
 
 func TestBindingFactors(t *testing.T) {
 	r := run(t, org+`providers:
