@@ -74,7 +74,10 @@ func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t 
 			index[inv.Components[i].ID] = int32(i)
 		}
 	}
-	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors}
+	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors, restrictedBasis: sovmap.BasisDefault}
+	if inv.Organization.Restricted != nil {
+		c.restrictedBasis = sovmap.BasisPolicy
+	}
 	c.prepare()
 	for _, flows := range [][]sovmap.Flow{inv.Flows, inferred} {
 		for _, f := range flows {
@@ -151,10 +154,40 @@ type checker struct {
 	homeSet   []string
 	blocPeers map[string]bool // countries sharing a trust bloc with home
 	adequacy  map[string]kb.Adequacy
+	// regime is whose transfer rules apply (EU, GB, CH); hasRegime is false
+	// for a home whose transfer rules the knowledge base does not record.
 	regime    string
+	hasRegime bool
+	law       transferLaw
 	localLaws []kb.Law
 	sectors   []string // the organization's sectors, for sectoral localisation laws
+	// restrictedBasis is policy when the organization lists its restricted
+	// jurisdictions, default when sovmap's sanctions-based list applies.
+	restrictedBasis sovmap.Basis
 }
+
+// transferLaw names the articles of a regime's transfer rules.
+type transferLaw struct {
+	name       string // "GDPR"
+	transfers  string // the chapter or articles on transfers
+	adequacy   string
+	safeguards string
+	derogation string
+}
+
+// transferLaws are the transfer rules of the regimes whose adequacy lists
+// the knowledge base records.
+var transferLaws = map[string]transferLaw{
+	"EU": {"GDPR", "GDPR chapter V (art. 44-49)", "GDPR art. 45", "GDPR art. 46-47", "GDPR art. 49"},
+	"GB": {"UK GDPR", "UK GDPR chapter V (art. 44-49)", "UK GDPR art. 45 and DPA 2018 s. 17A", "UK GDPR art. 46-47", "UK GDPR art. 49"},
+	"CH": {"FADP", "FADP art. 16-17", "FADP art. 16(1)", "FADP art. 16(2)", "FADP art. 17"},
+}
+
+// Citations of the guidance the checks rely on.
+const (
+	citeRemoteAccess = "EDPB Guidelines 05/2021 on the interplay between art. 3 and chapter V GDPR (version 2.0, 14 February 2023)"
+	citeTIA          = "EDPB Recommendations 01/2020 on supplementary measures (version 2.0, 18 June 2021)"
+)
 
 func (c *checker) prepare() {
 	home := c.tiers.Home()
@@ -176,6 +209,12 @@ func (c *checker) prepare() {
 	}
 	if b, ok := c.kb.Bloc(home); ok && (b.ID == "EU" || b.ID == "EEA") {
 		c.regime = "EU"
+	}
+	c.regime, c.hasRegime = c.kb.TransferRegime(home)
+	c.law = transferLaws[c.regime]
+	if c.law.name == "" {
+		c.law = transferLaw{name: c.regime + " data-protection law", transfers: c.regime + " transfer rules", adequacy: c.regime + " adequacy decisions",
+			safeguards: c.regime + " safeguards", derogation: c.regime + " derogations"}
 	}
 	c.adequacy = map[string]kb.Adequacy{}
 	for _, a := range c.kb.Adequacy(c.regime) {
@@ -222,6 +261,45 @@ func hasClass(classes []string, parent string) bool {
 	return false
 }
 
+// finding is one reason of a flow's verdict with what it rests on.
+type finding struct {
+	text     string
+	basis    sovmap.Basis
+	citation string
+}
+
+// verdict collects a flow's findings: the reasons that make it a violation
+// first, then the notes, so that a report showing one reason shows why the
+// flow is refused, and the flow's basis is that of its deciding reason.
+type verdict struct {
+	r          *sovmap.FlowResult
+	violations []finding
+	notes      []finding
+}
+
+func (v *verdict) violate(code string, basis sovmap.Basis, citation, format string, args ...any) {
+	v.r.Verdict = sovmap.Violation
+	v.violations = append(v.violations, finding{fmt.Sprintf(format, args...), basis, citation})
+	if !slices.Contains(v.r.Codes, code) {
+		v.r.Codes = append(v.r.Codes, code)
+	}
+}
+
+func (v *verdict) note(basis sovmap.Basis, citation, format string, args ...any) {
+	v.notes = append(v.notes, finding{fmt.Sprintf(format, args...), basis, citation})
+}
+
+// close writes the findings into the result.
+func (v *verdict) close() {
+	all := append(v.violations, v.notes...)
+	for _, f := range all {
+		v.r.Reasons = append(v.r.Reasons, f.text)
+	}
+	if len(all) > 0 {
+		v.r.Basis, v.r.Citation = all[0].basis, all[0].citation
+	}
+}
+
 func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.Component, dst *sovmap.ComponentResult) (r sovmap.FlowResult) {
 	data := f.Data
 	if len(data) == 0 {
@@ -233,38 +311,33 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	}
 	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
 		FromJurisdictions: from, ToJurisdictions: to, Verdict: sovmap.Allowed, Reasons: []string{}, Pos: f.Pos}
-	// The reasons that make a violation come first, then the notes: a
-	// report showing one reason shows why the flow is refused.
-	var notes []string
-	defer func() { r.Reasons = append(r.Reasons, notes...) }()
-	violate := func(code, format string, args ...any) {
-		r.Verdict = sovmap.Violation
-		r.Reasons = append(r.Reasons, fmt.Sprintf(format, args...))
-		if !slices.Contains(r.Codes, code) {
-			r.Codes = append(r.Codes, code)
-		}
-	}
-	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	v := &verdict{r: &r}
+	defer v.close() // r is the named result, so the reasons reach the caller
 
 	personal := hasClass(data, "personal")
 	classified := hasClass(data, "classified")
 	sensitive := personal || classified || hasClass(data, "confidential")
 
 	if !slices.Contains(sovmap.Mechanisms, mech) {
-		violate(CodeUnknownMechanism, "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Mechanisms, ", "))
+		v.violate(CodeUnknownMechanism, sovmap.BasisDefault, "", "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Mechanisms, ", "))
 		mech = "none"
 	}
 	for _, country := range append(append([]string{}, from...), to...) {
 		if c.tiers.Of(country) == sovmap.TierRestricted {
-			violate(CodeRestricted, "%s is a restricted jurisdiction: no flow may involve it, whatever the mechanism", country)
+			who := "the organization's restricted list"
+			if c.restrictedBasis == sovmap.BasisDefault {
+				who = "sovmap's default restricted list (comprehensive sanctions; override it with organization.restricted)"
+			}
+			v.violate(CodeRestricted, c.restrictedBasis, "", "%s is a restricted jurisdiction on %s: no flow may involve it, whatever the mechanism (a policy, not a rule of law)", country, who)
+			c.restrictedLegalPosition(v, country, personal)
 			return r
 		}
 	}
 	if len(to) == 0 {
 		if sensitive {
-			violate(CodeNoLocation, "the destination %s has no stated location, so the transfer cannot be checked", f.To)
+			v.violate(CodeNoLocation, sovmap.BasisDefault, "", "the destination %s has no stated location, so the transfer cannot be checked", f.To)
 		} else {
-			note("the destination %s has no stated location", f.To)
+			v.note(sovmap.BasisDefault, "", "the destination %s has no stated location", f.To)
 		}
 		return r
 	}
@@ -275,10 +348,10 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		}
 	}
 	if len(foreign) == 0 {
-		note("stays in the home jurisdiction (%s)", strings.Join(to, ", "))
+		v.note(sovmap.BasisLaw, "", "stays in the home jurisdiction (%s)", strings.Join(to, ", "))
 	}
 	if classified && len(foreign) > 0 {
-		violate(CodeClassifiedAbroad, "classified data leaves the home jurisdiction for %s", strings.Join(foreign, ", "))
+		v.violate(CodeClassifiedAbroad, sovmap.BasisDefault, "", "classified data leaves the home jurisdiction for %s (sovmap's default: classified information stays under national control; home's classification rules decide)", strings.Join(foreign, ", "))
 	}
 	for _, law := range c.localLaws {
 		covered := false
@@ -299,16 +372,21 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 			if len(law.Allows) > 0 {
 				where += " (or " + strings.Join(law.Allows, ", ") + ")"
 			}
-			violate(CodeLocalisation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), where, strings.Join(outside, ", "))
+			v.violate(CodeLocalisation, sovmap.BasisLaw, law.Citation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), where, strings.Join(outside, ", "))
 		} else if len(foreign) > 0 {
-			note("%s lets %s data go to %s", law.Name, strings.Join(law.Data, ", "), strings.Join(foreign, ", "))
+			v.note(sovmap.BasisLaw, law.Citation, "%s lets %s data go to %s", law.Name, strings.Join(law.Data, ", "), strings.Join(foreign, ", "))
 		}
 	}
-	if personal {
+	switch {
+	case personal && !c.hasRegime && len(foreign) > 0:
+		v.note(sovmap.BasisDefault, "", "sovmap records no cross-border transfer rules of %s's data-protection law, so the transfer of personal data to %s is not judged: check that law", c.tiers.Home(), strings.Join(foreign, ", "))
+	case personal && c.hasRegime:
+		remote := c.remoteAccess(v, dstComp, to, mech)
 		for _, country := range foreign {
-			c.personalTransfer(country, mech, violate, note)
+			c.personalTransfer(v, country, mech, remote)
 		}
-		c.remoteAccess(dstComp, to, mech, violate, note)
+	case !personal && len(foreign) > 0:
+		v.note(sovmap.BasisLaw, "", "no personal data: the transfer rules of data-protection law do not apply to %s", strings.Join(data, ", "))
 	}
 	if sensitive && len(dst.ExposureDetails) > 0 {
 		var laws, restricted []string
@@ -321,17 +399,34 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		msg := fmt.Sprintf("the destination can be compelled to disclose the data under %s", strings.Join(dedupe(laws), "; "))
 		switch {
 		case len(restricted) > 0:
-			violate(CodeRestrictedAccess, "a restricted jurisdiction's law reaches the destination: %s", strings.Join(dedupe(restricted), "; "))
+			v.violate(CodeRestrictedAccess, c.restrictedBasis, "", "a restricted jurisdiction's law reaches the destination: %s", strings.Join(dedupe(restricted), "; "))
 		case classified:
-			violate(CodeCompelledClassified, "%s", msg)
+			v.violate(CodeCompelledClassified, sovmap.BasisDefault, "", "%s (sovmap's default: classified data stays out of foreign reach)", msg)
 		default:
-			note("%s", msg)
+			v.note(sovmap.BasisDefault, "", "%s", msg)
 		}
 	}
-	if r.Verdict == sovmap.Allowed && len(notes) == 0 {
-		note("no transfer rule applies to %s", strings.Join(data, ", "))
+	if r.Verdict == sovmap.Allowed && len(v.notes) == 0 {
+		v.note(sovmap.BasisDefault, "", "no transfer rule applies to %s", strings.Join(data, ", "))
 	}
 	return r
+}
+
+// restrictedLegalPosition states what the law says of a flow that the
+// restricted list refuses, apart from the policy.
+func (c *checker) restrictedLegalPosition(v *verdict, country string, personal bool) {
+	switch {
+	case !personal:
+		v.note(sovmap.BasisLaw, "", "legal position apart from the policy: no personal data, so the transfer rules of data-protection law do not apply")
+	case !c.hasRegime:
+		v.note(sovmap.BasisDefault, "", "legal position apart from the policy: sovmap records no cross-border transfer rules of %s's data-protection law", c.tiers.Home())
+	default:
+		if cov, _, _ := c.coverOf(country, "none"); cov == coverAdequacy || cov == coverBloc {
+			v.note(sovmap.BasisLaw, c.law.adequacy, "legal position apart from the policy: personal data may go to %s under %s", country, c.law.adequacy)
+			return
+		}
+		v.note(sovmap.BasisGuidance, c.law.safeguards+"; "+citeTIA, "legal position apart from the policy: personal data to %s needs a transfer mechanism (%s) and a transfer impact assessment, which is very unlikely to show the destination's law and practice leave the safeguards effective", country, c.law.safeguards)
+	}
 }
 
 // remoteAccess checks administration from a third country, which is itself
@@ -343,7 +438,7 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 // which the guidelines do not count as a transfer (their example of an
 // employee abroad), unless they work for a separate entity there: that is
 // a note. The mechanism is judged as for the data's destination (coverOf).
-func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech string, violate func(string, string, ...any), note func(string, ...any)) {
+func (c *checker) remoteAccess(v *verdict, dst *sovmap.Component, located []string, mech string) (transfers bool) {
 	var third []string
 	for _, o := range dst.OperatedFrom {
 		members, _ := c.kb.Expand(o)
@@ -357,22 +452,27 @@ func (c *checker) remoteAccess(dst *sovmap.Component, located []string, mech str
 			third = append(third, m)
 		}
 	}
-	if dst.Provider == "" && len(third) > 0 {
-		note("the destination is administered by the organization itself from %s: a transfer too if its administrators there work for a separate entity (EDPB Guidelines 05/2021)", strings.Join(third, ", "))
-		return
+	if len(third) == 0 {
+		return false
+	}
+	cite := c.law.transfers + "; " + citeRemoteAccess
+	if dst.Provider == "" {
+		v.note(sovmap.BasisGuidance, citeRemoteAccess, "the destination is administered by the organization itself from %s: a transfer too if its administrators there work for a separate entity (EDPB Guidelines 05/2021)", strings.Join(third, ", "))
+		return false
 	}
 	for _, m := range third {
 		switch cov, a, limited := c.coverOf(m, mech); {
 		case cov == coverMechanism:
-			note("the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), covered by the flow's %s", m, mech)
+			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), covered by the flow's %s", m, mech)
 		case cov == coverLimited:
-			note("the destination is administered from %s: remote access is a transfer too (EDPB Guidelines 05/2021), relying on an adequacy decision limited to %s (%s): the administrators must be covered", m, a.Scope, a.Act)
+			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access is a transfer too (EDPB Guidelines 05/2021), relying on %s's adequacy decision (%s), which covers only %s: the administrators must be among them", m, m, a.Act, a.Covers())
 		case limited:
-			violate(CodeRemoteAccess, "the destination is administered from %s, whose adequacy decision is limited to %s (%s): remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Scope, a.Act)
+			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, whose adequacy decision (%s) covers only %s: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Act, a.Covers())
 		default:
-			violate(CodeRemoteAccess, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
+			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
 		}
 	}
+	return true
 }
 
 // cover is how a flow's mechanism covers personal data reaching a country.
@@ -410,24 +510,32 @@ func (c *checker) coverOf(country, mech string) (cov cover, a kb.Adequacy, limit
 	return coverNone, a, limited
 }
 
-func (c *checker) personalTransfer(country, mech string, violate func(string, string, ...any), note func(string, ...any)) {
+// personalTransfer judges personal data reaching a foreign country. When
+// remote administration already makes the flow a transfer, the location
+// alone is not said to need no mechanism.
+func (c *checker) personalTransfer(v *verdict, country, mech string, remote bool) {
+	l := c.law
 	switch cov, a, limited := c.coverOf(country, mech); {
+	case cov == coverBloc && remote:
+		v.note(sovmap.BasisLaw, l.transfers, "personal data stored in %s stays inside a bloc shared with home; its administration from a third country is judged above", country)
 	case cov == coverBloc:
-		note("personal data to %s stays inside a bloc shared with home: no transfer mechanism is needed", country)
+		v.note(sovmap.BasisLaw, l.transfers, "personal data to %s stays inside a bloc shared with home: %s does not apply, no transfer mechanism is needed", country, l.transfers)
 	case cov == coverAdequacy:
-		note("personal data to %s relies on an adequacy decision (%s)", country, a.Act)
+		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s)", country, a.Act, l.adequacy)
 	case cov == coverLimited:
-		note("personal data to %s relies on an adequacy decision limited to %s (%s): the recipient must be covered", country, a.Scope, a.Act)
+		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s) that covers only %s: the recipient must be among them", country, a.Act, l.adequacy, a.Covers())
 	case cov == coverMechanism && mech == "derogation":
-		note("personal data to %s relies on a derogation (GDPR art. 49), for occasional transfers only", country)
+		v.note(sovmap.BasisLaw, l.derogation, "personal data to %s relies on a derogation (%s), for occasional transfers only", country, l.derogation)
+	case cov == coverMechanism && mech == "treaty":
+		v.note(sovmap.BasisLaw, l.safeguards, "personal data to %s relies on an international agreement between public bodies (%s)", country, l.safeguards)
 	case cov == coverMechanism:
-		note("personal data to %s relies on %s: a transfer impact assessment must show the destination's law does not undermine it", country, strings.ToUpper(mech))
+		v.note(sovmap.BasisGuidance, l.safeguards+"; "+citeTIA, "personal data to %s relies on %s (%s): a transfer impact assessment must show the destination's law and practice do not undermine it", country, strings.ToUpper(mech), l.safeguards)
 	case cov == coverUnfounded:
-		violate(CodeUnfoundedAdequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s", country, c.regime, country)
+		v.violate(CodeUnfoundedAdequacy, sovmap.BasisLaw, l.adequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s (%s)", country, c.regime, country, l.adequacy)
 	case limited:
-		violate(CodeNoMechanism, "personal data flows to %s, whose adequacy decision is limited to %s (%s), with no transfer mechanism (adequacy if the recipient is covered, else SCC, BCR, a derogation or a treaty)", country, a.Scope, a.Act)
+		v.violate(CodeNoMechanism, sovmap.BasisLaw, l.transfers, "personal data flows to %s with no transfer mechanism; %s's adequacy decision (%s) covers only %s, so name adequacy if the recipient is among them, else SCC, BCR, a derogation or a treaty (%s)", country, country, a.Act, a.Covers(), l.transfers)
 	default:
-		violate(CodeNoMechanism, "personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty)", country)
+		v.violate(CodeNoMechanism, sovmap.BasisLaw, l.transfers, "personal data flows to %s, a third country without adequacy, with no transfer mechanism (SCC, BCR, derogation or treaty; %s)", country, l.transfers)
 	}
 }
 

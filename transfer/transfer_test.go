@@ -73,16 +73,16 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		{"home", "de", "de2", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		{"bloc peer", "de", "fr", "personal", "none", sovmap.Allowed, nil, "inside a bloc shared with home"},
 		{"full adequacy", "de", "ch", "personal", "none", sovmap.Allowed, nil, "relies on an adequacy decision"},
-		{"not personal", "de", "in", "internal", "none", sovmap.Allowed, nil, "no transfer rule applies to internal"},
+		{"not personal", "de", "in", "internal", "none", sovmap.Allowed, nil, "no personal data: the transfer rules of data-protection law do not apply"},
 		// Each mechanism to a third country without adequacy.
-		{"scc", "de", "in", "personal", "scc", sovmap.Allowed, nil, "relies on SCC: a transfer impact assessment"},
+		{"scc", "de", "in", "personal", "scc", sovmap.Allowed, nil, "relies on SCC (GDPR art. 46-47): a transfer impact assessment"},
 		{"bcr", "de", "in", "personal", "bcr", sovmap.Allowed, nil, "relies on BCR"},
-		{"treaty", "de", "in", "personal", "treaty", sovmap.Allowed, nil, "relies on TREATY"},
+		{"treaty", "de", "in", "personal", "treaty", sovmap.Allowed, nil, "relies on an international agreement between public bodies"},
 		{"derogation", "de", "in", "personal", "derogation", sovmap.Allowed, nil, "derogation (GDPR art. 49)"},
-		{"partial adequacy claimed", "de", "us", "personal", "adequacy", sovmap.Allowed, nil, "limited to organisations certified"},
+		{"partial adequacy claimed", "de", "us", "personal", "adequacy", sovmap.Allowed, nil, "covers only organisations certified under the EU-US Data Privacy Framework: the recipient must be among them"},
 		// Each kind of violation.
 		{"no mechanism", "de", "in", "personal", "none", sovmap.Violation, []string{transfer.CodeNoMechanism}, "with no transfer mechanism"},
-		{"partial adequacy, no mechanism", "de", "us", "personal", "", sovmap.Violation, []string{transfer.CodeNoMechanism}, "whose adequacy decision is limited to organisations certified"},
+		{"partial adequacy, no mechanism", "de", "us", "personal", "", sovmap.Violation, []string{transfer.CodeNoMechanism}, "covers only organisations certified under the EU-US Data Privacy Framework, so name adequacy if the recipient is among them"},
 		{"unfounded adequacy", "de", "in", "personal", "adequacy", sovmap.Violation, []string{transfer.CodeUnfoundedAdequacy}, "no adequacy decision of EU covers IN"},
 		{"restricted destination", "de", "ru", "public", "scc", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
 		{"restricted source", "ru", "de", "public", "none", sovmap.Violation, []string{transfer.CodeRestricted}, "RU is a restricted jurisdiction"},
@@ -97,12 +97,15 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 		// Administration from a third country is a transfer too (EDPB
 		// Guidelines 05/2021), though the data stays at home.
 		{"remote access, no mechanism", "de", "de-in-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "administered from IN, a third country without adequacy"},
-		{"remote access, partial adequacy", "de", "de-us-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "administered from US, whose adequacy decision is limited to"},
+		{"remote access, partial adequacy", "de", "de-us-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "administered from US, whose adequacy decision (Commission Implementing Decision (EU) 2023/1795) covers only"},
 		{"remote access under scc", "de", "de-in-operated", "personal", "scc", sovmap.Allowed, nil, "covered by the flow's scc"},
-		{"remote access, partial adequacy claimed", "de", "de-us-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be covered"},
+		{"remote access, partial adequacy claimed", "de", "de-us-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be among them"},
 		{"remote access from full adequacy", "de", "de-ch-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
-		// Japan's decision covers the private sector, not "full": still adequacy.
-		{"remote access from adequacy for a sector", "de", "de-jp-operated", "personal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
+		// Japan's decision covers business operators under the APPI only
+		// (Implementing Decision (EU) 2019/419): whether the administrators
+		// are among them is a fact the flow must affirm by naming adequacy.
+		{"remote access from adequacy for a sector, none named", "de", "de-jp-operated", "personal", "none", sovmap.Violation, []string{transfer.CodeRemoteAccess}, "covers only personal information handling business operators under the APPI"},
+		{"remote access from adequacy for a sector, claimed", "de", "de-jp-operated", "personal", "adequacy", sovmap.Allowed, nil, "the administrators must be among them"},
 		{"self-run, staff abroad", "de", "de-self-in-operated", "personal", "none", sovmap.Allowed, nil, "administered by the organization itself from IN"},
 		{"remote access, not personal", "de", "de-in-operated", "internal", "none", sovmap.Allowed, nil, "stays in the home jurisdiction"},
 		// Notes that do not change the verdict.
