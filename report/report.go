@@ -216,9 +216,19 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		if q.Citation != "" || q.Contested || q.Condition != "" || len(q.Checks) > 0 {
+			// A law's reason is rare and nested: the library writes it.
+			enc, e := json.Marshal(&c.Reasons[i], json.Deterministic(true))
+			if e != nil && err == nil {
+				err = e
+			}
+			b = append(b, enc...)
+			continue
+		}
 		b = append(b, `{"level":`...)
 		b = strconv.AppendInt(b, int64(q.Level), 10)
 		str("category", string(q.Category), false)
+		str("basis", string(q.Basis), false)
 		str("source", q.Source, false)
 		str("reason", q.Reason, false)
 		b = append(b, '}')
@@ -266,8 +276,13 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	for i := range r.Components {
 		c := &r.Components[i]
 		because := "-"
-		if len(c.Reasons) > 0 {
-			because = fmt.Sprintf("%s (%s)", c.Reasons[0].Source, c.Reasons[0].Category)
+		if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
+			because = fmt.Sprintf("%s (%s, %s)", c.Reasons[0].Source, c.Reasons[0].Category, c.Reasons[0].Basis)
+		}
+		for _, q := range c.Reasons {
+			if q.Condition == sovmap.ConditionUnmet || q.Condition == sovmap.ConditionOpen {
+				because += fmt.Sprintf("; %s %s", q.Source, q.Condition)
+			}
 		}
 		eff := levelCell(c.EffectiveLevel)
 		if c.LimitedBy != "" {
@@ -280,7 +295,7 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	if len(r.Flows) > 0 {
 		fmt.Fprintln(bw, "\nFLOWS")
 		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "FLOW\tFROM\tTO\tDATA\tMECHANISM\tVERDICT\tWHY")
+		fmt.Fprintln(tw, "FLOW\tFROM\tTO\tDATA\tMECHANISM\tVERDICT\tBASIS\tWHY")
 		for _, f := range r.Flows {
 			id := f.ID
 			if f.Inferred {
@@ -290,7 +305,7 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 			if len(f.Reasons) > 0 {
 				why = f.Reasons[0]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, f.From, f.To, listOr(f.Data, "-"), f.Mechanism, f.Verdict, why)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, f.From, f.To, listOr(f.Data, "-"), f.Mechanism, f.Verdict, orDash(string(f.Basis)), why)
 		}
 		tw.Flush()
 	}
@@ -311,8 +326,8 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		tw.Flush()
 	}
 	s := r.Summary
-	fmt.Fprintf(bw, "\nSUMMARY: %d components, %d with a gap (largest %d), %d reached by foreign compelled-access laws; %d flows, %d violations; provider concentration HHI %d\n",
-		s.Components, s.Gaps, s.MaxGap, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
+	fmt.Fprintf(bw, "\nSUMMARY: %d components, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %d flows, %d violations; provider concentration HHI %d\n",
+		s.Components, s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
 	if s.Gaps > 0 {
 		fmt.Fprintf(bw, "gaps by reason: regulatory %d, security %d, operational %d\n",
 			s.GapsByCategory[sovmap.CategoryRegulatory], s.GapsByCategory[sovmap.CategorySecurity], s.GapsByCategory[sovmap.CategoryOperational])
@@ -340,8 +355,8 @@ func mdEscape(s string) string {
 func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	s := r.Summary
-	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %d components, **%d with a gap** (largest %d), %d reached by foreign compelled-access laws. %d flows, **%d violations**. Provider concentration (HHI): %d.\n\n",
-		mdEscape(orDash(r.Organization)), r.Home, s.Components, s.Gaps, s.MaxGap, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
+	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %d components, **%d with a gap** (largest %d), **%d failing a law's condition**, %d with a legal question open, %d reached by foreign compelled-access laws. %d flows, **%d violations**. Provider concentration (HHI): %d.\n\nEach requirement names its basis: *law* and *guidance* are cited to their articles; *policy* is the organization's own choice; *default* is sovmap's default opinion, which the organization may override.\n\n",
+		mdEscape(orDash(r.Organization)), r.Home, s.Components, s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, s.Flows, s.Violations, s.HHIProvider)
 	fmt.Fprintln(bw, "## Components\n\n| Component | Layer | Own | Effective | Required | Gap | Sourcing | Binding | Exposure |\n|---|---|---|---|---|---:|---|---|---|")
 	for i := range r.Components {
 		c := &r.Components[i]
@@ -364,7 +379,10 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		}
 		fmt.Fprintf(bw, "\n### %s: gap %d (requires %s, effectively %s)\n\n", mdEscape(c.ID), c.Gap, c.RequiredLevel, c.EffectiveLevel)
 		for _, q := range c.Reasons {
-			fmt.Fprintf(bw, "- requires %d (%s, %s): %s\n", q.Level, q.Category, q.Source, mdEscape(q.Reason))
+			fmt.Fprintf(bw, "- %s\n", mdEscape(RequirementLine(q)))
+			for _, ch := range q.Checks {
+				fmt.Fprintf(bw, "  - %s %s: %s\n", ch.Status, mdEscape(ch.Part), mdEscape(ch.Why))
+			}
 		}
 		for _, f := range c.Factors {
 			if f.Level == c.Level && f.Remedy != "" && c.Level < sovmap.MaxLevel {
@@ -376,9 +394,9 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		}
 	}
 	if len(r.Flows) > 0 {
-		fmt.Fprintln(bw, "\n## Flows\n\n| Flow | From | To | Data | Mechanism | Verdict | Reasons |\n|---|---|---|---|---|---|---|")
+		fmt.Fprintln(bw, "\n## Flows\n\n| Flow | From | To | Data | Mechanism | Verdict | Basis | Reasons |\n|---|---|---|---|---|---|---|---|")
 		for _, f := range r.Flows {
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(f.ID), mdEscape(f.From), mdEscape(f.To), listOr(f.Data, "-"), f.Mechanism, f.Verdict, mdEscape(strings.Join(f.Reasons, "; ")))
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(f.ID), mdEscape(f.From), mdEscape(f.To), listOr(f.Data, "-"), f.Mechanism, f.Verdict, BasisText(f.Basis, f.Citation), mdEscape(strings.Join(f.Reasons, "; ")))
 		}
 	}
 	fmt.Fprintln(bw, "\n## Layers\n\n| Layer | Components | 0 | 1 | 2 | 3 | 4 | Gaps | Lowest |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -398,4 +416,31 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		fmt.Fprintf(bw, "- %s\n", mdEscape(n))
 	}
 	return bw.Flush()
+}
+
+// RequirementLine writes one requirement as a sentence: the level it asks
+// (or the law's condition and its outcome), its category, its basis and
+// citation, its source and its reason. Every human format uses it, so that
+// the basis of a judgement reads the same everywhere.
+func RequirementLine(q sovmap.Requirement) string {
+	head := fmt.Sprintf("requires %d", q.Level)
+	if q.Condition != "" {
+		head = "condition " + string(q.Condition)
+	}
+	line := fmt.Sprintf("%s (%s, basis %s, %s): %s", head, q.Category, BasisText(q.Basis, q.Citation), q.Source, q.Reason)
+	if q.Contested {
+		line += " [contested]"
+	}
+	return line
+}
+
+// BasisText names a basis with its citation, if any: "law: GDPR art. 45".
+func BasisText(b sovmap.Basis, citation string) string {
+	if b == "" {
+		return "-"
+	}
+	if citation == "" {
+		return string(b)
+	}
+	return string(b) + ": " + citation
 }

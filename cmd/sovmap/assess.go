@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/sovmap/sovmap/report/finding"
 	"io"
 	"os"
 
@@ -72,7 +73,7 @@ the baseline), 2 on bad input or usage.`,
 				return nil
 			}
 			if n := findings(r, failOn); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, or flow violations)", n, failOn, failOn)}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", n, failOn, failOn)}
 			}
 			return nil
 		},
@@ -80,7 +81,7 @@ the baseline), 2 on bad input or usage.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
-	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, or any flow is a violation (0 never fails)")
+	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")
 	return cmd
 }
 
@@ -105,20 +106,13 @@ func writeFile(name string, write func(io.Writer) error) error {
 	return nil
 }
 
-// findings counts gaps of at least failOn levels and flow violations. A
-// failOn of 0 turns the gate off.
+// findings counts what fails the gate at failOn: gaps of at least failOn
+// levels, laws whose conditions a component does not meet, and flow
+// violations (finding.Gates says which). A failOn of 0 turns the gate off.
 func findings(r *sovmap.Report, failOn int) int {
-	if failOn == 0 {
-		return 0
-	}
 	n := 0
-	for i := range r.Components {
-		if r.Components[i].Gap >= failOn {
-			n++
-		}
-	}
-	for _, f := range r.Flows {
-		if f.Verdict == sovmap.Violation {
+	for _, f := range finding.FromReport(r, nil) {
+		if f.Gates(failOn) {
 			n++
 		}
 	}

@@ -94,7 +94,10 @@ func explain(a *app, c *sovmap.Component, res *sovmap.ComponentResult) error {
 	}
 	fmt.Fprintf(w, "\nRequired level: %d %s, so sourcing: %s\n", res.RequiredLevel, res.RequiredLevel, res.Sourcing)
 	for _, q := range res.Reasons {
-		fmt.Fprintf(w, "  requires %d (%s, %s): %s\n", q.Level, q.Category, q.Source, q.Reason)
+		fmt.Fprintf(w, "  %s\n", report.RequirementLine(q))
+		for _, ch := range q.Checks {
+			fmt.Fprintf(w, "    %s %s: %s\n", ch.Status, ch.Part, ch.Why)
+		}
 	}
 	if len(res.Reasons) == 0 {
 		fmt.Fprintln(w, "  no requirement applies (no data classes, criticality or rules)")

@@ -30,10 +30,14 @@ const (
 	// RestrictedJurisdiction: a restricted jurisdiction controls, hosts,
 	// operates or legally reaches the component.
 	RestrictedJurisdiction Kind = "restricted-jurisdiction"
+	// LegalCondition: a law that covers the component asks something it
+	// does not meet (an error that gates), or that the inventory does not
+	// record (an open question, a warning).
+	LegalCondition Kind = "legal-condition"
 )
 
 // Kinds lists every kind, in a stable order.
-var Kinds = []Kind{Gap, FlowViolation, ForeignExposure, RestrictedJurisdiction}
+var Kinds = []Kind{Gap, LegalCondition, FlowViolation, ForeignExposure, RestrictedJurisdiction}
 
 // Severity is how loud a finding is, in the vocabulary SARIF uses.
 type Severity string
@@ -66,6 +70,11 @@ type Finding struct {
 	Subject string `json:"subject"`
 	// Jurisdiction is the foreign jurisdiction, for exposure and restricted findings.
 	Jurisdiction string `json:"jurisdiction,omitempty"`
+	// Law is the law whose condition a legal-condition finding concerns
+	// (law:ID), with its basis and citation.
+	Law      string       `json:"law,omitempty"`
+	Basis    sovmap.Basis `json:"basis,omitempty"`
+	Citation string       `json:"citation,omitempty"`
 	// Gap is required minus effective level (gap findings), else 0.
 	Gap int `json:"gap,omitempty"`
 	// Level, Effective and Required repeat the component's levels, so that
@@ -83,11 +92,14 @@ type Finding struct {
 	Pos sovmap.Pos `json:"-"`
 }
 
-// Key is the finding's identity across runs: kind, subject and jurisdiction.
+// Key is the finding's identity across runs: kind, subject, law and jurisdiction.
 // It does not contain levels or messages, so a finding that gets worse keeps
 // its key and can be matched with its former self.
 func (f Finding) Key() string {
 	k := string(f.Kind) + "/" + f.Subject
+	if f.Law != "" {
+		k += "/" + f.Law
+	}
 	if f.Jurisdiction != "" {
 		k += "/" + f.Jurisdiction
 	}
@@ -124,6 +136,8 @@ func (f Finding) Gates(failOn int) bool {
 		return f.Gap >= failOn
 	case FlowViolation:
 		return true
+	case LegalCondition:
+		return f.Severity == Error
 	}
 	return false
 }
@@ -175,8 +189,12 @@ func FromReport(r *sovmap.Report, inv *sovmap.Inventory) []Finding {
 			f.Severity = GapSeverity(c.Gap)
 			f.Message = gapMessage(c)
 			f.Remedies = remedies(c)
+			if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
+				f.Basis, f.Citation = c.Reasons[0].Basis, c.Reasons[0].Citation
+			}
 			out = append(out, f)
 		}
+		out = append(out, conditionFindings(base, c)...)
 		out = append(out, exposureFindings(base, c, providerTier)...)
 	}
 	for i := range r.Flows {
@@ -196,6 +214,8 @@ func FromReport(r *sovmap.Report, inv *sovmap.Inventory) []Finding {
 			Kind:     FlowViolation,
 			Severity: Error,
 			Subject:  fl.ID,
+			Basis:    fl.Basis,
+			Citation: fl.Citation,
 			Message:  msg,
 			Pos:      pos,
 		})
@@ -256,11 +276,43 @@ func gapMessage(c *sovmap.ComponentResult) string {
 	return b.String() + "."
 }
 
+// conditionFindings gives one finding per law whose condition the
+// component does not meet (an error) or leaves open (a warning).
+func conditionFindings(base Finding, c *sovmap.ComponentResult) []Finding {
+	var out []Finding
+	for i := range c.Reasons {
+		q := &c.Reasons[i]
+		if q.Condition != sovmap.ConditionUnmet && q.Condition != sovmap.ConditionOpen {
+			continue
+		}
+		f := base
+		f.Kind, f.Law, f.Basis, f.Citation = LegalCondition, q.Source, q.Basis, q.Citation
+		var parts []string
+		for _, ch := range q.Checks {
+			if ch.Status == q.Condition {
+				parts = append(parts, ch.Part+": "+ch.Why)
+			}
+		}
+		if q.Condition == sovmap.ConditionUnmet {
+			f.Severity = Error
+			f.Message = fmt.Sprintf("Component %s does not meet %s (%s): %s", c.ID, q.Source, q.Citation, strings.Join(parts, "; "))
+		} else {
+			f.Severity = Warning
+			f.Message = fmt.Sprintf("Component %s: whether it meets %s (%s) is open: %s", c.ID, q.Source, q.Citation, strings.Join(parts, "; "))
+		}
+		if q.Contested {
+			f.Message += " The reading of this law is contested."
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // topReason is the reason of the requirement that sets the required level.
 func topReason(c *sovmap.ComponentResult) string {
 	for _, r := range c.Reasons {
-		if r.Level == c.RequiredLevel {
-			return fmt.Sprintf("%s (%s, %s)", r.Reason, r.Category, r.Source)
+		if r.Level == c.RequiredLevel && r.Counts() {
+			return fmt.Sprintf("%s (%s, basis %s, %s)", r.Reason, r.Category, r.Basis, r.Source)
 		}
 	}
 	return ""

@@ -92,7 +92,9 @@ type page struct {
 	Flows                                             []sovmap.FlowResult
 	Components                                        []componentRow
 	Restricted                                        []finding.Finding
-	Notes                                             []string
+	// Conditions are the laws whose conditions components fail or leave open.
+	Conditions []finding.Finding
+	Notes      []string
 }
 
 type levelCount struct {
@@ -160,6 +162,8 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) page {
 			gapFinding[f.Subject] = f
 		case finding.RestrictedJurisdiction:
 			p.Restricted = append(p.Restricted, f)
+		case finding.LegalCondition:
+			p.Conditions = append(p.Conditions, f)
 		}
 	}
 	for i := range r.Components {

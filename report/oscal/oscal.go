@@ -30,6 +30,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/finding"
 )
 
@@ -418,7 +419,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 		}
 		desc := fmt.Sprintf("Data flow %s from %s to %s: %s.", fl.ID, fl.From, fl.To, fl.Verdict)
 		if len(fl.Reasons) > 0 {
-			desc += " " + strings.Join(fl.Reasons, "; ") + "."
+			desc += " " + strings.Join(fl.Reasons, "; ") + ". Basis: " + report.BasisText(fl.Basis, fl.Citation) + "."
 		}
 		res.Observations = append(res.Observations, observation{
 			UUID:             obsUUID[key],
@@ -594,7 +595,8 @@ func componentDescription(c *sovmap.ComponentResult) string {
 		fmt.Fprintf(&b, " %s: level %d, %s.", f.Name, f.Level, strings.TrimSuffix(f.Reason, "."))
 	}
 	for _, q := range c.Reasons {
-		fmt.Fprintf(&b, " Requires %d (%s, %s): %s.", q.Level, q.Category, q.Source, strings.TrimSuffix(q.Reason, "."))
+		line := report.RequirementLine(q)
+		fmt.Fprintf(&b, " %s.", strings.TrimSuffix(strings.ToUpper(line[:1])+line[1:], "."))
 	}
 	return b.String()
 }

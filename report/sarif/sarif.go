@@ -179,6 +179,18 @@ func ruleFor(k finding.Kind) rule {
 			DefaultConfiguration: configuration{Level: "error"},
 			Properties:           map[string]any{"tags": []string{"sovereignty", "data-transfer"}, "precision": "high", "security-severity": "7.5"},
 		}
+	case finding.LegalCondition:
+		return rule{
+			ID: RuleID(k), Name: "LegalConditionNotMet",
+			ShortDescription: message{Text: "A law that covers the component asks something it does not meet, or that the inventory does not record."},
+			FullDescription:  message{Text: "A localisation or sourcing law of home (a certified host, storage in given places, an establishment, exit terms) covers the component, judged by the law's own condition and cited to its articles. An unmet condition is an error; an open one (a fact not recorded) is a warning."},
+			Help: message{
+				Text:     "Meet the failing part of the condition (see the message), or record the missing fact. Run `sovmap explain FILE COMPONENT` for each check.",
+				Markdown: "Meet the failing part of the condition (see the message), or record the missing fact.\n\nRun `sovmap explain FILE COMPONENT` to see each part of the condition and its outcome.",
+			},
+			DefaultConfiguration: configuration{Level: "error"},
+			Properties:           map[string]any{"tags": []string{"sovereignty", "compliance"}, "precision": "high", "security-severity": "8.0"},
+		}
 	case finding.ForeignExposure:
 		return rule{
 			ID: RuleID(k), Name: "ForeignCompelledAccess",
@@ -289,9 +301,18 @@ func logical(f finding.Finding) logicalLocation {
 // consumers need not parse the message.
 func properties(f finding.Finding) map[string]any {
 	p := map[string]any{"sovmap/kind": string(f.Kind)}
+	if f.Basis != "" {
+		p["sovmap/basis"] = string(f.Basis)
+	}
+	if f.Citation != "" {
+		p["sovmap/citation"] = f.Citation
+	}
 	if f.Kind == finding.FlowViolation {
 		p["sovmap/flow"] = f.Subject
 		return p
+	}
+	if f.Law != "" {
+		p["sovmap/law"] = f.Law
 	}
 	p["sovmap/component"] = f.Subject
 	p["sovmap/layer"] = string(f.Layer)

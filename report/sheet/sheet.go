@@ -68,7 +68,10 @@ func binding(c *sovmap.ComponentResult) string {
 func reasons(c *sovmap.ComponentResult) string {
 	parts := make([]string, len(c.Reasons))
 	for i, q := range c.Reasons {
-		parts[i] = fmt.Sprintf("%d %s %s: %s", q.Level, q.Category, q.Source, q.Reason)
+		parts[i] = fmt.Sprintf("%d %s %s %s: %s", q.Level, q.Category, q.Basis, q.Source, q.Reason)
+		if q.Condition != "" {
+			parts[i] += " [condition " + string(q.Condition) + "]"
+		}
 	}
 	return strings.Join(parts, listSep)
 }
