@@ -134,9 +134,12 @@ func TestLegalFactor(t *testing.T) {
 		{name: "keys do not protect data in use", providers: foreign,
 			component: "{id: c, layer: compute, provider: p, locations: [DE], operated_from: [DE], data: [personal], key_custody: customer-held}",
 			level:     1, remedy: "use confidential computing with customer-held keys"},
+		// 374-FZ binds operators in Russia (location and operations), not
+		// a foreign company through its Russian parent (kb re-check of
+		// 5 December 2026): operated from Russia, it reaches.
 		{name: "a restricted jurisdiction, mitigated", providers: russian,
-			component: "{id: c, layer: storage, provider: p, locations: [DE], operated_from: [DE], data: [personal], key_custody: customer-held}",
-			level:     1, reason: "RU can compel access through control (restricted jurisdiction)"},
+			component: "{id: c, layer: storage, provider: p, locations: [DE], operated_from: [RU], data: [personal], key_custody: customer-held}",
+			level:     1, reason: "RU can compel access through operations (restricted jurisdiction)"},
 		{name: "the worst jurisdiction binds", component: "{id: c, layer: storage, locations: [GB, US, CN]}",
 			level: 1, reason: "can compel access through location (neutral jurisdiction)"},
 	})

@@ -20,8 +20,10 @@ func endpoints() []sovmap.Component {
 	}
 	usCloud := at("de-us-controlled", "DE")
 	usCloud.Provider, usCloud.OperatedFrom = "aws-emea", []string{"DE"}
+	// Russian law reaches a provider's data through its operations in
+	// Russia (374-FZ binds operators there), not through control alone.
 	ruCloud := at("de-ru-controlled", "DE")
-	ruCloud.Provider = "ru-cloud"
+	ruCloud.Provider, ruCloud.OperatedFrom = "ru-cloud", []string{"RU"}
 	inOps := at("de-in-operated", "DE")
 	inOps.Provider, inOps.OperatedFrom = "stackit", []string{"IN"}
 	usOps := at("de-us-operated", "DE")
