@@ -68,7 +68,7 @@ type Requirement struct {
 	Citation string `json:"citation,omitempty"`
 	// Contested marks a legal reading that is under challenge or unsettled;
 	// the reason says what is contested.
-	Contested bool `json:"contested,omitempty"`
+	Contested bool `json:"contested,omitzero"`
 	// Condition is set for a law judged by what it asks rather than by a
 	// level: met, unmet, or open when sovmap lacks a fact to decide. A met
 	// condition does not count towards the required level.

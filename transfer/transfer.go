@@ -334,9 +334,15 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		}
 	}
 	if len(to) == 0 {
-		if sensitive {
+		switch {
+		case personal && c.hasRegime && (c.regime == "EU" || c.regime == "GB"):
+			// The controller must know and record where personal data goes
+			// (accountability, and the record of processing names transfers
+			// to third countries).
+			v.violate(CodeNoLocation, sovmap.BasisLaw, c.law.name+" art. 5(2) and 30(1)(e)", "the destination %s has no stated location, so whether personal data leaves for a third country cannot be known or recorded (%s art. 5(2) and 30(1)(e))", f.To, c.law.name)
+		case sensitive:
 			v.violate(CodeNoLocation, sovmap.BasisDefault, "", "the destination %s has no stated location, so the transfer cannot be checked", f.To)
-		} else {
+		default:
 			v.note(sovmap.BasisDefault, "", "the destination %s has no stated location", f.To)
 		}
 		return r

@@ -24,6 +24,7 @@ func TestFromReportSample(t *testing.T) {
 		{"gap/chat-app", Error, 2, 46},
 		{"gap/train-cluster", Error, 2, 18},
 		{"gap/triage-model", Error, 2, 38},
+		{"legal-condition/train-cluster/law:de-sgb-v-393", Error, 0, 18},
 		{"flow-violation/chat-logs", Error, 0, 62},
 		{"foreign-exposure/gpu-pool/US", Warning, 0, 30},
 		{"foreign-exposure/support/US", Note, 0, 52},

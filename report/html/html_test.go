@@ -96,12 +96,17 @@ func TestContent(t *testing.T) {
 			t.Errorf("page lacks %q", w)
 		}
 	}
+	// The legal condition the sample fails is listed with its law and basis.
+	if !strings.Contains(page, `id="conditions"`) || !strings.Contains(page, "<code>law:de-sgb-v-393</code>") || !strings.Contains(page, "law: SGB V § 393") {
+		t.Error("page lacks the legal-conditions section with the unmet law, its basis and citation")
+	}
 	if strings.Contains(page, "<Nord>") {
 		t.Error("organization name is not escaped")
 	}
-	// Largest gap first, then by id.
-	i1 := strings.Index(page, "<th scope=\"row\"><code>chat-app</code>")
-	i2 := strings.Index(page, "<th scope=\"row\"><code>train-cluster</code>")
+	// Largest gap first, then by id, in the gaps section.
+	gaps := page[strings.Index(page, `id="gaps"`):]
+	i1 := strings.Index(gaps, "<th scope=\"row\"><code>chat-app</code>")
+	i2 := strings.Index(gaps, "<th scope=\"row\"><code>train-cluster</code>")
 	if i1 < 0 || i2 < 0 || i1 > i2 {
 		t.Error("gaps are not sorted by size, then id")
 	}

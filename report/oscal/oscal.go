@@ -249,6 +249,7 @@ const (
 	objectiveTransfer      = "sovmap.data-transfer"
 	objectiveExposure      = "sovmap.foreign-exposure"
 	objectiveRestricted    = "sovmap.restricted-jurisdiction"
+	objectiveLegal         = "sovmap.legal-condition"
 )
 
 func objective(k finding.Kind) string {
@@ -259,6 +260,8 @@ func objective(k finding.Kind) string {
 		return objectiveTransfer
 	case finding.ForeignExposure:
 		return objectiveExposure
+	case finding.LegalCondition:
+		return objectiveLegal
 	default:
 		return objectiveRestricted
 	}
@@ -352,7 +355,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 			Components: comps,
 		},
 		ReviewedControls: reviewedControls{
-			Description: "sovmap's objectives: each component reaches its required level, data flows obey the transfer rules, no foreign compelled-access law reaches data unmitigated, no restricted jurisdiction is involved.",
+			Description: "sovmap's objectives: each component reaches its required level, data flows obey the transfer rules, no foreign compelled-access law reaches data unmitigated, no restricted jurisdiction is involved, and every law of home that covers a component has its condition met.",
 			ControlSelections: []controlSelection{{
 				Description: "All sovmap objectives.",
 			}},
@@ -542,6 +545,8 @@ func findingProps(f finding.Finding) props {
 	var p props
 	p.add("finding-kind", string(f.Kind))
 	p.add("severity", string(f.Severity))
+	p.add("basis", string(f.Basis))
+	p.add("law", f.Law)
 	if f.Kind == finding.FlowViolation {
 		p.add("flow", f.Subject)
 		return p
@@ -566,6 +571,8 @@ func riskTitle(f finding.Finding) string {
 		return "Data flow " + f.Subject + " violates the transfer rules"
 	case finding.ForeignExposure:
 		return fmt.Sprintf("%s law reaches %s", f.Jurisdiction, f.Subject)
+	case finding.LegalCondition:
+		return fmt.Sprintf("%s does not meet the condition of %s", f.Subject, f.Law)
 	default:
 		return fmt.Sprintf("Restricted jurisdiction %s reaches %s", f.Jurisdiction, f.Subject)
 	}
@@ -579,6 +586,8 @@ func riskStatement(f finding.Finding) string {
 		return fmt.Sprintf("The transfer %s may be unlawful and can expose the data it carries.", f.Subject)
 	case finding.ForeignExposure:
 		return fmt.Sprintf("Authorities of %s can compel access to %s.", f.Jurisdiction, f.Subject)
+	case finding.LegalCondition:
+		return fmt.Sprintf("%s may be used against the conditions of %s (%s).", f.Subject, f.Law, f.Citation)
 	default:
 		return fmt.Sprintf("%s depends on %s, a jurisdiction the organization treats as restricted.", f.Subject, f.Jurisdiction)
 	}

@@ -152,9 +152,9 @@ func TestFindingsRisksAndProps(t *testing.T) {
 	if len(res.Observations) != 10 {
 		t.Errorf("%d observations, want 10", len(res.Observations))
 	}
-	// 3 gaps, 1 violation, 3 exposures, 1 restricted.
-	if len(res.Risks) != 8 {
-		t.Errorf("%d risks, want 8", len(res.Risks))
+	// 3 gaps, 1 unmet legal condition, 1 violation, 3 exposures, 1 restricted.
+	if len(res.Risks) != 9 {
+		t.Errorf("%d risks, want 9", len(res.Risks))
 	}
 	risks := map[string]bool{}
 	for _, r := range res.Risks {
@@ -179,8 +179,8 @@ func TestFindingsRisksAndProps(t *testing.T) {
 			}
 		}
 	}
-	if notSatisfied != 8 {
-		t.Errorf("%d not-satisfied findings, want 8", notSatisfied)
+	if notSatisfied != 9 {
+		t.Errorf("%d not-satisfied findings, want 9", notSatisfied)
 	}
 	// ehr-db, gpu-pool, cuda and support meet their requirement (support
 	// has a mitigated exposure note but no gap).

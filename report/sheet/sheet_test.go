@@ -47,7 +47,7 @@ func TestCSVShape(t *testing.T) {
 			t.Errorf("train-cluster column %s = %q, want %q", rows[0][i], got[i], w)
 		}
 	}
-	if !strings.HasPrefix(got[10], "3 regulatory data:personal.health: ") {
+	if !strings.HasPrefix(got[10], "3 security default data:personal.health: ") || !strings.Contains(got[10], "[condition unmet]") {
 		t.Errorf("reasons = %q", got[10])
 	}
 }

@@ -97,8 +97,8 @@ func Report() *sovmap.Report {
 			{ID: "ehr-db", Layer: sovmap.LayerStorage, Level: 4, EffectiveLevel: 4, RequiredLevel: 4, Gap: 0,
 				Sourcing: sovmap.SourceDomestic, Binding: []sovmap.FactorName{}, Exposure: []string{},
 				Reasons: []sovmap.Requirement{
-					{Level: 3, Category: sovmap.CategoryRegulatory, Source: "data:personal.health", Reason: "health data is a special category (GDPR art. 9)"},
-					{Level: 4, Category: sovmap.CategoryOperational, Source: "criticality:vital", Reason: "vital components stay domestic"},
+					{Level: 3, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:personal.health", Reason: "health data is a special category; sovmap's default asks for home control"},
+					{Level: 4, Category: sovmap.CategoryOperational, Basis: sovmap.BasisDefault, Source: "criticality:vital", Reason: "vital components stay domestic"},
 				},
 				Factors: []sovmap.Factor{factor(sovmap.FactorControl, 4, "operated by the organization itself", "")},
 				Pos:     at("ehr-db")},
@@ -108,8 +108,11 @@ func Report() *sovmap.Report {
 				Exposure:        []string{"US"},
 				ExposureDetails: []sovmap.Exposure{cloudAct, {Jurisdiction: "US", Law: "us-fisa-702", Via: sovmap.ViaOperations, Tier: "trusted"}},
 				Reasons: []sovmap.Requirement{
-					{Level: 3, Category: sovmap.CategoryRegulatory, Source: "data:personal.health", Reason: "health data is a special category (GDPR art. 9)"},
-					{Level: 2, Category: sovmap.CategoryOperational, Source: "criticality:high", Reason: "high criticality needs a trusted partner"},
+					{Level: 3, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:personal.health", Reason: "health data is a special category; sovmap's default asks for home control"},
+					{Level: 2, Category: sovmap.CategoryOperational, Basis: sovmap.BasisDefault, Source: "criticality:high", Reason: "high criticality needs a trusted partner"},
+					{Level: 0, Category: sovmap.CategoryRegulatory, Basis: sovmap.BasisLaw, Source: "law:de-sgb-v-393", Reason: "Social Code Book V, § 393: cloud processing of health data with a current C5 Type 2 attestation",
+						Citation: "SGB V § 393 (3) no. 2 and (4)", Condition: sovmap.ConditionUnmet,
+						Checks: []sovmap.Check{{Part: "a current C5 Type 2 attestation", Status: sovmap.ConditionUnmet, Why: "no C5 certification is recorded"}}},
 				},
 				Factors: []sovmap.Factor{
 					factor(sovmap.FactorControl, 2, "ultimate controller amazon is in US (trusted)", "choose a provider controlled from home"),
@@ -135,7 +138,7 @@ func Report() *sovmap.Report {
 				Level: 4, EffectiveLevel: 1, LimitedBy: "train-cluster", RequiredLevel: 3, Gap: 2,
 				Sourcing: sovmap.SourceSovereignPartner, Binding: []sovmap.FactorName{}, Exposure: []string{},
 				Reasons: []sovmap.Requirement{
-					{Level: 3, Category: sovmap.CategoryRegulatory, Source: "data:personal.health", Reason: "health data is a special category (GDPR art. 9)"},
+					{Level: 3, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:personal.health", Reason: "health data is a special category; sovmap's default asks for home control"},
 				},
 				Factors: []sovmap.Factor{factor(sovmap.FactorControl, 4, "ionos is controlled from DE", "")},
 				Pos:     at("triage-model")},
@@ -145,7 +148,7 @@ func Report() *sovmap.Report {
 				Exposure:        []string{"RU"},
 				ExposureDetails: []sovmap.Exposure{{Jurisdiction: "RU", Law: "ru-sorm", Via: sovmap.ViaLocation, Tier: "restricted"}},
 				Reasons: []sovmap.Requirement{
-					{Level: 2, Category: sovmap.CategoryRegulatory, Source: "data:personal", Reason: "personal data needs a trusted partner"},
+					{Level: 2, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:personal", Reason: "personal data: sovmap's default asks for a trusted partner"},
 				},
 				Factors: []sovmap.Factor{
 					factor(sovmap.FactorControl, 0, "yandex is controlled from RU (restricted)", "choose a provider controlled from a trusted jurisdiction"),
@@ -157,7 +160,7 @@ func Report() *sovmap.Report {
 				Binding: []sovmap.FactorName{sovmap.FactorOperations}, Exposure: []string{"US"},
 				ExposureDetails: []sovmap.Exposure{{Jurisdiction: "US", Law: "us-cloud-act", Via: sovmap.ViaOperations, Tier: "trusted", Mitigated: true}},
 				Reasons: []sovmap.Requirement{
-					{Level: 1, Category: sovmap.CategorySecurity, Source: "data:internal", Reason: "internal data stays under contract"},
+					{Level: 1, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:internal", Reason: "internal data stays under contract"},
 				},
 				Factors: []sovmap.Factor{factor(sovmap.FactorOperations, 2, "operated from US (trusted)", "have it operated from home")},
 				Pos:     at("support")},
