@@ -583,8 +583,8 @@ func (c *Case) checkContract(r *report, code int) []string {
 			if !slices.Contains(valid, f.Basis) {
 				bad(where, "a violation has a basis (law, guidance, policy or default)", describeFlow(&f))
 			}
-			if len(f.Codes) > 0 && f.Codes[0] == "restricted-jurisdiction" && f.Basis != "policy" {
-				bad(where, "a restricted list is policy, not law", describeFlow(&f))
+			if len(f.Codes) > 0 && f.Codes[0] == "restricted-jurisdiction" && f.Basis != "policy" && f.Basis != "default" {
+				bad(where, "a restricted list is policy (or sovmap's default list), not law", describeFlow(&f))
 			}
 			if (f.Basis == "law" || f.Basis == "guidance") && strings.TrimSpace(f.Citation) == "" {
 				bad(where, "a violation resting on law or guidance cites its article", describeFlow(&f))
