@@ -245,7 +245,16 @@ func (c *Case) inventoryYAML() ([]byte, error) {
 	if c.Inventory.Kind == 0 {
 		return nil, errors.New("no inventory")
 	}
-	return yaml.Marshal(&c.Inventory)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&c.Inventory); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // why is the citation a failure message gives: the expectation's own
