@@ -546,13 +546,25 @@ func exitFactor(f *facts, c *sovmap.Component, statutory bool) sovmap.Factor {
 	fac := contractExit(f, c)
 	if statutory && fac.Level < sovmap.SovereignPartner {
 		fac.Level = sovmap.SovereignPartner
-		fac.Facts = append(fac.Facts, "EU Data Act, chapter VI (Regulation (EU) 2023/2854, art. 23-31): statutory switching rights")
+		fac.Facts = append(fac.Facts, StatutoryExitFact)
 		fac.Reason += "; but the EU Data Act's switching rights apply whatever the contract says (notice of at most two months, a 30-day transition, export of the data, switching charges abolished from 12 January 2027; Regulation (EU) 2023/2854, art. 25 and 29), so the exit stands at the statutory floor"
 		if fac.Remedy == "" {
 			fac.Remedy = "record the contract's exit terms (contract:)"
 		}
 	}
 	return fac
+}
+
+// StatutoryExitFact is the fact an exit factor lists when the EU Data Act's
+// switching rights hold it at their floor, whatever the governing law.
+const StatutoryExitFact = "EU Data Act, chapter VI (Regulation (EU) 2023/2854, art. 23-31): statutory switching rights"
+
+// StatutoryExit reports whether the EU Data Act's switching rights set a
+// floor under the exit factor of component c, for an organization at home
+// on day now: whatever law governs its contract, exit stays at least at
+// level 3 (SovereignPartner).
+func StatutoryExit(k *kb.KB, home string, now time.Time, c *sovmap.Component) bool {
+	return c.Provider != "" && processingLayers[c.Layer] && switchingRightsApply(k, home, now)
 }
 
 // contractExit judges the exit terms the contract records.

@@ -733,9 +733,15 @@ func (e *Engine) compelled(u int32) sovmap.Level {
 		}
 		if g := m.GovLaw[u]; g >= 0 {
 			for _, c := range m.GovLaws[g] {
-				if e.inMask(c) {
+				if !e.inMask(c) {
+					continue
+				}
+				// The Data Act's switching rights hold exit at their floor
+				// whatever law governs the contract.
+				if !e.statutoryExit(u) {
 					return sovmap.Exposed
 				}
+				l = sovmap.Min(l, sovmap.SovereignPartner)
 			}
 		}
 	}
@@ -767,6 +773,14 @@ func (e *Engine) compelled(u int32) sovmap.Level {
 		l = sovmap.Min(l, sovmap.Contractual)
 	}
 	return l
+}
+
+func (e *Engine) statutoryExit(u int32) bool {
+	now := e.opts.Assess.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return assess.StatutoryExit(e.m.KB, e.m.Inv.Organization.Home, now, &e.m.Inv.Components[u])
 }
 
 // embassyHost returns the country index of the host of the qualifying
