@@ -77,11 +77,11 @@ func TestSplitInventory(t *testing.T) {
 	}
 }
 
-// FuzzFastPath checks the fast JSON path against the sequential decoder:
-// whatever the fast path accepts, the sequential decoder accepts too, with
+// FuzzFastPath checks the fast JSON path against the stream decoder:
+// whatever the fast path accepts, the stream decoder accepts too, with
 // the same inventory and the same positions, and validating either gives
 // the same problems at the same places. (The converse need not hold: the
-// fast path leaves unusual files to the sequential decoder.)
+// fast path leaves unusual files to the stream decoder.)
 func FuzzFastPath(f *testing.F) {
 	seeds, _ := filepath.Glob("../examples/*/*.yaml")
 	more, _ := filepath.Glob("testdata/*.yaml")
@@ -125,19 +125,19 @@ func FuzzFastPath(f *testing.F) {
 		}
 		slow, err := decodeJSONStream(&source{name: "f.json", data: data, isJSON: true})
 		if err != nil {
-			t.Fatalf("the fast path accepted what the sequential decoder rejects (%v):\n%s", err, data)
+			t.Fatalf("the fast path accepted what the stream decoder rejects (%v):\n%s", err, data)
 		}
 		if !reflect.DeepEqual(fast.inv, slow.inv) {
-			t.Fatalf("fast path decoded\n%+v\nsequential decoder\n%+v", fast.inv, slow.inv)
+			t.Fatalf("fast path decoded\n%+v\nstream decoder\n%+v", fast.inv, slow.inv)
 		}
 		if fast.hasVer != slow.hasVer || fast.verPos != slow.verPos || fast.hasOrg != slow.hasOrg || !reflect.DeepEqual(fast.topKeys, slow.topKeys) {
-			t.Fatalf("top-level facts differ: fast %v %v %v %v, sequential %v %v %v %v",
+			t.Fatalf("top-level facts differ: fast %v %v %v %v, stream %v %v %v %v",
 				fast.hasVer, fast.verPos, fast.hasOrg, fast.topKeys, slow.hasVer, slow.verPos, slow.hasOrg, slow.topKeys)
 		}
 		_, fastErr := l.merge(context.Background(), []*part{fast})
 		_, slowErr := l.merge(context.Background(), []*part{slow})
 		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
-			t.Fatalf("validating the fast path's decode gives\n%v\nthe sequential decoder's\n%v", fastErr, slowErr)
+			t.Fatalf("validating the fast path's decode gives\n%v\nthe stream decoder's\n%v", fastErr, slowErr)
 		}
 	})
 }
@@ -161,11 +161,11 @@ func longInventory(n int, replace map[int]string) []byte {
 	return []byte(b.String())
 }
 
-// TestFastAndSequentialProblemsAgree checks, on a list decoded on several
+// TestFastAndStreamProblemsAgree checks, on a list decoded on several
 // cores, that the problems found in a file the fast path decoded are those
-// found when the sequential decoder reads it, at the same places, and that
+// found when the stream decoder reads it, at the same places, and that
 // each names the exact line and column of the class.
-func TestFastAndSequentialProblemsAgree(t *testing.T) {
+func TestFastAndStreamProblemsAgree(t *testing.T) {
 	data := longInventory(5000, map[int]string{
 		7:    `{"id": "c7", "layer": "storage", "data": ["health"]}`,
 		4321: `{"id": "c4321", "layer": "storage", "depends_on": [{"id": "c1", "data": ["personal", "confidental"]}]}`,
@@ -186,7 +186,7 @@ func TestFastAndSequentialProblemsAgree(t *testing.T) {
 	_, fastErr := l.merge(context.Background(), []*part{fast})
 	_, slowErr := l.merge(context.Background(), []*part{slow})
 	if fastErr == nil || fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
-		t.Fatalf("fast path:\n%v\nsequential decoder:\n%v", fastErr, slowErr)
+		t.Fatalf("fast path:\n%v\nstream decoder:\n%v", fastErr, slowErr)
 	}
 	// Line 2 opens the list; component i is on line i+3.
 	col := func(line int, s string) int {
@@ -248,11 +248,11 @@ func FuzzSplitArrayParallel(f *testing.F) {
 	})
 }
 
-// TestDeepValuesGoToTheSequentialDecoder: the library limits nesting from
+// TestDeepValuesGoToTheStreamDecoder: the library limits nesting from
 // the file's root, the scan sees each value on its own; a value nested
 // nearly as deep as the limit must not pass the fast path when the
-// sequential decoder refuses the file (found in review).
-func TestDeepValuesGoToTheSequentialDecoder(t *testing.T) {
+// stream decoder refuses the file (found in review).
+func TestDeepValuesGoToTheStreamDecoder(t *testing.T) {
 	for _, depth := range []int{maxScanDepth + 1, 9998} {
 		deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
 		data := []byte(`{"version":1,"organization":{"home":"DE"},"knowledge":{"a":` + deep + `}}`)
