@@ -1,5 +1,12 @@
 package inventory
 
+// This file decodes one inventory file into a part. Every top-level key of
+// the format is one entry of topMembers, which knows how to decode its value
+// three ways: from the bytes the fast JSON path split out, from the token
+// stream of the stream decoder, and from a YAML node. The loops over a
+// file's keys (decodeJSONFast, decodeJSONStream, decodeYAML) keep the
+// positions: where each key and value is.
+
 import (
 	"bytes"
 	"errors"
@@ -29,11 +36,109 @@ type part struct {
 	topKeys map[string]sovmap.Pos
 }
 
-// topLevel lists the keys an inventory file may have, with a function that
-// decodes each from JSON and from YAML into the part.
-var topLevel = []string{
-	"version", "organization", "providers", "components", "flows", "arrangements",
-	"rules", "assessments", "scenarios", "knowledge",
+// topMember is a top-level key of an inventory file and its decoders. Each
+// is given the part being filled, the position of the key and of its value.
+type topMember struct {
+	name string
+	// fast decodes the value split out by the fast path; false leaves the
+	// file to the stream decoder.
+	fast func(p *part, m member, key, value sovmap.Pos) bool
+	// stream decodes the value at the stream decoder's position.
+	stream func(p *part, dec *jsontext.Decoder, key, value sovmap.Pos) error
+	// yaml decodes a YAML node, adding its problems to ps.
+	yaml func(p *part, n *yaml.Node, ps *problems, key, value sovmap.Pos)
+}
+
+// topMembers are the keys an inventory file may have, in the order messages
+// list them.
+var topMembers = []topMember{
+	valueMember("version", func(p *part) *int { return &p.inv.Version },
+		func(p *part, key, _ sovmap.Pos) { p.hasVer, p.verPos = true, key }),
+	valueMember("organization", func(p *part) *sovmap.Organization { return &p.inv.Organization },
+		func(p *part, _, value sovmap.Pos) { p.hasOrg, p.inv.Organization.Pos = true, value }),
+	listMember("providers", func(inv *sovmap.Inventory) *[]sovmap.Provider { return &inv.Providers },
+		func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p }, nil),
+	// Components are the bulk of a large file: the fast path reads their
+	// common shape directly, and the stream decoder decodes them on every core.
+	listMember("components", func(inv *sovmap.Inventory) *[]sovmap.Component { return &inv.Components },
+		func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p }, newComponentFast),
+	listMember("flows", func(inv *sovmap.Inventory) *[]sovmap.Flow { return &inv.Flows },
+		func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p }, nil),
+	listMember("arrangements", func(inv *sovmap.Inventory) *[]sovmap.Arrangement { return &inv.Arrangements },
+		func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p }, nil),
+	listMember("rules", func(inv *sovmap.Inventory) *[]sovmap.Rule { return &inv.Rules },
+		func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p }, nil),
+	listMember("assessments", func(inv *sovmap.Inventory) *[]sovmap.Assessment { return &inv.Assessments },
+		func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p }, nil),
+	listMember("scenarios", func(inv *sovmap.Inventory) *[]sovmap.Scenario { return &inv.Scenarios },
+		func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p }, nil),
+	valueMember("knowledge", func(p *part) *map[string]any { return &p.inv.Knowledge }, nil),
+}
+
+// topMemberNamed finds the member of a top-level key.
+func topMemberNamed(name string) (*topMember, bool) {
+	for i := range topMembers {
+		if topMembers[i].name == name {
+			return &topMembers[i], true
+		}
+	}
+	return nil, false
+}
+
+// unknownTopLevel is the message for a key that is not a top-level member.
+func unknownTopLevel(key string) string {
+	names := make([]string, len(topMembers))
+	for i, m := range topMembers {
+		names[i] = m.name
+	}
+	return fmt.Sprintf("unknown top-level key %q (expected one of %s)", key, strings.Join(names, ", "))
+}
+
+// valueMember is a member decoded whole into the value at returns; seen,
+// if not nil, records the key's facts before the value is decoded.
+func valueMember[T any](name string, at func(*part) *T, seen func(p *part, key, value sovmap.Pos)) topMember {
+	note := func(p *part, key, value sovmap.Pos) {
+		if seen != nil {
+			seen(p, key, value)
+		}
+	}
+	return topMember{
+		name: name,
+		fast: func(p *part, m member, key, value sovmap.Pos) bool {
+			note(p, key, value)
+			return json.Unmarshal(p.src.data[m.value.from:m.value.to], at(p), jsonOptions) == nil
+		},
+		stream: func(p *part, dec *jsontext.Decoder, key, value sovmap.Pos) error {
+			note(p, key, value)
+			return json.UnmarshalDecode(dec, at(p), jsonOptions)
+		},
+		yaml: func(p *part, n *yaml.Node, ps *problems, key, value sovmap.Pos) {
+			note(p, key, value)
+			yamlValue(p.src, n, at(p), name, ps)
+		},
+	}
+}
+
+// listMember is a list of entities, each given its position by setPos.
+// newFast, if not nil, makes a fast decoder of an element's common shape
+// (see decodeSpans); such a list is long, and the stream decoder decodes
+// its elements on every core.
+func listMember[T any](name string, at func(*sovmap.Inventory) *[]T, setPos func(*T, sovmap.Pos), newFast func() func([]byte, *T) bool) topMember {
+	return topMember{
+		name: name,
+		fast: func(p *part, m member, _, _ sovmap.Pos) bool {
+			return fastList(p.src, m, at(&p.inv), setPos, newFast)
+		},
+		stream: func(p *part, dec *jsontext.Decoder, _, _ sovmap.Pos) error {
+			if newFast != nil {
+				return jsonListParallel(dec, p.src, name, at(&p.inv), setPos, newFast)
+			}
+			return jsonList(dec, p.src, at(&p.inv), setPos)
+		},
+		yaml: func(p *part, n *yaml.Node, ps *problems, _, _ sovmap.Pos) {
+			yamlList(p.src, n, name, at(&p.inv), ps, setPos)
+		},
+	}
 }
 
 // jsonOptions rejects unknown and duplicate members and accepts a
@@ -91,8 +196,8 @@ func decodeDependency(dec *jsontext.Decoder, d *sovmap.Dependency) error {
 // decodeJSON decodes a JSON inventory file. The fast path splits the file
 // with a quick scan and decodes the elements of its lists on every core;
 // when the scan does not recognise the file or any element fails, the file
-// is decoded again by the sequential decoder, which reports the first
-// problem exactly where the file has it.
+// is decoded again by the stream decoder, which reads it token by token
+// and reports the first problem exactly where the file has it.
 func decodeJSON(src *source) (*part, error) {
 	if p, ok := decodeJSONFast(src); ok {
 		return p, nil
@@ -109,40 +214,14 @@ func decodeJSONFast(src *source) (*part, bool) {
 		return nil, false
 	}
 	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
-	inv := &p.inv
 	for _, m := range members {
+		tm, known := topMemberNamed(m.name)
+		if !known {
+			return nil, false
+		}
 		keyPos := src.pos(m.keyOff)
 		p.topKeys[m.name] = keyPos
-		raw := src.data[m.value.from:m.value.to]
-		ok := true
-		switch m.name {
-		case "version":
-			p.hasVer, p.verPos = true, keyPos
-			ok = json.Unmarshal(raw, &inv.Version, jsonOptions) == nil
-		case "organization":
-			p.hasOrg = true
-			inv.Organization.Pos = src.pos(m.value.from)
-			ok = json.Unmarshal(raw, &inv.Organization, jsonOptions) == nil
-		case "providers":
-			ok = fastList(src, m, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p }, nil)
-		case "components":
-			ok = fastList(src, m, &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p }, newComponentFast)
-		case "flows":
-			ok = fastList(src, m, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p }, nil)
-		case "arrangements":
-			ok = fastList(src, m, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p }, nil)
-		case "rules":
-			ok = fastList(src, m, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p }, nil)
-		case "assessments":
-			ok = fastList(src, m, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p }, nil)
-		case "scenarios":
-			ok = fastList(src, m, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p }, nil)
-		case "knowledge":
-			ok = json.Unmarshal(raw, &inv.Knowledge, jsonOptions) == nil
-		default:
-			ok = false
-		}
-		if !ok {
+		if !tm.fast(p, m, keyPos, src.pos(m.value.from)) {
 			return nil, false
 		}
 	}
@@ -152,7 +231,7 @@ func decodeJSONFast(src *source) (*part, bool) {
 
 // fastList decodes the elements of a top-level list found by the scan.
 // A null value is an empty list; anything else that is not a list is left
-// to the sequential decoder to report.
+// to the stream decoder to report.
 func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Pos), newFast func() func([]byte, *T) bool) bool {
 	if !m.isList {
 		return string(src.data[m.value.from:m.value.to]) == "null"
@@ -221,9 +300,11 @@ func decodeSpans[T any](data []byte, spans []byteRange, out []T, newFast func() 
 	return -1, nil
 }
 
-// decodeJSONStream decodes a JSON inventory file with the sequential
-// decoder. It stops at the first error, since a stream cannot be trusted
-// past a syntax error.
+// decodeJSONStream decodes a JSON inventory file token by token, in file
+// order, checking its syntax as it goes (the elements of a long list are
+// then decoded on every core, see jsonListParallel). It stops at the first
+// error, since a stream cannot be trusted past a syntax error, and names
+// the exact place of it.
 func decodeJSONStream(src *source) (*part, error) {
 	p := &part{src: src, topKeys: map[string]sovmap.Pos{}}
 	dec := jsontext.NewDecoder(bytes.NewReader(src.data))
@@ -247,35 +328,11 @@ func decodeJSONStream(src *source) (*part, error) {
 		key := tok.String()
 		keyPos := src.pos(keyOff)
 		p.topKeys[key] = keyPos
-		inv := &p.inv
-		switch key {
-		case "version":
-			p.hasVer, p.verPos = true, keyPos
-			err = json.UnmarshalDecode(dec, &inv.Version, jsonOptions)
-		case "organization":
-			p.hasOrg = true
-			inv.Organization.Pos = src.pos(src.valueStart(dec.InputOffset()))
-			err = json.UnmarshalDecode(dec, &inv.Organization, jsonOptions)
-		case "providers":
-			err = jsonList(dec, src, &inv.Providers, func(v *sovmap.Provider, p sovmap.Pos) { v.Pos = p })
-		case "components":
-			err = jsonListParallel(dec, src, "components", &inv.Components, func(v *sovmap.Component, p sovmap.Pos) { v.Pos = p }, newComponentFast)
-		case "flows":
-			err = jsonList(dec, src, &inv.Flows, func(v *sovmap.Flow, p sovmap.Pos) { v.Pos = p })
-		case "arrangements":
-			err = jsonList(dec, src, &inv.Arrangements, func(v *sovmap.Arrangement, p sovmap.Pos) { v.Pos = p })
-		case "rules":
-			err = jsonList(dec, src, &inv.Rules, func(v *sovmap.Rule, p sovmap.Pos) { v.Pos = p })
-		case "assessments":
-			err = jsonList(dec, src, &inv.Assessments, func(v *sovmap.Assessment, p sovmap.Pos) { v.Pos = p })
-		case "scenarios":
-			err = jsonList(dec, src, &inv.Scenarios, func(v *sovmap.Scenario, p sovmap.Pos) { v.Pos = p })
-		case "knowledge":
-			err = json.UnmarshalDecode(dec, &inv.Knowledge, jsonOptions)
-		default:
-			return nil, problemAt(keyPos, "unknown top-level key %q (expected one of %s)", key, strings.Join(topLevel, ", "))
+		tm, known := topMemberNamed(key)
+		if !known {
+			return nil, problemAt(keyPos, "%s", unknownTopLevel(key))
 		}
-		if err != nil {
+		if err := tm.stream(p, dec, keyPos, src.pos(src.valueStart(dec.InputOffset()))); err != nil {
 			return fail(err)
 		}
 	}
@@ -328,7 +385,7 @@ func jsonList[T any](dec *jsontext.Decoder, src *source, list *[]T, setPos func(
 // first walks the array, checking its syntax and noting where each element
 // starts and ends (positions must be counted in order); the elements are
 // then decoded in parallel straight from the file's bytes. The first error
-// by element order is reported, as the sequential decoder would.
+// by element order is reported, as decoding them in order would.
 func jsonListParallel[T any](dec *jsontext.Decoder, src *source, name string, list *[]T, setPos func(*T, sovmap.Pos), newFast func() func([]byte, *T) bool) error {
 	start := src.valueStart(dec.InputOffset())
 	tok, err := dec.ReadToken()
@@ -579,7 +636,6 @@ func decodeYAML(src *source) (*part, error) {
 		return nil, problemAt(src.nodePos(bad), "too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
 	}
 	var ps problems
-	inv := &p.inv
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		keyPos := src.nodePos(k)
@@ -588,33 +644,12 @@ func decodeYAML(src *source) (*part, error) {
 			continue
 		}
 		p.topKeys[k.Value] = keyPos
-		switch k.Value {
-		case "version":
-			p.hasVer, p.verPos = true, keyPos
-			yamlValue(src, v, &inv.Version, "version", &ps)
-		case "organization":
-			p.hasOrg = true
-			inv.Organization.Pos = src.nodePos(v)
-			yamlValue(src, v, &inv.Organization, "organization", &ps)
-		case "providers":
-			yamlList(src, v, k.Value, &inv.Providers, &ps, func(x *sovmap.Provider, p sovmap.Pos) { x.Pos = p })
-		case "components":
-			yamlList(src, v, k.Value, &inv.Components, &ps, func(x *sovmap.Component, p sovmap.Pos) { x.Pos = p })
-		case "flows":
-			yamlList(src, v, k.Value, &inv.Flows, &ps, func(x *sovmap.Flow, p sovmap.Pos) { x.Pos = p })
-		case "arrangements":
-			yamlList(src, v, k.Value, &inv.Arrangements, &ps, func(x *sovmap.Arrangement, p sovmap.Pos) { x.Pos = p })
-		case "rules":
-			yamlList(src, v, k.Value, &inv.Rules, &ps, func(x *sovmap.Rule, p sovmap.Pos) { x.Pos = p })
-		case "assessments":
-			yamlList(src, v, k.Value, &inv.Assessments, &ps, func(x *sovmap.Assessment, p sovmap.Pos) { x.Pos = p })
-		case "scenarios":
-			yamlList(src, v, k.Value, &inv.Scenarios, &ps, func(x *sovmap.Scenario, p sovmap.Pos) { x.Pos = p })
-		case "knowledge":
-			yamlValue(src, v, &inv.Knowledge, "knowledge", &ps)
-		default:
-			ps.add(keyPos, "unknown top-level key %q (expected one of %s)", k.Value, strings.Join(topLevel, ", "))
+		tm, known := topMemberNamed(k.Value)
+		if !known {
+			ps.add(keyPos, "%s", unknownTopLevel(k.Value))
+			continue
 		}
+		tm.yaml(p, v, &ps, keyPos, src.nodePos(v))
 	}
 	if err := ps.err(); err != nil {
 		return nil, err

@@ -1,11 +1,17 @@
 // Package inventory reads sovmap inventories: YAML or JSON files, or
-// directories of them merged into one, and checks every reference against
-// the inventory itself and the knowledge base.
+// directories of them (on disk with Load, or in any fs.FS with LoadFS)
+// merged into one, and checks every reference against the inventory
+// itself and the knowledge base, including data classes against sovmap's
+// roots and the organization's declared classes.
 //
 // Every problem is reported with the file, line and column it comes from.
-// JSON is decoded as a stream so that inventories of a million components
-// load in seconds; YAML is decoded through yaml.v3 nodes, which keep
-// positions and guard against alias bombs.
+// A JSON file is first split by a quick scan of its bytes and its lists
+// decoded on every core (the fast path, split.go and fastjson.go), so that
+// inventories of a million components load in seconds; a file the fast
+// path does not take is decoded by the stream decoder, token by token, which
+// names the exact place of the first problem. YAML is decoded through
+// yaml.v3 nodes, which keep positions and guard against alias bombs. Both
+// formats decode each top-level key through one table (topMembers).
 package inventory
 
 import (

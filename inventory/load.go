@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -40,6 +41,12 @@ func Load(ctx context.Context, k *kb.KB, paths ...string) (*sovmap.Inventory, er
 	return (&Loader{KB: k}).Load(ctx, paths...)
 }
 
+// LoadFS reads the inventory at names (files or directories) of fsys with
+// the default limits. See Loader.LoadFS.
+func LoadFS(ctx context.Context, k *kb.KB, fsys fs.FS, names ...string) (*sovmap.Inventory, error) {
+	return (&Loader{KB: k}).LoadFS(ctx, fsys, names...)
+}
+
 // Decode reads one inventory file given as bytes, such as an upload; name
 // is used in positions and decides the format by its extension (.json, or
 // YAML otherwise).
@@ -61,30 +68,85 @@ func (l *Loader) limits() (maxJSON, maxYAML int64, maxFiles int) {
 	return
 }
 
-// Load reads files and directories (every .yaml, .yml and .json file below
-// a directory, in name order) and merges them into one inventory. Exactly
-// one file gives the organization; ids must be unique across files.
+// Load reads files and directories of the operating system (every .yaml,
+// .yml and .json file below a directory, in name order) and merges them
+// into one inventory. Exactly one file gives the organization; ids must be
+// unique across files. Positions name files as paths spells them.
 // Problems with the content are returned as an *Error.
 func (l *Loader) Load(ctx context.Context, paths ...string) (*sovmap.Inventory, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no inventory given")
 	}
+	return l.load(ctx, osFiles{}, paths)
+}
+
+// LoadFS is Load over a file system: names are files or directories of
+// fsys, named as io/fs names them (slash-separated, relative; "." is the
+// whole of fsys, and no names means "."). Positions name files by their
+// names in fsys, so that an upload's problems name only what was uploaded.
+func (l *Loader) LoadFS(ctx context.Context, fsys fs.FS, names ...string) (*sovmap.Inventory, error) {
+	if len(names) == 0 {
+		names = []string{"."}
+	}
+	clean := make([]string, len(names))
+	for i, n := range names {
+		clean[i] = path.Clean(n) // ./team-b is team-b, as io/fs spells it
+	}
+	return l.load(ctx, fsFiles{fsys}, clean)
+}
+
+// files is where Load and LoadFS find their files: the operating system's
+// paths, or the names of an fs.FS.
+type files interface {
+	stat(name string) (fs.FileInfo, error)
+	walkDir(root string, fn fs.WalkDirFunc) error
+	open(name string) (fs.File, error)
+	// key identifies a file, so that one named twice is read once.
+	key(name string) string
+}
+
+// osFiles are the operating system's files, named by paths as given.
+type osFiles struct{}
+
+func (osFiles) stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
+func (osFiles) walkDir(root string, fn fs.WalkDirFunc) error { return filepath.WalkDir(root, fn) }
+
+func (osFiles) open(name string) (fs.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err // not a nil *os.File in a non-nil interface
+	}
+	return f, nil
+}
+
+func (osFiles) key(name string) string {
+	if abs, err := filepath.Abs(name); err == nil {
+		return abs
+	}
+	return filepath.Clean(name)
+}
+
+// fsFiles are the files of an fs.FS.
+type fsFiles struct{ fsys fs.FS }
+
+func (f fsFiles) stat(name string) (fs.FileInfo, error)        { return fs.Stat(f.fsys, name) }
+func (f fsFiles) walkDir(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(f.fsys, root, fn) }
+func (f fsFiles) open(name string) (fs.File, error)            { return f.fsys.Open(name) }
+func (f fsFiles) key(name string) string                       { return path.Clean(name) }
+
+func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.Inventory, error) {
 	_, _, maxFiles := l.limits()
 	var files []string
 	seen := map[string]bool{}
 	for _, p := range paths {
-		found, err := inventoryFiles(p)
+		found, err := inventoryFiles(fsys, p)
 		if err != nil {
 			return nil, err
 		}
 		// A file named twice (a directory and a file in it) is read once,
 		// or its ids would clash with themselves.
 		for _, f := range found {
-			key := filepath.Clean(f)
-			if abs, err := filepath.Abs(f); err == nil {
-				key = abs
-			}
-			if !seen[key] {
+			if key := fsys.key(f); !seen[key] {
 				seen[key] = true
 				files = append(files, f)
 			}
@@ -102,7 +164,7 @@ func (l *Loader) Load(ctx context.Context, paths ...string) (*sovmap.Inventory, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := l.readFile(name)
+		data, err := l.readFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -164,13 +226,13 @@ func addProblems(ps *problems, err error) bool {
 	return false
 }
 
-func (l *Loader) readFile(name string) ([]byte, error) {
+func (l *Loader) readFile(fsys files, name string) ([]byte, error) {
 	maxJSON, maxYAML, _ := l.limits()
 	limit := maxYAML
 	if isJSON(name) {
 		limit = maxJSON
 	}
-	f, err := os.Open(name)
+	f, err := fsys.open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +275,8 @@ func isInventoryFile(name string) bool {
 }
 
 // inventoryFiles lists the inventory files a path stands for.
-func inventoryFiles(path string) ([]string, error) {
-	st, err := os.Stat(path)
+func inventoryFiles(fsys files, path string) ([]string, error) {
+	st, err := fsys.stat(path)
 	if err != nil {
 		return nil, err
 	}
@@ -222,12 +284,12 @@ func inventoryFiles(path string) ([]string, error) {
 		return []string{path}, nil
 	}
 	var out []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	err = fsys.walkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() && p != path && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
+			return fs.SkipDir
 		}
 		if !d.IsDir() && isInventoryFile(p) && !strings.HasPrefix(d.Name(), ".") {
 			out = append(out, p)

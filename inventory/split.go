@@ -14,7 +14,7 @@ import (
 // lies between the elements (white space, colons, commas, brackets), so a
 // file passes the scan and the element decodes only if it is valid JSON as
 // a whole. Anything the scan does not expect makes it give up, and the file
-// is then decoded by the sequential decoder, which names the exact place
+// is then decoded by the stream decoder, which names the exact place
 // of the problem.
 
 // byteRange is where one JSON value lies in a file.
@@ -95,7 +95,7 @@ func splitInventory(data []byte) ([]member, bool) {
 }
 
 // plainName reports whether a member name needs no unescaping and is not
-// empty. Names with escapes are left to the sequential decoder.
+// empty. Names with escapes are left to the stream decoder.
 func plainName(name []byte) bool {
 	return len(name) > 0 && bytes.IndexByte(name, '\\') < 0
 }
@@ -308,7 +308,7 @@ func skipValue(data []byte, i int) (int, bool) {
 // library limits nesting from the file's root (10,000 levels); the scan sees
 // each value on its own, so a value nested nearly that deep would pass here
 // and fail there. No inventory comes close: deeper values go to the
-// sequential decoder, which applies the library's limit exactly.
+// stream decoder, which applies the library's limit exactly.
 const maxScanDepth = 1000
 
 // skipString returns the offset just past the string that starts at data[i].

@@ -2,14 +2,19 @@ package inventory
 
 import (
 	"bytes"
+	"context"
 	stdjson "encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sovmap/sovmap/kb"
 )
 
 func TestSplitInventory(t *testing.T) {
@@ -72,10 +77,11 @@ func TestSplitInventory(t *testing.T) {
 	}
 }
 
-// FuzzFastPath checks the fast JSON path against the sequential decoder:
-// whatever the fast path accepts, the sequential decoder accepts too, with
-// the same inventory and the same positions. (The converse need not hold:
-// the fast path leaves unusual files to the sequential decoder.)
+// FuzzFastPath checks the fast JSON path against the stream decoder:
+// whatever the fast path accepts, the stream decoder accepts too, with
+// the same inventory and the same positions, and validating either gives
+// the same problems at the same places. (The converse need not hold: the
+// fast path leaves unusual files to the stream decoder.)
 func FuzzFastPath(f *testing.F) {
 	seeds, _ := filepath.Glob("../examples/*/*.yaml")
 	more, _ := filepath.Glob("testdata/*.yaml")
@@ -97,6 +103,21 @@ func FuzzFastPath(f *testing.F) {
 	}
 	f.Add([]byte(`{"components":[{"id":"a","layer":"compute","depends_on":["b",{"id":"c","kind":"supply"}]}],"flows":null}`))
 	f.Add([]byte(`{"version":1,"components":[{"id":"é\"x","layer":"data"}]}`))
+	// Declared data classes, and classes that are neither sovmap's nor
+	// declared, in every place a class appears.
+	f.Add([]byte(`{"version":1,"organization":{"home":"DE","data_classes":[{"id":"telemetry","level":2,"category":"security"},{"id":"personal.x","level":9,"category":"regulatory","basis":"law"}]},` +
+		`"components":[{"id":"a","layer":"storage","data":["health","telemetry.gps"],"depends_on":[{"id":"b","data":["telemetri"]}]},{"id":"b","layer":"storage","data":["Public"]}],` +
+		`"flows":[{"id":"f","from":"a","to":"b","data":["genetic"]}],"rules":[{"id":"r","when":"true","require":3,"category":"regulatory","basis":"whim"}]}`))
+	f.Add(longInventory(3000, map[int]string{
+		5:    `{"id":"c5","layer":"storage","data":["helth"]}`,
+		2500: `{"id":"c2500","layer":"storage","data":["personal","confidental"],"depends_on":[{"id":"c1","kind":"supply"}]}`,
+		2999: `{"id":"c2999","layer":"storage","depends_on":[{"id":"c1","data":["zzz"]}]}`,
+	}))
+	k, err := kb.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	l := &Loader{KB: k}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, ok := decodeJSONFast(&source{name: "f.json", data: data, isJSON: true})
 		if !ok {
@@ -104,16 +125,79 @@ func FuzzFastPath(f *testing.F) {
 		}
 		slow, err := decodeJSONStream(&source{name: "f.json", data: data, isJSON: true})
 		if err != nil {
-			t.Fatalf("the fast path accepted what the sequential decoder rejects (%v):\n%s", err, data)
+			t.Fatalf("the fast path accepted what the stream decoder rejects (%v):\n%s", err, data)
 		}
 		if !reflect.DeepEqual(fast.inv, slow.inv) {
-			t.Fatalf("fast path decoded\n%+v\nsequential decoder\n%+v", fast.inv, slow.inv)
+			t.Fatalf("fast path decoded\n%+v\nstream decoder\n%+v", fast.inv, slow.inv)
 		}
 		if fast.hasVer != slow.hasVer || fast.verPos != slow.verPos || fast.hasOrg != slow.hasOrg || !reflect.DeepEqual(fast.topKeys, slow.topKeys) {
-			t.Fatalf("top-level facts differ: fast %v %v %v %v, sequential %v %v %v %v",
+			t.Fatalf("top-level facts differ: fast %v %v %v %v, stream %v %v %v %v",
 				fast.hasVer, fast.verPos, fast.hasOrg, fast.topKeys, slow.hasVer, slow.verPos, slow.hasOrg, slow.topKeys)
 		}
+		_, fastErr := l.merge(context.Background(), []*part{fast})
+		_, slowErr := l.merge(context.Background(), []*part{slow})
+		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
+			t.Fatalf("validating the fast path's decode gives\n%v\nthe stream decoder's\n%v", fastErr, slowErr)
+		}
 	})
+}
+
+// longInventory is a JSON inventory of n components, long enough for its
+// list to be decoded on several cores, with the given components replaced.
+func longInventory(n int, replace map[int]string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"version": 1, "organization": {"name": "X", "home": "DE"},` + "\n" + `"components": [` + "\n")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		if r, ok := replace[i]; ok {
+			b.WriteString(r)
+			continue
+		}
+		b.WriteString(`{"id": "c` + strconv.Itoa(i) + `", "layer": "storage", "data": ["personal.health"], "depends_on": [{"id": "c0", "kind": "runtime"}]}`)
+	}
+	b.WriteString("\n]}\n")
+	return []byte(b.String())
+}
+
+// TestFastAndStreamProblemsAgree checks, on a list decoded on several
+// cores, that the problems found in a file the fast path decoded are those
+// found when the stream decoder reads it, at the same places, and that
+// each names the exact line and column of the class.
+func TestFastAndStreamProblemsAgree(t *testing.T) {
+	data := longInventory(5000, map[int]string{
+		7:    `{"id": "c7", "layer": "storage", "data": ["health"]}`,
+		4321: `{"id": "c4321", "layer": "storage", "depends_on": [{"id": "c1", "data": ["personal", "confidental"]}]}`,
+	})
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{KB: k}
+	fast, ok := decodeJSONFast(&source{name: "long.json", data: data, isJSON: true})
+	if !ok {
+		t.Fatal("the fast path refused the file")
+	}
+	slow, err := decodeJSONStream(&source{name: "long.json", data: data, isJSON: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fastErr := l.merge(context.Background(), []*part{fast})
+	_, slowErr := l.merge(context.Background(), []*part{slow})
+	if fastErr == nil || fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
+		t.Fatalf("fast path:\n%v\nstream decoder:\n%v", fastErr, slowErr)
+	}
+	// Line 2 opens the list; component i is on line i+3.
+	col := func(line int, s string) int {
+		return bytes.Index(bytes.Split(data, []byte("\n"))[line-1], []byte(s)) + 1
+	}
+	want := fmt.Sprintf("long.json:10:%d: component c7: unknown data class \"health\" (did you mean \"personal.health\"?)", col(10, `"health"`))
+	want2 := fmt.Sprintf("long.json:4324:%d: component c4321: dependency on c1: unknown data class \"confidental\" (did you mean \"confidential\"?)", col(4324, `"confidental"`))
+	got := strings.Split(fastErr.Error(), "\n")
+	if len(got) != 2 || !strings.HasPrefix(got[0], want) || !strings.HasPrefix(got[1], want2) {
+		t.Errorf("problems:\n%v\nwant them to start\n%s\n%s", fastErr, want, want2)
+	}
 }
 
 // TestSourcePos checks the position cursor against a count from the start
@@ -164,11 +248,11 @@ func FuzzSplitArrayParallel(f *testing.F) {
 	})
 }
 
-// TestDeepValuesGoToTheSequentialDecoder: the library limits nesting from
+// TestDeepValuesGoToTheStreamDecoder: the library limits nesting from
 // the file's root, the scan sees each value on its own; a value nested
 // nearly as deep as the limit must not pass the fast path when the
-// sequential decoder refuses the file (found in review).
-func TestDeepValuesGoToTheSequentialDecoder(t *testing.T) {
+// stream decoder refuses the file (found in review).
+func TestDeepValuesGoToTheStreamDecoder(t *testing.T) {
 	for _, depth := range []int{maxScanDepth + 1, 9998} {
 		deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
 		data := []byte(`{"version":1,"organization":{"home":"DE"},"knowledge":{"a":` + deep + `}}`)

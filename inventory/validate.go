@@ -26,7 +26,7 @@ type validator struct {
 
 	// Verdicts on values that repeat across many components, so that a
 	// large inventory checks each distinct one once.
-	classOK   map[string]bool
+	classes   *classChecker
 	locations map[string]string
 }
 
@@ -123,6 +123,7 @@ func (v *validator) organization() {
 			}
 		}
 	}
+	v.classes = newClassChecker(v.declaredClasses(orgPos))
 }
 
 func (v *validator) checkProviders() {
@@ -217,22 +218,6 @@ func (v *validator) checkLocation(loc string) string {
 		return fmt.Sprintf("unknown location %q (use an ISO 3166-1 alpha-2 code, a bloc or a provider:region id)", loc)
 	}
 	return ""
-}
-
-func (v *validator) dataClasses(kind string, i int, pos sovmap.Pos, owner string, classes []string) {
-	for j, d := range classes {
-		ok, seen := v.classOK[d]
-		if !seen {
-			if v.classOK == nil {
-				v.classOK = map[string]bool{}
-			}
-			ok = dataClassRE.MatchString(d)
-			v.classOK[d] = ok
-		}
-		if !ok {
-			v.ps.add(v.at(kind, i, pos, "data", j), "%s: data class %q is not a dotted lower-case name such as personal.health", owner, d)
-		}
-	}
 }
 
 // checkComponents checks every component. The index of ids and the
@@ -331,7 +316,7 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 				v.ps.add(v.at("components", i, c.Pos, "operated_from", j), "component %s: operated_from: unknown country or bloc %q", c.ID, op)
 			}
 		}
-		v.dataClasses("components", i, c.Pos, "component "+c.ID, c.Data)
+		v.dataClasses("component "+c.ID, c.Data, func(j int) sovmap.Pos { return v.at("components", i, c.Pos, "data", j) })
 		if !c.Criticality.Valid() {
 			v.ps.add(v.at("components", i, c.Pos, "criticality"), "component %s: unknown criticality %q (vital, high, medium or low)", c.ID, c.Criticality)
 		}
@@ -345,11 +330,9 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 			}
 			// A data-carrying dependency becomes an inferred flow: its
 			// classes and mechanism are checked as a flow's are.
-			for k, class := range d.Data {
-				if !dataClassRE.MatchString(class) {
-					v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "data", k), "component %s: dependency on %s: data class %q is not a dotted lower-case name such as personal.health", c.ID, d.ID, class)
-				}
-			}
+			v.dataClasses("component "+c.ID+": dependency on "+d.ID, d.Data, func(k int) sovmap.Pos {
+				return v.at("components", i, c.Pos, "depends_on", j, "data", k)
+			})
 			if d.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, d.Mechanism) {
 				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "mechanism"), "component %s: dependency on %s: mechanism %q is not one of %s", c.ID, d.ID, d.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
 			}
@@ -484,7 +467,7 @@ func (v *validator) checkFlows() {
 				v.ps.add(v.at("flows", i, f.Pos, end.field), "flow %s: %s: unknown component %q", f.ID, end.field, end.id)
 			}
 		}
-		v.dataClasses("flows", i, f.Pos, "flow "+f.ID, f.Data)
+		v.dataClasses("flow "+f.ID, f.Data, func(j int) sovmap.Pos { return v.at("flows", i, f.Pos, "data", j) })
 		if f.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, f.Mechanism) {
 			v.ps.add(v.at("flows", i, f.Pos, "mechanism"), "flow %s: mechanism %q is not one of %s", f.ID, f.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
 		}
@@ -528,6 +511,8 @@ func (v *validator) checkRules() {
 		if !r.Category.Valid() {
 			v.ps.add(v.at("rules", i, r.Pos, "category"), "rule %s: category %q is not regulatory, security or operational", r.ID, r.Category)
 		}
+		where := func(field string) sovmap.Pos { return v.at("rules", i, r.Pos, field) }
+		v.checkBasis("rule "+r.ID, r.Basis, r.Citation, where)
 	}
 }
 

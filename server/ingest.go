@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
@@ -75,12 +75,23 @@ func cleanUploadName(name string) (string, error) {
 	return clean, nil
 }
 
+// uploadName is the name a browser gave an uploaded file: for a directory
+// upload, its path relative to the directory. (multipart keeps only the
+// last element of it in FileHeader.Filename, which would merge team-a/x.yaml
+// and team-b/x.yaml into one name.)
+func uploadName(h *multipart.FileHeader) string {
+	if _, params, err := mime.ParseMediaType(h.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		return params["filename"]
+	}
+	return h.Filename
+}
+
 // readUploads collects the files of a multipart form field: the inventory
 // files when inventoryOnly, else every file (the sources of an import).
 func readUploads(headers []*multipart.FileHeader, inventoryOnly bool) ([]store.File, error) {
 	var files []store.File
 	for _, h := range headers {
-		name, err := cleanUploadName(h.Filename)
+		name, err := cleanUploadName(uploadName(h))
 		if err != nil {
 			return nil, &badInput{err}
 		}
@@ -142,64 +153,14 @@ func (s *Server) decodeFiles(ctx context.Context, files []store.File) (*sovmap.I
 	return inv, k, nil
 }
 
-// loadMany loads several files through a temporary directory, as `sovmap
-// assess DIR` would, and puts the uploaded names back into positions.
+// loadMany loads several files as `sovmap assess DIR` would, from memory:
+// positions and errors name the uploaded files and nothing else.
 func (s *Server) loadMany(ctx context.Context, files []store.File) (*sovmap.Inventory, error) {
-	dir, err := os.MkdirTemp("", "sovmap-upload-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
+	fsys := make(fstest.MapFS, len(files))
 	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(p, f.Data, 0o600); err != nil {
-			return nil, err
-		}
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o444}
 	}
-	inv, err := inventory.Load(ctx, s.cfg.KB, dir)
-	prefix := dir + string(filepath.Separator)
-	var ie *inventory.Error
-	if errors.As(err, &ie) {
-		for i := range ie.Problems {
-			ie.Problems[i].Pos.File = filepath.ToSlash(strings.TrimPrefix(ie.Problems[i].Pos.File, prefix))
-		}
-		return nil, err
-	}
-	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), prefix, ""))
-	}
-	relocate(inv, prefix)
-	return inv, nil
-}
-
-// relocate rewrites positions from the temporary directory to upload names.
-func relocate(inv *sovmap.Inventory, prefix string) {
-	fix := func(p *sovmap.Pos) { p.File = filepath.ToSlash(strings.TrimPrefix(p.File, prefix)) }
-	fix(&inv.Organization.Pos)
-	for i := range inv.Providers {
-		fix(&inv.Providers[i].Pos)
-	}
-	for i := range inv.Components {
-		fix(&inv.Components[i].Pos)
-	}
-	for i := range inv.Flows {
-		fix(&inv.Flows[i].Pos)
-	}
-	for i := range inv.Arrangements {
-		fix(&inv.Arrangements[i].Pos)
-	}
-	for i := range inv.Rules {
-		fix(&inv.Rules[i].Pos)
-	}
-	for i := range inv.Assessments {
-		fix(&inv.Assessments[i].Pos)
-	}
-	for i := range inv.Scenarios {
-		fix(&inv.Scenarios[i].Pos)
-	}
+	return inventory.LoadFS(ctx, s.cfg.KB, fsys, ".")
 }
 
 // assessFiles decodes and assesses an upload.

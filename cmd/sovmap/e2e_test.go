@@ -440,6 +440,12 @@ func TestE2ESchema(t *testing.T) {
 		"unknown top key":    head + "components: []\nextra: 1\n",
 		"no organization":    "version: 1\ncomponents: []\n",
 		"string version":     "version: one\norganization: {name: X, home: DE}\ncomponents: []\n",
+		// Data classes and the basis of requirements.
+		"malformed class":           head + "components:\n  - {id: a, layer: storage, data: [Personal Health]}\n",
+		"declared below a root":     "version: 1\norganization: {name: X, home: DE, data_classes: [{id: personal.x, level: 2, category: security}]}\ncomponents: []\n",
+		"declared without category": "version: 1\norganization: {name: X, home: DE, data_classes: [{id: x, level: 2}]}\ncomponents: []\n",
+		"law without citation":      head + "components: []\nrules:\n  - {id: r, when: 'true', require: 3, category: security, basis: law}\n",
+		"unknown basis":             head + "components: []\nrules:\n  - {id: r, when: 'true', require: 3, category: security, basis: default}\n",
 	}
 	for name, src := range invalid {
 		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".yaml")

@@ -52,6 +52,8 @@ func enums() map[reflect.Type][]string {
 		reflect.TypeOf(sovmap.KeyCustody("")):     keys,
 		reflect.TypeOf(sovmap.DependencyKind("")): str(string(sovmap.Runtime), string(sovmap.Supply)),
 		reflect.TypeOf(sovmap.Category("")):       str(string(sovmap.CategoryRegulatory), string(sovmap.CategorySecurity), string(sovmap.CategoryOperational)),
+		// "default" is sovmap's own basis, not one an inventory may give.
+		reflect.TypeOf(sovmap.Basis("")): str(string(sovmap.BasisLaw), string(sovmap.BasisGuidance), string(sovmap.BasisPolicy)),
 	}
 }
 
@@ -92,6 +94,9 @@ func typeSchema(t reflect.Type, defs schema, field string) schema {
 	case reflect.String:
 		if vals, ok := fieldEnums[field]; ok {
 			return schema{"type": "string", "enum": vals}
+		}
+		if field == "data" {
+			return dataClassSchema()
 		}
 		return schema{"type": "string"}
 	case reflect.Bool:
@@ -135,6 +140,37 @@ var requiredFields = map[string][]string{
 	"Assessment":   {"provider", "framework"},
 	"Scenario":     {"id", "kind", "target"},
 	"Option":       {"id"},
+	"DataClass":    {"id", "level", "category"},
+}
+
+// dataClassPattern is the syntax of a data class: dotted lower-case names.
+const dataClassPattern = `^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$`
+
+// dataClassSchema describes a data class as written in a list of classes.
+// Whether its root is known depends on organization.data_classes, which a
+// schema cannot follow: the loader checks that.
+func dataClassSchema() schema {
+	return schema{"type": "string", "pattern": dataClassPattern,
+		"description": "a data class: " + strings.Join(sovmap.DataClassRoots, ", ") + " or a class below them (personal.health), or one declared under organization.data_classes"}
+}
+
+// basisRules says, for a rule or a declared data class, that law and
+// guidance are cited and, if regulatory, that category regulatory rests on
+// law or guidance.
+func basisRules(regulatory bool) []any {
+	legal := []string{string(sovmap.BasisLaw), string(sovmap.BasisGuidance)}
+	cited := schema{"required": []string{"citation"}, "properties": schema{"citation": schema{"type": "string", "pattern": `\S`}}}
+	out := []any{schema{
+		"if":   schema{"required": []string{"basis"}, "properties": schema{"basis": schema{"enum": legal}}},
+		"then": cited,
+	}}
+	if regulatory {
+		out = append(out, schema{
+			"if":   schema{"required": []string{"category"}, "properties": schema{"category": schema{"const": string(sovmap.CategoryRegulatory)}}},
+			"then": schema{"required": []string{"basis"}, "properties": schema{"basis": schema{"enum": legal}}},
+		})
+	}
+	return out
 }
 
 func structSchema(t reflect.Type, defs schema) schema {
@@ -150,6 +186,15 @@ func structSchema(t reflect.Type, defs schema) schema {
 	s := schema{"type": "object", "properties": props, "additionalProperties": false}
 	if req, ok := requiredFields[t.Name()]; ok {
 		s["required"] = req
+	}
+	switch t {
+	case reflect.TypeOf(sovmap.Rule{}):
+		s["allOf"] = basisRules(false)
+	case reflect.TypeOf(sovmap.DataClass{}):
+		s["allOf"] = basisRules(true)
+		props["id"] = schema{"type": "string", "pattern": dataClassPattern,
+			"not":         schema{"pattern": `^(` + strings.Join(sovmap.DataClassRoots, "|") + `)(\.|$)`},
+			"description": "a class of the organization's own, outside " + strings.Join(sovmap.DataClassRoots, ", ")}
 	}
 	return s
 }
