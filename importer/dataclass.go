@@ -76,8 +76,12 @@ func DataClass(label string) (class string, known bool) {
 	if root, _, _ := strings.Cut(key, "."); IsDataClass(key) && roots[root] {
 		return key, true
 	}
+	// A label sovmap does not know becomes a class below confidential: the
+	// source classified the data, so it is not public, and the inventory
+	// refuses classes outside sovmap's roots unless the organization
+	// declares them. The importer's warning says so.
 	if IsDataClass(key) {
-		return key, false
+		return "confidential." + strings.ReplaceAll(key, ".", "-"), false
 	}
 	var b strings.Builder
 	for _, part := range strings.Split(key, ".") {
@@ -93,7 +97,7 @@ func DataClass(label string) (class string, known bool) {
 	if b.Len() == 0 {
 		return "", false
 	}
-	return b.String(), false
+	return "confidential." + strings.ReplaceAll(b.String(), ".", "-"), false
 }
 
 // IsDataClass reports whether s is written as a data class: dotted lower

@@ -427,7 +427,7 @@ func (im *run) noteClass(label, class string) {
 		return
 	}
 	im.seenClass[label] = true
-	im.res.Warn(im.name, "classification %q is not one sovmap knows; kept as data class %q (give it meaning with a rule or an overlay)", label, class)
+	im.res.Warn(im.name, "classification %q is not one sovmap knows; kept as data class %q, under confidential with sovmap's default level for it (declare a class of your own under organization.data_classes, or map it with an overlay)", label, class)
 }
 
 // componentLayer maps CycloneDX component types to layers.

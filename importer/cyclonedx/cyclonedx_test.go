@@ -177,7 +177,7 @@ func TestAIPlatform(t *testing.T) {
 		{"gpu-node", "hardware", "nvidia", "", "", "gpu-firmware/supply"},
 		// A UUID bom-ref gives way to the name.
 		{"tokenizers", "platform", "", "", "", ""},
-		{"inference-api", "model", "aws", "", "personal,customer-records", "llm/runtime,gpu-node/runtime,vector-db/runtime"},
+		{"inference-api", "model", "aws", "", "personal,confidential.customer-records", "llm/runtime,gpu-node/runtime,vector-db/runtime"},
 		{"vector-db", "storage", "qdrant-solutions-gmbh", "", "confidential", ""},
 	}
 	for _, tt := range tests {
@@ -200,7 +200,7 @@ func TestAIPlatform(t *testing.T) {
 	}
 	// Explicit sources and destinations, a BOM-Link included; the URL
 	// outside the BOM and the "unknown" direction give no flow.
-	if got := strings.Join(flows, " "); got != "assistant>inference-api:personal inference-api>vector-db:customer-records" {
+	if got := strings.Join(flows, " "); got != "assistant>inference-api:personal inference-api>vector-db:confidential.customer-records" {
 		t.Errorf("flows = %s", got)
 	}
 	countries := map[string]string{}
