@@ -35,12 +35,9 @@ func TestDataClassAndCriticalityDefaults(t *testing.T) {
 		{"data: [personal.criminal]", 3, sovmap.SourceSovereignPartner, "3 security data:personal.criminal"},
 		{"data: [personal]", 2, sovmap.SourceTrustedPartner, "2 security data:personal"},
 		{"data: [personal.financial]", 2, sovmap.SourceTrustedPartner, "2 security data:personal"},
-		// A class that only starts like a default is not below it.
-		{"data: [personalised-ads]", 0, sovmap.SourceOpenMarket, ""},
 		{"data: [confidential]", 2, sovmap.SourceTrustedPartner, "2 security data:confidential"},
 		{"data: [internal]", 1, sovmap.SourceOpenMarket, "1 security data:internal"},
 		{"data: [public]", 0, sovmap.SourceOpenMarket, "0 security data:public"},
-		{"data: [telemetry]", 0, sovmap.SourceOpenMarket, ""},
 		{"", 0, sovmap.SourceOpenMarket, ""},
 		{"criticality: vital", 3, sovmap.SourceSovereignPartner, "3 operational criticality:vital"},
 		{"criticality: high", 2, sovmap.SourceTrustedPartner, "2 operational criticality:high"},
