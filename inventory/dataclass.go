@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // wellKnownPersonal are the children of personal that sovmap's defaults
@@ -111,7 +112,7 @@ func (c *classChecker) suggest(class string) string {
 		if n > len(segs) {
 			return
 		}
-		d := distance(strings.Join(segs[:n], "."), candidate)
+		d := strictyaml.Distance(strings.Join(segs[:n], "."), candidate)
 		// A close name, not a rewrite: at most two edits, and fewer than
 		// half the candidate's letters.
 		if d == 0 || d > 2 || 2*d >= len(candidate) {
