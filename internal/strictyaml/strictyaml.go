@@ -77,12 +77,20 @@ func Nearest(s string, candidates []string, maxDist int) string {
 const MaxKeyDistance = 2
 
 // Suggest returns ` (did you mean "key"?)` for the candidate nearest to
-// key, or "".
+// key, or "": one that differs in case only, else one within
+// MaxKeyDistance edits, fewer than half its length or the candidate's, so
+// that "a" suggests nothing.
 func Suggest(key string, candidates []string) string {
-	if best := Nearest(key, candidates, MaxKeyDistance); best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+	for _, c := range candidates {
+		if c != key && strings.EqualFold(c, key) {
+			return fmt.Sprintf(" (did you mean %q?)", c)
+		}
 	}
-	return ""
+	best := Nearest(key, candidates, MaxKeyDistance)
+	if best == "" || 2*Distance(key, best) >= max(len(key), len(best)) {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
 // Fields maps the YAML keys a struct type decodes to their types,
@@ -248,15 +256,21 @@ func Prefix(field string) string {
 	return field + ": "
 }
 
-// KindName describes a node in a message: a mapping, a list or its value.
+// KindName describes a node in a message: a mapping, a list, nothing
+// (null) or its value.
 func KindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
-	default:
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
 		return fmt.Sprintf("%q", n.Value)
+	default:
+		return "something else"
 	}
 }
 
@@ -326,7 +340,8 @@ var parserProblems = map[string]bool{
 // the line and column it is about. yaml.v3 counts lines from 0 in parser
 // errors and from 1 in scanner errors, gives no column, and no line at all
 // for some errors: the line is corrected and the column is the line's first
-// non-blank character.
+// non-blank character. A problem found at the end of the input (an unclosed
+// [ or {) is placed there, on the line after the last line break.
 func SyntaxError(data []byte, err error) Problem {
 	raw := err.Error()
 	msg := CleanMessage(raw)

@@ -34,6 +34,12 @@ func TestDistanceAndNearest(t *testing.T) {
 	if got := Suggest("provder", cands); got != ` (did you mean "provider"?)` {
 		t.Errorf("Suggest = %q", got)
 	}
+	if got := Suggest("ID", []string{"id", "kind"}); got != ` (did you mean "id"?)` {
+		t.Errorf("Suggest(ID) = %q", got)
+	}
+	if got := Suggest("a", []string{"id"}); got != "" {
+		t.Errorf("Suggest(a) = %q, want nothing", got)
+	}
 }
 
 type inner struct {
@@ -111,6 +117,8 @@ func TestSyntaxError(t *testing.T) {
 		{"a: 'x\n", "2:1: found unexpected end of stream"},
 		{"a:\n  - b\n c: [\n", "3:2: did not find expected key"},
 		{"a: *nothing\n", "1:4: unknown anchor 'nothing' referenced"},
+		// Found at the end of the input, and placed there.
+		{"version: 1\nhome: [\n", "3:1: did not find expected node content"},
 	} {
 		var v any
 		err := yaml.Unmarshal([]byte(tt.src), &v)
