@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // Size limits on what a knowledge-base overlay may read, so that a hostile
@@ -104,42 +106,18 @@ var (
 	listKeys   = []string{"countries", "blocs", "decisions", "programmes", "laws", "regions", "providers", "schemes", "export_controls"}
 )
 
-// Keys each entry type accepts, from its yaml tags; computed once, never
-// changed.
-var entryKeys = map[string]map[string]bool{
-	"countries":       yamlKeys(reflect.TypeFor[Country]()),
-	"blocs":           yamlKeys(reflect.TypeFor[Bloc]()),
-	"decisions":       yamlKeys(reflect.TypeFor[Adequacy]()),
-	"programmes":      yamlKeys(reflect.TypeFor[Sanction]()),
-	"laws":            yamlKeys(reflect.TypeFor[Law]()),
-	"regions":         yamlKeys(reflect.TypeFor[Region]()),
-	"providers":       yamlKeys(reflect.TypeFor[Provider]()),
-	"schemes":         yamlKeys(reflect.TypeFor[Scheme]()),
-	"export_controls": yamlKeys(reflect.TypeFor[ExportControl]()),
-}
-
-// yamlKeys returns the mapping keys the struct type decodes, following
-// inline fields.
-func yamlKeys(t reflect.Type) map[string]bool {
-	keys := map[string]bool{}
-	for f := range t.Fields() {
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
-			for k := range yamlKeys(f.Type) {
-				keys[k] = true
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		keys[name] = true
-	}
-	return keys
+// Keys each entry type accepts, from its yaml tags (following inline
+// fields), sorted; computed once, never changed.
+var entryKeys = map[string][]string{
+	"countries":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Country]())),
+	"blocs":           strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Bloc]())),
+	"decisions":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Adequacy]())),
+	"programmes":      strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Sanction]())),
+	"laws":            strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Law]())),
+	"regions":         strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Region]())),
+	"providers":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Provider]())),
+	"schemes":         strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Scheme]())),
+	"export_controls": strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[ExportControl]())),
 }
 
 // parseFile decodes one data file. name is used in positions; when lines is
@@ -160,7 +138,8 @@ func parseFile(name string, data []byte, lines bool) *parsedFile {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fail(0, 0, "%v", err)
+		p := strictyaml.SyntaxError(data, err)
+		fail(p.Line, p.Col, "malformed YAML: %s", p.Msg)
 		return pf
 	}
 	if len(doc.Content) == 0 {
@@ -196,7 +175,8 @@ func parseFile(name string, data []byte, lines bool) *parsedFile {
 			}
 			pf.decodeList(name, key.Value, value, lines, fail)
 		default:
-			fail(key.Line, key.Column, "unknown key %q (want %s or %s)", key.Value, strings.Join(headerKeys, ", "), strings.Join(listKeys, ", "))
+			fail(key.Line, key.Column, "unknown key %q%s (want %s or %s)", key.Value, strictyaml.Suggest(key.Value, append(slices.Clip(headerKeys), listKeys...)),
+				strings.Join(headerKeys, ", "), strings.Join(listKeys, ", "))
 		}
 	}
 	return pf
@@ -241,8 +221,8 @@ func decodeSeq[T any, P interface {
 		bad := false
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			k := item.Content[j]
-			if !allowed[k.Value] {
-				fail(k.Line, k.Column, "%s[%d]: unknown key %q (want one of %s)", key, i, k.Value, strings.Join(slices.Sorted(mapsKeys(allowed)), ", "))
+			if !slices.Contains(allowed, k.Value) {
+				fail(k.Line, k.Column, "%s[%d]: unknown key %q%s (want one of %s)", key, i, k.Value, strictyaml.Suggest(k.Value, allowed), strings.Join(allowed, ", "))
 				bad = true
 			}
 		}
@@ -263,16 +243,6 @@ func decodeSeq[T any, P interface {
 		out = append(out, v)
 	}
 	return out
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // findAlias returns the first alias node under n, or nil. Aliases are
