@@ -106,20 +106,6 @@ var (
 	listKeys   = []string{"countries", "blocs", "decisions", "programmes", "laws", "regions", "providers", "schemes", "export_controls"}
 )
 
-// Keys each entry type accepts, from its yaml tags (following inline
-// fields), sorted; computed once, never changed.
-var entryKeys = map[string][]string{
-	"countries":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Country]())),
-	"blocs":           strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Bloc]())),
-	"decisions":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Adequacy]())),
-	"programmes":      strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Sanction]())),
-	"laws":            strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Law]())),
-	"regions":         strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Region]())),
-	"providers":       strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Provider]())),
-	"schemes":         strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[Scheme]())),
-	"export_controls": strictyaml.Keys(strictyaml.Fields(reflect.TypeFor[ExportControl]())),
-}
-
 // parseFile decodes one data file. name is used in positions; when lines is
 // false (a section re-encoded from an inventory) positions name the list
 // and index instead of a line.
@@ -211,27 +197,26 @@ func decodeSeq[T any, P interface {
 	*T
 	meta() *Meta
 }](name, key string, seq *yaml.Node, lines bool, fail func(int, int, string, ...any)) []T {
-	allowed := entryKeys[key]
 	var out []T
 	for i, item := range seq.Content {
 		if item.Kind != yaml.MappingNode {
 			fail(item.Line, item.Column, "%s[%d]: want a mapping", key, i)
 			continue
 		}
-		bad := false
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			k := item.Content[j]
-			if !slices.Contains(allowed, k.Value) {
-				fail(k.Line, k.Column, "%s[%d]: unknown key %q%s (want one of %s)", key, i, k.Value, strictyaml.Suggest(k.Value, allowed), strings.Join(allowed, ", "))
-				bad = true
-			}
+		// Every key, nested ones too (a law's condition), must be one the
+		// entry type has; values must be of their field's kind.
+		c := &strictyaml.Checker{ListKnown: true}
+		c.Check(item, reflect.TypeFor[T](), "")
+		problems := c.Problems
+		for _, p := range problems {
+			fail(p.Line, p.Col, "%s[%d]: %s", key, i, p.Msg)
+		}
+		if len(problems) > 0 {
+			continue // decoding would report the same problems again, without columns
 		}
 		var v T
 		if err := item.Decode(&v); err != nil {
 			fail(item.Line, item.Column, "%s[%d]: %s", key, i, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "))
-			continue
-		}
-		if bad {
 			continue
 		}
 		m := P(&v).meta()

@@ -149,9 +149,11 @@ func Keys(fields map[string]reflect.Type) []string {
 // asked first about each node: it returns true when it has judged the node
 // (reporting through the checker's problems) and the walk must not go in.
 type Checker struct {
-	Custom   func(c *Checker, n *yaml.Node, t reflect.Type, field string) bool
-	Problems []Problem
-	seen     map[*yaml.Node]bool
+	Custom func(c *Checker, n *yaml.Node, t reflect.Type, field string) bool
+	// ListKnown adds the known keys to the message of an unknown one.
+	ListKnown bool
+	Problems  []Problem
+	seen      map[*yaml.Node]bool
 }
 
 // Check reports the problems of n read as a t: keys t does not have (with
@@ -210,7 +212,12 @@ func (c *Checker) Check(n *yaml.Node, t reflect.Type, field string) {
 			dup[k.Value] = true
 			ft, ok := fields[k.Value]
 			if !ok {
-				c.Add(k, "unknown field %q%s", k.Value, Suggest(k.Value, Keys(fields)))
+				known := Keys(fields)
+				list := ""
+				if c.ListKnown {
+					list = " (known: " + strings.Join(known, ", ") + ")"
+				}
+				c.Add(k, "unknown field %q%s%s", k.Value, Suggest(k.Value, known), list)
 				continue
 			}
 			c.Check(v, ft, k.Value)
