@@ -518,7 +518,9 @@ func (v *validator) checkRules() {
 			v.ps.add(v.at("rules", i, r.Pos, "category"), "rule %s: category %q is not regulatory, security or operational", r.ID, r.Category)
 		}
 		where := func(field string) sovmap.Pos { return v.at("rules", i, r.Pos, field) }
-		v.checkBasis("rule "+r.ID, r.Basis, r.Citation, where)
+		if v.checkBasis("rule "+r.ID, r.Basis, r.Citation, where) {
+			v.checkRegulatory("rule "+r.ID, r.Category, r.Basis, where)
+		}
 	}
 }
 
