@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // Input is what a framework scores: the answers and evidence of one subject
@@ -518,7 +520,7 @@ func (f *Framework) suggest(id string) string {
 	// Only close matches help: at most one edit per four characters.
 	best, bestD := "", max(1, len(id)/4)+1
 	for c := range f.index {
-		if d := distance(strings.ToLower(id), strings.ToLower(c)); d < bestD || d == bestD && c < best {
+		if d := strictyaml.Distance(strings.ToLower(id), strings.ToLower(c)); d < bestD || d == bestD && c < best {
 			best, bestD = c, d
 		}
 	}
@@ -526,27 +528,6 @@ func (f *Framework) suggest(id string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %s?)", best)
-}
-
-// distance is the Levenshtein edit distance, for suggestions.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -9,10 +9,13 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 //go:embed data/*.yaml
@@ -137,19 +140,32 @@ func Parse(name string, data []byte) (*Framework, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, MaxFileSize)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var f Framework
-	if err := dec.Decode(&f); err != nil {
+	// The file is read strictly: a key the format does not have is an error
+	// at its line and column, with the key meant.
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty framework file", name)
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		p := strictyaml.SyntaxError(data, err)
+		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
+	}
+	if len(root.Content) == 0 {
+		return nil, fmt.Errorf("%s: empty framework file", name)
+	}
+	if ps := strictyaml.Check(root.Content[0], reflect.TypeFor[Framework](), ""); len(ps) > 0 {
+		errs := make([]error, len(ps))
+		for i, p := range ps {
+			errs[i] = fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
+		}
+		return nil, errors.Join(errs...)
+	}
+	var f Framework
+	if err := root.Content[0].Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s:%d:%d: %s", name, root.Content[0].Line, root.Content[0].Column, strictyaml.CleanMessage(err.Error()))
 	}
 	// Positions are looked up by id so that semantic errors can point at
-	// the entry; a second decode into nodes is cheap next to validation.
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
+	// the entry.
 	pos := map[string]string{}
 	collectIDPositions(&root, pos, 0)
 	f.file = name

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // wellKnownPersonal are the children of personal that sovmap's defaults
@@ -111,7 +112,7 @@ func (c *classChecker) suggest(class string) string {
 		if n > len(segs) {
 			return
 		}
-		d := distance(strings.Join(segs[:n], "."), candidate)
+		d := strictyaml.Distance(strings.Join(segs[:n], "."), candidate)
 		// A close name, not a rewrite: at most two edits, and fewer than
 		// half the candidate's letters.
 		if d == 0 || d > 2 || 2*d >= len(candidate) {
@@ -224,11 +225,13 @@ func (v *validator) declaredClasses(where func(path ...any) sovmap.Pos) []string
 	return ids
 }
 
-// dataClasses checks the classes of a list; where locates its j-th entry.
-func (v *validator) dataClasses(owner string, classes []string, where func(j int) sovmap.Pos) {
+// dataClasses checks the classes of a list and reports what is wrong with
+// its j-th entry to report, which names the owner and places it only then:
+// a national inventory has millions of lists to check.
+func (v *validator) dataClasses(classes []string, report func(j int, msg string)) {
 	for j, d := range classes {
 		if msg := v.classes.check(d); msg != "" {
-			v.ps.add(where(j), "%s: %s", owner, msg)
+			report(j, msg)
 		}
 	}
 }

@@ -95,6 +95,8 @@ components:
 		}},
 		{"rules", head + `components: []
 rules:
+  - {id: r1, when: "true", require: 3, category: «regulatory, reason: our policy}
+  - {id: r2, when: "true", require: 3, category: «regulatory, basis: policy}
   - {id: r3, when: "true", require: 3, category: regulatory, basis: «law}
   - {id: r4, when: "true", require: 3, category: security, basis: «statute}
   - {id: r5, when: "true", require: 3, category: security, basis: «guidance, citation: " "}
@@ -102,6 +104,8 @@ rules:
   - {id: r7, when: "true", require: 2, category: operational, basis: policy}
   - {id: r8, when: "true", require: 2, category: security}
 `, []string{
+			`rule r1: ` + regulatoryAdvice,
+			`rule r2: ` + regulatoryAdvice,
 			`rule r3: basis law needs a citation: the article or text it rests on`,
 			`rule r4: basis "statute" is not law, guidance or policy`,
 			`rule r5: basis guidance needs a citation: the article or text it rests on`,
@@ -123,7 +127,7 @@ func TestDataClassErrorsJSON(t *testing.T) {
     {"id": "b", "layer": "storage", "data": ["public", «"secret"]}
   ],
   "flows": [{"id": "f", "from": "a", "to": "b", "data": [«"genetic.samples"]}],
-  "rules": [{"id": "r", "when": "true", "require": 3, "category": "security", "basis": "policy"},
+  "rules": [{"id": "r", "when": "true", "require": 3, "category": «"regulatory", "basis": "policy"},
             {"id": "s", "when": "true", "require": 3, "category": "security", "basis": «"whim"}]
 }`, []string{
 			`organization.data_classes: "personal.x" is below sovmap's class "personal": declare classes outside classified, personal, confidential, internal or public (their levels are sovmap's defaults, or a rule's)`,
@@ -132,6 +136,7 @@ func TestDataClassErrorsJSON(t *testing.T) {
 			`component a: dependency on b: ` + unknownClass("telemetri", mean("telemetry")),
 			`component b: ` + unknownClass("secret", ""),
 			`flow f: ` + unknownClass("genetic.samples", mean("personal.genetic.samples")),
+			`rule r: ` + regulatoryAdvice,
 			`rule s: basis "whim" is not law, guidance or policy`,
 		}},
 	})

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // part is what one file contributes to an inventory.
@@ -540,11 +540,11 @@ func semanticMessage(se *json.SemanticError) string {
 		name := lastToken(se.JSONPointer)
 		hint := ""
 		if t := se.GoType; t != nil && t.Kind() == reflect.Struct {
-			hint = suggest(name, yamlFields(t))
+			hint = strictyaml.Suggest(name, strictyaml.Keys(strictyaml.Fields(t)))
 		}
 		return fmt.Sprintf("unknown field %q%s", name, hint)
 	case se.GoType != nil:
-		return fmt.Sprintf("%sexpected %s, found %s", fieldPrefix(field), goTypeName(se.GoType), kindName(se.JSONKind))
+		return fmt.Sprintf("%sexpected %s, found %s", strictyaml.Prefix(field), strictyaml.TypeName(se.GoType), kindName(se.JSONKind))
 	case se.Err != nil:
 		return fmt.Sprintf("%s: %v", field, se.Err)
 	}
@@ -561,26 +561,6 @@ func pointerPath(p jsontext.Pointer) []any {
 		}
 	}
 	return out
-}
-
-func goTypeName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "a list"
-	case reflect.Map, reflect.Struct:
-		return "an object"
-	case reflect.Pointer:
-		return goTypeName(t.Elem())
-	}
-	return t.String()
 }
 
 func kindName(k jsontext.Kind) string {
@@ -632,7 +612,7 @@ func decodeYAML(src *source) (*part, error) {
 		return nil, problemAt(src.nodePos(root), "an inventory is a mapping of keys (version, organization, components, ...)")
 	}
 	aliases := 0
-	if bad := countAliases(root, &aliases); bad != nil {
+	if bad := strictyaml.CountAliases(root, &aliases, maxAliases); bad != nil {
 		return nil, problemAt(src.nodePos(bad), "too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
 	}
 	var ps problems
@@ -661,24 +641,6 @@ func decodeYAML(src *source) (*part, error) {
 	return p, nil
 }
 
-// countAliases counts the alias nodes of a tree without following them, so
-// that every node is visited once, and returns the first alias past the limit.
-func countAliases(n *yaml.Node, count *int) *yaml.Node {
-	if n.Kind == yaml.AliasNode {
-		*count++
-		if *count > maxAliases {
-			return n
-		}
-		return nil
-	}
-	for _, c := range n.Content {
-		if bad := countAliases(c, count); bad != nil {
-			return bad
-		}
-	}
-	return nil
-}
-
 func yamlList[T any](src *source, n *yaml.Node, name string, list *[]T, ps *problems, setPos func(*T, sovmap.Pos)) {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
@@ -687,7 +649,7 @@ func yamlList[T any](src *source, n *yaml.Node, name string, list *[]T, ps *prob
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		ps.add(src.nodePos(n), "%s: expected a list, found %s", name, yamlKind(n))
+		ps.add(src.nodePos(n), "%s: expected a list, found %s", name, strictyaml.KindName(n))
 		return
 	}
 	for _, item := range n.Content {
@@ -704,7 +666,11 @@ func yamlList[T any](src *source, n *yaml.Node, name string, list *[]T, ps *prob
 // whether the value decoded cleanly.
 func yamlValue(src *source, n *yaml.Node, out any, field string, ps *problems) bool {
 	before := len(ps.list)
-	checkKnown(src, n, reflect.TypeOf(out).Elem(), field, ps, map[*yaml.Node]bool{})
+	c := &strictyaml.Checker{Custom: dependencyShape}
+	c.Check(n, reflect.TypeOf(out).Elem(), field)
+	for _, p := range c.Problems {
+		ps.add(sovmap.Pos{File: src.name, Line: p.Line, Col: p.Col}, "%s", p.Msg)
+	}
 	if len(ps.list) > before {
 		return false
 	}
@@ -712,11 +678,11 @@ func yamlValue(src *source, n *yaml.Node, out any, field string, ps *problems) b
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
-				ps.add(yamlErrPos(src, msg, n), "%s", cleanYAMLMessage(msg))
+				ps.add(yamlErrPos(src, msg, n), "%s", strictyaml.CleanMessage(msg))
 			}
 			return false
 		}
-		ps.add(src.nodePos(n), "%s", cleanYAMLMessage(err.Error()))
+		ps.add(src.nodePos(n), "%s", strictyaml.CleanMessage(err.Error()))
 		return false
 	}
 	return true
@@ -724,233 +690,26 @@ func yamlValue(src *source, n *yaml.Node, out any, field string, ps *problems) b
 
 var dependencyType = reflect.TypeOf(sovmap.Dependency{})
 
-// checkKnown walks a node against a Go type and reports keys the inventory
-// format does not have, so that a typo such as "key_custdy" is an error
-// rather than a silently ignored fact, and values of the wrong type, at the
-// value itself and named by field (yaml.v3's own type errors give a line
-// only). field is the path from the enclosing entity, such as depends_on[1].
-func checkKnown(src *source, n *yaml.Node, t reflect.Type, field string, ps *problems, seen map[*yaml.Node]bool) {
-	if n.Kind == yaml.AliasNode {
-		if n.Alias == nil || seen[n.Alias] {
-			return
-		}
-		seen[n.Alias] = true
-		n = n.Alias
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	isNull := n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-	switch t.Kind() {
-	case reflect.Struct:
-		if t == dependencyType && n.Kind == yaml.ScalarNode {
-			return
-		}
-		if n.Kind != yaml.MappingNode {
-			if !isNull {
-				ps.add(src.nodePos(n), "%sexpected a mapping of keys, found %s", fieldPrefix(field), yamlKind(n))
-			}
-			return
-		}
-		fields := yamlFields(t)
-		dup := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Value == "<<" { // merge key: its keys are checked where they are defined
-				continue
-			}
-			if dup[k.Value] {
-				ps.add(src.nodePos(k), "duplicate key %q", k.Value)
-				continue
-			}
-			dup[k.Value] = true
-			ft, ok := fields[k.Value]
-			if !ok {
-				ps.add(src.nodePos(k), "unknown field %q%s", k.Value, suggest(k.Value, fields))
-				continue
-			}
-			checkKnown(src, v, ft, k.Value, ps, seen)
-		}
-	case reflect.Slice:
-		if n.Kind == yaml.SequenceNode {
-			for i, c := range n.Content {
-				checkKnown(src, c, t.Elem(), fmt.Sprintf("%s[%d]", field, i), ps, seen)
-			}
-		} else if !isNull {
-			ps.add(src.nodePos(n), "%sexpected a list, found %s", fieldPrefix(field), yamlKind(n))
-		}
-	case reflect.Map:
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				checkKnown(src, n.Content[i+1], t.Elem(), field+"."+n.Content[i].Value, ps, seen)
-			}
-		} else if !isNull {
-			ps.add(src.nodePos(n), "%sexpected a mapping, found %s", fieldPrefix(field), yamlKind(n))
-		}
-	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
-		switch {
-		case n.Kind != yaml.ScalarNode:
-			ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
-		case t.Kind() != reflect.String && !isNull:
-			// Let yaml.v3 judge the scalar by its own rules (yes/no are
-			// booleans, 0x1F is a number), at this node's position; but
-			// it truncates 1.5 into an integer field, which loses a fact.
-			isInt := t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64
-			if err := n.Decode(reflect.New(t).Interface()); err != nil || isInt && n.ShortTag() == "!!float" {
-				ps.add(src.nodePos(n), "%sexpected %s, found %s", fieldPrefix(field), goTypeName(t), yamlKind(n))
-			}
-		}
-	}
+// dependencyShape lets a dependency be written as a plain id as well as a
+// mapping of keys.
+func dependencyShape(_ *strictyaml.Checker, n *yaml.Node, t reflect.Type, _ string) bool {
+	return t == dependencyType && n.Kind == yaml.ScalarNode
 }
-
-func fieldPrefix(field string) string {
-	if field == "" {
-		return ""
-	}
-	return field + ": "
-}
-
-func yamlKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	default:
-		return fmt.Sprintf("%q", n.Value)
-	}
-}
-
-// yamlFields maps a struct's YAML keys to their types.
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("yaml")
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f.Type
-	}
-	return out
-}
-
-// suggest proposes the closest known key for a misspelt one.
-func suggest(key string, fields map[string]reflect.Type) string {
-	best, bestD := "", 3
-	for name := range fields {
-		if d := distance(key, name); d < bestD || (d == bestD && best != "" && name < best) {
-			best, bestD = name, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the Levenshtein distance between two short strings.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
 // yamlProblem turns a yaml.v3 parse error into a positioned problem.
 func yamlProblem(src *source, err error) error {
-	msg := cleanYAMLMessage(err.Error())
-	pos := yamlErrPos(src, err.Error(), nil)
-	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {
-		// yaml.v3 gives no line for this one: find the alias in the text.
-		if i := bytes.Index(src.data, []byte("*"+m[1])); i >= 0 {
-			pos = src.pos(int64(i))
-		}
-	}
-	if yamlParserProblems[msg] && yamlLineRE.MatchString(err.Error()) {
-		// yaml.v3 counts lines from 0 in parser errors (and from 1 in
-		// scanner errors); it leaves the line out when it is 0.
-		pos = sovmap.Pos{File: src.name, Line: pos.Line + 1, Col: firstColumn(src.data, pos.Line+1)}
-	}
-	return &positioned{Problem{Pos: pos, Msg: "malformed YAML: " + msg}}
+	p := strictyaml.SyntaxError(src.data, err)
+	return &positioned{Problem{Pos: sovmap.Pos{File: src.name, Line: p.Line, Col: p.Col}, Msg: "malformed YAML: " + p.Msg}}
 }
 
-var unknownAnchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
-
-// yamlParserProblems are the messages of yaml.v3's parser (not scanner)
-// errors, whose line numbers are 0-based.
-var yamlParserProblems = map[string]bool{
-	"did not find expected <stream-start>":   true,
-	"did not find expected <document start>": true,
-	"found undefined tag handle":             true,
-	"did not find expected node content":     true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected key":              true,
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found duplicate %TAG directive":         true,
-}
-
+// yamlErrPos places a message of a yaml.TypeError: at the line it names,
+// else at fallback.
 func yamlErrPos(src *source, msg string, fallback *yaml.Node) sovmap.Pos {
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return sovmap.Pos{File: src.name, Line: line, Col: firstColumn(src.data, line)}
+	if line := strictyaml.TypeErrorLine(msg); line > 0 {
+		return sovmap.Pos{File: src.name, Line: line, Col: strictyaml.FirstColumn(src.data, line)}
 	}
 	if fallback != nil {
 		return src.nodePos(fallback)
 	}
 	return sovmap.Pos{File: src.name, Line: 1, Col: 1}
-}
-
-// firstColumn returns the column of the first non-blank character of a line.
-func firstColumn(data []byte, line int) int {
-	start := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(data[start:], '\n')
-		if i < 0 {
-			return 1
-		}
-		start += i + 1
-	}
-	col := 1
-	for start < len(data) && (data[start] == ' ' || data[start] == '\t') {
-		start++
-		col++
-	}
-	return col
-}
-
-func cleanYAMLMessage(msg string) string {
-	msg = yamlLineRE.ReplaceAllString(msg, "")
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	if msg == "document contains excessive aliasing" {
-		msg = "too many YAML aliases: refusing a document that could expand without bound (an alias bomb)"
-	}
-	msg = strings.ReplaceAll(msg, "!!str", "string")
-	msg = strings.ReplaceAll(msg, "!!int", "number")
-	msg = strings.ReplaceAll(msg, "!!map", "mapping")
-	msg = strings.ReplaceAll(msg, "!!seq", "list")
-	msg = strings.ReplaceAll(msg, "sovmap.", "")
-	return msg
 }

@@ -316,7 +316,9 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 				v.ps.add(v.at("components", i, c.Pos, "operated_from", j), "component %s: operated_from: unknown country or bloc %q", c.ID, op)
 			}
 		}
-		v.dataClasses("component "+c.ID, c.Data, func(j int) sovmap.Pos { return v.at("components", i, c.Pos, "data", j) })
+		v.dataClasses(c.Data, func(j int, msg string) {
+			v.ps.add(v.at("components", i, c.Pos, "data", j), "component %s: %s", c.ID, msg)
+		})
 		if !c.Criticality.Valid() {
 			v.ps.add(v.at("components", i, c.Pos, "criticality"), "component %s: unknown criticality %q (vital, high, medium or low)", c.ID, c.Criticality)
 		}
@@ -330,9 +332,11 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 			}
 			// A data-carrying dependency becomes an inferred flow: its
 			// classes and mechanism are checked as a flow's are.
-			v.dataClasses("component "+c.ID+": dependency on "+d.ID, d.Data, func(k int) sovmap.Pos {
-				return v.at("components", i, c.Pos, "depends_on", j, "data", k)
-			})
+			if len(d.Data) > 0 {
+				v.dataClasses(d.Data, func(k int, msg string) {
+					v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "data", k), "component %s: dependency on %s: %s", c.ID, d.ID, msg)
+				})
+			}
 			if d.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, d.Mechanism) {
 				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "mechanism"), "component %s: dependency on %s: mechanism %q is not one of %s", c.ID, d.ID, d.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
 			}
@@ -467,7 +471,9 @@ func (v *validator) checkFlows() {
 				v.ps.add(v.at("flows", i, f.Pos, end.field), "flow %s: %s: unknown component %q", f.ID, end.field, end.id)
 			}
 		}
-		v.dataClasses("flow "+f.ID, f.Data, func(j int) sovmap.Pos { return v.at("flows", i, f.Pos, "data", j) })
+		v.dataClasses(f.Data, func(j int, msg string) {
+			v.ps.add(v.at("flows", i, f.Pos, "data", j), "flow %s: %s", f.ID, msg)
+		})
 		if f.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, f.Mechanism) {
 			v.ps.add(v.at("flows", i, f.Pos, "mechanism"), "flow %s: mechanism %q is not one of %s", f.ID, f.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
 		}
@@ -512,7 +518,9 @@ func (v *validator) checkRules() {
 			v.ps.add(v.at("rules", i, r.Pos, "category"), "rule %s: category %q is not regulatory, security or operational", r.ID, r.Category)
 		}
 		where := func(field string) sovmap.Pos { return v.at("rules", i, r.Pos, field) }
-		v.checkBasis("rule "+r.ID, r.Basis, r.Citation, where)
+		if v.checkBasis("rule "+r.ID, r.Basis, r.Citation, where) {
+			v.checkRegulatory("rule "+r.ID, r.Category, r.Basis, where)
+		}
 	}
 }
 

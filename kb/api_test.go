@@ -185,7 +185,7 @@ func TestOverlayKnowledge(t *testing.T) {
 		}},
 		{name: "unknown key names the entry", section: map[string]any{
 			"providers": []any{map[string]any{"id": "x", "name": "X", "contry": "FR"}},
-		}, wantErr: `knowledge: providers[0]: unknown key "contry"`},
+		}, wantErr: `knowledge: providers[0]: unknown field "contry" (did you mean "country"?)`},
 		{name: "unknown list", section: map[string]any{"vendors": []any{}}, wantErr: `unknown key "vendors"`},
 		{name: "broken reference", section: map[string]any{
 			"providers": []any{map[string]any{"id": "x", "name": "X", "country": "FR", "parent": "ghost"}},

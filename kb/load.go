@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // Size limits on what a knowledge-base overlay may read, so that a hostile
@@ -104,44 +106,6 @@ var (
 	listKeys   = []string{"countries", "blocs", "decisions", "programmes", "laws", "regions", "providers", "schemes", "export_controls"}
 )
 
-// Keys each entry type accepts, from its yaml tags; computed once, never
-// changed.
-var entryKeys = map[string]map[string]bool{
-	"countries":       yamlKeys(reflect.TypeFor[Country]()),
-	"blocs":           yamlKeys(reflect.TypeFor[Bloc]()),
-	"decisions":       yamlKeys(reflect.TypeFor[Adequacy]()),
-	"programmes":      yamlKeys(reflect.TypeFor[Sanction]()),
-	"laws":            yamlKeys(reflect.TypeFor[Law]()),
-	"regions":         yamlKeys(reflect.TypeFor[Region]()),
-	"providers":       yamlKeys(reflect.TypeFor[Provider]()),
-	"schemes":         yamlKeys(reflect.TypeFor[Scheme]()),
-	"export_controls": yamlKeys(reflect.TypeFor[ExportControl]()),
-}
-
-// yamlKeys returns the mapping keys the struct type decodes, following
-// inline fields.
-func yamlKeys(t reflect.Type) map[string]bool {
-	keys := map[string]bool{}
-	for f := range t.Fields() {
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
-			for k := range yamlKeys(f.Type) {
-				keys[k] = true
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		keys[name] = true
-	}
-	return keys
-}
-
 // parseFile decodes one data file. name is used in positions; when lines is
 // false (a section re-encoded from an inventory) positions name the list
 // and index instead of a line.
@@ -160,7 +124,8 @@ func parseFile(name string, data []byte, lines bool) *parsedFile {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fail(0, 0, "%v", err)
+		p := strictyaml.SyntaxError(data, err)
+		fail(p.Line, p.Col, "malformed YAML: %s", p.Msg)
 		return pf
 	}
 	if len(doc.Content) == 0 {
@@ -196,7 +161,8 @@ func parseFile(name string, data []byte, lines bool) *parsedFile {
 			}
 			pf.decodeList(name, key.Value, value, lines, fail)
 		default:
-			fail(key.Line, key.Column, "unknown key %q (want %s or %s)", key.Value, strings.Join(headerKeys, ", "), strings.Join(listKeys, ", "))
+			fail(key.Line, key.Column, "unknown key %q%s (want %s or %s)", key.Value, strictyaml.Suggest(key.Value, append(slices.Clip(headerKeys), listKeys...)),
+				strings.Join(headerKeys, ", "), strings.Join(listKeys, ", "))
 		}
 	}
 	return pf
@@ -231,27 +197,26 @@ func decodeSeq[T any, P interface {
 	*T
 	meta() *Meta
 }](name, key string, seq *yaml.Node, lines bool, fail func(int, int, string, ...any)) []T {
-	allowed := entryKeys[key]
 	var out []T
 	for i, item := range seq.Content {
 		if item.Kind != yaml.MappingNode {
 			fail(item.Line, item.Column, "%s[%d]: want a mapping", key, i)
 			continue
 		}
-		bad := false
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			k := item.Content[j]
-			if !allowed[k.Value] {
-				fail(k.Line, k.Column, "%s[%d]: unknown key %q (want one of %s)", key, i, k.Value, strings.Join(slices.Sorted(mapsKeys(allowed)), ", "))
-				bad = true
-			}
+		// Every key, nested ones too (a law's condition), must be one the
+		// entry type has; values must be of their field's kind.
+		c := &strictyaml.Checker{ListKnown: true}
+		c.Check(item, reflect.TypeFor[T](), "")
+		problems := c.Problems
+		for _, p := range problems {
+			fail(p.Line, p.Col, "%s[%d]: %s", key, i, p.Msg)
+		}
+		if len(problems) > 0 {
+			continue // decoding would report the same problems again, without columns
 		}
 		var v T
 		if err := item.Decode(&v); err != nil {
 			fail(item.Line, item.Column, "%s[%d]: %s", key, i, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "))
-			continue
-		}
-		if bad {
 			continue
 		}
 		m := P(&v).meta()
@@ -263,16 +228,6 @@ func decodeSeq[T any, P interface {
 		out = append(out, v)
 	}
 	return out
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // findAlias returns the first alias node under n, or nil. Aliases are

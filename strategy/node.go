@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // MaxFileSize bounds what the profile and strategy parsers read: both are
@@ -94,7 +95,8 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 			d.errorf(nil, "file is empty")
 			return nil
 		}
-		d.problems = append(d.problems, Problem{Pos: yamlErrorPos(d.file, err), Msg: yamlErrorMsg(err)})
+		p := strictyaml.SyntaxError(data, err)
+		d.problems = append(d.problems, Problem{Pos: sovmap.Pos{File: d.file, Line: p.Line, Col: p.Col}, Msg: "invalid YAML: " + p.Msg})
 		return nil
 	}
 	var extra yaml.Node
@@ -110,7 +112,7 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		d.errorf(root, "expected a mapping at the top of the file, found %s", kindName(root))
+		d.errorf(root, "expected a mapping at the top of the file, found %s", strictyaml.KindName(root))
 		return nil
 	}
 	return root
@@ -134,50 +136,6 @@ func (d *decoder) checkTree(n *yaml.Node, depth int) bool {
 	return true
 }
 
-// yamlErrorPos extracts "line N" from a yaml.v3 error message, which carries
-// no structured position.
-func yamlErrorPos(file string, err error) sovmap.Pos {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+len("line "):]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, convErr := strconv.Atoi(rest[:j]); convErr == nil {
-			return sovmap.Pos{File: file, Line: n, Col: 1}
-		}
-	}
-	return sovmap.Pos{File: file}
-}
-
-func yamlErrorMsg(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	// "line 3: did not find expected key" -> "did not find expected key"
-	if strings.HasPrefix(msg, "line ") {
-		if i := strings.Index(msg, ": "); i >= 0 {
-			msg = msg[i+2:]
-		}
-	}
-	return "invalid YAML: " + msg
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	default:
-		return "something else"
-	}
-}
-
 // field is one key: value pair of a mapping.
 type field struct {
 	key   string
@@ -189,7 +147,7 @@ type field struct {
 // keys that are not in allowed (when allowed is non-nil).
 func (d *decoder) fields(n *yaml.Node, what string, allowed ...string) []field {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected a mapping, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected a mapping, found %s", what, strictyaml.KindName(n))
 		return nil
 	}
 	seen := map[string]bool{}
@@ -206,7 +164,7 @@ func (d *decoder) fields(n *yaml.Node, what string, allowed ...string) []field {
 		}
 		seen[k.Value] = true
 		if allowed != nil && !contains(allowed, k.Value) {
-			d.errorf(k, "%s: unknown field %q (known: %s)", what, k.Value, strings.Join(allowed, ", "))
+			d.errorf(k, "%s: unknown field %q%s (known: %s)", what, k.Value, strictyaml.Suggest(k.Value, allowed), strings.Join(allowed, ", "))
 			continue
 		}
 		out = append(out, field{key: k.Value, keyN: k, value: v})
@@ -216,7 +174,7 @@ func (d *decoder) fields(n *yaml.Node, what string, allowed ...string) []field {
 
 func (d *decoder) str(n *yaml.Node, what string) string {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.errorf(n, "%s: expected text, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected text, found %s", what, strictyaml.KindName(n))
 		return ""
 	}
 	return n.Value
@@ -224,7 +182,7 @@ func (d *decoder) str(n *yaml.Node, what string) string {
 
 func (d *decoder) strings(n *yaml.Node, what string) []string {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "%s: expected a list, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected a list, found %s", what, strictyaml.KindName(n))
 		return nil
 	}
 	out := make([]string, 0, len(n.Content))
@@ -238,7 +196,7 @@ func (d *decoder) strings(n *yaml.Node, what string) []string {
 
 func (d *decoder) number(n *yaml.Node, what string) (float64, bool) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		d.errorf(n, "%s: expected a number, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected a number, found %s", what, strictyaml.KindName(n))
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
@@ -263,7 +221,7 @@ func (d *decoder) integer(n *yaml.Node, what string) (int, bool) {
 
 func (d *decoder) boolean(n *yaml.Node, what string) (bool, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		d.errorf(n, "%s: expected true or false, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected true or false, found %s", what, strictyaml.KindName(n))
 		return false, false
 	}
 	var b bool

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 	"github.com/sovmap/sovmap/kb"
 )
 
@@ -232,7 +233,7 @@ func (d *decoder) values(n *yaml.Node, what string) map[string]Value {
 func (d *decoder) value(n *yaml.Node, what string) (Value, bool) {
 	v := Value{Pos: d.pos(n)}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected {value: ..., source: ...}, found %s", what, kindName(n))
+		d.errorf(n, "%s: expected {value: ..., source: ...}, found %s", what, strictyaml.KindName(n))
 		return v, false
 	}
 	var valueN *yaml.Node
@@ -256,7 +257,7 @@ func (d *decoder) value(n *yaml.Node, what string) (Value, bool) {
 	ok := true
 	switch {
 	case valueN.Kind != yaml.ScalarNode || valueN.Tag == "!!null":
-		d.errorf(valueN, "%s: value must be a number, true/false or a word, found %s", what, kindName(valueN))
+		d.errorf(valueN, "%s: value must be a number, true/false or a word, found %s", what, strictyaml.KindName(valueN))
 		ok = false
 	case valueN.Tag == "!!int" || valueN.Tag == "!!float":
 		v.Type = Number
@@ -304,7 +305,7 @@ func (d *decoder) blocks(n *yaml.Node) []Block {
 
 func (d *decoder) candidates(n *yaml.Node) []Candidate {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "candidates: expected a list, found %s", kindName(n))
+		d.errorf(n, "candidates: expected a list, found %s", strictyaml.KindName(n))
 		return nil
 	}
 	var out []Candidate
@@ -491,33 +492,7 @@ func suggest(id string, set *Set) string {
 
 // nearest returns the candidate within a small edit distance of s, or "".
 func nearest(s string, candidates []string) string {
-	best, bestD := "", 4
-	for _, c := range candidates {
-		if dd := editDistance(s, c); dd < bestD {
-			best, bestD = c, dd
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return strictyaml.Nearest(s, candidates, 3)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

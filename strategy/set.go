@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // defaultYAML is the default strategy set, embedded in the binary.
@@ -259,7 +260,7 @@ func DecodeSet(name string, data []byte) (*Set, error) {
 
 func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "prerequisites: expected a list, found %s", kindName(n))
+		d.errorf(n, "prerequisites: expected a list, found %s", strictyaml.KindName(n))
 		return nil
 	}
 	var out []Prerequisite
@@ -338,7 +339,7 @@ func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 
 func (d *decoder) conditions(n *yaml.Node, owner string) []Condition {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "%s: requires: expected a list, found %s", owner, kindName(n))
+		d.errorf(n, "%s: requires: expected a list, found %s", owner, strictyaml.KindName(n))
 		return nil
 	}
 	var out []Condition
@@ -388,7 +389,7 @@ func (d *decoder) conditions(n *yaml.Node, owner string) []Condition {
 
 func (d *decoder) strategies(n *yaml.Node) []Strategy {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "strategies: expected a list, found %s", kindName(n))
+		d.errorf(n, "strategies: expected a list, found %s", strictyaml.KindName(n))
 		return nil
 	}
 	var out []Strategy
@@ -466,7 +467,7 @@ func (d *decoder) hostCriteria(n *yaml.Node) HostCriteria {
 
 func (d *decoder) legalBases(n *yaml.Node) []LegalBasis {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "legal_bases: expected a list, found %s", kindName(n))
+		d.errorf(n, "legal_bases: expected a list, found %s", strictyaml.KindName(n))
 		return nil
 	}
 	var out []LegalBasis

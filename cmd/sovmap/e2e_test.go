@@ -444,6 +444,7 @@ func TestE2ESchema(t *testing.T) {
 		"malformed class":           head + "components:\n  - {id: a, layer: storage, data: [Personal Health]}\n",
 		"declared below a root":     "version: 1\norganization: {name: X, home: DE, data_classes: [{id: personal.x, level: 2, category: security}]}\ncomponents: []\n",
 		"declared without category": "version: 1\norganization: {name: X, home: DE, data_classes: [{id: x, level: 2}]}\ncomponents: []\n",
+		"regulatory on policy":      head + "components: []\nrules:\n  - {id: r, when: 'true', require: 3, category: regulatory, basis: policy}\n",
 		"law without citation":      head + "components: []\nrules:\n  - {id: r, when: 'true', require: 3, category: security, basis: law}\n",
 		"unknown basis":             head + "components: []\nrules:\n  - {id: r, when: 'true', require: 3, category: security, basis: default}\n",
 	}

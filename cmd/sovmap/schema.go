@@ -156,7 +156,7 @@ func dataClassSchema() schema {
 
 // basisRules says, for a rule or a declared data class, that law and
 // guidance are cited and, if regulatory, that category regulatory rests on
-// law or guidance.
+// law or guidance (true for both today).
 func basisRules(regulatory bool) []any {
 	legal := []string{string(sovmap.BasisLaw), string(sovmap.BasisGuidance)}
 	cited := schema{"required": []string{"citation"}, "properties": schema{"citation": schema{"type": "string", "pattern": `\S`}}}
@@ -189,7 +189,7 @@ func structSchema(t reflect.Type, defs schema) schema {
 	}
 	switch t {
 	case reflect.TypeOf(sovmap.Rule{}):
-		s["allOf"] = basisRules(false)
+		s["allOf"] = basisRules(true)
 	case reflect.TypeOf(sovmap.DataClass{}):
 		s["allOf"] = basisRules(true)
 		props["id"] = schema{"type": "string", "pattern": dataClassPattern,

@@ -16,8 +16,12 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: `validate reads an inventory (YAML or JSON files, or directories of them merged
 into one) and reports every problem with its file, line and column: malformed
 files, unknown fields, unknown ids, layers, countries or regions, duplicate ids
-across files, rules whose CEL expression does not compile, and arrangement or
-assessment answers that are not on their framework's answer ladder.`,
+across files, data classes that are neither sovmap's (classified, personal,
+confidential, internal, public and below) nor declared under
+organization.data_classes (with the class probably meant), rules and declared
+classes whose basis is not law, guidance or policy or lacks a citation, rules
+whose CEL expression does not compile, and arrangement or assessment answers
+that are not on their framework's answer ladder.`,
 		Example: `  sovmap validate inventory.yaml
   sovmap validate inventories/   # one file per team, merged`,
 		Args: cobra.MinimumNArgs(1),

@@ -35,6 +35,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // MaxSize is the largest overlay file accepted.
@@ -66,7 +67,8 @@ func Load(name string, data []byte) (*Overlay, error) {
 	o := &Overlay{name: name}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+		p := strictyaml.SyntaxError(data, err)
+		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
 	}
 	if len(bytes.TrimSpace(data)) == 0 || doc.Kind == 0 {
 		return o, nil
@@ -106,7 +108,7 @@ func Load(name string, data []byte) (*Overlay, error) {
 		case "knowledge":
 			err = o.decode(val, &o.knowledge, "knowledge")
 		default:
-			err = o.errorf(key, "unknown key %q (an overlay has the keys of an inventory: %s)", key.Value, strings.Join(topLevel, ", "))
+			err = o.errorf(key, "unknown key %q%s (an overlay has the keys of an inventory: %s)", key.Value, strictyaml.Suggest(key.Value, topLevel), strings.Join(topLevel, ", "))
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -130,26 +132,18 @@ func (o *Overlay) errorf(n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%s:%d:%d: %s", o.name, n.Line, n.Column, fmt.Sprintf(format, args...))
 }
 
-// yamlError rewrites a YAML syntax error as name:line:col where the
-// library gives a line.
-func yamlError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
-		rest := msg[strings.Index(msg, ":")+1:]
-		return fmt.Errorf("%s:%d: %s", name, line, strings.TrimSpace(rest))
-	}
-	return fmt.Errorf("%s: %s", name, msg)
-}
-
 // decode decodes a node into v, with the node's position on error.
 func (o *Overlay) decode(n *yaml.Node, v any, where string) error {
 	if err := n.Decode(v); err != nil {
 		msg := err.Error()
 		if te, ok := err.(*yaml.TypeError); ok {
+			// The position is the node's: the messages' lines are dropped.
+			for i := range te.Errors {
+				te.Errors[i] = strictyaml.CleanMessage(te.Errors[i])
+			}
 			msg = strings.Join(te.Errors, "; ")
 		}
-		return o.errorf(n, "%s: %s", where, strings.TrimPrefix(msg, "yaml: "))
+		return o.errorf(n, "%s: %s", where, strictyaml.CleanMessage(msg))
 	}
 	return nil
 }
@@ -195,20 +189,21 @@ func (o *Overlay) check(n *yaml.Node, t reflect.Type, where string) error {
 	if n.Kind != yaml.MappingNode {
 		return o.errorf(n, "%s is a mapping of fields", where)
 	}
-	fields := yamlFields(t)
+	fields := strictyaml.Fields(t)
 	var errs []error
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
-		f, ok := fields[key.Value]
+		ft, ok := fields[key.Value]
 		if !ok {
-			errs = append(errs, o.errorf(key, "%s: unknown field %q (fields: %s)", where, key.Value, fieldNames(t)))
+			errs = append(errs, o.errorf(key, "%s: unknown field %q%s (fields: %s)", where, key.Value,
+				strictyaml.Suggest(key.Value, strictyaml.Keys(fields)), strings.Join(strictyaml.Names(t), ", ")))
 			continue
 		}
-		if err := o.checkNested(val, f.Type, where+"."+key.Value); err != nil {
+		if err := o.checkNested(val, ft, where+"."+key.Value); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		v := reflect.New(f.Type)
+		v := reflect.New(ft)
 		if err := o.decode(val, v.Interface(), where+"."+key.Value); err != nil {
 			errs = append(errs, err)
 			continue
@@ -282,8 +277,9 @@ func validValue(v reflect.Value) string {
 	return ""
 }
 
-// yamlFields maps the YAML names of a struct's fields to the fields.
-func yamlFields(t reflect.Type) map[string]reflect.StructField {
+// structFields maps the YAML names of a struct's fields to the fields, for
+// merging into them (the keys have been checked by strictyaml).
+func structFields(t reflect.Type) map[string]reflect.StructField {
 	out := map[string]reflect.StructField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -294,17 +290,6 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 		out[name] = f
 	}
 	return out
-}
-
-func fieldNames(t reflect.Type) string {
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // Apply merges the overlay into inv and returns what it could not apply
@@ -441,7 +426,7 @@ func replaceByID[T any](list, add []T, id func(T) string) []T {
 // (contract) and maps (tags) merge key by key, everything else replaces.
 // The node has been checked, so decoding cannot fail here.
 func merge(dst reflect.Value, n *yaml.Node) {
-	fields := yamlFields(dst.Type())
+	fields := structFields(dst.Type())
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
 		f, ok := fields[key.Value]

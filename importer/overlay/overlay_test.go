@@ -154,17 +154,17 @@ func TestSurvivesReimport(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ name, data, want string }{
-		{"top key", "versoin: 1\n", `overlay.yaml:1:1: unknown key "versoin"`},
+		{"top key", "versoin: 1\n", `overlay.yaml:1:1: unknown key "versoin" (did you mean "version"?)`},
 		{"not a mapping", "- a\n", "overlay.yaml:1:1: an overlay is a mapping"},
-		{"field", "components:\n  - id: a\n    critcality: high\n", `overlay.yaml:3:5: components[0]: unknown field "critcality" (fields: id, name, layer`},
+		{"field", "components:\n  - id: a\n    critcality: high\n", `overlay.yaml:3:5: components[0]: unknown field "critcality" (did you mean "criticality"?) (fields: id, name, layer`},
 		{"layer", "components:\n  - {id: a, layer: gpu}\n", `overlay.yaml:2:20: components[0].layer: unknown layer "gpu"`},
 		{"criticality", "components:\n  - {id: a, criticality: extreme}\n", `overlay.yaml:2:26: components[0].criticality: unknown criticality "extreme"`},
-		{"type", "components:\n  - id: a\n    locations: DE\n", "overlay.yaml:3:16: components[0].locations: line 3: cannot unmarshal !!str `DE` into []string"},
+		{"type", "components:\n  - id: a\n    locations: DE\n", "overlay.yaml:3:16: components[0].locations: cannot unmarshal string `DE` into []string"},
 		{"nested", "components:\n  - id: a\n    contract: {govering_law: LU}\n", `overlay.yaml:3:16: components[0].contract: unknown field "govering_law"`},
 		{"no id", "providers:\n  - {name: x}\n", "overlay.yaml:2:5: providers[0] has no id"},
 		{"list", "components: {id: a}\n", "overlay.yaml:1:13: components is a list"},
 		{"version", "version: 2\n", "overlay.yaml:1:10: version 2 is not supported"},
-		{"syntax", "components:\n  - id: a\n   bad: [\n", "overlay.yaml:1: did not find expected '-' indicator"},
+		{"syntax", "components:\n  - id: a\n   bad: [\n", "overlay.yaml:2:3: did not find expected '-' indicator"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
