@@ -184,7 +184,7 @@ func targets(m *Model) (name string, list []int32, target func(int32) bool) {
 	for _, t := range []struct {
 		name string
 		is   []bool
-	}{{"vital", m.Vital}, {"critical", m.Critical}} {
+	}{{"vital", m.vital}, {"critical", m.critical}} {
 		list = list[:0]
 		for u, v := range t.is {
 			if v {
@@ -338,19 +338,19 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	// Seeds per country involved (located in, operated from or controlled
 	// from it), in one pass over the components; providers and regions have
 	// their inverted indexes in the model.
-	countrySeeds := make([][]int32, len(m.Countries))
+	countrySeeds := make([][]int32, len(m.countries))
 	var members []int
 	for u := int32(0); int(u) < n; u++ {
-		members = m.Involved.Members(members[:0], u)
+		members = m.involved.Members(members[:0], u)
 		for _, c := range members {
 			countrySeeds[c] = append(countrySeeds[c], u)
 		}
 	}
-	provSeeds := make([][]int32, len(m.Providers))
+	provSeeds := make([][]int32, len(m.providers))
 	for p := range provSeeds {
 		provSeeds[p] = m.UnderProvider(int32(p))
 	}
-	regionSeeds := make([][]int32, len(m.Regions))
+	regionSeeds := make([][]int32, len(m.regions))
 	for r := range regionSeeds {
 		regionSeeds[r] = m.InRegion(int32(r))
 	}
@@ -358,19 +358,19 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	kinds := []int{0, 0, 0}
 	for p, s := range provSeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Providers[p].ID, s})
+			jobs = append(jobs, blastJob{m.providers[p].ID, s})
 			kinds[0]++
 		}
 	}
 	for c, s := range countrySeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Countries[c], s})
+			jobs = append(jobs, blastJob{m.countries[c], s})
 			kinds[1]++
 		}
 	}
 	for r, s := range regionSeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Regions[r], s})
+			jobs = append(jobs, blastJob{m.regions[r], s})
 			kinds[2]++
 		}
 	}
@@ -429,9 +429,9 @@ func SpreadCounts(ctx context.Context, m *Model, seeds [][]int32, workers int, d
 	var byClass [3][]int32
 	for u := range class {
 		switch {
-		case m.Vital[u]:
+		case m.vital[u]:
 			class[u] = 2
-		case m.Critical[u]:
+		case m.critical[u]:
 			class[u] = 1
 		}
 		byClass[class[u]] = append(byClass[class[u]], int32(u))
@@ -533,7 +533,7 @@ func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, l
 		a.Exposed++
 		inherited := false
 		for i, w := range te.Row(u) {
-			if w&^m.Exposure.Row(u)[i] != 0 {
+			if w&^m.exposure.Row(u)[i] != 0 {
 				inherited = true
 			}
 		}
@@ -581,11 +581,11 @@ func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, l
 			if !wanted(j) {
 				continue
 			}
-			direct := m.Exposure.Has(u, j)
+			direct := m.exposure.Has(u, j)
 			if direct && opts.Component == "" {
 				continue // only inherited exposure needs explaining in the overview
 			}
-			path := f.Path(nil, u, func(v int32) bool { return m.Exposure.Has(v, j) })
+			path := f.Path(nil, u, func(v int32) bool { return m.exposure.Has(v, j) })
 			if len(path) == 0 {
 				continue
 			}
@@ -602,7 +602,7 @@ func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, l
 // chain describes a path from a component to the dependency that the law
 // of jurisdiction j reaches.
 func (m *Model) chain(path []int32, j int) Chain {
-	country := m.Countries[j]
+	country := m.countries[j]
 	last := path[len(path)-1]
 	c := Chain{Component: m.ID(path[0]), Jurisdiction: country, Path: idsOf(m, path), Direct: len(path) == 1}
 	var reach []string
@@ -652,8 +652,8 @@ func (m *Model) reachPhrase(u int32, via sovmap.Via, country string) string {
 	c := &m.Inv.Components[u]
 	switch via {
 	case sovmap.ViaControl:
-		if p := m.Provider[u]; p >= 0 {
-			ctl := m.Providers[m.Providers[p].Controller]
+		if p := m.provider[u]; p >= 0 {
+			ctl := m.providers[m.providers[p].Controller]
 			if ctl.Country == country {
 				return fmt.Sprintf("controlled from %s (provider %s, ultimate controller %s)", country, c.Provider, ctl.ID)
 			}

@@ -45,10 +45,11 @@ func TestCompelledMatchesReassessment(t *testing.T) {
 		}
 		e := NewEngine(m, Options{Assess: opts})
 		checked := 0
-		for c, code := range m.Countries {
-			if len(m.ExposedTo(int32(c))) == 0 {
+		for c := range int32(m.NumCountries()) {
+			if len(m.ExposedTo(c)) == 0 {
 				continue
 			}
+			code := m.CountryCode(c)
 			if _, err := e.Run(ctx, sovmap.Scenario{ID: "compel:" + code, Kind: Compel, Target: code}, false, false); err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +82,7 @@ func TestEffectiveMatchesAssessment(t *testing.T) {
 	for name, m := range testModels(t) {
 		e := NewEngine(m, Options{})
 		e.next()
-		copy(e.ownAfter, m.Level)
+		m.CopyLevels(e.ownAfter)
 		for u := range e.effAfter {
 			e.effAfter[u] = sovmap.Domestic // garbage the recomputation must overwrite
 		}
@@ -91,8 +92,8 @@ func TestEffectiveMatchesAssessment(t *testing.T) {
 		}
 		e.effective(all, nil)
 		for u := range all {
-			if e.effAfter[u] != m.Effective[u] {
-				t.Fatalf("%s: %s recomputed %d, assessed %d", name, m.ID(int32(u)), e.effAfter[u], m.Effective[u])
+			if e.effAfter[u] != m.Effective(int32(u)) {
+				t.Fatalf("%s: %s recomputed %d, assessed %d", name, m.ID(int32(u)), e.effAfter[u], m.Effective(int32(u)))
 			}
 		}
 	}

@@ -45,47 +45,43 @@ func Scenarios(m *risk.Model) (list []sovmap.Scenario, declared []bool) {
 	for _, s := range m.Inv.Scenarios {
 		add(s, true)
 	}
-	exposed := make([]uint64, m.Exposure.Words)
-	for i, w := range m.Exposure.Bits {
-		exposed[i%m.Exposure.Words] |= w
-	}
-	located := make([]bool, len(m.Countries))
+	located := make([]bool, m.NumCountries())
 	arrangements := make([]bool, len(m.Inv.Arrangements))
-	hardware := make([]bool, len(m.Countries))
+	hardware := make([]bool, m.NumCountries())
 	foreignHardware := false
 	for u := int32(0); int(u) < m.Len(); u++ {
 		for _, c := range m.Locations(u) {
 			located[c] = true
 		}
-		if a := m.Arrangement[u]; a >= 0 {
+		if a := m.ArrangementOf(u); a >= 0 {
 			arrangements[a] = true
 		}
-		if p := m.Provider[u]; p >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
-			for q := p; q >= 0; q = m.Providers[q].Parent {
-				if c := m.Country(m.Providers[q].Country); c >= 0 && m.Tiers.Of(m.Countries[c]) != sovmap.TierHome {
+		if p := m.ProviderOf(u); p >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
+			for q := p; q >= 0; q = m.Provider(q).Parent {
+				if c := m.Country(m.Provider(q).Country); c >= 0 && m.Tiers.Of(m.CountryCode(int32(c))) != sovmap.TierHome {
 					hardware[c] = true
 				}
 			}
-			ctl := m.Providers[m.Providers[p].Controller].Country
+			ctl := m.Provider(m.Provider(p).Controller).Country
 			foreignHardware = foreignHardware || ctl == "" || m.Tiers.Of(ctl) != sovmap.TierHome
 		}
 	}
-	for c, code := range m.Countries {
-		if exposed[c/64]&(1<<(uint(c)%64)) != 0 {
-			builtin(Compel, code)
+	for c := range int32(m.NumCountries()) {
+		if len(m.ExposedTo(c)) > 0 {
+			builtin(Compel, m.CountryCode(c))
 		}
 	}
 	if foreignHardware {
 		builtin(ExportControl, Accelerators)
 	}
-	for c, code := range m.Countries {
+	for c := range int32(m.NumCountries()) {
 		if hardware[c] {
-			builtin(ExportControl, code)
+			builtin(ExportControl, m.CountryCode(c))
 		}
 	}
-	for p := range m.Providers {
-		if len(m.UnderProvider(int32(p))) > 0 {
-			builtin(ProviderExit, m.Providers[p].ID)
+	for p := range int32(m.NumProviders()) {
+		if len(m.UnderProvider(p)) > 0 {
+			builtin(ProviderExit, m.Provider(p).ID)
 		}
 	}
 	for i, a := range m.Inv.Arrangements {
@@ -93,12 +89,12 @@ func Scenarios(m *risk.Model) (list []sovmap.Scenario, declared []bool) {
 			builtin(RevokeArrangement, a.ID)
 		}
 	}
-	for _, r := range m.Regions {
-		builtin(RegionCut, r)
+	for r := range int32(m.NumRegions()) {
+		builtin(RegionCut, m.Region(r))
 	}
-	for c, code := range m.Countries {
+	for c := range int32(m.NumCountries()) {
 		if located[c] {
-			builtin(EnergyShortage, code)
+			builtin(EnergyShortage, m.CountryCode(c))
 		}
 	}
 	return list, declared
@@ -175,7 +171,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 			if c.res.Effect == Exposed {
 				// The seeds' own levels once exposed, for the levels after.
 				for _, u := range c.seeds {
-					e.ownAfter[u] = m.Level[u]
+					e.ownAfter[u] = m.Level(u)
 				}
 				var err error
 				if c.s.Kind == Compel {
@@ -260,17 +256,17 @@ func newSpreader(m *risk.Model, opts Options) *spreader {
 		down: graph.NewSets(n, blockScenarios), all: graph.NewSets(n, blockScenarios),
 		downCnt: make([]int32, blockScenarios*classes), softCnt: make([]int32, blockScenarios*classes)}
 	var byClass [classes][]int32
-	for u := range n {
+	for u := range int32(n) {
 		data := 0
-		if m.DataOff[u+1] > m.DataOff[u] {
+		if m.HasData(u) {
 			data = 1
 		}
 		crit, ok := critIndex[m.Inv.Components[u].Criticality]
 		if !ok {
 			crit = critIndex[""] // the loader refuses others; count them as unstated
 		}
-		sp.class[u] = uint8(crit*10 + data*5 + int(m.Effective[u]))
-		byClass[sp.class[u]] = append(byClass[sp.class[u]], int32(u))
+		sp.class[u] = uint8(crit*10 + data*5 + int(m.Effective(u)))
+		byClass[sp.class[u]] = append(byClass[sp.class[u]], u)
 	}
 	sp.order = make([]int32, 0, n)
 	for _, us := range byClass {
@@ -347,7 +343,7 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		}
 		r.Partial++
 		r.Score += partialWeight * weights[m.Inv.Components[u].Criticality]
-		if m.DataOff[u+1] > m.DataOff[u] {
+		if m.HasData(u) {
 			r.DataComponents++
 		}
 	}
@@ -409,7 +405,7 @@ func newLeveller(m *risk.Model) *leveller {
 
 // own sets dst to the scenarios in which u's own level is at most l.
 func (lv *leveller) own(dst []uint64, u int32, l sovmap.Level, all []uint64) {
-	if lv.m.Level[u] <= l {
+	if lv.m.Level(u) <= l {
 		copy(dst, all)
 		return
 	}
