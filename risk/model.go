@@ -146,7 +146,6 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	if err != nil {
 		return nil, err
 	}
-	n := len(inv.Components)
 	m := &Model{Inv: inv, Report: rep, KB: k, Tiers: tiers, countries: k.CountryCodes(), providerIndex: map[string]int32{}}
 	m.G = graph.BuildIndexed(inv.Components, inv.ComponentIndex)
 	m.Rev = m.G.Reverse()
@@ -156,7 +155,21 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	m.allocate(len(inv.Components))
+	b := newBuilder(m)
+	for i := range inv.Components {
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		b.component(int32(i))
+	}
+	return m, nil
+}
 
+// allocate makes the per-component arrays of n components.
+func (m *Model) allocate(n int) {
 	width := len(m.countries)
 	m.exposure = graph.NewSets(n, width)
 	m.unmitigated = graph.NewSets(n, width)
@@ -170,151 +183,206 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	m.locIDOff = make([]int32, n+1)
 	m.opOff = make([]int32, n+1)
 	m.govLaw = make([]int32, n)
-	govIndex := map[string]int32{}
+}
 
-	arrangements := map[string]int32{}
-	for i, a := range inv.Arrangements {
-		arrangements[a.ID] = int32(i)
+// builder holds what NewModel needs only while it interns the components,
+// one after the other: the indexes of what is interned so far.
+type builder struct {
+	m            *Model
+	arrangements map[string]int32   // arrangement id -> index in Inv.Arrangements
+	regions      map[string]int32   // provider:region id -> index in m.regions
+	classes      map[string]int32   // data class -> index in m.classes
+	locs         map[string]int32   // location as written -> index in m.locs
+	govLaws      map[string]int32   // governing law -> index in m.govLaws
+	countries    map[string][]int32 // location string -> country indexes
+}
+
+func newBuilder(m *Model) *builder {
+	b := &builder{m: m, arrangements: map[string]int32{}, regions: map[string]int32{}, classes: map[string]int32{},
+		locs: map[string]int32{}, govLaws: map[string]int32{}, countries: map[string][]int32{}}
+	for i, a := range m.Inv.Arrangements {
+		b.arrangements[a.ID] = int32(i)
 	}
-	regionIndex := map[string]int32{}
-	classIndex := map[string]int32{}
-	locCache := map[string][]int32{} // location string -> country indexes
-	locIndex := map[string]int32{}
-	countries := func(loc string) []int32 {
-		if cs, ok := locCache[loc]; ok {
-			return cs
-		}
-		var cs []int32
-		if kb.IsRegionID(loc) {
-			if r, ok := k.Region(loc); ok {
-				if i := k.CountryIndex(r.Country); i >= 0 {
-					cs = append(cs, int32(i))
-				}
-			}
-		} else if members, ok := k.Expand(loc); ok {
-			for _, c := range members {
-				if i := k.CountryIndex(c); i >= 0 {
-					cs = append(cs, int32(i))
-				}
-			}
-		}
-		locCache[loc] = cs
+	return b
+}
+
+// intern returns the index of key, giving it next when it is new; added
+// says so, for the caller to append what the index stands for.
+func intern(index map[string]int32, key string, next int) (i int32, added bool) {
+	if i, ok := index[key]; ok {
+		return i, false
+	}
+	index[key] = int32(next)
+	return int32(next), true
+}
+
+// countriesOf returns the country indexes a location string stands for: a
+// region's country, or a country's or bloc's members.
+func (b *builder) countriesOf(loc string) []int32 {
+	if cs, ok := b.countries[loc]; ok {
 		return cs
 	}
-	for i := range inv.Components {
-		if i%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	k := b.m.KB
+	var cs []int32
+	if kb.IsRegionID(loc) {
+		if r, ok := k.Region(loc); ok {
+			if i := k.CountryIndex(r.Country); i >= 0 {
+				cs = append(cs, int32(i))
 			}
 		}
-		c, r := &inv.Components[i], &rep.Components[i]
-		u := int32(i)
-		m.level[i], m.effective[i] = r.Level, r.EffectiveLevel
-		m.vital[i] = c.Criticality == sovmap.CriticalityVital
-		m.critical[i] = c.Criticality.Critical()
-		m.provider[i] = -1
-		if c.Provider != "" {
-			m.provider[i] = m.internProvider(c.Provider)
-			for p := m.provider[i]; p >= 0; p = m.providers[p].Parent {
-				if ci := k.CountryIndex(m.providers[p].Country); ci >= 0 {
-					m.involved.Add(u, ci)
-				}
+	} else if members, ok := k.Expand(loc); ok {
+		for _, c := range members {
+			if i := k.CountryIndex(c); i >= 0 {
+				cs = append(cs, int32(i))
 			}
 		}
-		m.arrangement[i] = -1
-		if a, ok := arrangements[c.Arrangement]; ok && c.Arrangement != "" {
-			m.arrangement[i] = a
-		}
-		for _, e := range r.ExposureDetails {
-			if ci := k.CountryIndex(e.Jurisdiction); ci >= 0 {
-				m.exposure.Add(u, ci)
-				if !e.Mitigated {
-					m.unmitigated.Add(u, ci)
-				}
-			}
-		}
-		for _, j := range r.Exposure {
-			if ci := k.CountryIndex(j); ci >= 0 {
-				m.exposure.Add(u, ci)
-			}
-		}
-		start := len(m.locCountry)
-		for _, loc := range c.Locations {
-			for _, ci := range countries(loc) {
-				if !slices.Contains(m.locCountry[start:], ci) {
-					m.locCountry = append(m.locCountry, ci)
-				}
-				m.involved.Add(u, int(ci))
-			}
-			ri := int32(-1)
-			if kb.IsRegionID(loc) {
-				var ok bool
-				if ri, ok = regionIndex[loc]; !ok {
-					ri = int32(len(m.regions))
-					regionIndex[loc] = ri
-					m.regions = append(m.regions, loc)
-				}
-				m.regionOf = append(m.regionOf, ri)
-			}
-			li, ok := locIndex[loc]
-			if !ok {
-				li = int32(len(m.locs))
-				locIndex[loc] = li
-				m.locs = append(m.locs, Location{ID: loc, Countries: countries(loc), Region: ri})
-			}
-			m.locOf = append(m.locOf, li)
-		}
-		m.locIDOff[i+1] = int32(len(m.locOf))
-		m.locOff[i+1] = int32(len(m.locCountry))
-		m.regionOff[i+1] = int32(len(m.regionOf))
-		start = len(m.opCountry)
-		for _, o := range c.OperatedFrom {
-			for _, ci := range countries(o) {
-				m.involved.Add(u, int(ci))
-				if !slices.Contains(m.opCountry[start:], ci) {
-					m.opCountry = append(m.opCountry, ci)
-				}
-			}
-		}
-		m.opOff[i+1] = int32(len(m.opCountry))
-		m.govLaw[i] = -1
-		if c.Contract != nil && c.Contract.GoverningLaw != "" {
-			law := c.Contract.GoverningLaw
-			gi, ok := govIndex[law]
-			if !ok {
-				gi = int32(len(m.govLaws))
-				govIndex[law] = gi
-				m.govLaws = append(m.govLaws, countries(law))
-			}
-			m.govLaw[i] = gi
-		}
-		for _, d := range c.Data {
-			ci, ok := classIndex[d]
-			if !ok {
-				ci = int32(len(m.classes))
-				classIndex[d] = ci
-				m.classes = append(m.classes, d)
-			}
-			m.dataOf = append(m.dataOf, ci)
-		}
-		m.dataOff[i+1] = int32(len(m.dataOf))
-		m.noticeDays[i], m.migrationDays[i] = -1, -1
-		if c.Contract != nil && c.Contract.ExitNoticeDays != nil {
-			m.noticeDays[i] = int32(*c.Contract.ExitNoticeDays)
-		}
-		m.migration[i] = m.defaultMigration(i)
-		if c.MigrationDays != nil {
-			m.migrationDays[i] = int32(*c.MigrationDays)
-			m.migration[i] = m.migrationDays[i]
-		}
-		for _, alt := range c.Alternatives {
-			if j, ok := m.G.Index[alt]; ok && j != u {
-				m.altOf = append(m.altOf, j)
-			}
-		}
-		m.altOff[i+1] = int32(len(m.altOf))
 	}
-	return m, nil
+	b.countries[loc] = cs
+	return cs
+}
+
+// component interns component u.
+func (b *builder) component(u int32) {
+	m := b.m
+	c, r := &m.Inv.Components[u], &m.Report.Components[u]
+	m.level[u], m.effective[u] = r.Level, r.EffectiveLevel
+	m.vital[u] = c.Criticality == sovmap.CriticalityVital
+	m.critical[u] = c.Criticality.Critical()
+	b.provider(u, c)
+	m.arrangement[u] = -1
+	if a, ok := b.arrangements[c.Arrangement]; ok && c.Arrangement != "" {
+		m.arrangement[u] = a
+	}
+	b.exposure(u, r)
+	b.locations(u, c)
+	b.operations(u, c)
+	b.data(u, c)
+	b.exit(u, c)
+	for _, alt := range c.Alternatives {
+		if j, ok := m.G.Index[alt]; ok && j != u {
+			m.altOf = append(m.altOf, j)
+		}
+	}
+	m.altOff[u+1] = int32(len(m.altOf))
+}
+
+// provider interns component u's provider and its chain of control, whose
+// countries u involves.
+func (b *builder) provider(u int32, c *sovmap.Component) {
+	m := b.m
+	m.provider[u] = -1
+	if c.Provider == "" {
+		return
+	}
+	m.provider[u] = m.internProvider(c.Provider)
+	for p := m.provider[u]; p >= 0; p = m.providers[p].Parent {
+		if ci := m.KB.CountryIndex(m.providers[p].Country); ci >= 0 {
+			m.involved.Add(u, ci)
+		}
+	}
+}
+
+// exposure records the jurisdictions whose compelled-access laws reach
+// component u, and those that customer-held keys do not mitigate.
+func (b *builder) exposure(u int32, r *sovmap.ComponentResult) {
+	m := b.m
+	for _, e := range r.ExposureDetails {
+		if ci := m.KB.CountryIndex(e.Jurisdiction); ci >= 0 {
+			m.exposure.Add(u, ci)
+			if !e.Mitigated {
+				m.unmitigated.Add(u, ci)
+			}
+		}
+	}
+	for _, j := range r.Exposure {
+		if ci := m.KB.CountryIndex(j); ci >= 0 {
+			m.exposure.Add(u, ci)
+		}
+	}
+}
+
+// locations interns component u's locations: the countries they cover,
+// their provider:regions, and each location as written.
+func (b *builder) locations(u int32, c *sovmap.Component) {
+	m := b.m
+	start := len(m.locCountry)
+	for _, loc := range c.Locations {
+		for _, ci := range b.countriesOf(loc) {
+			if !slices.Contains(m.locCountry[start:], ci) {
+				m.locCountry = append(m.locCountry, ci)
+			}
+			m.involved.Add(u, int(ci))
+		}
+		ri := int32(-1)
+		if kb.IsRegionID(loc) {
+			var added bool
+			if ri, added = intern(b.regions, loc, len(m.regions)); added {
+				m.regions = append(m.regions, loc)
+			}
+			m.regionOf = append(m.regionOf, ri)
+		}
+		li, added := intern(b.locs, loc, len(m.locs))
+		if added {
+			m.locs = append(m.locs, Location{ID: loc, Countries: b.countriesOf(loc), Region: ri})
+		}
+		m.locOf = append(m.locOf, li)
+	}
+	m.locIDOff[u+1] = int32(len(m.locOf))
+	m.locOff[u+1] = int32(len(m.locCountry))
+	m.regionOff[u+1] = int32(len(m.regionOf))
+}
+
+// operations interns the countries component u is operated from and the
+// governing law of its contract.
+func (b *builder) operations(u int32, c *sovmap.Component) {
+	m := b.m
+	start := len(m.opCountry)
+	for _, o := range c.OperatedFrom {
+		for _, ci := range b.countriesOf(o) {
+			m.involved.Add(u, int(ci))
+			if !slices.Contains(m.opCountry[start:], ci) {
+				m.opCountry = append(m.opCountry, ci)
+			}
+		}
+	}
+	m.opOff[u+1] = int32(len(m.opCountry))
+	m.govLaw[u] = -1
+	if c.Contract != nil && c.Contract.GoverningLaw != "" {
+		law := c.Contract.GoverningLaw
+		gi, added := intern(b.govLaws, law, len(m.govLaws))
+		if added {
+			m.govLaws = append(m.govLaws, b.countriesOf(law))
+		}
+		m.govLaw[u] = gi
+	}
+}
+
+// data interns component u's data classes.
+func (b *builder) data(u int32, c *sovmap.Component) {
+	m := b.m
+	for _, d := range c.Data {
+		ci, added := intern(b.classes, d, len(m.classes))
+		if added {
+			m.classes = append(m.classes, d)
+		}
+		m.dataOf = append(m.dataOf, ci)
+	}
+	m.dataOff[u+1] = int32(len(m.dataOf))
+}
+
+// exit records component u's exit notice and migration time, stated or
+// (migration) the layer default.
+func (b *builder) exit(u int32, c *sovmap.Component) {
+	m := b.m
+	m.noticeDays[u], m.migrationDays[u] = -1, -1
+	if c.Contract != nil && c.Contract.ExitNoticeDays != nil {
+		m.noticeDays[u] = int32(*c.Contract.ExitNoticeDays)
+	}
+	m.migration[u] = m.defaultMigration(int(u))
+	if c.MigrationDays != nil {
+		m.migrationDays[u] = int32(*c.MigrationDays)
+		m.migration[u] = m.migrationDays[u]
+	}
 }
 
 // internProvider interns a provider and its chain of control, looking each up in
