@@ -181,10 +181,7 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	e.next()
-	e.cur = s
-	r := &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
-		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+	r := e.start(s, declared)
 	if err := e.selectSeeds(s, r); err != nil {
 		if p := s.Pos.String(); p != "" && declared {
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -244,6 +241,14 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 		e.rows(r, down, degraded)
 	}
 	return r, nil
+}
+
+// start readies the engine for scenario s and returns its empty result.
+func (e *Engine) start(s sovmap.Scenario, declared bool) *Result {
+	e.next()
+	e.cur = s
+	return &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
+		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
 }
 
 func roundTo(x float64, places int) float64 {

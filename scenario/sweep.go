@@ -154,43 +154,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 	// Selection: each worker's engine picks the seeds of one scenario at a time.
 	err := risk.Parallel(ctx, len(cases), workers, func() func(int) {
 		e := NewEngine(m, opts.Options)
-		return func(i int) {
-			c := &cases[i]
-			e.next()
-			e.cur = c.s
-			c.res = &Result{ID: c.s.ID, Kind: c.s.Kind, Target: c.s.Target, Description: c.s.Description, Declared: c.declared,
-				Effect: EffectOf(c.s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
-			if err := e.selectSeeds(c.s, c.res); err != nil {
-				// One declared scenario with a bad target should not hide the rest.
-				c.res.Notes = append(c.res.Notes, "not run: "+err.Error())
-				c.res.RestoreBasis = "not run"
-				return
-			}
-			c.seeds = slices.Clone(e.seeds)
-			c.partial = slices.Clone(e.partial)
-			if c.res.Effect == Exposed {
-				// The seeds' own levels once exposed, for the levels after.
-				for _, u := range c.seeds {
-					e.ownAfter[u] = m.Level(u)
-				}
-				var err error
-				if c.s.Kind == Compel {
-					for _, u := range c.seeds {
-						e.ownAfter[u] = e.compelled(u)
-					}
-				} else {
-					err = e.reassess(ctx, c.s)
-				}
-				if err != nil {
-					c.res.Notes = append(c.res.Notes, "levels after not computed: "+err.Error())
-					return
-				}
-				c.levels = make([]sovmap.Level, len(c.seeds))
-				for i, u := range c.seeds {
-					c.levels[i] = e.ownAfter[u]
-				}
-			}
-		}
+		return func(i int) { e.selectCase(ctx, &cases[i]) }
 	})
 	if err != nil {
 		return nil, err
@@ -236,6 +200,44 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		return out[i].ID < out[j].ID
 	})
 	return &Sweep{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Scenarios: out}, nil
+}
+
+// selectCase picks the seeds of one scenario of a sweep and, for a
+// scenario that exposes components, their own levels once exposed. A
+// scenario that cannot run gets a note instead.
+func (e *Engine) selectCase(ctx context.Context, c *sweepCase) {
+	c.res = e.start(c.s, c.declared)
+	if err := e.selectSeeds(c.s, c.res); err != nil {
+		// One declared scenario with a bad target should not hide the rest.
+		c.res.Notes = append(c.res.Notes, "not run: "+err.Error())
+		c.res.RestoreBasis = "not run"
+		return
+	}
+	c.seeds = slices.Clone(e.seeds)
+	c.partial = slices.Clone(e.partial)
+	if c.res.Effect != Exposed {
+		return
+	}
+	// The seeds' own levels once exposed, for the levels after.
+	for _, u := range c.seeds {
+		e.ownAfter[u] = e.m.Level(u)
+	}
+	var err error
+	if c.s.Kind == Compel {
+		for _, u := range c.seeds {
+			e.ownAfter[u] = e.compelled(u)
+		}
+	} else {
+		err = e.reassess(ctx, c.s)
+	}
+	if err != nil {
+		c.res.Notes = append(c.res.Notes, "levels after not computed: "+err.Error())
+		return
+	}
+	c.levels = make([]sovmap.Level, len(c.seeds))
+	for i, u := range c.seeds {
+		c.levels[i] = e.ownAfter[u]
+	}
 }
 
 // spreader holds one sweep worker's bitsets, reused block after block.
@@ -387,6 +389,8 @@ type leveller struct {
 	head  []int32
 	items []levelItem
 	cnt   []int32
+	// ownL1 and acc are scratch rows.
+	ownL1, acc []uint64
 }
 
 type levelItem struct {
@@ -400,6 +404,7 @@ func newLeveller(m *risk.Model) *leveller {
 	for l := range lv.e {
 		lv.e[l] = graph.NewSets(n, levelBlock)
 	}
+	lv.ownL1, lv.acc = make([]uint64, lv.e[0].Words), make([]uint64, lv.e[0].Words)
 	return lv
 }
 
@@ -418,14 +423,22 @@ func (lv *leveller) own(dst []uint64, u int32, l sovmap.Level, all []uint64) {
 }
 
 func (lv *leveller) block(cases []*sweepCase) {
-	m := lv.m
-	n := m.Len()
 	words := lv.e[0].Words
 	all := make([]uint64, words)
 	for j := range cases {
 		all[j/64] |= 1 << (uint(j) % 64)
 	}
-	// The seeds' levels, grouped by component.
+	lv.group(cases)
+	for l := sovmap.Level(0); l < 4; l++ {
+		lv.spread(l, all)
+	}
+	lv.count(cases)
+}
+
+// group lays out the seeds' levels by component: lv.items[lv.head[u]:lv.head[u+1]]
+// are component u's, one per scenario that seeds it.
+func (lv *leveller) group(cases []*sweepCase) {
+	n := lv.m.Len()
 	clear(lv.head)
 	for _, c := range cases {
 		for _, u := range c.seeds {
@@ -443,74 +456,100 @@ func (lv *leveller) block(cases []*sweepCase) {
 			next[u]++
 		}
 	}
-	ownL1, acc := make([]uint64, words), make([]uint64, words)
-	for l := sovmap.Level(0); l < 4; l++ {
-		e := lv.e[l]
-		for c, scc := range m.Cond.Members {
-			internalSupply := false
-			for _, u := range scc {
-				row := e.Row(u)
-				lv.own(row, u, l, all)
-				lv.own(ownL1, u, l+1, all)
-				deps, supply := m.G.Deps(u)
-				for i, v := range deps {
-					if m.Cond.Comp[v] == int32(c) {
-						internalSupply = internalSupply || (supply[i] && v != u)
-						continue
+}
+
+// spread sets, for threshold l, every component's bits: the scenarios in
+// which its effective level is at most l. It goes through the strongly
+// connected components in dependency order.
+func (lv *leveller) spread(l sovmap.Level, all []uint64) {
+	m := lv.m
+	e, ownL1 := lv.e[l], lv.ownL1
+	for c, scc := range m.Cond.Members {
+		internalSupply := false
+		for _, u := range scc {
+			row := e.Row(u)
+			lv.own(row, u, l, all)
+			lv.own(ownL1, u, l+1, all)
+			deps, supply := m.G.Deps(u)
+			for i, v := range deps {
+				if m.Cond.Comp[v] == int32(c) {
+					internalSupply = internalSupply || (supply[i] && v != u)
+					continue
+				}
+				src := e.Row(v)
+				if supply[i] {
+					for w := range row {
+						row[w] |= src[w] & ownL1[w]
 					}
-					src := e.Row(v)
-					if supply[i] {
-						for w := range row {
-							row[w] |= src[w] & ownL1[w]
-						}
-					} else {
-						for w := range row {
-							row[w] |= src[w]
-						}
+				} else {
+					for w := range row {
+						row[w] |= src[w]
 					}
 				}
 			}
-			switch {
-			case len(scc) == 1:
-			case !internalSupply:
-				clear(acc)
-				for _, u := range scc {
-					for w, x := range e.Row(u) {
-						acc[w] |= x
+		}
+		switch {
+		case len(scc) == 1:
+		case !internalSupply:
+			lv.share(e, scc)
+		default:
+			lv.relax(l, int32(c), scc, all)
+		}
+	}
+}
+
+// share gives every member of a cycle of runtime edges the union of their
+// bits: they share their minimum level.
+func (lv *leveller) share(e *graph.Sets, scc []int32) {
+	acc := lv.acc
+	clear(acc)
+	for _, u := range scc {
+		for w, x := range e.Row(u) {
+			acc[w] |= x
+		}
+	}
+	for _, u := range scc {
+		copy(e.Row(u), acc)
+	}
+}
+
+// relax passes bits along the edges inside strongly connected component c
+// (scc, with a supply edge inside) until nothing changes, as the assessment
+// relaxes such a cycle member by member.
+func (lv *leveller) relax(l sovmap.Level, c int32, scc []int32, all []uint64) {
+	m := lv.m
+	e, ownL1 := lv.e[l], lv.ownL1
+	for changed := true; changed; {
+		changed = false
+		for _, u := range scc {
+			row := e.Row(u)
+			lv.own(ownL1, u, l+1, all)
+			deps, supply := m.G.Deps(u)
+			for i, v := range deps {
+				if m.Cond.Comp[v] != c || v == u {
+					continue
+				}
+				src := e.Row(v)
+				for w := range row {
+					x := src[w]
+					if supply[i] {
+						x &= ownL1[w]
 					}
-				}
-				for _, u := range scc {
-					copy(e.Row(u), acc)
-				}
-			default:
-				for changed := true; changed; {
-					changed = false
-					for _, u := range scc {
-						row := e.Row(u)
-						lv.own(ownL1, u, l+1, all)
-						deps, supply := m.G.Deps(u)
-						for i, v := range deps {
-							if m.Cond.Comp[v] != int32(c) || v == u {
-								continue
-							}
-							src := e.Row(v)
-							for w := range row {
-								x := src[w]
-								if supply[i] {
-									x &= ownL1[w]
-								}
-								if x&^row[w] != 0 {
-									row[w] |= x
-									changed = true
-								}
-							}
-						}
+					if x&^row[w] != 0 {
+						row[w] |= x
+						changed = true
 					}
 				}
 			}
 		}
 	}
-	// Count: cum[l][j] components at most at level l in scenario j.
+}
+
+// count turns the bits into each scenario's levels after.
+func (lv *leveller) count(cases []*sweepCase) {
+	n := lv.m.Len()
+	words := lv.e[0].Words
+	// cum[l][j] counts the components at most at level l in scenario j.
 	var cum [4][]int32
 	for l := range cum {
 		cum[l] = make([]int32, words*64)
