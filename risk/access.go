@@ -73,8 +73,9 @@ func (m *Model) ProviderOf(n int32) int32 { return m.provider[n] }
 // and every provider of their chains of control.
 func (m *Model) NumProviders() int { return len(m.providers) }
 
-// Provider returns provider p.
-func (m *Model) Provider(p int32) ProviderInfo { return m.providers[p] }
+// Provider returns provider p: the model's own record, to read, never to
+// write.
+func (m *Model) Provider(p int32) *ProviderInfo { return &m.providers[p] }
 
 // ProviderByID returns the provider with the given id.
 func (m *Model) ProviderByID(id string) (p int32, ok bool) {
@@ -157,8 +158,9 @@ func (m *Model) RegionsOf(n int32) []int32 { return m.regionOf[m.regionOff[n]:m.
 // NumLocations returns the number of distinct locations as written.
 func (m *Model) NumLocations() int { return len(m.locs) }
 
-// Location returns location l.
-func (m *Model) Location(l int32) Location { return m.locs[l] }
+// Location returns location l: the model's own record, to read, never to
+// write.
+func (m *Model) Location(l int32) *Location { return &m.locs[l] }
 
 // LocationsOf returns component n's locations as written (locations).
 func (m *Model) LocationsOf(n int32) []int32 { return m.locOf[m.locIDOff[n]:m.locIDOff[n+1]] }
