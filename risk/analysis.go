@@ -184,7 +184,7 @@ func targets(m *Model) (name string, list []int32, target func(int32) bool) {
 	for _, t := range []struct {
 		name string
 		is   []bool
-	}{{"vital", m.Vital}, {"critical", m.Critical}} {
+	}{{"vital", m.vital}, {"critical", m.critical}} {
 		list = list[:0]
 		for u, v := range t.is {
 			if v {
@@ -236,14 +236,48 @@ func (a *Analysis) component(m *Model, id string) error {
 func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error {
 	name, targets, target := targets(m)
 	a.Targets, a.TargetCount = name, len(targets)
+	order, estimated, err := rankByDependents(ctx, m, targets)
+	if err != nil {
+		return err
+	}
+	if estimated {
+		a.Estimated = true
+	}
+	ranked := len(order)
+	sps, err := countCandidates(ctx, m, order[:min(len(order), candidates)], target)
+	if err != nil {
+		return err
+	}
+	sort.Slice(sps, func(i, j int) bool {
+		if sps[i].Targets != sps[j].Targets {
+			return sps[i].Targets > sps[j].Targets
+		}
+		if sps[i].Down != sps[j].Down {
+			return sps[i].Down > sps[j].Down
+		}
+		return sps[i].ID < sps[j].ID
+	})
+	if limit >= 0 && ranked > limit {
+		a.Truncated = append(a.Truncated, fmt.Sprintf("single points of failure: %d of %d shown", min(limit, len(sps)), ranked))
+		sps = sps[:min(limit, len(sps))]
+	}
+	f := graph.NewFinder(m.RuntimeReverse())
+	for i := range sps {
+		sps[i].Example = example(m, f, sps[i].node, target)
+	}
+	a.SinglePoints = sps
+	return nil
+}
 
-	// Rank every component by how many targets depend on it: exactly when
-	// there are few targets, by a sketch otherwise.
+// rankByDependents returns the components some target depends on at
+// runtime, most depended upon first (then by id): counted exactly when
+// there are few targets, by a sketch otherwise (estimated).
+func rankByDependents(ctx context.Context, m *Model, targets []int32) (order []int32, estimated bool, err error) {
 	score := make([]float64, m.Len())
 	if len(targets) <= exactTargets {
 		counts, err := m.RT.CountDependents(ctx, targets, m.RTCond)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
 		for u, c := range counts {
 			score[u] = float64(c)
@@ -251,12 +285,12 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 	} else {
 		est, err := m.RT.EstimateDependents(ctx, targets, m.RTCond)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
 		score = est
-		a.Estimated = true
+		estimated = true
 	}
-	order := make([]int32, 0, m.Len())
+	order = make([]int32, 0, m.Len())
 	for u, c := range score {
 		if c > 0 {
 			order = append(order, int32(u))
@@ -268,11 +302,13 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 		}
 		return m.ID(order[i]) < m.ID(order[j])
 	})
-	ranked := len(order)
-	cand := order[:min(len(order), candidates)]
+	return order, estimated, nil
+}
 
-	// Count the candidates exactly, all at once: one bit per candidate,
-	// spread to every component that reaches it.
+// countCandidates counts exactly, for each candidate, the components (and
+// targets) that go down with it and those that degrade, all at once: one
+// bit per candidate, spread to every component that reaches it.
+func countCandidates(ctx context.Context, m *Model, cand []int32, target func(int32) bool) ([]SinglePoint, error) {
 	down := graph.NewSets(m.Len(), len(cand))
 	for j, u := range cand {
 		down.Add(u, j)
@@ -280,7 +316,7 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 	all := &graph.Sets{Words: down.Words, Bits: slices.Clone(down.Bits)}
 	m.RT.Spread(down, m.RTCond)
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	m.G.Spread(all, m.Cond)
 	class := make([]uint8, m.Len())
@@ -306,25 +342,7 @@ func (a *Analysis) singlePoints(ctx context.Context, m *Model, limit int) error 
 		sps[j].ID, sps[j].Layer, sps[j].Provider, sps[j].Criticality = c.ID, c.Layer, c.Provider, c.Criticality
 		sps[j].node = u
 	}
-	sort.Slice(sps, func(i, j int) bool {
-		if sps[i].Targets != sps[j].Targets {
-			return sps[i].Targets > sps[j].Targets
-		}
-		if sps[i].Down != sps[j].Down {
-			return sps[i].Down > sps[j].Down
-		}
-		return sps[i].ID < sps[j].ID
-	})
-	if limit >= 0 && ranked > limit {
-		a.Truncated = append(a.Truncated, fmt.Sprintf("single points of failure: %d of %d shown", min(limit, len(sps)), ranked))
-		sps = sps[:min(limit, len(sps))]
-	}
-	f := graph.NewFinder(m.RuntimeReverse())
-	for i := range sps {
-		sps[i].Example = example(m, f, sps[i].node, target)
-	}
-	a.SinglePoints = sps
-	return nil
+	return sps, nil
 }
 
 // blastJob is one set of seeds to walk from.
@@ -338,19 +356,19 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	// Seeds per country involved (located in, operated from or controlled
 	// from it), in one pass over the components; providers and regions have
 	// their inverted indexes in the model.
-	countrySeeds := make([][]int32, len(m.Countries))
+	countrySeeds := make([][]int32, len(m.countries))
 	var members []int
 	for u := int32(0); int(u) < n; u++ {
-		members = m.Involved.Members(members[:0], u)
+		members = m.involved.Members(members[:0], u)
 		for _, c := range members {
 			countrySeeds[c] = append(countrySeeds[c], u)
 		}
 	}
-	provSeeds := make([][]int32, len(m.Providers))
+	provSeeds := make([][]int32, len(m.providers))
 	for p := range provSeeds {
 		provSeeds[p] = m.UnderProvider(int32(p))
 	}
-	regionSeeds := make([][]int32, len(m.Regions))
+	regionSeeds := make([][]int32, len(m.regions))
 	for r := range regionSeeds {
 		regionSeeds[r] = m.InRegion(int32(r))
 	}
@@ -358,19 +376,19 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	kinds := []int{0, 0, 0}
 	for p, s := range provSeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Providers[p].ID, s})
+			jobs = append(jobs, blastJob{m.providers[p].ID, s})
 			kinds[0]++
 		}
 	}
 	for c, s := range countrySeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Countries[c], s})
+			jobs = append(jobs, blastJob{m.countries[c], s})
 			kinds[1]++
 		}
 	}
 	for r, s := range regionSeeds {
 		if len(s) > 0 {
-			jobs = append(jobs, blastJob{m.Regions[r], s})
+			jobs = append(jobs, blastJob{m.regions[r], s})
 			kinds[2]++
 		}
 	}
@@ -429,9 +447,9 @@ func SpreadCounts(ctx context.Context, m *Model, seeds [][]int32, workers int, d
 	var byClass [3][]int32
 	for u := range class {
 		switch {
-		case m.Vital[u]:
+		case m.vital[u]:
 			class[u] = 2
-		case m.Critical[u]:
+		case m.critical[u]:
 			class[u] = 1
 		}
 		byClass[class[u]] = append(byClass[class[u]], int32(u))
@@ -507,68 +525,16 @@ func Parallel(ctx context.Context, n, workers int, newWorker func() func(int)) e
 
 func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, limit int) error {
 	te := m.TransitiveExposure()
-	var only []int
-	if opts.Jurisdiction != "" {
-		var ok bool
-		if only, ok = m.Jurisdiction(opts.Jurisdiction); !ok {
-			return fmt.Errorf("unknown jurisdiction %q", opts.Jurisdiction)
-		}
+	wanted, err := jurisdictionFilter(m, opts.Jurisdiction)
+	if err != nil {
+		return err
 	}
-	wanted := func(j int) bool {
-		if only == nil {
-			return true
-		}
-		for _, o := range only {
-			if o == j {
-				return true
-			}
-		}
-		return false
-	}
-	var comps []int32
-	for u := int32(0); int(u) < m.Len(); u++ {
-		if te.Empty(u) {
-			continue
-		}
-		a.Exposed++
-		inherited := false
-		for i, w := range te.Row(u) {
-			if w&^m.Exposure.Row(u)[i] != 0 {
-				inherited = true
-			}
-		}
-		if inherited {
-			a.Inherited++
-		}
-		if opts.Component != "" {
-			if m.ID(u) == opts.Component {
-				comps = append(comps, u)
-			}
-			continue
-		}
-		if inherited {
-			comps = append(comps, u)
-		}
-	}
+	comps := a.exposedComponents(m, te, opts.Component)
 	if opts.Component != "" {
 		if _, ok := m.G.Index[opts.Component]; !ok {
 			return fmt.Errorf("no component %q", opts.Component)
 		}
 	}
-	// Most critical first, then those holding data.
-	rankOf := func(u int32) int {
-		switch m.Inv.Components[u].Criticality {
-		case sovmap.CriticalityVital:
-			return 0
-		case sovmap.CriticalityHigh:
-			return 1
-		}
-		if len(m.Inv.Components[u].Data) > 0 {
-			return 2
-		}
-		return 3
-	}
-	sort.SliceStable(comps, func(i, j int) bool { return rankOf(comps[i]) < rankOf(comps[j]) })
 	f := graph.NewFinder(m.RT)
 	var js []int
 	var chains []Chain
@@ -581,11 +547,11 @@ func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, l
 			if !wanted(j) {
 				continue
 			}
-			direct := m.Exposure.Has(u, j)
+			direct := m.exposure.Has(u, j)
 			if direct && opts.Component == "" {
 				continue // only inherited exposure needs explaining in the overview
 			}
-			path := f.Path(nil, u, func(v int32) bool { return m.Exposure.Has(v, j) })
+			path := f.Path(nil, u, func(v int32) bool { return m.exposure.Has(v, j) })
 			if len(path) == 0 {
 				continue
 			}
@@ -599,10 +565,73 @@ func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, l
 	return nil
 }
 
+// jurisdictionFilter returns whether a country is of the jurisdiction
+// code, or of any when code is empty.
+func jurisdictionFilter(m *Model, code string) (func(int) bool, error) {
+	if code == "" {
+		return func(int) bool { return true }, nil
+	}
+	only, ok := m.Jurisdiction(code)
+	if !ok {
+		return nil, fmt.Errorf("unknown jurisdiction %q", code)
+	}
+	if only == nil { // no country of the knowledge base: nothing to filter by
+		return func(int) bool { return true }, nil
+	}
+	return func(j int) bool { return slices.Contains(only, j) }, nil
+}
+
+// exposedComponents counts the exposed components (a.Exposed) and those
+// whose exposure is partly inherited through what they run on
+// (a.Inherited), and returns the components whose chains are explained:
+// the one named, or else every one with inherited exposure, most critical
+// first, then those holding data.
+func (a *Analysis) exposedComponents(m *Model, te *graph.Sets, component string) []int32 {
+	var comps []int32
+	for u := int32(0); int(u) < m.Len(); u++ {
+		if te.Empty(u) {
+			continue
+		}
+		a.Exposed++
+		inherited := false
+		for i, w := range te.Row(u) {
+			if w&^m.exposure.Row(u)[i] != 0 {
+				inherited = true
+			}
+		}
+		if inherited {
+			a.Inherited++
+		}
+		if component != "" {
+			if m.ID(u) == component {
+				comps = append(comps, u)
+			}
+			continue
+		}
+		if inherited {
+			comps = append(comps, u)
+		}
+	}
+	rankOf := func(u int32) int {
+		switch m.Inv.Components[u].Criticality {
+		case sovmap.CriticalityVital:
+			return 0
+		case sovmap.CriticalityHigh:
+			return 1
+		}
+		if len(m.Inv.Components[u].Data) > 0 {
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return rankOf(comps[i]) < rankOf(comps[j]) })
+	return comps
+}
+
 // chain describes a path from a component to the dependency that the law
 // of jurisdiction j reaches.
 func (m *Model) chain(path []int32, j int) Chain {
-	country := m.Countries[j]
+	country := m.countries[j]
 	last := path[len(path)-1]
 	c := Chain{Component: m.ID(path[0]), Jurisdiction: country, Path: idsOf(m, path), Direct: len(path) == 1}
 	var reach []string
@@ -652,8 +681,8 @@ func (m *Model) reachPhrase(u int32, via sovmap.Via, country string) string {
 	c := &m.Inv.Components[u]
 	switch via {
 	case sovmap.ViaControl:
-		if p := m.Provider[u]; p >= 0 {
-			ctl := m.Providers[m.Providers[p].Controller]
+		if p := m.provider[u]; p >= 0 {
+			ctl := m.providers[m.providers[p].Controller]
 			if ctl.Country == country {
 				return fmt.Sprintf("controlled from %s (provider %s, ultimate controller %s)", country, c.Provider, ctl.ID)
 			}

@@ -35,7 +35,7 @@ const FailoverDays = 1
 // MigrationDaysOf returns the migration estimate of component n and whether
 // it was stated in the inventory.
 func (m *Model) MigrationDaysOf(n int32) (days int, stated bool) {
-	return int(m.migration[n]), m.MigrationDays[n] >= 0
+	return int(m.migration[n]), m.migrationDays[n] >= 0
 }
 
 // defaultMigration returns the layer default for component n.
@@ -63,13 +63,13 @@ type Exit struct {
 
 // ExitDaysOf returns Exit.Days of component n without explaining it.
 func (m *Model) ExitDaysOf(n int32) int {
-	return max(int(m.NoticeDays[n]), 0) + int(m.migration[n])
+	return max(int(m.noticeDays[n]), 0) + int(m.migration[n])
 }
 
 // ExitOf returns the exit time of component n.
 func (m *Model) ExitOf(n int32) Exit {
 	mig, stated := m.MigrationDaysOf(n)
-	e := Exit{NoticeDays: int(m.NoticeDays[n]), MigrationDays: mig, Estimated: !stated || m.NoticeDays[n] < 0}
+	e := Exit{NoticeDays: int(m.noticeDays[n]), MigrationDays: mig, Estimated: !stated || m.noticeDays[n] < 0}
 	notice := "notice not stated"
 	if e.NoticeDays >= 0 {
 		notice = fmt.Sprintf("notice %d d", e.NoticeDays)

@@ -26,6 +26,11 @@ import (
 // Model is an assessed inventory in array form. Component n is
 // Inv.Components[n] and Report.Components[n]. It is read-only once built
 // and safe for concurrent use.
+//
+// What it was built from (Inv, Report, KB, Tiers) and its graphs (values of
+// the graph package, read through that package's API) are fields; the
+// arrays it interns are not: other packages read them through the methods
+// of access.go, so that their layout can change without touching them.
 type Model struct {
 	Inv    *sovmap.Inventory
 	Report *sovmap.Report
@@ -37,62 +42,62 @@ type Model struct {
 	G, Rev, RT   *graph.Graph
 	Cond, RTCond *graph.Condensation
 
-	// Countries are the knowledge base's country codes; a country's index
+	// countries are the knowledge base's country codes; a country's index
 	// is its bit in the jurisdiction sets.
-	Countries []string
-	// Exposure is, per component, the jurisdictions whose compelled-access
-	// laws reach it directly (ComponentResult.Exposure); Unmitigated the
+	countries []string
+	// exposure is, per component, the jurisdictions whose compelled-access
+	// laws reach it directly (ComponentResult.Exposure); unmitigated the
 	// part of it that customer-held keys do not mitigate.
-	Exposure, Unmitigated *graph.Sets
-	// Involved is, per component, every jurisdiction it involves: the
+	exposure, unmitigated *graph.Sets
+	// involved is, per component, every jurisdiction it involves: the
 	// countries it is located in, operated from, and those of its
 	// provider's chain of control.
-	Involved *graph.Sets
+	involved *graph.Sets
 
-	// LocOff/LocCountry list each component's location countries:
-	// LocCountry[LocOff[n]:LocOff[n+1]] (country indexes).
-	LocOff, LocCountry []int32
-	// RegionOff/RegionOf list each component's provider:region locations,
-	// as indexes into Regions.
-	RegionOff, RegionOf []int32
-	Regions             []string
+	// locOff/locCountry list each component's location countries:
+	// locCountry[locOff[n]:locOff[n+1]] (country indexes).
+	locOff, locCountry []int32
+	// regionOff/regionOf list each component's provider:region locations,
+	// as indexes into regions.
+	regionOff, regionOf []int32
+	regions             []string
 
-	// DataOff/DataOf list each component's data classes, as indexes into
-	// Classes.
-	DataOff, DataOf []int32
-	Classes         []string
+	// dataOff/dataOf list each component's data classes, as indexes into
+	// classes.
+	dataOff, dataOf []int32
+	classes         []string
 
-	// Provider is each component's index into Providers, -1 when the
+	// provider is each component's index into providers, -1 when the
 	// organization runs it itself.
-	Provider  []int32
-	Providers []ProviderInfo
-	// ProviderIndex maps a provider id to its index in Providers.
-	ProviderIndex map[string]int32
+	provider  []int32
+	providers []ProviderInfo
+	// providerIndex maps a provider id to its index in providers.
+	providerIndex map[string]int32
 
-	// Arrangement is each component's index into Inv.Arrangements, or -1.
-	Arrangement []int32
-	// Vital and Critical mark components of criticality vital, and vital
+	// arrangement is each component's index into Inv.Arrangements, or -1.
+	arrangement []int32
+	// vital and critical mark components of criticality vital, and vital
 	// or high.
-	Vital, Critical []bool
-	// Level and Effective are the assessed own and effective levels.
-	Level, Effective []sovmap.Level
-	// NoticeDays and MigrationDays come from the inventory (contract
+	vital, critical []bool
+	// level and effective are the assessed own and effective levels.
+	level, effective []sovmap.Level
+	// noticeDays and migrationDays come from the inventory (contract
 	// exit_notice_days, migration_days); -1 when not stated.
-	NoticeDays, MigrationDays []int32
-	// AltOff/AltOf list each component's declared alternative components.
-	AltOff, AltOf []int32
+	noticeDays, migrationDays []int32
+	// altOff/altOf list each component's declared alternative components.
+	altOff, altOf []int32
 
-	// OpOff/OpCountry list the countries each component is operated from.
-	OpOff, OpCountry []int32
-	// GovLaw is the index into GovLaws of each component's contract
+	// opOff/opCountry list the countries each component is operated from.
+	opOff, opCountry []int32
+	// govLaw is the index into govLaws of each component's contract
 	// governing law (the countries it stands for), or -1.
-	GovLaw  []int32
-	GovLaws [][]int32
+	govLaw  []int32
+	govLaws [][]int32
 
-	// LocOf lists each component's locations as written, interned into
-	// Locs: Locs[LocOf[LocIDOff[n]:LocIDOff[n+1]]].
-	LocIDOff, LocOf []int32
-	Locs            []Location
+	// locOf lists each component's locations as written, interned into
+	// locs: locs[locOf[locIDOff[n]:locIDOff[n+1]]].
+	locIDOff, locOf []int32
+	locs            []Location
 
 	invProviders map[string]*sovmap.Provider
 	inverted     sync.Once
@@ -112,7 +117,7 @@ type Location struct {
 	ID string
 	// Countries are the country indexes it covers.
 	Countries []int32
-	// Region is its index in Model.Regions, or -1 for a country or bloc.
+	// Region is its index among the model's regions (Model.Region), or -1 for a country or bloc.
 	Region int32
 }
 
@@ -141,8 +146,7 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	if err != nil {
 		return nil, err
 	}
-	n := len(inv.Components)
-	m := &Model{Inv: inv, Report: rep, KB: k, Tiers: tiers, Countries: k.CountryCodes(), ProviderIndex: map[string]int32{}}
+	m := &Model{Inv: inv, Report: rep, KB: k, Tiers: tiers, countries: k.CountryCodes(), providerIndex: map[string]int32{}}
 	m.G = graph.BuildIndexed(inv.Components, inv.ComponentIndex)
 	m.Rev = m.G.Reverse()
 	m.RT = m.G.Runtime()
@@ -151,173 +155,242 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-
-	width := len(m.Countries)
-	m.Exposure = graph.NewSets(n, width)
-	m.Unmitigated = graph.NewSets(n, width)
-	m.Involved = graph.NewSets(n, width)
-	m.Provider = make([]int32, n)
-	m.Arrangement = make([]int32, n)
-	m.Vital, m.Critical = make([]bool, n), make([]bool, n)
-	m.Level, m.Effective = make([]sovmap.Level, n), make([]sovmap.Level, n)
-	m.NoticeDays, m.MigrationDays, m.migration = make([]int32, n), make([]int32, n), make([]int32, n)
-	m.LocOff, m.RegionOff, m.DataOff, m.AltOff = make([]int32, n+1), make([]int32, n+1), make([]int32, n+1), make([]int32, n+1)
-	m.LocIDOff = make([]int32, n+1)
-	m.OpOff = make([]int32, n+1)
-	m.GovLaw = make([]int32, n)
-	govIndex := map[string]int32{}
-
-	arrangements := map[string]int32{}
-	for i, a := range inv.Arrangements {
-		arrangements[a.ID] = int32(i)
-	}
-	regionIndex := map[string]int32{}
-	classIndex := map[string]int32{}
-	locCache := map[string][]int32{} // location string -> country indexes
-	locIndex := map[string]int32{}
-	countries := func(loc string) []int32 {
-		if cs, ok := locCache[loc]; ok {
-			return cs
-		}
-		var cs []int32
-		if kb.IsRegionID(loc) {
-			if r, ok := k.Region(loc); ok {
-				if i := k.CountryIndex(r.Country); i >= 0 {
-					cs = append(cs, int32(i))
-				}
-			}
-		} else if members, ok := k.Expand(loc); ok {
-			for _, c := range members {
-				if i := k.CountryIndex(c); i >= 0 {
-					cs = append(cs, int32(i))
-				}
-			}
-		}
-		locCache[loc] = cs
-		return cs
-	}
+	m.allocate(len(inv.Components))
+	b := newBuilder(m)
 	for i := range inv.Components {
 		if i%65536 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		c, r := &inv.Components[i], &rep.Components[i]
-		u := int32(i)
-		m.Level[i], m.Effective[i] = r.Level, r.EffectiveLevel
-		m.Vital[i] = c.Criticality == sovmap.CriticalityVital
-		m.Critical[i] = c.Criticality.Critical()
-		m.Provider[i] = -1
-		if c.Provider != "" {
-			m.Provider[i] = m.provider(c.Provider)
-			for p := m.Provider[i]; p >= 0; p = m.Providers[p].Parent {
-				if ci := k.CountryIndex(m.Providers[p].Country); ci >= 0 {
-					m.Involved.Add(u, ci)
-				}
-			}
-		}
-		m.Arrangement[i] = -1
-		if a, ok := arrangements[c.Arrangement]; ok && c.Arrangement != "" {
-			m.Arrangement[i] = a
-		}
-		for _, e := range r.ExposureDetails {
-			if ci := k.CountryIndex(e.Jurisdiction); ci >= 0 {
-				m.Exposure.Add(u, ci)
-				if !e.Mitigated {
-					m.Unmitigated.Add(u, ci)
-				}
-			}
-		}
-		for _, j := range r.Exposure {
-			if ci := k.CountryIndex(j); ci >= 0 {
-				m.Exposure.Add(u, ci)
-			}
-		}
-		start := len(m.LocCountry)
-		for _, loc := range c.Locations {
-			for _, ci := range countries(loc) {
-				if !slices.Contains(m.LocCountry[start:], ci) {
-					m.LocCountry = append(m.LocCountry, ci)
-				}
-				m.Involved.Add(u, int(ci))
-			}
-			ri := int32(-1)
-			if kb.IsRegionID(loc) {
-				var ok bool
-				if ri, ok = regionIndex[loc]; !ok {
-					ri = int32(len(m.Regions))
-					regionIndex[loc] = ri
-					m.Regions = append(m.Regions, loc)
-				}
-				m.RegionOf = append(m.RegionOf, ri)
-			}
-			li, ok := locIndex[loc]
-			if !ok {
-				li = int32(len(m.Locs))
-				locIndex[loc] = li
-				m.Locs = append(m.Locs, Location{ID: loc, Countries: countries(loc), Region: ri})
-			}
-			m.LocOf = append(m.LocOf, li)
-		}
-		m.LocIDOff[i+1] = int32(len(m.LocOf))
-		m.LocOff[i+1] = int32(len(m.LocCountry))
-		m.RegionOff[i+1] = int32(len(m.RegionOf))
-		start = len(m.OpCountry)
-		for _, o := range c.OperatedFrom {
-			for _, ci := range countries(o) {
-				m.Involved.Add(u, int(ci))
-				if !slices.Contains(m.OpCountry[start:], ci) {
-					m.OpCountry = append(m.OpCountry, ci)
-				}
-			}
-		}
-		m.OpOff[i+1] = int32(len(m.OpCountry))
-		m.GovLaw[i] = -1
-		if c.Contract != nil && c.Contract.GoverningLaw != "" {
-			law := c.Contract.GoverningLaw
-			gi, ok := govIndex[law]
-			if !ok {
-				gi = int32(len(m.GovLaws))
-				govIndex[law] = gi
-				m.GovLaws = append(m.GovLaws, countries(law))
-			}
-			m.GovLaw[i] = gi
-		}
-		for _, d := range c.Data {
-			ci, ok := classIndex[d]
-			if !ok {
-				ci = int32(len(m.Classes))
-				classIndex[d] = ci
-				m.Classes = append(m.Classes, d)
-			}
-			m.DataOf = append(m.DataOf, ci)
-		}
-		m.DataOff[i+1] = int32(len(m.DataOf))
-		m.NoticeDays[i], m.MigrationDays[i] = -1, -1
-		if c.Contract != nil && c.Contract.ExitNoticeDays != nil {
-			m.NoticeDays[i] = int32(*c.Contract.ExitNoticeDays)
-		}
-		m.migration[i] = m.defaultMigration(i)
-		if c.MigrationDays != nil {
-			m.MigrationDays[i] = int32(*c.MigrationDays)
-			m.migration[i] = m.MigrationDays[i]
-		}
-		for _, alt := range c.Alternatives {
-			if j, ok := m.G.Index[alt]; ok && j != u {
-				m.AltOf = append(m.AltOf, j)
-			}
-		}
-		m.AltOff[i+1] = int32(len(m.AltOf))
+		b.component(int32(i))
 	}
 	return m, nil
 }
 
-// provider interns a provider and its chain of control, looking each up in
+// allocate makes the per-component arrays of n components.
+func (m *Model) allocate(n int) {
+	width := len(m.countries)
+	m.exposure = graph.NewSets(n, width)
+	m.unmitigated = graph.NewSets(n, width)
+	m.involved = graph.NewSets(n, width)
+	m.provider = make([]int32, n)
+	m.arrangement = make([]int32, n)
+	m.vital, m.critical = make([]bool, n), make([]bool, n)
+	m.level, m.effective = make([]sovmap.Level, n), make([]sovmap.Level, n)
+	m.noticeDays, m.migrationDays, m.migration = make([]int32, n), make([]int32, n), make([]int32, n)
+	m.locOff, m.regionOff, m.dataOff, m.altOff = make([]int32, n+1), make([]int32, n+1), make([]int32, n+1), make([]int32, n+1)
+	m.locIDOff = make([]int32, n+1)
+	m.opOff = make([]int32, n+1)
+	m.govLaw = make([]int32, n)
+}
+
+// builder holds what NewModel needs only while it interns the components,
+// one after the other: the indexes of what is interned so far.
+type builder struct {
+	m            *Model
+	arrangements map[string]int32   // arrangement id -> index in Inv.Arrangements
+	regions      map[string]int32   // provider:region id -> index in m.regions
+	classes      map[string]int32   // data class -> index in m.classes
+	locs         map[string]int32   // location as written -> index in m.locs
+	govLaws      map[string]int32   // governing law -> index in m.govLaws
+	countries    map[string][]int32 // location string -> country indexes
+}
+
+func newBuilder(m *Model) *builder {
+	b := &builder{m: m, arrangements: map[string]int32{}, regions: map[string]int32{}, classes: map[string]int32{},
+		locs: map[string]int32{}, govLaws: map[string]int32{}, countries: map[string][]int32{}}
+	for i, a := range m.Inv.Arrangements {
+		b.arrangements[a.ID] = int32(i)
+	}
+	return b
+}
+
+// intern returns the index of key, giving it next when it is new; added
+// says so, for the caller to append what the index stands for.
+func intern(index map[string]int32, key string, next int) (i int32, added bool) {
+	if i, ok := index[key]; ok {
+		return i, false
+	}
+	index[key] = int32(next)
+	return int32(next), true
+}
+
+// countriesOf returns the country indexes a location string stands for: a
+// region's country, or a country's or bloc's members.
+func (b *builder) countriesOf(loc string) []int32 {
+	if cs, ok := b.countries[loc]; ok {
+		return cs
+	}
+	k := b.m.KB
+	var cs []int32
+	if kb.IsRegionID(loc) {
+		if r, ok := k.Region(loc); ok {
+			if i := k.CountryIndex(r.Country); i >= 0 {
+				cs = append(cs, int32(i))
+			}
+		}
+	} else if members, ok := k.Expand(loc); ok {
+		for _, c := range members {
+			if i := k.CountryIndex(c); i >= 0 {
+				cs = append(cs, int32(i))
+			}
+		}
+	}
+	b.countries[loc] = cs
+	return cs
+}
+
+// component interns component u.
+func (b *builder) component(u int32) {
+	m := b.m
+	c, r := &m.Inv.Components[u], &m.Report.Components[u]
+	m.level[u], m.effective[u] = r.Level, r.EffectiveLevel
+	m.vital[u] = c.Criticality == sovmap.CriticalityVital
+	m.critical[u] = c.Criticality.Critical()
+	b.provider(u, c)
+	m.arrangement[u] = -1
+	if a, ok := b.arrangements[c.Arrangement]; ok && c.Arrangement != "" {
+		m.arrangement[u] = a
+	}
+	b.exposure(u, r)
+	b.locations(u, c)
+	b.operations(u, c)
+	b.data(u, c)
+	b.exit(u, c)
+	for _, alt := range c.Alternatives {
+		if j, ok := m.G.Index[alt]; ok && j != u {
+			m.altOf = append(m.altOf, j)
+		}
+	}
+	m.altOff[u+1] = int32(len(m.altOf))
+}
+
+// provider interns component u's provider and its chain of control, whose
+// countries u involves.
+func (b *builder) provider(u int32, c *sovmap.Component) {
+	m := b.m
+	m.provider[u] = -1
+	if c.Provider == "" {
+		return
+	}
+	m.provider[u] = m.internProvider(c.Provider)
+	for p := m.provider[u]; p >= 0; p = m.providers[p].Parent {
+		if ci := m.KB.CountryIndex(m.providers[p].Country); ci >= 0 {
+			m.involved.Add(u, ci)
+		}
+	}
+}
+
+// exposure records the jurisdictions whose compelled-access laws reach
+// component u, and those that customer-held keys do not mitigate.
+func (b *builder) exposure(u int32, r *sovmap.ComponentResult) {
+	m := b.m
+	for _, e := range r.ExposureDetails {
+		if ci := m.KB.CountryIndex(e.Jurisdiction); ci >= 0 {
+			m.exposure.Add(u, ci)
+			if !e.Mitigated {
+				m.unmitigated.Add(u, ci)
+			}
+		}
+	}
+	for _, j := range r.Exposure {
+		if ci := m.KB.CountryIndex(j); ci >= 0 {
+			m.exposure.Add(u, ci)
+		}
+	}
+}
+
+// locations interns component u's locations: the countries they cover,
+// their provider:regions, and each location as written.
+func (b *builder) locations(u int32, c *sovmap.Component) {
+	m := b.m
+	start := len(m.locCountry)
+	for _, loc := range c.Locations {
+		for _, ci := range b.countriesOf(loc) {
+			if !slices.Contains(m.locCountry[start:], ci) {
+				m.locCountry = append(m.locCountry, ci)
+			}
+			m.involved.Add(u, int(ci))
+		}
+		ri := int32(-1)
+		if kb.IsRegionID(loc) {
+			var added bool
+			if ri, added = intern(b.regions, loc, len(m.regions)); added {
+				m.regions = append(m.regions, loc)
+			}
+			m.regionOf = append(m.regionOf, ri)
+		}
+		li, added := intern(b.locs, loc, len(m.locs))
+		if added {
+			m.locs = append(m.locs, Location{ID: loc, Countries: b.countriesOf(loc), Region: ri})
+		}
+		m.locOf = append(m.locOf, li)
+	}
+	m.locIDOff[u+1] = int32(len(m.locOf))
+	m.locOff[u+1] = int32(len(m.locCountry))
+	m.regionOff[u+1] = int32(len(m.regionOf))
+}
+
+// operations interns the countries component u is operated from and the
+// governing law of its contract.
+func (b *builder) operations(u int32, c *sovmap.Component) {
+	m := b.m
+	start := len(m.opCountry)
+	for _, o := range c.OperatedFrom {
+		for _, ci := range b.countriesOf(o) {
+			m.involved.Add(u, int(ci))
+			if !slices.Contains(m.opCountry[start:], ci) {
+				m.opCountry = append(m.opCountry, ci)
+			}
+		}
+	}
+	m.opOff[u+1] = int32(len(m.opCountry))
+	m.govLaw[u] = -1
+	if c.Contract != nil && c.Contract.GoverningLaw != "" {
+		law := c.Contract.GoverningLaw
+		gi, added := intern(b.govLaws, law, len(m.govLaws))
+		if added {
+			m.govLaws = append(m.govLaws, b.countriesOf(law))
+		}
+		m.govLaw[u] = gi
+	}
+}
+
+// data interns component u's data classes.
+func (b *builder) data(u int32, c *sovmap.Component) {
+	m := b.m
+	for _, d := range c.Data {
+		ci, added := intern(b.classes, d, len(m.classes))
+		if added {
+			m.classes = append(m.classes, d)
+		}
+		m.dataOf = append(m.dataOf, ci)
+	}
+	m.dataOff[u+1] = int32(len(m.dataOf))
+}
+
+// exit records component u's exit notice and migration time, stated or
+// (migration) the layer default.
+func (b *builder) exit(u int32, c *sovmap.Component) {
+	m := b.m
+	m.noticeDays[u], m.migrationDays[u] = -1, -1
+	if c.Contract != nil && c.Contract.ExitNoticeDays != nil {
+		m.noticeDays[u] = int32(*c.Contract.ExitNoticeDays)
+	}
+	m.migration[u] = m.defaultMigration(int(u))
+	if c.MigrationDays != nil {
+		m.migrationDays[u] = int32(*c.MigrationDays)
+		m.migration[u] = m.migrationDays[u]
+	}
+}
+
+// internProvider interns a provider and its chain of control, looking each up in
 // the inventory first and the knowledge base second, as the assessment
 // does. A cycle of parents stops where it would repeat, so the last entity
 // before the repeat is the ultimate controller, as in the assessment.
-func (m *Model) provider(id string) int32 {
-	if i, ok := m.ProviderIndex[id]; ok {
+func (m *Model) internProvider(id string) int32 {
+	if i, ok := m.providerIndex[id]; ok {
 		return i
 	}
 	var chain []string
@@ -325,26 +398,26 @@ func (m *Model) provider(id string) int32 {
 	for cur := id; cur != "" && !seen[cur]; {
 		seen[cur] = true
 		chain = append(chain, cur)
-		if _, known := m.ProviderIndex[cur]; known {
+		if _, known := m.providerIndex[cur]; known {
 			break
 		}
 		cur = m.lookup(cur).parent
 	}
 	for k := len(chain) - 1; k >= 0; k-- {
-		if _, known := m.ProviderIndex[chain[k]]; known {
+		if _, known := m.providerIndex[chain[k]]; known {
 			continue
 		}
 		f := m.lookup(chain[k])
-		i := int32(len(m.Providers))
+		i := int32(len(m.providers))
 		info := ProviderInfo{ID: chain[k], Name: f.name, Country: f.country, Parent: -1, Controller: i, Alternatives: f.alternatives}
 		if k+1 < len(chain) {
-			info.Parent = m.ProviderIndex[chain[k+1]]
-			info.Controller = m.Providers[info.Parent].Controller
+			info.Parent = m.providerIndex[chain[k+1]]
+			info.Controller = m.providers[info.Parent].Controller
 		}
-		m.ProviderIndex[chain[k]] = i
-		m.Providers = append(m.Providers, info)
+		m.providerIndex[chain[k]] = i
+		m.providers = append(m.providers, info)
 	}
-	return m.ProviderIndex[id]
+	return m.providerIndex[id]
 }
 
 type providerFacts struct {
@@ -375,119 +448,4 @@ func (m *Model) lookup(id string) providerFacts {
 		}
 	}
 	return f
-}
-
-// OperatedFrom returns the countries component n is operated from (indexes).
-func (m *Model) OperatedFrom(n int32) []int32 { return m.OpCountry[m.OpOff[n]:m.OpOff[n+1]] }
-
-// LocationsOf returns component n's locations as written (indexes into Locs).
-func (m *Model) LocationsOf(n int32) []int32 { return m.LocOf[m.LocIDOff[n]:m.LocIDOff[n+1]] }
-
-func (m *Model) invert() {
-	m.inverted.Do(func() {
-		m.byProvider = make([][]int32, len(m.Providers))
-		m.byCountry = make([][]int32, len(m.Countries))
-		m.byRegion = make([][]int32, len(m.Regions))
-		m.byExposure = make([][]int32, len(m.Countries))
-		var js []int
-		for u := int32(0); int(u) < m.Len(); u++ {
-			if m.Provider[u] >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
-				m.hardware = append(m.hardware, u)
-			}
-			js = m.Exposure.Members(js[:0], u)
-			for _, j := range js {
-				m.byExposure[j] = append(m.byExposure[j], u)
-			}
-			for p := m.Provider[u]; p >= 0; p = m.Providers[p].Parent {
-				m.byProvider[p] = append(m.byProvider[p], u)
-			}
-			for _, c := range m.Locations(u) {
-				m.byCountry[c] = append(m.byCountry[c], u)
-			}
-			for _, r := range m.RegionsOf(u) {
-				if k := len(m.byRegion[r]); k == 0 || m.byRegion[r][k-1] != u {
-					m.byRegion[r] = append(m.byRegion[r], u)
-				}
-			}
-		}
-	})
-}
-
-// UnderProvider returns the components provider p supplies itself or
-// through a provider it controls, in inventory order.
-func (m *Model) UnderProvider(p int32) []int32 { m.invert(); return m.byProvider[p] }
-
-// LocatedIn returns the components with a location in country c.
-func (m *Model) LocatedIn(c int32) []int32 { m.invert(); return m.byCountry[c] }
-
-// ExposedTo returns the components that the compelled-access laws of
-// country c reach directly.
-func (m *Model) ExposedTo(c int32) []int32 { m.invert(); return m.byExposure[c] }
-
-// RuntimeReverse returns the reverse of the runtime subgraph: each
-// component's runtime dependents. It is built on first use.
-func (m *Model) RuntimeReverse() *graph.Graph {
-	m.rtRevOnce.Do(func() { m.rtRev = m.RT.Reverse() })
-	return m.rtRev
-}
-
-// Hardware returns the hardware-layer components that have a provider.
-func (m *Model) Hardware() []int32 { m.invert(); return m.hardware }
-
-// InRegion returns the components with provider:region location r.
-func (m *Model) InRegion(r int32) []int32 { m.invert(); return m.byRegion[r] }
-
-// Len returns the number of components.
-func (m *Model) Len() int { return len(m.Inv.Components) }
-
-// ID returns component n's id.
-func (m *Model) ID(n int32) string { return m.G.IDs[n] }
-
-// Locations returns component n's location countries (indexes).
-func (m *Model) Locations(n int32) []int32 { return m.LocCountry[m.LocOff[n]:m.LocOff[n+1]] }
-
-// RegionsOf returns component n's provider:region locations (indexes into Regions).
-func (m *Model) RegionsOf(n int32) []int32 { return m.RegionOf[m.RegionOff[n]:m.RegionOff[n+1]] }
-
-// Data returns component n's data classes (indexes into Classes).
-func (m *Model) Data(n int32) []int32 { return m.DataOf[m.DataOff[n]:m.DataOff[n+1]] }
-
-// Alternatives returns component n's declared alternative components.
-func (m *Model) Alternatives(n int32) []int32 { return m.AltOf[m.AltOff[n]:m.AltOff[n+1]] }
-
-// Controls reports whether provider p is provider q or one of q's parents:
-// whether p's exit takes q's components with it.
-func (m *Model) Controls(p, q int32) bool {
-	for ; q >= 0; q = m.Providers[q].Parent {
-		if q == p {
-			return true
-		}
-	}
-	return false
-}
-
-// Country returns the country index of a code, or -1.
-func (m *Model) Country(code string) int { return m.KB.CountryIndex(code) }
-
-// Jurisdiction expands a country or bloc code into country indexes; ok is
-// false when the knowledge base knows neither.
-func (m *Model) Jurisdiction(code string) (idx []int, ok bool) {
-	members, ok := m.KB.Expand(code)
-	if !ok {
-		return nil, false
-	}
-	for _, c := range members {
-		if i := m.KB.CountryIndex(c); i >= 0 {
-			idx = append(idx, i)
-		}
-	}
-	return idx, true
-}
-
-// TransitiveExposure returns, for every component, the jurisdictions whose
-// compelled-access laws reach it directly or through what it runs on (its
-// runtime dependencies, transitively). Components of a runtime cycle share
-// one set. Linear in components plus runtime edges.
-func (m *Model) TransitiveExposure() *graph.Sets {
-	return m.RT.Closure(m.Exposure, m.RTCond)
 }

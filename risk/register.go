@@ -173,22 +173,22 @@ func exitPoints(days int) int {
 func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error) {
 	n := m.Len()
 	reg := &Register{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: n}
-	byProvider := make([][]int32, len(m.Providers))
-	byController := make([][]int32, len(m.Providers))
+	byProvider := make([][]int32, len(m.providers))
+	byController := make([][]int32, len(m.providers))
 	for u := int32(0); int(u) < n; u++ {
-		if m.Critical[u] {
+		if m.critical[u] {
 			reg.Critical++
 		}
-		if m.Vital[u] {
+		if m.vital[u] {
 			reg.Vital++
 		}
-		p := m.Provider[u]
+		p := m.provider[u]
 		if p < 0 {
 			continue
 		}
 		reg.ThirdParty++
 		byProvider[p] = append(byProvider[p], u)
-		c := m.Providers[p].Controller
+		c := m.providers[p].Controller
 		byController[c] = append(byController[c], u)
 	}
 	reg.Concentration = m.concentration()
@@ -212,7 +212,7 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 		v := m.vendor(int32(c), comps, reg)
 		seen := map[string]bool{}
 		for _, u := range comps {
-			id := m.Providers[m.Provider[u]].ID
+			id := m.providers[m.provider[u]].ID
 			if !seen[id] {
 				seen[id] = true
 				v.Providers = append(v.Providers, id)
@@ -224,11 +224,11 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 	}
 	for i := range reg.Providers {
 		rows = append(rows, &reg.Providers[i])
-		seeds = append(seeds, byProvider[m.ProviderIndex[reg.Providers[i].ID]])
+		seeds = append(seeds, byProvider[m.providerIndex[reg.Providers[i].ID]])
 	}
 	for i := range reg.Parents {
 		rows = append(rows, &reg.Parents[i])
-		seeds = append(seeds, byController[m.ProviderIndex[reg.Parents[i].ID]])
+		seeds = append(seeds, byController[m.providerIndex[reg.Parents[i].ID]])
 	}
 	err := SpreadCounts(ctx, m, seeds, runtime.GOMAXPROCS(0), func(i int, c Counts) {
 		rows[i].Lost, rows[i].VitalLost, rows[i].Degraded = c.Down, c.Vital, c.Degraded
@@ -288,8 +288,8 @@ func (m *Model) frameworkScores(opts Options) (map[string][]FrameworkScore, []st
 // controller with every component under it), all but what its exit takes
 // down and the score.
 func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
-	info := m.Providers[p]
-	ctl := m.Providers[info.Controller]
+	info := m.providers[p]
+	ctl := m.providers[info.Controller]
 	tier := sovmap.TierUnknown
 	if ctl.Country != "" {
 		tier = m.Tiers.Of(ctl.Country)
@@ -297,25 +297,25 @@ func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
 	v := Vendor{ID: info.ID, Name: info.Name, Country: info.Country, Controller: ctl.ID, ControllerCountry: ctl.Country,
 		Tier: tier.String(), Components: len(comps), Alternatives: append([]string{}, info.Alternatives...), Exposure: []string{}}
 	layers := map[sovmap.Layer]bool{}
-	exposure := make([]uint64, m.Exposure.Words)
+	exposure := make([]uint64, m.exposure.Words)
 	substitutable := 0
 	worst := int32(-1)
 	for _, u := range comps {
 		c := &m.Inv.Components[u]
 		layers[c.Layer] = true
-		if m.Critical[u] {
+		if m.critical[u] {
 			v.Critical++
 		}
-		if m.Vital[u] {
+		if m.vital[u] {
 			v.Vital++
 		}
-		for i, word := range m.Exposure.Row(u) {
+		for i, word := range m.exposure.Row(u) {
 			exposure[i] |= word
 		}
-		if !m.Unmitigated.Empty(u) {
+		if !m.unmitigated.Empty(u) {
 			v.Exposed++
 		}
-		if len(c.Alternatives) > 0 || len(m.Providers[m.Provider[u]].Alternatives) > 0 {
+		if len(c.Alternatives) > 0 || len(m.providers[m.provider[u]].Alternatives) > 0 {
 			substitutable++
 		}
 		if d := m.ExitDaysOf(u); worst < 0 || d > v.Exit.Days {
@@ -333,7 +333,7 @@ func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
 	for i, word := range exposure {
 		for b := 0; b < 64; b++ {
 			if word&(1<<uint(b)) != 0 {
-				v.Exposure = append(v.Exposure, m.Countries[i*64+b])
+				v.Exposure = append(v.Exposure, m.countries[i*64+b])
 			}
 		}
 	}
@@ -407,7 +407,7 @@ func joinList(list []string) string {
 // provider index in arrays (one pass over a million components), then
 // naming the groups.
 func (m *Model) concentration() Concentration {
-	np := len(m.Providers)
+	np := len(m.providers)
 	layerIndex := map[sovmap.Layer]int{}
 	for i, l := range sovmap.Layers {
 		layerIndex[l] = i
@@ -421,13 +421,13 @@ func (m *Model) concentration() Concentration {
 		}
 		return nl - 1
 	}
-	for u, p := range m.Provider {
+	for u, p := range m.provider {
 		if p < 0 {
 			continue
 		}
 		byProvider[int(p)*nl+layerOf(u)]++
-		if m.Critical[u] {
-			critical[m.Providers[p].Controller]++
+		if m.critical[u] {
+			critical[m.providers[p].Controller]++
 		}
 	}
 	// group sums the counts of layers (all when layer < 0) by a key of
@@ -449,10 +449,10 @@ func (m *Model) concentration() Concentration {
 		}
 		return out
 	}
-	provider := func(p int) string { return m.Providers[p].ID }
-	parent := func(p int) string { return m.Providers[m.Providers[p].Controller].ID }
+	provider := func(p int) string { return m.providers[p].ID }
+	parent := func(p int) string { return m.providers[m.providers[p].Controller].ID }
 	country := func(p int) string {
-		if c := m.Providers[m.Providers[p].Controller].Country; c != "" {
+		if c := m.providers[m.providers[p].Controller].Country; c != "" {
 			return c
 		}
 		return "unknown"
@@ -460,7 +460,7 @@ func (m *Model) concentration() Concentration {
 	crit := map[string]int{}
 	for p, n := range critical {
 		if n > 0 {
-			crit[m.Providers[p].ID] += n
+			crit[m.providers[p].ID] += n
 		}
 	}
 	out := Concentration{Provider: Herfindahl(group(-1, provider)), Parent: Herfindahl(group(-1, parent)),

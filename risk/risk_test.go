@@ -259,24 +259,24 @@ func TestModelProviderChains(t *testing.T) {
 		},
 	}
 	m := model(t, inv)
-	p := m.Providers[m.Provider[0]]
-	if p.ID != "aws-emea" || m.Providers[p.Controller].ID != "amazon" || m.Providers[p.Parent].ID != "amazon" {
+	p := m.providers[m.provider[0]]
+	if p.ID != "aws-emea" || m.providers[p.Controller].ID != "amazon" || m.providers[p.Parent].ID != "amazon" {
 		t.Errorf("aws-emea chain: %+v", p)
 	}
 	// A parent cycle stops where it would repeat: loop-b controls loop-a, as
 	// in the assessment.
-	q := m.Providers[m.Provider[1]]
-	if m.Providers[q.Controller].ID != "loop-b" || m.Report.Components[1].Controller != "loop-b" {
-		t.Errorf("loop chain: controller %s, assessment says %s", m.Providers[q.Controller].ID, m.Report.Components[1].Controller)
+	q := m.providers[m.provider[1]]
+	if m.providers[q.Controller].ID != "loop-b" || m.Report.Components[1].Controller != "loop-b" {
+		t.Errorf("loop chain: controller %s, assessment says %s", m.providers[q.Controller].ID, m.Report.Components[1].Controller)
 	}
-	if !m.Controls(m.ProviderIndex["amazon"], m.ProviderIndex["aws-emea"]) || m.Controls(m.ProviderIndex["aws-emea"], m.ProviderIndex["amazon"]) {
+	if !m.Controls(m.providerIndex["amazon"], m.providerIndex["aws-emea"]) || m.Controls(m.providerIndex["aws-emea"], m.providerIndex["amazon"]) {
 		t.Error("Controls is wrong")
 	}
-	if got := m.Locations(0); len(got) != 1 || m.Countries[got[0]] != "DE" {
+	if got := m.Locations(0); len(got) != 1 || m.countries[got[0]] != "DE" {
 		t.Errorf("aws:eu-central-1 is in %v", got)
 	}
-	if len(m.Regions) != 1 || m.Regions[0] != "aws:eu-central-1" || len(m.InRegion(0)) != 1 {
-		t.Errorf("regions %v", m.Regions)
+	if len(m.regions) != 1 || m.regions[0] != "aws:eu-central-1" || len(m.InRegion(0)) != 1 {
+		t.Errorf("regions %v", m.regions)
 	}
 }
 
@@ -290,19 +290,19 @@ func TestTransitiveExposureMatchesBFS(t *testing.T) {
 	f := graph.NewFinder(m.RT)
 	inherited := 0
 	for u := int32(0); int(u) < m.Len(); u++ {
-		want := make([]uint64, m.Exposure.Words)
+		want := make([]uint64, m.exposure.Words)
 		var reach []int32
 		// Collect everything u reaches through runtime edges.
 		f.Path(nil, u, func(v int32) bool { reach = append(reach, v); return false })
 		for _, v := range reach {
-			for i, w := range m.Exposure.Row(v) {
+			for i, w := range m.exposure.Row(v) {
 				want[i] |= w
 			}
 		}
 		if !slices.Equal(te.Row(u), want) {
 			t.Fatalf("%s: closure %v, BFS %v", m.ID(u), te.Row(u), want)
 		}
-		if !slices.Equal(te.Row(u), m.Exposure.Row(u)) {
+		if !slices.Equal(te.Row(u), m.exposure.Row(u)) {
 			inherited++
 		}
 	}

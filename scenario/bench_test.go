@@ -62,7 +62,7 @@ func benchModel(b *testing.B, n int) *risk.Model {
 func BenchmarkScenario(b *testing.B) {
 	for _, n := range benchdata.Sizes(b, *benchSizes) {
 		m := benchModel(b, n)
-		region := m.Regions[0]
+		region := m.Region(0)
 		for _, name := range []string{"compel:US", "provider-exit:p0", "region-cut:" + region, "energy-shortage:US", "export-control:accelerators"} {
 			b.Run(fmt.Sprintf("components=%d/%s", n, name), func(b *testing.B) {
 				s, _ := Parse(name)

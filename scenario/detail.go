@@ -64,8 +64,8 @@ func (b restoreBasis) String(m *risk.Model) string {
 	}
 	switch b.kind {
 	case ProviderExit:
-		notice := int(m.NoticeDays[b.u])
-		if notice < 0 {
+		notice, stated := m.NoticeDaysOf(b.u)
+		if !stated {
 			return fmt.Sprintf("%s: %d d %s; no exit notice stated, so no time to prepare", id, mig, src)
 		}
 		return fmt.Sprintf("%s: %d d %s, of which the %d d exit notice covers %d", id, mig, src, notice, min(notice, mig))
@@ -104,7 +104,7 @@ func (e *Engine) restoreOf(s sovmap.Scenario, u int32, hit func(int32) bool) res
 	switch s.Kind {
 	case ProviderExit:
 		b.outage = mig
-		if notice := int(m.NoticeDays[u]); notice >= 0 {
+		if notice, stated := m.NoticeDaysOf(u); stated {
 			b.outage = max(0, mig-notice)
 		}
 	case Compel:
@@ -125,13 +125,13 @@ func (e *Engine) walkHit(u int32) bool {
 // data gathers the data classes held by the components hit.
 func (e *Engine) data(r *Result, down []int32) {
 	m := e.m
-	seen := make([]bool, len(m.Classes))
+	seen := make([]bool, m.NumClasses())
 	for _, list := range [][]int32{down, e.partial} {
 		for _, u := range list {
 			for _, d := range m.Data(u) {
 				if !seen[d] {
 					seen[d] = true
-					r.Data = append(r.Data, m.Classes[d])
+					r.Data = append(r.Data, m.Class(d))
 				}
 			}
 		}
@@ -154,7 +154,7 @@ func (e *Engine) rows(r *Result, down, degraded []int32) {
 		}
 		c := &m.Inv.Components[u]
 		h := Hit{ID: c.ID, Layer: c.Layer, Criticality: c.Criticality, How: how, Data: c.Data,
-			Before: m.Effective[u], After: m.Effective[u]}
+			Before: m.Effective(u), After: m.Effective(u)}
 		chain = e.w.Chain(chain[:0], u)
 		seed := chain[len(chain)-1]
 		switch how {

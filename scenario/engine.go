@@ -147,16 +147,16 @@ type Engine struct {
 func NewEngine(m *risk.Model, opts Options) *Engine {
 	n := m.Len()
 	e := &Engine{m: m, opts: opts, w: graph.NewWalker(m.Rev), weight: make([]float32, n),
-		mark: make([]uint32, n), ownAfter: make([]sovmap.Level, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, m.Exposure.Words),
-		locCut: make([]bool, len(m.Locs))}
-	for u := range n {
+		mark: make([]uint32, n), ownAfter: make([]sovmap.Level, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, max(1, (m.NumCountries()+63)/64)),
+		locCut: make([]bool, m.NumLocations())}
+	for u := range int32(n) {
 		w := weights[m.Inv.Components[u].Criticality]
 		if w == 0 {
 			w = 1
 		}
 		e.weight[u] = float32(w)
 		e.total += w
-		e.before.ByLevel[m.Effective[u]]++
+		e.before.ByLevel[m.Effective(u)]++
 	}
 	if e.opts.Now.IsZero() {
 		e.opts.Now = time.Now()
@@ -181,10 +181,7 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	e.next()
-	e.cur = s
-	r := &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
-		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+	r := e.start(s, declared)
 	if err := e.selectSeeds(s, r); err != nil {
 		if p := s.Pos.String(); p != "" && declared {
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -208,16 +205,16 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 		} else {
 			r.Transitive++
 		}
-		if e.m.Vital[u] {
+		if e.m.Vital(u) {
 			r.VitalCount++
 			if detail {
 				r.VitalHit = append(r.VitalHit, e.m.ID(u))
 			}
 		}
-		if e.m.Critical[u] {
+		if e.m.Critical(u) {
 			r.CriticalHit++
 		}
-		if e.m.DataOff[u+1] > e.m.DataOff[u] {
+		if e.m.HasData(u) {
 			r.DataComponents++
 		}
 		r.Score += float64(e.weight[u])
@@ -227,7 +224,7 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 	}
 	for _, u := range e.partial {
 		r.Score += partialWeight * float64(e.weight[u])
-		if e.m.DataOff[u+1] > e.m.DataOff[u] {
+		if e.m.HasData(u) {
 			r.DataComponents++
 		}
 	}
@@ -244,6 +241,14 @@ func (e *Engine) Run(ctx context.Context, s sovmap.Scenario, declared, detail bo
 		e.rows(r, down, degraded)
 	}
 	return r, nil
+}
+
+// start readies the engine for scenario s and returns its empty result.
+func (e *Engine) start(s sovmap.Scenario, declared bool) *Result {
+	e.next()
+	e.cur = s
+	return &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
+		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
 }
 
 func roundTo(x float64, places int) float64 {
@@ -272,6 +277,13 @@ func (e *Engine) jurisdiction(code string) ([]int, error) {
 
 func (e *Engine) inMask(c int32) bool { return e.mask[c/64]&(1<<(uint(c)%64)) != 0 }
 
+// codeInMask reports whether the country of a code is in e.mask; an
+// unknown code is not.
+func (e *Engine) codeInMask(code string) bool {
+	c := e.m.Country(code)
+	return c >= 0 && e.inMask(int32(c))
+}
+
 // candidate reports whether u is seen for the first time this run.
 func (e *Engine) candidate(u int32) bool {
 	if e.mark[u] == e.epoch {
@@ -293,7 +305,7 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 		// Home wins over every tier, so home countries never compel.
 		foreign := 0
 		for _, i := range idx {
-			if m.Tiers.Of(m.Countries[i]) == sovmap.TierHome {
+			if m.Tiers.Of(m.CountryCode(int32(i))) == sovmap.TierHome {
 				e.mask[i/64] &^= 1 << (uint(i) % 64)
 				continue
 			}
@@ -313,7 +325,7 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 	case ExportControl:
 		return e.exportControl(s, r)
 	case ProviderExit:
-		p, ok := m.ProviderIndex[s.Target]
+		p, ok := m.ProviderByID(s.Target)
 		if !ok {
 			return fmt.Errorf("no component depends on provider %q", s.Target)
 		}
@@ -330,7 +342,7 @@ func (e *Engine) selectSeeds(s sovmap.Scenario, r *Result) error {
 			r.Notes = append(r.Notes, fmt.Sprintf("arrangement %s does not qualify as a digital embassy (%s), so revoking it changes no level; its components must still move", arr.ID, why))
 		}
 		for u := int32(0); int(u) < m.Len(); u++ {
-			if m.Arrangement[u] == int32(a) {
+			if m.ArrangementOf(u) == int32(a) {
 				e.seeds = append(e.seeds, u)
 			}
 		}
@@ -354,7 +366,7 @@ func (e *Engine) lawsOf(u int32) string {
 	var laws []string
 	vias := map[string][]string{}
 	for _, x := range e.m.Report.Components[u].ExposureDetails {
-		if c := e.m.Country(x.Jurisdiction); c >= 0 && e.inMask(int32(c)) {
+		if e.codeInMask(x.Jurisdiction) {
 			law := fmt.Sprintf("%s (%s", x.Law, x.Jurisdiction)
 			if _, seen := vias[law]; !seen {
 				laws = append(laws, law)
@@ -379,7 +391,8 @@ func (e *Engine) lawsOf(u int32) string {
 // only some are.
 func (e *Engine) locations(idx []int, region int32) {
 	m := e.m
-	for i, loc := range m.Locs {
+	for i := range int32(m.NumLocations()) {
+		loc := m.Location(i)
 		cut := false
 		if region >= 0 {
 			cut = loc.Region == region
@@ -434,29 +447,29 @@ func (e *Engine) reason(u int32, partial bool) string {
 	case Compel:
 		return "reached by " + e.lawsOf(u)
 	case ProviderExit:
-		own := m.Providers[m.Provider[u]].ID
+		own := m.Provider(m.ProviderOf(u)).ID
 		if own == s.Target {
 			return "provided by " + own
 		}
 		return fmt.Sprintf("provided by %s, which %s controls", own, s.Target)
 	case RevokeArrangement:
-		arr := m.Inv.Arrangements[m.Arrangement[u]]
+		arr := m.Inv.Arrangements[m.ArrangementOf(u)]
 		return fmt.Sprintf("hosted in %s under arrangement %s, which %s revokes", arr.Host, arr.ID, arr.Host)
 	case ExportControl:
-		p := m.Provider[u]
+		p := m.Provider(m.ProviderOf(u))
 		if s.Target == Accelerators {
-			return fmt.Sprintf("hardware from %s, controlled from %s", m.Providers[p].ID, orUnknown(m.Providers[m.Providers[p].Controller].Country))
+			return fmt.Sprintf("hardware from %s, controlled from %s", p.ID, orUnknown(m.Provider(p.Controller).Country))
 		}
-		for q := p; q >= 0; q = m.Providers[q].Parent {
-			if c := m.Country(m.Providers[q].Country); c >= 0 && e.inMask(int32(c)) {
-				return fmt.Sprintf("hardware from %s, subject to %s export controls through %s (%s)", m.Providers[p].ID, s.Target, m.Providers[q].ID, m.Providers[q].Country)
+		for q := m.ProviderOf(u); q >= 0; q = m.Provider(q).Parent {
+			if pq := m.Provider(q); e.codeInMask(pq.Country) {
+				return fmt.Sprintf("hardware from %s, subject to %s export controls through %s (%s)", p.ID, s.Target, pq.ID, pq.Country)
 			}
 		}
 		return "hardware subject to " + s.Target + " export controls"
 	case EnergyShortage:
 		what = "an energy shortage in " + s.Target
 	case RegionCut:
-		if _, isComponent := m.G.Index[s.Target]; isComponent && !kb.IsRegionID(s.Target) {
+		if _, isComponent := m.Index(s.Target); isComponent && !kb.IsRegionID(s.Target) {
 			return "is the route or link cut off"
 		}
 		what = "cutting off " + s.Target
@@ -464,9 +477,9 @@ func (e *Engine) reason(u int32, partial bool) string {
 	var cut, kept []string
 	for _, l := range m.LocationsOf(u) {
 		if e.locCut[l] {
-			cut = append(cut, m.Locs[l].ID)
+			cut = append(cut, m.Location(l).ID)
 		} else {
-			kept = append(kept, m.Locs[l].ID)
+			kept = append(kept, m.Location(l).ID)
 		}
 	}
 	if partial {
@@ -478,7 +491,7 @@ func (e *Engine) reason(u int32, partial bool) string {
 func (e *Engine) regionCut(s sovmap.Scenario, r *Result) error {
 	m := e.m
 	if kb.IsRegionID(s.Target) {
-		ri := slices.Index(m.Regions, s.Target)
+		ri := m.RegionIndex(s.Target)
 		if ri < 0 {
 			if _, known := m.KB.Region(s.Target); known {
 				r.Notes = append(r.Notes, "no component is located in "+s.Target)
@@ -486,10 +499,10 @@ func (e *Engine) regionCut(s sovmap.Scenario, r *Result) error {
 			}
 			return fmt.Errorf("unknown region %q (a provider:region id of the knowledge base)", s.Target)
 		}
-		e.locations(nil, int32(ri))
+		e.locations(nil, ri)
 		return nil
 	}
-	if u, ok := m.G.Index[s.Target]; ok {
+	if u, ok := m.Index(s.Target); ok {
 		e.seeds = append(e.seeds, u)
 		return nil
 	}
@@ -510,16 +523,16 @@ func (e *Engine) exportControl(s sovmap.Scenario, r *Result) error {
 		}
 	}
 	for _, u := range m.Hardware() {
-		p := m.Provider[u]
-		ctl := m.Providers[m.Providers[p].Controller]
+		p := m.ProviderOf(u)
+		ctl := m.Provider(m.Provider(p).Controller)
 		if all {
 			if ctl.Country == "" || m.Tiers.Of(ctl.Country) != sovmap.TierHome {
 				e.seeds = append(e.seeds, u)
 			}
 			continue
 		}
-		for q := p; q >= 0; q = m.Providers[q].Parent {
-			if c := m.Country(m.Providers[q].Country); c >= 0 && e.inMask(int32(c)) {
+		for q := p; q >= 0; q = m.Provider(q).Parent {
+			if e.codeInMask(m.Provider(q).Country) {
 				e.seeds = append(e.seeds, u)
 				break
 			}
@@ -588,7 +601,7 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 	switch r.Effect {
 	case Lost:
 		for _, u := range down {
-			after.ByLevel[m.Effective[u]]--
+			after.ByLevel[m.Effective(u)]--
 			after.Lost++
 		}
 		return nil
@@ -596,8 +609,8 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 		return nil
 	}
 	// Two megabytes per million components: copying beats tracking changes.
-	copy(e.ownAfter, m.Level)
-	copy(e.effAfter, m.Effective)
+	m.CopyLevels(e.ownAfter)
+	m.CopyEffectiveLevels(e.effAfter)
 	if len(e.seeds) == 0 {
 		return nil
 	}
@@ -611,7 +624,7 @@ func (e *Engine) levels(ctx context.Context, s sovmap.Scenario, r *Result, down,
 	e.effective(down, degraded)
 	for _, list := range [][]int32{down, degraded} {
 		for _, u := range list {
-			after.ByLevel[m.Effective[u]]--
+			after.ByLevel[m.Effective(u)]--
 			after.ByLevel[e.effAfter[u]]++
 		}
 	}
@@ -726,23 +739,21 @@ func through(dep sovmap.Level, supply bool, own sovmap.Level) sovmap.Level {
 // do not depend on tiers. Tests check this rule against re-assessment.
 func (e *Engine) compelled(u int32) sovmap.Level {
 	m := e.m
-	l := m.Level[u]
-	if p := m.Provider[u]; p >= 0 {
-		if c := m.Country(m.Providers[m.Providers[p].Controller].Country); c >= 0 && e.inMask(int32(c)) {
+	l := m.Level(u)
+	if p := m.ProviderOf(u); p >= 0 {
+		if e.codeInMask(m.Provider(m.Provider(p).Controller).Country) {
 			return sovmap.Exposed
 		}
-		if g := m.GovLaw[u]; g >= 0 {
-			for _, c := range m.GovLaws[g] {
-				if !e.inMask(c) {
-					continue
-				}
-				// The Data Act's switching rights hold exit at their floor
-				// whatever law governs the contract.
-				if !e.statutoryExit(u) {
-					return sovmap.Exposed
-				}
-				l = sovmap.Min(l, sovmap.SovereignPartner)
+		for _, c := range m.GoverningLaw(u) {
+			if !e.inMask(c) {
+				continue
 			}
+			// The Data Act's switching rights hold exit at their floor
+			// whatever law governs the contract.
+			if !e.statutoryExit(u) {
+				return sovmap.Exposed
+			}
+			l = sovmap.Min(l, sovmap.SovereignPartner)
 		}
 	}
 	host := e.embassyHost(u)
@@ -761,7 +772,7 @@ func (e *Engine) compelled(u int32) sovmap.Level {
 	}
 	reached, mitigated := false, true
 	for _, x := range m.Report.Components[u].ExposureDetails {
-		if c := m.Country(x.Jurisdiction); c >= 0 && e.inMask(int32(c)) {
+		if e.codeInMask(x.Jurisdiction) {
 			reached = true
 			mitigated = mitigated && x.Mitigated
 		}
@@ -786,7 +797,7 @@ func (e *Engine) statutoryExit(u int32) bool {
 // embassyHost returns the country index of the host of the qualifying
 // arrangement component u is hosted under, or -1.
 func (e *Engine) embassyHost(u int32) int32 {
-	a := e.m.Arrangement[u]
+	a := e.m.ArrangementOf(u)
 	if a < 0 || e.opts.Assess.Qualifies == nil {
 		return -1
 	}

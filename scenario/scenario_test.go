@@ -128,7 +128,13 @@ func hits(r *Result) string {
 
 func TestScenariosKnownAnswers(t *testing.T) {
 	m := model(t, stressInventory(), assess.Options{Qualifies: embassyQualifies})
-	level := func(id string) int { return int(m.Effective[m.G.Index[id]]) }
+	level := func(id string) int {
+		u, ok := m.Index(id)
+		if !ok {
+			t.Fatalf("no component %q", id)
+		}
+		return int(m.Effective(u))
+	}
 	tests := []struct {
 		name     string
 		effect   Effect
@@ -244,7 +250,8 @@ func TestScenarioFigures(t *testing.T) {
 	}
 	// Without a qualifying embassy, revoking changes no level.
 	r = run(t, m, Options{}, "revoke-arrangement:emb")
-	if hits(r) != fmt.Sprintf("hosted:direct:%d", m.Effective[m.G.Index["hosted"]]) || len(r.Notes) != 1 {
+	hosted, _ := m.Index("hosted")
+	if hits(r) != fmt.Sprintf("hosted:direct:%d", m.Effective(hosted)) || len(r.Notes) != 1 {
 		t.Errorf("revoke without embassy: %q %v", hits(r), r.Notes)
 	}
 }

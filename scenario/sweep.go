@@ -45,47 +45,43 @@ func Scenarios(m *risk.Model) (list []sovmap.Scenario, declared []bool) {
 	for _, s := range m.Inv.Scenarios {
 		add(s, true)
 	}
-	exposed := make([]uint64, m.Exposure.Words)
-	for i, w := range m.Exposure.Bits {
-		exposed[i%m.Exposure.Words] |= w
-	}
-	located := make([]bool, len(m.Countries))
+	located := make([]bool, m.NumCountries())
 	arrangements := make([]bool, len(m.Inv.Arrangements))
-	hardware := make([]bool, len(m.Countries))
+	hardware := make([]bool, m.NumCountries())
 	foreignHardware := false
 	for u := int32(0); int(u) < m.Len(); u++ {
 		for _, c := range m.Locations(u) {
 			located[c] = true
 		}
-		if a := m.Arrangement[u]; a >= 0 {
+		if a := m.ArrangementOf(u); a >= 0 {
 			arrangements[a] = true
 		}
-		if p := m.Provider[u]; p >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
-			for q := p; q >= 0; q = m.Providers[q].Parent {
-				if c := m.Country(m.Providers[q].Country); c >= 0 && m.Tiers.Of(m.Countries[c]) != sovmap.TierHome {
+		if p := m.ProviderOf(u); p >= 0 && m.Inv.Components[u].Layer == sovmap.LayerHardware {
+			for q := p; q >= 0; q = m.Provider(q).Parent {
+				if c := m.Country(m.Provider(q).Country); c >= 0 && m.Tiers.Of(m.CountryCode(int32(c))) != sovmap.TierHome {
 					hardware[c] = true
 				}
 			}
-			ctl := m.Providers[m.Providers[p].Controller].Country
+			ctl := m.Provider(m.Provider(p).Controller).Country
 			foreignHardware = foreignHardware || ctl == "" || m.Tiers.Of(ctl) != sovmap.TierHome
 		}
 	}
-	for c, code := range m.Countries {
-		if exposed[c/64]&(1<<(uint(c)%64)) != 0 {
-			builtin(Compel, code)
+	for c := range int32(m.NumCountries()) {
+		if len(m.ExposedTo(c)) > 0 {
+			builtin(Compel, m.CountryCode(c))
 		}
 	}
 	if foreignHardware {
 		builtin(ExportControl, Accelerators)
 	}
-	for c, code := range m.Countries {
+	for c := range int32(m.NumCountries()) {
 		if hardware[c] {
-			builtin(ExportControl, code)
+			builtin(ExportControl, m.CountryCode(c))
 		}
 	}
-	for p := range m.Providers {
-		if len(m.UnderProvider(int32(p))) > 0 {
-			builtin(ProviderExit, m.Providers[p].ID)
+	for p := range int32(m.NumProviders()) {
+		if len(m.UnderProvider(p)) > 0 {
+			builtin(ProviderExit, m.Provider(p).ID)
 		}
 	}
 	for i, a := range m.Inv.Arrangements {
@@ -93,12 +89,12 @@ func Scenarios(m *risk.Model) (list []sovmap.Scenario, declared []bool) {
 			builtin(RevokeArrangement, a.ID)
 		}
 	}
-	for _, r := range m.Regions {
-		builtin(RegionCut, r)
+	for r := range int32(m.NumRegions()) {
+		builtin(RegionCut, m.Region(r))
 	}
-	for c, code := range m.Countries {
+	for c := range int32(m.NumCountries()) {
 		if located[c] {
-			builtin(EnergyShortage, code)
+			builtin(EnergyShortage, m.CountryCode(c))
 		}
 	}
 	return list, declared
@@ -158,43 +154,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 	// Selection: each worker's engine picks the seeds of one scenario at a time.
 	err := risk.Parallel(ctx, len(cases), workers, func() func(int) {
 		e := NewEngine(m, opts.Options)
-		return func(i int) {
-			c := &cases[i]
-			e.next()
-			e.cur = c.s
-			c.res = &Result{ID: c.s.ID, Kind: c.s.Kind, Target: c.s.Target, Description: c.s.Description, Declared: c.declared,
-				Effect: EffectOf(c.s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
-			if err := e.selectSeeds(c.s, c.res); err != nil {
-				// One declared scenario with a bad target should not hide the rest.
-				c.res.Notes = append(c.res.Notes, "not run: "+err.Error())
-				c.res.RestoreBasis = "not run"
-				return
-			}
-			c.seeds = slices.Clone(e.seeds)
-			c.partial = slices.Clone(e.partial)
-			if c.res.Effect == Exposed {
-				// The seeds' own levels once exposed, for the levels after.
-				for _, u := range c.seeds {
-					e.ownAfter[u] = m.Level[u]
-				}
-				var err error
-				if c.s.Kind == Compel {
-					for _, u := range c.seeds {
-						e.ownAfter[u] = e.compelled(u)
-					}
-				} else {
-					err = e.reassess(ctx, c.s)
-				}
-				if err != nil {
-					c.res.Notes = append(c.res.Notes, "levels after not computed: "+err.Error())
-					return
-				}
-				c.levels = make([]sovmap.Level, len(c.seeds))
-				for i, u := range c.seeds {
-					c.levels[i] = e.ownAfter[u]
-				}
-			}
-		}
+		return func(i int) { e.selectCase(ctx, &cases[i]) }
 	})
 	if err != nil {
 		return nil, err
@@ -242,6 +202,44 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 	return &Sweep{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Scenarios: out}, nil
 }
 
+// selectCase picks the seeds of one scenario of a sweep and, for a
+// scenario that exposes components, their own levels once exposed. A
+// scenario that cannot run gets a note instead.
+func (e *Engine) selectCase(ctx context.Context, c *sweepCase) {
+	c.res = e.start(c.s, c.declared)
+	if err := e.selectSeeds(c.s, c.res); err != nil {
+		// One declared scenario with a bad target should not hide the rest.
+		c.res.Notes = append(c.res.Notes, "not run: "+err.Error())
+		c.res.RestoreBasis = "not run"
+		return
+	}
+	c.seeds = slices.Clone(e.seeds)
+	c.partial = slices.Clone(e.partial)
+	if c.res.Effect != Exposed {
+		return
+	}
+	// The seeds' own levels once exposed, for the levels after.
+	for _, u := range c.seeds {
+		e.ownAfter[u] = e.m.Level(u)
+	}
+	var err error
+	if c.s.Kind == Compel {
+		for _, u := range c.seeds {
+			e.ownAfter[u] = e.compelled(u)
+		}
+	} else {
+		err = e.reassess(ctx, c.s)
+	}
+	if err != nil {
+		c.res.Notes = append(c.res.Notes, "levels after not computed: "+err.Error())
+		return
+	}
+	c.levels = make([]sovmap.Level, len(c.seeds))
+	for i, u := range c.seeds {
+		c.levels[i] = e.ownAfter[u]
+	}
+}
+
 // spreader holds one sweep worker's bitsets, reused block after block.
 type spreader struct {
 	m       *risk.Model
@@ -260,17 +258,17 @@ func newSpreader(m *risk.Model, opts Options) *spreader {
 		down: graph.NewSets(n, blockScenarios), all: graph.NewSets(n, blockScenarios),
 		downCnt: make([]int32, blockScenarios*classes), softCnt: make([]int32, blockScenarios*classes)}
 	var byClass [classes][]int32
-	for u := range n {
+	for u := range int32(n) {
 		data := 0
-		if m.DataOff[u+1] > m.DataOff[u] {
+		if m.HasData(u) {
 			data = 1
 		}
 		crit, ok := critIndex[m.Inv.Components[u].Criticality]
 		if !ok {
 			crit = critIndex[""] // the loader refuses others; count them as unstated
 		}
-		sp.class[u] = uint8(crit*10 + data*5 + int(m.Effective[u]))
-		byClass[sp.class[u]] = append(byClass[sp.class[u]], int32(u))
+		sp.class[u] = uint8(crit*10 + data*5 + int(m.Effective(u)))
+		byClass[sp.class[u]] = append(byClass[sp.class[u]], u)
 	}
 	sp.order = make([]int32, 0, n)
 	for _, us := range byClass {
@@ -347,7 +345,7 @@ func (sp *spreader) finish(j int, c *sweepCase) {
 		}
 		r.Partial++
 		r.Score += partialWeight * weights[m.Inv.Components[u].Criticality]
-		if m.DataOff[u+1] > m.DataOff[u] {
+		if m.HasData(u) {
 			r.DataComponents++
 		}
 	}
@@ -391,6 +389,8 @@ type leveller struct {
 	head  []int32
 	items []levelItem
 	cnt   []int32
+	// ownL1 and acc are scratch rows.
+	ownL1, acc []uint64
 }
 
 type levelItem struct {
@@ -404,12 +404,13 @@ func newLeveller(m *risk.Model) *leveller {
 	for l := range lv.e {
 		lv.e[l] = graph.NewSets(n, levelBlock)
 	}
+	lv.ownL1, lv.acc = make([]uint64, lv.e[0].Words), make([]uint64, lv.e[0].Words)
 	return lv
 }
 
 // own sets dst to the scenarios in which u's own level is at most l.
 func (lv *leveller) own(dst []uint64, u int32, l sovmap.Level, all []uint64) {
-	if lv.m.Level[u] <= l {
+	if lv.m.Level(u) <= l {
 		copy(dst, all)
 		return
 	}
@@ -422,14 +423,22 @@ func (lv *leveller) own(dst []uint64, u int32, l sovmap.Level, all []uint64) {
 }
 
 func (lv *leveller) block(cases []*sweepCase) {
-	m := lv.m
-	n := m.Len()
 	words := lv.e[0].Words
 	all := make([]uint64, words)
 	for j := range cases {
 		all[j/64] |= 1 << (uint(j) % 64)
 	}
-	// The seeds' levels, grouped by component.
+	lv.group(cases)
+	for l := sovmap.Level(0); l < 4; l++ {
+		lv.spread(l, all)
+	}
+	lv.count(cases)
+}
+
+// group lays out the seeds' levels by component: lv.items[lv.head[u]:lv.head[u+1]]
+// are component u's, one per scenario that seeds it.
+func (lv *leveller) group(cases []*sweepCase) {
+	n := lv.m.Len()
 	clear(lv.head)
 	for _, c := range cases {
 		for _, u := range c.seeds {
@@ -447,74 +456,100 @@ func (lv *leveller) block(cases []*sweepCase) {
 			next[u]++
 		}
 	}
-	ownL1, acc := make([]uint64, words), make([]uint64, words)
-	for l := sovmap.Level(0); l < 4; l++ {
-		e := lv.e[l]
-		for c, scc := range m.Cond.Members {
-			internalSupply := false
-			for _, u := range scc {
-				row := e.Row(u)
-				lv.own(row, u, l, all)
-				lv.own(ownL1, u, l+1, all)
-				deps, supply := m.G.Deps(u)
-				for i, v := range deps {
-					if m.Cond.Comp[v] == int32(c) {
-						internalSupply = internalSupply || (supply[i] && v != u)
-						continue
+}
+
+// spread sets, for threshold l, every component's bits: the scenarios in
+// which its effective level is at most l. It goes through the strongly
+// connected components in dependency order.
+func (lv *leveller) spread(l sovmap.Level, all []uint64) {
+	m := lv.m
+	e, ownL1 := lv.e[l], lv.ownL1
+	for c, scc := range m.Cond.Members {
+		internalSupply := false
+		for _, u := range scc {
+			row := e.Row(u)
+			lv.own(row, u, l, all)
+			lv.own(ownL1, u, l+1, all)
+			deps, supply := m.G.Deps(u)
+			for i, v := range deps {
+				if m.Cond.Comp[v] == int32(c) {
+					internalSupply = internalSupply || (supply[i] && v != u)
+					continue
+				}
+				src := e.Row(v)
+				if supply[i] {
+					for w := range row {
+						row[w] |= src[w] & ownL1[w]
 					}
-					src := e.Row(v)
-					if supply[i] {
-						for w := range row {
-							row[w] |= src[w] & ownL1[w]
-						}
-					} else {
-						for w := range row {
-							row[w] |= src[w]
-						}
+				} else {
+					for w := range row {
+						row[w] |= src[w]
 					}
 				}
 			}
-			switch {
-			case len(scc) == 1:
-			case !internalSupply:
-				clear(acc)
-				for _, u := range scc {
-					for w, x := range e.Row(u) {
-						acc[w] |= x
+		}
+		switch {
+		case len(scc) == 1:
+		case !internalSupply:
+			lv.share(e, scc)
+		default:
+			lv.relax(l, int32(c), scc, all)
+		}
+	}
+}
+
+// share gives every member of a cycle of runtime edges the union of their
+// bits: they share their minimum level.
+func (lv *leveller) share(e *graph.Sets, scc []int32) {
+	acc := lv.acc
+	clear(acc)
+	for _, u := range scc {
+		for w, x := range e.Row(u) {
+			acc[w] |= x
+		}
+	}
+	for _, u := range scc {
+		copy(e.Row(u), acc)
+	}
+}
+
+// relax passes bits along the edges inside strongly connected component c
+// (scc, with a supply edge inside) until nothing changes, as the assessment
+// relaxes such a cycle member by member.
+func (lv *leveller) relax(l sovmap.Level, c int32, scc []int32, all []uint64) {
+	m := lv.m
+	e, ownL1 := lv.e[l], lv.ownL1
+	for changed := true; changed; {
+		changed = false
+		for _, u := range scc {
+			row := e.Row(u)
+			lv.own(ownL1, u, l+1, all)
+			deps, supply := m.G.Deps(u)
+			for i, v := range deps {
+				if m.Cond.Comp[v] != c || v == u {
+					continue
+				}
+				src := e.Row(v)
+				for w := range row {
+					x := src[w]
+					if supply[i] {
+						x &= ownL1[w]
 					}
-				}
-				for _, u := range scc {
-					copy(e.Row(u), acc)
-				}
-			default:
-				for changed := true; changed; {
-					changed = false
-					for _, u := range scc {
-						row := e.Row(u)
-						lv.own(ownL1, u, l+1, all)
-						deps, supply := m.G.Deps(u)
-						for i, v := range deps {
-							if m.Cond.Comp[v] != int32(c) || v == u {
-								continue
-							}
-							src := e.Row(v)
-							for w := range row {
-								x := src[w]
-								if supply[i] {
-									x &= ownL1[w]
-								}
-								if x&^row[w] != 0 {
-									row[w] |= x
-									changed = true
-								}
-							}
-						}
+					if x&^row[w] != 0 {
+						row[w] |= x
+						changed = true
 					}
 				}
 			}
 		}
 	}
-	// Count: cum[l][j] components at most at level l in scenario j.
+}
+
+// count turns the bits into each scenario's levels after.
+func (lv *leveller) count(cases []*sweepCase) {
+	n := lv.m.Len()
+	words := lv.e[0].Words
+	// cum[l][j] counts the components at most at level l in scenario j.
 	var cum [4][]int32
 	for l := range cum {
 		cum[l] = make([]int32, words*64)

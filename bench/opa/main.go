@@ -194,7 +194,7 @@ func compare(ctx context.Context, log io.Writer, k *kb.KB, opaPath string, n, de
 		js = te.Members(js[:0], int32(u))
 		want := make([]string, len(js))
 		for i, j := range js {
-			want[i] = m.Countries[j]
+			want[i] = m.CountryCode(int32(j))
 		}
 		got := slices.Clone(answer[m.ID(int32(u))])
 		slices.Sort(got)

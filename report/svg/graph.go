@@ -30,6 +30,30 @@ type edge struct {
 	supply   bool
 }
 
+// Sizes of the dependency picture, in pixels.
+const (
+	labelW = 100 // the layer names on the left
+	boxW   = 118
+	boxH   = 30
+	gapX   = 14 // between boxes
+	bandH  = 74 // one layer
+	top    = 16
+)
+
+// stack is the dependency picture being laid out: the boxes of each band
+// and the arrows between them.
+type stack struct {
+	bands map[sovmap.Layer][]*node
+	order []sovmap.Layer // the bands from top to bottom
+	byID  map[string]*node
+	drawn []edge // between boxes, after folding
+	// components and dependencies counts everything of the report;
+	// shown the components drawn in their own box.
+	components, dependencies, shown int
+	widest                          int // boxes in the widest band
+	width, height                   int
+}
+
 // Dependencies draws the stack: one band per layer (operations at the top,
 // energy at the bottom), each component a box coloured by its effective
 // level, with a thick red border when it has a gap, and an arrow to each
@@ -44,31 +68,63 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	if limit <= 0 {
 		limit = DefaultGraphLimit
 	}
-	results := map[string]*sovmap.ComponentResult{}
-	for i := range r.Components {
-		results[r.Components[i].ID] = &r.Components[i]
+	edges, indeg := dependencyEdges(r, inv)
+	shown := mostImportant(r, indeg, limit)
+	bands, nodeOf := fold(r, shown)
+	st := &stack{bands: bands, order: layerOrder(bands), drawn: foldEdges(edges, nodeOf),
+		components: len(r.Components), dependencies: len(edges), shown: len(shown)}
+	st.place()
+
+	var d doc
+	d.open("stack", st.width, st.height, "The stack and its dependencies", st.description(r))
+	d.printf(`<defs><marker id="stack-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>` + "\n")
+	st.drawBands(&d)
+	st.drawArrows(&d)
+	st.drawBoxes(&d)
+	ly := top + len(st.order)*bandH + 6
+	legend(&d, labelW, ly)
+	if hidden := st.components - st.shown; hidden > 0 {
+		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %d components drawn; the others are folded into "+N more" boxes.</text>`+"\n",
+			labelW, ly+30, st.shown, st.components)
 	}
-	var edges []edge
-	indeg := map[string]int{}
-	if inv != nil {
-		for _, c := range inv.Components {
-			if results[c.ID] == nil {
+	return d.close()
+}
+
+// dependencyEdges lists the dependencies between components of the report,
+// and how many components depend on each.
+func dependencyEdges(r *sovmap.Report, inv *sovmap.Inventory) (edges []edge, indeg map[string]int) {
+	indeg = map[string]int{}
+	if inv == nil {
+		return nil, indeg
+	}
+	assessed := make(map[string]bool, len(r.Components))
+	for i := range r.Components {
+		assessed[r.Components[i].ID] = true
+	}
+	for _, c := range inv.Components {
+		if !assessed[c.ID] {
+			continue
+		}
+		for _, dep := range c.DependsOn {
+			if !assessed[dep.ID] {
 				continue
 			}
-			for _, dep := range c.DependsOn {
-				if results[dep.ID] == nil {
-					continue
-				}
-				edges = append(edges, edge{from: c.ID, to: dep.ID, supply: dep.Kind == sovmap.Supply})
-				indeg[dep.ID]++
-			}
+			edges = append(edges, edge{from: c.ID, to: dep.ID, supply: dep.Kind == sovmap.Supply})
+			indeg[dep.ID]++
 		}
 	}
+	return edges, indeg
+}
 
-	// Choose what to draw.
-	ids := make([]string, 0, len(r.Components))
-	for _, c := range r.Components {
-		ids = append(ids, c.ID)
+// mostImportant returns the components drawn in a box of their own: the
+// limit first by largest gap, then lowest effective level, then most
+// depended upon, then id.
+func mostImportant(r *sovmap.Report, indeg map[string]int, limit int) map[string]bool {
+	results := make(map[string]*sovmap.ComponentResult, len(r.Components))
+	ids := make([]string, len(r.Components))
+	for i := range r.Components {
+		results[r.Components[i].ID] = &r.Components[i]
+		ids[i] = r.Components[i].ID
 	}
 	sort.SliceStable(ids, func(i, j int) bool {
 		a, b := results[ids[i]], results[ids[j]]
@@ -84,16 +140,18 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 		return a.ID < b.ID
 	})
 	shown := map[string]bool{}
-	for i, id := range ids {
-		if i < limit {
-			shown[id] = true
-		}
+	for _, id := range ids[:min(limit, len(ids))] {
+		shown[id] = true
 	}
-	hiddenTotal := len(ids) - len(shown)
+	return shown
+}
 
-	// Nodes per band, with a summary box per layer for what is not drawn.
-	bands := map[sovmap.Layer][]*node{}
-	nodeOf := map[string]*node{}
+// fold makes the boxes of each band: one per component shown, and one
+// summary box per layer for the components that are not. nodeOf maps every
+// component to its box.
+func fold(r *sovmap.Report, shown map[string]bool) (bands map[sovmap.Layer][]*node, nodeOf map[string]*node) {
+	bands = map[sovmap.Layer][]*node{}
+	nodeOf = map[string]*node{}
 	summary := map[sovmap.Layer]*node{}
 	for _, c := range r.Components {
 		if shown[c.ID] {
@@ -116,7 +174,12 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	for _, s := range summary {
 		s.tooltip = fmt.Sprintf("%d more %s components not drawn; lowest effective level %d (%s)", s.hidden, s.layer, s.effective, s.effective)
 	}
-	// Edges between drawn boxes, deduplicated once folded.
+	return bands, nodeOf
+}
+
+// foldEdges maps the dependencies onto the boxes, once each, leaving out
+// those within one box.
+func foldEdges(edges []edge, nodeOf map[string]*node) []edge {
 	seen := map[string]bool{}
 	var drawn []edge
 	for _, e := range edges {
@@ -131,7 +194,12 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 		seen[key] = true
 		drawn = append(drawn, edge{from: from.id, to: to.id, supply: e.supply})
 	}
+	return drawn
+}
 
+// layerOrder returns the layers that have boxes from the top of the stack
+// down, then layers unknown to sovmap by name.
+func layerOrder(bands map[sovmap.Layer][]*node) []sovmap.Layer {
 	var order []sovmap.Layer
 	for i := len(sovmap.Layers) - 1; i >= 0; i-- {
 		if len(bands[sovmap.Layers[i]]) > 0 {
@@ -145,109 +213,116 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 		}
 	}
 	sort.Slice(unknown, func(i, j int) bool { return unknown[i] < unknown[j] })
-	order = append(order, unknown...)
+	return append(order, unknown...)
+}
 
-	const (
-		labelW = 100
-		boxW   = 118
-		boxH   = 30
-		gapX   = 14
-		bandH  = 74
-		top    = 16
-	)
-	widest := 1
-	for _, l := range order {
-		widest = max(widest, len(bands[l]))
+// place sizes the picture and positions every box: by id within each band,
+// then two barycentre sweeps to pull connected boxes together and cut
+// crossings, then each band centred under the widest one.
+func (st *stack) place() {
+	st.widest = 1
+	for _, l := range st.order {
+		st.widest = max(st.widest, len(st.bands[l]))
 	}
 	// Wide enough for the legend even when the stack is one box wide.
-	width := max(labelW+widest*(boxW+gapX)+gapX, labelW+600)
-	height := top + len(order)*bandH + 40
-	if hiddenTotal > 0 {
-		height += 18
+	st.width = max(labelW+st.widest*(boxW+gapX)+gapX, labelW+600)
+	st.height = top + len(st.order)*bandH + 40
+	if st.components > st.shown {
+		st.height += 18
 	}
-
-	// Initial positions: by id within each band, then two barycentre sweeps
-	// to pull connected boxes together and cut crossings.
-	byID := map[string]*node{}
-	for bi, l := range order {
-		ns := bands[l]
+	st.byID = map[string]*node{}
+	for bi, l := range st.order {
+		ns := st.bands[l]
 		sort.SliceStable(ns, func(i, j int) bool { return lessNode(ns[i], ns[j]) })
 		for i, n := range ns {
 			n.order = float64(i)
 			n.y = float64(top + bi*bandH)
-			byID[n.id] = n
+			st.byID[n.id] = n
 		}
 	}
 	neighbours := map[string][]string{}
-	for _, e := range drawn {
+	for _, e := range st.drawn {
 		neighbours[e.from] = append(neighbours[e.from], e.to)
 		neighbours[e.to] = append(neighbours[e.to], e.from)
 	}
-	for sweep := 0; sweep < 2; sweep++ {
-		for _, l := range order {
-			ns := bands[l]
-			bary := map[string]float64{}
-			for _, n := range ns {
-				sum, cnt := 0.0, 0
-				for _, m := range neighbours[n.id] {
-					if o := byID[m]; o != nil && o.layer != n.layer {
-						sum += o.order
-						cnt++
-					}
-				}
-				if cnt > 0 {
-					bary[n.id] = sum / float64(cnt)
-				} else {
-					bary[n.id] = n.order
-				}
-			}
-			sort.SliceStable(ns, func(i, j int) bool {
-				if bary[ns[i].id] != bary[ns[j].id] {
-					return bary[ns[i].id] < bary[ns[j].id]
-				}
-				return lessNode(ns[i], ns[j])
-			})
-			for i, n := range ns {
-				n.order = float64(i)
-			}
+	for range 2 {
+		for _, l := range st.order {
+			st.sweep(st.bands[l], neighbours)
 		}
 	}
-	for _, l := range order {
-		ns := bands[l]
-		// Centre each band under the widest one.
-		offset := float64(widest-len(ns))*float64(boxW+gapX)/2 + float64(width-labelW-widest*(boxW+gapX)-gapX)/2
+	for _, l := range st.order {
+		ns := st.bands[l]
+		offset := float64(st.widest-len(ns))*float64(boxW+gapX)/2 + float64(st.width-labelW-st.widest*(boxW+gapX)-gapX)/2
 		for i, n := range ns {
 			n.x = float64(labelW+gapX) + offset + float64(i*(boxW+gapX))
 		}
 	}
+}
 
-	var desc strings.Builder
-	fmt.Fprintf(&desc, "%d components in %d layers and %d dependencies. ", len(r.Components), len(order), len(edges))
-	gapsShown := 0
-	for _, c := range r.Components {
-		if c.Gap > 0 {
-			gapsShown++
+// sweep reorders the boxes of one band by the mean order of their
+// neighbours in other bands (their own order when they have none).
+func (st *stack) sweep(ns []*node, neighbours map[string][]string) {
+	bary := map[string]float64{}
+	for _, n := range ns {
+		sum, cnt := 0.0, 0
+		for _, m := range neighbours[n.id] {
+			if o := st.byID[m]; o != nil && o.layer != n.layer {
+				sum += o.order
+				cnt++
+			}
+		}
+		if cnt > 0 {
+			bary[n.id] = sum / float64(cnt)
+		} else {
+			bary[n.id] = n.order
 		}
 	}
-	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %d components have a gap (drawn with a thick red border). ", gapsShown)
-	if hiddenTotal > 0 {
-		fmt.Fprintf(&desc, "%d components are folded into per-layer summary boxes; the tables list them all.", hiddenTotal)
+	sort.SliceStable(ns, func(i, j int) bool {
+		if bary[ns[i].id] != bary[ns[j].id] {
+			return bary[ns[i].id] < bary[ns[j].id]
+		}
+		return lessNode(ns[i], ns[j])
+	})
+	for i, n := range ns {
+		n.order = float64(i)
 	}
-	var d doc
-	d.open("stack", width, height, "The stack and its dependencies", strings.TrimSpace(desc.String()))
-	d.printf(`<defs><marker id="stack-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>` + "\n")
-	for bi, l := range order {
+}
+
+// description is the picture's text alternative.
+func (st *stack) description(r *sovmap.Report) string {
+	var desc strings.Builder
+	fmt.Fprintf(&desc, "%d components in %d layers and %d dependencies. ", st.components, len(st.order), st.dependencies)
+	gaps := 0
+	for _, c := range r.Components {
+		if c.Gap > 0 {
+			gaps++
+		}
+	}
+	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %d components have a gap (drawn with a thick red border). ", gaps)
+	if hidden := st.components - st.shown; hidden > 0 {
+		fmt.Fprintf(&desc, "%d components are folded into per-layer summary boxes; the tables list them all.", hidden)
+	}
+	return strings.TrimSpace(desc.String())
+}
+
+// drawBands draws the background and name of each layer's band.
+func (st *stack) drawBands(d *doc) {
+	for bi, l := range st.order {
 		y := top + bi*bandH
 		fill := "#f4f6f8"
 		if bi%2 == 1 {
 			fill = "#ffffff"
 		}
-		d.printf(`<rect x="0" y="%d" width="%d" height="%d" fill="%s"/>`+"\n", y-10, width, bandH, fill)
+		d.printf(`<rect x="0" y="%d" width="%d" height="%d" fill="%s"/>`+"\n", y-10, st.width, bandH, fill)
 		d.printf(`<text x="8" y="%d" dominant-baseline="middle" fill="#3d4651" font-weight="600">%s</text>`+"\n", y+boxH/2, esc(string(l)))
 	}
+}
+
+// drawArrows draws an arrow from each box to each box it depends on.
+func (st *stack) drawArrows(d *doc) {
 	d.printf(`<g fill="none" stroke="#5b6470" stroke-width="1.2">` + "\n")
-	for _, e := range drawn {
-		a, b := byID[e.from], byID[e.to]
+	for _, e := range st.drawn {
+		a, b := st.byID[e.from], st.byID[e.to]
 		x1, y1 := a.x+boxW/2, a.y+boxH
 		x2, y2 := b.x+boxW/2, b.y
 		if b.y < a.y { // the dependency sits higher in the stack
@@ -276,8 +351,12 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 			x1, y1, c1x, c1y, c2x, c2y, x2, y2, dash, esc(nameOf(a)), esc(nameOf(b)), supplyNote(e.supply))
 	}
 	d.printf("</g>\n")
-	for _, l := range order {
-		for _, n := range bands[l] {
+}
+
+// drawBoxes draws the boxes, each with its label and effective level.
+func (st *stack) drawBoxes(d *doc) {
+	for _, l := range st.order {
+		for _, n := range st.bands[l] {
 			stroke, sw := "#1a1a1a", "1"
 			if n.gap > 0 {
 				stroke, sw = "#b42318", "3"
@@ -292,13 +371,6 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 				n.x+boxW/2, n.y+boxH/2, LevelText[n.effective], esc(label), n.effective)
 		}
 	}
-	ly := top + len(order)*bandH + 6
-	legend(&d, labelW, ly)
-	if hiddenTotal > 0 {
-		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %d components drawn; the others are folded into "+N more" boxes.</text>`+"\n",
-			labelW, ly+30, len(shown), len(ids))
-	}
-	return d.close()
 }
 
 func abs(f float64) float64 {

@@ -58,8 +58,10 @@ func isUnique(err error) bool {
 	return errors.As(err, &e) && e.Code == "23505"
 }
 
-// migrations is the schema history; it mirrors store/sqlite's. Times are
-// microseconds since the Unix epoch. Never edit a migration once released.
+// migrations is the schema history; it mirrors store/sqlite's, and the
+// tests of store/sqlstore (schema_test.go) compare the two, tables,
+// columns, keys and indexes. Times are microseconds since the Unix epoch.
+// Never edit a migration once released.
 var migrations = [][]string{
 	{ // 1: accounts, workspaces, versions and the audit log
 		`CREATE TABLE users (

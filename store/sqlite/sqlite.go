@@ -69,7 +69,9 @@ func isUnique(err error) bool {
 }
 
 // migrations is the schema history. Times are microseconds since the Unix
-// epoch; flags are 0 or 1. Never edit a migration once released: append.
+// epoch; flags are 0 or 1. Never edit a migration once released: append,
+// here and in store/postgres alike (store/sqlstore's schema_test.go
+// compares the two).
 var migrations = [][]string{
 	{ // 1: accounts, workspaces, versions and the audit log
 		`CREATE TABLE users (
