@@ -12,11 +12,10 @@ import (
 // Tiers places every country of the knowledge base in a tier as seen from
 // the organization's home, and says why.
 type Tiers struct {
-	kb          *kb.KB
-	home        string
-	tier        []sovmap.Tier // by kb.CountryIndex
-	why         []string      // by kb.CountryIndex
-	trustRegime string        // the adequacy regime that applies to home, if any
+	kb   *kb.KB
+	home string
+	tier []sovmap.Tier // by kb.CountryIndex
+	why  []string      // by kb.CountryIndex
 }
 
 // NewTiers computes the tiers for an organization. Defaults come from the

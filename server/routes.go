@@ -144,7 +144,7 @@ func (s *Server) api(need store.Role, h handler) http.HandlerFunc {
 		}
 		if p == nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sovmap"`)
-			s.apiError(w, http.StatusUnauthorized, errors.New("sign in or send an API token as Authorization: Bearer sovmap_..."))
+			s.apiError(w, http.StatusUnauthorized, errors.New("sign in or send an API token as Authorization: Bearer sovmap_<token>"))
 			return
 		}
 		if p.session != nil && p.user.MustChangePassword {

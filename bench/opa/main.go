@@ -57,12 +57,11 @@ func main() {
 
 // result is one row of the comparison.
 type result struct {
-	components, edges      int
-	sovmap                 time.Duration
-	opaEval, opaTotal      time.Duration
-	finished               bool
-	compared, agree        int
-	exposedSovmap, exposed int
+	components, edges int
+	sovmap            time.Duration
+	opaEval, opaTotal time.Duration
+	finished          bool
+	compared, agree   int
 }
 
 func run(ctx context.Context, out, log io.Writer, opaPath, sizeList string, deps, runs, sample int, timeout time.Duration) error {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -180,5 +179,3 @@ func TestKBBinary(t *testing.T) {
 	}
 }
 
-// sortedKinds lists the entry kinds, to check that every kind is documented.
-func sortedKinds() []string { return slices.Sorted(slices.Values(entryKinds)) }

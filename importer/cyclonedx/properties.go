@@ -176,9 +176,7 @@ func (im *run) properties(c *sovmap.Component, props *[]cdx.Property, n node) {
 			}
 			c.MigrationDays = &n
 		case PropSupplyDep:
-			for _, v := range splitList(value) {
-				im.supply[c.ID] = append(im.supply[c.ID], v)
-			}
+			im.supply[c.ID] = append(im.supply[c.ID], splitList(value)...)
 		default:
 			switch {
 			case strings.HasPrefix(p.Name, PropTag):
