@@ -42,11 +42,6 @@ type Inventory struct {
 	// Knowledge overrides or extends knowledge-base entries. It is kept raw
 	// here: the kb package gives it meaning.
 	Knowledge map[string]any `json:"knowledge,omitempty" yaml:"knowledge,omitempty"`
-	// ComponentIndex maps each component id to its position in Components.
-	// The inventory loader fills it, so that large inventories are not
-	// indexed twice; an inventory built in code may leave it nil. Whoever
-	// changes Components must rebuild it or set it to nil.
-	ComponentIndex map[string]int32 `json:"-" yaml:"-"`
 }
 
 // Organization says whose point of view the assessment takes.
@@ -159,10 +154,6 @@ type Dependency struct {
 	// Mechanism is the legal transfer mechanism of the flow inferred from a
 	// data-carrying dependency (one of Mechanisms); empty means none.
 	Mechanism string `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
-	// Target is the position of the component depended on in
-	// Inventory.Components, plus one; zero means not resolved. The inventory
-	// loader fills it so that a large graph is resolved once, on every core.
-	Target int32 `json:"-" yaml:"-"`
 }
 
 // UnmarshalYAML accepts a plain id as well as the object form. It uses the

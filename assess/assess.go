@@ -35,6 +35,10 @@ type Options struct {
 	Qualifies func(sovmap.Arrangement) (ok bool, why string)
 	// Now is the day export controls are judged on; zero means today.
 	Now time.Time
+	// Graph is the inventory's dependency graph if the caller has it
+	// (inventory.LoadGraph resolves it while checking ids). It is used only
+	// if it still describes the components; otherwise it is rebuilt.
+	Graph *graph.Graph
 }
 
 // Assess assesses an inventory that the inventory package has validated.
@@ -81,7 +85,10 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	// The strongly connected components of the dependency graph depend on
 	// the graph alone: they are found (on one core, Tarjan's algorithm is
 	// sequential) while the components are assessed on the others.
-	g := graph.BuildIndexed(inv.Components, inv.ComponentIndex)
+	g := opts.Graph
+	if !g.Describes(inv.Components) {
+		g = graph.Build(inv.Components)
+	}
 	var comp []int32
 	var members [][]int32
 	sccDone := make(chan struct{})
@@ -144,7 +151,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		r.Layers = layers(r.Components)
 		r.Summary = summary(r.Components)
 	}()
-	r.Flows = transfer.Check(inv, r.Components, k, tiers, func(c *sovmap.Component) []string { return e.facts.countries(c.Locations) })
+	r.Flows = transfer.Check(inv, g.Index, r.Components, k, tiers, func(c *sovmap.Component) []string { return e.facts.countries(c.Locations) })
 	post.Wait()
 	r.Summary.Flows = len(r.Flows)
 	for _, f := range r.Flows {

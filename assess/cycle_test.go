@@ -33,7 +33,7 @@ func TestEffectiveSweepsAndReversal(t *testing.T) {
 				if rng.IntN(2) == 0 {
 					kind = sovmap.Supply
 				}
-				comps[i].DependsOn = append(comps[i].DependsOn, sovmap.Dependency{ID: comps[j].ID, Kind: kind, Target: int32(j) + 1})
+				comps[i].DependsOn = append(comps[i].DependsOn, sovmap.Dependency{ID: comps[j].ID, Kind: kind})
 			}
 		}
 		own := make([]sovmap.Level, n)
@@ -45,7 +45,7 @@ func TestEffectiveSweepsAndReversal(t *testing.T) {
 			changed = false
 			for i, c := range comps {
 				for _, d := range c.DependsOn {
-					l := through(want[d.Target-1], d.Kind == sovmap.Supply, own[i])
+					l := through(want[index[d.ID]], d.Kind == sovmap.Supply, own[i])
 					if l < want[i] {
 						want[i], changed = l, true
 					}
@@ -53,7 +53,7 @@ func TestEffectiveSweepsAndReversal(t *testing.T) {
 			}
 		}
 		for _, sweeps := range []int{0, 1, cycleSweeps} {
-			g := graph.BuildIndexed(comps, index)
+			g := graph.Build(comps)
 			comp, members := g.SCC()
 			cs := make([]sovmap.ComponentResult, n)
 			for i := range cs {

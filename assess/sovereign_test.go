@@ -7,6 +7,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/graph"
 )
 
 // Sovereign-cloud offers, judged as issue 12 reasons from who holds what:
@@ -119,4 +120,23 @@ func TestBlocLawIsHomeLawForMembers(t *testing.T) {
 
 func optsNow() assess.Options {
 	return assess.Options{Now: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
+}
+
+// TestStaleGraphIsNotUsed: a graph handed in for other components (an
+// inventory changed after loading) is rebuilt, so the verdicts are those
+// of the components as they are.
+func TestStaleGraphIsNotUsed(t *testing.T) {
+	src := org + `components:
+  - {id: app, layer: application, locations: [DE], depends_on: [db]}
+  - {id: db, layer: storage, locations: [US]}
+  - {id: other, layer: storage, locations: [DE]}
+`
+	inv := parse(t, src)
+	stale := graph.Build(inv.Components)
+	// After the graph was built, app moves to the German store.
+	inv.Components[0].DependsOn[0].ID = "other"
+	r := assessInv(t, inv, assess.Options{Graph: stale})
+	if app := component(t, r, "app"); app.LimitedBy == "db" || app.EffectiveLevel != app.Level {
+		t.Errorf("app assessed with the stale graph: limited by %q, effective %d, own %d", app.LimitedBy, app.EffectiveLevel, app.Level)
+	}
 }

@@ -28,32 +28,33 @@ type Graph struct {
 
 // Build interns the components and their dependencies. Dependencies on ids
 // that are not components are dropped: the inventory loader reports them.
-func Build(components []sovmap.Component) *Graph { return BuildIndexed(components, nil) }
-
-// BuildIndexed is Build with the id index the caller may already have (the
-// inventory loader builds one), which spares rebuilding a map of a million
-// ids. An index that does not cover the components is ignored. Edges are
-// resolved on every core.
-func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph {
-	n := len(components)
-	// Targets resolved by the loader come with its index; without that
-	// index they may be stale, and every id is looked up instead.
-	trusted := len(index) == n
-	if !trusted {
-		index = make(map[string]int32, n)
-		for i := range components {
-			index[components[i].ID] = int32(i)
-		}
+func Build(components []sovmap.Component) *Graph {
+	index := make(map[string]int32, len(components))
+	for i := range components {
+		index[components[i].ID] = int32(i)
 	}
-	g := &Graph{IDs: make([]string, n), Index: index, Off: make([]int32, n+1)}
+	g, _ := Resolve(components, index)
+	return g
+}
+
+// Resolve builds the graph over an id index the caller has already made
+// (the inventory loader makes one while it checks ids), which spares
+// indexing a million ids twice. index must map every component's id to
+// its position. unknown[n] reports whether node n names a dependency that
+// is not a component; such edges are left out of the graph. The millions of
+// lookups of a national inventory run on every core.
+func Resolve(components []sovmap.Component, index map[string]int32) (g *Graph, unknown []bool) {
+	n := len(components)
+	g = &Graph{IDs: make([]string, n), Index: index, Off: make([]int32, n+1)}
 	for i := range components {
 		g.IDs[i] = components[i].ID
 		g.Off[i+1] = g.Off[i] + int32(len(components[i].DependsOn))
 	}
 	g.Dst = make([]int32, g.Off[n])
 	g.Supply = make([]bool, g.Off[n])
+	unknown = make([]bool, n)
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
-	unknown := make([]bool, workers)
+	any := make([]bool, workers)
 	var wg sync.WaitGroup
 	chunk := (n + workers - 1) / workers
 	for w := 0; w < workers; w++ {
@@ -63,12 +64,9 @@ func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph 
 			for i := lo; i < hi; i++ {
 				e := g.Off[i]
 				for _, d := range components[i].DependsOn {
-					j := d.Target - 1 // resolved by the inventory loader
-					if !trusted || j < 0 || int(j) >= n {
-						var ok bool
-						if j, ok = index[d.ID]; !ok {
-							j, unknown[w] = -1, true
-						}
+					j, ok := index[d.ID]
+					if !ok {
+						j, unknown[i], any[w] = -1, true, true
 					}
 					g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
 					e++
@@ -77,10 +75,45 @@ func BuildIndexed(components []sovmap.Component, index map[string]int32) *Graph 
 		}(w, w*chunk, min((w+1)*chunk, n))
 	}
 	wg.Wait()
-	if slices.Contains(unknown, true) {
+	if slices.Contains(any, true) {
 		g.dropUnknown()
 	}
-	return g
+	return g, unknown
+}
+
+// Describes reports whether g is the graph of components: the same ids in
+// the same order and the same edges. It lets a caller accept a graph built
+// earlier (by the inventory loader) without trusting that the components
+// have not changed since; it is linear, and cheap when the strings are the
+// loader's own.
+func (g *Graph) Describes(components []sovmap.Component) bool {
+	if g == nil || len(g.IDs) != len(components) || len(g.Off) != len(components)+1 {
+		return false
+	}
+	for i := range components {
+		c := &components[i]
+		if g.IDs[i] != c.ID {
+			return false
+		}
+		deps, supply := g.Deps(int32(i))
+		k := 0
+		for _, d := range c.DependsOn {
+			// Compared by id, not looked up: equal strings that share
+			// their bytes compare at once.
+			if k < len(deps) && g.IDs[deps[k]] == d.ID && supply[k] == (d.Kind == sovmap.Supply) {
+				k++
+				continue
+			}
+			if _, known := g.Index[d.ID]; known {
+				return false
+			}
+			// Not a component: the graph left it out.
+		}
+		if k != len(deps) {
+			return false
+		}
+	}
+	return len(g.Index) == len(components)
 }
 
 // dropUnknown removes edges to ids that are not components (marked -1):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/sovmap/sovmap/graph"
 	"io"
 	"io/fs"
 	"os"
@@ -39,6 +40,12 @@ type Loader struct {
 // limits. See Loader.Load.
 func Load(ctx context.Context, k *kb.KB, paths ...string) (*sovmap.Inventory, error) {
 	return (&Loader{KB: k}).Load(ctx, paths...)
+}
+
+// LoadGraph reads the inventory at paths with the default limits, with its
+// dependency graph. See Loader.LoadGraph.
+func LoadGraph(ctx context.Context, k *kb.KB, paths ...string) (*sovmap.Inventory, *graph.Graph, error) {
+	return (&Loader{KB: k}).LoadGraph(ctx, paths...)
 }
 
 // LoadFS reads the inventory at names (files or directories) of fsys with
@@ -77,6 +84,17 @@ func (l *Loader) Load(ctx context.Context, paths ...string) (*sovmap.Inventory, 
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no inventory given")
 	}
+	inv, _, err := l.load(ctx, osFiles{}, paths)
+	return inv, err
+}
+
+// LoadGraph is Load that also returns the inventory's dependency graph,
+// resolved while the ids were checked, for assess.Options.Graph: a large
+// inventory's million ids are then indexed once.
+func (l *Loader) LoadGraph(ctx context.Context, paths ...string) (*sovmap.Inventory, *graph.Graph, error) {
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("no inventory given")
+	}
 	return l.load(ctx, osFiles{}, paths)
 }
 
@@ -92,7 +110,8 @@ func (l *Loader) LoadFS(ctx context.Context, fsys fs.FS, names ...string) (*sovm
 	for i, n := range names {
 		clean[i] = path.Clean(n) // ./team-b is team-b, as io/fs spells it
 	}
-	return l.load(ctx, fsFiles{fsys}, clean)
+	inv, _, err := l.load(ctx, fsFiles{fsys}, clean)
+	return inv, err
 }
 
 // files is where Load and LoadFS find their files: the operating system's
@@ -134,14 +153,14 @@ func (f fsFiles) walkDir(root string, fn fs.WalkDirFunc) error { return fs.WalkD
 func (f fsFiles) open(name string) (fs.File, error)            { return f.fsys.Open(name) }
 func (f fsFiles) key(name string) string                       { return path.Clean(name) }
 
-func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.Inventory, error) {
+func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.Inventory, *graph.Graph, error) {
 	_, _, maxFiles := l.limits()
 	var files []string
 	seen := map[string]bool{}
 	for _, p := range paths {
 		found, err := inventoryFiles(fsys, p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// A file named twice (a directory and a file in it) is read once,
 		// or its ids would clash with themselves.
@@ -153,32 +172,32 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no .yaml, .yml or .json files found", strings.Join(paths, ", "))
+		return nil, nil, fmt.Errorf("%s: no .yaml, .yml or .json files found", strings.Join(paths, ", "))
 	}
 	if len(files) > maxFiles {
-		return nil, fmt.Errorf("%d inventory files is more than the limit of %d", len(files), maxFiles)
+		return nil, nil, fmt.Errorf("%d inventory files is more than the limit of %d", len(files), maxFiles)
 	}
 	var parts []*part
 	var ps problems
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		data, err := l.readFile(fsys, name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		p, err := l.decode(name, data)
 		if err != nil {
 			if addProblems(&ps, err) {
 				continue
 			}
-			return nil, err
+			return nil, nil, err
 		}
 		parts = append(parts, p)
 	}
 	if err := ps.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return l.merge(ctx, parts)
 }
@@ -201,7 +220,8 @@ func (l *Loader) Decode(ctx context.Context, name string, data []byte) (*sovmap.
 		}
 		return nil, err
 	}
-	return l.merge(ctx, []*part{p})
+	inv, _, err := l.merge(ctx, []*part{p})
+	return inv, err
 }
 
 func (l *Loader) decode(name string, data []byte) (*part, error) {
@@ -301,7 +321,7 @@ func inventoryFiles(fsys files, path string) ([]string, error) {
 }
 
 // merge joins the parts into one inventory and validates it.
-func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, error) {
+func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, *graph.Graph, error) {
 	var ps problems
 	inv := &sovmap.Inventory{}
 	var orgPart *part
@@ -353,18 +373,18 @@ func (l *Loader) merge(ctx context.Context, parts []*part) (*sovmap.Inventory, e
 		ps.add(sovmap.Pos{File: orgPart.src.name, Line: 1, Col: 1}, "version is missing: start the file with \"version: %d\"", sovmap.Version)
 	}
 	if err := ps.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k, err := WithKnowledge(l.KB, inv)
 	if err != nil {
 		ps.add(knowledgeAt, "%v", err)
-		return nil, ps.err()
+		return nil, nil, ps.err()
 	}
 	v := &validator{kb: k, inv: inv, origins: &origins}
 	if err := v.run(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return inv, nil
+	return inv, v.graph, nil
 }
 
 // WithKnowledge returns k with the inventory's knowledge: section (regions,

@@ -134,8 +134,8 @@ func FuzzFastPath(f *testing.F) {
 			t.Fatalf("top-level facts differ: fast %v %v %v %v, stream %v %v %v %v",
 				fast.hasVer, fast.verPos, fast.hasOrg, fast.topKeys, slow.hasVer, slow.verPos, slow.hasOrg, slow.topKeys)
 		}
-		_, fastErr := l.merge(context.Background(), []*part{fast})
-		_, slowErr := l.merge(context.Background(), []*part{slow})
+		_, _, fastErr := l.merge(context.Background(), []*part{fast})
+		_, _, slowErr := l.merge(context.Background(), []*part{slow})
 		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
 			t.Fatalf("validating the fast path's decode gives\n%v\nthe stream decoder's\n%v", fastErr, slowErr)
 		}
@@ -183,8 +183,8 @@ func TestFastAndStreamProblemsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, fastErr := l.merge(context.Background(), []*part{fast})
-	_, slowErr := l.merge(context.Background(), []*part{slow})
+	_, _, fastErr := l.merge(context.Background(), []*part{fast})
+	_, _, slowErr := l.merge(context.Background(), []*part{slow})
 	if fastErr == nil || fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
 		t.Fatalf("fast path:\n%v\nstream decoder:\n%v", fastErr, slowErr)
 	}

@@ -3,12 +3,11 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"github.com/sovmap/sovmap/graph"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
@@ -23,6 +22,9 @@ type validator struct {
 
 	providers  map[string]int
 	components map[string]int32
+	// graph is the dependency graph, resolved over components while the
+	// ids are checked; the loader hands it to the caller (LoadGraph).
+	graph *graph.Graph
 
 	// Verdicts on values that repeat across many components, so that a
 	// large inventory checks each distinct one once.
@@ -249,8 +251,7 @@ func (v *validator) checkComponents(ctx context.Context) {
 				}
 			}
 		}
-		v.inv.ComponentIndex = v.components
-		badDeps = v.unknownDependencies()
+		v.graph, badDeps = graph.Resolve(v.inv.Components, v.components)
 	}()
 	v.checkComponentFields(ctx)
 	<-indexed
@@ -269,7 +270,7 @@ func (v *validator) checkComponents(ctx context.Context) {
 		c := &cs[i]
 		if badDeps[i] {
 			for j := range c.DependsOn {
-				if id := c.DependsOn[j].ID; c.DependsOn[j].Target == 0 {
+				if id := c.DependsOn[j].ID; !v.isComponent(id) {
 					v.ps.add(v.at("components", i, c.Pos, "depends_on", j), "component %s: depends on unknown component %q", c.ID, id)
 				}
 			}
@@ -283,8 +284,8 @@ func (v *validator) checkComponents(ctx context.Context) {
 }
 
 // checkComponentFields checks what each component says about itself. It
-// runs while the ids are indexed: it must not read v.components, nor a
-// dependency's Target, which the resolution is writing.
+// runs while the ids are indexed: it must not read v.components, which
+// the indexing is writing.
 func (v *validator) checkComponentFields(ctx context.Context) {
 	cs := v.inv.Components
 	arrangements := make(map[string]bool, len(v.inv.Arrangements))
@@ -356,34 +357,11 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 	}
 }
 
-// unknownDependencies resolves every dependency to its target (Target) and
-// marks the components that depend on an id that is not a component. The
-// millions of lookups of a national inventory run on every core, once.
-func (v *validator) unknownDependencies() []bool {
-	cs := v.inv.Components
-	bad := make([]bool, len(cs))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(cs)/4096))
-	chunk := (len(cs) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				deps := cs[i].DependsOn
-				for j := range deps {
-					t, ok := v.components[deps[j].ID]
-					if !ok {
-						bad[i] = true
-						continue
-					}
-					deps[j].Target = t + 1
-				}
-			}
-		}(w*chunk, min((w+1)*chunk, len(cs)))
-	}
-	wg.Wait()
-	return bad
+// isComponent reports whether id names a component; only once the ids are
+// indexed.
+func (v *validator) isComponent(id string) bool {
+	_, ok := v.components[id]
+	return ok
 }
 
 func (v *validator) contract(i int, c *sovmap.Component) {

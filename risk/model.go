@@ -147,7 +147,7 @@ func NewModel(ctx context.Context, inv *sovmap.Inventory, rep *sovmap.Report, k 
 		return nil, err
 	}
 	m := &Model{Inv: inv, Report: rep, KB: k, Tiers: tiers, countries: k.CountryCodes(), providerIndex: map[string]int32{}}
-	m.G = graph.BuildIndexed(inv.Components, inv.ComponentIndex)
+	m.G = graph.Build(inv.Components)
 	m.Rev = m.G.Reverse()
 	m.RT = m.G.Runtime()
 	m.Cond = m.G.Condense()

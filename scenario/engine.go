@@ -821,9 +821,6 @@ func (e *Engine) reassess(ctx context.Context, s sovmap.Scenario) error {
 	m := e.m
 	inv := *m.Inv
 	inv.Flows, inv.Rules, inv.Scenarios = nil, nil, nil
-	// The copy holds representatives only: the loader's index of the whole
-	// inventory does not describe it.
-	inv.ComponentIndex = nil
 	opts := e.opts.Assess
 	qualifies := opts.Qualifies
 	if qualifies == nil {

@@ -58,21 +58,15 @@ type Tiers interface {
 type Endpoints func(c *sovmap.Component) []string
 
 // Check checks every flow of the inventory, then the flows inferred from
-// data-carrying dependencies (see Infer). results are the component
-// assessments, in inventory order, for the destination's exposure.
-func Check(inv *sovmap.Inventory, results []sovmap.ComponentResult, k *kb.KB, t Tiers, where Endpoints) []sovmap.FlowResult {
+// data-carrying dependencies (see Infer). index maps component ids to
+// their positions in inv.Components (graph.Graph.Index); results are the
+// component assessments, in inventory order, for the destination's
+// exposure.
+func Check(inv *sovmap.Inventory, index map[string]int32, results []sovmap.ComponentResult, k *kb.KB, t Tiers, where Endpoints) []sovmap.FlowResult {
 	inferred := Infer(inv, t, where)
 	out := make([]sovmap.FlowResult, 0, len(inv.Flows)+len(inferred))
 	if len(inv.Flows) == 0 && len(inferred) == 0 {
 		return out
-	}
-	// The loader's index spares indexing a million components again.
-	index := inv.ComponentIndex
-	if len(index) != len(inv.Components) {
-		index = make(map[string]int32, len(inv.Components))
-		for i := range inv.Components {
-			index[inv.Components[i].ID] = int32(i)
-		}
 	}
 	c := &checker{kb: k, tiers: t, sectors: inv.Organization.Sectors, restrictedBasis: sovmap.BasisDefault}
 	if inv.Organization.Restricted != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/sovmap/sovmap/graph"
 	"strings"
 
 	"github.com/sovmap/sovmap"
@@ -13,22 +14,29 @@ import (
 
 // load reads and validates the inventory at paths with the knowledge base.
 func (a *app) load(ctx context.Context, paths []string) (*sovmap.Inventory, *kb.KB, error) {
+	inv, _, k, err := a.loadGraph(ctx, paths)
+	return inv, k, err
+}
+
+// loadGraph is load that also returns the dependency graph the loader
+// resolved, for the assessment.
+func (a *app) loadGraph(ctx context.Context, paths []string) (*sovmap.Inventory, *graph.Graph, *kb.KB, error) {
 	k, err := a.knowledge()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	a.mark("knowledge")
 	a.begin("loading %s", strings.Join(paths, ", "))
-	inv, err := inventory.Load(ctx, k, paths...)
+	inv, g, err := inventory.LoadGraph(ctx, k, paths...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	a.mark("load")
 	// Assess with the knowledge the inventory was validated against.
 	if k, err = inventory.WithKnowledge(k, inv); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return inv, k, nil
+	return inv, g, k, nil
 }
 
 // assessOptions wires the packages that judge parts of an assessment.
@@ -45,11 +53,12 @@ func (a *app) assessOptionsFor(inv *sovmap.Inventory) assess.Options {
 
 // assess loads and assesses the inventory at paths.
 func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *sovmap.Report, error) {
-	inv, k, err := a.load(ctx, paths)
+	inv, g, k, err := a.loadGraph(ctx, paths)
 	if err != nil {
 		return nil, nil, err
 	}
 	opts := a.assessOptionsFor(inv)
+	opts.Graph = g
 	a.begin("assessing %d components", len(inv.Components))
 	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
