@@ -169,12 +169,12 @@ const (
 
 // FlowResult is the check of one data flow.
 type FlowResult struct {
-	ID        string   `json:"id"`
-	From      string   `json:"from"`
-	To        string   `json:"to"`
-	Data      []string `json:"data,omitempty"`
-	Mechanism string   `json:"mechanism,omitempty"`
-	Inferred  bool     `json:"inferred,omitempty"`
+	ID        string    `json:"id"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Data      []string  `json:"data,omitempty"`
+	Mechanism Mechanism `json:"mechanism,omitempty"`
+	Inferred  bool      `json:"inferred,omitempty"`
 	// FromJurisdictions and ToJurisdictions are the countries each end is in.
 	FromJurisdictions []string `json:"from_jurisdictions,omitempty"`
 	ToJurisdictions   []string `json:"to_jurisdictions,omitempty"`

@@ -1,6 +1,9 @@
 package sovmap
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Version is the inventory format version this build reads and writes.
 const Version = 1
@@ -152,8 +155,8 @@ type Dependency struct {
 	// be turned into inferred flows.
 	Data []string `json:"data,omitempty" yaml:"data,omitempty"`
 	// Mechanism is the legal transfer mechanism of the flow inferred from a
-	// data-carrying dependency (one of Mechanisms); empty means none.
-	Mechanism string `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
+	// data-carrying dependency; empty means none.
+	Mechanism Mechanism `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
 }
 
 // UnmarshalYAML accepts a plain id as well as the object form. It uses the
@@ -181,14 +184,28 @@ type Contract struct {
 	GoverningLaw   string `json:"governing_law,omitempty" yaml:"governing_law,omitempty"`
 	ExitNoticeDays *int   `json:"exit_notice_days,omitempty" yaml:"exit_notice_days,omitempty"`
 	DataReturn     *bool  `json:"data_return,omitempty" yaml:"data_return,omitempty"`
-	// Portability is none, proprietary, standard or open.
-	Portability string `json:"portability,omitempty" yaml:"portability,omitempty"`
+	// Portability is how data leaves: none, proprietary, standard or open.
+	Portability Portability `json:"portability,omitempty" yaml:"portability,omitempty"`
 	// AuditRights says the customer may audit the provider.
 	AuditRights *bool `json:"audit_rights,omitempty" yaml:"audit_rights,omitempty"`
 }
 
-// Portability values, from worst to best.
-var Portabilities = []string{"none", "proprietary", "standard", "open"}
+// Portability says in what form data and workloads can leave a provider.
+type Portability string
+
+// The portability values, from worst to best.
+const (
+	PortabilityNone        Portability = "none"
+	PortabilityProprietary Portability = "proprietary"
+	PortabilityStandard    Portability = "standard"
+	PortabilityOpen        Portability = "open"
+)
+
+// Portabilities lists the valid portability values, from worst to best.
+var Portabilities = []Portability{PortabilityNone, PortabilityProprietary, PortabilityStandard, PortabilityOpen}
+
+// Valid reports whether p is one of Portabilities.
+func (p Portability) Valid() bool { return slices.Contains(Portabilities, p) }
 
 // Flow is a movement of data between two components.
 type Flow struct {
@@ -196,16 +213,42 @@ type Flow struct {
 	From string   `json:"from" yaml:"from"`
 	To   string   `json:"to" yaml:"to"`
 	Data []string `json:"data,omitempty" yaml:"data,omitempty"`
-	// Mechanism is the legal transfer mechanism: none, adequacy, scc, bcr,
-	// derogation or treaty.
-	Mechanism string `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
+	// Mechanism is the legal transfer mechanism the flow relies on; empty
+	// means none.
+	Mechanism Mechanism `json:"mechanism,omitempty" yaml:"mechanism,omitempty"`
 	// Inferred is set by sovmap for flows derived from data-carrying dependencies.
 	Inferred bool `json:"inferred,omitempty" yaml:"-"`
 	Pos      Pos  `json:"-" yaml:"-"`
 }
 
-// Transfer mechanisms a flow may name.
-var Mechanisms = []string{"none", "adequacy", "scc", "bcr", "derogation", "treaty"}
+// Mechanism is the legal ground a transfer of personal data relies on.
+type Mechanism string
+
+// The transfer mechanisms a flow may name.
+const (
+	MechanismNone       Mechanism = "none"
+	MechanismAdequacy   Mechanism = "adequacy"   // an adequacy decision (GDPR art. 45)
+	MechanismSCC        Mechanism = "scc"        // standard contractual clauses (art. 46(2)(c))
+	MechanismBCR        Mechanism = "bcr"        // binding corporate rules (art. 47)
+	MechanismDerogation Mechanism = "derogation" // a derogation for a specific situation (art. 49)
+	MechanismTreaty     Mechanism = "treaty"     // an agreement between public bodies (art. 46(2)(a))
+)
+
+// Mechanisms lists the valid transfer mechanisms.
+var Mechanisms = []Mechanism{MechanismNone, MechanismAdequacy, MechanismSCC, MechanismBCR, MechanismDerogation, MechanismTreaty}
+
+// Valid reports whether m is one of Mechanisms.
+func (m Mechanism) Valid() bool { return slices.Contains(Mechanisms, m) }
+
+// Names lists values of a string type as strings, for messages and
+// schemas ("one of none, adequacy, ...").
+func Names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // Arrangement is a hosting arrangement under a legal instrument, such as a
 // digital embassy: a guest's infrastructure in a host country.

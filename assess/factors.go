@@ -599,11 +599,11 @@ func contractExit(f *facts, c *sovmap.Component) sovmap.Factor {
 	}
 	switch k.Portability {
 	case "standard", "open":
-		fac.Facts = append(fac.Facts, "portability: "+k.Portability)
+		fac.Facts = append(fac.Facts, "portability: "+string(k.Portability))
 	case "":
 		lower(sovmap.Safeguarded, "portability is not stated", "require export in a standard or open format")
 	default:
-		lower(sovmap.Safeguarded, "data leaves only in a "+k.Portability+" format", "require export in a standard or open format")
+		lower(sovmap.Safeguarded, "data leaves only in a "+string(k.Portability)+" format", "require export in a standard or open format")
 	}
 	if k.ExitNoticeDays == nil {
 		lower(sovmap.Safeguarded, "no exit notice period is stated", "agree an exit notice period long enough to migrate")

@@ -75,7 +75,7 @@ func randomInventory(seed uint64, n int) *sovmap.Inventory {
 				no := false
 				c.Contract.DataReturn = &no
 			case 2:
-				c.Contract.Portability = pick(sovmap.Portabilities)
+				c.Contract.Portability = sovmap.Portability(pick(sovmap.Names(sovmap.Portabilities)))
 			case 3:
 				c.Locations = some(locations, 2)
 			case 4:
@@ -109,7 +109,7 @@ func randomInventory(seed uint64, n int) *sovmap.Inventory {
 				k.DataReturn = &b
 			}
 			if rng.IntN(3) != 0 {
-				k.Portability = pick(sovmap.Portabilities)
+				k.Portability = sovmap.Portability(pick(sovmap.Names(sovmap.Portabilities)))
 			}
 			c.Contract = k
 		}

@@ -128,7 +128,7 @@ func Inventory(k *kb.KB, o Options) *sovmap.Inventory {
 		if c.Provider != "" && r.IntN(5) > 0 {
 			days := notice[r.IntN(len(notice))]
 			ret := r.IntN(4) > 0
-			c.Contract = &sovmap.Contract{GoverningLaw: hubs[r.IntN(len(hubs))], ExitNoticeDays: &days, DataReturn: &ret, Portability: portMix[r.IntN(len(portMix))]}
+			c.Contract = &sovmap.Contract{GoverningLaw: hubs[r.IntN(len(hubs))], ExitNoticeDays: &days, DataReturn: &ret, Portability: sovmap.Portability(portMix[r.IntN(len(portMix))])}
 		}
 		// Dependencies point mostly to earlier components (a layered stack),
 		// with a few forward edges that close cycles.

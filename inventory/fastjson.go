@@ -122,7 +122,7 @@ func (d *componentDecoder) contract(out **sovmap.Contract) bool {
 			k.DataReturn = &box.dataReturn
 			return 3, d.boolean(k.DataReturn)
 		case "portability":
-			return 4, d.sharedStr(&k.Portability)
+			return 4, d.sharedStr((*string)(&k.Portability))
 		case "audit_rights":
 			k.AuditRights = &box.audited
 			return 5, d.boolean(k.AuditRights)

@@ -338,8 +338,8 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 					v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "data", k), "component %s: dependency on %s: %s", c.ID, d.ID, msg)
 				})
 			}
-			if d.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, d.Mechanism) {
-				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "mechanism"), "component %s: dependency on %s: mechanism %q is not one of %s", c.ID, d.ID, d.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
+			if d.Mechanism != "" && !d.Mechanism.Valid() {
+				v.ps.add(v.at("components", i, c.Pos, "depends_on", j, "mechanism"), "component %s: dependency on %s: mechanism %q is not one of %s", c.ID, d.ID, d.Mechanism, strings.Join(sovmap.Names(sovmap.Mechanisms), ", "))
 			}
 		}
 		if c.Contract != nil {
@@ -379,8 +379,8 @@ func (v *validator) checkContract(k *sovmap.Contract, owner string, where func(p
 	if k.ExitNoticeDays != nil && *k.ExitNoticeDays < 0 {
 		v.ps.add(where("exit_notice_days"), "%s: exit_notice_days cannot be negative", owner)
 	}
-	if k.Portability != "" && !slices.Contains(sovmap.Portabilities, k.Portability) {
-		v.ps.add(where("portability"), "%s: portability %q is not one of %s", owner, k.Portability, strings.Join(sovmap.Portabilities, ", "))
+	if k.Portability != "" && !k.Portability.Valid() {
+		v.ps.add(where("portability"), "%s: portability %q is not one of %s", owner, k.Portability, strings.Join(sovmap.Names(sovmap.Portabilities), ", "))
 	}
 }
 
@@ -452,8 +452,8 @@ func (v *validator) checkFlows() {
 		v.dataClasses(f.Data, func(j int, msg string) {
 			v.ps.add(v.at("flows", i, f.Pos, "data", j), "flow %s: %s", f.ID, msg)
 		})
-		if f.Mechanism != "" && !slices.Contains(sovmap.Mechanisms, f.Mechanism) {
-			v.ps.add(v.at("flows", i, f.Pos, "mechanism"), "flow %s: mechanism %q is not one of %s", f.ID, f.Mechanism, strings.Join(sovmap.Mechanisms, ", "))
+		if f.Mechanism != "" && !f.Mechanism.Valid() {
+			v.ps.add(v.at("flows", i, f.Pos, "mechanism"), "flow %s: mechanism %q is not one of %s", f.ID, f.Mechanism, strings.Join(sovmap.Names(sovmap.Mechanisms), ", "))
 		}
 	}
 }

@@ -884,7 +884,7 @@ func profileKey(b *strings.Builder, c *sovmap.Component) {
 	list(c.Certifications)
 	if k := c.Contract; k != nil {
 		field(k.GoverningLaw)
-		field(k.Portability)
+		field(string(k.Portability))
 		if k.ExitNoticeDays != nil {
 			fmt.Fprint(b, *k.ExitNoticeDays)
 		}

@@ -29,7 +29,7 @@ func checkFrom(t *testing.T, home string, restricted []string, from, to, data, m
 			{ID: "src", Layer: sovmap.LayerStorage, Locations: []string{from}},
 			dst,
 		},
-		Flows: []sovmap.Flow{{ID: "f", From: "src", To: "dst", Data: []string{data}, Mechanism: mech}}}
+		Flows: []sovmap.Flow{{ID: "f", From: "src", To: "dst", Data: []string{data}, Mechanism: sovmap.Mechanism(mech)}}}
 	r, err := assess.Assess(context.Background(), inv, k, assess.Options{})
 	if err != nil {
 		t.Fatal(err)

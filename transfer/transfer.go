@@ -299,11 +299,11 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	if len(data) == 0 {
 		data = src.Data
 	}
-	mech := f.Mechanism
+	mech := string(f.Mechanism)
 	if mech == "" {
 		mech = "none"
 	}
-	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
+	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: sovmap.Mechanism(mech), Inferred: f.Inferred,
 		FromJurisdictions: from, ToJurisdictions: to, Verdict: sovmap.Allowed, Reasons: []string{}, Pos: f.Pos}
 	v := &verdict{r: &r}
 	defer v.close() // r is the named result, so the reasons reach the caller
@@ -312,8 +312,8 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	classified := hasClass(data, "classified")
 	sensitive := personal || classified || hasClass(data, "confidential")
 
-	if !slices.Contains(sovmap.Mechanisms, mech) {
-		v.violate(CodeUnknownMechanism, sovmap.BasisDefault, "", "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Mechanisms, ", "))
+	if !sovmap.Mechanism(mech).Valid() {
+		v.violate(CodeUnknownMechanism, sovmap.BasisDefault, "", "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Names(sovmap.Mechanisms), ", "))
 		mech = "none"
 	}
 	for _, country := range append(append([]string{}, from...), to...) {

@@ -116,7 +116,7 @@ func TestFlowMechanismsAndViolations(t *testing.T) {
 	}
 	var flows []sovmap.Flow
 	for _, tt := range tests {
-		flows = append(flows, sovmap.Flow{ID: tt.name, From: tt.from, To: tt.to, Data: []string{tt.data}, Mechanism: tt.mech})
+		flows = append(flows, sovmap.Flow{ID: tt.name, From: tt.from, To: tt.to, Data: []string{tt.data}, Mechanism: sovmap.Mechanism(tt.mech)})
 	}
 	got := check(t, flows)
 	for _, tt := range tests {

@@ -59,8 +59,8 @@ func enums() map[reflect.Type][]string {
 
 // fieldEnums gives enumerations of plain string fields, by JSON name.
 var fieldEnums = map[string][]string{
-	"portability": sovmap.Portabilities,
-	"mechanism":   sovmap.Mechanisms,
+	"portability": sovmap.Names(sovmap.Portabilities),
+	"mechanism":   sovmap.Names(sovmap.Mechanisms),
 	"kind":        inventory.ScenarioKinds,
 }
 

@@ -228,12 +228,12 @@ func (im *run) contract(c *sovmap.Component, field, value string) (msg string) {
 		}
 	case "portability":
 		for _, p := range sovmap.Portabilities {
-			if p == value {
-				k.Portability = value
+			if string(p) == value {
+				k.Portability = sovmap.Portability(value)
 				return ""
 			}
 		}
-		return fmt.Sprintf("unknown portability %q (one of %s)", value, strings.Join(sovmap.Portabilities, ", "))
+		return fmt.Sprintf("unknown portability %q (one of %s)", value, strings.Join(sovmap.Names(sovmap.Portabilities), ", "))
 	default:
 		return fmt.Sprintf("unknown contract field %q", field)
 	}

@@ -62,7 +62,7 @@ var componentColumns = []column{
 	{name: "governing_law", help: "Contract: the law that governs it.", allowed: "an ISO 3166-1 alpha-2 country code or a bloc", example: "LU"},
 	{name: "exit_notice_days", help: "Contract: days of notice to leave.", allowed: "a whole number of days", example: "90"},
 	{name: "data_return", help: "Contract: the provider must return the data on exit.", allowed: "yes or no", example: "yes"},
-	{name: "portability", help: "Contract: how portable the data and workloads are.", allowed: strings.Join(sovmap.Portabilities, ", "), example: "standard"},
+	{name: "portability", help: "Contract: how portable the data and workloads are.", allowed: strings.Join(sovmap.Names(sovmap.Portabilities), ", "), example: "standard"},
 	{name: "audit_rights", help: "Contract: the organization may audit the provider.", allowed: "yes or no", example: "no"},
 	{name: "arrangement", help: "Id of a hosting arrangement (digital embassy) it is under, declared in the inventory.", allowed: "an arrangement id", example: ""},
 	{name: "alternatives", list: true, help: "Components that could take over its role.", allowed: "component ids", example: ""},
@@ -84,7 +84,7 @@ var flowColumns = []column{
 	{name: "from", required: true, help: "Component the data leaves.", allowed: "a component id", example: "ehr-db"},
 	{name: "to", required: true, help: "Component the data goes to.", allowed: "a component id", example: "train-cluster"},
 	{name: "data", list: true, help: "Classes of the data that flows.", allowed: "data classes, as in Components", example: "personal.health"},
-	{name: "mechanism", help: "Legal transfer mechanism.", allowed: strings.Join(sovmap.Mechanisms, ", "), example: "none"},
+	{name: "mechanism", help: "Legal transfer mechanism.", allowed: strings.Join(sovmap.Names(sovmap.Mechanisms), ", "), example: "none"},
 }
 
 var organizationFields = []column{

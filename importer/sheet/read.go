@@ -416,12 +416,12 @@ func (r *reader) contract(w row) *sovmap.Contract {
 	if v := strings.ToLower(w.get("portability")); v != "" {
 		valid := false
 		for _, p := range sovmap.Portabilities {
-			valid = valid || p == v
+			valid = valid || string(p) == v
 		}
 		if valid {
-			k.Portability = v
+			k.Portability = sovmap.Portability(v)
 		} else {
-			r.fail(w.at("portability"), "unknown portability %q (one of %s)", w.get("portability"), strings.Join(sovmap.Portabilities, ", "))
+			r.fail(w.at("portability"), "unknown portability %q (one of %s)", w.get("portability"), strings.Join(sovmap.Names(sovmap.Portabilities), ", "))
 		}
 	}
 	if k == (sovmap.Contract{}) {
@@ -506,12 +506,12 @@ func (r *reader) readFlows(t *table) {
 		if v := strings.ToLower(w.get("mechanism")); v != "" {
 			valid := false
 			for _, m := range sovmap.Mechanisms {
-				valid = valid || m == v
+				valid = valid || string(m) == v
 			}
 			if valid {
-				f.Mechanism = v
+				f.Mechanism = sovmap.Mechanism(v)
 			} else {
-				r.fail(w.at("mechanism"), "unknown mechanism %q (one of %s)", w.get("mechanism"), strings.Join(sovmap.Mechanisms, ", "))
+				r.fail(w.at("mechanism"), "unknown mechanism %q (one of %s)", w.get("mechanism"), strings.Join(sovmap.Names(sovmap.Mechanisms), ", "))
 			}
 		}
 		f.Pos = sovmap.Pos{File: t.sheet, Line: i + 1}

@@ -160,10 +160,10 @@ func dropLists(f *excelize.File, sheet string, cols []column) error {
 		"layer":        layerStrings(),
 		"criticality":  criticalityStrings(),
 		"key_custody":  keyCustodyStrings(),
-		"portability":  sovmap.Portabilities,
+		"portability":  sovmap.Names(sovmap.Portabilities),
 		"data_return":  {"yes", "no"},
 		"audit_rights": {"yes", "no"},
-		"mechanism":    sovmap.Mechanisms,
+		"mechanism":    sovmap.Names(sovmap.Mechanisms),
 	}
 	for i, c := range cols {
 		list, ok := choices[c.name]

@@ -249,7 +249,7 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 		}
 		desc := fmt.Sprintf("sovmap flow %s: %s -> %s", f.ID, f.From, f.To)
 		if f.Mechanism != "" {
-			desc += ", transfer mechanism " + f.Mechanism
+			desc += ", transfer mechanism " + string(f.Mechanism)
 		}
 		var owner int
 		var entry func(class string) cdx.DataClassification
@@ -277,7 +277,7 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 			*s.Data = append(*s.Data, entry(class))
 		}
 		if f.Mechanism != "" {
-			*s.Properties = append(*s.Properties, cdx.Property{Name: PropFlowMechanism, Value: f.ID + "=" + f.Mechanism})
+			*s.Properties = append(*s.Properties, cdx.Property{Name: PropFlowMechanism, Value: f.ID + "=" + string(f.Mechanism)})
 		}
 	}
 	if len(components) > 0 {
@@ -408,7 +408,7 @@ func componentProps(c *sovmap.Component, res *sovmap.ComponentResult, providerID
 		if k.DataReturn != nil {
 			add(PropDataReturn, strconv.FormatBool(*k.DataReturn))
 		}
-		add(PropPortability, k.Portability)
+		add(PropPortability, string(k.Portability))
 		if k.AuditRights != nil {
 			add(PropAuditRights, strconv.FormatBool(*k.AuditRights))
 		}

@@ -410,7 +410,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 		p.add("flow-from", fl.From)
 		p.add("flow-to", fl.To)
 		p.addAll("data-class", fl.Data)
-		p.add("mechanism", fl.Mechanism)
+		p.add("mechanism", string(fl.Mechanism))
 		p.add("verdict", string(fl.Verdict))
 		p.addAll("from-jurisdiction", fl.FromJurisdictions)
 		p.addAll("to-jurisdiction", fl.ToJurisdictions)
