@@ -12,7 +12,6 @@ package assess
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/policy"
 	"github.com/sovmap/sovmap/transfer"
@@ -96,34 +96,17 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		defer close(sccDone)
 		comp, members = g.SCC()
 	}()
-	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
-	engines := make([]*engine, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
+	const perWorker = 4096
+	engines := make([]*engine, fanout.Workers(n, perWorker))
 	for w := range engines {
 		engines[w] = newEngine()
-		wg.Add(1)
-		go func(e *engine, lo, hi int, err *error) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				if (i-lo)%65536 == 0 {
-					if *err = ctx.Err(); *err != nil {
-						return
-					}
-				}
-				if *err = e.component(&inv.Components[i], &r.Components[i]); *err != nil {
-					return
-				}
-			}
-		}(engines[w], w*chunk, min((w+1)*chunk, n), &errs[w])
 	}
-	wg.Wait()
+	err = fanout.Ranges(n, perWorker, func(w, lo, hi int) error {
+		return engines[w].components(ctx, inv.Components[lo:hi], r.Components[lo:hi])
+	})
 	<-sccDone
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	e := engines[0]
 	for _, other := range engines[1:] {
@@ -232,6 +215,22 @@ func overlaps(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// components assesses a run of components into out, checking ctx now and
+// then: a million components take seconds.
+func (e *engine) components(ctx context.Context, cs []sovmap.Component, out []sovmap.ComponentResult) error {
+	for i := range cs {
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := e.component(&cs[i], &out[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *engine) component(c *sovmap.Component, out *sovmap.ComponentResult) error {

@@ -6,10 +6,10 @@
 package graph
 
 import (
-	"github.com/sovmap/sovmap"
-	"runtime"
 	"slices"
-	"sync"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/fanout"
 )
 
 // Graph holds the components of an inventory as nodes 0..N-1, in inventory
@@ -53,28 +53,21 @@ func Resolve(components []sovmap.Component, index map[string]int32) (g *Graph, u
 	g.Dst = make([]int32, g.Off[n])
 	g.Supply = make([]bool, g.Off[n])
 	unknown = make([]bool, n)
-	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
-	any := make([]bool, workers)
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				e := g.Off[i]
-				for _, d := range components[i].DependsOn {
-					j, ok := index[d.ID]
-					if !ok {
-						j, unknown[i], any[w] = -1, true, true
-					}
-					g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
-					e++
+	any := make([]bool, fanout.Workers(n, 4096))
+	_ = fanout.Ranges(n, 4096, func(w, lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			e := g.Off[i]
+			for _, d := range components[i].DependsOn {
+				j, ok := index[d.ID]
+				if !ok {
+					j, unknown[i], any[w] = -1, true, true
 				}
+				g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
+				e++
 			}
-		}(w, w*chunk, min((w+1)*chunk, n))
-	}
-	wg.Wait()
+		}
+		return nil
+	})
 	if slices.Contains(any, true) {
 		g.dropUnknown()
 	}

@@ -13,16 +13,15 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
@@ -254,6 +253,14 @@ func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Po
 	return true
 }
 
+// spanError is the first element of a range that failed to decode.
+type spanError struct {
+	i   int
+	err error
+}
+
+func (e *spanError) Error() string { return e.err.Error() }
+
 // decodeSpans decodes each span of data into the element of out at the
 // same index, on every core. On failure it returns the index of the first
 // element, in order, that failed, and its error.
@@ -261,41 +268,28 @@ func fastList[T any](src *source, m member, list *[]T, setPos func(*T, sovmap.Po
 // newFast, if not nil, makes for each goroutine a decoder of the common
 // shape of an element; elements it gives up on go to the library.
 func decodeSpans[T any](data []byte, spans []byteRange, out []T, newFast func() func([]byte, *T) bool) (int, error) {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(spans)/1024))
-	firstErr := make([]int, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	chunk := (len(spans) + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(spans))
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			var fast func([]byte, *T) bool
-			if newFast != nil {
-				fast = newFast()
-			}
-			for i := lo; i < hi; i++ {
-				e := spans[i]
-				if fast != nil {
-					if fast(data[e.from:e.to], &out[i]) {
-						continue
-					}
-					var zero T
-					out[i] = zero
-				}
-				if err := json.Unmarshal(data[e.from:e.to], &out[i], jsonOptions); err != nil {
-					firstErr[w], errs[w] = i, err
-					return
-				}
-			}
-		}(w, lo, hi)
-	}
-	wg.Wait()
-	for w := range errs {
-		if errs[w] != nil {
-			return firstErr[w], errs[w]
+	err := fanout.Ranges(len(spans), 1024, func(_, lo, hi int) error {
+		var fast func([]byte, *T) bool
+		if newFast != nil {
+			fast = newFast()
 		}
+		for i := lo; i < hi; i++ {
+			e := spans[i]
+			if fast != nil {
+				if fast(data[e.from:e.to], &out[i]) {
+					continue
+				}
+				var zero T
+				out[i] = zero
+			}
+			if err := json.Unmarshal(data[e.from:e.to], &out[i], jsonOptions); err != nil {
+				return &spanError{i, err}
+			}
+		}
+		return nil
+	})
+	if se, ok := err.(*spanError); ok {
+		return se.i, se.err
 	}
 	return -1, nil
 }

@@ -2,9 +2,11 @@ package inventory
 
 import (
 	"bytes"
+	"context"
 	"runtime"
-	"sync"
 	"sync/atomic"
+
+	"github.com/sovmap/sovmap/internal/fanout"
 )
 
 // This file finds the structure of a JSON inventory (its top-level members
@@ -150,15 +152,14 @@ func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int
 	// nothing, stop as soon as they see that.
 	var closedIn atomic.Int32
 	closedIn.Store(int32(len(starts)))
-	var wg sync.WaitGroup
-	for k := range starts {
-		stop := -1
-		if k+1 < len(starts) {
-			stop = starts[k+1]
-		}
-		wg.Add(1)
-		go func(k, stop int) {
-			defer wg.Done()
+	// One job per guessed part, all at once: each part's end decides
+	// whether the next part's guess is confirmed.
+	_ = fanout.Jobs(context.Background(), len(starts), len(starts), func() func(int) {
+		return func(k int) {
+			stop := -1
+			if k+1 < len(starts) {
+				stop = starts[k+1]
+			}
 			p := &parts[k]
 			from := starts[k]
 			if k == 0 {
@@ -174,9 +175,8 @@ func splitArrayParallel(data []byte, i, workers, minBytes int) ([]byteRange, int
 			if p.closed && p.ok {
 				lowerTo(&closedIn, int32(k))
 			}
-		}(k, stop)
-	}
-	wg.Wait()
+		}
+	})
 	var elems []byteRange
 	for k := range parts {
 		p := parts[k]

@@ -3,6 +3,7 @@ package risk
 import (
 	"context"
 	"fmt"
+	"github.com/sovmap/sovmap/internal/fanout"
 	"runtime"
 	"slices"
 	"sort"
@@ -457,7 +458,7 @@ func SpreadCounts(ctx context.Context, m *Model, seeds [][]int32, workers int, d
 	order := append(append(byClass[0], byClass[1]...), byClass[2]...)
 	blocks := (len(seeds) + spreadBlock - 1) / spreadBlock
 	var mu sync.Mutex
-	return Parallel(ctx, blocks, workers, func() func(int) {
+	return fanout.Jobs(ctx, blocks, workers, func() func(int) {
 		var down, all *graph.Sets
 		downCnt, softCnt := make([]int32, spreadBlock*3), make([]int32, spreadBlock*3)
 		return func(b int) {
@@ -490,37 +491,6 @@ func SpreadCounts(ctx context.Context, m *Model, seeds [][]int32, workers int, d
 			}
 		}
 	})
-}
-
-// Parallel runs jobs 0..n-1 on workers goroutines. Each worker gets its own
-// function from newWorker, so it can keep buffers across jobs. It stops
-// handing out jobs once ctx is done and returns ctx's error.
-func Parallel(ctx context.Context, n, workers int, newWorker func() func(int)) error {
-	if workers > n {
-		workers = n
-	}
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range max(workers, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			run := newWorker()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				run(i)
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }
 
 func (a *Analysis) chains(ctx context.Context, m *Model, opts AnalysisOptions, limit int) error {

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"github.com/sovmap/sovmap/internal/fanout"
 	"runtime"
 	"slices"
 	"sort"
@@ -152,7 +153,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		workers = runtime.GOMAXPROCS(0)
 	}
 	// Selection: each worker's engine picks the seeds of one scenario at a time.
-	err := risk.Parallel(ctx, len(cases), workers, func() func(int) {
+	err := fanout.Jobs(ctx, len(cases), workers, func() func(int) {
 		e := NewEngine(m, opts.Options)
 		return func(i int) { e.selectCase(ctx, &cases[i]) }
 	})
@@ -160,7 +161,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		return nil, err
 	}
 	blocks := (len(cases) + blockScenarios - 1) / blockScenarios
-	err = risk.Parallel(ctx, blocks, min(workers, blocks), func() func(int) {
+	err = fanout.Jobs(ctx, blocks, min(workers, blocks), func() func(int) {
 		sw := newSpreader(m, opts.Options)
 		return func(b int) {
 			sw.block(ctx, cases[b*blockScenarios:min((b+1)*blockScenarios, len(cases))])
@@ -177,7 +178,7 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		}
 	}
 	lblocks := (len(exposed) + levelBlock - 1) / levelBlock
-	err = risk.Parallel(ctx, lblocks, min(workers, lblocks), func() func(int) {
+	err = fanout.Jobs(ctx, lblocks, min(workers, lblocks), func() func(int) {
 		lv := newLeveller(m)
 		return func(b int) {
 			lv.block(exposed[b*levelBlock : min((b+1)*levelBlock, len(exposed))])
