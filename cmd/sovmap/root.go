@@ -103,7 +103,9 @@ requires and why, and gates CI on the gaps.
 Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("sovmap {{.Version}}\n")
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -143,8 +145,44 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newServeCmd(a),
 		newImportCmd(a),
 		newTemplateCmd(a),
+		newVersionCmd(a),
 	)
+	for _, c := range root.Commands() {
+		requireSubcommand(c)
+	}
 	return root
+}
+
+// requireSubcommand makes every command group below root refuse what it
+// does not know. Cobra would print a group's help and exit 0 for a
+// mistyped subcommand ("framework scor"), which lets a CI step pass
+// silently; this is a usage error (exit 2), with a suggestion.
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		if len(args) == 0 {
+			return fmt.Errorf("%s needs a subcommand: %s (see %s --help)", cmd.CommandPath(), strings.Join(names, ", "), cmd.CommandPath())
+		}
+		msg := fmt.Sprintf("unknown command %q for %s", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		} else {
+			msg += "; its commands are " + strings.Join(names, ", ")
+		}
+		return errors.New(msg)
+	}
 }
 
 // run executes the command line and returns the process exit code.

@@ -72,9 +72,9 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			}
 			srv, err := server.New(server.Config{
 				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
-				MaxUploadBytes: maxUploadMB << 20,
-				AssessOptions:  func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
-				Frameworks:     lib,
+				MaxUploadBytes: maxUploadMB << 20, Version: version(),
+				AssessOptions: func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
+				Frameworks:    lib,
 				// Score vendors' framework assessments as `sovmap vendors` does.
 				RiskOptions: func(m *risk.Model) risk.Options {
 					return risk.Options{Score: scoreAssessment(lib, m.Inv, m)}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestEveryGroupRefusesUnknownSubcommands walks the whole command tree:
+// every command that has subcommands exits 2 for a missing or mistyped
+// one, naming the closest, so that a typo never passes a CI step.
+func TestEveryGroupRefusesUnknownSubcommands(t *testing.T) {
+	var groups [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sub := range c.Commands() {
+			if !sub.IsAvailableCommand() {
+				continue
+			}
+			p := append(append([]string(nil), path...), sub.Name())
+			if sub.HasAvailableSubCommands() {
+				groups = append(groups, p)
+				walk(sub, p)
+			}
+		}
+	}
+	walk(newRootCmd(&app{status: &statusLine{}}), nil)
+	if len(groups) < 4 {
+		t.Fatalf("found %d command groups (%v); the walk is broken", len(groups), groups)
+	}
+	for _, g := range groups {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), g, strings.NewReader(""), &out, &errOut); code != exitBadInput || !strings.Contains(errOut.String(), "needs a subcommand") {
+			t.Errorf("%v: exit %d, %q; want 2 and the list of subcommands", g, code, errOut.String())
+		}
+		// A typo of the first subcommand: its name with the last letter dropped.
+		root := newRootCmd(&app{status: &statusLine{}})
+		c, _, _ := root.Find(g)
+		first := c.Commands()[0].Name()
+		typo := first[:len(first)-1]
+		out.Reset()
+		errOut.Reset()
+		args := append(append([]string(nil), g...), typo, "x")
+		if code := run(context.Background(), args, strings.NewReader(""), &out, &errOut); code != exitBadInput || !strings.Contains(errOut.String(), `unknown command "`+typo+`"`) {
+			t.Errorf("%v: exit %d, %q; want 2 and the unknown command named", args, code, errOut.String())
+		}
+	}
+	// The root too.
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"asses", "x"}, strings.NewReader(""), &out, &errOut); code != exitBadInput {
+		t.Errorf("sovmap asses: exit %d, want 2", code)
+	}
+}
+
+// TestVersion: sovmap --version and sovmap version print the same line,
+// naming sovmap, and exit 0.
+func TestVersion(t *testing.T) {
+	var lines []string
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, strings.NewReader(""), &out, &errOut); code != exitClean {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut.String())
+		}
+		lines = append(lines, out.String())
+	}
+	if lines[0] != lines[1] || !strings.HasPrefix(lines[0], "sovmap ") || strings.Count(lines[0], "\n") != 1 {
+		t.Errorf("--version %q, version %q: want one equal line starting with sovmap", lines[0], lines[1])
+	}
+}
