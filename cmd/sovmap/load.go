@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"github.com/sovmap/sovmap/graph"
+	"io"
 	"strings"
 
 	"github.com/sovmap/sovmap"
@@ -27,7 +30,13 @@ func (a *app) loadGraph(ctx context.Context, paths []string) (*sovmap.Inventory,
 	}
 	a.mark("knowledge")
 	a.begin("loading %s", strings.Join(paths, ", "))
-	inv, g, err := inventory.LoadGraph(ctx, k, paths...)
+	var inv *sovmap.Inventory
+	var g *graph.Graph
+	if len(paths) == 1 && paths[0] == "-" {
+		inv, err = a.loadStdin(ctx, k)
+	} else {
+		inv, g, err = inventory.LoadGraph(ctx, k, paths...)
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -37,6 +46,20 @@ func (a *app) loadGraph(ctx context.Context, paths []string) (*sovmap.Inventory,
 		return nil, nil, nil, err
 	}
 	return inv, g, k, nil
+}
+
+// loadStdin reads an inventory from standard input ("-"), JSON when it
+// starts with { and YAML otherwise; positions name it "stdin".
+func (a *app) loadStdin(ctx context.Context, k *kb.KB) (*sovmap.Inventory, error) {
+	data, err := io.ReadAll(io.LimitReader(a.stdin, inventory.DefaultMaxJSONBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	name := "stdin.yaml"
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		name = "stdin.json"
+	}
+	return inventory.Decode(ctx, k, name, data)
 }
 
 // assessOptions wires the packages that judge parts of an assessment.

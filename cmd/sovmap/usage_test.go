@@ -70,3 +70,21 @@ func TestVersion(t *testing.T) {
 		t.Errorf("--version %q, version %q: want one equal line starting with sovmap", lines[0], lines[1])
 	}
 }
+
+// TestStdin: "-" reads the inventory from standard input, YAML or JSON, and
+// errors name it stdin.
+func TestStdin(t *testing.T) {
+	yaml := "version: 1\norganization: {name: X, home: DE}\ncomponents:\n  - {id: db, layer: storage, locations: [DE]}\n"
+	json := `{"version": 1, "organization": {"name": "X", "home": "DE"}, "components": [{"id": "db", "layer": "storage", "locations": ["DE"]}]}`
+	for _, in := range []string{yaml, json} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), []string{"assess", "-", "--format", "json"}, strings.NewReader(in), &out, &errOut); code != exitClean || !strings.Contains(out.String(), `"id":"db"`) {
+			t.Errorf("assess - : exit %d, %q %q", code, out.String(), errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	bad := strings.Replace(yaml, "storage", "storag", 1)
+	if code := run(context.Background(), []string{"validate", "-"}, strings.NewReader(bad), &out, &errOut); code != exitBadInput || !strings.Contains(errOut.String(), "stdin.yaml:4:") {
+		t.Errorf("validate - on a bad layer: exit %d, %q", code, errOut.String())
+	}
+}
