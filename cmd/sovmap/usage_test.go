@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sovmap/sovmap/report/finding"
 )
 
 // TestEveryGroupRefusesUnknownSubcommands walks the whole command tree:
@@ -86,5 +89,28 @@ func TestStdin(t *testing.T) {
 	bad := strings.Replace(yaml, "storage", "storag", 1)
 	if code := run(context.Background(), []string{"validate", "-"}, strings.NewReader(bad), &out, &errOut); code != exitBadInput || !strings.Contains(errOut.String(), "stdin.yaml:4:") {
 		t.Errorf("validate - on a bad layer: exit %d, %q", code, errOut.String())
+	}
+}
+
+// TestGateCountsWhatFindingsGate: the gate's quick count equals the
+// number of findings that finding.Gates fails, on every example and gate.
+func TestGateCountsWhatFindingsGate(t *testing.T) {
+	a := &app{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, status: &statusLine{}}
+	for _, ex := range exampleInventories(t) {
+		_, r, err := a.assess(context.Background(), []string{filepath.Join(repoRoot(t), ex)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for failOn := 0; failOn <= 4; failOn++ {
+			want := 0
+			for _, f := range finding.FromReport(r, nil) {
+				if f.Gates(failOn) {
+					want++
+				}
+			}
+			if got := findings(r, failOn); got != want {
+				t.Errorf("%s --fail-on %d: the gate counts %d, the findings that gate are %d", ex, failOn, got, want)
+			}
+		}
 	}
 }
