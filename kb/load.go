@@ -386,26 +386,9 @@ func (a *applier) file(pf *parsedFile) {
 	}
 	for _, r := range pf.regions {
 		r.inheritAt(h)
-		if r.Cloud == "" {
-			r.Cloud = pf.cloud
-		}
-		if cloud, name, ok := strings.Cut(r.Name, ":"); ok {
-			if r.Cloud != "" && r.Cloud != cloud {
-				a.problems = append(a.problems, Problem{Position: r.Position(), Kind: KindRegion, ID: r.Name, Fatal: true,
-					Message: fmt.Sprintf("id names cloud %q but the entry's cloud is %q", cloud, r.Cloud)})
-				continue
-			}
-			r.Cloud, r.Name = cloud, name
-		}
-		if r.Cloud == "" {
-			a.problems = append(a.problems, Problem{Position: r.Position(), Kind: KindRegion, ID: r.Name, Fatal: true,
-				Message: "no cloud: give a top-level cloud, a cloud field, or an id written cloud:region"})
+		if !a.regionID(&r, pf) {
 			continue
 		}
-		if r.Provider == "" {
-			r.Provider = pf.provider
-		}
-		r.ID = r.Cloud + ":" + r.Name
 		if a.note(KindRegion, r.ID, r.Meta) {
 			a.k.regions[r.ID] = r
 		}
@@ -428,6 +411,34 @@ func (a *applier) file(pf *parsedFile) {
 			a.k.exports[e.ID] = e
 		}
 	}
+}
+
+// regionID gives a region its cloud (its own, the file's, or the one its
+// id is written with), its provider (its own or the file's) and its id
+// cloud:region. It reports false, with a problem, when the cloud is missing
+// or contradicts the id.
+func (a *applier) regionID(r *Region, pf *parsedFile) bool {
+	if r.Cloud == "" {
+		r.Cloud = pf.cloud
+	}
+	if cloud, name, ok := strings.Cut(r.Name, ":"); ok {
+		if r.Cloud != "" && r.Cloud != cloud {
+			a.problems = append(a.problems, Problem{Position: r.Position(), Kind: KindRegion, ID: r.Name, Fatal: true,
+				Message: fmt.Sprintf("id names cloud %q but the entry's cloud is %q", cloud, r.Cloud)})
+			return false
+		}
+		r.Cloud, r.Name = cloud, name
+	}
+	if r.Cloud == "" {
+		a.problems = append(a.problems, Problem{Position: r.Position(), Kind: KindRegion, ID: r.Name, Fatal: true,
+			Message: "no cloud: give a top-level cloud, a cloud field, or an id written cloud:region"})
+		return false
+	}
+	if r.Provider == "" {
+		r.Provider = pf.provider
+	}
+	r.ID = r.Cloud + ":" + r.Name
+	return true
 }
 
 // inheritAt fills missing provenance from the file header while keeping the

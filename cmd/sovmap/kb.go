@@ -200,41 +200,9 @@ func newKBJurisdictionCmd(a *app, o *kbOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			code := strings.ToUpper(args[0])
-			if b, ok := k.Bloc(args[0]); ok {
-				code = b.ID
-			}
-			v := jurisdictionView{Code: code, On: day.Format(time.DateOnly), AdequateFor: []kb.Adequacy{}, Laws: []kb.Law{}, ExportControls: []kb.ExportControl{}}
-			if c, ok := k.Country(code); ok {
-				v.Country = &c
-				for _, b := range k.BlocsOf(code) {
-					v.Blocs = append(v.Blocs, b.ID)
-				}
-				v.AdequateFor = append(v.AdequateFor, k.AdequacyFor(code)...)
-				if s, ok := k.Sanction(code); ok {
-					v.Sanction = &s
-				}
-				v.Laws = append(v.Laws, k.LawsFor(code, "")...)
-				v.DataProtectionLaw = k.HasDataProtectionLaw(code)
-				v.ExportControls = append(v.ExportControls, k.ExportControl(code, day)...)
-				for _, r := range k.RegionsIn(code) {
-					v.Regions = append(v.Regions, r.ID)
-				}
-			} else if b, ok := k.Bloc(code); ok {
-				v.Bloc = &b
-				for _, l := range k.Laws("") {
-					if l.Jurisdiction == code {
-						v.Laws = append(v.Laws, l)
-					}
-				}
-			} else {
+			v, ok := jurisdictionOf(k, args[0], day)
+			if !ok {
 				return unknown(k, kb.KindCountry, args[0])
-			}
-			v.Decisions = k.Adequacy(code)
-			for _, s := range k.Schemes() {
-				if s.Jurisdiction == code {
-					v.Schemes = append(v.Schemes, s.ID)
-				}
 			}
 			if o.format == "json" {
 				return writeJSON(a.stdout, v)
@@ -242,6 +210,49 @@ func newKBJurisdictionCmd(a *app, o *kbOptions) *cobra.Command {
 			return printJurisdiction(a.stdout, k, v)
 		},
 	}
+}
+
+// jurisdictionOf gathers what the knowledge base knows about a country or
+// a bloc, written in any case, with the export controls in force on day.
+// It reports false when arg is neither.
+func jurisdictionOf(k *kb.KB, arg string, day time.Time) (jurisdictionView, bool) {
+	code := strings.ToUpper(arg)
+	if b, ok := k.Bloc(arg); ok {
+		code = b.ID
+	}
+	v := jurisdictionView{Code: code, On: day.Format(time.DateOnly), AdequateFor: []kb.Adequacy{}, Laws: []kb.Law{}, ExportControls: []kb.ExportControl{}}
+	if c, ok := k.Country(code); ok {
+		v.Country = &c
+		for _, b := range k.BlocsOf(code) {
+			v.Blocs = append(v.Blocs, b.ID)
+		}
+		v.AdequateFor = append(v.AdequateFor, k.AdequacyFor(code)...)
+		if s, ok := k.Sanction(code); ok {
+			v.Sanction = &s
+		}
+		v.Laws = append(v.Laws, k.LawsFor(code, "")...)
+		v.DataProtectionLaw = k.HasDataProtectionLaw(code)
+		v.ExportControls = append(v.ExportControls, k.ExportControl(code, day)...)
+		for _, r := range k.RegionsIn(code) {
+			v.Regions = append(v.Regions, r.ID)
+		}
+	} else if b, ok := k.Bloc(code); ok {
+		v.Bloc = &b
+		for _, l := range k.Laws("") {
+			if l.Jurisdiction == code {
+				v.Laws = append(v.Laws, l)
+			}
+		}
+	} else {
+		return jurisdictionView{}, false
+	}
+	v.Decisions = k.Adequacy(code)
+	for _, s := range k.Schemes() {
+		if s.Jurisdiction == code {
+			v.Schemes = append(v.Schemes, s.ID)
+		}
+	}
+	return v, true
 }
 
 func printJurisdiction(w io.Writer, k *kb.KB, v jurisdictionView) error {
@@ -420,49 +431,62 @@ func newKBProviderCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindProvider, args[0])
 			}
-			v := providerView{Provider: p, Chain: k.ParentChain(p.ID), ReachedThroughControl: []string{}}
-			top := v.Chain[len(v.Chain)-1]
-			for _, l := range k.LawsFor(top.Country, kb.CompelledAccess) {
-				if l.Reaches(kb.ReachControl) {
-					v.ReachedThroughControl = append(v.ReachedThroughControl, l.ID)
-				}
-			}
-			for _, r := range k.Regions() {
-				if r.Provider == p.ID {
-					v.Regions = append(v.Regions, r.ID)
-				}
-			}
-			for _, q := range k.Providers() {
-				if q.Parent == p.ID {
-					v.Subsidiaries = append(v.Subsidiaries, q.ID)
-				}
-			}
+			v := providerViewOf(k, p)
 			if o.format == "json" {
 				return writeJSON(a.stdout, v)
 			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s (%s)\n", p.ID, p.Name, p.Country)
-			t.field("role", p.Role)
-			var steps []string
-			for _, c := range v.Chain {
-				steps = append(steps, fmt.Sprintf("%s (%s)", c.ID, c.Country))
-			}
-			t.field("chain", strings.Join(steps, " -> "))
-			t.field("controller", fmt.Sprintf("%s, %s", top.Name, top.Country))
-			t.field("owners", strings.Join(p.Owners, ", "))
-			if len(v.ReachedThroughControl) > 0 {
-				t.field("reached by", strings.Join(v.ReachedThroughControl, ", ")+" (through control)")
-			} else {
-				t.field("reached by", "no compelled-access law recorded reaches it through control")
-			}
-			t.field("subsidiaries", strings.Join(v.Subsidiaries, ", "))
-			if len(v.Regions) > 0 {
-				t.field("regions", fmt.Sprintf("%d, e.g. %s", len(v.Regions), strings.Join(v.Regions[:min(3, len(v.Regions))], ", ")))
-			}
-			t.meta(p.Meta)
-			return t.err
+			return printProvider(a.stdout, v)
 		},
 	}
+}
+
+// providerViewOf gathers a provider's parent chain, the laws that reach it
+// through its ultimate controller, its regions and its subsidiaries.
+func providerViewOf(k *kb.KB, p kb.Provider) providerView {
+	v := providerView{Provider: p, Chain: k.ParentChain(p.ID), ReachedThroughControl: []string{}}
+	top := v.Chain[len(v.Chain)-1]
+	for _, l := range k.LawsFor(top.Country, kb.CompelledAccess) {
+		if l.Reaches(kb.ReachControl) {
+			v.ReachedThroughControl = append(v.ReachedThroughControl, l.ID)
+		}
+	}
+	for _, r := range k.Regions() {
+		if r.Provider == p.ID {
+			v.Regions = append(v.Regions, r.ID)
+		}
+	}
+	for _, q := range k.Providers() {
+		if q.Parent == p.ID {
+			v.Subsidiaries = append(v.Subsidiaries, q.ID)
+		}
+	}
+	return v
+}
+
+func printProvider(w io.Writer, v providerView) error {
+	p := v.Provider
+	top := v.Chain[len(v.Chain)-1]
+	t := &textWriter{w: w}
+	t.printf("%s  %s (%s)\n", p.ID, p.Name, p.Country)
+	t.field("role", p.Role)
+	var steps []string
+	for _, c := range v.Chain {
+		steps = append(steps, fmt.Sprintf("%s (%s)", c.ID, c.Country))
+	}
+	t.field("chain", strings.Join(steps, " -> "))
+	t.field("controller", fmt.Sprintf("%s, %s", top.Name, top.Country))
+	t.field("owners", strings.Join(p.Owners, ", "))
+	if len(v.ReachedThroughControl) > 0 {
+		t.field("reached by", strings.Join(v.ReachedThroughControl, ", ")+" (through control)")
+	} else {
+		t.field("reached by", "no compelled-access law recorded reaches it through control")
+	}
+	t.field("subsidiaries", strings.Join(v.Subsidiaries, ", "))
+	if len(v.Regions) > 0 {
+		t.field("regions", fmt.Sprintf("%d, e.g. %s", len(v.Regions), strings.Join(v.Regions[:min(3, len(v.Regions))], ", ")))
+	}
+	t.meta(p.Meta)
+	return t.err
 }
 
 func newKBSchemeCmd(a *app, o *kbOptions) *cobra.Command {
