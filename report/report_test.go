@@ -16,10 +16,10 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report"
-	"github.com/sovmap/sovmap/report/internal/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

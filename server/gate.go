@@ -8,7 +8,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/store"
 )
 

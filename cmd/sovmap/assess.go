@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 	"io"
 	"os"
 

@@ -178,4 +178,3 @@ func TestKBBinary(t *testing.T) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
-

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/report/svg"
 )
 

@@ -30,8 +30,8 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/report"
-	"github.com/sovmap/sovmap/report/finding"
 )
 
 // NS is the namespace of sovmap's props.

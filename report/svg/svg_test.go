@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 // wellFormed parses the document as XML and returns its root element name
