@@ -10,23 +10,11 @@ import (
 	"text/tabwriter"
 )
 
-// Formats lists the output formats of Write.
-var Formats = []string{"table", "markdown", "json"}
-
-// Write renders a result in one of Formats.
-func Write(w io.Writer, r *Result, format string) error {
-	switch format {
-	case "table", "":
-		return WriteTable(w, r)
-	case "markdown", "md":
-		return WriteMarkdown(w, r)
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	default:
-		return fmt.Errorf("unknown format %q (use %s)", format, strings.Join(Formats, ", "))
-	}
+// WriteJSON writes a result as indented JSON.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }
 
 // money formats an amount with thousands separators and at most two

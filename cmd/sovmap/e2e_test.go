@@ -200,7 +200,7 @@ func TestE2EExamples(t *testing.T) {
 			formats := []string{"table", "markdown"}
 			if first {
 				gates = []int{0, 1, 2, 3, 4}
-				formats = strings.Split(formatNames(), ", ")
+				formats = strings.Split(assessFormats().names(), ", ")
 			}
 			for _, n := range gates {
 				want := 0

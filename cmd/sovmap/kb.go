@@ -32,11 +32,30 @@ func (o *kbOptions) day() (time.Time, error) {
 	return t, nil
 }
 
+// kbOutput is what a kb subcommand prints: v as JSON, or text for a reader.
+type kbOutput struct {
+	v    any
+	text func(io.Writer) error
+}
+
+// kbFormats are the formats of every kb subcommand.
+var kbFormats = formatSwitch[func(io.Writer, kbOutput) error]{
+	"json": func(w io.Writer, out kbOutput) error { return writeJSON(w, out.v) },
+	"text": func(w io.Writer, out kbOutput) error { return out.text(w) },
+}
+
 func (o *kbOptions) check() error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", o.format)
+	_, err := kbFormats.pick(o.format)
+	return err
+}
+
+// write prints v as JSON, or writes text for --format text.
+func (o *kbOptions) write(w io.Writer, v any, text func(io.Writer) error) error {
+	write, err := kbFormats.pick(o.format)
+	if err != nil {
+		return err
 	}
-	return nil
+	return write(w, kbOutput{v, text})
 }
 
 func newKBCmd(a *app) *cobra.Command {
@@ -61,7 +80,7 @@ unknown id or bad usage.`,
   sovmap kb stale --older-than 365d`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return o.check() },
 	}
-	cmd.PersistentFlags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.PersistentFlags().StringVar(&o.format, "format", "text", kbFormats.usage())
 	cmd.PersistentFlags().StringVar(&o.on, "on", "", "evaluate dated facts (export controls, staleness) on this day, YYYY-MM-DD (default today)")
 	cmd.AddCommand(
 		newKBJurisdictionCmd(a, o),
@@ -236,10 +255,9 @@ func newKBJurisdictionCmd(a *app, o *kbOptions) *cobra.Command {
 					v.Schemes = append(v.Schemes, s.ID)
 				}
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			return printJurisdiction(a.stdout, k, v)
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				return printJurisdiction(w, k, v)
+			})
 		},
 	}
 }
@@ -371,23 +389,22 @@ func newKBRegionCmd(a *app, o *kbOptions) *cobra.Command {
 			if top, ok := k.UltimateParent(r.Provider); ok {
 				v.Controller, v.ControllerCountry = top.ID, top.Country
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s\n", r.ID)
-			country := r.Country
-			if c, ok := k.Country(r.Country); ok {
-				country = r.Country + " " + c.Name
-			}
-			t.field("country", country)
-			t.field("city", r.City)
-			t.field("provider", r.Provider)
-			if v.Controller != "" && v.Controller != r.Provider {
-				t.field("controlled by", v.Controller+" ("+v.ControllerCountry+")")
-			}
-			t.meta(r.Meta)
-			return t.err
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s\n", r.ID)
+				country := r.Country
+				if c, ok := k.Country(r.Country); ok {
+					country = r.Country + " " + c.Name
+				}
+				t.field("country", country)
+				t.field("city", r.City)
+				t.field("provider", r.Provider)
+				if v.Controller != "" && v.Controller != r.Provider {
+					t.field("controlled by", v.Controller+" ("+v.ControllerCountry+")")
+				}
+				t.meta(r.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -437,30 +454,29 @@ func newKBProviderCmd(a *app, o *kbOptions) *cobra.Command {
 					v.Subsidiaries = append(v.Subsidiaries, q.ID)
 				}
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s (%s)\n", p.ID, p.Name, p.Country)
-			t.field("role", p.Role)
-			var steps []string
-			for _, c := range v.Chain {
-				steps = append(steps, fmt.Sprintf("%s (%s)", c.ID, c.Country))
-			}
-			t.field("chain", strings.Join(steps, " -> "))
-			t.field("controller", fmt.Sprintf("%s, %s", top.Name, top.Country))
-			t.field("owners", strings.Join(p.Owners, ", "))
-			if len(v.ReachedThroughControl) > 0 {
-				t.field("reached by", strings.Join(v.ReachedThroughControl, ", ")+" (through control)")
-			} else {
-				t.field("reached by", "no compelled-access law recorded reaches it through control")
-			}
-			t.field("subsidiaries", strings.Join(v.Subsidiaries, ", "))
-			if len(v.Regions) > 0 {
-				t.field("regions", fmt.Sprintf("%d, e.g. %s", len(v.Regions), strings.Join(v.Regions[:min(3, len(v.Regions))], ", ")))
-			}
-			t.meta(p.Meta)
-			return t.err
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s  %s (%s)\n", p.ID, p.Name, p.Country)
+				t.field("role", p.Role)
+				var steps []string
+				for _, c := range v.Chain {
+					steps = append(steps, fmt.Sprintf("%s (%s)", c.ID, c.Country))
+				}
+				t.field("chain", strings.Join(steps, " -> "))
+				t.field("controller", fmt.Sprintf("%s, %s", top.Name, top.Country))
+				t.field("owners", strings.Join(p.Owners, ", "))
+				if len(v.ReachedThroughControl) > 0 {
+					t.field("reached by", strings.Join(v.ReachedThroughControl, ", ")+" (through control)")
+				} else {
+					t.field("reached by", "no compelled-access law recorded reaches it through control")
+				}
+				t.field("subsidiaries", strings.Join(v.Subsidiaries, ", "))
+				if len(v.Regions) > 0 {
+					t.field("regions", fmt.Sprintf("%d, e.g. %s", len(v.Regions), strings.Join(v.Regions[:min(3, len(v.Regions))], ", ")))
+				}
+				t.meta(p.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -481,22 +497,21 @@ func newKBSchemeCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindScheme, args[0])
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, s)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s\n", s.ID, s.Name)
-			t.field("issuer", s.Issuer)
-			t.field("jurisdiction", s.Jurisdiction)
-			t.field("kind", s.Kind)
-			t.field("level", s.Level)
-			t.field("asserts", strings.Join(s.Asserts, ", "))
-			t.field("location", s.Location)
-			t.field("status", s.Status)
-			t.field("since", s.Since)
-			t.field("aliases", strings.Join(s.Aliases, ", "))
-			t.meta(s.Meta)
-			return t.err
+			return o.write(a.stdout, s, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s  %s\n", s.ID, s.Name)
+				t.field("issuer", s.Issuer)
+				t.field("jurisdiction", s.Jurisdiction)
+				t.field("kind", s.Kind)
+				t.field("level", s.Level)
+				t.field("asserts", strings.Join(s.Asserts, ", "))
+				t.field("location", s.Location)
+				t.field("status", s.Status)
+				t.field("since", s.Since)
+				t.field("aliases", strings.Join(s.Aliases, ", "))
+				t.meta(s.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -516,23 +531,22 @@ func newKBLawCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindLaw, args[0])
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, l)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s\n", l.ID, l.Name)
-			t.field("jurisdiction", l.Jurisdiction)
-			t.field("kind", l.Kind)
-			t.field("year", yearText(l.Year))
-			t.field("reach", strings.Join(l.Reach, ", "))
-			t.field("data", strings.Join(l.Data, ", "))
-			t.field("sector", l.Sector)
-			if l.Kind == kb.Localisation {
-				t.field("require", strconv.Itoa(l.Require))
-			}
-			t.field("requirement", l.Requirement)
-			t.meta(l.Meta)
-			return t.err
+			return o.write(a.stdout, l, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s  %s\n", l.ID, l.Name)
+				t.field("jurisdiction", l.Jurisdiction)
+				t.field("kind", l.Kind)
+				t.field("year", yearText(l.Year))
+				t.field("reach", strings.Join(l.Reach, ", "))
+				t.field("data", strings.Join(l.Data, ", "))
+				t.field("sector", l.Sector)
+				if l.Kind == kb.Localisation {
+					t.field("require", strconv.Itoa(l.Require))
+				}
+				t.field("requirement", l.Requirement)
+				t.meta(l.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -575,20 +589,20 @@ func newKBSearchCmd(a *app, o *kbOptions) *cobra.Command {
 			if limit > 0 && len(hits) > limit {
 				hits = hits[:limit]
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, append([]kb.Entry{}, hits...))
-			}
-			if total == 0 {
-				_, err := fmt.Fprintf(a.stdout, "no entry matches %q\n", strings.Join(args, " "))
-				return err
-			}
-			if err := printEntries(a.stdout, hits); err != nil {
-				return err
-			}
-			if total > len(hits) {
-				_, err = fmt.Fprintf(a.stdout, "... %d more (use --limit 0 for all)\n", total-len(hits))
-			}
-			return err
+			return o.write(a.stdout, append([]kb.Entry{}, hits...), func(w io.Writer) error {
+				if total == 0 {
+					_, err := fmt.Fprintf(w, "no entry matches %q\n", strings.Join(args, " "))
+					return err
+				}
+				if err := printEntries(w, hits); err != nil {
+					return err
+				}
+				if total > len(hits) {
+					_, err := fmt.Fprintf(w, "... %d more (use --limit 0 for all)\n", total-len(hits))
+					return err
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this kind: "+strings.Join(entryKinds, ", "))
@@ -643,13 +657,13 @@ are any, so that CI can remind maintainers to review the knowledge base.`,
 				return err
 			}
 			stale := k.Stale(age, day)
-			if o.format == "json" {
-				err = writeJSON(a.stdout, append([]kb.Entry{}, stale...))
-			} else if len(stale) == 0 {
-				_, err = fmt.Fprintf(a.stdout, "no entry was checked before %s\n", day.Add(-age).Format(time.DateOnly))
-			} else {
-				err = printEntries(a.stdout, stale)
-			}
+			err = o.write(a.stdout, append([]kb.Entry{}, stale...), func(w io.Writer) error {
+				if len(stale) == 0 {
+					_, err := fmt.Fprintf(w, "no entry was checked before %s\n", day.Add(-age).Format(time.DateOnly))
+					return err
+				}
+				return printEntries(w, stale)
+			})
 			if err != nil {
 				return err
 			}
@@ -680,17 +694,18 @@ checked date, or marked contested without a note.`,
 				return err
 			}
 			ps := k.Check()
-			if o.format == "json" {
-				err = writeJSON(a.stdout, append([]kb.Problem{}, ps...))
-			} else if len(ps) == 0 {
-				_, err = fmt.Fprintf(a.stdout, "ok: %d entries, each with a source and a checked date\n", len(k.Entries()))
-			} else {
+			err = o.write(a.stdout, append([]kb.Problem{}, ps...), func(w io.Writer) error {
+				if len(ps) == 0 {
+					_, err := fmt.Fprintf(w, "ok: %d entries, each with a source and a checked date\n", len(k.Entries()))
+					return err
+				}
 				for _, p := range ps {
-					if _, err = fmt.Fprintln(a.stdout, p.String()); err != nil {
-						break
+					if _, err := fmt.Fprintln(w, p.String()); err != nil {
+						return err
 					}
 				}
-			}
+				return nil
+			})
 			if err != nil {
 				return err
 			}
