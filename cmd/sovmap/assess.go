@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 	"io"
 	"os"
 
@@ -68,12 +69,12 @@ the baseline), 2 on bad input or usage.`,
 					return err
 				}
 				if n := len(d.Failing()); n > 0 {
-					return &exitError{code: exitFindings, err: fmt.Errorf("%d findings new or worse than the baseline %s at --fail-on %d", n, baseline, failOn)}
+					return &exitError{code: exitFindings, err: fmt.Errorf("%s new or worse than the baseline %s at --fail-on %d", plural.Count(n, "finding"), baseline, failOn)}
 				}
 				return nil
 			}
 			if n := findings(r, failOn); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", n, failOn, failOn)}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", plural.Count(n, "finding"), failOn, failOn)}
 			}
 			return nil
 		},

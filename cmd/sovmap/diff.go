@@ -11,6 +11,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 func newDiffCmd(a *app) *cobra.Command {
@@ -54,7 +55,7 @@ levels or more, or a flow violation), 1 when something does, 2 on bad input.`,
 				return err
 			}
 			if n := len(d.Failing()); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings new or worse than %s at --fail-on %d", n, args[0], failOn)}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s new or worse than %s at --fail-on %d", plural.Count(n, "finding"), args[0], failOn)}
 			}
 			return nil
 		},

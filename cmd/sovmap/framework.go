@@ -10,6 +10,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // frameworkLibrary loads the embedded frameworks and the --frameworks
@@ -221,7 +222,9 @@ framework, each with its file, line and column. Exit code 2 when there is one.`,
 			if err := framework.CheckInventory(lib, inv); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "ok: %d arrangements and %d assessments answer their frameworks\n", len(inv.Arrangements), len(inv.Assessments))
+			n := len(inv.Arrangements) + len(inv.Assessments)
+			fmt.Fprintf(a.stdout, "ok: %s and %s %s %s\n", plural.Count(len(inv.Arrangements), "arrangement"), plural.Count(len(inv.Assessments), "assessment"),
+				plural.Pick(n, "answers", "answer"), plural.Pick(n, "its framework", "their frameworks"))
 			return nil
 		},
 	}

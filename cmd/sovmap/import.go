@@ -19,6 +19,7 @@ import (
 	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
 	"github.com/sovmap/sovmap/importer/terraform"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -232,8 +233,9 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "sovmap: imported %d components, %d providers, %d flows from %s (%d warnings)%s\n",
-		len(inv.Components), len(inv.Providers), len(inv.Flows), name, len(res.Warnings), outputNote(f.out))
+	fmt.Fprintf(a.stderr, "sovmap: imported %s, %s, %s from %s (%s)%s\n",
+		plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
+		name, plural.Count(len(res.Warnings), "warning"), outputNote(f.out))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/kb"
 )
 
@@ -668,7 +669,7 @@ are any, so that CI can remind maintainers to review the knowledge base.`,
 				return err
 			}
 			if fail && len(stale) > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d entries checked before %s", len(stale), day.Add(-age).Format(time.DateOnly))}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s checked before %s", plural.Count(len(stale), "entry", "entries"), day.Add(-age).Format(time.DateOnly))}
 			}
 			return nil
 		},
@@ -696,7 +697,7 @@ checked date, or marked contested without a note.`,
 			ps := k.Check()
 			err = o.write(a.stdout, append([]kb.Problem{}, ps...), func(w io.Writer) error {
 				if len(ps) == 0 {
-					_, err := fmt.Fprintf(w, "ok: %d entries, each with a source and a checked date\n", len(k.Entries()))
+					_, err := fmt.Fprintf(w, "ok: %s, each with a source and a checked date\n", plural.Count(len(k.Entries()), "entry", "entries"))
 					return err
 				}
 				for _, p := range ps {
@@ -710,7 +711,7 @@ checked date, or marked contested without a note.`,
 				return err
 			}
 			if fail && len(ps) > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d problems in the knowledge base", len(ps))}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s in the knowledge base", plural.Count(len(ps), "problem"))}
 			}
 			return nil
 		},

@@ -7,6 +7,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -50,7 +51,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 		return nil, nil, err
 	}
 	opts := a.assessOptionsFor(inv)
-	a.begin("assessing %d components", len(inv.Components))
+	a.begin("assessing %s", plural.Count(len(inv.Components), "component"))
 	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
 		return nil, nil, err

@@ -31,6 +31,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/report"
 )
 
@@ -348,7 +349,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 	res := result{
 		UUID:        id("result/" + r.Organization + "/" + now),
 		Title:       title,
-		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %d components, from the point of view of home jurisdiction %s.", len(r.Components), orUnknown(r.Home)),
+		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(len(r.Components), "component"), orUnknown(r.Home)),
 		Start:       now,
 		End:         now,
 		LocalDefinitions: localDefinitions{
