@@ -9,7 +9,7 @@ import (
 	"sort"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 )
 
 // Levels are a component's four figures.

@@ -3,6 +3,7 @@ package embassy
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -45,7 +46,16 @@ func golden(t *testing.T, name string, got []byte) {
 	goldenfile.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
-var extensions = map[Format]string{FormatTable: "txt", FormatMarkdown: "md", FormatJSON: "json", FormatHTML: "html"}
+// scorecardWriters and comparisonWriters are the writers of every format,
+// by the extension of its golden file.
+var (
+	scorecardWriters = map[string]func(io.Writer, *Scorecard) error{
+		"txt": WriteScorecardTable, "md": WriteScorecardMarkdown, "json": WriteScorecardJSON, "html": WriteScorecardHTML,
+	}
+	comparisonWriters = map[string]func(io.Writer, *Comparison) error{
+		"txt": WriteComparisonTable, "md": WriteComparisonMarkdown, "json": WriteComparisonJSON, "html": WriteComparisonHTML,
+	}
+)
 
 func TestGoldenScorecards(t *testing.T) {
 	lib := defaultLib(t)
@@ -63,13 +73,13 @@ func TestGoldenScorecards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range Formats {
-			t.Run(ex.id+"/"+string(f), func(t *testing.T) {
+		for ext, write := range scorecardWriters {
+			t.Run(ex.id+"/"+ext, func(t *testing.T) {
 				var b bytes.Buffer
-				if err := WriteScorecard(&b, f, sc); err != nil {
+				if err := write(&b, sc); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, "score-"+ex.id+"."+extensions[f], b.Bytes())
+				golden(t, "score-"+ex.id+"."+ext, b.Bytes())
 			})
 		}
 	}
@@ -82,13 +92,13 @@ func TestGoldenComparison(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range Formats {
-		t.Run(string(f), func(t *testing.T) {
+	for ext, write := range comparisonWriters {
+		t.Run(ext, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteComparison(&b, f, c); err != nil {
+			if err := write(&b, c); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "compare-hosts."+extensions[f], b.Bytes())
+			golden(t, "compare-hosts."+ext, b.Bytes())
 		})
 	}
 }

@@ -10,63 +10,23 @@ import (
 	"github.com/sovmap/sovmap/framework"
 )
 
-// Format is an output format of the embassy commands.
-type Format string
+// Each of the Write functions below writes a scorecard or a comparison in
+// one format; the commands choose among them.
 
-// The formats.
-const (
-	FormatTable    Format = "table"
-	FormatMarkdown Format = "markdown"
-	FormatJSON     Format = "json"
-	FormatHTML     Format = "html"
-)
+// WriteScorecardJSON writes one arrangement's scorecard as indented JSON.
+func WriteScorecardJSON(w io.Writer, sc *Scorecard) error { return writeJSON(w, sc) }
 
-// Formats lists the formats in the order help texts show them.
-var Formats = []Format{FormatTable, FormatMarkdown, FormatJSON, FormatHTML}
-
-// ParseFormat reads a --format value; "md" is accepted for markdown.
-func ParseFormat(s string) (Format, error) {
-	if s == "md" {
-		return FormatMarkdown, nil
-	}
-	for _, f := range Formats {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	names := make([]string, len(Formats))
-	for i, f := range Formats {
-		names[i] = string(f)
-	}
-	return "", fmt.Errorf("unknown --format %q (one of %s)", s, strings.Join(names, ", "))
+// WriteScorecardHTML writes one arrangement's scorecard as a page.
+func WriteScorecardHTML(w io.Writer, sc *Scorecard) error {
+	return writeHTML(w, pageFor([]*Scorecard{sc}, nil))
 }
 
-// WriteScorecard writes one arrangement's scorecard.
-func WriteScorecard(w io.Writer, f Format, sc *Scorecard) error {
-	switch f {
-	case FormatJSON:
-		return writeJSON(w, sc)
-	case FormatMarkdown:
-		return writeScorecardMarkdown(w, sc)
-	case FormatHTML:
-		return writeHTML(w, pageFor([]*Scorecard{sc}, nil))
-	default:
-		return writeScorecardTable(w, sc)
-	}
-}
+// WriteComparisonJSON writes candidate arrangements as indented JSON.
+func WriteComparisonJSON(w io.Writer, c *Comparison) error { return writeJSON(w, c) }
 
-// WriteComparison writes candidate arrangements side by side.
-func WriteComparison(w io.Writer, f Format, c *Comparison) error {
-	switch f {
-	case FormatJSON:
-		return writeJSON(w, c)
-	case FormatMarkdown:
-		return writeComparisonMarkdown(w, c)
-	case FormatHTML:
-		return writeHTML(w, pageFor(c.Scorecards, c))
-	default:
-		return writeComparisonTable(w, c)
-	}
+// WriteComparisonHTML writes candidate arrangements side by side as a page.
+func WriteComparisonHTML(w io.Writer, c *Comparison) error {
+	return writeHTML(w, pageFor(c.Scorecards, c))
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -119,7 +79,8 @@ func yesNo(b bool) string {
 
 func pct(r framework.Ratio) string { return fmt.Sprintf("%.1f", float64(r)) }
 
-func writeScorecardTable(w io.Writer, sc *Scorecard) error {
+// WriteScorecardTable writes one arrangement's scorecard for a terminal.
+func WriteScorecardTable(w io.Writer, sc *Scorecard) error {
 	r := sc.Result
 	ew := &errWriter{w: w}
 	tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
@@ -213,7 +174,9 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
-func writeComparisonTable(w io.Writer, c *Comparison) error {
+// WriteComparisonTable writes candidate arrangements side by side for a
+// terminal.
+func WriteComparisonTable(w io.Writer, c *Comparison) error {
 	ew := &errWriter{w: w}
 	ew.printf("Framework %s, weights %s. Ranking: %s\n\n", c.Framework, c.WeightSet, strings.Join(c.Ranking, " > "))
 	tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
@@ -297,7 +260,8 @@ func mdEscape(s string) string {
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
-func writeScorecardMarkdown(w io.Writer, sc *Scorecard) error {
+// WriteScorecardMarkdown writes one arrangement's scorecard as Markdown.
+func WriteScorecardMarkdown(w io.Writer, sc *Scorecard) error {
 	r := sc.Result
 	ew := &errWriter{w: w}
 	ew.printf("# Digital-embassy scorecard: %s\n\n", mdEscape(title(sc)))
@@ -344,7 +308,9 @@ func writeClausesMarkdown(ew *errWriter, heading string, clauses []Clause) {
 	}
 }
 
-func writeComparisonMarkdown(w io.Writer, c *Comparison) error {
+// WriteComparisonMarkdown writes candidate arrangements side by side as
+// Markdown.
+func WriteComparisonMarkdown(w io.Writer, c *Comparison) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Digital-embassy comparison\n\nFramework %s, weights %s. Ranking: %s.\n\n", c.FrameworkName, c.WeightSet, strings.Join(c.Ranking, " > "))
 	head := "| dimension |"

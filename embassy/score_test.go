@@ -135,17 +135,6 @@ func TestCompareErrors(t *testing.T) {
 	}
 }
 
-func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"table": FormatTable, "md": FormatMarkdown, "markdown": FormatMarkdown, "json": FormatJSON, "html": FormatHTML} {
-		if got, err := ParseFormat(in); err != nil || got != want {
-			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
-		}
-	}
-	if _, err := ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "one of table, markdown, json, html") {
-		t.Errorf("ParseFormat(pdf): %v", err)
-	}
-}
-
 func TestHTMLEscapesInventoryText(t *testing.T) {
 	top := topAnswers(t)
 	a := sovmap.Arrangement{ID: "x<script>", Name: `"><img src=x>`, Host: "LU", Guest: "EE",
@@ -155,7 +144,7 @@ func TestHTMLEscapesInventoryText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := WriteScorecard(&b, FormatHTML, sc); err != nil {
+	if err := WriteScorecardHTML(&b, sc); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

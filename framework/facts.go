@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/kb"
 )
 
@@ -137,7 +138,7 @@ func accessFact(inv *sovmap.Inventory, providerID string, inEU func(string) bool
 	if !allStated || control == "" && len(readableBy) > 0 {
 		return Fact{}, false
 	}
-	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: all %d components of %s are operated from the EU and no non-EU controller holds readable data", n, providerID)}, true
+	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: %s %s of %s %s operated from the EU and no non-EU controller holds readable data", plural.Pick(n, "the", "all"), plural.Count(n, "component"), providerID, plural.Pick(n, "is", "are"))}, true
 }
 
 // entity is one link of a provider's control chain.

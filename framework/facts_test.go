@@ -40,7 +40,7 @@ func TestProviderFacts(t *testing.T) {
 		detail   map[string]string
 	}{
 		{"eu-cloud", map[string]any{FactSeatEU: "yes", FactEUControl: "yes", FactForeignOwnershipTotal: 10.0, FactForeignOwnershipSingle: 10.0, FactNoNonEUAccess: "yes"},
-			map[string]string{FactEUControl: "control chain all in the EU: eu-cloud (FR)", FactNoNonEUAccess: "all 1 components of eu-cloud are operated from the EU"}},
+			map[string]string{FactEUControl: "control chain all in the EU: eu-cloud (FR)", FactNoNonEUAccess: "the 1 component of eu-cloud is operated from the EU"}},
 		{"eu-sub", map[string]any{FactSeatEU: "yes", FactEUControl: "no", FactForeignOwnershipTotal: 100.0, FactForeignOwnershipSingle: nil, FactNoNonEUAccess: "no"},
 			map[string]string{FactEUControl: "us-parent is registered in US, outside the EU (chain eu-sub (DE) -> us-parent (US))", FactNoNonEUAccess: "keys of sub-db are not held by the customer"}},
 		{"kb-child", map[string]any{FactSeatEU: "yes", FactEUControl: "no", FactForeignOwnershipTotal: nil, FactNoNonEUAccess: "no"},

@@ -3,6 +3,7 @@ package framework
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -56,9 +57,11 @@ func TestGoldenProviderScores(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Result = res
-		for format, ext := range map[string]string{"table": "txt", "markdown": "md", "json": "json"} {
+		for ext, write := range map[string]func(io.Writer, *Scored) error{
+			"txt": WriteScoredTable, "md": WriteScoredMarkdown, "json": func(w io.Writer, s *Scored) error { return WriteJSON(w, s) },
+		} {
 			var b bytes.Buffer
-			if err := WriteScored(&b, format, s); err != nil {
+			if err := write(&b, s); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.name+"."+ext, b.Bytes())
@@ -72,23 +75,17 @@ func TestGoldenListAndShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteList(&b, "table", lib); err != nil {
+	if err := WriteListTable(&b, lib); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "list.txt", b.Bytes())
 	for _, id := range []string{"eu-csf", "digital-embassy", "secnumcloud", "gaia-x"} {
 		f, _ := lib.Get(id)
 		b.Reset()
-		if err := WriteFramework(&b, "markdown", f); err != nil {
+		if err := WriteFrameworkMarkdown(&b, f); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "show-"+id+".md", b.Bytes())
-	}
-	if err := WriteList(&b, "yaml", lib); err == nil {
-		t.Error("WriteList accepted an unknown format")
-	}
-	if err := WriteScored(&b, "html", &Scored{}); err == nil {
-		t.Error("WriteScored accepted an unknown format")
 	}
 }
 

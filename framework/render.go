@@ -19,20 +19,9 @@ type Scored struct {
 	Result     *Result `json:"result"`
 }
 
-// WriteScored writes a result as "table", "markdown" or "json".
-func WriteScored(w io.Writer, format string, s *Scored) error {
-	switch format {
-	case "json":
-		return writeJSON(w, s)
-	case "markdown", "md":
-		return writeScoredMarkdown(w, s)
-	case "table", "":
-		return writeScoredTable(w, s)
-	}
-	return fmt.Errorf("unknown --format %q (one of table, markdown, json)", format)
-}
-
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON writes v (a Scored, a Framework, the Summaries of a library)
+// as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -64,7 +53,8 @@ func orDash(s string) string {
 	return s
 }
 
-func writeScoredTable(w io.Writer, s *Scored) error {
+// WriteScoredTable writes a result for a terminal.
+func WriteScoredTable(w io.Writer, s *Scored) error {
 	r := s.Result
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Subject\t%s\n", s.Subject)
@@ -117,7 +107,8 @@ func remedies(r *Result) []CriterionResult {
 
 func md(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
 
-func writeScoredMarkdown(w io.Writer, s *Scored) error {
+// WriteScoredMarkdown writes a result as Markdown.
+func WriteScoredMarkdown(w io.Writer, s *Scored) error {
 	r := s.Result
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s\n\n", md(r.FrameworkName), md(s.Subject))
@@ -175,37 +166,30 @@ func Summarize(f *Framework) Summary {
 	return s
 }
 
-// WriteList writes the frameworks of a library as "table" or "json".
-func WriteList(w io.Writer, format string, lib *Library) error {
+// Summaries describes the frameworks of a library, one Summary each.
+func Summaries(lib *Library) []Summary {
 	var list []Summary
 	for _, f := range lib.List() {
 		list = append(list, Summarize(f))
 	}
-	switch format {
-	case "json":
-		return writeJSON(w, list)
-	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tVERSION\tSCORES\tDIMENSIONS\tCRITERIA\tLEVELS\tWEIGHT SETS\tNAME")
-		for _, s := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%ss\t%d\t%d\t%s..%s\t%s\t%s\n", s.ID, s.Version, s.Subject, s.Dimensions, s.Criteria,
-				s.Levels[0], s.Levels[len(s.Levels)-1], strings.Join(s.WeightSets, ", "), s.Name)
-		}
-		return tw.Flush()
-	}
-	return fmt.Errorf("unknown --format %q (one of table, json)", format)
+	return list
 }
 
-// WriteFramework describes one framework in full as "table", "markdown" or
-// "json": its sources, levels, weights and every criterion's ladder.
-func WriteFramework(w io.Writer, format string, f *Framework) error {
-	switch format {
-	case "json":
-		return writeJSON(w, f)
-	case "markdown", "md", "table", "":
-	default:
-		return fmt.Errorf("unknown --format %q (one of table, markdown, json)", format)
+// WriteListTable writes the frameworks of a library for a terminal, one a
+// line.
+func WriteListTable(w io.Writer, lib *Library) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tVERSION\tSCORES\tDIMENSIONS\tCRITERIA\tLEVELS\tWEIGHT SETS\tNAME")
+	for _, s := range Summaries(lib) {
+		fmt.Fprintf(tw, "%s\t%s\t%ss\t%d\t%d\t%s..%s\t%s\t%s\n", s.ID, s.Version, s.Subject, s.Dimensions, s.Criteria,
+			s.Levels[0], s.Levels[len(s.Levels)-1], strings.Join(s.WeightSets, ", "), s.Name)
 	}
+	return tw.Flush()
+}
+
+// WriteFrameworkMarkdown describes one framework in full as Markdown: its
+// sources, levels, weights and every criterion's ladder.
+func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s (%s, version %s)\n\n", f.Name, f.ID, f.Version)
 	if f.Publisher != "" {

@@ -8,25 +8,15 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
-// Formats lists the output formats of Write.
-var Formats = []string{"table", "markdown", "json"}
-
-// Write renders a result in one of Formats.
-func Write(w io.Writer, r *Result, format string) error {
-	switch format {
-	case "table", "":
-		return WriteTable(w, r)
-	case "markdown", "md":
-		return WriteMarkdown(w, r)
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	default:
-		return fmt.Errorf("unknown format %q (use %s)", format, strings.Join(Formats, ", "))
-	}
+// WriteJSON writes a result as indented JSON.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }
 
 // money formats an amount with thousands separators and at most two
@@ -74,26 +64,19 @@ func constraintsText(r *Result) string {
 }
 
 func verdict(r *Result) string {
-	proof := fmt.Sprintf("optimal, proven by exhaustive branch and bound (%s)", nodes(r.Nodes))
+	proof := fmt.Sprintf("optimal, proven by exhaustive branch and bound (%s)", plural.Count(r.Nodes, "search node"))
 	if !r.Optimal {
-		proof = fmt.Sprintf("best found in %s, not proven optimal; no such plan costs less than %s", nodes(r.Nodes), money(r.LowerBound))
+		proof = fmt.Sprintf("best found in %s, not proven optimal; no such plan costs less than %s", plural.Count(r.Nodes, "search node"), money(r.LowerBound))
 	}
 	switch {
 	case len(r.Plan) == 0:
 		return "no plan respects the constraints"
 	case r.Feasible:
-		return fmt.Sprintf("every requirement met at %s (%s once + %s a year x %d years); %s", money(r.Cost), money(r.CostOnce), money(r.CostYearly), r.Years, proof)
+		return fmt.Sprintf("every requirement met at %s (%s once + %s a year x %s); %s", money(r.Cost), money(r.CostOnce), money(r.CostYearly), plural.Count(r.Years, "year"), proof)
 	default:
-		return fmt.Sprintf("no plan meets every requirement; the best meets %d of %d at %s (%s once + %s a year x %d years); %s",
-			r.Met, r.Components, money(r.Cost), money(r.CostOnce), money(r.CostYearly), r.Years, proof)
+		return fmt.Sprintf("no plan meets every requirement; the best meets %d of %d at %s (%s once + %s a year x %s); %s",
+			r.Met, r.Components, money(r.Cost), money(r.CostOnce), money(r.CostYearly), plural.Count(r.Years, "year"), proof)
 	}
-}
-
-func nodes(n int) string {
-	if n == 1 {
-		return "1 search node"
-	}
-	return strconv.Itoa(n) + " search nodes"
 }
 
 func choiceText(c Choice) string {
@@ -144,9 +127,9 @@ func (e *errWriter) flush(tw *tabwriter.Writer) {
 // WriteTable writes the result for a terminal.
 func WriteTable(w io.Writer, r *Result) error {
 	ew := &errWriter{w: w}
-	ew.printf("Sourcing plan for %s (home %s), costs over %d years\n", r.Organization, r.Home, r.Years)
+	ew.printf("Sourcing plan for %s (home %s), costs over %s\n", r.Organization, r.Home, plural.Count(r.Years, "year"))
 	ew.printf("Constraints: %s\n", constraintsText(r))
-	ew.printf("Before: %d of %d components meet their required level (%d gaps); %d list options\n", r.MetBefore, r.Components, r.GapsBefore, r.WithOptions)
+	ew.printf("Before: %d of %s %s their required level (%s); %d %s options\n", r.MetBefore, plural.Count(r.Components, "component"), plural.Pick(r.MetBefore, "meets", "meet"), plural.Count(r.GapsBefore, "gap"), r.WithOptions, plural.Pick(r.WithOptions, "lists", "list"))
 	ew.printf("Result: %s\n", verdict(r))
 	if len(r.Plan) > 0 {
 		ew.printf("\n")
@@ -219,9 +202,9 @@ func mdCell(s string) string {
 func WriteMarkdown(w io.Writer, r *Result) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Sourcing plan for %s\n\n", mdCell(r.Organization))
-	ew.printf("Home %s; costs over %d years (cost once + years x cost a year).\n\n", r.Home, r.Years)
+	ew.printf("Home %s; costs over %s (cost once + years x cost a year).\n\n", r.Home, plural.Count(r.Years, "year"))
 	ew.printf("- Constraints: %s.\n", constraintsText(r))
-	ew.printf("- Before: %d of %d components meet their required level (%d gaps); %d list options.\n", r.MetBefore, r.Components, r.GapsBefore, r.WithOptions)
+	ew.printf("- Before: %d of %s %s their required level (%s); %d %s options.\n", r.MetBefore, plural.Count(r.Components, "component"), plural.Pick(r.MetBefore, "meets", "meet"), plural.Count(r.GapsBefore, "gap"), r.WithOptions, plural.Pick(r.WithOptions, "lists", "list"))
 	ew.printf("- **Result: %s.**\n", mdCell(verdict(r)))
 	if len(r.Plan) > 0 {
 		ew.printf("\n## Plan\n\n| Component | Choice | Provider | Cost | Own | Effective | Required | Met |\n|---|---|---|---:|---|---|---|---|\n")

@@ -4,25 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report"
-	"github.com/sovmap/sovmap/report/internal/sample"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 type writer func(io.Writer, *sovmap.Report, *sovmap.Inventory) error
 
@@ -59,26 +57,7 @@ func small(t *testing.T) (*sovmap.Inventory, *sovmap.Report) {
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run go test ./report -update if the change is intended)", path, i+1, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("%s differs in length: %d lines, want %d (run go test ./report -update if the change is intended)", path, len(gl), len(wl))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestGolden(t *testing.T) {
@@ -114,11 +93,17 @@ func TestSmallVerdicts(t *testing.T) {
 		"mirror":  "own 0 eff 0 req 0 gap 0",
 		"portal":  "own 4 eff 0 req 0 gap 0",
 	}
+	got := map[string]string{}
 	for _, c := range r.Components {
-		got := fmt.Sprintf("own %d eff %d req %d gap %d", c.Level, c.EffectiveLevel, c.RequiredLevel, c.Gap)
-		if got != want[c.ID] {
-			t.Errorf("%s: %s, want %s", c.ID, got, want[c.ID])
+		got[c.ID] = fmt.Sprintf("own %d eff %d req %d gap %d", c.Level, c.EffectiveLevel, c.RequiredLevel, c.Gap)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %s", id, got[id], w)
 		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d components in the report, want %d", len(got), len(want))
 	}
 	verdicts := map[string]sovmap.Verdict{}
 	for _, f := range r.Flows {

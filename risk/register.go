@@ -10,6 +10,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // Options tune the vendor register.
@@ -362,9 +363,9 @@ func (v *Vendor) score(reg *Register, tiers *assess.Tiers) {
 	reliance := math.Max(v.Share, v.CriticalShare)
 	add(round(pointsReliance*reliance), "reliance: serves %s of components and %s of critical components", pct(v.Share), pct(v.CriticalShare))
 	if reg.Vital > 0 {
-		add(round(pointsBlast*float64(v.VitalLost)/float64(reg.Vital)), "blast radius: its exit takes down %d of %d vital components", v.VitalLost, reg.Vital)
+		add(round(pointsBlast*float64(v.VitalLost)/float64(reg.Vital)), "blast radius: its exit takes down %d of %s", v.VitalLost, plural.Count(reg.Vital, "vital component"))
 	} else if reg.Components > 0 {
-		add(round(pointsBlast*float64(v.Lost)/float64(reg.Components)), "blast radius: its exit takes down %d of %d components", v.Lost, reg.Components)
+		add(round(pointsBlast*float64(v.Lost)/float64(reg.Components)), "blast radius: its exit takes down %d of %s", v.Lost, plural.Count(reg.Components, "component"))
 	}
 	country := v.ControllerCountry
 	if country == "" {
@@ -372,13 +373,13 @@ func (v *Vendor) score(reg *Register, tiers *assess.Tiers) {
 	}
 	add(tierPoints[tier], "jurisdiction: controlled by %s from %s, a %s jurisdiction", v.Controller, country, tier)
 	if v.Exposed > 0 {
-		add(round(pointsExposure*float64(v.Exposed)/float64(v.Components)), "exposure: foreign compelled-access law (%s) reaches %d of its %d components without key mitigation",
-			joinList(v.Exposure), v.Exposed, v.Components)
+		add(round(pointsExposure*float64(v.Exposed)/float64(v.Components)), "exposure: foreign compelled-access law (%s) reaches %d of its %s without key mitigation",
+			joinList(v.Exposure), v.Exposed, plural.Count(v.Components, "component"))
 	}
 	if missing := v.Components - substitutable; missing > 0 {
-		add(round(pointsSubstitution*float64(missing)/float64(v.Components)), "substitutability: no alternative declared for %d of its %d components", missing, v.Components)
+		add(round(pointsSubstitution*float64(missing)/float64(v.Components)), "substitutability: no alternative declared for %d of its %s", missing, plural.Count(v.Components, "component"))
 	}
-	add(exitPoints(v.Exit.Days), "exit: leaving takes %d days (%s, for %s)", v.Exit.Days, v.Exit.Basis, v.ExitComponent)
+	add(exitPoints(v.Exit.Days), "exit: leaving takes %s (%s, for %s)", plural.Count(v.Exit.Days, "day"), v.Exit.Basis, v.ExitComponent)
 }
 
 func round(x float64) int { return int(math.Round(x)) }

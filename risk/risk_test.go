@@ -152,7 +152,8 @@ func TestRegisterKnownAnswers(t *testing.T) {
 	if d.Lost != 3 || d.VitalLost != 2 || d.Degraded != 2 || d.Substitutable != 1 || d.Tier != "home" {
 		t.Errorf("de-cloud %+v", d)
 	}
-	if d.Exit.Days != 90+DefaultMigrationDays[sovmap.LayerStorage] || !d.Exit.Estimated {
+	// db: notice 90 + the storage default of docs/risk.md, 120 days.
+	if d.Exit.Days != 210 || !d.Exit.Estimated {
 		t.Errorf("de-cloud exit %+v", d.Exit)
 	}
 	b := vendor(t, reg.Providers, "cloud-b")

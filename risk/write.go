@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // WriteRegisterJSON writes the register as indented JSON.
@@ -62,7 +64,7 @@ func exitCell(v Vendor) string {
 func WriteRegisterTable(w io.Writer, r *Register) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "sovmap vendor risk register of %s (home %s)\n", orDash(r.Organization), r.Home)
-	fmt.Fprintf(bw, "%d components, %d third-party, %d critical, %d vital\n\n", r.Components, r.ThirdParty, r.Critical, r.Vital)
+	fmt.Fprintf(bw, "%s, %d third-party, %d critical, %d vital\n\n", plural.Count(r.Components, "component"), r.ThirdParty, r.Critical, r.Vital)
 	c := r.Concentration
 	fmt.Fprintln(bw, "CONCENTRATION (HHI of third-party components)")
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -113,8 +115,8 @@ func md(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Repl
 // WriteRegisterMarkdown writes the register as a Markdown document.
 func WriteRegisterMarkdown(w io.Writer, r *Register) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# Vendor risk register: %s\n\nHome jurisdiction: **%s**. %d components, %d third-party, %d critical, %d vital.\n\n",
-		md(orDash(r.Organization)), r.Home, r.Components, r.ThirdParty, r.Critical, r.Vital)
+	fmt.Fprintf(bw, "# Vendor risk register: %s\n\nHome jurisdiction: **%s**. %s, %d third-party, %d critical, %d vital.\n\n",
+		md(orDash(r.Organization)), r.Home, plural.Count(r.Components, "component"), r.ThirdParty, r.Critical, r.Vital)
 	c := r.Concentration
 	fmt.Fprintln(bw, "## Concentration\n\nHerfindahl-Hirschman index of third-party components (0-10000; above 1800 is highly concentrated).\n\n| Scope | By provider | By parent | By jurisdiction |\n|---|---|---|---|")
 	fmt.Fprintf(bw, "| all | %s | %s | %s |\n", hhiCell(c.Provider), hhiCell(c.Parent), hhiCell(c.Jurisdiction))
@@ -164,9 +166,9 @@ func blastRows(tw io.Writer, bs []Blast) {
 func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "sovmap dependency analysis of %s (home %s)\n", orDash(a.Organization), a.Home)
-	fmt.Fprintf(bw, "%d components, %d runtime and %d supply edges, %d dependency cycles (largest %d)\n",
-		a.Components, a.RuntimeEdges, a.SupplyEdges, a.Cycles, a.LargestCycle)
-	fmt.Fprintf(bw, "%d components reached by foreign compelled-access law, %d of them through a dependency\n", a.Exposed, a.Inherited)
+	fmt.Fprintf(bw, "%s, %d runtime and %s, %s (largest %d)\n",
+		plural.Count(a.Components, "component"), a.RuntimeEdges, plural.Count(a.SupplyEdges, "supply edge"), plural.Count(a.Cycles, "dependency cycle"), a.LargestCycle)
+	fmt.Fprintf(bw, "%s reached by foreign compelled-access law, %d of them through a dependency\n", plural.Count(a.Exposed, "component"), a.Inherited)
 	fmt.Fprintf(bw, "\nSINGLE POINTS OF FAILURE (ranked by %s components down, of %d)\n", a.Targets, a.TargetCount)
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPONENT\tLAYER\tPROVIDER\t"+strings.ToUpper(a.Targets)+" DOWN\tDOWN\tDEGRADED\tEXAMPLE")
@@ -175,7 +177,7 @@ func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 	}
 	tw.Flush()
 	if c := a.Component; c != nil {
-		fmt.Fprintf(bw, "\nBLAST RADIUS OF %s: %d %s components down, %d components down, %d degraded", c.ID, c.Targets, a.Targets, c.Down, c.Degraded)
+		fmt.Fprintf(bw, "\nBLAST RADIUS OF %s: %s down, %s down, %d degraded", c.ID, plural.Count(c.Targets, a.Targets+" component"), plural.Count(c.Down, "component"), c.Degraded)
 		if len(c.Example) > 1 {
 			fmt.Fprintf(bw, " (e.g. %s)", strings.Join(c.Example, " -> "))
 		}
@@ -212,14 +214,14 @@ func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 // WriteAnalysisMarkdown writes the dependency analysis as Markdown.
 func WriteAnalysisMarkdown(w io.Writer, a *Analysis) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# Dependency analysis: %s\n\nHome jurisdiction: **%s**. %d components, %d runtime and %d supply edges, %d dependency cycles (largest %d). %d components reached by foreign compelled-access law, **%d through a dependency**.\n",
-		md(orDash(a.Organization)), a.Home, a.Components, a.RuntimeEdges, a.SupplyEdges, a.Cycles, a.LargestCycle, a.Exposed, a.Inherited)
+	fmt.Fprintf(bw, "# Dependency analysis: %s\n\nHome jurisdiction: **%s**. %s, %d runtime and %s, %s (largest %d). %s reached by foreign compelled-access law, **%d through a dependency**.\n",
+		md(orDash(a.Organization)), a.Home, plural.Count(a.Components, "component"), a.RuntimeEdges, plural.Count(a.SupplyEdges, "supply edge"), plural.Count(a.Cycles, "dependency cycle"), a.LargestCycle, plural.Count(a.Exposed, "component"), a.Inherited)
 	fmt.Fprintf(bw, "\n## Single points of failure\n\nRanked by %s components that go down with them (of %d).\n\n| Component | Layer | Provider | %s down | Down | Degraded | Example |\n|---|---|---|---:|---:|---:|---|\n", a.Targets, a.TargetCount, a.Targets)
 	for _, s := range a.SinglePoints {
 		fmt.Fprintf(bw, "| %s | %s | %s | %d | %d | %d | %s |\n", md(s.ID), s.Layer, md(orDash(s.Provider)), s.Targets, s.Down, s.Degraded, md(strings.Join(s.Example, " → ")))
 	}
 	if c := a.Component; c != nil {
-		fmt.Fprintf(bw, "\n## Blast radius of %s\n\n%d %s components down, %d components down, %d degraded", md(c.ID), c.Targets, a.Targets, c.Down, c.Degraded)
+		fmt.Fprintf(bw, "\n## Blast radius of %s\n\n%s down, %s down, %d degraded", md(c.ID), plural.Count(c.Targets, a.Targets+" component"), plural.Count(c.Down, "component"), c.Degraded)
 		if len(c.Example) > 1 {
 			fmt.Fprintf(bw, " (e.g. %s)", md(strings.Join(c.Example, " → ")))
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/risk"
 )
@@ -556,7 +557,7 @@ func (e *Engine) exportControl(s sovmap.Scenario, r *Result) error {
 		}
 	}
 	for _, k := range order {
-		r.Notes = append(r.Notes, fmt.Sprintf("in force for home: %s puts %d home countr%s in %s (restriction: %s)", k.name, counts[k], plural(counts[k], "y", "ies"), k.group, k.restriction))
+		r.Notes = append(r.Notes, fmt.Sprintf("in force for home: %s puts %s in %s (restriction: %s)", k.name, plural.Count(counts[k], "home country", "home countries"), k.group, k.restriction))
 	}
 	if len(order) == 0 {
 		r.Notes = append(r.Notes, "the knowledge base records no export control on accelerators in force for home today: the scenario is hypothetical")
@@ -577,13 +578,6 @@ func (e *Engine) regime(code string) bool {
 		}
 	}
 	return false
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func orUnknown(s string) string {

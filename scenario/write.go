@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // WriteJSON writes a result or a sweep as indented JSON.
@@ -72,9 +73,9 @@ func WriteTable(w io.Writer, r *Result) error {
 	fmt.Fprintf(bw, "effect: %s; hit: %d direct, %d transitive, %d degraded, %d partial; impact %.2f%% (score %.2f)\n",
 		r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
 	fmt.Fprintf(bw, "vital components hit: %d (%s); critical components hit: %d\n", r.VitalCount, list(r.VitalHit), r.CriticalHit)
-	fmt.Fprintf(bw, "data classes on components hit: %s (%d components hold data)\n", list(r.Data), r.DataComponents)
+	fmt.Fprintf(bw, "data classes on components hit: %s (%s %s data)\n", list(r.Data), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "levels before: %s\nlevels after:  %s\n", levels(&r.Before), levels(r.After))
-	fmt.Fprintf(bw, "time to restore: %d days (%s); outage: %d days\n", r.RestoreDays, r.RestoreBasis, r.OutageDays)
+	fmt.Fprintf(bw, "time to restore: %s (%s); outage: %s\n", plural.Count(r.RestoreDays, "day"), r.RestoreBasis, plural.Count(r.OutageDays, "day"))
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw)
 		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -112,9 +113,9 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	fmt.Fprintf(bw, "# Scenario %s\n\n", md(title(r)))
 	fmt.Fprintf(bw, "- effect: **%s**\n- hit: %d direct, %d transitive, %d degraded, %d partial; impact **%.2f%%** (score %.2f)\n", r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
 	fmt.Fprintf(bw, "- vital components hit: **%d** (%s); critical components hit: %d\n", r.VitalCount, md(list(r.VitalHit)), r.CriticalHit)
-	fmt.Fprintf(bw, "- data classes on components hit: %s (%d components hold data)\n", md(list(r.Data)), r.DataComponents)
+	fmt.Fprintf(bw, "- data classes on components hit: %s (%s %s data)\n", md(list(r.Data)), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "- levels before: %s; after: %s\n", levels(&r.Before), levels(r.After))
-	fmt.Fprintf(bw, "- time to restore: **%d days** (%s); outage: %d days\n", r.RestoreDays, md(r.RestoreBasis), r.OutageDays)
+	fmt.Fprintf(bw, "- time to restore: **%s** (%s); outage: %s\n", plural.Count(r.RestoreDays, "day"), md(r.RestoreBasis), plural.Count(r.OutageDays, "day"))
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw, "\n| Component | Layer | Criticality | How | Before | After | Restore | Data | Why |\n|---|---|---|---|---|---|---:|---|---|")
 		for _, h := range r.Hits {
@@ -140,7 +141,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 // WriteSweepTable writes a sweep as aligned text, highest impact first.
 func WriteSweepTable(w io.Writer, s *Sweep, limit int) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "sovmap scenario sweep of %s (home %s): %d scenarios over %d components\n\n", orDash(s.Organization), s.Home, len(s.Scenarios), s.Components)
+	fmt.Fprintf(bw, "sovmap scenario sweep of %s (home %s): %s over %s\n\n", orDash(s.Organization), s.Home, plural.Count(len(s.Scenarios), "scenario"), plural.Count(s.Components, "component"))
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RANK\tSCENARIO\tEFFECT\tIMPACT\tDIRECT\tTRANSITIVE\tDEGRADED\tPARTIAL\tVITAL\tCRITICAL\tDATA\tRESTORE\tNOTE")
 	for i, r := range s.Scenarios {
@@ -163,7 +164,7 @@ func WriteSweepTable(w io.Writer, s *Sweep, limit int) error {
 // WriteSweepMarkdown writes a sweep as Markdown.
 func WriteSweepMarkdown(w io.Writer, s *Sweep, limit int) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# Scenario sweep: %s\n\nHome jurisdiction: **%s**. %d scenarios over %d components, highest impact first.\n\n", md(orDash(s.Organization)), s.Home, len(s.Scenarios), s.Components)
+	fmt.Fprintf(bw, "# Scenario sweep: %s\n\nHome jurisdiction: **%s**. %s over %s, highest impact first.\n\n", md(orDash(s.Organization)), s.Home, plural.Count(len(s.Scenarios), "scenario"), plural.Count(s.Components, "component"))
 	fmt.Fprintln(bw, "| Rank | Scenario | Effect | Impact | Direct | Transitive | Degraded | Partial | Vital | Critical | Data | Restore | Note |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for i, r := range s.Scenarios {
 		if limit >= 0 && i >= limit {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // The pictures of the overview are small SVG drawn here; the spectrum itself
@@ -74,7 +75,7 @@ func trendChart(points []trendPoint) template.HTML {
 	var b strings.Builder
 	var desc []string
 	for _, p := range points {
-		desc = append(desc, fmt.Sprintf("version %d: %d gaps, %d violations", p.Number, p.Summary.Gaps, p.Summary.Violations))
+		desc = append(desc, fmt.Sprintf("version %d: %s, %s", p.Number, plural.Count(p.Summary.Gaps, "gap"), plural.Count(p.Summary.Violations, "violation")))
 	}
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="trend-t trend-d" viewBox="0 0 %d %d" width="%d" height="%d">`, w, h, w, h)
 	fmt.Fprintf(&b, `<title id="trend-t">Trend over versions</title><desc id="trend-d">%s</desc>`, esc(strings.Join(desc, "; ")))

@@ -8,7 +8,8 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -112,6 +113,6 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request, q *req) {
 	if len(res.Failing) > 0 {
 		res.Verdict = "fail"
 	}
-	s.audit(r, q.p, q.ws.Slug, "gate.run", res.Verdict, fmt.Sprintf("fail_on %d, %d failing of %d findings", failOn, len(res.Failing), len(all)))
+	s.audit(r, q.p, q.ws.Slug, "gate.run", res.Verdict, fmt.Sprintf("fail_on %d, %d failing of %s", failOn, len(res.Failing), plural.Count(len(all), "finding")))
 	writeJSON(w, http.StatusOK, res)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/store"
@@ -293,7 +294,7 @@ func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, so
 		names[i] = f.Name
 	}
 	nv.Audit = &store.Event{ActorID: q.p.user.ID, Actor: q.p.actor(), Workspace: q.ws.Slug, Action: "version." + source,
-		Detail: fmt.Sprintf("%d components from %s", len(inv.Components), strings.Join(names, ", ")), Remote: remote}
+		Detail: fmt.Sprintf("%s from %s", plural.Count(len(inv.Components), "component"), strings.Join(names, ", ")), Remote: remote}
 	s.log.Info("storing version", "workspace", q.ws.Slug, "components", len(nv.Components), "files", len(files), "by", q.p.actor())
 	v, err := s.store.AddVersion(ctx, nv)
 	if err != nil {

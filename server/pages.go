@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -31,6 +32,8 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"levelBadge": levelBadge,
+	"count":      plural.Count,
+	"pick":       plural.Pick,
 	"fmtTime":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"join": func(v any, sep string) string {
 		switch x := v.(type) {

@@ -217,8 +217,8 @@ func FuzzDecodeProfile(f *testing.F) {
 			return
 		}
 		var b strings.Builder
-		for _, format := range Formats {
-			if err := Write(&b, r, format, WriteOptions{Hosts: 3}); err != nil {
+		for _, write := range writers(WriteOptions{Hosts: 3}) {
+			if err := write(&b, r); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -8,27 +8,10 @@ import (
 	"text/tabwriter"
 )
 
-// Formats lists the output formats of Write.
-var Formats = []string{"table", "markdown", "json"}
-
 // WriteOptions tunes the human formats.
 type WriteOptions struct {
 	// Hosts is how many ranked hosts the human formats show; 0 shows all.
 	Hosts int
-}
-
-// Write renders a report in one of Formats.
-func Write(w io.Writer, r *Report, format string, opts WriteOptions) error {
-	switch format {
-	case "table", "":
-		return WriteTable(w, r, opts)
-	case "markdown", "md":
-		return WriteMarkdown(w, r, opts)
-	case "json":
-		return WriteJSON(w, r)
-	default:
-		return fmt.Errorf("unknown format %q (use %s)", format, strings.Join(Formats, ", "))
-	}
 }
 
 // WriteJSON writes the report as indented JSON, every host included.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/sovmap/sovmap/internal/plural"
 	"io"
 	"os"
 
@@ -33,7 +34,7 @@ the baseline), 2 on bad input or usage.`,
   sovmap assess inventory.yaml --baseline main-assessment.json --format sarif -o sovmap.sarif`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write, err := formatWriter(format)
+			write, err := assessFormats().pick(format)
 			if err != nil {
 				return err
 			}
@@ -67,17 +68,17 @@ the baseline), 2 on bad input or usage.`,
 					return err
 				}
 				if n := len(d.Failing()); n > 0 {
-					return &exitError{code: exitFindings, err: fmt.Errorf("%d findings new or worse than the baseline %s at --fail-on %d", n, baseline, failOn)}
+					return &exitError{code: exitFindings, err: fmt.Errorf("%s new or worse than the baseline %s at --fail-on %d", plural.Count(n, "finding"), baseline, failOn)}
 				}
 				return nil
 			}
 			if n := findings(r, failOn); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", n, failOn, failOn)}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", plural.Count(n, "finding"), failOn, failOn)}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
+	cmd.Flags().StringVarP(&format, "format", "f", "table", assessFormats().usage())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")

@@ -22,7 +22,7 @@ func TestE2EDataClasses(t *testing.T) {
 		{"json", "inv.json", "{\"version\": 1, \"organization\": {\"name\": \"X\", \"home\": \"DE\"},\n \"components\": [{\"id\": \"db\", \"layer\": \"storage\", \"data\": [\"public\", \"helth\"]}]}\n", 2,
 			"sovmap: inv.json:2:69: component db: unknown data class \"helth\" (did you mean \"personal.health\"?)" + advice, ""},
 		{"declared", "inv.yaml", "version: 1\norganization:\n  name: X\n  home: DE\n  data_classes:\n    - {id: telemetry, level: 2, category: security, reason: Positions of staff.}\ncomponents:\n  - {id: db, layer: storage, data: [telemetry.vehicle]}\n", 0,
-			"", "ok: 1 components, 0 providers, 0 flows, 0 arrangements, 0 rules\n"},
+			"", "ok: 1 component, 0 providers, 0 flows, 0 arrangements, 0 rules\n"},
 		{"regulatory rule without law", "inv.yaml", "version: 1\norganization: {name: X, home: DE}\ncomponents: []\nrules:\n  - {id: r, when: 'true', require: 3, category: regulatory}\n", 2,
 			"sovmap: inv.yaml:5:49: rule r: category regulatory needs basis law or guidance and a citation of the article or text (the organization's own choices are category security or operational, basis policy)\n", ""},
 	}

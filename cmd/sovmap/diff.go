@@ -11,6 +11,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 func newDiffCmd(a *app) *cobra.Command {
@@ -34,7 +35,7 @@ levels or more, or a flow violation), 1 when something does, 2 on bad input.`,
   sovmap diff old/inventory.yaml new/inventory.yaml --fail-on 2`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write, err := diffWriter(format)
+			write, err := diffFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -50,42 +51,26 @@ levels or more, or a flow violation), 1 when something does, 2 on bad input.`,
 				return err
 			}
 			d := diff.Compare(base, cur, failOn)
-			out := a.stdout
-			if output != "" && output != "-" {
-				f, err := os.Create(output)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				bw := bufio.NewWriter(f)
-				defer bw.Flush()
-				out = bw
-			}
-			if err := write(out, d); err != nil {
+			if err := a.writeOut(output, func(w io.Writer) error { return write(w, d) }); err != nil {
 				return err
 			}
 			if n := len(d.Failing()); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d findings new or worse than %s at --fail-on %d", n, args[0], failOn)}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s new or worse than %s at --fail-on %d", plural.Count(n, "finding"), args[0], failOn)}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, markdown or json")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", diffFormats.usage())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the comparison to this file instead of standard output")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when a new or worse gap is this many levels or more, or a flow newly violates (0 never fails)")
 	return cmd
 }
 
-func diffWriter(name string) (func(io.Writer, *diff.Diff) error, error) {
-	switch name {
-	case "table":
-		return diff.WriteTable, nil
-	case "markdown", "md":
-		return diff.WriteMarkdown, nil
-	case "json":
-		return diff.WriteJSON, nil
-	}
-	return nil, fmt.Errorf("unknown --format %q (one of json, markdown, table)", name)
+// diffFormats are the formats of a comparison.
+var diffFormats = formatSwitch[func(io.Writer, *diff.Diff) error]{
+	"json":     diff.WriteJSON,
+	"markdown": diff.WriteMarkdown,
+	"table":    diff.WriteTable,
 }
 
 // reportFrom reads a saved assessment, or loads and assesses an inventory.

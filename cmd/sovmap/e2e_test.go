@@ -157,12 +157,12 @@ func TestE2EInitValidateAssess(t *testing.T) {
 	}
 
 	out, stderr, code := runBin(t, dir, "validate", "inventory.yaml")
-	if code != 0 || !strings.HasPrefix(out, "ok: 3 components, 2 providers, 1 flows") {
+	if code != 0 || !strings.HasPrefix(out, "ok: 3 components, 2 providers, 1 flow,") {
 		t.Errorf("validate: exit %d, %q %q", code, out, stderr)
 	}
 	// The starting inventory has a finding to show: a gap of 2.
 	out, stderr, code = runBin(t, dir, "assess", "inventory.yaml")
-	if code != 1 || !strings.Contains(out, "train-cluster") || !strings.Contains(stderr, "findings at or above --fail-on 1") {
+	if code != 1 || !strings.Contains(out, "train-cluster") || !strings.Contains(stderr, "1 finding at or above --fail-on 1") {
 		t.Errorf("assess: exit %d\n%s\n%s", code, out, stderr)
 	}
 	if _, _, code = runBin(t, dir, "assess", "inventory.yaml", "--fail-on", "3"); code != 0 {
@@ -200,7 +200,7 @@ func TestE2EExamples(t *testing.T) {
 			formats := []string{"table", "markdown"}
 			if first {
 				gates = []int{0, 1, 2, 3, 4}
-				formats = strings.Split(formatNames(), ", ")
+				formats = strings.Split(assessFormats().names(), ", ")
 			}
 			for _, n := range gates {
 				want := 0

@@ -2,10 +2,28 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/embassy"
+)
+
+// scorecardFormats and comparisonFormats are the formats of embassy score
+// and embassy compare.
+var (
+	scorecardFormats = formatSwitch[func(io.Writer, *embassy.Scorecard) error]{
+		"html":     embassy.WriteScorecardHTML,
+		"json":     embassy.WriteScorecardJSON,
+		"markdown": embassy.WriteScorecardMarkdown,
+		"table":    embassy.WriteScorecardTable,
+	}
+	comparisonFormats = formatSwitch[func(io.Writer, *embassy.Comparison) error]{
+		"html":     embassy.WriteComparisonHTML,
+		"json":     embassy.WriteComparisonJSON,
+		"markdown": embassy.WriteComparisonMarkdown,
+		"table":    embassy.WriteComparisonTable,
+	}
 )
 
 func newEmbassyCmd(a *app) *cobra.Command {
@@ -32,7 +50,7 @@ components hosted under it to home in sovmap assess, when its weakest-link
 tier is at least T3 and every key criterion is at T4.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
-	cmd.PersistentFlags().StringVar(&format, "format", "table", "output format: table, markdown, json or html")
+	cmd.PersistentFlags().StringVar(&format, "format", "table", scorecardFormats.usage())
 	cmd.PersistentFlags().StringVar(&weights, "weights", "", "weight set: balanced (default), registers or ai-compute")
 	cmd.PersistentFlags().BoolVar(&failUnless, "fail-unless-qualifies", false, "exit 1 when an arrangement does not qualify as a digital embassy")
 
@@ -43,7 +61,7 @@ tier is at least T3 and every key criterion is at T4.`,
   sovmap embassy score inventory.yaml ee-lu --format html > ee-lu.html`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := embassy.ParseFormat(format)
+			write, err := scorecardFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -63,7 +81,7 @@ tier is at least T3 and every key criterion is at T4.`,
 			if err != nil {
 				return err
 			}
-			if err := embassy.WriteScorecard(a.stdout, f, sc); err != nil {
+			if err := write(a.stdout, sc); err != nil {
 				return err
 			}
 			if failUnless && !sc.Qualifies {
@@ -79,7 +97,7 @@ tier is at least T3 and every key criterion is at T4.`,
   sovmap embassy compare inventory.yaml host-lu host-ee --weights ai-compute --format html > hosts.html`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := embassy.ParseFormat(format)
+			write, err := comparisonFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -95,7 +113,7 @@ tier is at least T3 and every key criterion is at T4.`,
 			if err != nil {
 				return err
 			}
-			if err := embassy.WriteComparison(a.stdout, f, c); err != nil {
+			if err := write(a.stdout, c); err != nil {
 				return err
 			}
 			if failUnless {

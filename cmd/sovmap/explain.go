@@ -1,15 +1,33 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"strings"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report"
 )
+
+// explained is the component at index i of an assessed inventory.
+type explained struct {
+	inv *sovmap.Inventory
+	r   *sovmap.Report
+	i   int
+}
+
+// explainFormats are the formats of explain: the text for a reader, or the
+// component's entry of the detailed JSON report.
+var explainFormats = formatSwitch[func(io.Writer, explained) error]{
+	"json": func(w io.Writer, e explained) error {
+		one := &sovmap.Report{Organization: e.r.Organization, Home: e.r.Home, Components: e.r.Components[e.i : e.i+1]}
+		return report.WriteJSONDetail(w, one, e.inv)
+	},
+	"text": func(w io.Writer, e explained) error {
+		return report.WriteExplanation(w, &e.inv.Components[e.i], &e.r.Components[e.i])
+	},
+}
 
 func newExplainCmd(a *app) *cobra.Command {
 	var format string
@@ -20,98 +38,23 @@ func newExplainCmd(a *app) *cobra.Command {
   sovmap explain inventory.yaml model-endpoint --format json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := explainFormats.pick(format)
+			if err != nil {
+				return err
+			}
 			inv, r, err := a.assess(cmd.Context(), args[:1])
 			if err != nil {
 				return err
 			}
 			id := args[1]
 			for i := range r.Components {
-				if r.Components[i].ID != id {
-					continue
-				}
-				switch format {
-				case "json":
-					one := &sovmap.Report{Organization: r.Organization, Home: r.Home, Components: r.Components[i : i+1]}
-					return report.WriteJSONDetail(a.stdout, one, inv)
-				case "text", "":
-					return explain(a, &inv.Components[i], &r.Components[i])
-				default:
-					return fmt.Errorf("unknown --format %q (text or json)", format)
+				if r.Components[i].ID == id {
+					return write(a.stdout, explained{inv, r, i})
 				}
 			}
 			return fmt.Errorf("no component %q in %s", id, args[0])
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", explainFormats.usage())
 	return cmd
-}
-
-func explain(a *app, c *sovmap.Component, res *sovmap.ComponentResult) error {
-	w := bufio.NewWriter(a.stdout)
-	fmt.Fprintf(w, "%s (%s layer", c.ID, c.Layer)
-	if c.Provider != "" {
-		fmt.Fprintf(w, ", provider %s, controlled by %s", c.Provider, res.Controller)
-	} else {
-		fmt.Fprint(w, ", run by the organization itself")
-	}
-	fmt.Fprintf(w, ")\ndefined at %s\n\n", c.Pos)
-	binding := map[sovmap.FactorName]bool{}
-	for _, b := range res.Binding {
-		binding[b] = true
-	}
-	fmt.Fprintln(w, "Factors (the own level is the weakest of them):")
-	for _, f := range res.Factors {
-		mark := " "
-		if binding[f.Name] {
-			mark = "*"
-		}
-		fmt.Fprintf(w, " %s %-10s allows %d %-17s %s\n", mark, f.Name, f.Level, f.Level.String(), f.Reason)
-		for _, fact := range f.Facts {
-			fmt.Fprintf(w, "      fact: %s\n", fact)
-		}
-		if f.Remedy != "" && f.Level < sovmap.MaxLevel {
-			fmt.Fprintf(w, "      to raise it: %s\n", f.Remedy)
-		}
-	}
-	fmt.Fprintf(w, "\nOwn level: %d %s", res.Level, res.Level)
-	if len(res.Binding) > 0 {
-		names := make([]string, len(res.Binding))
-		for i, b := range res.Binding {
-			names[i] = string(b)
-		}
-		fmt.Fprintf(w, " (binding: %s; * above)", strings.Join(names, ", "))
-	}
-	fmt.Fprintf(w, "\nEffective level: %d %s", res.EffectiveLevel, res.EffectiveLevel)
-	if res.LimitedBy != "" {
-		fmt.Fprintf(w, " (lowered by its dependency %s: run `sovmap explain` on it)", res.LimitedBy)
-	}
-	if len(c.DependsOn) > 0 {
-		var deps []string
-		for _, d := range c.DependsOn {
-			deps = append(deps, d.ID+" ("+string(d.Kind)+")")
-		}
-		fmt.Fprintf(w, "\nDepends on: %s", strings.Join(deps, ", "))
-	}
-	fmt.Fprintf(w, "\nRequired level: %d %s, so sourcing: %s\n", res.RequiredLevel, res.RequiredLevel, res.Sourcing)
-	for _, q := range res.Reasons {
-		fmt.Fprintf(w, "  %s\n", report.RequirementLine(q))
-		for _, ch := range q.Checks {
-			fmt.Fprintf(w, "    %s %s: %s\n", ch.Status, ch.Part, ch.Why)
-		}
-	}
-	if len(res.Reasons) == 0 {
-		fmt.Fprintln(w, "  no requirement applies (no data classes, criticality or rules)")
-	}
-	fmt.Fprintf(w, "Gap: %d\n", res.Gap)
-	if len(res.ExposureDetails) > 0 {
-		fmt.Fprintln(w, "Foreign compelled-access exposure:")
-		for _, e := range res.ExposureDetails {
-			m := ""
-			if e.Mitigated {
-				m = " (mitigated by customer-held keys)"
-			}
-			fmt.Fprintf(w, "  %s: %s, via %s, %s tier%s\n", e.Jurisdiction, e.Law, e.Via, e.Tier, m)
-		}
-	}
-	return w.Flush()
 }

@@ -15,13 +15,45 @@ import (
 	"github.com/sovmap/sovmap/report/sheet"
 )
 
+// formatSwitch is one command's --format switch: each format name it
+// accepts, with the writer W of that format. Every command that writes in
+// more than one format declares one and lets it check the flag, so that
+// all of them accept "md" for "markdown" and refuse an unknown name alike.
+type formatSwitch[W any] map[string]W
+
+// names lists the formats, sorted, as help texts and errors show them.
+func (s formatSwitch[W]) names() string {
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// usage is the help text of the --format flag.
+func (s formatSwitch[W]) usage() string { return "output format: " + s.names() }
+
+// pick returns the writer of the format called name ("md" is "markdown").
+// An unknown name is a usage error (exit 2) that lists the valid ones.
+func (s formatSwitch[W]) pick(name string) (W, error) {
+	if _, ok := s["markdown"]; ok && name == "md" {
+		name = "markdown"
+	}
+	w, ok := s[name]
+	if !ok {
+		return w, &exitError{code: exitBadInput, err: fmt.Errorf("unknown --format %q (one of %s)", name, s.names())}
+	}
+	return w, nil
+}
+
 // writer writes an assessment in one format.
 type writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
 
-// formats maps each --format name to its writer. Add new formats here,
-// one line each.
-func formats() map[string]writer {
-	return map[string]writer{
+// assessFormats are the formats of an assessment (assess, and the
+// server's downloads). Add new formats here, one line each.
+func assessFormats() formatSwitch[writer] {
+	return formatSwitch[writer]{
 		"table":     report.WriteTable,
 		"json":      report.WriteJSON,
 		"json-full": report.WriteJSONDetail,
@@ -33,24 +65,4 @@ func formats() map[string]writer {
 		"csv":       sheet.WriteCSV,
 		"xlsx":      sheet.WriteXLSX,
 	}
-}
-
-func formatNames() string {
-	var names []string
-	for n := range formats() {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
-func formatWriter(name string) (writer, error) {
-	if name == "md" {
-		name = "markdown"
-	}
-	w, ok := formats()[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown --format %q (one of %s)", name, formatNames())
-	}
-	return w, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // frameworkLibrary loads the embedded frameworks and the --frameworks
@@ -25,6 +27,26 @@ func frameworkLibrary(dirs []string) (*framework.Library, error) {
 	}
 	return lib, nil
 }
+
+// The formats of framework list, show and score.
+var (
+	listFormats = formatSwitch[func(io.Writer, *framework.Library) error]{
+		"json": func(w io.Writer, lib *framework.Library) error {
+			return framework.WriteJSON(w, framework.Summaries(lib))
+		},
+		"table": framework.WriteListTable,
+	}
+	showFormats = formatSwitch[func(io.Writer, *framework.Framework) error]{
+		"json":     func(w io.Writer, f *framework.Framework) error { return framework.WriteJSON(w, f) },
+		"markdown": framework.WriteFrameworkMarkdown,
+		"table":    framework.WriteFrameworkMarkdown,
+	}
+	scoredFormats = formatSwitch[func(io.Writer, *framework.Scored) error]{
+		"json":     func(w io.Writer, s *framework.Scored) error { return framework.WriteJSON(w, s) },
+		"markdown": framework.WriteScoredMarkdown,
+		"table":    framework.WriteScoredTable,
+	}
+)
 
 func newFrameworkCmd(a *app) *cobra.Command {
 	var dirs []string
@@ -51,14 +73,18 @@ func newFrameworkListCmd(a *app, dirs *[]string) *cobra.Command {
 		Example: "  sovmap framework list\n  sovmap framework list --format json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := listFormats.pick(format)
+			if err != nil {
+				return err
+			}
 			lib, err := frameworkLibrary(*dirs)
 			if err != nil {
 				return err
 			}
-			return framework.WriteList(a.stdout, format, lib)
+			return write(a.stdout, lib)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&format, "format", "table", listFormats.usage())
 	return cmd
 }
 
@@ -70,6 +96,10 @@ func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
 		Example: "  sovmap framework show eu-csf\n  sovmap framework show digital-embassy --format json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := showFormats.pick(format)
+			if err != nil {
+				return err
+			}
 			lib, err := frameworkLibrary(*dirs)
 			if err != nil {
 				return err
@@ -78,10 +108,10 @@ func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return framework.WriteFramework(a.stdout, format, f)
+			return write(a.stdout, f)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table (the same as markdown) or json")
+	cmd.Flags().StringVar(&format, "format", "table", showFormats.usage()+" (table is markdown)")
 	return cmd
 }
 
@@ -107,6 +137,10 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
   sovmap framework score inventory.yaml --framework secnumcloud --provider ovh --min-level 1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := scoredFormats.pick(format)
+			if err != nil {
+				return err
+			}
 			if fid == "" || provider == "" {
 				return fmt.Errorf("--framework and --provider are required")
 			}
@@ -150,7 +184,7 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 				res.Notes = append(res.Notes, fmt.Sprintf("the inventory has no assessment of %s on %s: only inventory facts answer", provider, f.ID))
 			}
 			scored.Result = res
-			if err := framework.WriteScored(a.stdout, format, scored); err != nil {
+			if err := write(a.stdout, scored); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("min-level") && res.Level < minLevel {
@@ -162,7 +196,7 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 	cmd.Flags().StringVar(&fid, "framework", "", "framework id (see sovmap framework list)")
 	cmd.Flags().StringVar(&provider, "provider", "", "provider id from the inventory or the knowledge base")
 	cmd.Flags().StringVar(&weights, "weights", "", "weight set, such as v1.2.1 or 2026 for eu-csf (default: the framework's first)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, markdown or json")
+	cmd.Flags().StringVar(&format, "format", "table", scoredFormats.usage())
 	cmd.Flags().IntVar(&minLevel, "min-level", 0, "exit 1 when the overall level is below this number (SEAL-n is n)")
 	return cmd
 }
@@ -188,7 +222,9 @@ framework, each with its file, line and column. Exit code 2 when there is one.`,
 			if err := framework.CheckInventory(lib, inv); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "ok: %d arrangements and %d assessments answer their frameworks\n", len(inv.Arrangements), len(inv.Assessments))
+			n := len(inv.Arrangements) + len(inv.Assessments)
+			fmt.Fprintf(a.stdout, "ok: %s and %s %s %s\n", plural.Count(len(inv.Arrangements), "arrangement"), plural.Count(len(inv.Assessments), "assessment"),
+				plural.Pick(n, "answers", "answer"), plural.Pick(n, "its framework", "their frameworks"))
 			return nil
 		},
 	}

@@ -1,10 +1,19 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/risk"
 )
+
+// analysisFormats are the formats of the graph analysis.
+var analysisFormats = formatSwitch[func(io.Writer, *risk.Analysis) error]{
+	"json":     risk.WriteAnalysisJSON,
+	"markdown": risk.WriteAnalysisMarkdown,
+	"table":    risk.WriteAnalysisTable,
+}
 
 func newGraphCmd(a *app) *cobra.Command {
 	var format, output, component, jurisdiction string
@@ -31,7 +40,7 @@ only degrade their dependents.`,
   sovmap graph inventory.yaml --jurisdiction US --limit 100 --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := riskFormat(format)
+			write, err := analysisFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -43,26 +52,10 @@ only degrade their dependents.`,
 			if err != nil {
 				return err
 			}
-			w, done, err := a.output(output)
-			if err != nil {
-				return err
-			}
-			switch format {
-			case "json":
-				err = risk.WriteAnalysisJSON(w, an)
-			case "markdown":
-				err = risk.WriteAnalysisMarkdown(w, an)
-			default:
-				err = risk.WriteAnalysisTable(w, an)
-			}
-			if err != nil {
-				done()
-				return err
-			}
-			return done()
+			return a.writeOut(output, func(w io.Writer) error { return write(w, an) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: json, markdown, table")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", analysisFormats.usage())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().IntVar(&limit, "limit", risk.DefaultLimit, "rows per list (-1 for all)")
 	cmd.Flags().StringVar(&component, "component", "", "explain every exposure of this component, direct ones included")

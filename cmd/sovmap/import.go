@@ -19,6 +19,7 @@ import (
 	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
 	"github.com/sovmap/sovmap/importer/terraform"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -54,7 +55,7 @@ the organization) belong in an overlay file, merged on every import with
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&f.out, "output", "o", "", "inventory file to write (YAML, or JSON when it ends in .json); stdout when empty")
-	pf.StringVar(&f.format, "format", "", "yaml or json, for stdout (default: from the -o name, else yaml)")
+	pf.StringVar(&f.format, "format", "", importFormats.usage()+" (default: from the -o name, else yaml)")
 	pf.StringArrayVar(&f.overlays, "overlay", nil, "overlay file merged into the result (repeatable; later ones win)")
 	pf.StringVar(&f.home, "home", "", "organization home (country code or bloc) when neither the source nor an overlay sets it")
 	pf.StringVar(&f.org, "org", "", "organization name when neither the source nor an overlay sets it")
@@ -133,6 +134,13 @@ unless --strict is given. Give - to read standard input.`,
 	return cmd
 }
 
+// importFormats are the formats of an imported inventory; header is the
+// comment YAML starts with.
+var importFormats = formatSwitch[func(w io.Writer, inv *sovmap.Inventory, header string) error]{
+	"json": func(w io.Writer, inv *sovmap.Inventory, _ string) error { return importer.WriteJSON(w, inv) },
+	"yaml": importer.WriteYAML,
+}
+
 // importFunc is one importer, seen from the command.
 type importFunc func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error)
 
@@ -141,6 +149,17 @@ type importFunc func(ctx context.Context, name string, data []byte, opts importe
 func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, imp importFunc) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	format := f.format
+	if format == "" {
+		format = "yaml"
+		if strings.HasSuffix(strings.ToLower(f.out), ".json") {
+			format = "json"
+		}
+	}
+	write, err := importFormats.pick(format)
+	if err != nil {
+		return err
 	}
 	k, err := a.knowledge()
 	if err != nil {
@@ -195,23 +214,8 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 
 	header := fmt.Sprintf("Written by `sovmap import %s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
-	format := f.format
-	if format == "" {
-		format = "yaml"
-		if strings.HasSuffix(strings.ToLower(f.out), ".json") {
-			format = "json"
-		}
-	}
 	var buf bytes.Buffer
-	switch format {
-	case "yaml":
-		err = importer.WriteYAML(&buf, inv, header)
-	case "json":
-		err = importer.WriteJSON(&buf, inv)
-	default:
-		return fmt.Errorf("--format %q: want yaml or json", format)
-	}
-	if err != nil {
+	if err := write(&buf, inv, header); err != nil {
 		return err
 	}
 	missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
@@ -229,8 +233,9 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "sovmap: imported %d components, %d providers, %d flows from %s (%d warnings)%s\n",
-		len(inv.Components), len(inv.Providers), len(inv.Flows), name, len(res.Warnings), outputNote(f.out))
+	fmt.Fprintf(a.stderr, "sovmap: imported %s, %s, %s from %s (%s)%s\n",
+		plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
+		name, plural.Count(len(res.Warnings), "warning"), outputNote(f.out))
 	return nil
 }
 

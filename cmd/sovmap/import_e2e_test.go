@@ -74,7 +74,7 @@ var (
 func TestImportTerraformE2E(t *testing.T) {
 	dir := t.TempDir()
 	stdout, stderr, code := runImportE2E(t, dir, nil, "import", "terraform", abs(t, tfFixtures+"checkov-aws-plan_with_iam_data_block.tfplan.json"), "--home", "DE")
-	if code != 0 || !strings.Contains(stdout, "- aws:us-east-2") || !strings.Contains(stderr, "imported 1 components") {
+	if code != 0 || !strings.Contains(stdout, "- aws:us-east-2") || !strings.Contains(stderr, "imported 1 component") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	out := filepath.Join(dir, "inventory.yaml")
@@ -99,7 +99,7 @@ func TestImportTerraformE2E(t *testing.T) {
 		"warning: stdin: aws_sagemaker_endpoint.llm: region unknown until apply",
 		"overlay.yaml:23:5: component aws_instance.retired is not in the import",
 		"skipped 1: planned for deletion",
-		"imported 22 components, 2 providers, 1 flows from stdin (6 warnings) into stack.yaml",
+		"imported 22 components, 2 providers, 1 flow from stdin (6 warnings) into stack.yaml",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -115,7 +115,7 @@ func TestImportTerraformE2E(t *testing.T) {
 func TestImportCycloneDXE2E(t *testing.T) {
 	dir := t.TempDir()
 	_, stderr, code := runImportE2E(t, dir, nil, "import", "cyclonedx", abs(t, cdxFixtures+"saasbom-apigateway-microservices-datastores.bom.json"), "--home", "DE", "-o", "saas.json")
-	if code != 0 || !strings.Contains(stderr, "imported 7 components, 1 providers, 12 flows") {
+	if code != 0 || !strings.Contains(stderr, "imported 7 components, 1 provider, 12 flows") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	written, _ := os.ReadFile(filepath.Join(dir, "saas.json"))

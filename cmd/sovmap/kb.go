@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/kb"
 )
 
@@ -32,11 +33,30 @@ func (o *kbOptions) day() (time.Time, error) {
 	return t, nil
 }
 
+// kbOutput is what a kb subcommand prints: v as JSON, or text for a reader.
+type kbOutput struct {
+	v    any
+	text func(io.Writer) error
+}
+
+// kbFormats are the formats of every kb subcommand.
+var kbFormats = formatSwitch[func(io.Writer, kbOutput) error]{
+	"json": func(w io.Writer, out kbOutput) error { return writeJSON(w, out.v) },
+	"text": func(w io.Writer, out kbOutput) error { return out.text(w) },
+}
+
 func (o *kbOptions) check() error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", o.format)
+	_, err := kbFormats.pick(o.format)
+	return err
+}
+
+// write prints v as JSON, or writes text for --format text.
+func (o *kbOptions) write(w io.Writer, v any, text func(io.Writer) error) error {
+	write, err := kbFormats.pick(o.format)
+	if err != nil {
+		return err
 	}
-	return nil
+	return write(w, kbOutput{v, text})
 }
 
 func newKBCmd(a *app) *cobra.Command {
@@ -61,7 +81,7 @@ unknown id or bad usage.`,
   sovmap kb stale --older-than 365d`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return o.check() },
 	}
-	cmd.PersistentFlags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.PersistentFlags().StringVar(&o.format, "format", "text", kbFormats.usage())
 	cmd.PersistentFlags().StringVar(&o.on, "on", "", "evaluate dated facts (export controls, staleness) on this day, YYYY-MM-DD (default today)")
 	cmd.AddCommand(
 		newKBJurisdictionCmd(a, o),
@@ -204,10 +224,9 @@ func newKBJurisdictionCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindCountry, args[0])
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			return printJurisdiction(a.stdout, k, v)
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				return printJurisdiction(w, k, v)
+			})
 		},
 	}
 }
@@ -382,23 +401,22 @@ func newKBRegionCmd(a *app, o *kbOptions) *cobra.Command {
 			if top, ok := k.UltimateParent(r.Provider); ok {
 				v.Controller, v.ControllerCountry = top.ID, top.Country
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s\n", r.ID)
-			country := r.Country
-			if c, ok := k.Country(r.Country); ok {
-				country = r.Country + " " + c.Name
-			}
-			t.field("country", country)
-			t.field("city", r.City)
-			t.field("provider", r.Provider)
-			if v.Controller != "" && v.Controller != r.Provider {
-				t.field("controlled by", v.Controller+" ("+v.ControllerCountry+")")
-			}
-			t.meta(r.Meta)
-			return t.err
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s\n", r.ID)
+				country := r.Country
+				if c, ok := k.Country(r.Country); ok {
+					country = r.Country + " " + c.Name
+				}
+				t.field("country", country)
+				t.field("city", r.City)
+				t.field("provider", r.Provider)
+				if v.Controller != "" && v.Controller != r.Provider {
+					t.field("controlled by", v.Controller+" ("+v.ControllerCountry+")")
+				}
+				t.meta(r.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -432,10 +450,9 @@ func newKBProviderCmd(a *app, o *kbOptions) *cobra.Command {
 				return unknown(k, kb.KindProvider, args[0])
 			}
 			v := providerViewOf(k, p)
-			if o.format == "json" {
-				return writeJSON(a.stdout, v)
-			}
-			return printProvider(a.stdout, v)
+			return o.write(a.stdout, v, func(w io.Writer) error {
+				return printProvider(w, v)
+			})
 		},
 	}
 }
@@ -505,22 +522,21 @@ func newKBSchemeCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindScheme, args[0])
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, s)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s\n", s.ID, s.Name)
-			t.field("issuer", s.Issuer)
-			t.field("jurisdiction", s.Jurisdiction)
-			t.field("kind", s.Kind)
-			t.field("level", s.Level)
-			t.field("asserts", strings.Join(s.Asserts, ", "))
-			t.field("location", s.Location)
-			t.field("status", s.Status)
-			t.field("since", s.Since)
-			t.field("aliases", strings.Join(s.Aliases, ", "))
-			t.meta(s.Meta)
-			return t.err
+			return o.write(a.stdout, s, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s  %s\n", s.ID, s.Name)
+				t.field("issuer", s.Issuer)
+				t.field("jurisdiction", s.Jurisdiction)
+				t.field("kind", s.Kind)
+				t.field("level", s.Level)
+				t.field("asserts", strings.Join(s.Asserts, ", "))
+				t.field("location", s.Location)
+				t.field("status", s.Status)
+				t.field("since", s.Since)
+				t.field("aliases", strings.Join(s.Aliases, ", "))
+				t.meta(s.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -540,23 +556,22 @@ func newKBLawCmd(a *app, o *kbOptions) *cobra.Command {
 			if !ok {
 				return unknown(k, kb.KindLaw, args[0])
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, l)
-			}
-			t := &textWriter{w: a.stdout}
-			t.printf("%s  %s\n", l.ID, l.Name)
-			t.field("jurisdiction", l.Jurisdiction)
-			t.field("kind", l.Kind)
-			t.field("year", yearText(l.Year))
-			t.field("reach", strings.Join(l.Reach, ", "))
-			t.field("data", strings.Join(l.Data, ", "))
-			t.field("sector", l.Sector)
-			if l.Kind == kb.Localisation {
-				t.field("require", strconv.Itoa(l.Require))
-			}
-			t.field("requirement", l.Requirement)
-			t.meta(l.Meta)
-			return t.err
+			return o.write(a.stdout, l, func(w io.Writer) error {
+				t := &textWriter{w: w}
+				t.printf("%s  %s\n", l.ID, l.Name)
+				t.field("jurisdiction", l.Jurisdiction)
+				t.field("kind", l.Kind)
+				t.field("year", yearText(l.Year))
+				t.field("reach", strings.Join(l.Reach, ", "))
+				t.field("data", strings.Join(l.Data, ", "))
+				t.field("sector", l.Sector)
+				if l.Kind == kb.Localisation {
+					t.field("require", strconv.Itoa(l.Require))
+				}
+				t.field("requirement", l.Requirement)
+				t.meta(l.Meta)
+				return t.err
+			})
 		},
 	}
 }
@@ -599,20 +614,20 @@ func newKBSearchCmd(a *app, o *kbOptions) *cobra.Command {
 			if limit > 0 && len(hits) > limit {
 				hits = hits[:limit]
 			}
-			if o.format == "json" {
-				return writeJSON(a.stdout, append([]kb.Entry{}, hits...))
-			}
-			if total == 0 {
-				_, err := fmt.Fprintf(a.stdout, "no entry matches %q\n", strings.Join(args, " "))
-				return err
-			}
-			if err := printEntries(a.stdout, hits); err != nil {
-				return err
-			}
-			if total > len(hits) {
-				_, err = fmt.Fprintf(a.stdout, "... %d more (use --limit 0 for all)\n", total-len(hits))
-			}
-			return err
+			return o.write(a.stdout, append([]kb.Entry{}, hits...), func(w io.Writer) error {
+				if total == 0 {
+					_, err := fmt.Fprintf(w, "no entry matches %q\n", strings.Join(args, " "))
+					return err
+				}
+				if err := printEntries(w, hits); err != nil {
+					return err
+				}
+				if total > len(hits) {
+					_, err := fmt.Fprintf(w, "... %d more (use --limit 0 for all)\n", total-len(hits))
+					return err
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this kind: "+strings.Join(entryKinds, ", "))
@@ -667,18 +682,18 @@ are any, so that CI can remind maintainers to review the knowledge base.`,
 				return err
 			}
 			stale := k.Stale(age, day)
-			if o.format == "json" {
-				err = writeJSON(a.stdout, append([]kb.Entry{}, stale...))
-			} else if len(stale) == 0 {
-				_, err = fmt.Fprintf(a.stdout, "no entry was checked before %s\n", day.Add(-age).Format(time.DateOnly))
-			} else {
-				err = printEntries(a.stdout, stale)
-			}
+			err = o.write(a.stdout, append([]kb.Entry{}, stale...), func(w io.Writer) error {
+				if len(stale) == 0 {
+					_, err := fmt.Fprintf(w, "no entry was checked before %s\n", day.Add(-age).Format(time.DateOnly))
+					return err
+				}
+				return printEntries(w, stale)
+			})
 			if err != nil {
 				return err
 			}
 			if fail && len(stale) > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d entries checked before %s", len(stale), day.Add(-age).Format(time.DateOnly))}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s checked before %s", plural.Count(len(stale), "entry", "entries"), day.Add(-age).Format(time.DateOnly))}
 			}
 			return nil
 		},
@@ -704,22 +719,23 @@ checked date, or marked contested without a note.`,
 				return err
 			}
 			ps := k.Check()
-			if o.format == "json" {
-				err = writeJSON(a.stdout, append([]kb.Problem{}, ps...))
-			} else if len(ps) == 0 {
-				_, err = fmt.Fprintf(a.stdout, "ok: %d entries, each with a source and a checked date\n", len(k.Entries()))
-			} else {
+			err = o.write(a.stdout, append([]kb.Problem{}, ps...), func(w io.Writer) error {
+				if len(ps) == 0 {
+					_, err := fmt.Fprintf(w, "ok: %s, each with a source and a checked date\n", plural.Count(len(k.Entries()), "entry", "entries"))
+					return err
+				}
 				for _, p := range ps {
-					if _, err = fmt.Fprintln(a.stdout, p.String()); err != nil {
-						break
+					if _, err := fmt.Fprintln(w, p.String()); err != nil {
+						return err
 					}
 				}
-			}
+				return nil
+			})
 			if err != nil {
 				return err
 			}
 			if fail && len(ps) > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d problems in the knowledge base", len(ps))}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s in the knowledge base", plural.Count(len(ps), "problem"))}
 			}
 			return nil
 		},

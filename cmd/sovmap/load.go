@@ -11,6 +11,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -82,7 +83,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 	}
 	opts := a.assessOptionsFor(inv)
 	opts.Graph = g
-	a.begin("assessing %d components", len(inv.Components))
+	a.begin("assessing %s", plural.Count(len(inv.Components), "component"))
 	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
 		return nil, nil, err

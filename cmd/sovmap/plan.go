@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"io"
 	"strconv"
 	"strings"
 
@@ -11,6 +11,13 @@ import (
 
 	"github.com/sovmap/sovmap/plan"
 )
+
+// planFormats are the formats of a sourcing plan.
+var planFormats = formatSwitch[func(io.Writer, *plan.Result) error]{
+	"json":     plan.WriteJSON,
+	"markdown": plan.WriteMarkdown,
+	"table":    plan.WriteTable,
+}
 
 func newPlanCmd(a *app) *cobra.Command {
 	var (
@@ -41,10 +48,10 @@ See docs/strategy.md.`,
   sovmap plan --max-provider-share 40% --years 5 --format markdown inventory.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(plan.Formats, format) && format != "md" {
-				return fmt.Errorf("unknown --format %q (one of %s)", format, strings.Join(plan.Formats, ", "))
+			write, err := planFormats.pick(format)
+			if err != nil {
+				return err
 			}
-			var err error
 			if opts.MaxProviderShare, err = parseShare(providerShare); err != nil {
 				return fmt.Errorf("--max-provider-share: %w", err)
 			}
@@ -66,7 +73,7 @@ See docs/strategy.md.`,
 			if err != nil {
 				return err
 			}
-			if err := plan.Write(a.stdout, r, format); err != nil {
+			if err := write(a.stdout, r); err != nil {
 				return err
 			}
 			if !r.Feasible {
@@ -81,7 +88,7 @@ See docs/strategy.md.`,
 	cmd.Flags().StringVar(&jurisdictionShare, "max-jurisdiction-share", "", "most critical components one foreign jurisdiction may control, as 0.4 or 40%")
 	cmd.Flags().IntVar(&opts.MaxNodes, "max-nodes", plan.DefaultMaxNodes, "search nodes before the solver stops and reports its best plan with a lower bound")
 	cmd.Flags().IntVar(&opts.CurveNodes, "curve-nodes", plan.DefaultCurveNodes, "search nodes spent proving the rest of the trade-off curve")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(plan.Formats, ", "))
+	cmd.Flags().StringVarP(&format, "format", "f", "table", planFormats.usage())
 	return cmd
 }
 

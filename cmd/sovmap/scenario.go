@@ -2,12 +2,29 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/scenario"
 )
+
+// resultFormats are the formats of one scenario's result.
+var resultFormats = formatSwitch[func(io.Writer, *scenario.Result) error]{
+	"json":     func(w io.Writer, r *scenario.Result) error { return scenario.WriteJSON(w, r) },
+	"markdown": scenario.WriteMarkdown,
+	"table":    scenario.WriteTable,
+}
+
+// sweepFormats are the formats of a sweep, showing limit scenarios.
+func sweepFormats(limit int) formatSwitch[func(io.Writer, *scenario.Sweep) error] {
+	return formatSwitch[func(io.Writer, *scenario.Sweep) error]{
+		"json":     func(w io.Writer, sw *scenario.Sweep) error { return scenario.WriteJSON(w, sw) },
+		"markdown": func(w io.Writer, sw *scenario.Sweep) error { return scenario.WriteSweepMarkdown(w, sw, limit) },
+		"table":    func(w io.Writer, sw *scenario.Sweep) error { return scenario.WriteSweepTable(w, sw, limit) },
+	}
+}
 
 func newScenarioCmd(a *app) *cobra.Command {
 	var format, output string
@@ -45,7 +62,11 @@ the inventory hit). docs/risk.md explains every figure.`,
   sovmap scenario inventory.yaml --list`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := riskFormat(format)
+			writeResult, err := resultFormats.pick(format)
+			if err != nil {
+				return err
+			}
+			writeSweep, err := sweepFormats(limit).pick(format)
 			if err != nil {
 				return err
 			}
@@ -70,63 +91,41 @@ the inventory hit). docs/risk.md explains every figure.`,
 				return err
 			}
 			opts := scenario.Options{Assess: aopts, Limit: limit}
-			w, done, err := a.output(output)
-			if err != nil {
-				return err
-			}
-			switch {
-			case listOnly:
-				list, declared := scenario.Scenarios(m)
-				for i, s := range list {
-					if kinds != nil && !contains(kinds, s.Kind) {
-						continue
+			return a.writeOut(output, func(w io.Writer) error {
+				switch {
+				case listOnly:
+					list, declared := scenario.Scenarios(m)
+					for i, s := range list {
+						if kinds != nil && !contains(kinds, s.Kind) {
+							continue
+						}
+						origin := "built-in"
+						if declared[i] {
+							origin = "declared"
+						}
+						fmt.Fprintf(w, "%s\t%s\n", s.ID, origin)
 					}
-					origin := "built-in"
-					if declared[i] {
-						origin = "declared"
+					return nil
+				case sweep:
+					sw, err := scenario.RunSweep(ctx, m, scenario.SweepOptions{Options: opts, Kinds: kinds})
+					if err != nil {
+						return err
 					}
-					fmt.Fprintf(w, "%s\t%s\n", s.ID, origin)
+					return writeSweep(w, sw)
 				}
-			case sweep:
-				var sw *scenario.Sweep
-				if sw, err = scenario.RunSweep(ctx, m, scenario.SweepOptions{Options: opts, Kinds: kinds}); err != nil {
-					break
+				s, declared, err := scenario.Resolve(m.Inv, name)
+				if err != nil {
+					return err
 				}
-				switch format {
-				case "json":
-					err = scenario.WriteJSON(w, sw)
-				case "markdown":
-					err = scenario.WriteSweepMarkdown(w, sw, limit)
-				default:
-					err = scenario.WriteSweepTable(w, sw, limit)
+				r, err := scenario.NewEngine(m, opts).Run(ctx, s, declared, true)
+				if err != nil {
+					return err
 				}
-			default:
-				s, declared, rerr := scenario.Resolve(m.Inv, name)
-				if rerr != nil {
-					err = rerr
-					break
-				}
-				var r *scenario.Result
-				if r, err = scenario.NewEngine(m, opts).Run(ctx, s, declared, true); err != nil {
-					break
-				}
-				switch format {
-				case "json":
-					err = scenario.WriteJSON(w, r)
-				case "markdown":
-					err = scenario.WriteMarkdown(w, r)
-				default:
-					err = scenario.WriteTable(w, r)
-				}
-			}
-			if err != nil {
-				done()
-				return err
-			}
-			return done()
+				return writeResult(w, r)
+			})
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: json, markdown, table")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", resultFormats.usage())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().IntVar(&limit, "limit", scenario.DefaultLimit, "rows shown: hits of a scenario, scenarios of a sweep (-1 for all)")
 	cmd.Flags().BoolVar(&sweep, "sweep", false, "run every jurisdiction, provider, region and arrangement and rank them by impact")

@@ -67,7 +67,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				return err
 			}
 			writers := map[string]server.Writer{}
-			for name, w := range formats() {
+			for name, w := range assessFormats() {
 				writers[name] = server.Writer(w)
 			}
 			srv, err := server.New(server.Config{

@@ -4,14 +4,21 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/strategy"
 )
+
+// strategyFormats are the formats of a strategy report.
+func strategyFormats(opts strategy.WriteOptions) formatSwitch[func(io.Writer, *strategy.Report) error] {
+	return formatSwitch[func(io.Writer, *strategy.Report) error]{
+		"json":     strategy.WriteJSON,
+		"markdown": func(w io.Writer, r *strategy.Report) error { return strategy.WriteMarkdown(w, r, opts) },
+		"table":    func(w io.Writer, r *strategy.Report) error { return strategy.WriteTable(w, r, opts) },
+	}
+}
 
 func newStrategyCmd(a *app) *cobra.Command {
 	var (
@@ -50,8 +57,9 @@ See docs/strategy.md.`,
 				_, err := a.stdout.Write(strategy.DefaultSetYAML())
 				return err
 			}
-			if !slices.Contains(strategy.Formats, format) && format != "md" {
-				return fmt.Errorf("unknown --format %q (one of %s)", format, strings.Join(strategy.Formats, ", "))
+			write, err := strategyFormats(strategy.WriteOptions{Hosts: hosts}).pick(format)
+			if err != nil {
+				return err
 			}
 			if hosts < 0 {
 				return fmt.Errorf("--hosts must be 0 (all) or more")
@@ -93,11 +101,11 @@ See docs/strategy.md.`,
 			if err != nil {
 				return err
 			}
-			return strategy.Write(a.stdout, r, format, strategy.WriteOptions{Hosts: hosts})
+			return write(a.stdout, r)
 		},
 	}
 	cmd.Flags().StringVar(&setFile, "strategies", "", "strategy set file replacing the default set (YAML or JSON)")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(strategy.Formats, ", "))
+	cmd.Flags().StringVarP(&format, "format", "f", "table", strategyFormats(strategy.WriteOptions{}).usage())
 	cmd.Flags().IntVar(&hosts, "hosts", 10, "candidate hosts shown in table and markdown (0 shows all)")
 	cmd.Flags().StringVar(&at, "at", "", "day to read time-dependent knowledge-base facts (export controls) for, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&printDefaults, "print-defaults", false, "print the default strategy set, a starting point for --strategies")

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 )
 
 // TestEveryGroupRefusesUnknownSubcommands walks the whole command tree:

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/policy"
 )
 
@@ -40,8 +41,9 @@ that are not on their framework's answer ladder.`,
 			if err := framework.CheckInventory(lib, inv); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "ok: %d components, %d providers, %d flows, %d arrangements, %d rules\n",
-				len(inv.Components), len(inv.Providers), len(inv.Flows), len(inv.Arrangements), len(inv.Rules))
+			fmt.Fprintf(a.stdout, "ok: %s, %s, %s, %s, %s\n",
+				plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
+				plural.Count(len(inv.Arrangements), "arrangement"), plural.Count(len(inv.Rules), "rule"))
 			return nil
 		},
 	}

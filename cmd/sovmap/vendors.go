@@ -52,15 +52,25 @@ func (a *app) output(path string) (io.Writer, func() error, error) {
 	}, nil
 }
 
-// riskFormat checks a --format value of the risk commands.
-func riskFormat(name string) (string, error) {
-	switch name {
-	case "table", "json", "markdown":
-		return name, nil
-	case "md":
-		return "markdown", nil
+// writeOut writes with write to the --output file at path, or to standard
+// output for "" and "-".
+func (a *app) writeOut(path string, write func(io.Writer) error) error {
+	w, done, err := a.output(path)
+	if err != nil {
+		return err
 	}
-	return "", fmt.Errorf("unknown --format %q (one of json, markdown, table)", name)
+	if err := write(w); err != nil {
+		done()
+		return err
+	}
+	return done()
+}
+
+// registerFormats are the formats of the vendor risk register.
+var registerFormats = formatSwitch[func(io.Writer, *risk.Register) error]{
+	"json":     risk.WriteRegisterJSON,
+	"markdown": risk.WriteRegisterMarkdown,
+	"table":    risk.WriteRegisterTable,
 }
 
 // scoreAssessment scores a provider's framework assessment for the register.
@@ -105,7 +115,7 @@ controller, and per layer. docs/risk.md gives every formula.`,
   sovmap vendors inventory.yaml --format markdown -o vendors.md`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := riskFormat(format)
+			write, err := registerFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -121,26 +131,10 @@ controller, and per layer. docs/risk.md gives every formula.`,
 			if err != nil {
 				return err
 			}
-			w, done, err := a.output(output)
-			if err != nil {
-				return err
-			}
-			switch format {
-			case "json":
-				err = risk.WriteRegisterJSON(w, reg)
-			case "markdown":
-				err = risk.WriteRegisterMarkdown(w, reg)
-			default:
-				err = risk.WriteRegisterTable(w, reg)
-			}
-			if err != nil {
-				done()
-				return err
-			}
-			return done()
+			return a.writeOut(output, func(w io.Writer) error { return write(w, reg) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: json, markdown, table")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", registerFormats.usage())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }

@@ -29,6 +29,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // Options are the CycloneDX importer's options.
@@ -290,7 +291,9 @@ func (im *run) reportUnowned() {
 		if len(examples) > 5 {
 			examples = append(examples[:5:5], "...")
 		}
-		im.res.Warn(im.name, "%d components name no supplier, manufacturer or publisher (%s); sovmap reads them as run by the organization itself (set %s or an overlay if they are not)", len(unowned), strings.Join(examples, ", "), PropProvider)
+		n := len(unowned)
+		im.res.Warn(im.name, "%s %s no supplier, manufacturer or publisher (%s); sovmap reads %s as run by the organization itself (set %s or an overlay if %s not)",
+			plural.Count(n, "component"), plural.Pick(n, "names", "name"), strings.Join(examples, ", "), plural.Pick(n, "it", "them"), PropProvider, plural.Pick(n, "it is", "they are"))
 	}
 	for _, p := range inv.Providers {
 		if p.Country == "" {

@@ -215,7 +215,7 @@ func TestAIPlatform(t *testing.T) {
 	}
 	for _, want := range []string{
 		`depends on "nowhere"`, `ref "ghost"`, `dataset "missing-dataset"`, `"https://analytics.example.com"`,
-		`direction is "unknown"`, "property sovmap:unknown", `classification "Customer records"`, "1 components name no supplier",
+		`direction is "unknown"`, "property sovmap:unknown", `classification "Customer records"`, "1 component names no supplier",
 	} {
 		found := false
 		for _, w := range r.Warnings {

@@ -35,6 +35,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
@@ -361,8 +362,8 @@ func (o *Overlay) Apply(inv *sovmap.Inventory) (warnings []importer.Warning, sum
 			inv.Knowledge[k] = v
 		}
 	}
-	summary = fmt.Sprintf("%d components updated; providers: %d merged, %d added; flows: %d merged, %d added",
-		len(touched), len(o.providers)-addedProviders, addedProviders, len(o.flows)-addedFlows, addedFlows)
+	summary = fmt.Sprintf("%s updated; providers: %d merged, %d added; flows: %d merged, %d added",
+		plural.Count(len(touched), "component"), len(o.providers)-addedProviders, addedProviders, len(o.flows)-addedFlows, addedFlows)
 	return warnings, summary
 }
 

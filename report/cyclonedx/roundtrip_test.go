@@ -10,8 +10,8 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/importer"
 	cdximport "github.com/sovmap/sovmap/importer/cyclonedx"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/kb"
-	"github.com/sovmap/sovmap/report/internal/sample"
 )
 
 // TestRoundTrip exports each example inventory (and the sample) as a BOM,

@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/report/svg"
 )
 
@@ -61,6 +62,8 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 			return fmt.Sprintf("l%d", l)
 		},
 		"join":    func(s []string) string { return strings.Join(s, ", ") },
+		"count":   plural.Count,
+		"pick":    plural.Pick,
 		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"factors": func(fs []sovmap.FactorName) string {
 			names := make([]string, len(fs))

@@ -12,7 +12,7 @@ import (
 	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/report/svg"
 )
 

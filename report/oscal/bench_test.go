@@ -4,7 +4,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 // BenchmarkWrite10k writes the assessment of a synthetic 10,000-component

@@ -30,8 +30,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/report"
-	"github.com/sovmap/sovmap/report/finding"
 )
 
 // NS is the namespace of sovmap's props.
@@ -348,7 +349,7 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
 	res := result{
 		UUID:        id("result/" + r.Organization + "/" + now),
 		Title:       title,
-		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %d components, from the point of view of home jurisdiction %s.", len(r.Components), orUnknown(r.Home)),
+		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(len(r.Components), "component"), orUnknown(r.Home)),
 		Start:       now,
 		End:         now,
 		LocalDefinitions: localDefinitions{

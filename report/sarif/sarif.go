@@ -20,7 +20,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 )
 
 // SchemaURI is the published location of the SARIF 2.1.0 JSON schema.

@@ -3,7 +3,7 @@ package sarif
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/sovmap/sovmap/report/finding"
+	"github.com/sovmap/sovmap/finding"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {

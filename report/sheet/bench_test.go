@@ -4,7 +4,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 // BenchmarkCSV10k and BenchmarkXLSX10k write the assessment of a synthetic

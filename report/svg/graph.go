@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // DefaultGraphLimit is how many components the dependency picture draws
@@ -84,8 +85,8 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	ly := top + len(st.order)*bandH + 6
 	legend(&d, labelW, ly)
 	if hidden := st.components - st.shown; hidden > 0 {
-		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %d components drawn; the others are folded into "+N more" boxes.</text>`+"\n",
-			labelW, ly+30, st.shown, st.components)
+		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %s drawn; the others are folded into "+N more" boxes.</text>`+"\n",
+			labelW, ly+30, st.shown, plural.Count(st.components, "component"))
 	}
 	return d.close()
 }
@@ -291,16 +292,16 @@ func (st *stack) sweep(ns []*node, neighbours map[string][]string) {
 // description is the picture's text alternative.
 func (st *stack) description(r *sovmap.Report) string {
 	var desc strings.Builder
-	fmt.Fprintf(&desc, "%d components in %d layers and %d dependencies. ", st.components, len(st.order), st.dependencies)
+	fmt.Fprintf(&desc, "%s in %s and %s. ", plural.Count(st.components, "component"), plural.Count(len(st.order), "layer"), plural.Count(st.dependencies, "dependency", "dependencies"))
 	gaps := 0
 	for _, c := range r.Components {
 		if c.Gap > 0 {
 			gaps++
 		}
 	}
-	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %d components have a gap (drawn with a thick red border). ", gaps)
+	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %s %s a gap (drawn with a thick red border). ", plural.Count(gaps, "component"), plural.Pick(gaps, "has", "have"))
 	if hidden := st.components - st.shown; hidden > 0 {
-		fmt.Fprintf(&desc, "%d components are folded into per-layer summary boxes; the tables list them all.", hidden)
+		fmt.Fprintf(&desc, "%s %s folded into per-layer summary boxes; the tables list them all.", plural.Count(hidden, "component"), plural.Pick(hidden, "is", "are"))
 	}
 	return strings.TrimSpace(desc.String())
 }

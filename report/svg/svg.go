@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // LevelColors are the fill colours of the five levels, from exposed (red)
@@ -106,7 +107,7 @@ func Spectrum(layers []sovmap.LayerSummary) string {
 	var desc strings.Builder
 	desc.WriteString("Components per layer by effective level. ")
 	for _, l := range rows {
-		fmt.Fprintf(&desc, "%s: %d components (", l.Layer, l.Components)
+		fmt.Fprintf(&desc, "%s: %s (", l.Layer, plural.Count(l.Components, "component"))
 		var parts []string
 		for lv := sovmap.Exposed; lv <= sovmap.MaxLevel; lv++ {
 			if n := l.ByLevel[lv]; n > 0 {
@@ -241,7 +242,7 @@ func Concentration(providers []sovmap.ProviderResult, hhi int) string {
 	var desc strings.Builder
 	fmt.Fprintf(&desc, "Share of components per ultimate controller; Herfindahl-Hirschman index %d (%s). ", hhi, HHIBand(hhi))
 	for _, s := range shares {
-		fmt.Fprintf(&desc, "%s, %s tier: %.0f%% (%d components, %d critical). ", s.Label, s.Tier, s.Share*100, s.Components, s.Critical)
+		fmt.Fprintf(&desc, "%s, %s tier: %.0f%% (%s, %d critical). ", s.Label, s.Tier, s.Share*100, plural.Count(s.Components, "component"), s.Critical)
 	}
 	var d doc
 	d.open("concentration", width, height, "Vendor concentration by ultimate controller", strings.TrimSpace(desc.String()))
@@ -262,8 +263,8 @@ func Concentration(providers []sovmap.ProviderResult, hhi int) string {
 		if color == "" {
 			color = TierColors["unknown"]
 		}
-		d.printf(`<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s" stroke="#1a1a1a" stroke-width="0.5"><title>%s (%s): %d components, %d critical</title></rect>`+"\n",
-			labelW, y, w, barH, color, esc(s.Label), esc(s.Tier), s.Components, s.Critical)
+		d.printf(`<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s" stroke="#1a1a1a" stroke-width="0.5"><title>%s (%s): %s, %d critical</title></rect>`+"\n",
+			labelW, y, w, barH, color, esc(s.Label), esc(s.Tier), plural.Count(s.Components, "component"), s.Critical)
 		d.printf(`<text x="%.1f" y="%d" dominant-baseline="middle" fill="#1a1a1a">%.0f%% · %s</text>`+"\n",
 			float64(labelW)+w+6, y+barH/2, s.Share*100, esc(s.Tier))
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 // wellFormed parses the document as XML and returns its root element name
@@ -72,7 +72,7 @@ func TestSpectrum(t *testing.T) {
 	if !strings.Contains(s, "compute: 1 contractual (level 1)") {
 		t.Error("segments must say their level in words")
 	}
-	if !strings.Contains(s, "application: 1 components (1 exposed)") {
+	if !strings.Contains(s, "application: 1 component (1 exposed)") {
 		t.Errorf("desc does not describe the bars:\n%s", s)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/report/internal/sample"
+	"github.com/sovmap/sovmap/internal/sample"
 )
 
 func TestFromReportSample(t *testing.T) {
