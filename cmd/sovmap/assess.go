@@ -29,9 +29,10 @@ Exit codes: 0 clean, 1 when a gap is --fail-on levels or more or a flow is a
 violation (with --baseline: only when such a finding is new or worse than in
 the baseline), 2 on bad input or usage.`,
 		Example: `  sovmap assess examples/hospital-group
-  sovmap assess inventory.yaml --format json > assessment.json
-  sovmap assess inventory.yaml --fail-on 2 --format markdown
-  sovmap assess inventory.yaml --baseline main-assessment.json --format sarif -o sovmap.sarif`,
+  sovmap assess examples/hospital-group/inventory.yaml --format json > assessment.json
+  sovmap assess examples/hospital-group --fail-on 2 --format markdown
+  sovmap assess examples/bank-dora --format json -o main-assessment.json --fail-on 0
+  sovmap assess examples/bank-dora --baseline main-assessment.json --format sarif -o sovmap.sarif`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := assessFormats().pick(format)

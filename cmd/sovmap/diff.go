@@ -29,10 +29,10 @@ is assessed, or a saved 'sovmap assess --format json' output.
 
 Exit codes: 0 when nothing new or worse reaches --fail-on (a gap of that many
 levels or more, or a flow violation), 1 when something does, 2 on bad input.`,
-		Example: `  sovmap assess inventory.yaml --format json -o baseline.json --fail-on 0
-  sovmap diff baseline.json inventory.yaml
-  sovmap diff baseline.json inventory.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"
-  sovmap diff old/inventory.yaml new/inventory.yaml --fail-on 2`,
+		Example: `  sovmap assess examples/hospital-group --format json -o baseline.json --fail-on 0
+  sovmap diff baseline.json examples/hospital-group
+  sovmap diff baseline.json examples/hospital-group --format markdown >> summary.md
+  sovmap diff examples/embassy-estonia-luxembourg examples/embassy-monaco-luxembourg --fail-on 2`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := diffFormats.pick(format)

@@ -58,7 +58,7 @@ tier is at least T3 and every key criterion is at T4.`,
 		Use:   "score FILE ID",
 		Short: "Score one arrangement",
 		Example: `  sovmap embassy score examples/embassy-estonia-luxembourg/inventory.yaml ee-lu
-  sovmap embassy score inventory.yaml ee-lu --format html > ee-lu.html`,
+  sovmap embassy score examples/embassy-estonia-luxembourg/inventory.yaml ee-lu --format html > ee-lu.html`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := scorecardFormats.pick(format)
@@ -93,8 +93,8 @@ tier is at least T3 and every key criterion is at T4.`,
 	compare := &cobra.Command{
 		Use:   "compare FILE ID ID...",
 		Short: "Compare candidate arrangements side by side",
-		Example: `  sovmap embassy compare examples/embassy-host-comparison/inventory.yaml host-lu host-ee host-ae
-  sovmap embassy compare inventory.yaml host-lu host-ee --weights ai-compute --format html > hosts.html`,
+		Example: `  sovmap embassy compare examples/embassy-host-comparison/inventory.yaml host-lu host-no host-ae
+  sovmap embassy compare examples/embassy-host-comparison host-lu host-no --weights ai-compute --format html > hosts.html`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := comparisonFormats.pick(format)

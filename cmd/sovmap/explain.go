@@ -34,8 +34,8 @@ func newExplainCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain FILE|DIR COMPONENT",
 		Short: "Show one component's factors one by one, what binds and what would raise it",
-		Example: `  sovmap explain examples/hospital-group train-cluster
-  sovmap explain inventory.yaml model-endpoint --format json`,
+		Example: `  sovmap explain examples/hospital-group gpu-training
+  sovmap explain examples/hospital-group/inventory.yaml inference-api --format json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := explainFormats.pick(format)

@@ -132,9 +132,9 @@ parents', foreign_ownership, where its components are operated from, who holds
 their keys) are taken from the inventory.
 
 Exit codes: 0, or 1 when --min-level is given and the overall level is below it.`,
-		Example: `  sovmap framework score inventory.yaml --framework eu-csf --provider ovh
-  sovmap framework score inventory.yaml --framework eu-csf --provider ovh --weights 2026
-  sovmap framework score inventory.yaml --framework secnumcloud --provider ovh --min-level 1`,
+		Example: `  sovmap framework score examples/embassy-host-comparison --framework eu-csf --provider lu-ai-operator
+  sovmap framework score examples/embassy-host-comparison --framework eu-csf --provider lu-ai-operator --weights 2026
+  sovmap framework score examples/embassy-host-comparison --framework secnumcloud --provider no-ai-operator --min-level 1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := scoredFormats.pick(format)

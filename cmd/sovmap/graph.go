@@ -36,8 +36,8 @@ func newGraphCmd(a *app) *cobra.Command {
 Runtime dependencies pass a loss on; supply dependencies (licences, updates)
 only degrade their dependents.`,
 		Example: `  sovmap graph examples/hospital-group
-  sovmap graph inventory.yaml --component clinician-app
-  sovmap graph inventory.yaml --jurisdiction US --limit 100 --format json`,
+  sovmap graph examples/hospital-group --component clinician-app
+  sovmap graph examples/hospital-group --jurisdiction US --limit 100 --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := analysisFormats.pick(format)

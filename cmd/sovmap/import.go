@@ -48,10 +48,10 @@ Facts no machine knows (data classes, criticality, contracts, key custody,
 the organization) belong in an overlay file, merged on every import with
 --overlay, so that re-importing never loses them. See docs/import.md.`,
 		Example: `  terraform show -json plan.out > plan.json
-  sovmap import terraform plan.json --overlay overlay.yaml -o inventory.yaml
-  sovmap import cyclonedx bom.json --home DE -o inventory.yaml
-  sovmap import xlsx inventory.xlsx -o inventory.yaml
-  sovmap import csv components.csv -o inventory.json`,
+  sovmap import terraform importer/terraform/testdata/ai-stack-plan.json --overlay importer/overlay/testdata/overlay.yaml -o imported.yaml
+  sovmap import cyclonedx importer/cyclonedx/testdata/ai-platform.bom.json --home DE -o from-bom.yaml
+  sovmap template xlsx -o inventory.xlsx && sovmap import xlsx inventory.xlsx
+  sovmap template csv -o components.csv && sovmap import csv components.csv`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&f.out, "output", "o", "", "inventory file to write (YAML, or JSON when it ends in .json); stdout when empty")
@@ -72,7 +72,7 @@ networks and interconnects, managed ML platforms and model endpoints of AWS,
 Azure and Google Cloud), located by its region and depending on what its
 configuration references. Give - to read standard input.`,
 		Example: `  terraform show -json plan.out | sovmap import terraform - -o inventory.yaml
-  sovmap import terraform state.json --map 'ovh_cloud_project_*=compute' --map null_resource=application`,
+  sovmap import terraform importer/terraform/testdata/ai-stack-state.json --map 'ovh_cloud_project_*=compute' --map null_resource=application`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mapping := map[string]sovmap.Layer{}
@@ -423,7 +423,7 @@ xlsx writes inventory.xlsx unless -o names another file. csv writes the
 Components sheet to stdout, or, with -o FILE, FILE and providers.csv,
 flows.csv and organization.csv beside it.`,
 		Example: `  sovmap template xlsx -o inventory.xlsx
-  sovmap template csv -o sheets/components.csv`,
+  sovmap template csv -o components.csv`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"xlsx", "csv"},
 		RunE: func(cmd *cobra.Command, args []string) error {

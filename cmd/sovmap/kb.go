@@ -666,7 +666,7 @@ func newKBStaleCmd(a *app, o *kbOptions) *cobra.Command {
 have no valid checked date), oldest first. With --fail it exits 1 when there
 are any, so that CI can remind maintainers to review the knowledge base.`,
 		Example: `  sovmap kb stale --older-than 365d
-  sovmap kb stale --older-than 180d --kb ./our-kb --fail`,
+  sovmap kb stale --older-than 180d --kb kb/testdata/check/unsourced --fail`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			age, err := parseAge(olderThan)
@@ -711,7 +711,7 @@ func newKBCheckCmd(a *app, o *kbOptions) *cobra.Command {
 		Long: `check loads the knowledge base with the --kb overlays (broken references stop
 the load with exit 2) and lists entries without a source, without a valid
 checked date, or marked contested without a note.`,
-		Example: `  sovmap kb check --kb ./our-kb --fail`,
+		Example: `  sovmap kb check --kb kb/testdata/check/unsourced --fail`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := a.knowledge()

@@ -45,7 +45,7 @@ Exit codes: 0 every requirement can be met, 1 some cannot, 2 bad input.
 See docs/strategy.md.`,
 		Example: `  sovmap plan examples/strategy-sourcing-plan/inventory.yaml
   sovmap plan --budget 3000000 examples/strategy-sourcing-plan/inventory.yaml
-  sovmap plan --max-provider-share 40% --years 5 --format markdown inventory.yaml`,
+  sovmap plan --max-provider-share 40% --years 5 --format markdown examples/strategy-sourcing-plan`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := planFormats.pick(format)

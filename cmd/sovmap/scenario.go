@@ -55,11 +55,11 @@ KIND:TARGET:
 the inventory's own, and ranks them by impact (criticality-weighted share of
 the inventory hit). docs/risk.md explains every figure.`,
 		Example: `  sovmap scenario examples/hospital-group compel:US
-  sovmap scenario inventory.yaml provider-exit:aws --format json
-  sovmap scenario inventory.yaml region-cut:aws:eu-central-1 --limit -1
-  sovmap scenario inventory.yaml --sweep --format markdown
-  sovmap scenario inventory.yaml --sweep --kind compel --kind provider-exit
-  sovmap scenario inventory.yaml --list`,
+  sovmap scenario examples/hospital-group provider-exit:aws-emea --format json
+  sovmap scenario examples/hospital-group region-cut:aws:eu-central-1 --limit -1
+  sovmap scenario examples/hospital-group --sweep --format markdown
+  sovmap scenario examples/hospital-group --sweep --kind compel --kind provider-exit
+  sovmap scenario examples/hospital-group --list`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			writeResult, err := resultFormats.pick(format)

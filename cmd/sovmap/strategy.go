@@ -45,7 +45,7 @@ See docs/strategy.md.`,
 		Example: `  sovmap strategy examples/strategy-small-energy-poor/profile.yaml
   sovmap strategy --format markdown examples/strategy-eu-member/profile.yaml
   sovmap strategy --print-defaults > my-strategies.yaml
-  sovmap strategy --strategies my-strategies.yaml profile.yaml`,
+  sovmap strategy --strategies my-strategies.yaml examples/strategy-eu-member/profile.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if printDefaults {
 				return cobra.NoArgs(cmd, args)

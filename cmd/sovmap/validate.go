@@ -23,8 +23,8 @@ organization.data_classes (with the class probably meant), rules and declared
 classes whose basis is not law, guidance or policy or lacks a citation, rules
 whose CEL expression does not compile, and arrangement or assessment answers
 that are not on their framework's answer ladder.`,
-		Example: `  sovmap validate inventory.yaml
-  sovmap validate inventories/   # one file per team, merged`,
+		Example: `  sovmap validate examples/hospital-group/inventory.yaml
+  sovmap validate examples/hospital-group/   # a directory: one file per team, merged`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			inv, _, err := a.load(cmd.Context(), args)

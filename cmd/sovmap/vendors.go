@@ -111,8 +111,8 @@ It also prints the concentration of third-party components as
 Herfindahl-Hirschman indexes by provider, by parent, by jurisdiction of the
 controller, and per layer. docs/risk.md gives every formula.`,
 		Example: `  sovmap vendors examples/hospital-group
-  sovmap vendors inventory.yaml --format json > vendors.json
-  sovmap vendors inventory.yaml --format markdown -o vendors.md`,
+  sovmap vendors examples/bank-dora --format json > vendors.json
+  sovmap vendors examples/bank-dora --format markdown -o vendors.md`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := registerFormats.pick(format)
