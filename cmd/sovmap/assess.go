@@ -42,6 +42,12 @@ the baseline), 2 on bad input or usage.`,
 			if failOn < 0 || failOn > int(sovmap.MaxLevel) {
 				return fmt.Errorf("--fail-on must be from 0 (never fail) to 4")
 			}
+			if err := guardOutput(output, args); err != nil {
+				return err
+			}
+			if format == "xlsx" && (output == "" || output == "-") && isTerminal(a.stdout) {
+				return fmt.Errorf("--format xlsx writes a binary workbook: give -o FILE.xlsx, or redirect standard output")
+			}
 			inv, r, err := a.assess(cmd.Context(), args)
 			if err != nil {
 				return err

@@ -227,7 +227,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 	if f.out == "" {
 		_, err = a.stdout.Write(buf.Bytes())
-	} else {
+	} else if err = guardOutput(f.out, append([]string{file}, f.overlays...)); err == nil {
 		err = writeFileAtomic(f.out, buf.Bytes())
 	}
 	if err != nil {

@@ -30,6 +30,7 @@ func (a *app) loadGraph(ctx context.Context, paths []string) (*sovmap.Inventory,
 		return nil, nil, nil, err
 	}
 	a.mark("knowledge")
+	a.inputs = append(a.inputs, paths...)
 	a.begin("loading %s", strings.Join(paths, ", "))
 	var inv *sovmap.Inventory
 	var g *graph.Graph

@@ -46,6 +46,9 @@ type app struct {
 	stderr io.Writer
 	// kbDirs are directories laid over the embedded knowledge base (--kb).
 	kbDirs []string
+	// inputs are the files and directories the command read, which no
+	// output may overwrite (guardOutput).
+	inputs []string
 	// cpuProfile and stopProfile serve the hidden --cpuprofile flag.
 	cpuProfile  string
 	stopProfile func()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,5 +113,38 @@ func TestGateCountsWhatFindingsGate(t *testing.T) {
 				t.Errorf("%s --fail-on %d: the gate counts %d, the findings that gate are %d", ex, failOn, got, want)
 			}
 		}
+	}
+}
+
+// TestOutputNeverOverwritesAnInput: -o naming an input, or an inventory
+// file inside an input directory, is refused (exit 2) and the file is left
+// as it was.
+func TestOutputNeverOverwritesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "inventory.yaml")
+	src := "version: 1\norganization: {name: X, home: DE}\ncomponents:\n  - {id: db, layer: storage, locations: [DE]}\n"
+	if err := os.WriteFile(inv, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"assess", inv, "-o", inv, "--format", "markdown"},
+		{"assess", dir, "-o", filepath.Join(dir, "report.json"), "--format", "json"},
+		{"vendors", inv, "-o", inv},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, strings.NewReader(""), &out, &errOut); code != exitBadInput {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut.String())
+		}
+	}
+	if got, _ := os.ReadFile(inv); string(got) != src {
+		t.Errorf("the inventory was changed:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err == nil {
+		t.Error("a report was written inside the input directory")
+	}
+	// Elsewhere is fine.
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"assess", inv, "-o", filepath.Join(t.TempDir(), "r.md"), "--format", "markdown"}, strings.NewReader(""), &out, &errOut); code != exitClean {
+		t.Errorf("assess -o elsewhere: exit %d (%s)", code, errOut.String())
 	}
 }

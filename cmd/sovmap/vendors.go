@@ -38,6 +38,9 @@ func (a *app) output(path string) (io.Writer, func() error, error) {
 	if path == "" || path == "-" {
 		return a.stdout, func() error { return nil }, nil
 	}
+	if err := guardOutput(path, a.inputs); err != nil {
+		return nil, nil, err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, nil, err

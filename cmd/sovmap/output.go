@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// guardOutput refuses an output file that is one of the command's inputs,
+// or an inventory file inside an input directory: `assess inventory.yaml -o
+// inventory.yaml` would replace the user's inventory with the report.
+func guardOutput(out string, inputs []string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return nil
+	}
+	outInfo, outErr := os.Stat(out)
+	for _, in := range inputs {
+		if in == "" || in == "-" {
+			continue
+		}
+		inInfo, err := os.Stat(in)
+		if err != nil {
+			continue
+		}
+		if outErr == nil && os.SameFile(inInfo, outInfo) {
+			return fmt.Errorf("-o %s is an input of this command: writing it would destroy it; choose another file", out)
+		}
+		if !inInfo.IsDir() {
+			continue
+		}
+		absIn, err := filepath.Abs(in)
+		if err != nil {
+			continue
+		}
+		ext := strings.ToLower(filepath.Ext(out))
+		if rel, err := filepath.Rel(absIn, absOut); err == nil && !strings.HasPrefix(rel, "..") && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
+			return fmt.Errorf("-o %s is inside the input directory %s, where it would be read as an inventory file next time; write it elsewhere", out, in)
+		}
+	}
+	return nil
+}
