@@ -31,8 +31,12 @@ func (s formatSwitch[W]) names() string {
 	return strings.Join(names, ", ")
 }
 
+// formatUsagePrefix starts every --format flag's help, which lists the
+// names after it: shell completion reads them from there.
+const formatUsagePrefix = "output format: "
+
 // usage is the help text of the --format flag.
-func (s formatSwitch[W]) usage() string { return "output format: " + s.names() }
+func (s formatSwitch[W]) usage() string { return formatUsagePrefix + s.names() }
 
 // pick returns the writer of the format called name ("md" is "markdown").
 // An unknown name is a usage error (exit 2) that lists the valid ones.

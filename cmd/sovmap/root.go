@@ -153,6 +153,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 	for _, c := range root.Commands() {
 		requireSubcommand(c)
 	}
+	addCompletions(a, root)
 	return root
 }
 

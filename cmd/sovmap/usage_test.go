@@ -148,3 +148,34 @@ func TestOutputNeverOverwritesAnInput(t *testing.T) {
 		t.Errorf("assess -o elsewhere: exit %d (%s)", code, errOut.String())
 	}
 }
+
+// TestCompletion: the shell completes --format names, component ids for
+// explain, arrangement ids for embassy and regions for kb region.
+func TestCompletion(t *testing.T) {
+	hospital := filepath.Join(repoRoot(t), "examples", "hospital-group")
+	hosts := filepath.Join(repoRoot(t), "examples", "embassy-host-comparison")
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"__complete", "explain", hospital, "gpu"}, []string{"gpu-training"}},
+		{[]string{"__complete", "assess", hospital, "--format", "s"}, []string{"sarif"}},
+		{[]string{"__complete", "embassy", "compare", hosts, "host-lu", "host-n"}, []string{"host-no"}},
+		{[]string{"__complete", "kb", "region", "aws:eu-central-"}, []string{"aws:eu-central-1", "aws:eu-central-2"}},
+	}
+	for _, tc := range cases {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), tc.args, strings.NewReader(""), &out, &errOut); code != exitClean {
+			t.Fatalf("%v: exit %d %s", tc.args, code, errOut.String())
+		}
+		var got []string
+		for _, line := range strings.Split(out.String(), "\n") {
+			if line != "" && !strings.HasPrefix(line, ":") {
+				got = append(got, line)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%v: completions %v, want %v", tc.args[1:], got, tc.want)
+		}
+	}
+}
