@@ -71,7 +71,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
-			adequacy: adequacy, switchingRights: switchingRightsApply(k, inv.Organization.Home, now),
+			adequacy: adequacy, switchingRights: switchingRightsApply(k, inv.Organization.Home, now), primary: map[string]bool{},
 		}
 		e.localisation(inv.Organization)
 		return e
@@ -171,6 +171,8 @@ type engine struct {
 	// switchingRights: the EU Data Act's switching rights protect home
 	// (a member of the Union) on the assessment day.
 	switchingRights bool
+	// primary memoises primaryAtHome by law id.
+	primary map[string]bool
 }
 
 // profile is the part of an assessment that depends only on a component's

@@ -61,7 +61,14 @@ func (e *engine) lawRequirement(law *kb.Law, c *sovmap.Component, p *profile, cr
 			r.Checks = append(r.Checks, e.certificationCheck(cond.Certification, c, p))
 		}
 		if len(cond.LocatedIn) > 0 {
-			r.Checks = append(r.Checks, e.locationCheck(cond.LocatedIn, c, p))
+			ch := e.locationCheck(cond.LocatedIn, c, p)
+			if law.PrimaryOnly && ch.Status == sovmap.ConditionUnmet && e.primaryAtHome(law) {
+				// Only the primary database must be at home; a copy abroad
+				// is a transfer, which the law allows under its own rules.
+				ch.Status = sovmap.ConditionOpen
+				ch.Why += ": is this the primary database? The law asks that personal data be first recorded and stored in databases at home; a copy abroad is a transfer under the law's transfer rules"
+			}
+			r.Checks = append(r.Checks, ch)
 		}
 		if cond.Establishment != "" {
 			if ch, ok := e.establishmentCheck(cond, c, p); ok {
@@ -91,6 +98,34 @@ func (e *engine) lawRequirement(law *kb.Law, c *sovmap.Component, p *profile, cr
 	return r
 }
 
+// primaryAtHome reports whether some component located inside the law's
+// places holds data the law covers: then a component abroad may be a copy
+// of that primary database, which the law allows as a transfer. Without
+// one, the component abroad can only be the primary database itself.
+func (e *engine) primaryAtHome(law *kb.Law) bool {
+	if v, ok := e.primary[law.ID]; ok {
+		return v
+	}
+	found := false
+	for i := range e.inv.Components {
+		c := &e.inv.Components[i]
+		if !lawCovers(*law, c.Data) {
+			continue
+		}
+		countries := e.facts.countries(c.Locations)
+		inside := len(countries) > 0
+		for _, country := range countries {
+			inside = inside && e.inAny(country, law.Condition.LocatedIn)
+		}
+		if inside {
+			found = true
+			break
+		}
+	}
+	e.primary[law.ID] = found
+	return found
+}
+
 // certificationCheck looks for a certification of the scheme the law asks
 // for, in an accepted variant, valid where the component is.
 func (e *engine) certificationCheck(want *kb.CertCondition, c *sovmap.Component, p *profile) sovmap.Check {
@@ -103,6 +138,12 @@ func (e *engine) certificationCheck(want *kb.CertCondition, c *sovmap.Component,
 	for _, cert := range c.Certifications {
 		s, ok := e.kb.Scheme(cert)
 		if !ok || s.ID != scheme.ID {
+			continue
+		}
+		if slices.ContainsFunc(want.Excluded, func(v string) bool { return kb.SameSpelling(v, cert) }) {
+			if ch.Status != sovmap.ConditionOpen {
+				ch.Why = fmt.Sprintf("certification %q is no longer accepted by the law: it asks for %s", cert, strings.Join(want.Variants, " or "))
+			}
 			continue
 		}
 		if len(want.Variants) > 0 && !slices.ContainsFunc(want.Variants, func(v string) bool { return kb.SameSpelling(v, cert) }) {
@@ -179,13 +220,18 @@ func (e *engine) establishmentCheck(cond *kb.Condition, c *sovmap.Component, p *
 			return sovmap.Check{}, false
 		}
 	}
-	ch := sovmap.Check{Part: "provider established in " + cond.Establishment}
-	if p.control != nil && slices.Contains(p.control.countries, cond.Establishment) {
-		ch.Status, ch.Why = sovmap.ConditionMet, "the provider's group has an entity incorporated in "+cond.Establishment+" ("+strings.Join(p.control.chain, " -> ")+")"
+	ch := sovmap.Check{Part: "the processing provider established in " + cond.Establishment}
+	// The law asks it of the processing entity itself: the provider's own
+	// country, not its parent's. A parent there is a hint, not the fact.
+	if _, country, _, ok := e.facts.provider(c.Provider); ok && country == cond.Establishment {
+		ch.Status, ch.Why = sovmap.ConditionMet, "the provider "+c.Provider+" is incorporated in "+cond.Establishment
 		return ch, true
 	}
 	ch.Status = sovmap.ConditionOpen
-	ch.Why = "no entity of the provider's group in " + cond.Establishment + " is recorded: a branch there counts, so state it (a provider of the inventory with country " + cond.Establishment + ") or confirm it with the provider"
+	ch.Why = "no establishment of the provider " + c.Provider + " itself in " + cond.Establishment + " is recorded (a branch counts; an entity of its group elsewhere in the chain does not): confirm it with the provider"
+	if p.control != nil && slices.Contains(p.control.countries, cond.Establishment) {
+		ch.Why += "; its group has an entity in " + cond.Establishment + " (" + strings.Join(p.control.chain, " -> ") + ")"
+	}
 	return ch, true
 }
 

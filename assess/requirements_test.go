@@ -89,6 +89,7 @@ func TestLocalisationLaws(t *testing.T) {
   - {id: de-cloud, country: DE}
   - {id: fr-cloud, country: FR}
   - {id: us-cloud, country: US}
+  - {id: at-cloud, country: AT, parent: de-cloud}
 `
 	cases := []struct {
 		name      string
@@ -101,6 +102,9 @@ func TestLocalisationLaws(t *testing.T) {
 	}{
 		// Federal Law 152-FZ art. 18(5): databases of personal data of
 		// Russian citizens located in Russia.
+		// As amended by 23-FZ, art. 18(5) asks for the primary database in
+		// Russia; a copy abroad is a transfer: whether this is the primary
+		// database is the question.
 		{"Russian home, personal data abroad", "{name: X, home: RU}", "data: [personal], locations: [DE]", "law:ru-242-fz", sovmap.ConditionUnmet, "located", ""},
 		{"Russian home, personal data at home", "{name: X, home: RU}", "data: [personal.health], locations: [RU]", "law:ru-242-fz", sovmap.ConditionMet, "", ""},
 		{"Russian home, no personal data", "{name: X, home: RU}", "data: [confidential], locations: [DE]", "", "", "", "law:ru-242-fz"},
@@ -114,6 +118,15 @@ func TestLocalisationLaws(t *testing.T) {
 		{"German health, C5 of unstated type", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [DE], certifications: [C5]", "law:de-sgb-v-393", sovmap.ConditionOpen, "C5", ""},
 		{"German health, US region, no C5", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: us-cloud, locations: [US]", "law:de-sgb-v-393", sovmap.ConditionUnmet, "located", ""},
 		{"German health in Austria: establishment open", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: us-cloud, locations: [AT], certifications: [C5 Type 2]", "law:de-sgb-v-393", sovmap.ConditionOpen, "established", ""},
+		// § 393 (4): a Type 1 report counted only until 30 June 2025.
+		{"German health, C5 Type 1 only", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [DE], certifications: [C5 Type 1]", "law:de-sgb-v-393", sovmap.ConditionUnmet, "no longer accepted", ""},
+		// § 393 (2): the processing body itself has an establishment in
+		// Germany; a German parent is not the processor's establishment.
+		{"German health in Austria, German provider", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: de-cloud, locations: [AT], certifications: [C5 Type 2]", "law:de-sgb-v-393", sovmap.ConditionMet, "", ""},
+		{"German health in Austria, Austrian provider with a German parent", "{name: X, home: DE, sectors: [health]}", "data: [personal.health], provider: at-cloud, locations: [AT], certifications: [C5 Type 2]", "law:de-sgb-v-393", sovmap.ConditionOpen, "its group has an entity in DE", ""},
+		// Sector ids match exactly: a private insurer is not a statutory
+		// health insurer.
+		{"German private insurer", "{name: X, home: DE, sectors: [insurance]}", "data: [personal.health], provider: us-cloud, locations: [US]", "", "", "", "law:de-sgb-v-393"},
 		{"a law of another country does not apply", "{name: X, home: DE, sectors: [health]}", "data: [personal], locations: [DE]", "", "", "", "law:ru-242-fz"},
 		// Circular 6282-SG and SREN art. 31: SecNumCloud-qualified, in the EU.
 		{"French State, SecNumCloud in France", "{name: X, home: FR, sectors: [government]}", "data: [confidential], provider: fr-cloud, locations: [FR], operated_from: [FR], certifications: [SecNumCloud]", "law:fr-doctrine-cloud-au-centre", sovmap.ConditionMet, "", ""},

@@ -140,3 +140,30 @@ func TestStaleGraphIsNotUsed(t *testing.T) {
 		t.Errorf("app assessed with the stale graph: limited by %q, effective %d, own %d", app.LimitedBy, app.EffectiveLevel, app.Level)
 	}
 }
+
+// TestPrimaryDatabaseAtHome: 152-FZ art. 18(5) (as amended by 23-FZ)
+// asks that Russian citizens' personal data be first recorded and stored
+// in Russia; a copy abroad is a transfer. A database abroad with none at
+// home is the primary one (unmet); with one at home it may be a copy, and
+// whether it is is a question (open).
+func TestPrimaryDatabaseAtHome(t *testing.T) {
+	const head = "version: 1\norganization: {name: T, home: RU}\ncomponents:\n  - {id: abroad, layer: storage, locations: [KZ], data: [personal]}\n"
+	for _, tc := range []struct {
+		extra string
+		want  sovmap.ConditionStatus
+	}{
+		{"", sovmap.ConditionUnmet},
+		{"  - {id: at-home, layer: storage, locations: [RU], data: [personal]}\n", sovmap.ConditionOpen},
+	} {
+		c := component(t, run(t, head+tc.extra, optsNow()), "abroad")
+		got := sovmap.ConditionStatus("")
+		for _, q := range c.Reasons {
+			if q.Source == "law:ru-242-fz" {
+				got = q.Condition
+			}
+		}
+		if got != tc.want {
+			t.Errorf("with %q: condition %q, want %q", tc.extra, got, tc.want)
+		}
+	}
+}

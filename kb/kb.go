@@ -96,6 +96,9 @@ type Adequacy struct {
 	// Recipients says in words who a limited decision covers, the condition
 	// a flow relying on it must meet.
 	Recipients string `yaml:"recipients,omitempty" json:"recipients,omitempty"`
+	// Exclusions names what a full decision leaves out (Korea: credit
+	// information processed by entities the FSC supervises).
+	Exclusions string `yaml:"exclusions,omitempty" json:"exclusions,omitempty"`
 	Date       string `yaml:"date" json:"date"`
 	Act        string `yaml:"act" json:"act"`
 	Meta       `yaml:",inline"`
@@ -167,6 +170,14 @@ type Law struct {
 	// Criticality limits the law to components of these criticalities
 	// (DORA: ICT services supporting critical or important functions).
 	Criticality []string `yaml:"criticality,omitempty" json:"criticality,omitempty"`
+	// Sectors are the sector ids the law binds (an organization lists its
+	// own in organization.sectors); when empty, Sector's words are matched.
+	Sectors []string `yaml:"sectors,omitempty" json:"sectors,omitempty"`
+	// PrimaryOnly: the law keeps the primary database at home (152-FZ
+	// art. 18(5)); copies abroad are transfers, so a component located
+	// elsewhere may be one and its condition is a question, not a breach,
+	// and flows out are not refused by this law.
+	PrimaryOnly bool `yaml:"primary_only,omitempty" json:"primary_only,omitempty"`
 	Meta        `yaml:",inline"`
 }
 
@@ -202,6 +213,9 @@ type CertCondition struct {
 	// means any certification of the scheme. A certification of the scheme
 	// in another spelling leaves the condition open.
 	Variants []string `yaml:"variants,omitempty" json:"variants,omitempty"`
+	// Excluded are spellings the law no longer accepts (a C5 Type 1
+	// report): holding only those leaves the condition unmet.
+	Excluded []string `yaml:"excluded,omitempty" json:"excluded,omitempty"`
 	// Part names the requirement in words ("a current C5 Type 2 attestation").
 	Part string `yaml:"part,omitempty" json:"part,omitempty"`
 }

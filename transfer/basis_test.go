@@ -113,3 +113,36 @@ func TestFlowBasis(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalisationRefusesFlows: a law that keeps data in the country
+// whatever the host (My Health Records Act 2012 (Cth) s. 77: records must
+// not be held, taken, processed or handled outside Australia) refuses a
+// flow abroad, cited to its section; the same flow inside Australia passes.
+func TestLocalisationRefusesFlows(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		to   string
+		want sovmap.Verdict
+	}{{"US", sovmap.Violation}, {"AU", sovmap.Allowed}} {
+		inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "AU", Sectors: []string{"health"}},
+			Components: []sovmap.Component{
+				{ID: "src", Layer: sovmap.LayerStorage, Locations: []string{"AU"}},
+				{ID: "dst", Layer: sovmap.LayerStorage, Locations: []string{tc.to}},
+			},
+			Flows: []sovmap.Flow{{ID: "f", From: "src", To: "dst", Data: []string{"personal.health"}}}}
+		r, err := assess.Assess(context.Background(), inv, k, assess.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := r.Flows[0]
+		if f.Verdict != tc.want {
+			t.Errorf("to %s: %s %v, want %s (%v)", tc.to, f.Verdict, f.Codes, tc.want, f.Reasons)
+		}
+		if tc.want == sovmap.Violation && (f.Codes[0] != transfer.CodeLocalisation || f.Basis != sovmap.BasisLaw || !strings.Contains(f.Citation, "s. 77")) {
+			t.Errorf("to %s: codes %v, basis %s, citation %q; want localisation, law, s. 77", tc.to, f.Codes, f.Basis, f.Citation)
+		}
+	}
+}

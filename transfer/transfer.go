@@ -160,28 +160,46 @@ type checker struct {
 	restrictedBasis sovmap.Basis
 }
 
-// transferLaw names the articles of a regime's transfer rules.
+// transferLaw names the articles of a regime's transfer rules and the
+// guidance its supervisors give on them.
 type transferLaw struct {
-	name       string // "GDPR"
-	transfers  string // the chapter or articles on transfers
-	adequacy   string
-	safeguards string
-	derogation string
+	name        string // "GDPR"
+	transfers   string // the chapter or articles on transfers
+	adequacy    string
+	safeguards  string
+	publicBody  string // agreements between public authorities or bodies
+	derogation  string
+	remote      string // guidance: remote access from abroad is a transfer
+	remoteShort string // the same, named in a sentence
+	assessment  string // guidance: the transfer impact assessment
+	derogations string // guidance: derogations are for occasional transfers
 }
 
 // transferLaws are the transfer rules of the regimes whose adequacy lists
-// the knowledge base records.
+// the knowledge base records. The United Kingdom's are as amended by the
+// Data (Use and Access) Act 2025 (transfer provisions in force 5 February
+// 2026).
 var transferLaws = map[string]transferLaw{
-	"EU": {"GDPR", "GDPR chapter V (art. 44-49)", "GDPR art. 45", "GDPR art. 46-47", "GDPR art. 49"},
-	"GB": {"UK GDPR", "UK GDPR chapter V (art. 44-49)", "UK GDPR art. 45 and DPA 2018 s. 17A", "UK GDPR art. 46-47", "UK GDPR art. 49"},
-	"CH": {"FADP", "FADP art. 16-17", "FADP art. 16(1)", "FADP art. 16(2)", "FADP art. 17"},
+	"EU": {name: "GDPR", transfers: "GDPR chapter V (art. 44-49)", adequacy: "GDPR art. 45", safeguards: "GDPR art. 46-47",
+		publicBody: "GDPR art. 46(2)(a) and (3)(b)", derogation: "GDPR art. 49",
+		remoteShort: "EDPB Guidelines 05/2021",
+		remote:      "EDPB Guidelines 05/2021 on the interplay between art. 3 and chapter V GDPR (version 2.0, 14 February 2023)",
+		assessment:  "EDPB Recommendations 01/2020 on supplementary measures (version 2.0, 18 June 2021)",
+		derogations: "EDPB Guidelines 2/2018 on derogations of art. 49"},
+	"GB": {name: "UK GDPR", transfers: "UK GDPR chapter V (art. 44A-49, as amended by the Data (Use and Access) Act 2025)",
+		adequacy: "UK GDPR art. 45A-45C (transfers approved by regulations)", safeguards: "UK GDPR art. 46-47 (the data protection test)",
+		publicBody: "UK GDPR art. 46(2)(a)", derogation: "UK GDPR art. 49",
+		remoteShort: "ICO guidance on international transfers",
+		remote:      "ICO guidance on international transfers (restricted transfers include remote access from abroad)",
+		assessment:  "ICO guidance on international transfers (the transfer risk assessment)",
+		derogations: "ICO guidance on international transfers (exceptions are for occasional transfers)"},
+	"CH": {name: "FADP", transfers: "FADP art. 16-17", adequacy: "FADP art. 16(1)", safeguards: "FADP art. 16(2)",
+		publicBody: "FADP art. 16(2)(a)", derogation: "FADP art. 17",
+		remoteShort: "FDPIC guidance on transfers abroad",
+		remote:      "FDPIC guidance on transfers abroad (access from abroad counts as disclosure)",
+		assessment:  "FDPIC guidance on transfers abroad (assessment of the destination's law)",
+		derogations: "FADP art. 17 (exceptions for individual cases)"},
 }
-
-// Citations of the guidance the checks rely on.
-const (
-	citeRemoteAccess = "EDPB Guidelines 05/2021 on the interplay between art. 3 and chapter V GDPR (version 2.0, 14 February 2023)"
-	citeTIA          = "EDPB Recommendations 01/2020 on supplementary measures (version 2.0, 18 June 2021)"
-)
 
 func (c *checker) prepare() {
 	home := c.tiers.Home()
@@ -329,11 +347,6 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	}
 	if len(to) == 0 {
 		switch {
-		case personal && c.hasRegime && (c.regime == "EU" || c.regime == "GB"):
-			// The controller must know and record where personal data goes
-			// (accountability, and the record of processing names transfers
-			// to third countries).
-			v.violate(CodeNoLocation, sovmap.BasisLaw, c.law.name+" art. 5(2) and 30(1)(e)", "the destination %s has no stated location, so whether personal data leaves for a third country cannot be known or recorded (%s art. 5(2) and 30(1)(e))", f.To, c.law.name)
 		case sensitive:
 			v.violate(CodeNoLocation, sovmap.BasisDefault, "", "the destination %s has no stated location, so the transfer cannot be checked", f.To)
 		default:
@@ -348,12 +361,19 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		}
 	}
 	if len(foreign) == 0 {
-		v.note(sovmap.BasisLaw, "", "stays in the home jurisdiction (%s)", strings.Join(to, ", "))
+		v.note(c.factBasis(), c.lawCite(c.law.transfers), "stays in the home jurisdiction (%s)", strings.Join(to, ", "))
 	}
 	if classified && len(foreign) > 0 {
 		v.violate(CodeClassifiedAbroad, sovmap.BasisDefault, "", "classified data leaves the home jurisdiction for %s (sovmap's default: classified information stays under national control; home's classification rules decide)", strings.Join(foreign, ", "))
 	}
 	for _, law := range c.localLaws {
+		if law.ProvidersOnly || law.PrimaryOnly {
+			// Such a law asks something of a host (a certification, where
+			// it stores) or of the primary database, not of a transfer: it
+			// is judged on the components it covers, and a flow is judged
+			// by the transfer rules.
+			continue
+		}
 		covered := false
 		for _, d := range law.Data {
 			covered = covered || hasClass(data, d)
@@ -386,7 +406,7 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 			c.personalTransfer(v, country, mech, remote)
 		}
 	case !personal && len(foreign) > 0:
-		v.note(sovmap.BasisLaw, "", "no personal data: the transfer rules of data-protection law do not apply to %s", strings.Join(data, ", "))
+		v.note(c.factBasis(), c.lawCite(c.law.transfers), "no personal data: the transfer rules of data-protection law do not apply to %s", strings.Join(data, ", "))
 	}
 	if sensitive && len(dst.ExposureDetails) > 0 {
 		var laws, restricted []string
@@ -412,12 +432,29 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	return r
 }
 
+// factBasis is the basis of a statement about where the transfer rules
+// reach: law for a home whose rules sovmap records, its default otherwise.
+func (c *checker) factBasis() sovmap.Basis {
+	if c.hasRegime {
+		return sovmap.BasisLaw
+	}
+	return sovmap.BasisDefault
+}
+
+// lawCite returns cite for a home whose transfer rules sovmap records.
+func (c *checker) lawCite(cite string) string {
+	if c.hasRegime {
+		return cite
+	}
+	return ""
+}
+
 // restrictedLegalPosition states what the law says of a flow that the
 // restricted list refuses, apart from the policy.
 func (c *checker) restrictedLegalPosition(v *verdict, country string, personal bool) {
 	switch {
 	case !personal:
-		v.note(sovmap.BasisLaw, "", "legal position apart from the policy: no personal data, so the transfer rules of data-protection law do not apply")
+		v.note(c.factBasis(), c.lawCite(c.law.transfers), "legal position apart from the policy: no personal data, so the transfer rules of data-protection law do not apply")
 	case !c.hasRegime:
 		v.note(sovmap.BasisDefault, "", "legal position apart from the policy: sovmap records no cross-border transfer rules of %s's data-protection law", c.tiers.Home())
 	default:
@@ -425,7 +462,7 @@ func (c *checker) restrictedLegalPosition(v *verdict, country string, personal b
 			v.note(sovmap.BasisLaw, c.law.adequacy, "legal position apart from the policy: personal data may go to %s under %s", country, c.law.adequacy)
 			return
 		}
-		v.note(sovmap.BasisGuidance, c.law.safeguards+"; "+citeTIA, "legal position apart from the policy: personal data to %s needs a transfer mechanism (%s) and a transfer impact assessment, which is very unlikely to show the destination's law and practice leave the safeguards effective", country, c.law.safeguards)
+		v.note(sovmap.BasisGuidance, c.law.safeguards+"; "+c.law.assessment, "legal position apart from the policy: personal data to %s needs a transfer mechanism (%s) and a transfer impact assessment, which is very unlikely to show the destination's law and practice leave the safeguards effective", country, c.law.safeguards)
 	}
 }
 
@@ -455,21 +492,23 @@ func (c *checker) remoteAccess(v *verdict, dst *sovmap.Component, located []stri
 	if len(third) == 0 {
 		return false
 	}
-	cite := c.law.transfers + "; " + citeRemoteAccess
+	cite := c.law.transfers + "; " + c.law.remote
 	if dst.Provider == "" {
-		v.note(sovmap.BasisGuidance, citeRemoteAccess, "the destination is administered by the organization itself from %s: a transfer too if its administrators there work for a separate entity (EDPB Guidelines 05/2021)", strings.Join(third, ", "))
+		v.note(sovmap.BasisGuidance, c.law.remote, "the destination is administered by the organization itself from %s: a transfer too if its administrators there work for a separate entity ("+c.law.remoteShort+")", strings.Join(third, ", "))
 		return false
 	}
 	for _, m := range third {
 		switch cov, a, limited := c.coverOf(m, mech); {
+		case cov == coverMechanism && mech == "derogation":
+			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite+"; "+c.law.derogations, "the destination is administered from %s: remote administration is a structural, repeated transfer, which a derogation for specific situations (%s) cannot cover (%s); it needs adequacy, SCC, BCR or another safeguard", m, c.law.derogation, c.law.derogations)
 		case cov == coverMechanism:
-			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access to personal data from a third country is a transfer too (EDPB Guidelines 05/2021), covered by the flow's %s", m, mech)
+			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access to personal data from a third country is a transfer too ("+c.law.remoteShort+"), covered by the flow's %s", m, mech)
 		case cov == coverLimited:
-			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access is a transfer too (EDPB Guidelines 05/2021), relying on %s's adequacy decision (%s), which covers only %s: the administrators must be among them", m, m, a.Act, a.Covers())
+			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access is a transfer too ("+c.law.remoteShort+"), relying on %s's adequacy decision (%s), which covers only %s: the administrators must be among them", m, m, a.Act, a.Covers())
 		case limited:
-			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, whose adequacy decision (%s) covers only %s: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Act, a.Covers())
+			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, whose adequacy decision (%s) covers only %s: remote access to personal data is a transfer too ("+c.law.remoteShort+") and needs a mechanism (adequacy if the administrators are covered, else SCC, BCR, a derogation or a treaty)", m, a.Act, a.Covers())
 		default:
-			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too (EDPB Guidelines 05/2021) and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
+			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite, "the destination is administered from %s, a third country without adequacy: remote access to personal data is a transfer too ("+c.law.remoteShort+") and needs a transfer mechanism (SCC, BCR, derogation or treaty)", m)
 		}
 	}
 	return true
@@ -520,16 +559,18 @@ func (c *checker) personalTransfer(v *verdict, country, mech string, remote bool
 		v.note(sovmap.BasisLaw, l.transfers, "personal data stored in %s stays inside a bloc shared with home; its administration from a third country is judged above", country)
 	case cov == coverBloc:
 		v.note(sovmap.BasisLaw, l.transfers, "personal data to %s stays inside a bloc shared with home: %s does not apply, no transfer mechanism is needed", country, l.transfers)
+	case cov == coverAdequacy && a.Exclusions != "":
+		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s), which leaves out %s", country, a.Act, l.adequacy, a.Exclusions)
 	case cov == coverAdequacy:
 		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s)", country, a.Act, l.adequacy)
 	case cov == coverLimited:
 		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s) that covers only %s: the recipient must be among them", country, a.Act, l.adequacy, a.Covers())
 	case cov == coverMechanism && mech == "derogation":
-		v.note(sovmap.BasisLaw, l.derogation, "personal data to %s relies on a derogation (%s), for occasional transfers only", country, l.derogation)
+		v.note(sovmap.BasisGuidance, l.derogation+"; "+l.derogations, "personal data to %s relies on a derogation for a specific situation (%s): only for occasional, non-repetitive transfers that meet one of its conditions (%s); a regular flow needs another mechanism", country, l.derogation, l.derogations)
 	case cov == coverMechanism && mech == "treaty":
-		v.note(sovmap.BasisLaw, l.safeguards, "personal data to %s relies on an international agreement between public bodies (%s)", country, l.safeguards)
+		v.note(sovmap.BasisLaw, l.publicBody, "personal data to %s relies on an instrument between public authorities or bodies (%s): available only when both ends are public authorities or bodies", country, l.publicBody)
 	case cov == coverMechanism:
-		v.note(sovmap.BasisGuidance, l.safeguards+"; "+citeTIA, "personal data to %s relies on %s (%s): a transfer impact assessment must show the destination's law and practice do not undermine it", country, strings.ToUpper(mech), l.safeguards)
+		v.note(sovmap.BasisGuidance, l.safeguards+"; "+c.law.assessment, "personal data to %s relies on %s (%s): a transfer impact assessment must show the destination's law and practice do not undermine it", country, strings.ToUpper(mech), l.safeguards)
 	case cov == coverUnfounded:
 		v.violate(CodeUnfoundedAdequacy, sovmap.BasisLaw, l.adequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s (%s)", country, c.regime, country, l.adequacy)
 	case limited:

@@ -98,4 +98,3 @@ func inventoryIDs(a *app, at int, ids func(*sovmap.Inventory) []string) cobra.Co
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
-
