@@ -309,13 +309,17 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		}
 		m.legal[lk] = legal
 	}
-	kk := keysKey{custody: c.KeyCustody, holds: c.Holds(), provider: c.Provider != "", holder: e.keyHolder(ctl, ops, len(legal.details) > 0)}
+	kk := keysKey{custody: c.KeyCustody, holds: c.Holds(), provider: c.Provider != "", holder: e.keyHolder(ctl, ops, legal.details)}
 	keys, ok := m.keys[kk]
 	if !ok {
 		keys = keysFactor(c, kk.holder)
 		m.keys[kk] = keys
 	}
-	statutory := e.switchingRights && c.Provider != "" && processingLayers[c.Layer]
+	// The Data Act binds a provider offering services in the Union; against
+	// a controller from a restricted jurisdiction the right is not counted
+	// on, since enforcing it there is doubtful.
+	statutory := e.switchingRights && c.Provider != "" && processingLayers[c.Layer] &&
+		!(ctl != nil && ctl.country != "" && e.tiers.Of(ctl.country) == sovmap.TierRestricted)
 	exit, ok := m.exit[string(m.contractKey(c, statutory))]
 	if !ok {
 		exit = exitFactor(f, c, statutory)
@@ -442,16 +446,21 @@ const (
 
 // keyHolder classes a component's provider as a key holder. Exposed
 // tells whether any foreign compelled-access law reaches the component.
-func (e *engine) keyHolder(ctl *control, ops *operators, exposed bool) keyHolder {
-	if ctl == nil || exposed || ctl.country == "" || len(ops.countries) == 0 {
+func (e *engine) keyHolder(ctl *control, ops *operators, exposures []sovmap.Exposure) keyHolder {
+	if ctl == nil || ctl.country == "" || len(ops.countries) == 0 {
 		return holderForeign
 	}
+	worst := e.tiers.Of(ctl.country)
 	for _, country := range ops.countries {
-		if e.tiers.Of(country) != sovmap.TierHome {
-			return holderForeign
-		}
+		worst = max(worst, e.tiers.Of(country))
 	}
-	switch e.tiers.Of(ctl.country) {
+	for _, x := range exposures {
+		if x.Tier != sovmap.TierTrusted.String() {
+			return holderForeign // a law from outside the trusted circle reaches it
+		}
+		worst = max(worst, sovmap.TierTrusted)
+	}
+	switch worst {
 	case sovmap.TierHome:
 		return holderHome
 	case sovmap.TierTrusted:

@@ -472,8 +472,8 @@ func keysFactor(c *sovmap.Component, holder keyHolder) sovmap.Factor {
 			fac.Level, fac.Reason = sovmap.Domestic, who+", a provider controlled and operated from home that no foreign compelled-access law reaches"
 			fac.Facts = append(fac.Facts, "key holder under home control and home operations")
 		case holder == holderTrusted:
-			fac.Level, fac.Reason = sovmap.Safeguarded, who+", a provider controlled from a trusted jurisdiction, operated from home, that no foreign compelled-access law reaches"
-			fac.Facts = append(fac.Facts, "key holder under trusted control and home operations")
+			fac.Level, fac.Reason = sovmap.Safeguarded, who+", a provider controlled and operated from home or trusted jurisdictions, reached by no compelled-access law from outside them"
+			fac.Facts = append(fac.Facts, "key holder under trusted control and operations")
 			fac.Remedy = "hold keys yourself (customer-held or a domestic HSM)"
 		case c.KeyCustody == sovmap.KeysCustomerManaged:
 			fac.Level, fac.Reason = sovmap.Safeguarded, who+", which the provider could be compelled to use"

@@ -167,3 +167,24 @@ func TestPrimaryDatabaseAtHome(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedKeyHolderAndRestrictedController: provider-held keys at a
+// French provider operated from France, for a German home, are reached
+// only by a trusted partner's law: safeguarded (2), not capped at 1 like a
+// foreign-controlled holder. And the Data Act's floor is not counted on
+// against a controller from a restricted jurisdiction.
+func TestTrustedKeyHolderAndRestrictedController(t *testing.T) {
+	r := run(t, org+`providers:
+  - {id: fr-op, country: FR}
+  - {id: ru-op, country: RU}
+components:
+  - {id: fr-keys, layer: storage, provider: fr-op, locations: [FR], operated_from: [FR], data: [confidential], key_custody: provider}
+  - {id: ru-saas, layer: application, provider: ru-op, locations: [DE], operated_from: [DE], data: [internal]}
+`, optsNow())
+	if f := factor(t, component(t, r, "fr-keys"), sovmap.FactorKeys); f.Level != sovmap.Safeguarded {
+		t.Errorf("keys at a trusted provider: level %d (%s), want 2", f.Level, f.Reason)
+	}
+	if f := factor(t, component(t, r, "ru-saas"), sovmap.FactorExit); f.Level != sovmap.Exposed || strings.Contains(f.Reason, "Data Act") {
+		t.Errorf("exit from a restricted controller: level %d (%s), want 0 without the Data Act floor", f.Level, f.Reason)
+	}
+}
