@@ -56,15 +56,15 @@ func TestValidationErrorsYAML(t *testing.T) {
 		}},
 		{"unknown provider", head + `components:
   - {id: a, layer: storage, provider: «nobody}
-`, []string{`component a: unknown provider "nobody" (declare it under providers:)`}},
+`, []string{`component a: unknown provider "nobody" (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)`}},
 		{"provider from the knowledge base is known", head + `components:
   - {id: a, layer: storage, provider: aws-emea}
   - {id: b, layer: storage, provider: «aws-emeaa}
-`, []string{`component b: unknown provider "aws-emeaa" (declare it under providers:)`}},
+`, []string{`component b: unknown provider "aws-emeaa" (did you mean "aws-emea"?) (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)`}},
 		{"unknown layer", head + `components:
   - id: a
     layer: «computee
-`, []string{`component a: unknown layer "computee" (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`}},
+`, []string{`component a: unknown layer "computee" (did you mean "compute"?) (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`}},
 		{"missing layer", head + `components:
   - «id: a
     provider: aws
@@ -84,8 +84,8 @@ func TestValidationErrorsYAML(t *testing.T) {
 		{"unknown region", head + `components:
   - {id: a, layer: storage, locations: [aws:eu-central-1, «aws:mars-1, «nocloud:x]}
 `, []string{
-			`component a: unknown region "aws:mars-1" (add it under knowledge: regions, or use a country code)`,
-			`component a: unknown region "nocloud:x" (add it under knowledge: regions, or use a country code)`,
+			`component a: unknown region "aws:mars-1" (see sovmap kb search; add it under knowledge: regions, or use a country code)`,
+			`component a: unknown region "nocloud:x" (see sovmap kb search; add it under knowledge: regions, or use a country code)`,
 		}},
 		{"unknown operated_from", head + `components:
   - {id: a, layer: storage, operated_from: [EU, «XX]}
@@ -400,9 +400,9 @@ func TestValidationErrorsJSON(t *testing.T) {
   ]
 }`, []string{
 			`provider p: unknown country "XX" (use an ISO 3166-1 alpha-2 code)`,
-			`component a: unknown layer "computee" (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`,
-			`component a: unknown provider "nobody" (declare it under providers:)`,
-			`component a: unknown region "aws:mars-1" (add it under knowledge: regions, or use a country code)`,
+			`component a: unknown layer "computee" (did you mean "compute"?) (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`,
+			`component a: unknown provider "nobody" (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)`,
+			`component a: unknown region "aws:mars-1" (see sovmap kb search; add it under knowledge: regions, or use a country code)`,
 			`component a: unknown location "ZZ" (use an ISO 3166-1 alpha-2 code, a bloc or a provider:region id)`,
 			`component a: operated_from: unknown country or bloc "QQ"`,
 		}},

@@ -165,7 +165,7 @@ func TestLoadDirectoryErrors(t *testing.T) {
 		}, func(pos func(i, n int) string, dir string) []string {
 			return []string{
 				pos(3, 0) + `: component e: unknown layer "nope" (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`,
-				pos(3, 1) + `: component e: unknown provider "q" (declare it under providers:)`,
+				pos(3, 1) + `: component e: unknown provider "q" (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)`,
 			}
 		}},
 		{"references resolve across files, in any order", []file{

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"github.com/sovmap/sovmap/graph"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -95,6 +97,60 @@ func (v *validator) jurisdiction(code string) bool {
 	return ok
 }
 
+// suggestJurisdiction suggests the code meant by an unknown country or
+// bloc: the code of a country written by name ("Netherlands" is NL), or a
+// code a letter or two away.
+func (v *validator) suggestJurisdiction(s string) string {
+	for _, code := range v.kb.CountryCodes() {
+		if c, ok := v.kb.Country(code); ok && strings.EqualFold(c.Name, strings.TrimSpace(s)) {
+			return fmt.Sprintf(" (did you mean %q?)", code)
+		}
+	}
+	if len(s) <= 3 {
+		return strictyaml.Suggest(strings.ToUpper(s), v.kb.CountryCodes())
+	}
+	return ""
+}
+
+// suggestProvider suggests a provider of the inventory or the knowledge
+// base spelt nearly alike.
+func (v *validator) suggestProvider(id string) string {
+	ids := make([]string, 0, len(v.providers))
+	for p := range v.providers {
+		ids = append(ids, p)
+	}
+	for _, p := range v.kb.Providers() {
+		ids = append(ids, p.ID)
+	}
+	sort.Strings(ids)
+	return strictyaml.Suggest(id, ids)
+}
+
+// suggestRegion suggests a region of the same cloud spelt nearly alike
+// ("azure:west-europe" is azure:westeurope).
+func (v *validator) suggestRegion(id string) string {
+	cloud, _, _ := strings.Cut(id, ":")
+	var ids []string
+	for _, r := range v.kb.Regions() {
+		if r.Cloud == cloud {
+			ids = append(ids, r.ID)
+		}
+	}
+	if s := strictyaml.Suggest(id, ids); s != "" {
+		return s
+	}
+	// Separators are the usual slip: compare without them.
+	flat := func(s string) string {
+		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
+	}
+	for _, r := range ids {
+		if flat(r) == flat(id) {
+			return fmt.Sprintf(" (did you mean %q?)", r)
+		}
+	}
+	return ""
+}
+
 func (v *validator) organization() {
 	o := v.inv.Organization
 	orgPos := func(path ...any) sovmap.Pos {
@@ -147,7 +203,7 @@ func (v *validator) checkProviders() {
 		p := &ps[i]
 		if p.Country != "" {
 			if _, ok := v.kb.Country(p.Country); !ok {
-				v.ps.add(v.at("providers", i, p.Pos, "country"), "provider %s: unknown country %q (use an ISO 3166-1 alpha-2 code)", p.ID, p.Country)
+				v.ps.add(v.at("providers", i, p.Pos, "country"), "provider %s: unknown country %q%s (use an ISO 3166-1 alpha-2 code)", p.ID, p.Country, v.suggestJurisdiction(p.Country))
 			}
 		}
 		if p.Parent != "" && !v.providerKnown(p.Parent) {
@@ -212,12 +268,12 @@ func (v *validator) location(loc string) string {
 func (v *validator) checkLocation(loc string) string {
 	if kb.IsRegionID(loc) {
 		if _, ok := v.kb.Region(loc); !ok {
-			return fmt.Sprintf("unknown region %q (add it under knowledge: regions, or use a country code)", loc)
+			return fmt.Sprintf("unknown region %q%s (see sovmap kb search; add it under knowledge: regions, or use a country code)", loc, v.suggestRegion(loc))
 		}
 		return ""
 	}
 	if !v.jurisdiction(loc) {
-		return fmt.Sprintf("unknown location %q (use an ISO 3166-1 alpha-2 code, a bloc or a provider:region id)", loc)
+		return fmt.Sprintf("unknown location %q%s (use an ISO 3166-1 alpha-2 code, a bloc or a provider:region id)", loc, v.suggestJurisdiction(loc))
 	}
 	return ""
 }
@@ -301,11 +357,11 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 			if c.Layer == "" {
 				v.ps.add(c.Pos, "component %s: layer is required (one of %s)", c.ID, layerList())
 			} else {
-				v.ps.add(v.at("components", i, c.Pos, "layer"), "component %s: unknown layer %q (one of %s)", c.ID, c.Layer, layerList())
+				v.ps.add(v.at("components", i, c.Pos, "layer"), "component %s: unknown layer %q%s (one of %s)", c.ID, c.Layer, strictyaml.Suggest(string(c.Layer), sovmap.Names(sovmap.Layers)), layerList())
 			}
 		}
 		if c.Provider != "" && !v.providerKnown(c.Provider) {
-			v.ps.add(v.at("components", i, c.Pos, "provider"), "component %s: unknown provider %q (declare it under providers:)", c.ID, c.Provider)
+			v.ps.add(v.at("components", i, c.Pos, "provider"), "component %s: unknown provider %q%s (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)", c.ID, c.Provider, v.suggestProvider(c.Provider))
 		}
 		for j, loc := range c.Locations {
 			if msg := v.location(loc); msg != "" {
@@ -314,7 +370,7 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 		}
 		for j, op := range c.OperatedFrom {
 			if !v.jurisdiction(op) {
-				v.ps.add(v.at("components", i, c.Pos, "operated_from", j), "component %s: operated_from: unknown country or bloc %q", c.ID, op)
+				v.ps.add(v.at("components", i, c.Pos, "operated_from", j), "component %s: operated_from: unknown country or bloc %q%s", c.ID, op, v.suggestJurisdiction(op))
 			}
 		}
 		v.dataClasses(c.Data, func(j int, msg string) {

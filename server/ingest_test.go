@@ -31,7 +31,7 @@ func TestDirectoryUploadProblemsNameUploads(t *testing.T) {
 	}
 	want := []string{
 		`inv/team/b.yaml:2:10: duplicate component id "db" (first at inv/a.yaml:4:5)`,
-		`inv/team/b.yaml:2:21: component db: unknown layer "computer" (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`,
+		`inv/team/b.yaml:2:21: component db: unknown layer "computer" (did you mean "compute"?) (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))

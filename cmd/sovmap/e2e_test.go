@@ -322,12 +322,12 @@ func TestE2EBadInput(t *testing.T) {
 		{"unknown field", map[string]string{"inv.yaml": head + "components:\n  - {id: a, layer: storage, key_custdy: provider}\n"}, "inv.yaml",
 			"sovmap: inv.yaml:4:29: unknown field \"key_custdy\" (did you mean \"key_custody\"?)\n"},
 		{"unknown ids", map[string]string{"inv.yaml": head + "components:\n  - {id: a, layer: computer, provider: ghost, depends_on: [b]}\n"}, "inv.yaml",
-			"sovmap: inv.yaml:4:20: component a: unknown layer \"computer\" (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)\n" +
-				"inv.yaml:4:40: component a: unknown provider \"ghost\" (declare it under providers:)\n" +
+			"sovmap: inv.yaml:4:20: component a: unknown layer \"computer\" (did you mean \"compute\"?) (one of energy, facility, hardware, compute, storage, connectivity, platform, model, data, application, security, operations)\n" +
+				"inv.yaml:4:40: component a: unknown provider \"ghost\" (declare it under providers:, or use a provider of the knowledge base: sovmap kb search)\n" +
 				"inv.yaml:4:60: component a: depends on unknown component \"b\"\n"},
 		{"unknown region", map[string]string{"inv.json": `{"version": 1, "organization": {"name": "X", "home": "DE"},
  "components": [{"id": "a", "layer": "storage", "locations": ["aws:moon-1"]}]}`}, "inv.json",
-			"sovmap: inv.json:2:63: component a: unknown region \"aws:moon-1\" (add it under knowledge: regions, or use a country code)\n"},
+			"sovmap: inv.json:2:63: component a: unknown region \"aws:moon-1\" (see sovmap kb search; add it under knowledge: regions, or use a country code)\n"},
 		{"malformed YAML", map[string]string{"inv.yaml": "version: 1\norganization: {name: X, home: DE\n"}, "inv.yaml",
 			"sovmap: inv.yaml:2:1: malformed YAML: did not find expected ',' or '}'\n"},
 		{"malformed JSON", map[string]string{"inv.json": "{\"version\": 1,\n \"organization\": {\"name\": \"X\" \"home\": \"DE\"}}"}, "inv.json",
