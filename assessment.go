@@ -4,7 +4,7 @@ package sovmap
 // component's own level.
 type FactorName string
 
-// The factors of DESIGN.md, in the order they are reported.
+// The factors of docs/inventory.md, in the order they are reported.
 const (
 	FactorControl    FactorName = "control"    // tier of the ultimate controlling owner
 	FactorLocation   FactorName = "location"   // worst tier among locations

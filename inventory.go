@@ -29,7 +29,7 @@ func (p Pos) String() string {
 }
 
 // Inventory is an organization's description of its AI infrastructure:
-// the contract of the "Inventory format" section of DESIGN.md.
+// the contract of docs/inventory.md "Format".
 type Inventory struct {
 	Version      int           `json:"version" yaml:"version"`
 	Organization Organization  `json:"organization" yaml:"organization"`

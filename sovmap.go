@@ -191,7 +191,7 @@ func (k KeyCustody) Valid() bool {
 // Category tags why a requirement exists.
 type Category string
 
-// The requirement categories of DESIGN.md.
+// The requirement categories of docs/inventory.md.
 const (
 	CategoryRegulatory  Category = "regulatory"
 	CategorySecurity    Category = "security"

@@ -71,7 +71,7 @@ func TestDataClassAndCriticalityDefaults(t *testing.T) {
 					t.Errorf("requirement %+v has no valid category or no reason", q)
 				}
 				// The defaults are sovmap's opinion: never law, never
-				// regulatory (DESIGN.md's default levels rest on no law).
+				// regulatory (docs/inventory.md's default levels rest on no law).
 				if q.Basis != sovmap.BasisDefault || q.Category == sovmap.CategoryRegulatory {
 					t.Errorf("default requirement %s has basis %q, category %s; want basis default, not regulatory", q.Source, q.Basis, q.Category)
 				}

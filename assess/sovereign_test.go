@@ -57,7 +57,7 @@ func TestLicensedStackIsASupplyDependency(t *testing.T) {
 		t.Fatalf("a French operator on its own stack: level %d, want 4 (binding %v)", own.Level, own.Binding)
 	}
 	lic := component(t, r, "licensed")
-	// DESIGN.md: a supply dependency costs at most one level.
+	// docs/inventory.md: a supply dependency costs at most one level.
 	if lic.Level != own.Level-1 {
 		t.Errorf("licensed stack: level %d, want %d (one level for the US stack)", lic.Level, own.Level-1)
 	}

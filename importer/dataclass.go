@@ -6,7 +6,7 @@ import (
 )
 
 // dataClasses maps the classification labels sources commonly write to
-// sovmap's data classes (DESIGN.md "Requirements": dotted, hierarchical,
+// sovmap's data classes (docs/inventory.md "Requirements": dotted, hierarchical,
 // with the GDPR art. 9 special categories under personal). Keys are
 // lower case with runs of spaces, '_' and '-' folded to one space.
 var dataClasses = map[string]string{

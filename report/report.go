@@ -1,5 +1,5 @@
 // Package report writes assessment results for people and machines: a
-// terminal table, Markdown and the JSON contract of DESIGN.md "Outputs".
+// terminal table, Markdown and the JSON contract of docs/inventory.md "Output".
 // Other formats (SARIF, OSCAL, CycloneDX, HTML, spreadsheets) live in
 // subpackages with the same Write signature.
 package report
@@ -21,7 +21,7 @@ import (
 )
 
 // WriteJSON writes the report as one JSON object, the machine contract of
-// DESIGN.md "Outputs": per component the levels, gap, sourcing, binding
+// docs/inventory.md "Output": per component the levels, gap, sourcing, binding
 // factors, exposure and reasons. The factor-by-factor breakdown is left to
 // WriteJSONDetail (and `sovmap explain`), because it multiplies the size of
 // a large inventory's report several times. Components, flows and providers

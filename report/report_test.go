@@ -115,7 +115,7 @@ func TestSmallVerdicts(t *testing.T) {
 }
 
 // TestJSONContract checks the JSON output against the Outputs contract of
-// DESIGN.md: the fields every consumer may rely on, with their types.
+// docs/inventory.md: the fields every consumer may rely on, with their types.
 func TestJSONContract(t *testing.T) {
 	inv, r := small(t)
 	var b bytes.Buffer

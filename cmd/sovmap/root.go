@@ -15,7 +15,7 @@ import (
 	"github.com/sovmap/sovmap/kb"
 )
 
-// Exit codes, as DESIGN.md "Outputs" fixes them.
+// Exit codes, as docs/inventory.md "Output" fixes them.
 const (
 	exitClean    = 0 // no findings at or above --fail-on
 	exitFindings = 1 // findings at or above --fail-on

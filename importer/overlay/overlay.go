@@ -4,7 +4,7 @@
 // import again, apply the same overlay, and the hand-written facts are
 // back on the components they belong to.
 //
-// An overlay has the shape of an inventory (DESIGN.md "Inventory format")
+// An overlay has the shape of an inventory (docs/inventory.md "Format")
 // and its entries are matched by id. The merge rules:
 //
 //   - A field the overlay writes wins over the imported one; a field it

@@ -45,7 +45,7 @@ func joinCriticalities() string { return strings.Join(criticalityStrings(), ", "
 func joinKeyCustodies() string  { return strings.Join(keyCustodyStrings(), ", ") }
 
 // componentColumns are the Components sheet's columns, one per field of a
-// component in the inventory format (DESIGN.md), the contract's fields
+// component in the inventory format (docs/inventory.md), the contract's fields
 // spelled out.
 var componentColumns = []column{
 	{name: "id", required: true, help: "Unique identifier of the component; other rows refer to it.", allowed: "letters, digits and - _ . : / @ +, starting with a letter or digit", example: "train-cluster"},

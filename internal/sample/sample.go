@@ -2,7 +2,7 @@
 // exporters' tests share one fixture that does not depend on the engine.
 //
 // The numbers are what the engine would say for such an inventory under the
-// rules of DESIGN.md; they are written out, not computed, so a change in the
+// rules of docs/inventory.md; they are written out, not computed, so a change in the
 // engine never silently changes what an exporter test checks.
 package sample
 
