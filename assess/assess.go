@@ -56,11 +56,9 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 		defaults = DefaultRequirements()
 	}
 	defaults = defaults.withDeclared(inv.Organization.DataClasses)
-	adequacy := map[string]kb.Adequacy{}
+	var adequacy map[string]kb.Adequacy
 	if regime, ok := k.TransferRegime(inv.Organization.Home); ok {
-		for _, a := range k.Adequacy(regime) {
-			adequacy[a.Country] = a
-		}
+		adequacy = k.AdequacyByCountry(regime)
 	}
 	now := opts.Now
 	if now.IsZero() {

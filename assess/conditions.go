@@ -172,23 +172,13 @@ func (e *engine) locationCheck(places []string, c *sovmap.Component, p *profile)
 	}
 	var outside, limited []string
 	for _, country := range p.countries {
-		in := false
-		for _, place := range places {
-			if place == "adequacy" {
-				if a, ok := e.adequacy[country]; ok {
-					if !a.Partial() {
-						in = true
-					} else if !in {
-						limited = append(limited, fmt.Sprintf("%s (%s, limited to %s)", country, a.Act, a.Covers()))
-					}
-				}
-				continue
-			}
-			if members, ok := e.kb.Expand(place); ok && slices.Contains(members, country) {
-				in = true
-			}
-		}
-		if !in {
+		in, a := e.kb.Within(country, places, e.adequacy)
+		switch {
+		case in:
+		case a != nil:
+			limited = append(limited, fmt.Sprintf("%s (%s, limited to %s)", country, a.Act, a.Covers()))
+			outside = append(outside, country)
+		default:
 			outside = append(outside, country)
 		}
 	}
@@ -236,12 +226,8 @@ func (e *engine) establishmentCheck(cond *kb.Condition, c *sovmap.Component, p *
 }
 
 func (e *engine) inAny(country string, places []string) bool {
-	for _, place := range places {
-		if members, ok := e.kb.Expand(place); ok && slices.Contains(members, country) {
-			return true
-		}
-	}
-	return false
+	in, _ := e.kb.Within(country, places, nil)
+	return in
 }
 
 // exitTermsCheck asks that the contract record a termination notice and

@@ -1,5 +1,7 @@
 package kb
 
+import "slices"
+
 // Adequacy scopes (Adequacy.Scope): which recipients in the country a
 // decision covers.
 const (
@@ -50,6 +52,38 @@ func (a Adequacy) Covers() string {
 		return a.Recipients
 	}
 	return a.Scope
+}
+
+// AdequacyByCountry returns the adequacy decisions of a regime (EU, GB,
+// CH), by the country they are about.
+func (k *KB) AdequacyByCountry(regime string) map[string]Adequacy {
+	out := map[string]Adequacy{}
+	for _, a := range k.Adequacy(regime) {
+		out[a.Country] = a
+	}
+	return out
+}
+
+// Within reports whether country lies in one of places: countries, blocs,
+// or "adequacy" for a country with a full decision among decisions. When
+// it does not, limited is its decision if that covers only some recipients,
+// which a law naming "adequacy" may or may not accept.
+func (k *KB) Within(country string, places []string, decisions map[string]Adequacy) (in bool, limited *Adequacy) {
+	for _, place := range places {
+		if place == "adequacy" {
+			if a, ok := decisions[country]; ok {
+				if !a.Partial() {
+					return true, nil
+				}
+				limited = &a
+			}
+			continue
+		}
+		if members, ok := k.Expand(place); ok && slices.Contains(members, country) {
+			return true, nil
+		}
+	}
+	return false, limited
 }
 
 // TransferRegime returns whose adequacy decisions govern transfers of

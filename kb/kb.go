@@ -150,10 +150,6 @@ type Law struct {
 	Sector      string   `yaml:"sector,omitempty" json:"sector,omitempty"`
 	Require     int      `yaml:"require,omitempty" json:"require,omitempty"`
 	Requirement string   `yaml:"requirement,omitempty" json:"requirement,omitempty"`
-	// Allows lists where else a localisation law lets the covered data go:
-	// countries or blocs, and "adequacy" for the countries with an adequacy
-	// decision of the home's regime. Empty means the law's own jurisdiction only.
-	Allows []string `yaml:"allows,omitempty" json:"allows,omitempty"`
 	// Citation names the articles a localisation or sourcing law's
 	// condition rests on.
 	Citation string `yaml:"citation,omitempty" json:"citation,omitempty"`

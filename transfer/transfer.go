@@ -205,33 +205,20 @@ func (c *checker) prepare() {
 	home := c.tiers.Home()
 	c.homeSet, _ = c.kb.Expand(home)
 	c.blocPeers = map[string]bool{}
-	c.regime = home
 	for _, hc := range c.homeSet {
 		for _, b := range c.kb.BlocsOf(hc) {
-			if !b.Trust {
-				continue
-			}
-			for _, m := range b.Members {
-				c.blocPeers[m] = true
-			}
-			if b.ID == "EU" || b.ID == "EEA" {
-				c.regime = "EU"
+			if b.Trust {
+				for _, m := range b.Members {
+					c.blocPeers[m] = true
+				}
 			}
 		}
 	}
-	if b, ok := c.kb.Bloc(home); ok && (b.ID == "EU" || b.ID == "EEA") {
-		c.regime = "EU"
-	}
+	// A home without a recorded regime has no transfer rules judged: the
+	// checks that read c.law run only when hasRegime.
 	c.regime, c.hasRegime = c.kb.TransferRegime(home)
 	c.law = transferLaws[c.regime]
-	if c.law.name == "" {
-		c.law = transferLaw{name: c.regime + " data-protection law", transfers: c.regime + " transfer rules", adequacy: c.regime + " adequacy decisions",
-			safeguards: c.regime + " safeguards", derogation: c.regime + " derogations"}
-	}
-	c.adequacy = map[string]kb.Adequacy{}
-	for _, a := range c.kb.Adequacy(c.regime) {
-		c.adequacy[a.Country] = a
-	}
+	c.adequacy = c.kb.AdequacyByCountry(c.regime)
 	for _, l := range c.kb.Laws(kb.Localisation) {
 		if !l.AppliesToSectors(c.sectors) {
 			continue
@@ -247,21 +234,13 @@ func (c *checker) prepare() {
 }
 
 // lawAllows reports whether a localisation law lets its data go to a
-// country outside its jurisdiction: one of the places it names, or, when it
-// names "adequacy", a country with a whole-country adequacy decision.
+// country: one of the places its condition allows (kb.Within).
 func (c *checker) lawAllows(law kb.Law, country string) bool {
-	for _, place := range law.Allows {
-		if place == "adequacy" {
-			if a, ok := c.adequacy[country]; ok && !a.Partial() {
-				return true
-			}
-			continue
-		}
-		if members, ok := c.kb.Expand(place); ok && slices.Contains(members, country) {
-			return true
-		}
+	if law.Condition == nil {
+		return false
 	}
-	return false
+	in, _ := c.kb.Within(country, law.Condition.LocatedIn, c.adequacy)
+	return in
 }
 
 func hasClass(classes []string, parent string) bool {
@@ -389,8 +368,8 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 		}
 		if len(outside) > 0 {
 			where := law.Jurisdiction
-			if len(law.Allows) > 0 {
-				where += " (or " + strings.Join(law.Allows, ", ") + ")"
+			if law.Condition != nil {
+				where = strings.Join(law.Condition.LocatedIn, ", ")
 			}
 			v.violate(CodeLocalisation, sovmap.BasisLaw, law.Citation, "%s requires %s data to stay in %s, but it flows to %s", law.Name, strings.Join(law.Data, ", "), where, strings.Join(outside, ", "))
 		} else if len(foreign) > 0 {
