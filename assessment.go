@@ -158,6 +158,20 @@ type ComponentResult struct {
 	Pos     Pos           `json:"-"`
 }
 
+// Conditions counts the component's reasons whose law's condition is unmet
+// and those left open.
+func (c *ComponentResult) Conditions() (unmet, open int) {
+	for i := range c.Reasons {
+		switch c.Reasons[i].Condition {
+		case ConditionUnmet:
+			unmet++
+		case ConditionOpen:
+			open++
+		}
+	}
+	return unmet, open
+}
+
 // Verdict is the outcome of a flow check.
 type Verdict string
 

@@ -69,7 +69,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
-			adequacy: adequacy, switchingRights: switchingRightsApply(k, inv.Organization.Home, now), primary: map[string]bool{},
+			adequacy: adequacy, switchingRights: SwitchingRights(k, inv.Organization.Home, now), primary: map[string]bool{},
 		}
 		e.localisation(inv.Organization)
 		return e
@@ -313,11 +313,11 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		keys = keysFactor(c, kk.holder)
 		m.keys[kk] = keys
 	}
-	// The Data Act binds a provider offering services in the Union; against
-	// a controller from a restricted jurisdiction the right is not counted
-	// on, since enforcing it there is doubtful.
-	statutory := e.switchingRights && c.Provider != "" && processingLayers[c.Layer] &&
-		!(ctl != nil && ctl.country != "" && e.tiers.Of(ctl.country) == sovmap.TierRestricted)
+	controllerTier := sovmap.TierUnknown
+	if ctl != nil && ctl.country != "" {
+		controllerTier = e.tiers.Of(ctl.country)
+	}
+	statutory := StatutoryExit(e.switchingRights, c, controllerTier)
 	exit, ok := m.exit[string(m.contractKey(c, statutory))]
 	if !ok {
 		exit = exitFactor(f, c, statutory)
@@ -437,13 +437,14 @@ func (e *engine) mitigationClass(c *sovmap.Component, immune string) byte {
 type keyHolder byte
 
 const (
-	holderForeign keyHolder = iota // foreign-controlled, operated abroad, or reached by a foreign law
+	holderForeign keyHolder = iota // controlled or operated outside home and trusted jurisdictions, or reached by such a law
 	holderHome                     // home-controlled, operated from home, reached by no foreign law
-	holderTrusted                  // trusted-controlled, operated from home, reached by no foreign law
+	holderTrusted                  // controlled and operated from home or trusted jurisdictions, reached only by their laws
 )
 
-// keyHolder classes a component's provider as a key holder. Exposed
-// tells whether any foreign compelled-access law reaches the component.
+// keyHolder classes a component's provider as a key holder, from the tiers
+// of its controller and operators and of the compelled-access laws that
+// reach the component.
 func (e *engine) keyHolder(ctl *control, ops *operators, exposures []sovmap.Exposure) keyHolder {
 	if ctl == nil || ctl.country == "" || len(ops.countries) == 0 {
 		return holderForeign
@@ -983,14 +984,9 @@ func summary(cs []sovmap.ComponentResult) sovmap.Summary {
 			controller = "(the organization)"
 		}
 		byController[controller]++
-		unmet, open := false, false
-		for j := range c.Reasons {
-			unmet = unmet || c.Reasons[j].Condition == sovmap.ConditionUnmet
-			open = open || c.Reasons[j].Condition == sovmap.ConditionOpen
-		}
-		if unmet {
+		if unmet, open := c.Conditions(); unmet > 0 {
 			s.Unmet++
-		} else if open {
+		} else if open > 0 {
 			s.Open++
 		}
 		if c.Gap == 0 {

@@ -514,10 +514,10 @@ func technologyFactor(t *technology, other sovmap.Level) sovmap.Factor {
 	return fac
 }
 
-// switchingRightsApply reports whether the EU Data Act's switching rights
+// SwitchingRights reports whether the EU Data Act's switching rights
 // (chapter VI) protect an organization at home on day now: home is in the
 // Union and the chapter applies (from 12 September 2025).
-func switchingRightsApply(k *kb.KB, home string, now time.Time) bool {
+func SwitchingRights(k *kb.KB, home string, now time.Time) bool {
 	if now.Before(time.Date(2025, 9, 12, 0, 0, 0, 0, time.UTC)) {
 		return false
 	}
@@ -546,7 +546,7 @@ func exitFactor(f *facts, c *sovmap.Component, statutory bool) sovmap.Factor {
 	fac := contractExit(f, c)
 	if statutory && fac.Level < sovmap.SovereignPartner {
 		fac.Level = sovmap.SovereignPartner
-		fac.Facts = append(fac.Facts, StatutoryExitFact)
+		fac.Facts = append(fac.Facts, statutoryExitFact)
 		fac.Reason += "; but the EU Data Act's switching rights apply whatever the contract says (notice of at most two months, a 30-day transition, export of the data, switching charges abolished from 12 January 2027; Regulation (EU) 2023/2854, art. 25 and 29), so the exit stands at the statutory floor"
 		if fac.Remedy == "" {
 			fac.Remedy = "record the contract's exit terms (contract:)"
@@ -555,16 +555,18 @@ func exitFactor(f *facts, c *sovmap.Component, statutory bool) sovmap.Factor {
 	return fac
 }
 
-// StatutoryExitFact is the fact an exit factor lists when the EU Data Act's
+// statutoryExitFact is the fact an exit factor lists when the EU Data Act's
 // switching rights hold it at their floor, whatever the governing law.
-const StatutoryExitFact = "EU Data Act, chapter VI (Regulation (EU) 2023/2854, art. 23-31): statutory switching rights"
+const statutoryExitFact = "EU Data Act, chapter VI (Regulation (EU) 2023/2854, art. 23-31): statutory switching rights"
 
 // StatutoryExit reports whether the EU Data Act's switching rights set a
-// floor under the exit factor of component c, for an organization at home
-// on day now: whatever law governs its contract, exit stays at least at
-// level 3 (SovereignPartner).
-func StatutoryExit(k *kb.KB, home string, now time.Time, c *sovmap.Component) bool {
-	return c.Provider != "" && processingLayers[c.Layer] && switchingRightsApply(k, home, now)
+// floor under the exit factor of component c: they protect home
+// (switching, from SwitchingRights), c is a third party's data processing
+// service, and its controller is not in a restricted jurisdiction, against
+// which the right is not counted on. Whatever law governs the contract,
+// exit then stays at least at level 3 (SovereignPartner).
+func StatutoryExit(switching bool, c *sovmap.Component, controller sovmap.Tier) bool {
+	return switching && c.Provider != "" && processingLayers[c.Layer] && controller != sovmap.TierRestricted
 }
 
 // contractExit judges the exit terms the contract records.

@@ -122,12 +122,15 @@ const (
 // Engine runs scenarios on one model. It keeps its buffers between runs;
 // it is not safe for concurrent use, but engines on the same model are.
 type Engine struct {
-	m      *risk.Model
-	opts   Options
-	w      *graph.Walker
-	weight []float32
-	total  float64
-	before Levels
+	m    *risk.Model
+	opts Options
+	// switching: the Data Act's switching rights protect home, as of the
+	// assessment's day (assess.SwitchingRights), decided once.
+	switching bool
+	w         *graph.Walker
+	weight    []float32
+	total     float64
+	before    Levels
 
 	epoch     uint32
 	mark      []uint32       // candidate dedup, by component
@@ -150,6 +153,11 @@ func NewEngine(m *risk.Model, opts Options) *Engine {
 	e := &Engine{m: m, opts: opts, w: graph.NewWalker(m.Rev), weight: make([]float32, n),
 		mark: make([]uint32, n), ownAfter: make([]sovmap.Level, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, max(1, (m.NumCountries()+63)/64)),
 		locCut: make([]bool, m.NumLocations())}
+	now := opts.Assess.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	e.switching = assess.SwitchingRights(m.KB, m.Inv.Organization.Home, now)
 	for u := range int32(n) {
 		w := weights[m.Inv.Components[u].Criticality]
 		if w == 0 {
@@ -780,12 +788,18 @@ func (e *Engine) compelled(u int32) sovmap.Level {
 	return l
 }
 
+// statutoryExit reports whether the Data Act holds u's exit at its floor
+// whatever law governs its contract (assess.StatutoryExit), with the
+// controller's tier before the scenario: a controller in the compelled
+// jurisdiction has already made u exposed.
 func (e *Engine) statutoryExit(u int32) bool {
-	now := e.opts.Assess.Now
-	if now.IsZero() {
-		now = time.Now()
+	tier := sovmap.TierUnknown
+	if p := e.m.ProviderOf(u); p >= 0 {
+		if country := e.m.Provider(e.m.Provider(p).Controller).Country; country != "" {
+			tier = e.m.Tiers.Of(country)
+		}
 	}
-	return assess.StatutoryExit(e.m.KB, e.m.Inv.Organization.Home, now, &e.m.Inv.Components[u])
+	return assess.StatutoryExit(e.switching, &e.m.Inv.Components[u], tier)
 }
 
 // embassyHost returns the country index of the host of the qualifying

@@ -128,11 +128,8 @@ func findings(r *sovmap.Report, failOn int) int {
 		if c.Gap >= failOn {
 			n++
 		}
-		for j := range c.Reasons {
-			if c.Reasons[j].Condition == sovmap.ConditionUnmet {
-				n++
-			}
-		}
+		unmet, _ := c.Conditions()
+		n += unmet
 	}
 	for _, f := range r.Flows {
 		if f.Verdict == sovmap.Violation {
