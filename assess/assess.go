@@ -69,7 +69,7 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 			kb: k, inv: inv, tiers: tiers, facts: newFacts(k, tiers, inv), defaults: defaults, rules: rules,
 			memo: newMemo(), reqs: map[string]*requirements{}, embassies: map[string]*embassy{},
 			qualifies: opts.Qualifies, ruleErrors: map[string]int{}, exports: map[*control]sovmap.Factor{}, now: now,
-			adequacy: adequacy, switchingRights: SwitchingRights(k, inv.Organization.Home, now), primary: map[string]bool{},
+			adequacy: adequacy, switchingRights: SwitchingRights(k, inv.Organization.Home, now), primary: map[string]bool{}, lawReqs: map[string]sovmap.Requirement{},
 		}
 		e.localisation(inv.Organization)
 		return e
@@ -171,6 +171,10 @@ type engine struct {
 	switchingRights bool
 	// primary memoises primaryAtHome by law id.
 	primary map[string]bool
+	// lawReqs memoises law requirements by the facts their conditions read
+	// (lawKey): an inventory repeats few distinct combinations.
+	lawReqs map[string]sovmap.Requirement
+	lawBuf  []byte
 }
 
 // profile is the part of an assessment that depends only on a component's
@@ -180,6 +184,8 @@ type profile struct {
 	control    *control // nil when the organization runs the component
 	countries  []string
 	operated   []string // the countries it is operated from
+	placement  int32    // ids of the memoised placement and operators
+	operators  int32
 	level      sovmap.Level
 	factors    []sovmap.Factor
 	binding    []sovmap.FactorName
@@ -289,6 +295,7 @@ func (e *engine) profile(c *sovmap.Component, p *profile) {
 		m.operations[string(m.buf)] = ops
 	}
 	p.operated = ops.countries
+	p.placement, p.operators = loc.id, ops.id
 	immune := f.immunity(c.Certifications, loc.countries, ops.countries)
 	lk := legalKey{control: -1, location: loc.exposureID, operations: ops.exposureID, mitigation: e.mitigationClass(c, immune), immune: immune}
 	if ctl != nil {
@@ -574,7 +581,13 @@ func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, e
 	for i := range e.localLaws {
 		law := &e.localLaws[i]
 		if applies, unknown := lawApplies(law, c); applies {
-			extra = append(extra, e.lawRequirement(law, c, p, unknown))
+			key := e.lawKey(i, law.Condition, unknown, c, p)
+			r, ok := e.lawReqs[string(key)]
+			if !ok {
+				r = e.lawRequirement(law, c, p, unknown)
+				e.lawReqs[string(key)] = r
+			}
+			extra = append(extra, r)
 		}
 	}
 	if len(e.rules) > 0 {
@@ -602,6 +615,50 @@ func (e *engine) requirements(c *sovmap.Component, p *profile) (*requirements, e
 	}
 	sortReasons(r.reasons)
 	return r, nil
+}
+
+// lawKey writes what a law's condition reads of a component into a reused
+// buffer, and only that, so that components differing in what the law
+// ignores share one verdict: the law and whether its criticality is
+// unknown; the placement (locations and their countries) for places, an
+// establishment abroad,
+// stated locations and certifications; the operators and certifications
+// for a certification; the provider for an establishment; the contract's
+// exit terms. The result is valid until the next call.
+func (e *engine) lawKey(law int, cond *kb.Condition, criticalityUnknown bool, c *sovmap.Component, p *profile) []byte {
+	b := strconv.AppendInt(e.lawBuf[:0], int64(law), 10)
+	b = append(b, 0, boolByte(criticalityUnknown), 0)
+	if cond == nil {
+		e.lawBuf = b
+		return b
+	}
+	if len(cond.LocatedIn) > 0 || cond.LocationsStated || cond.Certification != nil || cond.Establishment != "" {
+		b = strconv.AppendInt(b, int64(p.placement), 10)
+	}
+	b = append(b, 0)
+	if cond.Certification != nil {
+		b = strconv.AppendInt(b, int64(p.operators), 10)
+		for _, cert := range c.Certifications {
+			b = append(b, 0)
+			b = append(b, cert...)
+		}
+	}
+	b = append(b, 1)
+	if cond.Establishment != "" {
+		b = append(b, c.Provider...)
+	}
+	b = append(b, 1)
+	if k := c.Contract; cond.ExitTerms && k != nil {
+		if k.DataReturn != nil {
+			b = strconv.AppendBool(b, *k.DataReturn)
+		}
+		b = append(b, 0)
+		if k.ExitNoticeDays != nil {
+			b = strconv.AppendInt(b, int64(*k.ExitNoticeDays), 10)
+		}
+	}
+	e.lawBuf = b
+	return b
 }
 
 // ruleRequirement is what an organization's rule asks: its own policy, or a

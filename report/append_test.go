@@ -23,6 +23,12 @@ func TestAppendComponent(t *testing.T) {
 				{Level: 0, Category: sovmap.CategorySecurity, Source: "data:public", Reason: ""},
 			}},
 		{ID: "c", Layer: sovmap.LayerModel, Binding: []sovmap.FactorName{}, Exposure: []string{}, Reasons: []sovmap.Requirement{}},
+		{ID: "d", Layer: sovmap.LayerStorage, Reasons: []sovmap.Requirement{
+			{Level: 0, Category: sovmap.CategoryRegulatory, Basis: sovmap.BasisLaw, Source: "law:x", Reason: "r", Citation: "§ 1 \"a\"",
+				Contested: true, Condition: sovmap.ConditionUnmet, Checks: []sovmap.Check{
+					{Part: "p1", Status: sovmap.ConditionMet, Why: "w\n1"}, {Part: "p2", Status: sovmap.ConditionUnmet, Why: ""}}},
+			{Level: 2, Category: sovmap.CategorySecurity, Basis: sovmap.BasisDefault, Source: "data:personal", Reason: "d", Condition: sovmap.ConditionMet},
+		}},
 	}
 	for _, c := range cases {
 		want, err := json.Marshal(contractView(&c), json.Deterministic(true))

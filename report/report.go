@@ -217,21 +217,34 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if q.Citation != "" || q.Contested || q.Condition != "" || len(q.Checks) > 0 {
-			// A law's reason is rare and nested: the library writes it.
-			enc, e := json.Marshal(&c.Reasons[i], json.Deterministic(true))
-			if e != nil && err == nil {
-				err = e
-			}
-			b = append(b, enc...)
-			continue
-		}
 		b = append(b, `{"level":`...)
 		b = strconv.AppendInt(b, int64(q.Level), 10)
 		str("category", string(q.Category), false)
 		str("basis", string(q.Basis), false)
 		str("source", q.Source, false)
 		str("reason", q.Reason, false)
+		// A law's reason adds its citation and condition: in a health or
+		// banking inventory that is most components, so it is written here
+		// too rather than by the library.
+		str("citation", q.Citation, true)
+		if q.Contested {
+			b = append(b, `,"contested":true`...)
+		}
+		str("condition", string(q.Condition), true)
+		if len(q.Checks) > 0 {
+			b = append(b, `,"checks":[`...)
+			for j, ch := range q.Checks {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '{')
+				str("part", ch.Part, false)
+				str("status", string(ch.Status), false)
+				str("why", ch.Why, false)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
 		b = append(b, '}')
 	}
 	b = append(b, ']', '}')
