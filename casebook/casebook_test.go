@@ -295,6 +295,7 @@ func (c *Case) run(t *testing.T) (stdout, stderr string, code int) {
 }
 
 func TestCasebook(t *testing.T) {
+	trackSources(t)
 	for _, c := range loadCases(t) {
 		t.Run(c.ID+"-"+c.Name, func(t *testing.T) {
 			t.Parallel()
