@@ -85,7 +85,7 @@ the baseline), 2 on bad input or usage.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", assessFormats().usage())
+	assessFormats().declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")

@@ -11,26 +11,15 @@ import (
 )
 
 // Shell completion (sovmap completion bash|zsh|fish|powershell, which cobra
-// provides) knows the values sovmap knows: --format names, the component
-// ids of the inventory being explained, the arrangement ids of the
-// inventory whose embassies are scored, and the knowledge base's regions.
+// provides) knows the values sovmap knows: --format names (registered with
+// each command's format switch, formatSwitch.declare), the component ids of
+// the inventory being explained, the arrangement ids of the inventory whose
+// embassies are scored, and the knowledge base's regions.
 
 // addCompletions registers the completions on the command tree.
 func addCompletions(a *app, root *cobra.Command) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		if f := c.Flags().Lookup("format"); f != nil && strings.HasPrefix(f.Usage, formatUsagePrefix) {
-			names := strings.Split(strings.TrimPrefix(f.Usage, formatUsagePrefix), ", ")
-			_ = c.RegisterFlagCompletionFunc("format", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-				var out []string
-				for _, n := range names {
-					if strings.HasPrefix(n, prefix) {
-						out = append(out, n)
-					}
-				}
-				return out, cobra.ShellCompDirectiveNoFileComp
-			})
-		}
 		switch c.CommandPath() {
 		case "sovmap explain":
 			c.ValidArgsFunction = inventoryIDs(a, 1, func(inv *sovmap.Inventory) []string {

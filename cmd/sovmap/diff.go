@@ -60,7 +60,7 @@ levels or more, or a flow violation), 1 when something does, 2 on bad input.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", diffFormats.usage())
+	diffFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the comparison to this file instead of standard output")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when a new or worse gap is this many levels or more, or a flow newly violates (0 never fails)")
 	return cmd

@@ -50,7 +50,7 @@ components hosted under it to home in sovmap assess, when its weakest-link
 tier is at least T3 and every key criterion is at T4.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
-	cmd.PersistentFlags().StringVar(&format, "format", "table", scorecardFormats.usage())
+	scorecardFormats.declare(cmd, cmd.PersistentFlags(), &format, "table", "")
 	cmd.PersistentFlags().StringVar(&weights, "weights", "", "weight set: balanced (default), registers or ai-compute")
 	cmd.PersistentFlags().BoolVar(&failUnless, "fail-unless-qualifies", false, "exit 1 when an arrangement does not qualify as a digital embassy")
 

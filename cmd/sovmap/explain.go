@@ -55,6 +55,6 @@ func newExplainCmd(a *app) *cobra.Command {
 			return fmt.Errorf("no component %q in %s", id, args[0])
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", explainFormats.usage())
+	explainFormats.declare(cmd, cmd.Flags(), &format, "text", "f")
 	return cmd
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"io"
 	"sort"
 	"strings"
@@ -31,12 +33,30 @@ func (s formatSwitch[W]) names() string {
 	return strings.Join(names, ", ")
 }
 
-// formatUsagePrefix starts every --format flag's help, which lists the
-// names after it: shell completion reads them from there.
-const formatUsagePrefix = "output format: "
-
 // usage is the help text of the --format flag.
-func (s formatSwitch[W]) usage() string { return formatUsagePrefix + s.names() }
+func (s formatSwitch[W]) usage() string { return "output format: " + s.names() }
+
+// declare adds the --format flag (with its one-letter shorthand, if any)
+// to flags of cmd, with the help text and the shell completion of the
+// formats the switch knows.
+func (s formatSwitch[W]) declare(cmd *cobra.Command, flags *pflag.FlagSet, p *string, def, shorthand string) {
+	flags.StringVarP(p, "format", shorthand, def, s.usage())
+	s.complete(cmd)
+}
+
+// complete registers the shell completion of cmd's --format flag.
+func (s formatSwitch[W]) complete(cmd *cobra.Command) {
+	_ = cmd.RegisterFlagCompletionFunc("format", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for name := range s {
+			if strings.HasPrefix(name, prefix) {
+				out = append(out, name)
+			}
+		}
+		sort.Strings(out)
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+}
 
 // pick returns the writer of the format called name ("md" is "markdown").
 // An unknown name is a usage error (exit 2) that lists the valid ones.

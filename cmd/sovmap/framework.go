@@ -84,7 +84,7 @@ func newFrameworkListCmd(a *app, dirs *[]string) *cobra.Command {
 			return write(a.stdout, lib)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", listFormats.usage())
+	listFormats.declare(cmd, cmd.Flags(), &format, "table", "")
 	return cmd
 }
 
@@ -112,6 +112,7 @@ func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", showFormats.usage()+" (table is markdown)")
+	showFormats.complete(cmd)
 	return cmd
 }
 
@@ -196,7 +197,7 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 	cmd.Flags().StringVar(&fid, "framework", "", "framework id (see sovmap framework list)")
 	cmd.Flags().StringVar(&provider, "provider", "", "provider id from the inventory or the knowledge base")
 	cmd.Flags().StringVar(&weights, "weights", "", "weight set, such as v1.2.1 or 2026 for eu-csf (default: the framework's first)")
-	cmd.Flags().StringVar(&format, "format", "table", scoredFormats.usage())
+	scoredFormats.declare(cmd, cmd.Flags(), &format, "table", "")
 	cmd.Flags().IntVar(&minLevel, "min-level", 0, "exit 1 when the overall level is below this number (SEAL-n is n)")
 	return cmd
 }

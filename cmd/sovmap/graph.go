@@ -55,7 +55,7 @@ only degrade their dependents.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, an) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", analysisFormats.usage())
+	analysisFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().IntVar(&limit, "limit", risk.DefaultLimit, "rows per list (-1 for all)")
 	cmd.Flags().StringVar(&component, "component", "", "explain every exposure of this component, direct ones included")

@@ -81,7 +81,7 @@ unknown id or bad usage.`,
   sovmap kb stale --older-than 365d`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return o.check() },
 	}
-	cmd.PersistentFlags().StringVar(&o.format, "format", "text", kbFormats.usage())
+	kbFormats.declare(cmd, cmd.PersistentFlags(), &o.format, "text", "")
 	cmd.PersistentFlags().StringVar(&o.on, "on", "", "evaluate dated facts (export controls, staleness) on this day, YYYY-MM-DD (default today)")
 	cmd.AddCommand(
 		newKBJurisdictionCmd(a, o),

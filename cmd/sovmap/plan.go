@@ -88,7 +88,7 @@ See docs/strategy.md.`,
 	cmd.Flags().StringVar(&jurisdictionShare, "max-jurisdiction-share", "", "most critical components one foreign jurisdiction may control, as 0.4 or 40%")
 	cmd.Flags().IntVar(&opts.MaxNodes, "max-nodes", plan.DefaultMaxNodes, "search nodes before the solver stops and reports its best plan with a lower bound")
 	cmd.Flags().IntVar(&opts.CurveNodes, "curve-nodes", plan.DefaultCurveNodes, "search nodes spent proving the rest of the trade-off curve")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", planFormats.usage())
+	planFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	return cmd
 }
 

@@ -125,7 +125,7 @@ the inventory hit). docs/risk.md explains every figure.`,
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", resultFormats.usage())
+	resultFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().IntVar(&limit, "limit", scenario.DefaultLimit, "rows shown: hits of a scenario, scenarios of a sweep (-1 for all)")
 	cmd.Flags().BoolVar(&sweep, "sweep", false, "run every jurisdiction, provider, region and arrangement and rank them by impact")

@@ -105,7 +105,7 @@ See docs/strategy.md.`,
 		},
 	}
 	cmd.Flags().StringVar(&setFile, "strategies", "", "strategy set file replacing the default set (YAML or JSON)")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", strategyFormats(strategy.WriteOptions{}).usage())
+	strategyFormats(strategy.WriteOptions{}).declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().IntVar(&hosts, "hosts", 10, "candidate hosts shown in table and markdown (0 shows all)")
 	cmd.Flags().StringVar(&at, "at", "", "day to read time-dependent knowledge-base facts (export controls) for, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&printDefaults, "print-defaults", false, "print the default strategy set, a starting point for --strategies")

@@ -137,7 +137,7 @@ controller, and per layer. docs/risk.md gives every formula.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, reg) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", registerFormats.usage())
+	registerFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }
