@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"github.com/sovmap/sovmap/internal/plural"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +40,8 @@ the baseline), 2 on bad input or usage.`,
 			if failOn < 0 || failOn > int(sovmap.MaxLevel) {
 				return fmt.Errorf("--fail-on must be from 0 (never fail) to 4")
 			}
+			// Refused before the assessment, which can take seconds;
+			// writeOut checks again when it writes.
 			if err := guardOutput(output, args); err != nil {
 				return err
 			}
@@ -52,15 +52,11 @@ the baseline), 2 on bad input or usage.`,
 			if err != nil {
 				return err
 			}
-			if output == "" || output == "-" {
-				if err := write(a.stdout, r, inv); err != nil {
-					return err
-				}
-			} else {
+			if output != "" && output != "-" {
 				a.begin("writing %s", output)
-				if err := writeFile(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
-					return err
-				}
+			}
+			if err := a.writeOut(output, func(w io.Writer) error { return write(w, r, inv) }); err != nil {
+				return err
 			}
 			a.mark("write")
 			if baseline != "" {
@@ -90,27 +86,6 @@ the baseline), 2 on bad input or usage.`,
 	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")
 	return cmd
-}
-
-// writeFile writes a report to a file, reporting a failed flush or close
-// (a full disk) rather than leaving a truncated report behind an exit 0.
-func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
 }
 
 // findings counts what fails the gate at failOn: gaps of at least failOn

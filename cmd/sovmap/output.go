@@ -1,11 +1,42 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 )
+
+// writeOut writes with write to the --output file at path, or to standard
+// output for "" and "-". A file may not be one of the command's inputs
+// (guardOutput); a failed flush or close (a full disk) is reported rather
+// than leaving a truncated file behind an exit 0.
+func (a *app) writeOut(path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(a.stdout)
+	}
+	if err := guardOutput(path, a.inputs); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
 
 // guardOutput refuses an output file that is one of the command's inputs,
 // or an inventory file inside an input directory: `assess inventory.yaml -o

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -30,43 +28,6 @@ func (a *app) model(ctx context.Context, paths []string) (*risk.Model, assess.Op
 	}
 	m, err := risk.NewModel(ctx, inv, rep, k)
 	return m, opts, err
-}
-
-// output opens the --output file, or standard output for "" and "-". The
-// returned function flushes and closes it.
-func (a *app) output(path string) (io.Writer, func() error, error) {
-	if path == "" || path == "-" {
-		return a.stdout, func() error { return nil }, nil
-	}
-	if err := guardOutput(path, a.inputs); err != nil {
-		return nil, nil, err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	bw := bufio.NewWriter(f)
-	return bw, func() error {
-		if err := bw.Flush(); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}, nil
-}
-
-// writeOut writes with write to the --output file at path, or to standard
-// output for "" and "-".
-func (a *app) writeOut(path string, write func(io.Writer) error) error {
-	w, done, err := a.output(path)
-	if err != nil {
-		return err
-	}
-	if err := write(w); err != nil {
-		done()
-		return err
-	}
-	return done()
 }
 
 // registerFormats are the formats of the vendor risk register.
