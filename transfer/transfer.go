@@ -296,11 +296,11 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	if len(data) == 0 {
 		data = src.Data
 	}
-	mech := string(f.Mechanism)
+	mech := f.Mechanism
 	if mech == "" {
-		mech = "none"
+		mech = sovmap.MechanismNone
 	}
-	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: sovmap.Mechanism(mech), Inferred: f.Inferred,
+	r = sovmap.FlowResult{ID: f.ID, From: f.From, To: f.To, Data: data, Mechanism: mech, Inferred: f.Inferred,
 		FromJurisdictions: from, ToJurisdictions: to, Verdict: sovmap.Allowed, Reasons: []string{}, Pos: f.Pos}
 	v := &verdict{r: &r}
 	defer v.close() // r is the named result, so the reasons reach the caller
@@ -309,9 +309,9 @@ func (c *checker) check(f sovmap.Flow, from, to []string, src, dstComp *sovmap.C
 	classified := hasClass(data, "classified")
 	sensitive := personal || classified || hasClass(data, "confidential")
 
-	if !sovmap.Mechanism(mech).Valid() {
+	if !mech.Valid() {
 		v.violate(CodeUnknownMechanism, sovmap.BasisDefault, "", "transfer mechanism %q is not one of %s", mech, strings.Join(sovmap.Names(sovmap.Mechanisms), ", "))
-		mech = "none"
+		mech = sovmap.MechanismNone
 	}
 	for _, country := range append(append([]string{}, from...), to...) {
 		if c.tiers.Of(country) == sovmap.TierRestricted {
@@ -437,7 +437,7 @@ func (c *checker) restrictedLegalPosition(v *verdict, country string, personal b
 	case !c.hasRegime:
 		v.note(sovmap.BasisDefault, "", "legal position apart from the policy: sovmap records no cross-border transfer rules of %s's data-protection law", c.tiers.Home())
 	default:
-		if cov, _, _ := c.coverOf(country, "none"); cov == coverAdequacy || cov == coverBloc {
+		if cov, _, _ := c.coverOf(country, sovmap.MechanismNone); cov == coverAdequacy || cov == coverBloc {
 			v.note(sovmap.BasisLaw, c.law.adequacy, "legal position apart from the policy: personal data may go to %s under %s", country, c.law.adequacy)
 			return
 		}
@@ -454,7 +454,7 @@ func (c *checker) restrictedLegalPosition(v *verdict, country string, personal b
 // which the guidelines do not count as a transfer (their example of an
 // employee abroad), unless they work for a separate entity there: that is
 // a note. The mechanism is judged as for the data's destination (coverOf).
-func (c *checker) remoteAccess(v *verdict, dst *sovmap.Component, located []string, mech string) (transfers bool) {
+func (c *checker) remoteAccess(v *verdict, dst *sovmap.Component, located []string, mech sovmap.Mechanism) (transfers bool) {
 	var third []string
 	for _, o := range dst.OperatedFrom {
 		members, _ := c.kb.Expand(o)
@@ -478,7 +478,7 @@ func (c *checker) remoteAccess(v *verdict, dst *sovmap.Component, located []stri
 	}
 	for _, m := range third {
 		switch cov, a, limited := c.coverOf(m, mech); {
-		case cov == coverMechanism && mech == "derogation":
+		case cov == coverMechanism && mech == sovmap.MechanismDerogation:
 			v.violate(CodeRemoteAccess, sovmap.BasisGuidance, cite+"; "+c.law.derogations, "the destination is administered from %s: remote administration is a structural, repeated transfer, which a derogation for specific situations (%s) cannot cover (%s); it needs adequacy, SCC, BCR or another safeguard", m, c.law.derogation, c.law.derogations)
 		case cov == coverMechanism:
 			v.note(sovmap.BasisGuidance, cite, "the destination is administered from %s: remote access to personal data from a third country is a transfer too ("+c.law.remoteShort+"), covered by the flow's %s", m, mech)
@@ -509,7 +509,7 @@ const (
 // data's destination and its administrators. It also returns the
 // country's adequacy decision and whether that decision covers only some
 // recipients.
-func (c *checker) coverOf(country, mech string) (cov cover, a kb.Adequacy, limited bool) {
+func (c *checker) coverOf(country string, mech sovmap.Mechanism) (cov cover, a kb.Adequacy, limited bool) {
 	if c.blocPeers[country] {
 		return coverBloc, a, false
 	}
@@ -518,11 +518,11 @@ func (c *checker) coverOf(country, mech string) (cov cover, a kb.Adequacy, limit
 	switch {
 	case ok && !limited:
 		return coverAdequacy, a, false
-	case mech == "adequacy" && limited:
+	case mech == sovmap.MechanismAdequacy && limited:
 		return coverLimited, a, true
-	case mech == "scc" || mech == "bcr" || mech == "treaty" || mech == "derogation":
+	case mech == sovmap.MechanismSCC || mech == sovmap.MechanismBCR || mech == sovmap.MechanismTreaty || mech == sovmap.MechanismDerogation:
 		return coverMechanism, a, limited
-	case mech == "adequacy":
+	case mech == sovmap.MechanismAdequacy:
 		return coverUnfounded, a, limited
 	}
 	return coverNone, a, limited
@@ -531,7 +531,7 @@ func (c *checker) coverOf(country, mech string) (cov cover, a kb.Adequacy, limit
 // personalTransfer judges personal data reaching a foreign country. When
 // remote administration already makes the flow a transfer, the location
 // alone is not said to need no mechanism.
-func (c *checker) personalTransfer(v *verdict, country, mech string, remote bool) {
+func (c *checker) personalTransfer(v *verdict, country string, mech sovmap.Mechanism, remote bool) {
 	l := c.law
 	switch cov, a, limited := c.coverOf(country, mech); {
 	case cov == coverBloc && remote:
@@ -544,12 +544,12 @@ func (c *checker) personalTransfer(v *verdict, country, mech string, remote bool
 		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s)", country, a.Act, l.adequacy)
 	case cov == coverLimited:
 		v.note(sovmap.BasisLaw, l.adequacy, "personal data to %s relies on an adequacy decision (%s; %s) that covers only %s: the recipient must be among them", country, a.Act, l.adequacy, a.Covers())
-	case cov == coverMechanism && mech == "derogation":
+	case cov == coverMechanism && mech == sovmap.MechanismDerogation:
 		v.note(sovmap.BasisGuidance, l.derogation+"; "+l.derogations, "personal data to %s relies on a derogation for a specific situation (%s): only for occasional, non-repetitive transfers that meet one of its conditions (%s); a regular flow needs another mechanism", country, l.derogation, l.derogations)
-	case cov == coverMechanism && mech == "treaty":
+	case cov == coverMechanism && mech == sovmap.MechanismTreaty:
 		v.note(sovmap.BasisLaw, l.publicBody, "personal data to %s relies on an instrument between public authorities or bodies (%s): available only when both ends are public authorities or bodies", country, l.publicBody)
 	case cov == coverMechanism:
-		v.note(sovmap.BasisGuidance, l.safeguards+"; "+c.law.assessment, "personal data to %s relies on %s (%s): a transfer impact assessment must show the destination's law and practice do not undermine it", country, strings.ToUpper(mech), l.safeguards)
+		v.note(sovmap.BasisGuidance, l.safeguards+"; "+c.law.assessment, "personal data to %s relies on %s (%s): a transfer impact assessment must show the destination's law and practice do not undermine it", country, strings.ToUpper(string(mech)), l.safeguards)
 	case cov == coverUnfounded:
 		v.violate(CodeUnfoundedAdequacy, sovmap.BasisLaw, l.adequacy, "personal data to %s claims adequacy, but no adequacy decision of %s covers %s (%s)", country, c.regime, country, l.adequacy)
 	case limited:
