@@ -600,7 +600,7 @@ func contractExit(f *facts, c *sovmap.Component) sovmap.Factor {
 		fac.Facts = append(fac.Facts, "data_return: true")
 	}
 	switch k.Portability {
-	case "standard", "open":
+	case sovmap.PortabilityStandard, sovmap.PortabilityOpen:
 		fac.Facts = append(fac.Facts, "portability: "+string(k.Portability))
 	case "":
 		lower(sovmap.Safeguarded, "portability is not stated", "require export in a standard or open format")
