@@ -53,14 +53,14 @@ func Resolve(components []sovmap.Component, index map[string]int32) (g *Graph, u
 	g.Dst = make([]int32, g.Off[n])
 	g.Supply = make([]bool, g.Off[n])
 	unknown = make([]bool, n)
-	any := make([]bool, fanout.Workers(n, 4096))
+	sawUnknown := make([]bool, fanout.Workers(n, 4096)) // per worker: no shared writes
 	_ = fanout.Ranges(n, 4096, func(w, lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			e := g.Off[i]
 			for _, d := range components[i].DependsOn {
 				j, ok := index[d.ID]
 				if !ok {
-					j, unknown[i], any[w] = -1, true, true
+					j, unknown[i], sawUnknown[w] = -1, true, true
 				}
 				g.Dst[e], g.Supply[e] = j, d.Kind == sovmap.Supply
 				e++
@@ -68,7 +68,7 @@ func Resolve(components []sovmap.Component, index map[string]int32) (g *Graph, u
 		}
 		return nil
 	})
-	if slices.Contains(any, true) {
+	if slices.Contains(sawUnknown, true) {
 		g.dropUnknown()
 	}
 	return g, unknown
