@@ -309,7 +309,9 @@ organization: {name: Acme, home: DE, «trustd: [EU]}
 components: []
 `, []string{`unknown field "trustd" (did you mean "trusted"?)`}},
 		{"unknown top-level key", head + `«component: []
-`, []string{`unknown top-level key "component" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
+`, []string{`unknown top-level key "component" (did you mean "components"?)`}},
+		{"unknown top-level key without a suggestion", head + `«colour: []
+`, []string{`unknown top-level key "colour" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
 		{"duplicate keys", head + `components:
   - {id: a, layer: storage, «layer: compute}
 «components: []
@@ -461,7 +463,7 @@ func TestDecodeErrorsJSON(t *testing.T) {
 }`, []string{`unknown field "knd" (did you mean "kind"?)`}},
 		{"unknown organization field", "{\n  \"version\": 1,\n  \"organization\": {\"name\": \"Acme\", «\"hme\": \"DE\"},\n  \"components\": []\n}", []string{`unknown field "hme" (did you mean "home"?)`}},
 		{"unknown top-level key", jhead + `  «"component": []
-}`, []string{`unknown top-level key "component" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
+}`, []string{`unknown top-level key "component" (did you mean "components"?)`}},
 		{"duplicate key", jhead + `  "components": [{"id": "a", "layer": "storage", «"layer": "compute"}]
 }`, []string{`duplicate key "layer"`}},
 		{"number where a string is expected", jhead + `  "components": [{"id": "a", "layer": «5}]
