@@ -281,8 +281,9 @@ func binding(fs []sovmap.FactorName) string {
 	return listOr(names, "-")
 }
 
-// WriteTable writes the report as aligned text for a terminal.
-func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+// WriteWideTable writes the report as aligned text with every column on
+// one line, however long (assess --wide); WriteTable fits a terminal.
+func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	fmt.Fprintf(bw, "sovmap assessment of %s (home %s)\n\n", orDash(r.Organization), r.Home)
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)

@@ -9,11 +9,13 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/report"
 )
 
 func newAssessCmd(a *app) *cobra.Command {
 	var format, output, baseline string
 	var failOn int
+	var wide bool
 	cmd := &cobra.Command{
 		Use:   "assess FILE|DIR...",
 		Short: "Place every component on the sovereignty spectrum and gate on the gaps",
@@ -27,6 +29,7 @@ Exit codes: 0 clean, 1 when a gap is --fail-on levels or more or a flow is a
 violation (with --baseline: only when such a finding is new or worse than in
 the baseline), 2 on bad input or usage.`,
 		Example: `  sovmap assess examples/hospital-group
+  sovmap assess examples/hospital-group --wide
   sovmap assess examples/hospital-group/inventory.yaml --format json > assessment.json
   sovmap assess examples/hospital-group --fail-on 2 --format markdown
   sovmap assess examples/bank-dora --format json -o main-assessment.json --fail-on 0
@@ -36,6 +39,12 @@ the baseline), 2 on bad input or usage.`,
 			write, err := assessFormats().pick(format)
 			if err != nil {
 				return err
+			}
+			if wide {
+				if format != "table" {
+					return fmt.Errorf("--wide is for the table format, not --format %s", format)
+				}
+				write = report.WriteWideTable
 			}
 			if failOn < 0 || failOn > int(sovmap.MaxLevel) {
 				return fmt.Errorf("--fail-on must be from 0 (never fail) to 4")
@@ -82,6 +91,7 @@ the baseline), 2 on bad input or usage.`,
 		},
 	}
 	assessFormats().declare(cmd, cmd.Flags(), &format, "table", "f")
+	cmd.Flags().BoolVar(&wide, "wide", false, "table format: every column on one line, however long (the default table fits 100 columns)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
 	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")
