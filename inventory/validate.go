@@ -123,7 +123,21 @@ func (v *validator) suggestProvider(id string) string {
 		ids = append(ids, p.ID)
 	}
 	sort.Strings(ids)
-	return strictyaml.Suggest(id, ids)
+	if s := strictyaml.Suggest(id, ids); s != "" {
+		return s
+	}
+	// A brand for a legal entity ("azure" for microsoft-azure): offer the
+	// ids that have it as one of their dash-separated words.
+	var near []string
+	for _, p := range ids {
+		if slices.Contains(strings.Split(p, "-"), strings.ToLower(id)) && !slices.Contains(near, fmt.Sprintf("%q", p)) {
+			near = append(near, fmt.Sprintf("%q", p))
+		}
+	}
+	if len(near) == 0 || len(near) > 4 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(near, " or ") + "?)"
 }
 
 // suggestRegion suggests a region of the same cloud spelt nearly alike
