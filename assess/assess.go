@@ -143,8 +143,28 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	for id, n := range e.ruleErrors {
 		r.Notes = append(r.Notes, fmt.Sprintf("rule %s could not be evaluated on %d components (treated as not applying)", id, n))
 	}
+	if note := nothingRequired(r.Components); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
 	sort.Strings(r.Notes)
 	return r, nil
+}
+
+// nothingRequired says so when no component requires any level: an
+// imported inventory knows where things run but not what they hold or how
+// critical they are, and a report without gaps would read as all clear.
+func nothingRequired(cs []sovmap.ComponentResult) string {
+	for i := range cs {
+		for _, q := range cs[i].Reasons {
+			if q.Counts() && q.Level > 0 {
+				return ""
+			}
+		}
+	}
+	if len(cs) == 0 {
+		return ""
+	}
+	return "no component requires a level, so no gap can show: say what each component holds (data), how critical it is (criticality), or add rules (docs/inventory.md, Requirements)"
 }
 
 // engine holds what one assessment resolves and memoises.
