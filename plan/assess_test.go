@@ -13,8 +13,6 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/assess"
-	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -33,7 +31,7 @@ func loadExample(t testing.TB) (*sovmap.Inventory, AssessEvaluator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inv, AssessEvaluator{KB: k, Options: assess.Options{Qualifies: embassy.Qualifies}}
+	return inv, AssessEvaluator{KB: k, OptionsFor: assessOptions}
 }
 
 // TestModelMatchesAssess checks, on the worked example and random choices,

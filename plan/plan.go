@@ -135,8 +135,12 @@ type Point struct {
 	Met int `json:"met"`
 	// Gaps is the number of components still below their required level.
 	Gaps int `json:"gaps"`
-	// Closed is the number of gaps closed compared with keeping everything.
+	// Closed counts the components that meet their requirement under the
+	// point's plan and not when everything is kept; Opened those that meet
+	// it when everything is kept and not under the plan (a plan can give
+	// one up to respect a cap that keeping everything breaks).
 	Closed int     `json:"closed"`
+	Opened int     `json:"opened"`
 	Cost   float64 `json:"cost"`
 	// Changes lists component=option for the point's plan.
 	Changes []string `json:"changes"`

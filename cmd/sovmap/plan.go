@@ -68,7 +68,8 @@ See docs/strategy.md.`,
 			if err != nil {
 				return err
 			}
-			ev := plan.AssessEvaluator{KB: k, Options: a.assessOptions()}
+			// Each variant is assessed as `sovmap assess` would assess it.
+			ev := plan.AssessEvaluator{KB: k, OptionsFor: a.assessOptionsFor}
 			r, err := plan.Solve(cmd.Context(), inv, ev, opts)
 			if err != nil {
 				return err
