@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,21 @@ func TestPlanEndToEnd(t *testing.T) {
 	if err := os.WriteFile(broken, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Two options of one component with the same id: an error at the
+	// second id, naming the first.
+	const first, second = "      - id: aleph-alpha\n", "      - id: open-weights-on-stackit\n"
+	lineOf := func(s string) int {
+		at := strings.Index(string(src), s)
+		if at < 0 {
+			t.Fatalf("the example changed (no %q): update this test", s)
+		}
+		return strings.Count(string(src[:at]), "\n") + 1
+	}
+	dup := filepath.Join(dir, "dup.yaml")
+	if err := os.WriteFile(dup, []byte(strings.Replace(string(src), second, first, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dupAt := fmt.Sprintf(`%s:%d:13: component assistant-model: duplicate option id "aleph-alpha" (first at %s:%d:13)`, dup, lineOf(second), dup, lineOf(first))
 	tests := []struct {
 		name   string
 		args   []string
@@ -50,6 +66,8 @@ func TestPlanEndToEnd(t *testing.T) {
 		{"bad format", []string{"plan", "--format", "pdf", example}, 2, nil, `unknown --format "pdf"`},
 		{"bad inventory", []string{"plan", broken}, 2, nil, `option aleph-alpha: unknown provider "no-such-provider"`},
 		{"no argument", []string{"plan"}, 2, nil, "requires at least 1 arg"},
+		{"duplicate option id", []string{"plan", dup}, 2, nil, dupAt},
+		{"duplicate option id, validate", []string{"validate", dup}, 2, nil, dupAt},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
