@@ -10,7 +10,10 @@
 // Because a component's own and required levels depend only on its own facts,
 // each option is assessed once; because effective levels depend on what a
 // component runs on, choices interact, and the solver combines own levels
-// through the dependency graph exactly as the assessment does.
+// through the dependency graph with the assessment's own code
+// (assess.Effective), cycles through supply edges included. Where a shared
+// digital-embassy arrangement makes own levels depend on other components'
+// choices, the result says so and claims nothing proven.
 //
 // The solver is an exact branch and bound over the components that have
 // options. It computes the whole trade-off curve at once: for every number k
