@@ -159,3 +159,36 @@ func TestOptionsValidate(t *testing.T) {
 		t.Errorf("duplicate option ids: %v", err)
 	}
 }
+
+// TestCurveOpened: when keeping everything breaks a cap, the plan may give
+// up a requirement that keeping everything meets; the curve counts it as
+// opened, never as a negative number of gaps closed.
+func TestCurveOpened(t *testing.T) {
+	// Both critical components are controlled from the US (p3, level 3)
+	// and meet their requirement of 3; a cap of one US component forces a
+	// moves to p1 (DE, level 1), where it falls short.
+	inv, f := tiny(critical(withOpts(comp("a", "p3", "3"), opt("home", "p1", 10, 0))), critical(comp("b", "p3", "3")))
+	r, err := Solve(context.Background(), inv, f, Options{Constraints: Constraints{MaxJurisdictionShare: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MetBefore != 2 || r.Met != 1 || len(r.Curve) != 1 {
+		t.Fatalf("met before %d, after %d, curve %+v", r.MetBefore, r.Met, r.Curve)
+	}
+	if pt := r.Curve[0]; pt.Closed != 0 || pt.Opened != 1 || pt.Met != 1 {
+		t.Errorf("curve point %+v, want 0 closed and 1 opened", pt)
+	}
+	var table, md strings.Builder
+	if err := WriteTable(&table, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "MET  GAPS  CLOSED  OPENED  COST  PROVEN  CHANGES\n1    1     0       1       10    yes     a=home") {
+		t.Errorf("table:\n%s", table.String())
+	}
+	if !strings.Contains(md.String(), "| Met | Gaps | Closed | Opened | Cost | Proven | Changes |") || !strings.Contains(md.String(), "| 1 | 1 | 0 | 1 | 10 | yes | a=home |") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+}
