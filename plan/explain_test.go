@@ -192,3 +192,42 @@ func TestCurveOpened(t *testing.T) {
 		t.Errorf("markdown:\n%s", md.String())
 	}
 }
+
+// coupledEval is fakeEval where component a's own level falls to 0 when it
+// moves to p4 while b stays with p1: an own level that depends on another
+// component's choice, which the option rounds (both moved at once) cannot
+// see.
+type coupledEval struct{ fakeEval }
+
+func (c *coupledEval) Levels(ctx context.Context, inv *sovmap.Inventory) (*Levels, error) {
+	lv, err := c.fakeEval.Levels(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Components[0].Provider == "p4" && inv.Components[1].Provider == "p1" {
+		lv.Own[0], lv.Effective[0] = 0, 0
+	}
+	return lv, nil
+}
+
+// TestDisagreementNotProven: when the plan's own assessment differs from
+// the levels the search combined, the result says so, claims nothing
+// proven, and takes met and feasible from the assessment.
+func TestDisagreementNotProven(t *testing.T) {
+	// The budget leaves b with p1: the planner expects a to meet 4 with
+	// y, and the plan's assessment says it falls to 0.
+	inv, f := tiny(withOpts(comp("a", "p1", "4"), opt("y", "p4", 5, 0)), withOpts(comp("b", "p1", "2"), opt("x", "p2", 10, 0)))
+	ev := &coupledEval{fakeEval: *f}
+	r, err := Solve(context.Background(), inv, ev, Options{Constraints: Constraints{Budget: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Optimal || r.Feasible || r.Met != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), "differs from the planner's model for a") {
+		t.Errorf("optimal %v feasible %v met %d notes %q", r.Optimal, r.Feasible, r.Met, r.Notes)
+	}
+	for _, pt := range r.Curve {
+		if pt.Optimal {
+			t.Errorf("curve point %+v claimed proven", pt)
+		}
+	}
+}

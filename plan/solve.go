@@ -112,7 +112,7 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 		}
 	}
 	if len(disagree) > 0 {
-		r.Notes = append(r.Notes, "the assessment of the plan differs from the planner's model for "+strings.Join(disagree, ", ")+"; levels after are the assessment's")
+		r.Notes = append(r.Notes, "the assessment of the plan differs from the planner's model for "+strings.Join(disagree, ", ")+"; levels after are the assessment's, and nothing the search found is claimed proven")
 	}
 
 	for i := range inv.Components {
@@ -132,6 +132,10 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	r.Shares = p.shares(plan)
 	r.Curve = curve.curve(metBefore, s)
 	if len(p.shared) > 0 {
+		r.Notes = append(r.Notes, "components share a digital-embassy arrangement whose qualification depends on the key custody of every component it hosts: "+
+			strings.Join(p.shared, "; ")+"; the planner assesses their options apart, so its plan and curve are not proven optimal, and the plan's levels are those of its own assessment")
+	}
+	if len(p.shared) > 0 || len(disagree) > 0 {
 		// The search's levels are not every plan's: nothing it found is
 		// proven, and the plan is judged by its own assessment.
 		r.Optimal, r.LowerBound = false, 0
@@ -139,8 +143,6 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 			r.Curve[k].Optimal, r.Curve[k].LowerBound = false, 0
 		}
 		r.Feasible = r.Met == p.n
-		r.Notes = append(r.Notes, "components share a digital-embassy arrangement whose qualification depends on the key custody of every component it hosts: "+
-			strings.Join(p.shared, "; ")+"; the planner assesses their options apart, so its plan and curve are not proven optimal, and the plan's levels are those of its own assessment")
 	}
 
 	if !r.Feasible {
