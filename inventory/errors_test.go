@@ -215,6 +215,14 @@ scenarios:
 			`component a: option b: portability "weird" is not one of none, proprietary, standard, open`,
 			`component a: option b: cost_yearly cannot be negative`,
 		}},
+		{"duplicate option ids", head + `components:
+  - id: a
+    layer: storage
+    options:
+      - {id: ¤x, cost_once: 1}
+      - {id: y, cost_once: 2}
+      - {id: «x, cost_once: 3}
+`, []string{`component a: duplicate option id "x" (first at @0)`}},
 		{"flow ends and mechanism", head + `components:
   - {id: a, layer: storage}
 flows:

@@ -421,9 +421,7 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 		if c.MigrationDays != nil && *c.MigrationDays < 0 {
 			v.ps.add(v.at("components", i, c.Pos, "migration_days"), "component %s: migration_days cannot be negative", c.ID)
 		}
-		for j, o := range c.Options {
-			v.option(i, j, c, o, arrangements)
-		}
+		v.options(i, c, arrangements)
 	}
 }
 
@@ -451,6 +449,24 @@ func (v *validator) checkContract(k *sovmap.Contract, owner string, where func(p
 	}
 	if k.Portability != "" && !k.Portability.Valid() {
 		v.ps.add(where("portability"), "%s: portability %q is not one of %s", owner, k.Portability, strings.Join(sovmap.Names(sovmap.Portabilities), ", "))
+	}
+}
+
+// options checks a component's options, and that their ids are unique:
+// a plan names the option it takes by id.
+func (v *validator) options(i int, c *sovmap.Component, arrangements map[string]bool) {
+	first := map[string]int{}
+	for j, o := range c.Options {
+		v.option(i, j, c, o, arrangements)
+		if o.ID == "" {
+			continue
+		}
+		if k, dup := first[o.ID]; dup {
+			v.ps.add(v.at("components", i, c.Pos, "options", j, "id"), "component %s: duplicate option id %q (first at %s)",
+				c.ID, o.ID, v.at("components", i, c.Pos, "options", k, "id"))
+			continue
+		}
+		first[o.ID] = j
 	}
 }
 
