@@ -152,7 +152,7 @@ type Result struct {
 	MissingRule string `json:"missing_rule"`
 	// Minimums are the required levels checked with Check, each met or not.
 	Minimums []Requirement `json:"minimums,omitempty"`
-	Views   []ViewResult `json:"views,omitempty"`
+	Views    []ViewResult  `json:"views,omitempty"`
 	// Notes are remarks on the evaluation, such as an answer a fact
 	// overrode.
 	Notes []string `json:"notes,omitempty"`
