@@ -224,8 +224,6 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 	for _, d := range f.Dimensions {
 		totalWeight += ws.Weights[d.ID]
 	}
-	overallLevel := top
-	overall := 0.0
 	for _, d := range f.Dimensions {
 		dr := DimensionResult{ID: d.ID, Name: d.Name, Binding: []string{}, Level: top}
 		dimShare := ws.Weights[d.ID] / totalWeight
@@ -275,17 +273,17 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 		dr.LevelName = f.LevelName(dr.Level)
 		dr.LevelLabel = f.LevelLabel(dr.Level)
-		overall += dimShare * float64(dr.Score)
-		if dr.Level < overallLevel {
-			overallLevel = dr.Level
-		}
 		res.Dimensions = append(res.Dimensions, dr)
 	}
 	problems = append(problems, f.crossCheck(res)...)
 	if len(problems) > 0 {
 		return nil, &AnswerError{Framework: f.Ref(), Problems: problems}
 	}
-	res.Score = Ratio(overall)
+	score, overallLevel, err := f.Combine(ws.ID, res.Dimensions)
+	if err != nil {
+		return nil, err
+	}
+	res.Score = score
 	res.Level = overallLevel
 	res.LevelName = f.LevelName(overallLevel)
 	res.LevelLabel = f.LevelLabel(overallLevel)
@@ -315,6 +313,31 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// Combine aggregates dimension results into the overall score and level:
+// the weighted mean of the dimension scores under the weight set, and the
+// lowest dimension level. Evaluate uses it; it also lets a published
+// per-objective result be checked against the framework's weights.
+func (f *Framework) Combine(weights string, dims []DimensionResult) (Ratio, int, error) {
+	ws, err := f.WeightSet(weights)
+	if err != nil {
+		return 0, 0, err
+	}
+	total := 0.0
+	for _, d := range f.Dimensions {
+		total += ws.Weights[d.ID]
+	}
+	level, score := f.Top(), 0.0
+	for _, dr := range dims {
+		w, ok := ws.Weights[dr.ID]
+		if !ok {
+			return 0, 0, fmt.Errorf("framework %s has no dimension %q", f.Ref(), dr.ID)
+		}
+		score += w / total * float64(dr.Score)
+		level = min(level, dr.Level)
+	}
+	return Ratio(score), level, nil
 }
 
 // view regroups a result's criteria under the view's headings. Each
@@ -583,10 +606,8 @@ func (f *Framework) best(c *Criterion) string {
 		}
 		return ""
 	}
-	for _, a := range c.ladder(top) {
-		if a.Level == top {
-			return a.Value
-		}
+	if v, ok := TopAnswer(f, c).(string); ok {
+		return v
 	}
 	return ""
 }

@@ -408,10 +408,23 @@ func TopAnswer(f *Framework, c *Criterion) any {
 		}
 		return nil
 	}
+	// On a points ladder the top answer is the one with the most points
+	// (every answer of a never-gating criterion is at the top level).
+	best, bestPoints := "", -1.0
 	for _, a := range c.ladder(top) {
-		if a.Level == top {
-			return a.Value
+		if a.Level != top {
+			continue
+		}
+		p := 0.0
+		if a.Points != nil {
+			p = *a.Points
+		}
+		if p > bestPoints {
+			best, bestPoints = a.Value, p
 		}
 	}
-	return nil
+	if best == "" {
+		return nil
+	}
+	return best
 }
