@@ -54,17 +54,19 @@ func TestE2EEmbassy(t *testing.T) {
 		{name: "list frameworks", args: []string{"framework", "list"},
 			goldenFile: "framework/testdata/golden/list.txt"},
 		{name: "show the EU framework", args: []string{"framework", "show", "eu-csf"},
-			goldenFile: "framework/testdata/golden/show-eu-csf.md"},
-		{name: "score a vendor on EU CSF, 2026 weights", args: []string{"framework", "score", exHosts, "--framework", "eu-csf", "--provider", "lu-ai-operator", "--weights", "2026"},
+			goldenFile: "framework/testdata/golden/show-eu-csf-2026.md"},
+		{name: "show the EU framework v1.2.1", args: []string{"framework", "show", "eu-csf@1.2.1"},
+			goldenFile: "framework/testdata/golden/show-eu-csf-1.2.1.md"},
+		{name: "score a vendor on EU CSF, 2026 weights", args: []string{"framework", "score", exHosts, "--framework", "eu-csf@1.2.1", "--provider", "lu-ai-operator", "--weights", "2026"},
 			stdout: []string{"Answers from  lu-ai-operator-csf at examples/embassy-host-comparison/inventory.yaml:"}},
 		{name: "SecNumCloud gate", args: []string{"framework", "score", exHosts, "--framework", "secnumcloud", "--provider", "no-ai-operator", "--min-level", "1"}, code: 1,
-			stdout: []string{"snc-foreign-share-total   45 (inventory)"}, stderr: []string{"sovmap: no-ai-operator is at not-met on secnumcloud, below the required met"}},
+			stdout: []string{"snc-foreign-share-total   45 (inventory)"}, stderr: []string{"sovmap: no-ai-operator on secnumcloud@3.2 fails 1 minimum: the overall level at not-met, below the required met"}},
 		{name: "provider without an assessment is scored from facts", args: []string{"framework", "score", exHosts, "--framework", "secnumcloud", "--provider", "lu-ai-operator"},
 			stdout: []string{"snc-seat-eu               yes (inventory)", "only inventory facts answer"}},
 		{name: "arrangement framework is not for vendors", args: []string{"framework", "score", exHosts, "--framework", "digital-embassy", "--provider", "ria"}, code: 2,
 			stderr: []string{"framework digital-embassy scores arrangements: use sovmap embassy score"}},
 		{name: "unknown framework", args: []string{"framework", "show", "c5"}, code: 2,
-			stderr: []string{`unknown framework "c5" (have digital-embassy, eu-csf, gaia-x, secnumcloud)`}},
+			stderr: []string{`unknown framework "c5" (have digital-embassy, eu-csf, eu-csf@1.2.1, eu-csf@2026, gaia-x, secnumcloud)`}},
 		{name: "unknown provider", args: []string{"framework", "score", exHosts, "--framework", "eu-csf", "--provider", "acme"}, code: 2,
 			stderr: []string{`unknown provider "acme"`}},
 	}
@@ -185,7 +187,7 @@ dimensions:
 		t.Fatal(err)
 	}
 	stdout, stderr, code := runAtRoot(t, "framework", "list", "--frameworks", dir)
-	if code != 0 || !strings.Contains(stdout, "house            1        providers") {
+	if code != 0 || !strings.Contains(stdout, "house@1                 house            providers") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\nlevels: 3\n"), 0o644); err != nil {
