@@ -37,6 +37,9 @@ type Fact struct {
 	// the EU rule out "EU design and fabrication") but not whether it
 	// reaches it, so a lower answer stands and a higher one is cut down.
 	Cap bool `json:"cap,omitempty"`
+	// Note is a remark the result carries whenever the fact is used, such
+	// as a doubt the inventory itself raises about it.
+	Note string `json:"note,omitempty"`
 }
 
 // Where an answer came from.
@@ -293,6 +296,9 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 	}
 	for _, cr := range res.Criteria {
+		if c, _, _ := f.Criterion(cr.ID); cr.From == FromFact && in.Facts[c.Fact].Note != "" {
+			res.Notes = append(res.Notes, cr.ID+": "+in.Facts[c.Fact].Note)
+		}
 		if cr.overridden == "" {
 			continue
 		}

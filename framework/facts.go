@@ -22,7 +22,9 @@ const (
 	// not.
 	FactEUControl = "provider.eu_control"
 	// FactForeignOwnershipTotal is the share (percent) of capital held
-	// outside the EU, from Provider.ForeignOwnership.
+	// outside the EU, from Provider.ForeignOwnership. It is left out when
+	// the recorded share is not between 0 and 100 (the inventory's checks
+	// report that).
 	FactForeignOwnershipTotal = "provider.foreign_ownership_total"
 	// FactForeignOwnershipSingle is the largest share of a single non-EU
 	// holder. It is known only when the total is at most 24%, which bounds
@@ -100,15 +102,23 @@ func ProviderFactsAt(inv *sovmap.Inventory, k *kb.KB, providerID string, at time
 	if control != "" {
 		facts[FactEUControl] = Fact{Value: control, Detail: controlDetail}
 	}
-	if share := self.foreignOwnership; share != nil {
+	if share := self.foreignOwnership; share != nil && *share >= 0 && *share <= 100 {
+		// A non-EU controller up the parent chain holds the provider
+		// indirectly, which the recorded share may not show.
+		var doubt string
+		if control == "no" && *share <= 39 {
+			doubt = fmt.Sprintf("the inventory records %s%% non-EU capital for %s, yet its parent chain reaches a controller outside the EU (%s); §19.6 counts indirect holdings, so the recorded share may understate them", num(*share), self.id, controlDetail)
+		}
 		facts[FactForeignOwnershipTotal] = Fact{
 			Value:  *share,
-			Detail: fmt.Sprintf("inventory: provider %s has foreign_ownership %s%%", self.id, num(*share)),
+			Detail: fmt.Sprintf("inventory: provider %s has foreign_ownership %s%% (capital)", self.id, num(*share)),
+			Note:   doubt,
 		}
 		if *share <= 24 {
 			facts[FactForeignOwnershipSingle] = Fact{
 				Value:  *share,
-				Detail: fmt.Sprintf("inventory: total non-EU ownership of %s is %s%%, so no single non-EU holder exceeds it", self.id, num(*share)),
+				Detail: fmt.Sprintf("inventory: total non-EU capital of %s is %s%%, so no single non-EU holder exceeds it", self.id, num(*share)),
+				Note:   doubt,
 			}
 		}
 	}
