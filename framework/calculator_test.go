@@ -328,3 +328,30 @@ func TestCheckMinimums(t *testing.T) {
 		t.Errorf("minimums recorded = %d, want 4 (met ones too)", len(res.Minimums))
 	}
 }
+
+// FuzzParseMinimums: the --min-level parser never panics, and what it
+// accepts is on the framework's scale and names its dimensions.
+func FuzzParseMinimums(f *testing.F) {
+	for _, s := range []string{"3", "SEAL-2", "SOV-2=3,SOV-5=2", "2, SOV-3=seal-4", "9", "-1", "SOV-9=2", "", ",", "=", "SOV-2==3", "SOV-2=3,SOV-2=4"} {
+		f.Add(s)
+	}
+	lib, err := Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	fw, _ := lib.Get("eu-csf@2026")
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := fw.ParseMinimums(s)
+		if err != nil {
+			return
+		}
+		if m.Overall < -1 || m.Overall > fw.Top() {
+			t.Fatalf("%q: overall %d off the scale", s, m.Overall)
+		}
+		for _, d := range m.Dimensions {
+			if !fw.hasDimension(d.Dimension) || d.Level < 0 || d.Level > fw.Top() {
+				t.Fatalf("%q: accepted %+v", s, d)
+			}
+		}
+	})
+}

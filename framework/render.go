@@ -329,7 +329,11 @@ func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 			if c.Question != "" {
 				fmt.Fprintf(&b, "  %s\n", c.Question)
 			}
-			fmt.Fprintf(&b, "  answers: %s\n", f.ladderText(c))
+			lt := f.ladderText(c)
+			if !strings.HasPrefix(lt, "\n") {
+				lt = " " + lt
+			}
+			fmt.Fprintf(&b, "  answers:%s\n", lt)
 		}
 	}
 	for _, v := range f.Views {
