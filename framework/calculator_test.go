@@ -1,14 +1,10 @@
 package framework
 
 import (
-	"context"
 	"math"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/sovmap/sovmap/inventory"
-	"github.com/sovmap/sovmap/kb"
 )
 
 // The tests below hold eu-csf@2026 to the Commission calculator as
@@ -19,15 +15,20 @@ import (
 
 func calculator(t *testing.T) *Framework {
 	t.Helper()
-	lib, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := lib.Lookup("eu-csf@2026")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, f := shipped(t, "eu-csf@2026")
 	return f
+}
+
+// topAnswers answers every criterion with its last answer, the
+// calculator's best.
+func topAnswers(f *Framework) map[string]any {
+	answers := map[string]any{}
+	for _, d := range f.Dimensions {
+		for _, c := range d.Criteria {
+			answers[c.ID] = c.Answers[len(c.Answers)-1].Value
+		}
+	}
+	return answers
 }
 
 func TestCalculatorShape(t *testing.T) {
@@ -76,12 +77,7 @@ func TestCalculatorShape(t *testing.T) {
 // is 100 - 20 x 125 / 1000.03 = 97.50 and the SEAL stays 4.
 func TestCalculatorNonGatingAnswer(t *testing.T) {
 	f := calculator(t)
-	answers := map[string]any{}
-	for _, d := range f.Dimensions {
-		for _, c := range d.Criteria {
-			answers[c.ID] = c.Answers[len(c.Answers)-1].Value
-		}
-	}
+	answers := topAnswers(f)
 	answers["SOV-1.6"] = "1" // the calculator's option 1: no participation
 	res, err := f.Evaluate(Input{Answers: answers})
 	if err != nil {
@@ -103,14 +99,7 @@ func TestCalculatorNonGatingAnswer(t *testing.T) {
 // hand computation from the transcribed points: each objective's points
 // over its highest possible points, weighted 20/10/10/15/10/15/15/5.
 func TestCalculatorHandComputed(t *testing.T) {
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := inventory.Load(context.Background(), k, "../examples/eu-csf-calculator/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, k := loadExample(t, "eu-csf-calculator")
 	f := calculator(t)
 	facts, err := ProviderFacts(inv, k, "eu-sovereign-cloud")
 	if err != nil {
@@ -304,12 +293,7 @@ func TestParseMinimums(t *testing.T) {
 
 func TestCheckMinimums(t *testing.T) {
 	f := calculator(t)
-	answers := map[string]any{}
-	for _, d := range f.Dimensions {
-		for _, c := range d.Criteria {
-			answers[c.ID] = c.Answers[len(c.Answers)-1].Value
-		}
-	}
+	answers := topAnswers(f)
 	answers["SOV-2.2"] = "shielded" // SEAL-2
 	answers["SOV-5.7"] = "most"     // SEAL-3
 	res, err := f.Evaluate(Input{Answers: answers})

@@ -8,11 +8,41 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sovmap/sovmap"
 	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
+
+// loadExample loads examples/NAME/inventory.yaml with the shipped
+// knowledge base.
+func loadExample(t *testing.T, name string) (*sovmap.Inventory, *kb.KB) {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := inventory.Load(context.Background(), k, "../examples/"+name+"/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv, k
+}
+
+// shipped returns the shipped framework of the given name.
+func shipped(t *testing.T, name string) (*Library, *Framework) {
+	t.Helper()
+	lib, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := lib.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, f
+}
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -22,14 +52,7 @@ func golden(t *testing.T, name string, got []byte) {
 // TestGoldenProviderScores scores the site operators of the host-comparison
 // example as the framework score command does.
 func TestGoldenProviderScores(t *testing.T) {
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := inventory.Load(context.Background(), k, "../examples/embassy-host-comparison/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, k := loadExample(t, "embassy-host-comparison")
 	lib, err := Default()
 	if err != nil {
 		t.Fatal(err)

@@ -10,15 +10,7 @@ import (
 
 func secnumcloud(t *testing.T) (*Library, *Framework) {
 	t.Helper()
-	lib, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := lib.Lookup("secnumcloud")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lib, f
+	return shipped(t, "secnumcloud")
 }
 
 // allMet answers every §19.6 criterion as met.

@@ -24,14 +24,7 @@ func readRepoFileE2E(t *testing.T, path string) string {
 }
 
 func TestE2EEmbassy(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     []string
-		stderr     []string
-		goldenFile string
-	}{
+	runCLICases(t, []cliCase{
 		{name: "score the Estonian embassy", args: []string{"embassy", "score", exEE, "ee-lu"},
 			stdout: []string{"T3 protected", "yes: qualifies as a digital embassy", "Clauses to negotiate"}, goldenFile: "embassy/testdata/golden/score-ee-lu.txt"},
 		{name: "score as markdown", args: []string{"embassy", "score", exMC, "mc-lu", "--format", "markdown"},
@@ -69,28 +62,7 @@ func TestE2EEmbassy(t *testing.T) {
 			stderr: []string{`unknown framework "c5" (have digital-embassy, eu-csf, eu-csf@1.2.1, eu-csf@2026, gaia-x, secnumcloud)`}},
 		{name: "unknown provider", args: []string{"framework", "score", exHosts, "--framework", "eu-csf", "--provider", "acme"}, code: 2,
 			stderr: []string{`unknown provider "acme"`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runAtRoot(t, tt.args...)
-			if code != tt.code {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
-			}
-			for _, w := range tt.stdout {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.stderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-			if tt.goldenFile != "" && stdout != readRepoFileE2E(t, tt.goldenFile) {
-				t.Errorf("stdout differs from %s:\n%s", tt.goldenFile, stdout)
-			}
-		})
-	}
+	})
 }
 
 func TestE2EEmbassyJSON(t *testing.T) {

@@ -12,13 +12,7 @@ const exCSF = "examples/eu-csf-calculator/inventory.yaml"
 // does: versions by name, per-objective minimums gating CI with the failing
 // objectives named, bad minimums refused as usage mistakes.
 func TestE2EFrameworkVersionsAndMinimums(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout []string
-		stderr []string
-	}{
+	runCLICases(t, []cliCase{
 		{name: "bare id is the calculator", args: []string{"framework", "score", exCSF, "--framework", "eu-csf", "--provider", "eu-sovereign-cloud"},
 			stdout: []string{"EU Cloud Sovereignty Framework (Commission calculator) 2026, weights 2026", "Level         SEAL-1 (Jurisdictional sovereignty), the minimum over SOV-7",
 				"Score         75.1 / 100", "SOV-1.2    unlikely                    93.75/125      SEAL-4 (never gates)",
@@ -43,8 +37,24 @@ func TestE2EFrameworkVersionsAndMinimums(t *testing.T) {
 			stderr: []string{`unknown framework "eu-csf@2027"`}},
 		{name: "check names the version", args: []string{"framework", "check", exCSF},
 			stdout: []string{"ok: 0 arrangements and 3 assessments"}},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// cliCase is one run of the binary from the repository root: the exit
+// code, what stdout and stderr must contain, and optionally a golden file
+// stdout must equal.
+type cliCase struct {
+	name       string
+	args       []string
+	code       int
+	stdout     []string
+	stderr     []string
+	goldenFile string
+}
+
+func runCLICases(t *testing.T, cases []cliCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, code := runAtRoot(t, tt.args...)
 			if code != tt.code {
@@ -59,6 +69,9 @@ func TestE2EFrameworkVersionsAndMinimums(t *testing.T) {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)
 				}
+			}
+			if tt.goldenFile != "" && stdout != readRepoFileE2E(t, tt.goldenFile) {
+				t.Errorf("stdout differs from %s:\n%s", tt.goldenFile, stdout)
 			}
 		})
 	}
