@@ -138,11 +138,11 @@ type accelerator struct {
 	vendor, owner string // vendor id and its ultimate controller's country
 }
 
-// accelerators lists the hardware the provider's components run on: its
-// own hardware-layer components and the hardware-layer components its
-// components depend on. Hardware without a vendor (run by the organization
-// itself) is left out.
-func accelerators(inv *sovmap.Inventory, k *kb.KB, providerID string) ([]accelerator, error) {
+// accelerators lists the hardware the picked components run on: the picked
+// hardware-layer components themselves and the hardware-layer components
+// the picked ones depend on. Hardware without a vendor (run by the
+// organization itself) is left out.
+func accelerators(inv *sovmap.Inventory, k *kb.KB, pick func(*sovmap.Component) bool) ([]accelerator, error) {
 	if inv == nil {
 		return nil, nil
 	}
@@ -166,7 +166,7 @@ func accelerators(inv *sovmap.Inventory, k *kb.KB, providerID string) ([]acceler
 	}
 	for i := range inv.Components {
 		c := &inv.Components[i]
-		if c.Provider != providerID {
+		if !pick(c) {
 			continue
 		}
 		if err := add(c); err != nil {
@@ -186,7 +186,7 @@ func accelerators(inv *sovmap.Inventory, k *kb.KB, providerID string) ([]acceler
 // known or every vendor is EU-controlled: the inventory cannot tell EU
 // design from EU fabrication, so the answer stands.
 func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, providerID string, inEU func(string) bool, at time.Time) error {
-	accs, err := accelerators(inv, k, providerID)
+	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Provider == providerID })
 	if err != nil {
 		return err
 	}
@@ -326,4 +326,39 @@ func orUnknown(s string) string {
 		return "unknown country"
 	}
 	return s
+}
+
+// FactAcceleratorSupply caps the digital-embassy capacity criterion when
+// the accelerators hosted under an arrangement come from a vendor whose
+// country restricts their export to the host: a reserved accelerator
+// capacity cannot be more than partly guaranteed under a licence
+// requirement or quota, and not at all under a presumption of denial.
+const FactAcceleratorSupply = "arrangement.accelerator_supply"
+
+// ArrangementFacts derives the facts about an arrangement that need the
+// knowledge base: whether export controls of the hosted accelerators'
+// vendors reach the host country on day at. Nothing is set when no hosted
+// accelerator is known or none is restricted.
+func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at time.Time) (map[string]Fact, error) {
+	facts := map[string]Fact{}
+	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
+	if err != nil || a.Host == "" {
+		return facts, err
+	}
+	worst, why := 0, ""
+	for _, acc := range accs {
+		for _, x := range k.ExportControl(a.Host, at) {
+			if x.Regime == acc.owner && x.Severity() > worst {
+				worst = x.Severity()
+				why = fmt.Sprintf("inventory: accelerators %s from %s (%s); %s puts the host %s in %s (%s) on %s", acc.c.ID, acc.vendor, acc.owner, x.Regime, a.Host, x.Group, x.Restriction, at.UTC().Format(time.DateOnly))
+			}
+		}
+	}
+	switch {
+	case worst >= 3:
+		facts[FactAcceleratorSupply] = Fact{Value: "no", Cap: true, Detail: why + ": accelerator capacity cannot be guaranteed"}
+	case worst >= 1:
+		facts[FactAcceleratorSupply] = Fact{Value: "partial", Cap: true, Detail: why + ": accelerator capacity can be guaranteed only in part"}
+	}
+	return facts, nil
 }

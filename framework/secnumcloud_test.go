@@ -98,7 +98,6 @@ func TestSecNumCloudReconcilesOwnership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	share := func(x float64) *float64 { return &x }
 	inv := &sovmap.Inventory{Providers: []sovmap.Provider{
 		{ID: "fr-cloud", Country: "FR", ForeignOwnership: share(45)},
 		{ID: "us-held", Country: "FR", Parent: "us-parent", ForeignOwnership: share(10)},
