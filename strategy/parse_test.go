@@ -152,8 +152,14 @@ func TestDefaultSetRoundTrip(t *testing.T) {
 	if len(s.Strategies) != len(def.Strategies) || len(s.Prerequisites) != len(def.Prerequisites) {
 		t.Fatalf("printed set differs from the default")
 	}
-	want := []string{"host-for-others", "build-domestic", "co-invest-regional", "digital-embassy", "partner-safeguards", "buy-market"}
+	want := []string{"host-for-others", "domestic-core-embassy", "build-domestic", "co-invest-regional", "digital-embassy", "partner-safeguards", "buy-market"}
+	if len(s.Strategies) != len(want) {
+		t.Fatalf("%d strategies, want %d", len(s.Strategies), len(want))
+	}
 	for i, st := range s.Strategies {
+		if st.Place == "" {
+			t.Errorf("strategy %s has no place", st.ID)
+		}
 		if st.ID != want[i] {
 			t.Errorf("strategy %d is %s, want %s", i, st.ID, want[i])
 		}
@@ -169,6 +175,17 @@ func TestDefaultSetRoundTrip(t *testing.T) {
 	for _, p := range s.Prerequisites {
 		if p.Description == "" || p.Close == "" {
 			t.Errorf("prerequisite %s lacks a description or a way to close it", p.ID)
+		}
+		if p.Effort == "" {
+			t.Errorf("prerequisite %s says not what kind of step closes it (effort)", p.ID)
+		}
+		// An organization cannot legislate: every step a state takes by law
+		// needs advice an organization can act on.
+		if p.Effort == "legislate" && p.CloseOrganization == "" {
+			t.Errorf("prerequisite %s is closed by legislation but has no close_organization", p.ID)
+		}
+		if p.Type == Number && p.Kind != Derived && p.RangeMin == nil {
+			t.Errorf("prerequisite %s has no documented range", p.ID)
 		}
 	}
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "strategy.md"))
