@@ -45,8 +45,8 @@ type HostRanking struct {
 	// after the ranked ones, by tier, legal basis and country code.
 	Unassessed []HostResult `json:"unassessed"`
 	Tiers      []string     `json:"qualifying_tiers"`
-	Bases  []string     `json:"qualifying_legal_bases"`
-	Blocks []string     `json:"demand_blocks"`
+	Bases      []string     `json:"qualifying_legal_bases"`
+	Blocks     []string     `json:"demand_blocks"`
 }
 
 type hostCandidate struct {
