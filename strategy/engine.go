@@ -71,6 +71,9 @@ type Check struct {
 	// organization facing a state's act).
 	Close  string `json:"close,omitempty"`
 	Effort string `json:"effort,omitempty"`
+	// closing is the effort of closing the prerequisite should an unknown
+	// fact turn out to fail: what ranks a step up by its cost.
+	closing string
 }
 
 // ValueText formats the value with its unit, "not stated" when unknown.
@@ -383,7 +386,7 @@ func (e *engine) applies(s Strategy, block string) bool {
 // takes the conditions of each strategy it combines, with the needs of an
 // additive resource (capital) added up: both approaches are paid for.
 func (e *engine) attempt(s Strategy, block string, lookup lookupFunc, demand map[string]float64, how map[string]string) Attempt {
-	a := Attempt{Strategy: refOf(s), Fits: true}
+	a := Attempt{Strategy: refOf(s), Fits: true, Checks: []Check{}}
 	var conds []Condition
 	var owners []string
 	for _, id := range s.Combines {
@@ -462,13 +465,13 @@ func (e *engine) advise(ch Check, pr Prerequisite) Check {
 		ch.Close, ch.Effort = "", ""
 		return ch
 	}
-	ch.Close, ch.Effort = pr.Close, pr.Effort
+	ch.Close, ch.Effort, ch.closing = pr.Close, pr.Effort, pr.Effort
 	if e.p.Kind == KindOrganization {
 		if pr.CloseOrganization != "" {
 			ch.Close = pr.CloseOrganization
 		}
 		if pr.Effort == "legislate" {
-			ch.Effort = effortAskState
+			ch.Effort, ch.closing = effortAskState, effortAskState
 		}
 	}
 	if ch.Status == Unknown && ch.Value == nil {
@@ -494,7 +497,8 @@ func rankOf(effort string) int {
 	return effortRank(effort)
 }
 
-// step describes what a more sovereign strategy lacks.
+// step describes what a more sovereign strategy lacks. Its Effort is the
+// costliest step among them as they stand (an unknown fact needs stating).
 func (e *engine) step(a Attempt) *NextStep {
 	st := &NextStep{Strategy: a.Strategy, Missing: a.Unmet()}
 	worst := -1
@@ -506,17 +510,30 @@ func (e *engine) step(a Attempt) *NextStep {
 	return st
 }
 
+// cost ranks a step up by its costliest missing fact, counting an unknown
+// fact at what closing it would take should it turn out to fail: stating a
+// figure is cheap, but the figure may not help.
+func cost(st *NextStep) int {
+	worst := -1
+	for _, c := range st.Missing {
+		if r := rankOf(c.closing); r > worst {
+			worst = r
+		}
+	}
+	return worst
+}
+
 // cheapest picks, among the strategies more sovereign than the
-// recommendation, the one whose costliest missing step is cheapest, then
-// the one missing fewest facts, then the most sovereign.
+// recommendation, the one whose costliest missing fact is cheapest to
+// close, then the one missing fewest facts, then the most sovereign.
 func (e *engine) cheapest(above []Attempt) *NextStep {
 	var best *NextStep
-	bestRank := 0
+	bestCost := 0
 	for i := len(above) - 1; i >= 0; i-- {
 		st := e.step(above[i])
-		r := rankOf(st.Effort)
-		if best == nil || r < bestRank || r == bestRank && len(st.Missing) <= len(best.Missing) {
-			best, bestRank = st, r
+		c := cost(st)
+		if best == nil || c < bestCost || c == bestCost && len(st.Missing) <= len(best.Missing) {
+			best, bestCost = st, c
 		}
 	}
 	return best

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 )
@@ -149,17 +150,24 @@ func planName(p PlanEntry) string {
 	return p.Strategy.Name
 }
 
-// stepText says what a step up lacks, in one line.
+// stepText says what a step up lacks, in one line: each kind of step with
+// the prerequisites it closes, cheapest first.
 func stepText(st *NextStep) string {
-	ids := make([]string, 0, len(st.Missing))
+	byEffort := map[string][]string{}
 	seen := map[string]bool{}
 	for _, c := range st.Missing {
 		if !seen[c.Prerequisite] {
 			seen[c.Prerequisite] = true
-			ids = append(ids, c.Prerequisite)
+			byEffort[c.Effort] = append(byEffort[c.Effort], c.Prerequisite)
 		}
 	}
-	return fmt.Sprintf("%s (level %d): %s %s", st.Strategy.Name, st.Strategy.Level, st.Effort, strings.Join(ids, ", "))
+	efforts := sortedKeys(byEffort)
+	sort.SliceStable(efforts, func(i, j int) bool { return rankOf(efforts[i]) < rankOf(efforts[j]) })
+	parts := make([]string, len(efforts))
+	for i, e := range efforts {
+		parts[i] = e + " " + strings.Join(byEffort[e], ", ")
+	}
+	return fmt.Sprintf("%s (level %d): %s", st.Strategy.Name, st.Strategy.Level, strings.Join(parts, "; "))
 }
 
 // unassessedText lists hosts about which nothing is known, compactly.
