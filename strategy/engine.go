@@ -388,18 +388,11 @@ func (e *engine) applies(s Strategy, block string) bool {
 func (e *engine) attempt(s Strategy, block string, lookup lookupFunc, demand map[string]float64, how map[string]string) Attempt {
 	a := Attempt{Strategy: refOf(s), Fits: true, Checks: []Check{}}
 	var conds []Condition
-	var owners []string
 	for _, id := range s.Combines {
 		c, _ := e.set.Strategy(id)
-		for _, cond := range c.Requires {
-			conds = append(conds, cond)
-			owners = append(owners, c.Name)
-		}
+		conds = append(conds, c.Requires...)
 	}
-	for _, cond := range s.Requires {
-		conds = append(conds, cond)
-		owners = append(owners, s.Name)
-	}
+	conds = append(conds, s.Requires...)
 	for _, c := range conds {
 		if !c.AppliesTo(block) {
 			continue

@@ -159,12 +159,12 @@ func (e *engine) assessHost(hc hostCandidate, demand map[string]float64) HostRes
 		switch ch.Status {
 		case Met:
 			h.Met++
-		default:
-			h.Unmet++
-			h.Why = append(h.Why, fmt.Sprintf("%s %s (needs %s)", pr.ID, shortfallText(ch), ch.Requirement))
 		case Unknown:
 			h.Unknown++
 			unknown = append(unknown, pr.ID)
+		default:
+			h.Unmet++
+			h.Why = append(h.Why, fmt.Sprintf("%s %s (needs %s)", pr.ID, shortfallText(ch), ch.Requirement))
 		}
 		h.Checks = append(h.Checks, ch)
 	}

@@ -264,3 +264,52 @@ func FuzzDecodeSet(f *testing.F) {
 		}
 	})
 }
+
+// TestRangesAndBlocks checks the documented ranges, whole numbers, unknown
+// blocks and the profile kind, each reported where it was written.
+func TestRangesAndBlocks(t *testing.T) {
+	src := `version: 1
+kind: company
+home: DE
+prerequisites:
+  cybersecurity.gci_tier: {value: 7, source: s}
+  talent.index: {value: 150, source: s}
+  energy.spare_capacity: {value: -50, unit: MW, source: s}
+  connectivity.international_routes: {value: 2.5, source: s}
+  cooling.type: {value: seawater, source: s}
+blocks:
+  gpu: {}
+  compute:
+    prerequisites:
+      capital.available: {value: -1, unit: EUR m, source: s}
+candidates:
+  - country: LU
+    prerequisites:
+      water.available: {value: -3, source: s}
+`
+	_, err := ReadProfile("p.yaml", []byte(src), defaultSet(t), testKB(t))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{
+		`p.yaml:2:7: profile: kind must be state or organization, found "company"`,
+		`p.yaml:5:35: prerequisites: cybersecurity.gci_tier must be at least 1 and at most 5, found 7`,
+		`p.yaml:6:25: prerequisites: talent.index must be at least 0 and at most 100, found 150`,
+		`p.yaml:7:34: prerequisites: energy.spare_capacity must be at least 0, found -50`,
+		`p.yaml:8:46: prerequisites: connectivity.international_routes must be a whole number, found 2.5`,
+		`p.yaml:9:25: prerequisites: cooling.type must be one of dry, liquid, sea-water, evaporative, found "seawater"`,
+		`p.yaml:11:3: unknown building block "gpu" (did you mean hardware? blocks: compute, storage,`,
+		`p.yaml:14:34: compute.prerequisites: capital.available must be at least 0, found -1`,
+		`p.yaml:18:32: candidate LU: water.available must be at least 0, found -3`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not contain %q:\n%s", w, err)
+		}
+	}
+	// Within range, and a block of the default set unknown to a replacement
+	// set, pass.
+	ok := "version: 1\nhome: DE\nprerequisites:\n  cybersecurity.gci_tier: {value: 5, source: s}\n  talent.index: {value: 0, source: s}\nblocks:\n  compute: {}\n"
+	if _, err := ReadProfile("p.yaml", []byte(ok), defaultSet(t), testKB(t)); err != nil {
+		t.Errorf("in range: %v", err)
+	}
+}

@@ -422,7 +422,7 @@ func (p *Profile) Check(set *Set, k *kb.KB) error {
 	for _, b := range p.Blocks {
 		if !contains(set.Blocks, b.ID) {
 			if !knownElsewhere(b.ID) {
-				add(b.Pos, "unknown building block %q%s (blocks: %s)", b.ID, blockSuggestion(b.ID, set.Blocks), strings.Join(set.Blocks, ", "))
+				add(b.Pos, "unknown building block %q (%sblocks: %s)", b.ID, blockSuggestion(b.ID, set.Blocks), strings.Join(set.Blocks, ", "))
 			}
 			continue
 		}
@@ -509,10 +509,10 @@ var blockAliases = map[string]string{
 // likely means.
 func blockSuggestion(id string, blocks []string) string {
 	if near := nearest(id, blocks); near != "" {
-		return fmt.Sprintf(" (did you mean %s?)", near)
+		return fmt.Sprintf("did you mean %s? ", near)
 	}
 	if alias, ok := blockAliases[strings.ToLower(id)]; ok && contains(blocks, alias) {
-		return fmt.Sprintf(" (did you mean %s?)", alias)
+		return fmt.Sprintf("did you mean %s? ", alias)
 	}
 	return ""
 }

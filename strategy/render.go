@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // WriteOptions tunes the human formats.
@@ -342,7 +344,7 @@ func writeHostsTable(ew *errWriter, r *Report, opts WriteOptions) {
 		}
 	}
 	if n := len(r.Hosts.Hosts) - len(hosts); n > 0 {
-		ew.printf("  (%d more ranked hosts not shown; use --hosts 0 or --format json)\n", n)
+		ew.printf("  (%d more %s not shown; use --hosts 0 or --format json)\n", n, plural.Pick(n, "ranked host", "ranked hosts"))
 	}
 	if len(r.Hosts.Unassessed) > 0 {
 		ew.printf("Not assessed, no facts stated (list them under candidates: to assess them): %s\n", unassessedText(r.Hosts.Unassessed))
@@ -461,7 +463,7 @@ func writeHostsMarkdown(ew *errWriter, r *Report, opts WriteOptions) {
 		}
 	}
 	if n := len(r.Hosts.Hosts) - len(hosts); n > 0 {
-		ew.printf("\n%d more ranked hosts not shown.\n", n)
+		ew.printf("\n%d more %s not shown.\n", n, plural.Pick(n, "ranked host", "ranked hosts"))
 	}
 	if len(r.Hosts.Unassessed) > 0 {
 		ew.printf("\nNot assessed, no facts stated (list them under `candidates:` to assess them): %s.\n", mdCell(unassessedText(r.Hosts.Unassessed)))

@@ -273,16 +273,6 @@ func (s *Set) hostOf(block string) (string, bool) {
 	return "", false
 }
 
-// derived returns the derived demand quantity with the name.
-func (s *Set) derived(quantity string) (DerivedDemand, bool) {
-	for _, d := range s.DerivedDemand {
-		if d.Quantity == quantity {
-			return d, true
-		}
-	}
-	return DerivedDemand{}, false
-}
-
 // RanksHosts reports whether the set has host criteria, and so whether
 // hosts are ranked and hosts.qualified can be derived.
 func (s *Set) RanksHosts() bool { return len(s.Hosts.Tiers) > 0 }
