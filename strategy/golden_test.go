@@ -21,7 +21,7 @@ var goldenDay = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // examples are the worked examples shipped in examples/.
-var examples = []string{"strategy-small-energy-poor", "strategy-cheap-renewables", "strategy-eu-member", "strategy-gulf-uae", "strategy-africa-kenya", "strategy-asia-singapore"}
+var examples = []string{"strategy-small-energy-poor", "strategy-cheap-renewables", "strategy-eu-member", "strategy-gulf-uae", "strategy-africa-kenya", "strategy-asia-singapore", "strategy-organization"}
 
 func loadExample(t *testing.T, name string) *Report {
 	t.Helper()

@@ -67,6 +67,8 @@ candidates:
 			[]string{"Partner under safeguards (declare)", "Declare your trusted partners", "AFRICAN-UNION"}, ""},
 		{"asian state", []string{"strategy", "--format", "markdown", "examples/strategy-asia-singapore/profile.yaml"}, "", 0,
 			[]string{"| compute | Buy on the market | 1 contractual | same | 1 contractual | Partner under safeguards (level 2): state cybersecurity.gci_tier, talent.index; declare partners.trusted |"}, ""},
+		{"organization example", []string{"strategy", "examples/strategy-organization/profile.yaml"}, "", 0,
+			[]string{"(organization, home EE, Estonia)", "compute   Partner under safeguards", "Ask your state whether it offers embassy-hosted services"}, ""},
 		{"organization", []string{"strategy", "-"}, orgProfile, 0,
 			[]string{"organization, home EE", "Ask your state whether it offers embassy-hosted services"}, ""},
 		{"unknown block", []string{"strategy", "-"}, "version: 1\nhome: DE\nblocks: {gpu: {}}\n", 2, nil, `-:3:10: unknown building block "gpu" (did you mean hardware?`},
