@@ -77,10 +77,20 @@ func (e *engine) plan(blocks []BlockResult) ([]PlanEntry, []string) {
 				continue
 			}
 			chosen[b] = best[i]
-			why[b] = append(why[b], fmt.Sprintf("on its own the block fits %s; the plan takes %s so that it is consistent with %s", e.name(original[i]), e.name(best[i]), others(group, i)))
+			reason := "consistent with " + others(group, i)
+			if p, ok := problems[b]; ok {
+				reason = p
+			}
+			why[b] = append(why[b], fmt.Sprintf("on its own the block fits %s; the plan takes %s because %s", e.name(original[i]), e.name(best[i]), reason))
 		}
 		if len(problems) > 0 {
-			notes = append(notes, problems...)
+			// A changed block's problem is its plan entry's reason; the
+			// notes keep the problems the plan could not remove.
+			for i, b := range group {
+				if p, ok := problems[b]; ok && best[i] == original[i] {
+					notes = append(notes, b+": "+p)
+				}
+			}
 			if !equal(best, original) {
 				var parts []string
 				for i, b := range group {
@@ -157,14 +167,14 @@ func (e *engine) level(id string) sovmap.Level {
 	return s.Level
 }
 
-// problems lists why a combination for a hosting group (host first) is not
-// consistent; empty when it is. Hosted blocks held below their own level by
-// the host are reported too: the combination is possible, but the hosted
-// block's level is capped.
-func (e *engine) problems(group, combo []string) []string {
+// problems says, by block, why a combination for a hosting group (host
+// first) is not consistent; empty when it is. Hosted blocks held below their
+// own level by the host are reported too: the combination is possible, but
+// the hosted block's level is capped.
+func (e *engine) problems(group, combo []string) map[string]string {
 	host := group[0]
 	hostPlace := e.place(combo[0])
-	var out []string
+	out := map[string]string{}
 	owned := 0
 	for i := 1; i < len(group); i++ {
 		p := e.place(combo[i])
@@ -174,15 +184,15 @@ func (e *engine) problems(group, combo []string) []string {
 		owned++
 		switch {
 		case ownsSystems(hostPlace) && p != hostPlace:
-			out = append(out, fmt.Sprintf("%s: %s puts its systems %s, but the %s (%s) is %s: the systems and the %s that hosts them must be in the same place",
-				group[i], e.name(combo[i]), placeWords(p), host, e.name(combo[0]), placeWords(hostPlace), host))
+			out[group[i]] = fmt.Sprintf("%s puts its systems %s, but the %s (%s) is %s: the systems and the %s that hosts them must be in the same place",
+				e.name(combo[i]), placeWords(p), host, e.name(combo[0]), placeWords(hostPlace), host)
 		case e.level(combo[0]) < e.level(combo[i]):
-			out = append(out, fmt.Sprintf("%s: %s (level %d) would run in a %s from %s (level %d), so its control is no stronger than level %d",
-				group[i], e.name(combo[i]), e.level(combo[i]), host, e.name(combo[0]), e.level(combo[0]), e.level(combo[0])))
+			out[group[i]] = fmt.Sprintf("%s (level %d) would run in a %s from %s (level %d), so its control is no stronger than level %d",
+				e.name(combo[i]), e.level(combo[i]), host, e.name(combo[0]), e.level(combo[0]), e.level(combo[0]))
 		}
 	}
 	if ownsSystems(hostPlace) && owned == 0 {
-		out = append(out, fmt.Sprintf("%s: %s would host none of the home's own systems: %s come from providers", host, e.name(combo[0]), strings.Join(group[1:], " and ")))
+		out[host] = fmt.Sprintf("%s would host none of the home's own systems: %s come from providers", e.name(combo[0]), strings.Join(group[1:], " and "))
 	}
 	return out
 }

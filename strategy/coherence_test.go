@@ -118,8 +118,12 @@ func TestCoherentPlan(t *testing.T) {
 					t.Errorf("%s changed without a reason", block)
 				}
 			}
-			if !strings.Contains(strings.Join(r.Coherence, "\n"), tc.note) {
-				t.Errorf("coherence notes lack %q:\n%s", tc.note, strings.Join(r.Coherence, "\n"))
+			said := append([]string(nil), r.Coherence...)
+			for _, p := range r.Plan {
+				said = append(said, p.Why...)
+			}
+			if !strings.Contains(strings.Join(said, "\n"), tc.note) {
+				t.Errorf("neither the coherence notes nor the plan say %q:\n%s", tc.note, strings.Join(said, "\n"))
 			}
 		})
 	}
