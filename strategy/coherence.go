@@ -8,6 +8,11 @@ import (
 	"github.com/sovmap/sovmap"
 )
 
+// maxCombinations bounds the combinations the plan tries for one hosting
+// group. The default set has 7 x 7 x 7 = 343 at most; a replacement set that
+// hosts many blocks in one could otherwise ask for billions.
+const maxCombinations = 100000
+
 // PlanEntry is the coherent plan's choice for one block.
 type PlanEntry struct {
 	Block string `json:"block"`
@@ -69,6 +74,17 @@ func (e *engine) plan(blocks []BlockResult) ([]PlanEntry, []string) {
 			if len(options[i]) == 0 {
 				options[i] = []string{""}
 			}
+		}
+		combos := 1
+		for _, o := range options {
+			combos *= len(o)
+			if combos > maxCombinations {
+				break
+			}
+		}
+		if combos > maxCombinations {
+			notes = append(notes, fmt.Sprintf("%s: %d hosted blocks with these many fitting strategies are more than the plan tries (%d combinations); the block-by-block choices are kept unchecked", host, len(group)-1, maxCombinations))
+			continue
 		}
 		best := e.bestCombination(group, options, original)
 		problems := e.problems(group, original)

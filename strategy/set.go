@@ -832,8 +832,21 @@ func (d *decoder) validateSet(s *Set) {
 			}
 		}
 	}
-	for host, hosted := range s.Hosting {
+	hostOf := map[string]string{}
+	for _, host := range sortedKeys(s.Hosting) {
+		hosted := s.Hosting[host]
 		checkBlocks(sovmap.Pos{File: d.file}, "hosting", append([]string{host}, hosted...))
+		for _, h := range hosted {
+			switch prev, dup := hostOf[h]; {
+			case h == host:
+				d.errorf(nil, "hosting: block %s cannot host itself", h)
+			case dup:
+				d.errorf(nil, "hosting: block %s is hosted by both %s and %s", h, prev, host)
+			case len(s.Hosting[h]) > 0:
+				d.errorf(nil, "hosting: block %s is hosted by %s and hosts others itself; hosting is one level deep", h, host)
+			}
+			hostOf[h] = host
+		}
 	}
 	for _, r := range s.Resources {
 		p, ok := prereqs[r.Prerequisite]
