@@ -63,35 +63,50 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 
 	type hostHit struct {
 		line, col     int
+		order         int // the host's place in the rules: earlier is more specific
 		host          *Host
 		endpoint, reg string
 		text          string
 	}
+	starts := lineStarts(whole)
 	var hosts []hostHit
-	for i, line := range lines {
-		if skip[i] {
-			continue
-		}
-		for hi := range r.Hosts {
-			h := &r.Hosts[hi]
-			for _, m := range h.re.FindAllStringSubmatchIndex(line, -1) {
-				if code && !inString(line, m[0]) {
-					continue
-				}
-				hosts = append(hosts, hostHit{line: i, col: m[0], host: h,
-					endpoint: group(h.re, line, m, "endpoint"), reg: group(h.re, line, m, "region"), text: line[m[0]:m[1]]})
+	for hi := range r.Hosts {
+		h := &r.Hosts[hi]
+		eachMatch(h.re, whole, starts, skip, func(i, off int, m []int) {
+			if code && !inString(lines[i], off) {
+				return
 			}
-		}
+			hosts = append(hosts, hostHit{line: i, col: off, order: hi, host: h,
+				endpoint: group(h.re, whole, m, "endpoint"), reg: group(h.re, whole, m, "region"), text: matchText(whole, m)})
+		})
 	}
-	consumed := map[int]bool{} // host hits a call took as its endpoint
-	hostsIn := func(from, to int) []int {
-		var out []int
-		for k, h := range hosts {
-			if h.line >= from && h.line <= to {
-				out = append(out, k)
-			}
+	slices.SortFunc(hosts, func(a, b hostHit) int {
+		if a.line != b.line {
+			return a.line - b.line
 		}
-		return out
+		if a.order != b.order {
+			return a.order - b.order
+		}
+		return a.col - b.col
+	})
+	consumed := map[int]bool{} // host hits a call took as its endpoint
+	// hostsIn returns the host hits on lines from..to; hosts are in line
+	// order, so a binary search finds the first.
+	hostsIn := func(from, to int) (lo, hi int) {
+		lo, _ = slices.BinarySearchFunc(hosts, from, func(h hostHit, line int) int { return h.line - line })
+		hi, _ = slices.BinarySearchFunc(hosts, to+1, func(h hostHit, line int) int { return h.line - line })
+		return lo, hi
+	}
+	// inFile remembers the cases tested on the whole file, which a file
+	// with many calls would otherwise test again for each.
+	inFile := map[*Case]bool{}
+	fileMatches := func(c *Case) bool {
+		v, ok := inFile[c]
+		if !ok {
+			v = c.re.MatchString(whole)
+			inFile[c] = v
+		}
+		return v
 	}
 
 	for ri := range r.Rules {
@@ -99,37 +114,35 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 		if !ru.kinds[kind] {
 			continue
 		}
-		requiresMet := ru.req == nil || ru.req.MatchString(whole)
-		for i, line := range lines {
-			if skip[i] {
-				continue
+		if ru.req != nil && !ru.req.MatchString(whole) {
+			continue
+		}
+		eachMatch(ru.re, whole, starts, skip, func(i, off int, m []int) {
+			line := lines[i]
+			if code && inString(line, off) {
+				// A pattern of code inside a string literal is text.
+				return
 			}
-			for _, m := range ru.re.FindAllStringSubmatchIndex(line, -1) {
-				if !requiresMet {
-					break
-				}
-				if code && inString(line, m[0]) {
-					// A pattern of code inside a string literal is text.
-					continue
-				}
-				f := Finding{File: file, Line: i + 1, Col: runeCol(line, m[0]), Rule: ru.ID, Service: ru.Service,
-					Wrapper: ru.Wrapper, match: line[m[0]:m[1]]}
-				f.Endpoint = group(ru.re, line, m, "endpoint")
-				if reg := group(ru.re, line, m, "region"); reg != "" {
+			{
+				f := Finding{File: file, Line: i + 1, Col: runeCol(line, off), Rule: ru.ID, Service: ru.Service,
+					Wrapper: ru.Wrapper, match: matchText(whole, m)}
+				f.Endpoint = group(ru.re, whole, m, "endpoint")
+				if reg := group(ru.re, whole, m, "region"); reg != "" {
 					f.Region, f.RegionVia = reg, viaCall
 				}
 				last := i
 				if code {
-					last = extent(lines, i, m[0])
+					last = extent(lines, i, off)
 				}
 				// The call: from the match to the end of its arguments.
-				call := strings.Join(lines[i:last+1], "\n")[m[0]:]
+				call := strings.Join(lines[i:last+1], "\n")[off:]
 				if ru.call != nil && !ru.call.MatchString(call) {
-					continue
+					return
 				}
 				from, to := i, last
-				for _, c := range ru.Switch {
-					if c.InFile && c.re.MatchString(whole) {
+				for ci := range ru.Switch {
+					c := &ru.Switch[ci]
+					if c.InFile && fileMatches(c) {
 						f.Service, from, to = c.Service, 0, len(lines)-1
 						break
 					}
@@ -140,21 +153,22 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 				}
 				if f.Service == EndpointService {
 					f.Service = UnknownEndpointService
-					for _, k := range hostsIn(from, to) {
+					if lo, hi := hostsIn(from, to); lo < hi {
+						k := lo
 						h := hosts[k]
 						f.Service, f.Endpoint = h.host.Service, h.endpoint
 						if h.reg != "" && f.Region == "" {
 							f.Region, f.RegionVia = h.reg, viaEndpoint
 						}
 						consumed[k] = true
-						break
 					}
 					if f.Service == UnknownEndpointService && f.Endpoint == "" {
 						f.Endpoint = firstURLHost(call)
 					}
 				} else {
 					// The call's own endpoint, if written, is its evidence too.
-					for _, k := range hostsIn(i, last) {
+					lo, hi := hostsIn(i, last)
+					for k := lo; k < hi; k++ {
 						if hosts[k].host.Service == f.Service {
 							consumed[k] = true
 							if f.Endpoint == "" {
@@ -176,7 +190,7 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 				}
 				res.findings = append(res.findings, f)
 			}
-		}
+		})
 	}
 	for k, h := range hosts {
 		if consumed[k] || h.host.OnlyInCalls {
@@ -280,6 +294,43 @@ func dedupe(fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// lineStarts returns the offset at which each line of s starts.
+func lineStarts(s string) []int {
+	starts := []int{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// eachMatch calls fn for each match of re in the whole text that starts on
+// a line that is not skipped, with the line's index and the match's offset
+// in it. Matching the text once, rather than line by line, keeps a large
+// file linear: a regular expression costs a setup on every call.
+func eachMatch(re *regexp.Regexp, whole string, starts []int, skip []bool, fn func(i, off int, m []int)) {
+	for _, m := range re.FindAllStringSubmatchIndex(whole, -1) {
+		i, found := slices.BinarySearch(starts, m[0])
+		if !found {
+			i--
+		}
+		if i >= len(skip) || skip[i] {
+			continue
+		}
+		fn(i, m[0]-starts[i], m)
+	}
+}
+
+// matchText is the text of a match, up to the end of its first line.
+func matchText(whole string, m []int) string {
+	t := whole[m[0]:m[1]]
+	if k := strings.IndexByte(t, '\n'); k >= 0 {
+		t = t[:k]
+	}
+	return t
 }
 
 func group(re *regexp.Regexp, s string, m []int, name string) string {

@@ -230,6 +230,21 @@ func parseRules(name string, data []byte) (*Rules, error) {
 			r.Rules[i].Switch[j].pos = p
 		}
 	}
+	// Merge lets an entry replace one of the base; within one file an id
+	// given twice is a mistake.
+	seen := map[string]pos{}
+	for _, s := range r.Services {
+		if p, dup := seen["service "+s.ID]; dup {
+			ps = append(ps, strictyaml.Problem{Line: s.pos.line, Col: s.pos.col, Msg: fmt.Sprintf("service %s is defined twice (first at %s)", s.ID, p)})
+		}
+		seen["service "+s.ID] = s.pos
+	}
+	for _, ru := range r.Rules {
+		if p, dup := seen["rule "+ru.ID]; dup {
+			ps = append(ps, strictyaml.Problem{Line: ru.pos.line, Col: ru.pos.col, Msg: fmt.Sprintf("rule %s is defined twice (first at %s)", ru.ID, p)})
+		}
+		seen["rule "+ru.ID] = ru.pos
+	}
 	if len(ps) > 0 {
 		return nil, problemsError(name, ps)
 	}
@@ -295,11 +310,8 @@ func (r *Rules) compile() error {
 	services := map[string]*Service{}
 	for i := range r.Services {
 		s := &r.Services[i]
-		switch {
-		case !idRE.MatchString(s.ID):
+		if !idRE.MatchString(s.ID) {
 			bad(s.pos, "service id %q: want lower-case letters, digits, '.', '_' or '-'", s.ID)
-		case services[s.ID] != nil && services[s.ID].pos.file == s.pos.file:
-			bad(s.pos, "service %s is defined twice (first at %s)", s.ID, services[s.ID].pos)
 		}
 		services[s.ID] = s
 		if s.Name == "" {
@@ -375,19 +387,16 @@ func (r *Rules) compile() error {
 	for i := range r.Hosts {
 		h := &r.Hosts[i]
 		known(h.pos, "host "+h.Match, h.Service, false)
-		h.re = compileRE(h.pos, "host", h.Match)
+		h.re = compileRE(h.pos, "host", "(?m)"+h.Match)
 	}
-	ids := map[string]pos{}
 	for i := range r.Rules {
 		ru := &r.Rules[i]
 		if !idRE.MatchString(ru.ID) {
 			bad(ru.pos, "rule id %q: want lower-case letters, digits, '.', '_' or '-'", ru.ID)
-		} else if p, dup := ids[ru.ID]; dup && p.file == ru.pos.file {
-			bad(ru.pos, "rule %s is defined twice (first at %s)", ru.ID, p)
 		}
-		ids[ru.ID] = ru.pos
 		known(ru.pos, "rule "+ru.ID, ru.Service, true)
-		ru.re = compileRE(ru.pos, "rule "+ru.ID, ru.Match)
+		// Rules are matched on the whole file, ^ and $ at each line.
+		ru.re = compileRE(ru.pos, "rule "+ru.ID, "(?m)"+ru.Match)
 		ru.req, ru.call = nil, nil
 		if ru.Call != "" {
 			ru.call = compileRE(ru.pos, "rule "+ru.ID+": call", ru.Call)
