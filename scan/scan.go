@@ -185,6 +185,10 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 	}
 	// Regions the applications' configuration gives, by app and service.
 	config := map[[2]string]map[string][]string{}
+	// Endpoints the applications' configuration names, likewise: a call
+	// that reads its endpoint from the environment (azure_endpoint=
+	// os.environ[...]) is given the one its application's .env names.
+	endpoints := map[[2]string]map[string][]string{}
 	for i, fr := range results {
 		if fr == nil {
 			res.Skipped[skipped[i]]++
@@ -197,6 +201,18 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 				config[key] = map[string][]string{}
 			}
 			config[key][c.value] = append(config[key][c.value], fmt.Sprintf("%s:%d", files[i].rel, c.line))
+		}
+		if !isCode(files[i].kind) {
+			for _, f := range fr.findings {
+				if f.Endpoint == "" {
+					continue
+				}
+				key := [2]string{appOf(files[i].rel), f.Service}
+				if endpoints[key] == nil {
+					endpoints[key] = map[string][]string{}
+				}
+				endpoints[key][f.Endpoint] = append(endpoints[key][f.Endpoint], fmt.Sprintf("%s:%d", f.File, f.Line))
+			}
 		}
 		for svc, values := range fr.ambiguous {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: the region of %s is named as %s in this file; no region taken from it", files[i].rel, svc, strings.Join(values, " and ")))
@@ -218,6 +234,13 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 				case 0:
 				default:
 					res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d: %s: the configuration of %s gives several regions (%s); none taken", f.File, f.Line, f.Service, f.App, describe(values)))
+				}
+			}
+			if f.Endpoint == "" {
+				if values := endpoints[[2]string{f.App, f.Service}]; len(values) == 1 {
+					for v := range values {
+						f.Endpoint = v
+					}
 				}
 			}
 			res.Findings = append(res.Findings, f)
