@@ -69,9 +69,13 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 		text          string
 	}
 	starts := lineStarts(whole)
+	lower := strings.ToLower(whole)
 	var hosts []hostHit
 	for hi := range r.Hosts {
 		h := &r.Hosts[hi]
+		if !containsAny(lower, h.lits) {
+			continue
+		}
 		eachMatch(h.re, whole, starts, skip, func(i, off int, m []int) {
 			if code && !inString(lines[i], off) {
 				return
@@ -114,7 +118,7 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 		if !ru.kinds[kind] {
 			continue
 		}
-		if ru.req != nil && !ru.req.MatchString(whole) {
+		if !containsAny(lower, ru.lits) || ru.req != nil && !ru.req.MatchString(whole) {
 			continue
 		}
 		eachMatch(ru.re, whole, starts, skip, func(i, off int, m []int) {

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -79,5 +81,35 @@ func BenchmarkDetectLargeFile(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		r.detect("go", "big.go", data)
+	}
+}
+
+// BenchmarkScanTree scans a tree of 5,000 files (one in ten calls a
+// service, the rest are ordinary code), the shape of a large monorepo.
+//
+//	go test ./scan -run '^$' -bench ScanTree -benchmem
+func BenchmarkScanTree(b *testing.B) {
+	root := b.TempDir()
+	ordinary := strings.Repeat("def handler(event):\n    total = sum(x['amount'] for x in event['items'])\n    return {'total': total}\n", 40)
+	for i := range 5000 {
+		dir := fmt.Sprintf("%s/svc%02d/pkg%03d", root, i%50, i%500)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		body := ordinary
+		if i%10 == 0 {
+			body += "from openai import OpenAI\nclient = OpenAI()\n"
+		}
+		if err := os.WriteFile(fmt.Sprintf("%s/f%d.py", dir, i), []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rules := mustDefault(b)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Scan(context.Background(), root, Options{Rules: rules})
+		if err != nil || len(res.Findings) != 500 {
+			b.Fatalf("%v, %d findings", err, len(res.Findings))
+		}
 	}
 }

@@ -82,8 +82,9 @@ type Host struct {
 	// finding on their own (localhost:8000 in a web app is no AI service).
 	OnlyInCalls bool `yaml:"only_in_calls,omitempty"`
 
-	pos pos
-	re  *regexp.Regexp
+	pos  pos
+	re   *regexp.Regexp
+	lits []string
 }
 
 // Rule finds calls of a service in lines of code or configuration.
@@ -114,6 +115,7 @@ type Rule struct {
 	re    *regexp.Regexp
 	req   *regexp.Regexp
 	call  *regexp.Regexp
+	lits  []string
 	kinds map[string]bool
 }
 
@@ -388,6 +390,7 @@ func (r *Rules) compile() error {
 		h := &r.Hosts[i]
 		known(h.pos, "host "+h.Match, h.Service, false)
 		h.re = compileRE(h.pos, "host", "(?m)"+h.Match)
+		h.lits = requiredLiterals(h.Match)
 	}
 	for i := range r.Rules {
 		ru := &r.Rules[i]
@@ -397,6 +400,7 @@ func (r *Rules) compile() error {
 		known(ru.pos, "rule "+ru.ID, ru.Service, true)
 		// Rules are matched on the whole file, ^ and $ at each line.
 		ru.re = compileRE(ru.pos, "rule "+ru.ID, "(?m)"+ru.Match)
+		ru.lits = requiredLiterals(ru.Match)
 		ru.req, ru.call = nil, nil
 		if ru.Call != "" {
 			ru.call = compileRE(ru.pos, "rule "+ru.ID+": call", ru.Call)

@@ -132,3 +132,34 @@ func TestDetectCases(t *testing.T) {
 		})
 	}
 }
+
+// TestRequiredLiterals checks the prefilter against the regular
+// expressions themselves: every match of a rule in the corpus contains
+// one of the rule's literals, so skipping files without them loses nothing.
+func TestRequiredLiterals(t *testing.T) {
+	for src, want := range map[string]string{
+		`\bnew\s+OpenAI\s*\(`:              "openai",
+		`\b(?:Async)?AzureOpenAI\s*\(`:     "azureopenai",
+		`\bOPENAI_API_KEY["']?\s*[:=]|^x`: "",
+		`a|bcd`:                            "",
+		`\bopenai\.(?:A|Bcde)\.create`:     "openai.",
+	} {
+		got := strings.Join(requiredLiterals(src), ",")
+		if got != want {
+			t.Errorf("requiredLiterals(%q) = %q, want %q", src, got, want)
+		}
+	}
+	r := mustDefault(t)
+	res, rules := scanCorpus(t)
+	_ = rules
+	for _, f := range res.Findings {
+		if f.Rule == "host" {
+			continue
+		}
+		for _, ru := range r.Rules {
+			if ru.ID == f.Rule && !containsAny(strings.ToLower(f.match), ru.lits) {
+				t.Errorf("%s:%d: rule %s matched %q, which holds none of %v", f.File, f.Line, ru.ID, f.match, ru.lits)
+			}
+		}
+	}
+}
