@@ -138,11 +138,11 @@ func TestDetectCases(t *testing.T) {
 // one of the rule's literals, so skipping files without them loses nothing.
 func TestRequiredLiterals(t *testing.T) {
 	for src, want := range map[string]string{
-		`\bnew\s+OpenAI\s*\(`:              "openai",
-		`\b(?:Async)?AzureOpenAI\s*\(`:     "azureopenai",
+		`\bnew\s+OpenAI\s*\(`:             "openai",
+		`\b(?:Async)?AzureOpenAI\s*\(`:    "azureopenai",
 		`\bOPENAI_API_KEY["']?\s*[:=]|^x`: "",
-		`a|bcd`:                            "",
-		`\bopenai\.(?:A|Bcde)\.create`:     "openai.",
+		`a|bcd`:                           "",
+		`\bopenai\.(?:A|Bcde)\.create`:    "openai.",
 	} {
 		got := strings.Join(requiredLiterals(src), ",")
 		if got != want {
@@ -150,8 +150,7 @@ func TestRequiredLiterals(t *testing.T) {
 		}
 	}
 	r := mustDefault(t)
-	res, rules := scanCorpus(t)
-	_ = rules
+	res, _ := scanCorpus(t)
 	for _, f := range res.Findings {
 		if f.Rule == "host" {
 			continue
