@@ -364,16 +364,21 @@ func (r *Rules) compile() error {
 			bad(p, "%s: unknown service %q (known: %s)", what, id, strings.Join(sortedKeys(services), ", "))
 		}
 	}
-	compileRE := func(p pos, what, src string) *regexp.Regexp {
+	// compileRE compiles a pattern; multiline ones are matched against a
+	// whole file, with ^ and $ at each line.
+	compileRE := func(p pos, what, src string, multiline bool) *regexp.Regexp {
 		if src == "" {
 			bad(p, "%s: the pattern is empty", what)
 			return nil
 		}
-		re, err := regexp.Compile(src)
-		if err != nil {
+		if _, err := regexp.Compile(src); err != nil {
 			bad(p, "%s: %v", what, err)
 			return nil
 		}
+		if multiline {
+			src = "(?m)" + src
+		}
+		re := regexp.MustCompile(src)
 		for _, g := range re.SubexpNames()[1:] {
 			if g != "" && !groupNames[g] {
 				bad(p, "%s: unknown group name %q (only region and endpoint are read)", what, g)
@@ -389,7 +394,7 @@ func (r *Rules) compile() error {
 	for i := range r.Hosts {
 		h := &r.Hosts[i]
 		known(h.pos, "host "+h.Match, h.Service, false)
-		h.re = compileRE(h.pos, "host", "(?m)"+h.Match)
+		h.re = compileRE(h.pos, "host", h.Match, true)
 		h.lits = requiredLiterals(h.Match)
 	}
 	for i := range r.Rules {
@@ -398,15 +403,14 @@ func (r *Rules) compile() error {
 			bad(ru.pos, "rule id %q: want lower-case letters, digits, '.', '_' or '-'", ru.ID)
 		}
 		known(ru.pos, "rule "+ru.ID, ru.Service, true)
-		// Rules are matched on the whole file, ^ and $ at each line.
-		ru.re = compileRE(ru.pos, "rule "+ru.ID, "(?m)"+ru.Match)
+		ru.re = compileRE(ru.pos, "rule "+ru.ID, ru.Match, true)
 		ru.lits = requiredLiterals(ru.Match)
 		ru.req, ru.call = nil, nil
 		if ru.Call != "" {
-			ru.call = compileRE(ru.pos, "rule "+ru.ID+": call", ru.Call)
+			ru.call = compileRE(ru.pos, "rule "+ru.ID+": call", ru.Call, false)
 		}
 		if ru.Requires != "" {
-			ru.req = compileRE(ru.pos, "rule "+ru.ID+": requires", ru.Requires)
+			ru.req = compileRE(ru.pos, "rule "+ru.ID+": requires", ru.Requires, false)
 		}
 		ru.kinds = map[string]bool{}
 		if len(ru.Files) == 0 {
@@ -421,7 +425,7 @@ func (r *Rules) compile() error {
 		for j := range ru.Switch {
 			c := &ru.Switch[j]
 			known(c.pos, "rule "+ru.ID+": switch", c.Service, true)
-			c.re = compileRE(c.pos, "rule "+ru.ID+": switch", c.If)
+			c.re = compileRE(c.pos, "rule "+ru.ID+": switch", c.If, false)
 		}
 	}
 	if services[UnknownEndpointService] == nil {
