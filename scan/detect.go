@@ -128,7 +128,7 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 				return
 			}
 			{
-				f := Finding{File: file, Line: i + 1, Col: runeCol(line, off), Rule: ru.ID, Service: ru.Service,
+				f := Finding{File: file, Line: i + 1, Col: wordCol(line, off), Rule: ru.ID, Service: ru.Service,
 					Wrapper: ru.Wrapper, match: matchText(whole, m)}
 				f.Endpoint = group(ru.re, whole, m, "endpoint")
 				if reg := group(ru.re, whole, m, "region"); reg != "" {
@@ -200,7 +200,7 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 		if consumed[k] || h.host.OnlyInCalls {
 			continue
 		}
-		f := Finding{File: file, Line: h.line + 1, Col: runeCol(lines[h.line], h.col), Rule: "host", Service: h.host.Service,
+		f := Finding{File: file, Line: h.line + 1, Col: wordCol(lines[h.line], h.col), Rule: "host", Service: h.host.Service,
 			Endpoint: h.endpoint, match: h.text}
 		if h.reg != "" {
 			f.Region, f.RegionVia = h.reg, viaEndpoint
@@ -513,7 +513,16 @@ func normalizeRegion(s string) string {
 	return strings.ToLower(s)
 }
 
-// runeCol is the 1-based column, in characters, of byte offset at.
-func runeCol(line string, at int) int {
+// wordCol is the 1-based column, in characters, of the first letter or
+// digit at or after byte offset at: a pattern that starts with the
+// character before a name ([^.\w]Client) or with // points at the name.
+func wordCol(line string, at int) int {
+	for at < len(line) && !isWordByte(line[at]) {
+		at++
+	}
 	return len([]rune(line[:at])) + 1
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }

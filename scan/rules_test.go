@@ -118,6 +118,7 @@ func TestDetectCases(t *testing.T) {
 		{"java constant", "java", "BedrockRuntimeClient.builder()\n  .region(Region.AP_NORTHEAST_1)\n  .build();\n", []string{"bedrock@ap-northeast-1:1"}},
 		{"requires import", "python", "gust = Mistral(speed=3)\n", nil},
 		{"config key", "env", "export ANTHROPIC_API_KEY=x\n", []string{"anthropic@:1"}},
+		{"bare class only", "python", "from ollama import Client\nimport httpx\nh = httpx.Client()\nc = Client(host='http://gpu-box:11434')\n", []string{"ollama@:4"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
