@@ -77,7 +77,7 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 			continue
 		}
 		eachMatch(h.re, whole, starts, skip, func(i, off int, m []int) {
-			if code && !inString(lines[i], off) {
+			if code && !inString(lines[i], off) || h.unless != nil && h.unless.MatchString(lines[i]) {
 				return
 			}
 			hosts = append(hosts, hostHit{line: i, col: off, order: hi, host: h,

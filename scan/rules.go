@@ -81,10 +81,14 @@ type Host struct {
 	// OnlyInCalls hosts classify the endpoint a call is given but are no
 	// finding on their own (localhost:8000 in a web app is no AI service).
 	OnlyInCalls bool `yaml:"only_in_calls,omitempty"`
+	// Unless is a regular expression of lines where the host is only an
+	// example (a placeholder, "your-resource"): such lines are no finding.
+	Unless string `yaml:"unless,omitempty"`
 
-	pos  pos
-	re   *regexp.Regexp
-	lits []string
+	pos    pos
+	re     *regexp.Regexp
+	unless *regexp.Regexp
+	lits   []string
 }
 
 // Rule finds calls of a service in lines of code or configuration.
@@ -396,6 +400,10 @@ func (r *Rules) compile() error {
 		known(h.pos, "host "+h.Match, h.Service, false)
 		h.re = compileRE(h.pos, "host", h.Match, true)
 		h.lits = requiredLiterals(h.Match)
+		h.unless = nil
+		if h.Unless != "" {
+			h.unless = compileRE(h.pos, "host "+h.Match+": unless", h.Unless, false)
+		}
 	}
 	for i := range r.Rules {
 		ru := &r.Rules[i]
