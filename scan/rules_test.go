@@ -118,6 +118,8 @@ func TestDetectCases(t *testing.T) {
 		{"java constant", "java", "BedrockRuntimeClient.builder()\n  .region(Region.AP_NORTHEAST_1)\n  .build();\n", []string{"bedrock@ap-northeast-1:1"}},
 		{"requires import", "python", "gust = Mistral(speed=3)\n", nil},
 		{"config key", "env", "export ANTHROPIC_API_KEY=x\n", []string{"anthropic@:1"}},
+		{"init_chat_model strings", "python", "from langchain.chat_models import init_chat_model\nDEFAULT = \"google_genai:gemini-2.5-flash\"\nllm = init_chat_model(model=DEFAULT)\n", []string{"gemini@:2"}},
+		{"provider strings without init_chat_model", "python", "LABEL = \"openai:gpt-4o\"\n", nil},
 		{"bare class only", "python", "from ollama import Client\nimport httpx\nh = httpx.Client()\nc = Client(host='http://gpu-box:11434')\n", []string{"ollama@:4"}},
 	}
 	for _, c := range cases {
