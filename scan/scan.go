@@ -47,9 +47,13 @@ var manifests = map[string]bool{
 	"Pipfile": true, "pom.xml": true, "build.gradle": true, "build.gradle.kts": true,
 }
 
-// ownHeader starts the files sovmap writes, which the scan skips: its own
-// output names the services it found.
-var ownHeader = []byte("# Written by `sovmap")
+// ownHeader starts the YAML files sovmap writes and ownTag is in every
+// fragment the scan writes (JSON has no comments): the scan skips such
+// files, since its own output names the services it found.
+var (
+	ownHeader = []byte("# Written by `sovmap")
+	ownTag    = []byte(`scan.evidence`)
+)
 
 // Options tune a scan. Rules is required.
 type Options struct {
@@ -276,7 +280,7 @@ func readFile(name string, limit int64) ([]byte, string) {
 		return nil, fmt.Sprintf("larger than %d bytes", limit)
 	case bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0:
 		return nil, "binary"
-	case bytes.HasPrefix(data, ownHeader):
+	case bytes.HasPrefix(data, ownHeader) || bytes.Contains(data, ownTag):
 		return nil, "written by sovmap"
 	}
 	return data, ""

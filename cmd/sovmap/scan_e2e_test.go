@@ -131,6 +131,24 @@ func TestScanSARIFE2E(t *testing.T) {
 	}
 }
 
+// TestScanOwnOutputE2E: a fragment written inside the scanned tree, YAML
+// or JSON, is not read back as configuration on the next scan.
+func TestScanOwnOutputE2E(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte("from openai import OpenAI\nc = OpenAI()\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ai.yaml", "ai.json"} {
+		if _, stderr, code := runScanE2E(t, nil, "scan", dir, "-o", filepath.Join(dir, name)); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	_, stderr, code := runScanE2E(t, nil, "scan", dir)
+	if code != 0 || !strings.Contains(stderr, "1 call of 1 service") || !strings.Contains(stderr, "skipped 2: written by sovmap") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
 // TestScanBadInputE2E: a broken rules file names its line and column, and
 // usage mistakes exit 2.
 func TestScanBadInputE2E(t *testing.T) {
