@@ -127,73 +127,71 @@ func (r *Rules) detect(kind, file string, data []byte) fileResult {
 				// A pattern of code inside a string literal is text.
 				return
 			}
-			{
-				f := Finding{File: file, Line: i + 1, Col: wordCol(line, off), Rule: ru.ID, Service: ru.Service,
-					Wrapper: ru.Wrapper, match: matchText(whole, m)}
-				f.Endpoint = group(ru.re, whole, m, "endpoint")
-				if reg := group(ru.re, whole, m, "region"); reg != "" {
-					f.Region, f.RegionVia = reg, viaCall
-				}
-				last := i
-				if code {
-					last = extent(lines, i, off)
-				}
-				// The call: from the match to the end of its arguments.
-				call := strings.Join(lines[i:last+1], "\n")[off:]
-				if ru.call != nil && !ru.call.MatchString(call) {
-					return
-				}
-				from, to := i, last
-				for ci := range ru.Switch {
-					c := &ru.Switch[ci]
-					if c.InFile && fileMatches(c) {
-						f.Service, from, to = c.Service, 0, len(lines)-1
-						break
-					}
-					if !c.InFile && c.re.MatchString(call) {
-						f.Service = c.Service
-						break
-					}
-				}
-				if f.Service == EndpointService {
-					f.Service = UnknownEndpointService
-					if lo, hi := hostsIn(from, to); lo < hi {
-						k := lo
-						h := hosts[k]
-						f.Service, f.Endpoint = h.host.Service, h.endpoint
-						if h.reg != "" && f.Region == "" {
-							f.Region, f.RegionVia = h.reg, viaEndpoint
-						}
-						consumed[k] = true
-					}
-					if f.Service == UnknownEndpointService && f.Endpoint == "" {
-						f.Endpoint = firstURLHost(call)
-					}
-				} else {
-					// The call's own endpoint, if written, is its evidence too.
-					lo, hi := hostsIn(i, last)
-					for k := lo; k < hi; k++ {
-						if hosts[k].host.Service == f.Service {
-							consumed[k] = true
-							if f.Endpoint == "" {
-								f.Endpoint = hosts[k].endpoint
-							}
-							if f.Region == "" && hosts[k].reg != "" {
-								f.Region, f.RegionVia = hosts[k].reg, viaEndpoint
-							}
-						}
-					}
-				}
-				if s, ok := r.byID[f.Service]; ok && f.Region == "" {
-					for _, re := range s.regionRE {
-						if mm := re.FindStringSubmatch(call); mm != nil {
-							f.Region, f.RegionVia = mm[1], viaCall
-							break
-						}
-					}
-				}
-				res.findings = append(res.findings, f)
+			f := Finding{File: file, Line: i + 1, Col: wordCol(line, off), Rule: ru.ID, Service: ru.Service,
+				Wrapper: ru.Wrapper, match: matchText(whole, m)}
+			f.Endpoint = group(ru.re, whole, m, "endpoint")
+			if reg := group(ru.re, whole, m, "region"); reg != "" {
+				f.Region, f.RegionVia = reg, viaCall
 			}
+			last := i
+			if code {
+				last = extent(lines, i, off)
+			}
+			// The call: from the match to the end of its arguments.
+			call := strings.Join(lines[i:last+1], "\n")[off:]
+			if ru.call != nil && !ru.call.MatchString(call) {
+				return
+			}
+			from, to := i, last
+			for ci := range ru.Switch {
+				c := &ru.Switch[ci]
+				if c.InFile && fileMatches(c) {
+					f.Service, from, to = c.Service, 0, len(lines)-1
+					break
+				}
+				if !c.InFile && c.re.MatchString(call) {
+					f.Service = c.Service
+					break
+				}
+			}
+			if f.Service == EndpointService {
+				f.Service = UnknownEndpointService
+				if lo, hi := hostsIn(from, to); lo < hi {
+					k := lo
+					h := hosts[k]
+					f.Service, f.Endpoint = h.host.Service, h.endpoint
+					if h.reg != "" && f.Region == "" {
+						f.Region, f.RegionVia = h.reg, viaEndpoint
+					}
+					consumed[k] = true
+				}
+				if f.Service == UnknownEndpointService && f.Endpoint == "" {
+					f.Endpoint = firstURLHost(call)
+				}
+			} else {
+				// The call's own endpoint, if written, is its evidence too.
+				lo, hi := hostsIn(i, last)
+				for k := lo; k < hi; k++ {
+					if hosts[k].host.Service == f.Service {
+						consumed[k] = true
+						if f.Endpoint == "" {
+							f.Endpoint = hosts[k].endpoint
+						}
+						if f.Region == "" && hosts[k].reg != "" {
+							f.Region, f.RegionVia = hosts[k].reg, viaEndpoint
+						}
+					}
+				}
+			}
+			if s, ok := r.byID[f.Service]; ok && f.Region == "" {
+				for _, re := range s.regionRE {
+					if mm := re.FindStringSubmatch(call); mm != nil {
+						f.Region, f.RegionVia = mm[1], viaCall
+						break
+					}
+				}
+			}
+			res.findings = append(res.findings, f)
 		})
 	}
 	for k, h := range hosts {
