@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sovmap/sovmap/internal/golden"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
@@ -225,4 +226,28 @@ func TestUnknownRegionStaysUnknown(t *testing.T) {
 	if !strings.Contains(text, "gcp:global is not a region of the knowledge base") || !strings.Contains(text, "no region found") {
 		t.Errorf("warnings do not say why the locations are unknown:\n%s", text)
 	}
+}
+
+// TestDemoFragmentGolden pins the fragment of the demo tree (go test
+// ./scan -run DemoFragment -update rewrites it; review the diff).
+func TestDemoFragmentGolden(t *testing.T) {
+	rules := mustDefault(t)
+	res, err := Scan(context.Background(), "testdata/demo", Options{Rules: rules, App: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	frag := Build(res, rules, k)
+	var buf bytes.Buffer
+	if err := frag.WriteYAML(&buf, "Written by the scan tests from scan/testdata/demo."); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&buf, "# warnings:\n")
+	for _, w := range append(res.Warnings, frag.Warnings...) {
+		fmt.Fprintf(&buf, "#   %s\n", w)
+	}
+	golden.Check(t, "testdata/golden/demo.yaml", buf.Bytes())
 }
