@@ -175,17 +175,20 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 			rootName = filepath.Base(abs)
 		}
 	}
-	appOf := func(rel string) string {
-		for dir := path.Dir(rel); ; dir = path.Dir(dir) {
+	// appOf returns the application a file belongs to and its directory.
+	appOf := func(rel string) (name, dir string) {
+		for dir = path.Dir(rel); ; dir = path.Dir(dir) {
 			if appDirs[dir] {
 				if dir == "." {
-					res.Apps[rootName] = "."
-					return rootName
+					return rootName, dir
 				}
-				res.Apps[dir] = dir
-				return dir
+				return dir, dir
 			}
 		}
+	}
+	appName := func(rel string) string {
+		name, _ := appOf(rel)
+		return name
 	}
 	// Regions the applications' configuration gives, by app and service.
 	config := map[[2]string]map[string][]string{}
@@ -200,7 +203,7 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 		}
 		res.Files++
 		for _, c := range fr.config {
-			key := [2]string{appOf(files[i].rel), c.service}
+			key := [2]string{appName(files[i].rel), c.service}
 			if config[key] == nil {
 				config[key] = map[string][]string{}
 			}
@@ -211,7 +214,7 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 				if f.Endpoint == "" {
 					continue
 				}
-				key := [2]string{appOf(files[i].rel), f.Service}
+				key := [2]string{appName(files[i].rel), f.Service}
 				if endpoints[key] == nil {
 					endpoints[key] = map[string][]string{}
 				}
@@ -227,7 +230,10 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 			continue
 		}
 		for _, f := range fr.findings {
-			f.App = appOf(files[i].rel)
+			var dir string
+			f.App, dir = appOf(files[i].rel)
+			// Only applications that call something become components.
+			res.Apps[f.App] = dir
 			if f.Region == "" {
 				values := config[[2]string{f.App, f.Service}]
 				switch len(values) {
