@@ -149,6 +149,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newVendorsCmd(a), newGraphCmd(a), newScenarioCmd(a),
 		newServeCmd(a),
 		newImportCmd(a),
+		newScanCmd(a),
 		newTemplateCmd(a),
 		newVersionCmd(a),
 	)
