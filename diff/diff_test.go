@@ -16,11 +16,15 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // comp builds a component result with the figures that matter to a diff.
 func comp(id string, level, effective, required sovmap.Level, exposure ...string) sovmap.ComponentResult {
-	return sovmap.ComponentResult{
+	c := sovmap.ComponentResult{
 		ID: id, Layer: sovmap.LayerCompute, Level: level, EffectiveLevel: effective,
 		RequiredLevel: required, Gap: int(required) - int(effective), Exposure: exposure,
 		Pos: sovmap.Pos{File: "inventory.yaml", Line: 10, Col: 5},
 	}
+	for _, j := range exposure {
+		c.ExposureDetails = append(c.ExposureDetails, sovmap.Exposure{Jurisdiction: j, Law: "a law of " + j, Via: sovmap.ViaControl, Tier: "trusted"})
+	}
+	return c
 }
 
 func flow(id string, v sovmap.Verdict) sovmap.FlowResult {

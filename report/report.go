@@ -22,7 +22,7 @@ import (
 
 // WriteJSON writes the report as one JSON object, the machine contract of
 // docs/inventory.md "Output": per component the levels, gap, sourcing, binding
-// factors, exposure and reasons. The factor-by-factor breakdown is left to
+// factors, exposure (with each law's channel and mitigation) and reasons. The factor-by-factor breakdown is left to
 // WriteJSONDetail (and `sovmap explain`), because it multiplies the size of
 // a large inventory's report several times. Components, flows and providers
 // are written one per line, streaming, so that a report of a million
@@ -212,6 +212,27 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 	str("sourcing", string(c.Sourcing), false)
 	list("binding", len(c.Binding), func(i int) string { return string(c.Binding[i]) })
 	list("exposure", len(c.Exposure), func(i int) string { return c.Exposure[i] })
+	// Each exposure's law, channel and mitigation: without them a saved
+	// report read back as a baseline cannot tell a mitigated exposure from
+	// an unmitigated one.
+	if len(c.ExposureDetails) > 0 {
+		b = append(b, `,"exposure_details":[`...)
+		for i, x := range c.ExposureDetails {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '{')
+			str("jurisdiction", x.Jurisdiction, false)
+			str("law", x.Law, false)
+			str("via", string(x.Via), false)
+			str("tier", x.Tier, false)
+			if x.Mitigated {
+				b = append(b, `,"mitigated":true`...)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"reasons":[`...)
 	for i, q := range c.Reasons {
 		if i > 0 {
