@@ -29,6 +29,11 @@ func LooksLikeReport(data []byte) bool {
 // names the file, line and column and says it is not a sovmap assessment,
 // rather than a puzzle from the inventory loader.
 func Sniff(name string, data []byte) (isReport bool, err error) {
+	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+	if start < len(data) && data[start] != '{' {
+		line, col := position(data, int64(start))
+		return false, fmt.Errorf("%s:%d:%d: not a sovmap assessment: a saved assessment is a JSON object", name, line, col)
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return false, notAssessment(name, data, err)
@@ -108,7 +113,12 @@ func offset(data []byte, err error) int64 {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return syn.Offset
+		// Offset counts the offending byte: point at it, or at the end
+		// of a file cut short.
+		if syn.Offset >= int64(len(data)) {
+			return int64(len(data))
+		}
+		return max(syn.Offset-1, 0)
 	case errors.As(err, &typ):
 		return typ.Offset
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

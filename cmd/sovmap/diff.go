@@ -165,7 +165,8 @@ var diffFormats = formatSwitch[func(io.Writer, *diff.Diff) error]{
 // reportFrom reads a saved assessment, or loads and assesses an inventory
 // (which it returns too; nil for a saved assessment). A regular file that
 // starts with '{' is a saved assessment when it has a summary and no
-// version, an inventory when it has a version, and refused otherwise.
+// version, an inventory when it has a version, and refused otherwise (as
+// is one that starts with '[').
 func (a *app) reportFrom(ctx context.Context, path string) (*sovmap.Report, *sovmap.Inventory, error) {
 	if data, ok, err := savedReport(path); err != nil {
 		return nil, nil, err
@@ -189,7 +190,8 @@ func savedReport(path string) ([]byte, bool, error) {
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
-	// Inventories in YAML never start with '{'; skip reading them whole.
+	// Inventories in YAML never start with '{' (nor '['); skip reading
+	// them whole. A JSON list is neither an inventory nor an assessment.
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
@@ -198,7 +200,7 @@ func savedReport(path string) ([]byte, bool, error) {
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
 			continue
 		}
-		if b != '{' {
+		if b != '{' && b != '[' {
 			return nil, false, nil
 		}
 		if err := br.UnreadByte(); err != nil {
