@@ -90,8 +90,8 @@ type Concentration struct {
 	// group: the assessment's hhi_provider, shown beside the third-party
 	// indexes with its basis.
 	AllComponents HHI `json:"all_components"`
-	Provider HHI `json:"provider"`
-	Parent   HHI `json:"parent"`
+	Provider      HHI `json:"provider"`
+	Parent        HHI `json:"parent"`
 	// Jurisdiction groups by the ultimate controller's country.
 	Jurisdiction HHI `json:"jurisdiction"`
 	// CriticalParent counts only vital and high components.

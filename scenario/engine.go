@@ -144,8 +144,8 @@ type Engine struct {
 	comps     []int32
 	queue     []int32
 	mask      []uint64
-	locCut    []bool // per location: cut off wholly
-	locPart   []bool // per location: cut off in part (some countries of a bloc)
+	locCut    []bool          // per location: cut off wholly
+	locPart   []bool          // per location: cut off in part (some countries of a bloc)
 	cur       sovmap.Scenario // the scenario being run
 	hosts     []int32         // per arrangement: qualifying host country, or -1
 	compStamp []uint32        // per strongly connected component: affected this run
