@@ -40,6 +40,8 @@ type Result struct {
 	// Declared is true for a scenario of the inventory's scenarios: list.
 	Declared bool   `json:"declared"`
 	Effect   Effect `json:"effect"`
+	// Basis says what the counts below count (HitBasis of the kind).
+	Basis string `json:"basis"`
 	// Direct counts the components the scenario hits itself; Transitive
 	// those that go down (or are exposed) through runtime dependencies;
 	// Degraded those that depend on a hit only through supply edges;
@@ -261,7 +263,12 @@ func (e *Engine) start(s sovmap.Scenario, declared bool) *Result {
 	e.next()
 	e.cur = s
 	return &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
-		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+		Effect: EffectOf(s.Kind), Basis: hitBasis(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+}
+
+// hitBasis is what a scenario of the kind counts.
+func hitBasis(kind string) string {
+	return HitBasis[kind] + "; transitive: what runs on them; degraded: what depends on them through a supply edge"
 }
 
 func roundTo(x float64, places int) float64 {

@@ -72,6 +72,7 @@ func WriteTable(w io.Writer, r *Result) error {
 	fmt.Fprintf(bw, "scenario %s\n", title(r))
 	fmt.Fprintf(bw, "effect: %s; hit: %d direct, %d transitive, %d degraded, %d partial; impact %.2f%% (score %.2f)\n",
 		r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
+	fmt.Fprintf(bw, "what counts: %s\n", r.Basis)
 	fmt.Fprintf(bw, "vital components hit: %d (%s); critical components hit: %d\n", r.VitalCount, list(r.VitalHit), r.CriticalHit)
 	fmt.Fprintf(bw, "data classes on components hit: %s (%s %s data)\n", list(r.Data), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "levels before: %s\nlevels after:  %s\n", levels(&r.Before), levels(r.After))
@@ -112,6 +113,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# Scenario %s\n\n", md(title(r)))
 	fmt.Fprintf(bw, "- effect: **%s**\n- hit: %d direct, %d transitive, %d degraded, %d partial; impact **%.2f%%** (score %.2f)\n", r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
+	fmt.Fprintf(bw, "- what counts: %s\n", md(r.Basis))
 	fmt.Fprintf(bw, "- vital components hit: **%d** (%s); critical components hit: %d\n", r.VitalCount, md(list(r.VitalHit)), r.CriticalHit)
 	fmt.Fprintf(bw, "- data classes on components hit: %s (%s %s data)\n", md(list(r.Data)), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "- levels before: %s; after: %s\n", levels(&r.Before), levels(r.After))
