@@ -43,6 +43,14 @@ func TestValidationErrorsYAML(t *testing.T) {
     depends_on:
       - «{id: ghost, kind: supply}
 `, []string{`component a: depends on unknown component "ghost"`}},
+		{"renamed_from a current component", head + `components:
+  - {id: a, layer: storage, renamed_from: [«b]}
+  - {id: b, layer: storage}
+`, []string{`component a: renamed_from "b", but "b" is still a component of the inventory`}},
+		{"renamed_from claimed twice", head + `components:
+  - {id: a, layer: storage, renamed_from: [old]}
+  - {id: b, layer: storage, renamed_from: [«old]}
+`, []string{`component b: renamed_from "old", which component a already claims`}},
 		{"dependency kind", head + `components:
   - {id: a, layer: storage, depends_on: [{id: b, kind: «weekly}]}
   - {id: b, layer: storage}

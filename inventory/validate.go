@@ -351,6 +351,31 @@ func (v *validator) checkComponents(ctx context.Context) {
 			}
 		}
 	}
+	v.checkRenames(cs)
+}
+
+// checkRenames checks renamed_from: a former id is no longer a component,
+// and only one component can have had it.
+func (v *validator) checkRenames(cs []sovmap.Component) {
+	var claimed map[string]int
+	for i := range cs {
+		c := &cs[i]
+		for j, old := range c.RenamedFrom {
+			at := v.at("components", i, c.Pos, "renamed_from", j)
+			if _, ok := v.components[old]; ok {
+				v.ps.add(at, "component %s: renamed_from %q, but %q is still a component of the inventory", c.ID, old, old)
+				continue
+			}
+			if claimed == nil {
+				claimed = map[string]int{}
+			}
+			if k, dup := claimed[old]; dup {
+				v.ps.add(at, "component %s: renamed_from %q, which component %s already claims", c.ID, old, cs[k].ID)
+				continue
+			}
+			claimed[old] = i
+		}
+	}
 }
 
 // checkComponentFields checks what each component says about itself. It

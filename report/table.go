@@ -101,7 +101,7 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 
 	s := r.Summary
 	fmt.Fprintln(bw)
-	writeHanging(bw, "SUMMARY:", fmt.Sprintf("%s, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %s, %s; provider concentration HHI %d",
+	writeHanging(bw, "SUMMARY:", fmt.Sprintf("%s, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %s, %s; provider concentration HHI %d (all components by ultimate controller, in-house as one group)",
 		plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider), 9)
 	if s.Gaps > 0 {
 		fmt.Fprintf(bw, "gaps by reason: regulatory %d, security %d, operational %d\n",
