@@ -51,8 +51,8 @@ func Dialect() sqlstore.Dialect {
 		MigrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
 		// The two-key form of advisory locks has a key space of its own, apart
 		// from the migration lock's; the class number is "sovm".
-		LockKey: "SELECT pg_advisory_xact_lock(1936684653, hashtext(?))",
-		IsUnique:      isUnique,
+		LockKey:  "SELECT pg_advisory_xact_lock(1936684653, hashtext(?))",
+		IsUnique: isUnique,
 	}
 }
 

@@ -217,4 +217,3 @@ func (s *Store) RevokeToken(ctx context.Context, workspaceID, id int64) error {
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked = ? WHERE id = ? AND workspace_id = ?`), true, id, workspaceID)
 	return s.expectOne(res, err, fmt.Sprintf("revoke token %d", id))
 }
-

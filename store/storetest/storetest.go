@@ -317,7 +317,10 @@ func testThrottle(t *testing.T, s store.Store) {
 		t.Fatalf("failures after clear = %d", n)
 	}
 	// Purging forgets the old failures and keeps the recent ones.
-	check(t, func() error { _, err := s.ReserveLoginAttempt(ctx, []string{"login:old"}, now.Add(-2*time.Hour), now.Add(-3*time.Hour), 5); return err }())
+	check(t, func() error {
+		_, err := s.ReserveLoginAttempt(ctx, []string{"login:old"}, now.Add(-2*time.Hour), now.Add(-3*time.Hour), 5)
+		return err
+	}())
 	if n := must(s.PurgeLoginFailures(ctx, now.Add(-time.Hour)))(t); n != 1 {
 		t.Fatalf("purged %d failures, want 1", n)
 	}
