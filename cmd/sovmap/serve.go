@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -92,6 +93,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			}
 			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
 			log.Info("serving", "addr", ln.Addr().String(), "database", where)
+			go srv.Maintain(ctx, time.Minute) // purges sessions and sign-in failures; stops with ctx
 			return server.Serve(ctx, ln, srv, log, grace)
 		},
 	}
@@ -115,17 +117,28 @@ func openStore(ctx context.Context, db string) (store.Store, string, error) {
 	return st, "sqlite " + db, err
 }
 
+// redactDSN hides the passwords of a PostgreSQL URL: the one of its user
+// information and a password= query parameter (which libpq and pgx accept
+// too), so that neither is printed or logged.
 func redactDSN(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 {
-		return dsn
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unreadable database URL)"
 	}
-	userinfo := dsn[scheme+3 : at]
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		return dsn[:scheme+3] + user + ":***" + dsn[at:]
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "***")
 	}
-	return dsn
+	q, secret := u.Query(), false
+	for k := range q {
+		if strings.EqualFold(k, "password") {
+			q[k], secret = []string{"***"}, true
+		}
+	}
+	if secret {
+		u.RawQuery = q.Encode()
+	}
+	// url.URL escapes the stars of the password; they are shown as typed.
+	return strings.NewReplacer("%2A%2A%2A", "***", ":%2A%2A%2A@", ":***@").Replace(u.String())
 }
 
 func newLogger(a *app, format string) (*slog.Logger, error) {
