@@ -321,22 +321,14 @@ func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request, q *
 		s.pageError(w, r, q, http.StatusUnprocessableEntity, errors.New("change your own password on the password page"))
 		return
 	}
-	password := randomSecret(15)
-	hash, err := s.hashPassword(ctx, password)
-	if err == nil {
-		err = s.store.SetPassword(ctx, u.ID, hash, true)
-	}
-	if err == nil {
-		err = s.store.DeleteUserSessions(ctx, u.ID, nil)
+	var password string
+	if herr := s.hashes.do(ctx, func() { password, err = resetPassword(ctx, s.store, u, *s.cfg.Password) }); herr != nil {
+		err = herr
 	}
 	if err != nil {
 		s.pageError(w, r, q, http.StatusInternalServerError, err)
 		return
 	}
-	// A reset also lifts a throttle on their sign-ins by name.
-	if err := s.clearFailures(ctx, []string{loginKeys(u.Login, "")[0]}); err != nil {
-		s.log.Warn("clearing sign-in failures after a reset", "user", u.Login, "err", err)
-	}
-	s.audit(r, q.p, "", "user.password_reset", u.Login, "one-time password issued; signed out everywhere")
+	s.audit(r, q.p, "", "user.password_reset", u.Login, resetDetail)
 	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password, Reset: true}, "")
 }

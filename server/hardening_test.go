@@ -502,3 +502,30 @@ func TestResetPassword(t *testing.T) {
 		t.Errorf("a non-administrator resets a password: %d", r.status)
 	}
 }
+
+// ResetPassword is the command line's way back in when no site
+// administrator can sign in.
+func TestResetPasswordFromTheCommandLine(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pw, err := ResetPassword(ctx, e.st, "ADMIN", "system (test)", cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.st.UserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := checkPassword(u.PasswordHash, pw); !ok || err != nil || !u.MustChangePassword {
+		t.Fatalf("after the reset: password matches %v (%v), must change %v", ok, err, u.MustChangePassword)
+	}
+	if r := e.client().login("admin", e.adminPW); r.status != http.StatusUnauthorized {
+		t.Errorf("the old one-time password still works: %d", r.status)
+	}
+	if rows := countAudit(t, e.st, "user.password_reset"); len(rows) != 1 || rows[0].Actor != "system (test)" {
+		t.Errorf("audit of the reset: %+v", rows)
+	}
+	if _, err := ResetPassword(ctx, e.st, "nobody", "system", cheap); err == nil || !strings.Contains(err.Error(), `no user "nobody"`) {
+		t.Errorf("resetting an unknown user: %v", err)
+	}
+}

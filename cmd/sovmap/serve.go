@@ -22,7 +22,7 @@ import (
 )
 
 func newServeCmd(a *app) *cobra.Command {
-	var addr, db, logFormat string
+	var addr, db, logFormat, resetLogin string
 	var secure bool
 	var maxUploadMB int64
 	var grace time.Duration
@@ -59,6 +59,14 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				return err
 			}
 			defer st.Close()
+			if resetLogin != "" {
+				password, err := server.ResetPassword(ctx, st, resetLogin, "system (sovmap serve --reset-password)", nil)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "One-time password for %q: %s\n(they choose their own at the next sign-in; it is not shown again)\n", resetLogin, password)
+				return nil
+			}
 			login, password, created, err := server.Bootstrap(ctx, st, nil)
 			if err != nil {
 				return fmt.Errorf("setting up the first administrator: %w", err)
@@ -103,6 +111,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload-mb", 64, "largest upload accepted, in MiB")
 	cmd.Flags().DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on SIGTERM")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
+	cmd.Flags().StringVar(&resetLogin, "reset-password", "", "give the user `LOGIN` a new one-time password, print it and exit without serving (when no site administrator can sign in)")
 	return cmd
 }
 
