@@ -45,6 +45,9 @@ func (b *minRateBody) Read(p []byte) (int, error) {
 	earned := time.Duration(float64(b.n) / b.rate * float64(time.Second))
 	deadline := b.start.Add(min(b.grace+earned, readTimeout))
 	// A connection without deadlines (a test recorder) is simply not guarded.
+	// The deadline is set before each read, never after the last: when the
+	// body ends, net/http clears it for its background read, so that a
+	// handler working on after the body keeps its context.
 	_ = b.rc.SetReadDeadline(deadline)
 	n, err := b.ReadCloser.Read(p)
 	b.n += int64(n)
