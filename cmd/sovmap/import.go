@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/importer"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/importer/overlay"
@@ -32,6 +33,9 @@ type importFlags struct {
 	home     string
 	org      string
 	progress bool
+	// allowEmpty writes an inventory without components instead of
+	// refusing it.
+	allowEmpty bool
 }
 
 func newImportCmd(a *app) *cobra.Command {
@@ -61,6 +65,7 @@ the organization) belong in an overlay file, merged on every import with
 	pf.StringVar(&f.home, "home", "", "organization home (country code or bloc) when neither the source nor an overlay sets it")
 	pf.StringVar(&f.org, "org", "", "organization name when neither the source nor an overlay sets it")
 	pf.BoolVar(&f.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+	pf.BoolVar(&f.allowEmpty, "allow-empty", false, "write the inventory even when the source yields no component (otherwise exit 2)")
 
 	var layers []string
 	tf := &cobra.Command{
@@ -211,7 +216,10 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 		fmt.Fprintf(a.stderr, "sovmap: warning: %s\n", w)
 	}
 	for _, s := range res.SkippedSummary() {
-		fmt.Fprintf(a.stderr, "sovmap: %s\n", s)
+		fmt.Fprintf(a.stderr, "sovmap: warning: %s\n", s)
+	}
+	if len(inv.Components) == 0 && !f.allowEmpty {
+		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %s; nothing written (--allow-empty writes the empty inventory)", name, res.EmptyReason())}
 	}
 
 	header := fmt.Sprintf("Written by `sovmap import %s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
@@ -219,7 +227,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err := write(&buf, inv, header); err != nil {
 		return err
 	}
-	missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
+	checked, missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
 	if err != nil {
 		return err
 	}
@@ -236,8 +244,55 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 	fmt.Fprintf(a.stderr, "sovmap: imported %s, %s, %s from %s (%s)%s\n",
 		plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
-		name, plural.Count(len(res.Warnings), "warning"), outputNote(f.out))
+		name, warningCount(res), outputNote(f.out))
+	if len(checked.Components) > 0 {
+		none, err := requiresNothing(ctx, k, checked)
+		if err != nil {
+			return err
+		}
+		if none {
+			fmt.Fprintf(a.stderr, "sovmap: hint: %s\n", importer.NoRequirementHint)
+		}
+	}
 	return nil
+}
+
+// warningCount says how many warnings the import gave, the skipped source
+// entries counted among them: "3 warnings: 1 unresolved, 2 skipped".
+func warningCount(res *importer.Result) string {
+	skipped := res.SkippedCount()
+	total := plural.Count(len(res.Warnings)+skipped, "warning")
+	if skipped == 0 {
+		return total
+	}
+	return fmt.Sprintf("%s: %d unresolved, %d skipped", total, len(res.Warnings), skipped)
+}
+
+// requiresNothing reports whether no component of a checked inventory
+// requires any sovereignty level: then every assessment reads "no gap"
+// for want of a requirement, which the user should know before believing
+// it. Declared data classes, criticality or rules are checked first,
+// because they cost nothing; only when there are none is the inventory
+// assessed, since the defaults may still require something.
+func requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool, error) {
+	if len(inv.Rules) > 0 || len(inv.Flows) > 0 {
+		return false, nil
+	}
+	for _, c := range inv.Components {
+		if len(c.Data) > 0 || c.Criticality != "" {
+			return false, nil
+		}
+	}
+	rep, err := assess.Assess(ctx, inv, k, assess.Options{})
+	if err != nil {
+		return false, err
+	}
+	for _, c := range rep.Components {
+		if len(c.Reasons) > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func importLayers() string {
@@ -267,9 +322,9 @@ func outputNote(out string) string {
 // rejects: the very bytes, when the organization has a home. A home is the
 // one fact an import may leave to the user: without one, the inventory is
 // checked as if a home were set, and missingHome says so.
-func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format string, data []byte) (missingHome bool, err error) {
+func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format string, data []byte) (checked *sovmap.Inventory, missingHome bool, err error) {
 	if format == "yaml" && len(data) > inventory.DefaultMaxYAMLBytes {
-		return false, fmt.Errorf("the imported inventory is %d bytes of YAML, over the %d sovmap reads in one YAML file: write JSON instead (-o inventory.json)", len(data), inventory.DefaultMaxYAMLBytes)
+		return nil, false, fmt.Errorf("the imported inventory is %d bytes of YAML, over the %d sovmap reads in one YAML file: write JSON instead (-o inventory.json)", len(data), inventory.DefaultMaxYAMLBytes)
 	}
 	name := "imported." + format
 	if inv.Organization.Home == "" {
@@ -278,14 +333,15 @@ func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format 
 		probe.Organization.Home = "EU"
 		var buf bytes.Buffer
 		if err := importer.WriteJSON(&buf, &probe); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		name, data = "imported.json", buf.Bytes()
 	}
-	if _, err := inventory.Decode(ctx, k, name, data); err != nil {
-		return false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
+	checked, err = inventory.Decode(ctx, k, name, data)
+	if err != nil {
+		return nil, false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
 	}
-	return missingHome, nil
+	return checked, missingHome, nil
 }
 
 // readLimited reads a file (or r for "-") up to limit bytes.
