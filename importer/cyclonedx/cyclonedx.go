@@ -22,6 +22,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -346,12 +348,7 @@ func examples(ids []string) string {
 // reportTypes warns about the component types the importer does not know,
 // once per type.
 func (im *run) reportTypes() {
-	types := make([]string, 0, len(im.oddTypes))
-	for t := range im.oddTypes {
-		types = append(types, t)
-	}
-	sort.Strings(types)
-	for _, t := range types {
+	for _, t := range slices.Sorted(maps.Keys(im.oddTypes)) {
 		n := im.oddTypes[t]
 		what := fmt.Sprintf("type %q, which is not a CycloneDX component type", t)
 		if t == "" {
