@@ -116,25 +116,63 @@ unless --strict is given. Give - to read standard input.`,
 	}
 	cdx.Flags().BoolVar(&strict, "strict", false, "reject documents that are not valid JSON (such as trailing commas)")
 
+	var columns string
+	loadColumns := func() (*sheet.ColumnMap, error) {
+		if columns == "" {
+			return nil, nil
+		}
+		data, err := readLimited(columns, nil, sheet.MaxColumnMapSize)
+		if err != nil {
+			return nil, err
+		}
+		return sheet.LoadColumnMap(columns, data)
+	}
 	xlsx := &cobra.Command{
 		Use:   "xlsx WORKBOOK.xlsx",
-		Short: "Import a workbook laid out as the template (sovmap template xlsx)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Import a workbook laid out as the template, or any workbook with a column map",
+		Long: `Import a workbook laid out as the template (sovmap template xlsx), or,
+with --columns, any workbook: a column map (YAML) names the sheet, the row
+of the headers, which column gives each field of a component, and how
+values read (docs/import.md, "Any spreadsheet"); importer/sheet/testdata/
+fedramp-iiw.columns.yaml maps the FedRAMP Integrated Inventory Workbook.`,
+		Example: `  sovmap template xlsx -o inventory.xlsx && sovmap import xlsx inventory.xlsx`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runImport(cmd.Context(), f, "xlsx", args[0], sheet.ImportXLSX)
+			cm, err := loadColumns()
+			if err != nil {
+				return err
+			}
+			if cm == nil {
+				return a.runImport(cmd.Context(), f, "xlsx", args[0], sheet.ImportXLSX)
+			}
+			return a.runImport(cmd.Context(), f, "xlsx", args[0], func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error) {
+				return sheet.ImportXLSXColumns(ctx, name, data, opts, cm)
+			})
 		},
 	}
 	csvCmd := &cobra.Command{
 		Use:   "csv COMPONENTS.csv",
-		Short: "Import the Components sheet as CSV, with providers.csv, flows.csv and organization.csv beside it",
-		Args:  cobra.ExactArgs(1),
+		Short: "Import the Components sheet as CSV (with providers.csv, flows.csv and organization.csv beside it), or any CSV with a column map",
+		Example: `  sovmap template csv -o components.csv && sovmap import csv components.csv
+  sovmap import csv importer/sheet/testdata/assets.csv --columns importer/sheet/testdata/assets.columns.yaml --home DE`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cm, err := loadColumns()
+			if err != nil {
+				return err
+			}
 			file := args[0]
 			dir, base := filepath.Dir(file), filepath.Base(file)
 			return a.runImport(cmd.Context(), f, "csv", file, func(ctx context.Context, _ string, _ []byte, opts importer.Options) (*importer.Result, error) {
+				if cm != nil {
+					return sheet.ImportCSVColumns(ctx, os.DirFS(dir), base, opts, cm)
+				}
 				return sheet.ImportCSV(ctx, os.DirFS(dir), base, opts)
 			})
 		},
+	}
+	for _, c := range []*cobra.Command{xlsx, csvCmd} {
+		c.Flags().StringVar(&columns, "columns", "", "column map (YAML) for a sheet of your own layout (docs/import.md)")
 	}
 	cmd.AddCommand(tf, cdx, xlsx, csvCmd)
 	return cmd

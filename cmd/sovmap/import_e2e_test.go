@@ -200,6 +200,8 @@ func TestImportBadInputE2E(t *testing.T) {
 		{[]string{"import", "spdx"}, `unknown command "spdx" for sovmap import`},
 		// A JSON document that is no plan or state.
 		{[]string{"import", "terraform", abs(t, "testdata/import/not-a-plan.json")}, "not-a-plan.json:5:18: a resource in resource_changes without mode, provider_name"},
+		// A column map with a misspelt field.
+		{[]string{"import", "csv", abs(t, "../../importer/sheet/testdata/assets.csv"), "--columns", abs(t, "testdata/import/bad.columns.yaml")}, `bad.columns.yaml:3:3: columns: "layr" is not a component field (did you mean "layer"?)`},
 		// The setup-terraform wrapper's output, as infracost keeps it.
 		{[]string{"import", "terraform", abs(t, thirdPartyFixtures+"terraform/infracost-plan-with-terraform-wrapper.json")}, "terraform wrapper of hashicorp/setup-terraform; set terraform_wrapper: false"},
 	}
@@ -258,5 +260,22 @@ func TestImportRequirementHintE2E(t *testing.T) {
 	_, stderr, code = runImportE2E(t, dir, nil, "import", "terraform", plan, "--overlay", abs(t, "../../importer/overlay/testdata/overlay.yaml"), "-o", "declared.yaml")
 	if code != 0 || strings.Contains(stderr, "hint: nothing") {
 		t.Errorf("with the overlay: exit %d: %s", code, stderr)
+	}
+}
+
+// TestImportColumnsE2E imports the CSV asset register of the docs through
+// its column map, and the blank FedRAMP workbook, which has no component.
+func TestImportColumnsE2E(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := runImportE2E(t, dir, nil, "import", "csv", abs(t, "../../importer/sheet/testdata/assets.csv"),
+		"--columns", abs(t, "../../importer/sheet/testdata/assets.columns.yaml"), "--home", "DE", "-o", "assets.yaml")
+	if code != 0 || !strings.Contains(stderr, "imported 5 components") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	loadInventory(t, filepath.Join(dir, "assets.yaml"))
+	_, stderr, code = runImportE2E(t, dir, nil, "import", "xlsx", abs(t, thirdPartyFixtures+"sheets/fedramp-appendix-m-iiw-template.xlsx"),
+		"--columns", abs(t, "../../importer/sheet/testdata/fedramp-iiw.columns.yaml"))
+	if code != 2 || !strings.Contains(stderr, "no component imported") {
+		t.Errorf("blank FedRAMP workbook: exit %d: %s", code, stderr)
 	}
 }

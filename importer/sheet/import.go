@@ -110,15 +110,50 @@ func ImportXLSX(ctx context.Context, name string, data []byte, opts importer.Opt
 	return importXLSX(ctx, name, data, opts, defaultLimits)
 }
 
-func importXLSX(ctx context.Context, name string, data []byte, opts importer.Options, lim limits) (res *importer.Result, err error) {
+func importXLSX(ctx context.Context, name string, data []byte, opts importer.Options, lim limits) (*importer.Result, error) {
+	return withWorkbook(ctx, name, data, opts, lim, func(wb *openWorkbook) (*importer.Result, error) {
+		comps, err := wb.load(SheetComponents)
+		if err != nil {
+			return nil, err
+		}
+		if comps == nil {
+			return nil, fmt.Errorf("%s: no %s sheet (it has %s); `sovmap template xlsx` writes the layout, or give a column map (--columns) for a sheet of your own", name, SheetComponents, strings.Join(wb.names, ", "))
+		}
+		var provs, flows, org *table
+		for _, x := range []struct {
+			sheet string
+			t     **table
+		}{{SheetProviders, &provs}, {SheetFlows, &flows}, {SheetOrganization, &org}} {
+			if *x.t, err = wb.load(x.sheet); err != nil {
+				return nil, err
+			}
+		}
+		res, err := read(ctx, opts, comps, provs, flows, org)
+		if err != nil {
+			return nil, err
+		}
+		return warnNoHome(res, comps), nil
+	})
+}
+
+// openWorkbook is an open workbook whose sheets load on demand, row by row
+// within the limits.
+type openWorkbook struct {
+	// names are the sheets, in the workbook's order.
+	names []string
+	load  func(sheet string) (*table, error)
+}
+
+// withWorkbook opens a workbook and hands it to fn. A malformed workbook
+// gives an error, never a panic, whatever the zip and XML layers
+// underneath do with it.
+func withWorkbook(ctx context.Context, name string, data []byte, opts importer.Options, lim limits, fn func(*openWorkbook) (*importer.Result, error)) (res *importer.Result, err error) {
 	if opts.KB == nil {
 		return nil, fmt.Errorf("%s: no knowledge base given", name)
 	}
 	if len(data) > importer.MaxInputSize {
 		return nil, fmt.Errorf("%s: %d bytes is more than the %d an import accepts", name, len(data), importer.MaxInputSize)
 	}
-	// A malformed workbook must give an error, never bring sovmap down,
-	// whatever the zip and XML layers underneath do with it.
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("%s: unreadable workbook: %v", name, p)
@@ -130,14 +165,14 @@ func importXLSX(ctx context.Context, name string, data []byte, opts importer.Opt
 	}
 	defer f.Close()
 	sheets := map[string]string{}
-	var names []string
+	wb := &openWorkbook{}
 	for _, s := range f.GetSheetList() {
-		sheets[strings.ToLower(s)] = s
-		names = append(names, s)
+		sheets[strings.ToLower(strings.TrimSpace(s))] = s
+		wb.names = append(wb.names, s)
 	}
 	cells := 0
-	load := func(want string) (*table, error) {
-		s, ok := sheets[strings.ToLower(want)]
+	wb.load = func(want string) (*table, error) {
+		s, ok := sheets[strings.ToLower(strings.TrimSpace(want))]
 		if !ok {
 			return nil, nil
 		}
@@ -149,23 +184,7 @@ func importXLSX(ctx context.Context, name string, data []byte, opts importer.Opt
 			return fmt.Sprintf("%s: %s!%s", name, s, cellName(row, col))
 		}}, nil
 	}
-	comps, err := load(SheetComponents)
-	if err != nil {
-		return nil, err
-	}
-	if comps == nil {
-		return nil, fmt.Errorf("%s: no %s sheet (it has %s); `sovmap template xlsx` writes the layout", name, SheetComponents, strings.Join(names, ", "))
-	}
-	var provs, flows, org *table
-	for _, x := range []struct {
-		sheet string
-		t     **table
-	}{{SheetProviders, &provs}, {SheetFlows, &flows}, {SheetOrganization, &org}} {
-		if *x.t, err = load(x.sheet); err != nil {
-			return nil, err
-		}
-	}
-	return read(ctx, opts, comps, provs, flows, org)
+	return fn(wb)
 }
 
 // read turns the tables into an inventory; only comps is required.
@@ -190,10 +209,16 @@ func read(ctx context.Context, opts importer.Options, comps, provs, flows, org *
 	if len(r.res.Inventory.Components) == 0 {
 		r.res.Warn(comps.at(0, 0), "no components: the sheet has a header row and nothing under it")
 	}
-	if r.res.Inventory.Organization.Home == "" {
-		r.res.Warn(comps.at(0, 0), "no organization home: add an Organization sheet (or organization.csv) with a home row, or set it in an overlay")
-	}
 	return r.res, nil
+}
+
+// warnNoHome says where a template import could have found the
+// organization's home, when it found none.
+func warnNoHome(res *importer.Result, comps *table) *importer.Result {
+	if res.Inventory.Organization.Home == "" {
+		res.Warn(comps.at(0, 0), "no organization home: add an Organization sheet (or organization.csv) with a home row, or set it in an overlay")
+	}
+	return res
 }
 
 // CSV file names read beside the components file.
@@ -208,15 +233,9 @@ const (
 // exist. The separator is a comma or, as spreadsheets write it in many
 // European locales, a semicolon; it is detected from the header row.
 func ImportCSV(ctx context.Context, fsys fs.FS, file string, opts importer.Options) (*importer.Result, error) {
-	if opts.KB == nil {
-		return nil, fmt.Errorf("%s: no knowledge base given", file)
-	}
-	comps, err := readCSVFile(fsys, file)
+	comps, err := mainCSV(fsys, file, opts)
 	if err != nil {
 		return nil, err
-	}
-	if comps == nil {
-		return nil, fmt.Errorf("%s: %w", file, fs.ErrNotExist)
 	}
 	dir := path.Dir(file)
 	var side [3]*table
@@ -229,7 +248,23 @@ func ImportCSV(ctx context.Context, fsys fs.FS, file string, opts importer.Optio
 			return nil, err
 		}
 	}
-	return read(ctx, opts, comps, side[0], side[1], side[2])
+	res, err := read(ctx, opts, comps, side[0], side[1], side[2])
+	if err != nil {
+		return nil, err
+	}
+	return warnNoHome(res, comps), nil
+}
+
+// mainCSV reads the file an import is given, which must exist.
+func mainCSV(fsys fs.FS, file string, opts importer.Options) (*table, error) {
+	if opts.KB == nil {
+		return nil, fmt.Errorf("%s: no knowledge base given", file)
+	}
+	t, err := readCSVFile(fsys, file)
+	if err == nil && t == nil {
+		err = fmt.Errorf("%s: %w", file, fs.ErrNotExist)
+	}
+	return t, err
 }
 
 // readCSVFile reads one CSV file into a table; a missing file gives nil.
