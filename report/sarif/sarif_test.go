@@ -126,11 +126,17 @@ type decoded struct {
 
 func decode(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) decoded {
 	t.Helper()
+	return decodeAs[decoded](t, r, inv, opts)
+}
+
+// decodeAs writes a log and decodes it into T.
+func decodeAs[T any](t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) T {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteOptions(&buf, r, inv, opts); err != nil {
 		t.Fatal(err)
 	}
-	var d decoded
+	var d T
 	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +371,7 @@ func TestGitHubCodeScanning(t *testing.T) {
 	}
 	// The sample's positions made absolute under the working directory,
 	// as an inventory named by an absolute path is.
-	lg := writeGitHub(t, absPositions(sample.Report(), wd), nil, Options{ToolVersion: "v1.4.2 (2026-11-30T10:00:00Z)"})
+	lg := decodeAs[githubLog](t, absPositions(sample.Report(), wd), nil, Options{ToolVersion: "v1.4.2 (2026-11-30T10:00:00Z)"})
 	run := lg.Runs[0]
 	if d := run.Tool.Driver; d.Version != "v1.4.2 (2026-11-30T10:00:00Z)" || d.SemanticVersion != "1.4.2" {
 		t.Errorf("driver version %q, semanticVersion %q; want the version and 1.4.2", d.Version, d.SemanticVersion)
@@ -400,7 +406,7 @@ func TestGitHubCodeScanning(t *testing.T) {
 			line      int
 		}
 		hashes, messages, count := map[spot]map[string]bool{}, map[spot]map[string]bool{}, map[spot]int{}
-		for _, res := range writeGitHub(t, ex.Report, ex.Inventory, Options{}).Runs[0].Results {
+		for _, res := range decodeAs[githubLog](t, ex.Report, ex.Inventory, Options{}).Runs[0].Results {
 			pl := res.Locations[0].PhysicalLocation
 			s := spot{res.RuleID, pl.ArtifactLocation.URI, pl.Region.StartLine}
 			if hashes[s] == nil {
@@ -425,19 +431,6 @@ func TestGitHubCodeScanning(t *testing.T) {
 	if shared == 0 {
 		t.Error("no example has two results of one rule on one line; the check above proves nothing")
 	}
-}
-
-func writeGitHub(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) githubLog {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteOptions(&buf, r, inv, opts); err != nil {
-		t.Fatal(err)
-	}
-	var lg githubLog
-	if err := json.Unmarshal(buf.Bytes(), &lg); err != nil {
-		t.Fatal(err)
-	}
-	return lg
 }
 
 // githubAnchor is the anchor GitHub gives a Markdown heading: lower case,
