@@ -43,6 +43,14 @@ type node struct {
 	order   float64
 }
 
+// absorb counts a component into a summary box: the box shows the lowest
+// effective level and the largest gap of what it stands for.
+func (n *node) absorb(c *sovmap.ComponentResult) {
+	n.hidden++
+	n.effective = min(n.effective, clampLevel(c.EffectiveLevel))
+	n.gap = max(n.gap, c.Gap)
+}
+
 type edge struct {
 	from, to string
 	supply   bool
@@ -185,9 +193,7 @@ func foldByProvider(r *sovmap.Report) (bands map[sovmap.Layer][]*node, nodeOf ma
 			boxes[k] = b
 			bands[c.Layer] = append(bands[c.Layer], b)
 		}
-		b.hidden++
-		b.effective = min(b.effective, clampLevel(c.EffectiveLevel))
-		b.gap = max(b.gap, c.Gap)
+		b.absorb(&c)
 		nodeOf[c.ID] = b
 	}
 	for k, b := range boxes {
@@ -291,9 +297,7 @@ func fold(r *sovmap.Report, shown map[string]bool) (bands map[sovmap.Layer][]*no
 			summary[c.Layer] = s
 			bands[c.Layer] = append(bands[c.Layer], s)
 		}
-		s.hidden++
-		s.effective = min(s.effective, clampLevel(c.EffectiveLevel))
-		s.gap = max(s.gap, c.Gap)
+		s.absorb(&c)
 		nodeOf[c.ID] = s
 	}
 	for _, s := range summary {
