@@ -16,6 +16,7 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cloud"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
@@ -42,7 +43,7 @@ func newImportCmd(a *app) *cobra.Command {
 	f := &importFlags{}
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Write an inventory from Terraform, CycloneDX or a spreadsheet",
+		Short: "Write an inventory from Terraform, CycloneDX, a spreadsheet, a cloud asset inventory or Kubernetes",
 		Long: `Import turns the facts a machine already has into an inventory file:
 the output of terraform show -json, a CycloneDX BOM, or the spreadsheet
 template (sovmap template xlsx). What cannot be resolved is reported on
@@ -175,6 +176,43 @@ fedramp-iiw.columns.yaml maps the FedRAMP Integrated Inventory Workbook.`,
 		c.Flags().StringVar(&columns, "columns", "", "column map (YAML) for a sheet of your own layout (docs/import.md)")
 	}
 	cmd.AddCommand(tf, cdx, xlsx, csvCmd)
+	for _, c := range []struct {
+		use, short, long, example string
+		imp                       importFunc
+	}{
+		{"aws SNAPSHOT.json", "Import an AWS Config snapshot or AWS Resource Explorer search output",
+			`Import an AWS Config configuration snapshot (configurationItems) or the
+output of aws resource-explorer-2 search (Resources): one component per
+resource whose type maps to a layer, located by its region; every type
+not mapped is counted in the summary.`,
+			"  sovmap import aws importer/cloud/testdata/aws-config-snapshot.json --home DE\n  sovmap import aws importer/cloud/testdata/aws-resource-explorer.json --home FR", cloud.ImportAWS},
+		{"azure GRAPH.json", "Import Azure Resource Graph results (az graph query -o json)",
+			`Import the output of az graph query -q "Resources | project id, name, type,
+location, resourceGroup, subscriptionId, kind" -o json: one component per
+resource whose type maps to a layer, located by its region.`,
+			"  sovmap import azure importer/cloud/testdata/azure-resource-graph.json --home FR", cloud.ImportAzure},
+		{"gcp ASSETS.json", "Import Google Cloud Asset Inventory exports (JSON lines) or search-all-resources JSON",
+			`Import a Cloud Asset Inventory export (gcloud asset export, JSON lines) or
+the output of gcloud asset search-all-resources --format=json: one component
+per asset whose type maps to a layer, located by its region.`,
+			"  sovmap import gcp importer/cloud/testdata/gcp-asset-export.jsonl --home DE\n  sovmap import gcp importer/cloud/testdata/gcp-search-all-resources.json --home BE", cloud.ImportGCP},
+		{"kubernetes NODES_PODS.json", "Import Kubernetes nodes and model-serving pods (kubectl get nodes,pods -A -o json)",
+			`Import the output of kubectl get nodes,pods -A -o json: each node is a
+compute component, located by its providerID and topology labels; each pod
+whose image is a model server (vLLM, TGI, Ollama, Triton, NIM, SGLang,
+llama.cpp, KServe, LocalAI) is a model component that depends on its node.`,
+			"  sovmap import kubernetes importer/cloud/testdata/kubectl-nodes-pods.json --home DE", cloud.ImportKubernetes},
+	} {
+		kind, _, _ := strings.Cut(c.use, " ")
+		imp := c.imp
+		cmd.AddCommand(&cobra.Command{
+			Use: c.use, Short: c.short, Long: c.long + " Give - to read standard input.", Example: c.example,
+			Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return a.runImport(cmd.Context(), f, kind, args[0], imp)
+			},
+		})
+	}
 	return cmd
 }
 

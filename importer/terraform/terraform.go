@@ -434,15 +434,10 @@ func (im *run) locate(in *instance, cloud string) (loc, provider string, ok bool
 		return "", "", false
 	}
 	region := normaliseRegion(cloud, f.raw)
-	if r, ok := im.opts.KB.Region(cloud + ":" + region); ok {
+	if r, ok := importer.LookupRegion(im.opts.KB, cloud, region, zoneRegion(cloud, region)); ok {
 		return r.ID, r.Provider, true
 	}
-	if zr := zoneRegion(cloud, region); zr != "" {
-		if r, ok := im.opts.KB.Region(cloud + ":" + zr); ok {
-			return r.ID, r.Provider, true
-		}
-	}
-	if cloud == "gcp" && !strings.Contains(region, "-") {
+	if importer.MultiRegion(cloud, region) {
 		im.res.Warn(where, "location %q (%s) is a multi-region spanning several countries; no location recorded", f.raw, f.from)
 		return "", "", false
 	}
