@@ -123,6 +123,10 @@ type Component struct {
 	Arrangement    string       `json:"arrangement,omitempty" yaml:"arrangement,omitempty"`
 	// Alternatives lists component ids that could take over this one's role.
 	Alternatives []string `json:"alternatives,omitempty" yaml:"alternatives,omitempty"`
+	// RenamedFrom lists the ids this component had before, so that the
+	// comparison with a baseline follows a rename instead of seeing a
+	// component removed and another added.
+	RenamedFrom []string `json:"renamed_from,omitempty" yaml:"renamed_from,omitempty"`
 	// MigrationDays estimates how long moving off this component takes.
 	MigrationDays *int `json:"migration_days,omitempty" yaml:"migration_days,omitempty"`
 	// Options are alternative offers for this component, used by planning.

@@ -143,8 +143,28 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 	for id, n := range e.ruleErrors {
 		r.Notes = append(r.Notes, fmt.Sprintf("rule %s could not be evaluated on %d components (treated as not applying)", id, n))
 	}
+	if note := nothingRequired(r.Components); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
 	sort.Strings(r.Notes)
 	return r, nil
+}
+
+// nothingRequired says so when no component requires any level: an
+// imported inventory knows where things run but not what they hold or how
+// critical they are, and a report without gaps would read as all clear.
+func nothingRequired(cs []sovmap.ComponentResult) string {
+	for i := range cs {
+		for _, q := range cs[i].Reasons {
+			if q.Counts() && q.Level > 0 {
+				return ""
+			}
+		}
+	}
+	if len(cs) == 0 {
+		return ""
+	}
+	return "no component requires a level, so no gap can show: say what each component holds (data), how critical it is (criticality), or add rules (docs/inventory.md, Requirements)"
 }
 
 // engine holds what one assessment resolves and memoises.
@@ -750,17 +770,13 @@ func nilToEmpty(lists ...*[]string) {
 	}
 }
 
-// effective computes effective levels: a component is no more sovereign than
-// what it runs on. A runtime dependency passes its effective level on whole;
-// a supply dependency costs at most one level below the component's own.
-// Strongly connected components are visited dependencies first. In a cycle
-// of runtime edges every member ends at the cycle's minimum; a cycle that
-// runs through a supply edge is solved by lowering members until no edge
-// lowers any further, so that its supply edges still cost at most one level.
-// LimitedBy names the component's own dependency that sets its level.
+// effective sets the components' effective levels from their own levels
+// (see Effective) and names, for each component held below its own level,
+// the dependency that sets its level (LimitedBy).
 //
-// sweeps bounds the forward sweeps tried on such a cycle before its edges
-// are reversed (tests set it to 0 to exercise the reversal).
+// sweeps bounds the forward sweeps tried on a cycle through supply edges
+// before its edges are reversed (tests set it to 0 to exercise the
+// reversal).
 func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.ComponentResult, sweeps int) {
 	// The walk reads levels at random across the graph: keep them in two
 	// byte arrays that stay in cache, not in the results.
@@ -769,15 +785,58 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 	for i := range cs {
 		own[i] = cs[i].Level
 	}
-	cyc := cycle{sweeps: sweeps}
-	for _, scc := range members {
+	e := Effective{g: g, comp: comp, members: members, cyc: cycle{sweeps: sweeps}}
+	e.Levels(own, eff)
+	for u := range cs {
+		cs[u].EffectiveLevel = eff[u]
+		if eff[u] < own[u] {
+			if v := limitedBy(g, comp, own, eff, int32(u)); v >= 0 {
+				cs[u].LimitedBy = g.IDs[v]
+			}
+		}
+	}
+}
+
+// Effective derives effective levels from own levels over one dependency
+// graph, by the rule Assess applies: a component is no more sovereign than
+// what it runs on. A runtime dependency passes its effective level on whole;
+// a supply dependency costs at most one level below the component's own.
+// Strongly connected components are visited dependencies first. In a cycle
+// of runtime edges every member ends at the cycle's minimum; a cycle that
+// runs through a supply edge is solved by lowering members until no edge
+// lowers any further, so that its supply edges still cost at most one level.
+// The result is the greatest levels, each at most the component's own, that
+// no edge lowers.
+//
+// It exists so that a caller weighing many combinations of own levels (the
+// planner) gets exactly the assessment's effective levels without
+// reassessing the inventory each time. An Effective reuses its buffers from
+// call to call and is not safe for concurrent use.
+type Effective struct {
+	g       *graph.Graph
+	comp    []int32
+	members [][]int32
+	cyc     cycle
+}
+
+// NewEffective prepares the rule for graph g, whose strongly connected
+// components are c (as g.Condense or g.SCC finds them).
+func NewEffective(g *graph.Graph, c *graph.Condensation) *Effective {
+	return &Effective{g: g, comp: c.Comp, members: c.Members, cyc: cycle{sweeps: cycleSweeps}}
+}
+
+// Levels sets eff[u] to the effective level of node u of the graph when
+// own[u] is its own level. Both slices have one entry per node.
+func (e *Effective) Levels(own, eff []sovmap.Level) {
+	g, comp, cyc := e.g, e.comp, &e.cyc
+	for _, scc := range e.members {
 		internalSupply := false
 		big := len(scc) > 1
 		if big {
-			cyc.reset(scc, len(cs))
+			cyc.reset(scc, len(own))
 		}
 		for _, u := range scc {
-			e := own[u]
+			l := own[u]
 			deps, supply := g.Deps(u)
 			for i, v := range deps {
 				if comp[v] == comp[u] {
@@ -787,9 +846,9 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 					}
 					continue
 				}
-				e = min(e, through(eff[v], supply[i], own[u]))
+				l = min(l, through(eff[v], supply[i], own[u]))
 			}
-			eff[u] = e
+			eff[u] = l
 			if big {
 				cyc.endMember()
 			}
@@ -806,14 +865,6 @@ func effective(g *graph.Graph, comp []int32, members [][]int32, cs []sovmap.Comp
 			}
 		default:
 			cyc.relax(own, eff, scc)
-		}
-	}
-	for u := range cs {
-		cs[u].EffectiveLevel = eff[u]
-		if eff[u] < own[u] {
-			if v := limitedBy(g, comp, own, eff, int32(u)); v >= 0 {
-				cs[u].LimitedBy = g.IDs[v]
-			}
 		}
 	}
 }

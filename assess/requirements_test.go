@@ -298,3 +298,24 @@ func TestReplacedDefaults(t *testing.T) {
 		t.Errorf("default requirements: %+v", d)
 	}
 }
+
+// TestNothingRequiredIsANote: an inventory that says nothing about what its
+// components hold or how critical they are (as an import gives) cannot show
+// a gap, and the report says why rather than reading as all clear; one
+// requirement anywhere is enough to drop the note.
+func TestNothingRequiredIsANote(t *testing.T) {
+	bare := org + `components:
+  - {id: a, layer: storage, locations: [US]}
+  - {id: b, layer: compute, locations: [US]}
+`
+	r := run(t, bare, assess.Options{})
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "no component requires a level") {
+		t.Errorf("notes %q, want the nothing-required note", r.Notes)
+	}
+	r = run(t, bare+"  - {id: c, layer: storage, locations: [DE], data: [personal]}\n", assess.Options{})
+	for _, n := range r.Notes {
+		if strings.Contains(n, "no component requires a level") {
+			t.Errorf("a component requires a level, yet the note is there: %q", n)
+		}
+	}
+}

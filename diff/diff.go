@@ -53,6 +53,56 @@ type Move struct {
 	// Worse is true when the move hurts: a lower own or effective level, a
 	// higher required level or a larger gap.
 	Worse bool `json:"worse"`
+	// Gates is true when an own or effective level fell by
+	// --fail-on-worse levels or more. (A gap that grew gates through its
+	// finding.)
+	Gates bool `json:"gates,omitempty"`
+}
+
+// Rename is a component the candidate calls To and the baseline From.
+type Rename struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Options say what fails the gate and which components were renamed.
+type Options struct {
+	// FailOn fails a new or worse gap of this many levels or more; 0 turns
+	// this test off.
+	FailOn int
+	// FailOnWorse fails a gap that grew by this many levels or more (a
+	// component new to the baseline grows from 0) and an own or effective
+	// level that fell by this many or more; 0 turns this test off.
+	//
+	// With either test on, a flow that newly violates the transfer rules
+	// and a law's condition newly unmet fail too, whatever the threshold.
+	FailOnWorse int
+	// Renames maps a component's id in the candidate to its id in the
+	// baseline (renamed_from in the inventory, or --rename OLD=NEW).
+	Renames map[string]string
+}
+
+// on reports whether any gate is on.
+func (o Options) on() bool { return o.FailOn > 0 || o.FailOnWorse > 0 }
+
+// gates reports whether finding f, new (old nil) or worse than old, fails
+// the gate.
+func (o Options) gates(f finding.Finding, old *finding.Finding) bool {
+	if !o.on() {
+		return false
+	}
+	if f.Kind != finding.Gap {
+		// Flow violations and unmet conditions fail at any threshold.
+		return f.Gates(1)
+	}
+	if o.FailOn > 0 && f.Gap >= o.FailOn {
+		return true
+	}
+	was := 0
+	if old != nil {
+		was = old.Gap
+	}
+	return o.FailOnWorse > 0 && f.Gap-max(was, 0) >= o.FailOnWorse
 }
 
 // Exposure is a foreign jurisdiction that newly reaches a component, or no
@@ -83,7 +133,14 @@ type FindingChange struct {
 
 // Diff is what changed between a baseline and a candidate assessment.
 type Diff struct {
-	FailOn int `json:"fail_on"`
+	FailOn      int `json:"fail_on"`
+	FailOnWorse int `json:"fail_on_worse"`
+	// Renamed are the renames the comparison followed: the component is
+	// compared with its former self. Unmatched are components removed and
+	// added that are otherwise identical: probably renames nobody declared,
+	// compared as a removal and an addition.
+	Renamed   []Rename `json:"renamed"`
+	Unmatched []Rename `json:"undeclared_renames"`
 	// Added and Removed are components present on one side only.
 	Added   []Component `json:"added"`
 	Removed []Component `json:"removed"`
@@ -107,6 +164,18 @@ type Diff struct {
 	After  sovmap.Summary `json:"after"`
 }
 
+// FallingLevels returns the level moves that fail the gate
+// (--fail-on-worse).
+func (d *Diff) FallingLevels() []Move {
+	var out []Move
+	for _, m := range d.Moved {
+		if m.Gates {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Failing returns the new and worse findings that fail the gate.
 func (d *Diff) Failing() []finding.Finding {
 	var out []finding.Finding
@@ -124,7 +193,8 @@ func (d *Diff) Empty() bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Moved) == 0 &&
 		len(d.NewExposure) == 0 && len(d.DroppedExposure) == 0 &&
 		len(d.NewViolations) == 0 && len(d.ResolvedViolations) == 0 &&
-		len(d.New) == 0 && len(d.Worse) == 0 && len(d.Better) == 0 && len(d.Resolved) == 0
+		len(d.New) == 0 && len(d.Worse) == 0 && len(d.Better) == 0 && len(d.Resolved) == 0 &&
+		len(d.Renamed) == 0
 }
 
 // NewFindings returns the findings of cur that fail a gate at failOn (see
@@ -137,6 +207,13 @@ func NewFindings(base, cur *sovmap.Report, failOn int) []finding.Finding {
 // Compare compares a baseline with a candidate. Either may be nil, meaning
 // an empty assessment. failOn marks which new or worse findings gate.
 func Compare(base, cur *sovmap.Report, failOn int) *Diff {
+	return CompareWith(base, cur, Options{FailOn: failOn})
+}
+
+// CompareWith compares a baseline with a candidate, following renames and
+// gating as opts says. Either report may be nil, meaning an empty
+// assessment.
+func CompareWith(base, cur *sovmap.Report, opts Options) *Diff {
 	if base == nil {
 		base = &sovmap.Report{}
 	}
@@ -144,13 +221,14 @@ func Compare(base, cur *sovmap.Report, failOn int) *Diff {
 		cur = &sovmap.Report{}
 	}
 	d := &Diff{
-		FailOn: failOn,
+		FailOn: opts.FailOn, FailOnWorse: opts.FailOnWorse, Renamed: []Rename{}, Unmatched: []Rename{},
 		Before: base.Summary, After: cur.Summary,
 		Added: []Component{}, Removed: []Component{}, Moved: []Move{},
 		NewExposure: []Exposure{}, DroppedExposure: []Exposure{},
 		NewViolations: []Flow{}, ResolvedViolations: []Flow{},
 		New: []FindingChange{}, Worse: []FindingChange{}, Better: []FindingChange{}, Resolved: []FindingChange{},
 	}
+	base, d.Renamed = rename(base, cur, opts.Renames)
 	old := map[string]*sovmap.ComponentResult{}
 	for i := range base.Components {
 		old[base.Components[i].ID] = &base.Components[i]
@@ -169,7 +247,7 @@ func Compare(base, cur *sovmap.Report, failOn int) *Diff {
 			}
 			continue
 		}
-		d.Moved = append(d.Moved, moves(o, c)...)
+		d.Moved = append(d.Moved, moves(o, c, opts.FailOnWorse)...)
 		was := set(exposure(o))
 		is := set(exposure(c))
 		for _, j := range exposure(c) {
@@ -188,8 +266,9 @@ func Compare(base, cur *sovmap.Report, failOn int) *Diff {
 			d.Removed = append(d.Removed, snapshot(old[id]))
 		}
 	}
+	d.Unmatched = undeclared(d.Removed, d.Added, old, now)
 	compareFlows(d, base, cur)
-	compareFindings(d, base, cur, failOn)
+	compareFindings(d, base, cur, opts)
 	return d
 }
 
@@ -197,7 +276,7 @@ func snapshot(c *sovmap.ComponentResult) Component {
 	return Component{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Levels: levelsOf(c), Exposure: exposure(c)}
 }
 
-func moves(o, c *sovmap.ComponentResult) []Move {
+func moves(o, c *sovmap.ComponentResult, failOnWorse int) []Move {
 	var out []Move
 	add := func(f Field, old, cur int, worseWhenLower bool) {
 		if old == cur {
@@ -207,7 +286,8 @@ func moves(o, c *sovmap.ComponentResult) []Move {
 		if worseWhenLower {
 			worse = cur < old
 		}
-		out = append(out, Move{ID: c.ID, Field: f, Old: old, New: cur, Worse: worse})
+		fell := worseWhenLower && failOnWorse > 0 && old-cur >= failOnWorse
+		out = append(out, Move{ID: c.ID, Field: f, Old: old, New: cur, Worse: worse, Gates: fell})
 	}
 	add(FieldLevel, int(o.Level), int(c.Level), true)
 	add(FieldEffective, int(o.EffectiveLevel), int(c.EffectiveLevel), true)
@@ -255,7 +335,7 @@ func compareFlows(d *Diff, base, cur *sovmap.Report) {
 	}
 }
 
-func compareFindings(d *Diff, base, cur *sovmap.Report, failOn int) {
+func compareFindings(d *Diff, base, cur *sovmap.Report, opts Options) {
 	old := map[string]finding.Finding{}
 	for _, f := range finding.FromReport(base, nil) {
 		old[f.Key()] = f
@@ -267,9 +347,9 @@ func compareFindings(d *Diff, base, cur *sovmap.Report, failOn int) {
 		o, existed := old[key]
 		switch {
 		case !existed:
-			d.New = append(d.New, FindingChange{Finding: f, Gates: f.Gates(failOn)})
+			d.New = append(d.New, FindingChange{Finding: f, Gates: opts.gates(f, nil)})
 		case f.Worse(o):
-			d.Worse = append(d.Worse, FindingChange{Finding: f, Old: &o, Gates: f.Gates(failOn)})
+			d.Worse = append(d.Worse, FindingChange{Finding: f, Old: &o, Gates: opts.gates(f, &o)})
 		case o.Worse(f):
 			d.Better = append(d.Better, FindingChange{Finding: f, Old: &o})
 		}

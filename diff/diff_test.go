@@ -16,11 +16,15 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // comp builds a component result with the figures that matter to a diff.
 func comp(id string, level, effective, required sovmap.Level, exposure ...string) sovmap.ComponentResult {
-	return sovmap.ComponentResult{
+	c := sovmap.ComponentResult{
 		ID: id, Layer: sovmap.LayerCompute, Level: level, EffectiveLevel: effective,
 		RequiredLevel: required, Gap: int(required) - int(effective), Exposure: exposure,
 		Pos: sovmap.Pos{File: "inventory.yaml", Line: 10, Col: 5},
 	}
+	for _, j := range exposure {
+		c.ExposureDetails = append(c.ExposureDetails, sovmap.Exposure{Jurisdiction: j, Law: "a law of " + j, Via: sovmap.ViaControl, Tier: "trusted"})
+	}
+	return c
 }
 
 func flow(id string, v sovmap.Verdict) sovmap.FlowResult {
@@ -287,5 +291,68 @@ func TestTableSaysNoChanges(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "No changes.") || !strings.Contains(buf.String(), "PASS") {
 		t.Errorf("table = %q", buf.String())
+	}
+}
+
+func TestCompareFollowsRenames(t *testing.T) {
+	base := rep([]sovmap.ComponentResult{comp("old", 1, 1, 3), comp("gone", 2, 2, 2)})
+	cur := rep([]sovmap.ComponentResult{comp("new", 1, 1, 3), comp("twin", 2, 2, 2)})
+	// Undeclared: old and new are identical but for their id, and so are
+	// gone and twin; both are an addition and a removal.
+	d := CompareWith(base, cur, Options{FailOn: 1})
+	if len(d.Renamed) != 0 || len(d.Unmatched) != 2 || d.Unmatched[0] != (Rename{From: "old", To: "new"}) {
+		t.Errorf("undeclared: renamed %v, unmatched %v", d.Renamed, d.Unmatched)
+	}
+	if n := len(d.Failing()); n != 1 {
+		t.Errorf("undeclared rename: %d failing findings, want 1 (the gap of new)", n)
+	}
+	// Declared: new is compared with old; the stale declaration of a
+	// component the baseline lacks changes nothing.
+	d = CompareWith(base, cur, Options{FailOn: 1, Renames: map[string]string{"new": "old", "twin": "absent"}})
+	if len(d.Renamed) != 1 || d.Renamed[0] != (Rename{From: "old", To: "new"}) {
+		t.Errorf("declared: renamed %v", d.Renamed)
+	}
+	if n := len(d.Failing()); n != 0 || len(d.Added) != 1 || len(d.Removed) != 1 {
+		t.Errorf("declared: %d failing, added %v, removed %v", n, d.Added, d.Removed)
+	}
+	if base.Components[0].ID != "old" {
+		t.Error("the baseline was modified")
+	}
+}
+
+func TestFailOnWorse(t *testing.T) {
+	base := rep([]sovmap.ComponentResult{comp("a", 3, 3, 4), comp("b", 4, 4, 1)})
+	tests := []struct {
+		name                string
+		cur                 []sovmap.ComponentResult
+		failOn, failOnWorse int
+		findings, levels    int
+	}{
+		// a's gap grows from 1 to 3 (by 2).
+		{"grew by 2, worse 2", []sovmap.ComponentResult{comp("a", 1, 1, 4), comp("b", 4, 4, 1)}, 4, 2, 1, 2},
+		{"grew by 2, worse 3", []sovmap.ComponentResult{comp("a", 1, 1, 4), comp("b", 4, 4, 1)}, 4, 3, 0, 0},
+		{"grew by 2, fail-on 3", []sovmap.ComponentResult{comp("a", 1, 1, 4), comp("b", 4, 4, 1)}, 3, 0, 1, 0},
+		// b's level falls by 3 without a gap.
+		{"fell by 3", []sovmap.ComponentResult{comp("a", 3, 3, 4), comp("b", 1, 1, 1)}, 1, 3, 0, 2},
+		{"fell by 3, worse 4", []sovmap.ComponentResult{comp("a", 3, 3, 4), comp("b", 1, 1, 1)}, 1, 4, 0, 0},
+		// A new component's gap counts from 0.
+		{"new, gap 2", []sovmap.ComponentResult{comp("a", 3, 3, 4), comp("b", 4, 4, 1), comp("c", 1, 1, 3)}, 0, 2, 1, 0},
+		{"new, gap 2, worse 3", []sovmap.ComponentResult{comp("a", 3, 3, 4), comp("b", 4, 4, 1), comp("c", 1, 1, 3)}, 0, 3, 0, 0},
+	}
+	for _, tt := range tests {
+		d := CompareWith(base, rep(tt.cur), Options{FailOn: tt.failOn, FailOnWorse: tt.failOnWorse})
+		if f, l := len(d.Failing()), len(d.FallingLevels()); f != tt.findings || l != tt.levels {
+			t.Errorf("%s: %d failing findings and %d falling levels, want %d and %d", tt.name, f, l, tt.findings, tt.levels)
+		}
+	}
+	// A flow violation fails with either test on, and not with both off.
+	cur := rep(base.Components, flow("f", sovmap.Violation))
+	for _, o := range []Options{{FailOn: 4}, {FailOnWorse: 4}} {
+		if n := len(CompareWith(base, cur, o).Failing()); n != 1 {
+			t.Errorf("%+v: a new flow violation gives %d failing findings", o, n)
+		}
+	}
+	if n := len(CompareWith(base, cur, Options{}).Failing()); n != 0 {
+		t.Errorf("gate off: %d failing findings", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sovmap/sovmap"
 )
@@ -17,17 +18,45 @@ const MaxReportBytes = 1 << 30
 // json` output rather than an inventory: a JSON object with a "summary" and
 // no "version" (every inventory has a version).
 func LooksLikeReport(data []byte) bool {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
+	isReport, err := Sniff("", data)
+	return err == nil && isReport
+}
+
+// Sniff tells a saved assessment from a JSON inventory, data being a file
+// that starts with '{': a JSON object with a "version" is an inventory
+// (false), one with a "summary" and no version is an assessment (true).
+// Anything else, JSON cut short or of another shape, is an error that
+// names the file, line and column and says it is not a sovmap assessment,
+// rather than a puzzle from the inventory loader.
+func Sniff(name string, data []byte) (isReport bool, err error) {
+	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+	if start < len(data) && data[start] != '{' {
+		line, col := position(data, int64(start))
+		return false, fmt.Errorf("%s:%d:%d: not a sovmap assessment: a saved assessment is a JSON object", name, line, col)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
-		return false
+		return false, notAssessment(name, data, err)
 	}
 	_, hasSummary := top["summary"]
 	_, hasVersion := top["version"]
-	return hasSummary && !hasVersion
+	switch {
+	case hasVersion:
+		return false, nil
+	case hasSummary:
+		return true, nil
+	}
+	return false, fmt.Errorf("%s:1:1: not a sovmap assessment: a JSON object without \"summary\" (a saved 'sovmap assess --format json') or \"version\" (an inventory)", name)
+}
+
+// notAssessment reports JSON that does not decode as "not a sovmap
+// assessment", at its position.
+func notAssessment(name string, data []byte, err error) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fmt.Errorf("%s: empty file, expected a sovmap assessment (JSON)", name)
+	}
+	line, col := position(data, offset(data, err))
+	return fmt.Errorf("%s:%d:%d: not a sovmap assessment (cut short, or another kind of file): %w", name, line, col, err)
 }
 
 // ReadReport reads a saved assessment (the JSON of `sovmap assess --format
@@ -43,12 +72,14 @@ func ReadReport(name string, r io.Reader) (*sovmap.Report, error) {
 	return DecodeReport(name, data)
 }
 
-// DecodeReport decodes a saved assessment from bytes.
+// DecodeReport decodes a saved assessment from bytes. It refuses one that
+// cannot pin every verdict: a foreign exposure without its details (saved
+// by a sovmap whose JSON left them out) would read as unmitigated.
 func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
 	var rep sovmap.Report
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&rep); err != nil {
-		return nil, positioned(name, data, err)
+		return nil, notAssessment(name, data, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: more than one JSON value; expected one assessment", name)
@@ -62,6 +93,11 @@ func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
 				return nil, fmt.Errorf("%s: component %s has level %d, outside 0..4", name, c.ID, l)
 			}
 		}
+		if len(c.Exposure) > 0 && len(c.ExposureDetails) == 0 {
+			line, col := position(data, componentOffset(data, c.ID))
+			return nil, fmt.Errorf("%s:%d:%d: component %s: foreign exposure (%s) without exposure_details, so whether keys mitigate it is unknown and the comparison would misread it: an incomplete baseline; save it again with this sovmap ('sovmap assess INVENTORY --format json -o %s --fail-on 0'), whose JSON includes them",
+				name, line, col, c.ID, strings.Join(c.Exposure, ", "), name)
+		}
 	}
 	for i, f := range rep.Flows {
 		if f.ID == "" {
@@ -71,25 +107,45 @@ func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
 	return &rep, nil
 }
 
-// positioned turns a JSON error into one naming the file, line and column.
-func positioned(name string, data []byte, err error) error {
-	var off int64 = -1
+// offset is where in data a JSON error occurred, or -1 when unknown.
+func offset(data []byte, err error) int64 {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		off = syn.Offset
+		// Offset counts the offending byte: point at it, or at the end
+		// of a file cut short.
+		if syn.Offset >= int64(len(data)) {
+			return int64(len(data))
+		}
+		return max(syn.Offset-1, 0)
 	case errors.As(err, &typ):
-		off = typ.Offset
-	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: empty file, expected a sovmap assessment (JSON)", name)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		off = int64(len(data))
+		return typ.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return int64(len(data))
 	}
+	return -1
+}
+
+// componentOffset is where component id is written in a saved assessment
+// (compact or indented), or -1.
+func componentOffset(data []byte, id string) int64 {
+	quoted, _ := json.Marshal(id)
+	for _, sep := range []string{`"id":`, `"id": `} {
+		if i := bytes.Index(data, append([]byte(sep), quoted...)); i >= 0 {
+			return int64(i)
+		}
+	}
+	return -1
+}
+
+// position turns a byte offset into a line and column (1-based); an
+// unknown offset (-1) is 1:1.
+func position(data []byte, off int64) (line, col int) {
+	line, col = 1, 1
 	if off < 0 {
-		return fmt.Errorf("%s: %w", name, err)
+		return line, col
 	}
-	line, col := 1, 1
 	for _, b := range data[:min(int(off), len(data))] {
 		if b == '\n' {
 			line++
@@ -98,5 +154,5 @@ func positioned(name string, data []byte, err error) error {
 			col++
 		}
 	}
-	return fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
+	return line, col
 }

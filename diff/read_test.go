@@ -51,7 +51,7 @@ func TestDecodeReportErrors(t *testing.T) {
 	tests := []struct {
 		name, data, want string
 	}{
-		{"syntax", "{\n  \"components\": [\n    {\"id\": \"a\",, }\n  ]\n}", "old.json:3:17:"},
+		{"syntax", "{\n  \"components\": [\n    {\"id\": \"a\",, }\n  ]\n}", "old.json:3:16:"},
 		{"wrong type", "{\n  \"components\": [\n    {\"id\": \"a\", \"gap\": \"two\"}\n  ]\n}", "old.json:3:"},
 		{"truncated", "{\"components\": [", "old.json:1:"},
 		{"empty", "", "empty file"},
@@ -98,6 +98,57 @@ func FuzzDecodeReport(f *testing.F) {
 		}
 		if err := WriteMarkdown(&buf, d); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		name, data string
+		report     bool
+		err        string // a prefix of the error, "" for none
+	}{
+		{"report", `{"components":[],"summary":{}}`, true, ""},
+		{"inventory", `{"version":1,"components":[]}`, false, ""},
+		{"inventory with a summary field", `{"version":1,"summary":{}}`, false, ""},
+		{"cut short", "{\n  \"components\": [\n", false, "b.json:3:1: not a sovmap assessment"},
+		{"syntax", "{\n  \"a\": ,\n}", false, "b.json:2:8: not a sovmap assessment"},
+		{"foreign object", `{"name":"x"}`, false, "b.json:1:1: not a sovmap assessment"},
+		{"list", "\n  [1]", false, "b.json:2:3: not a sovmap assessment"},
+		{"empty", "", false, "b.json: empty file"},
+	}
+	for _, tt := range tests {
+		got, err := Sniff("b.json", []byte(tt.data))
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: error %v", tt.name, err)
+		case tt.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.err)):
+			t.Errorf("%s: error %v, want one starting %q", tt.name, err, tt.err)
+		case got != tt.report:
+			t.Errorf("%s: report = %v, want %v", tt.name, got, tt.report)
+		}
+	}
+}
+
+func TestDecodeReportRefusesMissingExposureDetails(t *testing.T) {
+	data := "{\n  \"components\": [\n    {\"id\": \"a\", \"level\": 1, \"exposure\": [\"US\"]}\n  ]\n}"
+	_, err := DecodeReport("old.json", []byte(data))
+	if err == nil || !strings.HasPrefix(err.Error(), "old.json:3:6: component a: foreign exposure (US) without exposure_details") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func FuzzSniff(f *testing.F) {
+	for _, s := range []string{`{"summary":{}}`, `{"version":1}`, `{"a"`, `[`, ` `, "{\n\"summary\": [1,"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		isReport, err := Sniff("f.json", data)
+		if err != nil && isReport {
+			t.Fatal("an error and a report")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "f.json") {
+			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
 }

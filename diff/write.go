@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/plural"
 )
 
 // WriteJSON writes the diff as one indented JSON object.
@@ -32,17 +33,36 @@ func (d *Diff) Headline() string {
 		len(d.New)+len(d.Worse), len(d.Resolved))
 }
 
+// Gate names the thresholds in force, as the command line gives them.
+func (d *Diff) Gate() string {
+	g := fmt.Sprintf("--fail-on %d", d.FailOn)
+	if d.FailOnWorse > 0 {
+		g += fmt.Sprintf(" --fail-on-worse %d", d.FailOnWorse)
+	}
+	return g
+}
+
 // Verdict says whether the gate passes.
 func (d *Diff) Verdict() string {
-	if d.FailOn <= 0 {
+	if d.FailOn <= 0 && d.FailOnWorse <= 0 {
 		return "gate off (--fail-on 0)"
 	}
-	n := len(d.Failing())
-	if n == 0 {
-		return fmt.Sprintf("PASS: nothing new or worse at --fail-on %d", d.FailOn)
+	findings, levels := len(d.Failing()), len(d.FallingLevels())
+	if findings+levels == 0 {
+		return fmt.Sprintf("PASS: nothing new or worse at %s", d.Gate())
 	}
-	return fmt.Sprintf("FAIL: %d new or worse findings at --fail-on %d", n, d.FailOn)
+	var parts []string
+	if findings > 0 {
+		parts = append(parts, plural.Count(findings, "new or worse finding"))
+	}
+	if levels > 0 {
+		parts = append(parts, plural.Count(levels, "level")+fmt.Sprintf(" fallen by %d or more", d.FailOnWorse))
+	}
+	return fmt.Sprintf("FAIL: %s at %s", strings.Join(parts, " and "), d.Gate())
 }
+
+// renameHint says how to declare an undeclared rename.
+const renameHint = "declare renamed_from: [OLD] on NEW in the inventory, or pass --rename OLD=NEW"
 
 // WriteTable writes the diff for a terminal.
 func WriteTable(w io.Writer, d *Diff) error {
@@ -65,6 +85,9 @@ func WriteTable(w io.Writer, d *Diff) error {
 		tw.Flush()
 	}
 	section("Failing the gate (new or worse)", "SEVERITY\tFINDING\tWAS\tWHERE\tMESSAGE", findingRows(gating(d), true))
+	section(fmt.Sprintf("Failing the gate (a level fell by %d or more)", d.FailOnWorse), "ID\tFIELD\tOLD\tNEW\tDIRECTION", moveRows(d.FallingLevels()))
+	section("Renamed (compared with their former selves)", "OLD\tNEW", renameRows(d.Renamed))
+	section("Possibly renamed, not declared ("+renameHint+")", "OLD\tNEW", renameRows(d.Unmatched))
 	section("Components added", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Added))
 	section("Components removed", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Removed))
 	section("Levels moved", "ID\tFIELD\tOLD\tNEW\tDIRECTION", moveRows(d.Moved))
@@ -104,6 +127,9 @@ func WriteMarkdown(w io.Writer, d *Diff) error {
 	ch := []string{"id", "layer", "provider", "level", "effective", "required", "gap", "exposure"}
 	fl := []string{"id", "from", "to", "note", "reasons"}
 	section("Failing the gate (new or worse)", fh, findingRows(gating(d), true))
+	section(fmt.Sprintf("Failing the gate (a level fell by %d or more)", d.FailOnWorse), []string{"id", "field", "old", "new", "direction"}, moveRows(d.FallingLevels()))
+	section("Renamed (compared with their former selves)", []string{"old", "new"}, renameRows(d.Renamed))
+	section("Possibly renamed, not declared ("+renameHint+")", []string{"old", "new"}, renameRows(d.Unmatched))
 	section("Components added", ch, componentRows(d.Added))
 	section("Components removed", ch, componentRows(d.Removed))
 	section("Levels moved", []string{"id", "field", "old", "new", "direction"}, moveRows(d.Moved))
@@ -182,10 +208,21 @@ func moveRows(ms []Move) [][]string {
 	rows := make([][]string, 0, len(ms))
 	for _, m := range ms {
 		dir := "better"
-		if m.Worse {
+		switch {
+		case m.Gates:
+			dir = "worse, fails --fail-on-worse"
+		case m.Worse:
 			dir = "worse"
 		}
 		rows = append(rows, []string{m.ID, string(m.Field), fmt.Sprint(m.Old), fmt.Sprint(m.New), dir})
+	}
+	return rows
+}
+
+func renameRows(rs []Rename) [][]string {
+	rows := make([][]string, 0, len(rs))
+	for _, r := range rs {
+		rows = append(rows, []string{r.From, r.To})
 	}
 	return rows
 }

@@ -31,7 +31,7 @@ func CheckInventory(lib *Library, inv *sovmap.Inventory) error {
 			return
 		}
 		if f.Subject != subject {
-			at(pos, what, fmt.Errorf("framework %s scores %ss, not %ss", f.ID, f.Subject, subject))
+			at(pos, what, fmt.Errorf("framework %s scores %ss, not %ss", f.Ref(), f.Subject, subject))
 			return
 		}
 		if _, err := f.Evaluate(Input{Answers: answers, Evidence: evidence}); err != nil {

@@ -32,8 +32,8 @@ func TestCheckInventory(t *testing.T) {
 	msg := err.Error()
 	for _, want := range []string{
 		`inv.yaml:7:5: arrangement typo: framework digital-embassy: answer to unknown criterion "imunity" (did you mean immunity?)`,
-		"inv.yaml:11:5: arrangement vendor: framework eu-csf scores providers, not arrangements",
-		`inv.yaml:20:5: assessment csf: framework eu-csf: criterion SOV-1.1: answer "SEAL-5" is not on its ladder`,
+		"inv.yaml:11:5: arrangement vendor: framework eu-csf@2026 scores providers, not arrangements",
+		`inv.yaml:20:5: assessment csf: framework eu-csf@2026: criterion SOV-1.1: answer "SEAL-5" is not on its ladder`,
 		`inv.yaml:25:5: assessment of p: unknown framework "c5"`,
 	} {
 		if !strings.Contains(msg, want) {

@@ -32,6 +32,14 @@ type Fact struct {
 	Value any `json:"value"`
 	// Detail says how the fact was derived; it is shown as evidence.
 	Detail string `json:"detail"`
+	// Cap makes the fact a ceiling rather than an answer: the inventory
+	// shows the answer can be at most Value (accelerators designed outside
+	// the EU rule out "EU design and fabrication") but not whether it
+	// reaches it, so a lower answer stands and a higher one is cut down.
+	Cap bool `json:"cap,omitempty"`
+	// Note is a remark the result carries whenever the fact is used, such
+	// as a doubt the inventory itself raises about it.
+	Note string `json:"note,omitempty"`
 }
 
 // Where an answer came from.
@@ -66,9 +74,16 @@ type CriterionResult struct {
 	// From is answer, fact or missing.
 	From string `json:"from"`
 	// Score is between 0 and 1.
-	Score     Ratio  `json:"score"`
+	Score Ratio `json:"score"`
+	// Points and MaxPoints are set for points-based criteria: what the
+	// answer earns and the most any answer earns.
+	Points    *Ratio `json:"points,omitempty"`
+	MaxPoints *Ratio `json:"max_points,omitempty"`
 	Level     int    `json:"level"`
 	LevelName string `json:"level_name"`
+	// Gates is false for a criterion every answer of which is at the top
+	// level: it counts towards the score and never lowers the level.
+	Gates bool `json:"gates"`
 	// AtTop says the answer reaches the framework's top level.
 	AtTop    bool   `json:"at_top"`
 	Key      bool   `json:"key,omitempty"`
@@ -80,6 +95,9 @@ type CriterionResult struct {
 	Note string `json:"note,omitempty"`
 	// weight is the criterion's share of the overall score.
 	weight float64
+	// overridden is the answer given when an inventory fact replaced or
+	// capped it with something else, for the notes.
+	overridden string
 }
 
 // DimensionResult is the verdict on one dimension.
@@ -131,8 +149,13 @@ type Result struct {
 	Criteria   []CriterionResult `json:"criteria"`
 	// Missing lists the criteria without an answer; each counted as the
 	// worst answer.
-	Missing []string     `json:"missing"`
-	Views   []ViewResult `json:"views,omitempty"`
+	Missing []string `json:"missing"`
+	// MissingRule says how missing answers are counted: sovmap's own rule,
+	// not the framework's.
+	MissingRule string `json:"missing_rule"`
+	// Minimums are the required levels checked with Check, each met or not.
+	Minimums []Requirement `json:"minimums,omitempty"`
+	Views    []ViewResult  `json:"views,omitempty"`
 	// Notes are remarks on the evaluation, such as an answer a fact
 	// overrode.
 	Notes []string `json:"notes,omitempty"`
@@ -197,19 +220,19 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		WeightSet:     ws.ID,
 		TopLevel:      top,
 		Missing:       []string{},
+		MissingRule:   MissingRule,
 		Binding:       []string{},
 	}
 	totalWeight := 0.0
 	for _, d := range f.Dimensions {
 		totalWeight += ws.Weights[d.ID]
 	}
-	overallLevel := top
-	overall := 0.0
 	for _, d := range f.Dimensions {
 		dr := DimensionResult{ID: d.ID, Name: d.Name, Binding: []string{}, Level: top}
 		dimShare := ws.Weights[d.ID] / totalWeight
 		dr.Weight = Ratio(dimShare * 100)
-		sumW, sumWS := 0.0, 0.0
+		sumW, sumWS, points := 0.0, 0.0, 0.0
+		allPoints := true
 		for i := range d.Criteria {
 			c := &d.Criteria[i]
 			cr, msg := f.grade(c, d.ID, in)
@@ -219,6 +242,11 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 			}
 			sumW += c.weight()
 			sumWS += c.weight() * float64(cr.Score)
+			if cr.Points != nil {
+				points += float64(*cr.Points)
+			} else {
+				allPoints = false
+			}
 			if cr.Level < dr.Level {
 				dr.Level = cr.Level
 			}
@@ -235,7 +263,10 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 			cd, _, _ := f.Criterion(res.Criteria[i].ID)
 			res.Criteria[i].weight = dimShare * cd.weight() / sumW
 		}
-		if sumW > 0 {
+		switch {
+		case ws.PointsDivisor > 0 && allPoints:
+			dr.Score = Ratio(points / ws.PointsDivisor * 100)
+		case sumW > 0:
 			dr.Score = Ratio(sumWS / sumW * 100)
 		}
 		for _, cr := range res.Criteria[len(res.Criteria)-len(dr.Criteria):] {
@@ -245,16 +276,17 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 		dr.LevelName = f.LevelName(dr.Level)
 		dr.LevelLabel = f.LevelLabel(dr.Level)
-		overall += dimShare * float64(dr.Score)
-		if dr.Level < overallLevel {
-			overallLevel = dr.Level
-		}
 		res.Dimensions = append(res.Dimensions, dr)
 	}
+	problems = append(problems, f.crossCheck(res)...)
 	if len(problems) > 0 {
-		return nil, &AnswerError{Framework: f.ID, Problems: problems}
+		return nil, &AnswerError{Framework: f.Ref(), Problems: problems}
 	}
-	res.Score = Ratio(overall)
+	score, overallLevel, err := f.Combine(ws.ID, res.Dimensions)
+	if err != nil {
+		return nil, err
+	}
+	res.Score = score
 	res.Level = overallLevel
 	res.LevelName = f.LevelName(overallLevel)
 	res.LevelLabel = f.LevelLabel(overallLevel)
@@ -263,14 +295,19 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 			res.Binding = append(res.Binding, dr.ID)
 		}
 	}
-	for _, id := range sortedKeys(in.Answers) {
-		c, _, ok := f.Criterion(id)
-		if !ok || c.Fact == "" {
+	for _, cr := range res.Criteria {
+		if c, _, _ := f.Criterion(cr.ID); cr.From == FromFact && in.Facts[c.Fact].Note != "" {
+			res.Notes = append(res.Notes, cr.ID+": "+in.Facts[c.Fact].Note)
+		}
+		if cr.overridden == "" {
 			continue
 		}
-		if fact, ok := in.Facts[c.Fact]; ok {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: the inventory fact %s (%v) was used instead of the answer %v", id, c.Fact, fact.Value, in.Answers[id]))
+		c, _, _ := f.Criterion(cr.ID)
+		if in.Facts[c.Fact].Cap {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: the answer %s claims more than the inventory allows (%s), so %s was counted", cr.ID, cr.overridden, c.Fact, cr.Answer))
+			continue
 		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: the answer %s disagrees with the inventory fact %s (%s), which was used", cr.ID, cr.overridden, c.Fact, cr.Answer))
 	}
 	if len(f.Views) > 0 {
 		at := make(map[string]*CriterionResult, len(res.Criteria))
@@ -282,6 +319,31 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// Combine aggregates dimension results into the overall score and level:
+// the weighted mean of the dimension scores under the weight set, and the
+// lowest dimension level. Evaluate uses it; it also lets a published
+// per-objective result be checked against the framework's weights.
+func (f *Framework) Combine(weights string, dims []DimensionResult) (Ratio, int, error) {
+	ws, err := f.WeightSet(weights)
+	if err != nil {
+		return 0, 0, err
+	}
+	total := 0.0
+	for _, d := range f.Dimensions {
+		total += ws.Weights[d.ID]
+	}
+	level, score := f.Top(), 0.0
+	for _, dr := range dims {
+		w, ok := ws.Weights[dr.ID]
+		if !ok {
+			return 0, 0, fmt.Errorf("framework %s has no dimension %q", f.Ref(), dr.ID)
+		}
+		score += w / total * float64(dr.Score)
+		level = min(level, dr.Level)
+	}
+	return Ratio(score), level, nil
 }
 
 // view regroups a result's criteria under the view's headings. Each
@@ -333,8 +395,13 @@ func (f *Framework) view(v View, at map[string]*CriterionResult) ViewResult {
 	return vr
 }
 
+// MissingRule is how sovmap counts a criterion without an answer. It is
+// sovmap's rule, not any framework's: a missing answer must never raise a
+// level or a score, so it counts as the criterion's worst answer.
+const MissingRule = "sovmap's rule, not the framework's: an unanswered criterion counts as its worst answer (lowest score, then lowest level)"
+
 // grade scores one criterion. It returns a problem message instead when the
-// answer is not on the ladder.
+// answer is not on the ladder or out of range.
 func (f *Framework) grade(c *Criterion, dim string, in Input) (CriterionResult, string) {
 	top := f.Top()
 	cr := CriterionResult{
@@ -342,59 +409,146 @@ func (f *Framework) grade(c *Criterion, dim string, in Input) (CriterionResult, 
 		Dimension: dim,
 		Title:     c.Title,
 		Key:       c.Key,
+		Gates:     f.Gates(c),
 		Evidence:  in.Evidence[c.ID],
 	}
 	value, given := in.Answers[c.ID]
+	if given && value == nil {
+		given = false
+	}
 	cr.From = FromAnswer
-	if c.Fact != "" {
-		if fact, ok := in.Facts[c.Fact]; ok {
-			value, given = fact.Value, true
-			cr.From = FromFact
+	if !given {
+		cr.From = FromMissing
+	}
+	var g graded
+	switch {
+	case !given:
+		g = f.worst(c)
+		cr.Note = "no answer: counted as the worst answer"
+	default:
+		var msg string
+		if g, msg = f.gradeValue(c, value); msg != "" {
+			return cr, msg
+		}
+	}
+	if fact, ok := in.Facts[c.Fact]; ok && c.Fact != "" {
+		fg, msg := f.gradeValue(c, fact.Value)
+		if msg != "" {
+			return cr, "inventory fact " + c.Fact + ": " + msg
+		}
+		switch {
+		case !fact.Cap:
+			if given && g.answer != fg.answer {
+				cr.overridden = g.answer
+			}
+			g, cr.From, cr.Note = fg, FromFact, ""
+			cr.Evidence = joinEvidence(fact.Detail, cr.Evidence)
+		case given && fg.better(g):
+			// The answer stays within what the inventory allows.
+			cr.Evidence = joinEvidence(cr.Evidence, "inventory allows at most "+fg.answer+": "+fact.Detail)
+		case given:
+			cr.overridden = g.answer
+			g, cr.From = fg, FromFact
 			cr.Evidence = joinEvidence(fact.Detail, cr.Evidence)
 		}
 	}
-	if !given || value == nil {
-		cr.From = FromMissing
+	cr.Answer, cr.Level, cr.Score, cr.Meaning = g.answer, g.level, Ratio(g.score), g.meaning
+	if m, ok := c.maxPoints(); ok {
+		p, mp := Ratio(g.score*m), Ratio(m)
+		cr.Points, cr.MaxPoints = &p, &mp
 	}
-	var (
-		level   int
-		score   float64
-		meaning string
-	)
-	switch {
-	case cr.From == FromMissing:
-		cr.Answer, level, score, meaning = f.worst(c)
-		cr.Note = "no answer: counted as the worst answer"
-	case c.Kind == Number:
-		x, ok := toNumber(value)
-		if !ok {
-			return cr, fmt.Sprintf("criterion %s: answer %v is not a number%s", c.ID, value, unitNote(c))
-		}
-		cr.Answer = num(x)
-		level, score, meaning = 0, 0, "below every band"
-		for _, b := range c.Bands {
-			if b.matches(x) {
-				level, score, meaning = b.Level, scoreOf(b.Score, b.Level, top), b.Meaning
-				break
-			}
-		}
-	default:
-		s, ok := toAnswer(value)
-		a, found := f.rung(c, s)
-		if !ok || !found {
-			return cr, fmt.Sprintf("criterion %s: answer %q is not on its ladder (%s)", c.ID, fmt.Sprint(value), strings.Join(f.AnswerValues(c), ", "))
-		}
-		cr.Answer = a.Value
-		level, score, meaning = a.Level, scoreOf(a.Score, a.Level, top), a.Meaning
+	cr.LevelName = f.LevelName(g.level)
+	cr.AtTop = g.level == top
+	if cr.Points != nil {
+		// A points-based answer is at the top only with the most points:
+		// a non-gating criterion is at the top level whatever the answer.
+		cr.AtTop = cr.AtTop && *cr.Points == *cr.MaxPoints
 	}
-	cr.Level, cr.Score, cr.Meaning = level, Ratio(score), meaning
-	cr.LevelName = f.LevelName(level)
-	cr.AtTop = level == top
 	if !cr.AtTop {
 		cr.Clause = c.Clause
 		cr.Best = f.best(c)
 	}
 	return cr, ""
+}
+
+// graded is an answer placed on a criterion's ladder.
+type graded struct {
+	answer, meaning string
+	level           int
+	score           float64
+}
+
+// better reports whether g is at least as good as h: a higher score, or the
+// same score at a higher level.
+func (g graded) better(h graded) bool {
+	return g.score > h.score || g.score == h.score && g.level >= h.level
+}
+
+// gradeValue places an answer (or a fact's value) on the ladder.
+func (f *Framework) gradeValue(c *Criterion, value any) (graded, string) {
+	top := f.Top()
+	if c.Kind == Number {
+		x, ok := toNumber(value)
+		if !ok {
+			return graded{}, fmt.Sprintf("criterion %s: answer %v is not a number%s", c.ID, value, unitNote(c))
+		}
+		if c.Min != nil && x < *c.Min || c.Max != nil && x > *c.Max {
+			return graded{}, fmt.Sprintf("criterion %s: answer %s is outside %s..%s%s", c.ID, num(x), boundText(c.Min), boundText(c.Max), unitNote(c))
+		}
+		g := graded{answer: num(x), meaning: "below every band"}
+		for _, b := range c.Bands {
+			if b.matches(x) {
+				g.level, g.score, g.meaning = b.Level, scoreOf(b.Score, b.Level, top), b.Meaning
+				break
+			}
+		}
+		return g, ""
+	}
+	s, ok := toAnswer(value)
+	a, found := f.rung(c, s)
+	if !ok || !found {
+		return graded{}, fmt.Sprintf("criterion %s: answer %q is not on its ladder (%s)", c.ID, fmt.Sprint(value), strings.Join(f.AnswerValues(c), ", "))
+	}
+	return graded{answer: a.Value, meaning: a.Meaning, level: a.Level, score: c.answerScore(a, top)}, ""
+}
+
+// answerScore is the score of a rung: its points over the ladder's highest
+// points, its explicit score, or its level over the top level.
+func (c *Criterion) answerScore(a Answer, top int) float64 {
+	if m, ok := c.maxPoints(); ok && a.Points != nil {
+		return *a.Points / m
+	}
+	return scoreOf(a.Score, a.Level, top)
+}
+
+func boundText(b *float64) string {
+	if b == nil {
+		return ""
+	}
+	return num(*b)
+}
+
+// crossCheck checks answers against each other: a number criterion with
+// not_above may not exceed the criterion it names (a single holder's share
+// cannot exceed the total).
+func (f *Framework) crossCheck(res *Result) []string {
+	var out []string
+	for _, cr := range res.Criteria {
+		c, _, _ := f.Criterion(cr.ID)
+		if c.NotAbove == "" || cr.From == FromMissing {
+			continue
+		}
+		other, ok := res.Criterion(c.NotAbove)
+		if !ok || other.From == FromMissing {
+			continue
+		}
+		x, _ := toNumber(cr.Answer)
+		y, _ := toNumber(other.Answer)
+		if x > y {
+			out = append(out, fmt.Sprintf("criterion %s: answer %s is above %s's %s, which it cannot exceed", c.ID, cr.Answer, c.NotAbove, other.Answer))
+		}
+	}
+	return out
 }
 
 func unitNote(c *Criterion) string {
@@ -432,20 +586,19 @@ func (f *Framework) rung(c *Criterion, s string) (Answer, bool) {
 
 // worst returns the answer a missing one counts as: the lowest-scoring
 // rung (then the lowest level), or for numbers "below every band".
-func (f *Framework) worst(c *Criterion) (value string, level int, score float64, meaning string) {
+func (f *Framework) worst(c *Criterion) graded {
 	top := f.Top()
 	if c.Kind == Number {
-		return "none", 0, 0, "no number given"
+		return graded{answer: "none", meaning: "no number given"}
 	}
-	ladder := c.ladder(top)
-	w := ladder[0]
-	for _, a := range ladder[1:] {
-		sa, sw := scoreOf(a.Score, a.Level, top), scoreOf(w.Score, w.Level, top)
-		if sa < sw || sa == sw && a.Level < w.Level {
-			w = a
+	var w graded
+	for i, a := range c.ladder(top) {
+		g := graded{answer: a.Value, meaning: a.Meaning, level: a.Level, score: c.answerScore(a, top)}
+		if i == 0 || !g.better(w) {
+			w = g
 		}
 	}
-	return w.Value, w.Level, scoreOf(w.Score, w.Level, top), w.Meaning
+	return w
 }
 
 // best describes the answer that reaches the top level.
@@ -459,10 +612,8 @@ func (f *Framework) best(c *Criterion) string {
 		}
 		return ""
 	}
-	for _, a := range c.ladder(top) {
-		if a.Level == top {
-			return a.Value
-		}
+	if v, ok := TopAnswer(f, c).(string); ok {
+		return v
 	}
 	return ""
 }

@@ -154,8 +154,16 @@ func TestEvaluateFactsWinOverAnswers(t *testing.T) {
 	if a1, _ := res.Criterion("a1"); a1.Evidence != "https://example.org/a1" || a1.From != FromMissing {
 		t.Errorf("a1 = %+v, want evidence kept on a missing answer", a1)
 	}
-	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "toy.a3 (good) was used instead of the answer bad") {
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "a3: the answer bad disagrees with the inventory fact toy.a3 (good)") {
 		t.Errorf("notes = %q", res.Notes)
+	}
+	// A fact that agrees with the answer needs no note.
+	agree, err := f.Evaluate(Input{Answers: map[string]any{"a3": "good"}, Facts: map[string]Fact{"toy.a3": {Value: "good", Detail: "derived"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(agree.Notes) != 0 {
+		t.Errorf("notes when the fact agrees = %q", agree.Notes)
 	}
 	if slices.Contains(res.Missing, "a3") {
 		t.Error("a criterion answered by a fact is listed as missing")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/internal/plural"
@@ -21,7 +22,9 @@ const (
 	// not.
 	FactEUControl = "provider.eu_control"
 	// FactForeignOwnershipTotal is the share (percent) of capital held
-	// outside the EU, from Provider.ForeignOwnership.
+	// outside the EU, from Provider.ForeignOwnership. It is left out when
+	// the recorded share is not between 0 and 100 (the inventory's checks
+	// report that).
 	FactForeignOwnershipTotal = "provider.foreign_ownership_total"
 	// FactForeignOwnershipSingle is the largest share of a single non-EU
 	// holder. It is known only when the total is at most 24%, which bounds
@@ -33,6 +36,18 @@ const (
 	// "yes" when every component is operated from the EU and no non-EU
 	// controller can reach readable data.
 	FactNoNonEUAccess = "provider.no_non_eu_access"
+	// FactHPCSovereignty caps the EU calculator's HPC and AI compute
+	// criterion (SOV-6.5) from the provider's accelerators: designed by a
+	// vendor controlled outside the EU they can at best be co-designed or
+	// integrated in the EU; located outside the EU as well, they are
+	// imported machines.
+	FactHPCSovereignty = "provider.hpc_sovereignty"
+	// FactAIChips caps the EU calculator's AI criterion (SOV-3.5): chips
+	// from a vendor controlled outside the EU allow at best "EU-led AI on
+	// foreign accelerators"; chips whose vendor's country restricts their
+	// export to where they are installed (a licence or a presumption of
+	// denial) are restricted chips.
+	FactAIChips = "provider.ai_chips"
 )
 
 // ProviderFacts derives the facts above for one provider. The provider and
@@ -44,6 +59,11 @@ const (
 // organization's home, so these facts use the EU as defined in the
 // knowledge base; the share of foreign ownership is read as the non-EU share.
 func ProviderFacts(inv *sovmap.Inventory, k *kb.KB, providerID string) (map[string]Fact, error) {
+	return ProviderFactsAt(inv, k, providerID, time.Now())
+}
+
+// ProviderFactsAt is ProviderFacts with export controls judged on day at.
+func ProviderFactsAt(inv *sovmap.Inventory, k *kb.KB, providerID string, at time.Time) (map[string]Fact, error) {
 	eu, ok := k.Expand("EU")
 	if !ok {
 		return nil, fmt.Errorf("the knowledge base has no EU bloc")
@@ -82,22 +102,130 @@ func ProviderFacts(inv *sovmap.Inventory, k *kb.KB, providerID string) (map[stri
 	if control != "" {
 		facts[FactEUControl] = Fact{Value: control, Detail: controlDetail}
 	}
-	if share := self.foreignOwnership; share != nil {
+	if share := self.foreignOwnership; share != nil && *share >= 0 && *share <= 100 {
+		// A non-EU controller up the parent chain holds the provider
+		// indirectly, which the recorded share may not show.
+		var doubt string
+		if control == "no" && *share <= 39 {
+			doubt = fmt.Sprintf("the inventory records %s%% non-EU capital for %s, yet its parent chain reaches a controller outside the EU (%s); §19.6 counts indirect holdings, so the recorded share may understate them", num(*share), self.id, controlDetail)
+		}
 		facts[FactForeignOwnershipTotal] = Fact{
 			Value:  *share,
-			Detail: fmt.Sprintf("inventory: provider %s has foreign_ownership %s%%", self.id, num(*share)),
+			Detail: fmt.Sprintf("inventory: provider %s has foreign_ownership %s%% (capital)", self.id, num(*share)),
+			Note:   doubt,
 		}
 		if *share <= 24 {
 			facts[FactForeignOwnershipSingle] = Fact{
 				Value:  *share,
-				Detail: fmt.Sprintf("inventory: total non-EU ownership of %s is %s%%, so no single non-EU holder exceeds it", self.id, num(*share)),
+				Detail: fmt.Sprintf("inventory: total non-EU capital of %s is %s%%, so no single non-EU holder exceeds it", self.id, num(*share)),
+				Note:   doubt,
 			}
 		}
 	}
 	if f, ok := accessFact(inv, providerID, inEU, control); ok {
 		facts[FactNoNonEUAccess] = f
 	}
+	if err := acceleratorFacts(facts, inv, k, providerID, inEU, at); err != nil {
+		return nil, err
+	}
 	return facts, nil
+}
+
+// accelerator is a hardware component a provider's service runs on, with
+// the country of its vendor's ultimate controller.
+type accelerator struct {
+	c             *sovmap.Component
+	vendor, owner string // vendor id and its ultimate controller's country
+}
+
+// accelerators lists the hardware the picked components run on: the picked
+// hardware-layer components themselves and the hardware-layer components
+// the picked ones depend on. Hardware without a vendor (run by the
+// organization itself) is left out.
+func accelerators(inv *sovmap.Inventory, k *kb.KB, pick func(*sovmap.Component) bool) ([]accelerator, error) {
+	if inv == nil {
+		return nil, nil
+	}
+	byID := map[string]*sovmap.Component{}
+	for i := range inv.Components {
+		byID[inv.Components[i].ID] = &inv.Components[i]
+	}
+	seen := map[string]bool{}
+	var out []accelerator
+	add := func(c *sovmap.Component) error {
+		if c == nil || c.Layer != sovmap.LayerHardware || c.Provider == "" || seen[c.ID] {
+			return nil
+		}
+		seen[c.ID] = true
+		chain, err := parentChain(inv, k, c.Provider)
+		if err != nil {
+			return fmt.Errorf("hardware %s: %w", c.ID, err)
+		}
+		out = append(out, accelerator{c: c, vendor: c.Provider, owner: chain[len(chain)-1].country})
+		return nil
+	}
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		if !pick(c) {
+			continue
+		}
+		if err := add(c); err != nil {
+			return nil, err
+		}
+		for _, d := range c.DependsOn {
+			if err := add(byID[d.ID]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// acceleratorFacts sets the caps the provider's accelerators put on the EU
+// calculator's AI and HPC criteria. Nothing is set when no accelerator is
+// known or every vendor is EU-controlled: the inventory cannot tell EU
+// design from EU fabrication, so the answer stands.
+func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, providerID string, inEU func(string) bool, at time.Time) error {
+	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Provider == providerID })
+	if err != nil {
+		return err
+	}
+	var foreign, outside, restricted []string
+	for _, a := range accs {
+		if a.owner == "" || inEU(a.owner) {
+			continue
+		}
+		foreign = append(foreign, fmt.Sprintf("%s from %s (%s)", a.c.ID, a.vendor, a.owner))
+		for _, loc := range a.c.Locations {
+			if len(loc) != 2 {
+				continue // a provider:region id; its country is not resolved here
+			}
+			if !inEU(loc) {
+				outside = append(outside, fmt.Sprintf("%s in %s", a.c.ID, loc))
+			}
+			for _, x := range k.ExportControl(loc, at) {
+				if x.Regime == a.owner && x.Severity() >= 2 {
+					restricted = append(restricted, fmt.Sprintf("%s in %s: %s puts %s in %s (%s)", a.c.ID, loc, x.Regime, loc, x.Group, x.Restriction))
+					break
+				}
+			}
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	vendors := "inventory: accelerators designed outside the EU: " + strings.Join(foreign, ", ")
+	hpc := Fact{Value: "eu-co-designed", Cap: true, Detail: vendors + "; so at best co-designed or integrated in the EU"}
+	if len(outside) > 0 {
+		hpc = Fact{Value: "imported-black-box", Cap: true, Detail: vendors + "; installed outside the EU: " + strings.Join(outside, ", ")}
+	}
+	facts[FactHPCSovereignty] = hpc
+	chips := Fact{Value: "eu-ai-foreign-accelerators", Cap: true, Detail: vendors + "; so at best EU-led AI on foreign accelerators"}
+	if len(restricted) > 0 {
+		chips = Fact{Value: "black-box-restricted-chips", Cap: true, Detail: vendors + "; under export restrictions on " + at.UTC().Format(time.DateOnly) + ": " + strings.Join(restricted, "; ")}
+	}
+	facts[FactAIChips] = chips
+	return nil
 }
 
 // accessFact decides whether a non-EU party can reach the data the
@@ -198,4 +326,39 @@ func orUnknown(s string) string {
 		return "unknown country"
 	}
 	return s
+}
+
+// FactAcceleratorSupply caps the digital-embassy capacity criterion when
+// the accelerators hosted under an arrangement come from a vendor whose
+// country restricts their export to the host: a reserved accelerator
+// capacity cannot be more than partly guaranteed under a licence
+// requirement or quota, and not at all under a presumption of denial.
+const FactAcceleratorSupply = "arrangement.accelerator_supply"
+
+// ArrangementFacts derives the facts about an arrangement that need the
+// knowledge base: whether export controls of the hosted accelerators'
+// vendors reach the host country on day at. Nothing is set when no hosted
+// accelerator is known or none is restricted.
+func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at time.Time) (map[string]Fact, error) {
+	facts := map[string]Fact{}
+	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
+	if err != nil || a.Host == "" {
+		return facts, err
+	}
+	worst, why := 0, ""
+	for _, acc := range accs {
+		for _, x := range k.ExportControl(a.Host, at) {
+			if x.Regime == acc.owner && x.Severity() > worst {
+				worst = x.Severity()
+				why = fmt.Sprintf("inventory: accelerators %s from %s (%s); %s puts the host %s in %s (%s) on %s", acc.c.ID, acc.vendor, acc.owner, x.Regime, a.Host, x.Group, x.Restriction, at.UTC().Format(time.DateOnly))
+			}
+		}
+	}
+	switch {
+	case worst >= 3:
+		facts[FactAcceleratorSupply] = Fact{Value: "no", Cap: true, Detail: why + ": accelerator capacity cannot be guaranteed"}
+	case worst >= 1:
+		facts[FactAcceleratorSupply] = Fact{Value: "partial", Cap: true, Detail: why + ": accelerator capacity can be guaranteed only in part"}
+	}
+	return facts, nil
 }

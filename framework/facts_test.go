@@ -3,6 +3,7 @@ package framework
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/kb"
@@ -115,5 +116,54 @@ func TestSecNumCloudFromFacts(t *testing.T) {
 	}
 	if s, _ := res.Criterion("snc-seat-eu"); s.From != FromFact || !s.AtTop {
 		t.Errorf("snc-seat-eu = %+v, want met from the inventory (IE)", s)
+	}
+}
+
+// TestArrangementAcceleratorFacts: accelerators hosted under an arrangement
+// in a country the vendor's export rules put under a licence requirement
+// (the UAE for US chips, 88 FR 73458, D:1/D:4) cap the capacity guarantee
+// at partial; in Luxembourg no rule applies and the answer stands.
+func TestArrangementAcceleratorFacts(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &sovmap.Inventory{Components: []sovmap.Component{
+		{ID: "gpus-ae", Layer: sovmap.LayerHardware, Provider: "nvidia", Arrangement: "host-ae"},
+		{ID: "train-lu", Layer: sovmap.LayerCompute, Arrangement: "host-lu", DependsOn: []sovmap.Dependency{{ID: "gpus-lu"}}},
+		{ID: "gpus-lu", Layer: sovmap.LayerHardware, Provider: "nvidia"},
+	}}
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	ae, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "host-ae", Host: "AE"}, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := ae[FactAcceleratorSupply]
+	if !ok || f.Value != "partial" || !f.Cap || !strings.Contains(f.Detail, "gpus-ae from nvidia (US); US puts the host AE in") {
+		t.Fatalf("host-ae facts = %+v", ae)
+	}
+	lu, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "host-lu", Host: "LU"}, day)
+	if err != nil || len(lu) != 0 {
+		t.Errorf("host-lu facts = %+v, %v; want none", lu, err)
+	}
+	lib, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, _ := lib.Get("digital-embassy")
+	res, err := de.Evaluate(Input{Answers: map[string]any{"capacity": "yes"}, Facts: ae})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := res.Criterion("capacity")
+	if c.Answer != "partial" || c.From != FromFact || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "capacity: the answer yes claims more than the inventory allows") {
+		t.Errorf("capacity = %+v, notes %q; want capped at partial", c, res.Notes)
+	}
+	res, err = de.Evaluate(Input{Answers: map[string]any{"capacity": "no"}, Facts: ae})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := res.Criterion("capacity"); c.Answer != "no" || c.From != FromAnswer {
+		t.Errorf("capacity = %+v, want the lower answer kept", c)
 	}
 }

@@ -48,9 +48,13 @@ const (
 
 // Framework is one assessment scheme.
 type Framework struct {
-	ID          string `yaml:"id" json:"id"`
-	Name        string `yaml:"name" json:"name"`
-	Version     string `yaml:"version" json:"version"`
+	ID      string `yaml:"id" json:"id"`
+	Name    string `yaml:"name" json:"name"`
+	Version string `yaml:"version" json:"version"`
+	// Released is when this version was published (YYYY-MM or
+	// YYYY-MM-DD): of several versions of one id, the latest released is
+	// what the bare id names.
+	Released    string `yaml:"released,omitempty" json:"released,omitempty"`
 	Publisher   string `yaml:"publisher,omitempty" json:"publisher,omitempty"`
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 	// Subject says what is assessed: "provider" (vendor scoring from the
@@ -72,6 +76,9 @@ type Framework struct {
 	index map[string]critRef
 	// file is the name the framework was loaded from, for messages.
 	file string
+	// versioned is set when the library holds several versions of the id,
+	// so that messages name the version.
+	versioned bool
 }
 
 type critRef struct{ dim, crit int }
@@ -91,6 +98,10 @@ type LevelDef struct {
 	ID          string `yaml:"id" json:"id"`
 	Name        string `yaml:"name" json:"name"`
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Source and Contested say where the name comes from and whether only
+	// a third-party transcription of it could be read.
+	Source    string `yaml:"source,omitempty" json:"source,omitempty"`
+	Contested bool   `yaml:"contested,omitempty" json:"contested,omitempty"`
 }
 
 // Dimension is a group of criteria scored together: an objective of the EU
@@ -127,6 +138,17 @@ type Criterion struct {
 	Clause string `yaml:"clause,omitempty" json:"clause,omitempty"`
 	// Source says which part of a source document the criterion comes from.
 	Source string `yaml:"source,omitempty" json:"source,omitempty"`
+	// Contested marks a criterion whose ladder rests on a third-party
+	// transcription rather than on the publisher's own text; Source names
+	// the transcription.
+	Contested bool `yaml:"contested,omitempty" json:"contested,omitempty"`
+	// Min and Max bound a number answer (a share between 0 and 100, say):
+	// an answer outside is an error, not a level.
+	Min *float64 `yaml:"min,omitempty" json:"min,omitempty"`
+	Max *float64 `yaml:"max,omitempty" json:"max,omitempty"`
+	// NotAbove names another number criterion this answer may not exceed
+	// (the largest single holding cannot exceed the total).
+	NotAbove string `yaml:"not_above,omitempty" json:"not_above,omitempty"`
 }
 
 // Answer is one rung of a ladder.
@@ -137,7 +159,12 @@ type Answer struct {
 	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
 	Level   int      `yaml:"level" json:"level"`
 	// Score is between 0 and 1; nil means Level divided by the top level.
-	Score   *float64 `yaml:"score,omitempty" json:"score,omitempty"`
+	Score *float64 `yaml:"score,omitempty" json:"score,omitempty"`
+	// Points is what the answer earns in a points-based scheme (the EU
+	// calculator's): its score is then Points over the ladder's highest
+	// points, independent of its level. A ladder gives points to every
+	// answer or to none.
+	Points  *float64 `yaml:"points,omitempty" json:"points,omitempty"`
 	Meaning string   `yaml:"meaning,omitempty" json:"meaning,omitempty"`
 }
 
@@ -158,6 +185,11 @@ type WeightSet struct {
 	Name    string             `yaml:"name,omitempty" json:"name,omitempty"`
 	Source  string             `yaml:"source,omitempty" json:"source,omitempty"`
 	Weights map[string]float64 `yaml:"weights" json:"weights"`
+	// PointsDivisor, when set, divides a points-based dimension's points
+	// by this number instead of by its highest possible points (one
+	// reading of the EU calculator divides by 1000 whatever the maximum).
+	PointsDivisor float64 `yaml:"points_divisor,omitempty" json:"points_divisor,omitempty"`
+	Contested     bool    `yaml:"contested,omitempty" json:"contested,omitempty"`
 }
 
 // View regroups the criteria of a framework under other headings.
@@ -173,6 +205,18 @@ type ViewDimension struct {
 	ID       string   `yaml:"id" json:"id"`
 	Name     string   `yaml:"name" json:"name"`
 	Criteria []string `yaml:"criteria" json:"criteria"`
+}
+
+// Key names this version of the framework: id@version.
+func (f *Framework) Key() string { return f.ID + "@" + f.Version }
+
+// Ref names the framework in messages: its bare id, or id@version when
+// its library holds several versions of the id.
+func (f *Framework) Ref() string {
+	if f.versioned {
+		return f.Key()
+	}
+	return f.ID
 }
 
 // Top is the highest level of the framework's scale.
@@ -221,16 +265,53 @@ func (f *Framework) WeightSet(id string) (*WeightSet, error) {
 	for i, w := range f.WeightSets {
 		ids[i] = w.ID
 	}
-	return nil, fmt.Errorf("framework %s has no weight set %q (have %s)", f.ID, id, strings.Join(ids, ", "))
+	return nil, fmt.Errorf("framework %s has no weight set %q (have %s)", f.Ref(), id, strings.Join(ids, ", "))
 }
 
 // weight returns the criterion's weight inside its dimension.
 func (c *Criterion) weight() float64 {
-	if c.Weight == 0 {
-		return 1
+	if c.Weight != 0 {
+		return c.Weight
 	}
-	return c.Weight
+	// A points-based criterion weighs its highest points, so that the
+	// dimension's score is its points over its highest possible points.
+	if m, ok := c.maxPoints(); ok && m > 0 {
+		return m
+	}
+	return 1
 }
+
+// maxPoints returns the highest points of the criterion's ladder and
+// whether the ladder has points at all.
+func (c *Criterion) maxPoints() (float64, bool) {
+	best, has := 0.0, false
+	for _, a := range c.Answers {
+		if a.Points != nil {
+			has = true
+			best = max(best, *a.Points)
+		}
+	}
+	return best, has
+}
+
+// Floor is the lowest level any answer to the criterion gives: a criterion
+// whose floor is above 0 can never pull the gate below it.
+func (f *Framework) Floor(c *Criterion) int {
+	if c.Kind == Number {
+		return 0 // a number below every band is level 0
+	}
+	floor := f.Top()
+	for _, a := range c.ladder(f.Top()) {
+		floor = min(floor, a.Level)
+	}
+	return floor
+}
+
+// Gates reports whether some answer to the criterion can lower the level
+// below the top. A criterion whose every answer is at the top (the EU
+// calculator's change-of-control, financing or energy questions) only
+// counts towards the score.
+func (f *Framework) Gates(c *Criterion) bool { return f.Floor(c) < f.Top() }
 
 // ladder returns the named answers of the criterion, with the default
 // ladders of the yes/partial/no and yes/no kinds filled in.
@@ -327,10 +408,23 @@ func TopAnswer(f *Framework, c *Criterion) any {
 		}
 		return nil
 	}
+	// On a points ladder the top answer is the one with the most points
+	// (every answer of a never-gating criterion is at the top level).
+	best, bestPoints := "", -1.0
 	for _, a := range c.ladder(top) {
-		if a.Level == top {
-			return a.Value
+		if a.Level != top {
+			continue
+		}
+		p := 0.0
+		if a.Points != nil {
+			p = *a.Points
+		}
+		if p > bestPoints {
+			best, bestPoints = a.Value, p
 		}
 	}
-	return nil
+	if best == "" {
+		return nil
+	}
+	return best
 }

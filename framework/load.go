@@ -25,11 +25,16 @@ var embedded embed.FS
 // kilobytes, and a bound keeps a hostile file from exhausting memory.
 const MaxFileSize = 1 << 20
 
-// Library is a set of frameworks by id. It is read-only once loaded, so one
-// library can be shared by concurrent requests.
+// Library is a set of frameworks by id and version. It is read-only once
+// loaded, so one library can be shared by concurrent requests.
+//
+// A framework is named id@version (eu-csf@1.2.1) or by its bare id, which
+// names the latest released version of that id.
 type Library struct {
-	byID map[string]*Framework
-	ids  []string
+	byKey map[string]*Framework
+	// latest maps a bare id to the key of its latest released version.
+	latest map[string]string
+	keys   []string
 }
 
 // Default returns the library of the frameworks shipped in the binary.
@@ -37,7 +42,7 @@ func Default() (*Library, error) { return Load(embedded) }
 
 // Load reads every *.yaml file of fsys (recursively) as a framework.
 func Load(fsys fs.FS) (*Library, error) {
-	lib := &Library{byID: map[string]*Framework{}}
+	lib := &Library{byKey: map[string]*Framework{}}
 	if err := lib.addFS(fsys); err != nil {
 		return nil, err
 	}
@@ -45,13 +50,13 @@ func Load(fsys fs.FS) (*Library, error) {
 }
 
 // Overlay returns a library holding lib's frameworks plus those of fsys; a
-// framework with an id lib already has replaces it.
+// framework with an id and version lib already has replaces it, a new
+// version of a known id joins it.
 func (lib *Library) Overlay(fsys fs.FS) (*Library, error) {
-	out := &Library{byID: make(map[string]*Framework, len(lib.byID))}
-	for id, f := range lib.byID {
-		out.byID[id] = f
+	out := &Library{byKey: make(map[string]*Framework, len(lib.byKey))}
+	for k, f := range lib.byKey {
+		out.byKey[k] = f
 	}
-	out.ids = append(out.ids, lib.ids...)
 	if err := out.addFS(fsys); err != nil {
 		return nil, err
 	}
@@ -85,13 +90,44 @@ func (lib *Library) addFS(fsys fs.FS) error {
 			errs = append(errs, err)
 			continue
 		}
-		if _, dup := lib.byID[f.ID]; !dup {
-			lib.ids = append(lib.ids, f.ID)
-		}
-		lib.byID[f.ID] = f
+		lib.byKey[f.Key()] = f
 	}
-	sort.Strings(lib.ids)
+	lib.index()
 	return errors.Join(errs...)
+}
+
+// index rebuilds the sorted keys and the latest version of each id.
+func (lib *Library) index() {
+	lib.keys = lib.keys[:0]
+	lib.latest = map[string]string{}
+	count := map[string]int{}
+	for _, f := range lib.byKey {
+		count[f.ID]++
+	}
+	for k, f := range lib.byKey {
+		if v := count[f.ID] > 1; v != f.versioned {
+			// Frameworks are shared between libraries (Overlay): mark a
+			// copy rather than the shared value.
+			c := *f
+			c.versioned = v
+			f = &c
+			lib.byKey[k] = f
+		}
+		lib.keys = append(lib.keys, k)
+		if cur, ok := lib.latest[f.ID]; !ok || newer(f, lib.byKey[cur]) {
+			lib.latest[f.ID] = k
+		}
+	}
+	sort.Strings(lib.keys)
+}
+
+// newer reports whether a was released after b; versions released the same
+// day (or undated) compare by version string so the choice is stable.
+func newer(a, b *Framework) bool {
+	if a.Released != b.Released {
+		return a.Released > b.Released
+	}
+	return a.Version > b.Version
 }
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
@@ -110,26 +146,58 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	return data, nil
 }
 
-// Get returns the framework with the given id.
-func (lib *Library) Get(id string) (*Framework, bool) {
-	f, ok := lib.byID[id]
+// Get returns the framework named id@version, or the latest version of a
+// bare id.
+func (lib *Library) Get(name string) (*Framework, bool) {
+	if k, ok := lib.latest[name]; ok {
+		return lib.byKey[k], true
+	}
+	f, ok := lib.byKey[name]
 	return f, ok
 }
 
-// Lookup returns the framework with the given id or an error listing the
-// ids there are.
-func (lib *Library) Lookup(id string) (*Framework, error) {
-	if f, ok := lib.byID[id]; ok {
+// Lookup returns the framework named id@version or by bare id (its latest
+// version), or an error listing the names there are.
+func (lib *Library) Lookup(name string) (*Framework, error) {
+	if f, ok := lib.Get(name); ok {
 		return f, nil
 	}
-	return nil, fmt.Errorf("unknown framework %q (have %s)", id, strings.Join(lib.ids, ", "))
+	return nil, fmt.Errorf("unknown framework %q (have %s)", name, strings.Join(lib.Names(), ", "))
 }
 
-// List returns the frameworks sorted by id.
+// Names lists the names a framework can be looked up by: each bare id
+// (its latest version) and, for ids with several versions, each id@version.
+func (lib *Library) Names() []string {
+	count := map[string]int{}
+	for _, f := range lib.byKey {
+		count[f.ID]++
+	}
+	var out []string
+	for id := range lib.latest {
+		out = append(out, id)
+	}
+	for k, f := range lib.byKey {
+		if count[f.ID] > 1 {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Same reports whether two names (bare or id@version) resolve to the same
+// framework version.
+func (lib *Library) Same(a, b string) bool {
+	fa, okA := lib.Get(a)
+	fb, okB := lib.Get(b)
+	return okA && okB && fa == fb
+}
+
+// List returns every framework version sorted by id@version.
 func (lib *Library) List() []*Framework {
-	out := make([]*Framework, len(lib.ids))
-	for i, id := range lib.ids {
-		out[i] = lib.byID[id]
+	out := make([]*Framework, len(lib.keys))
+	for i, k := range lib.keys {
+		out[i] = lib.byKey[k]
 	}
 	return out
 }
@@ -212,6 +280,9 @@ func (f *Framework) validate(at func(id string) string) error {
 	if f.Name == "" {
 		bad(f.ID, "framework %s has no name", f.ID)
 	}
+	if strings.Contains(f.ID, "@") || strings.Contains(f.Version, "@") {
+		bad(f.ID, "framework %s: id and version may not contain @ (it separates them)", f.ID)
+	}
 	if f.Subject != "provider" && f.Subject != "arrangement" {
 		bad(f.ID, "framework %s: subject must be provider or arrangement, not %q", f.ID, f.Subject)
 	}
@@ -257,6 +328,18 @@ func (f *Framework) validate(at func(id string) string) error {
 			}
 		}
 	}
+	for _, d := range f.Dimensions {
+		for i := range d.Criteria {
+			c := &d.Criteria[i]
+			if c.NotAbove == "" {
+				continue
+			}
+			other, _, ok := f.Criterion(c.NotAbove)
+			if !ok || other.Kind != Number || c.Kind != Number {
+				bad(c.ID, "criterion %s: not_above must name another number criterion, not %q", c.ID, c.NotAbove)
+			}
+		}
+	}
 	if len(f.WeightSets) == 0 {
 		bad(f.ID, "framework %s has no weight set", f.ID)
 	}
@@ -284,6 +367,9 @@ func (f *Framework) validate(at func(id string) string) error {
 		}
 		if !(sum > 0) {
 			bad(w.ID, "weight set %s: weights sum to zero", w.ID)
+		}
+		if w.PointsDivisor < 0 || math.IsNaN(w.PointsDivisor) || math.IsInf(w.PointsDivisor, 0) {
+			bad(w.ID, "weight set %s: points_divisor must be a positive number", w.ID)
 		}
 	}
 	for _, v := range f.Views {
@@ -346,6 +432,24 @@ func (c *Criterion) check(top int) []string {
 			if a.Score != nil && !validScore(*a.Score) {
 				out = append(out, fmt.Sprintf("answer %q: score must be between 0 and 1", a.Value))
 			}
+			if a.Points != nil && (*a.Points < 0 || math.IsNaN(*a.Points) || math.IsInf(*a.Points, 0)) {
+				out = append(out, fmt.Sprintf("answer %q: points must be a positive number", a.Value))
+			}
+			if a.Points != nil && a.Score != nil {
+				out = append(out, fmt.Sprintf("answer %q: give points or a score, not both", a.Value))
+			}
+		}
+		withPoints := 0
+		for _, a := range c.Answers {
+			if a.Points != nil {
+				withPoints++
+			}
+		}
+		if withPoints > 0 && withPoints < len(c.Answers) {
+			out = append(out, "give points to every answer or to none")
+		}
+		if m, ok := c.maxPoints(); ok && !(m > 0) {
+			out = append(out, "the highest points must be above 0")
 		}
 		if c.Kind != Ordinal && len(c.Answers) > 0 {
 			want := map[string]bool{"yes": true, "no": true}
@@ -362,6 +466,9 @@ func (c *Criterion) check(top int) []string {
 			}
 		}
 	case Number:
+		if c.Min != nil && c.Max != nil && *c.Min > *c.Max {
+			out = append(out, "min is above max")
+		}
 		if len(c.Answers) > 0 {
 			out = append(out, "number criteria use bands, not answers")
 		}
@@ -386,6 +493,9 @@ func (c *Criterion) check(top int) []string {
 		}
 	default:
 		out = append(out, fmt.Sprintf("kind %q is not one of ordinal, yes-partial-no, yes-no, number", c.Kind))
+	}
+	if c.Kind != Number && (c.Min != nil || c.Max != nil || c.NotAbove != "") {
+		out = append(out, "min, max and not_above are for number criteria")
 	}
 	return out
 }

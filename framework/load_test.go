@@ -122,30 +122,49 @@ func TestLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
+	var keys []string
 	for _, f := range lib.List() {
-		ids = append(ids, f.ID)
+		keys = append(keys, f.Key())
 	}
-	if got := strings.Join(ids, ","); got != "digital-embassy,eu-csf,gaia-x,secnumcloud" {
+	if got := strings.Join(keys, ","); got != "digital-embassy@2026.1,eu-csf@1.2.1,eu-csf@2026,gaia-x@22.11,secnumcloud@3.2" {
 		t.Errorf("shipped frameworks = %s", got)
 	}
-	if _, err := lib.Lookup("c3a"); err == nil || !strings.Contains(err.Error(), `unknown framework "c3a" (have digital-embassy, eu-csf, gaia-x, secnumcloud)`) {
+	if _, err := lib.Lookup("c3a"); err == nil || !strings.Contains(err.Error(), `unknown framework "c3a" (have digital-embassy, eu-csf, eu-csf@1.2.1, eu-csf@2026, gaia-x, secnumcloud)`) {
 		t.Errorf("Lookup: err = %v", err)
+	}
+	// The bare id names the latest released version; id@version any.
+	for name, want := range map[string]string{"eu-csf": "2026", "eu-csf@2026": "2026", "eu-csf@1.2.1": "1.2.1"} {
+		if f, err := lib.Lookup(name); err != nil || f.Version != want {
+			t.Errorf("Lookup(%s) = %v, %v; want version %s", name, f, err, want)
+		}
+	}
+	if _, err := lib.Lookup("eu-csf@2025"); err == nil {
+		t.Error("Lookup of an unknown version succeeded")
+	}
+	if !lib.Same("eu-csf", "eu-csf@2026") || lib.Same("eu-csf", "eu-csf@1.2.1") {
+		t.Error("Same does not resolve the bare id to the latest version")
 	}
 	toy, err := os.ReadFile("testdata/toy.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	renamed := strings.Replace(string(toy), "id: toy", "id: eu-csf", 1)
-	over, err := lib.Overlay(fstest.MapFS{"mine/toy.yaml": {Data: toy}, "mine/csf.yml": {Data: []byte(renamed)}, "README.md": {Data: []byte("not yaml")}})
+	renamed := strings.Replace(strings.Replace(string(toy), "id: toy", "id: eu-csf", 1), `version: "1"`, `version: "2026"`, 1)
+	newer := strings.Replace(strings.Replace(string(toy), "id: toy", "id: gaia-x", 1), `version: "1"`, "version: \"99\"\nreleased: \"2099-01\"", 1)
+	over, err := lib.Overlay(fstest.MapFS{"mine/toy.yaml": {Data: toy}, "mine/csf.yml": {Data: []byte(renamed)}, "mine/gx.yaml": {Data: []byte(newer)}, "README.md": {Data: []byte("not yaml")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(over.List()) != 5 {
-		t.Errorf("overlay holds %d frameworks, want 5", len(over.List()))
+	if len(over.List()) != 7 {
+		t.Errorf("overlay holds %d frameworks, want 7 (the toy and a new gaia-x version added)", len(over.List()))
 	}
-	if f, _ := over.Get("eu-csf"); f.Name != "Toy framework" {
-		t.Errorf("overlay did not replace eu-csf: %s", f.Name)
+	if f, _ := over.Get("eu-csf@2026"); f.Name != "Toy framework" {
+		t.Errorf("overlay did not replace eu-csf@2026: %s", f.Name)
+	}
+	if f, _ := over.Get("gaia-x"); f.Version != "99" {
+		t.Errorf("gaia-x names version %s after a later release was laid over, want 99", f.Version)
+	}
+	if f, _ := over.Get("eu-csf@1.2.1"); f.Name == "Toy framework" {
+		t.Error("overlay replaced another version")
 	}
 	if f, _ := lib.Get("eu-csf"); f.Name == "Toy framework" {
 		t.Error("Overlay changed the library it was called on")
@@ -188,7 +207,7 @@ func TestEUCSFWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, _ := lib.Get("eu-csf")
+	f, _ := lib.Get("eu-csf@1.2.1")
 	// The figures of research/frameworks.md.
 	want := map[string][8]float64{
 		"v1.2.1": {15, 10, 10, 15, 20, 15, 10, 5},
@@ -222,7 +241,7 @@ func TestEUCSFWeights(t *testing.T) {
 // panic, and whatever it accepts must evaluate with no answers to the
 // worst level with every criterion listed as missing.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/toy.yaml", "data/eu-csf.yaml", "data/gaia-x.yaml", "data/secnumcloud.yaml", "data/digital-embassy.yaml"} {
+	for _, name := range []string{"testdata/toy.yaml", "data/eu-csf-1.2.1.yaml", "data/eu-csf-2026.yaml", "data/gaia-x.yaml", "data/secnumcloud.yaml", "data/digital-embassy.yaml"} {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 )
@@ -46,6 +47,42 @@ func answerText(c CriterionResult) string {
 	return c.Answer
 }
 
+// critLevel is a criterion's level as printed, marking criteria that
+// never gate.
+func critLevel(c CriterionResult) string {
+	if !c.Gates {
+		return c.LevelName + " (never gates)"
+	}
+	return c.LevelName
+}
+
+// hasPoints reports whether the result is points-based (the EU calculator).
+func hasPoints(r *Result) bool {
+	for _, c := range r.Criteria {
+		if c.Points != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func pointsText(c CriterionResult) string {
+	if c.Points == nil {
+		return "-"
+	}
+	return num(math.Round(float64(*c.Points)*100)/100) + "/" + num(math.Round(float64(*c.MaxPoints)*100)/100)
+}
+
+// unansweredText lists the unanswered criteria and how they were counted;
+// every output shows it, even when nothing is missing.
+func unansweredText(r *Result) string {
+	list := "none"
+	if len(r.Missing) > 0 {
+		list = strings.Join(r.Missing, ", ")
+	}
+	return fmt.Sprintf("Unanswered criteria (%d): %s. Rule: %s.", len(r.Missing), list, r.MissingRule)
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -69,16 +106,26 @@ func WriteScoredTable(w io.Writer, s *Scored) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s%%\t%s\t%s\t%s\n", d.ID, d.Name, pct(d.Weight), pct(d.Score), d.LevelName, strings.Join(d.Binding, ", "))
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "CRITERION\tANSWER\tLEVEL\tEVIDENCE")
+	points := hasPoints(r)
+	if points {
+		fmt.Fprintln(tw, "CRITERION\tANSWER\tPOINTS\tLEVEL\tEVIDENCE")
+	} else {
+		fmt.Fprintln(tw, "CRITERION\tANSWER\tLEVEL\tEVIDENCE")
+	}
 	for _, c := range r.Criteria {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, answerText(c), c.LevelName, orDash(c.Evidence))
+		if points {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, answerText(c), pointsText(c), critLevel(c), orDash(c.Evidence))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, answerText(c), critLevel(c), orDash(c.Evidence))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	var b strings.Builder
-	if len(r.Missing) > 0 {
-		fmt.Fprintf(&b, "\nMissing answers, counted as the worst (%d): %s\n", len(r.Missing), strings.Join(r.Missing, ", "))
+	fmt.Fprintf(&b, "\n%s\n", unansweredText(r))
+	for _, q := range r.Minimums {
+		fmt.Fprintf(&b, "Minimum: %s\n", q)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "Note: %s\n", n)
@@ -122,12 +169,13 @@ func WriteScoredMarkdown(w io.Writer, s *Scored) error {
 	for _, d := range r.Dimensions {
 		fmt.Fprintf(&b, "| %s | %s | %s%% | %s | %s | %s |\n", d.ID, md(d.Name), pct(d.Weight), pct(d.Score), d.LevelName, strings.Join(d.Binding, ", "))
 	}
-	fmt.Fprintf(&b, "\n| criterion | answer | level | evidence |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| criterion | answer | points | level | evidence |\n|---|---|---:|---|---|\n")
 	for _, c := range r.Criteria {
-		fmt.Fprintf(&b, "| %s: %s | %s | %s | %s |\n", c.ID, md(c.Title), md(answerText(c)), c.LevelName, md(orDash(c.Evidence)))
+		fmt.Fprintf(&b, "| %s: %s | %s | %s | %s | %s |\n", c.ID, md(c.Title), md(answerText(c)), pointsText(c), critLevel(c), md(orDash(c.Evidence)))
 	}
-	if len(r.Missing) > 0 {
-		fmt.Fprintf(&b, "\nMissing answers, counted as the worst (%d): %s\n", len(r.Missing), strings.Join(r.Missing, ", "))
+	fmt.Fprintf(&b, "\n%s\n", md(unansweredText(r)))
+	for _, q := range r.Minimums {
+		fmt.Fprintf(&b, "\n- Minimum: %s\n", q)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> Note: %s\n", md(n))
@@ -144,6 +192,9 @@ func WriteScoredMarkdown(w io.Writer, s *Scored) error {
 
 // Summary is one line of the framework list.
 type Summary struct {
+	// Key is id@version; Latest says the bare id names this version.
+	Key        string   `json:"key"`
+	Latest     bool     `json:"latest"`
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
 	Version    string   `json:"version"`
@@ -156,7 +207,7 @@ type Summary struct {
 
 // Summarize describes a framework in one line.
 func Summarize(f *Framework) Summary {
-	s := Summary{ID: f.ID, Name: f.Name, Version: f.Version, Subject: f.Subject, Dimensions: len(f.Dimensions), Criteria: f.Criteria()}
+	s := Summary{Key: f.Key(), ID: f.ID, Name: f.Name, Version: f.Version, Subject: f.Subject, Dimensions: len(f.Dimensions), Criteria: f.Criteria()}
 	for _, l := range f.Levels {
 		s.Levels = append(s.Levels, l.ID)
 	}
@@ -170,7 +221,10 @@ func Summarize(f *Framework) Summary {
 func Summaries(lib *Library) []Summary {
 	var list []Summary
 	for _, f := range lib.List() {
-		list = append(list, Summarize(f))
+		s := Summarize(f)
+		latest, _ := lib.Get(f.ID)
+		s.Latest = latest == f
+		list = append(list, s)
 	}
 	return list
 }
@@ -179,9 +233,13 @@ func Summaries(lib *Library) []Summary {
 // line.
 func WriteListTable(w io.Writer, lib *Library) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tVERSION\tSCORES\tDIMENSIONS\tCRITERIA\tLEVELS\tWEIGHT SETS\tNAME")
+	fmt.Fprintln(tw, "FRAMEWORK\tID\tSCORES\tDIMENSIONS\tCRITERIA\tLEVELS\tWEIGHT SETS\tNAME")
 	for _, s := range Summaries(lib) {
-		fmt.Fprintf(tw, "%s\t%s\t%ss\t%d\t%d\t%s..%s\t%s\t%s\n", s.ID, s.Version, s.Subject, s.Dimensions, s.Criteria,
+		id := "-"
+		if s.Latest {
+			id = s.ID // the bare id names the latest version
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%ss\t%d\t%d\t%s..%s\t%s\t%s\n", s.Key, id, s.Subject, s.Dimensions, s.Criteria,
 			s.Levels[0], s.Levels[len(s.Levels)-1], strings.Join(s.WeightSets, ", "), s.Name)
 	}
 	return tw.Flush()
@@ -191,7 +249,7 @@ func WriteListTable(w io.Writer, lib *Library) error {
 // sources, levels, weights and every criterion's ladder.
 func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s (%s, version %s)\n\n", f.Name, f.ID, f.Version)
+	fmt.Fprintf(&b, "# %s (%s, version %s)\n\n", f.Name, f.Key(), f.Version)
 	if f.Publisher != "" {
 		fmt.Fprintf(&b, "Publisher: %s. Scores %ss.\n\n", f.Publisher, f.Subject)
 	}
@@ -217,7 +275,7 @@ func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 	}
 	fmt.Fprintf(&b, "\n## Levels (overall = minimum over dimensions = minimum over criteria)\n\n")
 	for i, l := range f.Levels {
-		fmt.Fprintf(&b, "- %d %s: %s. %s\n", i, l.ID, l.Name, l.Description)
+		fmt.Fprintf(&b, "- %d %s: %s. %s%s\n", i, l.ID, l.Name, l.Description, contestedText(l.Contested, l.Source))
 	}
 	fmt.Fprintf(&b, "\n## Weight sets (score = sum of dimension score x weight / sum of weights)\n\n")
 	for _, ws := range f.WeightSets {
@@ -229,7 +287,10 @@ func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 		if ws.Name != "" {
 			fmt.Fprintf(&b, " (%s)", ws.Name)
 		}
-		fmt.Fprintf(&b, "\n")
+		if ws.PointsDivisor > 0 {
+			fmt.Fprintf(&b, "; a dimension's points are divided by %s", num(ws.PointsDivisor))
+		}
+		fmt.Fprintf(&b, "%s\n", contestedText(ws.Contested, ws.Source))
 	}
 	for _, d := range f.Dimensions {
 		fmt.Fprintf(&b, "\n## %s: %s\n\n", d.ID, d.Name)
@@ -249,11 +310,30 @@ func WriteFrameworkMarkdown(w io.Writer, f *Framework) error {
 			if c.Fact != "" {
 				fmt.Fprintf(&b, ", fact %s", c.Fact)
 			}
+			switch {
+			case !f.Gates(c):
+				fmt.Fprintf(&b, ", never gates")
+			case f.Floor(c) > 0:
+				fmt.Fprintf(&b, ", floor %s", f.LevelName(f.Floor(c)))
+			}
+			if c.Min != nil || c.Max != nil {
+				fmt.Fprintf(&b, ", range %s..%s", boundText(c.Min), boundText(c.Max))
+			}
+			if c.NotAbove != "" {
+				fmt.Fprintf(&b, ", at most %s", c.NotAbove)
+			}
 			fmt.Fprintf(&b, "]\n")
+			if c.Source != "" {
+				fmt.Fprintf(&b, "  source: %s%s\n", c.Source, contestedText(c.Contested, ""))
+			}
 			if c.Question != "" {
 				fmt.Fprintf(&b, "  %s\n", c.Question)
 			}
-			fmt.Fprintf(&b, "  answers: %s\n", f.ladderText(c))
+			lt := f.ladderText(c)
+			if !strings.HasPrefix(lt, "\n") {
+				lt = " " + lt
+			}
+			fmt.Fprintf(&b, "  answers:%s\n", lt)
 		}
 	}
 	for _, v := range f.Views {
@@ -275,8 +355,30 @@ func (f *Framework) ladderText(c *Criterion) string {
 		}
 		return strings.Join(parts, "; ") + " (" + orDash(c.Unit) + "; otherwise " + f.LevelName(0) + ")"
 	}
+	if _, ok := c.maxPoints(); ok {
+		// Points-based ladders are long: one answer a line, with its
+		// meaning, points and level.
+		var b strings.Builder
+		for i, a := range c.Answers {
+			fmt.Fprintf(&b, "\n  %d. %s: %s [%s points, %s]", i+1, a.Value, a.Meaning, num(*a.Points), f.LevelName(a.Level))
+		}
+		return b.String()
+	}
 	for _, a := range c.ladder(f.Top()) {
 		parts = append(parts, fmt.Sprintf("%s -> %s", a.Value, f.LevelName(a.Level)))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// contestedText marks what rests on a third-party transcription.
+func contestedText(contested bool, source string) string {
+	switch {
+	case contested && source != "":
+		return " [contested: " + source + "]"
+	case contested:
+		return " [contested]"
+	case source != "":
+		return " [source: " + source + "]"
+	}
+	return ""
 }

@@ -86,9 +86,9 @@ func topMemberNamed(name string) (*topMember, bool) {
 
 // unknownTopLevel is the message for a key that is not a top-level member.
 func unknownTopLevel(key string) string {
-	names := make([]string, len(topMembers))
-	for i, m := range topMembers {
-		names[i] = m.name
+	names := topMemberNames()
+	if s := strictyaml.Suggest(key, names); s != "" {
+		return fmt.Sprintf("unknown top-level key %q%s", key, s)
 	}
 	return fmt.Sprintf("unknown top-level key %q (expected one of %s)", key, strings.Join(names, ", "))
 }

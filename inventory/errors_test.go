@@ -43,6 +43,14 @@ func TestValidationErrorsYAML(t *testing.T) {
     depends_on:
       - «{id: ghost, kind: supply}
 `, []string{`component a: depends on unknown component "ghost"`}},
+		{"renamed_from a current component", head + `components:
+  - {id: a, layer: storage, renamed_from: [«b]}
+  - {id: b, layer: storage}
+`, []string{`component a: renamed_from "b", but "b" is still a component of the inventory`}},
+		{"renamed_from claimed twice", head + `components:
+  - {id: a, layer: storage, renamed_from: [old]}
+  - {id: b, layer: storage, renamed_from: [«old]}
+`, []string{`component b: renamed_from "old", which component a already claims`}},
 		{"dependency kind", head + `components:
   - {id: a, layer: storage, depends_on: [{id: b, kind: «weekly}]}
   - {id: b, layer: storage}
@@ -215,6 +223,14 @@ scenarios:
 			`component a: option b: portability "weird" is not one of none, proprietary, standard, open`,
 			`component a: option b: cost_yearly cannot be negative`,
 		}},
+		{"duplicate option ids", head + `components:
+  - id: a
+    layer: storage
+    options:
+      - {id: ¤x, cost_once: 1}
+      - {id: y, cost_once: 2}
+      - {id: «x, cost_once: 3}
+`, []string{`component a: duplicate option id "x" (first at @0)`}},
 		{"flow ends and mechanism", head + `components:
   - {id: a, layer: storage}
 flows:
@@ -309,7 +325,9 @@ organization: {name: Acme, home: DE, «trustd: [EU]}
 components: []
 `, []string{`unknown field "trustd" (did you mean "trusted"?)`}},
 		{"unknown top-level key", head + `«component: []
-`, []string{`unknown top-level key "component" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
+`, []string{`unknown top-level key "component" (did you mean "components"?)`}},
+		{"unknown top-level key without a suggestion", head + `«colour: []
+`, []string{`unknown top-level key "colour" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
 		{"duplicate keys", head + `components:
   - {id: a, layer: storage, «layer: compute}
 «components: []
@@ -461,7 +479,7 @@ func TestDecodeErrorsJSON(t *testing.T) {
 }`, []string{`unknown field "knd" (did you mean "kind"?)`}},
 		{"unknown organization field", "{\n  \"version\": 1,\n  \"organization\": {\"name\": \"Acme\", «\"hme\": \"DE\"},\n  \"components\": []\n}", []string{`unknown field "hme" (did you mean "home"?)`}},
 		{"unknown top-level key", jhead + `  «"component": []
-}`, []string{`unknown top-level key "component" (expected one of version, organization, providers, components, flows, arrangements, rules, assessments, scenarios, knowledge)`}},
+}`, []string{`unknown top-level key "component" (did you mean "components"?)`}},
 		{"duplicate key", jhead + `  "components": [{"id": "a", "layer": "storage", «"layer": "compute"}]
 }`, []string{`duplicate key "layer"`}},
 		{"number where a string is expected", jhead + `  "components": [{"id": "a", "layer": «5}]

@@ -53,6 +53,7 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 		fArrangement
 		fAlternatives
 		fMigrationDays
+		fRenamedFrom
 	)
 	ok := d.object(func(name []byte) (int, bool) {
 		switch string(name) {
@@ -84,6 +85,8 @@ func (d *componentDecoder) decode(raw []byte, c *sovmap.Component) bool {
 			return fArrangement, d.sharedStr(&c.Arrangement)
 		case "alternatives":
 			return fAlternatives, d.ids(&c.Alternatives)
+		case "renamed_from":
+			return fRenamedFrom, d.ids(&c.RenamedFrom)
 		case "migration_days":
 			c.MigrationDays = new(int)
 			return fMigrationDays, d.integer(c.MigrationDays)

@@ -16,6 +16,7 @@ func FuzzComponentDecoder(f *testing.F) {
 		`{"id":"c1","layer":"compute","provider":"p1","locations":["aws:eu-central-1","DE"],"operated_from":["DE"],"data":["personal.health"],"criticality":"vital","key_custody":"provider","depends_on":[{"id":"c2","kind":"supply"},"c3",{"kind":"runtime","id":"c4"},{"id":"c5"}]}`,
 		`{"id":"c2","layer":"storage","contract":{"governing_law":"CN","exit_notice_days":365,"data_return":true,"portability":"proprietary","audit_rights":false},"migration_days":-3}`,
 		`{ "id" : "é" , "name":"x y", "certifications":[], "alternatives":["a"], "arrangement":"e1", "depends_on":[] }`,
+		`{"id":"new","layer":"storage","renamed_from":["old","older"]}`, `{"renamed_from":[]}`,
 		`{"id":"a","id":"b"}`, `{"id":"a\"b"}`, `{"id":null}`, `{"migration_days":01}`, `{"migration_days":-0}`,
 		`{"migration_days":1.5}`, `{"contract":{"data_return":truex}}`, `{"tags":{"a":"b"}}`, `{"ID":"x"}`, `{}`,
 	} {

@@ -34,6 +34,10 @@ type Loader struct {
 	MaxJSONBytes int64
 	MaxYAMLBytes int64
 	MaxFiles     int
+	// Skipped, if not nil, is told of each file found in a directory that
+	// is not an inventory at all (a JSON Schema, a CI workflow) and was
+	// skipped, with the reason. Files named directly are never skipped.
+	Skipped func(file, reason string)
 }
 
 // Load reads the inventory at paths (files or directories) with the default
@@ -157,6 +161,7 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 	_, _, maxFiles := l.limits()
 	var files []string
 	seen := map[string]bool{}
+	named := map[string]bool{} // files named directly rather than found in a directory
 	for _, p := range paths {
 		found, err := inventoryFiles(fsys, p)
 		if err != nil {
@@ -165,7 +170,11 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 		// A file named twice (a directory and a file in it) is read once,
 		// or its ids would clash with themselves.
 		for _, f := range found {
-			if key := fsys.key(f); !seen[key] {
+			key := fsys.key(f)
+			if f == p {
+				named[key] = true
+			}
+			if !seen[key] {
 				seen[key] = true
 				files = append(files, f)
 			}
@@ -179,6 +188,7 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 	}
 	var parts []*part
 	var ps problems
+	var skipped []string
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -189,6 +199,15 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 		}
 		p, err := l.decode(name, data)
 		if err != nil {
+			if !named[fsys.key(name)] {
+				if reason, foreign := foreignFile(name, data); foreign {
+					skipped = append(skipped, name)
+					if l.Skipped != nil {
+						l.Skipped(name, reason)
+					}
+					continue
+				}
+			}
 			if addProblems(&ps, err) {
 				continue
 			}
@@ -198,6 +217,9 @@ func (l *Loader) load(ctx context.Context, fsys files, paths []string) (*sovmap.
 	}
 	if err := ps.err(); err != nil {
 		return nil, nil, err
+	}
+	if len(parts) == 0 {
+		return nil, nil, fmt.Errorf("%s: no inventory files found (skipped %s: not inventories)", strings.Join(paths, ", "), strings.Join(skipped, ", "))
 	}
 	return l.merge(ctx, parts)
 }

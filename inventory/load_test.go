@@ -348,3 +348,65 @@ func TestCancelledLoadIsNotClean(t *testing.T) {
 		}
 	}
 }
+
+// A directory often holds files that are not inventories: the JSON Schema
+// that `sovmap schema` writes beside the inventory, a CI workflow, a
+// Kubernetes manifest. They are skipped with a note; a file that looks like
+// a misspelt inventory, or one named directly, still fails.
+func TestLoadDirectorySkipsForeignFiles(t *testing.T) {
+	foreign := map[string]string{
+		"sovmap.schema.json": `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {}}`,
+		"workflow.yaml":      "name: ci\non: push\njobs: {}\n",
+		"list.json":          `[1, 2, 3]`,
+		"manifests.yaml":     "apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: Service\n",
+	}
+	files := map[string]string{"inventory.yaml": head + "components:\n  - {id: a, layer: storage}\n"}
+	for name, src := range foreign {
+		files[name] = src
+	}
+	dir := writeTree(t, files)
+	var skipped []string
+	l := &inventory.Loader{KB: knowledge(t), Skipped: func(file, reason string) {
+		if reason == "" {
+			t.Errorf("%s skipped without a reason", file)
+		}
+		skipped = append(skipped, filepath.Base(file))
+	}}
+	inv, err := l.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Components) != 1 {
+		t.Errorf("%d components, want 1", len(inv.Components))
+	}
+	if len(skipped) != len(foreign) {
+		t.Errorf("skipped %v, want every one of the %d foreign files", skipped, len(foreign))
+	}
+	for _, name := range skipped {
+		if _, ok := foreign[name]; !ok {
+			t.Errorf("skipped %s, which is an inventory", name)
+		}
+	}
+
+	// Named directly, a foreign file is an error: the user meant it.
+	if _, err := l.Load(context.Background(), filepath.Join(dir, "inventory.yaml"), filepath.Join(dir, "workflow.yaml")); err == nil {
+		t.Error("a foreign file named directly loaded without error")
+	}
+
+	// A misspelt top-level key is a broken inventory, not a foreign file.
+	typo := writeTree(t, map[string]string{
+		"inventory.yaml": head,
+		"team.yaml":      "componets:\n  - {id: a, layer: storage}\n",
+	})
+	_, err = l.Load(context.Background(), typo)
+	if err == nil || !strings.Contains(err.Error(), `did you mean "components"?`) {
+		t.Errorf("misspelt file: err = %v, want an unknown key with a suggestion", err)
+	}
+
+	// A directory of foreign files only says so.
+	only := writeTree(t, map[string]string{"workflow.yaml": foreign["workflow.yaml"]})
+	_, err = l.Load(context.Background(), only)
+	if err == nil || !strings.Contains(err.Error(), "no inventory files found") || !strings.Contains(err.Error(), "workflow.yaml") {
+		t.Errorf("foreign-only directory: err = %v", err)
+	}
+}

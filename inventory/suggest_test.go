@@ -19,6 +19,8 @@ providers:
 components:
   - {id: a, layer: storag, locations: [azure:west-europe], provider: stackt}
   - {id: b, layer: storage, locations: [Germany], operated_from: [france]}
+  - {id: c, layer: storage, provider: azure}
+  - {id: d, layer: storage, provider: hyperscaler}
 `
 	_, err := inventory.Decode(context.Background(), knowledge(t), "inv.yaml", []byte(src))
 	if err == nil {
@@ -31,6 +33,9 @@ components:
 		`unknown provider "stackt" (did you mean "stackit"?)`,
 		`unknown location "Germany" (did you mean "DE"?)`,
 		`operated_from: unknown country or bloc "france" (did you mean "FR"?)`,
+		// A brand for the knowledge base's legal entity.
+		`unknown provider "azure" (did you mean "microsoft-azure"?)`,
+		`unknown provider "hyperscaler" (declare it`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("problems lack %q:\n%v", want, err)

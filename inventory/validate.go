@@ -123,7 +123,21 @@ func (v *validator) suggestProvider(id string) string {
 		ids = append(ids, p.ID)
 	}
 	sort.Strings(ids)
-	return strictyaml.Suggest(id, ids)
+	if s := strictyaml.Suggest(id, ids); s != "" {
+		return s
+	}
+	// A brand for a legal entity ("azure" for microsoft-azure): offer the
+	// ids that have it as one of their dash-separated words.
+	var near []string
+	for _, p := range ids {
+		if slices.Contains(strings.Split(p, "-"), strings.ToLower(id)) && !slices.Contains(near, fmt.Sprintf("%q", p)) {
+			near = append(near, fmt.Sprintf("%q", p))
+		}
+	}
+	if len(near) == 0 || len(near) > 4 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(near, " or ") + "?)"
 }
 
 // suggestRegion suggests a region of the same cloud spelt nearly alike
@@ -337,6 +351,31 @@ func (v *validator) checkComponents(ctx context.Context) {
 			}
 		}
 	}
+	v.checkRenames(cs)
+}
+
+// checkRenames checks renamed_from: a former id is no longer a component,
+// and only one component can have had it.
+func (v *validator) checkRenames(cs []sovmap.Component) {
+	var claimed map[string]int
+	for i := range cs {
+		c := &cs[i]
+		for j, old := range c.RenamedFrom {
+			at := v.at("components", i, c.Pos, "renamed_from", j)
+			if _, ok := v.components[old]; ok {
+				v.ps.add(at, "component %s: renamed_from %q, but %q is still a component of the inventory", c.ID, old, old)
+				continue
+			}
+			if claimed == nil {
+				claimed = map[string]int{}
+			}
+			if k, dup := claimed[old]; dup {
+				v.ps.add(at, "component %s: renamed_from %q, which component %s already claims", c.ID, old, cs[k].ID)
+				continue
+			}
+			claimed[old] = i
+		}
+	}
 }
 
 // checkComponentFields checks what each component says about itself. It
@@ -407,9 +446,7 @@ func (v *validator) checkComponentFields(ctx context.Context) {
 		if c.MigrationDays != nil && *c.MigrationDays < 0 {
 			v.ps.add(v.at("components", i, c.Pos, "migration_days"), "component %s: migration_days cannot be negative", c.ID)
 		}
-		for j, o := range c.Options {
-			v.option(i, j, c, o, arrangements)
-		}
+		v.options(i, c, arrangements)
 	}
 }
 
@@ -437,6 +474,24 @@ func (v *validator) checkContract(k *sovmap.Contract, owner string, where func(p
 	}
 	if k.Portability != "" && !k.Portability.Valid() {
 		v.ps.add(where("portability"), "%s: portability %q is not one of %s", owner, k.Portability, strings.Join(sovmap.Names(sovmap.Portabilities), ", "))
+	}
+}
+
+// options checks a component's options, and that their ids are unique:
+// a plan names the option it takes by id.
+func (v *validator) options(i int, c *sovmap.Component, arrangements map[string]bool) {
+	first := map[string]int{}
+	for j, o := range c.Options {
+		v.option(i, j, c, o, arrangements)
+		if o.ID == "" {
+			continue
+		}
+		if k, dup := first[o.ID]; dup {
+			v.ps.add(v.at("components", i, c.Pos, "options", j, "id"), "component %s: duplicate option id %q (first at %s)",
+				c.ID, o.ID, v.at("components", i, c.Pos, "options", k, "id"))
+			continue
+		}
+		first[o.ID] = j
 	}
 }
 

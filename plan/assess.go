@@ -14,13 +14,22 @@ import (
 type AssessEvaluator struct {
 	KB      *kb.KB
 	Options assess.Options
+	// OptionsFor, when set, gives the options for each inventory assessed
+	// instead of Options. `sovmap assess` judges a digital embassy with the
+	// facts of the components it hosts (embassy.QualifierFor), and a plan
+	// changes those facts: each variant must be judged with its own.
+	OptionsFor func(*sovmap.Inventory) assess.Options
 }
 
 // Levels assesses inv. A component's jurisdiction is its controller's
 // country, left empty when that is home, so that the home jurisdiction is
 // never capped.
 func (e AssessEvaluator) Levels(ctx context.Context, inv *sovmap.Inventory) (*Levels, error) {
-	r, err := assess.Assess(ctx, inv, e.KB, e.Options)
+	opts := e.Options
+	if e.OptionsFor != nil {
+		opts = e.OptionsFor(inv)
+	}
+	r, err := assess.Assess(ctx, inv, e.KB, opts)
 	if err != nil {
 		return nil, err
 	}

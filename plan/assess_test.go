@@ -14,7 +14,6 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
-	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 )
@@ -33,7 +32,7 @@ func loadExample(t testing.TB) (*sovmap.Inventory, AssessEvaluator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inv, AssessEvaluator{KB: k, Options: assess.Options{Qualifies: embassy.Qualifies}}
+	return inv, AssessEvaluator{KB: k, OptionsFor: assessOptions}
 }
 
 // TestModelMatchesAssess checks, on the worked example and random choices,
@@ -133,4 +132,81 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return "no line differs"
+}
+
+// TestSharedArrangementNotProven gives options to two components hosted
+// under one digital embassy. `sovmap assess` qualifies the embassy by the
+// weakest key custody among everything it hosts, so each one's own level
+// depends on the other's choice and the per-option rounds do not give every
+// plan's levels: the result must say so, claim nothing proven, and report
+// the plan's levels, requirements met and feasibility from the plan's own
+// assessment.
+func TestSharedArrangementNotProven(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	inv, err := inventory.Load(ctx, k, "../examples/ministry-embassy/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosted := 0
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		if c.Arrangement != "lux-embassy" || !c.Holds() {
+			continue
+		}
+		hosted++
+		c.Options = []sovmap.Option{{ID: "provider-keys", KeyCustody: sovmap.KeysProvider, CostOnce: 1}}
+	}
+	if hosted < 2 {
+		t.Fatal("the example changed: fewer than two data-holding components under lux-embassy")
+	}
+	ev := AssessEvaluator{KB: k, OptionsFor: assessOptions}
+	r, err := Solve(ctx, inv, ev, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Optimal || r.LowerBound != 0 {
+		t.Errorf("optimal %v, lower bound %v: nothing may be claimed proven", r.Optimal, r.LowerBound)
+	}
+	for _, pt := range r.Curve {
+		if pt.Optimal {
+			t.Errorf("curve point %+v claimed proven", pt)
+		}
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "lux-embassy (population-register-replica, land-register-replica)") {
+		t.Errorf("notes do not name the shared arrangement: %q", r.Notes)
+	}
+	choice := make([]int, len(inv.Components))
+	for i, c := range r.Plan {
+		if c.Option != "" {
+			choice[i] = 1
+		}
+	}
+	v := Variant(inv, choice)
+	rep, err := assess.Assess(ctx, v, k, assessOptions(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	met := 0
+	for i, c := range rep.Components {
+		if c.EffectiveLevel >= c.RequiredLevel {
+			met++
+		}
+		if r.Plan[i].After.Effective != c.EffectiveLevel || r.Plan[i].After.Own != c.Level {
+			t.Errorf("%s: after %+v, assess %d/%d", c.ID, r.Plan[i].After, c.Level, c.EffectiveLevel)
+		}
+	}
+	if r.Met != met || r.Feasible != (met == len(rep.Components)) {
+		t.Errorf("met %d feasible %v; the plan's assessment meets %d of %d", r.Met, r.Feasible, met, len(rep.Components))
+	}
+	var verdict strings.Builder
+	if err := WriteTable(&verdict, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(verdict.String(), "proven by") || strings.Contains(verdict.String(), "costs less than") {
+		t.Errorf("table claims a proof or a bound:\n%s", verdict.String())
+	}
 }

@@ -60,7 +60,9 @@ func TestUnmetReasons(t *testing.T) {
 		{"supply dependency", []sovmap.Component{comp("chips", "p1", "0"), withOpts(comp("gpu", "p2", "3", sup("chips")), opt("x", "p3", 5, 0))}, Options{},
 			"gpu", "takes supplies from chips, which cannot get above level 1; a supply dependency costs at most one level, so gpu would need an own level of 4", ""},
 		{"cycle", []sovmap.Component{comp("a", "", "3", rt("b")), withOpts(comp("b", "p1", "0", rt("a")), opt("x", "p2", 1, 0))}, Options{},
-			"a", "shares a dependency cycle with b, which no choice raises above level 2", ""},
+			"a", "runs on b (in a dependency cycle with it), which cannot get above level 2", ""},
+		{"supply cycle", []sovmap.Component{withOpts(comp("a", "p1", "3", sup("b")), opt("x", "p3", 1, 0)), comp("b", "p1", "0", rt("a"))}, Options{},
+			"a", "takes supplies from b (in a dependency cycle with it), which cannot get above level 1; a supply dependency costs at most one level, so a would need an own level of 4, and no choice reaches it (the best reaches 3)", ""},
 		{"budget", []sovmap.Component{withOpts(comp("a", "p1", "3"), opt("cheap", "p2", 1, 0), opt("good", "p4", 100, 10))}, Options{Constraints: Constraints{Budget: 50}},
 			"a", "reachable with option good, but not together with the other requirements within the constraints",
 			"budget: meeting every requirement within the caps costs 130, above the budget of 50"},
@@ -155,5 +157,77 @@ func TestOptionsValidate(t *testing.T) {
 	inv, f := tiny(withOpts(comp("a", "p1", "0"), opt("x", "p2", 1, 0), opt("x", "p3", 1, 0)))
 	if _, err := Solve(context.Background(), inv, f, Options{}); err == nil || !strings.Contains(err.Error(), "unique") {
 		t.Errorf("duplicate option ids: %v", err)
+	}
+}
+
+// TestCurveOpened: when keeping everything breaks a cap, the plan may give
+// up a requirement that keeping everything meets; the curve counts it as
+// opened, never as a negative number of gaps closed.
+func TestCurveOpened(t *testing.T) {
+	// Both critical components are controlled from the US (p3, level 3)
+	// and meet their requirement of 3; a cap of one US component forces a
+	// moves to p1 (DE, level 1), where it falls short.
+	inv, f := tiny(critical(withOpts(comp("a", "p3", "3"), opt("home", "p1", 10, 0))), critical(comp("b", "p3", "3")))
+	r, err := Solve(context.Background(), inv, f, Options{Constraints: Constraints{MaxJurisdictionShare: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MetBefore != 2 || r.Met != 1 || len(r.Curve) != 1 {
+		t.Fatalf("met before %d, after %d, curve %+v", r.MetBefore, r.Met, r.Curve)
+	}
+	if pt := r.Curve[0]; pt.Closed != 0 || pt.Opened != 1 || pt.Met != 1 {
+		t.Errorf("curve point %+v, want 0 closed and 1 opened", pt)
+	}
+	var table, md strings.Builder
+	if err := WriteTable(&table, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "MET  GAPS  CLOSED  OPENED  COST  PROVEN  CHANGES\n1    1     0       1       10    yes     a=home") {
+		t.Errorf("table:\n%s", table.String())
+	}
+	if !strings.Contains(md.String(), "| Met | Gaps | Closed | Opened | Cost | Proven | Changes |") || !strings.Contains(md.String(), "| 1 | 1 | 0 | 1 | 10 | yes | a=home |") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+}
+
+// coupledEval is fakeEval where component a's own level falls to 0 when it
+// moves to p4 while b stays with p1: an own level that depends on another
+// component's choice, which the option rounds (both moved at once) cannot
+// see.
+type coupledEval struct{ fakeEval }
+
+func (c *coupledEval) Levels(ctx context.Context, inv *sovmap.Inventory) (*Levels, error) {
+	lv, err := c.fakeEval.Levels(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Components[0].Provider == "p4" && inv.Components[1].Provider == "p1" {
+		lv.Own[0], lv.Effective[0] = 0, 0
+	}
+	return lv, nil
+}
+
+// TestDisagreementNotProven: when the plan's own assessment differs from
+// the levels the search combined, the result says so, claims nothing
+// proven, and takes met and feasible from the assessment.
+func TestDisagreementNotProven(t *testing.T) {
+	// The budget leaves b with p1: the planner expects a to meet 4 with
+	// y, and the plan's assessment says it falls to 0.
+	inv, f := tiny(withOpts(comp("a", "p1", "4"), opt("y", "p4", 5, 0)), withOpts(comp("b", "p1", "2"), opt("x", "p2", 10, 0)))
+	ev := &coupledEval{fakeEval: *f}
+	r, err := Solve(context.Background(), inv, ev, Options{Constraints: Constraints{Budget: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Optimal || r.Feasible || r.Met != 0 || !strings.Contains(strings.Join(r.Notes, "\n"), "differs from the planner's model for a") {
+		t.Errorf("optimal %v feasible %v met %d notes %q", r.Optimal, r.Feasible, r.Met, r.Notes)
+	}
+	for _, pt := range r.Curve {
+		if pt.Optimal {
+			t.Errorf("curve point %+v claimed proven", pt)
+		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/graph"
 )
 
@@ -80,9 +82,13 @@ type problem struct {
 	ids      []string
 	critical []bool
 	g        *graph.Graph
-	comp     []int32
-	members  [][]int32 // strongly connected components, dependencies first
-	choices  [][]choice
+	// effective is the assessment's rule for effective levels over g;
+	// its buffers are shared, so a problem is searched by one goroutine
+	// at a time.
+	effective *assess.Effective
+	comp      []int32
+	members   [][]int32 // strongly connected components, dependencies first
+	choices   [][]choice
 	// order lists each component's choice indexes, cheapest first.
 	order [][]int
 	// vars are the components with more than one choice, in search order.
@@ -100,6 +106,12 @@ type problem struct {
 	// base is each possible component's least requirement (0 otherwise),
 	// where needs starts from.
 	base []sovmap.Level
+	// held is needs' scratch space.
+	held []sovmap.Level
+	// shared names the arrangements under which two or more components
+	// with options may be hosted (see sharedArrangements): their own
+	// levels are not independent, so the search is not exact.
+	shared []string
 	// Caps: -1 means none.
 	provCap, jurCap int
 	budget          float64
@@ -217,8 +229,11 @@ func build(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	if opts.MaxJurisdictionShare > 0 {
 		p.jurCap = int(math.Floor(opts.MaxJurisdictionShare*float64(p.nCritical) + 1e-9))
 	}
+	p.shared = sharedArrangements(inv)
 	p.g = graph.Build(inv.Components)
 	p.comp, p.members = p.g.SCC()
+	p.effective = assess.NewEffective(p.g, &graph.Condensation{Comp: p.comp, Members: p.members})
+	p.held = make([]sovmap.Level, n)
 	p.computeNeed()
 	// Search components in dependency order, so that a component's
 	// effective level is settled as soon as possible.
@@ -230,6 +245,46 @@ func build(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 		}
 	}
 	return p, before, nil
+}
+
+// sharedArrangements lists, as "id (component, component...)", the
+// arrangements under which more than one component that lists options may
+// be hosted, by some choice of each. `sovmap assess` judges whether a
+// digital embassy qualifies with the facts of every component it hosts (the
+// weakest key custody among them), so such components' own levels depend on
+// each other's choices, and assessing each option once, in rounds, no longer
+// gives every plan's own levels. With one such component (the others kept
+// as they are) the rounds stay exact.
+func sharedArrangements(inv *sovmap.Inventory) []string {
+	hosted := map[string][]string{}
+	var ids []string
+	for _, c := range inv.Components {
+		if len(c.Options) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		add := func(a string) {
+			if a == "" || seen[a] {
+				return
+			}
+			seen[a] = true
+			if hosted[a] == nil {
+				ids = append(ids, a)
+			}
+			hosted[a] = append(hosted[a], c.ID)
+		}
+		add(c.Arrangement)
+		for _, o := range c.Options {
+			add(Apply(c, o).Arrangement)
+		}
+	}
+	var out []string
+	for _, a := range ids {
+		if cs := hosted[a]; len(cs) > 1 {
+			out = append(out, fmt.Sprintf("%s (%s)", a, strings.Join(cs, ", ")))
+		}
+	}
+	return out
 }
 
 // computeNeed finds the possible requirements and the static need (see
@@ -261,63 +316,54 @@ func (p *problem) computeNeed() {
 
 // needs derives, for the bound on meeting every possible requirement, the
 // level each component's own level must then reach, given upper bounds eff
-// on the effective levels: a component is no more sovereign than what it
-// runs on at runtime, and the members of a dependency cycle share their
-// minimum, so a requirement travels down runtime edges and across cycles.
-// A supply edge costs at most one level: when the supplier cannot reach the
-// level, the component's own level must be a step higher.
+// on the effective levels (any completion's levels are at most these).
+//
+// It follows the assessment's rule (assess.Effective). A component is no
+// more sovereign than what it runs on, so a requirement on its effective
+// level travels down every runtime edge, inside dependency cycles as well
+// as out of them, and the dependency's own level must reach it too. A
+// supply edge costs at most one level: a component held to level m needs
+// its supplier at m, or an own level of m+1; when the supplier's bound is
+// below m the component's own level must be a step higher (beyond 4 means
+// never). Nothing else is implied: in a cycle through a supply edge the
+// members do not share one level.
 func (p *problem) needs(eff, need []sovmap.Level) {
-	copy(need, p.base)
+	// held[u] is the level u's effective level must reach; need[u] what
+	// its own level must.
+	held := p.held
+	copy(held, p.base)
 	for k := len(p.members) - 1; k >= 0; k-- { // dependents first
 		scc := p.members[k]
-		m := sovmap.Exposed
-		for _, u := range scc {
-			m = max(m, need[u])
+		// Inside the cycle, requirements travel along runtime edges until
+		// none rises; each rise is one of a few levels, so this ends.
+		for changed := len(scc) > 1; changed; {
+			changed = false
+			for _, u := range scc {
+				deps, supply := p.g.Deps(u)
+				for j, v := range deps {
+					if !supply[j] && p.comp[v] == p.comp[u] && held[v] < held[u] {
+						held[v], changed = held[u], true
+					}
+				}
+			}
 		}
 		for _, u := range scc {
-			need[u] = m
-		}
-		for _, u := range scc {
+			need[u] = held[u]
 			deps, supply := p.g.Deps(u)
 			for j, v := range deps {
 				switch {
-				case p.comp[v] == p.comp[u]:
 				case !supply[j]:
-					need[v] = max(need[v], m)
-				case eff[v] < m:
-					// Beyond 4 means never.
-					need[u] = max(need[u], m+1)
+					held[v] = max(held[v], held[u])
+				case eff[v] < held[u]:
+					need[u] = max(need[u], held[u]+1)
 				}
 			}
 		}
 	}
 }
 
-// propagate computes effective levels from own levels with the assessment's
-// rule: a runtime dependency passes its effective level on whole, a supply
-// dependency costs at most one level below the component's own, and the
-// members of a dependency cycle share their minimum.
+// propagate computes effective levels from own levels with the
+// assessment's own rule.
 func (p *problem) propagate(own, eff []sovmap.Level) {
-	for _, scc := range p.members {
-		m := sovmap.MaxLevel
-		for _, u := range scc {
-			m = min(m, own[u])
-		}
-		for _, u := range scc {
-			deps, supply := p.g.Deps(u)
-			for j, v := range deps {
-				if p.comp[v] == p.comp[u] {
-					continue
-				}
-				l := eff[v]
-				if supply[j] {
-					l = max(l, own[u]-1)
-				}
-				m = min(m, l)
-			}
-		}
-		for _, u := range scc {
-			eff[u] = m
-		}
-	}
+	p.effective.Levels(own, eff)
 }

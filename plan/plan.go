@@ -10,7 +10,10 @@
 // Because a component's own and required levels depend only on its own facts,
 // each option is assessed once; because effective levels depend on what a
 // component runs on, choices interact, and the solver combines own levels
-// through the dependency graph exactly as the assessment does.
+// through the dependency graph with the assessment's own code
+// (assess.Effective), cycles through supply edges included. Where a shared
+// digital-embassy arrangement makes own levels depend on other components'
+// choices, the result says so and claims nothing proven.
 //
 // The solver is an exact branch and bound over the components that have
 // options. It computes the whole trade-off curve at once: for every number k
@@ -135,8 +138,12 @@ type Point struct {
 	Met int `json:"met"`
 	// Gaps is the number of components still below their required level.
 	Gaps int `json:"gaps"`
-	// Closed is the number of gaps closed compared with keeping everything.
+	// Closed counts the components that meet their requirement under the
+	// point's plan and not when everything is kept; Opened those that meet
+	// it when everything is kept and not under the plan (a plan can give
+	// one up to respect a cap that keeping everything breaks).
 	Closed int     `json:"closed"`
+	Opened int     `json:"opened"`
 	Cost   float64 `json:"cost"`
 	// Changes lists component=option for the point's plan.
 	Changes []string `json:"changes"`

@@ -65,8 +65,11 @@ func constraintsText(r *Result) string {
 
 func verdict(r *Result) string {
 	proof := fmt.Sprintf("optimal, proven by exhaustive branch and bound (%s)", plural.Count(r.Nodes, "search node"))
-	if !r.Optimal {
+	switch {
+	case !r.Optimal && r.LowerBound > 0:
 		proof = fmt.Sprintf("best found in %s, not proven optimal; no such plan costs less than %s", plural.Count(r.Nodes, "search node"), money(r.LowerBound))
+	case !r.Optimal:
+		proof = fmt.Sprintf("best found in %s, not proven optimal", plural.Count(r.Nodes, "search node"))
 	}
 	switch {
 	case len(r.Plan) == 0:
@@ -107,6 +110,35 @@ func changesText(p Point) string {
 	return strings.Join(p.Changes, ", ")
 }
 
+// anyOpened reports whether a point of the curve gives up a requirement
+// that keeping everything meets; only then do the curve tables show an
+// opened column.
+func anyOpened(r *Result) bool {
+	for _, p := range r.Curve {
+		if p.Opened > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// openedHead returns s when the curve tables show the opened column.
+func openedHead(r *Result, s string) string {
+	if anyOpened(r) {
+		return s
+	}
+	return ""
+}
+
+// openedCell is p's opened count followed by sep, when the curve tables
+// show the opened column.
+func openedCell(r *Result, p Point, sep string) string {
+	if anyOpened(r) {
+		return strconv.Itoa(p.Opened) + sep
+	}
+	return ""
+}
+
 type errWriter struct {
 	w   io.Writer
 	err error
@@ -144,9 +176,9 @@ func WriteTable(w io.Writer, r *Result) error {
 	if len(r.Curve) > 0 {
 		ew.printf("\nTrade-off curve: least cost for each number of requirements met\n")
 		tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "MET\tGAPS\tCLOSED\tCOST\tPROVEN\tCHANGES")
+		fmt.Fprintln(tw, "MET\tGAPS\tCLOSED\t"+openedHead(r, "OPENED\t")+"COST\tPROVEN\tCHANGES")
 		for _, p := range r.Curve {
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\n", p.Met, p.Gaps, p.Closed, money(p.Cost), strings.ToLower(yesNo(p.Optimal)), changesText(p))
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%s%s\t%s\t%s\n", p.Met, p.Gaps, p.Closed, openedCell(r, p, "\t"), money(p.Cost), strings.ToLower(yesNo(p.Optimal)), changesText(p))
 		}
 		ew.flush(tw)
 	}
@@ -214,9 +246,10 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 		}
 	}
 	if len(r.Curve) > 0 {
-		ew.printf("\n## Trade-off curve\n\nThe least cost for each number of requirements met; points that cost no less than a point meeting more are left out.\n\n| Met | Gaps | Closed | Cost | Proven | Changes |\n|---:|---:|---:|---:|---|---|\n")
+		ew.printf("\n## Trade-off curve\n\nThe least cost for each number of requirements met; points that cost no less than a point meeting more are left out. Closed counts the gaps a point closes compared with keeping everything%s.\n\n| Met | Gaps | Closed | %sCost | Proven | Changes |\n|---:|---:|---:|%s---:|---|---|\n",
+			openedHead(r, ", opened the requirements it gives up that keeping everything meets"), openedHead(r, "Opened | "), openedHead(r, "---:|"))
 		for _, p := range r.Curve {
-			ew.printf("| %d | %d | %d | %s | %s | %s |\n", p.Met, p.Gaps, p.Closed, money(p.Cost), strings.ToLower(yesNo(p.Optimal)), mdCell(changesText(p)))
+			ew.printf("| %d | %d | %d | %s%s | %s | %s |\n", p.Met, p.Gaps, p.Closed, openedCell(r, p, " | "), money(p.Cost), strings.ToLower(yesNo(p.Optimal)), mdCell(changesText(p)))
 		}
 	}
 	if len(r.Unmet) > 0 {

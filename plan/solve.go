@@ -48,11 +48,12 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 
 	r := &Result{Organization: inv.Organization.Name, Home: inv.Organization.Home, Years: opts.Years,
 		Constraints: opts.Constraints, Components: p.n, Critical: p.nCritical, Nodes: s.nodes, CurveNodes: curve.nodes}
+	metBefore := make([]bool, p.n)
 	for i := range inv.Components {
 		if len(inv.Components[i].Options) > 0 {
 			r.WithOptions++
 		}
-		if before.Effective[i] >= before.Required[i] {
+		if metBefore[i] = before.Effective[i] >= before.Required[i]; metBefore[i] {
 			r.MetBefore++
 		}
 	}
@@ -111,7 +112,7 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 		}
 	}
 	if len(disagree) > 0 {
-		r.Notes = append(r.Notes, "the assessment of the plan differs from the planner's model for "+strings.Join(disagree, ", ")+"; levels after are the assessment's")
+		r.Notes = append(r.Notes, "the assessment of the plan differs from the planner's model for "+strings.Join(disagree, ", ")+"; levels after are the assessment's, and nothing the search found is claimed proven")
 	}
 
 	for i := range inv.Components {
@@ -129,7 +130,20 @@ func Solve(ctx context.Context, inv *sovmap.Inventory, ev Evaluator, opts Option
 	}
 	r.Gaps = p.n - r.Met
 	r.Shares = p.shares(plan)
-	r.Curve = curve.curve(r.MetBefore, s)
+	r.Curve = curve.curve(metBefore, s)
+	if len(p.shared) > 0 {
+		r.Notes = append(r.Notes, "components share a digital-embassy arrangement whose qualification depends on the key custody of every component it hosts: "+
+			strings.Join(p.shared, "; ")+"; the planner assesses their options apart, so its plan and curve are not proven optimal, and the plan's levels are those of its own assessment")
+	}
+	if len(p.shared) > 0 || len(disagree) > 0 {
+		// The search's levels are not every plan's: nothing it found is
+		// proven, and the plan is judged by its own assessment.
+		r.Optimal, r.LowerBound = false, 0
+		for k := range r.Curve {
+			r.Curve[k].Optimal, r.Curve[k].LowerBound = false, 0
+		}
+		r.Feasible = r.Met == p.n
+	}
 
 	if !r.Feasible {
 		r.Unmet = p.explain(plan, after)
@@ -143,9 +157,11 @@ func keepAll(n int) []int { return make([]int, n) }
 // curve lists the corners of the trade-off curve: for each number of
 // requirements met, the least cost, keeping only points that cost more
 // than the next one up would (the others are dominated). main is the
-// phase-1 search, whose proof covers the points from its floor up.
-func (s *search) curve(metBefore int, main *search) []Point {
+// phase-1 search, whose proof covers the points from its floor up;
+// metBefore marks the requirements met when everything is kept.
+func (s *search) curve(metBefore []bool, main *search) []Point {
 	p := s.p
+	own, eff := make([]sovmap.Level, p.n), make([]sovmap.Level, p.n)
 	var out []Point
 	for q := 0; q <= p.n; q++ {
 		if s.best[q] == inf || (q < p.n && s.best[q+1] <= s.best[q]) {
@@ -158,11 +174,20 @@ func (s *search) curve(metBefore int, main *search) []Point {
 		} else if q >= main.floor {
 			lower = max(lower, min(main.best[q], main.open[q]))
 		}
-		pt := Point{Met: q, Gaps: p.n - q, Closed: q - metBefore, Cost: s.best[q],
-			Optimal: proven, LowerBound: lower, Changes: []string{}}
+		pt := Point{Met: q, Gaps: p.n - q, Cost: s.best[q], Optimal: proven, LowerBound: lower, Changes: []string{}}
 		for i, c := range s.bestPlan[q] {
 			if c > 0 {
 				pt.Changes = append(pt.Changes, p.ids[i]+"="+p.choices[i][c].option)
+			}
+			own[i] = p.choices[i][c].own
+		}
+		p.propagate(own, eff)
+		for i, c := range s.bestPlan[q] {
+			switch met := eff[i] >= p.choices[i][c].req; {
+			case met && !metBefore[i]:
+				pt.Closed++
+			case !met && metBefore[i]:
+				pt.Opened++
 			}
 		}
 		out = append(out, pt)
@@ -296,8 +321,12 @@ func (p *problem) explain(plan []int, after *Levels) []Unmet {
 				names = append(names, choiceName(c))
 				continue
 			}
+			with := ""
+			if len(reaching) > 1 {
+				with = "with " + choiceName(c) + ": "
+			}
 			for _, why := range p.limits(i, own, eff, c.req) {
-				limits[why] = true
+				limits[with+why] = true
 			}
 		}
 		if possible {
@@ -311,39 +340,48 @@ func (p *problem) explain(plan []int, after *Levels) []Unmet {
 }
 
 // limits says what holds component i below level req when its own level
-// and every other component's are as given (at their best): a member of
-// its dependency cycle, a runtime dependency, or a supply dependency that
-// would need a component's own level a step higher.
+// and every other component's are as given (at their best), by the
+// assessment's rule: a runtime dependency below req, or a supply
+// dependency below req when i's own level is not a step above req. A
+// dependency in i's own cycle is named as such: its level may be what i's
+// holds down in turn.
 func (p *problem) limits(i int, own, eff []sovmap.Level, req sovmap.Level) []string {
 	var out []string
-	scc := p.members[p.comp[i]]
-	for _, u := range scc {
-		if int(u) != i && own[u] < req {
-			out = append(out, fmt.Sprintf("shares a dependency cycle with %s, which no choice raises above level %d", p.ids[u], p.maxOwn[u]))
+	deps, supply := p.g.Deps(int32(i))
+	for j, v := range deps {
+		if int(v) == i || eff[v] >= req {
+			continue
 		}
-	}
-	for _, u := range scc {
-		deps, supply := p.g.Deps(u)
-		for j, v := range deps {
-			if p.comp[v] == p.comp[u] || eff[v] >= req {
-				continue
-			}
-			via := ""
-			if int(u) != i {
-				via = " (through " + p.ids[u] + ")"
-			}
-			if !supply[j] {
-				out = append(out, fmt.Sprintf("runs on %s%s, which cannot get above level %d", p.ids[v], via, eff[v]))
-			} else if own[u]-1 < req {
-				out = append(out, fmt.Sprintf("takes supplies from %s%s, which cannot get above level %d; a supply dependency costs at most one level, so %s would need an own level of %d, and no choice reaches it",
-					p.ids[v], via, eff[v], p.ids[u], req+1))
-			}
+		cycle := ""
+		if p.comp[v] == p.comp[int32(i)] {
+			cycle = " (in a dependency cycle with it)"
+		}
+		switch {
+		case !supply[j]:
+			out = append(out, fmt.Sprintf("runs on %s%s, which cannot get above level %d", p.ids[v], cycle, eff[v]))
+		case own[i] <= req:
+			out = append(out, fmt.Sprintf("takes supplies from %s%s, which cannot get above level %d; a supply dependency costs at most one level, so %s would need an own level of %d%s",
+				p.ids[v], cycle, eff[v], p.ids[i], req+1, reachText(p.maxOwn[i], req+1)))
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, "held down by its dependencies")
 	}
 	return out
+}
+
+// reachText says, after "would need an own level of level", why a
+// component whose best choice reaches best cannot simply take it: the level
+// is off the scale, or no choice reaches it (else nothing is added, since
+// the caller names the choice that falls short).
+func reachText(best, level sovmap.Level) string {
+	switch {
+	case level > sovmap.MaxLevel:
+		return fmt.Sprintf(", above the top of the scale (%d)", sovmap.MaxLevel)
+	case best < level:
+		return fmt.Sprintf(", and no choice reaches it (the best reaches %d)", best)
+	}
+	return ""
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -59,13 +59,14 @@ type componentView struct {
 	Sourcing       sovmap.Sourcing      `json:"sourcing"`
 	Binding        []sovmap.FactorName  `json:"binding"`
 	Exposure       []string             `json:"exposure"`
+	Details        []sovmap.Exposure    `json:"exposure_details,omitempty"`
 	Reasons        []sovmap.Requirement `json:"reasons"`
 }
 
 func contractView(c *sovmap.ComponentResult) *componentView {
 	return &componentView{ID: c.ID, Layer: c.Layer, Provider: c.Provider, Controller: c.Controller, Level: c.Level,
 		EffectiveLevel: c.EffectiveLevel, LimitedBy: c.LimitedBy, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
-		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Reasons: c.Reasons}
+		Sourcing: c.Sourcing, Binding: c.Binding, Exposure: c.Exposure, Details: c.ExposureDetails, Reasons: c.Reasons}
 }
 
 // FuzzAppendString holds the plain-ASCII shortcut to the library's quoting.

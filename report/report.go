@@ -22,7 +22,7 @@ import (
 
 // WriteJSON writes the report as one JSON object, the machine contract of
 // docs/inventory.md "Output": per component the levels, gap, sourcing, binding
-// factors, exposure and reasons. The factor-by-factor breakdown is left to
+// factors, exposure (with each law's channel and mitigation) and reasons. The factor-by-factor breakdown is left to
 // WriteJSONDetail (and `sovmap explain`), because it multiplies the size of
 // a large inventory's report several times. Components, flows and providers
 // are written one per line, streaming, so that a report of a million
@@ -212,6 +212,27 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 	str("sourcing", string(c.Sourcing), false)
 	list("binding", len(c.Binding), func(i int) string { return string(c.Binding[i]) })
 	list("exposure", len(c.Exposure), func(i int) string { return c.Exposure[i] })
+	// Each exposure's law, channel and mitigation: without them a saved
+	// report read back as a baseline cannot tell a mitigated exposure from
+	// an unmitigated one.
+	if len(c.ExposureDetails) > 0 {
+		b = append(b, `,"exposure_details":[`...)
+		for i, x := range c.ExposureDetails {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '{')
+			str("jurisdiction", x.Jurisdiction, false)
+			str("law", x.Law, false)
+			str("via", string(x.Via), false)
+			str("tier", x.Tier, false)
+			if x.Mitigated {
+				b = append(b, `,"mitigated":true`...)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"reasons":[`...)
 	for i, q := range c.Reasons {
 		if i > 0 {
@@ -281,8 +302,9 @@ func binding(fs []sovmap.FactorName) string {
 	return listOr(names, "-")
 }
 
-// WriteTable writes the report as aligned text for a terminal.
-func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+// WriteWideTable writes the report as aligned text with every column on
+// one line, however long (assess --wide); WriteTable fits a terminal.
+func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	fmt.Fprintf(bw, "sovmap assessment of %s (home %s)\n\n", orDash(r.Organization), r.Home)
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -340,7 +362,7 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		tw.Flush()
 	}
 	s := r.Summary
-	fmt.Fprintf(bw, "\nSUMMARY: %s, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %s, %s; provider concentration HHI %d\n",
+	fmt.Fprintf(bw, "\nSUMMARY: %s, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %s, %s; provider concentration HHI %d (all components by ultimate controller, in-house as one group)\n",
 		plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider)
 	if s.Gaps > 0 {
 		fmt.Fprintf(bw, "gaps by reason: regulatory %d, security %d, operational %d\n",
@@ -369,7 +391,7 @@ func mdEscape(s string) string {
 func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	s := r.Summary
-	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %s, **%d with a gap** (largest %d), **%d failing a law's condition**, %d with a legal question open, %d reached by foreign compelled-access laws. %s, **%s**. Provider concentration (HHI): %d.\n\nEach requirement names its basis: *law* and *guidance* are cited to their articles; *policy* is the organization's own choice; *default* is sovmap's default opinion, which the organization may override.\n\n",
+	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %s, **%d with a gap** (largest %d), **%d failing a law's condition**, %d with a legal question open, %d reached by foreign compelled-access laws. %s, **%s**. Provider concentration (HHI, all components by ultimate controller, in-house as one group): %d.\n\nEach requirement names its basis: *law* and *guidance* are cited to their articles; *policy* is the organization's own choice; *default* is sovmap's default opinion, which the organization may override.\n\n",
 		mdEscape(orDash(r.Organization)), r.Home, plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider)
 	fmt.Fprintln(bw, "## Components\n\n| Component | Layer | Own | Effective | Required | Gap | Sourcing | Binding | Exposure |\n|---|---|---|---|---|---:|---|---|---|")
 	for i := range r.Components {

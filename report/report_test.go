@@ -29,6 +29,7 @@ var writers = []struct {
 	write writer
 }{
 	{"table", report.WriteTable},
+	{"wide", report.WriteWideTable},
 	{"json", report.WriteJSON},
 	{"json-full", report.WriteJSONDetail},
 	{"markdown", report.WriteMarkdown},

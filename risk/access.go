@@ -1,6 +1,9 @@
 package risk
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/graph"
 )
@@ -243,4 +246,83 @@ func (m *Model) RuntimeReverse() *graph.Graph {
 // one set. Linear in components plus runtime edges.
 func (m *Model) TransitiveExposure() *graph.Sets {
 	return m.RT.Closure(m.exposure, m.RTCond)
+}
+
+// Placement says how much of a component a cut-off of places takes: all
+// of its locations (Whole), some of them (Partly), or none.
+type Placement int
+
+// The placements of a component under a cut-off.
+const (
+	NotPlaced Placement = iota
+	Partly
+	Whole
+)
+
+// Placed is the one rule by which region cuts, energy shortages and the
+// blast radius of a jurisdiction or region decide whether a component is
+// lost: cut(l) says whether location l is cut off wholly (every country it
+// covers, or the region it is) or in part (some of the countries of a bloc
+// such as EU). The component is Whole when every location is cut wholly,
+// Partly when some location is cut at least in part: a component located
+// in the bloc EU, or in DE and FR, loses part of its capacity when DE is
+// cut, and keeps running.
+func (m *Model) Placed(u int32, cut func(l int32) (whole, part bool)) Placement {
+	all, some := true, false
+	for _, l := range m.LocationsOf(u) {
+		whole, part := cut(l)
+		all = all && whole
+		some = some || whole || part
+	}
+	switch {
+	case all && some:
+		return Whole
+	case some:
+		return Partly
+	}
+	return NotPlaced
+}
+
+// CutCountries returns the cut of Placed for the countries in: a location
+// is cut wholly when every country it covers is in, partly when some is.
+// A location that covers no known country is not cut.
+func (m *Model) CutCountries(in func(c int32) bool) func(l int32) (whole, part bool) {
+	return func(l int32) (bool, bool) {
+		cs := m.locs[l].Countries
+		n := 0
+		for _, c := range cs {
+			if in(c) {
+				n++
+			}
+		}
+		return n > 0 && n == len(cs), n > 0
+	}
+}
+
+// controlledOrOperatedFrom reports whether country c is in component u's
+// chain of control or among the countries it is operated from.
+func (m *Model) controlledOrOperatedFrom(u, c int32) bool {
+	for p := m.provider[u]; p >= 0; p = m.providers[p].Parent {
+		if m.KB.CountryIndex(m.providers[p].Country) == int(c) {
+			return true
+		}
+	}
+	return slices.Contains(m.opCountry[m.opOff[u]:m.opOff[u+1]], c)
+}
+
+// Mitigation says, for a foreign law the assessment marks mitigated on
+// component u (sovmap.Exposure.Mitigated, the one rule that register,
+// graph and scenarios all read), the facts of the inventory that rule
+// rests on: customer-held keys or a domestic HSM outside the compute
+// layer, or a certification asserting immunity from foreign law.
+func (m *Model) Mitigation(u int32) string {
+	c := &m.Inv.Components[u]
+	var facts []string
+	if c.KeyCustody == sovmap.KeysCustomerHeld || c.KeyCustody == sovmap.KeysDomesticHSM {
+		facts = append(facts, "key_custody "+string(c.KeyCustody))
+	}
+	if len(c.Certifications) > 0 {
+		facts = append(facts, "certifications "+strings.Join(c.Certifications, ", "))
+	}
+	return "mitigated (" + strings.Join(facts, "; ") + ")"
 }

@@ -59,7 +59,9 @@ type Analysis struct {
 	// (AnalysisOptions.Component).
 	Component *SinglePoint `json:"component,omitempty"`
 	// Blast radius of the loss of each provider (with everything it
-	// controls), jurisdiction and cloud region, largest first.
+	// controls), jurisdiction and cloud region, largest first; BlastBasis
+	// says what each hits.
+	BlastBasis    string  `json:"blast_basis"`
 	Providers     []Blast `json:"providers"`
 	Jurisdictions []Blast `json:"jurisdictions"`
 	Regions       []Blast `json:"regions"`
@@ -97,8 +99,9 @@ type SinglePoint struct {
 type Blast struct {
 	ID string `json:"id"`
 	// Direct counts the components it hits itself: a provider's and its
-	// subsidiaries' components; components located in, operated from or
-	// controlled from a jurisdiction; components located in a region.
+	// subsidiaries' components; components controlled from, operated from
+	// or located with every location in a jurisdiction; components located
+	// with every location in a region (see Model.Placed).
 	Direct   int `json:"direct"`
 	Down     int `json:"down"`
 	Degraded int `json:"degraded"`
@@ -120,6 +123,14 @@ type Chain struct {
 	Explanation string   `json:"explanation"`
 }
 
+// BlastBasis says what a blast radius counts: the same seeds as the
+// scenarios provider-exit, energy-shortage and region-cut, and the same
+// spread.
+const BlastBasis = "provider: its components and those of every provider it controls (the register's lost on exit, scenario provider-exit); " +
+	"jurisdiction: components controlled from it (through any entity of the chain of control), operated from it, or with every location in it; " +
+	"region: components with every location in it (scenario region-cut); a component located only partly there runs on and is not counted; " +
+	"down: those and everything that runs on them; degraded: what depends on them through a supply edge"
+
 // Analyze runs the dependency graph analysis.
 func Analyze(ctx context.Context, m *Model, opts AnalysisOptions) (*Analysis, error) {
 	limit := opts.Limit
@@ -130,7 +141,7 @@ func Analyze(ctx context.Context, m *Model, opts AnalysisOptions) (*Analysis, er
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	a := &Analysis{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Chains: []Chain{}}
+	a := &Analysis{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Chains: []Chain{}, BlastBasis: BlastBasis}
 	for _, s := range m.G.Supply {
 		if s {
 			a.SupplyEdges++
@@ -354,15 +365,22 @@ type blastJob struct {
 
 func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) error {
 	n := m.Len()
-	// Seeds per country involved (located in, operated from or controlled
-	// from it), in one pass over the components; providers and regions have
-	// their inverted indexes in the model.
+	// Seeds per country: components controlled from it (any entity of the
+	// chain of control), operated from it, or located there with every
+	// location (Placed, as energy-shortage and region-cut decide); in one
+	// pass over the components. A component located only partly in a
+	// country (in the bloc EU, or in DE and FR) keeps running at reduced
+	// capacity: it is not a seed. Providers have their inverted index in
+	// the model.
 	countrySeeds := make([][]int32, len(m.countries))
 	var members []int
 	for u := int32(0); int(u) < n; u++ {
 		members = m.involved.Members(members[:0], u)
 		for _, c := range members {
-			countrySeeds[c] = append(countrySeeds[c], u)
+			if m.controlledOrOperatedFrom(u, int32(c)) ||
+				m.Placed(u, m.CutCountries(func(x int32) bool { return x == int32(c) })) == Whole {
+				countrySeeds[c] = append(countrySeeds[c], u)
+			}
 		}
 	}
 	provSeeds := make([][]int32, len(m.providers))
@@ -371,7 +389,12 @@ func (a *Analysis) blasts(ctx context.Context, m *Model, limit, workers int) err
 	}
 	regionSeeds := make([][]int32, len(m.regions))
 	for r := range regionSeeds {
-		regionSeeds[r] = m.InRegion(int32(r))
+		for _, u := range m.InRegion(int32(r)) {
+			inRegion := func(l int32) (bool, bool) { return m.locs[l].Region == int32(r), false }
+			if m.Placed(u, inRegion) == Whole {
+				regionSeeds[r] = append(regionSeeds[r], u)
+			}
+		}
 	}
 	var jobs []blastJob
 	kinds := []int{0, 0, 0}
@@ -616,7 +639,7 @@ func (m *Model) chain(path []int32, j int) Chain {
 		}
 		via := string(e.Via)
 		if e.Mitigated {
-			via += ", mitigated by customer-held keys"
+			via += ", " + m.Mitigation(last)
 		}
 		vias[e.Law] = appendOnce(vias[e.Law], via)
 		reach = appendOnce(reach, m.reachPhrase(last, e.Via, country))

@@ -41,6 +41,12 @@ type Register struct {
 	Critical      int           `json:"critical_components"`
 	Vital         int           `json:"vital_components"`
 	Concentration Concentration `json:"concentration"`
+	// ShareBasis says what a vendor's share and critical share count, and
+	// ExitBasis what its lost, vital lost and degraded on exit count: the
+	// same figures as the graph's blast radius of the provider and the
+	// scenario provider-exit.
+	ShareBasis string `json:"share_basis"`
+	ExitBasis  string `json:"exit_basis"`
 	// Providers has one entry per provider named by a component, Parents
 	// one per ultimate controller; both sorted by risk, highest first.
 	Providers []Vendor `json:"providers"`
@@ -70,13 +76,22 @@ type HHI struct {
 	TopShare float64 `json:"top_share"`
 	// Base is the number of components counted.
 	Base int `json:"base"`
+	// Basis says what is counted and how it is grouped, for a reader who
+	// meets the index beside another: "third-party components (8 of 10),
+	// by provider".
+	Basis string `json:"basis"`
 }
 
 // Concentration gathers the concentration indexes of third-party
-// components.
+// components, and for comparison the index of the assessment's summary.
 type Concentration struct {
-	Provider HHI `json:"provider"`
-	Parent   HHI `json:"parent"`
+	// AllComponents is the index of every component by ultimate
+	// controller, what the organization runs itself counted as one more
+	// group: the assessment's hhi_provider, shown beside the third-party
+	// indexes with its basis.
+	AllComponents HHI `json:"all_components"`
+	Provider      HHI `json:"provider"`
+	Parent        HHI `json:"parent"`
 	// Jurisdiction groups by the ultimate controller's country.
 	Jurisdiction HHI `json:"jurisdiction"`
 	// CriticalParent counts only vital and high components.
@@ -112,9 +127,10 @@ type Vendor struct {
 	Share         float64        `json:"share"`
 	CriticalShare float64        `json:"critical_share"`
 	Layers        []sovmap.Layer `json:"layers"`
-	// Lost counts the components that go down if the vendor exits: its own
-	// and their runtime dependents; VitalLost the vital ones among them;
-	// Degraded those that depend on it only through supply edges.
+	// Lost counts the components that go down if the vendor exits: its own,
+	// those of every provider it controls, and their runtime dependents
+	// (Register.ExitBasis); VitalLost the vital ones among them; Degraded
+	// those that depend on them only through supply edges.
 	Lost      int `json:"lost_on_exit"`
 	VitalLost int `json:"vital_lost_on_exit"`
 	Degraded  int `json:"degraded_on_exit"`
@@ -138,6 +154,9 @@ type Vendor struct {
 	Reasons []string `json:"reasons"`
 
 	substitutable int
+	// reliance is max(share, critical share) before rounding: the score
+	// uses it, not the rounded shares.
+	reliance float64
 }
 
 // Points of the risk score: each term's maximum. docs/risk.md gives the
@@ -192,7 +211,10 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 		c := m.providers[p].Controller
 		byController[c] = append(byController[c], u)
 	}
-	reg.Concentration = m.concentration()
+	reg.Concentration = m.concentration(reg.ThirdParty)
+	reg.ShareBasis = fmt.Sprintf("share: of all %s, in-house included; critical share: of the %d critical (vital or high) ones",
+		plural.Count(n, "component"), reg.Critical)
+	reg.ExitBasis = "lost on exit: the vendor's components and those of every provider it controls, with everything that runs on them (runtime edges); degraded: what depends on them through a supply edge"
 
 	scores, notes := m.frameworkScores(opts)
 	reg.Notes = notes
@@ -225,7 +247,9 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 	}
 	for i := range reg.Providers {
 		rows = append(rows, &reg.Providers[i])
-		seeds = append(seeds, byProvider[m.providerIndex[reg.Providers[i].ID]])
+		// Its exit takes what it controls along, as provider-exit and the
+		// graph's blast radius count it.
+		seeds = append(seeds, m.UnderProvider(m.providerIndex[reg.Providers[i].ID]))
 	}
 	for i := range reg.Parents {
 		rows = append(rows, &reg.Parents[i])
@@ -340,6 +364,7 @@ func (m *Model) vendor(p int32, comps []int32, reg *Register) Vendor {
 	}
 	v.Share = ratio(v.Components, reg.Components)
 	v.CriticalShare = ratio(v.Critical, reg.Critical)
+	v.reliance = max(exact(v.Components, reg.Components), exact(v.Critical, reg.Critical))
 	v.Substitutable = ratio(substitutable, v.Components)
 	v.substitutable = substitutable
 	return v
@@ -360,8 +385,7 @@ func (v *Vendor) score(reg *Register, tiers *assess.Tiers) {
 		v.Risk += points
 		v.Reasons = append(v.Reasons, fmt.Sprintf("+%d ", points)+fmt.Sprintf(format, args...))
 	}
-	reliance := math.Max(v.Share, v.CriticalShare)
-	add(round(pointsReliance*reliance), "reliance: serves %s of components and %s of critical components", pct(v.Share), pct(v.CriticalShare))
+	add(round(pointsReliance*v.reliance), "reliance: serves %s of components and %s of critical components", pct(v.Share), pct(v.CriticalShare))
 	if reg.Vital > 0 {
 		add(round(pointsBlast*float64(v.VitalLost)/float64(reg.Vital)), "blast radius: its exit takes down %d of %s", v.VitalLost, plural.Count(reg.Vital, "vital component"))
 	} else if reg.Components > 0 {
@@ -384,6 +408,15 @@ func (v *Vendor) score(reg *Register, tiers *assess.Tiers) {
 
 func round(x float64) int { return int(math.Round(x)) }
 
+// exact is n/d, 0 when d is 0.
+func exact(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// ratio is n/d rounded to four decimals, for display.
 func ratio(n, d int) float64 {
 	if d == 0 {
 		return 0
@@ -404,10 +437,11 @@ func joinList(list []string) string {
 	return out
 }
 
-// concentration computes the HHIs over third-party components, counting by
-// provider index in arrays (one pass over a million components), then
-// naming the groups.
-func (m *Model) concentration() Concentration {
+// concentration computes the HHIs over the thirdParty components with a
+// provider, counting by provider index in arrays (one pass over a million
+// components), then naming the groups; and the index of all components by
+// ultimate controller.
+func (m *Model) concentration(thirdParty int) Concentration {
 	np := len(m.providers)
 	layerIndex := map[sovmap.Layer]int{}
 	for i, l := range sovmap.Layers {
@@ -464,15 +498,42 @@ func (m *Model) concentration() Concentration {
 			crit[m.providers[p].ID] += n
 		}
 	}
-	out := Concentration{Provider: Herfindahl(group(-1, provider)), Parent: Herfindahl(group(-1, parent)),
-		Jurisdiction: Herfindahl(group(-1, country)), CriticalParent: Herfindahl(crit), Layers: []LayerConcentration{}}
+	n := len(m.provider)
+	third := fmt.Sprintf("third-party components (%d of %d)", thirdParty, n)
+	all := group(-1, parent)
+	if inHouse := n - thirdParty; inHouse > 0 {
+		all[inHouseGroup] += inHouse
+	}
+	nCritical := 0
+	for _, c := range crit {
+		nCritical += c
+	}
+	out := Concentration{
+		AllComponents:  basis(Herfindahl(all), fmt.Sprintf("all components (%d), by ultimate controller, in-house as one group", n)),
+		Provider:       basis(Herfindahl(group(-1, provider)), third+", by provider"),
+		Parent:         basis(Herfindahl(group(-1, parent)), third+", by ultimate parent"),
+		Jurisdiction:   basis(Herfindahl(group(-1, country)), third+", by the ultimate parent's country"),
+		CriticalParent: basis(Herfindahl(crit), fmt.Sprintf("critical (vital or high) third-party components (%d), by ultimate parent", nCritical)),
+		Layers:         []LayerConcentration{},
+	}
 	for i, l := range sovmap.Layers {
 		if g := group(i, provider); len(g) > 0 {
-			out.Layers = append(out.Layers, LayerConcentration{Layer: l, Provider: Herfindahl(g),
-				Parent: Herfindahl(group(i, parent)), Jurisdiction: Herfindahl(group(i, country))})
+			layer := fmt.Sprintf("third-party components of layer %s", l)
+			out.Layers = append(out.Layers, LayerConcentration{Layer: l, Provider: basis(Herfindahl(g), layer+", by provider"),
+				Parent: basis(Herfindahl(group(i, parent)), layer+", by ultimate parent"), Jurisdiction: basis(Herfindahl(group(i, country)), layer+", by the ultimate parent's country")})
 		}
 	}
 	return out
+}
+
+// inHouseGroup names the components the organization runs itself, one
+// group of the all-components index.
+const inHouseGroup = "(in-house)"
+
+// basis labels an index with what it counts.
+func basis(h HHI, b string) HHI {
+	h.Basis = b
+	return h
 }
 
 // Herfindahl computes the HHI of counts per group: the sum over groups of

@@ -509,3 +509,29 @@ func TestSinglePointsBySketch(t *testing.T) {
 		t.Errorf("first single point takes down %d, the most is %d", a.SinglePoints[0].Targets, best)
 	}
 }
+
+// TestRelianceFromExactShare: a provider with 1 of 12 components and no
+// critical one scores 30 x 1/12 = 2.5 points, which rounds to 3; the
+// share rounded for display first (0.0833) would give 2.499 and 2.
+func TestRelianceFromExactShare(t *testing.T) {
+	inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Name: "x", Home: "DE"},
+		Providers: []sovmap.Provider{{ID: "solo-co", Name: "Solo", Country: "DE"}}}
+	for i := range 12 {
+		c := sovmap.Component{ID: fmt.Sprintf("c%02d", i), Layer: sovmap.LayerApplication, Locations: []string{"DE"}}
+		if i == 0 {
+			c.Provider = "solo-co"
+		}
+		inv.Components = append(inv.Components, c)
+	}
+	reg, err := NewRegister(context.Background(), model(t, inv), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vendor(t, reg.Providers, "solo-co")
+	if v.Share != 0.0833 {
+		t.Errorf("share %v, want 0.0833 shown", v.Share)
+	}
+	if len(v.Reasons) == 0 || !strings.HasPrefix(v.Reasons[0], "+3 reliance") {
+		t.Errorf("reasons %q, want +3 reliance first", v.Reasons)
+	}
+}

@@ -66,7 +66,7 @@ func WriteRegisterTable(w io.Writer, r *Register) error {
 	fmt.Fprintf(bw, "sovmap vendor risk register of %s (home %s)\n", orDash(r.Organization), r.Home)
 	fmt.Fprintf(bw, "%s, %d third-party, %d critical, %d vital\n\n", plural.Count(r.Components, "component"), r.ThirdParty, r.Critical, r.Vital)
 	c := r.Concentration
-	fmt.Fprintln(bw, "CONCENTRATION (HHI of third-party components)")
+	fmt.Fprintf(bw, "CONCENTRATION (HHI of %s; jurisdiction: the ultimate parent's country)\n", c.Provider.Basis[:strings.LastIndex(c.Provider.Basis, ",")])
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCOPE\tBY PROVIDER\tBY PARENT\tBY JURISDICTION")
 	fmt.Fprintf(tw, "all\t%s\t%s\t%s\n", hhiCell(c.Provider), hhiCell(c.Parent), hhiCell(c.Jurisdiction))
@@ -75,6 +75,8 @@ func WriteRegisterTable(w io.Writer, r *Register) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Layer, hhiCell(l.Provider), hhiCell(l.Parent), hhiCell(l.Jurisdiction))
 	}
 	tw.Flush()
+	fmt.Fprintf(bw, "beside it, %s: %s (the assessment's hhi_provider)\n", c.AllComponents.Basis, hhiCell(c.AllComponents))
+	fmt.Fprintf(bw, "\n%s\n%s\n", r.ShareBasis, r.ExitBasis)
 	for _, part := range []struct {
 		title string
 		rows  []Vendor
@@ -110,6 +112,14 @@ func WriteRegisterTable(w io.Writer, r *Register) error {
 	return bw.Flush()
 }
 
+// upper capitalises the first letter of s, to start a sentence.
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func md(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
 
 // WriteRegisterMarkdown writes the register as a Markdown document.
@@ -118,12 +128,13 @@ func WriteRegisterMarkdown(w io.Writer, r *Register) error {
 	fmt.Fprintf(bw, "# Vendor risk register: %s\n\nHome jurisdiction: **%s**. %s, %d third-party, %d critical, %d vital.\n\n",
 		md(orDash(r.Organization)), r.Home, plural.Count(r.Components, "component"), r.ThirdParty, r.Critical, r.Vital)
 	c := r.Concentration
-	fmt.Fprintln(bw, "## Concentration\n\nHerfindahl-Hirschman index of third-party components (0-10000; above 1800 is highly concentrated).\n\n| Scope | By provider | By parent | By jurisdiction |\n|---|---|---|---|")
+	fmt.Fprintf(bw, "## Concentration\n\nHerfindahl-Hirschman index (0-10000; above 1800 is highly concentrated) of %s; jurisdiction is the ultimate parent's country.\n\n| Scope | By provider | By parent | By jurisdiction |\n|---|---|---|---|\n", c.Provider.Basis[:strings.LastIndex(c.Provider.Basis, ",")])
 	fmt.Fprintf(bw, "| all | %s | %s | %s |\n", hhiCell(c.Provider), hhiCell(c.Parent), hhiCell(c.Jurisdiction))
 	fmt.Fprintf(bw, "| critical | - | %s | - |\n", hhiCell(c.CriticalParent))
 	for _, l := range c.Layers {
 		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", l.Layer, hhiCell(l.Provider), hhiCell(l.Parent), hhiCell(l.Jurisdiction))
 	}
+	fmt.Fprintf(bw, "\nBeside it, %s: %s (the assessment's `hhi_provider`).\n\n%s. %s.\n", c.AllComponents.Basis, hhiCell(c.AllComponents), md(upper(r.ShareBasis)), md(upper(r.ExitBasis)))
 	for _, part := range []struct {
 		title string
 		rows  []Vendor
@@ -196,6 +207,9 @@ func WriteAnalysisTable(w io.Writer, a *Analysis) error {
 		blastRows(tw, part.rows)
 		tw.Flush()
 	}
+	if len(a.Providers)+len(a.Jurisdictions)+len(a.Regions) > 0 {
+		fmt.Fprintf(bw, "blast radius, what each counts: %s\n", a.BlastBasis)
+	}
 	if len(a.Chains) > 0 {
 		fmt.Fprintln(bw, "\nEXPOSURE CHAINS")
 		for _, c := range a.Chains {
@@ -238,6 +252,9 @@ func WriteAnalysisMarkdown(w io.Writer, a *Analysis) error {
 		for _, b := range part.rows {
 			fmt.Fprintf(bw, "| %s | %d | %d | %d | %d | %d |\n", md(b.ID), b.Direct, b.Down, b.Degraded, b.Vital, b.Critical)
 		}
+	}
+	if len(a.Providers)+len(a.Jurisdictions)+len(a.Regions) > 0 {
+		fmt.Fprintf(bw, "\nWhat each blast radius counts: %s.\n", md(a.BlastBasis))
 	}
 	if len(a.Chains) > 0 {
 		fmt.Fprintln(bw, "\n## Exposure chains")

@@ -14,19 +14,50 @@ import (
 func (e *Engine) restore(s sovmap.Scenario, r *Result, down []int32, hit func(int32) bool) {
 	direct := down[:r.Direct]
 	if len(direct) == 0 {
-		r.RestoreBasis = "nothing is hit"
+		r.RestoreBasis, r.OutageBasis = "nothing is hit", "nothing is hit"
 		return
 	}
-	var worst restoreBasis
+	var worst, outage restoreBasis
 	first := true
 	for _, u := range direct {
 		b := e.restoreOf(s, u, hit)
 		if first || b.days > r.RestoreDays {
-			r.RestoreDays, worst, first = b.days, b, false
+			r.RestoreDays, worst = b.days, b
 		}
-		r.OutageDays = max(r.OutageDays, b.outage)
+		if first || b.outage > r.OutageDays {
+			r.OutageDays, outage = b.outage, b
+		}
+		first = false
 	}
 	r.RestoreBasis = worst.String(e.m)
+	r.OutageBasis = outage.Outage(e.m)
+}
+
+// Outage says how the time without service was found. It may come from
+// another component than the time to restore: a provider's exit notice
+// covers part of one component's migration and not another's.
+func (b restoreBasis) Outage(m *risk.Model) string {
+	if b.outage == 0 && b.how != basisScenario {
+		return "no service is lost"
+	}
+	id := m.ID(b.u)
+	switch b.how {
+	case basisScenario:
+		if b.outage == 0 {
+			return "no service is lost"
+		}
+		return "restore_days of the scenario"
+	case basisFailover:
+		return fmt.Sprintf("%s: failover to the declared alternative %s", id, m.ID(b.alt))
+	}
+	mig, _ := m.MigrationDaysOf(b.u)
+	if b.kind == ProviderExit {
+		if notice, stated := m.NoticeDaysOf(b.u); stated {
+			return fmt.Sprintf("%s: migration %d d less the %d d exit notice", id, mig, notice)
+		}
+		return fmt.Sprintf("%s: migration %d d, no exit notice stated", id, mig)
+	}
+	return fmt.Sprintf("%s: migration %d d, the whole time to restore", id, mig)
 }
 
 // How a component's time to restore was found.

@@ -40,6 +40,8 @@ type Result struct {
 	// Declared is true for a scenario of the inventory's scenarios: list.
 	Declared bool   `json:"declared"`
 	Effect   Effect `json:"effect"`
+	// Basis says what the counts below count (HitBasis of the kind).
+	Basis string `json:"basis"`
 	// Direct counts the components the scenario hits itself; Transitive
 	// those that go down (or are exposed) through runtime dependencies;
 	// Degraded those that depend on a hit only through supply edges;
@@ -63,11 +65,14 @@ type Result struct {
 	After  *Levels `json:"levels_after,omitempty"`
 	// RestoreDays is the time until the last directly hit component is
 	// restored (moved, failed over or replaced), RestoreBasis how it was
-	// found. OutageDays is how long service is lost, for scenarios that
-	// stop components: a provider's exit notice covers part of the move.
+	// found. OutageDays is the longest time a directly hit component is
+	// without service, for scenarios that stop components (a provider's
+	// exit notice covers part of the move), and OutageBasis names that
+	// component: it need not be the one RestoreBasis names.
 	RestoreDays  int    `json:"restore_days"`
 	RestoreBasis string `json:"restore_basis"`
 	OutageDays   int    `json:"outage_days"`
+	OutageBasis  string `json:"outage_basis"`
 	// Impact is the criticality-weighted share (0-100) of the inventory
 	// hit; Score the weighted count it is computed from.
 	Impact float64 `json:"impact"`
@@ -141,7 +146,8 @@ type Engine struct {
 	comps     []int32
 	queue     []int32
 	mask      []uint64
-	locCut    []bool
+	locCut    []bool          // per location: cut off wholly
+	locPart   []bool          // per location: cut off in part (some countries of a bloc)
 	cur       sovmap.Scenario // the scenario being run
 	hosts     []int32         // per arrangement: qualifying host country, or -1
 	compStamp []uint32        // per strongly connected component: affected this run
@@ -152,7 +158,7 @@ func NewEngine(m *risk.Model, opts Options) *Engine {
 	n := m.Len()
 	e := &Engine{m: m, opts: opts, w: graph.NewWalker(m.Rev), weight: make([]float32, n),
 		mark: make([]uint32, n), ownAfter: make([]sovmap.Level, n), effAfter: make([]sovmap.Level, n), mask: make([]uint64, max(1, (m.NumCountries()+63)/64)),
-		locCut: make([]bool, m.NumLocations())}
+		locCut: make([]bool, m.NumLocations()), locPart: make([]bool, m.NumLocations())}
 	now := opts.Assess.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -257,7 +263,12 @@ func (e *Engine) start(s sovmap.Scenario, declared bool) *Result {
 	e.next()
 	e.cur = s
 	return &Result{ID: s.ID, Kind: s.Kind, Target: s.Target, Description: s.Description, Declared: declared,
-		Effect: EffectOf(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+		Effect: EffectOf(s.Kind), Basis: hitBasis(s.Kind), Before: e.before, VitalHit: []string{}, Data: []string{}, Hits: []Hit{}}
+}
+
+// hitBasis is what a scenario of the kind counts.
+func hitBasis(kind string) string {
+	return HitBasis[kind] + "; transitive: what runs on them; degraded: what depends on them through a supply edge"
 }
 
 func roundTo(x float64, places int) float64 {
@@ -382,7 +393,7 @@ func (e *Engine) lawsOf(u int32) string {
 			}
 			via := string(x.Via)
 			if x.Mitigated {
-				via += ", mitigated by customer-held keys"
+				via += ", " + e.m.Mitigation(u)
 			}
 			if !slices.Contains(vias[law], via) {
 				vias[law] = append(vias[law], via)
@@ -396,39 +407,28 @@ func (e *Engine) lawsOf(u int32) string {
 }
 
 // locations picks the components located in the countries idx (region <
-// 0) or in region, directly when every location is cut and partly when
-// only some are.
+// 0) or in region, by the rule of risk.Model.Placed that the blast radius
+// shares: directly when every location is cut wholly, partly when some
+// location is cut at least in part (a location in the bloc EU when one
+// member's energy runs short; DE and FR when DE is cut).
 func (e *Engine) locations(idx []int, region int32) {
 	m := e.m
+	cut := m.CutCountries(e.inMask)
+	if region >= 0 {
+		cut = func(l int32) (bool, bool) { return m.Location(l).Region == region, false }
+	}
 	for i := range int32(m.NumLocations()) {
-		loc := m.Location(i)
-		cut := false
-		if region >= 0 {
-			cut = loc.Region == region
-		} else if len(loc.Countries) > 0 {
-			cut = true
-			for _, c := range loc.Countries {
-				cut = cut && e.inMask(c)
-			}
-		}
-		e.locCut[i] = cut
+		whole, part := cut(i)
+		e.locCut[i], e.locPart[i] = whole, part
 	}
 	visit := func(u int32) {
 		if !e.candidate(u) {
 			return
 		}
-		all, some := true, false
-		for _, l := range m.LocationsOf(u) {
-			if e.locCut[l] {
-				some = true
-			} else {
-				all = false
-			}
-		}
-		switch {
-		case all && some:
+		switch m.Placed(u, e.cutLocation) {
+		case risk.Whole:
 			e.seeds = append(e.seeds, u)
-		case some:
+		case risk.Partly:
 			e.partial = append(e.partial, u)
 		}
 	}
@@ -446,6 +446,9 @@ func (e *Engine) locations(idx []int, region int32) {
 	slices.Sort(e.seeds)
 	slices.Sort(e.partial)
 }
+
+// cutLocation is the cut of the scenario being run, location by location.
+func (e *Engine) cutLocation(l int32) (whole, part bool) { return e.locCut[l], e.locPart[l] }
 
 // reason says why the scenario hits component u directly, or partly: it
 // is worked out only for the rows shown, from the state the selection left.
@@ -485,9 +488,14 @@ func (e *Engine) reason(u int32, partial bool) string {
 	}
 	var cut, kept []string
 	for _, l := range m.LocationsOf(u) {
-		if e.locCut[l] {
+		switch {
+		case e.locCut[l]:
 			cut = append(cut, m.Location(l).ID)
-		} else {
+		case e.locPart[l]:
+			// A bloc with members on both sides of the cut.
+			cut = append(cut, "part of "+m.Location(l).ID)
+			kept = append(kept, "the rest of "+m.Location(l).ID)
+		default:
 			kept = append(kept, m.Location(l).ID)
 		}
 	}

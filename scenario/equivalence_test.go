@@ -136,7 +136,8 @@ func TestSweepMatchesRuns(t *testing.T) {
 		if name == "stress" {
 			opts.Assess.Qualifies = embassyQualifies
 		}
-		sw, err := RunSweep(ctx, m, SweepOptions{Options: opts, Workers: 2})
+		const detailed = 5
+		sw, err := RunSweep(ctx, m, SweepOptions{Options: opts, Workers: 2, Detail: detailed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,8 +164,27 @@ func TestSweepMatchesRuns(t *testing.T) {
 			if got.Direct != want.Direct || got.Transitive != want.Transitive || got.Degraded != want.Degraded || got.Partial != want.Partial ||
 				got.VitalCount != want.VitalCount || got.CriticalHit != want.CriticalHit || got.DataComponents != want.DataComponents ||
 				got.Score != want.Score || got.Impact != want.Impact || got.RestoreDays != want.RestoreDays || got.OutageDays != want.OutageDays ||
-				got.RestoreBasis != want.RestoreBasis {
+				got.RestoreBasis != want.RestoreBasis || got.OutageBasis != want.OutageBasis {
 				t.Errorf("%s %s:\nsweep %+v\nrun   %+v", name, got.ID, *got, *want)
+			}
+			// The first rows list their hits as the run itself does; the
+			// others say their lists are not computed and count the hits.
+			full, err := e.Run(ctx, s, declared, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i < detailed {
+				if !slices.Equal(got.VitalHit, full.VitalHit) || !slices.Equal(got.Data, full.Data) || len(got.Hits) != len(full.Hits) || got.HitsNotShown != full.HitsNotShown {
+					t.Errorf("%s %s: sweep lists vital %v data %v %d hits (+%d), run %v %v %d (+%d)", name, got.ID,
+						got.VitalHit, got.Data, len(got.Hits), got.HitsNotShown, full.VitalHit, full.Data, len(full.Hits), full.HitsNotShown)
+				}
+				for k := range min(len(got.Hits), len(full.Hits)) {
+					if got.Hits[k].ID != full.Hits[k].ID || got.Hits[k].How != full.Hits[k].How || got.Hits[k].RestoreDays != full.Hits[k].RestoreDays {
+						t.Errorf("%s %s: hit %d is %+v, run %+v", name, got.ID, k, got.Hits[k], full.Hits[k])
+					}
+				}
+			} else if got.Hits != nil || got.VitalHit != nil || got.HitsNotShown != len(full.Hits)+full.HitsNotShown {
+				t.Errorf("%s %s: beyond the detailed rows: hits %v vital %v, %d not shown, want nil and %d", name, got.ID, got.Hits, got.VitalHit, got.HitsNotShown, len(full.Hits)+full.HitsNotShown)
 			}
 			if got.After == nil || *got.After != *want.After {
 				t.Errorf("%s %s: levels after %+v, run %+v", name, got.ID, got.After, want.After)

@@ -55,7 +55,7 @@ func TestGolden(t *testing.T) {
 		golden(t, file+".md", md.Bytes())
 		golden(t, file+".json", js.Bytes())
 	}
-	sw, err := RunSweep(ctx, m, SweepOptions{})
+	sw, err := RunSweep(ctx, m, SweepOptions{Detail: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

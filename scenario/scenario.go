@@ -56,6 +56,20 @@ const (
 	SupplyCut Effect = "supply-cut"
 )
 
+// HitBasis says, per kind, what a scenario hits directly; every kind
+// then counts as transitive what runs on those (runtime edges) and as
+// degraded what depends on them through a supply edge. The provider,
+// region and jurisdiction seeds are those of the register's lost on exit
+// and of the graph's blast radius (risk.BlastBasis).
+var HitBasis = map[string]string{
+	Compel:            "direct: components the jurisdiction's compelled-access laws reach (the assessment's exposure)",
+	ExportControl:     "direct: hardware-layer components with a provider whose supply the export control stops",
+	ProviderExit:      "direct: the components of the provider and of every provider it controls",
+	RevokeArrangement: "direct: components hosted under the arrangement",
+	RegionCut:         "direct: components with every location cut off; partial: those with some",
+	EnergyShortage:    "direct: components with every location in the jurisdiction; partial: those with some (a bloc location counts in part)",
+}
+
 // EffectOf returns the effect of a scenario kind.
 func EffectOf(kind string) Effect {
 	switch kind {

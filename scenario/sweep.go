@@ -20,6 +20,11 @@ type SweepOptions struct {
 	Workers int
 	// Kinds restricts the sweep to some scenario kinds; nil runs them all.
 	Kinds []string
+	// Detail is how many of the highest-ranked scenarios list their hits,
+	// vital components and data classes (each run once more on its own,
+	// up to Options.Limit hit rows); negative means all. The others carry
+	// figures only: their lists are null and HitsNotShown counts every hit.
+	Detail int
 }
 
 // Sweep is the ranking of every scenario the inventory gives rise to.
@@ -27,7 +32,8 @@ type Sweep struct {
 	Organization string `json:"organization"`
 	Home         string `json:"home"`
 	Components   int    `json:"components"`
-	// Scenarios are the results without hit rows, highest impact first.
+	// Scenarios are the results, highest impact first; the first
+	// SweepOptions.Detail list their hits.
 	Scenarios []*Result `json:"scenarios"`
 }
 
@@ -200,7 +206,44 @@ func RunSweep(ctx context.Context, m *risk.Model, opts SweepOptions) (*Sweep, er
 		}
 		return out[i].ID < out[j].ID
 	})
+	spec := make(map[*Result]sovmap.Scenario, len(cases))
+	for i := range cases {
+		spec[cases[i].res] = cases[i].s
+	}
+	if err := detail(ctx, m, opts, out, spec); err != nil {
+		return nil, err
+	}
 	return &Sweep{Organization: m.Inv.Organization.Name, Home: m.Inv.Organization.Home, Components: m.Len(), Scenarios: out}, nil
+}
+
+// detail fills the lists of the first opts.Detail results (hits, vital
+// components hit, data classes) from a run of each scenario on its own,
+// and marks the lists of the others as not computed (nil). spec gives
+// each result's scenario.
+func detail(ctx context.Context, m *risk.Model, opts SweepOptions, out []*Result, spec map[*Result]sovmap.Scenario) error {
+	n := len(out)
+	if opts.Detail >= 0 {
+		n = min(n, opts.Detail)
+	}
+	for _, r := range out[n:] {
+		r.Hits, r.VitalHit, r.Data = nil, nil, nil
+		r.HitsNotShown = r.Direct + r.Transitive + r.Degraded + r.Partial
+	}
+	return fanout.Jobs(ctx, n, opts.Workers, func() func(int) {
+		e := NewEngine(m, opts.Options)
+		return func(i int) {
+			r := out[i]
+			if r.RestoreBasis == "not run" {
+				return
+			}
+			one, err := e.Run(ctx, spec[r], r.Declared, true)
+			if err != nil {
+				r.Notes = append(r.Notes, "hits not listed: "+err.Error())
+				return
+			}
+			r.Hits, r.HitsNotShown, r.VitalHit, r.Data = one.Hits, one.HitsNotShown, one.VitalHit, one.Data
+		}
+	})
 }
 
 // selectCase picks the seeds of one scenario of a sweep and, for a

@@ -72,10 +72,11 @@ func WriteTable(w io.Writer, r *Result) error {
 	fmt.Fprintf(bw, "scenario %s\n", title(r))
 	fmt.Fprintf(bw, "effect: %s; hit: %d direct, %d transitive, %d degraded, %d partial; impact %.2f%% (score %.2f)\n",
 		r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
+	fmt.Fprintf(bw, "what counts: %s\n", r.Basis)
 	fmt.Fprintf(bw, "vital components hit: %d (%s); critical components hit: %d\n", r.VitalCount, list(r.VitalHit), r.CriticalHit)
 	fmt.Fprintf(bw, "data classes on components hit: %s (%s %s data)\n", list(r.Data), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "levels before: %s\nlevels after:  %s\n", levels(&r.Before), levels(r.After))
-	fmt.Fprintf(bw, "time to restore: %s (%s); outage: %s\n", plural.Count(r.RestoreDays, "day"), r.RestoreBasis, plural.Count(r.OutageDays, "day"))
+	fmt.Fprintf(bw, "time to restore: %s (%s); outage: %s (%s)\n", plural.Count(r.RestoreDays, "day"), r.RestoreBasis, plural.Count(r.OutageDays, "day"), r.OutageBasis)
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw)
 		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -112,10 +113,11 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# Scenario %s\n\n", md(title(r)))
 	fmt.Fprintf(bw, "- effect: **%s**\n- hit: %d direct, %d transitive, %d degraded, %d partial; impact **%.2f%%** (score %.2f)\n", r.Effect, r.Direct, r.Transitive, r.Degraded, r.Partial, r.Impact, r.Score)
+	fmt.Fprintf(bw, "- what counts: %s\n", md(r.Basis))
 	fmt.Fprintf(bw, "- vital components hit: **%d** (%s); critical components hit: %d\n", r.VitalCount, md(list(r.VitalHit)), r.CriticalHit)
 	fmt.Fprintf(bw, "- data classes on components hit: %s (%s %s data)\n", md(list(r.Data)), plural.Count(r.DataComponents, "component"), plural.Pick(r.DataComponents, "holds", "hold"))
 	fmt.Fprintf(bw, "- levels before: %s; after: %s\n", levels(&r.Before), levels(r.After))
-	fmt.Fprintf(bw, "- time to restore: **%s** (%s); outage: %s\n", plural.Count(r.RestoreDays, "day"), md(r.RestoreBasis), plural.Count(r.OutageDays, "day"))
+	fmt.Fprintf(bw, "- time to restore: **%s** (%s); outage: %s (%s)\n", plural.Count(r.RestoreDays, "day"), md(r.RestoreBasis), plural.Count(r.OutageDays, "day"), md(r.OutageBasis))
 	if len(r.Hits) > 0 {
 		fmt.Fprintln(bw, "\n| Component | Layer | Criticality | How | Before | After | Restore | Data | Why |\n|---|---|---|---|---|---|---:|---|---|")
 		for _, h := range r.Hits {

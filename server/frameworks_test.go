@@ -42,12 +42,12 @@ func testFrameworks(t *testing.T, e *testEnv) {
 
 	got := decode[frameworksOut](t, e.api("GET", "/api/v1/workspaces/default/versions/latest/frameworks", tok, nil, ""))
 	// The example declares three assessments: lu-ai-operator and
-	// no-ai-operator on eu-csf, no-ai-operator on secnumcloud.
+	// no-ai-operator on eu-csf@1.2.1, no-ai-operator on secnumcloud.
 	if len(got.Assessments) != 3 {
 		t.Fatalf("assessments = %+v", got.Assessments)
 	}
 	lu := got.Assessments[0]
-	if lu.Provider != "lu-ai-operator" || lu.Framework != "eu-csf" || lu.Error != "" || lu.Result == nil {
+	if lu.Provider != "lu-ai-operator" || lu.Framework != "eu-csf@1.2.1" || lu.Error != "" || lu.Result == nil {
 		t.Fatalf("first assessment = %+v", lu)
 	}
 	// SOV-5.1 is answered SEAL-1 and the gate is the minimum, so the

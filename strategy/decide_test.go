@@ -157,9 +157,15 @@ func TestDefaultDecisions(t *testing.T) {
 		missing []string // prerequisites the next strategy lacks
 	}{
 		{"everything strong: host for others", "DE", strong, goodHost, "compute", "host-for-others", "", nil},
-		{"carbon too high to host: build", "DE", with("energy.carbon_intensity=300"), goodHost, "compute", "build-domestic", "host-for-others", []string{"energy.carbon_intensity"}},
-		{"no hosting law: build, host needs the law", "DE", with("policy.host_framework=false"), goodHost, "compute", "build-domestic", "host-for-others", []string{"policy.host_framework"}},
-		{"spare power for own demand only", "DE", with("energy.spare_capacity=150"), goodHost, "compute", "build-domestic", "host-for-others", []string{"energy.spare_capacity"}},
+		{"carbon too high to host: domestic core with an embassy", "DE", with("energy.carbon_intensity=300"), goodHost, "compute", "domestic-core-embassy", "host-for-others", []string{"energy.carbon_intensity"}},
+		{"no hosting law: domestic core, host needs the law", "DE", with("policy.host_framework=false"), goodHost, "compute", "domestic-core-embassy", "host-for-others", []string{"policy.host_framework"}},
+		{"spare power for own demand only", "DE", with("energy.spare_capacity=150"), goodHost, "compute", "domestic-core-embassy", "host-for-others", []string{"energy.spare_capacity"}},
+		{"no embassy law: build, the combination needs it", "DE", with("policy.host_framework=false", "policy.embassy_framework=false"), goodHost, "compute", "build-domestic", "domestic-core-embassy", []string{"policy.embassy_framework"}},
+		// 100 MW of compute: building needs 25 x 100 = 2500, an embassy copy
+		// another 25 x 100 = 2500, both together 5000 (EUR m).
+		{"capital to build, not to build and copy abroad", "DE", with("policy.host_framework=false", "capital.available=4999"), goodHost, "compute", "build-domestic", "domestic-core-embassy", []string{"capital.available"}},
+		{"capital to build and copy abroad", "DE", with("policy.host_framework=false", "capital.available=5000"), goodHost, "compute", "domestic-core-embassy", "host-for-others", []string{"policy.host_framework"}},
+		{"no embassy host: build, the combination needs a host", "DE", with("policy.host_framework=false"), "", "compute", "build-domestic", "domestic-core-embassy", []string{"hosts.qualified"}},
 		{"power too dear to build: co-invest in the EU", "DE", with("energy.price=200"), goodHost, "compute", "co-invest-regional", "build-domestic", []string{"energy.price"}},
 		{"not enough power at home: co-invest", "DE", with("energy.spare_capacity=50"), goodHost, "compute", "co-invest-regional", "build-domestic", []string{"energy.spare_capacity"}},
 		{"not enough water: co-invest", "DE", with("water.available=1000"), goodHost, "compute", "co-invest-regional", "build-domestic", []string{"water.available"}},
@@ -188,7 +194,15 @@ func TestDefaultDecisions(t *testing.T) {
 		{"energy: no hosting strategy, build", "DE", strong, "", "energy", "build-domestic", "", nil},
 		{"energy: slow permits, co-invest", "DE", with("policy.permitting_months=48"), "", "energy", "co-invest-regional", "build-domestic", []string{"policy.permitting_months"}},
 		{"facility: too little land to build", "DE", with("land.available=10"), "", "facility", "co-invest-regional", "build-domestic", []string{"land.available"}},
-		{"facility: land for own demand, not for guests", "DE", with("land.available=30"), "", "facility", "build-domestic", "host-for-others", []string{"land.available"}},
+		{"facility: land for own demand, not for guests", "DE", with("land.available=30"), goodHost, "facility", "domestic-core-embassy", "host-for-others", []string{"land.available"}},
+		// Water: 100 MW of evaporative cooling needs 43.2 x 100 = 4320 m3/day
+		// to build, twice that to host; dry cooling needs none.
+		{"evaporative cooling, water for 100 MW", "DE", with("water.available=4320", "cooling.type=evaporative", "policy.embassy_framework=false"), goodHost, "compute", "build-domestic", "domestic-core-embassy", []string{"policy.embassy_framework"}},
+		{"evaporative cooling, water short by 1", "DE", with("water.available=4319", "cooling.type=evaporative", "policy.embassy_framework=false"), goodHost, "compute", "co-invest-regional", "build-domestic", []string{"water.available"}},
+		{"cooling type unknown: evaporative assumed", "DE", with("water.available=4319", "policy.embassy_framework=false"), goodHost, "compute", "co-invest-regional", "build-domestic", []string{"water.available"}},
+		{"dry cooling needs no water", "DE", with("water.available=0", "cooling.type=dry"), goodHost, "compute", "host-for-others", "", nil},
+		{"sea-water cooling, water not stated", "DE", with("water.available=", "cooling.type=sea-water"), goodHost, "compute", "host-for-others", "", nil},
+		{"liquid cooling, water not stated", "DE", with("water.available=", "cooling.type=liquid", "policy.host_framework=false", "policy.embassy_framework=false"), goodHost, "storage", "build-domestic", "domestic-core-embassy", []string{"policy.embassy_framework"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,21 +265,30 @@ func TestReasons(t *testing.T) {
 	}
 	host := b.Considered[0]
 	spare := find(host, "energy.spare_capacity")
-	if spare.Status != Missing || spare.Requirement != "at least 200 MW (2 per power_mw x 100)" || spare.Shortfall != "short by 50 MW" {
+	if spare.Status != Below || spare.Requirement != "at least 200 MW (2 per power_mw x 100)" || spare.Shortfall != "short by 50 MW" {
 		t.Errorf("spare capacity check = %+v", spare)
 	}
-	if spare.Value != "150 MW" || spare.Source != "test" || !strings.HasPrefix(spare.At, "test.yaml:") {
+	if spare.ValueText() != "150 MW" || spare.Source != "test" || !strings.HasPrefix(spare.At, "test.yaml:") {
 		t.Errorf("spare capacity value = %q from %q at %q", spare.Value, spare.Source, spare.At)
 	}
 	price := find(host, "energy.price")
-	if price.Status != Unknown || price.Shortfall != "not stated" || price.Value != "" {
+	if price.Status != Unknown || price.Shortfall != "not stated" || price.Value != nil || price.Effort != "state" {
 		t.Errorf("unstated price check = %+v", price)
 	}
-	export := find(b.Considered[1], "hardware.export_control")
+	attempt := func(id string) Attempt {
+		for _, a := range b.Considered {
+			if a.Strategy.ID == id {
+				return a
+			}
+		}
+		t.Fatalf("%s not considered", id)
+		return Attempt{}
+	}
+	export := find(attempt("build-domestic"), "hardware.export_control")
 	if export.Status != Met || export.Source != "test" {
 		t.Errorf("stated export control = %+v", export)
 	}
-	partners := find(b.Considered[2], "partners.regional")
+	partners := find(attempt("co-invest-regional"), "partners.regional")
 	if partners.Kind != Derived || partners.Status != Met || !strings.Contains(partners.Source, "EU") {
 		t.Errorf("derived regional partners = %+v", partners)
 	}
@@ -277,8 +300,8 @@ func TestReasons(t *testing.T) {
 	// An export-control status not stated comes from the knowledge base.
 	r = recommend(t, profileYAML("CN", with("hardware.export_control="), ""))
 	b = blockOf(t, r, "compute")
-	c := find(b.Considered[1], "hardware.export_control")
-	if c.Value != "embargoed" || c.Status != Missing || !strings.HasPrefix(c.Source, "knowledge base: US") {
+	c := find(attempt("build-domestic"), "hardware.export_control")
+	if c.Value != "embargoed" || c.Status != Differs || !strings.HasPrefix(c.Source, "knowledge base: US") {
 		t.Errorf("export control from the knowledge base = %+v", c)
 	}
 }
@@ -320,12 +343,22 @@ candidates:
 	if !gb.Qualified || gb.LegalBasis != BasisLaw || !gb.FromProfile {
 		t.Errorf("GB = %+v", gb)
 	}
-	lu := byCountry["LU"]
-	if lu.LegalBasis != BasisInForce || lu.Qualified {
+	// LU: in force for an Estonian home, but the profile states none of its
+	// facts, so it is listed apart after the ranked hosts.
+	var lu HostResult
+	for _, h := range r.Hosts.Unassessed {
+		if h.Stated != 0 {
+			t.Errorf("unassessed host %s has %d stated facts", h.Country, h.Stated)
+		}
+		if h.Country == "LU" {
+			lu = h
+		}
+	}
+	if lu.LegalBasis != BasisInForce || lu.Qualified || lu.Unknown != 4 {
 		t.Errorf("LU for an Estonian home: in force but with unknown capacity, got %+v", lu)
 	}
 	fr := byCountry["FR"]
-	if fr.Qualified || fr.Missing != 1 || fr.Unknown != 3 {
+	if fr.Qualified || fr.Unmet != 1 || fr.Unknown != 3 {
 		t.Errorf("FR = %+v", fr)
 	}
 	ru := byCountry["RU"]
@@ -335,8 +368,8 @@ candidates:
 	if order[0] != "GB" {
 		t.Errorf("first host = %s, want GB (the only qualified one); order %v", order[0], order)
 	}
-	if slices.Index(order, "LU") > slices.Index(order, "FR") {
-		t.Errorf("LU (in force) should rank above FR (no basis): %v", order)
+	if _, ranked := byCountry["LU"]; ranked {
+		t.Errorf("LU, with no fact stated, is ranked: %v", order)
 	}
 	if slices.Index(order, "RU") != len(order)-1 {
 		t.Errorf("RU (restricted) should rank last: %v", order)

@@ -25,32 +25,75 @@ import (
 type Status string
 
 // Condition outcomes. A fact that is not stated is Unknown, and an unknown
-// fact never satisfies a condition.
+// fact never satisfies a condition; a stated value that fails is Below or
+// Above a numeric threshold, or Differs from the yes/no or named value
+// required.
 const (
 	Met     Status = "met"
-	Missing Status = "missing"
+	Below   Status = "below"
+	Above   Status = "above"
+	Differs Status = "differs"
 	Unknown Status = "unknown"
 )
 
-// Check is one condition evaluated against the profile.
+// Check is one condition evaluated against the profile. Numbers are JSON
+// numbers in Unit.
 type Check struct {
 	Prerequisite string `json:"prerequisite"`
 	Name         string `json:"name"`
 	Kind         Kind   `json:"kind"`
 	Group        string `json:"group"`
-	// Value is the stated (or derived) value, formatted with its unit.
-	Value  string `json:"value,omitempty"`
+	// Value is the stated (or derived) value: a number in Unit, true or
+	// false, or a named value; absent when unknown.
+	Value  any    `json:"value,omitempty"`
+	Unit   string `json:"unit,omitempty"`
 	Source string `json:"source,omitempty"`
 	// At is where the value was written, file:line:col.
 	At string `json:"at,omitempty"`
 	// Requirement is the condition, with any demand scaling spelled out.
 	Requirement string `json:"requirement"`
-	Status      Status `json:"status"`
-	// Shortfall says by how much the value misses the requirement.
+	// Min and Max are the thresholds after scaling by demand, in Unit.
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
+	// In is the accepted values of a named fact, Is the required yes/no.
+	In     []string `json:"in,omitempty"`
+	Is     *bool    `json:"is,omitempty"`
+	Status Status   `json:"status"`
+	// Gap is how far a number misses its threshold, in Unit.
+	Gap *float64 `json:"gap,omitempty"`
+	// Shortfall says in words by how much the value misses the requirement.
 	Shortfall string `json:"shortfall,omitempty"`
-	Why       string `json:"why,omitempty"`
-	// Close says what closing the shortfall would take.
-	Close string `json:"close,omitempty"`
+	// Note qualifies the check (an assumption made for an unknown fact).
+	Note string `json:"note,omitempty"`
+	Why  string `json:"why,omitempty"`
+	// Close says what closing the shortfall would take, and Effort what
+	// kind of step that is (one of Efforts, or "ask your state" for an
+	// organization facing a state's act).
+	Close  string `json:"close,omitempty"`
+	Effort string `json:"effort,omitempty"`
+	// closing is the effort of closing the prerequisite should an unknown
+	// fact turn out to fail: what ranks a step up by its cost.
+	closing string
+}
+
+// ValueText formats the value with its unit, "not stated" when unknown.
+func (c Check) ValueText() string {
+	switch v := c.Value.(type) {
+	case nil:
+		return "not stated"
+	case float64:
+		if c.Unit != "" {
+			return formatNumber(v) + " " + c.Unit
+		}
+		return formatNumber(v)
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	default:
+		return fmt.Sprint(v)
+	}
 }
 
 // StrategyRef names a strategy and its place on the spectrum.
@@ -59,10 +102,11 @@ type StrategyRef struct {
 	Name      string       `json:"name"`
 	Level     sovmap.Level `json:"level"`
 	LevelName string       `json:"level_name"`
+	Place     string       `json:"place,omitempty"`
 }
 
 func refOf(s Strategy) StrategyRef {
-	return StrategyRef{ID: s.ID, Name: s.Name, Level: s.Level, LevelName: s.Level.String()}
+	return StrategyRef{ID: s.ID, Name: s.Name, Level: s.Level, LevelName: s.Level.String(), Place: s.Place}
 }
 
 // Attempt is one strategy tried for a block, with every applicable check.
@@ -72,7 +116,7 @@ type Attempt struct {
 	Checks   []Check     `json:"checks"`
 }
 
-// Unmet returns the checks that are missing or unknown.
+// Unmet returns the checks that are not met.
 func (a Attempt) Unmet() []Check {
 	var out []Check
 	for _, c := range a.Checks {
@@ -85,15 +129,19 @@ func (a Attempt) Unmet() []Check {
 
 // Quantity is one stated demand of a block.
 type Quantity struct {
-	Name   string `json:"name"`
-	Value  string `json:"value"`
-	Source string `json:"source"`
+	Name   string  `json:"name"`
+	Amount float64 `json:"amount"`
+	Unit   string  `json:"unit,omitempty"`
+	Source string  `json:"source"`
 }
 
-// NextStep is the next-more-sovereign strategy for a block and what it lacks.
+// NextStep is a more sovereign strategy for a block and what it lacks.
 type NextStep struct {
 	Strategy StrategyRef `json:"strategy"`
 	Missing  []Check     `json:"missing"`
+	// Effort is the costliest kind of step among Missing: what the step as
+	// a whole takes.
+	Effort string `json:"effort,omitempty"`
 }
 
 // BlockResult is the recommendation for one building block.
@@ -101,28 +149,44 @@ type BlockResult struct {
 	Block  string     `json:"block"`
 	Demand []Quantity `json:"demand,omitempty"`
 	By     int        `json:"by,omitempty"`
-	// Recommended is nil when no strategy of the set fits.
+	// Recommended is the most sovereign strategy that fits the block on its
+	// own; nil when no strategy of the set fits.
 	Recommended *StrategyRef `json:"recommended"`
 	// Decisive are the recommended strategy's conditions: why it fits.
 	Decisive []Check `json:"decisive"`
 	// Next is the next-more-sovereign strategy and what it lacks; nil when
 	// the recommendation is already the most sovereign one.
 	Next *NextStep `json:"next,omitempty"`
+	// Cheapest is the more sovereign strategy whose missing facts are the
+	// cheapest to close (by Efforts); nil when none is more sovereign.
+	Cheapest *NextStep `json:"cheapest_step,omitempty"`
 	// Considered lists every strategy tried, most sovereign first, ending
 	// with the recommended one.
 	Considered []Attempt `json:"considered"`
+	// Fitting lists every strategy that fits the block on its own, most
+	// sovereign first; the coherent plan chooses among them.
+	Fitting []string `json:"fitting"`
 }
 
 // Report is the outcome of `sovmap strategy`.
 type Report struct {
 	Profile  string        `json:"profile"`
 	Name     string        `json:"name,omitempty"`
+	Kind     string        `json:"kind"`
 	Home     string        `json:"home"`
 	HomeName string        `json:"home_name,omitempty"`
 	Horizon  int           `json:"horizon,omitempty"`
 	Set      string        `json:"strategy_set"`
 	Spectrum []StrategyRef `json:"spectrum"`
 	Blocks   []BlockResult `json:"blocks"`
+	// Plan is the coherent strategy for the whole: one choice per block,
+	// consistent across dependent blocks.
+	Plan []PlanEntry `json:"plan"`
+	// Coherence explains where the plan departs from the block-by-block
+	// recommendations, and why.
+	Coherence []string `json:"coherence,omitempty"`
+	// Resources sums the plan's needs of each shared pool.
+	Resources []ResourceUse `json:"resources,omitempty"`
 	// Hosts ranks digital-embassy hosts; nil when the set has no host criteria.
 	Hosts *HostRanking `json:"hosts"`
 	Notes []string     `json:"notes,omitempty"`
@@ -152,8 +216,8 @@ func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB, opts Options
 	if at.IsZero() {
 		at = time.Now()
 	}
-	e := &engine{p: p, set: set, k: k, tiers: t, at: at}
-	r := &Report{Profile: p.File, Name: p.Name, Home: p.Home, Horizon: p.Horizon, Set: set.Name}
+	e := &engine{p: p, set: set, k: k, tiers: t, at: at, attempts: map[string]map[string]Attempt{}}
+	r := &Report{Profile: p.File, Name: p.Name, Kind: p.Kind, Home: p.Home, Horizon: p.Horizon, Set: set.Name}
 	if c, ok := k.Country(p.Home); ok {
 		r.HomeName = c.Name
 	}
@@ -175,6 +239,8 @@ func Recommend(ctx context.Context, p *Profile, set *Set, k *kb.KB, opts Options
 		}
 		r.Blocks = append(r.Blocks, e.block(b))
 	}
+	r.Plan, r.Coherence = e.plan(r.Blocks)
+	r.Resources = e.resources(r.Plan)
 	if set.RanksHosts() {
 		hosts := e.rankHosts(e.hostDemand())
 		r.Hosts = &hosts
@@ -193,6 +259,9 @@ type engine struct {
 	at    time.Time
 	// exports memoises knowledge-base export-control facts by country.
 	exports map[string]Value
+	// attempts keeps every strategy evaluated for each block, by block and
+	// strategy id, for the plan and the resource sums.
+	attempts map[string]map[string]Attempt
 
 	regional, trusted       int
 	regionalSrc, trustedSrc string
@@ -210,14 +279,49 @@ func demandOf(b Block) map[string]float64 {
 	return out
 }
 
+// lookupFunc finds a prerequisite's value for one block or host.
+type lookupFunc func(id string) (Value, bool)
+
+// withDerived adds the set's derived demand quantities (cooling water from
+// power by cooling type) to a demand, and says how each was computed. An
+// unknown cooling type takes the highest need, so an unknown fact never
+// lowers a threshold.
+func (e *engine) withDerived(demand map[string]float64, lookup lookupFunc) (map[string]float64, map[string]string) {
+	out := map[string]float64{}
+	for q, v := range demand {
+		out[q] = v
+	}
+	how := map[string]string{}
+	for _, x := range e.set.DerivedDemand {
+		from, ok := demand[x.From]
+		if !ok {
+			continue
+		}
+		kind, assumed := x.Unknown, true
+		if v, ok := lookup(x.By); ok && v.Type == Enum {
+			if _, known := x.Factors[v.Text]; known {
+				kind, assumed = v.Text, false
+			}
+		}
+		f := x.Factors[kind]
+		out[x.Quantity] = f * from
+		s := fmt.Sprintf("%s %s per %s for %s x %s %s", formatNumber(f), x.Unit, x.From, kind, formatNumber(from), x.From)
+		if assumed {
+			s += fmt.Sprintf("; %s not stated, so the highest need (%s) is assumed", x.By, kind)
+		}
+		how[x.Quantity] = s
+	}
+	return out, how
+}
+
 func (e *engine) block(b Block) BlockResult {
 	res := BlockResult{Block: b.ID, By: b.By}
 	for _, q := range sortedKeys(b.Demand) {
 		v := b.Demand[q]
-		res.Demand = append(res.Demand, Quantity{Name: q, Value: v.String(), Source: v.Source})
+		res.Demand = append(res.Demand, Quantity{Name: q, Amount: v.Num, Unit: v.Unit, Source: v.Source})
 	}
-	demand := demandOf(b)
-	qualified, qualifiedSrc := e.qualifiedHosts(demand)
+	base := demandOf(b)
+	qualified, qualifiedSrc := e.qualifiedHosts(base)
 	derived := map[string]Value{
 		"partners.regional": {Type: Number, Num: float64(e.regional), Source: e.regionalSrc},
 		"partners.trusted":  {Type: Number, Num: float64(e.trusted), Source: e.trustedSrc},
@@ -233,52 +337,217 @@ func (e *engine) block(b Block) BlockResult {
 		pr, _ := e.set.Prerequisite(id)
 		return e.fromKB(pr, e.p.Home)
 	}
-	var applicable []Strategy
+	demand, how := e.withDerived(base, lookup)
+	var attempts []Attempt
+	e.attempts[b.ID] = map[string]Attempt{}
 	for _, s := range e.set.Strategies {
-		if s.AppliesTo(b.ID) {
-			applicable = append(applicable, s)
+		if !e.applies(s, b.ID) {
+			continue
+		}
+		a := e.attempt(s, b.ID, lookup, demand, how)
+		attempts = append(attempts, a)
+		e.attempts[b.ID][s.ID] = a
+		if a.Fits {
+			res.Fitting = append(res.Fitting, s.ID)
 		}
 	}
-	for i, s := range applicable {
-		a := Attempt{Strategy: refOf(s), Fits: true}
-		for _, c := range s.Requires {
-			if !c.AppliesTo(b.ID) {
-				continue
-			}
-			pr, _ := e.set.Prerequisite(c.Prerequisite)
-			v, have := lookup(c.Prerequisite)
-			ch := evaluate(c, pr, v, have, demand)
-			if ch.Status != Met {
-				a.Fits = false
-			}
-			a.Checks = append(a.Checks, ch)
-		}
+	for i, a := range attempts {
 		res.Considered = append(res.Considered, a)
 		if !a.Fits {
 			continue
 		}
-		ref := refOf(s)
+		ref := a.Strategy
 		res.Recommended = &ref
 		res.Decisive = a.Checks
 		if i > 0 {
-			above := res.Considered[i-1]
-			res.Next = &NextStep{Strategy: above.Strategy, Missing: above.Unmet()}
+			res.Next = e.step(attempts[i-1])
+			res.Cheapest = e.cheapest(attempts[:i])
 		}
 		break
 	}
 	return res
 }
 
+// applies reports whether a strategy applies to a block; a combination
+// applies where each strategy it combines does.
+func (e *engine) applies(s Strategy, block string) bool {
+	if !s.AppliesTo(block) {
+		return false
+	}
+	for _, id := range s.Combines {
+		if c, ok := e.set.Strategy(id); !ok || !c.AppliesTo(block) {
+			return false
+		}
+	}
+	return true
+}
+
+// attempt evaluates a strategy's conditions for a block. A combination
+// takes the conditions of each strategy it combines, with the needs of an
+// additive resource (capital) added up: both approaches are paid for.
+func (e *engine) attempt(s Strategy, block string, lookup lookupFunc, demand map[string]float64, how map[string]string) Attempt {
+	a := Attempt{Strategy: refOf(s), Fits: true, Checks: []Check{}}
+	var conds []Condition
+	for _, id := range s.Combines {
+		c, _ := e.set.Strategy(id)
+		conds = append(conds, c.Requires...)
+	}
+	conds = append(conds, s.Requires...)
+	for _, c := range conds {
+		if !c.AppliesTo(block) {
+			continue
+		}
+		pr, _ := e.set.Prerequisite(c.Prerequisite)
+		v, have := lookup(c.Prerequisite)
+		a.Checks = append(a.Checks, evaluate(c, pr, v, have, demand, how))
+	}
+	if len(s.Combines) > 0 {
+		a.Checks = e.addUp(a.Checks)
+	}
+	for i, c := range a.Checks {
+		pr, _ := e.set.Prerequisite(c.Prerequisite)
+		a.Checks[i] = e.advise(c, pr)
+		if c.Status != Met {
+			a.Fits = false
+		}
+	}
+	return a
+}
+
+// addUp merges the minimum checks on each additive resource of a
+// combination into one check of their sum.
+func (e *engine) addUp(checks []Check) []Check {
+	additive := map[string]bool{}
+	for _, r := range e.set.Resources {
+		if r.Additive {
+			additive[r.Prerequisite] = true
+		}
+	}
+	var out []Check
+	merged := map[string]int{}
+	for _, c := range checks {
+		if !additive[c.Prerequisite] || c.Min == nil {
+			out = append(out, c)
+			continue
+		}
+		i, seen := merged[c.Prerequisite]
+		if !seen {
+			merged[c.Prerequisite] = len(out)
+			out = append(out, c)
+			continue
+		}
+		m := &out[i]
+		sum := *m.Min + *c.Min
+		m.Requirement = fmt.Sprintf("at least %s %s (both approaches: %s + %s)", formatNumber(sum), m.Unit, formatNumber(*m.Min), formatNumber(*c.Min))
+		m.Min = &sum
+		m.Why = "capital for each approach at once"
+		if v, ok := m.Value.(float64); ok {
+			m.Status, m.Gap, m.Shortfall = Met, nil, ""
+			if v < sum {
+				gap := sum - v
+				m.Status, m.Gap, m.Shortfall = Below, &gap, "short by "+formatNumber(gap)+" "+m.Unit
+			}
+		}
+	}
+	return out
+}
+
+// advise sets what closing an unmet check takes, for the profile's kind.
+func (e *engine) advise(ch Check, pr Prerequisite) Check {
+	if ch.Status == Met {
+		ch.Close, ch.Effort = "", ""
+		return ch
+	}
+	ch.Close, ch.Effort, ch.closing = pr.Close, pr.Effort, pr.Effort
+	if e.p.Kind == KindOrganization {
+		if pr.CloseOrganization != "" {
+			ch.Close = pr.CloseOrganization
+		}
+		if pr.Effort == "legislate" {
+			ch.Effort, ch.closing = effortAskState, effortAskState
+		}
+	}
+	if ch.Status == Unknown && ch.Value == nil {
+		ch.Effort = "state"
+		ch.Close = "State the figure with its source (an unknown fact never counts as met). " + ch.Close
+	}
+	if pr.ID == "partners.trusted" && len(e.p.Trusted) == 0 {
+		if alliances := e.tiers.alliances(e.k); len(alliances) > 0 {
+			ch.Close += fmt.Sprintf(" The knowledge base records %s as a member of %s; none of them makes its members trusted by default.", e.p.Home, strings.Join(alliances, ", "))
+		}
+	}
+	return ch
+}
+
+// effortAskState is the effort of a state's act (a law, a national
+// strategy) for an organization: not in its hands, so ranked last.
+const effortAskState = "ask your state"
+
+func rankOf(effort string) int {
+	if effort == effortAskState {
+		return len(Efforts) + 1
+	}
+	return effortRank(effort)
+}
+
+// step describes what a more sovereign strategy lacks. Its Effort is the
+// costliest step among them as they stand (an unknown fact needs stating).
+func (e *engine) step(a Attempt) *NextStep {
+	st := &NextStep{Strategy: a.Strategy, Missing: a.Unmet()}
+	worst := -1
+	for _, c := range st.Missing {
+		if r := rankOf(c.Effort); r > worst {
+			worst, st.Effort = r, c.Effort
+		}
+	}
+	return st
+}
+
+// cost ranks a step up by its costliest missing fact, counting an unknown
+// fact at what closing it would take should it turn out to fail: stating a
+// figure is cheap, but the figure may not help.
+func cost(st *NextStep) int {
+	worst := -1
+	for _, c := range st.Missing {
+		if r := rankOf(c.closing); r > worst {
+			worst = r
+		}
+	}
+	return worst
+}
+
+// cheapest picks, among the strategies more sovereign than the
+// recommendation, the one whose costliest missing fact is cheapest to
+// close, then the one missing fewest facts, then the most sovereign.
+func (e *engine) cheapest(above []Attempt) *NextStep {
+	var best *NextStep
+	bestCost := 0
+	for i := len(above) - 1; i >= 0; i-- {
+		st := e.step(above[i])
+		c := cost(st)
+		if best == nil || c < bestCost || c == bestCost && len(st.Missing) <= len(best.Missing) {
+			best, bestCost = st, c
+		}
+	}
+	return best
+}
+
 // evaluate checks one condition against a value.
-func evaluate(c Condition, pr Prerequisite, v Value, have bool, demand map[string]float64) Check {
+func evaluate(c Condition, pr Prerequisite, v Value, have bool, demand map[string]float64, how map[string]string) Check {
 	ch := Check{
-		Prerequisite: pr.ID, Name: pr.Name, Kind: pr.Kind, Group: pr.Group,
-		Why: c.Why, Close: pr.Close,
+		Prerequisite: pr.ID, Name: pr.Name, Kind: pr.Kind, Group: pr.Group, Why: c.Why,
+	}
+	if pr.Type == Number {
+		ch.Unit = pr.Unit
 	}
 	if have {
-		ch.Value = v.String()
-		if v.Type == Number && v.Unit == "" && pr.Unit != "" {
-			ch.Value = formatNumber(v.Num) + " " + pr.Unit
+		switch v.Type {
+		case Number:
+			ch.Value = v.Num
+		case Bool:
+			ch.Value = v.Bool
+		default:
+			ch.Value = v.Text
 		}
 		ch.Source = v.Source
 		ch.At = v.Pos.String()
@@ -298,29 +567,41 @@ func evaluate(c Condition, pr Prerequisite, v Value, have bool, demand map[strin
 			var ok bool
 			lo, ok = c.threshold(*c.Min, demand)
 			scaled = scaled && ok
-			parts = append(parts, "at least "+describeBound(*c.Min, lo, ok, c.Per, demand, unit))
+			if ok {
+				ch.Min = &lo
+			}
+			parts = append(parts, "at least "+describeBound(*c.Min, lo, ok, c.Per, demand, how, unit))
 		}
 		if c.Max != nil {
 			var ok bool
 			hi, ok = c.threshold(*c.Max, demand)
 			scaled = scaled && ok
-			parts = append(parts, "at most "+describeBound(*c.Max, hi, ok, c.Per, demand, unit))
+			if ok {
+				ch.Max = &hi
+			}
+			parts = append(parts, "at most "+describeBound(*c.Max, hi, ok, c.Per, demand, how, unit))
 		}
 		ch.Requirement = strings.Join(parts, " and ")
 		switch {
-		case !have:
-			ch.Status, ch.Shortfall = Unknown, "not stated"
 		case !scaled:
 			ch.Status, ch.Shortfall = Unknown, fmt.Sprintf("the block states no %s demand to scale by", c.Per)
+		case !have && c.Max == nil && pr.RangeMin != nil && lo <= *pr.RangeMin:
+			// Any value the range allows meets "at least 0": nothing is needed.
+			ch.Status, ch.Note = Met, "nothing is needed"
+		case !have:
+			ch.Status, ch.Shortfall = Unknown, "not stated"
 		case c.Min != nil && v.Num < lo:
-			ch.Status, ch.Shortfall = Missing, "short by "+unit(lo-v.Num)
+			gap := lo - v.Num
+			ch.Status, ch.Gap, ch.Shortfall = Below, &gap, "short by "+unit(gap)
 		case c.Max != nil && v.Num > hi:
-			ch.Status, ch.Shortfall = Missing, "over by "+unit(v.Num-hi)
+			gap := v.Num - hi
+			ch.Status, ch.Gap, ch.Shortfall = Above, &gap, "over by "+unit(gap)
 		default:
 			ch.Status = Met
 		}
 	case Bool:
 		want := c.Is != nil && *c.Is
+		ch.Is = &want
 		ch.Requirement = "yes"
 		if !want {
 			ch.Requirement = "no"
@@ -329,23 +610,21 @@ func evaluate(c Condition, pr Prerequisite, v Value, have bool, demand map[strin
 		case !have:
 			ch.Status, ch.Shortfall = Unknown, "not stated"
 		case v.Bool != want:
-			ch.Status = Missing
+			ch.Status = Differs
 		default:
 			ch.Status = Met
 		}
 	case Enum:
+		ch.In = c.In
 		ch.Requirement = "one of " + strings.Join(c.In, ", ")
 		switch {
 		case !have:
 			ch.Status, ch.Shortfall = Unknown, "not stated"
 		case !contains(c.In, v.Text):
-			ch.Status, ch.Shortfall = Missing, "needs "+c.In[len(c.In)-1]+orBetter(c.In, pr.Values)
+			ch.Status, ch.Shortfall = Differs, "needs "+c.In[len(c.In)-1]+orBetter(c.In, pr.Values)
 		default:
 			ch.Status = Met
 		}
-	}
-	if ch.Status == Met {
-		ch.Close = ""
 	}
 	return ch
 }
@@ -367,14 +646,18 @@ func orBetter(in, values []string) string {
 	return " or better"
 }
 
-func describeBound(bound, scaled float64, ok bool, per string, demand map[string]float64, unit func(float64) string) string {
+func describeBound(bound, scaled float64, ok bool, per string, demand map[string]float64, how map[string]string, unit func(float64) string) string {
 	if per == "" {
 		return unit(bound)
 	}
 	if !ok {
 		return fmt.Sprintf("%s per %s of demand", formatNumber(bound), per)
 	}
-	return fmt.Sprintf("%s (%s per %s x %s)", unit(scaled), formatNumber(bound), per, formatNumber(demand[per]))
+	s := fmt.Sprintf("%s (%s per %s x %s", unit(scaled), formatNumber(bound), per, formatNumber(demand[per]))
+	if h, derived := how[per]; derived {
+		s += ": " + h
+	}
+	return s + ")"
 }
 
 // hostDemand is the power the ranked hosts would have to carry: the sum of

@@ -21,16 +21,26 @@ var goldenDay = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // examples are the worked examples shipped in examples/.
-var examples = []string{"strategy-small-energy-poor", "strategy-cheap-renewables", "strategy-eu-member"}
+var examples = []string{"strategy-small-energy-poor", "strategy-cheap-renewables", "strategy-eu-member", "strategy-gulf-uae", "strategy-africa-kenya", "strategy-asia-singapore", "strategy-organization"}
+
+// cases are profiles in testdata/profiles that show what the examples do
+// not: a plan that departs from the block-by-block recommendations.
+var cases = []string{"coherence-market-facility", "coherence-idle-embassy"}
 
 func loadExample(t *testing.T, name string) *Report {
 	t.Helper()
-	path := filepath.Join("..", "examples", name, "profile.yaml")
+	return loadProfile(t, filepath.Join("..", "examples", name, "profile.yaml"), filepath.Join("examples", name, "profile.yaml"))
+}
+
+// loadProfile recommends for the profile at path, naming it shown in the
+// report so that golden files do not depend on the working directory.
+func loadProfile(t *testing.T, path, shown string) *Report {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := DecodeProfile(filepath.ToSlash(filepath.Join("examples", name, "profile.yaml")), data)
+	p, err := DecodeProfile(filepath.ToSlash(shown), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +73,19 @@ func writers(opts WriteOptions) map[string]func(io.Writer, *Report) error {
 // with testdata/golden. Run `go test ./strategy -update` after an intended
 // change and review the diff.
 func TestGolden(t *testing.T) {
+	reports := map[string]*Report{}
+	var names []string
 	for _, name := range examples {
-		r := loadExample(t, name)
+		reports[name] = loadExample(t, name)
+		names = append(names, name)
+	}
+	for _, name := range cases {
+		path := filepath.Join("testdata", "profiles", name+".yaml")
+		reports[name] = loadProfile(t, path, path)
+		names = append(names, name)
+	}
+	for _, name := range names {
+		r := reports[name]
 		for ext, write := range writers(WriteOptions{Hosts: 8}) {
 			t.Run(name+"/"+ext, func(t *testing.T) {
 				var buf bytes.Buffer

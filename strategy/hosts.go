@@ -21,9 +21,11 @@ type HostResult struct {
 	BasisSource string  `json:"basis_source,omitempty"`
 	Checks      []Check `json:"checks"`
 	Met         int     `json:"met"`
-	Missing     int     `json:"missing"`
+	Unmet       int     `json:"unmet"`
 	Unknown     int     `json:"unknown"`
 	Qualified   bool    `json:"qualified"`
+	// Stated counts the host facts the profile states.
+	Stated int `json:"stated"`
 	// Why lists what keeps an unqualified host from qualifying.
 	Why []string `json:"why,omitempty"`
 	// FromProfile is true when the profile lists the host as a candidate;
@@ -35,11 +37,16 @@ type HostResult struct {
 // abroad.
 type HostRanking struct {
 	// Demand is the power (MW) a host would carry; nil when not stated.
-	Demand *float64     `json:"demand_mw"`
-	Hosts  []HostResult `json:"ranked"`
-	Tiers  []string     `json:"qualifying_tiers"`
-	Bases  []string     `json:"qualifying_legal_bases"`
-	Blocks []string     `json:"demand_blocks"`
+	Demand *float64 `json:"demand_mw"`
+	// Hosts are the hosts with at least one fact known, ranked.
+	Hosts []HostResult `json:"ranked"`
+	// Unassessed are the hosts about which nothing but their tier and legal
+	// basis is known (the profile states none of their facts), listed apart
+	// after the ranked ones, by tier, legal basis and country code.
+	Unassessed []HostResult `json:"unassessed"`
+	Tiers      []string     `json:"qualifying_tiers"`
+	Bases      []string     `json:"qualifying_legal_bases"`
+	Blocks     []string     `json:"demand_blocks"`
 }
 
 type hostCandidate struct {
@@ -130,26 +137,34 @@ func (e *engine) assessHost(hc hostCandidate, demand map[string]float64) HostRes
 		h.Why = append(h.Why, fmt.Sprintf("legal basis %s is not one of %s", hc.basis, strings.Join(e.set.Hosts.Bases, ", ")))
 	}
 	var unknown []string
+	lookup := func(id string) (Value, bool) {
+		if hc.cand != nil {
+			if v, ok := hc.cand.Prerequisites[id]; ok {
+				return v, true
+			}
+		}
+		pr, _ := e.set.Prerequisite(id)
+		return e.fromKB(pr, hc.country)
+	}
+	full, how := e.withDerived(demand, lookup)
 	for _, c := range e.set.Hosts.Requires {
 		pr, _ := e.set.Prerequisite(c.Prerequisite)
-		var v Value
-		have := false
+		v, have := lookup(c.Prerequisite)
 		if hc.cand != nil {
-			v, have = hc.cand.Prerequisites[c.Prerequisite]
+			if _, stated := hc.cand.Prerequisites[c.Prerequisite]; stated {
+				h.Stated++
+			}
 		}
-		if !have {
-			v, have = e.fromKB(pr, hc.country)
-		}
-		ch := evaluate(c, pr, v, have, demand)
+		ch := evaluate(c, pr, v, have, full, how)
 		switch ch.Status {
 		case Met:
 			h.Met++
-		case Missing:
-			h.Missing++
-			h.Why = append(h.Why, fmt.Sprintf("%s %s (needs %s)", pr.ID, ch.Shortfall, ch.Requirement))
 		case Unknown:
 			h.Unknown++
 			unknown = append(unknown, pr.ID)
+		default:
+			h.Unmet++
+			h.Why = append(h.Why, fmt.Sprintf("%s %s (needs %s)", pr.ID, shortfallText(ch), ch.Requirement))
 		}
 		h.Checks = append(h.Checks, ch)
 	}
@@ -184,7 +199,12 @@ func (e *engine) rankHosts(demand map[string]float64) HostRanking {
 		r.Demand = &d
 	}
 	for _, hc := range e.candidates {
-		r.Hosts = append(r.Hosts, e.assessHost(hc, demand))
+		h := e.assessHost(hc, demand)
+		if h.Stated == 0 && h.Unknown > 0 {
+			r.Unassessed = append(r.Unassessed, h)
+		} else {
+			r.Hosts = append(r.Hosts, h)
+		}
 	}
 	tierRank := func(s string) int {
 		t, _ := parseTier(s)
@@ -207,7 +227,26 @@ func (e *engine) rankHosts(demand map[string]float64) HostRanking {
 			return a.Country < b.Country
 		}
 	})
+	sort.SliceStable(r.Unassessed, func(i, j int) bool {
+		a, b := r.Unassessed[i], r.Unassessed[j]
+		switch {
+		case a.Tier != b.Tier:
+			return tierRank(a.Tier) < tierRank(b.Tier)
+		case a.LegalBasis != b.LegalBasis:
+			return basisRank(a.LegalBasis) < basisRank(b.LegalBasis)
+		default:
+			return a.Country < b.Country
+		}
+	})
 	return r
+}
+
+// shortfallText says how a failed check misses, for one line of text.
+func shortfallText(c Check) string {
+	if c.Shortfall != "" {
+		return c.Shortfall
+	}
+	return "is " + c.ValueText()
 }
 
 // qualifiedHosts counts the hosts that qualify for a block's demand and

@@ -118,6 +118,12 @@ prerequisites:
 		{"no operator", base + "strategies:\n  - {id: s, level: 1, requires: [{prerequisite: energy.price}]}\n", "needs min, max, in or is"},
 		{"unknown block", base + "strategies:\n  - {id: s, level: 1, blocks: [storage]}\n", `unknown block "storage"`},
 		{"level order", base + "strategies:\n  - {id: a, level: 2}\n  - {id: b, level: 3}\n", "strategies are listed most sovereign first"},
+		{"self hosting", base + "strategies: [{id: s, level: 1}]\nhosting: {compute: [compute]}\n", "block compute cannot host itself"},
+		{"unknown place", base + "strategies: [{id: s, level: 1, place: moon}]\n", "strategy place must be one of home, shared, abroad, provider"},
+		{"combines unknown", base + "strategies: [{id: s, level: 1, combines: [nope]}]\n", `strategy s: combines unknown strategy "nope"`},
+		{"range min above max", "version: 1\nblocks: [compute]\nprerequisites:\n  - {id: x, kind: technical, range: {min: 5, max: 1}}\nstrategies: [{id: s, level: 1}]\n", "prerequisite range: min is above max"},
+		{"resource on a bool", base + "strategies: [{id: s, level: 1}]\nresources: [{prerequisite: policy.law}]\n", "resource policy.law: policy.law is not a number"},
+		{"derived demand assumes less than the most", base + "strategies: [{id: s, level: 1}]\nderived_demand: [{quantity: q, from: power_mw, by: grade, factors: {a: 1, b: 2}, unknown: a, sources: [s]}]\n", "must have the highest factor"},
 		{"level range", base + "strategies:\n  - {id: a, level: 7}\n", "strategy level must be 0 to 4"},
 		{"duplicate strategy", base + "strategies:\n  - {id: a, level: 2}\n  - {id: a, level: 1}\n", "strategy a is defined twice"},
 		{"derived host criterion", base + "strategies:\n  - {id: a, level: 2}\nhosts:\n  requires: [{prerequisite: derived.thing, min: 1}]\n", "cannot be a host criterion"},
@@ -152,8 +158,14 @@ func TestDefaultSetRoundTrip(t *testing.T) {
 	if len(s.Strategies) != len(def.Strategies) || len(s.Prerequisites) != len(def.Prerequisites) {
 		t.Fatalf("printed set differs from the default")
 	}
-	want := []string{"host-for-others", "build-domestic", "co-invest-regional", "digital-embassy", "partner-safeguards", "buy-market"}
+	want := []string{"host-for-others", "domestic-core-embassy", "build-domestic", "co-invest-regional", "digital-embassy", "partner-safeguards", "buy-market"}
+	if len(s.Strategies) != len(want) {
+		t.Fatalf("%d strategies, want %d", len(s.Strategies), len(want))
+	}
 	for i, st := range s.Strategies {
+		if st.Place == "" {
+			t.Errorf("strategy %s has no place", st.ID)
+		}
 		if st.ID != want[i] {
 			t.Errorf("strategy %d is %s, want %s", i, st.ID, want[i])
 		}
@@ -169,6 +181,17 @@ func TestDefaultSetRoundTrip(t *testing.T) {
 	for _, p := range s.Prerequisites {
 		if p.Description == "" || p.Close == "" {
 			t.Errorf("prerequisite %s lacks a description or a way to close it", p.ID)
+		}
+		if p.Effort == "" {
+			t.Errorf("prerequisite %s says not what kind of step closes it (effort)", p.ID)
+		}
+		// An organization cannot legislate: every step a state takes by law
+		// needs advice an organization can act on.
+		if p.Effort == "legislate" && p.CloseOrganization == "" {
+			t.Errorf("prerequisite %s is closed by legislation but has no close_organization", p.ID)
+		}
+		if p.Type == Number && p.Kind != Derived && p.RangeMin == nil {
+			t.Errorf("prerequisite %s has no documented range", p.ID)
 		}
 	}
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "strategy.md"))
@@ -246,4 +269,53 @@ func FuzzDecodeSet(f *testing.F) {
 			t.Fatalf("a checked profile failed: %v", err)
 		}
 	})
+}
+
+// TestRangesAndBlocks checks the documented ranges, whole numbers, unknown
+// blocks and the profile kind, each reported where it was written.
+func TestRangesAndBlocks(t *testing.T) {
+	src := `version: 1
+kind: company
+home: DE
+prerequisites:
+  cybersecurity.gci_tier: {value: 7, source: s}
+  talent.index: {value: 150, source: s}
+  energy.spare_capacity: {value: -50, unit: MW, source: s}
+  connectivity.international_routes: {value: 2.5, source: s}
+  cooling.type: {value: seawater, source: s}
+blocks:
+  gpu: {}
+  compute:
+    prerequisites:
+      capital.available: {value: -1, unit: EUR m, source: s}
+candidates:
+  - country: LU
+    prerequisites:
+      water.available: {value: -3, source: s}
+`
+	_, err := ReadProfile("p.yaml", []byte(src), defaultSet(t), testKB(t))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{
+		`p.yaml:2:7: profile: kind must be state or organization, found "company"`,
+		`p.yaml:5:35: prerequisites: cybersecurity.gci_tier must be at least 1 and at most 5, found 7`,
+		`p.yaml:6:25: prerequisites: talent.index must be at least 0 and at most 100, found 150`,
+		`p.yaml:7:34: prerequisites: energy.spare_capacity must be at least 0, found -50`,
+		`p.yaml:8:46: prerequisites: connectivity.international_routes must be a whole number, found 2.5`,
+		`p.yaml:9:25: prerequisites: cooling.type must be one of dry, liquid, sea-water, evaporative, found "seawater"`,
+		`p.yaml:11:3: unknown building block "gpu" (did you mean hardware? blocks: compute, storage,`,
+		`p.yaml:14:34: compute.prerequisites: capital.available must be at least 0, found -1`,
+		`p.yaml:18:32: candidate LU: water.available must be at least 0, found -3`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not contain %q:\n%s", w, err)
+		}
+	}
+	// Within range, and a block of the default set unknown to a replacement
+	// set, pass.
+	ok := "version: 1\nhome: DE\nprerequisites:\n  cybersecurity.gci_tier: {value: 5, source: s}\n  talent.index: {value: 0, source: s}\nblocks:\n  compute: {}\n"
+	if _, err := ReadProfile("p.yaml", []byte(ok), defaultSet(t), testKB(t)); err != nil {
+		t.Errorf("in range: %v", err)
+	}
 }

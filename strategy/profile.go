@@ -78,10 +78,21 @@ type Candidate struct {
 	Pos           sovmap.Pos
 }
 
+// Profile kinds: a state (or a group of states) decides laws and national
+// programmes; an organization acts through contracts, providers and the
+// services its state offers.
+const (
+	KindState        = "state"
+	KindOrganization = "organization"
+)
+
 // Profile states a home's local prerequisites and demand per building
 // block: the input of `sovmap strategy`.
 type Profile struct {
 	Name string
+	// Kind is KindState (the default) or KindOrganization; it decides what
+	// the advice says can be done.
+	Kind string
 	// Home is an ISO 3166-1 alpha-2 country code.
 	Home    string
 	HomePos sovmap.Pos
@@ -173,12 +184,17 @@ func (d *decoder) profile(data []byte) *Profile {
 	if root == nil {
 		return nil
 	}
-	p := &Profile{File: name, Pos: d.pos(root), Prerequisites: map[string]Value{}}
+	p := &Profile{File: name, Pos: d.pos(root), Kind: KindState, Prerequisites: map[string]Value{}}
 	version := 0
-	for _, f := range d.fields(root, "profile", "version", "name", "home", "horizon", "trusted", "restricted", "neutral", "partners", "prerequisites", "blocks", "candidates") {
+	for _, f := range d.fields(root, "profile", "version", "name", "kind", "home", "horizon", "trusted", "restricted", "neutral", "partners", "prerequisites", "blocks", "candidates") {
 		switch f.key {
 		case "version":
 			version, _ = d.integer(f.value, "version")
+		case "kind":
+			p.Kind = d.str(f.value, "kind")
+			if p.Kind != KindState && p.Kind != KindOrganization {
+				d.errorf(f.value, "profile: kind must be %s or %s, found %q", KindState, KindOrganization, p.Kind)
+			}
 		case "name":
 			p.Name = d.str(f.value, "name")
 		case "home":
@@ -387,6 +403,11 @@ func (p *Profile) Check(set *Set, k *kb.KB) error {
 			if pr.Type == Enum && !contains(pr.Values, v.Text) {
 				add(v.Pos, "%s: %s must be one of %s, found %q", owner, id, strings.Join(pr.Values, ", "), v.Text)
 			}
+			if pr.Type == Number {
+				if msg := outOfRange(pr, v.Num); msg != "" {
+					add(v.Pos, "%s: %s %s", owner, id, msg)
+				}
+			}
 			switch {
 			case pr.Type != Number || v.Unit == "" || sameUnit(v.Unit, pr.Unit):
 			case pr.Unit == "":
@@ -400,8 +421,8 @@ func (p *Profile) Check(set *Set, k *kb.KB) error {
 	seen := map[string]bool{}
 	for _, b := range p.Blocks {
 		if !contains(set.Blocks, b.ID) {
-			if nearest(b.ID, set.Blocks) != "" {
-				add(b.Pos, "unknown building block %q (did you mean %s? blocks: %s)", b.ID, nearest(b.ID, set.Blocks), strings.Join(set.Blocks, ", "))
+			if !knownElsewhere(b.ID) {
+				add(b.Pos, "unknown building block %q (%sblocks: %s)", b.ID, blockSuggestion(b.ID, set.Blocks), strings.Join(set.Blocks, ", "))
 			}
 			continue
 		}
@@ -447,6 +468,53 @@ func typeWord(p Prerequisite) string {
 func sameUnit(a, b string) bool {
 	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
 	return norm(a) == norm(b)
+}
+
+// outOfRange says how a number falls outside a prerequisite's documented
+// range, or "" when it is inside.
+func outOfRange(pr Prerequisite, x float64) string {
+	var want []string
+	if pr.RangeMin != nil {
+		want = append(want, "at least "+formatNumber(*pr.RangeMin))
+	}
+	if pr.RangeMax != nil {
+		want = append(want, "at most "+formatNumber(*pr.RangeMax))
+	}
+	rng := strings.Join(want, " and ")
+	switch {
+	case pr.RangeMin != nil && x < *pr.RangeMin, pr.RangeMax != nil && x > *pr.RangeMax:
+		return fmt.Sprintf("must be %s, found %s", rng, formatNumber(x))
+	case pr.Whole && x != float64(int64(x)):
+		return fmt.Sprintf("must be a whole number, found %s", formatNumber(x))
+	}
+	return ""
+}
+
+// knownElsewhere reports whether a block the set in use does not know is
+// a block of the default set: a profile written for the default set still
+// runs against a replacement set with fewer blocks, with a note.
+func knownElsewhere(block string) bool {
+	def, err := DefaultSet()
+	return err == nil && contains(def.Blocks, block)
+}
+
+// blockAliases maps words people use for a block to the block they mean.
+var blockAliases = map[string]string{
+	"gpu": "hardware", "gpus": "hardware", "accelerators": "hardware", "chips": "hardware",
+	"datacenter": "facility", "datacentre": "facility", "data-centre": "facility", "data-center": "facility",
+	"network": "connectivity", "power": "energy", "electricity": "energy", "cloud": "compute",
+}
+
+// blockSuggestion names the block a misspelt or synonymous block most
+// likely means.
+func blockSuggestion(id string, blocks []string) string {
+	if near := nearest(id, blocks); near != "" {
+		return fmt.Sprintf("did you mean %s? ", near)
+	}
+	if alias, ok := blockAliases[strings.ToLower(id)]; ok && contains(blocks, alias) {
+		return fmt.Sprintf("did you mean %s? ", alias)
+	}
+	return ""
 }
 
 // Ignored lists the profile's prerequisites and blocks that the set does

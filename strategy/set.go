@@ -61,7 +61,33 @@ type Prerequisite struct {
 	// KBValues maps the knowledge base's values (for export controls: none,
 	// capped, licence, denial) to this prerequisite's values.
 	KBValues map[string]string
-	Pos      sovmap.Pos
+	// Range bounds the values a profile may state (nil: unbounded), and
+	// Whole asks for whole numbers; both are enforced with positions.
+	RangeMin, RangeMax *float64
+	Whole              bool
+	// Effort says what closing a shortfall takes, one of Efforts; it
+	// decides which step up is the cheapest.
+	Effort string
+	// CloseOrganization replaces Close for a profile of kind organization:
+	// what an organization (not a state) can do about it.
+	CloseOrganization string
+	Pos               sovmap.Pos
+}
+
+// Efforts are the kinds of step that close a shortfall, cheapest first: state
+// a fact the profile leaves unknown, declare a choice in the profile (trusted
+// partners), contract for a service, negotiate with another state or
+// partner, invest capital, legislate, or build over years.
+var Efforts = []string{"state", "declare", "contract", "negotiate", "invest", "legislate", "build"}
+
+// effortRank orders efforts; an unknown effort ranks last.
+func effortRank(e string) int {
+	for i, x := range Efforts {
+		if x == e {
+			return i
+		}
+	}
+	return len(Efforts)
 }
 
 // Knowledge-base facts a prerequisite can fall back on, and the values each
@@ -104,9 +130,35 @@ type Strategy struct {
 	// Blocks lists the building blocks the strategy applies to; empty means all.
 	Blocks   []string
 	Requires []Condition
+	// Place says where the home's own systems run under the strategy: home,
+	// shared (co-owned with partners), abroad (a host state under an
+	// instrument) or provider (a provider's own facilities). It decides which
+	// block choices are consistent with each other.
+	Place string
+	// Combines lists strategies carried out together (a domestic core with
+	// a digital embassy for continuity): the strategy fits a block when each
+	// of them fits it and its own conditions hold, and additive resources
+	// (capital) are needed for each of them at once.
+	Combines []string
 	Sources  []string
 	Pos      sovmap.Pos
 }
+
+// Places a strategy can put the home's systems, for the consistency of
+// dependent blocks.
+const (
+	PlaceHome     = "home"
+	PlaceShared   = "shared"
+	PlaceAbroad   = "abroad"
+	PlaceProvider = "provider"
+)
+
+// Places lists the places.
+var Places = []string{PlaceHome, PlaceShared, PlaceAbroad, PlaceProvider}
+
+// ownsSystems reports whether under a strategy placed there the home runs
+// its own systems, which then need a facility of the home's.
+func ownsSystems(place string) bool { return place != PlaceProvider && place != "" }
 
 // AppliesTo reports whether the strategy applies to a building block.
 func (s Strategy) AppliesTo(block string) bool {
@@ -150,6 +202,42 @@ type HostCriteria struct {
 	Requires     []Condition
 }
 
+// Resource is a prerequisite that is a shared pool (capital, power, water,
+// land, talent): what the blocks' strategies need of it is added up and
+// compared with what the home has.
+type Resource struct {
+	Name         string
+	Prerequisite string
+	// Blocks are the blocks that draw on the pool; empty means all.
+	Blocks []string
+	// Site marks a resource drawn where systems run (power, water, land):
+	// blocks hosted in another block draw it through their host, so the
+	// hosting group needs the larger of the host's need and the sum of the
+	// hosted blocks' needs, not both.
+	Site bool
+	// Additive is false for scores (a talent index), which cannot be added:
+	// the strictest need is reported instead.
+	Additive bool
+	Pos      sovmap.Pos
+}
+
+// DerivedDemand computes a demand quantity from another one by a factor
+// that depends on an enum prerequisite: cooling water (m3/day) from power
+// (MW) by cooling type.
+type DerivedDemand struct {
+	Quantity string
+	Unit     string
+	From     string
+	By       string
+	Factors  map[string]float64
+	// Unknown is the value assumed when By is not stated: the one with the
+	// highest factor, so that an unknown fact never lowers a need.
+	Unknown string
+	Why     string
+	Sources []string
+	Pos     sovmap.Pos
+}
+
 // Set is a complete, replaceable set of reference strategies: the
 // prerequisites they speak of, the strategies ordered from most to least
 // sovereign, and the criteria for digital-embassy hosts.
@@ -164,8 +252,25 @@ type Set struct {
 	Strategies []Strategy
 	Hosts      HostCriteria
 	LegalBases []LegalBasis
+	// Hosting maps a block to the blocks whose systems run in it (the
+	// facility hosts compute and storage).
+	Hosting map[string][]string
+	// Resources are the shared pools summed over blocks.
+	Resources []Resource
+	// DerivedDemand are demand quantities computed from others.
+	DerivedDemand []DerivedDemand
 	// File is where the set was read from.
 	File string
+}
+
+// hostOf returns the block that hosts a block, if any.
+func (s *Set) hostOf(block string) (string, bool) {
+	for _, h := range sortedKeys(s.Hosting) {
+		if contains(s.Hosting[h], block) {
+			return h, true
+		}
+	}
+	return "", false
 }
 
 // RanksHosts reports whether the set has host criteria, and so whether
@@ -214,7 +319,7 @@ func DecodeSet(name string, data []byte) (*Set, error) {
 	s := &Set{File: name}
 	var hostsN *yaml.Node
 	version := 0
-	for _, f := range d.fields(root, "strategy set", "version", "name", "description", "sources", "blocks", "prerequisites", "strategies", "hosts", "legal_bases") {
+	for _, f := range d.fields(root, "strategy set", "version", "name", "description", "sources", "blocks", "prerequisites", "strategies", "hosts", "legal_bases", "hosting", "resources", "derived_demand") {
 		switch f.key {
 		case "version":
 			version, _ = d.integer(f.value, "version")
@@ -234,6 +339,15 @@ func DecodeSet(name string, data []byte) (*Set, error) {
 			hostsN = f.value
 		case "legal_bases":
 			s.LegalBases = d.legalBases(f.value)
+		case "hosting":
+			s.Hosting = map[string][]string{}
+			for _, g := range d.fields(f.value, "hosting") {
+				s.Hosting[g.key] = d.strings(g.value, "hosting."+g.key)
+			}
+		case "resources":
+			s.Resources = d.resources(f.value)
+		case "derived_demand":
+			s.DerivedDemand = d.derivedDemand(f.value)
 		}
 	}
 	if version != 1 {
@@ -266,7 +380,7 @@ func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 	var out []Prerequisite
 	for _, item := range n.Content {
 		p := Prerequisite{Pos: d.pos(item), Type: Number}
-		for _, f := range d.fields(item, "prerequisite", "id", "name", "group", "kind", "type", "unit", "values", "description", "close", "sources", "from_kb", "kb_values") {
+		for _, f := range d.fields(item, "prerequisite", "id", "name", "group", "kind", "type", "unit", "values", "description", "close", "close_organization", "effort", "range", "whole", "sources", "from_kb", "kb_values") {
 			switch f.key {
 			case "id":
 				p.ID = d.str(f.value, "id")
@@ -292,6 +406,28 @@ func (d *decoder) prerequisites(n *yaml.Node) []Prerequisite {
 				p.Description = d.str(f.value, "description")
 			case "close":
 				p.Close = d.str(f.value, "close")
+			case "close_organization":
+				p.CloseOrganization = d.str(f.value, "close_organization")
+			case "effort":
+				p.Effort = d.str(f.value, "effort")
+				if !contains(Efforts, p.Effort) {
+					d.errorf(f.value, "prerequisite effort must be one of %s", strings.Join(Efforts, ", "))
+				}
+			case "range":
+				for _, g := range d.fields(f.value, "range", "min", "max") {
+					if v, ok := d.number(g.value, "range."+g.key); ok {
+						if g.key == "min" {
+							p.RangeMin = &v
+						} else {
+							p.RangeMax = &v
+						}
+					}
+				}
+				if p.RangeMin != nil && p.RangeMax != nil && *p.RangeMin > *p.RangeMax {
+					d.errorf(f.value, "prerequisite range: min is above max")
+				}
+			case "whole":
+				p.Whole, _ = d.boolean(f.value, "whole")
 			case "sources":
 				p.Sources = d.strings(f.value, "sources")
 			case "from_kb":
@@ -395,7 +531,7 @@ func (d *decoder) strategies(n *yaml.Node) []Strategy {
 	var out []Strategy
 	for _, item := range n.Content {
 		s := Strategy{Pos: d.pos(item), Level: -1}
-		for _, f := range d.fields(item, "strategy", "id", "name", "level", "description", "blocks", "requires", "sources") {
+		for _, f := range d.fields(item, "strategy", "id", "name", "level", "description", "blocks", "requires", "place", "combines", "sources") {
 			switch f.key {
 			case "id":
 				s.ID = d.str(f.value, "id")
@@ -416,6 +552,13 @@ func (d *decoder) strategies(n *yaml.Node) []Strategy {
 				s.Blocks = d.strings(f.value, "blocks")
 			case "requires":
 				s.Requires = d.conditions(f.value, "strategy "+s.ID)
+			case "place":
+				s.Place = d.str(f.value, "place")
+				if !contains(Places, s.Place) {
+					d.errorf(f.value, "strategy place must be one of %s", strings.Join(Places, ", "))
+				}
+			case "combines":
+				s.Combines = d.strings(f.value, "combines")
 			case "sources":
 				s.Sources = d.strings(f.value, "sources")
 			}
@@ -499,6 +642,94 @@ func (d *decoder) legalBases(n *yaml.Node) []LegalBasis {
 			d.errorf(item, "legal basis %s: at least one source is required", l.Country)
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+func (d *decoder) resources(n *yaml.Node) []Resource {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "resources: expected a list, found %s", strictyaml.KindName(n))
+		return nil
+	}
+	var out []Resource
+	for _, item := range n.Content {
+		r := Resource{Pos: d.pos(item), Additive: true}
+		for _, f := range d.fields(item, "resource", "name", "prerequisite", "blocks", "site", "additive") {
+			switch f.key {
+			case "name":
+				r.Name = d.str(f.value, "name")
+			case "prerequisite":
+				r.Prerequisite = d.str(f.value, "prerequisite")
+			case "blocks":
+				r.Blocks = d.strings(f.value, "blocks")
+			case "site":
+				r.Site, _ = d.boolean(f.value, "site")
+			case "additive":
+				r.Additive, _ = d.boolean(f.value, "additive")
+			}
+		}
+		if r.Prerequisite == "" {
+			d.errorf(item, "resource: prerequisite is required")
+		}
+		if r.Name == "" {
+			r.Name = r.Prerequisite
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (d *decoder) derivedDemand(n *yaml.Node) []DerivedDemand {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "derived_demand: expected a list, found %s", strictyaml.KindName(n))
+		return nil
+	}
+	var out []DerivedDemand
+	for _, item := range n.Content {
+		x := DerivedDemand{Pos: d.pos(item), Factors: map[string]float64{}}
+		for _, f := range d.fields(item, "derived demand", "quantity", "unit", "from", "by", "factors", "unknown", "why", "sources") {
+			switch f.key {
+			case "quantity":
+				x.Quantity = d.str(f.value, "quantity")
+			case "unit":
+				x.Unit = d.str(f.value, "unit")
+			case "from":
+				x.From = d.str(f.value, "from")
+			case "by":
+				x.By = d.str(f.value, "by")
+			case "factors":
+				for _, g := range d.fields(f.value, "factors") {
+					if v, ok := d.number(g.value, "factors."+g.key); ok {
+						if v < 0 {
+							d.errorf(g.value, "factors.%s: a factor cannot be negative", g.key)
+						}
+						x.Factors[g.key] = v
+					}
+				}
+			case "unknown":
+				x.Unknown = d.str(f.value, "unknown")
+			case "why":
+				x.Why = d.str(f.value, "why")
+			case "sources":
+				x.Sources = d.strings(f.value, "sources")
+			}
+		}
+		if x.Quantity == "" || x.From == "" || x.By == "" {
+			d.errorf(item, "derived demand: quantity, from and by are required")
+		}
+		if _, ok := x.Factors[x.Unknown]; !ok {
+			d.errorf(item, "derived demand %s: unknown must name one of its factors (the value assumed when %s is not stated)", x.Quantity, x.By)
+		} else {
+			for v, f := range x.Factors {
+				if f > x.Factors[x.Unknown] {
+					d.errorf(item, "derived demand %s: the value assumed when %s is unknown must have the highest factor, but %s has %s", x.Quantity, x.By, v, formatNumber(f))
+				}
+			}
+		}
+		if len(x.Sources) == 0 {
+			d.errorf(item, "derived demand %s: at least one source is required", x.Quantity)
+		}
+		out = append(out, x)
 	}
 	return out
 }
@@ -588,6 +819,57 @@ func (d *decoder) validateSet(s *Set) {
 	}
 	checkBlocks(sovmap.Pos{File: d.file}, "hosts", s.Hosts.DemandBlocks)
 	checkConds("hosts", s.Hosts.Requires, false)
+	for _, st := range s.Strategies {
+		for _, c := range st.Combines {
+			other, ok := s.Strategy(c)
+			switch {
+			case !ok:
+				d.problems = append(d.problems, Problem{Pos: st.Pos, Msg: fmt.Sprintf("strategy %s: combines unknown strategy %q", st.ID, c)})
+			case len(other.Combines) > 0:
+				d.problems = append(d.problems, Problem{Pos: st.Pos, Msg: fmt.Sprintf("strategy %s: combines %s, which is itself a combination", st.ID, c)})
+			case other.Level < st.Level && c == st.Combines[0]:
+				d.problems = append(d.problems, Problem{Pos: st.Pos, Msg: fmt.Sprintf("strategy %s: its core %s has level %d, below the combination's %d", st.ID, c, other.Level, st.Level)})
+			}
+		}
+	}
+	hostOf := map[string]string{}
+	for _, host := range sortedKeys(s.Hosting) {
+		hosted := s.Hosting[host]
+		checkBlocks(sovmap.Pos{File: d.file}, "hosting", append([]string{host}, hosted...))
+		for _, h := range hosted {
+			switch prev, dup := hostOf[h]; {
+			case h == host:
+				d.errorf(nil, "hosting: block %s cannot host itself", h)
+			case dup:
+				d.errorf(nil, "hosting: block %s is hosted by both %s and %s", h, prev, host)
+			case len(s.Hosting[h]) > 0:
+				d.errorf(nil, "hosting: block %s is hosted by %s and hosts others itself; hosting is one level deep", h, host)
+			}
+			hostOf[h] = host
+		}
+	}
+	for _, r := range s.Resources {
+		p, ok := prereqs[r.Prerequisite]
+		switch {
+		case !ok:
+			d.problems = append(d.problems, Problem{Pos: r.Pos, Msg: fmt.Sprintf("resource %s: unknown prerequisite %q", r.Name, r.Prerequisite)})
+		case p.Type != Number:
+			d.problems = append(d.problems, Problem{Pos: r.Pos, Msg: fmt.Sprintf("resource %s: %s is not a number", r.Name, r.Prerequisite)})
+		}
+		checkBlocks(r.Pos, "resource "+r.Name, r.Blocks)
+	}
+	for _, x := range s.DerivedDemand {
+		p, ok := prereqs[x.By]
+		if !ok || p.Type != Enum {
+			d.problems = append(d.problems, Problem{Pos: x.Pos, Msg: fmt.Sprintf("derived demand %s: by must name an enum prerequisite, found %q", x.Quantity, x.By)})
+			continue
+		}
+		for _, v := range p.Values {
+			if _, ok := x.Factors[v]; !ok {
+				d.problems = append(d.problems, Problem{Pos: x.Pos, Msg: fmt.Sprintf("derived demand %s: no factor for %s %q", x.Quantity, x.By, v)})
+			}
+		}
+	}
 }
 
 func parseTier(s string) (sovmap.Tier, bool) {

@@ -102,3 +102,16 @@ func (t *tiers) trustedCount() (int, string) {
 		return n, "tiers: trusted through adequacy decisions or the profile's trusted list"
 	}
 }
+
+// alliances lists the blocs home belongs to that do not confer trust by
+// themselves (GCC, ASEAN, African Union, ...): candidates for a trusted
+// list the profile may declare.
+func (t *tiers) alliances(k *kb.KB) []string {
+	var out []string
+	for _, b := range k.BlocsOf(t.home) {
+		if !b.Trust {
+			out = append(out, b.ID)
+		}
+	}
+	return out
+}

@@ -2,18 +2,21 @@ package main
 
 import (
 	"fmt"
-	"github.com/sovmap/sovmap/internal/plural"
 	"io"
+
+	"github.com/sovmap/sovmap/internal/plural"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/report"
 )
 
 func newAssessCmd(a *app) *cobra.Command {
 	var format, output, baseline string
-	var failOn int
+	var gate gateFlags
+	var wide bool
 	cmd := &cobra.Command{
 		Use:   "assess FILE|DIR...",
 		Short: "Place every component on the sovereignty spectrum and gate on the gaps",
@@ -25,20 +28,32 @@ a summary.
 
 Exit codes: 0 clean, 1 when a gap is --fail-on levels or more or a flow is a
 violation (with --baseline: only when such a finding is new or worse than in
-the baseline), 2 on bad input or usage.`,
+the baseline, or, with --fail-on-worse N, when a gap grew or a level fell by N
+or more; see 'sovmap diff --help'), 2 on bad input or usage.`,
 		Example: `  sovmap assess examples/hospital-group
+  sovmap assess examples/hospital-group --wide
   sovmap assess examples/hospital-group/inventory.yaml --format json > assessment.json
   sovmap assess examples/hospital-group --fail-on 2 --format markdown
   sovmap assess examples/bank-dora --format json -o main-assessment.json --fail-on 0
-  sovmap assess examples/bank-dora --baseline main-assessment.json --format sarif -o sovmap.sarif`,
+  sovmap assess examples/bank-dora --baseline main-assessment.json --format sarif -o sovmap.sarif
+  sovmap assess examples/bank-dora --baseline main-assessment.json --fail-on 0 --fail-on-worse 1`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := assessFormats().pick(format)
 			if err != nil {
 				return err
 			}
-			if failOn < 0 || failOn > int(sovmap.MaxLevel) {
-				return fmt.Errorf("--fail-on must be from 0 (never fail) to 4")
+			if wide {
+				if format != "table" {
+					return fmt.Errorf("--wide is for the table format, not --format %s", format)
+				}
+				write = report.WriteWideTable
+			}
+			if err := gate.check(); err != nil {
+				return err
+			}
+			if baseline == "" && (gate.failOnWorse > 0 || len(gate.renames) > 0) {
+				return fmt.Errorf("--fail-on-worse and --rename compare with a baseline: give --baseline FILE")
 			}
 			// Refused before the assessment, which can take seconds;
 			// writeOut checks again when it writes.
@@ -62,29 +77,30 @@ the baseline), 2 on bad input or usage.`,
 			if baseline != "" {
 				// Gate only on what is new or worse than the baseline, and say
 				// what changed on standard error, beside the report.
-				base, err := a.reportFrom(cmd.Context(), baseline)
+				base, _, err := a.reportFrom(cmd.Context(), baseline)
 				if err != nil {
 					return fmt.Errorf("--baseline: %w", err)
 				}
-				d := diff.Compare(base, r, failOn)
+				d, err := gate.compare(base, r, inv)
+				if err != nil {
+					return err
+				}
 				if err := diff.WriteTable(a.stderr, d); err != nil {
 					return err
 				}
-				if n := len(d.Failing()); n > 0 {
-					return &exitError{code: exitFindings, err: fmt.Errorf("%s new or worse than the baseline %s at --fail-on %d", plural.Count(n, "finding"), baseline, failOn)}
-				}
-				return nil
+				return gateResult(d, "the baseline "+baseline)
 			}
-			if n := findings(r, failOn); n > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%s at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", plural.Count(n, "finding"), failOn, failOn)}
+			if n := findings(r, gate.failOn); n > 0 {
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s at or above --fail-on %d (gaps of %d or more levels, unmet legal conditions, or flow violations)", plural.Count(n, "finding"), gate.failOn, gate.failOn)}
 			}
 			return nil
 		},
 	}
 	assessFormats().declare(cmd, cmd.Flags(), &format, "table", "f")
+	cmd.Flags().BoolVar(&wide, "wide", false, "table format: every column on one line, however long (the default table fits 100 columns)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
-	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' output or an inventory: fail only on findings new or worse than it")
-	cmd.Flags().IntVar(&failOn, "fail-on", 1, "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "a saved 'assess --format json' (or json-full) output or an inventory: fail only on what is new or worse than it")
+	gate.declare(cmd.Flags(), "exit 1 when any gap is this many levels or more, a law's condition is unmet, or a flow is a violation (0 never fails)")
 	return cmd
 }
 

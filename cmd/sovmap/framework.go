@@ -54,11 +54,14 @@ func newFrameworkCmd(a *app) *cobra.Command {
 		Use:   "framework",
 		Short: "List, show and score recognised frameworks (EU CSF, SecNumCloud, Gaia-X, digital embassies)",
 		Long: `framework works with the assessment schemes sovmap ships as data: the EU
-Cloud Sovereignty Framework v1.2.1 (SEAL-0..SEAL-4), SecNumCloud 3.2 §19.6,
-the Gaia-X label levels and the digital-embassy trust framework. Each scores
-answers with a weighted score and a minimum gate: a dimension's level is its
-weakest criterion, the overall level the weakest dimension. Missing answers
-count as the worst answer and are listed.`,
+Cloud Sovereignty Framework (eu-csf@2026, the Commission's 48-criterion
+calculator, and eu-csf@1.2.1, the October 2025 document; SEAL-0..SEAL-4),
+SecNumCloud 3.2 §19.6, the Gaia-X label levels and the digital-embassy trust
+framework. A framework is named id@version or by its bare id, which names
+its latest version. Each scores answers with a weighted score and a minimum
+gate: a dimension's level is its weakest criterion, the overall level the
+weakest dimension. Unanswered criteria count as the worst answer (sovmap's
+rule) and are listed in every output.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
 	cmd.AddCommand(newFrameworkListCmd(a, &dirs), newFrameworkShowCmd(a, &dirs), newFrameworkScoreCmd(a, &dirs), newFrameworkCheckCmd(a, &dirs))
@@ -93,7 +96,7 @@ func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show a framework: sources, levels, weight sets and every criterion with its answers",
-		Example: "  sovmap framework show eu-csf\n  sovmap framework show digital-embassy --format json",
+		Example: "  sovmap framework show eu-csf\n  sovmap framework show eu-csf@1.2.1\n  sovmap framework show digital-embassy --format json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := showFormats.pick(format)
@@ -118,8 +121,7 @@ func newFrameworkShowCmd(a *app, dirs *[]string) *cobra.Command {
 
 func newFrameworkScoreCmd(a *app, dirs *[]string) *cobra.Command {
 	var (
-		format, fid, provider, weights string
-		minLevel                       int
+		format, fid, provider, weights, minLevel string
 	)
 	cmd := &cobra.Command{
 		Use:   "score FILE --framework ID --provider ID",
@@ -127,15 +129,23 @@ func newFrameworkScoreCmd(a *app, dirs *[]string) *cobra.Command {
 		Long: `score reads the answers of the inventory's assessment of the provider on the
 framework (assessments: [{provider, framework, answers, evidence}]) and prints
 the level per objective and overall (for eu-csf, the SEAL), the weighted score,
-each answer with its evidence, and the missing answers. SecNumCloud and Gaia-X
-criteria that the inventory itself answers (the provider's country and its
-parents', foreign_ownership, where its components are operated from, who holds
-their keys) are taken from the inventory.
+each answer with its points or level and evidence, and the unanswered
+criteria. Criteria the inventory itself answers (the provider's country and
+its parents', foreign_ownership, where its components are operated from, who
+holds their keys, where its accelerators come from) are taken from the
+inventory, and a note says when they disagree with the answer.
 
-Exit codes: 0, or 1 when --min-level is given and the overall level is below it.`,
-		Example: `  sovmap framework score examples/embassy-host-comparison --framework eu-csf --provider lu-ai-operator
-  sovmap framework score examples/embassy-host-comparison --framework eu-csf --provider lu-ai-operator --weights 2026
-  sovmap framework score examples/embassy-host-comparison --framework secnumcloud --provider no-ai-operator --min-level 1`,
+--min-level sets the levels a tender requires: a bare level (3 or SEAL-3)
+for the overall level, DIMENSION=LEVEL for one objective, comma-separated:
+--min-level SOV-2=3,SOV-5=2 or --min-level 2,SOV-3=4. Levels run from 0 to
+the framework's top (4 for eu-csf).
+
+Exit codes: 0; 1 when a --min-level is not met (the failing objectives are
+named); 2 for a usage mistake, such as a level outside the scale.`,
+		Example: `  sovmap framework score examples/eu-csf-calculator --framework eu-csf --provider eu-sovereign-cloud
+  sovmap framework score examples/eu-csf-calculator --framework eu-csf@2026 --provider eu-sovereign-cloud --min-level SOV-2=3,SOV-5=2
+  sovmap framework score examples/embassy-host-comparison --framework eu-csf@1.2.1 --provider lu-ai-operator --weights 2026
+  sovmap framework score examples/embassy-host-comparison --framework secnumcloud --provider no-ai-operator`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := scoredFormats.pick(format)
@@ -156,6 +166,12 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 			if f.Subject != "provider" {
 				return fmt.Errorf("framework %s scores %ss: use sovmap embassy score", f.ID, f.Subject)
 			}
+			var mins framework.Minimums
+			if cmd.Flags().Changed("min-level") {
+				if mins, err = f.ParseMinimums(minLevel); err != nil {
+					return fmt.Errorf("--min-level: %w", err)
+				}
+			}
 			inv, k, err := a.load(cmd.Context(), args)
 			if err != nil {
 				return err
@@ -164,7 +180,7 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 			if err != nil {
 				return err
 			}
-			as, err := findAssessment(inv, provider, f.ID)
+			as, err := findAssessment(lib, inv, provider, fid)
 			if err != nil {
 				return err
 			}
@@ -185,11 +201,19 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 				res.Notes = append(res.Notes, fmt.Sprintf("the inventory has no assessment of %s on %s: only inventory facts answer", provider, f.ID))
 			}
 			scored.Result = res
+			var failed []framework.Requirement
+			if cmd.Flags().Changed("min-level") {
+				failed = f.Check(res, mins)
+			}
 			if err := write(a.stdout, scored); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("min-level") && res.Level < minLevel {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%s is at %s on %s, below the required %s", provider, res.LevelName, f.ID, f.LevelName(minLevel))}
+			if len(failed) > 0 {
+				parts := make([]string, len(failed))
+				for i, q := range failed {
+					parts[i] = q.String()
+				}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%s on %s fails %s: %s", provider, f.Key(), plural.Count(len(failed), "minimum"), strings.Join(parts, "; "))}
 			}
 			return nil
 		},
@@ -198,7 +222,7 @@ Exit codes: 0, or 1 when --min-level is given and the overall level is below it.
 	cmd.Flags().StringVar(&provider, "provider", "", "provider id from the inventory or the knowledge base")
 	cmd.Flags().StringVar(&weights, "weights", "", "weight set, such as v1.2.1 or 2026 for eu-csf (default: the framework's first)")
 	scoredFormats.declare(cmd, cmd.Flags(), &format, "table", "")
-	cmd.Flags().IntVar(&minLevel, "min-level", 0, "exit 1 when the overall level is below this number (SEAL-n is n)")
+	cmd.Flags().StringVar(&minLevel, "min-level", "", "required levels: LEVEL overall and/or DIMENSION=LEVEL, comma-separated (SEAL-n is n); exit 1 when one is not met")
 	return cmd
 }
 
@@ -232,11 +256,12 @@ framework, each with its file, line and column. Exit code 2 when there is one.`,
 }
 
 // findAssessment returns the inventory's assessment of the provider on the
-// framework, nil when there is none.
-func findAssessment(inv *sovmap.Inventory, provider, fid string) (*sovmap.Assessment, error) {
+// framework version fid names, nil when there is none. An assessment naming
+// the bare id belongs to the latest version.
+func findAssessment(lib *framework.Library, inv *sovmap.Inventory, provider, fid string) (*sovmap.Assessment, error) {
 	var found []*sovmap.Assessment
 	for i := range inv.Assessments {
-		if as := &inv.Assessments[i]; as.Provider == provider && as.Framework == fid {
+		if as := &inv.Assessments[i]; as.Provider == provider && lib.Same(as.Framework, fid) {
 			found = append(found, as)
 		}
 	}

@@ -25,10 +25,13 @@ func newGraphCmd(a *app) *cobra.Command {
 
   - single points of failure: the components whose loss takes down the most
     vital components (critical ones when none is vital), with an example chain;
-  - blast radius of the loss of each provider (with what it controls), each
-    jurisdiction (components located in, operated from or controlled from it)
-    and each cloud region: components hit directly, down through runtime
-    dependencies, degraded through supply dependencies;
+  - blast radius of the loss of each provider (with what it controls: the
+    figure of the vendor register's lost on exit and of scenario
+    provider-exit), each jurisdiction (components controlled or operated from
+    it, or with every location in it) and each cloud region (every location
+    in it): components hit directly, down through runtime dependencies,
+    degraded through supply dependencies. A component only partly located
+    there runs on, as the scenarios count it;
   - exposure chains: how a foreign compelled-access law reaches a component
     through what it runs on ("the model endpoint runs on cluster X, whose key
     service is operated from Y").

@@ -313,7 +313,12 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if f.out == "" {
 		_, err = a.stdout.Write(buf.Bytes())
 	} else if err = guardOutput(f.out, append([]string{file}, f.overlays...)); err == nil {
-		err = writeFileAtomic(f.out, buf.Bytes())
+		if !writtenByImport(f.out) {
+			err = a.refuseOverwrite(f.out)
+		}
+		if err == nil {
+			err = writeFileAtomic(f.out, buf.Bytes())
+		}
 	}
 	if err != nil {
 		return err

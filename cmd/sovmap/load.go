@@ -37,7 +37,11 @@ func (a *app) loadGraph(ctx context.Context, paths []string) (*sovmap.Inventory,
 	if len(paths) == 1 && paths[0] == "-" {
 		inv, err = a.loadStdin(ctx, k)
 	} else {
-		inv, g, err = inventory.LoadGraph(ctx, k, paths...)
+		l := &inventory.Loader{KB: k, Skipped: func(file, reason string) {
+			a.status.clear()
+			fmt.Fprintf(a.stderr, "sovmap: note: skipped %s, not an inventory: %s\n", file, reason)
+		}}
+		inv, g, err = l.LoadGraph(ctx, paths...)
 	}
 	if err != nil {
 		return nil, nil, nil, err

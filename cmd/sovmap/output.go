@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // writeOut writes with write to the --output file at path, or to standard
@@ -18,6 +20,9 @@ func (a *app) writeOut(path string, write func(io.Writer) error) error {
 		return write(a.stdout)
 	}
 	if err := guardOutput(path, a.inputs); err != nil {
+		return err
+	}
+	if err := a.refuseOverwrite(path); err != nil {
 		return err
 	}
 	f, err := os.Create(path)
@@ -74,4 +79,45 @@ func guardOutput(out string, inputs []string) error {
 		}
 	}
 	return nil
+}
+
+// refuseOverwrite refuses to replace an existing file unless --force was
+// given: a report written over a hand-kept file destroys it without a trace.
+func (a *app) refuseOverwrite(path string) error {
+	if a.force {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		return fmt.Errorf("%s exists; use --force to replace it", path)
+	}
+	return nil
+}
+
+// addForceFlags gives every command under c that writes an --output file a
+// --force flag (unless it has its own), so that one rule covers them all.
+func (a *app) addForceFlags(c *cobra.Command) {
+	const usage = "replace the --output file if it exists"
+	switch {
+	case c.Flags().Lookup("force") != nil || c.PersistentFlags().Lookup("force") != nil:
+	case c.PersistentFlags().Lookup("output") != nil:
+		c.PersistentFlags().BoolVar(&a.force, "force", false, usage)
+	case c.Flags().Lookup("output") != nil:
+		c.Flags().BoolVar(&a.force, "force", false, usage)
+	}
+	for _, sub := range c.Commands() {
+		a.addForceFlags(sub)
+	}
+}
+
+// writtenByImport reports whether the file at path is one `sovmap import`
+// wrote (its first line says so): re-importing to refresh it is the
+// documented way to keep it current, so it needs no --force.
+func writtenByImport(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	return strings.HasPrefix(line, "# Written by `sovmap import ")
 }

@@ -34,6 +34,8 @@ cost_once, cost_yearly) and finds, per component, whether to keep it or take
 one option, so that every component reaches its required level at the least
 total cost (cost_once + years x cost_yearly), within a budget and with no
 provider or foreign jurisdiction above a share of the critical components.
+Levels are the ones 'sovmap assess' reports for the inventory with the
+plan's options applied, dependency cycles through supply edges included.
 
 It prints the plan, its cost, the levels after, the trade-off curve of cost
 against requirements met, and, when no plan meets every requirement, which
@@ -68,7 +70,8 @@ See docs/strategy.md.`,
 			if err != nil {
 				return err
 			}
-			ev := plan.AssessEvaluator{KB: k, Options: a.assessOptions()}
+			// Each variant is assessed as `sovmap assess` would assess it.
+			ev := plan.AssessEvaluator{KB: k, OptionsFor: a.assessOptionsFor}
 			r, err := plan.Solve(cmd.Context(), inv, ev, opts)
 			if err != nil {
 				return err

@@ -13,7 +13,7 @@ const riskFixture = "risk/testdata/agency.yaml"
 
 func TestE2EVendors(t *testing.T) {
 	out, stderr, code := runAtRoot(t, "vendors", riskFixture)
-	if code != 0 || !strings.Contains(out, "CONCENTRATION (HHI of third-party components)") || !strings.Contains(out, "ULTIMATE PARENTS (by risk)") {
+	if code != 0 || !strings.Contains(out, "CONCENTRATION (HHI of third-party components (11 of 15)") || !strings.Contains(out, "ULTIMATE PARENTS (by risk)") {
 		t.Fatalf("exit %d, stderr %q, out:\n%s", code, stderr, out)
 	}
 	out, _, code = runAtRoot(t, "vendors", riskFixture, "--format", "json")

@@ -59,6 +59,8 @@ type app struct {
 	last    time.Time
 	// status says on a terminal which stage a long command is in.
 	status *statusLine
+	// force lets --output replace an existing file (--force).
+	force bool
 }
 
 // stage is one timed step of a command.
@@ -147,12 +149,14 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newVendorsCmd(a), newGraphCmd(a), newScenarioCmd(a),
 		newServeCmd(a),
 		newImportCmd(a),
+		newScanCmd(a),
 		newTemplateCmd(a),
 		newVersionCmd(a),
 	)
 	for _, c := range root.Commands() {
 		requireSubcommand(c)
 	}
+	a.addForceFlags(root)
 	addCompletions(a, root)
 	return root
 }
@@ -191,7 +195,7 @@ func requireSubcommand(c *cobra.Command) {
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, status: &statusLine{w: stderr, enabled: isTerminal(stderr)}}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, status: &statusLine{w: stderr, enabled: canRewrite(stderr, os.Getenv("TERM"))}}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -107,7 +107,7 @@ the inventory hit). docs/risk.md explains every figure.`,
 					}
 					return nil
 				case sweep:
-					sw, err := scenario.RunSweep(ctx, m, scenario.SweepOptions{Options: opts, Kinds: kinds})
+					sw, err := scenario.RunSweep(ctx, m, scenario.SweepOptions{Options: opts, Kinds: kinds, Detail: limit})
 					if err != nil {
 						return err
 					}

@@ -16,6 +16,13 @@ type statusLine struct {
 	shown   bool
 }
 
+// canRewrite reports whether w is a terminal that understands the escape
+// code that erases a line: TERM=dumb (an editor's shell buffer, some CI
+// consoles) would print it as garbage.
+func canRewrite(w io.Writer, term string) bool {
+	return isTerminal(w) && term != "dumb"
+}
+
 // eraseLine returns the cursor to the start of the line and clears it.
 const eraseLine = "\r\033[K"
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 )
 
@@ -43,5 +44,24 @@ func TestNoStatusInPipes(t *testing.T) {
 	}
 	if bytes.Contains(stderr.Bytes(), []byte(eraseLine)) || bytes.Contains(stdout.Bytes(), []byte(eraseLine)) {
 		t.Fatalf("a status line leaked into captured output: %q %q", stdout.String(), stderr.String())
+	}
+}
+
+// TestDumbTerminal: the status line's escape codes are for terminals that
+// understand them; TERM=dumb gets none. /dev/null stands in for a terminal:
+// it is a character device, as a terminal is.
+func TestDumbTerminal(t *testing.T) {
+	dev, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no", os.DevNull, err)
+	}
+	defer dev.Close()
+	for term, want := range map[string]bool{"xterm-256color": true, "": true, "dumb": false} {
+		if got := canRewrite(dev, term); got != want {
+			t.Errorf("TERM=%q: canRewrite = %v, want %v", term, got, want)
+		}
+	}
+	if canRewrite(&bytes.Buffer{}, "xterm") {
+		t.Error("a buffer is not a terminal")
 	}
 }

@@ -31,18 +31,24 @@ func newStrategyCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "strategy PROFILE",
 		Short: "Recommend a reference strategy per building block from local prerequisites",
-		Long: `strategy reads a profile of a home's local prerequisites (energy, water, land,
-hardware, cybersecurity, policy, talent, capital) and demand per building block,
-and recommends for each block a reference strategy on the sovereignty spectrum:
-become a host for others, build domestically, co-invest regionally, host abroad
-under a digital embassy, partner under safeguards, or buy on the market. It says
-which prerequisites decide it, what the next-more-sovereign strategy lacks and
-what closing the gap takes, and ranks candidate hosts for a digital embassy.
+		Long: `strategy reads a profile of a home's local prerequisites (energy, water and
+cooling, land, hardware, cybersecurity, policy, talent, capital) and demand per
+building block, and recommends for each block a reference strategy on the
+sovereignty spectrum: become a host for others, build domestically (alone or with
+a digital embassy for continuity), co-invest regionally, host abroad under a
+digital embassy, partner under safeguards, or buy on the market. It says which
+prerequisites decide it, what the next-more-sovereign strategy lacks and the
+cheapest step up. It then makes a coherent plan for the whole (compute and
+storage consistent with the facility that hosts them), adds up the capital,
+power, water and land the plan needs, and ranks candidate hosts for a digital
+embassy. A profile of kind organization gets advice an organization can act on.
 
 The strategies and thresholds are data: print the default set with
 --print-defaults, edit it, and pass it back with --strategies FILE.
 See docs/strategy.md.`,
 		Example: `  sovmap strategy examples/strategy-small-energy-poor/profile.yaml
+  sovmap strategy examples/strategy-africa-kenya/profile.yaml
+  sovmap strategy examples/strategy-organization/profile.yaml
   sovmap strategy --format markdown examples/strategy-eu-member/profile.yaml
   sovmap strategy --print-defaults > my-strategies.yaml
   sovmap strategy --strategies my-strategies.yaml examples/strategy-eu-member/profile.yaml`,

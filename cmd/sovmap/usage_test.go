@@ -179,3 +179,53 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputNeedsForceToReplace: no command replaces an existing file
+// without --force; `sovmap import` may refresh a file it wrote itself, but
+// never a hand-written one.
+func TestOutputNeedsForceToReplace(t *testing.T) {
+	dir := t.TempDir()
+	kept := "a file someone wrote by hand\n"
+	hospital := filepath.Join(repoRoot(t), "examples", "hospital-group")
+	plan := filepath.Join(repoRoot(t), "..", "shared", "fixtures", "third-party", "terraform", "infracost-azure-firewall-plan.json")
+	for _, c := range []struct {
+		args []string
+		ok   int // the exit code of the command when it may write
+	}{
+		{[]string{"assess", hospital, "--format", "markdown"}, exitFindings},
+		{[]string{"vendors", hospital}, exitClean},
+		{[]string{"graph", hospital}, exitClean},
+		{[]string{"diff", hospital, hospital}, exitClean},
+		{[]string{"import", "terraform", plan, "--home", "DE"}, exitClean},
+	} {
+		out := filepath.Join(dir, c.args[0]+".out")
+		if err := os.WriteFile(out, []byte(kept), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := append(append([]string{}, c.args...), "-o", out)
+		if c.args[0] == "import" {
+			if _, err := os.Stat(plan); err != nil {
+				t.Fatalf("fixture missing: %v", err)
+			}
+		}
+		_, stderr, code := runBin(t, dir, args...)
+		if code != exitBadInput || !strings.Contains(stderr, "use --force") {
+			t.Errorf("%v over an existing file: exit %d, %q; want 2 and a hint at --force", c.args[:2], code, stderr)
+		}
+		if got, _ := os.ReadFile(out); string(got) != kept {
+			t.Errorf("%v replaced the existing file without --force", c.args[:2])
+		}
+		if _, stderr, code := runBin(t, dir, append(args, "--force")...); code != c.ok {
+			t.Errorf("%v --force: exit %d, want %d (%s)", c.args[:2], code, c.ok, stderr)
+		}
+		if got, _ := os.ReadFile(out); string(got) == kept {
+			t.Errorf("%v --force left the file as it was", c.args[:2])
+		}
+		if c.args[0] == "import" {
+			// Now the file is the importer's own: refreshing it needs no --force.
+			if _, stderr, code := runBin(t, dir, args...); code != exitClean {
+				t.Errorf("re-import over its own file: exit %d (%s)", code, stderr)
+			}
+		}
+	}
+}

@@ -66,14 +66,18 @@ func newVendorsCmd(a *app) *cobra.Command {
 		Short: "Vendor risk register: shares, concentration (HHI), exposure, substitutability, exit time",
 		Long: `vendors prints the vendor risk register of an inventory: per provider and per
 ultimate parent, the components and critical components it serves (counts and
-shares), what goes down if it exits, the foreign compelled-access laws that
+shares of all components), what goes down if it exits (with every provider it
+controls, as 'sovmap graph' and 'sovmap scenario provider-exit:ID' count it),
+the foreign compelled-access laws that
 reach its components, the alternatives declared, the exit time (notice plus
 migration estimate) and framework scores from the inventory's assessments;
 sorted by a risk score (0-100) whose points are listed as reasons.
 
 It also prints the concentration of third-party components as
 Herfindahl-Hirschman indexes by provider, by parent, by jurisdiction of the
-controller, and per layer. docs/risk.md gives every formula.`,
+controller, and per layer, each with its basis, and beside them the index of
+all components by ultimate controller (in-house as one group) that 'sovmap
+assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 		Example: `  sovmap vendors examples/hospital-group
   sovmap vendors examples/bank-dora --format json > vendors.json
   sovmap vendors examples/bank-dora --format markdown -o vendors.md`,

@@ -227,7 +227,7 @@ func summaryRows(r *sovmap.Report) [][]any {
 		[]any{"flows", s.Flows},
 		[]any{"flow violations", s.Violations},
 		[]any{"exposed components", s.Exposed},
-		[]any{"provider concentration (HHI, 0-10000)", s.HHIProvider},
+		[]any{"provider concentration (HHI, 0-10000; all components by ultimate controller, in-house as one group)", s.HHIProvider},
 	)
 	for _, l := range r.Layers {
 		rows = append(rows, []any{

@@ -1,0 +1,3 @@
+import boto3
+
+client = boto3.client("bedrock-runtime")

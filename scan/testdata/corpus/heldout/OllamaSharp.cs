@@ -1,0 +1,3 @@
+using OllamaSharp;
+
+var ollama = new OllamaApiClient(new Uri("http://localhost:11434"));

@@ -1,0 +1,3 @@
+from langchain.llms import OpenAI
+
+llm = OpenAI(temperature=0.9)
