@@ -151,6 +151,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newImportCmd(a),
 		newTemplateCmd(a),
 		newVersionCmd(a),
+		newTIACmd(a),
 	)
 	for _, c := range root.Commands() {
 		requireSubcommand(c)
