@@ -34,7 +34,7 @@ const (
 
 // The texts the draft follows and cites.
 const (
-	recommendations = "EDPB Recommendations 01/2020 on measures that supplement transfer tools to ensure compliance with the EU level of protection of personal data (version 2.0, adopted 18 June 2021)"
+	recommendations    = "EDPB Recommendations 01/2020 on measures that supplement transfer tools to ensure compliance with the EU level of protection of personal data (version 2.0, adopted 18 June 2021)"
 	recommendationsURL = "https://edpb.europa.eu/our-work-tools/our-documents/recommendations/recommendations-012020-measures-supplement-transfer_en"
 	guarantees         = "EDPB Recommendations 02/2020 on the European Essential Guarantees for surveillance measures (10 November 2020)"
 	guaranteesURL      = "https://edpb.europa.eu/our-work-tools/our-documents/recommendations/edpb-recommendations-022020-european-essential_en"
