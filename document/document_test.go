@@ -1,17 +1,16 @@
 package document_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/xml"
-	"io"
+	"context"
+	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sovmap/sovmap/document"
+	"github.com/sovmap/sovmap/internal/docxtext"
 )
 
 // sample is a document with every kind of block and text that markup
@@ -75,75 +74,12 @@ func texts(d *document.Document) []string {
 	return out
 }
 
-// inOrder fails unless each of want appears in got after the previous one,
-// spaces normalised.
+// inOrder fails unless each of want appears in got after the previous one.
 func inOrder(t *testing.T, what, got string, want []string) {
 	t.Helper()
-	got = strings.Join(strings.Fields(got), " ")
-	at := 0
-	for _, w := range want {
-		w = strings.Join(strings.Fields(w), " ")
-		if w == "" {
-			continue
-		}
-		i := strings.Index(got[at:], w)
-		if i < 0 {
-			t.Fatalf("%s: %q missing (or out of order) after offset %d", what, w, at)
-		}
-		at += i + len(w)
+	if missing := docxtext.InOrder(got, want); missing != "" {
+		t.Fatalf("%s: %q missing or out of order", what, missing)
 	}
-}
-
-// docxText reads the text of a DOCX with the standard library alone (zip
-// and XML), not with the library that wrote it: every w:t of the main
-// part, a paragraph (w:p) a line.
-func docxText(t *testing.T, data []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	var part *zip.File
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			part = f
-		}
-	}
-	if part == nil {
-		t.Fatal("no word/document.xml")
-	}
-	rc, err := part.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	dec := xml.NewDecoder(rc)
-	const w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-	var b strings.Builder
-	inText := false
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("word/document.xml is not well-formed XML: %v", err)
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			inText = x.Name.Space == w && x.Name.Local == "t"
-		case xml.EndElement:
-			if x.Name.Space == w && x.Name.Local == "p" {
-				b.WriteString("\n")
-			}
-			inText = false
-		case xml.CharData:
-			if inText {
-				b.Write(x)
-			}
-		}
-	}
-	return b.String()
 }
 
 func TestDOCXCarriesEveryText(t *testing.T) {
@@ -152,50 +88,38 @@ func TestDOCXCarriesEveryText(t *testing.T) {
 	if err := document.WriteDOCX(&buf, d); err != nil {
 		t.Fatal(err)
 	}
-	inOrder(t, "docx (zip+xml reader)", docxText(t, buf.Bytes()), texts(d))
+	text, err := docxtext.Read(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inOrder(t, "docx (zip+xml reader)", text, texts(d))
 }
 
 // TestDOCXOpensInLibreOffice converts the DOCX to text with LibreOffice,
 // an independent reader, and finds every text in it. CI installs
-// LibreOffice (.ci/run); elsewhere the test needs soffice on the PATH.
+// LibreOffice (.ci/run) and fails without it; elsewhere the test needs
+// soffice on the PATH.
 func TestDOCXOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("SOVMAP_TEST_CHROMIUM") != "" {
-			t.Fatal("soffice not found, but this is a CI run (.ci/run installs libreoffice-writer-nogui)")
-		}
-		t.Skip("soffice (LibreOffice) not installed; .ci/run installs it")
-	}
 	d := sample()
-	dir := t.TempDir()
 	var buf bytes.Buffer
 	if err := document.WriteDOCX(&buf, d); err != nil {
 		t.Fatal(err)
 	}
-	in := filepath.Join(dir, "sample.docx")
+	in := filepath.Join(t.TempDir(), "sample.docx")
 	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	text := LibreOfficeText(t, soffice, in)
-	inOrder(t, "LibreOffice", text, texts(d))
-}
-
-// LibreOfficeText converts a DOCX to plain text with LibreOffice headless
-// and returns it; a private profile keeps parallel runs apart.
-func LibreOfficeText(t *testing.T, soffice, in string) string {
-	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+	text, err := docxtext.LibreOffice(context.Background(), in)
+	if errors.Is(err, docxtext.ErrNoLibreOffice) {
+		if os.Getenv("SOVMAP_TEST_CHROMIUM") != "" {
+			t.Fatal("soffice not found in a CI run (.ci/run installs libreoffice-writer-nogui)")
+		}
+		t.Skip(err)
 	}
-	txt := filepath.Join(dir, strings.TrimSuffix(filepath.Base(in), ".docx")+".txt")
-	data, err := os.ReadFile(txt)
 	if err != nil {
-		t.Fatalf("LibreOffice wrote no text: %v", err)
+		t.Fatal(err)
 	}
-	return string(data)
+	inOrder(t, "LibreOffice", text, texts(d))
 }
 
 func TestMarkdownAndHTMLEscape(t *testing.T) {

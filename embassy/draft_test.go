@@ -157,7 +157,6 @@ func TestDraftArticles(t *testing.T) {
 	}
 }
 
-
 // TestDraftMarksBlockingClauses: host-ae does not qualify; every
 // criterion the qualification names as a key gap is drafted as a clause
 // that blocks qualification.
