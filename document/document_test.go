@@ -144,7 +144,7 @@ func TestMarkdownAndHTMLEscape(t *testing.T) {
 			t.Errorf("html lacks %q", want)
 		}
 	}
-	for _, want := range []string{"## 1. First # section", "### 1.1. Sub", "1. one", "2. **[question]** two?", "| CLOUD Act \\| 2018 | control |", "## Sources"} {
+	for _, want := range []string{"_sub_title \\*bold\\*_", "## 1. First # section", "### 1.1. Sub", "1. one", "2. **[question]** two?", "| CLOUD Act \\| 2018 | control |", "## Sources"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}

@@ -92,16 +92,33 @@ func mdTable(bw *bufio.Writer, header []string, rows [][]string) {
 
 // mdEscaper escapes what Markdown would read as markup inside text: the
 // emphasis and code markers, brackets (links) and angle brackets (HTML).
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;")
+// An underscore inside a word (operated_from, a URL's path) opens no
+// emphasis in CommonMark, and escaping it would cut autolinked URLs, so
+// mdText leaves those alone.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "`", "\\`", "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;")
 
 // mdText escapes text for a Markdown paragraph, on one line; a leading
 // character that would start a heading, list or quote is escaped too.
 func mdText(s string) string {
 	s = mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '_' && !(i > 0 && wordByte(s[i-1]) && i+1 < len(s) && wordByte(s[i+1])) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	s = b.String()
 	if s != "" && strings.ContainsRune("#-+=|", rune(s[0])) {
 		s = `\` + s
 	}
 	return s
+}
+
+// wordByte reports whether c is an ASCII letter or digit (or a byte of a
+// multi-byte character, which Markdown also counts as part of a word).
+func wordByte(c byte) bool {
+	return c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }

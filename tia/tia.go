@@ -435,6 +435,9 @@ func (b *builder) through(e sovmap.Exposure, dst *sovmap.Component, cr *sovmap.C
 		name, _ := b.provider(cr.Controller)
 		return fmt.Sprintf("through control: the importer's ultimate controller, %s, is subject to it, wherever the data is stored", name)
 	case sovmap.ViaLocation:
+		if slices.Equal(dst.Locations, []string{e.Jurisdiction}) {
+			return fmt.Sprintf("through location: the data is stored in %s", e.Jurisdiction)
+		}
 		return fmt.Sprintf("through location: the data is stored in %s (%s)", e.Jurisdiction, strings.Join(dst.Locations, ", "))
 	default:
 		return fmt.Sprintf("through operations: the destination is administered or supported from %s (operated_from: %s)", e.Jurisdiction, strings.Join(dst.OperatedFrom, ", "))
