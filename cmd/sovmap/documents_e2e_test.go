@@ -36,6 +36,9 @@ func TestE2ETIA(t *testing.T) {
 	}
 	checkDOCX(t, file, []string{"Transfer impact assessment (draft)", "Draft for counsel, not legal advice", "Step 3: the law and practice of the destination",
 		"Foreign Intelligence Surveillance Act, section 702", "Questions to answer", "Sources"}, true)
+	if out, _, _ := runAtRoot(t, "__complete", "tia", "examples/bank-transfers", ""); !strings.Contains(out, "card-transactions-to-us\nkyc-files-to-india\n") {
+		t.Errorf("tia does not complete the flow ids:\n%s", out)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -74,6 +77,9 @@ func TestE2EEmbassyDraft(t *testing.T) {
 		}
 		// LibreOffice is slow to start: one of the three drafts is enough for it.
 		checkDOCX(t, file, []string{"on the hosting of data and information systems", "Draft for counsel, not legal advice", "Article 2. Inviolability", "Sources"}, id == "host-ae")
+	}
+	if out, _, _ := runAtRoot(t, "__complete", "embassy", "draft", "examples/embassy-host-comparison/inventory.yaml", "host-"); !strings.Contains(out, "host-lu\nhost-no\nhost-ae\n") {
+		t.Errorf("embassy draft does not complete the arrangement ids:\n%s", out)
 	}
 	if _, stderr, code := runAtRoot(t, "embassy", "draft", "examples/embassy-host-comparison/inventory.yaml", "host-xx"); code != 2 || !strings.Contains(stderr, "host-lu") {
 		t.Errorf("unknown arrangement: exit %d, %s", code, stderr)

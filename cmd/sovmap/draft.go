@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/embassy"
 )
 
@@ -69,6 +70,14 @@ result is a draft for counsel, not legal advice.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, doc) })
 		},
 	}
+	// ID completes with the arrangement ids of the inventory.
+	cmd.ValidArgsFunction = inventoryIDs(a, 1, func(inv *sovmap.Inventory) []string {
+		var ids []string
+		for _, ar := range inv.Arrangements {
+			ids = append(ids, ar.ID)
+		}
+		return ids
+	})
 	documentFormats.declare(cmd, cmd.Flags(), &format, "markdown", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the draft to this file instead of standard output")
 	return cmd

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/document"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/tia"
@@ -116,6 +117,14 @@ draft for counsel, not legal advice.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, doc) })
 		},
 	}
+	// FLOW completes with the flow ids of the inventory.
+	cmd.ValidArgsFunction = inventoryIDs(a, -1, func(inv *sovmap.Inventory) []string {
+		ids := make([]string, len(inv.Flows))
+		for i := range inv.Flows {
+			ids[i] = inv.Flows[i].ID
+		}
+		return ids
+	})
 	documentFormats.declare(cmd, cmd.Flags(), &format, "markdown", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the document to this file instead of standard output")
 	cmd.Flags().BoolVar(&all, "all", false, "every flow that carries personal data under SCC or BCR")
