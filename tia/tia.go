@@ -283,6 +283,9 @@ func (b *builder) step1(num string, f *sovmap.FlowResult, src, dst *sovmap.Compo
 		name, country := b.provider(dst.Provider)
 		fact("Importer: %s (provider %s, established in %s), running the destination %s%s, located in %s.",
 			name, dst.Provider, orUnknown(country), dst.ID, named(dst), orNone(f.ToJurisdictions))
+		if country == "" {
+			b.ask(&s.Blocks, f.ID, fmt.Sprintf("In which country is the importer %s established? The inventory does not say.", name))
+		}
 		if ctl, cc := b.controller(dst.Provider); ctl != "" && ctl != dst.Provider {
 			fact("The importer is controlled, through its parent chain, by %s (%s).", ctl, orUnknown(cc))
 		}

@@ -272,3 +272,37 @@ flows:
 		t.Error("--all found a flow that needs a TIA in an inventory without one")
 	}
 }
+
+// TestUnknownFactsAreQuestions: an importer whose country, administration
+// and key custody the inventory does not state gets questions, not
+// guesses.
+func TestUnknownFactsAreQuestions(t *testing.T) {
+	inv, r, k := load(t, `version: 1
+organization: {name: Org, home: DE}
+providers: [{id: p, name: Somewhere Ltd}]
+components:
+  - {id: a, layer: application, locations: [DE], data: [personal]}
+  - {id: b, layer: storage, provider: p, locations: [BR], data: [personal]}
+flows:
+  - {id: f, from: a, to: b, data: [personal], mechanism: bcr}
+`)
+	flows, err := tia.Select(r, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tia.Draft(inv, r, k, flows, tia.Options{Date: day})
+	var questions []string
+	for _, s := range d.Sections {
+		for _, p := range paragraphs(s) {
+			if p.Label == tia.LabelQuestion {
+				questions = append(questions, p.Text)
+			}
+		}
+	}
+	all := strings.Join(questions, "\n")
+	for _, want := range []string{"In which country is the importer Somewhere Ltd established?", "From which countries is b administered", "Who holds the keys that protect the data at b?", "binding corporate rules"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no question %q among:\n%s", want, all)
+		}
+	}
+}
