@@ -232,7 +232,10 @@ func (b *builder) controller(providerID string) (id, country string) {
 	return "", ""
 }
 
-// foreign lists the countries of list outside home, each once.
+// foreign lists the third countries of list, each once: those outside
+// home and, for a home under the GDPR, outside the EEA, whose members apply
+// the same transfer rules (a transfer between them is no transfer under
+// chapter V).
 func (b *builder) foreign(list []string) []string {
 	home, _ := b.k.Expand(b.inv.Organization.Home)
 	var out []string
@@ -242,9 +245,13 @@ func (b *builder) foreign(list []string) []string {
 			members = []string{o}
 		}
 		for _, m := range members {
-			if !slices.Contains(home, m) && !slices.Contains(out, m) {
-				out = append(out, m)
+			if slices.Contains(home, m) || slices.Contains(out, m) {
+				continue
 			}
+			if r, ok := b.k.TransferRegime(m); ok && r == "EU" && b.regime == "EU" {
+				continue
+			}
+			out = append(out, m)
 		}
 	}
 	return out
@@ -302,9 +309,9 @@ func (b *builder) step1(num string, f *sovmap.FlowResult, src, dst *sovmap.Compo
 		fact("The destination is run by the organization itself; the inventory states no country it is administered from.")
 	case len(third) > 0:
 		s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisGuidance),
-			fmt.Sprintf("The destination is administered from %s; access from outside the home jurisdiction (%s) for administration or support is itself a transfer to be assessed here.", strings.Join(dst.OperatedFrom, ", "), strings.Join(third, ", ")), b.rec, rem))
+			fmt.Sprintf("The destination is administered from %s; access from a third country (%s) for administration or support is itself a transfer to be assessed here.", strings.Join(dst.OperatedFrom, ", "), strings.Join(third, ", ")), b.rec, rem))
 	default:
-		fact("The destination is administered from %s, inside the home jurisdiction.", strings.Join(dst.OperatedFrom, ", "))
+		fact("The destination is administered from %s, none of them a third country.", strings.Join(dst.OperatedFrom, ", "))
 	}
 	var onward []string
 	for _, dep := range dst.DependsOn {

@@ -306,3 +306,34 @@ flows:
 		}
 	}
 }
+
+// TestEEAIsNoThirdCountry: administration from another EEA state is no
+// transfer under chapter V, so it is not assessed as one; from the US it
+// is. Membership is read from the knowledge base's EEA bloc.
+func TestEEAIsNoThirdCountry(t *testing.T) {
+	inv, r, k := load(t, `version: 1
+organization: {name: Org, home: FR}
+providers: [{id: p, name: P SAS, country: FR}]
+components:
+  - {id: a, layer: application, locations: [FR], data: [personal]}
+  - {id: b, layer: storage, provider: p, locations: [FR], operated_from: [IE, "NO", US], data: [personal], key_custody: provider}
+flows:
+  - {id: f, from: a, to: b, data: [personal], mechanism: scc}
+`)
+	eea, ok := k.Bloc("EEA")
+	if !ok || !slices.Contains(eea.Members, "IE") || !slices.Contains(eea.Members, "NO") {
+		t.Fatalf("the knowledge base's EEA bloc lacks IE or NO: %v", eea.Members)
+	}
+	flows, _ := tia.Select(r, nil, true)
+	var md bytes.Buffer
+	_ = document.WriteMarkdown(&md, tia.Draft(inv, r, k, flows, tia.Options{Date: day}))
+	out := md.String()
+	if !strings.Contains(out, "access from a third country (US)") {
+		t.Errorf("administration from the US is not assessed as a transfer:\n%s", out)
+	}
+	for _, bad := range []string{"IE: the knowledge base records no adequacy", "NO: the knowledge base records no adequacy", "third country (IE", "NO, US)"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("an EEA state is treated as a third country: %q", bad)
+		}
+	}
+}
