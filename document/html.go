@@ -3,19 +3,29 @@ package document
 import (
 	"html/template"
 	"io"
+	"strings"
 )
 
 // htmlTemplate lays a document out as one self-contained page: no script,
 // no external resource, so it can be mailed or archived as it is.
 var htmlTemplate = template.Must(template.New("doc").Funcs(template.FuncMap{
 	"refs": refs,
+	// cls turns a label into a class name: "to negotiate" is label-to-negotiate.
+	"cls": func(label string) string {
+		return "label-" + strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, strings.ToLower(label))
+	},
 	"hn":   func(depth int) int { return min(depth, 6) },
 	"next": func(depth int) int { return depth + 1 },
 	"section": func(s Section, depth int) map[string]any {
 		return map[string]any{"S": s, "Depth": depth}
 	},
 	"src": func(d *Document) [][]string { return d.sourcesTable() },
-}).Parse(`{{define "para"}}{{if .Label}}<span class="label label-{{.Label}}">[{{.Label}}]</span> {{end}}{{.Text}}{{with refs .Sources}} <span class="refs">{{.}}</span>{{end}}{{end}}
+}).Parse(`{{define "para"}}{{if .Label}}<span class="label {{cls .Label}}">[{{.Label}}]</span> {{end}}{{.Text}}{{with refs .Sources}} <span class="refs">{{.}}</span>{{end}}{{end}}
 {{- define "section"}}{{$d := .Depth}}
 <section>
 <h{{hn $d}}>{{with .S.Number}}{{.}}. {{end}}{{.S.Title}}</h{{hn $d}}>

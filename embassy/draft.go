@@ -118,7 +118,7 @@ var strengths = map[string]string{
 	"instrument-kind":        "This Agreement is a treaty binding both States under international law; no change in the Host's domestic law reduces the protections it grants.",
 	"instrument-status":      "This Agreement enters into force on the first day of the month after the later of the Parties' notifications that their procedures are complete; no data of the Guest is moved before that date.",
 	"revocation-notice":      "Either Party may terminate this Agreement by written notice through diplomatic channels, taking effect no earlier than twenty-four months after receipt; its protections continue until the Guest has removed all its data and equipment.",
-	"host-relationship":      "Recalling the treaties and the common institutions that bind them, by which this Agreement stands, and which no dispute under it suspends,",
+	"host-relationship":      "Recalling the treaties that bind them, by which this Agreement stands, and which no dispute under it suspends,",
 }
 
 // Labels of an article's paragraphs: a commitment the arrangement already
