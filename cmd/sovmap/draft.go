@@ -47,19 +47,7 @@ result is a draft for counsel, not legal advice.`,
 			}
 			dirs, _ := cmd.Flags().GetStringArray("frameworks")
 			weights, _ := cmd.Flags().GetString("weights")
-			lib, err := frameworkLibrary(dirs)
-			if err != nil {
-				return err
-			}
-			inv, k, err := a.load(cmd.Context(), args[:1])
-			if err != nil {
-				return err
-			}
-			arr, err := embassy.Find(inv, args[1])
-			if err != nil {
-				return err
-			}
-			sc, err := embassy.Score(lib, inv, arr, weights)
+			sc, k, err := a.scoreArrangement(cmd.Context(), dirs, weights, args[0], args[1])
 			if err != nil {
 				return err
 			}
