@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cloud"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
@@ -34,6 +35,15 @@ const (
 	kindSheet     = "sheet"
 )
 
+// oneFileImporters are the upload kinds read from one file by an importer
+// of the importer/cloud package, as `sovmap import KIND FILE` reads them.
+var oneFileImporters = map[string]func(context.Context, string, []byte, importer.Options) (*importer.Result, error){
+	"aws":        cloud.ImportAWS,
+	"azure":      cloud.ImportAzure,
+	"gcp":        cloud.ImportGCP,
+	"kubernetes": cloud.ImportKubernetes,
+}
+
 // uploadKind is one choice of the upload form.
 type uploadKind struct {
 	Value, Label, Hint string
@@ -45,6 +55,10 @@ var uploadKinds = []uploadKind{
 	{kindTerraform, "Terraform plan or state", "the JSON of terraform show -json"},
 	{kindCycloneDX, "CycloneDX BOM", "JSON, CycloneDX 1.4 to 1.6"},
 	{kindSheet, "Spreadsheet", "the template as .xlsx, or its Components sheet as CSV with providers.csv, flows.csv and organization.csv"},
+	{"aws", "AWS Config snapshot or Resource Explorer", "the JSON of a Config snapshot (configurationItems) or of aws resource-explorer-2 search"},
+	{"azure", "Azure Resource Graph", "the JSON of az graph query -o json"},
+	{"gcp", "Google Cloud Asset Inventory", "an export as JSON lines, or gcloud asset search-all-resources --format=json"},
+	{"kubernetes", "Kubernetes nodes and pods", "the JSON of kubectl get nodes,pods -A -o json"},
 }
 
 // validKind reports whether k names an upload kind ("" means inventory).
@@ -144,6 +158,11 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 		}
 	case kindSheet:
 		main, res, err = importSheet(ctx, files, iopts)
+	case "aws", "azure", "gcp", "kubernetes":
+		if len(files) != 1 {
+			return nil, nil, &badInput{fmt.Errorf("a %s import reads one file; %d were uploaded", kind, len(files))}
+		}
+		res, err = oneFileImporters[kind](ctx, main.Name, main.Data, iopts)
 	default:
 		return nil, nil, &badInput{fmt.Errorf("unknown upload kind %q", kind)}
 	}
@@ -151,6 +170,11 @@ func (s *Server) importUpload(ctx context.Context, kind string, files []store.Fi
 		return nil, nil, &badInput{fmt.Errorf("%s import: %w", kind, err)}
 	}
 	inv := res.Inventory
+	if len(inv.Components) == 0 {
+		// As `sovmap import` does without --allow-empty: an empty
+		// inventory stored as a version would read as all clear.
+		return nil, nil, &badInput{fmt.Errorf("%s import of %s found no component to import", kind, main.Name)}
+	}
 	for _, o := range overlays {
 		warnings, _ := o.Apply(inv)
 		res.Warnings = append(res.Warnings, warnings...)

@@ -6,12 +6,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cloud"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/importer/sheet"
 	"github.com/sovmap/sovmap/importer/terraform"
@@ -296,4 +298,50 @@ func mustVersionID(t *testing.T, e *testEnv, ws string, n int) int64 {
 		t.Fatal(err)
 	}
 	return v.ID
+}
+
+// TestCloudImportUploads: the upload form offers the cloud and cluster
+// imports of `sovmap import`, each stores a version with as many
+// components as the importer makes from the same file, and a source that
+// yields no component is refused rather than stored as an empty, all-clear
+// version.
+func TestCloudImportUploads(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.signInAdmin()
+	mustContain(t, "upload form", c.get("/w/default/upload").body, `value="aws"`, `value="azure"`, `value="gcp"`, `value="kubernetes"`)
+	opts := importer.Options{KB: e.srv.cfg.KB}
+	for i, tc := range []struct {
+		kind, file string
+		imp        func(context.Context, string, []byte, importer.Options) (*importer.Result, error)
+	}{
+		{"aws", "aws-config-snapshot.json", cloud.ImportAWS},
+		{"azure", "azure-resource-graph.json", cloud.ImportAzure},
+		{"gcp", "gcp-asset-export.jsonl", cloud.ImportGCP},
+		{"kubernetes", "kubectl-nodes-pods.json", cloud.ImportKubernetes},
+	} {
+		data, err := os.ReadFile(filepath.Join("..", "importer", "cloud", "testdata", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := tc.imp(ctx, tc.file, data, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.uploadAs("default", tc.kind, "DE", store.File{Name: tc.file, Data: data})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("%s import: %d %s", tc.kind, r.status, r.body)
+		}
+		v, err := e.st.VersionByNumber(ctx, mustWorkspace(t, e, "default").ID, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Components != len(want.Inventory.Components) || v.Components == 0 {
+			t.Errorf("%s: version has %d components, the importer makes %d", tc.kind, v.Components, len(want.Inventory.Components))
+		}
+	}
+	r := c.uploadAs("default", "kubernetes", "DE", store.File{Name: "empty.json", Data: []byte(`{"apiVersion": "v1", "kind": "List", "items": []}`)})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "no component") {
+		t.Errorf("an empty import: %d, want 422 saying it found no component", r.status)
+	}
 }
