@@ -278,10 +278,14 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 	if opts.Trust != nil {
 		tb := newTrustBuilder(m, opts.Trust, opts.Now)
 		for i := range reg.Providers {
-			reg.Providers[i].Trust = tb.profile(byProvider[m.providerIndex[reg.Providers[i].ID]])
+			v := &reg.Providers[i]
+			v.Trust = tb.profile(byProvider[m.providerIndex[v.ID]])
+			v.Trust.addFrameworks(v.Frameworks)
 		}
 		for i := range reg.Parents {
-			reg.Parents[i].Trust = tb.profile(byController[m.providerIndex[reg.Parents[i].ID]])
+			v := &reg.Parents[i]
+			v.Trust = tb.profile(byController[m.providerIndex[v.ID]])
+			v.Trust.addFrameworks(v.Frameworks)
 		}
 	}
 	sortVendors(reg.Providers)

@@ -398,3 +398,18 @@ func (b *trustBuilder) political(a *dimAcc, c *sovmap.Component) {
 	}
 	a.ask("Does any state commitment (treaty, agreement) cover %s, beyond the commercial contract?", c.ID)
 }
+
+// addFrameworks lists the vendor's framework scores (the inventory's
+// assessments) among the facts of security standards. They are on their
+// own scales, so they inform the reader and leave the tier alone.
+func (p *TrustProfile) addFrameworks(fs []FrameworkScore) {
+	for i := range p.Dimensions {
+		if p.Dimensions[i].ID != DimSecurity {
+			continue
+		}
+		for _, f := range fs {
+			p.Dimensions[i].Facts = append(p.Dimensions[i].Facts,
+				fmt.Sprintf("assessed on %s: %.0f%%, level %s (own scale, not counted in the tier)", f.Framework, f.Score, f.LevelName))
+		}
+	}
+}
