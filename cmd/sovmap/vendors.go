@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -118,7 +120,7 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
   sovmap vendors examples/bank-dora --format json > vendors.json
   sovmap vendors examples/bank-dora --format markdown -o vendors.md
   sovmap vendors examples/bank-dora --format xlsx -o procurement.xlsx`,
-		Args: cobra.MinimumNArgs(1),
+		Args: vendorsArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := registerFormats.pick(format)
 			if err != nil {
@@ -135,6 +137,22 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.AddCommand(newVendorsCompareCmd(a))
 	return cmd
+}
+
+// vendorsArgs checks the arguments of 'sovmap vendors', which reads an
+// inventory and is also the group of 'vendors compare': no argument, or a
+// first argument that is no file but close to a subcommand's name, is a
+// usage mistake named as such, as requireSubcommand does for other groups.
+func vendorsArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%s needs a subcommand (compare) or a FILE|DIR to read (see %s --help)", cmd.CommandPath(), cmd.CommandPath())
+	}
+	if _, err := os.Stat(args[0]); err != nil {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("unknown command %q for %s; did you mean %s?", args[0], cmd.CommandPath(), strings.Join(s, " or "))
+		}
+	}
+	return nil
 }
 
 func newVendorsCompareCmd(a *app) *cobra.Command {
