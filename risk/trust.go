@@ -3,7 +3,6 @@ package risk
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -146,11 +145,12 @@ func newTrustBuilder(m *Model, f *framework.Framework, now time.Time) *trustBuil
 
 // dimAcc accumulates one dimension over a vendor's components.
 type dimAcc struct {
-	tier      int
-	sum       float64
-	n         int
-	facts     []string
-	questions []string
+	tier int
+	sum  float64
+	n    int
+	// facts and questions group texts by the components they hold for,
+	// so that a vendor with many alike components reads as a few lines.
+	facts, questions grouped
 }
 
 func newAcc(top int) *dimAcc { return &dimAcc{tier: top} }
@@ -161,21 +161,76 @@ func (a *dimAcc) add(tier int) {
 	a.n++
 }
 
-func (a *dimAcc) fact(format string, args ...any) {
-	a.facts = append(a.facts, fmt.Sprintf(format, args...))
-}
-func (a *dimAcc) ask(format string, args ...any) {
-	q := fmt.Sprintf(format, args...)
-	if !slices.Contains(a.questions, q) {
-		a.questions = append(a.questions, q)
+// fact records a fact about component comp.
+func (a *dimAcc) fact(comp, format string, args ...any) {
+	text := format
+	if len(args) > 0 {
+		text = fmt.Sprintf(format, args...)
 	}
+	a.facts.add(text, comp)
+}
+
+// ask records a question about component comp; format has one %s where
+// the components are named.
+func (a *dimAcc) ask(comp, format string) { a.questions.add(format, comp) }
+
+// grouped keeps texts in first-seen order with the components each holds
+// for.
+type grouped struct {
+	texts []string
+	comps [][]string
+	index map[string]int
+}
+
+func (g *grouped) add(text, comp string) {
+	i, ok := g.index[text]
+	if !ok {
+		if g.index == nil {
+			g.index = map[string]int{}
+		}
+		i = len(g.texts)
+		g.index[text] = i
+		g.texts = append(g.texts, text)
+		g.comps = append(g.comps, nil)
+	}
+	g.comps[i] = append(g.comps[i], comp)
+}
+
+// maxNamed is how many components a grouped text names before counting
+// the rest.
+const maxNamed = 5
+
+// renderFacts writes the grouped facts: "a, b: text", or "a, b, c, d, e
+// and 7 more: text".
+func (a *dimAcc) renderFacts() []string {
+	out := make([]string, len(a.facts.texts))
+	for i, text := range a.facts.texts {
+		out[i] = named(a.facts.comps[i]) + ": " + text
+	}
+	return out
+}
+
+// renderQuestions writes the grouped questions, naming their components.
+func (a *dimAcc) renderQuestions() []string {
+	out := make([]string, len(a.questions.texts))
+	for i, format := range a.questions.texts {
+		out[i] = fmt.Sprintf(format, named(a.questions.comps[i]))
+	}
+	return out
+}
+
+// named lists components, the first maxNamed by name: "a, b, c, d, e and
+// 7 more".
+func named(comps []string) string {
+	s := strings.Join(comps[:min(len(comps), maxNamed)], ", ")
+	if len(comps) > maxNamed {
+		s += fmt.Sprintf(" and %d more", len(comps)-maxNamed)
+	}
+	return s
 }
 
 func (b *trustBuilder) dimension(id string, a *dimAcc) TrustDimension {
-	d := TrustDimension{ID: id, Name: b.scale.dimName(id), Tier: Unknown, Facts: a.facts, Questions: a.questions}
-	if d.Facts == nil {
-		d.Facts = []string{}
-	}
+	d := TrustDimension{ID: id, Name: b.scale.dimName(id), Tier: Unknown, Facts: a.renderFacts(), Questions: a.renderQuestions()}
 	if d.Questions == nil {
 		d.Questions = []string{}
 	}
@@ -238,24 +293,24 @@ func (b *trustBuilder) legal(a *dimAcc, c *sovmap.Component, r *sovmap.Component
 	for _, name := range []sovmap.FactorName{sovmap.FactorControl, sovmap.FactorLegal} {
 		if f, ok := factor(r, name); ok {
 			tier = min(tier, int(f.Level))
-			a.fact("%s: %s %s (%s)", c.ID, name, b.tierOf(int(f.Level)), f.Reason)
+			a.fact(c.ID, "%s %s (%s)", name, b.tierOf(int(f.Level)), f.Reason)
 		}
 	}
 	if r.Controller == "" || b.m.Tiers.Of(b.controllerCountry(r.Controller)) == sovmap.TierUnknown {
-		a.ask("Who ultimately controls the provider of %s, and from which country?", c.ID)
+		a.ask(c.ID, "Who ultimately controls the provider of %s, and from which country?")
 	}
 	for _, e := range r.ExposureDetails {
 		m := ""
 		if e.Mitigated {
 			m = ", mitigated"
 		}
-		a.fact("%s: %s law reaches it via %s: %s (%s tier%s)", c.ID, e.Jurisdiction, e.Via, e.Law, e.Tier, m)
+		a.fact(c.ID, "%s law reaches it via %s: %s (%s tier%s)", e.Jurisdiction, e.Via, e.Law, e.Tier, m)
 	}
 	switch {
 	case c.Contract != nil && c.Contract.GoverningLaw != "":
-		a.fact("%s: contract governed by the law of %s (%s)", c.ID, c.Contract.GoverningLaw, b.m.Tiers.Of(c.Contract.GoverningLaw))
+		a.fact(c.ID, "contract governed by the law of %s (%s)", c.Contract.GoverningLaw, b.m.Tiers.Of(c.Contract.GoverningLaw))
 	default:
-		a.ask("Which law governs the contract for %s?", c.ID)
+		a.ask(c.ID, "Which law governs the contract for %s?")
 	}
 	a.add(tier)
 }
@@ -281,32 +336,32 @@ func (b *trustBuilder) data(a *dimAcc, c *sovmap.Component, r *sovmap.ComponentR
 	for _, name := range []sovmap.FactorName{sovmap.FactorLocation, sovmap.FactorOperations, sovmap.FactorKeys} {
 		if f, ok := factor(r, name); ok {
 			tier = min(tier, int(f.Level))
-			a.fact("%s: %s %s (%s)", c.ID, name, b.tierOf(int(f.Level)), f.Reason)
+			a.fact(c.ID, "%s %s (%s)", name, b.tierOf(int(f.Level)), f.Reason)
 		}
 	}
 	if len(c.Locations) == 0 {
-		a.ask("Where is %s located (countries or provider regions)?", c.ID)
+		a.ask(c.ID, "Where is %s located (countries or provider regions)?")
 	}
 	if len(c.OperatedFrom) == 0 {
-		a.ask("From which countries is %s administered and supported?", c.ID)
+		a.ask(c.ID, "From which countries is %s administered and supported?")
 	}
 	if c.Holds() {
-		a.fact("%s: holds %s", c.ID, strings.Join(c.Data, ", "))
+		a.fact(c.ID, "holds %s", strings.Join(c.Data, ", "))
 		if c.KeyCustody == "" {
-			a.ask("Who holds the keys that protect the data in %s?", c.ID)
+			a.ask(c.ID, "Who holds the keys that protect the data in %s?")
 		}
 	}
 	for _, fl := range b.flows[c.ID] {
 		switch {
 		case fl.Verdict != sovmap.Violation:
-			a.fact("%s: flow %s (%s -> %s) allowed", c.ID, fl.ID, fl.From, fl.To)
+			a.fact(c.ID, "flow %s (%s -> %s) allowed", fl.ID, fl.From, fl.To)
 		case fl.To == c.ID:
 			// The data arrives at this vendor against the policy or the law.
 			tier = 0
-			a.fact("%s: inbound flow %s from %s is a violation (caps at T0): %s", c.ID, fl.ID, fl.From, strings.Join(fl.Reasons, "; "))
+			a.fact(c.ID, "inbound flow %s from %s is a violation (caps at T0): %s", fl.ID, fl.From, strings.Join(fl.Reasons, "; "))
 		default:
 			// The organization sends the data on; the vendor only holds the source.
-			a.fact("%s: outbound flow %s to %s is a violation (the destination's profile carries it): %s", c.ID, fl.ID, fl.To, strings.Join(fl.Reasons, "; "))
+			a.fact(c.ID, "outbound flow %s to %s is a violation (the destination's profile carries it): %s", fl.ID, fl.To, strings.Join(fl.Reasons, "; "))
 		}
 	}
 	a.add(tier)
@@ -324,34 +379,34 @@ func (b *trustBuilder) security(a *dimAcc, c *sovmap.Component) {
 		s, ok := b.m.KB.Scheme(name)
 		switch {
 		case !ok:
-			a.fact("%s: certification %q is not in the knowledge base: not counted", c.ID, name)
-			a.ask("What is %q (issuer, scope) held for %s?", name, c.ID)
+			a.fact(c.ID, "certification %q is not in the knowledge base: not counted", name)
+			a.ask(c.ID, fmt.Sprintf("What is %q (issuer, scope), held for %%s?", name))
 		case s.Status != kb.StatusInForce:
-			a.fact("%s: %s is %s: not counted", c.ID, s.Name, s.Status)
+			a.fact(c.ID, "%s is %s: not counted", s.Name, s.Status)
 		case s.Level == "high" || s.HasAssertion(kb.AssertsImmunity):
 			tier = max(tier, 4)
-			a.fact("%s: %s (high assurance)", c.ID, s.Name)
+			a.fact(c.ID, "%s (high assurance)", s.Name)
 		case s.HasAssertion(kb.AssertsSecurityLevel):
 			tier = max(tier, 3)
-			a.fact("%s: %s (security baseline)", c.ID, s.Name)
+			a.fact(c.ID, "%s (security baseline)", s.Name)
 		default:
-			a.fact("%s: %s asserts %s, no security level", c.ID, s.Name, strings.Join(s.Asserts, ", "))
+			a.fact(c.ID, "%s asserts %s, no security level", s.Name, strings.Join(s.Asserts, ", "))
 		}
 	}
 	if len(c.Certifications) == 0 {
-		a.fact("%s: no certification recorded (counted as none)", c.ID)
-		a.ask("Which certifications (ISO/IEC 27001, SOC 2, C5, SecNumCloud, HDS, ...) cover %s?", c.ID)
+		a.fact(c.ID, "no certification recorded (counted as none)")
+		a.ask(c.ID, "Which certifications (ISO/IEC 27001, SOC 2, C5, SecNumCloud, HDS, ...) cover %s?")
 	}
 	switch {
 	case c.Contract == nil || c.Contract.AuditRights == nil:
-		a.ask("Does the contract for %s grant audit rights?", c.ID)
+		a.ask(c.ID, "Does the contract for %s grant audit rights?")
 	case *c.Contract.AuditRights:
-		a.fact("%s: audit rights granted", c.ID)
+		a.fact(c.ID, "audit rights granted")
 	default:
 		tier = min(tier, 2)
-		a.fact("%s: no audit rights (caps at T2)", c.ID)
+		a.fact(c.ID, "no audit rights (caps at T2)")
 	}
-	a.ask("Within how many hours must the provider of %s report an incident?", c.ID)
+	a.ask(c.ID, "Within how many hours must the provider of %s report an incident?")
 	a.add(tier)
 }
 
@@ -363,28 +418,28 @@ func (b *trustBuilder) exit(a *dimAcc, c *sovmap.Component, r *sovmap.ComponentR
 	if !ok {
 		return
 	}
-	a.fact("%s: exit %s (%s)", c.ID, b.tierOf(int(f.Level)), f.Reason)
+	a.fact(c.ID, "exit %s (%s)", b.tierOf(int(f.Level)), f.Reason)
 	ctl := b.m.Tiers.Of(b.controllerCountry(r.Controller))
 	if assess.StatutoryExit(b.switching, c, ctl) {
-		a.fact("%s: EU Data Act switching rights apply (Regulation (EU) 2023/2854, chapter VI)", c.ID)
+		a.fact(c.ID, "EU Data Act switching rights apply (Regulation (EU) 2023/2854, chapter VI)")
 	}
 	k := c.Contract
 	if k == nil || k.ExitNoticeDays == nil {
-		a.ask("What notice does the contract for %s require to leave?", c.ID)
+		a.ask(c.ID, "What notice does the contract for %s require to leave?")
 	}
 	if k == nil || k.DataReturn == nil {
-		a.ask("Does the provider of %s return the data at the end?", c.ID)
+		a.ask(c.ID, "Does the provider of %s return the data at the end?")
 	}
 	if k == nil || k.Portability == "" {
-		a.ask("In what format can the data and workloads of %s leave (none, proprietary, standard, open)?", c.ID)
+		a.ask(c.ID, "In what format can the data and workloads of %s leave (none, proprietary, standard, open)?")
 	}
 	if c.MigrationDays == nil {
-		a.ask("How many days would moving %s to another provider take?", c.ID)
+		a.ask(c.ID, "How many days would moving %s to another provider take?")
 	} else {
-		a.fact("%s: migration %d d", c.ID, *c.MigrationDays)
+		a.fact(c.ID, "migration %d d", *c.MigrationDays)
 	}
 	if len(c.Alternatives) > 0 {
-		a.fact("%s: alternatives %s", c.ID, strings.Join(c.Alternatives, ", "))
+		a.fact(c.ID, "alternatives %s", strings.Join(c.Alternatives, ", "))
 	}
 	a.add(int(f.Level))
 }
@@ -393,10 +448,10 @@ func (b *trustBuilder) exit(a *dimAcc, c *sovmap.Component, r *sovmap.ComponentR
 // arrangement is scored by 'sovmap embassy score', not here.
 func (b *trustBuilder) political(a *dimAcc, c *sovmap.Component) {
 	if c.Arrangement != "" {
-		a.fact("%s: hosted under arrangement %s (see sovmap embassy score)", c.ID, c.Arrangement)
+		a.fact(c.ID, "hosted under arrangement %s (see sovmap embassy score)", c.Arrangement)
 		return
 	}
-	a.ask("Does any state commitment (treaty, agreement) cover %s, beyond the commercial contract?", c.ID)
+	a.ask(c.ID, "Does any state commitment (treaty, agreement) cover %s, beyond the commercial contract?")
 }
 
 // addFrameworks lists the vendor's framework scores (the inventory's

@@ -3,6 +3,7 @@ package risk
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -248,3 +249,23 @@ func TestGoldenTrust(t *testing.T) {
 // fixedNow keeps the goldens stable: the day the EU Data Act's switching
 // rights are judged on.
 var fixedNow = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+
+// TestTrustGroupsAlikeComponents: seven alike components of one vendor
+// give one question naming five and counting two, and the tier is over
+// all seven.
+func TestTrustGroupsAlikeComponents(t *testing.T) {
+	inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Name: "g", Home: "DE"},
+		Providers: []sovmap.Provider{{ID: "p", Country: "DE"}}}
+	for i := range 7 {
+		inv.Components = append(inv.Components, sovmap.Component{ID: fmt.Sprintf("c%d", i+1), Layer: sovmap.LayerStorage, Provider: "p",
+			Locations: []string{"DE"}, OperatedFrom: []string{"DE"}})
+	}
+	v := vendor(t, trustRegister(t, inv).Providers, "p")
+	d, _ := v.Trust.Dimension(DimLegal)
+	if want := "Which law governs the contract for c1, c2, c3, c4, c5 and 2 more?"; !slices.Contains(d.Questions, want) {
+		t.Errorf("questions %q, want %q", d.Questions, want)
+	}
+	if !hasText(d.Facts, "c1, c2, c3, c4, c5 and 2 more: control T4") {
+		t.Errorf("facts %q", d.Facts)
+	}
+}
