@@ -126,6 +126,6 @@ tier is at least T3 and every key criterion is at T4.`,
 			return nil
 		},
 	}
-	cmd.AddCommand(score, compare)
+	cmd.AddCommand(score, compare, newEmbassyDraftCmd(a))
 	return cmd
 }
