@@ -162,3 +162,22 @@ func TestGolden(t *testing.T) {
 		goldenfile.Check(t, filepath.Join("testdata", "golden", ex+".html"), h.Bytes())
 	}
 }
+
+// TestShared: the shared document carries the same sections and rows as
+// the policy, so DOCX says what Markdown says.
+func TestShared(t *testing.T) {
+	inv, k := load(t, "hospital-group")
+	d, _ := build(t, inv, k)
+	s := Shared(d)
+	if len(s.Sections) != 7 || s.Sections[6].Number != "Annex" {
+		t.Fatalf("sections %d", len(s.Sections))
+	}
+	rows := func(sec int, block int) int { return len(s.Sections[sec].Blocks[block].Rows) }
+	if rows(1, 0) != len(d.Jurisdictions) || rows(2, 0) != len(d.DataClasses) || rows(3, 0) != len(d.Destinations) || rows(6, 1) != len(d.Annex) {
+		t.Errorf("rows: jurisdictions %d/%d, classes %d/%d, destinations %d/%d, flows %d/%d",
+			rows(1, 0), len(d.Jurisdictions), rows(2, 0), len(d.DataClasses), rows(3, 0), len(d.Destinations), rows(6, 1), len(d.Annex))
+	}
+	if len(s.Sections[5].Blocks[0].Items) != len(d.Questions) {
+		t.Errorf("questions %d, want %d", len(s.Sections[5].Blocks[0].Items), len(d.Questions))
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/sovmap/sovmap"
 )
 
 // WriteJSON writes the document as indented JSON.
@@ -77,16 +79,11 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	}
 	p("\n## Annex: current flows\n\n%d allowed, %d violations.\n\n| Flow | From | To | Data | Mechanism | Destination | Verdict | Basis | Reason |\n|---|---|---|---|---|---|---|---|---|\n", d.Allowed, d.Violations)
 	for _, f := range d.Annex {
-		id := f.ID
-		if f.Inferred {
-			id += " (inferred)"
+		row := flowRow(f)
+		for i := range row {
+			row[i] = md(row[i])
 		}
-		reason := ""
-		if len(f.Reasons) > 0 {
-			reason = f.Reasons[0]
-		}
-		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(id), md(f.From), md(f.To), md(strings.Join(f.Data, ", ")), orDash(string(f.Mechanism)),
-			strings.Join(f.ToJurisdictions, ", "), f.Verdict, f.Basis, md(reason))
+		p("| %s |\n", strings.Join(row, " | "))
 	}
 	return bw.Flush()
 }
@@ -114,3 +111,18 @@ var page = template.Must(template.New("policy.html.tmpl").Funcs(template.FuncMap
 
 // WriteHTML writes the policy as a self-contained HTML page.
 func WriteHTML(w io.Writer, d *Document) error { return page.Execute(w, d) }
+
+// flowRow is a flow of the annex as table cells: id (marked when
+// inferred), from, to, data, mechanism, destination, verdict, basis and
+// the deciding reason.
+func flowRow(f sovmap.FlowResult) []string {
+	id := f.ID
+	if f.Inferred {
+		id += " (inferred)"
+	}
+	reason := ""
+	if len(f.Reasons) > 0 {
+		reason = f.Reasons[0]
+	}
+	return []string{id, f.From, f.To, strings.Join(f.Data, ", "), orDash(string(f.Mechanism)), strings.Join(f.ToJurisdictions, ", "), string(f.Verdict), string(f.Basis), reason}
+}

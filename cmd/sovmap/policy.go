@@ -6,11 +6,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/document"
 	"github.com/sovmap/sovmap/policydoc"
 )
 
 // policyFormats are the formats of the transfer policy document.
 var policyFormats = formatSwitch[func(io.Writer, *policydoc.Document) error]{
+	"docx":     func(w io.Writer, d *policydoc.Document) error { return document.WriteDOCX(w, policydoc.Shared(d)) },
 	"html":     policydoc.WriteHTML,
 	"json":     policydoc.WriteJSON,
 	"markdown": policydoc.WriteMarkdown,
@@ -30,13 +32,18 @@ assessment found setting conditions; the organization's CEL rules in plain
 language beside their expressions; who approves exceptions (a question, as
 the inventory does not record it); and an annex of the current flows with
 their verdicts. Every statement names its basis: law, guidance, policy or
-default. docs/transfer-policy.md explains each section.`,
+default. Formats: markdown, html, json, and docx (Word, through the shared
+document renderer). docs/transfer-policy.md explains each section.`,
 		Example: `  sovmap policy examples/bank-dora
-  sovmap policy examples/hospital-group --format html -o policy.html`,
+  sovmap policy examples/hospital-group --format html -o policy.html
+  sovmap policy examples/bank-dora --format docx -o policy.docx`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := policyFormats.pick(format)
 			if err != nil {
+				return err
+			}
+			if err := a.checkDocumentOutput(format, output, args); err != nil {
 				return err
 			}
 			inv, k, err := a.load(cmd.Context(), args)

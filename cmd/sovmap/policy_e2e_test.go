@@ -1,7 +1,11 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -27,7 +31,32 @@ func TestE2EPolicy(t *testing.T) {
 			t.Errorf("%s json: %v exit %d", ex, err, code)
 		}
 	}
-	if _, _, code := runAtRoot(t, "policy", "examples/bank-dora", "--format", "docx"); code != 2 {
+	// DOCX: a Word file whose document part holds the organization and a
+	// restricted country, read back as a zip.
+	path := filepath.Join(t.TempDir(), "policy.docx")
+	if _, stderr, code := runAtRoot(t, "policy", "examples/bank-dora", "--format", "docx", "-o", path); code != 0 {
+		t.Fatalf("docx: exit %d, %s", code, stderr)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var body []byte
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	if !bytes.Contains(body, []byte("Banque Exemple SA")) || !bytes.Contains(body, []byte("under sanctions")) {
+		t.Errorf("word/document.xml lacks the organization or the restricted list (%d bytes)", len(body))
+	}
+	if _, _, code := runAtRoot(t, "policy", "examples/bank-dora", "--format", "pdf"); code != 2 {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
 	if _, _, code := runAtRoot(t, "policy"); code != 2 {
