@@ -10,6 +10,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/internal/benchdata"
 )
 
@@ -119,6 +120,33 @@ func BenchmarkAnalyze(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ReportMetric(float64(len(a.Providers)+len(a.Jurisdictions)+len(a.Regions)), "blasts")
+			}
+			benchdata.ReportHeap(b)
+		})
+	}
+}
+
+// BenchmarkRegisterTrust measures the register with the trust profile of
+// every provider and parent: the difference with BenchmarkRegister is the
+// profile's cost.
+func BenchmarkRegisterTrust(b *testing.B) {
+	lib, err := framework.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := lib.Lookup(TrustFramework)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range benchdata.Sizes(b, *benchSizes) {
+		m := benchModel(b, n)
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			for range b.N {
+				reg, err := NewRegister(context.Background(), m, Options{Trust: f})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(len(reg.Providers)), "providers")
 			}
 			benchdata.ReportHeap(b)
 		})

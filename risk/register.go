@@ -7,9 +7,11 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/internal/plural"
 )
 
@@ -19,6 +21,12 @@ type Options struct {
 	// assessments: section). Nil leaves framework scores out; the CLI wires
 	// the framework package here.
 	Score func(sovmap.Assessment) (FrameworkScore, error)
+	// Trust is the framework whose level scale and dimensions the vendors'
+	// trust profiles use (TrustFramework); nil leaves the profiles out.
+	Trust *framework.Framework
+	// Now is the day the EU Data Act's switching rights are judged on;
+	// zero means today, as for the assessment.
+	Now time.Time
 }
 
 // FrameworkScore is a provider's result on a recognised framework.
@@ -152,6 +160,9 @@ type Vendor struct {
 	// Risk is the register's score (0-100), the sum of the points in Reasons.
 	Risk    int      `json:"risk"`
 	Reasons []string `json:"reasons"`
+	// Trust is the vendor on the digital-embassy trust dimensions; it does
+	// not enter Risk (docs/risk.md says how the two relate).
+	Trust *TrustProfile `json:"trust,omitempty"`
 
 	substitutable int
 	// reliance is max(share, critical share) before rounding: the score
@@ -263,6 +274,19 @@ func NewRegister(ctx context.Context, m *Model, opts Options) (*Register, error)
 	}
 	for _, v := range rows {
 		v.score(reg, m.Tiers)
+	}
+	if opts.Trust != nil {
+		tb := newTrustBuilder(m, opts.Trust, opts.Now)
+		for i := range reg.Providers {
+			v := &reg.Providers[i]
+			v.Trust = tb.profile(byProvider[m.providerIndex[v.ID]])
+			v.Trust.addFrameworks(v.Frameworks)
+		}
+		for i := range reg.Parents {
+			v := &reg.Parents[i]
+			v.Trust = tb.profile(byController[m.providerIndex[v.ID]])
+			v.Trust.addFrameworks(v.Frameworks)
+		}
 	}
 	sortVendors(reg.Providers)
 	sortVendors(reg.Parents)

@@ -90,6 +90,7 @@ func WriteRegisterTable(w io.Writer, r *Register) error {
 		}
 		tw.Flush()
 	}
+	writeTrustTable(bw, r.Providers)
 	if len(r.Candidates) > 0 {
 		fmt.Fprintln(bw, "\nASSESSED PROVIDERS NOT IN USE")
 		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -151,6 +152,7 @@ func WriteRegisterMarkdown(w io.Writer, r *Register) error {
 			fmt.Fprintf(bw, "| %s | %s |\n", md(c.ID), md(frameworks(c.Frameworks)))
 		}
 	}
+	writeTrustMarkdown(bw, r.Providers)
 	fmt.Fprintln(bw, "\n## Reasons")
 	for _, v := range r.Providers {
 		fmt.Fprintf(bw, "\n### %s (risk %d)\n\n", md(v.ID), v.Risk)

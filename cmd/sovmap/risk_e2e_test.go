@@ -110,7 +110,8 @@ func TestE2ERiskErrors(t *testing.T) {
 		{[]string{"vendors", riskFixture, "--format", "pdf"}, `unknown --format "pdf"`},
 		{[]string{"graph", riskFixture, "--jurisdiction", "XX"}, `unknown jurisdiction "XX"`},
 		{[]string{"graph", "no/such/inventory.yaml"}, "no/such/inventory.yaml"},
-		{[]string{"vendors"}, "requires at least 1 arg"},
+		{[]string{"vendors"}, "needs a subcommand (compare) or a FILE|DIR to read"},
+		{[]string{"vendors", "compar", riskFixture}, `unknown command "compar" for sovmap vendors; did you mean compare?`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runAtRoot(t, tt.args...)

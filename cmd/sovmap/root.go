@@ -153,6 +153,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newTemplateCmd(a),
 		newVersionCmd(a),
 		newTIACmd(a),
+		newPolicyCmd(a),
 	)
 	for _, c := range root.Commands() {
 		requireSubcommand(c)

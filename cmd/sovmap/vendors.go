@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/risk"
 )
 
@@ -35,6 +38,32 @@ var registerFormats = formatSwitch[func(io.Writer, *risk.Register) error]{
 	"json":     risk.WriteRegisterJSON,
 	"markdown": risk.WriteRegisterMarkdown,
 	"table":    risk.WriteRegisterTable,
+	"xlsx":     sheet.WriteProcurementXLSX,
+}
+
+// trustComparisonFormats are the formats of 'vendors compare'.
+var trustComparisonFormats = formatSwitch[func(io.Writer, *risk.TrustComparison) error]{
+	"json":     risk.WriteTrustComparisonJSON,
+	"markdown": risk.WriteTrustComparisonMarkdown,
+	"table":    risk.WriteTrustComparisonTable,
+}
+
+// register builds the vendor register of the inventory at paths, with
+// framework scores and trust profiles.
+func (a *app) register(ctx context.Context, paths []string) (*risk.Register, error) {
+	m, _, err := a.model(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	lib, err := framework.Default()
+	if err != nil {
+		return nil, err
+	}
+	trust, err := lib.Lookup(risk.TrustFramework)
+	if err != nil {
+		return nil, err
+	}
+	return risk.NewRegister(ctx, m, risk.Options{Score: scoreAssessment(lib, m.Inv, m), Trust: trust})
 }
 
 // scoreAssessment scores a provider's framework assessment for the register.
@@ -73,6 +102,15 @@ reach its components, the alternatives declared, the exit time (notice plus
 migration estimate) and framework scores from the inventory's assessments;
 sorted by a risk score (0-100) whose points are listed as reasons.
 
+Each vendor also gets a trust profile on the four dimensions of the
+digital-embassy trust framework (legal jurisdiction, data sovereignty,
+security standards, exit rights), each a tier T0-T4 on the scale that
+'sovmap embassy score' uses, with a score, the facts behind it and the
+questions to put to the vendor for what the inventory does not record;
+political commitment completes the five-dimension view. The weakest
+dimension is named. '--format xlsx' writes the procurement workbook: a row
+per vendor, a column per dimension, and the open questions.
+
 It also prints the concentration of third-party components as
 Herfindahl-Hirschman indexes by provider, by parent, by jurisdiction of the
 controller, and per layer, each with its basis, and beside them the index of
@@ -80,22 +118,15 @@ all components by ultimate controller (in-house as one group) that 'sovmap
 assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 		Example: `  sovmap vendors examples/hospital-group
   sovmap vendors examples/bank-dora --format json > vendors.json
-  sovmap vendors examples/bank-dora --format markdown -o vendors.md`,
-		Args: cobra.MinimumNArgs(1),
+  sovmap vendors examples/bank-dora --format markdown -o vendors.md
+  sovmap vendors examples/bank-dora --format xlsx -o procurement.xlsx`,
+		Args: vendorsArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := registerFormats.pick(format)
 			if err != nil {
 				return err
 			}
-			m, _, err := a.model(cmd.Context(), args)
-			if err != nil {
-				return err
-			}
-			lib, err := framework.Default()
-			if err != nil {
-				return err
-			}
-			reg, err := risk.NewRegister(cmd.Context(), m, risk.Options{Score: scoreAssessment(lib, m.Inv, m)})
+			reg, err := a.register(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -103,6 +134,59 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 		},
 	}
 	registerFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	cmd.AddCommand(newVendorsCompareCmd(a))
+	return cmd
+}
+
+// vendorsArgs checks the arguments of 'sovmap vendors', which reads an
+// inventory and is also the group of 'vendors compare': no argument, or a
+// first argument that is no file but close to a subcommand's name, is a
+// usage mistake named as such, as requireSubcommand does for other groups.
+func vendorsArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%s needs a subcommand (compare) or a FILE|DIR to read (see %s --help)", cmd.CommandPath(), cmd.CommandPath())
+	}
+	if _, err := os.Stat(args[0]); err != nil {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("unknown command %q for %s; did you mean %s?", args[0], cmd.CommandPath(), strings.Join(s, " or "))
+		}
+	}
+	return nil
+}
+
+func newVendorsCompareCmd(a *app) *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "compare FILE|DIR VENDOR VENDOR...",
+		Short: "Compare vendors side by side on the trust dimensions",
+		Long: `compare sets the trust profiles of the named vendors (providers or ultimate
+parents of the register) side by side: the tier and score of each of the four
+dimensions, the best vendor on each, the weakest dimension of each, and the
+register's risk score. Vendors are ranked by the tier of their weakest
+dimension, then by their mean score. The tiers are those of 'sovmap embassy
+compare', so a commercial provider and an embassy host can be weighed on one
+scale.`,
+		Example: `  sovmap vendors compare examples/bank-dora gcp-france s3ns
+  sovmap vendors compare examples/hospital-group/inventory.yaml stackit aws-emea openai-ireland --format markdown`,
+		Args: cobra.MinimumNArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := trustComparisonFormats.pick(format)
+			if err != nil {
+				return err
+			}
+			reg, err := a.register(cmd.Context(), args[:1])
+			if err != nil {
+				return err
+			}
+			c, err := risk.CompareTrust(reg, args[1:])
+			if err != nil {
+				return err
+			}
+			return a.writeOut(output, func(w io.Writer) error { return write(w, c) })
+		},
+	}
+	trustComparisonFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }
