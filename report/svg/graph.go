@@ -358,15 +358,17 @@ func (st *stack) drawArrows(d *doc) {
 func (st *stack) drawBoxes(d *doc) {
 	for _, l := range st.order {
 		for _, n := range st.bands[l] {
-			stroke, sw := "#1a1a1a", "1"
+			// A gap shows as a thick dashed outline and a mark before the
+			// label, never by colour alone.
+			stroke, sw, mark := "#1a1a1a", `1"`, ""
 			if n.gap > 0 {
-				stroke, sw = "#b42318", "3"
+				stroke, sw, mark = "#1a1a1a", `3" stroke-dasharray="6 3"`, GapMark+" "
 			}
-			label := truncate(n.id, 14)
+			label := mark + truncate(n.id, 14)
 			if n.hidden > 0 {
 				label = fmt.Sprintf("+%d more", n.hidden)
 			}
-			d.printf(`<g><title>%s</title><rect x="%.1f" y="%.1f" width="%d" height="%d" rx="4" fill="%s" stroke="%s" stroke-width="%s"/>`,
+			d.printf(`<g><title>%s</title><rect x="%.1f" y="%.1f" width="%d" height="%d" rx="4" fill="%s" stroke="%s" stroke-width="%s/>`,
 				esc(n.tooltip), n.x, n.y, boxW, boxH, LevelColors[n.effective], stroke, sw)
 			d.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" dominant-baseline="middle" fill="%s">%s <tspan font-weight="700">%d</tspan></text></g>`+"\n",
 				n.x+boxW/2, n.y+boxH/2, LevelText[n.effective], esc(label), n.effective)
