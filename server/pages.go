@@ -14,6 +14,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/internal/plural"
+	"github.com/sovmap/sovmap/report/svg"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -54,6 +55,7 @@ var funcs = template.FuncMap{
 	},
 	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
+	"tierLabel": svg.TierLabel,
 }
 
 // levelBadge shows a level as a coloured number whose name screen readers
@@ -82,7 +84,7 @@ func loadPages(fsys fs.FS) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared := []string{"templates/layout.html", "templates/versionbar.html"}
+	shared := []string{"templates/layout.html", "templates/versionbar.html", "templates/worldmap.html"}
 	for _, n := range names {
 		if slices.Contains(shared, n) {
 			continue
@@ -106,6 +108,7 @@ type tab struct {
 func (s *Server) tabs(role store.Role) []tab {
 	all := []tab{
 		{"overview", "Overview", "", store.RoleViewer},
+		{"map", "Map", "map", store.RoleViewer},
 		{"components", "Components", "components", store.RoleViewer},
 		{"flows", "Flows", "flows", store.RoleViewer},
 	}

@@ -290,9 +290,11 @@ func Concentration(providers []sovmap.ProviderResult, hhi int) string {
 	return d.close()
 }
 
-// HHIBand names the concentration band of an HHI, with the thresholds of
-// the 2023 US merger guidelines: above 1800 highly concentrated, 1000 to
-// 1800 moderately, below 1000 unconcentrated.
+// HHIBand names the concentration band of an HHI. Above 1,800 is "highly
+// concentrated" as in Guideline 1 of the US DOJ/FTC Merger Guidelines of
+// 2023; 1,000 to 1,800 moderately and below 1,000 unconcentrated are the
+// bands of the 1992/1997 Horizontal Merger Guidelines, which the 2023 ones
+// returned to at the top (the 2010 Guidelines used 1,500 and 2,500).
 func HHIBand(hhi int) string {
 	switch {
 	case hhi > 1800:
