@@ -57,7 +57,9 @@ func basisRank(b sovmap.Basis) int {
 	return len(sovmap.Bases)
 }
 
-// criticalityRank orders criticality from vital down; unset last.
+// criticalityRank orders criticality from vital down. An unset
+// criticality is unknown, not low: it ranks after medium and before low, so
+// that a missing fact does not bury a gap.
 func criticalityRank(c sovmap.Criticality) int {
 	switch c {
 	case sovmap.CriticalityVital:
@@ -67,9 +69,9 @@ func criticalityRank(c sovmap.Criticality) int {
 	case sovmap.CriticalityMedium:
 		return 2
 	case sovmap.CriticalityLow:
-		return 3
+		return 4
 	}
-	return 4
+	return 3
 }
 
 // deciding returns the requirement that sets a component's required
@@ -237,7 +239,7 @@ func tiles(o overview, items []fixItem, vq template.URL) []tile {
 		newTile("Reached by foreign law", strconv.Itoa(s.Exposed), template.URL("map?"+string(vq)), exposed,
 			"attention when any component is reached without mitigation by keys"),
 		newTile("Provider concentration (HHI)", strconv.Itoa(s.HHIProvider)+" · "+svg.HHIBand(s.HHIProvider), template.URL("vendors?"+string(vq)), hhi,
-			"all components by ultimate controller, in-house as one group; above 1,800 highly concentrated (US DOJ/FTC Merger Guidelines 2023), 1,000 to 1,800 moderately"),
+			"above 1,800 highly concentrated (US DOJ/FTC Merger Guidelines 2023), 1,000 to 1,800 moderately; all components by ultimate controller"),
 	}
 }
 

@@ -53,8 +53,8 @@ var funcs = template.FuncMap{
 	"isBinding": func(c *sovmap.ComponentResult, f sovmap.FactorName) bool {
 		return slices.Contains(c.Binding, f)
 	},
-	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
+	"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
 	"tierLabel": svg.TierLabel,
 }
 

@@ -156,21 +156,10 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 	return p
 }
 
-func TestDashboard(t *testing.T) {
-	ctx := newBrowser(t)
-	base, oneTime := startServer(t)
-	hospital, err := os.ReadFile("../../examples/hospital-group/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hosts, err := os.ReadFile("../../examples/embassy-host-comparison/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	moved := bytes.Replace(hospital, []byte("locations: [DE]\n    operated_from: [DE]\n    data: [confidential]"), []byte("locations: [US]\n    operated_from: [US]\n    data: [confidential]"), 1)
-	const pw = "correct horse battery staple"
-
-	// Sign in with the one-time password, choose a new one, sign in again.
+// signIn signs in with the one-time password, chooses pw, and signs in
+// again with it.
+func signIn(t *testing.T, ctx context.Context, base, oneTime, pw string) {
+	t.Helper()
 	run(t, ctx, "first sign-in",
 		chromedp.Navigate(base+"/w/default/"),
 		chromedp.WaitVisible(chromedp.CSS(`#login`)),
@@ -192,6 +181,23 @@ func TestDashboard(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#password`)),
 		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Workspaces"]`)),
 	)
+}
+
+func TestDashboard(t *testing.T) {
+	ctx := newBrowser(t)
+	base, oneTime := startServer(t)
+	hospital, err := os.ReadFile("../../examples/hospital-group/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts, err := os.ReadFile("../../examples/embassy-host-comparison/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := bytes.Replace(hospital, []byte("locations: [DE]\n    operated_from: [DE]\n    data: [confidential]"), []byte("locations: [US]\n    operated_from: [US]\n    data: [confidential]"), 1)
+	const pw = "correct horse battery staple"
+
+	signIn(t, ctx, base, oneTime, pw)
 
 	// Upload the example and read the overview.
 	run(t, ctx, "upload",

@@ -330,7 +330,11 @@ func WorldMap(g Geo) string {
 			continue
 		}
 		pos[o.code] = [2]float64{o.lx, o.ly}
-		box = [4]float64{min(box[0], o.box[0]), min(box[1], o.box[1]), max(box[2], o.box[2]), max(box[3], o.box[3])}
+		// Frame the label points rather than whole outlines, so that the
+		// far corners of large countries (Alaska, Siberia) do not widen the
+		// view past what the estate needs.
+		const r = 25
+		box = [4]float64{min(box[0], o.lx-r), min(box[1], o.ly-r), max(box[2], o.lx+r), max(box[3], o.ly+r)}
 	}
 	vx, vy, vw, vh := cropView(box)
 	k := vw / mapW // scale of marks relative to the whole world

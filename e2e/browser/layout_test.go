@@ -1,0 +1,95 @@
+package browser
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// badgeContrast computes, in the page, the WCAG 2.1 contrast ratio of the
+// text of every level badge on its background, from the colours the
+// browser resolved, and returns the lowest (99 when there is no badge).
+const badgeContrast = `(() => {
+  const lin = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = c => { const m = c.match(/\d+(\.\d+)?/g).map(Number); return 0.2126 * lin(m[0]) + 0.7152 * lin(m[1]) + 0.0722 * lin(m[2]); };
+  let worst = 99;
+  for (const e of document.querySelectorAll('.lvl')) {
+    const s = getComputedStyle(e), a = lum(s.color), b = lum(s.backgroundColor);
+    worst = Math.min(worst, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+  }
+  return worst;
+})()`
+
+// TestDashboardLayout opens the pages issue 20 reworked at a desktop and a
+// phone width: the Overview must show the Fix-first list and the world map,
+// no page may scroll sideways at 390 px, and level badges must keep WCAG AA
+// contrast. Screenshots of each page at each width go to artifacts/.
+func TestDashboardLayout(t *testing.T) {
+	ctx := newBrowser(t)
+	base, oneTime := startServer(t)
+	hospital, err := os.ReadFile("../../examples/hospital-group/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, base, oneTime, "correct horse battery staple")
+	run(t, ctx, "upload",
+		chromedp.Navigate(base+"/w/default/upload"),
+		chromedp.WaitVisible(chromedp.CSS(`#files`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#files`), []string{writeTemp(t, "inventory.yaml", hospital)}),
+		chromedp.Submit(chromedp.CSS(`#note`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	pages := []struct{ name, path, ready string }{
+		{"overview", "/w/default/", `#fixfirst`},
+		{"map", "/w/default/map", `#worldmap-title`},
+		{"flows", "/w/default/flows", `table.flows`},
+		{"stack", "/w/default/stack", `#deps-h`},
+		{"components", "/w/default/components", `#f-layer`},
+	}
+	for _, width := range []int64{1440, 390} {
+		for _, p := range pages {
+			run(t, ctx, fmt.Sprintf("%s at %d px", p.name, width),
+				chromedp.EmulateViewport(width, 900),
+				chromedp.Navigate(base+p.path),
+				chromedp.WaitReady(chromedp.CSS(p.ready)),
+				shot(fmt.Sprintf("w%d-%s", width, p.name)),
+			)
+			over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The components page is not yet reworked for phones (issue 20 item 8).
+			if over > 0 && p.name != "components" {
+				t.Errorf("%s at %d px scrolls sideways by %d px", p.name, width, over)
+			}
+			worst, err := chromedp.Run(ctx, chromedp.Evaluate[float64](badgeContrast))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if worst < 4.5 {
+				t.Errorf("%s: a level badge has contrast %.2f, want 4.5 (WCAG AA)", p.name, worst)
+			}
+		}
+	}
+	run(t, ctx, "overview", chromedp.EmulateViewport(1440, 900), chromedp.Navigate(base+"/w/default/"), chromedp.WaitReady(chromedp.CSS(`#fixfirst`)))
+	main := text(t, ctx, "main")
+	// The hospital example breaks two flow rules and has gaps; by hand from
+	// its inventory: letters-to-llm sends health data to a US model.
+	mustHave(t, "the overview", main, "Fix first", "flow violation", "Why:", "Binding:", "Remedy:", "Where the estate is", "Germany", "United States")
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('ol.fixfirst > li').length`))
+	if err != nil || n == 0 {
+		t.Errorf("the Fix-first list has %d items (%v)", n, err)
+	}
+	countries, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('section[aria-labelledby=where] svg[role=img] path title').length`))
+	if err != nil || countries < 2 {
+		t.Errorf("the map titles %d countries (%v), want Germany and the United States at least", countries, err)
+	}
+	// The map is visible without scrolling past the Fix-first list's end:
+	// both are on the first screens of the page.
+	top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('#where').getBoundingClientRect().top`))
+	if err != nil || top > 3000 {
+		t.Errorf("the map starts %.0f px down the Overview (%v)", top, err)
+	}
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report/svg"
+)
+
+// TestOneLevelScale holds the stylesheet's level colours equal to the
+// pictures' (report/svg.LevelColors), so that badges and charts agree.
+func TestOneLevelScale(t *testing.T) {
+	css, err := embedded.ReadFile("assets/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range svg.LevelColors {
+		for name, want := range map[string]string{fmt.Sprintf("--l%d", i): svg.LevelColors[i], fmt.Sprintf("--l%d-text", i): svg.LevelText[i]} {
+			m := regexp.MustCompile(regexp.QuoteMeta(name) + `:\s*(#[0-9a-fA-F]{6})`).FindSubmatch(css)
+			if m == nil || !strings.EqualFold(string(m[1]), want) {
+				t.Errorf("style.css %s = %q, want %s", name, m, want)
+			}
+		}
+	}
+}
+
+func TestFixFirstOrder(t *testing.T) {
+	req := func(l sovmap.Level, b sovmap.Basis) []sovmap.Requirement {
+		return []sovmap.Requirement{{Level: l, Basis: b, Reason: "why " + string(b) + ". More."}}
+	}
+	rep := &sovmap.Report{
+		Components: []sovmap.ComponentResult{
+			{ID: "a-default-gap2", RequiredLevel: 3, EffectiveLevel: 1, Level: 1, Gap: 2, Reasons: req(3, sovmap.BasisDefault), Binding: []sovmap.FactorName{"keys"},
+				Factors: []sovmap.Factor{{Name: "keys", Remedy: "hold the keys"}}},
+			{ID: "b-law-gap1", RequiredLevel: 2, EffectiveLevel: 1, Level: 1, Gap: 1, Reasons: req(2, sovmap.BasisLaw)},
+			{ID: "c-policy-gap2-vital", RequiredLevel: 3, EffectiveLevel: 1, Level: 3, LimitedBy: "dep", Gap: 2, Reasons: req(3, sovmap.BasisPolicy)},
+			{ID: "d-law-gap2", RequiredLevel: 3, EffectiveLevel: 1, Level: 1, Gap: 2, Reasons: req(3, sovmap.BasisLaw)},
+			{ID: "e-fine", RequiredLevel: 1, EffectiveLevel: 2},
+		},
+		Flows: []sovmap.FlowResult{
+			{ID: "f-allowed", Verdict: sovmap.Allowed, Reasons: []string{"fine"}},
+			{ID: "f-policy", To: "x", Verdict: sovmap.Violation, Basis: sovmap.BasisPolicy, Reasons: []string{"restricted"}, Codes: []string{"restricted-jurisdiction"}},
+			{ID: "f-law", To: "y", Verdict: sovmap.Violation, Basis: sovmap.BasisLaw, Reasons: []string{"no mechanism", "a note"}, Codes: []string{"no-mechanism"}},
+		},
+	}
+	specs := map[string]*sovmap.Component{"c-policy-gap2-vital": {Criticality: sovmap.CriticalityVital}, "a-default-gap2": {Criticality: sovmap.CriticalityLow}}
+	items, total := fixFirst(rep, specs, "", 10)
+	var got []string
+	for _, it := range items {
+		got = append(got, it.ID)
+	}
+	// By hand: violations (law, then policy); then gaps of 2 by criticality
+	// (vital first, then unset d, then low a), then the gap of 1.
+	want := []string{"f-law", "f-policy", "c-policy-gap2-vital", "d-law-gap2", "a-default-gap2", "b-law-gap1"}
+	if !slices.Equal(got, want) || total != 6 {
+		t.Fatalf("order %v (total %d), want %v", got, total, want)
+	}
+	if it := items[2]; it.Binding != "dependency dep" || !strings.Contains(it.Remedy, "raise dep") {
+		t.Errorf("limited component: binding %q remedy %q", it.Binding, it.Remedy)
+	}
+	if it := items[4]; it.Remedy != "hold the keys" || it.Why != "why default." || it.Basis != sovmap.BasisDefault {
+		t.Errorf("own gap: %+v", it)
+	}
+	if items[0].Why != "no mechanism" || items[0].Remedy == "" || items[0].Link != "component?id=y" {
+		t.Errorf("violation: %+v", items[0])
+	}
+	if short, _ := fixFirst(rep, specs, "", 2); len(short) != 2 {
+		t.Errorf("limit 2 gave %d items", len(short))
+	}
+}
+
+func TestFlowRows(t *testing.T) {
+	rep := &sovmap.Report{
+		Components: []sovmap.ComponentResult{
+			{ID: "us-model", ExposureDetails: []sovmap.Exposure{{Jurisdiction: "US", Law: "CLOUD Act"}}},
+			{ID: "keyed", ExposureDetails: []sovmap.Exposure{{Jurisdiction: "US", Law: "CLOUD Act", Mitigated: true}}},
+		},
+		Flows: []sovmap.FlowResult{
+			{ID: "1-plain", To: "keyed", Verdict: sovmap.Allowed, Reasons: []string{"adequacy"}},
+			{ID: "2-reach", To: "us-model", Verdict: sovmap.Allowed, Reasons: []string{"SCC", "note"}},
+			{ID: "3-default", To: "keyed", Verdict: sovmap.Violation, Basis: sovmap.BasisDefault, Reasons: []string{"d"}},
+			{ID: "4-law", To: "keyed", Verdict: sovmap.Violation, Basis: sovmap.BasisLaw, Reasons: []string{"deciding", "other"}},
+		},
+	}
+	rows, counts := flowRows(rep, false)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.ID+"="+r.State)
+	}
+	want := []string{"4-law=violation", "3-default=violation", "2-reach=allowed, reachable by foreign law", "1-plain=allowed"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("rows %v, want %v", got, want)
+	}
+	if rows[0].Deciding != "deciding" || !slices.Equal(rows[0].Others, []string{"other"}) {
+		t.Errorf("deciding %q, others %v", rows[0].Deciding, rows[0].Others)
+	}
+	if !slices.Equal(rows[2].ReachedBy, []string{"US"}) {
+		t.Errorf("reached by %v", rows[2].ReachedBy)
+	}
+	if counts["violation"] != 2 || counts["allowed"] != 1 || counts["allowed, reachable by foreign law"] != 1 {
+		t.Errorf("counts %v", counts)
+	}
+	if only, _ := flowRows(rep, true); len(only) != 2 {
+		t.Errorf("only violations: %d rows", len(only))
+	}
+}
