@@ -170,10 +170,18 @@ func fixFirst(rep *sovmap.Report, specs map[string]*sovmap.Component, vq templat
 	return all[:min(limit, len(all))], len(all)
 }
 
-// firstSentence keeps a long requirement reason to its first sentence.
+// firstSentence keeps a long requirement reason to its first sentence: up
+// to a full stop followed by a space and a capital letter, and not after a
+// short abbreviation such as "art." or "no.".
 func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i > 0 && i < len(s)-2 {
-		return s[:i+1]
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] != '.' || s[i+1] != ' ' || s[i+2] < 'A' || s[i+2] > 'Z' {
+			continue
+		}
+		word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]
+		if len(word) > 3 {
+			return s[:i+1]
+		}
 	}
 	return s
 }

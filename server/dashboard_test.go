@@ -73,6 +73,20 @@ func TestFixFirstOrder(t *testing.T) {
 	}
 }
 
+func TestFirstSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"health data are special (GDPR art. 9 and others). Home control.": "health data are special (GDPR art. 9 and others).",
+		"One. Two.":                      "One. Two.",
+		"Short sentence here. Next one.": "Short sentence here.",
+		"no full stop":                   "no full stop",
+		"ends with art. 9":               "ends with art. 9",
+	} {
+		if got := firstSentence(in); got != want {
+			t.Errorf("firstSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestFlowRows(t *testing.T) {
 	rep := &sovmap.Report{
 		Components: []sovmap.ComponentResult{

@@ -153,8 +153,8 @@ type Geo struct {
 type GeoCountry struct {
 	Code, Name, Tier string
 	// Located and Operated count the components located in the country and
-	// run from it.
-	Located, Operated int
+	// run from it; Components those that are either, each once.
+	Located, Operated, Components int
 	// ForeignLaws are the foreign laws that reach components located in or
 	// run from the country, each as "law (jurisdiction)".
 	ForeignLaws []string
@@ -220,6 +220,9 @@ func BuildGeo(r *sovmap.Report, inv *sovmap.Inventory, p Places) Geo {
 				}
 			}
 		}
+		for _, cc := range here {
+			country(cc).Components++
+		}
 		seen := map[string]bool{}
 		for _, e := range c.ExposureDetails {
 			if e.Mitigated {
@@ -260,7 +263,7 @@ func BuildGeo(r *sovmap.Report, inv *sovmap.Inventory, p Places) Geo {
 		}
 	}
 	slices.SortFunc(g.Countries, func(a, b GeoCountry) int {
-		if d := (b.Located + b.Operated) - (a.Located + a.Operated); d != 0 {
+		if d := b.Components - a.Components; d != 0 {
 			return d
 		}
 		return strings.Compare(a.Code, b.Code)
@@ -396,7 +399,7 @@ func WorldMap(g Geo) string {
 	}
 	for _, c := range g.Countries {
 		p, ok := pos[c.Code]
-		n := c.Located + c.Operated
+		n := c.Components
 		if !ok || n == 0 {
 			continue
 		}

@@ -96,7 +96,7 @@ func TestBuildGeoAndMap(t *testing.T) {
 	// located and operated; IE gpu operated; RU chat located.
 	want := map[string][2]int{"DE": {1, 1}, "FR": {1, 0}, "US": {1, 1}, "IE": {0, 1}, "RU": {1, 0}}
 	for code, w := range want {
-		if c := by[code]; c.Located != w[0] || c.Operated != w[1] {
+		if c := by[code]; c.Located != w[0] || c.Operated != w[1] || c.Components != 1 {
 			t.Errorf("%s: located %d operated %d, want %v", code, c.Located, c.Operated, w)
 		}
 	}
