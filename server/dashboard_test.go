@@ -1,14 +1,20 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report/svg"
+	"github.com/sovmap/sovmap/store"
 )
 
 // TestOneLevelScale holds the stylesheet's level colours equal to the
@@ -120,5 +126,61 @@ func TestFlowRows(t *testing.T) {
 	}
 	if only, _ := flowRows(rep, true); len(only) != 2 {
 		t.Errorf("only violations: %d rows", len(only))
+	}
+}
+
+// TestPagesAtScale uploads a synthetic inventory with many providers: the
+// vendor register is paged riskiest first in the API's order, and the
+// overview, map and flows pages render with the Fix-first list and the map.
+func TestPagesAtScale(t *testing.T) {
+	e := newEnv(t)
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.WriteJSON(&buf, gen.Inventory(k, gen.Options{Components: 400, Providers: 150, Flows: 30, Seed: 7})); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signInAdmin()
+	if r := c.upload("default", map[string][]byte{"inventory.json": buf.Bytes()}, ""); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %.300s", r.status, r.body)
+	}
+	tok := e.token("default", store.RoleViewer)
+	var reg struct{ Providers []struct{ ID string } }
+	r := e.api("GET", "/api/v1/workspaces/default/versions/latest/vendors", tok, nil, "")
+	if err := json.Unmarshal([]byte(r.body), &reg); err != nil || len(reg.Providers) <= vendorsPageSize {
+		t.Fatalf("API vendors: %v, %d providers; the test needs more than a page", err, len(reg.Providers))
+	}
+	rowID := regexp.MustCompile(`<tr><th scope="row"><a href="components\?provider=([^"]+)">`)
+	pages := (len(reg.Providers) + vendorsPageSize - 1) / vendorsPageSize
+	var seen []string
+	for p := range pages {
+		r := c.get(fmt.Sprintf("/w/default/vendors?offset=%d", p*vendorsPageSize))
+		mustContain(t, "vendors page", r.body, fmt.Sprintf("Page %d of %d", p+1, pages))
+		for _, m := range rowID.FindAllStringSubmatch(r.body, -1) {
+			seen = append(seen, m[1])
+		}
+	}
+	var want []string
+	for _, p := range reg.Providers {
+		want = append(want, p.ID)
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("the pages list %d providers, the API %d; first difference at %d", len(seen), len(want),
+			slices.IndexFunc(seen, func(s string) bool { return !slices.Contains(want, s) }))
+	}
+	if r := c.get("/w/default/vendors?offset=x"); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("bad offset: %d", r.status)
+	}
+	r = c.get("/w/default/")
+	mustContain(t, "overview at scale", r.body, `id="fixfirst"`, `<ol class="fixfirst">`, `id="worldmap-title"`, "Countries of the estate")
+	if n := strings.Count(r.body, `<li class="fix `); n != fixFirstLimit {
+		t.Errorf("Fix first lists %d items, want %d", n, fixFirstLimit)
+	}
+	for _, page := range []string{"/w/default/map", "/w/default/flows", "/w/default/stack"} {
+		if r := c.get(page); r.status != http.StatusOK {
+			t.Errorf("%s: %d", page, r.status)
+		}
 	}
 }

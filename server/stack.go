@@ -2,10 +2,8 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/svg"
@@ -78,43 +76,25 @@ func (s *Server) handleStack(w http.ResponseWriter, r *http.Request, q *req) {
 	if !ok {
 		return
 	}
-	offset := 0
-	if o := r.URL.Query().Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		if err != nil || n < 0 {
-			s.pageError(w, r, q, 0, &badInput{fmt.Errorf("offset %q: want a number from 0", o)})
-			return
-		}
-		offset = n
+	offset, err := offsetParam(r)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
 	}
 	st, err := s.stack(r.Context(), ver)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	total := len(st.Rows)
-	rows := st.Rows[min(offset, total):min(offset+stackPageSize, total)]
+	pg := newPager(len(st.Rows), offset, stackPageSize, "stack?"+string(vp.VersionQuery))
 	data := struct {
 		versionPage
-		Picture          template.HTML
-		Limit            int
-		Rows             []dependencyRow
-		Total, From, To  int
-		Page, Pages      int
-		Prev, Next       string
-		Drawn, PageLimit int
-	}{versionPage: vp, Picture: template.HTML(svg.Dependencies(st.rep, st.inv, svg.DefaultGraphLimit)),
-		Limit: svg.DefaultGraphLimit, Rows: rows, Total: total, PageLimit: stackPageSize}
-	if len(rows) > 0 {
-		data.From, data.To = offset+1, offset+len(rows)
-	}
-	data.Page, data.Pages = offset/stackPageSize+1, max(1, (total+stackPageSize-1)/stackPageSize)
-	if offset > 0 {
-		data.Prev = fmt.Sprintf("stack?%soffset=%d", vp.VersionQuery, max(0, offset-stackPageSize))
-	}
-	if offset+stackPageSize < total {
-		data.Next = fmt.Sprintf("stack?%soffset=%d", vp.VersionQuery, offset+stackPageSize)
-	}
+		pager
+		Picture template.HTML
+		Limit   int
+		Rows    []dependencyRow
+	}{versionPage: vp, pager: pg, Picture: template.HTML(svg.Dependencies(st.rep, st.inv, svg.DefaultGraphLimit)),
+		Limit: svg.DefaultGraphLimit, Rows: st.Rows[max(0, pg.From-1):pg.To]}
 	v.Data = data
 	s.render(w, r, http.StatusOK, "stack", v)
 }
