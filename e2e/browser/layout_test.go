@@ -22,6 +22,14 @@ const badgeContrast = `(() => {
   return worst;
 })()`
 
+// overflowing names the deepest elements that reach past the viewport's
+// right edge, to say what makes a page scroll sideways.
+const overflowing = `Array.from(document.querySelectorAll('body *')).filter(e => {
+  for (let a = e.parentElement; a; a = a.parentElement) { if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; }
+  const r = e.getBoundingClientRect();
+  return r.right > document.documentElement.clientWidth + 1 && !Array.from(e.children).some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1);
+}).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.replace(/ /g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`
+
 // TestDashboardLayout opens the pages issue 20 reworked at a desktop and a
 // phone width: the Overview must show the Fix-first list and the world map,
 // no page may scroll sideways at 390 px, and level badges must keep WCAG AA
@@ -47,6 +55,17 @@ func TestDashboardLayout(t *testing.T) {
 		{"flows", "/w/default/flows", `table.flows`},
 		{"stack", "/w/default/stack", `#deps-h`},
 		{"components", "/w/default/components", `#f-layer`},
+		{"vendors", "/w/default/vendors", `#register-h`},
+		{"component", "/w/default/component?id=inference-api", `#factors`},
+		{"scenarios", "/w/default/scenarios?name=compel:US", `#sc-result`},
+		{"embassies", "/w/default/embassies", `main h1`},
+		{"frameworks", "/w/default/frameworks", `main h1`},
+		{"versions", "/w/default/versions", `main h1`},
+		{"downloads", "/w/default/downloads", `#files-h`},
+		{"upload", "/w/default/upload", `#files`},
+		{"settings", "/w/default/settings", `main h1`},
+		{"audit", "/w/default/audit", `main h1`},
+		{"home", "/", `main h1`},
 	}
 	for _, width := range []int64{1440, 390} {
 		for _, p := range pages {
@@ -60,9 +79,9 @@ func TestDashboardLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The components page is not yet reworked for phones (issue 20 item 8).
-			if over > 0 && p.name != "components" {
-				t.Errorf("%s at %d px scrolls sideways by %d px", p.name, width, over)
+			if over > 0 {
+				what, _ := chromedp.Run(ctx, chromedp.Evaluate[string](overflowing))
+				t.Errorf("%s at %d px scrolls sideways by %d px: %s", p.name, width, over, what)
 			}
 			worst, err := chromedp.Run(ctx, chromedp.Evaluate[float64](badgeContrast))
 			if err != nil {
