@@ -84,9 +84,11 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	st.drawBoxes(&d)
 	ly := top + len(st.order)*bandH + 6
 	legend(&d, labelW, ly)
+	d.printf(`<rect x="%d" y="%d" width="22" height="12" rx="2" fill="#ffffff" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 2"/><text x="%d" y="%d" dominant-baseline="middle" fill="#1a1a1a">%s has a gap: its effective level is below the required one</text>`+"\n",
+		labelW, ly+20, labelW+28, ly+26, GapMark)
 	if hidden := st.components - st.shown; hidden > 0 {
 		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %s drawn; the others are folded into "+N more" boxes.</text>`+"\n",
-			labelW, ly+30, st.shown, plural.Count(st.components, "component"))
+			labelW, ly+48, st.shown, plural.Count(st.components, "component"))
 	}
 	return d.close()
 }
@@ -227,7 +229,7 @@ func (st *stack) place() {
 	}
 	// Wide enough for the legend even when the stack is one box wide.
 	st.width = max(labelW+st.widest*(boxW+gapX)+gapX, labelW+600)
-	st.height = top + len(st.order)*bandH + 40
+	st.height = top + len(st.order)*bandH + 58
 	if st.components > st.shown {
 		st.height += 18
 	}
