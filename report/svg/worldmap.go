@@ -390,10 +390,7 @@ func WorldMap(g Geo) string {
 		dx, dy := b[0]-a[0], b[1]-a[1]
 		// Bow each arc to its left, so that flows both ways stay apart.
 		cx, cy := mx-dy*0.25, my+dx*0.25
-		dash := ""
-		if st[1] != "" {
-			dash = fmt.Sprintf(` stroke-dasharray="%s"`, scaleDash(st[1], k))
-		}
+		dash := dashAttr(st[1], k)
 		d.printf(`<path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" stroke="%s" stroke-width="%.2f"%s marker-end="url(#worldmap-arrow-%s)"><title>%s from %s to %s: %s</title></path>`+"\n",
 			a[0], a[1], cx, cy, b[0], b[1], st[0], 2.2*k, dash, stateID(f.State), plural.Count(f.Count, "flow"), f.From, f.To, esc(f.State))
 	}
@@ -427,10 +424,7 @@ func mapLegend(d *doc, x, y, k float64) {
 	x += 10 * k
 	for _, s := range []string{FlowViolation, FlowReachable, FlowAllowed} {
 		st := flowStyle[s]
-		dash := ""
-		if st[1] != "" {
-			dash = fmt.Sprintf(` stroke-dasharray="%s"`, scaleDash(st[1], k))
-		}
+		dash := dashAttr(st[1], k)
 		d.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%.2f"%s/><text x="%.1f" y="%.1f" dominant-baseline="central" fill="#1a1a1a">%s</text>`+"\n",
 			x, y, x+22*k, y, st[0], 2.2*k, dash, x+26*k, y, esc(s))
 		x += (36 + 6.2*float64(len(s))) * k
@@ -444,7 +438,6 @@ func cropView(box [4]float64) (x, y, w, h float64) {
 		return 0, 0, mapW, mapH
 	}
 	pad := 20.0
-	x, y = box[0]-pad, box[1]-pad
 	w, h = box[2]-box[0]+2*pad, box[3]-box[1]+2*pad
 	w = max(w, mapW/5, h*2)
 	h = max(h, w/2.2)
@@ -453,6 +446,15 @@ func cropView(box [4]float64) (x, y, w, h float64) {
 	x = min(max(cx-w/2, 0), mapW-w)
 	y = min(max(cy-h/2, 0), mapH-h)
 	return x, y, w, h
+}
+
+// dashAttr is the stroke-dasharray attribute of a dash pattern scaled by
+// k, or nothing for a solid line.
+func dashAttr(s string, k float64) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf(` stroke-dasharray="%s"`, scaleDash(s, k))
 }
 
 func scaleDash(s string, k float64) string {
