@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/inventory"
@@ -122,9 +123,9 @@ var flowRemedies = map[string]string{
 	transfer.CodeRemoteAccess:        "name a transfer mechanism for the remote administration, or run the destination from an adequate country",
 }
 
-// fixFirst ranks what to fix first: flow violations (a rule broken now),
+// fixFirst ranks everything to fix: flow violations (a rule broken now),
 // most binding basis first; then gaps by size, criticality and basis.
-func fixFirst(rep *sovmap.Report, specs map[string]*sovmap.Component, vq template.URL, limit int) (items []fixItem, total int) {
+func fixFirst(rep *sovmap.Report, specs map[string]*sovmap.Component, vq template.URL) []fixItem {
 	link := func(id string) template.URL {
 		return template.URL("component?" + string(vq) + "id=" + template.URLQueryEscaper(id))
 	}
@@ -166,8 +167,7 @@ func fixFirst(rep *sovmap.Report, specs map[string]*sovmap.Component, vq templat
 		return cmp.Or(cmp.Compare(b.Gap, a.Gap), cmp.Compare(criticalityRank(a.Criticality), criticalityRank(b.Criticality)),
 			cmp.Compare(basisRank(a.Basis), basisRank(b.Basis)), strings.Compare(a.ID, b.ID))
 	})
-	all := append(flows, gaps...)
-	return all[:min(limit, len(all))], len(all)
+	return append(flows, gaps...)
 }
 
 // firstSentence keeps a long requirement reason to its first sentence: up
@@ -251,26 +251,67 @@ func tiles(o overview, items []fixItem, vq template.URL) []tile {
 	}
 }
 
-// estate loads what the overview and the map need of a version: the
-// report with its components, the inventory and where its places are.
-func (s *Server) estate(ctx context.Context, ver store.Version) (*sovmap.Report, *sovmap.Inventory, svg.Places, error) {
+// estate is what the overview and the map derive from a version: the
+// whole Fix-first ranking and the map. Versions never change once stored,
+// so a process computes it once per version and keeps it (estateCache).
+type estate struct {
+	fix []fixItem
+	geo svg.Geo
+	svg template.HTML
+}
+
+// estateCache keeps the estates of recent versions; it is bounded and
+// simply emptied when full, like the facet cache. Fix-first links carry the
+// version query, so entries are keyed by it too.
+type estateCache struct {
+	mu sync.Mutex
+	m  map[estateKey]*estate
+}
+
+type estateKey struct {
+	version int64
+	query   template.URL
+}
+
+const estateCacheSize = 16
+
+// estate loads a version's report, inventory and places and derives its
+// Fix-first ranking and map, or returns them from the cache.
+func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
+	c := &s.pages.estates
+	key := estateKey{ver.ID, vq}
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return e, nil
+	}
 	inv, err := s.inventoryOf(ctx, ver)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	rep, err := s.fullReport(ctx, ver)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	p, err := svg.KBPlaces(k, inv.Organization)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return rep, inv, p, nil
+	e = &estate{geo: svg.BuildGeo(rep, inv, p)}
+	e.fix = fixFirst(rep, specsOf(inv), vq)
+	e.svg = template.HTML(svg.WorldMap(e.geo))
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= estateCacheSize {
+		c.m = map[estateKey]*estate{}
+	}
+	c.m[key] = e
+	c.mu.Unlock()
+	return e, nil
 }
 
 func specsOf(inv *sovmap.Inventory) map[string]*sovmap.Component {
@@ -312,13 +353,12 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 		}
 		trend = append(trend, trendPoint{Number: all[i].Number, At: all[i].CreatedAt, Summary: vo.Summary})
 	}
-	rep, inv, places, err := s.estate(r.Context(), ver)
+	est, err := s.estate(r.Context(), ver, vp.VersionQuery)
 	if err != nil {
 		s.pageError(w, r, q, http.StatusInternalServerError, err)
 		return
 	}
-	items, total := fixFirst(rep, specsOf(inv), vp.VersionQuery, fixFirstLimit)
-	geo := svg.BuildGeo(rep, inv, places)
+	items := est.fix[:min(fixFirstLimit, len(est.fix))]
 	v.Data = struct {
 		versionPage
 		Overview   overview
@@ -331,7 +371,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 		GapChart   template.HTML
 		Trend      []trendPoint
 		TrendChart template.HTML
-	}{vp, o, tiles(o, items, vp.VersionQuery), items, total, geo, template.HTML(svg.WorldMap(geo)),
+	}{vp, o, tiles(o, items, vp.VersionQuery), items, len(est.fix), est.geo, est.svg,
 		template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
 	s.render(w, r, http.StatusOK, "overview", v)
 }
@@ -342,17 +382,16 @@ func (s *Server) handleMap(w http.ResponseWriter, r *http.Request, q *req) {
 	if !ok {
 		return
 	}
-	rep, inv, places, err := s.estate(r.Context(), ver)
+	est, err := s.estate(r.Context(), ver, vp.VersionQuery)
 	if err != nil {
 		s.pageError(w, r, q, http.StatusInternalServerError, err)
 		return
 	}
-	geo := svg.BuildGeo(rep, inv, places)
 	v.Data = struct {
 		versionPage
 		Geo svg.Geo
 		Map template.HTML
-	}{vp, geo, template.HTML(svg.WorldMap(geo))}
+	}{vp, est.geo, est.svg}
 	s.render(w, r, http.StatusOK, "map", v)
 }
 

@@ -18,10 +18,13 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-// pages holds one parsed template per page, each with the shared layout.
+// pages holds one parsed template per page, each with the shared layout,
+// and what the dashboard derives from a version for its pictures.
 type pages struct {
 	byName map[string]*template.Template
 	assets fs.FS
+	// estates caches each version's Fix-first list and map (dashboard.go).
+	estates estateCache
 }
 
 var funcs = template.FuncMap{
