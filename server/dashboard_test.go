@@ -176,6 +176,38 @@ func TestPagesAtScale(t *testing.T) {
 	if n := strings.Count(r.body, `<li class="fix `); n != fixFirstLimit {
 		t.Errorf("Fix first lists %d items, want %d", n, fixFirstLimit)
 	}
+	// Past stackMatrixFrom components the stack page is a matrix whose
+	// rows add up to every component, counted here from the API.
+	var deps struct {
+		Components []struct {
+			DependedOnBy int `json:"depended_on_by"`
+		}
+	}
+	r = e.api("GET", "/api/v1/workspaces/default/versions/latest/dependencies", tok, nil, "")
+	if err := json.Unmarshal([]byte(r.body), &deps); err != nil || len(deps.Components) < stackMatrixFrom {
+		t.Fatalf("API dependencies: %v, %d components", err, len(deps.Components))
+	}
+	r = c.get("/w/default/stack")
+	i, j := strings.Index(r.body, `id="matrix-h"`), strings.Index(r.body, "The components most others depend on")
+	if i < 0 || j < i {
+		t.Fatalf("the stack page has no matrix and biggest dependencies")
+	}
+	sum := 0
+	for _, m := range regexp.MustCompile(`<td class="num">(\d+)</td></tr>`).FindAllStringSubmatch(r.body[i:j], -1) {
+		var n int
+		fmt.Sscan(m[1], &n)
+		sum += n
+	}
+	if sum != len(deps.Components) {
+		t.Errorf("the matrix rows add up to %d, the API lists %d components", sum, len(deps.Components))
+	}
+	most := 0
+	for _, d := range deps.Components {
+		most = max(most, d.DependedOnBy)
+	}
+	if m := regexp.MustCompile(`<td class="num">(\d+)</td></tr>`).FindStringSubmatch(r.body[j:]); m == nil || m[1] != fmt.Sprint(most) {
+		t.Errorf("the biggest dependency is depended on by %v, want %d", m, most)
+	}
 	for _, page := range []string{"/w/default/map", "/w/default/flows", "/w/default/stack"} {
 		if r := c.get(page); r.status != http.StatusOK {
 			t.Errorf("%s: %d", page, r.status)
