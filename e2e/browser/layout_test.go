@@ -1,11 +1,16 @@
 package browser
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/kb"
 )
 
 // badgeContrast computes, in the page, the WCAG 2.1 contrast ratio of the
@@ -49,7 +54,7 @@ func TestDashboardLayout(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#note`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
-	pages := []struct{ name, path, ready string }{
+	pages := []layoutPage{
 		{"overview", "/w/default/", `#fixfirst`},
 		{"map", "/w/default/map", `#worldmap-title`},
 		{"flows", "/w/default/flows", `table.flows`},
@@ -67,31 +72,7 @@ func TestDashboardLayout(t *testing.T) {
 		{"audit", "/w/default/audit", `main h1`},
 		{"home", "/", `main h1`},
 	}
-	for _, width := range []int64{1440, 390} {
-		for _, p := range pages {
-			run(t, ctx, fmt.Sprintf("%s at %d px", p.name, width),
-				chromedp.EmulateViewport(width, 900),
-				chromedp.Navigate(base+p.path),
-				chromedp.WaitReady(chromedp.CSS(p.ready)),
-				shot(fmt.Sprintf("w%d-%s", width, p.name)),
-			)
-			over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if over > 0 {
-				what, _ := chromedp.Run(ctx, chromedp.Evaluate[string](overflowing))
-				t.Errorf("%s at %d px scrolls sideways by %d px: %s", p.name, width, over, what)
-			}
-			worst, err := chromedp.Run(ctx, chromedp.Evaluate[float64](badgeContrast))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if worst < 4.5 {
-				t.Errorf("%s: a level badge has contrast %.2f, want 4.5 (WCAG AA)", p.name, worst)
-			}
-		}
-	}
+	checkLayout(t, ctx, base, "", pages)
 	run(t, ctx, "overview", chromedp.EmulateViewport(1440, 900), chromedp.Navigate(base+"/w/default/"), chromedp.WaitReady(chromedp.CSS(`#fixfirst`)))
 	main := text(t, ctx, "main")
 	// The hospital example breaks two flow rules and has gaps; by hand from
@@ -110,5 +91,76 @@ func TestDashboardLayout(t *testing.T) {
 	top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('#where').getBoundingClientRect().top`))
 	if err != nil || top > 3000 {
 		t.Errorf("the map starts %.0f px down the Overview (%v)", top, err)
+	}
+}
+
+// layoutPage is a page the layout test opens, and what shows it is ready.
+type layoutPage struct{ name, path, ready string }
+
+// checkLayout opens each page at 1440 and 390 px, keeps a screenshot
+// (prefix distinguishes runs), and checks that no page scrolls sideways
+// and that level badges keep WCAG AA contrast.
+func checkLayout(t *testing.T, ctx context.Context, base, prefix string, pages []layoutPage) {
+	t.Helper()
+	for _, width := range []int64{1440, 390} {
+		for _, p := range pages {
+			run(t, ctx, fmt.Sprintf("%s at %d px", p.name, width),
+				chromedp.EmulateViewport(width, 900),
+				chromedp.Navigate(base+p.path),
+				chromedp.WaitReady(chromedp.CSS(p.ready)),
+				shot(fmt.Sprintf("%sw%d-%s", prefix, width, p.name)),
+			)
+			over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if over > 0 {
+				what, _ := chromedp.Run(ctx, chromedp.Evaluate[string](overflowing))
+				t.Errorf("%s%s at %d px scrolls sideways by %d px: %s", prefix, p.name, width, over, what)
+			}
+			worst, err := chromedp.Run(ctx, chromedp.Evaluate[float64](badgeContrast))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if worst < 4.5 {
+				t.Errorf("%s%s: a level badge has contrast %.2f, want 4.5 (WCAG AA)", prefix, p.name, worst)
+			}
+		}
+	}
+}
+
+// TestDashboardLayoutAtScale does the same checks on a synthetic inventory
+// of 5,000 components, where the stack page becomes a matrix and the
+// vendor register pages.
+func TestDashboardLayoutAtScale(t *testing.T) {
+	ctx := newBrowser(t)
+	base, oneTime := startServer(t)
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gen.WriteJSON(&buf, gen.Inventory(k, gen.Options{Components: 5000, Seed: 1})); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, base, oneTime, "correct horse battery staple")
+	run(t, ctx, "upload",
+		chromedp.Navigate(base+"/w/default/upload"),
+		chromedp.WaitVisible(chromedp.CSS(`#files`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#files`), []string{writeTemp(t, "synthetic.json", buf.Bytes())}),
+		chromedp.Submit(chromedp.CSS(`#note`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	checkLayout(t, ctx, base, "5000-", []layoutPage{
+		{"overview", "/w/default/", `#fixfirst`},
+		{"map", "/w/default/map", `#worldmap-title`},
+		{"flows", "/w/default/flows", `main h1`},
+		{"stack", "/w/default/stack", `#matrix-h`},
+		{"components", "/w/default/components", `#f-layer`},
+		{"vendors", "/w/default/vendors", `#register-h`},
+	})
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.list tbody tr').length`))
+	if err != nil || n != 50 {
+		t.Errorf("the vendors page shows %d providers (%v), want a page of 50", n, err)
 	}
 }
