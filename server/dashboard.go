@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -286,9 +287,16 @@ func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL)
 	if ok {
 		return e, nil
 	}
-	inv, err := s.inventoryOf(ctx, ver)
+	// The inventory as stored, not decoded again from the uploaded files:
+	// the map and the ranking need no file positions, and decoding 100,000
+	// components again takes seconds.
+	b, err := s.store.VersionInventory(ctx, ver.ID)
 	if err != nil {
 		return nil, err
+	}
+	var inv *sovmap.Inventory
+	if err := json.Unmarshal(b, &inv); err != nil {
+		return nil, fmt.Errorf("version %d inventory: %w", ver.Number, err)
 	}
 	rep, err := s.fullReport(ctx, ver)
 	if err != nil {
@@ -312,6 +320,33 @@ func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL)
 	c.m[key] = e
 	c.mu.Unlock()
 	return e, nil
+}
+
+// overviewCountries is how many countries the Overview's table lists; the
+// Map page lists them all, with the flows between countries.
+const overviewCountries = 8
+
+// mapView is what the worldmap template shows: the picture, the countries
+// of its table (MapMore left for the Map page) and the flows between them.
+type mapView struct {
+	Geo          svg.Geo
+	Map          template.HTML
+	MapCountries []svg.GeoCountry
+	MapMore      int
+	MapFlows     []svg.GeoFlow
+}
+
+// view shows at most limit countries and no flow table, or everything
+// when limit is 0.
+func (e *estate) view(limit int) mapView {
+	v := mapView{Geo: e.geo, Map: e.svg, MapCountries: e.geo.Countries, MapFlows: e.geo.Flows}
+	if limit > 0 && len(v.MapCountries) > limit {
+		v.MapCountries, v.MapMore = v.MapCountries[:limit], len(v.MapCountries)-limit
+	}
+	if limit > 0 {
+		v.MapFlows = nil
+	}
+	return v
 }
 
 func specsOf(inv *sovmap.Inventory) map[string]*sovmap.Component {
@@ -365,13 +400,12 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 		Tiles      []tile
 		FixFirst   []fixItem
 		FixTotal   int
-		Geo        svg.Geo
-		Map        template.HTML
+		mapView
 		Spectrum   template.HTML
 		GapChart   template.HTML
 		Trend      []trendPoint
 		TrendChart template.HTML
-	}{vp, o, tiles(o, items, vp.VersionQuery), items, len(est.fix), est.geo, est.svg,
+	}{vp, o, tiles(o, items, vp.VersionQuery), items, len(est.fix), est.view(overviewCountries),
 		template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
 	s.render(w, r, http.StatusOK, "overview", v)
 }
@@ -389,9 +423,8 @@ func (s *Server) handleMap(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	v.Data = struct {
 		versionPage
-		Geo svg.Geo
-		Map template.HTML
-	}{vp, est.geo, est.svg}
+		mapView
+	}{vp, est.view(0)}
 	s.render(w, r, http.StatusOK, "map", v)
 }
 
