@@ -396,10 +396,10 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 	items := est.fix[:min(fixFirstLimit, len(est.fix))]
 	v.Data = struct {
 		versionPage
-		Overview   overview
-		Tiles      []tile
-		FixFirst   []fixItem
-		FixTotal   int
+		Overview overview
+		Tiles    []tile
+		FixFirst []fixItem
+		FixTotal int
 		mapView
 		Spectrum   template.HTML
 		GapChart   template.HTML
