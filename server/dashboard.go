@@ -405,7 +405,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 		GapChart   template.HTML
 		Trend      []trendPoint
 		TrendChart template.HTML
-	}{vp, o, tiles(o, items, vp.VersionQuery), items, len(est.fix), est.view(overviewCountries),
+	}{vp, o, tiles(o, est.fix, vp.VersionQuery), items, len(est.fix), est.view(overviewCountries),
 		template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
 	s.render(w, r, http.StatusOK, "overview", v)
 }
