@@ -75,6 +75,33 @@ func (r *Result) SkippedSummary() []string {
 	return out
 }
 
+// SkippedCount is the number of source entries skipped, all reasons
+// together.
+func (r *Result) SkippedCount() int {
+	n := 0
+	for _, c := range r.Skipped {
+		n += c
+	}
+	return n
+}
+
+// EmptyReason says why an import gave no component, for the error the
+// command reports: every entry skipped, or nothing in the source at all.
+func (r *Result) EmptyReason() string {
+	if n := r.SkippedCount(); n > 0 {
+		return fmt.Sprintf("no component imported: all %d entries were skipped (see the warnings above)", n)
+	}
+	return "no component imported: the source describes nothing this importer reads"
+}
+
+// NoRequirementHint is what sovmap says when nothing in an inventory
+// requires a sovereignty level: without data classes, criticality or
+// rules, every component meets its (absent) requirement, and an assessment
+// shows no gap that means nothing yet.
+const NoRequirementHint = "nothing in this inventory requires a sovereignty level yet: no component has data classes or a criticality and no rule applies, " +
+	"so an assessment will show no gap; say in an overlay which data each component holds and how critical it is " +
+	"(docs/import.md, section Overlays) and re-import with --overlay"
+
 // NewResult returns a result holding an empty version-1 inventory.
 func NewResult() *Result {
 	return &Result{Inventory: &sovmap.Inventory{Version: sovmap.Version, Components: []sovmap.Component{}}}

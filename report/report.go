@@ -381,10 +381,11 @@ func orDash(s string) string {
 	return s
 }
 
-// mdEscape keeps table cells from breaking a Markdown table.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}
+// mdEscape keeps text from an inventory from breaking a Markdown table and
+// from being read as HTML: Markdown passes raw HTML through, so a name such
+// as <img src=x onerror=...> would become markup wherever the report is
+// rendered. Entities show the characters as they are.
+var mdEscape = strings.NewReplacer("|", `\|`, "\n", " ", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // WriteMarkdown writes the report as a Markdown document, for pull-request
 // comments and wikis.
@@ -392,7 +393,7 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	s := r.Summary
 	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %s, **%d with a gap** (largest %d), **%d failing a law's condition**, %d with a legal question open, %d reached by foreign compelled-access laws. %s, **%s**. Provider concentration (HHI, all components by ultimate controller, in-house as one group): %d.\n\nEach requirement names its basis: *law* and *guidance* are cited to their articles; *policy* is the organization's own choice; *default* is sovmap's default opinion, which the organization may override.\n\n",
-		mdEscape(orDash(r.Organization)), r.Home, plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider)
+		mdEscape(orDash(r.Organization)), mdEscape(r.Home), plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider)
 	fmt.Fprintln(bw, "## Components\n\n| Component | Layer | Own | Effective | Required | Gap | Sourcing | Binding | Exposure |\n|---|---|---|---|---|---:|---|---|---|")
 	for i := range r.Components {
 		c := &r.Components[i]
@@ -401,7 +402,7 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 			eff += " (via " + c.LimitedBy + ")"
 		}
 		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", mdEscape(c.ID), c.Layer, levelCell(c.Level), mdEscape(eff),
-			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), listOr(c.Exposure, "-"))
+			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), mdEscape(listOr(c.Exposure, "-")))
 	}
 	gaps := false
 	for i := range r.Components {
@@ -432,7 +433,7 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	if len(r.Flows) > 0 {
 		fmt.Fprintln(bw, "\n## Flows\n\n| Flow | From | To | Data | Mechanism | Verdict | Basis | Reasons |\n|---|---|---|---|---|---|---|---|")
 		for _, f := range r.Flows {
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(f.ID), mdEscape(f.From), mdEscape(f.To), listOr(f.Data, "-"), f.Mechanism, f.Verdict, BasisText(f.Basis, f.Citation), mdEscape(strings.Join(f.Reasons, "; ")))
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(f.ID), mdEscape(f.From), mdEscape(f.To), mdEscape(listOr(f.Data, "-")), f.Mechanism, f.Verdict, BasisText(f.Basis, f.Citation), mdEscape(strings.Join(f.Reasons, "; ")))
 		}
 	}
 	fmt.Fprintln(bw, "\n## Layers\n\n| Layer | Components | 0 | 1 | 2 | 3 | 4 | Gaps | Lowest |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -442,7 +443,7 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	if len(r.Providers) > 0 {
 		fmt.Fprintln(bw, "\n## Providers\n\n| Provider | Controller | Tier | Components | Share | Critical share | Exposure |\n|---|---|---|---:|---:|---:|---|")
 		for _, p := range r.Providers {
-			fmt.Fprintf(bw, "| %s | %s (%s) | %s | %d | %.0f%% | %.0f%% | %s |\n", mdEscape(p.ID), mdEscape(p.Controller), orDash(p.ControllerCountry), p.Tier, p.Components, p.Share*100, p.CriticalShare*100, listOr(p.Exposure, "-"))
+			fmt.Fprintf(bw, "| %s | %s (%s) | %s | %d | %.0f%% | %.0f%% | %s |\n", mdEscape(p.ID), mdEscape(p.Controller), mdEscape(orDash(p.ControllerCountry)), p.Tier, p.Components, p.Share*100, p.CriticalShare*100, mdEscape(listOr(p.Exposure, "-")))
 		}
 	}
 	for i, n := range r.Notes {

@@ -333,3 +333,36 @@ func TestJSONMatchesDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownEscapesHTML: Markdown passes raw HTML through, so names from
+// an inventory must not arrive as markup (issue 15, item 12). The report
+// writes no HTML of its own: any < in it came from the inventory unescaped.
+func TestMarkdownEscapesHTML(t *testing.T) {
+	inv, r := small(t)
+	const script, img = `<script>alert(1)</script>`, `<img src=x onerror=alert(1)>`
+	r.Organization = script
+	r.Components[0].ID = img
+	r.Components[1].LimitedBy = img
+	r.Providers[0].Controller = script
+	r.Notes = append(r.Notes, img)
+	for i := range r.Components {
+		for j := range r.Components[i].Reasons {
+			r.Components[i].Reasons[j].Reason = script
+		}
+	}
+	var b bytes.Buffer
+	if err := report.WriteMarkdown(&b, r, inv); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.ContainsAny(out, "<>") {
+		for i, line := range strings.Split(out, "\n") {
+			if strings.ContainsAny(line, "<>") {
+				t.Errorf("line %d has raw markup: %s", i+1, line)
+			}
+		}
+	}
+	if !strings.Contains(out, "&lt;img src=x onerror=alert(1)&gt;") || !strings.Contains(out, "&lt;script&gt;") {
+		t.Error("the names are missing from the report, instead of shown escaped")
+	}
+}

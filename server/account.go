@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap/store"
 )
@@ -35,13 +38,25 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusForbidden, "The sign-in form expired. Please try again.")
 		return
 	}
+	if len(login) > maxLoginLen {
+		// No user has such a name: refused before it is looked up, hashed
+		// or written to the audit log.
+		login = ""
+		again(http.StatusBadRequest, fmt.Sprintf("A login name has at most %d characters.", maxLoginLen))
+		return
+	}
 	addr := clientAddr(r)
 	u, secret, err := s.signIn(r.Context(), login, r.PostFormValue("password"), addr)
+	var throttled *throttledError
 	switch {
-	case errors.Is(err, errThrottled):
-		s.audit(r, nil, "", "login.throttled", login, "too many failed sign-ins")
-		w.Header().Set("Retry-After", "900")
-		again(http.StatusTooManyRequests, "Too many failed sign-ins for this name or from this address. Wait 15 minutes and try again.")
+	case errors.As(err, &throttled):
+		s.auditRefusal(r, throttled, "login.throttled", login)
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
+		again(http.StatusTooManyRequests, "Too many failed sign-ins for this name or from this address. Wait "+s.cfg.LoginWindow.String()+" and try again.")
+		return
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "5")
+		again(http.StatusServiceUnavailable, "The server is busy. Try again in a few seconds.")
 		return
 	case errors.Is(err, errBadLogin):
 		s.audit(r, nil, "", "login.failed", login, "")
@@ -77,43 +92,74 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, q *r
 	s.render(w, r, http.StatusOK, "password", s.newView(q, "Choose a password", ""))
 }
 
+// handlePassword changes the signed-in user's password. Wrong current
+// passwords are throttled like sign-ins, per user, so that a stolen session
+// cannot guess it. Every other session of the user is signed out; this one
+// stays.
 func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request, q *req) {
-	fail := func(msg string) {
+	fail := func(status int, msg string) {
 		v := s.newView(q, "Choose a password", "")
 		v.Error = msg
-		s.render(w, r, http.StatusUnprocessableEntity, "password", v)
+		s.render(w, r, status, "password", v)
 	}
-	ok, err := checkPassword(q.p.user.PasswordHash, r.PostFormValue("current"))
-	if err != nil || !ok {
-		fail("The current password is wrong.")
+	ctx := r.Context()
+	keys := []string{"password:" + strconv.FormatInt(q.p.user.ID, 10)}
+	var throttled *throttledError
+	err := s.reserve(ctx, keys, time.Now())
+	if errors.As(err, &throttled) {
+		s.auditRefusal(r, throttled, "password.throttled", q.p.user.Login)
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
+		fail(http.StatusTooManyRequests, "Too many wrong current passwords. Wait "+s.cfg.LoginWindow.String()+" and try again.")
 		return
 	}
-	pw := r.PostFormValue("new")
-	if pw != r.PostFormValue("confirm") {
-		fail("The two new passwords differ.")
-		return
-	}
-	if err := checkNewPassword(q.p.user.Login, pw); err != nil {
-		fail(capitalize(err.Error()) + ".")
-		return
-	}
-	if pw == r.PostFormValue("current") {
-		fail("Choose a password different from the current one.")
-		return
-	}
-	hash, err := hashPassword(pw, *s.cfg.Password)
+	var ok bool
 	if err == nil {
-		err = s.store.SetPassword(r.Context(), q.p.user.ID, hash, false)
+		ok, err = s.checkPassword(ctx, q.p.user.Login, q.p.user.PasswordHash, r.PostFormValue("current"))
 	}
-	if err == nil {
-		err = s.store.DeleteUserSessions(r.Context(), q.p.user.ID)
+	if errors.Is(err, errBusy) {
+		w.Header().Set("Retry-After", "5")
+		fail(http.StatusServiceUnavailable, "The server is busy. Try again in a few seconds.")
+		return
 	}
 	if err != nil {
 		s.pageError(w, r, q, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r, q.p, "", "password.change", q.p.user.Login, "all sessions signed out")
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	if !ok {
+		s.audit(r, q.p, "", "password.failed", q.p.user.Login, "wrong current password")
+		fail(http.StatusUnprocessableEntity, "The current password is wrong.")
+		return
+	}
+	if err := s.clearFailures(ctx, keys); err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	pw := r.PostFormValue("new")
+	if pw != r.PostFormValue("confirm") {
+		fail(http.StatusUnprocessableEntity, "The two new passwords differ.")
+		return
+	}
+	if err := checkNewPassword(q.p.user.Login, q.p.user.Name, pw); err != nil {
+		fail(http.StatusUnprocessableEntity, capitalize(err.Error())+".")
+		return
+	}
+	if pw == r.PostFormValue("current") {
+		fail(http.StatusUnprocessableEntity, "Choose a password different from the current one.")
+		return
+	}
+	hash, err := s.hashPassword(ctx, pw)
+	if err == nil {
+		err = s.store.SetPassword(ctx, q.p.user.ID, hash, false)
+	}
+	if err == nil {
+		err = s.store.DeleteUserSessions(ctx, q.p.user.ID, q.p.session.Hash)
+	}
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	s.audit(r, q.p, "", "password.change", q.p.user.Login, "every other session signed out")
+	http.Redirect(w, r, "/?flash="+url.QueryEscape("Your password was changed; your other sessions are signed out."), http.StatusSeeOther)
 }
 
 func capitalize(s string) string {
@@ -166,7 +212,12 @@ func (s *Server) handleCreateWorkspace(w http.ResponseWriter, r *http.Request, q
 	http.Redirect(w, r, "/w/"+slug+"/", http.StatusSeeOther)
 }
 
-type createdUser struct{ Login, Password string }
+// createdUser is a one-time password to show once: of a new user, or of
+// one whose password was reset.
+type createdUser struct {
+	Login, Password string
+	Reset           bool
+}
 
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request, q *req) {
 	s.renderUsers(w, r, q, nil, "")
@@ -231,7 +282,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, q *req
 		return
 	}
 	password := randomSecret(15)
-	hash, err := hashPassword(password, *s.cfg.Password)
+	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
 		s.pageError(w, r, q, http.StatusInternalServerError, err)
 		return
@@ -248,4 +299,36 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, q *req
 	}
 	s.audit(r, q.p, "", "user.create", u.Login, detail)
 	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password}, "")
+}
+
+// handleResetPassword gives a user a new one-time password, for one who
+// lost theirs or forgot their own: their sessions end, and they must choose
+// a password at their next sign-in. Their API tokens keep working (disable
+// the user to stop those). Nobody resets their own password here: they
+// change it on the password page, which asks for the current one.
+func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.p.user.SiteAdmin {
+		s.pageError(w, r, q, http.StatusForbidden, errors.New("only site administrators manage users"))
+		return
+	}
+	ctx := r.Context()
+	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(r.PostFormValue("login")))
+	if err != nil {
+		s.pageError(w, r, q, 0, fmt.Errorf("no user %q", r.PostFormValue("login")))
+		return
+	}
+	if u.ID == q.p.user.ID {
+		s.pageError(w, r, q, http.StatusUnprocessableEntity, errors.New("change your own password on the password page"))
+		return
+	}
+	var password string
+	if herr := s.hashes.do(ctx, func() { password, err = resetPassword(ctx, s.store, u, *s.cfg.Password) }); herr != nil {
+		err = herr
+	}
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	s.audit(r, q.p, "", "user.password_reset", u.Login, resetDetail)
+	s.renderUsers(w, r, q, &createdUser{Login: u.Login, Password: password, Reset: true}, "")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"strconv"
@@ -267,7 +268,7 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, ov
 	inventoryOnly := kind == "" || kind == kindInventory
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			return nil, nil, bodyError(err)
+			return nil, nil, s.bodyError(err)
 		}
 		files, err := readUploads(append(r.MultipartForm.File["files"], r.MultipartForm.File["file"]...), inventoryOnly)
 		if err != nil {
@@ -292,7 +293,7 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, ov
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, nil, bodyError(err)
+		return nil, nil, s.bodyError(err)
 	}
 	return []store.File{{Name: name, Data: data}}, nil, nil
 }
@@ -300,10 +301,16 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, ov
 // errTooLarge is an upload over Config.MaxUploadBytes.
 var errTooLarge = errors.New("the upload is larger than the server accepts")
 
-func bodyError(err error) error {
+func (s *Server) bodyError(err error) error {
 	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &mb):
 		return fmt.Errorf("%w (%d bytes)", errTooLarge, mb.Limit)
+	case errors.As(err, &pathErr):
+		// The server's temporary files, not the client's fault: logged here,
+		// answered 500 without the path.
+		return s.bodyReadError(err)
 	}
 	return &badInput{fmt.Errorf("the request body could not be read: %w", err)}
 }

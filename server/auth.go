@@ -47,8 +47,10 @@ func secretHash(secret string) []byte {
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !strings.HasPrefix(secret, tokenPrefix) {
+		// RFC 9110 §11.1: the scheme is case-insensitive.
+		scheme, secret, _ := strings.Cut(strings.TrimSpace(h), " ")
+		secret = strings.TrimSpace(secret)
+		if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
 			return nil, nil
 		}
 		t, err := s.store.TokenByHash(ctx, secretHash(secret))
@@ -131,24 +133,25 @@ func safeNext(next string) string {
 	return next
 }
 
-// errThrottled means too many failed sign-ins.
-var errThrottled = errors.New("too many failed sign-ins")
+// maxLoginLen is the longest login name (loginPattern allows 64); longer
+// names are refused before anything is looked up, hashed or logged.
+const maxLoginLen = 64
+
+// loginKeys are the throttle keys of a sign-in, in a fixed order (the
+// store locks them in this order).
+func loginKeys(login, addr string) []string {
+	return []string{"login:" + strings.ToLower(login), "addr:" + addr}
+}
 
 // signIn checks a login and password with throttling by login name and by
 // client address, and starts a session. It returns the session's secret.
+// The attempt is counted as a failure before the password is checked and
+// forgotten when it is right, so that parallel attempts stay in the limit.
 func (s *Server) signIn(ctx context.Context, login, password, addr string) (store.User, string, error) {
 	now := time.Now()
-	since := now.Add(-s.cfg.LoginWindow)
-	keys := []string{"login:" + strings.ToLower(login), "addr:" + addr}
-	for _, k := range keys {
-		n, err := s.store.LoginFailures(ctx, k, since)
-		if err != nil {
-			return store.User{}, "", err
-		}
-		if n >= s.cfg.LoginFailures {
-			s.metrics.loginThrottled.Add(1)
-			return store.User{}, "", errThrottled
-		}
+	keys := loginKeys(login, addr)
+	if err := s.reserve(ctx, keys, now); err != nil {
+		return store.User{}, "", err
 	}
 	u, err := s.store.UserByLogin(ctx, login)
 	hash := u.PasswordHash
@@ -157,23 +160,16 @@ func (s *Server) signIn(ctx context.Context, login, password, addr string) (stor
 	} else if err != nil {
 		return store.User{}, "", err
 	}
-	ok, herr := checkPassword(hash, password)
+	ok, herr := s.checkPassword(ctx, login, hash, password)
 	if herr != nil {
-		s.log.Error("stored password hash unreadable", "user", login, "err", herr)
+		return store.User{}, "", herr
 	}
 	if err != nil || !ok {
-		for _, k := range keys {
-			if err := s.store.RecordLoginFailure(ctx, k, now); err != nil {
-				return store.User{}, "", err
-			}
-		}
 		s.metrics.loginFailures.Add(1)
 		return store.User{}, "", errBadLogin
 	}
-	for _, k := range keys {
-		if err := s.store.ClearLoginFailures(ctx, k); err != nil {
-			return store.User{}, "", err
-		}
+	if err := s.clearFailures(ctx, keys); err != nil {
+		return store.User{}, "", err
 	}
 	// Checked after the password, so that only someone who knows it
 	// learns that the account exists and is disabled.
@@ -231,6 +227,51 @@ func Bootstrap(ctx context.Context, st store.Store, params *PasswordParams) (log
 		return "", "", false, err
 	}
 	return u.Login, password, true, nil
+}
+
+// ResetPassword gives the user login a new one-time password, signs them
+// out everywhere and returns the password to show, for `sovmap serve
+// --reset-password` when no site administrator can sign in to reset it on
+// the users page. actor names who asked, for the audit log.
+func ResetPassword(ctx context.Context, st store.Store, login, actor string, params *PasswordParams) (string, error) {
+	u, err := st.UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("no user %q", login)
+	}
+	if err != nil {
+		return "", err
+	}
+	p := DefaultPasswordParams
+	if params != nil {
+		p = *params
+	}
+	password, err := resetPassword(ctx, st, u, p)
+	if err != nil {
+		return "", err
+	}
+	if _, err := st.AppendAudit(ctx, store.Event{Actor: actor, Action: "user.password_reset", Target: u.Login, Detail: resetDetail}); err != nil {
+		return "", err
+	}
+	return password, nil
+}
+
+const resetDetail = "one-time password issued; signed out everywhere"
+
+// resetPassword is a reset without its audit record: a new one-time
+// password, every session ended, the throttle on the name lifted.
+func resetPassword(ctx context.Context, st store.Store, u store.User, p PasswordParams) (string, error) {
+	password := randomSecret(15)
+	hash, err := hashPassword(password, p)
+	if err != nil {
+		return "", err
+	}
+	if err := st.SetPassword(ctx, u.ID, hash, true); err != nil {
+		return "", err
+	}
+	if err := st.DeleteUserSessions(ctx, u.ID, nil); err != nil {
+		return "", err
+	}
+	return password, st.ClearLoginFailures(ctx, loginKeys(u.Login, "")[0])
 }
 
 // newToken makes an API token secret and its stored record.

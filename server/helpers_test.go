@@ -65,7 +65,10 @@ func eachBackend(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 
 func newEnv(t testing.TB) *testEnv { return newEnvOn(t, backends[0].open(t)) }
 
-func newEnvOn(t testing.TB, st store.Store) *testEnv {
+func newEnvOn(t testing.TB, st store.Store) *testEnv { return newEnvWith(t, st, nil) }
+
+// newEnvWith is newEnvOn with the server's Config changed by configure.
+func newEnvWith(t testing.TB, st store.Store, configure func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	t.Cleanup(func() { st.Close() })
@@ -77,11 +80,15 @@ func newEnvOn(t testing.TB, st store.Store) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st, KB: k, Password: cheap, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	cfg := Config{Store: st, KB: k, Password: cheap, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Writers: map[string]Writer{"json": report.WriteJSON, "markdown": report.WriteMarkdown, "sarif": sarif.Write},
 		AssessOptions: func(*sovmap.Inventory) assess.Options {
 			return assess.Options{Qualifies: embassy.Qualifies}
-		}})
+		}}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

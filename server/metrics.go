@@ -47,9 +47,20 @@ func newMetrics() *metrics {
 	return &metrics{started: time.Now(), requests: map[requestKey]uint64{}, latency: map[string]*histogram{}}
 }
 
+// knownMethods are the methods of RFC 9110 and PATCH; any other method a
+// client invents is counted as "other", so that clients cannot create
+// series at will.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
+}
+
 func (m *metrics) observe(route, method string, code int, d time.Duration) {
 	if route == "" {
 		route = "unmatched"
+	}
+	if !knownMethods[method] {
+		method = "other"
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -30,6 +31,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/users", s.page("", s.handleUsers))
 	mux.HandleFunc("POST /admin/users", s.page("", s.handleCreateUser))
 	mux.HandleFunc("POST /admin/users/status", s.page("", s.handleDisableUser))
+	mux.HandleFunc("POST /admin/users/password", s.page("", s.handleResetPassword))
+	mux.HandleFunc("GET /admin/audit", s.page("", s.handleSiteAudit))
+	mux.HandleFunc("GET /admin/audit.csv", s.page("", s.handleSiteAuditCSV))
 
 	mux.HandleFunc("GET /w/{ws}/{$}", s.page(store.RoleViewer, s.handleOverview))
 	mux.HandleFunc("GET /w/{ws}/components", s.page(store.RoleViewer, s.handleComponents))
@@ -55,7 +59,7 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc(rt.pattern, s.api(rt.need, rt.h))
 	}
 
-	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	return s.observe(s.minRate(securityHeaders(http.NewCrossOriginProtection().Handler(mux))))
 }
 
 // apiRoute is one JSON API endpoint. openapi.json documents exactly these;
@@ -94,10 +98,14 @@ type req struct {
 type handler func(w http.ResponseWriter, r *http.Request, q *req)
 
 // page wraps a page handler: sign-in (or a redirect to the login form), the
-// forced password change, the CSRF check of forms, and the workspace role
-// when need is not empty.
+// forced password change, the workspace role when need is not empty, and
+// the CSRF check of forms. The role is checked, and the body capped, before
+// the body is read.
 func (s *Server) page(need store.Role, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
+		}
 		p, err := s.authenticate(r)
 		if err != nil {
 			s.pageError(w, r, nil, http.StatusInternalServerError, err)
@@ -112,21 +120,26 @@ func (s *Server) page(need store.Role, h handler) http.HandlerFunc {
 			return
 		}
 		q := &req{p: p}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
-			if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-				s.pageError(w, r, q, statusOfBodyError(err), errors.New("the form could not be read: "+err.Error()))
-				return
-			}
-			if !checkCSRF(r, p) {
-				s.pageError(w, r, q, http.StatusForbidden, errors.New("the form has expired or did not come from this site: reload the page and try again"))
-				return
-			}
-		}
 		if need != "" {
 			status, err := s.resolveWorkspace(r, q, need)
 			if err != nil {
 				s.pageError(w, r, q, status, err)
+				return
+			}
+		}
+		if r.Method == http.MethodPost {
+			// A token sent in the header is checked before the body is read;
+			// a form's token, once the (capped) body is parsed.
+			ok := r.Header.Get(csrfHeader) == "" || checkCSRF(r, p)
+			if ok {
+				if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+					s.pageError(w, r, q, statusOfBodyError(err), s.bodyReadError(err))
+					return
+				}
+				ok = checkCSRF(r, p)
+			}
+			if !ok {
+				s.pageError(w, r, q, http.StatusForbidden, errors.New("the form has expired or did not come from this site: reload the page and try again"))
 				return
 			}
 		}
@@ -135,9 +148,13 @@ func (s *Server) page(need store.Role, h handler) http.HandlerFunc {
 }
 
 // api wraps an API handler like page, answering in JSON instead of
-// redirecting.
+// redirecting. Nothing of the body is read before the principal, the CSRF
+// header and the role are checked.
 func (s *Server) api(need store.Role, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if !isSafeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
+		}
 		p, err := s.authenticate(r)
 		if err != nil {
 			s.apiError(w, http.StatusInternalServerError, err)
@@ -152,7 +169,7 @@ func (s *Server) api(need store.Role, h handler) http.HandlerFunc {
 			s.apiError(w, http.StatusForbidden, errors.New("change the one-time password first"))
 			return
 		}
-		if !checkCSRF(r, p) {
+		if !checkCSRFHeader(r, p) {
 			s.apiError(w, http.StatusForbidden, errors.New("requests made with a session cookie must send the X-CSRF-Token header"))
 			return
 		}
@@ -191,10 +208,27 @@ func (s *Server) resolveWorkspace(r *http.Request, q *req, need store.Role) (int
 
 func statusOfBodyError(err error) int {
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.As(err, &pathErr):
+		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
+}
+
+// bodyReadError is what a client is told when its request body could not be
+// read. A file error is the server's (its temporary directory, which
+// multipart forms spill to): it is logged, and the client is told nothing
+// of the server's paths.
+func (s *Server) bodyReadError(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		s.log.Error("reading an upload", "err", err)
+		return errors.New("the upload could not be stored for reading; the server log has the details")
+	}
+	return errors.New("the form could not be read: " + err.Error())
 }
 
 // statusWriter remembers the status code for logs and metrics.

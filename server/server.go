@@ -20,6 +20,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/framework"
@@ -64,6 +66,16 @@ type Config struct {
 	// address are allowed in LoginWindow; zero means 5 in 15 minutes.
 	LoginFailures int
 	LoginWindow   time.Duration
+	// MaxHashes is how many password hashes are computed at once (each
+	// takes Password.Memory); zero means 4. A sign-in that finds every
+	// slot taken for HashWait (zero means 10 seconds) is answered 503.
+	MaxHashes int
+	HashWait  time.Duration
+	// MinBodyRate is the slowest average rate, in bytes per second, at which
+	// a client may send a request body once BodyGrace has passed; a slower
+	// client is disconnected. Zero means 16 KiB/s after 10 seconds.
+	MinBodyRate int64
+	BodyGrace   time.Duration
 	// Version is sovmap's version, shown in the footer and /healthz.
 	Version string
 }
@@ -88,6 +100,18 @@ func (c *Config) defaults() {
 	if c.LoginWindow <= 0 {
 		c.LoginWindow = 15 * time.Minute
 	}
+	if c.MaxHashes <= 0 {
+		c.MaxHashes = 4
+	}
+	if c.HashWait <= 0 {
+		c.HashWait = 10 * time.Second
+	}
+	if c.MinBodyRate <= 0 {
+		c.MinBodyRate = 16 << 10
+	}
+	if c.BodyGrace <= 0 {
+		c.BodyGrace = 10 * time.Second
+	}
 	if c.AssessOptions == nil {
 		c.AssessOptions = func(*sovmap.Inventory) assess.Options { return assess.Options{} }
 	}
@@ -109,6 +133,8 @@ type Server struct {
 	// dummyHash is checked against when a login name is unknown, so that
 	// unknown and known names take the same time.
 	dummyHash string
+	// hashes bounds the password hashes computed at once.
+	hashes *hashLimiter
 }
 
 //go:embed templates/*.html assets/*
@@ -135,7 +161,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
+		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait)}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -145,11 +172,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Serve serves on ln until ctx is done, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish for up to grace, and returns.
+// It keeps at most 512 connections open at once (see slowclients.go).
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, grace time.Duration) error {
+	ln = netutil.LimitListener(ln, maxConns)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // large uploads
+		ReadTimeout:       readTimeout, // large uploads; Server.minRate stops slow ones sooner
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,

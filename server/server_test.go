@@ -44,22 +44,36 @@ func testSignInFlow(t *testing.T, e *testEnv) {
 	if r := c.get("/w/default/"); r.status != http.StatusSeeOther || r.loc != "/password" {
 		t.Fatalf("pages before the password change: %d %q", r.status, r.loc)
 	}
+	// A second browser signed in before the change.
+	other := e.client()
+	if r := other.login("admin", e.adminPW); r.status != http.StatusSeeOther {
+		t.Fatalf("second sign-in: %d", r.status)
+	}
 	c.get("/password")
 	for _, bad := range []url.Values{
 		{"current": {"nope"}, "new": {newPassword}, "confirm": {newPassword}},
 		{"current": {e.adminPW}, "new": {"short"}, "confirm": {"short"}},
 		{"current": {e.adminPW}, "new": {newPassword}, "confirm": {newPassword + "x"}},
+		{"current": {e.adminPW}, "new": {"password1234"}, "confirm": {"password1234"}},
 	} {
 		if r := c.post("/password", bad); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("bad password change %v: %d", bad, r.status)
 		}
 	}
-	if r := c.post("/password", url.Values{"current": {e.adminPW}, "new": {newPassword}, "confirm": {newPassword}}); r.status != http.StatusSeeOther {
-		t.Fatalf("password change: %d", r.status)
+	changed := c.post("/password", url.Values{"current": {e.adminPW}, "new": {newPassword}, "confirm": {newPassword}})
+	if changed.status != http.StatusSeeOther {
+		t.Fatalf("password change: %d", changed.status)
 	}
-	// The change signs every session out.
-	if r := c.get("/"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/login") {
-		t.Fatalf("session survived the password change: %d %q", r.status, r.loc)
+	// The change signs every other session out, as the page says, and
+	// keeps this one.
+	if r := other.get("/"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/login") {
+		t.Fatalf("another session survived the password change: %d %q", r.status, r.loc)
+	}
+	if r := c.get(changed.loc); r.status != http.StatusOK || !strings.Contains(r.body, "other sessions are signed out") {
+		t.Fatalf("the session that changed the password: %d %q", r.status, r.loc)
+	}
+	if r := c.post("/logout", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.status)
 	}
 	if r := c.login("admin", e.adminPW); r.status != http.StatusUnauthorized {
 		t.Fatalf("the one-time password still works: %d", r.status)

@@ -62,20 +62,31 @@ func FuzzCheckPassword(f *testing.F) {
 }
 
 func TestCheckNewPassword(t *testing.T) {
+	// The refused passwords are well known: the top of every published
+	// list of leaked passwords, keyboard walks, a name, repeats.
 	tests := []struct {
-		login, pw string
-		ok        bool
+		login, name, pw string
+		ok              bool
 	}{
-		{"alice", "correct horse battery", true},
-		{"alice", "short", false},
-		{"alice", "ALICEALICEAL", true},
-		{"alicealiceal", "ALICEALICEAL", false},
-		{"bob", strings.Repeat("x", 1025), false},
-		{"bob", "ünïcödé-pässwörd", true},
+		{"alice", "", "correct horse battery", true},
+		{"alice", "", "short", false},
+		{"alicealiceal", "", "ALICEALICEAL", false},
+		{"bob", "", strings.Repeat("x", 1025), false},
+		{"bob", "", "ünïcödé-pässwörd", true},
+		{"bob", "", "password1234", false},
+		{"bob", "", "123456789012", false},
+		{"bob", "", "qwertyuiop123", false},
+		{"bob", "", "iloveyou1234", false},
+		{"bob", "", "aaaaaaaaaaaaaaaa", false},
+		{"bob", "", "Password123!", false},
+		{"bob", "Robert Smith", "robert smith", false},
+		{"bob", "Robert Smith", "Robert Smith 1980", false},
+		{"bob", "", "zebra lantern quietly orbit", true},
+		{"bob", "", strings.Repeat("a", 200) + "x", false}, // rated on its first 100 characters, quickly
 	}
 	for _, tc := range tests {
-		if err := checkNewPassword(tc.login, tc.pw); (err == nil) != tc.ok {
-			t.Errorf("checkNewPassword(%q, %q) = %v", tc.login, tc.pw, err)
+		if err := checkNewPassword(tc.login, tc.name, tc.pw); (err == nil) != tc.ok {
+			t.Errorf("checkNewPassword(%q, %q, %q) = %v", tc.login, tc.name, tc.pw, err)
 		}
 	}
 }

@@ -403,8 +403,11 @@ func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format 
 	return b.Bytes(), fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), fi.mime, nil
 }
 
+// attachment sends a download. Reports and files may be confidential:
+// neither the browser nor a proxy keeps a copy (no-store).
 func attachment(w http.ResponseWriter, name, mime string, body []byte) {
 	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)

@@ -55,7 +55,8 @@ func (r Role) Allows(need Role) bool { return r.Valid() && r.rank() >= need.rank
 // User is a person who signs in with a password.
 type User struct {
 	ID int64
-	// Login is the unique name typed on the login form.
+	// Login is the name typed on the login form, unique regardless of case
+	// (ADMIN and admin are one user).
 	Login string
 	Name  string
 	// PasswordHash is the encoded password hash (see server/password.go).
@@ -119,7 +120,10 @@ type Token struct {
 
 // Users keeps the people who sign in.
 type Users interface {
+	// CreateUser returns ErrConflict when the login differs from an
+	// existing one only in case.
 	CreateUser(ctx context.Context, u User) (User, error)
+	// UserByLogin finds a user by login name, regardless of case.
 	UserByLogin(ctx context.Context, login string) (User, error)
 	UserByID(ctx context.Context, id int64) (User, error)
 	ListUsers(ctx context.Context) ([]User, error)
@@ -149,8 +153,10 @@ type Sessions interface {
 	// SessionByHash returns ErrNotFound for unknown or expired sessions.
 	SessionByHash(ctx context.Context, hash []byte, now time.Time) (Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
-	// DeleteUserSessions signs a user out everywhere (after a password change).
-	DeleteUserSessions(ctx context.Context, userID int64) error
+	// DeleteUserSessions signs a user out of every session but the one whose
+	// hash is except (nil signs them out everywhere): after a password
+	// change, every other session; after a reset, all.
+	DeleteUserSessions(ctx context.Context, userID int64, except []byte) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -167,9 +173,34 @@ type Tokens interface {
 // LoginThrottle counts failed sign-ins, in the database so that every
 // server process sees the same count.
 type LoginThrottle interface {
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	// ReserveLoginAttempt is the throttle's one atomic step, across
+	// processes: when no key has limit failures since since, it counts the
+	// attempt as a failure under every key (until ClearLoginFailures, after
+	// the right password) and returns ""; otherwise it counts nothing and
+	// returns the first key over the limit. Reserving before the password
+	// is checked is what keeps parallel attempts within the limit.
+	ReserveLoginAttempt(ctx context.Context, keys []string, at, since time.Time, limit int) (refusedBy string, err error)
 	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
+	// PurgeLoginFailures forgets failures older than before.
+	PurgeLoginFailures(ctx context.Context, before time.Time) (int, error)
+	// CountRefusal counts a refused attempt under key in the window that
+	// starts at window, and reports whether it is that window's first.
+	CountRefusal(ctx context.Context, key string, window, at time.Time) (first bool, err error)
+	// FlushRefusals appends, for every window that started before before
+	// with more than one refusal, the event made by event, and forgets the
+	// windows, in one transaction: each window is written once even when
+	// several processes flush together.
+	FlushRefusals(ctx context.Context, before time.Time, event func(Refusals) Event) (int, error)
+}
+
+// Refusals is how many attempts were refused under one throttle key in one
+// window.
+type Refusals struct {
+	Key         string
+	Window      time.Time
+	Count       int
+	First, Last time.Time
 }
 
 // Store is everything the server keeps.

@@ -157,6 +157,9 @@ type Event struct {
 type AuditQuery struct {
 	// Workspace keeps the events of one workspace; empty keeps all.
 	Workspace string
+	// Site keeps only site-wide events (sign-ins, user administration),
+	// those of no workspace.
+	Site bool
 	// BeforeID keeps events older than this id; zero starts at the newest.
 	BeforeID int64
 	// Limit caps the page; zero means 100.

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/embassy"
+	"github.com/sovmap/sovmap/kb"
 )
 
 // scorecardFormats and comparisonFormats are the formats of embassy score
@@ -65,19 +67,7 @@ tier is at least T3 and every key criterion is at T4.`,
 			if err != nil {
 				return err
 			}
-			lib, err := frameworkLibrary(dirs)
-			if err != nil {
-				return err
-			}
-			inv, _, err := a.load(cmd.Context(), args[:1])
-			if err != nil {
-				return err
-			}
-			arr, err := embassy.Find(inv, args[1])
-			if err != nil {
-				return err
-			}
-			sc, err := embassy.Score(lib, inv, arr, weights)
+			sc, _, err := a.scoreArrangement(cmd.Context(), dirs, weights, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -126,6 +116,29 @@ tier is at least T3 and every key criterion is at T4.`,
 			return nil
 		},
 	}
-	cmd.AddCommand(score, compare)
+	cmd.AddCommand(score, compare, newEmbassyDraftCmd(a))
 	return cmd
+}
+
+// scoreArrangement loads the inventory at path and scores its arrangement
+// id on the frameworks of dirs (over the embedded ones), as `embassy score`
+// and `embassy draft` both do.
+func (a *app) scoreArrangement(ctx context.Context, dirs []string, weights, path, id string) (*embassy.Scorecard, *kb.KB, error) {
+	lib, err := frameworkLibrary(dirs)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, k, err := a.load(ctx, []string{path})
+	if err != nil {
+		return nil, nil, err
+	}
+	arr, err := embassy.Find(inv, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := embassy.Score(lib, inv, arr, weights)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, k, nil
 }

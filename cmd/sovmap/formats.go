@@ -82,7 +82,9 @@ func assessFormats() formatSwitch[writer] {
 		"json":      report.WriteJSON,
 		"json-full": report.WriteJSONDetail,
 		"markdown":  report.WriteMarkdown,
-		"sarif":     sarif.Write,
+		"sarif": func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
+			return sarif.WriteOptions(w, r, inv, sarif.Options{ToolVersion: version()})
+		},
 		"oscal":     oscal.Write,
 		"cyclonedx": cyclonedx.Write,
 		"html":      html.Write,

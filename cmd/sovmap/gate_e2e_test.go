@@ -256,7 +256,7 @@ func TestGateThresholds(t *testing.T) {
 	for _, tt := range tests {
 		for _, cmd := range [][]string{
 			{"diff", "base.json", tt.change + ".yaml"},
-			{"assess", tt.change + ".yaml", "--baseline", "base.json", "--format", "json", "-o", "out.json"},
+			{"assess", tt.change + ".yaml", "--baseline", "base.json", "--format", "json", "-o", "out.json", "--force"},
 		} {
 			args := append(slices.Clone(cmd), tt.flags...)
 			t.Run(strings.Join(args, " "), func(t *testing.T) {

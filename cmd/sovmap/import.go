@@ -14,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/importer"
+	"github.com/sovmap/sovmap/importer/cloud"
 	"github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/importer/sheet"
@@ -32,13 +34,16 @@ type importFlags struct {
 	home     string
 	org      string
 	progress bool
+	// allowEmpty writes an inventory without components instead of
+	// refusing it.
+	allowEmpty bool
 }
 
 func newImportCmd(a *app) *cobra.Command {
 	f := &importFlags{}
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Write an inventory from Terraform, CycloneDX or a spreadsheet",
+		Short: "Write an inventory from Terraform, CycloneDX, a spreadsheet, a cloud asset inventory or Kubernetes",
 		Long: `Import turns the facts a machine already has into an inventory file:
 the output of terraform show -json, a CycloneDX BOM, or the spreadsheet
 template (sovmap template xlsx). What cannot be resolved is reported on
@@ -61,6 +66,7 @@ the organization) belong in an overlay file, merged on every import with
 	pf.StringVar(&f.home, "home", "", "organization home (country code or bloc) when neither the source nor an overlay sets it")
 	pf.StringVar(&f.org, "org", "", "organization name when neither the source nor an overlay sets it")
 	pf.BoolVar(&f.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+	pf.BoolVar(&f.allowEmpty, "allow-empty", false, "write the inventory even when the source yields no component (otherwise exit 2)")
 
 	var layers []string
 	tf := &cobra.Command{
@@ -111,27 +117,102 @@ unless --strict is given. Give - to read standard input.`,
 	}
 	cdx.Flags().BoolVar(&strict, "strict", false, "reject documents that are not valid JSON (such as trailing commas)")
 
+	var columns string
+	loadColumns := func() (*sheet.ColumnMap, error) {
+		if columns == "" {
+			return nil, nil
+		}
+		data, err := readLimited(columns, nil, sheet.MaxColumnMapSize)
+		if err != nil {
+			return nil, err
+		}
+		return sheet.LoadColumnMap(columns, data)
+	}
 	xlsx := &cobra.Command{
 		Use:   "xlsx WORKBOOK.xlsx",
-		Short: "Import a workbook laid out as the template (sovmap template xlsx)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Import a workbook laid out as the template, or any workbook with a column map",
+		Long: `Import a workbook laid out as the template (sovmap template xlsx), or,
+with --columns, any workbook: a column map (YAML) names the sheet, the row
+of the headers, which column gives each field of a component, and how
+values read (docs/import.md, "Any spreadsheet"); importer/sheet/testdata/
+fedramp-iiw.columns.yaml maps the FedRAMP Integrated Inventory Workbook.`,
+		Example: `  sovmap template xlsx -o inventory.xlsx && sovmap import xlsx inventory.xlsx`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runImport(cmd.Context(), f, "xlsx", args[0], sheet.ImportXLSX)
+			cm, err := loadColumns()
+			if err != nil {
+				return err
+			}
+			if cm == nil {
+				return a.runImport(cmd.Context(), f, "xlsx", args[0], sheet.ImportXLSX)
+			}
+			return a.runImport(cmd.Context(), f, "xlsx", args[0], func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error) {
+				return sheet.ImportXLSXColumns(ctx, name, data, opts, cm)
+			})
 		},
 	}
 	csvCmd := &cobra.Command{
 		Use:   "csv COMPONENTS.csv",
-		Short: "Import the Components sheet as CSV, with providers.csv, flows.csv and organization.csv beside it",
-		Args:  cobra.ExactArgs(1),
+		Short: "Import the Components sheet as CSV (with providers.csv, flows.csv and organization.csv beside it), or any CSV with a column map",
+		Example: `  sovmap template csv -o components.csv && sovmap import csv components.csv
+  sovmap import csv importer/sheet/testdata/assets.csv --columns importer/sheet/testdata/assets.columns.yaml --home DE`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cm, err := loadColumns()
+			if err != nil {
+				return err
+			}
 			file := args[0]
 			dir, base := filepath.Dir(file), filepath.Base(file)
 			return a.runImport(cmd.Context(), f, "csv", file, func(ctx context.Context, _ string, _ []byte, opts importer.Options) (*importer.Result, error) {
+				if cm != nil {
+					return sheet.ImportCSVColumns(ctx, os.DirFS(dir), base, opts, cm)
+				}
 				return sheet.ImportCSV(ctx, os.DirFS(dir), base, opts)
 			})
 		},
 	}
+	for _, c := range []*cobra.Command{xlsx, csvCmd} {
+		c.Flags().StringVar(&columns, "columns", "", "column map (YAML) for a sheet of your own layout (docs/import.md)")
+	}
 	cmd.AddCommand(tf, cdx, xlsx, csvCmd)
+	for _, c := range []struct {
+		use, short, long, example string
+		imp                       importFunc
+	}{
+		{"aws SNAPSHOT.json", "Import an AWS Config snapshot or AWS Resource Explorer search output",
+			`Import an AWS Config configuration snapshot (configurationItems) or the
+output of aws resource-explorer-2 search (Resources): one component per
+resource whose type maps to a layer, located by its region; every type
+not mapped is counted in the summary.`,
+			"  sovmap import aws importer/cloud/testdata/aws-config-snapshot.json --home DE\n  sovmap import aws importer/cloud/testdata/aws-resource-explorer.json --home FR", cloud.ImportAWS},
+		{"azure GRAPH.json", "Import Azure Resource Graph results (az graph query -o json)",
+			`Import the output of az graph query -q "Resources | project id, name, type,
+location, resourceGroup, subscriptionId, kind" -o json: one component per
+resource whose type maps to a layer, located by its region.`,
+			"  sovmap import azure importer/cloud/testdata/azure-resource-graph.json --home FR", cloud.ImportAzure},
+		{"gcp ASSETS.json", "Import Google Cloud Asset Inventory exports (JSON lines) or search-all-resources JSON",
+			`Import a Cloud Asset Inventory export (gcloud asset export, JSON lines) or
+the output of gcloud asset search-all-resources --format=json: one component
+per asset whose type maps to a layer, located by its region.`,
+			"  sovmap import gcp importer/cloud/testdata/gcp-asset-export.jsonl --home DE\n  sovmap import gcp importer/cloud/testdata/gcp-search-all-resources.json --home BE", cloud.ImportGCP},
+		{"kubernetes NODES_PODS.json", "Import Kubernetes nodes and model-serving pods (kubectl get nodes,pods -A -o json)",
+			`Import the output of kubectl get nodes,pods -A -o json: each node is a
+compute component, located by its providerID and topology labels; each pod
+whose image is a model server (vLLM, TGI, Ollama, Triton, NIM, SGLang,
+llama.cpp, KServe, LocalAI) is a model component that depends on its node.`,
+			"  sovmap import kubernetes importer/cloud/testdata/kubectl-nodes-pods.json --home DE", cloud.ImportKubernetes},
+	} {
+		kind, _, _ := strings.Cut(c.use, " ")
+		imp := c.imp
+		cmd.AddCommand(&cobra.Command{
+			Use: c.use, Short: c.short, Long: c.long + " Give - to read standard input.", Example: c.example,
+			Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return a.runImport(cmd.Context(), f, kind, args[0], imp)
+			},
+		})
+	}
 	return cmd
 }
 
@@ -211,7 +292,10 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 		fmt.Fprintf(a.stderr, "sovmap: warning: %s\n", w)
 	}
 	for _, s := range res.SkippedSummary() {
-		fmt.Fprintf(a.stderr, "sovmap: %s\n", s)
+		fmt.Fprintf(a.stderr, "sovmap: warning: %s\n", s)
+	}
+	if len(inv.Components) == 0 && !f.allowEmpty {
+		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %s; nothing written (--allow-empty writes the empty inventory)", name, res.EmptyReason())}
 	}
 
 	header := fmt.Sprintf("Written by `sovmap import %s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
@@ -219,7 +303,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err := write(&buf, inv, header); err != nil {
 		return err
 	}
-	missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
+	checked, missingHome, err := checkImported(ctx, k, inv, format, buf.Bytes())
 	if err != nil {
 		return err
 	}
@@ -241,8 +325,55 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 	fmt.Fprintf(a.stderr, "sovmap: imported %s, %s, %s from %s (%s)%s\n",
 		plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
-		name, plural.Count(len(res.Warnings), "warning"), outputNote(f.out))
+		name, warningCount(res), outputNote(f.out))
+	if len(checked.Components) > 0 {
+		none, err := requiresNothing(ctx, k, checked)
+		if err != nil {
+			return err
+		}
+		if none {
+			fmt.Fprintf(a.stderr, "sovmap: hint: %s\n", importer.NoRequirementHint)
+		}
+	}
 	return nil
+}
+
+// warningCount says how many warnings the import gave, the skipped source
+// entries counted among them: "3 warnings: 1 unresolved, 2 skipped".
+func warningCount(res *importer.Result) string {
+	skipped := res.SkippedCount()
+	total := plural.Count(len(res.Warnings)+skipped, "warning")
+	if skipped == 0 {
+		return total
+	}
+	return fmt.Sprintf("%s: %d unresolved, %d skipped", total, len(res.Warnings), skipped)
+}
+
+// requiresNothing reports whether no component of a checked inventory
+// requires any sovereignty level: then every assessment reads "no gap"
+// for want of a requirement, which the user should know before believing
+// it. Declared data classes, criticality or rules are checked first,
+// because they cost nothing; only when there are none is the inventory
+// assessed, since the defaults may still require something.
+func requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool, error) {
+	if len(inv.Rules) > 0 || len(inv.Flows) > 0 {
+		return false, nil
+	}
+	for _, c := range inv.Components {
+		if len(c.Data) > 0 || c.Criticality != "" {
+			return false, nil
+		}
+	}
+	rep, err := assess.Assess(ctx, inv, k, assess.Options{})
+	if err != nil {
+		return false, err
+	}
+	for _, c := range rep.Components {
+		if len(c.Reasons) > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func importLayers() string {
@@ -272,9 +403,9 @@ func outputNote(out string) string {
 // rejects: the very bytes, when the organization has a home. A home is the
 // one fact an import may leave to the user: without one, the inventory is
 // checked as if a home were set, and missingHome says so.
-func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format string, data []byte) (missingHome bool, err error) {
+func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format string, data []byte) (checked *sovmap.Inventory, missingHome bool, err error) {
 	if format == "yaml" && len(data) > inventory.DefaultMaxYAMLBytes {
-		return false, fmt.Errorf("the imported inventory is %d bytes of YAML, over the %d sovmap reads in one YAML file: write JSON instead (-o inventory.json)", len(data), inventory.DefaultMaxYAMLBytes)
+		return nil, false, fmt.Errorf("the imported inventory is %d bytes of YAML, over the %d sovmap reads in one YAML file: write JSON instead (-o inventory.json)", len(data), inventory.DefaultMaxYAMLBytes)
 	}
 	name := "imported." + format
 	if inv.Organization.Home == "" {
@@ -283,14 +414,15 @@ func checkImported(ctx context.Context, k *kb.KB, inv *sovmap.Inventory, format 
 		probe.Organization.Home = "EU"
 		var buf bytes.Buffer
 		if err := importer.WriteJSON(&buf, &probe); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		name, data = "imported.json", buf.Bytes()
 	}
-	if _, err := inventory.Decode(ctx, k, name, data); err != nil {
-		return false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
+	checked, err = inventory.Decode(ctx, k, name, data)
+	if err != nil {
+		return nil, false, fmt.Errorf("the imported inventory does not validate (fix the source or the overlay):\n%w", err)
 	}
-	return missingHome, nil
+	return checked, missingHome, nil
 }
 
 // readLimited reads a file (or r for "-") up to limit bytes.

@@ -67,8 +67,9 @@ func loadInventory(t *testing.T, path string) {
 }
 
 var (
-	tfFixtures  = "../../../shared/fixtures/terraform/"
-	cdxFixtures = "../../../shared/fixtures/cyclonedx/"
+	tfFixtures         = "../../../shared/fixtures/terraform/"
+	cdxFixtures        = "../../../shared/fixtures/cyclonedx/"
+	thirdPartyFixtures = "../../../shared/fixtures/third-party/"
 )
 
 func TestImportTerraformE2E(t *testing.T) {
@@ -98,8 +99,9 @@ func TestImportTerraformE2E(t *testing.T) {
 		"overlay.yaml: 2 components updated",
 		"warning: stdin: aws_sagemaker_endpoint.llm: region unknown until apply",
 		"overlay.yaml:23:5: component aws_instance.retired is not in the import",
-		"skipped 1: planned for deletion",
-		"imported 22 components, 2 providers, 1 flow from stdin (6 warnings) into stack.yaml",
+		"warning: skipped 1: planned for deletion",
+		// 4 unresolved, 2 from the overlay, 5 entries skipped, counted one by one in the ai-stack plan.
+		"imported 22 components, 2 providers, 1 flow from stdin (11 warnings: 6 unresolved, 5 skipped) into stack.yaml",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -193,11 +195,87 @@ func TestImportBadInputE2E(t *testing.T) {
 		{[]string{"import", "cyclonedx", bom, "--overlay", overlayFile}, `overlay.yaml:3:12: components[0].layer: unknown layer "gpu"`},
 		{[]string{"import", "xlsx", bom}, "not an xlsx workbook"},
 		{[]string{"template", "pdf"}, `template "pdf": want xlsx or csv`},
+		// The interop review: unknown kinds were read as success.
+		{[]string{"import", "oscal", bom}, `unknown command "oscal" for sovmap import`},
+		{[]string{"import", "spdx"}, `unknown command "spdx" for sovmap import`},
+		// A JSON document that is no plan or state.
+		{[]string{"import", "terraform", abs(t, "testdata/import/not-a-plan.json")}, "not-a-plan.json:5:18: a resource in resource_changes without mode, provider_name"},
+		// A column map with a misspelt field.
+		{[]string{"import", "csv", abs(t, "../../importer/sheet/testdata/assets.csv"), "--columns", abs(t, "testdata/import/bad.columns.yaml")}, `bad.columns.yaml:3:3: columns: "layr" is not a component field (did you mean "layer"?)`},
+		// The setup-terraform wrapper's output, as infracost keeps it.
+		{[]string{"import", "terraform", abs(t, thirdPartyFixtures+"terraform/infracost-plan-with-terraform-wrapper.json")}, "terraform wrapper of hashicorp/setup-terraform; set terraform_wrapper: false"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runImportE2E(t, dir, nil, tt.args...)
 		if code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// TestImportEmptyE2E checks that an import that yields no component exits 2
+// with the reason, and writes the empty inventory only with --allow-empty.
+func TestImportEmptyE2E(t *testing.T) {
+	dir := t.TempDir()
+	// terraform show -json of an empty state.
+	_, stderr, code := runImportE2E(t, dir, []byte(`{"format_version":"1.0"}`), "import", "terraform", "-")
+	if code != 2 || !strings.Contains(stderr, "stdin: no component imported: the source describes nothing") {
+		t.Errorf("empty state: exit %d: %s", code, stderr)
+	}
+	// A first plan that only creates a resource group: every entry skipped.
+	plan := []byte(`{"format_version": "1.2", "resource_changes": [
+  {"address": "azurerm_resource_group.rg", "mode": "managed", "type": "azurerm_resource_group", "name": "rg",
+   "provider_name": "registry.terraform.io/hashicorp/azurerm", "change": {"actions": ["create"], "after": {"location": "westeurope"}}}]}`)
+	_, stderr, code = runImportE2E(t, dir, plan, "import", "terraform", "-", "-o", "empty.yaml")
+	if code != 2 || !strings.Contains(stderr, "stdin: no component imported: all 1 entries were skipped") || !strings.Contains(stderr, "warning: skipped 1: no layer mapping: azurerm_resource_group") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "empty.yaml")); err == nil {
+		t.Error("empty.yaml written despite the error")
+	}
+	_, stderr, code = runImportE2E(t, dir, plan, "import", "terraform", "-", "-o", "empty.yaml", "--allow-empty", "--home", "DE")
+	if code != 0 || !strings.Contains(stderr, "imported 0 components") {
+		t.Errorf("--allow-empty: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "empty.yaml")); err != nil {
+		t.Errorf("--allow-empty wrote nothing: %v", err)
+	}
+}
+
+// TestImportRequirementHintE2E checks the hint an import gives when nothing
+// in the result requires a level, and that an overlay that says what data
+// the components hold silences it.
+func TestImportRequirementHintE2E(t *testing.T) {
+	dir := t.TempDir()
+	plan := abs(t, "../../importer/terraform/testdata/ai-stack-plan.json")
+	_, stderr, code := runImportE2E(t, dir, nil, "import", "terraform", plan, "--home", "DE", "-o", "bare.yaml")
+	if code != 0 || !strings.Contains(stderr, "hint: nothing in this inventory requires a sovereignty level yet") {
+		t.Errorf("no overlay: exit %d: %s", code, stderr)
+	}
+	// The assessment agrees: no component has a required level above 0.
+	out, _, code := runImportE2E(t, dir, nil, "assess", "bare.yaml", "--format", "json", "--fail-on", "0")
+	if code != 0 || strings.Count(out, `"required_level":0`) != 22 || strings.Count(out, `"required_level":`) != 22 {
+		t.Errorf("assess bare.yaml: exit %d, want 22 components requiring level 0:\n%.2000s", code, out)
+	}
+	_, stderr, code = runImportE2E(t, dir, nil, "import", "terraform", plan, "--overlay", abs(t, "../../importer/overlay/testdata/overlay.yaml"), "-o", "declared.yaml")
+	if code != 0 || strings.Contains(stderr, "hint: nothing") {
+		t.Errorf("with the overlay: exit %d: %s", code, stderr)
+	}
+}
+
+// TestImportColumnsE2E imports the CSV asset register of the docs through
+// its column map, and the blank FedRAMP workbook, which has no component.
+func TestImportColumnsE2E(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := runImportE2E(t, dir, nil, "import", "csv", abs(t, "../../importer/sheet/testdata/assets.csv"),
+		"--columns", abs(t, "../../importer/sheet/testdata/assets.columns.yaml"), "--home", "DE", "-o", "assets.yaml")
+	if code != 0 || !strings.Contains(stderr, "imported 5 components") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	loadInventory(t, filepath.Join(dir, "assets.yaml"))
+	_, stderr, code = runImportE2E(t, dir, nil, "import", "xlsx", abs(t, thirdPartyFixtures+"sheets/fedramp-appendix-m-iiw-template.xlsx"),
+		"--columns", abs(t, "../../importer/sheet/testdata/fedramp-iiw.columns.yaml"))
+	if code != 2 || !strings.Contains(stderr, "no component imported") {
+		t.Errorf("blank FedRAMP workbook: exit %d: %s", code, stderr)
 	}
 }

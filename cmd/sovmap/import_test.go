@@ -19,17 +19,17 @@ func TestCheckImported(t *testing.T) {
 	ctx := context.Background()
 	inv := &sovmap.Inventory{Version: 1, Components: []sovmap.Component{{ID: "a", Layer: sovmap.LayerCompute}}}
 	big := bytes.Repeat([]byte("#\n"), inventory.DefaultMaxYAMLBytes/2+1)
-	if _, err := checkImported(ctx, k, inv, "yaml", big); err == nil || !strings.Contains(err.Error(), "write JSON instead") {
+	if _, _, err := checkImported(ctx, k, inv, "yaml", big); err == nil || !strings.Contains(err.Error(), "write JSON instead") {
 		t.Errorf("oversized YAML: %v", err)
 	}
-	missing, err := checkImported(ctx, k, inv, "json", nil)
+	_, missing, err := checkImported(ctx, k, inv, "json", nil)
 	if err != nil || !missing {
 		t.Errorf("no home: missing %v, err %v; want a missing home and no error", missing, err)
 	}
 	bad := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "DE"},
 		Components: []sovmap.Component{{ID: "a", Layer: sovmap.LayerCompute, Provider: "nowhere"}}}
 	data := []byte(`{"version": 1, "organization": {"name": "", "home": "DE"}, "components": [{"id": "a", "layer": "compute", "provider": "nowhere"}]}`)
-	if _, err := checkImported(ctx, k, bad, "json", data); err == nil || !strings.Contains(err.Error(), `unknown provider "nowhere"`) {
+	if _, _, err := checkImported(ctx, k, bad, "json", data); err == nil || !strings.Contains(err.Error(), `unknown provider "nowhere"`) {
 		t.Errorf("bad provider: %v", err)
 	}
 }

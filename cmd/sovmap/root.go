@@ -152,6 +152,7 @@ Start with:  sovmap init > inventory.yaml && sovmap assess inventory.yaml`,
 		newScanCmd(a),
 		newTemplateCmd(a),
 		newVersionCmd(a),
+		newTIACmd(a),
 	)
 	for _, c := range root.Commands() {
 		requireSubcommand(c)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 )
 
 func newServeCmd(a *app) *cobra.Command {
-	var addr, db, logFormat string
+	var addr, db, logFormat, resetLogin string
 	var secure bool
 	var maxUploadMB int64
 	var grace time.Duration
@@ -58,6 +59,14 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				return err
 			}
 			defer st.Close()
+			if resetLogin != "" {
+				password, err := server.ResetPassword(ctx, st, resetLogin, "system (sovmap serve --reset-password)", nil)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "One-time password for %q: %s\n(they choose their own at the next sign-in; it is not shown again)\n", resetLogin, password)
+				return nil
+			}
 			login, password, created, err := server.Bootstrap(ctx, st, nil)
 			if err != nil {
 				return fmt.Errorf("setting up the first administrator: %w", err)
@@ -92,6 +101,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			}
 			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
 			log.Info("serving", "addr", ln.Addr().String(), "database", where)
+			go srv.Maintain(ctx, time.Minute) // purges sessions and sign-in failures; stops with ctx
 			return server.Serve(ctx, ln, srv, log, grace)
 		},
 	}
@@ -101,6 +111,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload-mb", 64, "largest upload accepted, in MiB")
 	cmd.Flags().DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on SIGTERM")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
+	cmd.Flags().StringVar(&resetLogin, "reset-password", "", "give the user `LOGIN` a new one-time password, print it and exit without serving (when no site administrator can sign in)")
 	return cmd
 }
 
@@ -115,17 +126,28 @@ func openStore(ctx context.Context, db string) (store.Store, string, error) {
 	return st, "sqlite " + db, err
 }
 
+// redactDSN hides the passwords of a PostgreSQL URL: the one of its user
+// information and a password= query parameter (which libpq and pgx accept
+// too), so that neither is printed or logged.
 func redactDSN(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 {
-		return dsn
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unreadable database URL)"
 	}
-	userinfo := dsn[scheme+3 : at]
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		return dsn[:scheme+3] + user + ":***" + dsn[at:]
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "***")
 	}
-	return dsn
+	q, secret := u.Query(), false
+	for k := range q {
+		if strings.EqualFold(k, "password") {
+			q[k], secret = []string{"***"}, true
+		}
+	}
+	if secret {
+		u.RawQuery = q.Encode()
+	}
+	// url.URL escapes the stars of the password; they are shown as typed.
+	return strings.NewReplacer("%2A%2A%2A", "***", ":%2A%2A%2A@", ":***@").Replace(u.String())
 }
 
 func newLogger(a *app, format string) (*slog.Logger, error) {

@@ -160,8 +160,8 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 	return p
 }
 
-// signIn signs in with the one-time password, chooses pw, and signs in
-// again with it.
+// signIn signs in with the one-time password and chooses pw; the change
+// keeps this session.
 func signIn(t *testing.T, ctx context.Context, base, oneTime, pw string) {
 	t.Helper()
 	run(t, ctx, "first sign-in",
@@ -179,10 +179,7 @@ func signIn(t *testing.T, ctx context.Context, base, oneTime, pw string) {
 		chromedp.SendKeys(chromedp.CSS(`#new`), pw),
 		chromedp.SendKeys(chromedp.CSS(`#confirm`), pw),
 		chromedp.Submit(chromedp.CSS(`#confirm`)),
-		chromedp.WaitVisible(chromedp.CSS(`#login`)),
-		chromedp.SendKeys(chromedp.CSS(`#login`), "admin"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), pw),
-		chromedp.Submit(chromedp.CSS(`#password`)),
+		// The change keeps this session (it signs out the others).
 		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Workspaces"]`)),
 	)
 }

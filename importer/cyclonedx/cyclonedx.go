@@ -22,6 +22,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -196,7 +198,13 @@ type run struct {
 	// carriedFlows are flows a BOM written by sovmap carries whole; when
 	// there are any, they are the flows and none is derived.
 	carriedFlows []sovmap.Flow
-	errs         []error
+	// inline pairs the node of each model with the node of each dataset
+	// its model card describes inline.
+	inline [][2]int
+	// oddTypes counts the components of each type the importer does not
+	// know, read as applications.
+	oddTypes map[string]int
+	errs     []error
 }
 
 // maxNesting bounds how deep nested components and services are followed.
@@ -209,8 +217,34 @@ func (im *run) walkComponents(list *[]cdx.Component, path []any, depth int) {
 	for i := range *list {
 		c := &(*list)[i]
 		p := append(append([]any(nil), path...), i)
-		im.nodes = append(im.nodes, node{path: p, comp: c})
+		im.addComponent(node{path: p, comp: c})
 		im.walkComponents(c.Components, append(p, "components"), depth+1)
+	}
+}
+
+// addComponent adds a component's node, and a node for each dataset its
+// model card describes inline (rather than by bom-ref): a dataset is data
+// the model was trained on, wherever the BOM writes it down.
+func (im *run) addComponent(n node) {
+	model := len(im.nodes)
+	im.nodes = append(im.nodes, n)
+	mc := n.comp.ModelCard
+	if mc == nil || mc.ModelParameters == nil || mc.ModelParameters.Datasets == nil {
+		return
+	}
+	for j, ds := range *mc.ModelParameters.Datasets {
+		cd := ds.ComponentData
+		if cd == nil {
+			continue
+		}
+		path := append(append([]any(nil), n.path...), "modelCard", "modelParameters", "datasets", j)
+		data := []cdx.ComponentData{*cd}
+		comp := &cdx.Component{BOMRef: cd.BOMRef, Type: cdx.ComponentTypeData, Name: cd.Name, Data: &data}
+		if comp.Name == "" {
+			comp.Name = fmt.Sprintf("%s dataset %d", n.comp.Name, j+1)
+		}
+		im.inline = append(im.inline, [2]int{model, len(im.nodes)})
+		im.nodes = append(im.nodes, node{path: path, comp: comp})
 	}
 }
 
@@ -229,7 +263,7 @@ func (im *run) walkServices(list *[]cdx.Service, path []any, depth int) {
 // collect makes a component of every component and service.
 func (im *run) collect(ctx context.Context) error {
 	if md := im.bom.Metadata; md != nil && md.Component != nil {
-		im.nodes = append(im.nodes, node{path: []any{"metadata", "component"}, comp: md.Component, metadata: true})
+		im.addComponent(node{path: []any{"metadata", "component"}, comp: md.Component, metadata: true})
 		im.walkComponents(md.Component.Components, []any{"metadata", "component", "components"}, 1)
 	}
 	im.walkComponents(im.bom.Components, []any{"components"}, 0)
@@ -261,6 +295,7 @@ func (im *run) collect(ctx context.Context) error {
 		return errors.Join(im.errs...)
 	}
 	im.reportUnowned()
+	im.reportTypes()
 	return nil
 }
 
@@ -286,19 +321,41 @@ func (im *run) reportUnowned() {
 		}
 		unowned = append(unowned, c.ID)
 	}
-	if len(unowned) > 0 {
-		examples := unowned
-		if len(examples) > 5 {
-			examples = append(examples[:5:5], "...")
-		}
-		n := len(unowned)
+	if n := len(unowned); n > 0 {
 		im.res.Warn(im.name, "%s %s no supplier, manufacturer or publisher (%s); sovmap reads %s as run by the organization itself (set %s or an overlay if %s not)",
-			plural.Count(n, "component"), plural.Pick(n, "names", "name"), strings.Join(examples, ", "), plural.Pick(n, "it", "them"), PropProvider, plural.Pick(n, "it is", "they are"))
+			plural.Count(n, "component"), plural.Pick(n, "names", "name"), examples(unowned), plural.Pick(n, "it", "them"), PropProvider, plural.Pick(n, "it is", "they are"))
 	}
+	var stateless []string
 	for _, p := range inv.Providers {
 		if p.Country == "" {
-			im.res.Warn(im.name, "provider %s (%s) has no country in the BOM; its jurisdiction stays unknown until an overlay gives it", p.ID, p.Name)
+			stateless = append(stateless, p.ID)
 		}
+	}
+	if n := len(stateless); n > 0 {
+		im.res.Warn(im.name, "%s %s no country in the BOM (%s); %s unknown until an overlay gives %s",
+			plural.Count(n, "provider"), plural.Pick(n, "has", "have"), examples(stateless), plural.Pick(n, "its jurisdiction stays", "their jurisdictions stay"), plural.Pick(n, "it", "them"))
+	}
+}
+
+// examples lists the first few ids of a long list, and "..." for the rest.
+func examples(ids []string) string {
+	if len(ids) > 5 {
+		ids = append(ids[:5:5], fmt.Sprintf("... %d more", len(ids)-5))
+	}
+	return strings.Join(ids, ", ")
+}
+
+// reportTypes warns about the component types the importer does not know,
+// once per type.
+func (im *run) reportTypes() {
+	for _, t := range slices.Sorted(maps.Keys(im.oddTypes)) {
+		n := im.oddTypes[t]
+		what := fmt.Sprintf("type %q, which is not a CycloneDX component type", t)
+		if t == "" {
+			what = "no type (CycloneDX requires one)"
+		}
+		im.res.Warn(im.name, "%s %s %s; read as %s in layer application (set %s to place %s)",
+			plural.Count(n, "component"), plural.Pick(n, "has", "have"), what, plural.Pick(n, "an application", "applications"), PropLayer, plural.Pick(n, "it", "them"))
 	}
 }
 
@@ -314,7 +371,14 @@ func (im *run) component(n node, id string) sovmap.Component {
 			c.ID = im.ids.Unique(idFor(x.BOMRef, x.Group, x.Name))
 		}
 		c.Name = x.Name
-		c.Layer = componentLayer(x.Type)
+		layer, known := componentLayer(x.Type)
+		if !known {
+			if im.oddTypes == nil {
+				im.oddTypes = map[string]int{}
+			}
+			im.oddTypes[string(x.Type)]++
+		}
+		c.Layer = layer
 		props = x.Properties
 		entity = firstEntity(x.Supplier, x.Manufacturer)
 		if entity == nil && x.Publisher != "" {
@@ -324,7 +388,7 @@ func (im *run) component(n node, id string) sovmap.Component {
 			entity = firstEntity(im.bom.Metadata.Supplier, im.bom.Metadata.Manufacturer)
 		}
 		if !im.fromSovmap {
-			tags["cyclonedx.type"] = string(x.Type)
+			setTag(tags, "cyclonedx.type", string(x.Type))
 			setTag(tags, "cyclonedx.version", x.Version)
 			setTag(tags, "cyclonedx.purl", x.PackageURL)
 		}
@@ -433,22 +497,26 @@ func (im *run) noteClass(label, class string) {
 	im.res.Warn(im.name, "classification %q is not one sovmap knows; kept as data class %q, under confidential with sovmap's default level for it (declare a class of your own under organization.data_classes, or map it with an overlay)", label, class)
 }
 
-// componentLayer maps CycloneDX component types to layers.
-func componentLayer(t cdx.ComponentType) sovmap.Layer {
+// componentLayer maps CycloneDX component types to layers. A type the
+// specification does not define (or none) is read as an application, and
+// known is false so that the import says so.
+func componentLayer(t cdx.ComponentType) (layer sovmap.Layer, known bool) {
 	switch t {
 	case cdx.ComponentTypeMachineLearningModel:
-		return sovmap.LayerModel
+		return sovmap.LayerModel, true
 	case cdx.ComponentTypeData, cdx.ComponentTypeFile:
-		return sovmap.LayerData
+		return sovmap.LayerData, true
 	case cdx.ComponentTypeDevice, cdx.ComponentTypeFirmware, cdx.ComponentTypeDeviceDriver:
-		return sovmap.LayerHardware
+		return sovmap.LayerHardware, true
 	case cdx.ComponentTypeCryptographicAsset:
-		return sovmap.LayerSecurity
+		return sovmap.LayerSecurity, true
 	case cdx.ComponentTypePlatform, cdx.ComponentTypeOS, cdx.ComponentTypeContainer,
 		cdx.ComponentTypeFramework, cdx.ComponentTypeLibrary:
-		return sovmap.LayerPlatform
+		return sovmap.LayerPlatform, true
+	case cdx.ComponentTypeApplication:
+		return sovmap.LayerApplication, true
 	default:
-		return sovmap.LayerApplication
+		return sovmap.LayerApplication, false
 	}
 }
 
@@ -578,6 +646,7 @@ func (im *run) dependencies() {
 				}
 				continue
 			}
+			im.provides(i, from, d)
 			if d.Dependencies == nil {
 				continue
 			}
@@ -592,6 +661,9 @@ func (im *run) dependencies() {
 		}
 	}
 	defer im.applySupply()
+	for _, pair := range im.inline {
+		add(pair[0], pair[1])
+	}
 	for i, n := range im.nodes {
 		if n.comp == nil || n.comp.ModelCard == nil || n.comp.ModelCard.ModelParameters == nil || n.comp.ModelCard.ModelParameters.Datasets == nil {
 			continue
@@ -607,6 +679,36 @@ func (im *run) dependencies() {
 			}
 		}
 	}
+}
+
+// provides keeps a CycloneDX 1.6 provides list (what a component
+// implements, such as the algorithms of a cryptographic library) as the
+// tag cyclonedx.provides with the ids of the components provided. It is no
+// dependency: the specification says implementing does not mean in use.
+func (im *run) provides(i, from int, d cdx.Dependency) {
+	if d.Provides == nil {
+		return
+	}
+	inv := im.res.Inventory
+	var ids []string
+	for _, ref := range *d.Provides {
+		to, ok := im.resolveRef(ref)
+		if !ok {
+			im.res.Warn(fmt.Sprintf("%s: dependencies[%d]", im.name, i), "%s provides %q, which is no component or service of the BOM; left out", d.Ref, ref)
+			continue
+		}
+		if id := inv.Components[to].ID; !contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	c := &inv.Components[from]
+	if c.Tags == nil {
+		c.Tags = map[string]string{}
+	}
+	c.Tags["cyclonedx.provides"] = strings.Join(ids, ", ")
 }
 
 // applySupply marks the dependencies sovmap:supply_dependency names.

@@ -2,6 +2,7 @@ package cyclonedx
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,10 @@ import (
 
 // fixtures is the shared folder of third-party BOMs, beside the module.
 const fixtures = "../../../shared/fixtures/cyclonedx"
+
+// thirdParty holds the BOMs gathered for the interop review, from the
+// CycloneDX specification's test files and examples (see its SOURCES.md).
+const thirdParty = "../../../shared/fixtures/third-party/cyclonedx"
 
 func knowledge(t testing.TB) *kb.KB {
 	t.Helper()
@@ -40,8 +45,10 @@ func TestImportGolden(t *testing.T) {
 		fixtures + "/mlbom-model-foundationmodels.bom.json",
 		fixtures + "/mlbom-dataset.bom.json",
 		"testdata/ai-platform.bom.json",
+		"testdata/crypto-provides-1.6.bom.json",
+		thirdParty + "/spec-valid-machine-learning-1.6.json",
 	} {
-		name := strings.TrimSuffix(filepath.Base(path), ".bom.json")
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".bom")
 		t.Run(name, func(t *testing.T) {
 			r, err := importFile(t, path, false)
 			if err != nil {
@@ -355,5 +362,73 @@ func TestSovmapProperties(t *testing.T) {
 	if deps(x) != "y/supply,z/runtime" || strings.Join(x.Certifications, ",") != "C5" || strings.Join(x.Alternatives, ",") != "y" ||
 		*x.MigrationDays != 30 || x.Contract.GoverningLaw != "DE" || *x.Contract.ExitNoticeDays != 90 || len(x.Tags) != 1 || x.Tags["team"] != "ml" {
 		t.Errorf("x = %+v, contract %+v", x, x.Contract)
+	}
+}
+
+func warningsWith(r *importer.Result, text string) []string {
+	var out []string
+	for _, w := range r.Warnings {
+		if strings.Contains(w.Message, text) {
+			out = append(out, w.String())
+		}
+	}
+	return out
+}
+
+// TestInteropReview checks the CycloneDX findings of the interop review,
+// each on a BOM: the specification's ML test file (an inline dataset), a
+// 1.6 BOM with provides and odd types, and the OBOM example with 52
+// suppliers and no country for any of them.
+func TestInteropReview(t *testing.T) {
+	// An inline model-card dataset becomes a data component the model
+	// depends on, with the classification of the card (public).
+	r, err := importFile(t, thirdParty+"/spec-valid-machine-learning-1.6.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := find(t, r.Inventory, "training-data")
+	if ds.Layer != sovmap.LayerData || strings.Join(ds.Data, ",") != "public" || ds.Name != "Training Data" {
+		t.Errorf("dataset = %+v; want layer data, data [public], name Training Data", ds)
+	}
+	if got := deps(find(t, r.Inventory, "component-a")); got != "training-data/supply" {
+		t.Errorf("model depends on %q, want training-data/supply", got)
+	}
+
+	// Unknown and missing types are warned about, once per type; provides
+	// is kept as a tag, and a target that is not in the BOM is reported.
+	r, err = importFile(t, "testdata/crypto-provides-1.6.bom.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := warningsWith(r, `type "widget", which is not a CycloneDX component type`); len(w) != 1 {
+		t.Errorf("warnings about widget: %q, want one", w)
+	}
+	if w := warningsWith(r, "no type (CycloneDX requires one)"); len(w) != 1 {
+		t.Errorf("warnings about the missing type: %q, want one", w)
+	}
+	if got := find(t, r.Inventory, "openssl").Tags["cyclonedx.provides"]; got != "aes-256-gcm" {
+		t.Errorf("openssl provides %q, want aes-256-gcm", got)
+	}
+	if w := warningsWith(r, `provides "chacha20", which is no component`); len(w) != 1 {
+		t.Errorf("warnings about chacha20: %q, want one", w)
+	}
+	if got := deps(find(t, r.Inventory, "openssl")); got != "" {
+		t.Errorf("openssl depends on %q; provides is not a dependency", got)
+	}
+
+	// Providers without a country: one warning for all of them.
+	r, err = importFile(t, thirdParty+"/bomex-obom-standalone-1.4.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateless := 0
+	for _, p := range r.Inventory.Providers {
+		if p.Country == "" {
+			stateless++
+		}
+	}
+	w := warningsWith(r, "no country in the BOM")
+	if stateless < 2 || len(w) != 1 || !strings.Contains(w[0], fmt.Sprintf("%d providers have no country", stateless)) {
+		t.Errorf("%d providers without a country; warnings %q, want one that counts them", stateless, w)
 	}
 }

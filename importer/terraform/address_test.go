@@ -35,12 +35,14 @@ func TestParseAddress(t *testing.T) {
 
 func TestProviderConfigFor(t *testing.T) {
 	c := &config{providers: map[string]providerConfig{
-		"aws":               {Name: "aws"},
-		"aws.east":          {Name: "aws", Alias: "east"},
-		"module.a:aws":      {Name: "aws", ModuleAddress: "module.a"},
-		"foo:null.aliased":  {Name: "null", Alias: "aliased", ModuleAddress: "foo"},
-		"null":              {Name: "null"},
-		"module.b:aws.west": {Name: "aws", Alias: "west", ModuleAddress: "module.b"},
+		"aws":          {Name: "aws"},
+		"aws.east":     {Name: "aws", Alias: "east"},
+		"module.a:aws": {Name: "aws", ModuleAddress: "module.a", Expressions: map[string]any{"region": map[string]any{"constant_value": "eu-west-1"}}},
+		// A required_providers entry: a version constraint, no settings.
+		"module.a.module.d:aws": {Name: "aws", ModuleAddress: "module.a.module.d"},
+		"foo:null.aliased":      {Name: "null", Alias: "aliased", ModuleAddress: "foo"},
+		"null":                  {Name: "null"},
+		"module.b:aws.west":     {Name: "aws", Alias: "west", ModuleAddress: "module.b"},
 	}}
 	tests := []struct{ key, found string }{
 		{"aws", "aws"},
@@ -48,7 +50,8 @@ func TestProviderConfigFor(t *testing.T) {
 		{"module.a:aws", "module.a:aws"},
 		{"module.a.module.c:aws", "module.a:aws"}, // inherited from the nearest module that configures it
 		{"module.z:aws", "aws"},
-		{"foo:null", "null"}, // Terraform 0.12 key
+		{"module.a.module.d:aws", "module.a:aws"}, // a version constraint only: still the parent's configuration
+		{"foo:null", "null"},                      // Terraform 0.12 key
 		{"foo:null.aliased", "foo:null.aliased"},
 		{"module.b:aws.west", "module.b:aws.west"},
 		{"module.c:aws.west", ""}, // aliases are never inherited

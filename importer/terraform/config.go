@@ -265,10 +265,13 @@ func (c *config) stringValue(s *scope, e expression, depth int) (value string, o
 // providerConfigFor finds the provider configuration a resource block uses.
 // A key missing from the map belongs to a module that inherits its
 // parent's default (unaliased) provider; Terraform 0.12 wrote such keys
-// without normalising them, so the lookup walks up the module path.
+// without normalising them, so the lookup walks up the module path. So
+// does a module's entry with no settings and no alias: Terraform writes
+// one for every required_providers entry of a module (a version
+// constraint), and the module still uses its parent's configuration.
 func (c *config) providerConfigFor(key string) (providerConfig, string, bool) {
 	for depth := 0; depth <= maxModuleDepth; depth++ {
-		if pc, ok := c.providers[key]; ok {
+		if pc, ok := c.providers[key]; ok && (len(pc.Expressions) > 0 || pc.Alias != "" || pc.ModuleAddress == "") {
 			return pc, key, true
 		}
 		mod, local, scoped := strings.Cut(key, ":")

@@ -14,6 +14,10 @@ type regionFinding struct {
 	// unknown is set when the value exists but is known only after apply,
 	// with what it depends on.
 	unknown string
+	// zoneOnly is set when what is unknown is an AWS availability zone
+	// (not a region): the zone then lies in the region of the provider
+	// configuration, since an AWS provider talks to one region's endpoints.
+	zoneOnly bool
 }
 
 // regionAttributes are the attributes that carry a resource's region or
@@ -114,6 +118,13 @@ func regionFromValues(cloud string, vals map[string]any, afterUnknown any) (regi
 			if r := zoneRegion(cloud, s); r != "" {
 				return regionFinding{raw: r, from: "zone " + s}, true
 			}
+		}
+	}
+	// Google snapshots and images: storage_locations names one region or
+	// multi-region ("eu"), which the caller resolves or reports.
+	if list, ok := vals["storage_locations"].([]any); ok && cloud == "gcp" && len(list) == 1 {
+		if s, ok := list[0].(string); ok && s != "" {
+			return regionFinding{raw: s, from: "attribute storage_locations"}, true
 		}
 	}
 	if cloud == "aws" {

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sovmap/sovmap"
@@ -78,6 +79,9 @@ func decode(name string, data []byte) (*document, error) {
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%s: empty file (expected the output of terraform show -json)", name)
 	}
+	if bytes.HasPrefix(trimmed, []byte("[command]")) {
+		return nil, fmt.Errorf("%s:1:1: starts with a [command] line: this is the output of the terraform wrapper of hashicorp/setup-terraform; set terraform_wrapper: false in that step, or delete the first line", name)
+	}
 	if trimmed[0] != '{' {
 		line, col := importer.LineCol(data, int64(len(data)-len(bytes.TrimLeft(data, " \t\r\n"))))
 		return nil, fmt.Errorf("%s:%d:%d: expected a JSON object (the output of terraform show -json)", name, line, col)
@@ -101,7 +105,68 @@ func decode(name string, data []byte) (*document, error) {
 	if major != "0" && major != "1" {
 		return nil, fmt.Errorf("%s: format_version %q is not supported (this importer reads 0.x and 1.x)", name, doc.FormatVersion)
 	}
+	if err := checkResources(name, data, &doc); err != nil {
+		return nil, err
+	}
 	return &doc, nil
+}
+
+// checkResources refuses a document whose resources lack what Terraform
+// always writes (an address, a mode, a type and a provider): such a file
+// is not the output of terraform show -json, and importing it would only
+// produce an inventory with nothing in it.
+func checkResources(name string, data []byte, doc *document) error {
+	check := func(section, addr, mode, typ, provider string) error {
+		var missing []string
+		for _, f := range []struct{ key, v string }{{"address", addr}, {"mode", mode}, {"type", typ}, {"provider_name", provider}} {
+			if f.v == "" {
+				missing = append(missing, f.key)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		where := name
+		if addr != "" {
+			if off := bytes.Index(data, []byte(strconv.Quote(addr))); off >= 0 {
+				line, col := importer.LineCol(data, int64(off))
+				where = fmt.Sprintf("%s:%d:%d", name, line, col)
+			}
+		}
+		return fmt.Errorf("%s: a resource in %s without %s: not a plan or a state written by terraform show -json", where, section, strings.Join(missing, ", "))
+	}
+	for _, rc := range doc.ResourceChanges {
+		if err := check("resource_changes", rc.Address, rc.Mode, rc.Type, rc.ProviderName); err != nil {
+			return err
+		}
+	}
+	var walk func(section string, m *stateModule, depth int) error
+	walk = func(section string, m *stateModule, depth int) error {
+		for _, r := range m.Resources {
+			if err := check(section, r.Address, r.Mode, r.Type, r.ProviderName); err != nil {
+				return err
+			}
+		}
+		for i := range m.ChildModules {
+			if depth < maxModuleDepth {
+				if err := walk(section, &m.ChildModules[i], depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, v := range []struct {
+		section string
+		values  *values
+	}{{"planned_values", doc.PlannedValues}, {"values", doc.Values}} {
+		if v.values != nil {
+			if err := walk(v.section, &v.values.RootModule, 0); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // run is one import in progress.
@@ -335,18 +400,31 @@ func (im *run) locate(in *instance, cloud string) (loc, provider string, ok bool
 			}
 		}
 	}
-	// Global resources have no region, whatever the provider's default.
-	if !found && f.unknown == "" && entry != nil && cloud != "azure" && !globalTypes[in.typ] {
+	// Global resources have no region, whatever the provider's default, and
+	// a resource that belongs to another (a bucket's object) is where that
+	// one is, which need not be the provider's default region.
+	if !found && f.unknown == "" && entry != nil && cloud != "azure" && !globalTypes[in.typ] && locatedBy[in.typ] == nil {
 		f, found = im.regionFromProvider(cloud, entry)
+	}
+	// An AWS availability zone known only after apply still lies in the
+	// provider's region.
+	if !found && f.zoneOnly && entry != nil {
+		if pf, ok := im.regionFromProvider(cloud, entry); ok {
+			pf.from += " (the availability zone is known only after apply)"
+			f, found = pf, true
+		}
 	}
 	switch {
 	case found:
-	case f.unknown == "" && locatedBy[in.typ] != "" && entry != nil:
+	case f.unknown == "" && locatedBy[in.typ] != nil && entry != nil:
 		// It shares the region of the resource it belongs to; see
 		// inheritLocations, which reports what it cannot settle.
 		return "", "", false
 	case f.unknown != "":
 		im.res.Warn(where, "region unknown until apply (%s); no location recorded", f.unknown)
+		return "", "", false
+	case in.typ == "google_compute_snapshot" || in.typ == "google_compute_image":
+		im.res.Warn(where, "stored in a multi-region unless storage_locations names one region; no location recorded")
 		return "", "", false
 	case globalTypes[in.typ]:
 		im.res.Warn(where, "global resource without a region; no location recorded (set locations in an overlay if it matters)")
@@ -356,15 +434,10 @@ func (im *run) locate(in *instance, cloud string) (loc, provider string, ok bool
 		return "", "", false
 	}
 	region := normaliseRegion(cloud, f.raw)
-	if r, ok := im.opts.KB.Region(cloud + ":" + region); ok {
+	if r, ok := importer.LookupRegion(im.opts.KB, cloud, region, zoneRegion(cloud, region)); ok {
 		return r.ID, r.Provider, true
 	}
-	if zr := zoneRegion(cloud, region); zr != "" {
-		if r, ok := im.opts.KB.Region(cloud + ":" + zr); ok {
-			return r.ID, r.Provider, true
-		}
-	}
-	if cloud == "gcp" && !strings.Contains(region, "-") {
+	if importer.MultiRegion(cloud, region) {
 		im.res.Warn(where, "location %q (%s) is a multi-region spanning several countries; no location recorded", f.raw, f.from)
 		return "", "", false
 	}
@@ -382,7 +455,8 @@ func (im *run) regionFromConfig(cloud string, e *configEntry) (regionFinding, bo
 		}
 		v, known, why := im.cfg.stringValue(e.scope, ex, 0)
 		if !known {
-			return regionFinding{unknown: "attribute " + attr + " from " + why}, false
+			zoneOnly := cloud == "aws" && contains(zoneAttributes[cloud], attr)
+			return regionFinding{unknown: "attribute " + attr + " from " + why, zoneOnly: zoneOnly}, false
 		}
 		if r := zoneRegion(cloud, v); r != "" && attr == "zone" {
 			v = r
@@ -578,10 +652,16 @@ func (im *run) settingEdges(direct map[string][]string) {
 }
 
 // locatedBy names, for resources that have no region of their own, the
-// attribute that points at the resource whose region they share.
-var locatedBy = map[string]string{
-	"azurerm_kubernetes_cluster_node_pool": "kubernetes_cluster_id",
-	"azurerm_cognitive_deployment":         "cognitive_account_id",
+// attributes that point at the resource whose region they share (provider
+// versions name it differently: a storage account's name, then its id).
+var locatedBy = map[string][]string{
+	"azurerm_kubernetes_cluster_node_pool":      {"kubernetes_cluster_id"},
+	"azurerm_cognitive_deployment":              {"cognitive_account_id"},
+	"azurerm_storage_container":                 {"storage_account_id", "storage_account_name"},
+	"azurerm_storage_share":                     {"storage_account_id", "storage_account_name"},
+	"azurerm_storage_blob":                      {"storage_account_name"},
+	"azurerm_storage_data_lake_gen2_filesystem": {"storage_account_id"},
+	"google_storage_bucket_object":              {"bucket"},
 }
 
 // inheritLocations gives resources listed in locatedBy the location of the
@@ -590,7 +670,7 @@ func (im *run) inheritLocations() {
 	inv := im.res.Inventory
 	for i, in := range im.insts {
 		ci := im.compOf[i]
-		attr, ok := locatedBy[in.typ]
+		attrs, ok := locatedBy[in.typ]
 		if ci < 0 || !ok || len(inv.Components[ci].Locations) > 0 {
 			continue
 		}
@@ -600,6 +680,13 @@ func (im *run) inheritLocations() {
 		}
 		r := &resolver{c: im.cfg, visiting: map[string]bool{}}
 		parents := map[string]bool{}
+		attr := attrs[0]
+		for _, a := range attrs {
+			if _, set := e.res.Expressions[a]; set {
+				attr = a
+				break
+			}
+		}
 		r.refs(e.scope, references(e.res.Expressions[attr], nil, 0), parents)
 		locs := map[string]bool{}
 		for p := range parents {

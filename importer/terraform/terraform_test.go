@@ -16,6 +16,10 @@ import (
 // fixtures is the shared folder of third-party files, beside the module.
 const fixtures = "../../../shared/fixtures/terraform"
 
+// thirdParty holds the artifacts of public projects gathered for the interop
+// review (third-party/SOURCES.md names each one's origin).
+const thirdParty = "../../../shared/fixtures/third-party"
+
 func knowledge(t testing.TB) *kb.KB {
 	t.Helper()
 	k, err := kb.Default()
@@ -50,6 +54,7 @@ func TestImportGolden(t *testing.T) {
 		{"no-changes-state-mapped", fixtures + "/terraform-json-no_changes-state.json", map[string]sovmap.Layer{"null_resource": sovmap.LayerApplication}},
 		{"ai-stack-plan", "testdata/ai-stack-plan.json", nil},
 		{"ai-stack-state", "testdata/ai-stack-state.json", nil},
+		{"data-bearing-plan", "testdata/data-bearing-plan.json", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,5 +286,62 @@ func TestCancel(t *testing.T) {
 	cancel()
 	if _, err := Import(ctx, "p.json", data, Options{Options: importer.Options{KB: knowledge(t)}}); err != context.Canceled {
 		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
+// TestZoneUnknownTakesProviderRegion checks the infracost module plan: the
+// second database's availability zone is known only after apply, and its
+// module (three levels down, with only a version constraint of its own)
+// inherits the aws provider of module.db, fixed to us-east-1. An AWS
+// provider works in one region, so the database is there.
+func TestZoneUnknownTakesProviderRegion(t *testing.T) {
+	r := importFile(t, thirdParty+"/terraform/infracost-aws-v0.14-modules-plan.json", nil)
+	for _, id := range []string{
+		"module.db.module.db_2.module.db_instance.aws_db_instance.this-0", // zone unknown until apply
+		"module.db.module.db_1.module.db_instance.aws_db_instance.this-0", // zone us-east-1f in the plan
+	} {
+		c := component(t, r.Inventory, id)
+		if strings.Join(c.Locations, ",") != "aws:us-east-1" {
+			t.Errorf("%s: locations %v; want [aws:us-east-1]", id, c.Locations)
+		}
+	}
+	if w := warningsAbout(r, "module.db.module.db_2.module.db_instance.aws_db_instance.this[0]"); len(w) != 0 {
+		t.Errorf("warnings about the database: %q; want none", w)
+	}
+}
+
+// TestDataBearingTypes checks that the resources that hold data, which
+// the interop review found skipped, are components: snapshots, objects,
+// graph database instances, of AWS and of their Azure and Google
+// counterparts, and that the ones without a region of their own are where
+// what they belong to is (a blob in its account, an object in its bucket).
+func TestDataBearingTypes(t *testing.T) {
+	r := importFile(t, "testdata/data-bearing-plan.json", nil)
+	want := map[string]string{ // id -> layer and location, from the plan by hand
+		"aws_ebs_snapshot.weights":           "storage aws:eu-central-1",
+		"aws_neptune_cluster_instance.graph": "storage aws:eu-central-1",
+		"aws_neptune_cluster_snapshot.graph": "storage aws:eu-central-1",
+		"aws_s3_object.prompts":              "storage aws:eu-central-1",
+		"aws_default_vpc.default":            "connectivity aws:eu-central-1",
+		"azurerm_storage_container.corpus":   "storage azure:francecentral",
+		"azurerm_storage_blob.manual":        "storage azure:francecentral",
+		"azurerm_snapshot.disk":              "storage azure:westeurope",
+		"google_storage_bucket_object.shard": "storage gcp:europe-west3", // not the provider's us-central1
+		"google_compute_snapshot.pinned":     "storage gcp:europe-west3",
+		"google_compute_snapshot.default":    "storage ", // a multi-region by default: unknown
+	}
+	for id, w := range want {
+		c := component(t, r.Inventory, id)
+		if got := string(c.Layer) + " " + strings.Join(c.Locations, ","); got != w {
+			t.Errorf("%s = %q, want %q", id, got, w)
+		}
+	}
+	if len(r.Skipped) != 0 {
+		t.Errorf("skipped %v, want nothing", r.Skipped)
+	}
+	// The infracost plan's default VPCs were skipped before.
+	real := importFile(t, thirdParty+"/terraform/infracost-aws-v0.14-modules-plan.json", nil)
+	if n := real.Skipped["no layer mapping: aws_default_vpc"]; n != 0 {
+		t.Errorf("infracost plan: %d aws_default_vpc skipped, want them mapped like aws_vpc", n)
 	}
 }

@@ -24,6 +24,7 @@
 package cyclonedx
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -144,6 +145,29 @@ func ServiceLayer(l sovmap.Layer) bool {
 	return !isComponent
 }
 
+// The tags the CycloneDX importer records of a component it read from a
+// BOM (importer/cyclonedx): written back as the BOM had them, so that an
+// SBOM assessed by sovmap stays an SBOM.
+const (
+	TagType    = "cyclonedx.type"
+	TagVersion = "cyclonedx.version"
+	TagPURL    = "cyclonedx.purl"
+	TagBOMRef  = "cyclonedx.bom-ref"
+)
+
+// sbomType returns the CycloneDX component type a component had in the BOM
+// it was imported from, and false when it has none (or was a service).
+func sbomType(c *sovmap.Component) (cdx.ComponentType, bool) {
+	switch t := cdx.ComponentType(c.Tags[TagType]); t {
+	case cdx.ComponentTypeApplication, cdx.ComponentTypeContainer, cdx.ComponentTypeCryptographicAsset,
+		cdx.ComponentTypeData, cdx.ComponentTypeDevice, cdx.ComponentTypeDeviceDriver, cdx.ComponentTypeFile,
+		cdx.ComponentTypeFirmware, cdx.ComponentTypeFramework, cdx.ComponentTypeLibrary,
+		cdx.ComponentTypeMachineLearningModel, cdx.ComponentTypeOS, cdx.ComponentTypePlatform:
+		return t, true
+	}
+	return "", false
+}
+
 var componentTypes = map[sovmap.Layer]cdx.ComponentType{
 	sovmap.LayerModel:    cdx.ComponentTypeMachineLearningModel,
 	sovmap.LayerData:     cdx.ComponentTypeData,
@@ -158,12 +182,17 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 	}
 	results := map[string]*sovmap.ComponentResult{}
 	tiers := map[string]string{}
+	// assessed holds the providers as the assessment resolved them, with
+	// the legal names and countries of knowledge-base providers that the
+	// inventory names only by id.
+	assessed := map[string]*sovmap.ProviderResult{}
 	if r != nil {
 		for i := range r.Components {
 			results[r.Components[i].ID] = &r.Components[i]
 		}
-		for _, p := range r.Providers {
+		for i, p := range r.Providers {
 			tiers[p.ID] = p.Tier
+			assessed[p.ID] = &r.Providers[i]
 		}
 	}
 	providers := map[string]*sovmap.Provider{}
@@ -171,11 +200,30 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 		providers[inv.Providers[i].ID] = &inv.Providers[i]
 	}
 	isService := map[string]bool{}
+	// refs are the bom-refs: a component imported from a BOM keeps the
+	// bom-ref it had there (when it is still unique), any other its id.
+	refs := make(map[string]string, len(inv.Components))
+	usedRef := map[string]bool{}
 	for _, c := range inv.Components {
-		isService[c.ID] = ServiceLayer(c.Layer)
+		usedRef[c.ID] = true
+	}
+	for _, c := range inv.Components {
+		_, sbom := sbomType(&c)
+		isService[c.ID] = ServiceLayer(c.Layer) && !sbom
+		refs[c.ID] = c.ID
+		if orig := c.Tags[TagBOMRef]; orig != "" && orig != c.ID && !usedRef[orig] {
+			refs[c.ID] = orig
+			usedRef[orig] = true
+		}
+	}
+	ref := func(id string) string {
+		if r, ok := refs[id]; ok {
+			return r
+		}
+		return id
 	}
 	link := func(id string) string {
-		return "urn:cdx:" + serialUUID + "/1#" + (&url.URL{Fragment: id}).EscapedFragment()
+		return "urn:cdx:" + serialUUID + "/1#" + (&url.URL{Fragment: ref(id)}).EscapedFragment()
 	}
 
 	bom := &cdx.BOM{
@@ -204,15 +252,24 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 		}
 		var entity *cdx.OrganizationalEntity
 		if c.Provider != "" {
-			entity = organization(c.Provider, providers[c.Provider])
+			entity = organization(c.Provider, providers[c.Provider], assessed[c.Provider])
 		}
 		if !isService[c.ID] {
+			typ, sbom := sbomType(c)
+			if !sbom {
+				typ = componentTypes[c.Layer]
+			}
 			comp := cdx.Component{
-				BOMRef:     c.ID,
-				Type:       componentTypes[c.Layer],
+				BOMRef:     ref(c.ID),
+				Type:       typ,
 				Name:       name,
 				Supplier:   entity,
 				Properties: &props,
+			}
+			if sbom {
+				// What the BOM it came from said of it, as it said it.
+				comp.Version = c.Tags[TagVersion]
+				comp.PackageURL = c.Tags[TagPURL]
 			}
 			if c.Layer == sovmap.LayerData && len(c.Data) > 0 {
 				var data []cdx.ComponentData
@@ -225,7 +282,7 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 			continue
 		}
 		s := cdx.Service{
-			BOMRef:     c.ID,
+			BOMRef:     ref(c.ID),
 			Provider:   entity,
 			Name:       name,
 			Properties: &props,
@@ -291,11 +348,11 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 	// nothing" is stated rather than unknown.
 	deps := []cdx.Dependency{}
 	for _, c := range inv.Components {
-		d := cdx.Dependency{Ref: c.ID}
+		d := cdx.Dependency{Ref: ref(c.ID)}
 		if len(c.DependsOn) > 0 {
 			on := make([]string, 0, len(c.DependsOn))
 			for _, dep := range c.DependsOn {
-				on = append(on, dep.ID)
+				on = append(on, ref(dep.ID))
 			}
 			d.Dependencies = &on
 		}
@@ -437,17 +494,21 @@ func componentProps(c *sovmap.Component, res *sovmap.ComponentResult, providerID
 	return props
 }
 
-// organization is a provider as a CycloneDX organizational entity.
-func organization(id string, p *sovmap.Provider) *cdx.OrganizationalEntity {
-	if p == nil {
-		return &cdx.OrganizationalEntity{Name: id}
+// organization is a provider as a CycloneDX organizational entity: the
+// inventory's entry when it defines one, else the provider as the
+// assessment resolved it from the knowledge base (its legal name and
+// country), else its id alone.
+func organization(id string, p *sovmap.Provider, assessed *sovmap.ProviderResult) *cdx.OrganizationalEntity {
+	name, country := id, ""
+	switch {
+	case p != nil:
+		name, country = cmp.Or(p.Name, p.ID), p.Country
+	case assessed != nil:
+		name, country = cmp.Or(assessed.Name, id), assessed.Country
 	}
-	e := &cdx.OrganizationalEntity{Name: p.Name}
-	if e.Name == "" {
-		e.Name = p.ID
-	}
-	if p.Country != "" {
-		e.Address = &cdx.PostalAddress{Country: p.Country}
+	e := &cdx.OrganizationalEntity{Name: name}
+	if country != "" {
+		e.Address = &cdx.PostalAddress{Country: country}
 	}
 	return e
 }

@@ -2,12 +2,17 @@ package cyclonedx
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/importer"
 	cdximport "github.com/sovmap/sovmap/importer/cyclonedx"
 	"github.com/sovmap/sovmap/internal/sample"
@@ -163,5 +168,120 @@ func checkProvider(t *testing.T, k *kb.KB, want, got *sovmap.Inventory, w, g sov
 	// The importer matches names without their legal form (Ltd, Limited).
 	if importer.NormalizeName(kp.Name) != importer.NormalizeName(def.Name) || kp.Country != def.Country {
 		t.Errorf("%s provider %s = %s (%s) in the knowledge base, want %s (%s)", w.ID, g.Provider, kp.Name, kp.Country, def.Name, def.Country)
+	}
+}
+
+// TestSBOMStaysSBOM imports the CycloneDX OBOM example (903 libraries and an
+// operating system), assesses it and exports it again: every component of
+// the original, read from the file with encoding/json, must come back with
+// its type, version, purl and bom-ref.
+func TestSBOMStaysSBOM(t *testing.T) {
+	path := sample.SharedFixture("third-party/cyclonedx/bomex-obom-standalone-1.4.json")
+	if path == "" {
+		t.Fatal("shared fixture third-party/cyclonedx/bomex-obom-standalone-1.4.json not found beside the module")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cdximport.Import(t.Context(), "obom.json", data, cdximport.Options{Options: importer.Options{KB: k}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Inventory.Organization.Home = "DE"
+	rep, err := assess.Assess(t.Context(), res.Inventory, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteOptions(&buf, rep, res.Inventory, fixed); err != nil {
+		t.Fatal(err)
+	}
+	type comp struct {
+		Ref     string `json:"bom-ref"`
+		Type    string `json:"type"`
+		Name    string `json:"name"`
+		Version string `json:"version"`
+		PURL    string `json:"purl"`
+	}
+	var orig, out struct {
+		Components []comp `json:"components"`
+		Services   []comp `json:"services"`
+	}
+	if err := json.Unmarshal(data, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Services) != 0 {
+		t.Errorf("%d services in the export of an SBOM that has none", len(out.Services))
+	}
+	byRef := map[string]comp{}
+	for _, c := range out.Components {
+		byRef[c.Ref] = c
+	}
+	seen := map[string]bool{}
+	for _, c := range orig.Components {
+		if c.Ref == "" || seen[c.Ref] {
+			continue // the importer keeps the first of a repeated bom-ref
+		}
+		seen[c.Ref] = true
+		got, ok := byRef[c.Ref]
+		if !ok {
+			t.Errorf("bom-ref %q (%s) is not in the export", c.Ref, c.Name)
+			continue
+		}
+		if got.Type != c.Type || got.Version != c.Version || got.PURL != c.PURL {
+			t.Errorf("%s: type %q version %q purl %q; want %q %q %q", c.Ref, got.Type, got.Version, got.PURL, c.Type, c.Version, c.PURL)
+		}
+	}
+	if len(seen) < 900 {
+		t.Fatalf("only %d bom-refs in the original; the fixture is not the one expected", len(seen))
+	}
+}
+
+// TestProviderLegalNames checks that a provider the inventory names only by
+// its knowledge-base id is written with the legal name and country the
+// knowledge base gives it, not with its id.
+func TestProviderLegalNames(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "DE"}, Components: []sovmap.Component{
+		{ID: "bucket", Layer: sovmap.LayerStorage, Provider: "aws", Locations: []string{"aws:eu-central-1"}},
+		{ID: "llm", Layer: sovmap.LayerModel, Provider: "aws", Locations: []string{"aws:eu-central-1"}},
+	}}
+	rep, err := assess.Assess(t.Context(), inv, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := Build(rep, inv, fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ok := k.Provider("aws")
+	if !ok || want.Name == "" || want.Country == "" {
+		t.Fatalf("the knowledge base lacks aws's name or country: %+v", want)
+	}
+	var entities []*cdx.OrganizationalEntity
+	for _, s := range *bom.Services {
+		entities = append(entities, s.Provider)
+	}
+	for _, c := range *bom.Components {
+		entities = append(entities, c.Supplier)
+	}
+	if len(entities) != 2 {
+		t.Fatalf("%d components and services, want 2", len(entities))
+	}
+	for _, e := range entities {
+		if e == nil || e.Name != want.Name || e.Address == nil || e.Address.Country != want.Country {
+			t.Errorf("provider entity %+v, want %s in %s", e, want.Name, want.Country)
+		}
 	}
 }

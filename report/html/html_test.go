@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,10 @@ import (
 	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report/svg"
 )
 
@@ -165,4 +169,98 @@ func TestOneLevelScale(t *testing.T) {
 	if !strings.Contains(page, `id="worldmap-title"`) || !strings.Contains(page, "Countries of the estate") {
 		t.Error("the report has no world map with its table")
 	}
+}
+
+// assessed builds and assesses a synthetic inventory of n components.
+func assessed(t *testing.T, n, providers int) (*sovmap.Report, *sovmap.Inventory) {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := gen.Inventory(k, gen.Options{Components: n, Providers: providers, Seed: 3})
+	r, err := assess.Assess(t.Context(), inv, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, inv
+}
+
+// TestStackAtScale renders the report of 1,500 components: the stack
+// picture must fold them by layer and provider into a few boxes per layer
+// whose counts, read back from the labels, add up to every component of
+// each layer, and draw few arrows.
+func TestStackAtScale(t *testing.T) {
+	r, inv := assessed(t, 1500, 40)
+	page := render(t, r, inv, fixed)
+	stack := regexp.MustCompile(`(?s)<svg[^>]*aria-labelledby="stack-title.*?</svg>`).FindString(page)
+	if stack == "" {
+		t.Fatal("no stack picture")
+	}
+	perLayer := map[sovmap.Layer]int{}
+	for _, c := range r.Components {
+		perLayer[c.Layer]++
+	}
+	// Boxes: a rect and a label "provider ×N" or "K others ×N", in bands
+	// whose y is the box's layer.
+	boxes := regexp.MustCompile(`<rect x="[0-9.]+" y="([0-9.]+)" width="\d+" height="\d+" rx="4"[^>]*/><text[^>]*>([^<]*) ×(\d+) <tspan`).FindAllStringSubmatch(stack, -1)
+	bandOf := map[string]sovmap.Layer{}
+	for _, m := range regexp.MustCompile(`<text x="8" y="([0-9.]+)"[^>]*>([a-z]+)</text>`).FindAllStringSubmatch(stack, -1) {
+		bandOf[m[1]] = sovmap.Layer(m[2])
+	}
+	counted, perBand := map[sovmap.Layer]int{}, map[sovmap.Layer]int{}
+	for _, b := range boxes {
+		y, _ := strconv.ParseFloat(b[1], 64)
+		layer := bandOf[strconv.Itoa(int(y)+15)] // the band's label is at the box's middle
+		n, _ := strconv.Atoi(b[3])
+		counted[layer] += n
+		perBand[layer]++
+	}
+	for l, n := range perLayer {
+		if counted[l] != n {
+			t.Errorf("layer %s: boxes count %d components, the report has %d", l, counted[l], n)
+		}
+		if perBand[l] > 6 {
+			t.Errorf("layer %s: %d boxes; want at most 6", l, perBand[l])
+		}
+	}
+	if arrows := strings.Count(stack, `marker-end="url(#stack-arrow)"`); arrows > 40 || arrows == 0 {
+		t.Errorf("%d arrows; want at most the 40 heaviest", arrows)
+	}
+	if !strings.Contains(stack, "1500 components folded by layer and provider") {
+		t.Error("the picture does not say how it is folded")
+	}
+	// Below the threshold the picture still draws components.
+	r, inv = assessed(t, 200, 40)
+	if small := render(t, r, inv, fixed); !strings.Contains(small, `50 of 200 components drawn`) {
+		t.Error("200 components: the picture is not the one of single components")
+	}
+}
+
+// TestNoProviders renders an inventory whose components name no provider:
+// the concentration must say there are none, not "HHI 10000: highly
+// concentrated" for the organization as its own single vendor.
+func TestNoProviders(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &sovmap.Inventory{Version: 1, Organization: sovmap.Organization{Home: "DE"}, Components: []sovmap.Component{
+		{ID: "rack", Layer: sovmap.LayerHardware, Locations: []string{"DE"}},
+		{ID: "app", Layer: sovmap.LayerApplication, Locations: []string{"DE"}},
+	}}
+	r, err := assess.Assess(t.Context(), inv, k, assess.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := render(t, r, inv, fixed)
+	for _, bad := range []string{"highly concentrated", "HHI 10000", ">10000<"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page says %q with no provider", bad)
+		}
+	}
+	if !strings.Contains(page, "No providers") {
+		t.Error("page does not say there are no providers")
+	}
+	t.Logf("HHI of the report: %d", r.Summary.HHIProvider)
 }

@@ -10,10 +10,12 @@ package sarif
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -35,6 +37,24 @@ const FingerprintName = "sovmapFinding/v1"
 // InformationURI is where people learn about the tool.
 const InformationURI = "https://github.com/sovmap/sovmap"
 
+// HelpBase is where the documentation of each rule lives: a section of
+// docs/formats.md per finding kind, named "Rule KIND".
+const HelpBase = InformationURI + "/blob/main/docs/formats.md#rule-"
+
+// LineHashName is the partialFingerprints key GitHub code scanning
+// matches alerts by. When a log lacks it, GitHub's upload computes it from
+// the text of the result's line, so that two results of one rule on one
+// line (an exposure to US law and one to Indian law, both on the
+// component's line) would be taken for one alert; sovmap gives the
+// finding's own identity instead.
+const LineHashName = "primaryLocationLineHash"
+
+// DefaultAutomationID is the run's automationDetails.id when Options gives
+// none: the category "sovmap/assess" (GitHub reads what precedes the last
+// '/' as the category, which keeps sovmap's alerts apart from other
+// tools').
+const DefaultAutomationID = "sovmap/assess/"
+
 // Options tune the log. The zero value is valid.
 type Options struct {
 	// SourceRoot is the directory locations are made relative to, usually the
@@ -42,7 +62,12 @@ type Options struct {
 	// absolute ones outside SourceRoot become file: URIs.
 	SourceRoot string
 	// ToolVersion is sovmap's version, shown by code scanning services.
+	// When it reads as a semantic version (1.4.2, v1.4.2 (2026-01-02)),
+	// the driver's semanticVersion is set too.
 	ToolVersion string
+	// AutomationID identifies the analysis across runs
+	// (runs[].automationDetails.id); DefaultAutomationID when empty.
+	AutomationID string
 }
 
 // Write writes the report as a SARIF 2.1.0 log with default options.
@@ -51,7 +76,9 @@ func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	return WriteOptions(w, r, inv, Options{})
 }
 
-// WriteOptions writes the report as a SARIF 2.1.0 log.
+// WriteOptions writes the report as a SARIF 2.1.0 log. File positions are
+// made relative to opts.SourceRoot, or to the working directory when it is
+// empty.
 func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
 	if r == nil {
 		return fmt.Errorf("sarif: no report to write")
@@ -82,6 +109,7 @@ type (
 	}
 	run struct {
 		Tool               tool                        `json:"tool"`
+		AutomationDetails  automationDetails           `json:"automationDetails"`
 		OriginalURIBaseIDs map[string]artifactLocation `json:"originalUriBaseIds,omitempty"`
 		Artifacts          []artifact                  `json:"artifacts,omitempty"`
 		Results            []result                    `json:"results"`
@@ -91,12 +119,16 @@ type (
 	tool struct {
 		Driver driver `json:"driver"`
 	}
+	automationDetails struct {
+		ID string `json:"id"`
+	}
 	driver struct {
-		Name           string `json:"name"`
-		FullName       string `json:"fullName,omitempty"`
-		Version        string `json:"version,omitempty"`
-		InformationURI string `json:"informationUri"`
-		Rules          []rule `json:"rules"`
+		Name            string `json:"name"`
+		FullName        string `json:"fullName,omitempty"`
+		Version         string `json:"version,omitempty"`
+		SemanticVersion string `json:"semanticVersion,omitempty"`
+		InformationURI  string `json:"informationUri"`
+		Rules           []rule `json:"rules"`
 	}
 	rule struct {
 		ID                   string         `json:"id"`
@@ -104,6 +136,7 @@ type (
 		ShortDescription     message        `json:"shortDescription"`
 		FullDescription      message        `json:"fullDescription"`
 		Help                 message        `json:"help"`
+		HelpURI              string         `json:"helpUri"`
 		DefaultConfiguration configuration  `json:"defaultConfiguration"`
 		Properties           map[string]any `json:"properties,omitempty"`
 	}
@@ -165,7 +198,7 @@ func ruleFor(k finding.Kind) rule {
 				Markdown: "Change what binds the level (see the result's `remedies`): hold keys yourself, add exit clauses, move to a region in a trusted jurisdiction, or choose a provider controlled from home.\n\nRun `sovmap explain FILE COMPONENT` to see every factor, its facts and what would raise it.",
 			},
 			DefaultConfiguration: configuration{Level: "error"},
-			Properties:           map[string]any{"tags": []string{"sovereignty", "gap"}, "precision": "high", "security-severity": "8.0"},
+			Properties:           map[string]any{"tags": []string{"security", "sovereignty", "gap"}, "precision": "high", "security-severity": "8.0"},
 		}
 	case finding.FlowViolation:
 		return rule{
@@ -177,7 +210,7 @@ func ruleFor(k finding.Kind) rule {
 				Markdown: "Stop the flow, keep the data at home, or put a valid transfer `mechanism` (adequacy, SCC, BCR, treaty) in place.\n\nNo mechanism makes a flow into a restricted jurisdiction lawful.",
 			},
 			DefaultConfiguration: configuration{Level: "error"},
-			Properties:           map[string]any{"tags": []string{"sovereignty", "data-transfer"}, "precision": "high", "security-severity": "7.5"},
+			Properties:           map[string]any{"tags": []string{"security", "sovereignty", "data-transfer"}, "precision": "high", "security-severity": "7.5"},
 		}
 	case finding.LegalCondition:
 		return rule{
@@ -189,7 +222,7 @@ func ruleFor(k finding.Kind) rule {
 				Markdown: "Meet the failing part of the condition (see the message), or record the missing fact.\n\nRun `sovmap explain FILE COMPONENT` to see each part of the condition and its outcome.",
 			},
 			DefaultConfiguration: configuration{Level: "error"},
-			Properties:           map[string]any{"tags": []string{"sovereignty", "compliance"}, "precision": "high", "security-severity": "8.0"},
+			Properties:           map[string]any{"tags": []string{"security", "sovereignty", "compliance"}, "precision": "high", "security-severity": "8.0"},
 		}
 	case finding.ForeignExposure:
 		return rule{
@@ -201,7 +234,7 @@ func ruleFor(k finding.Kind) rule {
 				Markdown: "Hold the keys outside the provider's reach (`key_custody: customer-held` or `domestic-hsm`), have the component operated from home, or choose a provider controlled from home.",
 			},
 			DefaultConfiguration: configuration{Level: "warning"},
-			Properties:           map[string]any{"tags": []string{"sovereignty", "legal-exposure"}, "precision": "medium", "security-severity": "5.0"},
+			Properties:           map[string]any{"tags": []string{"security", "sovereignty", "legal-exposure"}, "precision": "medium", "security-severity": "5.0"},
 		}
 	default:
 		return rule{
@@ -213,9 +246,29 @@ func ruleFor(k finding.Kind) rule {
 				Markdown: "Replace the provider or move the component out of the restricted jurisdiction; safeguards do not help here.",
 			},
 			DefaultConfiguration: configuration{Level: "error"},
-			Properties:           map[string]any{"tags": []string{"sovereignty", "sanctions"}, "precision": "high", "security-severity": "9.0"},
+			Properties:           map[string]any{"tags": []string{"security", "sovereignty", "sanctions"}, "precision": "high", "security-severity": "9.0"},
 		}
 	}
+}
+
+// rule returns a finding kind's rule with its help URI.
+func ruleOf(k finding.Kind) rule {
+	r := ruleFor(k)
+	r.HelpURI = HelpBase + string(k)
+	return r
+}
+
+// semver matches a semantic version, with an optional leading v and what
+// sovmap's version adds after a space (the build time).
+var semver = regexp.MustCompile(`^v?((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)(?: .*)?$`)
+
+// semanticVersion returns the semantic version a tool version reads as,
+// or "".
+func semanticVersion(v string) string {
+	if m := semver.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // RuleID is the SARIF rule id of a finding kind, such as "sovmap/gap".
@@ -223,20 +276,25 @@ func RuleID(k finding.Kind) string { return "sovmap/" + string(k) }
 
 func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
 	d := driver{
-		Name:           "sovmap",
-		FullName:       "sovmap sovereignty assessment",
-		Version:        opts.ToolVersion,
-		InformationURI: InformationURI,
+		Name:            "sovmap",
+		FullName:        "sovmap sovereignty assessment",
+		Version:         opts.ToolVersion,
+		SemanticVersion: semanticVersion(opts.ToolVersion),
+		InformationURI:  InformationURI,
 	}
 	ruleIndex := map[finding.Kind]int{}
 	for i, k := range finding.Kinds {
-		d.Rules = append(d.Rules, ruleFor(k))
+		d.Rules = append(d.Rules, ruleOf(k))
 		ruleIndex[k] = i
 	}
+	if opts.AutomationID == "" {
+		opts.AutomationID = DefaultAutomationID
+	}
 	rn := run{
-		Tool:       tool{Driver: d},
-		Results:    []result{},
-		ColumnKind: "unicodeCodePoints",
+		Tool:              tool{Driver: d},
+		AutomationDetails: automationDetails{ID: opts.AutomationID},
+		Results:           []result{},
+		ColumnKind:        "unicodeCodePoints",
 		Properties: map[string]any{
 			"organization": r.Organization,
 			"home":         r.Home,
@@ -259,12 +317,12 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
 			Kind:                "fail",
 			Level:               string(f.Severity),
 			Message:             message{Text: text(f)},
-			PartialFingerprints: map[string]string{FingerprintName: f.Fingerprint()},
+			PartialFingerprints: map[string]string{FingerprintName: f.Fingerprint(), LineHashName: f.Fingerprint()},
 			Properties:          properties(f),
 		}
 		loc := location{LogicalLocations: []logicalLocation{logical(f)}}
 		if f.Pos.File != "" {
-			al := artifactURI(f.Pos.File, opts.SourceRoot)
+			al := artifactURI(f.Pos.File, cmp.Or(opts.SourceRoot, "."))
 			pl := &physicalLocation{ArtifactLocation: al}
 			if f.Pos.Line > 0 {
 				pl.Region = &region{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
@@ -341,11 +399,19 @@ func artifactURI(file, root string) artifactLocation {
 			}
 		}
 	}
+	clean := filepath.ToSlash(filepath.Clean(file))
+	if !filepath.IsAbs(file) && (clean == ".." || strings.HasPrefix(clean, "../")) {
+		// Above the source root: code scanning cannot place it relative
+		// to the repository, so name it whole.
+		if abs, err := filepath.Abs(filepath.Join(root, file)); err == nil {
+			file = abs
+		}
+	}
 	if filepath.IsAbs(file) {
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(file)}
 		return artifactLocation{URI: u.String()}
 	}
-	p := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(file)), "./")
+	p := strings.TrimPrefix(clean, "./")
 	u := url.URL{Path: p}
 	return artifactLocation{URI: u.String(), URIBaseID: SourceRootID}
 }

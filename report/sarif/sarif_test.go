@@ -3,10 +3,13 @@ package sarif
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/sovmap/sovmap/finding"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sovmap/sovmap/finding"
 
 	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
@@ -123,11 +126,17 @@ type decoded struct {
 
 func decode(t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) decoded {
 	t.Helper()
+	return decodeAs[decoded](t, r, inv, opts)
+}
+
+// decodeAs writes a log and decodes it into T.
+func decodeAs[T any](t *testing.T, r *sovmap.Report, inv *sovmap.Inventory, opts Options) T {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteOptions(&buf, r, inv, opts); err != nil {
 		t.Fatal(err)
 	}
-	var d decoded
+	var d T
 	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -293,5 +302,160 @@ func TestExamplesValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// githubLog is the part of a log GitHub code scanning reads, decoded
+// independently of the writer's types.
+type githubLog struct {
+	Runs []struct {
+		AutomationDetails struct {
+			ID string `json:"id"`
+		} `json:"automationDetails"`
+		Tool struct {
+			Driver struct {
+				Version         string `json:"version"`
+				SemanticVersion string `json:"semanticVersion"`
+				Rules           []struct {
+					ID         string `json:"id"`
+					HelpURI    string `json:"helpUri"`
+					Properties struct {
+						Tags             []string `json:"tags"`
+						SecuritySeverity string   `json:"security-severity"`
+					} `json:"properties"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID              string                `json:"ruleId"`
+			Message             struct{ Text string } `json:"message"`
+			PartialFingerprints map[string]string     `json:"partialFingerprints"`
+			Locations           []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct {
+						URI       string `json:"uri"`
+						URIBaseID string `json:"uriBaseId"`
+					} `json:"artifactLocation"`
+					Region struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+// TestGitHubCodeScanning checks what GitHub code scanning needs of a log,
+// from its documentation on SARIF support: security-severity counts only
+// on rules tagged "security"; the tool's version and semantic version; an
+// automationDetails.id; a help URI for every rule, pointing at a section
+// that exists in docs/formats.md; file URIs relative to the working
+// directory; and results of one rule on one line kept apart, by their own
+// primaryLocationLineHash (otherwise computed from the line's text, the
+// same for both) and by their messages (the examples have such lines: a
+// component reached by two foreign laws).
+func TestGitHubCodeScanning(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if h, ok := strings.CutPrefix(line, "### "); ok {
+			anchors[githubAnchor(h)] = true
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sample's positions made absolute under the working directory,
+	// as an inventory named by an absolute path is.
+	lg := decodeAs[githubLog](t, absPositions(sample.Report(), wd), nil, Options{ToolVersion: "v1.4.2 (2026-11-30T10:00:00Z)"})
+	run := lg.Runs[0]
+	if d := run.Tool.Driver; d.Version != "v1.4.2 (2026-11-30T10:00:00Z)" || d.SemanticVersion != "1.4.2" {
+		t.Errorf("driver version %q, semanticVersion %q; want the version and 1.4.2", d.Version, d.SemanticVersion)
+	}
+	if id := run.AutomationDetails.ID; id == "" || !strings.Contains(id, "/") {
+		t.Errorf("automationDetails.id %q; want a category/ id", id)
+	}
+	for _, rule := range run.Tool.Driver.Rules {
+		if !slices.Contains(rule.Properties.Tags, "security") || rule.Properties.SecuritySeverity == "" {
+			t.Errorf("rule %s: tags %v, security-severity %q; GitHub ignores the severity without the security tag", rule.ID, rule.Properties.Tags, rule.Properties.SecuritySeverity)
+		}
+		anchor, ok := strings.CutPrefix(rule.HelpURI, "https://github.com/sovmap/sovmap/blob/main/docs/formats.md#")
+		if !ok || !anchors[anchor] {
+			t.Errorf("rule %s: helpUri %q does not name a section of docs/formats.md", rule.ID, rule.HelpURI)
+		}
+	}
+	for _, res := range run.Results {
+		al := res.Locations[0].PhysicalLocation.ArtifactLocation
+		if al.URIBaseID != SourceRootID || strings.HasPrefix(al.URI, "file:") || strings.HasPrefix(al.URI, "/") {
+			t.Errorf("%s: %+v; want a URI relative to the working directory", res.RuleID, al)
+		}
+	}
+
+	examples, err := sample.Examples(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := 0
+	for _, ex := range examples {
+		type spot struct {
+			rule, uri string
+			line      int
+		}
+		hashes, messages, count := map[spot]map[string]bool{}, map[spot]map[string]bool{}, map[spot]int{}
+		for _, res := range decodeAs[githubLog](t, ex.Report, ex.Inventory, Options{}).Runs[0].Results {
+			pl := res.Locations[0].PhysicalLocation
+			s := spot{res.RuleID, pl.ArtifactLocation.URI, pl.Region.StartLine}
+			if hashes[s] == nil {
+				hashes[s], messages[s] = map[string]bool{}, map[string]bool{}
+			}
+			h := res.PartialFingerprints["primaryLocationLineHash"]
+			if h == "" {
+				t.Errorf("%s: %s: no primaryLocationLineHash", ex.Name, res.RuleID)
+			}
+			hashes[s][h], messages[s][res.Message.Text] = true, true
+			count[s]++
+		}
+		for s, n := range count {
+			if n > 1 {
+				shared++
+			}
+			if len(hashes[s]) != n || len(messages[s]) != n {
+				t.Errorf("%s: %v: %d results, %d line hashes, %d messages; want each distinct", ex.Name, s, n, len(hashes[s]), len(messages[s]))
+			}
+		}
+	}
+	if shared == 0 {
+		t.Error("no example has two results of one rule on one line; the check above proves nothing")
+	}
+}
+
+// githubAnchor is the anchor GitHub gives a Markdown heading: lower case,
+// punctuation dropped, spaces as hyphens.
+func githubAnchor(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// TestSemanticVersion checks which tool versions read as semantic versions.
+func TestSemanticVersion(t *testing.T) {
+	for v, want := range map[string]string{
+		"1.2.3": "1.2.3", "v0.9.0": "0.9.0", "v1.0.0-rc.1 (2026-01-01)": "1.0.0-rc.1",
+		"dev": "", "dev (abc123+dirty)": "", "1.2": "", "": "",
+	} {
+		if got := semanticVersion(v); got != want {
+			t.Errorf("semanticVersion(%q) = %q, want %q", v, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package svg
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -13,6 +14,17 @@ import (
 // before it summarises: about what stays legible on a page.
 const DefaultGraphLimit = 50
 
+// Past GroupThreshold components even the fifty most important boxes sit in
+// a thicket of arrows to and from the "+N more" boxes, so the picture draws
+// groups instead: per layer, the components of each of its largest
+// providers (groupsPerLayer of them, the rest together), and only the
+// groupEdges heaviest links between groups.
+const (
+	GroupThreshold = 1000
+	groupsPerLayer = 6
+	groupEdges     = 40
+)
+
 // node is a box in the dependency picture: a component, or the summary of
 // the components of one layer that were not drawn.
 type node struct {
@@ -21,14 +33,28 @@ type node struct {
 	effective sovmap.Level
 	gap       int
 	hidden    int // for a summary box: how many components it stands for
-	tooltip   string
-	x, y      float64
-	order     float64
+	// group names a box of grouped mode: the provider (or "own") whose
+	// components of the layer it stands for, or "N other providers".
+	group string
+	// others counts the providers of a box that stands for the rest.
+	others  int
+	tooltip string
+	x, y    float64
+	order   float64
+}
+
+// absorb counts a component into a summary box: the box shows the lowest
+// effective level and the largest gap of what it stands for.
+func (n *node) absorb(c *sovmap.ComponentResult) {
+	n.hidden++
+	n.effective = min(n.effective, clampLevel(c.EffectiveLevel))
+	n.gap = max(n.gap, c.Gap)
 }
 
 type edge struct {
 	from, to string
 	supply   bool
+	count    int // dependencies the edge stands for, between boxes
 }
 
 // Sizes of the dependency picture, in pixels.
@@ -51,8 +77,12 @@ type stack struct {
 	// components and dependencies counts everything of the report;
 	// shown the components drawn in their own box.
 	components, dependencies, shown int
-	widest                          int // boxes in the widest band
-	width, height                   int
+	// grouped is set past GroupThreshold; links counts the links between
+	// boxes before only the heaviest were kept.
+	grouped       bool
+	links         int
+	widest        int // boxes in the widest band
+	width, height int
 }
 
 // Dependencies draws the stack: one band per layer (operations at the top,
@@ -70,15 +100,29 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 		limit = DefaultGraphLimit
 	}
 	edges, indeg := dependencyEdges(r, inv)
-	shown := mostImportant(r, indeg, limit)
-	bands, nodeOf := fold(r, shown)
-	st := &stack{bands: bands, order: layerOrder(bands), drawn: foldEdges(edges, nodeOf),
-		components: len(r.Components), dependencies: len(edges), shown: len(shown)}
+	st := &stack{components: len(r.Components), dependencies: len(edges)}
+	var nodeOf map[string]*node
+	if st.grouped = len(r.Components) > GroupThreshold; st.grouped {
+		st.bands, nodeOf = foldByProvider(r)
+		st.drawn = foldEdges(edges, nodeOf)
+		st.links = len(st.drawn)
+		st.drawn = heaviest(st.drawn, groupEdges)
+	} else {
+		shown := mostImportant(r, indeg, limit)
+		st.bands, nodeOf = fold(r, shown)
+		st.drawn = foldEdges(edges, nodeOf)
+		st.shown = len(shown)
+	}
+	st.order = layerOrder(st.bands)
 	st.place()
 
 	var d doc
 	d.open("stack", st.width, st.height, "The stack and its dependencies", st.description(r))
-	d.printf(`<defs><marker id="stack-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>` + "\n")
+	units := "" // arrowheads scale with the line, which is thin but in grouped mode
+	if st.grouped {
+		units = ` markerUnits="userSpaceOnUse"`
+	}
+	d.printf(`<defs><marker id="stack-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"%s orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>`+"\n", units)
 	st.drawBands(&d)
 	st.drawArrows(&d)
 	st.drawBoxes(&d)
@@ -86,11 +130,97 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	legend(&d, labelW, ly)
 	d.printf(`<rect x="%d" y="%d" width="22" height="12" rx="2" fill="#ffffff" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 2"/><text x="%d" y="%d" dominant-baseline="middle" fill="#1a1a1a">%s has a gap: its effective level is below the required one</text>`+"\n",
 		labelW, ly+20, labelW+28, ly+26, GapMark)
-	if hidden := st.components - st.shown; hidden > 0 {
+	switch hidden := st.components - st.shown; {
+	case st.grouped:
+		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%s folded by layer and provider; the %d heaviest of %s between boxes drawn, thicker for more dependencies.</text>`+"\n",
+			labelW, ly+48, plural.Count(st.components, "component"), len(st.drawn), plural.Count(st.links, "link"))
+	case hidden > 0:
 		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %s drawn; the others are folded into "+N more" boxes.</text>`+"\n",
 			labelW, ly+48, st.shown, plural.Count(st.components, "component"))
 	}
 	return d.close()
+}
+
+// foldByProvider makes the boxes of grouped mode: per layer, one box per
+// provider for the groupsPerLayer-1 providers with the most components
+// there (all of them when there are no more than groupsPerLayer), and one
+// for the rest. A box shows the lowest effective level of its components
+// and a red border when any has a gap.
+func foldByProvider(r *sovmap.Report) (bands map[sovmap.Layer][]*node, nodeOf map[string]*node) {
+	type key struct {
+		layer    sovmap.Layer
+		provider string
+	}
+	counts := map[key]int{}
+	for _, c := range r.Components {
+		counts[key{c.Layer, providerOf(&c)}]++
+	}
+	byLayer := map[sovmap.Layer][]string{}
+	for k := range counts {
+		byLayer[k.layer] = append(byLayer[k.layer], k.provider)
+	}
+	own := map[key]bool{} // the groups with a box of their own
+	for l, ps := range byLayer {
+		sort.Slice(ps, func(i, j int) bool {
+			a, b := counts[key{l, ps[i]}], counts[key{l, ps[j]}]
+			if a != b {
+				return a > b
+			}
+			return ps[i] < ps[j]
+		})
+		n := len(ps)
+		if n > groupsPerLayer {
+			n = groupsPerLayer - 1
+		}
+		for _, p := range ps[:n] {
+			own[key{l, p}] = true
+		}
+	}
+	bands = map[sovmap.Layer][]*node{}
+	nodeOf = map[string]*node{}
+	boxes := map[key]*node{}
+	others := map[sovmap.Layer]map[string]bool{}
+	for _, c := range r.Components {
+		k := key{c.Layer, providerOf(&c)}
+		if !own[k] {
+			if others[c.Layer] == nil {
+				others[c.Layer] = map[string]bool{}
+			}
+			others[c.Layer][k.provider] = true
+			k.provider = "\x00others"
+		}
+		b := boxes[k]
+		if b == nil {
+			b = &node{id: "group:" + string(k.layer) + ":" + k.provider, layer: c.Layer, effective: clampLevel(c.EffectiveLevel), group: k.provider}
+			boxes[k] = b
+			bands[c.Layer] = append(bands[c.Layer], b)
+		}
+		b.absorb(&c)
+		nodeOf[c.ID] = b
+	}
+	for k, b := range boxes {
+		if k.provider == "\x00others" {
+			b.others = len(others[k.layer])
+			b.group = plural.Count(b.others, "other provider")
+		}
+		b.tooltip = fmt.Sprintf("%s; lowest effective level %d (%s); largest gap %d", nameOf(b), b.effective, b.effective, b.gap)
+	}
+	return bands, nodeOf
+}
+
+// providerOf is the group a component falls in: its provider, or "own"
+// for what the organization runs itself.
+func providerOf(c *sovmap.ComponentResult) string {
+	if c.Provider == "" {
+		return "own"
+	}
+	return c.Provider
+}
+
+// heaviest keeps the n edges that stand for the most dependencies.
+func heaviest(edges []edge, n int) []edge {
+	sort.SliceStable(edges, func(i, j int) bool { return edges[i].count > edges[j].count })
+	return edges[:min(n, len(edges))]
 }
 
 // dependencyEdges lists the dependencies between components of the report,
@@ -169,9 +299,7 @@ func fold(r *sovmap.Report, shown map[string]bool) (bands map[sovmap.Layer][]*no
 			summary[c.Layer] = s
 			bands[c.Layer] = append(bands[c.Layer], s)
 		}
-		s.hidden++
-		s.effective = min(s.effective, clampLevel(c.EffectiveLevel))
-		s.gap = max(s.gap, c.Gap)
+		s.absorb(&c)
 		nodeOf[c.ID] = s
 	}
 	for _, s := range summary {
@@ -183,7 +311,7 @@ func fold(r *sovmap.Report, shown map[string]bool) (bands map[sovmap.Layer][]*no
 // foldEdges maps the dependencies onto the boxes, once each, leaving out
 // those within one box.
 func foldEdges(edges []edge, nodeOf map[string]*node) []edge {
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	var drawn []edge
 	for _, e := range edges {
 		from, to := nodeOf[e.from], nodeOf[e.to]
@@ -191,11 +319,12 @@ func foldEdges(edges []edge, nodeOf map[string]*node) []edge {
 			continue
 		}
 		key := from.id + "\x00" + to.id
-		if seen[key] {
+		if i, ok := seen[key]; ok {
+			drawn[i].count++
 			continue
 		}
-		seen[key] = true
-		drawn = append(drawn, edge{from: from.id, to: to.id, supply: e.supply})
+		seen[key] = len(drawn)
+		drawn = append(drawn, edge{from: from.id, to: to.id, supply: e.supply, count: 1})
 	}
 	return drawn
 }
@@ -302,7 +431,11 @@ func (st *stack) description(r *sovmap.Report) string {
 		}
 	}
 	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %s %s a gap (drawn with a thick red border). ", plural.Count(gaps, "component"), plural.Pick(gaps, "has", "have"))
-	if hidden := st.components - st.shown; hidden > 0 {
+	switch hidden := st.components - st.shown; {
+	case st.grouped:
+		fmt.Fprintf(&desc, "The components are folded into one box per layer and provider (the largest %d providers of each layer, the others together), each coloured by the lowest effective level in it; the %d heaviest of %s between boxes are drawn; the tables list every component.",
+			groupsPerLayer-1, len(st.drawn), plural.Count(st.links, "link"))
+	case hidden > 0:
 		fmt.Fprintf(&desc, "%s %s folded into per-layer summary boxes; the tables list them all.", plural.Count(hidden, "component"), plural.Pick(hidden, "is", "are"))
 	}
 	return strings.TrimSpace(desc.String())
@@ -350,8 +483,13 @@ func (st *stack) drawArrows(d *doc) {
 			c1x, c2x = x1+bow, x2+bow
 			c1y, c2y = y1+(y2-y1)/4, y2-(y2-y1)/4
 		}
-		d.printf(`<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f"%s marker-end="url(#stack-arrow)"><title>%s depends on %s%s</title></path>`+"\n",
-			x1, y1, c1x, c1y, c2x, c2y, x2, y2, dash, esc(nameOf(a)), esc(nameOf(b)), supplyNote(e.supply))
+		width, many := "", ""
+		if st.grouped {
+			width = fmt.Sprintf(` stroke-width="%.1f"`, 1+math.Log2(float64(e.count)))
+			many = fmt.Sprintf(" (%s)", plural.Count(e.count, "dependency", "dependencies"))
+		}
+		d.printf(`<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f"%s%s marker-end="url(#stack-arrow)"><title>%s depends on %s%s%s</title></path>`+"\n",
+			x1, y1, c1x, c1y, c2x, c2y, x2, y2, dash, width, esc(nameOf(a)), esc(nameOf(b)), supplyNote(e.supply), many)
 	}
 	d.printf("</g>\n")
 }
@@ -366,10 +504,16 @@ func (st *stack) drawBoxes(d *doc) {
 			if n.gap > 0 {
 				stroke, sw, mark = "#1a1a1a", `3" stroke-dasharray="6 3"`, GapMark+" "
 			}
-			label := mark + truncate(n.id, 14)
-			if n.hidden > 0 {
+			label := truncate(n.id, 14)
+			switch {
+			case n.others > 0:
+				label = fmt.Sprintf("%d others ×%d", n.others, n.hidden)
+			case n.group != "":
+				label = truncate(n.group, 9) + fmt.Sprintf(" ×%d", n.hidden)
+			case n.hidden > 0:
 				label = fmt.Sprintf("+%d more", n.hidden)
 			}
+			label = mark + label
 			d.printf(`<g><title>%s</title><rect x="%.1f" y="%.1f" width="%d" height="%d" rx="4" fill="%s" stroke="%s" stroke-width="%s/>`,
 				esc(n.tooltip), n.x, n.y, boxW, boxH, LevelColors[n.effective], stroke, sw)
 			d.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" dominant-baseline="middle" fill="%s">%s <tspan font-weight="700">%d</tspan></text></g>`+"\n",
@@ -393,6 +537,9 @@ func lessNode(a, b *node) bool {
 }
 
 func nameOf(n *node) string {
+	if n.group != "" {
+		return fmt.Sprintf("%d %s %s of %s", n.hidden, n.layer, plural.Pick(n.hidden, "component", "components"), n.group)
+	}
 	if n.hidden > 0 {
 		return fmt.Sprintf("%d more %s components", n.hidden, n.layer)
 	}

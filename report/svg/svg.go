@@ -251,6 +251,14 @@ func Concentration(providers []sovmap.ProviderResult, hhi int) string {
 	)
 	height := top + len(shares)*rowH + 34
 	width := labelW + barW + 130
+	if len(shares) == 0 {
+		// An index over no vendors is no concentration: say so rather
+		// than print the 10000 of a single "vendor", the organization.
+		var d doc
+		d.open("concentration", labelW+barW+130, 40, "Vendor concentration by ultimate controller", "No providers: every component is run by the organization itself, so there is no vendor concentration to measure.")
+		d.printf(`<text x="0" y="14" fill="#1a1a1a" font-weight="600">No providers: no vendor concentration to measure</text>` + "\n")
+		return d.close()
+	}
 	var desc strings.Builder
 	fmt.Fprintf(&desc, "Share of components per ultimate controller; Herfindahl-Hirschman index %d (%s). ", hhi, HHIBand(hhi))
 	for _, s := range shares {

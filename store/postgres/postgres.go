@@ -49,7 +49,10 @@ func Dialect() sqlstore.Dialect {
 		Migrations:    migrations,
 		ForUpdate:     " FOR UPDATE",
 		MigrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
-		IsUnique:      isUnique,
+		// The two-key form of advisory locks has a key space of its own, apart
+		// from the migration lock's; the class number is "sovm".
+		LockKey:  "SELECT pg_advisory_xact_lock(1936684653, hashtext(?))",
+		IsUnique: isUnique,
 	}
 }
 
@@ -187,5 +190,29 @@ var migrations = [][]string{
 	},
 	{ // 2: site administrators can disable a user without deleting their history
 		`ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE`,
+	},
+	{ // 3: case-insensitive login names, counted refusals, purging, no REPLACE of audit rows
+		// Login names become unique regardless of case. Where two already
+		// differ only in case, the later ones are renamed LOGIN-ID, and the
+		// audit log says so, before the index is made.
+		`INSERT INTO audit_log (at_us, actor_id, actor, workspace, action, target, detail, remote)
+			SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, 0, 'system', '', 'user.rename', u.login,
+				'renamed to ' || u.login || '-' || u.id || ': another login name differs from it only in case', ''
+			FROM users u WHERE EXISTS (SELECT 1 FROM users o WHERE lower(o.login) = lower(u.login) AND o.id < u.id)`,
+		`UPDATE users SET login = login || '-' || id
+			WHERE EXISTS (SELECT 1 FROM users o WHERE lower(o.login) = lower(users.login) AND o.id < users.id)`,
+		`CREATE UNIQUE INDEX users_login_nocase ON users (lower(login))`,
+		// Repeated refused sign-ins are counted per key and window, and
+		// written to the audit log as one line when the window ends.
+		`CREATE TABLE login_refusals (
+			key TEXT NOT NULL,
+			window_us BIGINT NOT NULL,
+			refusals INTEGER NOT NULL,
+			first_us BIGINT NOT NULL,
+			last_us BIGINT NOT NULL,
+			PRIMARY KEY (key, window_us))`,
+		// Purging old failures and expired sessions reads by time.
+		`CREATE INDEX login_failures_at ON login_failures (at_us)`,
+		`CREATE INDEX sessions_expires ON sessions (expires_us)`,
 	},
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -9,11 +10,51 @@ import (
 	"github.com/sovmap/sovmap/store"
 	"github.com/sovmap/sovmap/store/postgres"
 	"github.com/sovmap/sovmap/store/postgres/pgtest"
+	"github.com/sovmap/sovmap/store/sqlstore"
 	"github.com/sovmap/sovmap/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return pgtest.Open(t) })
+}
+
+// TestReservationsAcrossProcesses: two stores on one schema stand for two
+// server processes; their reservations together stay within the limit.
+func TestReservationsAcrossProcesses(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	storetest.ConcurrentReservations(t, a, b)
+}
+
+func TestCaseDuplicatesMigrate(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := postgres.Dialect()
+	d.Migrations = d.Migrations[:2]
+	old, err := sqlstore.New(ctx, db, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.CaseDuplicatesMigrate(t, old, func() store.Store {
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
 }
 
 // TestProcessesStartingTogetherMigrateOnce opens several stores on one

@@ -192,4 +192,34 @@ var migrations = [][]string{
 	{ // 2: site administrators can disable a user without deleting their history
 		`ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0`,
 	},
+	{ // 3: case-insensitive login names, counted refusals, purging, no REPLACE of audit rows
+		// Login names become unique regardless of case. Where two already
+		// differ only in case, the later ones are renamed LOGIN-ID, and the
+		// audit log says so, before the index is made.
+		`INSERT INTO audit_log (at_us, actor_id, actor, workspace, action, target, detail, remote)
+			SELECT CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER), 0, 'system', '', 'user.rename', u.login,
+				'renamed to ' || u.login || '-' || u.id || ': another login name differs from it only in case', ''
+			FROM users u WHERE EXISTS (SELECT 1 FROM users o WHERE lower(o.login) = lower(u.login) AND o.id < u.id)`,
+		`UPDATE users SET login = login || '-' || id
+			WHERE EXISTS (SELECT 1 FROM users o WHERE lower(o.login) = lower(users.login) AND o.id < users.id)`,
+		`CREATE UNIQUE INDEX users_login_nocase ON users (lower(login))`,
+		// Repeated refused sign-ins are counted per key and window, and
+		// written to the audit log as one line when the window ends.
+		`CREATE TABLE login_refusals (
+			key TEXT NOT NULL,
+			window_us INTEGER NOT NULL,
+			refusals INTEGER NOT NULL,
+			first_us INTEGER NOT NULL,
+			last_us INTEGER NOT NULL,
+			PRIMARY KEY (key, window_us))`,
+		// Purging old failures and expired sessions reads by time.
+		`CREATE INDEX login_failures_at ON login_failures (at_us)`,
+		`CREATE INDEX sessions_expires ON sessions (expires_us)`,
+		// INSERT OR REPLACE deletes the row it replaces without firing the
+		// delete trigger (recursive triggers are off): refuse an insert of
+		// an id that exists.
+		`CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+			WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+			BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+	},
 }

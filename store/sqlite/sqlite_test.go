@@ -2,17 +2,58 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sovmap/sovmap/store"
+	"github.com/sovmap/sovmap/store/sqlstore"
 	"github.com/sovmap/sovmap/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store {
 		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sovmap.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// TestReservationsAcrossProcesses: two stores on one file stand for two
+// server processes; their reservations together stay within the limit.
+func TestReservationsAcrossProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sovmap.db")
+	a, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	storetest.ConcurrentReservations(t, a, b)
+}
+
+func TestCaseDuplicatesMigrate(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sovmap.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Dialect()
+	d.Migrations = d.Migrations[:2]
+	old, err := sqlstore.New(ctx, db, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.CaseDuplicatesMigrate(t, old, func() store.Store {
+		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,9 +34,10 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error
 	return u, s.wrap(err, "create user "+u.Login)
 }
 
-// UserByLogin finds a user by login name.
+// UserByLogin finds a user by login name, regardless of case (the unique
+// index users_login_nocase serves the lookup).
 func (s *Store) UserByLogin(ctx context.Context, login string) (store.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.q(`SELECT `+userColumns+` FROM users WHERE login = ?`), login))
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.q(`SELECT `+userColumns+` FROM users WHERE lower(login) = lower(?)`), login))
 	return u, s.wrap(err, "user "+login)
 }
 
@@ -136,9 +137,12 @@ func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) er
 	})
 }
 
-// DeleteUserSessions signs a user out everywhere.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
-	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), userID)
+// DeleteUserSessions signs a user out of every session but except.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, except []byte) error {
+	if except == nil {
+		except = []byte{} // matches no session: hashes are never empty
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ? AND hash <> ?`), userID, except)
 	return s.wrap(err, "delete sessions")
 }
 
@@ -212,23 +216,4 @@ func (s *Store) ListTokens(ctx context.Context, workspaceID int64) ([]store.Toke
 func (s *Store) RevokeToken(ctx context.Context, workspaceID, id int64) error {
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked = ? WHERE id = ? AND workspace_id = ?`), true, id, workspaceID)
 	return s.expectOne(res, err, fmt.Sprintf("revoke token %d", id))
-}
-
-// RecordLoginFailure counts one failed sign-in under key.
-func (s *Store) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO login_failures (key, at_us) VALUES (?, ?)`), key, micros(at))
-	return s.wrap(err, "record login failure")
-}
-
-// LoginFailures counts failed sign-ins under key since a time.
-func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM login_failures WHERE key = ? AND at_us >= ?`), key, micros(since)).Scan(&n)
-	return n, s.wrap(err, "login failures")
-}
-
-// ClearLoginFailures forgets the failures under key, after a success.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM login_failures WHERE key = ?`), key)
-	return s.wrap(err, "clear login failures")
 }

@@ -39,6 +39,9 @@ func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.Even
 	if q.Workspace != "" {
 		query, args = query+` AND workspace = ?`, append(args, q.Workspace)
 	}
+	if q.Site {
+		query += ` AND workspace = ''`
+	}
 	if q.BeforeID > 0 {
 		query, args = query+` AND id < ?`, append(args, q.BeforeID)
 	}

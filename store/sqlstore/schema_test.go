@@ -8,13 +8,14 @@ package sqlstore_test
 //	users primary key (id)         the primary key
 //	users unique (login)           a unique constraint
 //	index sessions_user on sessions (user_id)
+//	unique index users_login_nocase on users (lower(login))
 //	memberships (user_id) references users (id) on delete CASCADE
 //
 // Type families are loose on purpose: INTEGER, BIGINT and BOOLEAN are all
 // "integer" (SQLite stores flags as 0 or 1), TEXT is "text", BLOB and BYTEA
 // are "bytes". Not compared: column order, the text of defaults and CHECK
 // constraints, triggers and functions (the append-only audit log is done
-// differently by each database).
+// differently by each database), and statements that change data.
 //
 // TestMigrationTextsAgree parses both dialects' migration statements and
 // always runs. TestSQLiteCatalogMatchesMigrationText checks that parser
@@ -142,15 +143,23 @@ func columnFact(t *testing.T, table, column, typ string, notNull, hasDefault boo
 	return f
 }
 
+func indexFact(unique bool, name, table, cols string) string {
+	f := fmt.Sprintf("index %s on %s (%s)", name, table, cols)
+	if unique {
+		f = "unique " + f
+	}
+	return f
+}
+
 func fkFact(table, from, to, toCols, onDelete string) string {
 	return fmt.Sprintf("%s (%s) references %s (%s) on delete %s", table, from, to, toCols, onDelete)
 }
 
 var (
 	createTable = regexp.MustCompile(`(?is)^\s*CREATE TABLE (\w+)\s*\((.*)\)\s*$`)
-	createIndex = regexp.MustCompile(`(?is)^\s*CREATE INDEX (\w+) ON (\w+)\s*\(([^)]*)\)\s*$`)
+	createIndex = regexp.MustCompile(`(?is)^\s*CREATE (UNIQUE )?INDEX (\w+) ON (\w+)\s*\((.*)\)\s*$`)
 	addColumn   = regexp.MustCompile(`(?is)^\s*ALTER TABLE (\w+) ADD COLUMN (.*)$`)
-	ignored     = regexp.MustCompile(`(?is)^\s*CREATE (TRIGGER|FUNCTION) `)
+	ignored     = regexp.MustCompile(`(?is)^\s*(CREATE (TRIGGER|FUNCTION) |INSERT INTO |UPDATE )`)
 	references  = regexp.MustCompile(`(?i)REFERENCES (\w+)\s*\(([^)]*)\)`)
 	parenthesed = regexp.MustCompile(`\(([^)]*)\)`)
 )
@@ -171,7 +180,7 @@ func parseMigrations(t *testing.T, migrations [][]string) []string {
 				}
 			case createIndex.MatchString(stmt):
 				m := createIndex.FindStringSubmatch(stmt)
-				facts = append(facts, fmt.Sprintf("index %s on %s (%s)", m[1], m[2], columns(m[3])))
+				facts = append(facts, indexFact(m[1] != "", m[2], m[3], columns(m[4])))
 			case addColumn.MatchString(stmt):
 				m := addColumn.FindStringSubmatch(stmt)
 				facts = append(facts, tableElement(t, m[1], m[2])...)
@@ -278,20 +287,31 @@ func sqliteFacts(t *testing.T, db *sql.DB) []string {
 			}
 			facts = append(facts, fmt.Sprintf("%s primary key (%s)", table, strings.Join(key, ",")))
 		}
-		type index struct{ name, origin string }
+		type index struct {
+			name, origin string
+			unique       bool
+		}
 		var indexes []index
-		each(t, db, fmt.Sprintf("SELECT name, origin FROM pragma_index_list('%s')", table), func(rows *sql.Rows) error {
+		each(t, db, fmt.Sprintf("SELECT name, origin, \"unique\" FROM pragma_index_list('%s')", table), func(rows *sql.Rows) error {
 			var ix index
 			indexes = append(indexes, ix)
-			return rows.Scan(&indexes[len(indexes)-1].name, &indexes[len(indexes)-1].origin)
+			last := &indexes[len(indexes)-1]
+			return rows.Scan(&last.name, &last.origin, &last.unique)
 		})
 		for _, ix := range indexes {
-			cols := strings.Join(queryStrings(t, db, fmt.Sprintf("SELECT name FROM pragma_index_info('%s') ORDER BY seqno", ix.name)), ",")
+			// An expression has no column name: the catalog keeps only the
+			// statement, whose column list is read back.
+			var cols string
+			if names := queryStrings(t, db, fmt.Sprintf("SELECT COALESCE(name, '') FROM pragma_index_info('%s') ORDER BY seqno", ix.name)); !slices.Contains(names, "") {
+				cols = strings.Join(names, ",")
+			} else if m := createIndex.FindStringSubmatch(queryStrings(t, db, fmt.Sprintf("SELECT sql FROM sqlite_master WHERE name = '%s'", ix.name))[0]); m != nil {
+				cols = columns(m[4])
+			}
 			switch ix.origin {
 			case "u":
 				facts = append(facts, fmt.Sprintf("%s unique (%s)", table, cols))
 			case "c":
-				facts = append(facts, fmt.Sprintf("index %s on %s (%s)", ix.name, table, cols))
+				facts = append(facts, indexFact(ix.unique, ix.name, table, cols))
 			}
 		}
 		fks := map[int][]string{} // id -> from, to table, to column, on delete
@@ -354,15 +374,18 @@ func postgresFacts(t *testing.T, db *sql.DB) []string {
 		}
 		return nil
 	})
-	each(t, db, `SELECT i.relname, t.relname, `+fmt.Sprintf(cols, "x.indkey::int2[]", "t.oid")+`
+	// pg_get_indexdef names each key: a column, or an expression as written.
+	each(t, db, `SELECT i.relname, t.relname, x.indisunique,
+			array_to_string(ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) AS k ORDER BY k), ',')
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
 		JOIN pg_namespace n ON n.oid = t.relnamespace
 		WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`, func(rows *sql.Rows) error {
 		var name, table, cols string
-		if err := rows.Scan(&name, &table, &cols); err != nil {
+		var unique bool
+		if err := rows.Scan(&name, &table, &unique, &cols); err != nil {
 			return err
 		}
-		facts = append(facts, fmt.Sprintf("index %s on %s (%s)", name, table, cols))
+		facts = append(facts, indexFact(unique, name, table, cols))
 		return nil
 	})
 	slices.Sort(facts)

@@ -35,6 +35,10 @@ type Dialect struct {
 	// MigrationLock, when not empty, is run first in the migration
 	// transaction so that processes starting together migrate one at a time.
 	MigrationLock string
+	// LockKey, when not empty, is a statement that takes a lock on the text
+	// of its one argument until the end of the transaction; it serialises
+	// login-throttle reservations where transactions do not already.
+	LockKey string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 }

@@ -31,6 +31,9 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"DisabledUsers", testDisabledUsers},
 		{"LoginThrottle", testThrottle},
+		{"ConcurrentReservations", testConcurrentReservations},
+		{"Refusals", testRefusals},
+		{"LoginCase", testLoginCase},
 		{"Versions", testVersions},
 		{"ComponentQueries", testComponentQueries},
 		{"VersionIsAtomic", testVersionAtomic},
@@ -182,9 +185,21 @@ func testSessions(t *testing.T, s store.Store) {
 	if _, err := s.SessionByHash(ctx, []byte("h-live"), now); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleted session: %v", err)
 	}
-	check(t, s.DeleteUserSessions(ctx, bob.ID))
+	check(t, s.DeleteUserSessions(ctx, bob.ID, nil))
 	if _, err := s.SessionByHash(ctx, []byte("h-bob"), now); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("session after DeleteUserSessions: %v", err)
+	}
+	// A password change signs out every other session and keeps this one.
+	for _, h := range []string{"c-this", "c-other", "c-third"} {
+		check(t, s.CreateSession(ctx, store.Session{Hash: []byte(h), User: alice, CSRF: "c", ExpiresAt: now.Add(time.Hour)}))
+	}
+	check(t, s.CreateSession(ctx, store.Session{Hash: []byte("c-bob"), User: bob, CSRF: "c", ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.DeleteUserSessions(ctx, alice.ID, []byte("c-this")))
+	for h, live := range map[string]bool{"c-this": true, "c-other": false, "c-third": false, "c-bob": true} {
+		_, err := s.SessionByHash(ctx, []byte(h), now)
+		if live && err != nil || !live && !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("session %s after signing alice out elsewhere: %v, want live=%v", h, err, live)
+		}
 	}
 }
 
@@ -271,19 +286,150 @@ func testDisabledUsers(t *testing.T, s store.Store) {
 func testThrottle(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	now := time.Now()
+	keys := []string{"login:alice", "addr:10.0.0.1"}
 	for i := range 3 {
-		check(t, s.RecordLoginFailure(ctx, "user:alice", now.Add(-time.Duration(i)*10*time.Minute)))
+		refused := must(s.ReserveLoginAttempt(ctx, keys[:1], now.Add(-time.Duration(i)*10*time.Minute), now.Add(-time.Hour), 5))(t)
+		if refused != "" {
+			t.Fatalf("attempt %d refused by %s", i+1, refused)
+		}
 	}
-	check(t, s.RecordLoginFailure(ctx, "ip:10.0.0.1", now))
-	if n := must(s.LoginFailures(ctx, "user:alice", now.Add(-15*time.Minute)))(t); n != 2 {
+	if refused := must(s.ReserveLoginAttempt(ctx, keys[1:], now, now.Add(-time.Hour), 5))(t); refused != "" {
+		t.Fatalf("first attempt from the address refused by %s", refused)
+	}
+	if n := must(s.LoginFailures(ctx, "login:alice", now.Add(-15*time.Minute)))(t); n != 2 {
 		t.Fatalf("failures in the last 15 minutes = %d, want 2", n)
 	}
-	check(t, s.ClearLoginFailures(ctx, "user:alice"))
-	if n := must(s.LoginFailures(ctx, "user:alice", now.Add(-time.Hour)))(t); n != 0 {
+	// The limit counts failures in the window only: 2 of 3 are recent.
+	for i := range 3 {
+		if refused := must(s.ReserveLoginAttempt(ctx, keys, now, now.Add(-15*time.Minute), 5))(t); refused != "" {
+			t.Fatalf("attempt %d within the limit refused by %s", i+1, refused)
+		}
+	}
+	if refused := must(s.ReserveLoginAttempt(ctx, keys, now, now.Add(-15*time.Minute), 5))(t); refused != "login:alice" {
+		t.Fatalf("sixth attempt: refused by %q, want login:alice", refused)
+	}
+	// A refused attempt counts nothing: the address has 4, not 5.
+	if n := must(s.LoginFailures(ctx, "addr:10.0.0.1", now.Add(-time.Hour)))(t); n != 4 {
+		t.Fatalf("address failures = %d, want 4 (the refused attempt must not count)", n)
+	}
+	check(t, s.ClearLoginFailures(ctx, "login:alice"))
+	if n := must(s.LoginFailures(ctx, "login:alice", now.Add(-time.Hour)))(t); n != 0 {
 		t.Fatalf("failures after clear = %d", n)
 	}
-	if n := must(s.LoginFailures(ctx, "ip:10.0.0.1", now.Add(-time.Hour)))(t); n != 1 {
-		t.Fatalf("other key's failures = %d, want 1", n)
+	// Purging forgets the old failures and keeps the recent ones.
+	check(t, func() error {
+		_, err := s.ReserveLoginAttempt(ctx, []string{"login:old"}, now.Add(-2*time.Hour), now.Add(-3*time.Hour), 5)
+		return err
+	}())
+	if n := must(s.PurgeLoginFailures(ctx, now.Add(-time.Hour)))(t); n != 1 {
+		t.Fatalf("purged %d failures, want 1", n)
+	}
+	if n := must(s.LoginFailures(ctx, "addr:10.0.0.1", now.Add(-time.Hour)))(t); n != 4 {
+		t.Fatalf("purging removed recent failures: %d left, want 4", n)
+	}
+}
+
+// testConcurrentReservations fires more parallel attempts than the limit
+// at one key: exactly the limit may pass, whatever the interleaving.
+func testConcurrentReservations(t *testing.T, s store.Store) {
+	ConcurrentReservations(t, s, s)
+}
+
+// ConcurrentReservations fires 30 attempts at one login name at once, half
+// through a and half through b (two stores on one database stand for two
+// server processes): exactly 5, the limit, may be counted; the others must
+// be refused.
+func ConcurrentReservations(t *testing.T, a, b store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	const attempts, limit = 30, 5
+	now := time.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	passed, refused := 0, 0
+	for i := range attempts {
+		st := a
+		if i%2 == 1 {
+			st = b
+		}
+		wg.Go(func() {
+			// Each attempt comes from its own address, as in a distributed guess.
+			r, err := st.ReserveLoginAttempt(ctx, []string{"login:victim", fmt.Sprintf("addr:10.0.0.%d", i)}, now, now.Add(-time.Hour), limit)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				t.Errorf("attempt %d: %v", i, err)
+			case r == "":
+				passed++
+			case r == "login:victim":
+				refused++
+			default:
+				t.Errorf("attempt %d refused by %q", i, r)
+			}
+		})
+	}
+	wg.Wait()
+	if passed != limit || refused != attempts-limit {
+		t.Fatalf("%d attempts passed and %d were refused; want %d and %d", passed, refused, limit, attempts-limit)
+	}
+	if n := must(a.LoginFailures(ctx, "login:victim", now.Add(-time.Hour)))(t); n != limit {
+		t.Fatalf("%d failures counted, want %d", n, limit)
+	}
+}
+
+// testRefusals counts refused attempts per key and window, and turns the
+// ended windows into one audit event each.
+func testRefusals(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	w1 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	w2 := w1.Add(15 * time.Minute)
+	for i := range 200 {
+		first := must(s.CountRefusal(ctx, "addr:10.0.0.1", w1, w1.Add(time.Duration(i)*time.Second)))(t)
+		if first != (i == 0) {
+			t.Fatalf("refusal %d: first = %v", i+1, first)
+		}
+	}
+	must(s.CountRefusal(ctx, "login:bob", w1, w1))(t) // one refusal only: nothing to add
+	must(s.CountRefusal(ctx, "addr:10.0.0.1", w2, w2))(t)
+	must(s.CountRefusal(ctx, "addr:10.0.0.1", w2, w2.Add(time.Second)))(t)
+	event := func(r store.Refusals) store.Event {
+		return store.Event{Actor: "system", Action: "login.throttled", Target: r.Key,
+			Detail: fmt.Sprintf("%d refused from %s to %s", r.Count, r.First.Format(time.TimeOnly), r.Last.Format(time.TimeOnly))}
+	}
+	if n := must(s.FlushRefusals(ctx, w2, event))(t); n != 1 {
+		t.Fatalf("flushing the first window wrote %d events, want 1", n)
+	}
+	got := must(s.ListAudit(ctx, store.AuditQuery{}))(t)
+	if len(got) != 1 || got[0].Target != "addr:10.0.0.1" || got[0].Detail != "200 refused from 10:00:00 to 10:03:19" {
+		t.Fatalf("audit after flushing = %+v", got)
+	}
+	// Flushing again writes nothing; the second window is still open.
+	if n := must(s.FlushRefusals(ctx, w2, event))(t); n != 0 {
+		t.Fatalf("a second flush wrote %d events", n)
+	}
+	if first := must(s.CountRefusal(ctx, "addr:10.0.0.1", w2, w2.Add(2*time.Second)))(t); first {
+		t.Fatal("the open window forgot its count")
+	}
+	if n := must(s.FlushRefusals(ctx, w2.Add(15*time.Minute), event))(t); n != 1 {
+		t.Fatalf("flushing the second window wrote %d events, want 1", n)
+	}
+	if got := must(s.ListAudit(ctx, store.AuditQuery{}))(t); len(got) != 2 || got[0].Detail != "3 refused from 10:15:00 to 10:15:02" {
+		t.Fatalf("audit after the second flush = %+v", got)
+	}
+}
+
+// testLoginCase: login names are one regardless of case.
+func testLoginCase(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	admin := newUser(t, s, "admin")
+	if _, err := s.CreateUser(ctx, store.User{Login: "ADMIN", PasswordHash: "h"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("creating ADMIN beside admin: %v, want a conflict", err)
+	}
+	for _, l := range []string{"admin", "ADMIN", "Admin"} {
+		if u, err := s.UserByLogin(ctx, l); err != nil || u.ID != admin.ID {
+			t.Errorf("UserByLogin(%q) = %+v, %v; want admin", l, u, err)
+		}
 	}
 }
 
@@ -542,6 +688,10 @@ func testAudit(t *testing.T, s store.Store) {
 	if len(b) != 2 || b[0].Target != "3" || b[1].Target != "1" {
 		t.Fatalf("workspace b = %+v", b)
 	}
+	must(s.AppendAudit(ctx, store.Event{Actor: "alice", Action: "login", Target: "site"}))(t)
+	if site := must(s.ListAudit(ctx, store.AuditQuery{Site: true}))(t); len(site) != 1 || site[0].Target != "site" {
+		t.Fatalf("site-wide events = %+v", site)
+	}
 	page := must(s.ListAudit(ctx, store.AuditQuery{BeforeID: all[1].ID, Limit: 2}))(t)
 	if len(page) != 2 || page[0].Target != "2" || page[1].Target != "1" {
 		t.Fatalf("page before %d = %+v", all[1].ID, page)
@@ -555,12 +705,49 @@ func testAuditAppendOnly(t *testing.T, s store.Store) {
 	if !ok {
 		t.Fatalf("%T does not expose its database; the append-only guarantee cannot be checked", s)
 	}
-	for _, stmt := range []string{`UPDATE audit_log SET actor = 'mallory'`, `DELETE FROM audit_log`} {
+	id := must(s.ListAudit(ctx, store.AuditQuery{}))(t)[0].ID
+	for _, stmt := range []string{`UPDATE audit_log SET actor = 'mallory'`, `DELETE FROM audit_log`,
+		// SQLite's REPLACE deletes the old row without the delete trigger.
+		fmt.Sprintf(`INSERT OR REPLACE INTO audit_log (id, at_us, actor_id, actor, workspace, action, target, detail, remote) VALUES (%d, 0, 0, 'mallory', '', 'login', '', '', '')`, id),
+		fmt.Sprintf(`REPLACE INTO audit_log (id, at_us, actor_id, actor, workspace, action, target, detail, remote) VALUES (%d, 0, 0, 'mallory', '', 'login', '', '', '')`, id),
+		// PostgreSQL's upsert.
+		fmt.Sprintf(`INSERT INTO audit_log (id, at_us, actor_id, actor, workspace, action, target, detail, remote) OVERRIDING SYSTEM VALUE VALUES (%d, 0, 0, 'mallory', '', 'login', '', '', '') ON CONFLICT (id) DO UPDATE SET actor = excluded.actor`, id),
+	} {
 		if _, err := db.DB().ExecContext(ctx, stmt); err == nil {
 			t.Errorf("%s succeeded on the audit log", stmt)
 		}
 	}
 	if e := must(s.ListAudit(ctx, store.AuditQuery{}))(t); len(e) != 1 || e[0].Actor != "alice" {
 		t.Fatalf("audit log changed: %+v", e)
+	}
+}
+
+// CaseDuplicatesMigrate checks the migration to case-insensitive login
+// names on data written before it: old is a store at schema version 2
+// (before the migration) and reopen opens the same database again,
+// migrating it. Logins that differ only in case are kept apart by renaming
+// the later ones LOGIN-ID, which the audit log records.
+func CaseDuplicatesMigrate(t *testing.T, old store.Store, reopen func() store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	first := newUser(t, old, "admin")
+	second := newUser(t, old, "ADMIN") // possible before the migration
+	other := newUser(t, old, "bob")
+	check(t, old.Close())
+	s := reopen()
+	defer s.Close()
+	want := map[int64]string{first.ID: "admin", second.ID: fmt.Sprintf("ADMIN-%d", second.ID), other.ID: "bob"}
+	for id, login := range want {
+		if u := must(s.UserByID(ctx, id))(t); u.Login != login {
+			t.Errorf("user %d is %q after the migration, want %q", id, u.Login, login)
+		}
+	}
+	events := must(s.ListAudit(ctx, store.AuditQuery{}))(t)
+	if len(events) != 1 || events[0].Action != "user.rename" || events[0].Target != "ADMIN" || events[0].At.IsZero() ||
+		events[0].Detail != fmt.Sprintf("renamed to ADMIN-%d: another login name differs from it only in case", second.ID) {
+		t.Errorf("audit after the migration = %+v", events)
+	}
+	if _, err := s.CreateUser(ctx, store.User{Login: "Bob", PasswordHash: "h"}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("creating Bob beside bob after the migration: %v", err)
 	}
 }

@@ -67,3 +67,14 @@ func CheckLoads(t *testing.T, k *kb.KB, inv *sovmap.Inventory) {
 		t.Errorf("the imported inventory does not load:\n%v", err)
 	}
 }
+
+// Knowledge returns sovmap's built-in knowledge base, failing the test
+// when it does not load.
+func Knowledge(t testing.TB) *kb.KB {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
