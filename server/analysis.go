@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/inventory"
-	"github.com/sovmap/sovmap/report/svg"
 	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/scenario"
 	"github.com/sovmap/sovmap/store"
@@ -81,25 +79,6 @@ func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Registe
 	}
 	reg, err := risk.NewRegister(ctx, m, opts)
 	return reg, m.Report, err
-}
-
-func (s *Server) handleVendors(w http.ResponseWriter, r *http.Request, q *req) {
-	v := s.newView(q, "Vendors", "vendors")
-	ver, vp, ok := s.loadVersion(w, r, q, v)
-	if !ok {
-		return
-	}
-	reg, rep, err := s.register(r.Context(), ver)
-	if err != nil {
-		s.pageError(w, r, q, 0, err)
-		return
-	}
-	v.Data = struct {
-		versionPage
-		Register      *risk.Register
-		Concentration template.HTML
-	}{vp, reg, template.HTML(svg.Concentration(rep.Providers, rep.Summary.HHIProvider))}
-	s.render(w, r, http.StatusOK, "vendors", v)
 }
 
 // scenarioRun is the scenario page's model: the list to choose from and

@@ -14,13 +14,17 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/internal/plural"
+	"github.com/sovmap/sovmap/report/svg"
 	"github.com/sovmap/sovmap/store"
 )
 
-// pages holds one parsed template per page, each with the shared layout.
+// pages holds one parsed template per page, each with the shared layout,
+// and what the dashboard derives from a version for its pictures.
 type pages struct {
 	byName map[string]*template.Template
 	assets fs.FS
+	// estates caches each version's Fix-first list and map (dashboard.go).
+	estates estateCache
 }
 
 var funcs = template.FuncMap{
@@ -52,8 +56,9 @@ var funcs = template.FuncMap{
 	"isBinding": func(c *sovmap.ComponentResult, f sovmap.FactorName) bool {
 		return slices.Contains(c.Binding, f)
 	},
-	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
+	"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
+	"tierLabel": svg.TierLabel,
 }
 
 // levelBadge shows a level as a coloured number whose name screen readers
@@ -82,7 +87,7 @@ func loadPages(fsys fs.FS) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared := []string{"templates/layout.html", "templates/versionbar.html"}
+	shared := []string{"templates/layout.html", "templates/versionbar.html", "templates/worldmap.html"}
 	for _, n := range names {
 		if slices.Contains(shared, n) {
 			continue
@@ -106,6 +111,7 @@ type tab struct {
 func (s *Server) tabs(role store.Role) []tab {
 	all := []tab{
 		{"overview", "Overview", "", store.RoleViewer},
+		{"map", "Map", "map", store.RoleViewer},
 		{"components", "Components", "components", store.RoleViewer},
 		{"flows", "Flows", "flows", store.RoleViewer},
 	}

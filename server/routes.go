@@ -39,6 +39,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /w/{ws}/components", s.page(store.RoleViewer, s.handleComponents))
 	mux.HandleFunc("GET /w/{ws}/component", s.page(store.RoleViewer, s.handleComponent))
 	mux.HandleFunc("GET /w/{ws}/flows", s.page(store.RoleViewer, s.handleFlows))
+	mux.HandleFunc("GET /w/{ws}/map", s.page(store.RoleViewer, s.handleMap))
 	mux.HandleFunc("GET /w/{ws}/versions", s.page(store.RoleViewer, s.handleVersions))
 	mux.HandleFunc("GET /w/{ws}/compare", s.page(store.RoleViewer, s.handleCompare))
 	mux.HandleFunc("GET /w/{ws}/downloads", s.page(store.RoleViewer, s.handleDownloads))

@@ -2,10 +2,9 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
+	"slices"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/report/svg"
@@ -72,48 +71,84 @@ func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
 	return st, nil
 }
 
+// stackMatrixFrom is the number of components from which the stack page
+// shows a layer × level matrix and the biggest dependencies instead of the
+// picture, which past a few hundred boxes no one can read.
+const stackMatrixFrom = 300
+
+// matrixRow is one layer of the matrix: components per effective level and
+// how many of them have a gap.
+type matrixRow struct {
+	Layer sovmap.Layer
+	Count [sovmap.MaxLevel + 1]int
+	Gaps  [sovmap.MaxLevel + 1]int
+	Total int
+}
+
+// layerMatrix counts rows by layer (top of the stack first) and level.
+func layerMatrix(rows []dependencyRow) []matrixRow {
+	idx := map[sovmap.Layer]int{}
+	var out []matrixRow
+	for i := len(sovmap.Layers) - 1; i >= 0; i-- {
+		idx[sovmap.Layers[i]] = len(out)
+		out = append(out, matrixRow{Layer: sovmap.Layers[i]})
+	}
+	for _, r := range rows {
+		i, ok := idx[r.Layer]
+		if !ok {
+			idx[r.Layer] = len(out)
+			out = append(out, matrixRow{Layer: r.Layer})
+			i = len(out) - 1
+		}
+		l := max(sovmap.Exposed, min(r.EffectiveLevel, sovmap.MaxLevel))
+		out[i].Count[l]++
+		out[i].Total++
+		if r.Gap > 0 {
+			out[i].Gaps[l]++
+		}
+	}
+	return slices.DeleteFunc(out, func(m matrixRow) bool { return m.Total == 0 })
+}
+
+// biggestDependencies are the n components most others depend on.
+func biggestDependencies(rows []dependencyRow, n int) []dependencyRow {
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b dependencyRow) int { return b.DependedOnBy - a.DependedOnBy })
+	return slices.DeleteFunc(out[:min(n, len(out))], func(r dependencyRow) bool { return r.DependedOnBy == 0 })
+}
+
 func (s *Server) handleStack(w http.ResponseWriter, r *http.Request, q *req) {
 	v := s.newView(q, "Stack and dependencies", "stack")
 	ver, vp, ok := s.loadVersion(w, r, q, v)
 	if !ok {
 		return
 	}
-	offset := 0
-	if o := r.URL.Query().Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		if err != nil || n < 0 {
-			s.pageError(w, r, q, 0, &badInput{fmt.Errorf("offset %q: want a number from 0", o)})
-			return
-		}
-		offset = n
+	offset, err := offsetParam(r)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
 	}
 	st, err := s.stack(r.Context(), ver)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	total := len(st.Rows)
-	rows := st.Rows[min(offset, total):min(offset+stackPageSize, total)]
+	pg := newPager(len(st.Rows), offset, stackPageSize, "stack?"+string(vp.VersionQuery))
 	data := struct {
 		versionPage
-		Picture          template.HTML
-		Limit            int
-		Rows             []dependencyRow
-		Total, From, To  int
-		Page, Pages      int
-		Prev, Next       string
-		Drawn, PageLimit int
-	}{versionPage: vp, Picture: template.HTML(svg.Dependencies(st.rep, st.inv, svg.DefaultGraphLimit)),
-		Limit: svg.DefaultGraphLimit, Rows: rows, Total: total, PageLimit: stackPageSize}
-	if len(rows) > 0 {
-		data.From, data.To = offset+1, offset+len(rows)
-	}
-	data.Page, data.Pages = offset/stackPageSize+1, max(1, (total+stackPageSize-1)/stackPageSize)
-	if offset > 0 {
-		data.Prev = fmt.Sprintf("stack?%soffset=%d", vp.VersionQuery, max(0, offset-stackPageSize))
-	}
-	if offset+stackPageSize < total {
-		data.Next = fmt.Sprintf("stack?%soffset=%d", vp.VersionQuery, offset+stackPageSize)
+		pager
+		Picture template.HTML
+		Limit   int
+		Rows    []dependencyRow
+		// Matrix and Biggest replace the picture from stackMatrixFrom on.
+		Matrix     []matrixRow
+		Biggest    []dependencyRow
+		MatrixFrom int
+	}{versionPage: vp, pager: pg, Limit: svg.DefaultGraphLimit, Rows: st.Rows[max(0, pg.From-1):pg.To], MatrixFrom: stackMatrixFrom}
+	if len(st.Rows) >= stackMatrixFrom {
+		data.Matrix, data.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
+	} else {
+		data.Picture = template.HTML(svg.Dependencies(st.rep, st.inv, svg.DefaultGraphLimit))
 	}
 	v.Data = data
 	s.render(w, r, http.StatusOK, "stack", v)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
-	"github.com/sovmap/sovmap/report/svg"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -58,48 +57,6 @@ func (s *Server) loadVersion(w http.ResponseWriter, r *http.Request, q *req, v *
 	}
 	v.Version = &ver
 	return ver, vp, true
-}
-
-func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) {
-	v := s.newView(q, q.ws.Name, "overview")
-	if n := r.URL.Query().Get("uploaded"); n != "" {
-		v.Flash = "Version " + n + " was stored and assessed."
-		if w, err := strconv.Atoi(r.URL.Query().Get("warnings")); err == nil && w > 0 {
-			v.Flash += fmt.Sprintf(" The import gave %d warning(s), listed in %s under Downloads; the inventory was written without what it could not resolve. Facts no machine knows (data classes, criticality, key custody) are best added to the inventory file, downloadable from Downloads too.", w, importWarningsFile)
-		}
-	}
-	ver, vp, ok := s.loadVersion(w, r, q, v)
-	if !ok {
-		return
-	}
-	o, err := decodeOverview(ver)
-	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
-		return
-	}
-	all, err := s.store.ListVersions(r.Context(), q.ws.ID)
-	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
-		return
-	}
-	var trend []trendPoint
-	for i := len(all) - 1; i >= 0; i-- {
-		vo, err := decodeOverview(all[i])
-		if err != nil {
-			s.pageError(w, r, q, http.StatusInternalServerError, err)
-			return
-		}
-		trend = append(trend, trendPoint{Number: all[i].Number, At: all[i].CreatedAt, Summary: vo.Summary})
-	}
-	v.Data = struct {
-		versionPage
-		Overview   overview
-		Spectrum   template.HTML
-		GapChart   template.HTML
-		Trend      []trendPoint
-		TrendChart template.HTML
-	}{vp, o, template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
-	s.render(w, r, http.StatusOK, "overview", v)
 }
 
 // componentQuery reads the filters of the components page and API.
@@ -291,30 +248,6 @@ func (s *Server) handleComponent(w http.ResponseWriter, r *http.Request, q *req)
 		Dependents []store.Dependency
 	}{vp, c, spec, rec.DependsOn, dependents}
 	s.render(w, r, http.StatusOK, "component", v)
-}
-
-func (s *Server) handleFlows(w http.ResponseWriter, r *http.Request, q *req) {
-	v := s.newView(q, "Flows", "flows")
-	ver, vp, ok := s.loadVersion(w, r, q, v)
-	if !ok {
-		return
-	}
-	rep, err := s.head(r.Context(), ver)
-	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
-		return
-	}
-	only := r.URL.Query().Get("verdict") == string(sovmap.Violation)
-	flows := rep.Flows
-	if only {
-		flows = slices.DeleteFunc(slices.Clone(flows), func(f sovmap.FlowResult) bool { return f.Verdict != sovmap.Violation })
-	}
-	v.Data = struct {
-		versionPage
-		Flows          []sovmap.FlowResult
-		OnlyViolations bool
-	}{vp, flows, only}
-	s.render(w, r, http.StatusOK, "flows", v)
 }
 
 func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request, q *req) {

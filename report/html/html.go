@@ -22,6 +22,8 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/internal/plural"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report/svg"
 )
 
@@ -61,10 +63,11 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 			}
 			return fmt.Sprintf("l%d", l)
 		},
-		"join":    func(s []string) string { return strings.Join(s, ", ") },
-		"count":   plural.Count,
-		"pick":    plural.Pick,
-		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"join":      func(s []string) string { return strings.Join(s, ", ") },
+		"tierLabel": svg.TierLabel,
+		"count":     plural.Count,
+		"pick":      plural.Pick,
+		"percent":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"factors": func(fs []sovmap.FactorName) string {
 			names := make([]string, len(fs))
 			for i, f := range fs {
@@ -88,7 +91,8 @@ type page struct {
 	Summary                                           sovmap.Summary
 	LevelCounts                                       []levelCount
 	HHIBand                                           string
-	Spectrum, Stack, Concentration                    template.HTML
+	Spectrum, Stack, Concentration, Map               template.HTML
+	Geo                                               svg.Geo
 	Gaps                                              []gapRow
 	Exposures                                         []exposureRow
 	Providers                                         []sovmap.ProviderResult
@@ -195,7 +199,30 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) page {
 		return p.Gaps[i].ID < p.Gaps[j].ID
 	})
 	p.Exposures = exposures(r)
+	p.Geo, p.Map = worldMap(r, inv)
 	return p
+}
+
+// worldMap places the estate on the world map with the built-in knowledge
+// base and what the inventory adds to it. Without an inventory, or with a
+// home the knowledge base does not know, there is no map.
+func worldMap(r *sovmap.Report, inv *sovmap.Inventory) (svg.Geo, template.HTML) {
+	if inv == nil {
+		return svg.Geo{}, ""
+	}
+	k, err := kb.Default()
+	if err != nil {
+		return svg.Geo{}, ""
+	}
+	if k, err = inventory.WithKnowledge(k, inv); err != nil {
+		return svg.Geo{}, ""
+	}
+	places, err := svg.KBPlaces(k, inv.Organization)
+	if err != nil {
+		return svg.Geo{}, ""
+	}
+	g := svg.BuildGeo(r, inv, places)
+	return g, template.HTML(svg.WorldMap(g))
 }
 
 // exposures groups foreign compelled-access exposure by jurisdiction.

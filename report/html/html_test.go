@@ -65,10 +65,10 @@ func TestAccessibleMarkup(t *testing.T) {
 	if tables, captions := strings.Count(page, "<table>"), strings.Count(page, "<caption>"); tables == 0 || tables != captions {
 		t.Errorf("%d tables, %d captions: every table needs a caption", tables, captions)
 	}
-	if svgs, titles := strings.Count(page, "<svg "), strings.Count(page, "-title\">"); svgs != 3 || titles != 3 {
-		t.Errorf("%d pictures, %d titles: want 3 titled pictures", svgs, titles)
+	if svgs, titles := strings.Count(page, "<svg "), strings.Count(page, "-title\">"); svgs != 4 || titles != 4 {
+		t.Errorf("%d pictures, %d titles: want 4 titled pictures (spectrum, stack, map, concentration)", svgs, titles)
 	}
-	if strings.Count(page, `role="img"`) != 3 {
+	if strings.Count(page, `role="img"`) != 4 {
 		t.Error("pictures need role=img")
 	}
 	// Headings never skip a level: h1, then h2 sections, no h4.
@@ -154,6 +154,20 @@ func TestExamples(t *testing.T) {
 func TestNilReport(t *testing.T) {
 	if err := Write(&bytes.Buffer{}, nil, nil); err == nil {
 		t.Fatal("Write(nil) succeeded")
+	}
+}
+
+// TestOneLevelScale holds the report's level badges to the pictures' colours.
+func TestOneLevelScale(t *testing.T) {
+	page := render(t, sample.Report(), sample.Inventory(), fixed)
+	for i := range svg.LevelColors {
+		want := fmt.Sprintf(".l%d { background: %s; color: %s; }", i, svg.LevelColors[i], svg.LevelText[i])
+		if !strings.Contains(page, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if !strings.Contains(page, `id="worldmap-title"`) || !strings.Contains(page, "Countries of the estate") {
+		t.Error("the report has no world map with its table")
 	}
 }
 

@@ -128,13 +128,15 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 	st.drawBoxes(&d)
 	ly := top + len(st.order)*bandH + 6
 	legend(&d, labelW, ly)
+	d.printf(`<rect x="%d" y="%d" width="22" height="12" rx="2" fill="#ffffff" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 2"/><text x="%d" y="%d" dominant-baseline="middle" fill="#1a1a1a">%s has a gap: its effective level is below the required one</text>`+"\n",
+		labelW, ly+20, labelW+28, ly+26, GapMark)
 	switch hidden := st.components - st.shown; {
 	case st.grouped:
 		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%s folded by layer and provider; the %d heaviest of %s between boxes drawn, thicker for more dependencies.</text>`+"\n",
-			labelW, ly+30, plural.Count(st.components, "component"), len(st.drawn), plural.Count(st.links, "link"))
+			labelW, ly+48, plural.Count(st.components, "component"), len(st.drawn), plural.Count(st.links, "link"))
 	case hidden > 0:
 		d.printf(`<text x="%d" y="%d" fill="#1a1a1a">%d of %s drawn; the others are folded into "+N more" boxes.</text>`+"\n",
-			labelW, ly+30, st.shown, plural.Count(st.components, "component"))
+			labelW, ly+48, st.shown, plural.Count(st.components, "component"))
 	}
 	return d.close()
 }
@@ -356,7 +358,7 @@ func (st *stack) place() {
 	}
 	// Wide enough for the legend even when the stack is one box wide.
 	st.width = max(labelW+st.widest*(boxW+gapX)+gapX, labelW+600)
-	st.height = top + len(st.order)*bandH + 40
+	st.height = top + len(st.order)*bandH + 58
 	if st.components > st.shown {
 		st.height += 18
 	}
@@ -496,9 +498,11 @@ func (st *stack) drawArrows(d *doc) {
 func (st *stack) drawBoxes(d *doc) {
 	for _, l := range st.order {
 		for _, n := range st.bands[l] {
-			stroke, sw := "#1a1a1a", "1"
+			// A gap shows as a thick dashed outline and a mark before the
+			// label, never by colour alone.
+			stroke, sw, mark := "#1a1a1a", `1"`, ""
 			if n.gap > 0 {
-				stroke, sw = "#b42318", "3"
+				stroke, sw, mark = "#1a1a1a", `3" stroke-dasharray="6 3"`, GapMark+" "
 			}
 			label := truncate(n.id, 14)
 			switch {
@@ -509,7 +513,8 @@ func (st *stack) drawBoxes(d *doc) {
 			case n.hidden > 0:
 				label = fmt.Sprintf("+%d more", n.hidden)
 			}
-			d.printf(`<g><title>%s</title><rect x="%.1f" y="%.1f" width="%d" height="%d" rx="4" fill="%s" stroke="%s" stroke-width="%s"/>`,
+			label = mark + label
+			d.printf(`<g><title>%s</title><rect x="%.1f" y="%.1f" width="%d" height="%d" rx="4" fill="%s" stroke="%s" stroke-width="%s/>`,
 				esc(n.tooltip), n.x, n.y, boxW, boxH, LevelColors[n.effective], stroke, sw)
 			d.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" dominant-baseline="middle" fill="%s">%s <tspan font-weight="700">%d</tspan></text></g>`+"\n",
 				n.x+boxW/2, n.y+boxH/2, LevelText[n.effective], esc(label), n.effective)

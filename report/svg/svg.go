@@ -16,17 +16,29 @@ import (
 	"github.com/sovmap/sovmap/internal/plural"
 )
 
-// LevelColors are the fill colours of the five levels, from exposed (red)
-// to domestic (green); LevelText the text colour readable on each.
+// LevelColors are the fill colours of the five levels, the one level scale
+// of every picture and badge (the dashboard's stylesheet and the HTML report
+// repeat them, and tests hold them equal). They run dark to light, exposed
+// (0) darkest to domestic (4) lightest, along the viridis colour map
+// (van der Walt and Smith), so that the order survives colour-vision
+// deficiencies and greyscale print; the level digit is always printed too.
+// LevelText is the text colour readable on each (WCAG AA, tested).
 var (
-	LevelColors = [5]string{"#b42318", "#e8772e", "#f2c94c", "#7bb77a", "#1f7a45"}
-	LevelText   = [5]string{"#ffffff", "#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff"}
+	LevelColors = [5]string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}
+	LevelText   = [5]string{"#ffffff", "#ffffff", "#1a1a1a", "#1a1a1a", "#1a1a1a"}
 )
 
-// TierColors colour jurisdiction tiers: home, trusted, neutral, restricted, unknown.
+// TierColors colour jurisdiction tiers: home, trusted, neutral (shown as
+// "other"), restricted, unknown. They follow a blue to red diverging scheme
+// that colour-blind readers can tell apart; restricted also gets a hatch
+// wherever a picture shows an area, and every tier is named in words.
 var TierColors = map[string]string{
-	"home": "#1f7a45", "trusted": "#7bb77a", "neutral": "#f2c94c", "restricted": "#b42318", "unknown": "#9aa1a9",
+	"home": "#2166ac", "trusted": "#92c5de", "neutral": "#f4a582", "restricted": "#b2182b", "unknown": "#e0e0e0",
 }
+
+// GapMark is the symbol that marks a component with a gap in pictures, so
+// that a gap is never shown by colour alone.
+const GapMark = "▲"
 
 const font = `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"`
 
@@ -286,9 +298,11 @@ func Concentration(providers []sovmap.ProviderResult, hhi int) string {
 	return d.close()
 }
 
-// HHIBand names the concentration band of an HHI, with the thresholds of
-// the 2023 US merger guidelines: above 1800 highly concentrated, 1000 to
-// 1800 moderately, below 1000 unconcentrated.
+// HHIBand names the concentration band of an HHI. Above 1,800 is "highly
+// concentrated" as in Guideline 1 of the US DOJ/FTC Merger Guidelines of
+// 2023; 1,000 to 1,800 moderately and below 1,000 unconcentrated are the
+// bands of the 1992/1997 Horizontal Merger Guidelines, which the 2023 ones
+// returned to at the top (the 2010 Guidelines used 1,500 and 2,500).
 func HHIBand(hhi int) string {
 	switch {
 	case hhi > 1800:

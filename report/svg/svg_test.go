@@ -137,8 +137,12 @@ func TestDependenciesSample(t *testing.T) {
 	if !strings.Contains(s, `stroke-dasharray="5 3"`) {
 		t.Error("the supply dependency on cuda must be dashed")
 	}
-	// Gaps have a thick red border: chat-app, train-cluster, triage-model.
-	if got := strings.Count(s, `stroke="#b42318" stroke-width="3"`); got != 3 {
+	// Gaps have a thick dashed border and a mark, not colour alone:
+	// chat-app, train-cluster, triage-model.
+	if got := strings.Count(s, `stroke-width="3" stroke-dasharray="6 3"`); got != 3 {
+		t.Errorf("%d boxes with a gap border, want 3", got)
+	}
+	if got := strings.Count(s, `">`+GapMark+" ") - 1; got != 3 { // one in the legend
 		t.Errorf("%d boxes with a gap border, want 3", got)
 	}
 }
