@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -80,5 +83,61 @@ func TestEmbassyComparison(t *testing.T) {
 	r = e.api("GET", "/api/v1/workspaces/default/versions/1/scenarios?name=energy-shortage:EE", tok, nil, "")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `"kind": "energy-shortage"`) {
 		t.Fatalf("API scenario run: %d %s", r.status, r.body[:min(300, len(r.body))])
+	}
+}
+
+// TestVendorsTrustProfiles: with the register's trust option wired as
+// `sovmap serve` wires it, the Vendors page shows each provider's tier on
+// each trust dimension and its weakest, as the register computes them (the
+// same figures `sovmap vendors --format json` gives).
+func TestVendorsTrustProfiles(t *testing.T) {
+	lib, err := framework.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := lib.Lookup(risk.TrustFramework)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, backends[0].open(t), func(c *Config) {
+		c.RiskOptions = func(*risk.Model) risk.Options { return risk.Options{Trust: trust} }
+	})
+	c := e.signInAdmin()
+	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
+	page := c.get("/w/default/vendors").body
+	ver, err := e.st.VersionByNumber(context.Background(), mustWorkspace(t, e, "default").ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, _, err := e.srv.register(context.Background(), ver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg.Providers) == 0 {
+		t.Fatal("no providers")
+	}
+	i := strings.Index(page, `id="trust"`)
+	if i < 0 {
+		t.Fatal("the Vendors page has no trust profile table")
+	}
+	table := page[i:]
+	for _, v := range reg.Providers {
+		if v.Trust == nil {
+			t.Fatalf("%s has no trust profile", v.ID)
+		}
+		row := table[strings.Index(table, `<th scope="row">`+v.ID+`</th>`):]
+		row = row[:strings.Index(row, "</tr>")]
+		for _, d := range v.Trust.Dimensions {
+			want := "unknown"
+			if d.Tier >= 0 {
+				want = d.TierName + " " + d.TierLabel
+			}
+			if !strings.Contains(row, want) {
+				t.Errorf("%s: the row lacks %s %q: %s", v.ID, d.ID, want, row)
+			}
+		}
+		if !strings.Contains(row, "<td>"+v.Trust.Weakest+"</td>") {
+			t.Errorf("%s: weakest %q not shown: %s", v.ID, v.Trust.Weakest, row)
+		}
 	}
 }

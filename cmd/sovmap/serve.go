@@ -79,14 +79,19 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			for name, w := range assessFormats() {
 				writers[name] = server.Writer(w)
 			}
+			trust, err := lib.Lookup(risk.TrustFramework)
+			if err != nil {
+				return err
+			}
 			srv, err := server.New(server.Config{
 				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
 				AssessOptions: func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
 				Frameworks:    lib,
 				// Score vendors' framework assessments as `sovmap vendors` does.
+				// and give each a trust profile on the embassy dimensions.
 				RiskOptions: func(m *risk.Model) risk.Options {
-					return risk.Options{Score: scoreAssessment(lib, m.Inv, m)}
+					return risk.Options{Score: scoreAssessment(lib, m.Inv, m), Trust: trust}
 				},
 			})
 			if err != nil {
