@@ -356,7 +356,9 @@ func WorldMap(g Geo) string {
 	d.printf("\n<title id=\"worldmap-title\">Where the estate is, and who can reach it</title>\n<desc id=\"worldmap-desc\">%s</desc>\n", esc(strings.TrimSpace(desc.String())))
 	d.printf(`<defs><pattern id="worldmap-hatch" patternUnits="userSpaceOnUse" width="%.2f" height="%.2f" patternTransform="rotate(45)"><rect width="%.2f" height="%.2f" fill="%s"/><line x1="0" y1="0" x2="0" y2="%.2f" stroke="#ffffff" stroke-width="%.2f"/></pattern>`,
 		4*k, 4*k, 4*k, 4*k, TierColors["restricted"], 4*k, 1.5*k)
-	for state, st := range flowStyle {
+	// In a fixed order: the same report must give the same bytes.
+	for _, state := range []string{FlowViolation, FlowReachable, FlowAllowed} {
+		st := flowStyle[state]
 		d.printf(`<marker id="worldmap-arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`, stateID(state), st[0])
 	}
 	d.printf(`<clipPath id="worldmap-clip"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></clipPath>`, vx, vy, vw, vh)
