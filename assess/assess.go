@@ -154,17 +154,23 @@ func Assess(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, opts Options) 
 // imported inventory knows where things run but not what they hold or how
 // critical they are, and a report without gaps would read as all clear.
 func nothingRequired(cs []sovmap.ComponentResult) string {
-	for i := range cs {
-		for _, q := range cs[i].Reasons {
-			if q.Counts() && q.Level > 0 {
-				return ""
-			}
-		}
-	}
-	if len(cs) == 0 {
+	if len(cs) == 0 || !RequiresNothing(cs) {
 		return ""
 	}
 	return "no component requires a level, so no gap can show: say what each component holds (data), how critical it is (criticality), or add rules (docs/inventory.md, Requirements)"
+}
+
+// RequiresNothing reports whether no assessed component requires any level
+// above 0, so that the report cannot show a gap for want of a requirement.
+func RequiresNothing(cs []sovmap.ComponentResult) bool {
+	for i := range cs {
+		for _, q := range cs[i].Reasons {
+			if q.Counts() && q.Level > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // engine holds what one assessment resolves and memoises.

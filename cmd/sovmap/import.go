@@ -368,12 +368,7 @@ func requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool
 	if err != nil {
 		return false, err
 	}
-	for _, c := range rep.Components {
-		if len(c.Reasons) > 0 {
-			return false, nil
-		}
-	}
-	return true, nil
+	return assess.RequiresNothing(rep.Components), nil
 }
 
 func importLayers() string {
