@@ -332,16 +332,9 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		fmt.Fprintln(bw, "\nFLOWS")
 		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "FLOW\tFROM\tTO\tDATA\tMECHANISM\tVERDICT\tBASIS\tWHY")
-		for _, f := range r.Flows {
-			id := f.ID
-			if f.Inferred {
-				id += " (inferred)"
-			}
-			why := "-"
-			if len(f.Reasons) > 0 {
-				why = f.Reasons[0]
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, f.From, f.To, listOr(f.Data, "-"), f.Mechanism, f.Verdict, orDash(string(f.Basis)), why)
+		for i := range r.Flows {
+			f := &r.Flows[i]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", flowLabel(f), f.From, f.To, listOr(f.Data, "-"), f.Mechanism, f.Verdict, orDash(string(f.Basis)), decidingReason(f))
 		}
 		tw.Flush()
 	}

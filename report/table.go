@@ -66,16 +66,9 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		fmt.Fprintln(bw, "\nFLOWS (each with the reason that decides its verdict)")
 		flows := grid{head: []string{"FLOW", "FROM", "TO", "MECHANISM", "VERDICT", "BASIS"},
 			max: []int{maxIDCell, maxIDCell, maxIDCell, 0, 0, 0}}
-		for _, f := range r.Flows {
-			id := f.ID
-			if f.Inferred {
-				id += " (inferred)"
-			}
-			why := "-"
-			if len(f.Reasons) > 0 {
-				why = f.Reasons[0]
-			}
-			flows.add(listOr(f.Data, "no data classes")+": "+why, id, f.From, f.To, orDash(string(f.Mechanism)), string(f.Verdict), orDash(string(f.Basis)))
+		for i := range r.Flows {
+			f := &r.Flows[i]
+			flows.add(listOr(f.Data, "no data classes")+": "+decidingReason(f), flowLabel(f), f.From, f.To, orDash(string(f.Mechanism)), string(f.Verdict), orDash(string(f.Basis)))
 		}
 		flows.write(bw)
 	}
@@ -147,6 +140,23 @@ func componentWhy(c *sovmap.ComponentResult) string {
 		parts = append(parts, "held down by "+c.LimitedBy)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// flowLabel is a flow's id as the tables show it, marking an inferred one.
+func flowLabel(f *sovmap.FlowResult) string {
+	if f.Inferred {
+		return f.ID + " (inferred)"
+	}
+	return f.ID
+}
+
+// decidingReason is the reason that decides a flow's verdict (the first),
+// or "-".
+func decidingReason(f *sovmap.FlowResult) string {
+	if len(f.Reasons) == 0 {
+		return "-"
+	}
+	return f.Reasons[0]
 }
 
 // levelLegend names the levels the narrow tables show as numbers.
