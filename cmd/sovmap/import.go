@@ -232,13 +232,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	format := f.format
-	if format == "" {
-		format = "yaml"
-		if strings.HasSuffix(strings.ToLower(f.out), ".json") {
-			format = "json"
-		}
-	}
+	format := formatFromOutput(f.format, f.out, "yaml", "json")
 	write, err := importFormats.pick(format)
 	if err != nil {
 		return err

@@ -121,3 +121,18 @@ func writtenByImport(path string) bool {
 	line, _ := bufio.NewReader(f).ReadString('\n')
 	return strings.HasPrefix(line, "# Written by `sovmap import ")
 }
+
+// formatFromOutput picks the format an --output file's extension implies
+// when --format was not given: ".json" is json, and so on for the
+// extensions in byExt; anything else, standard output included, is def.
+func formatFromOutput(format, output, def string, byExt ...string) string {
+	if format != "" {
+		return format
+	}
+	for _, ext := range byExt {
+		if strings.HasSuffix(strings.ToLower(output), "."+ext) {
+			return ext
+		}
+	}
+	return def
+}

@@ -70,15 +70,7 @@ over --max-size are skipped. See docs/scan.md.`,
   sovmap scan scan/testdata/demo --rules scan/testdata/extra-rules.yaml --home DE --org Example`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format == "" {
-				format = "yaml"
-				if strings.HasSuffix(strings.ToLower(output), ".json") {
-					format = "json"
-				} else if strings.HasSuffix(strings.ToLower(output), ".sarif") {
-					format = "sarif"
-				}
-			}
-			write, err := scanFormats.pick(format)
+			write, err := scanFormats.pick(formatFromOutput(format, output, "yaml", "json", "sarif"))
 			if err != nil {
 				return err
 			}
