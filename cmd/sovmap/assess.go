@@ -57,11 +57,8 @@ or more; see 'sovmap diff --help'), 2 on bad input or usage.`,
 			}
 			// Refused before the assessment, which can take seconds;
 			// writeOut checks again when it writes.
-			if err := guardOutput(output, args); err != nil {
+			if err := a.checkOutput(format, output, args); err != nil {
 				return err
-			}
-			if format == "xlsx" && (output == "" || output == "-") && isTerminal(a.stdout) {
-				return fmt.Errorf("--format xlsx writes a binary workbook: give -o FILE.xlsx, or redirect standard output")
 			}
 			inv, r, err := a.assess(cmd.Context(), args)
 			if err != nil {

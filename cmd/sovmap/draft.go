@@ -42,7 +42,7 @@ result is a draft for counsel, not legal advice.`,
 			if err != nil {
 				return err
 			}
-			if err := a.checkDocumentOutput(format, output, args[:1]); err != nil {
+			if err := a.checkOutput(format, output, args[:1]); err != nil {
 				return err
 			}
 			dirs, _ := cmd.Flags().GetStringArray("frameworks")

@@ -136,3 +136,23 @@ func formatFromOutput(format, output, def string, byExt ...string) string {
 	}
 	return def
 }
+
+// binaryFormats say what each binary format writes, for the refusal to
+// write it to a terminal.
+var binaryFormats = map[string]string{
+	"xlsx": "a binary workbook: give -o FILE.xlsx",
+	"docx": "a binary Word file: give -o FILE.docx",
+}
+
+// checkOutput refuses, before any work, an --output that is one of the
+// command's inputs (guardOutput) and a binary format written to a
+// terminal, where its bytes would garble the screen.
+func (a *app) checkOutput(format, output string, inputs []string) error {
+	if err := guardOutput(output, inputs); err != nil {
+		return err
+	}
+	if what, binary := binaryFormats[format]; binary && (output == "" || output == "-") && isTerminal(a.stdout) {
+		return fmt.Errorf("--format %s writes %s, or redirect standard output", format, what)
+	}
+	return nil
+}

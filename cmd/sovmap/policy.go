@@ -43,7 +43,7 @@ document renderer). docs/transfer-policy.md explains each section.`,
 			if err != nil {
 				return err
 			}
-			if err := a.checkDocumentOutput(format, output, args); err != nil {
+			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
 			inv, k, err := a.load(cmd.Context(), args)

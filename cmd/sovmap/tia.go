@@ -21,18 +21,6 @@ var documentFormats = formatSwitch[func(io.Writer, *document.Document) error]{
 	"docx":     document.WriteDOCX,
 }
 
-// checkDocumentOutput refuses, before any work, a binary DOCX written to a
-// terminal, as assess refuses xlsx.
-func (a *app) checkDocumentOutput(format, output string, inputs []string) error {
-	if err := guardOutput(output, inputs); err != nil {
-		return err
-	}
-	if format == "docx" && (output == "" || output == "-") && isTerminal(a.stdout) {
-		return fmt.Errorf("--format docx writes a binary Word file: give -o FILE.docx, or redirect standard output")
-	}
-	return nil
-}
-
 // parseDate reads a --date flag; empty means today (UTC).
 func parseDate(s string) (time.Time, error) {
 	if s == "" {
@@ -93,7 +81,7 @@ draft for counsel, not legal advice.`,
 			if err != nil {
 				return err
 			}
-			if err := a.checkDocumentOutput(format, output, args[:1]); err != nil {
+			if err := a.checkOutput(format, output, args[:1]); err != nil {
 				return err
 			}
 			inv, r, err := a.assess(cmd.Context(), args[:1])
