@@ -292,7 +292,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %s; nothing written (--allow-empty writes the empty inventory)", name, res.EmptyReason())}
 	}
 
-	header := fmt.Sprintf("Written by `sovmap import %s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
+	header := fmt.Sprintf(importHeader+"%s %s`%s.\nRe-import to refresh it; keep hand-written facts in an overlay (docs/import.md).", kind, name, overlayNote(f.overlays))
 	var buf bytes.Buffer
 	if err := write(&buf, inv, header); err != nil {
 		return err

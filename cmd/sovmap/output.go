@@ -119,8 +119,12 @@ func writtenByImport(path string) bool {
 	}
 	defer f.Close()
 	line, _ := bufio.NewReader(f).ReadString('\n')
-	return strings.HasPrefix(line, "# Written by `sovmap import ")
+	return strings.HasPrefix(line, "# "+importHeader)
 }
+
+// importHeader starts the first line of every file `sovmap import` writes
+// (as a YAML comment), which is how writtenByImport knows its own files.
+const importHeader = "Written by `sovmap import "
 
 // formatFromOutput picks the format an --output file's extension implies
 // when --format was not given: ".json" is json, and so on for the
