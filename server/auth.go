@@ -214,19 +214,27 @@ func Bootstrap(ctx context.Context, st store.Store, params *PasswordParams) (log
 	if err != nil {
 		return "", "", false, err
 	}
-	ws, err := st.CreateWorkspace(ctx, "default", "Default workspace")
-	if err != nil && !errors.Is(err, store.ErrConflict) {
+	if err := setUpDefaultWorkspace(ctx, st, u); err != nil {
 		return "", "", false, err
-	}
-	if err == nil {
-		if err := st.SetRole(ctx, ws.ID, u.ID, store.RoleAdmin); err != nil {
-			return "", "", false, err
-		}
 	}
 	if _, err := st.AppendAudit(ctx, store.Event{ActorID: u.ID, Actor: "system", Action: "user.bootstrap", Target: u.Login, Detail: "first administrator with a one-time password"}); err != nil {
 		return "", "", false, err
 	}
 	return u.Login, password, true, nil
+}
+
+// setUpDefaultWorkspace makes the "default" workspace that the first user
+// of a database administers, unless it exists already (another process or
+// an earlier start made it).
+func setUpDefaultWorkspace(ctx context.Context, st store.Store, first store.User) error {
+	ws, err := st.CreateWorkspace(ctx, "default", "Default workspace")
+	if errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return st.SetRole(ctx, ws.ID, first.ID, store.RoleAdmin)
 }
 
 // ResetPassword gives the user login a new one-time password, signs them
@@ -289,4 +297,182 @@ func newToken(name string, userID, workspaceID int64, role store.Role) (string, 
 // sameSecret compares two secrets in constant time.
 func sameSecret(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// ErrRefused marks what the database's content forbids rather than what
+// was asked badly: a first user who is not a site administrator, a token
+// worth more than its user's role, a token for a disabled user.
+var ErrRefused = errors.New("refused")
+
+// refusal is an error of kind (ErrRefused, store.ErrNotFound or
+// store.ErrConflict) whose message is said in full without the kind's.
+type refusal struct {
+	msg  string
+	kind error
+}
+
+func (e *refusal) Error() string { return e.msg }
+func (e *refusal) Unwrap() error { return e.kind }
+
+func refuse(kind error, format string, args ...any) error {
+	return &refusal{fmt.Sprintf(format, args...), kind}
+}
+
+// NewUser is a user created from the command line with a password they
+// (or the automation that deploys the server) chose.
+type NewUser struct {
+	Login, Name, Password string
+	SiteAdmin             bool
+	// MustChangePassword nil asks for a new password at the first sign-in
+	// of every user but the first, as Gitea's `admin user create` does: the
+	// first is the deployment's own administrator, the others are people
+	// whose password the operator knows.
+	MustChangePassword *bool
+}
+
+// CreateUser creates a user with a chosen password, for `sovmap admin user
+// create`. The password must pass the policy of the password page. The
+// first user of a database must be a site administrator, since nobody else
+// could administer it (and serve no longer makes "admin" once a user
+// exists); they get what serve's first start gives its "admin": the
+// "default" workspace, which they administer. actor names who asked, for
+// the audit log.
+func CreateUser(ctx context.Context, st store.Store, nu NewUser, actor string, params *PasswordParams) (store.User, error) {
+	nu.Name = strings.TrimSpace(nu.Name)
+	if !loginPattern.MatchString(nu.Login) {
+		return store.User{}, &badInput{fmt.Errorf("login name %q: a login name has 1 to 64 letters, digits and . _ @ -", nu.Login)}
+	}
+	if len(nu.Name) > 200 {
+		return store.User{}, &badInput{errors.New("the name is longer than 200 bytes")}
+	}
+	if err := checkNewPassword(nu.Login, nu.Name, nu.Password); err != nil {
+		return store.User{}, &badInput{err}
+	}
+	n, err := st.CountUsers(ctx)
+	if err != nil {
+		return store.User{}, err
+	}
+	first := n == 0
+	if first && !nu.SiteAdmin {
+		return store.User{}, refuse(ErrRefused, "the first user of a database must be a site administrator (--site-admin), or nobody could manage it")
+	}
+	mustChange := !first
+	if nu.MustChangePassword != nil {
+		mustChange = *nu.MustChangePassword
+	}
+	p := DefaultPasswordParams
+	if params != nil {
+		p = *params
+	}
+	hash, err := hashPassword(nu.Password, p)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := st.CreateUser(ctx, store.User{Login: nu.Login, Name: nu.Name, PasswordHash: hash, SiteAdmin: nu.SiteAdmin, MustChangePassword: mustChange})
+	if errors.Is(err, store.ErrConflict) {
+		return store.User{}, refuse(err, "the login %q is taken (logins are unique regardless of case)", nu.Login)
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	detail := "password chosen on the command line"
+	if u.SiteAdmin {
+		detail += "; site administrator"
+	}
+	if mustChange {
+		detail += "; to be changed at the first sign-in"
+	}
+	if first {
+		if err := setUpDefaultWorkspace(ctx, st, u); err != nil {
+			return store.User{}, err
+		}
+		detail += "; first user, administrator of the default workspace"
+	}
+	if _, err := st.AppendAudit(ctx, store.Event{Actor: actor, Action: "user.create", Target: u.Login, Detail: detail}); err != nil {
+		return store.User{}, err
+	}
+	return u, nil
+}
+
+// CreateToken makes an API token of user login in a workspace, for `sovmap
+// admin token create`, and returns its secret. Like Gitea's
+// `generate-access-token`, it grants nothing: a token never carries more
+// than its user's role in the workspace (the server caps it when it is
+// used), so one asked above that role is refused rather than issued
+// useless. actor names who asked, for the audit log.
+func CreateToken(ctx context.Context, st store.Store, login, workspace, name string, role store.Role, actor string) (string, error) {
+	secret, t, err := newToken(name, 0, 0, role)
+	if err != nil {
+		return "", &badInput{err}
+	}
+	u, ws, have, err := memberRole(ctx, st, login, workspace)
+	if err != nil {
+		return "", err
+	}
+	t.UserID, t.WorkspaceID = u.ID, ws.ID
+	switch {
+	case u.Disabled:
+		return "", refuse(ErrRefused, "user %q is disabled, so their tokens would not work; a site administrator enables them on the users page", login)
+	case have == "":
+		return "", refuse(ErrRefused, "user %q is not a member of workspace %q; make them one first (sovmap admin member set)", login, workspace)
+	case !have.Allows(role):
+		return "", refuse(ErrRefused, "user %q is %s in workspace %q, and a token never carries more than its user's role", login, have, workspace)
+	}
+	if _, err := st.CreateToken(ctx, t); err != nil {
+		return "", err
+	}
+	if _, err := st.AppendAudit(ctx, store.Event{Workspace: ws.Slug, Actor: actor, Action: "token.create", Target: name, Detail: fmt.Sprintf("%s, for user %s", role, u.Login)}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// SetMember gives user login a role in a workspace, or removes them from
+// it (role "none"), for `sovmap admin member set`, as an administrator
+// does on the workspace's settings page. actor names who asked.
+func SetMember(ctx context.Context, st store.Store, login, workspace string, role store.Role, actor string) error {
+	if role != "none" && !role.Valid() {
+		return &badInput{fmt.Errorf("unknown role %q: viewer, editor, admin or none", role)}
+	}
+	u, ws, _, err := memberRole(ctx, st, login, workspace)
+	if err != nil {
+		return err
+	}
+	if role == "none" {
+		err = st.RemoveMember(ctx, ws.ID, u.ID)
+	} else {
+		err = st.SetRole(ctx, ws.ID, u.ID, role)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = st.AppendAudit(ctx, store.Event{Workspace: ws.Slug, Actor: actor, Action: "member.set", Target: u.Login, Detail: string(role)})
+	return err
+}
+
+// memberRole finds a user, a workspace and the user's role in it: admin
+// for a site administrator, "" for someone who is not a member.
+func memberRole(ctx context.Context, st store.Store, login, workspace string) (store.User, store.Workspace, store.Role, error) {
+	u, err := st.UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.User{}, store.Workspace{}, "", refuse(err, "no user %q", login)
+	}
+	if err != nil {
+		return store.User{}, store.Workspace{}, "", err
+	}
+	ws, err := st.WorkspaceBySlug(ctx, workspace)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.User{}, store.Workspace{}, "", refuse(err, "no workspace %q", workspace)
+	}
+	if err != nil {
+		return store.User{}, store.Workspace{}, "", err
+	}
+	if u.SiteAdmin {
+		return u, ws, store.RoleAdmin, nil
+	}
+	role, err := st.RoleOf(ctx, ws.ID, u.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, ws, "", nil
+	}
+	return u, ws, role, err
 }

@@ -19,7 +19,8 @@ var notRun = map[string]string{
 // (clean) or 1 (findings), never 2. The lines run in a directory that
 // mirrors the repository root (a link to each of its entries), so that
 // what they write lands in the test's directory; a line's "> FILE" and
-// ">> FILE" write the output there, and "A && B" runs B after A. Lines that
+// ">> FILE" write the output there, "A && B" runs B after A, and
+// "echo 'WORDS' | sovmap ..." gives sovmap the words as its input. Lines that
 // start with another program (terraform show ... | sovmap ...) are the
 // user's shell, not sovmap's, and are left out.
 func TestHelpExamplesRun(t *testing.T) {
@@ -49,6 +50,12 @@ func TestHelpExamplesRun(t *testing.T) {
 				if i := strings.Index(line, "   # "); i >= 0 {
 					line = strings.TrimSpace(line[:i])
 				}
+				// echo 'WORDS' | sovmap ...: the words are sovmap's input.
+				stdin := ""
+				if echo, rest, ok := strings.Cut(line, " | sovmap "); ok && strings.HasPrefix(echo, "echo ") {
+					stdin = strings.Join(shellWords(t, echo)[1:], " ") + "\n"
+					line = "sovmap " + rest
+				}
 				if line == "" || !strings.HasPrefix(line, "sovmap ") || strings.Contains(line, "|") {
 					continue
 				}
@@ -57,7 +64,7 @@ func TestHelpExamplesRun(t *testing.T) {
 					continue
 				}
 				for _, part := range strings.Split(line, " && ") {
-					runExampleLine(t, dir, part)
+					runExampleLine(t, dir, stdin, part)
 					ran++
 				}
 			}
@@ -68,8 +75,9 @@ func TestHelpExamplesRun(t *testing.T) {
 	}
 }
 
-// runExampleLine runs one "sovmap ..." command line in dir.
-func runExampleLine(t *testing.T, dir, line string) {
+// runExampleLine runs one "sovmap ..." command line in dir with stdin as
+// its input.
+func runExampleLine(t *testing.T, dir, stdin, line string) {
 	t.Helper()
 	args := shellWords(t, line)
 	var redirect string
@@ -78,7 +86,7 @@ func runExampleLine(t *testing.T, dir, line string) {
 		redirect, appendTo = args[n-1], args[n-2] == ">>"
 		args = args[:n-2]
 	}
-	out, stderr, code := runBin(t, dir, args[1:]...)
+	out, stderr, code := runBinIn(t, dir, stdin, args[1:]...)
 	if code != exitClean && code != exitFindings {
 		t.Errorf("%s: exit %d\n%s", line, code, stderr)
 		return
