@@ -39,6 +39,8 @@ share behind a load balancer. The schema migrates forward on start.
 
 On the first start the database has no users: serve creates an "admin" user
 with a one-time password, prints it, and asks for a new one at first sign-in.
+Automated deployments create the first administrator and API tokens
+beforehand with sovmap admin; serve then prints no password.
 SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 		Example: `  sovmap serve
   sovmap serve --addr 0.0.0.0:8080 --db /var/lib/sovmap/sovmap.db
