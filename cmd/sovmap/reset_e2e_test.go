@@ -2,8 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,38 +19,14 @@ func TestServeResetPassword(t *testing.T) {
 	if code != 0 || m == nil {
 		t.Fatalf("reset: exit %d\n%s%s", code, stdout, stderr)
 	}
-	signIn := func(password string) (int, string) {
-		jar, _ := cookiejar.New(nil)
-		hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := hc.Get(p.base + "/login")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var body strings.Builder
-		buf := make([]byte, 1<<16)
-		for {
-			n, err := res.Body.Read(buf)
-			body.Write(buf[:n])
-			if err != nil {
-				break
-			}
-		}
-		res.Body.Close()
-		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body.String())
-		if csrf == nil {
-			t.Fatal("no CSRF token on the login form")
-		}
-		res, err = hc.PostForm(p.base+"/login", url.Values{"login": {"admin"}, "password": {password}, "csrf": {csrf[1]}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode, res.Header.Get("Location")
+	signInAdmin := func(password string) (int, string) {
+		_, code, loc := signIn(t, p.base, "admin", password)
+		return code, loc
 	}
-	if code, _ := signIn(p.password); code != http.StatusUnauthorized {
+	if code, _ := signInAdmin(p.password); code != http.StatusUnauthorized {
 		t.Errorf("the first one-time password still signs in: %d", code)
 	}
-	if code, loc := signIn(m[1]); code != http.StatusSeeOther || loc != "/password" {
+	if code, loc := signInAdmin(m[1]); code != http.StatusSeeOther || loc != "/password" {
 		t.Errorf("sign-in with the reset password: %d %q, want the password page", code, loc)
 	}
 	if _, stderr, code := runBin(t, t.TempDir(), "serve", "--db", db, "--reset-password", "nobody"); code == 0 || !strings.Contains(stderr, `no user "nobody"`) {
