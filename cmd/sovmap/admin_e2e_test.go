@@ -166,6 +166,7 @@ func TestAdminRefusals(t *testing.T) {
 		{pw, "user create --login ops --site-admin --password-stdin", 0, `Created user "ops" (site administrator)`},
 		{pw, "user create --login OPS --password-stdin", 1, `the login "OPS" is taken`},
 		{"x" + pw, "user create --login bot --password-stdin", 0, "to choose a new password at the first sign-in"},
+		{"y" + pw, "user create --login carol --must-change-password=false --password-stdin", 0, "Created user \"carol\"\n"},
 		{"", "token create --login ops --workspace default --role owner", 2, `--role must be viewer, editor or admin, not "owner"`},
 		{"", "token create --login ops --role viewer", 2, `"workspace" not set`},
 		{"", "token create --login ops --workspace nowhere --role viewer", 1, `no workspace "nowhere"`},
