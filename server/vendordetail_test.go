@@ -13,6 +13,7 @@ import (
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/risk"
+	"github.com/sovmap/sovmap/store"
 )
 
 // The oracle of these tests is the CLI's own output for the hospital
@@ -24,9 +25,9 @@ import (
 // When the engine changes what it says of a vendor, these tests fail until
 // the files are made again and reviewed.
 
-// trustEnv is a server wired as `sovmap serve` wires the register: with
-// trust profiles on the embassy framework.
-func trustEnv(t *testing.T) *testEnv {
+// trustEnv is a server on st wired as `sovmap serve` wires the register:
+// with trust profiles on the embassy framework.
+func trustEnv(t *testing.T, st store.Store) *testEnv {
 	t.Helper()
 	lib, err := framework.Default()
 	if err != nil {
@@ -36,7 +37,7 @@ func trustEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newEnvWith(t, backends[0].open(t), func(c *Config) {
+	return newEnvWith(t, st, func(c *Config) {
 		c.RiskOptions = func(*risk.Model) risk.Options { return risk.Options{Trust: trust} }
 	})
 }
@@ -87,9 +88,14 @@ func tierText(d risk.TrustDimension) string {
 // questions, the weakest marked, the register's figures and reasons; and
 // its component counts lead to a components list of that many.
 func TestVendorDetail(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testVendorDetail(t, trustEnv(t, b.open(t))) })
+	}
+}
+
+func testVendorDetail(t *testing.T, e *testEnv) {
 	var cli risk.Register
 	readCLI(t, "hospital-vendors.json", &cli)
-	e := trustEnv(t)
 	c := e.signInAdmin()
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
 
@@ -180,7 +186,7 @@ func TestVendorDetail(t *testing.T) {
 func TestVendorComparison(t *testing.T) {
 	var cli risk.TrustComparison
 	readCLI(t, "hospital-compare.json", &cli)
-	e := trustEnv(t)
+	e := trustEnv(t, backends[0].open(t))
 	c := e.signInAdmin()
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
 
