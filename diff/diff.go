@@ -122,6 +122,35 @@ type Flow struct {
 	Added bool `json:"added,omitempty"`
 }
 
+// Policy compares the transfer policies of the baseline and the candidate,
+// as `sovmap policy` renders them: home and sectors, the trusted and
+// restricted jurisdictions, what each data class requires, the rules per
+// destination, the organization's CEL rules and the open questions. A
+// policy change does not fail the gate by itself; what it does to
+// components and flows shows as findings.
+type Policy struct {
+	// Compared is false when either side is a saved assessment, which does
+	// not record the policy; NotCompared then says why.
+	Compared    bool           `json:"compared"`
+	NotCompared string         `json:"not_compared,omitempty"`
+	Changes     []PolicyChange `json:"changes"`
+}
+
+// PolicyChange is one difference between the two policies.
+type PolicyChange struct {
+	// Section is the policy's section: scope, jurisdictions, data classes,
+	// transfers, rules or questions.
+	Section string `json:"section"`
+	// Subject is what changed in it: a field of the scope, the countries
+	// that moved, a data class, a destination, a rule's id, a question.
+	Subject string `json:"subject"`
+	// Change is "added", "removed", or the figure that changed ("level
+	// required", "expression", "tier").
+	Change string `json:"change"`
+	Old    string `json:"old,omitempty"`
+	New    string `json:"new,omitempty"`
+}
+
 // FindingChange is a finding that appeared, got worse, got better or went.
 type FindingChange struct {
 	finding.Finding
@@ -159,9 +188,22 @@ type Diff struct {
 	Worse    []FindingChange `json:"worse_findings"`
 	Better   []FindingChange `json:"better_findings"`
 	Resolved []FindingChange `json:"resolved_findings"`
+	// Policy compares the two transfer policies. An assessment does not
+	// record the policy, so the caller sets it from the two inventories
+	// (package policydoc); nil leaves it out.
+	Policy *Policy `json:"policy,omitempty"`
 	// Before and After are the two summaries.
 	Before sovmap.Summary `json:"before"`
 	After  sovmap.Summary `json:"after"`
+}
+
+// PolicyChanges returns the policy changes, none when the policies were
+// not compared.
+func (d *Diff) PolicyChanges() []PolicyChange {
+	if d.Policy == nil {
+		return nil
+	}
+	return d.Policy.Changes
 }
 
 // FallingLevels returns the level moves that fail the gate
@@ -194,7 +236,7 @@ func (d *Diff) Empty() bool {
 		len(d.NewExposure) == 0 && len(d.DroppedExposure) == 0 &&
 		len(d.NewViolations) == 0 && len(d.ResolvedViolations) == 0 &&
 		len(d.New) == 0 && len(d.Worse) == 0 && len(d.Better) == 0 && len(d.Resolved) == 0 &&
-		len(d.Renamed) == 0
+		len(d.Renamed) == 0 && len(d.PolicyChanges()) == 0
 }
 
 // NewFindings returns the findings of cur that fail a gate at failOn (see

@@ -241,7 +241,61 @@ func goldenCase() *Diff {
 	cur := rep([]sovmap.ComponentResult{
 		comp("train|cluster", 1, 1, 3, "US", "CN"), comp("chat", 0, 0, 2, "RU"),
 	}, flow("ehr", sovmap.Violation), flow("logs", sovmap.Violation))
-	return Compare(base, cur, 1)
+	d := Compare(base, cur, 1)
+	d.Policy = &Policy{Compared: true, Changes: []PolicyChange{
+		{Section: "jurisdictions", Subject: "CN", Change: "tier", Old: "neutral: no trust or restriction applies (default)", New: "restricted: listed as restricted by the organization (CN) (policy)"},
+		{Section: "data classes", Subject: "payments.card", Change: "level required", Old: "2 safeguarded", New: "3 sovereign-partner"},
+		{Section: "rules", Subject: "eu-only", Change: "expression", Old: "component.country == 'DE' || component.country == 'FR'", New: "component.country == 'DE'"},
+		{Section: "rules", Subject: "keys-at-home", Change: "added", New: "when its key custody is \"customer-held\": requires 3 sovereign-partner, security, policy"},
+	}}
+	return d
+}
+
+// TestPolicyNotCompared: with a saved assessment on one side, every format
+// says that the policy was not compared and why, and the JSON says so in
+// a field; a policy change alone is a change.
+func TestPolicyNotCompared(t *testing.T) {
+	r := rep([]sovmap.ComponentResult{comp("a", 3, 3, 2)})
+	d := Compare(r, r, 1)
+	d.Policy = &Policy{NotCompared: "old.json is a saved assessment", Changes: []PolicyChange{}}
+	for name, write := range map[string]func(*bytes.Buffer, *Diff) error{
+		"table":    func(b *bytes.Buffer, d *Diff) error { return WriteTable(b, d) },
+		"markdown": func(b *bytes.Buffer, d *Diff) error { return WriteMarkdown(b, d) },
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf, d); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), "Transfer policy not compared: old.json is a saved assessment") || !strings.Contains(buf.String(), "No changes.") {
+			t.Errorf("%s: %s", name, buf.String())
+		}
+		if strings.Contains(buf.String(), "transfer policy change") {
+			t.Errorf("%s: counts policy changes it did not compare: %s", name, buf.String())
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Policy struct {
+			Compared    bool   `json:"compared"`
+			NotCompared string `json:"not_compared"`
+		} `json:"policy"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil || got.Policy.Compared || got.Policy.NotCompared == "" {
+		t.Errorf("json policy = %+v (%v)", got.Policy, err)
+	}
+	if !d.Empty() {
+		t.Error("a diff with nothing compared is not empty")
+	}
+	d.Policy = &Policy{Compared: true, Changes: []PolicyChange{{Section: "scope", Subject: "home", Change: "changed", Old: "DE", New: "FR"}}}
+	if d.Empty() {
+		t.Error("a policy change alone is a change")
+	}
+	if len(d.Failing()) != 0 {
+		t.Error("a policy change alone fails the gate")
+	}
 }
 
 func TestWritersGolden(t *testing.T) {

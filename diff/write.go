@@ -28,9 +28,22 @@ func (d *Diff) Headline() string {
 			worseMoves++
 		}
 	}
-	return fmt.Sprintf("%d added, %d removed, %d level moves (%d worse), %d new foreign exposures, %d new violating flows, %d new or worse findings, %d resolved",
+	h := fmt.Sprintf("%d added, %d removed, %d level moves (%d worse), %d new foreign exposures, %d new violating flows, %d new or worse findings, %d resolved",
 		len(d.Added), len(d.Removed), len(d.Moved), worseMoves, len(d.NewExposure), len(d.NewViolations),
 		len(d.New)+len(d.Worse), len(d.Resolved))
+	if d.Policy != nil && d.Policy.Compared {
+		h += ", " + plural.Count(len(d.Policy.Changes), "transfer policy change")
+	}
+	return h
+}
+
+// policyNote says why the policies were not compared, empty when they were
+// (or when the caller did not ask).
+func (d *Diff) policyNote() string {
+	if d.Policy == nil || d.Policy.Compared {
+		return ""
+	}
+	return "Transfer policy not compared: " + d.Policy.NotCompared
 }
 
 // Gate names the thresholds in force, as the command line gives them.
@@ -61,6 +74,9 @@ func (d *Diff) Verdict() string {
 	return fmt.Sprintf("FAIL: %s at %s", strings.Join(parts, " and "), d.Gate())
 }
 
+// policyTitle heads the policy changes.
+const policyTitle = "Transfer policy changed (sovmap policy renders it whole)"
+
 // renameHint says how to declare an undeclared rename.
 const renameHint = "declare renamed_from: [OLD] on NEW in the inventory, or pass --rename OLD=NEW"
 
@@ -68,6 +84,9 @@ const renameHint = "declare renamed_from: [OLD] on NEW in the inventory, or pass
 func WriteTable(w io.Writer, d *Diff) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "sovmap diff: %s\n%s\n", d.Headline(), d.Verdict())
+	if note := d.policyNote(); note != "" {
+		fmt.Fprintln(ew, note)
+	}
 	if d.Empty() {
 		fmt.Fprintln(ew, "\nNo changes.")
 		return ew.err
@@ -88,6 +107,20 @@ func WriteTable(w io.Writer, d *Diff) error {
 	section(fmt.Sprintf("Failing the gate (a level fell by %d or more)", d.FailOnWorse), "ID\tFIELD\tOLD\tNEW\tDIRECTION", moveRows(d.FallingLevels()))
 	section("Renamed (compared with their former selves)", "OLD\tNEW", renameRows(d.Renamed))
 	section("Possibly renamed, not declared ("+renameHint+")", "OLD\tNEW", renameRows(d.Unmatched))
+	if cs := d.PolicyChanges(); len(cs) > 0 {
+		// Policy texts are sentences: a column of them would push the
+		// next out of sight, so each change is a short block.
+		fmt.Fprintf(ew, "\n%s\n", policyTitle)
+		for _, c := range cs {
+			fmt.Fprintf(ew, "  %s: %s: %s\n", c.Section, c.Subject, c.Change)
+			if c.Old != "" {
+				fmt.Fprintf(ew, "    was: %s\n", c.Old)
+			}
+			if c.New != "" {
+				fmt.Fprintf(ew, "    now: %s\n", c.New)
+			}
+		}
+	}
 	section("Components added", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Added))
 	section("Components removed", "ID\tLAYER\tPROVIDER\tLEVEL\tEFFECTIVE\tREQUIRED\tGAP\tEXPOSURE", componentRows(d.Removed))
 	section("Levels moved", "ID\tFIELD\tOLD\tNEW\tDIRECTION", moveRows(d.Moved))
@@ -106,6 +139,9 @@ func WriteTable(w io.Writer, d *Diff) error {
 func WriteMarkdown(w io.Writer, d *Diff) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "## sovmap diff\n\n%s\n\n**%s**\n", d.Headline(), d.Verdict())
+	if note := d.policyNote(); note != "" {
+		fmt.Fprintf(ew, "\n%s\n", note)
+	}
 	if d.Empty() {
 		fmt.Fprintln(ew, "\nNo changes.")
 		return ew.err
@@ -130,6 +166,7 @@ func WriteMarkdown(w io.Writer, d *Diff) error {
 	section(fmt.Sprintf("Failing the gate (a level fell by %d or more)", d.FailOnWorse), []string{"id", "field", "old", "new", "direction"}, moveRows(d.FallingLevels()))
 	section("Renamed (compared with their former selves)", []string{"old", "new"}, renameRows(d.Renamed))
 	section("Possibly renamed, not declared ("+renameHint+")", []string{"old", "new"}, renameRows(d.Unmatched))
+	section(policyTitle, []string{"section", "subject", "change", "old", "new"}, policyRows(d.PolicyChanges()))
 	section("Components added", ch, componentRows(d.Added))
 	section("Components removed", ch, componentRows(d.Removed))
 	section("Levels moved", []string{"id", "field", "old", "new", "direction"}, moveRows(d.Moved))
@@ -223,6 +260,14 @@ func renameRows(rs []Rename) [][]string {
 	rows := make([][]string, 0, len(rs))
 	for _, r := range rs {
 		rows = append(rows, []string{r.From, r.To})
+	}
+	return rows
+}
+
+func policyRows(cs []PolicyChange) [][]string {
+	rows := make([][]string, 0, len(cs))
+	for _, c := range cs {
+		rows = append(rows, []string{c.Section, c.Subject, c.Change, orDash(c.Old), orDash(c.New)})
 	}
 	return rows
 }

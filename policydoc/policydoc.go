@@ -212,10 +212,16 @@ func jurisdictions(k *kb.KB, t *assess.Tiers) []JurisdictionGroup {
 func classes(inv *sovmap.Inventory) []ClassPolicy {
 	holders := map[string][]string{}
 	add := func(class, comp string) {
-		if comp != "" && !slices.Contains(holders[class], comp) {
-			holders[class] = append(holders[class], comp)
-		} else if _, ok := holders[class]; !ok {
-			holders[class] = []string{}
+		h, ok := holders[class]
+		switch {
+		case comp == "":
+			if !ok {
+				holders[class] = []string{}
+			}
+		// A component's classes are added together, so a class it lists
+		// twice ends its list: checking the last entry keeps this linear.
+		case len(h) == 0 || h[len(h)-1] != comp:
+			holders[class] = append(h, comp)
 		}
 	}
 	for _, c := range inv.Components {
@@ -330,7 +336,9 @@ func laws(rep *sovmap.Report) []LawCondition {
 				byKey[key] = l
 				keys = append(keys, key)
 			}
-			if !slices.Contains(l.Components, c.ID) {
+			// A component's reasons come together: the last entry is
+			// the only possible repeat, which keeps this linear.
+			if n := len(l.Components); n == 0 || l.Components[n-1] != c.ID {
 				l.Components = append(l.Components, c.ID)
 			}
 		}

@@ -15,6 +15,8 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
 	"github.com/sovmap/sovmap/internal/plural"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/policydoc"
 )
 
 func newDiffCmd(a *app) *cobra.Command {
@@ -25,8 +27,13 @@ func newDiffCmd(a *app) *cobra.Command {
 		Short: "Compare two assessments and fail only on what is new or worse",
 		Long: `diff compares a baseline (OLD) with a candidate (NEW) and says what changed:
 components added, removed or renamed, levels moved (own, effective, required,
-gap), new foreign exposure, new violating flows, and the findings that are new
-or worse.
+gap), new foreign exposure, new violating flows, the findings that are new
+or worse, and what changed in the transfer policy that 'sovmap policy'
+renders (home and sectors, trusted and restricted jurisdictions, what each
+data class requires, the rules per destination, the organization's CEL
+rules, the open questions). The policy is compared when OLD and NEW are both
+inventories: a saved assessment does not record it. A policy change does
+not fail the gate by itself; what it does to components and flows does.
 
 OLD and NEW are each an inventory (a YAML or JSON file, or a directory), which
 is assessed, or a saved 'sovmap assess --format json' (or json-full) output. A
@@ -61,7 +68,7 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 			if err := gate.check(); err != nil {
 				return err
 			}
-			base, _, err := a.reportFrom(cmd.Context(), args[0])
+			base, baseInv, err := a.reportFrom(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -71,6 +78,9 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 			}
 			d, err := gate.compare(base, cur, inv)
 			if err != nil {
+				return err
+			}
+			if d.Policy, err = a.comparePolicies(args, [2]*sovmap.Inventory{baseInv, inv}, [2]*sovmap.Report{base, cur}); err != nil {
 				return err
 			}
 			if err := a.writeOut(output, func(w io.Writer) error { return write(w, d) }); err != nil {
@@ -83,6 +93,31 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the comparison to this file instead of standard output")
 	gate.declare(cmd.Flags(), "exit 1 when a new or worse gap is this many levels or more, or a flow newly violates (0 never fails)")
 	return cmd
+}
+
+// comparePolicies compares the transfer policies of the two sides, as
+// 'sovmap policy' renders them, when both are inventories: a saved
+// assessment does not record the policy, which the result then says.
+func (a *app) comparePolicies(paths []string, invs [2]*sovmap.Inventory, reps [2]*sovmap.Report) (*diff.Policy, error) {
+	for i, inv := range invs {
+		if inv == nil {
+			return &diff.Policy{Changes: []diff.PolicyChange{}, NotCompared: paths[i] + " is a saved assessment, which does not record the policy; compare two inventories to see policy changes (docs/ci.md)"}, nil
+		}
+	}
+	var docs [2]*policydoc.Document
+	for i, inv := range invs {
+		k, err := a.knowledge()
+		if err != nil {
+			return nil, err
+		}
+		if k, err = inventory.WithKnowledge(k, inv); err != nil {
+			return nil, err
+		}
+		if docs[i], err = policydoc.Build(inv, reps[i], k); err != nil {
+			return nil, err
+		}
+	}
+	return &diff.Policy{Compared: true, Changes: policydoc.Compare(docs[0], docs[1])}, nil
 }
 
 // gateFlags are the flags of the baseline gate, shared by diff and

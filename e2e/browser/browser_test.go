@@ -35,8 +35,9 @@ import (
 const chromium = "/usr/bin/chromium"
 
 // startServer runs the dashboard on a fresh SQLite database and returns
-// its address and the first administrator's one-time password.
-func startServer(t *testing.T) (string, string) {
+// its address and the first administrator's one-time password; configure,
+// when given, changes the server's Config first.
+func startServer(t *testing.T, configure ...func(*server.Config)) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sovmap.db"))
@@ -53,9 +54,13 @@ func startServer(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: st, KB: k, Password: cheap,
+	cfg := server.Config{Store: st, KB: k, Password: cheap,
 		Writers:       map[string]server.Writer{"json": report.WriteJSON, "markdown": report.WriteMarkdown, "sarif": sarif.Write},
-		AssessOptions: func(*sovmap.Inventory) assess.Options { return assess.Options{Qualifies: embassy.Qualifies} }})
+		AssessOptions: func(*sovmap.Inventory) assess.Options { return assess.Options{Qualifies: embassy.Qualifies} }}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +186,24 @@ func signIn(t *testing.T, ctx context.Context, base, oneTime, pw string) {
 		chromedp.Submit(chromedp.CSS(`#confirm`)),
 		// The change keeps this session (it signs out the others).
 		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Workspaces"]`)),
+	)
+}
+
+// signInWith signs in as signIn does and uploads the inventory at path
+// (relative to this package) as the default workspace's first version.
+func signInWith(t *testing.T, ctx context.Context, base, oneTime, path string) {
+	t.Helper()
+	inv, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, base, oneTime, "correct horse battery staple")
+	run(t, ctx, "upload",
+		chromedp.Navigate(base+"/w/default/upload"),
+		chromedp.WaitVisible(chromedp.CSS(`#files`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#files`), []string{writeTemp(t, filepath.Base(path), inv)}),
+		chromedp.Submit(chromedp.CSS(`#note`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -42,18 +41,7 @@ const overflowing = `Array.from(document.querySelectorAll('body *')).filter(e =>
 func TestDashboardLayout(t *testing.T) {
 	ctx := newBrowser(t)
 	base, oneTime := startServer(t)
-	hospital, err := os.ReadFile("../../examples/hospital-group/inventory.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, base, oneTime, "correct horse battery staple")
-	run(t, ctx, "upload",
-		chromedp.Navigate(base+"/w/default/upload"),
-		chromedp.WaitVisible(chromedp.CSS(`#files`)),
-		chromedp.SetUploadFiles(chromedp.CSS(`#files`), []string{writeTemp(t, "inventory.yaml", hospital)}),
-		chromedp.Submit(chromedp.CSS(`#note`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
-	)
+	signInWith(t, ctx, base, oneTime, "../../examples/hospital-group/inventory.yaml")
 	pages := []layoutPage{
 		{"overview", "/w/default/", `#fixfirst`},
 		{"map", "/w/default/map", `#worldmap-title`},
