@@ -20,7 +20,7 @@ func draftOf(t *testing.T, id string) (*Scorecard, *document.Document) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := Score(defaultLib(t), inv, a, "")
+	sc, err := Score(defaultLib(t), inv, a, withKB(t, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
