@@ -81,8 +81,12 @@ func (a *app) assessOptions() assess.Options {
 // let the host guarantee capacity, judged as sovmap embassy judges them.
 // Both the assessment and the qualifier judge export controls on one day.
 func (a *app) assessOptionsFor(inv *sovmap.Inventory, k *kb.KB) assess.Options {
-	now := time.Now().UTC()
-	return assess.Options{Now: now, Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k, At: now})}
+	return assessOptionsOn(inv, k, time.Now().UTC())
+}
+
+// assessOptionsOn is assessOptionsFor with export controls judged on day.
+func assessOptionsOn(inv *sovmap.Inventory, k *kb.KB, day time.Time) assess.Options {
+	return assess.Options{Now: day, Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k, At: day})}
 }
 
 // assess loads and assesses the inventory at paths.
