@@ -190,28 +190,45 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, pr
 	if err != nil {
 		return err
 	}
-	var foreign, outside, restricted []string
+	var foreign, outside, restricted, questions []string
 	for _, a := range accs {
-		if a.owner == "" || inEU(a.owner) {
+		if a.owner == "" {
+			questions = append(questions, fmt.Sprintf("Which country controls %s, the vendor of the accelerators %s? The inventory does not say, so whether they were designed in the EU, or are under export restrictions, is open.", a.vendor, a.c.ID))
+			continue
+		}
+		if inEU(a.owner) {
 			continue
 		}
 		foreign = append(foreign, fmt.Sprintf("%s from %s (%s)", a.c.ID, a.vendor, a.owner))
 		for _, loc := range a.c.Locations {
+			country := loc
 			if len(loc) != 2 {
-				continue // a provider:region id; its country is not resolved here
+				// A provider:region id: its country comes from the
+				// knowledge base (or the inventory's own regions).
+				r, ok := k.Region(loc)
+				if !ok || r.Country == "" {
+					questions = append(questions, fmt.Sprintf("In which country is %s (location of the accelerators %s)?", loc, a.c.ID))
+					continue
+				}
+				country = r.Country
 			}
-			if !inEU(loc) {
+			if !inEU(country) {
 				outside = append(outside, fmt.Sprintf("%s in %s", a.c.ID, loc))
 			}
-			for _, x := range k.ExportControl(loc, at) {
+			for _, x := range k.ExportControl(country, at) {
 				if x.Regime == a.owner && x.Severity() >= 2 {
-					restricted = append(restricted, fmt.Sprintf("%s in %s: %s puts %s in %s (%s)", a.c.ID, loc, x.Regime, loc, x.Group, x.Restriction))
+					restricted = append(restricted, fmt.Sprintf("%s in %s: %s", a.c.ID, loc, controlText(x, country)))
 					break
 				}
 			}
 		}
 	}
+	question := strings.Join(questions, " ")
 	if len(foreign) == 0 {
+		if question != "" {
+			facts[FactHPCSovereignty] = Fact{Question: question}
+			facts[FactAIChips] = Fact{Question: question}
+		}
 		return nil
 	}
 	vendors := "inventory: accelerators designed outside the EU: " + strings.Join(foreign, ", ")
@@ -219,11 +236,19 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, pr
 	if len(outside) > 0 {
 		hpc = Fact{Value: "imported-black-box", Cap: true, Detail: vendors + "; installed outside the EU: " + strings.Join(outside, ", ")}
 	}
-	facts[FactHPCSovereignty] = hpc
 	chips := Fact{Value: "eu-ai-foreign-accelerators", Cap: true, Detail: vendors + "; so at best EU-led AI on foreign accelerators"}
 	if len(restricted) > 0 {
 		chips = Fact{Value: "black-box-restricted-chips", Cap: true, Detail: vendors + "; under export restrictions on " + at.UTC().Format(time.DateOnly) + ": " + strings.Join(restricted, "; ")}
 	}
+	// Imported black boxes and restricted chips are the floors of their
+	// ladders: nothing unknown can lower them, so nothing is asked.
+	if hpc.Value != "imported-black-box" {
+		hpc.Question = question
+	}
+	if chips.Value != "black-box-restricted-chips" {
+		chips.Question = question
+	}
+	facts[FactHPCSovereignty] = hpc
 	facts[FactAIChips] = chips
 	return nil
 }

@@ -281,3 +281,61 @@ func TestArrangementFactQuestions(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderAcceleratorFacts works the EU calculator's AI criteria by hand
+// from the accelerators' vendor and location: SOV-6.5 ("co-designed or
+// integrated in the EU" at best for a non-EU vendor, "imported black-box
+// machines" when installed outside the EU) and SOV-3.5 ("EU-led AI on
+// foreign accelerators" at best, "black-box AI on restricted chips" where
+// the vendor's country requires a licence for the place they are installed:
+// the UAE under 88 FR 73458). Region ids are placed by the knowledge base;
+// what cannot be placed or traced is asked.
+func TestProviderAcceleratorFacts(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		vendor    string
+		locations []string
+		hpc, ai   any    // the ceilings, nil for none
+		ask       string // in both questions; "" for none
+	}{
+		{"US chips in France", "nvidia", []string{"FR"}, "eu-co-designed", "eu-ai-foreign-accelerators", ""},
+		{"US chips in a German region", "nvidia", []string{"aws:eu-central-1"}, "eu-co-designed", "eu-ai-foreign-accelerators", ""},
+		{"US chips in a UAE region", "nvidia", []string{"aws:me-central-1"}, "imported-black-box", "black-box-restricted-chips", ""},
+		{"US chips in Norway", "nvidia", []string{"NO"}, "imported-black-box", "eu-ai-foreign-accelerators", ""},
+		{"US chips in an unknown region", "nvidia", []string{"acme:north-1"}, "eu-co-designed", "eu-ai-foreign-accelerators", "In which country is acme:north-1"},
+		{"chips of unknown origin", "chipco", []string{"FR"}, nil, nil, "Which country controls chipco"},
+		{"EU chips", "eu-chips", []string{"FR"}, nil, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &sovmap.Inventory{
+				Providers: []sovmap.Provider{{ID: "cloud", Country: "FR"}, {ID: "chipco"}, {ID: "eu-chips", Country: "NL"}},
+				Components: []sovmap.Component{
+					{ID: "ai", Layer: sovmap.LayerCompute, Provider: "cloud", DependsOn: []sovmap.Dependency{{ID: "gpus"}}},
+					{ID: "gpus", Layer: sovmap.LayerHardware, Provider: tt.vendor, Locations: tt.locations},
+				},
+			}
+			facts, err := ProviderFactsAt(inv, k, "cloud", day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hpc, ai := facts[FactHPCSovereignty], facts[FactAIChips]
+			if hpc.Value != tt.hpc || ai.Value != tt.ai {
+				t.Errorf("SOV-6.5 at most %v, SOV-3.5 at most %v; want %v, %v", hpc.Value, ai.Value, tt.hpc, tt.ai)
+			}
+			if tt.ai == "black-box-restricted-chips" && !strings.Contains(ai.Detail, "88 FR 73458") {
+				t.Errorf("restricted chips without the rule's citation: %q", ai.Detail)
+			}
+			for _, f := range []Fact{hpc, ai} {
+				if (tt.ask == "") != (f.Question == "") || !strings.Contains(f.Question, tt.ask) {
+					t.Errorf("question %q, want one containing %q", f.Question, tt.ask)
+				}
+			}
+		})
+	}
+}
