@@ -385,15 +385,15 @@ var supplyReading = [...]string{
 // arrangement and those the hosted components depend on; a vendor's
 // country is the country of its ultimate controller. The fact names every
 // accelerator, the rule and group that binds with its source, whether the
-// knowledge base marks it contested, and, when none applies, the rules that
-// applied before but ended (the AI diffusion rule, rescinded in May 2025). What the
-// inventory cannot tell becomes the fact's Question: a vendor whose
+// knowledge base marks it contested, and, when none applies, the rules
+// that applied before but ended (the AI diffusion rule, rescinded in May
+// 2025). What the inventory cannot tell becomes the fact's Question: a vendor whose
 // country is unknown, hardware without a vendor, hosted compute without
 // known hardware, a host the knowledge base does not know. No fact at all
 // is set when the arrangement hosts neither hardware nor compute.
 func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at time.Time) (map[string]Fact, error) {
 	facts := map[string]Fact{}
-	if inv == nil {
+	if inv == nil || a.Host == "" {
 		return facts, nil
 	}
 	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
@@ -423,41 +423,20 @@ func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at 
 		}
 		questions = append(questions, fmt.Sprintf("Does the compute hosted under %s (%s) run on accelerators, and from which vendor? List them as hardware components it depends on, so that export controls on them can be checked.", a.ID, strings.Join(compute, ", ")))
 	}
-	if _, known := k.Country(a.Host); !known && a.Host != "" {
+	if _, known := k.Country(a.Host); !known {
 		questions = append(questions, fmt.Sprintf("Which export controls apply to %s? The knowledge base does not know the host country.", a.Host))
 		accs = nil
 	}
 	worst := -1
 	var binding, names []string
 	var ended []string
-	seenEnded := map[string]bool{}
 	for _, acc := range accs {
 		if acc.owner == "" {
 			questions = append(questions, fmt.Sprintf("Which country controls %s, the vendor of the accelerators %s? Its export controls on %s decide how far accelerator capacity can be guaranteed.", acc.vendor, acc.c.ID, a.Host))
 			continue
 		}
 		names = append(names, fmt.Sprintf("%s from %s (controlled from %s)", acc.c.ID, acc.vendor, acc.owner))
-		// ExportControl lists the most restrictive group first; it binds,
-		// and the milder ones of the same regime are named too (China's
-		// case-by-case lane for lesser chips beside the presumption of
-		// denial), since the inventory does not say which chips these are.
-		var groups []kb.ExportControl
-		for _, x := range k.ExportControl(a.Host, at) {
-			if x.Regime == acc.owner {
-				groups = append(groups, x)
-			}
-		}
-		sev, why := 0, fmt.Sprintf("the knowledge base records no export control of %s on advanced AI accelerators to %s", acc.owner, a.Host)
-		if len(groups) > 0 {
-			sev, why = groups[0].Severity(), controlText(groups[0], a.Host)
-			var milder []string
-			for _, x := range groups[1:] {
-				milder = append(milder, fmt.Sprintf("%s (%s): %s", x.ID, x.Group, restrictionText[x.Restriction]))
-			}
-			if len(milder) > 0 {
-				why += "; also in force, for some items: " + strings.Join(milder, ", ")
-			}
-		}
+		sev, why := supplyControl(k, acc.owner, a.Host, at)
 		switch {
 		case sev > worst:
 			worst, binding = sev, []string{why}
@@ -465,9 +444,8 @@ func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at 
 			binding = append(binding, why)
 		}
 		for _, x := range k.ExportControlHistory(a.Host) {
-			if x.Regime == acc.owner && x.Until != "" && x.Until <= day && !seenEnded[x.ID] {
-				seenEnded[x.ID] = true
-				ended = append(ended, fmt.Sprintf("%s (%s) put %s in %s, %s, from %s until %s, %s", x.ID, source(x), a.Host, x.Group, restrictionText[x.Restriction], x.Effective, x.Until, x.Ended))
+			if x.Regime == acc.owner && x.Until != "" && x.Until <= day && !slices.Contains(ended, endedText(x, a.Host)) {
+				ended = append(ended, endedText(x, a.Host))
 			}
 		}
 	}
@@ -489,6 +467,38 @@ func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at 
 	}
 	facts[FactAcceleratorSupply] = f
 	return facts, nil
+}
+
+// supplyControl finds the export controls of regime on host on day at: the
+// severity of the most restrictive group (0 when none applies) and a
+// description of it. ExportControl lists the most restrictive group first;
+// the milder ones of the same regime are named too (China's case-by-case
+// lane for lesser chips beside the presumption of denial), since the
+// inventory does not say which chips these are.
+func supplyControl(k *kb.KB, regime, host string, at time.Time) (int, string) {
+	var groups []kb.ExportControl
+	for _, x := range k.ExportControl(host, at) {
+		if x.Regime == regime {
+			groups = append(groups, x)
+		}
+	}
+	if len(groups) == 0 {
+		return 0, fmt.Sprintf("the knowledge base records no export control of %s on advanced AI accelerators to %s", regime, host)
+	}
+	why := controlText(groups[0], host)
+	var milder []string
+	for _, x := range groups[1:] {
+		milder = append(milder, fmt.Sprintf("%s (%s): %s", x.ID, x.Group, restrictionText[x.Restriction]))
+	}
+	if len(milder) > 0 {
+		why += "; also in force, for some items: " + strings.Join(milder, ", ")
+	}
+	return groups[0].Severity(), why
+}
+
+// endedText describes a group that no longer applies and what ended it.
+func endedText(x kb.ExportControl, host string) string {
+	return fmt.Sprintf("%s (%s) put %s in %s, %s, from %s until %s, %s", x.ID, source(x), host, x.Group, restrictionText[x.Restriction], x.Effective, x.Until, x.Ended)
 }
 
 // controlText describes one export-control group as it reaches a host,
