@@ -258,7 +258,7 @@ func criterionBlocks(c framework.CriterionResult, p Priority) []document.Block {
 		if c.Evidence != "" {
 			out = append(out, document.Note(fmt.Sprintf("%s: evidence recorded: %s.", c.Title, c.Evidence)))
 		}
-		return out
+		return append(out, questionNotes(c)...)
 	}
 	label := LabelShouldDraft
 	if p == MustNegotiate {
@@ -280,7 +280,16 @@ func criterionBlocks(c framework.CriterionResult, p Priority) []document.Block {
 	if c.Evidence != "" {
 		why += " Evidence recorded: " + c.Evidence + "."
 	}
-	return []document.Block{document.P(label, text), document.Note(why)}
+	return append([]document.Block{document.P(label, text), document.Note(why)}, questionNotes(c)...)
+}
+
+// questionNotes turns what the inventory could not settle about a
+// criterion into a note for the negotiators to answer.
+func questionNotes(c framework.CriterionResult) []document.Block {
+	if c.Question == "" {
+		return nil
+	}
+	return []document.Block{document.Note(c.Title + ": open question: " + c.Question)}
 }
 
 func nameSuffix(name string) string {

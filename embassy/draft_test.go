@@ -15,12 +15,18 @@ import (
 // its agreement, with the knowledge base's country names.
 func draftOf(t *testing.T, id string) (*Scorecard, *document.Document) {
 	t.Helper()
-	inv := loadExample(t, "embassy-host-comparison")
+	return draftIn(t, "embassy-host-comparison", id)
+}
+
+// draftIn drafts the agreement of arrangement id of the example dir.
+func draftIn(t *testing.T, dir, id string) (*Scorecard, *document.Document) {
+	t.Helper()
+	inv := loadExample(t, dir)
 	a, err := Find(inv, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := Score(defaultLib(t), inv, a, "")
+	sc, err := Score(defaultLib(t), inv, a, withKB(t, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +186,26 @@ func TestDraftMarksBlockingClauses(t *testing.T) {
 	// inviolability, immunity, entry-consent, key-custody, cleared-personnel.
 	if musts < 6 || blocking != musts {
 		t.Errorf("%d blocking clauses in the draft, %d must-negotiate clauses in the scorecard (at least the 6 key gaps)", blocking, musts)
+	}
+}
+
+// TestDraftCarriesExportControls: the capacity article of an arrangement
+// whose accelerators are under export controls records the fact and its
+// source, and one whose vendor is unknown carries the open question.
+func TestDraftCarriesExportControls(t *testing.T) {
+	for _, tt := range []struct{ id, want string }{
+		{"gpu-ae", "88 FR 73458"},
+		{"gpu-no", "Capacity guaranteed for the term: open question: Which country controls nordic-integrator"},
+	} {
+		_, d := draftIn(t, "embassy-ai-compute", tt.id)
+		var b bytes.Buffer
+		if err := document.WriteMarkdown(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		_, capacity, _ := strings.Cut(b.String(), "Capacity\n")
+		capacity, _, _ = strings.Cut(capacity, "\n## ")
+		if !strings.Contains(capacity, tt.want) {
+			t.Errorf("%s: the capacity article lacks %q:\n%s", tt.id, tt.want, capacity)
+		}
 	}
 }

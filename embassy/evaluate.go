@@ -7,16 +7,41 @@ package embassy
 
 import (
 	"fmt"
+	"maps"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/kb"
 )
 
+// Options are what scoring an arrangement draws on besides its answers.
+// The zero value scores the answers with the inventory's own facts only.
+type Options struct {
+	// Weights names a weight set of the framework; "" means its default.
+	// Weights change the score, never the tier or the qualification.
+	Weights string
+	// KB, when set, lets export controls cap the capacity criterion of an
+	// arrangement that hosts accelerators (framework.ArrangementFacts): the
+	// vendor country's rules on the host, from the knowledge base. Without
+	// it the capacity answer stands unchecked.
+	KB *kb.KB
+	// At is the day export controls are judged on; zero means today.
+	At time.Time
+}
+
+// day returns At, or today when At is zero.
+func (o Options) day() time.Time {
+	if o.At.IsZero() {
+		return time.Now().UTC()
+	}
+	return o.At
+}
+
 // Evaluate scores one arrangement on its framework. inv may be nil; when
-// given, facts are taken from it (the weakest key custody among the
-// components hosted under the arrangement). weights names a weight set, ""
-// the framework's default. Errors name the arrangement and its position.
-func Evaluate(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventory, weights string) (*framework.Result, error) {
+// given, facts are taken from it (see Facts). Errors name the arrangement
+// and its position.
+func Evaluate(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventory, opts Options) (*framework.Result, error) {
 	fid := a.Framework
 	if fid == "" {
 		fid = DefaultFramework
@@ -28,11 +53,15 @@ func Evaluate(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventor
 	if f.Subject != "arrangement" {
 		return nil, subjectError(a, fmt.Errorf("framework %s scores %ss, not arrangements", f.ID, f.Subject))
 	}
+	facts, err := Facts(a, inv, opts)
+	if err != nil {
+		return nil, subjectError(a, err)
+	}
 	res, err := f.Evaluate(framework.Input{
 		Answers:  a.Answers,
 		Evidence: a.Evidence,
-		Facts:    Facts(a, inv),
-		Weights:  weights,
+		Facts:    facts,
+		Weights:  opts.Weights,
 	})
 	if err != nil {
 		return nil, subjectError(a, err)
@@ -52,10 +81,26 @@ func subjectError(a sovmap.Arrangement, err error) error {
 var instrumentKinds = map[string]bool{"treaty": true, "agreement": true, "law": true, "contract": true, "none": true}
 
 // Facts derives the answers the inventory itself gives about an
-// arrangement: the kind of instrument, and the weakest key custody among
-// the data-holding components hosted under it. A fact wins over an answer
-// to the same criterion.
-func Facts(a sovmap.Arrangement, inv *sovmap.Inventory) map[string]framework.Fact {
+// arrangement: the kind of instrument; the weakest key custody among the
+// data-holding components hosted under it; and, with opts.KB, how far
+// export controls on the hosted accelerators let the host guarantee
+// capacity (framework.ArrangementFacts, judged on opts.At). A fact wins
+// over an answer to the same criterion; the capacity fact is a ceiling.
+func Facts(a sovmap.Arrangement, inv *sovmap.Inventory, opts Options) (map[string]framework.Fact, error) {
+	facts := inventoryFacts(a, inv)
+	if opts.KB == nil {
+		return facts, nil
+	}
+	supply, err := framework.ArrangementFacts(inv, opts.KB, a, opts.day())
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(facts, supply)
+	return facts, nil
+}
+
+// inventoryFacts are the facts that need no knowledge base.
+func inventoryFacts(a sovmap.Arrangement, inv *sovmap.Inventory) map[string]framework.Fact {
 	facts := map[string]framework.Fact{}
 	if instrumentKinds[a.Instrument] {
 		facts["arrangement.instrument"] = framework.Fact{

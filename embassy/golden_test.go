@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
 	goldenfile "github.com/sovmap/sovmap/internal/golden"
 
@@ -28,6 +29,21 @@ func loadExample(t *testing.T, name string) *sovmap.Inventory {
 		t.Fatal(err)
 	}
 	return inv
+}
+
+// scoreDay is the day the tests judge export controls on, so that the
+// golden files do not change with the calendar.
+var scoreDay = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+
+// withKB returns the options the CLI scores with: the embedded knowledge
+// base, judged on scoreDay, and the weight set given.
+func withKB(t *testing.T, weights string) Options {
+	t.Helper()
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Weights: weights, KB: k, At: scoreDay}
 }
 
 func defaultLib(t *testing.T) *framework.Library {
@@ -69,7 +85,7 @@ func TestGoldenScorecards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := Score(lib, inv, a, ex.weights)
+		sc, err := Score(lib, inv, a, withKB(t, ex.weights))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +104,7 @@ func TestGoldenScorecards(t *testing.T) {
 func TestGoldenComparison(t *testing.T) {
 	lib := defaultLib(t)
 	inv := loadExample(t, "embassy-host-comparison")
-	c, err := Compare(lib, inv, []string{"host-lu", "host-no", "host-ae"}, "ai-compute")
+	c, err := Compare(lib, inv, []string{"host-lu", "host-no", "host-ae"}, withKB(t, "ai-compute"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +143,7 @@ func TestExampleVerdicts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sc, err := Score(lib, inv, a, tt.weights)
+			sc, err := Score(lib, inv, a, withKB(t, tt.weights))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -216,7 +216,7 @@ ol li { margin-bottom: .6rem; }
 {{range .Cards}}<h2>{{.Arrangement}}: clauses to negotiate</h2>
 <p>{{.Qualification}}</p>
 {{if .Result.Missing}}<p>Missing answers, counted as the worst: {{join .Result.Missing ", "}}</p>{{end}}
-{{range .Result.Notes}}<p><em>Note: {{.}}</em></p>{{end}}
+{{range .Result.Notes}}<p><em>Note: {{.}}</em></p>{{end}}{{range .Result.Questions}}<p><strong>Question:</strong> {{.}}</p>{{end}}
 {{if .Clauses}}<ol>{{range .Clauses}}<li><span class="{{.Priority}}">[{{.Priority}}]</span> <strong>{{.Title}}</strong> (<code>{{.Criterion}}</code>, now {{.Current}} at {{.CurrentTier}}; aim {{.Target}})<br>{{.Text}}</li>
 {{end}}</ol>{{else}}<p>None: every criterion is at the top tier.</p>{{end}}
 {{end}}

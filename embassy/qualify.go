@@ -45,15 +45,20 @@ func Qualifies(a sovmap.Arrangement) (ok bool, why string) {
 }
 
 // QualifierFor returns Qualifies with the inventory's facts taken into
-// account: the weakest key custody among the components hosted under the
-// arrangement answers the key-custody criterion, whatever the arrangement's
-// own answer says. Without the inventory (Qualifies), that criterion must
-// be answered in the arrangement.
+// account, as Score judges them with the same opts: the weakest key
+// custody among the components hosted under the arrangement answers the
+// key-custody criterion, whatever the arrangement's own answer says, and
+// with opts.KB export controls on the hosted accelerators cap the capacity
+// criterion. Without the inventory (Qualifies), the key-custody criterion
+// must be answered in the arrangement.
 //
-// The returned function remembers its verdict per arrangement id, since an
-// assessment asks once per component and arrangement ids are unique within
-// an inventory; it is safe for concurrent use.
-func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string) {
+// opts.At is fixed when QualifierFor is called (today when zero), so that
+// one assessment judges every arrangement on the same day. opts.Weights
+// does not matter: weights never change a tier. The returned function
+// remembers its verdict per arrangement id, since an assessment asks once
+// per component and arrangement ids are unique within an inventory; it is
+// safe for concurrent use.
+func QualifierFor(inv *sovmap.Inventory, opts Options) func(sovmap.Arrangement) (bool, string) {
 	type verdict struct {
 		ok  bool
 		why string
@@ -62,6 +67,7 @@ func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string)
 		mu    sync.Mutex
 		cache = map[string]verdict{}
 	)
+	opts.At = opts.day()
 	return func(a sovmap.Arrangement) (bool, string) {
 		mu.Lock()
 		v, hit := cache[a.ID]
@@ -73,7 +79,7 @@ func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string)
 		if err != nil {
 			return false, "the embedded frameworks do not load: " + err.Error()
 		}
-		v.ok, v.why = qualifies(lib, a, inv)
+		v.ok, v.why = qualifies(lib, a, inv, opts)
 		mu.Lock()
 		cache[a.ID] = v
 		mu.Unlock()
@@ -84,11 +90,11 @@ func QualifierFor(inv *sovmap.Inventory) func(sovmap.Arrangement) (bool, string)
 // QualifiesIn is Qualifies with an explicit framework library, for
 // libraries extended from files.
 func QualifiesIn(lib *framework.Library, a sovmap.Arrangement) (bool, string) {
-	return qualifies(lib, a, nil)
+	return qualifies(lib, a, nil, Options{})
 }
 
-func qualifies(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventory) (bool, string) {
-	res, err := Evaluate(lib, a, inv, "")
+func qualifies(lib *framework.Library, a sovmap.Arrangement, inv *sovmap.Inventory, opts Options) (bool, string) {
+	res, err := Evaluate(lib, a, inv, opts)
 	if err != nil {
 		return false, fmt.Sprintf("cannot be scored: %v", err)
 	}

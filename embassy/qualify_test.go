@@ -132,7 +132,7 @@ func BenchmarkQualifierFor(b *testing.B) {
 		}
 	}
 	a := sovmap.Arrangement{ID: "lux", Answers: answers}
-	q := QualifierFor(&sovmap.Inventory{Arrangements: []sovmap.Arrangement{a}})
+	q := QualifierFor(&sovmap.Inventory{Arrangements: []sovmap.Arrangement{a}}, Options{})
 	b.ReportAllocs()
 	for b.Loop() {
 		if ok, why := q(a); !ok {

@@ -113,14 +113,26 @@ func WriteScorecardTable(w io.Writer, sc *Scorecard) error {
 	if ew.err == nil {
 		ew.err = tw.Flush()
 	}
+	if len(r.Missing)+len(r.Notes)+len(r.Questions) > 0 {
+		ew.printf("\n")
+	}
+	writeNotesText(ew, r)
+	writeClausesText(ew, sc.Clauses)
+	return ew.err
+}
+
+// writeNotesText writes a result's missing answers, its notes and its
+// questions (the facts the inventory could not settle).
+func writeNotesText(ew *errWriter, r *framework.Result) {
 	if len(r.Missing) > 0 {
-		ew.printf("\nMissing answers, counted as the worst: %s\n", strings.Join(r.Missing, ", "))
+		ew.printf("Missing answers, counted as the worst: %s\n", strings.Join(r.Missing, ", "))
 	}
 	for _, n := range r.Notes {
 		ew.printf("Note: %s\n", n)
 	}
-	writeClausesText(ew, sc.Clauses)
-	return ew.err
+	for _, q := range r.Questions {
+		ew.printf("Question: %s\n", q)
+	}
 }
 
 func writeClausesText(ew *errWriter, clauses []Clause) {
@@ -227,9 +239,7 @@ func WriteComparisonTable(w io.Writer, c *Comparison) error {
 	ew.printf("\n* best on the dimension (highest tier, then score)\n")
 	for _, sc := range c.Scorecards {
 		ew.printf("\n== %s: %s\n", title(sc), sc.Qualification)
-		if len(sc.Result.Missing) > 0 {
-			ew.printf("Missing answers, counted as the worst: %s\n", strings.Join(sc.Result.Missing, ", "))
-		}
+		writeNotesText(ew, sc.Result)
 		writeClausesText(ew, sc.Clauses)
 	}
 	return ew.err
@@ -290,11 +300,19 @@ func WriteScorecardMarkdown(w io.Writer, sc *Scorecard) error {
 	if len(r.Missing) > 0 {
 		ew.printf("\nMissing answers, counted as the worst: %s\n", strings.Join(r.Missing, ", "))
 	}
+	writeNotesMarkdown(ew, r)
+	writeClausesMarkdown(ew, "##", sc.Clauses)
+	return ew.err
+}
+
+// writeNotesMarkdown writes a result's notes and questions as quotes.
+func writeNotesMarkdown(ew *errWriter, r *framework.Result) {
 	for _, n := range r.Notes {
 		ew.printf("\n> Note: %s\n", mdEscape(n))
 	}
-	writeClausesMarkdown(ew, "##", sc.Clauses)
-	return ew.err
+	for _, q := range r.Questions {
+		ew.printf("\n> Question: %s\n", mdEscape(q))
+	}
 }
 
 func writeClausesMarkdown(ew *errWriter, heading string, clauses []Clause) {
@@ -359,6 +377,7 @@ func WriteComparisonMarkdown(w io.Writer, c *Comparison) error {
 		if len(sc.Result.Missing) > 0 {
 			ew.printf("\nMissing answers, counted as the worst: %s\n", strings.Join(sc.Result.Missing, ", "))
 		}
+		writeNotesMarkdown(ew, sc.Result)
 		writeClausesMarkdown(ew, "###", sc.Clauses)
 	}
 	return ew.err

@@ -61,10 +61,10 @@ type Clause struct {
 	Text   string `json:"text"`
 }
 
-// Score scores one arrangement of an inventory. weights names a weight set
-// of the framework, "" its default.
-func Score(lib *framework.Library, inv *sovmap.Inventory, a sovmap.Arrangement, weights string) (*Scorecard, error) {
-	res, err := Evaluate(lib, a, inv, weights)
+// Score scores one arrangement of an inventory with opts (a weight set,
+// the knowledge base and the day export controls are judged on).
+func Score(lib *framework.Library, inv *sovmap.Inventory, a sovmap.Arrangement, opts Options) (*Scorecard, error) {
+	res, err := Evaluate(lib, a, inv, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -193,12 +193,14 @@ type ComparisonCell struct {
 	LevelLabel  string          `json:"level_label"`
 }
 
-// Compare scores the arrangements with the given ids and sets them side by
-// side. They must share a framework, so that the dimensions line up.
-func Compare(lib *framework.Library, inv *sovmap.Inventory, ids []string, weights string) (*Comparison, error) {
+// Compare scores the arrangements with the given ids with opts, as Score
+// does, and sets them side by side. They must share a framework, so that
+// the dimensions line up.
+func Compare(lib *framework.Library, inv *sovmap.Inventory, ids []string, opts Options) (*Comparison, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("nothing to compare: name at least one arrangement")
 	}
+	opts.At = opts.day() // one day for every candidate
 	seen := map[string]bool{}
 	cmpn := &Comparison{}
 	for _, id := range ids {
@@ -210,7 +212,7 @@ func Compare(lib *framework.Library, inv *sovmap.Inventory, ids []string, weight
 		if err != nil {
 			return nil, err
 		}
-		sc, err := Score(lib, inv, a, weights)
+		sc, err := Score(lib, inv, a, opts)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/framework"
 )
 
 func TestClausesOrderAndPriority(t *testing.T) {
@@ -17,7 +18,7 @@ func TestClausesOrderAndPriority(t *testing.T) {
 		"instrument-status", "ratified-host", // T3 but key: must
 		"deletion", nil, // missing, T0: must, first
 	)}
-	sc, err := Score(lib, nil, a, "")
+	sc, err := Score(lib, nil, a, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,13 +44,23 @@ func TestClausesOrderAndPriority(t *testing.T) {
 }
 
 func TestScoreAtTheTopHasNoClauses(t *testing.T) {
-	sc, err := Score(defaultLib(t), nil, sovmap.Arrangement{ID: "x", Answers: topAnswers(t)}, "registers")
+	sc, err := Score(defaultLib(t), nil, sovmap.Arrangement{ID: "x", Answers: topAnswers(t)}, Options{Weights: "registers"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sc.Clauses) != 0 || !sc.Qualifies || sc.Result.Score != 100 || sc.Result.WeightSet != "registers" {
 		t.Errorf("scorecard = %+v", sc)
 	}
+}
+
+// mustFacts is Facts without a knowledge base, failing the test on error.
+func mustFacts(t *testing.T, a sovmap.Arrangement, inv *sovmap.Inventory) map[string]framework.Fact {
+	t.Helper()
+	facts, err := Facts(a, inv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facts
 }
 
 func TestFactsFromTheInventory(t *testing.T) {
@@ -60,7 +71,7 @@ func TestFactsFromTheInventory(t *testing.T) {
 		{ID: "other", Data: []string{"personal"}, KeyCustody: sovmap.KeysProvider, Arrangement: "elsewhere"},
 	}}
 	a := sovmap.Arrangement{ID: "lux", Instrument: "treaty"}
-	facts := Facts(a, inv)
+	facts := mustFacts(t, a, inv)
 	if f := facts["arrangement.key_custody"]; f.Value != "customer-managed" || !strings.Contains(f.Detail, "component cache") {
 		t.Errorf("key custody fact = %+v, want the weakest (cache, customer-managed)", f)
 	}
@@ -68,10 +79,10 @@ func TestFactsFromTheInventory(t *testing.T) {
 		t.Errorf("instrument fact = %+v", f)
 	}
 	inv.Components[1].KeyCustody = ""
-	if _, ok := Facts(a, inv)["arrangement.key_custody"]; ok {
+	if _, ok := mustFacts(t, a, inv)["arrangement.key_custody"]; ok {
 		t.Error("an unstated key custody still produced a fact")
 	}
-	if _, ok := Facts(sovmap.Arrangement{ID: "lux", Instrument: "handshake"}, nil)["arrangement.instrument"]; ok {
+	if _, ok := mustFacts(t, sovmap.Arrangement{ID: "lux", Instrument: "handshake"}, nil)["arrangement.instrument"]; ok {
 		t.Error("an instrument off the ladder produced a fact")
 	}
 }
@@ -85,11 +96,11 @@ func TestQualifierForUsesComponentKeys(t *testing.T) {
 	if ok, why := Qualifies(a); ok || !strings.Contains(why, "key-custody is unanswered") {
 		t.Errorf("without the inventory: %v, %s", ok, why)
 	}
-	if ok, why := QualifierFor(hosted(sovmap.KeysCustomerHeld))(a); !ok {
+	if ok, why := QualifierFor(hosted(sovmap.KeysCustomerHeld), Options{})(a); !ok {
 		t.Errorf("customer-held component keys: %s", why)
 	}
 	claimed := sovmap.Arrangement{ID: "lux", Answers: top} // claims guest-held keys
-	if ok, why := QualifierFor(hosted(sovmap.KeysProvider))(claimed); ok || !strings.Contains(why, `key-custody is "provider"`) {
+	if ok, why := QualifierFor(hosted(sovmap.KeysProvider), Options{})(claimed); ok || !strings.Contains(why, `key-custody is "provider"`) {
 		t.Errorf("provider-held component keys must override the claim: %v, %s", ok, why)
 	}
 }
@@ -112,14 +123,14 @@ func TestCompareErrors(t *testing.T) {
 		{[]string{"a", "bad"}, `inv.yaml:9:5: arrangement bad: framework digital-embassy: criterion immunity: answer "total" is not on its ladder`},
 	}
 	for _, tt := range tests {
-		if _, err := Compare(lib, inv, tt.ids, ""); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := Compare(lib, inv, tt.ids, Options{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Compare(%v): err = %v, want %q", tt.ids, err, tt.want)
 		}
 	}
 	if _, err := Find(&sovmap.Inventory{}, "a"); err == nil || !strings.Contains(err.Error(), "no arrangements") {
 		t.Errorf("Find in an empty inventory: %v", err)
 	}
-	c, err := Compare(lib, inv, []string{"b", "a"}, "")
+	c, err := Compare(lib, inv, []string{"b", "a"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +150,7 @@ func TestHTMLEscapesInventoryText(t *testing.T) {
 	top := topAnswers(t)
 	a := sovmap.Arrangement{ID: "x<script>", Name: `"><img src=x>`, Host: "LU", Guest: "EE",
 		Answers: top, Evidence: map[string]string{"immunity": "<b>bold</b> & more"}}
-	sc, err := Score(defaultLib(t), nil, a, "")
+	sc, err := Score(defaultLib(t), nil, a, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,12 @@ type Fact struct {
 	// Note is a remark the result carries whenever the fact is used, such
 	// as a doubt the inventory itself raises about it.
 	Note string `json:"note,omitempty"`
+	// Question is what to ask because the inventory cannot settle the
+	// fact, or settles only part of it (accelerators whose vendor's
+	// country is unknown). The result lists it with its criterion. A fact
+	// with a Question and no Value answers nothing: the criterion keeps
+	// its answer.
+	Question string `json:"question,omitempty"`
 }
 
 // Where an answer came from.
@@ -93,6 +99,9 @@ type CriterionResult struct {
 	// Best is the answer that would reach the top, for remedies.
 	Best string `json:"best,omitempty"`
 	Note string `json:"note,omitempty"`
+	// Question is what the inventory could not settle about the
+	// criterion's fact (Fact.Question).
+	Question string `json:"question,omitempty"`
 	// weight is the criterion's share of the overall score.
 	weight float64
 	// overridden is the answer given when an inventory fact replaced or
@@ -159,6 +168,10 @@ type Result struct {
 	// Notes are remarks on the evaluation, such as an answer a fact
 	// overrode.
 	Notes []string `json:"notes,omitempty"`
+	// Questions are what the inventory could not settle for a criterion
+	// that names a fact, as "criterion: question", to put to the provider
+	// or the host.
+	Questions []string `json:"questions,omitempty"`
 }
 
 // AnswerError lists the answers a framework cannot score. Callers prefix it
@@ -296,6 +309,9 @@ func (f *Framework) Evaluate(in Input) (*Result, error) {
 		}
 	}
 	for _, cr := range res.Criteria {
+		if cr.Question != "" {
+			res.Questions = append(res.Questions, cr.ID+": "+cr.Question)
+		}
 		if c, _, _ := f.Criterion(cr.ID); cr.From == FromFact && in.Facts[c.Fact].Note != "" {
 			res.Notes = append(res.Notes, cr.ID+": "+in.Facts[c.Fact].Note)
 		}
@@ -431,7 +447,11 @@ func (f *Framework) grade(c *Criterion, dim string, in Input) (CriterionResult, 
 			return cr, msg
 		}
 	}
-	if fact, ok := in.Facts[c.Fact]; ok && c.Fact != "" {
+	fact, ok := in.Facts[c.Fact]
+	if ok && c.Fact != "" {
+		cr.Question = fact.Question
+	}
+	if ok && c.Fact != "" && fact.Value != nil {
 		fg, msg := f.gradeValue(c, fact.Value)
 		if msg != "" {
 			return cr, "inventory fact " + c.Fact + ": " + msg
@@ -450,6 +470,11 @@ func (f *Framework) grade(c *Criterion, dim string, in Input) (CriterionResult, 
 			cr.overridden = g.answer
 			g, cr.From = fg, FromFact
 			cr.Evidence = joinEvidence(fact.Detail, cr.Evidence)
+		default:
+			// Unanswered, the worst answer counts, which no ceiling
+			// lowers; the ceiling is still shown, as what the answer
+			// could reach at most.
+			cr.Evidence = joinEvidence(cr.Evidence, "inventory allows at most "+fg.answer+": "+fact.Detail)
 		}
 	}
 	cr.Answer, cr.Level, cr.Score, cr.Meaning = g.answer, g.level, Ratio(g.score), g.meaning

@@ -190,28 +190,45 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, pr
 	if err != nil {
 		return err
 	}
-	var foreign, outside, restricted []string
+	var foreign, outside, restricted, questions []string
 	for _, a := range accs {
-		if a.owner == "" || inEU(a.owner) {
+		if a.owner == "" {
+			questions = append(questions, fmt.Sprintf("Which country controls %s, the vendor of the accelerators %s? The inventory does not say, so whether they were designed in the EU, or are under export restrictions, is open.", a.vendor, a.c.ID))
+			continue
+		}
+		if inEU(a.owner) {
 			continue
 		}
 		foreign = append(foreign, fmt.Sprintf("%s from %s (%s)", a.c.ID, a.vendor, a.owner))
 		for _, loc := range a.c.Locations {
+			country := loc
 			if len(loc) != 2 {
-				continue // a provider:region id; its country is not resolved here
+				// A provider:region id: its country comes from the
+				// knowledge base (or the inventory's own regions).
+				r, ok := k.Region(loc)
+				if !ok || r.Country == "" {
+					questions = append(questions, fmt.Sprintf("In which country is %s (location of the accelerators %s)?", loc, a.c.ID))
+					continue
+				}
+				country = r.Country
 			}
-			if !inEU(loc) {
+			if !inEU(country) {
 				outside = append(outside, fmt.Sprintf("%s in %s", a.c.ID, loc))
 			}
-			for _, x := range k.ExportControl(loc, at) {
+			for _, x := range k.ExportControl(country, at) {
 				if x.Regime == a.owner && x.Severity() >= 2 {
-					restricted = append(restricted, fmt.Sprintf("%s in %s: %s puts %s in %s (%s)", a.c.ID, loc, x.Regime, loc, x.Group, x.Restriction))
+					restricted = append(restricted, fmt.Sprintf("%s in %s: %s", a.c.ID, loc, controlText(x, country)))
 					break
 				}
 			}
 		}
 	}
+	question := strings.Join(questions, " ")
 	if len(foreign) == 0 {
+		if question != "" {
+			facts[FactHPCSovereignty] = Fact{Question: question}
+			facts[FactAIChips] = Fact{Question: question}
+		}
 		return nil
 	}
 	vendors := "inventory: accelerators designed outside the EU: " + strings.Join(foreign, ", ")
@@ -219,11 +236,19 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, pr
 	if len(outside) > 0 {
 		hpc = Fact{Value: "imported-black-box", Cap: true, Detail: vendors + "; installed outside the EU: " + strings.Join(outside, ", ")}
 	}
-	facts[FactHPCSovereignty] = hpc
 	chips := Fact{Value: "eu-ai-foreign-accelerators", Cap: true, Detail: vendors + "; so at best EU-led AI on foreign accelerators"}
 	if len(restricted) > 0 {
 		chips = Fact{Value: "black-box-restricted-chips", Cap: true, Detail: vendors + "; under export restrictions on " + at.UTC().Format(time.DateOnly) + ": " + strings.Join(restricted, "; ")}
 	}
+	// Imported black boxes and restricted chips are the floors of their
+	// ladders: nothing unknown can lower them, so nothing is asked.
+	if hpc.Value != "imported-black-box" {
+		hpc.Question = question
+	}
+	if chips.Value != "black-box-restricted-chips" {
+		chips.Question = question
+	}
+	facts[FactHPCSovereignty] = hpc
 	facts[FactAIChips] = chips
 	return nil
 }
@@ -328,37 +353,177 @@ func orUnknown(s string) string {
 	return s
 }
 
-// FactAcceleratorSupply caps the digital-embassy capacity criterion when
-// the accelerators hosted under an arrangement come from a vendor whose
-// country restricts their export to the host: a reserved accelerator
-// capacity cannot be more than partly guaranteed under a licence
-// requirement or quota, and not at all under a presumption of denial.
+// FactAcceleratorSupply caps the digital-embassy capacity criterion by
+// the export controls that the hosted accelerators' vendor country puts on
+// the host (see ArrangementFacts).
 const FactAcceleratorSupply = "arrangement.accelerator_supply"
 
-// ArrangementFacts derives the facts about an arrangement that need the
-// knowledge base: whether export controls of the hosted accelerators'
-// vendors reach the host country on day at. Nothing is set when no hosted
-// accelerator is known or none is restricted.
+// supplyAnswers maps an export control's severity (kb.ExportControl.
+// Severity: none, capped, licence, denial) to the most the capacity
+// criterion can answer. This is sovmap's reading, not the rules': the rules
+// say only that exports need a licence, fit within a quota, or are
+// presumed denied. A capacity that needs a licence or a quota for every
+// shipment can be reserved only in part; one presumed denied cannot be
+// reserved at all.
+var supplyAnswers = [...]string{"yes", "partial", "partial", "no"}
+
+// supplyReading says why each severity caps the answer where it does.
+var supplyReading = [...]string{
+	"sovmap's reading: export controls set no cap",
+	"sovmap's reading: with exports within quotas, reserved accelerator capacity is guaranteed only in part",
+	"sovmap's reading: with a licence needed for every export, reserved accelerator capacity is guaranteed only in part",
+	"sovmap's reading: with exports presumed denied, accelerator capacity cannot be guaranteed",
+}
+
+// ArrangementFacts derives the fact about an arrangement that needs the
+// knowledge base: how far the export controls of the hosted accelerators'
+// vendor countries on the host, on day at, let the host guarantee
+// accelerator capacity (FactAcceleratorSupply, a ceiling on the capacity
+// criterion).
+//
+// The accelerators are the hardware-layer components hosted under the
+// arrangement and those the hosted components depend on; a vendor's
+// country is the country of its ultimate controller. The fact names every
+// accelerator, the rule and group that binds with its source, whether the
+// knowledge base marks it contested, and, when none applies, the rules
+// that applied before but ended (the AI diffusion rule, rescinded in May
+// 2025). What the inventory cannot tell becomes the fact's Question: a vendor whose
+// country is unknown, hardware without a vendor, hosted compute without
+// known hardware, a host the knowledge base does not know. No fact at all
+// is set when the arrangement hosts neither hardware nor compute.
 func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at time.Time) (map[string]Fact, error) {
 	facts := map[string]Fact{}
-	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
-	if err != nil || a.Host == "" {
-		return facts, err
+	if inv == nil || a.Host == "" {
+		return facts, nil
 	}
-	worst, why := 0, ""
+	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
+	if err != nil {
+		return nil, fmt.Errorf("arrangement %s: %w", a.ID, err)
+	}
+	day := at.UTC().Format(time.DateOnly)
+	var questions, unvendored, compute []string
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		if c.Arrangement != a.ID {
+			continue
+		}
+		switch {
+		case c.Layer == sovmap.LayerHardware && c.Provider == "":
+			unvendored = append(unvendored, c.ID)
+		case c.Layer == sovmap.LayerCompute:
+			compute = append(compute, c.ID)
+		}
+	}
+	if len(unvendored) > 0 {
+		questions = append(questions, fmt.Sprintf("Who makes the accelerators in %s, hosted under %s? The inventory names no vendor, so export controls on them cannot be checked.", strings.Join(unvendored, ", "), a.ID))
+	}
+	if len(accs) == 0 && len(unvendored) == 0 {
+		if len(compute) == 0 {
+			return facts, nil
+		}
+		questions = append(questions, fmt.Sprintf("Does the compute hosted under %s (%s) run on accelerators, and from which vendor? List them as hardware components it depends on, so that export controls on them can be checked.", a.ID, strings.Join(compute, ", ")))
+	}
+	if _, known := k.Country(a.Host); !known {
+		questions = append(questions, fmt.Sprintf("Which export controls apply to %s? The knowledge base does not know the host country.", a.Host))
+		accs = nil
+	}
+	worst := -1
+	var binding, names []string
+	var ended []string
 	for _, acc := range accs {
-		for _, x := range k.ExportControl(a.Host, at) {
-			if x.Regime == acc.owner && x.Severity() > worst {
-				worst = x.Severity()
-				why = fmt.Sprintf("inventory: accelerators %s from %s (%s); %s puts the host %s in %s (%s) on %s", acc.c.ID, acc.vendor, acc.owner, x.Regime, a.Host, x.Group, x.Restriction, at.UTC().Format(time.DateOnly))
+		if acc.owner == "" {
+			questions = append(questions, fmt.Sprintf("Which country controls %s, the vendor of the accelerators %s? Its export controls on %s decide how far accelerator capacity can be guaranteed.", acc.vendor, acc.c.ID, a.Host))
+			continue
+		}
+		names = append(names, fmt.Sprintf("%s from %s (controlled from %s)", acc.c.ID, acc.vendor, acc.owner))
+		sev, why := supplyControl(k, acc.owner, a.Host, at)
+		switch {
+		case sev > worst:
+			worst, binding = sev, []string{why}
+		case sev == worst && !slices.Contains(binding, why):
+			binding = append(binding, why)
+		}
+		for _, x := range k.ExportControlHistory(a.Host) {
+			if x.Regime == acc.owner && x.Until != "" && x.Until <= day && !slices.Contains(ended, endedText(x, a.Host)) {
+				ended = append(ended, endedText(x, a.Host))
 			}
 		}
 	}
-	switch {
-	case worst >= 3:
-		facts[FactAcceleratorSupply] = Fact{Value: "no", Cap: true, Detail: why + ": accelerator capacity cannot be guaranteed"}
-	case worst >= 1:
-		facts[FactAcceleratorSupply] = Fact{Value: "partial", Cap: true, Detail: why + ": accelerator capacity can be guaranteed only in part"}
+	f := Fact{Question: strings.Join(questions, " ")}
+	if worst >= 0 {
+		f.Value, f.Cap = supplyAnswers[worst], true
+		f.Detail = fmt.Sprintf("inventory: accelerators %s, hosted in %s; on %s %s; %s", strings.Join(names, ", "), a.Host, day, strings.Join(binding, "; "), supplyReading[worst])
+		if worst == 0 && len(ended) > 0 {
+			// Say why a rule the reader may remember no longer caps.
+			f.Detail += "; no longer in force: " + strings.Join(ended, "; ")
+		}
+		if worst == 3 {
+			// Nothing unknown can lower the answer further.
+			f.Question = ""
+		}
 	}
+	if f.Value == nil && f.Question == "" {
+		return facts, nil
+	}
+	facts[FactAcceleratorSupply] = f
 	return facts, nil
+}
+
+// supplyControl finds the export controls of regime on host on day at: the
+// severity of the most restrictive group (0 when none applies) and a
+// description of it. ExportControl lists the most restrictive group first;
+// the milder ones of the same regime are named too (China's case-by-case
+// lane for lesser chips beside the presumption of denial), since the
+// inventory does not say which chips these are.
+func supplyControl(k *kb.KB, regime, host string, at time.Time) (int, string) {
+	var groups []kb.ExportControl
+	for _, x := range k.ExportControl(host, at) {
+		if x.Regime == regime {
+			groups = append(groups, x)
+		}
+	}
+	if len(groups) == 0 {
+		return 0, fmt.Sprintf("the knowledge base records no export control of %s on advanced AI accelerators to %s", regime, host)
+	}
+	why := controlText(groups[0], host)
+	var milder []string
+	for _, x := range groups[1:] {
+		milder = append(milder, fmt.Sprintf("%s (%s): %s", x.ID, x.Group, restrictionText[x.Restriction]))
+	}
+	if len(milder) > 0 {
+		why += "; also in force, for some items: " + strings.Join(milder, ", ")
+	}
+	return groups[0].Severity(), why
+}
+
+// endedText describes a group that no longer applies and what ended it.
+func endedText(x kb.ExportControl, host string) string {
+	return fmt.Sprintf("%s (%s) put %s in %s, %s, from %s until %s, %s", x.ID, source(x), host, x.Group, restrictionText[x.Restriction], x.Effective, x.Until, x.Ended)
+}
+
+// controlText describes one export-control group as it reaches a host,
+// with its source and whether the knowledge base marks it contested.
+func controlText(x kb.ExportControl, host string) string {
+	s := fmt.Sprintf("%s puts %s in %s: %s (%s, %s, in force since %s", x.Regime, host, x.Group, restrictionText[x.Restriction], x.ID, source(x), x.Effective)
+	if x.Contested {
+		s += "; marked contested in the knowledge base, see sovmap kb jurisdiction " + host
+	}
+	return s + ")"
+}
+
+// source is the first source of an export-control group: for most shipped
+// rules their Federal Register citation, otherwise a commentary on them.
+func source(x kb.ExportControl) string {
+	if len(x.Sources) == 0 {
+		return "no source recorded"
+	}
+	return x.Sources[0]
+}
+
+// restrictionText says what each restriction of kb.ExportControl means.
+var restrictionText = map[string]string{
+	kb.RestrictionNone:    "no licence required",
+	kb.RestrictionCapped:  "exports within country quotas",
+	kb.RestrictionLicence: "licence required, reviewed case by case",
+	kb.RestrictionDenial:  "licence required with a presumption of denial",
 }

@@ -119,51 +119,223 @@ func TestSecNumCloudFromFacts(t *testing.T) {
 	}
 }
 
-// TestArrangementAcceleratorFacts: accelerators hosted under an arrangement
-// in a country the vendor's export rules put under a licence requirement
-// (the UAE for US chips, 88 FR 73458, D:1/D:4) cap the capacity guarantee
-// at partial; in Luxembourg no rule applies and the answer stands.
+// TestArrangementAcceleratorFacts checks the capacity ceiling against the
+// published rules, worked by hand for each host and day (not read from the
+// knowledge base): the answer a US vendor's accelerators hosted there allow,
+// and the citation the fact must give.
+//
+//   - 88 FR 73458 (October 2023, in force 17 November 2023): 3A090/4A090
+//     items need a licence for Country Groups D:1 and D:4 (the UAE), with a
+//     presumption of denial for D:5 and Macau (China).
+//   - 90 FR 4544 (the AI diffusion rule, 13 January 2025): Tier 1 (France,
+//     Germany) without licence, Tier 2 (everyone else, Luxembourg and
+//     Portugal included) within country caps; rescinded by BIS on 13 May
+//     2025, so from then on Luxembourg is under no rule again.
+//   - Cambodia left D:5 on 3 February 2026 but stays in D:1: a licence.
+//
+// sovmap reads a licence or a cap as "partial", a presumption of denial as
+// "no", no rule as "yes" (docs/frameworks.md).
 func TestArrangementAcceleratorFacts(t *testing.T) {
 	k, err := kb.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv := &sovmap.Inventory{Components: []sovmap.Component{
-		{ID: "gpus-ae", Layer: sovmap.LayerHardware, Provider: "nvidia", Arrangement: "host-ae"},
-		{ID: "train-lu", Layer: sovmap.LayerCompute, Arrangement: "host-lu", DependsOn: []sovmap.Dependency{{ID: "gpus-lu"}}},
-		{ID: "gpus-lu", Layer: sovmap.LayerHardware, Provider: "nvidia"},
-	}}
-	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-	ae, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "host-ae", Host: "AE"}, day)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, ok := ae[FactAcceleratorSupply]
-	if !ok || f.Value != "partial" || !f.Cap || !strings.Contains(f.Detail, "gpus-ae from nvidia (US); US puts the host AE in") {
-		t.Fatalf("host-ae facts = %+v", ae)
-	}
-	lu, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "host-lu", Host: "LU"}, day)
-	if err != nil || len(lu) != 0 {
-		t.Errorf("host-lu facts = %+v, %v; want none", lu, err)
+	tests := []struct {
+		host, day string
+		want      string   // the ceiling; "" for no fact value
+		cites     []string // the fact's detail must contain each
+	}{
+		{"AE", "2026-12-05", "partial", []string{"88 FR 73458", "licence required, reviewed case by case", "contested"}},
+		{"AE", "2023-06-01", "yes", []string{"records no export control of US"}}, // before the October 2023 rule
+		{"CN", "2026-12-05", "no", []string{"presumption of denial", "88 FR 73458", "also in force, for some items: us-h200-2026-china"}},
+		{"CN", "2023-01-01", "no", []string{"87 FR 62186"}},
+		{"LU", "2025-03-01", "partial", []string{"90 FR 4544", "Tier 2", "within country quotas"}},
+		{"PT", "2025-05-12", "partial", []string{"Tier 2"}}, // the last day before the rescission
+		{"LU", "2025-05-13", "yes", []string{"records no export control of US", "no longer in force: us-ai-diffusion-tier2", "contested in form"}},
+		{"LU", "2024-06-01", "yes", []string{"records no export control of US"}},
+		{"FR", "2025-03-01", "yes", []string{"Tier 1", "no licence required"}},
+		{"KH", "2026-01-20", "no", []string{"D:5"}},
+		{"KH", "2026-03-01", "partial", []string{"D:1", "licence required"}},
 	}
 	lib, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	de, _ := lib.Get("digital-embassy")
-	res, err := de.Evaluate(Input{Answers: map[string]any{"capacity": "yes"}, Facts: ae})
+	for _, tt := range tests {
+		t.Run(tt.host+"@"+tt.day, func(t *testing.T) {
+			at, err := time.Parse(time.DateOnly, tt.day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The accelerators are reached through the hosted compute.
+			inv := &sovmap.Inventory{Components: []sovmap.Component{
+				{ID: "train", Layer: sovmap.LayerCompute, Arrangement: "emb", DependsOn: []sovmap.Dependency{{ID: "gpus"}}},
+				{ID: "gpus", Layer: sovmap.LayerHardware, Provider: "nvidia"},
+			}}
+			facts, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "emb", Host: tt.host}, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := facts[FactAcceleratorSupply]
+			if f.Value != tt.want || !f.Cap || f.Question != "" {
+				t.Fatalf("fact = %+v, want a ceiling at %s and no question", f, tt.want)
+			}
+			for _, c := range append(tt.cites, "gpus from nvidia (controlled from US)", "sovmap's reading") {
+				if !strings.Contains(f.Detail, c) {
+					t.Errorf("detail %q lacks %q", f.Detail, c)
+				}
+			}
+			// Through the framework: a "yes" is cut to the ceiling with a
+			// note, a lower answer stands, an unanswered one shows it.
+			res, err := de.Evaluate(Input{Answers: map[string]any{"capacity": "yes"}, Facts: facts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := res.Criterion("capacity")
+			capped := tt.want != "yes"
+			if c.Answer != tt.want || (c.From == FromFact) != capped || (len(res.Notes) == 1) != capped {
+				t.Errorf("capacity = %s from %s, notes %q; want %s", c.Answer, c.From, res.Notes, tt.want)
+			}
+			res, err = de.Evaluate(Input{Answers: map[string]any{"capacity": "no"}, Facts: facts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := res.Criterion("capacity"); c.Answer != "no" || c.From != FromAnswer || !strings.Contains(c.Evidence, "inventory allows at most "+tt.want) {
+				t.Errorf("capacity = %+v, want the lower answer kept with the ceiling shown", c)
+			}
+			res, err = de.Evaluate(Input{Facts: facts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := res.Criterion("capacity"); c.From != FromMissing || !strings.Contains(c.Evidence, "inventory allows at most "+tt.want) {
+				t.Errorf("unanswered capacity = %+v, want the ceiling shown", c)
+			}
+		})
+	}
+}
+
+// TestArrangementFactQuestions: what the inventory cannot tell is asked,
+// never guessed, and an unknown never lowers the answer.
+func TestArrangementFactQuestions(t *testing.T) {
+	k, err := kb.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := res.Criterion("capacity")
-	if c.Answer != "partial" || c.From != FromFact || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "capacity: the answer yes claims more than the inventory allows") {
-		t.Errorf("capacity = %+v, notes %q; want capped at partial", c, res.Notes)
-	}
-	res, err = de.Evaluate(Input{Answers: map[string]any{"capacity": "no"}, Facts: ae})
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	lib, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := res.Criterion("capacity"); c.Answer != "no" || c.From != FromAnswer {
-		t.Errorf("capacity = %+v, want the lower answer kept", c)
+	de, _ := lib.Get("digital-embassy")
+	tests := []struct {
+		name  string
+		comps []sovmap.Component
+		provs []sovmap.Provider
+		host  string
+		want  any    // the ceiling, nil for none
+		ask   string // in the question; "" for no question
+	}{
+		{"nothing hosted", nil, nil, "AE", nil, ""},
+		{"data only", []sovmap.Component{{ID: "db", Layer: sovmap.LayerData, Arrangement: "emb"}}, nil, "AE", nil, ""},
+		{"compute without hardware", []sovmap.Component{{ID: "train", Layer: sovmap.LayerCompute, Arrangement: "emb"}}, nil, "AE", nil, "Does the compute hosted under emb (train) run on accelerators"},
+		{"hardware without vendor", []sovmap.Component{{ID: "gpus", Layer: sovmap.LayerHardware, Arrangement: "emb"}}, nil, "AE", nil, "Who makes the accelerators in gpus"},
+		{"vendor of unknown country", []sovmap.Component{{ID: "gpus", Layer: sovmap.LayerHardware, Provider: "chipco", Arrangement: "emb"}},
+			[]sovmap.Provider{{ID: "chipco"}}, "AE", nil, "Which country controls chipco"},
+		{"one known, one unknown", []sovmap.Component{
+			{ID: "gpus", Layer: sovmap.LayerHardware, Provider: "nvidia", Arrangement: "emb"},
+			{ID: "npus", Layer: sovmap.LayerHardware, Provider: "chipco", Arrangement: "emb"}},
+			[]sovmap.Provider{{ID: "chipco"}}, "AE", "partial", "Which country controls chipco"},
+		// Denial is the floor: nothing unknown can lower it, so nothing is asked.
+		{"known denial", []sovmap.Component{
+			{ID: "gpus", Layer: sovmap.LayerHardware, Provider: "nvidia", Arrangement: "emb"},
+			{ID: "npus", Layer: sovmap.LayerHardware, Provider: "chipco", Arrangement: "emb"}},
+			[]sovmap.Provider{{ID: "chipco"}}, "CN", "no", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &sovmap.Inventory{Components: tt.comps, Providers: tt.provs}
+			facts, err := ArrangementFacts(inv, k, sovmap.Arrangement{ID: "emb", Host: tt.host}, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, ok := facts[FactAcceleratorSupply]
+			if ok != (tt.want != nil || tt.ask != "") || f.Value != tt.want {
+				t.Fatalf("facts = %+v, want value %v", facts, tt.want)
+			}
+			if (tt.ask == "") != (f.Question == "") || !strings.Contains(f.Question, tt.ask) {
+				t.Errorf("question %q, want one containing %q", f.Question, tt.ask)
+			}
+			// Through the framework: a question alone leaves the answer.
+			res, err := de.Evaluate(Input{Answers: map[string]any{"capacity": "yes"}, Facts: facts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := res.Criterion("capacity")
+			if tt.want == nil && (c.Answer != "yes" || c.From != FromAnswer) {
+				t.Errorf("capacity = %+v, want the answer kept", c)
+			}
+			if asked := len(res.Questions) == 1 && strings.HasPrefix(res.Questions[0], "capacity: ") && c.Question != ""; asked != (tt.ask != "") {
+				t.Errorf("questions %q (criterion %q), want asked %v", res.Questions, c.Question, tt.ask != "")
+			}
+		})
+	}
+}
+
+// TestProviderAcceleratorFacts works the EU calculator's AI criteria by hand
+// from the accelerators' vendor and location: SOV-6.5 ("co-designed or
+// integrated in the EU" at best for a non-EU vendor, "imported black-box
+// machines" when installed outside the EU) and SOV-3.5 ("EU-led AI on
+// foreign accelerators" at best, "black-box AI on restricted chips" where
+// the vendor's country requires a licence for the place they are installed:
+// the UAE under 88 FR 73458). Region ids are placed by the knowledge base;
+// what cannot be placed or traced is asked.
+func TestProviderAcceleratorFacts(t *testing.T) {
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		vendor    string
+		locations []string
+		hpc, ai   any    // the ceilings, nil for none
+		ask       string // in both questions; "" for none
+	}{
+		{"US chips in France", "nvidia", []string{"FR"}, "eu-co-designed", "eu-ai-foreign-accelerators", ""},
+		{"US chips in a German region", "nvidia", []string{"aws:eu-central-1"}, "eu-co-designed", "eu-ai-foreign-accelerators", ""},
+		{"US chips in a UAE region", "nvidia", []string{"aws:me-central-1"}, "imported-black-box", "black-box-restricted-chips", ""},
+		{"US chips in Norway", "nvidia", []string{"NO"}, "imported-black-box", "eu-ai-foreign-accelerators", ""},
+		{"US chips in an unknown region", "nvidia", []string{"acme:north-1"}, "eu-co-designed", "eu-ai-foreign-accelerators", "In which country is acme:north-1"},
+		{"chips of unknown origin", "chipco", []string{"FR"}, nil, nil, "Which country controls chipco"},
+		{"EU chips", "eu-chips", []string{"FR"}, nil, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &sovmap.Inventory{
+				Providers: []sovmap.Provider{{ID: "cloud", Country: "FR"}, {ID: "chipco"}, {ID: "eu-chips", Country: "NL"}},
+				Components: []sovmap.Component{
+					{ID: "ai", Layer: sovmap.LayerCompute, Provider: "cloud", DependsOn: []sovmap.Dependency{{ID: "gpus"}}},
+					{ID: "gpus", Layer: sovmap.LayerHardware, Provider: tt.vendor, Locations: tt.locations},
+				},
+			}
+			facts, err := ProviderFactsAt(inv, k, "cloud", day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hpc, ai := facts[FactHPCSovereignty], facts[FactAIChips]
+			if hpc.Value != tt.hpc || ai.Value != tt.ai {
+				t.Errorf("SOV-6.5 at most %v, SOV-3.5 at most %v; want %v, %v", hpc.Value, ai.Value, tt.hpc, tt.ai)
+			}
+			if tt.ai == "black-box-restricted-chips" && !strings.Contains(ai.Detail, "88 FR 73458") {
+				t.Errorf("restricted chips without the rule's citation: %q", ai.Detail)
+			}
+			for _, f := range []Fact{hpc, ai} {
+				if (tt.ask == "") != (f.Question == "") || !strings.Contains(f.Question, tt.ask) {
+					t.Errorf("question %q, want one containing %q", f.Question, tt.ask)
+				}
+			}
+		})
 	}
 }

@@ -130,6 +130,9 @@ func WriteScoredTable(w io.Writer, s *Scored) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "Note: %s\n", n)
 	}
+	for _, q := range r.Questions {
+		fmt.Fprintf(&b, "Question: %s\n", q)
+	}
 	if gaps := remedies(r); len(gaps) > 0 {
 		fmt.Fprintf(&b, "\nTo raise the level, starting with what sets it:\n")
 		for _, c := range gaps {
@@ -179,6 +182,9 @@ func WriteScoredMarkdown(w io.Writer, s *Scored) error {
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> Note: %s\n", md(n))
+	}
+	for _, q := range r.Questions {
+		fmt.Fprintf(&b, "\n> Question: %s\n", md(q))
 	}
 	if gaps := remedies(r); len(gaps) > 0 {
 		fmt.Fprintf(&b, "\n## To raise the level\n\n")

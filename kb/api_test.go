@@ -246,7 +246,8 @@ func TestExportControl(t *testing.T) {
 		{"PT", "2025-03-01", []string{"us-ai-diffusion-tier2"}}, // an "others" country
 		{"PT", "2024-03-01", nil},
 		{"KH", "2026-01-20", []string{"us-acs-2023-d5"}},
-		{"KH", "2026-03-01", nil},
+		// Out of D:5 from 3 February 2026, still in D:1: a licence.
+		{"KH", "2026-03-01", []string{"us-acs-2023-d1-kh-from-2026"}},
 		{"AE", "2024-03-01", []string{"us-acs-2023-d1-d4"}},
 		{"ZZ", "2025-03-01", nil}, // not a country: not an "other" either
 	}

@@ -394,6 +394,9 @@ func (c *checker) exportControls() {
 		for _, m := range x.Members {
 			e.country("member", m)
 		}
+		if x.Until != "" && x.Ended == "" {
+			e.bad("until %s needs ended: what made the group stop applying", x.Until)
+		}
 		if len(x.Members) == 0 && !x.Others {
 			e.bad("has no members and is not the others group")
 		}

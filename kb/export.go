@@ -41,7 +41,10 @@ type ExportControl struct {
 	// first day it no longer does. Both YYYY-MM-DD.
 	Effective string `yaml:"effective" json:"effective"`
 	Until     string `yaml:"until,omitempty" json:"until,omitempty"`
-	Meta      `yaml:",inline"`
+	// Ended says what made the group stop applying on Until (rescinded,
+	// superseded, amended) and how settled that is; required with Until.
+	Ended string `yaml:"ended,omitempty" json:"ended,omitempty"`
+	Meta  `yaml:",inline"`
 }
 
 // Severity orders restrictions: 0 none, 1 capped, 2 licence, 3 denial.

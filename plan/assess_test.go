@@ -32,7 +32,7 @@ func loadExample(t testing.TB) (*sovmap.Inventory, AssessEvaluator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inv, AssessEvaluator{KB: k, OptionsFor: assessOptions}
+	return inv, AssessEvaluator{KB: k, OptionsFor: assessOptions(k)}
 }
 
 // TestModelMatchesAssess checks, on the worked example and random choices,
@@ -163,7 +163,7 @@ func TestSharedArrangementNotProven(t *testing.T) {
 	if hosted < 2 {
 		t.Fatal("the example changed: fewer than two data-holding components under lux-embassy")
 	}
-	ev := AssessEvaluator{KB: k, OptionsFor: assessOptions}
+	ev := AssessEvaluator{KB: k, OptionsFor: assessOptions(k)}
 	r, err := Solve(ctx, inv, ev, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +186,7 @@ func TestSharedArrangementNotProven(t *testing.T) {
 		}
 	}
 	v := Variant(inv, choice)
-	rep, err := assess.Assess(ctx, v, k, assessOptions(v))
+	rep, err := assess.Assess(ctx, v, k, assessOptions(k)(v))
 	if err != nil {
 		t.Fatal(err)
 	}

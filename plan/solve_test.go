@@ -129,7 +129,7 @@ func randomInventory(rng *rand.Rand, k *kb.KB) (*sovmap.Inventory, Options) {
 	}
 	// Options go mostly to components that fall short as they are, as
 	// procurement would collect them; one assessment finds those.
-	r, err := assess.Assess(context.Background(), inv, k, assessOptions(inv))
+	r, err := assess.Assess(context.Background(), inv, k, assessOptions(k)(inv))
 	if err != nil {
 		panic(err)
 	}
@@ -173,9 +173,12 @@ func randomInventory(rng *rand.Rand, k *kb.KB) (*sovmap.Inventory, Options) {
 	return inv, opts
 }
 
-// assessOptions are the options `sovmap assess` assesses an inventory with.
-func assessOptions(inv *sovmap.Inventory) assess.Options {
-	return assess.Options{Qualifies: embassy.QualifierFor(inv)}
+// assessOptions gives the options `sovmap assess` assesses an inventory
+// with on the knowledge base k.
+func assessOptions(k *kb.KB) func(*sovmap.Inventory) assess.Options {
+	return func(inv *sovmap.Inventory) assess.Options {
+		return assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})}
+	}
 }
 
 // outcome is what one plan reaches, by a whole assessment.
@@ -195,7 +198,7 @@ type outcome struct {
 func assessPlan(t *testing.T, k *kb.KB, inv *sovmap.Inventory, choice []int, opts Options) outcome {
 	t.Helper()
 	v := Variant(inv, choice)
-	r, err := assess.Assess(context.Background(), v, k, assessOptions(v))
+	r, err := assess.Assess(context.Background(), v, k, assessOptions(k)(v))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +376,7 @@ func TestSolverMatchesAssessBruteForce(t *testing.T) {
 		if rel {
 			relaxed++
 		}
-		ev := &countingEval{AssessEvaluator: AssessEvaluator{KB: k, OptionsFor: assessOptions}}
+		ev := &countingEval{AssessEvaluator: AssessEvaluator{KB: k, OptionsFor: assessOptions(k)}}
 		r, err := Solve(ctx, inv, ev, opts)
 		if err != nil {
 			t.Fatalf("case %d: %v", c, err)

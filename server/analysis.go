@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/embassy"
@@ -159,9 +160,16 @@ func (s *Server) embassies(ctx context.Context, ver store.Version, compare []str
 		return nil, err
 	}
 	lib := s.cfg.Frameworks
+	// Score as sovmap embassy does: export controls on hosted
+	// accelerators, from the inventory's knowledge base, cap capacity.
+	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
+	if err != nil {
+		return nil, err
+	}
+	opts := embassy.Options{KB: k, At: time.Now().UTC()}
 	out := &embassyView{Selected: compare}
 	for _, a := range inv.Arrangements {
-		sc, err := embassy.Score(lib, inv, a, "")
+		sc, err := embassy.Score(lib, inv, a, opts)
 		if err != nil {
 			return nil, fmt.Errorf("arrangement %s: %w", a.ID, err)
 		}
@@ -177,7 +185,7 @@ func (s *Server) embassies(ctx context.Context, ver store.Version, compare []str
 		return out, &badInput{errors.New("choose at least two arrangements to compare")}
 	}
 	if len(compare) > 1 {
-		if out.Comparison, err = embassy.Compare(lib, inv, compare, ""); err != nil {
+		if out.Comparison, err = embassy.Compare(lib, inv, compare, opts); err != nil {
 			return out, &badInput{err}
 		}
 	}

@@ -37,7 +37,7 @@ func load(t *testing.T, src string) (*sovmap.Inventory, *sovmap.Report, *kb.KB) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv)})
+	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
 	if err != nil {
 		t.Fatal(err)
 	}

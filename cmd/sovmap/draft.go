@@ -47,7 +47,8 @@ result is a draft for counsel, not legal advice.`,
 			}
 			dirs, _ := cmd.Flags().GetStringArray("frameworks")
 			weights, _ := cmd.Flags().GetString("weights")
-			sc, k, err := a.scoreArrangement(cmd.Context(), dirs, weights, args[0], args[1])
+			on, _ := cmd.Flags().GetString("on")
+			sc, k, err := a.scoreArrangement(cmd.Context(), dirs, weights, on, args[0], args[1])
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,9 +31,9 @@ var (
 
 func newEmbassyCmd(a *app) *cobra.Command {
 	var (
-		dirs            []string
-		format, weights string
-		failUnless      bool
+		dirs                []string
+		format, weights, on string
+		failUnless          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "embassy",
@@ -49,25 +50,35 @@ criteria and their answers.
 
 An arrangement qualifies as a digital embassy, and lifts the location of the
 components hosted under it to home in sovmap assess, when its weakest-link
-tier is at least T3 and every key criterion is at T4.`,
+tier is at least T3 and every key criterion is at T4.
+
+Where the inventory lists the accelerators an arrangement hosts (hardware
+components under it, or that its components depend on), the export controls
+of their vendor's country on the host, from the knowledge base on the day
+given by --on, cap the capacity criterion: a licence or a quota at partial, a
+presumption of denial at no. sovmap assess and sovmap plan judge
+qualification the same way.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&dirs, "frameworks", nil, "directory of framework YAML files laid over the shipped ones (repeatable)")
 	scorecardFormats.declare(cmd, cmd.PersistentFlags(), &format, "table", "")
 	cmd.PersistentFlags().StringVar(&weights, "weights", "", "weight set: balanced (default), registers or ai-compute")
 	cmd.PersistentFlags().BoolVar(&failUnless, "fail-unless-qualifies", false, "exit 1 when an arrangement does not qualify as a digital embassy")
+	cmd.PersistentFlags().StringVar(&on, "on", "", "judge export controls on hosted accelerators on this day, YYYY-MM-DD (default today)")
 
 	score := &cobra.Command{
 		Use:   "score FILE ID",
 		Short: "Score one arrangement",
 		Example: `  sovmap embassy score examples/embassy-estonia-luxembourg/inventory.yaml ee-lu
-  sovmap embassy score examples/embassy-estonia-luxembourg/inventory.yaml ee-lu --format html > ee-lu.html`,
+  sovmap embassy score examples/embassy-estonia-luxembourg/inventory.yaml ee-lu --format html > ee-lu.html
+  sovmap embassy score examples/embassy-ai-compute gpu-ae
+  sovmap embassy score examples/embassy-ai-compute gpu-lu --on 2025-03-01`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := scorecardFormats.pick(format)
 			if err != nil {
 				return err
 			}
-			sc, _, err := a.scoreArrangement(cmd.Context(), dirs, weights, args[0], args[1])
+			sc, _, err := a.scoreArrangement(cmd.Context(), dirs, weights, on, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -95,11 +106,16 @@ tier is at least T3 and every key criterion is at T4.`,
 			if err != nil {
 				return err
 			}
-			inv, _, err := a.load(cmd.Context(), args[:1])
+			opts, err := embassyOptions(weights, on)
 			if err != nil {
 				return err
 			}
-			c, err := embassy.Compare(lib, inv, args[1:], weights)
+			inv, k, err := a.load(cmd.Context(), args[:1])
+			if err != nil {
+				return err
+			}
+			opts.KB = k
+			c, err := embassy.Compare(lib, inv, args[1:], opts)
 			if err != nil {
 				return err
 			}
@@ -121,10 +137,14 @@ tier is at least T3 and every key criterion is at T4.`,
 }
 
 // scoreArrangement loads the inventory at path and scores its arrangement
-// id on the frameworks of dirs (over the embedded ones), as `embassy score`
-// and `embassy draft` both do.
-func (a *app) scoreArrangement(ctx context.Context, dirs []string, weights, path, id string) (*embassy.Scorecard, *kb.KB, error) {
+// id on the frameworks of dirs (over the embedded ones), with export
+// controls judged on day on, as `embassy score` and `embassy draft` both do.
+func (a *app) scoreArrangement(ctx context.Context, dirs []string, weights, on, path, id string) (*embassy.Scorecard, *kb.KB, error) {
 	lib, err := frameworkLibrary(dirs)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts, err := embassyOptions(weights, on)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -132,13 +152,31 @@ func (a *app) scoreArrangement(ctx context.Context, dirs []string, weights, path
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.KB = k
 	arr, err := embassy.Find(inv, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	sc, err := embassy.Score(lib, inv, arr, weights)
+	sc, err := embassy.Score(lib, inv, arr, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return sc, k, nil
+}
+
+// embassyOptions reads the weight set and --on (YYYY-MM-DD, empty for
+// today) of the embassy commands; the caller adds the inventory's
+// knowledge base once loaded, so that export controls on hosted
+// accelerators count, as assessOptionsFor does for assess and plan.
+func embassyOptions(weights, on string) (embassy.Options, error) {
+	opts := embassy.Options{Weights: weights}
+	if on == "" {
+		return opts, nil
+	}
+	day, err := time.Parse(time.DateOnly, on)
+	if err != nil {
+		return opts, fmt.Errorf("--on %q: want a date YYYY-MM-DD", on)
+	}
+	opts.At = day
+	return opts, nil
 }

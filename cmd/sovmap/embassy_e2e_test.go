@@ -12,6 +12,7 @@ const (
 	exEE    = "examples/embassy-estonia-luxembourg/inventory.yaml"
 	exMC    = "examples/embassy-monaco-luxembourg/inventory.yaml"
 	exHosts = "examples/embassy-host-comparison/inventory.yaml"
+	exAI    = "examples/embassy-ai-compute"
 )
 
 func readRepoFileE2E(t *testing.T, path string) string {
@@ -44,6 +45,23 @@ func TestE2EEmbassy(t *testing.T) {
 			stderr: []string{`no weight set "heavy" (have balanced, registers, ai-compute)`}},
 		{name: "compare needs two ids", args: []string{"embassy", "compare", exHosts, "host-lu"}, code: 2,
 			stderr: []string{"requires at least 3 arg(s)"}},
+		// US accelerators hosted in the UAE: 88 FR 73458 requires a licence
+		// (D:1/D:4), which sovmap reads as capacity guaranteed in part.
+		{name: "accelerators under a licence requirement", args: []string{"embassy", "score", exAI, "gpu-ae", "--on", "2026-12-05", "--fail-unless-qualifies"}, code: 1,
+			stdout: []string{"Tier          T2 safeguarded (weakest link: capacity)", "capacity                partial (inventory)", "gpus-ae from nvidia (controlled from US)", "licence required, reviewed case by case (us-acs-2023-d1-d4, 88 FR 73458", "marked contested", "sovmap's reading", "Note: capacity: the answer yes claims more than the inventory allows"},
+			stderr: []string{"sovmap: arrangement gpu-ae does not qualify as a digital embassy: its weakest-link tier T2 (safeguarded) is below T3, set by capacity"}},
+		// The same accelerators in Luxembourg: under the AI diffusion rule's
+		// Tier 2 in March 2025, under no rule after its rescission.
+		{name: "accelerators under the AI diffusion rule", args: []string{"embassy", "score", exAI, "gpu-lu", "--on", "2025-03-01"},
+			stdout: []string{"capacity                partial (inventory)", "Tier 2 (all other countries): exports within country quotas (us-ai-diffusion-tier2, 90 FR 4544", "Qualifies     no"}},
+		{name: "accelerators after the rescission", args: []string{"embassy", "score", exAI, "gpu-lu", "--on", "2026-12-05", "--fail-unless-qualifies"},
+			stdout: []string{"Qualifies     yes", "inventory allows at most yes", "records no export control of US on advanced AI accelerators to LU", "no longer in force: us-ai-diffusion-tier2", "rescinded by BIS on 13 May 2025", "contested in form"}},
+		{name: "accelerators of unknown origin are asked about", args: []string{"embassy", "score", exAI, "gpu-no", "--on", "2026-12-05"},
+			stdout: []string{"capacity                yes ", "Question: capacity: Which country controls nordic-integrator, the vendor of the accelerators gpus-no?"}},
+		{name: "compare as JSON carries the question", args: []string{"embassy", "compare", exAI, "gpu-lu", "gpu-ae", "gpu-no", "--on", "2026-12-05", "--format", "json"},
+			stdout: []string{`"ranking": [` + "\n" + `    "gpu-lu",` + "\n" + `    "gpu-no",` + "\n" + `    "gpu-ae"`, `"questions": [`}},
+		{name: "bad --on", args: []string{"embassy", "score", exAI, "gpu-ae", "--on", "2025-13-01"}, code: 2,
+			stderr: []string{`sovmap: --on "2025-13-01": want a date YYYY-MM-DD`}},
 		{name: "list frameworks", args: []string{"framework", "list"},
 			goldenFile: "framework/testdata/golden/list.txt"},
 		{name: "show the EU framework", args: []string{"framework", "show", "eu-csf"},

@@ -7,6 +7,7 @@ import (
 	"github.com/sovmap/sovmap/graph"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
@@ -74,10 +75,18 @@ func (a *app) assessOptions() assess.Options {
 	return assess.Options{Qualifies: embassy.Qualifies}
 }
 
-// assessOptionsFor wires the judges for one inventory: a digital embassy
-// qualifies only if the components it hosts really hold their own keys.
-func (a *app) assessOptionsFor(inv *sovmap.Inventory) assess.Options {
-	return assess.Options{Qualifies: embassy.QualifierFor(inv)}
+// assessOptionsFor wires the judges for one inventory and its knowledge
+// base: a digital embassy qualifies only if the components it hosts really
+// hold their own keys and, where they run on accelerators, export controls
+// let the host guarantee capacity, judged as sovmap embassy judges them.
+// Both the assessment and the qualifier judge export controls on one day.
+func (a *app) assessOptionsFor(inv *sovmap.Inventory, k *kb.KB) assess.Options {
+	return assessOptionsOn(inv, k, time.Now().UTC())
+}
+
+// assessOptionsOn is assessOptionsFor with export controls judged on day.
+func assessOptionsOn(inv *sovmap.Inventory, k *kb.KB, day time.Time) assess.Options {
+	return assess.Options{Now: day, Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k, At: day})}
 }
 
 // assess loads and assesses the inventory at paths.
@@ -86,7 +95,7 @@ func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *s
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := a.assessOptionsFor(inv)
+	opts := a.assessOptionsFor(inv, k)
 	opts.Graph = g
 	a.begin("assessing %s", plural.Count(len(inv.Components), "component"))
 	r, err := assess.Assess(ctx, inv, k, opts)

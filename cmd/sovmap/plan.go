@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/plan"
 )
 
@@ -71,7 +73,7 @@ See docs/strategy.md.`,
 				return err
 			}
 			// Each variant is assessed as `sovmap assess` would assess it.
-			ev := plan.AssessEvaluator{KB: k, OptionsFor: a.assessOptionsFor}
+			ev := plan.AssessEvaluator{KB: k, OptionsFor: func(v *sovmap.Inventory) assess.Options { return a.assessOptionsFor(v, k) }}
 			r, err := plan.Solve(cmd.Context(), inv, ev, opts)
 			if err != nil {
 				return err

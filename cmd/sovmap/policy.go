@@ -50,7 +50,7 @@ document renderer). docs/transfer-policy.md explains each section.`,
 			if err != nil {
 				return err
 			}
-			rep, err := assess.Assess(cmd.Context(), inv, k, a.assessOptionsFor(inv))
+			rep, err := assess.Assess(cmd.Context(), inv, k, a.assessOptionsFor(inv, k))
 			if err != nil {
 				return err
 			}
