@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,7 +100,7 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	vo, err := versionJSON(v)
@@ -140,7 +141,7 @@ type componentRow struct {
 func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	cq, err := componentQuery(r.URL.Query())
@@ -150,7 +151,7 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	recs, total, err := s.store.ListComponents(r.Context(), v.ID, cq)
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	rows := make([]componentRow, len(recs))
@@ -166,7 +167,7 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiComponent(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	id := r.PathValue("id")
@@ -191,7 +192,7 @@ func (s *Server) apiComponent(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiFlows(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	head, err := s.head(r.Context(), v)
@@ -209,7 +210,7 @@ func (s *Server) apiFlows(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	format := r.URL.Query().Get("format")
@@ -218,7 +219,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	body, name, mime, err := s.writeReport(r, q, v, format)
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	attachment(w, name, mime, body)
@@ -227,7 +228,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *req) {
 	d, a, b, err := s.compareVersions(r, q, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"from": a.Number, "to": b.Number, "diff": d})
@@ -350,5 +351,30 @@ func (s *Server) apiUploadError(w http.ResponseWriter, err error) {
 		s.apiError(w, http.StatusRequestEntityTooLarge, err)
 		return
 	}
-	s.apiError(w, statusOf(err), err)
+	s.apiFail(w, err)
+}
+
+// writeJSONList answers {"key": [...]} with n items, encoding and sending
+// one item at a time, so that a list of a million rows is streamed rather
+// than built in memory first.
+func writeJSONList(w http.ResponseWriter, key string, n int, item func(i int) any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	k, _ := json.Marshal(key)
+	fmt.Fprintf(bw, "{\n  %s: [", k)
+	enc := json.NewEncoder(bw)
+	for i := range n {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		// Encode ends each item with a newline, which JSON allows.
+		if err := enc.Encode(item(i)); err != nil {
+			return
+		}
+	}
+	bw.WriteString("]\n}\n")
+	bw.Flush()
 }
