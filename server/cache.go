@@ -45,9 +45,10 @@ type cacheEntry struct {
 
 // flight is a computation under way; waiters block on done.
 type flight struct {
-	done chan struct{}
-	val  any
-	err  error
+	done  chan struct{}
+	heavy bool
+	val   any
+	err   error
 }
 
 // versionCache is the bounded, de-duplicating cache of derived results.
@@ -61,11 +62,12 @@ type versionCache struct {
 	slots      chan struct{}
 	maxFlights int
 
-	mu      sync.Mutex
-	used    int64
-	lru     *list.List // of *cacheEntry, most recent first
-	entries map[cacheKey]*list.Element
-	flights map[cacheKey]*flight
+	mu           sync.Mutex
+	heavyFlights int
+	used         int64
+	lru          *list.List // of *cacheEntry, most recent first
+	entries      map[cacheKey]*list.Element
+	flights      map[cacheKey]*flight
 
 	// computations counts the computations run (hits do not count), for
 	// the tests and /metrics.
@@ -85,9 +87,12 @@ type computeFunc func(ctx context.Context) (val any, size int64, err error)
 // get returns the entry of key, computing it once if it is missing. The
 // computation runs detached from ctx, so that a viewer who gives up does
 // not fail the others waiting for the same result; ctx bounds only this
-// caller's wait. Errors are not cached. A new computation that finds the
-// queue full is refused with errHeavyBusy.
-func (c *versionCache) get(ctx context.Context, key cacheKey, compute computeFunc) (any, error) {
+// caller's wait. Errors are not cached. A heavy computation takes one of
+// the slots, and a new one that finds the queue full is refused with
+// errHeavyBusy; a light one (decoding a report's head) takes no slot, so
+// that heavy computations may use it without waiting for a slot they hold.
+// A heavy computation must not ask for another heavy one.
+func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, compute computeFunc) (any, error) {
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(el)
@@ -97,12 +102,15 @@ func (c *versionCache) get(ctx context.Context, key cacheKey, compute computeFun
 	}
 	f, running := c.flights[key]
 	if !running {
-		if len(c.flights) >= c.maxFlights {
+		if heavy && c.heavyFlights >= c.maxFlights {
 			c.mu.Unlock()
 			return nil, errHeavyBusy
 		}
-		f = &flight{done: make(chan struct{})}
+		f = &flight{done: make(chan struct{}), heavy: heavy}
 		c.flights[key] = f
+		if heavy {
+			c.heavyFlights++
+		}
 	}
 	c.mu.Unlock()
 	if !running {
@@ -124,14 +132,19 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 		}
 		c.mu.Lock()
 		delete(c.flights, key)
+		if f.heavy {
+			c.heavyFlights--
+		}
 		if f.err == nil {
 			c.add(key, f.val, size)
 		}
 		c.mu.Unlock()
 		close(f.done)
 	}()
-	c.slots <- struct{}{}
-	defer func() { <-c.slots }()
+	if f.heavy {
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+	}
 	c.computations.Add(1)
 	f.val, size, f.err = compute(ctx)
 }
@@ -161,9 +174,18 @@ func (c *versionCache) stats() (entries int, bytes int64) {
 	return len(c.entries), c.used
 }
 
-// cached is versionCache.get with the result's type.
+// cached is versionCache.get of a heavy computation, with the result's type.
 func cached[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
-	v, err := c.get(ctx, key, func(ctx context.Context) (any, int64, error) { return compute(ctx) })
+	return cachedAs(ctx, c, key, true, compute)
+}
+
+// cachedLight is cached for a light computation, one that takes no slot.
+func cachedLight[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	return cachedAs(ctx, c, key, false, compute)
+}
+
+func cachedAs[T any](ctx context.Context, c *versionCache, key cacheKey, heavy bool, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	v, err := c.get(ctx, key, heavy, func(ctx context.Context) (any, int64, error) { return compute(ctx) })
 	if err != nil {
 		var zero T
 		return zero, err

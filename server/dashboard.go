@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/report/svg"

@@ -48,7 +48,7 @@ func decodeOverview(v store.Version) (overview, error) {
 // per version (it holds every flow, which the flows pages and API read).
 // Callers must not modify it.
 func (s *Server) head(ctx context.Context, v store.Version) (*sovmap.Report, error) {
-	return cached(ctx, s.cache, cacheKey{v.ID, "head", ""}, func(ctx context.Context) (*sovmap.Report, int64, error) {
+	return cachedLight(ctx, s.cache, cacheKey{v.ID, "head", ""}, func(ctx context.Context) (*sovmap.Report, int64, error) {
 		b, err := s.store.VersionHead(ctx, v.ID)
 		if err != nil {
 			return nil, 0, err

@@ -83,7 +83,7 @@ type Config struct {
 	// HeavyWork is how many derivations (a first view of a version, a
 	// scenario, a comparison, a report) run at once; zero means GOMAXPROCS.
 	// HeavyQueue is how many more may wait for a slot before further ones
-	// are answered 503; zero means 16.
+	// are answered 503; zero means 16, a negative number none.
 	HeavyWork  int
 	HeavyQueue int
 	// Version is sovmap's version, shown in the footer and /healthz.
@@ -134,7 +134,7 @@ func (c *Config) defaults() {
 	if c.HeavyWork <= 0 {
 		c.HeavyWork = runtime.GOMAXPROCS(0)
 	}
-	if c.HeavyQueue <= 0 {
+	if c.HeavyQueue == 0 {
 		c.HeavyQueue = 16
 	}
 }
