@@ -249,12 +249,10 @@ func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiFail(w, err)
 		return
 	}
-	reg, _, err := s.register(r.Context(), ver)
-	if err != nil {
-		s.apiFail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, reg)
+	s.writeCachedJSON(w, r, cacheKey{ver.ID, "api-vendors", today()}, func(ctx context.Context) (any, error) {
+		reg, _, err := s.register(ctx, ver)
+		return reg, err
+	})
 }
 
 func (s *Server) apiScenarios(w http.ResponseWriter, r *http.Request, q *req) {

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -103,24 +105,24 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiFail(w, err)
 		return
 	}
-	vo, err := versionJSON(v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	head, err := s.head(r.Context(), v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		versionOut
-		Organization string                  `json:"organization"`
-		Home         string                  `json:"home"`
-		Layers       []sovmap.LayerSummary   `json:"layers"`
-		Providers    []sovmap.ProviderResult `json:"providers"`
-		Notes        []string                `json:"notes,omitempty"`
-	}{vo, head.Organization, head.Home, head.Layers, head.Providers, head.Notes})
+	s.writeCachedJSON(w, r, cacheKey{v.ID, "api-version", ""}, func(ctx context.Context) (any, error) {
+		vo, err := versionJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		head, err := s.head(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			versionOut
+			Organization string                  `json:"organization"`
+			Home         string                  `json:"home"`
+			Layers       []sovmap.LayerSummary   `json:"layers"`
+			Providers    []sovmap.ProviderResult `json:"providers"`
+			Notes        []string                `json:"notes,omitempty"`
+		}{vo, head.Organization, head.Home, head.Layers, head.Providers, head.Notes}, nil
+	})
 }
 
 type componentRow struct {
@@ -195,16 +197,17 @@ func (s *Server) apiFlows(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiFail(w, err)
 		return
 	}
-	head, err := s.head(r.Context(), v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	flows := head.Flows
-	if flows == nil {
-		flows = []sovmap.FlowResult{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "flows": flows})
+	s.writeCachedJSON(w, r, cacheKey{v.ID, "api-flows", ""}, func(ctx context.Context) (any, error) {
+		head, err := s.head(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		flows := head.Flows
+		if flows == nil {
+			flows = []sovmap.FlowResult{}
+		}
+		return map[string]any{"version": v.Number, "flows": flows}, nil
+	})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
@@ -231,7 +234,9 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiFail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": a.Number, "to": b.Number, "diff": d})
+	s.writeCachedJSON(w, r, cacheKey{a.ID, "api-compare", strconv.FormatInt(b.ID, 10)}, func(context.Context) (any, error) {
+		return map[string]any{"from": a.Number, "to": b.Number, "diff": d}, nil
+	})
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, q *req) {
@@ -377,4 +382,33 @@ func writeJSONList(w http.ResponseWriter, key string, n int, item func(i int) an
 	}
 	bw.WriteString("]\n}\n")
 	bw.Flush()
+}
+
+// writeCachedJSON answers with the JSON of what build returns, encoded once
+// per key: the answers about a stored version never change, and encoding a
+// large one (every flow, every vendor) costs more than sending it.
+func (s *Server) writeCachedJSON(w http.ResponseWriter, r *http.Request, key cacheKey, build func(ctx context.Context) (any, error)) {
+	// Light: build asks for heavy entries itself, which take their slots.
+	body, err := cachedLight(r.Context(), s.cache, key, func(ctx context.Context) ([]byte, int64, error) {
+		v, err := build(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return nil, 0, err
+		}
+		return b.Bytes(), int64(b.Len()), nil
+	})
+	if err != nil {
+		s.apiFail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
