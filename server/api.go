@@ -151,7 +151,7 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusBadRequest, err)
 		return
 	}
-	recs, total, err := s.store.ListComponents(r.Context(), v.ID, cq)
+	recs, total, err := s.listComponents(r.Context(), v, cq)
 	if err != nil {
 		s.apiFail(w, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/risk"
@@ -303,5 +304,63 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 		if r := c.get(p); r.status != http.StatusOK {
 			t.Errorf("%s once the slot is free: %d", p, r.status)
 		}
+	}
+}
+
+// TestComponentIndexAgreesWithTheStore answers many queries of the
+// components list from the in-memory index and from the database's own
+// query, which must agree row for row.
+func TestComponentIndexAgreesWithTheStore(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ws := mustWorkspace(t, e, "default")
+	admin, err := e.st.UserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv := loadVersion(t, e.srv, gen.Inventory(e.srv.cfg.KB, gen.Options{Components: 1500, Seed: 3}))
+	nv.WorkspaceID, nv.CreatedBy, nv.Source = ws.ID, admin.ID, "api"
+	ver, err := e.st.AddVersion(ctx, nv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facets, err := e.st.Facets(ctx, ver.ID)
+	if err != nil || len(facets.Providers) == 0 || len(facets.Jurisdictions) == 0 {
+		t.Fatalf("facets: %v %v", facets, err)
+	}
+	one, two := 1, 2
+	filters := []store.ComponentQuery{{}, {Layer: "model"}, {Level: &one}, {Level: &two, MinGap: 1}, {MinGap: 1}, {MinGap: 2},
+		{Provider: facets.Providers[len(facets.Providers)/2]}, {Jurisdiction: facets.Jurisdictions[0]}, {Jurisdiction: "US", MinGap: 1},
+		{Search: "C1"}, {Search: "no such component"}, {Layer: "compute", Search: "1", Provider: facets.Providers[0]}}
+	queries := 0
+	for _, f := range filters {
+		for _, sort := range append([]string{""}, store.SortKeys...) {
+			for _, desc := range []bool{false, true} {
+				for _, page := range [][2]int{{0, 0}, {37, 7}, {1480, 50}, {0, 1000}, {5000, 10}} {
+					q := f
+					q.Sort, q.Desc, q.Offset, q.Limit = sort, desc, page[0], page[1]
+					want, wantTotal, err := e.st.ListComponents(ctx, ver.ID, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, total, err := e.srv.listComponents(ctx, ver, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					queries++
+					if total != wantTotal || len(got) != len(want) {
+						t.Fatalf("%+v: %d rows of %d, the database %d of %d", q, len(got), total, len(want), wantTotal)
+					}
+					for i := range want {
+						if mustJSON(t, got[i]) != mustJSON(t, want[i]) {
+							t.Fatalf("%+v: row %d is %s, the database's %s", q, i, mustJSON(t, got[i]), mustJSON(t, want[i]))
+						}
+					}
+				}
+			}
+		}
+	}
+	if queries < 500 {
+		t.Fatalf("only %d queries compared", queries)
 	}
 }

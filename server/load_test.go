@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/store"
 )
@@ -103,7 +104,8 @@ var loadTargets = []struct{ name, path string }{
 }
 
 // loadSetup stores two versions of a synthetic inventory of n components
-// (seeds 1 and 2), signs in the clients and fetches every page once.
+// (seed 1, then with one component in a thousand moved), signs in the
+// clients and fetches every page once.
 func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 	e := newEnvOn(b, st)
 	ctx := context.Background()
@@ -115,15 +117,23 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for seed := range uint64(2) {
+	inv := gen.Inventory(e.srv.cfg.KB, gen.Options{Components: n, Seed: 1})
+	for v := range 2 {
+		if v == 1 {
+			// The second version moves one component in a thousand to the
+			// US, as a month's changes to a large estate might.
+			for i := 0; i < n; i += 1000 {
+				inv.Components[i].Locations, inv.Components[i].OperatedFrom = []string{"US"}, []string{"US"}
+			}
+		}
 		t0 := time.Now()
-		nv := loadVersion(b, e.srv, n, seed+1)
+		nv := loadVersion(b, e.srv, inv)
 		nv.WorkspaceID, nv.CreatedBy, nv.Source = ws.ID, admin.ID, "api"
 		t1 := time.Now()
 		if _, err := st.AddVersion(ctx, nv); err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("version %d: %d components generated and assessed in %v, stored in %v", seed+1, n, t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
+		b.Logf("version %d: %d components written and assessed in %v, stored in %v", v+1, n, t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
 	}
 	c := e.signInAdmin()
 	cookies := c.hc.Jar.Cookies(mustURLTB(b, e.ts.URL))
@@ -145,20 +155,21 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 	return e.ts.URL, clients
 }
 
-// loadVersion generates, assesses and prepares a version as an upload of
-// the generated file would, without going through the upload.
-func loadVersion(b *testing.B, srv *Server, n int, seed uint64) store.NewVersion {
+// loadVersion writes a generated inventory as a file and assesses and
+// prepares it as an upload of that file would, without going through the
+// upload.
+func loadVersion(b testing.TB, srv *Server, inv *sovmap.Inventory) store.NewVersion {
 	ctx := context.Background()
 	var file bytes.Buffer
-	if err := gen.WriteJSON(&file, gen.Inventory(srv.cfg.KB, gen.Options{Components: n, Seed: seed})); err != nil {
+	if err := gen.WriteJSON(&file, inv); err != nil {
 		b.Fatal(err)
 	}
 	files := []store.File{{Name: "synthetic.json", Data: file.Bytes()}}
-	inv, rep, k, err := srv.assessFiles(ctx, files)
+	decoded, rep, k, err := srv.assessFiles(ctx, files)
 	if err != nil {
 		b.Fatal(err)
 	}
-	nv, err := newVersion(inv, rep, k, files)
+	nv, err := newVersion(decoded, rep, k, files)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 	if cq.Limit == 0 {
 		cq.Limit = 50
 	}
-	rows, total, err := s.store.ListComponents(r.Context(), ver.ID, cq)
+	rows, total, err := s.listComponents(r.Context(), ver, cq)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
