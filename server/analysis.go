@@ -109,7 +109,8 @@ type scenarioRun struct {
 // runScenario runs a scenario, or lists them when name is empty, once per
 // version and name: the run is heavy (it builds the risk model) and its
 // result never changes. A name the engine refuses is answered with the
-// list and a badInput error, and not kept.
+// list and a badInput error, kept as well (the refusal does not change
+// either); other errors are not kept.
 func (s *Server) runScenario(ctx context.Context, ver store.Version, name string) (*scenarioRun, error) {
 	type entry struct {
 		run *scenarioRun
