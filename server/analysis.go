@@ -69,17 +69,32 @@ func (s *Server) model(ctx context.Context, ver store.Version) (*risk.Model, err
 	return risk.NewModel(ctx, inv, rep, k)
 }
 
+// register returns a version's vendor register with its trust profiles and
+// the report it was built from, without the report's components (its
+// summary, providers and flows). It is computed once per version and day:
+// the trust profiles judge the EU Data Act's switching rights on the day.
 func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Register, *sovmap.Report, error) {
-	m, err := s.model(ctx, ver)
-	if err != nil {
-		return nil, nil, err
+	type entry struct {
+		reg  *risk.Register
+		head *sovmap.Report
 	}
-	var opts risk.Options
-	if s.cfg.RiskOptions != nil {
-		opts = s.cfg.RiskOptions(m)
-	}
-	reg, err := risk.NewRegister(ctx, m, opts)
-	return reg, m.Report, err
+	e, err := cached(ctx, s.cache, cacheKey{ver.ID, "register", today()}, func(ctx context.Context) (entry, int64, error) {
+		m, err := s.model(ctx, ver)
+		if err != nil {
+			return entry{}, 0, err
+		}
+		var opts risk.Options
+		if s.cfg.RiskOptions != nil {
+			opts = s.cfg.RiskOptions(m)
+		}
+		reg, err := risk.NewRegister(ctx, m, opts)
+		if err != nil {
+			return entry{}, 0, err
+		}
+		head, err := s.head(ctx, ver)
+		return entry{reg, head}, 2 * jsonSize(reg), err
+	})
+	return e.reg, e.head, err
 }
 
 // scenarioRun is the scenario page's model: the list to choose from and
@@ -92,7 +107,30 @@ type scenarioRun struct {
 	Result   *scenario.Result
 }
 
+// runScenario runs a scenario, or lists them when name is empty, once per
+// version and name: the run is heavy (it builds the risk model) and its
+// result never changes. A name the engine refuses is answered with the
+// list and a badInput error, kept as well (the refusal does not change
+// either); other errors are not kept.
 func (s *Server) runScenario(ctx context.Context, ver store.Version, name string) (*scenarioRun, error) {
+	type entry struct {
+		run *scenarioRun
+		err error
+	}
+	e, err := cached(ctx, s.cache, cacheKey{ver.ID, "scenario", name}, func(ctx context.Context) (entry, int64, error) {
+		run, err := s.newScenarioRun(ctx, ver, name)
+		if err != nil && (run == nil || !errors.As(err, new(*badInput))) {
+			return entry{}, 0, err
+		}
+		return entry{run, err}, jsonSize(run), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.run, e.err
+}
+
+func (s *Server) newScenarioRun(ctx context.Context, ver store.Version, name string) (*scenarioRun, error) {
 	m, err := s.model(ctx, ver)
 	if err != nil {
 		return nil, err
@@ -217,26 +255,24 @@ func (s *Server) handleEmbassies(w http.ResponseWriter, r *http.Request, q *req)
 func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request, q *req) {
 	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
-	reg, _, err := s.register(r.Context(), ver)
-	if err != nil {
-		s.apiError(w, statusOf(err), err)
-		return
-	}
-	writeJSON(w, http.StatusOK, reg)
+	s.writeCachedJSON(w, r, cacheKey{ver.ID, "api-vendors", today()}, func(ctx context.Context) (any, error) {
+		reg, _, err := s.register(ctx, ver)
+		return reg, err
+	})
 }
 
 func (s *Server) apiScenarios(w http.ResponseWriter, r *http.Request, q *req) {
 	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	run, err := s.runScenario(r.Context(), ver, r.URL.Query().Get("name"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	if run.Result != nil {
@@ -249,7 +285,7 @@ func (s *Server) apiScenarios(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiEmbassies(w http.ResponseWriter, r *http.Request, q *req) {
 	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	var compare []string
@@ -258,7 +294,7 @@ func (s *Server) apiEmbassies(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	ev, err := s.embassies(r.Context(), ver, compare, "")
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	if ev.Comparison != nil {

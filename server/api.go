@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,27 +102,27 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
-	vo, err := versionJSON(v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	head, err := s.head(r.Context(), v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		versionOut
-		Organization string                  `json:"organization"`
-		Home         string                  `json:"home"`
-		Layers       []sovmap.LayerSummary   `json:"layers"`
-		Providers    []sovmap.ProviderResult `json:"providers"`
-		Notes        []string                `json:"notes,omitempty"`
-	}{vo, head.Organization, head.Home, head.Layers, head.Providers, head.Notes})
+	s.writeCachedJSON(w, r, cacheKey{v.ID, "api-version", ""}, func(ctx context.Context) (any, error) {
+		vo, err := versionJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		head, err := s.head(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			versionOut
+			Organization string                  `json:"organization"`
+			Home         string                  `json:"home"`
+			Layers       []sovmap.LayerSummary   `json:"layers"`
+			Providers    []sovmap.ProviderResult `json:"providers"`
+			Notes        []string                `json:"notes,omitempty"`
+		}{vo, head.Organization, head.Home, head.Layers, head.Providers, head.Notes}, nil
+	})
 }
 
 type componentRow struct {
@@ -140,7 +143,7 @@ type componentRow struct {
 func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	cq, err := componentQuery(r.URL.Query())
@@ -148,9 +151,9 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusBadRequest, err)
 		return
 	}
-	recs, total, err := s.store.ListComponents(r.Context(), v.ID, cq)
+	recs, total, err := s.listComponents(r.Context(), v, cq)
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	rows := make([]componentRow, len(recs))
@@ -166,7 +169,7 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiComponent(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	id := r.PathValue("id")
@@ -191,25 +194,26 @@ func (s *Server) apiComponent(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiFlows(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
-	head, err := s.head(r.Context(), v)
-	if err != nil {
-		s.apiError(w, http.StatusInternalServerError, err)
-		return
-	}
-	flows := head.Flows
-	if flows == nil {
-		flows = []sovmap.FlowResult{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "flows": flows})
+	s.writeCachedJSON(w, r, cacheKey{v.ID, "api-flows", ""}, func(ctx context.Context) (any, error) {
+		head, err := s.head(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		flows := head.Flows
+		if flows == nil {
+			flows = []sovmap.FlowResult{}
+		}
+		return map[string]any{"version": v.Number, "flows": flows}, nil
+	})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 	v, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	format := r.URL.Query().Get("format")
@@ -218,7 +222,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	body, name, mime, err := s.writeReport(r, q, v, format)
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	attachment(w, name, mime, body)
@@ -227,10 +231,12 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *req) {
 	d, a, b, err := s.compareVersions(r, q, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": a.Number, "to": b.Number, "diff": d})
+	s.writeCachedJSON(w, r, cacheKey{a.ID, "api-compare", strconv.FormatInt(b.ID, 10)}, func(context.Context) (any, error) {
+		return map[string]any{"from": a.Number, "to": b.Number, "diff": d}, nil
+	})
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, q *req) {
@@ -350,5 +356,59 @@ func (s *Server) apiUploadError(w http.ResponseWriter, err error) {
 		s.apiError(w, http.StatusRequestEntityTooLarge, err)
 		return
 	}
-	s.apiError(w, statusOf(err), err)
+	s.apiFail(w, err)
+}
+
+// writeJSONList answers {"key": [...]} with n items, encoding and sending
+// one item at a time, so that a list of a million rows is streamed rather
+// than built in memory first.
+func writeJSONList(w http.ResponseWriter, key string, n int, item func(i int) any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	k, _ := json.Marshal(key)
+	fmt.Fprintf(bw, "{\n  %s: [", k)
+	enc := json.NewEncoder(bw)
+	for i := range n {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		// Encode ends each item with a newline, which JSON allows.
+		if err := enc.Encode(item(i)); err != nil {
+			return
+		}
+	}
+	bw.WriteString("]\n}\n")
+	bw.Flush()
+}
+
+// writeCachedJSON answers with the JSON of what build returns, encoded once
+// per key: the answers about a stored version never change, and encoding a
+// large one (every flow, every vendor) costs more than sending it.
+func (s *Server) writeCachedJSON(w http.ResponseWriter, r *http.Request, key cacheKey, build func(ctx context.Context) (any, error)) {
+	// Light: build asks for heavy entries itself, which take their slots.
+	body, err := cachedLight(r.Context(), s.cache, key, func(ctx context.Context) ([]byte, int64, error) {
+		v, err := build(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return nil, 0, err
+		}
+		return b.Bytes(), int64(b.Len()), nil
+	})
+	if err != nil {
+		s.apiFail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }

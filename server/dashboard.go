@@ -3,14 +3,12 @@ package server
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/inventory"
@@ -204,10 +202,10 @@ func newTile(label, value string, link template.URL, status, threshold string) t
 	return tile{Label: label, Value: value, Link: link, Status: status, StatusText: statusWords[status], Threshold: threshold}
 }
 
-// tiles are the key figures of a version with their thresholds.
-func tiles(o overview, items []fixItem, vq template.URL) []tile {
+// tiles are the key figures of a version with their thresholds; legalGap
+// says whether any gap rests on law or guidance.
+func tiles(o overview, legalGap bool, vq template.URL) []tile {
 	s := o.Summary
-	legalGap := slices.ContainsFunc(items, func(it fixItem) bool { return it.Kind == "gap" && it.Basis.Legal() })
 	gapStatus := "ok"
 	switch {
 	case legalGap:
@@ -253,50 +251,41 @@ func tiles(o overview, items []fixItem, vq template.URL) []tile {
 }
 
 // estate is what the overview and the map derive from a version: the
-// whole Fix-first ranking and the map. Versions never change once stored,
-// so a process computes it once per version and keeps it (estateCache).
+// head of the Fix-first ranking and the map. Versions never change once
+// stored, so a process computes it once per version and keeps it in the
+// version cache (cache.go).
 type estate struct {
-	fix []fixItem
-	geo svg.Geo
-	svg template.HTML
+	// fix is the head of the ranking (fixFirstLimit items), fixTotal its
+	// length and legalGap whether any gap in it rests on law or guidance.
+	fix      []fixItem
+	fixTotal int
+	legalGap bool
+	geo      svg.Geo
+	svg      template.HTML
 }
 
-// estateCache keeps the estates of recent versions; it is bounded and
-// simply emptied when full, like the facet cache. Fix-first links carry the
-// version query, so entries are keyed by it too.
-type estateCache struct {
-	mu sync.Mutex
-	m  map[estateKey]*estate
-}
-
-type estateKey struct {
-	version int64
-	query   template.URL
-}
-
-const estateCacheSize = 16
-
-// estate loads a version's report, inventory and places and derives its
-// Fix-first ranking and map, or returns them from the cache.
+// estate returns a version's Fix-first ranking and map, computed once per
+// version. Fix-first links carry the version query, so entries are keyed by
+// it too.
 func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
-	c := &s.pages.estates
-	key := estateKey{ver.ID, vq}
-	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
-		return e, nil
-	}
+	return cached(ctx, s.cache, cacheKey{ver.ID, "estate", string(vq)}, func(ctx context.Context) (*estate, int64, error) {
+		e, err := s.newEstate(ctx, ver, vq)
+		if err != nil {
+			return nil, 0, err
+		}
+		return e, jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
+	})
+}
+
+// newEstate loads a version's report, inventory and places and derives its
+// Fix-first ranking and map.
+func (s *Server) newEstate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
 	// The inventory as stored, not decoded again from the uploaded files:
 	// the map and the ranking need no file positions, and decoding 100,000
 	// components again takes seconds.
-	b, err := s.store.VersionInventory(ctx, ver.ID)
+	inv, err := s.storedInventory(ctx, ver)
 	if err != nil {
 		return nil, err
-	}
-	var inv *sovmap.Inventory
-	if err := json.Unmarshal(b, &inv); err != nil {
-		return nil, fmt.Errorf("version %d inventory: %w", ver.Number, err)
 	}
 	rep, err := s.fullReport(ctx, ver)
 	if err != nil {
@@ -310,15 +299,11 @@ func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL)
 	if err != nil {
 		return nil, err
 	}
-	e = &estate{geo: svg.BuildGeo(rep, inv, p)}
-	e.fix = fixFirst(rep, specsOf(inv), vq)
+	e := &estate{geo: svg.BuildGeo(rep, inv, p)}
+	fix := fixFirst(rep, specsOf(inv), vq)
+	e.fix, e.fixTotal = slices.Clip(fix[:min(fixFirstLimit, len(fix))]), len(fix)
+	e.legalGap = slices.ContainsFunc(fix, func(it fixItem) bool { return it.Kind == "gap" && it.Basis.Legal() })
 	e.svg = template.HTML(svg.WorldMap(e.geo))
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= estateCacheSize {
-		c.m = map[estateKey]*estate{}
-	}
-	c.m[key] = e
-	c.mu.Unlock()
 	return e, nil
 }
 
@@ -390,10 +375,9 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 	}
 	est, err := s.estate(r.Context(), ver, vp.VersionQuery)
 	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		s.pageError(w, r, q, 0, err)
 		return
 	}
-	items := est.fix[:min(fixFirstLimit, len(est.fix))]
 	v.Data = struct {
 		versionPage
 		Overview overview
@@ -405,7 +389,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, q *req) 
 		GapChart   template.HTML
 		Trend      []trendPoint
 		TrendChart template.HTML
-	}{vp, o, tiles(o, est.fix, vp.VersionQuery), items, len(est.fix), est.view(overviewCountries),
+	}{vp, o, tiles(o, est.legalGap, vp.VersionQuery), est.fix, est.fixTotal, est.view(overviewCountries),
 		template.HTML(svg.Spectrum(o.Layers)), gapChart(o.Summary.GapsByCategory), trend, trendChart(trend)}
 	s.render(w, r, http.StatusOK, "overview", v)
 }
@@ -418,7 +402,7 @@ func (s *Server) handleMap(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	est, err := s.estate(r.Context(), ver, vp.VersionQuery)
 	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		s.pageError(w, r, q, 0, err)
 		return
 	}
 	v.Data = struct {
@@ -440,26 +424,59 @@ type flowRow struct {
 	Others    []string
 }
 
+// flowsPageSize is how many flows one page shows: a national estate has
+// tens of thousands.
+const flowsPageSize = 100
+
+// flowTable is a version's flows as the flows page shows them, computed
+// once per version: violations first, so that the violations alone are the
+// first Counts["violation"] rows.
+type flowTable struct {
+	Rows   []flowRow
+	Counts map[string]int
+}
+
+func (s *Server) flowTable(ctx context.Context, ver store.Version) (*flowTable, error) {
+	return cached(ctx, s.cache, cacheKey{ver.ID, "flows", ""}, func(ctx context.Context) (*flowTable, int64, error) {
+		rep, err := s.fullReport(ctx, ver)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows, counts := flowRows(rep, false)
+		return &flowTable{rows, counts}, jsonSize(rows), nil
+	})
+}
+
 func (s *Server) handleFlows(w http.ResponseWriter, r *http.Request, q *req) {
 	v := s.newView(q, "Flows", "flows")
 	ver, vp, ok := s.loadVersion(w, r, q, v)
 	if !ok {
 		return
 	}
-	rep, err := s.fullReport(r.Context(), ver)
+	offset, err := offsetParam(r)
 	if err != nil {
-		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	ft, err := s.flowTable(r.Context(), ver)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
 		return
 	}
 	only := r.URL.Query().Get("verdict") == string(sovmap.Violation)
-	rows, counts := flowRows(rep, only)
+	rows, base := ft.Rows, "flows?"+string(vp.VersionQuery)
+	if only {
+		rows, base = rows[:ft.Counts[svg.FlowViolation]], base+"verdict=violation&"
+	}
+	pg := newPager(len(rows), offset, flowsPageSize, base)
 	v.Data = struct {
 		versionPage
+		pager
 		Flows          []flowRow
 		Total          int
 		Counts         map[string]int
 		OnlyViolations bool
-	}{vp, rows, len(rep.Flows), counts, only}
+	}{vp, pg, rows[max(0, pg.From-1):pg.To], len(ft.Rows), ft.Counts, only}
 	s.render(w, r, http.StatusOK, "flows", v)
 }
 

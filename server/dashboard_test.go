@@ -240,7 +240,7 @@ func BenchmarkOverview(b *testing.B) {
 			c := e.signInAdmin()
 			b.Run("first", func(b *testing.B) {
 				for b.Loop() {
-					e.srv.pages.estates = estateCache{}
+					e.srv.cache = newVersionCache(e.srv.cfg.CacheBytes, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue)
 					if r := c.get("/w/default/"); r.status != http.StatusOK {
 						b.Fatal(r.status)
 					}

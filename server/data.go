@@ -44,25 +44,33 @@ func decodeOverview(v store.Version) (overview, error) {
 	return o, nil
 }
 
-// head returns a version's report without its components.
+// head returns a version's report without its components, decoded once
+// per version (it holds every flow, which the flows pages and API read).
+// Callers must not modify it.
 func (s *Server) head(ctx context.Context, v store.Version) (*sovmap.Report, error) {
-	b, err := s.store.VersionHead(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	var r sovmap.Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("version %d report: %w", v.Number, err)
-	}
-	return &r, nil
+	return cachedLight(ctx, s.cache, cacheKey{v.ID, "head", ""}, func(ctx context.Context) (*sovmap.Report, int64, error) {
+		b, err := s.store.VersionHead(ctx, v.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		var r sovmap.Report
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, 0, fmt.Errorf("version %d report: %w", v.Number, err)
+		}
+		// Decoded structures take about twice their JSON.
+		return &r, 2 * int64(len(b)), nil
+	})
 }
 
 // fullReport returns a version's whole report, as assessed when uploaded.
+// It is decoded anew on each call (a million components take gigabytes),
+// so that only what is derived from it is cached.
 func (s *Server) fullReport(ctx context.Context, v store.Version) (*sovmap.Report, error) {
-	r, err := s.head(ctx, v)
+	h, err := s.head(ctx, v)
 	if err != nil {
 		return nil, err
 	}
+	r := *h
 	recs, err := s.store.AllComponents(ctx, v.ID)
 	if err != nil {
 		return nil, err
@@ -72,8 +80,24 @@ func (s *Server) fullReport(ctx context.Context, v store.Version) (*sovmap.Repor
 		if err := json.Unmarshal(rec.Result, &r.Components[i]); err != nil {
 			return nil, fmt.Errorf("version %d component %s: %w", v.Number, rec.ID, err)
 		}
+		recs[i].Result = nil // let the collector take each as it is decoded
 	}
-	return r, nil
+	return &r, nil
+}
+
+// storedInventory returns a version's inventory as stored at upload, without
+// file positions: quicker than decoding the files again when positions are
+// not needed.
+func (s *Server) storedInventory(ctx context.Context, v store.Version) (*sovmap.Inventory, error) {
+	b, err := s.store.VersionInventory(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var inv sovmap.Inventory
+	if err := json.Unmarshal(b, &inv); err != nil {
+		return nil, fmt.Errorf("version %d inventory: %w", v.Number, err)
+	}
+	return &inv, nil
 }
 
 // inventoryOf returns a version's inventory. It decodes the uploaded files
@@ -88,15 +112,7 @@ func (s *Server) inventoryOf(ctx context.Context, v store.Version) (*sovmap.Inve
 	if inv, _, err := s.decodeFiles(ctx, files); err == nil {
 		return inv, nil
 	}
-	b, err := s.store.VersionInventory(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	var inv sovmap.Inventory
-	if err := json.Unmarshal(b, &inv); err != nil {
-		return nil, fmt.Errorf("version %d inventory: %w", v.Number, err)
-	}
-	return &inv, nil
+	return s.storedInventory(ctx, v)
 }
 
 // componentOf decodes a stored component's result and spec.

@@ -18,13 +18,10 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-// pages holds one parsed template per page, each with the shared layout,
-// and what the dashboard derives from a version for its pictures.
+// pages holds one parsed template per page, each with the shared layout.
 type pages struct {
 	byName map[string]*template.Template
 	assets fs.FS
-	// estates caches each version's Fix-first list and map (dashboard.go).
-	estates estateCache
 }
 
 var funcs = template.FuncMap{
@@ -191,11 +188,12 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, q *req, statu
 	}
 	v := s.newView(q, http.StatusText(status), "")
 	v.Error = err.Error()
-	if status >= 500 {
+	if status >= 500 && !errors.Is(err, errHeavyBusy) {
 		s.log.Error("page", "path", r.URL.Path, "err", err)
 		v.Error = "Something went wrong on the server; the log has the details."
 	}
 	v.Problems = problemsOf(err)
+	retryAfter(w, err)
 	s.render(w, r, status, "error", v)
 }
 
@@ -208,6 +206,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, errHeavyBusy):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -76,6 +77,15 @@ type Config struct {
 	// client is disconnected. Zero means 16 KiB/s after 10 seconds.
 	MinBodyRate int64
 	BodyGrace   time.Duration
+	// CacheBytes bounds the results derived from versions that the process
+	// keeps (cache.go); zero means 1 GiB.
+	CacheBytes int64
+	// HeavyWork is how many derivations (a first view of a version, a
+	// scenario, a comparison, a report) run at once; zero means GOMAXPROCS.
+	// HeavyQueue is how many more may wait for a slot before further ones
+	// are answered 503; zero means 16, a negative number none.
+	HeavyWork  int
+	HeavyQueue int
 	// Version is sovmap's version, shown in the footer and /healthz.
 	Version string
 }
@@ -118,6 +128,15 @@ func (c *Config) defaults() {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
+	if c.CacheBytes <= 0 {
+		c.CacheBytes = 1 << 30
+	}
+	if c.HeavyWork <= 0 {
+		c.HeavyWork = runtime.GOMAXPROCS(0)
+	}
+	if c.HeavyQueue == 0 {
+		c.HeavyQueue = 16
+	}
 }
 
 // Server serves the dashboard and the API.
@@ -128,8 +147,10 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	handler http.Handler
-	// facetCache holds immutable per-version data only (see data.go).
+	// facetCache and cache hold immutable per-version data only (see
+	// data.go and cache.go).
 	facetCache facetCache
+	cache      *versionCache
 	// dummyHash is checked against when a login name is unknown, so that
 	// unknown and known names take the same time.
 	dummyHash string
@@ -162,7 +183,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
-		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait)}
+		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait), cache: newVersionCache(cfg.CacheBytes, cfg.HeavyWork, cfg.HeavyQueue)}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -31,15 +31,43 @@ type dependencyRow struct {
 	DependedOnBy int `json:"depended_on_by"`
 }
 
-// stack is a version's dependency picture and table.
+// stack is a version's dependency table and what the stack page draws of
+// it: the picture for a small version, the layer × level matrix and the
+// biggest dependencies from stackMatrixFrom components on. It is computed
+// once per version (cache.go).
 type stack struct {
-	inv  *sovmap.Inventory
-	rep  *sovmap.Report
-	Rows []dependencyRow
+	Rows    []dependencyRow
+	Picture template.HTML
+	Matrix  []matrixRow
+	Biggest []dependencyRow
 }
 
 func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
-	inv, err := s.inventoryOf(ctx, ver)
+	return cached(ctx, s.cache, cacheKey{ver.ID, "stack", ""}, func(ctx context.Context) (*stack, int64, error) {
+		st, err := s.newStack(ctx, ver)
+		if err != nil {
+			return nil, 0, err
+		}
+		return st, stackSize(st), nil
+	})
+}
+
+// stackSize estimates the bytes a stack holds: each row's strings and
+// slice headers, with Go's overheads.
+func stackSize(st *stack) int64 {
+	n := int64(len(st.Picture)) + 200*int64(len(st.Biggest)+len(st.Matrix))
+	for i := range st.Rows {
+		r := &st.Rows[i]
+		n += 120 + int64(len(r.ID)+len(r.Name))
+		for _, d := range r.DependsOn {
+			n += 32 + int64(len(d.ID)+len(d.Kind))
+		}
+	}
+	return n
+}
+
+func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error) {
+	inv, err := s.storedInventory(ctx, ver)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +85,7 @@ func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
 			users[d.ID]++
 		}
 	}
-	st := &stack{inv: inv, rep: rep, Rows: make([]dependencyRow, 0, len(inv.Components))}
+	st := &stack{Rows: make([]dependencyRow, 0, len(inv.Components))}
 	for _, c := range inv.Components {
 		row := dependencyRow{ID: c.ID, Name: c.Name, Layer: c.Layer, DependsOn: c.DependsOn, DependedOnBy: users[c.ID]}
 		if row.DependsOn == nil {
@@ -67,6 +95,11 @@ func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
 			row.EffectiveLevel, row.Gap = res.EffectiveLevel, res.Gap
 		}
 		st.Rows = append(st.Rows, row)
+	}
+	if len(st.Rows) >= stackMatrixFrom {
+		st.Matrix, st.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
+	} else {
+		st.Picture = template.HTML(svg.Dependencies(rep, inv, svg.DefaultGraphLimit))
 	}
 	return st, nil
 }
@@ -144,12 +177,8 @@ func (s *Server) handleStack(w http.ResponseWriter, r *http.Request, q *req) {
 		Matrix     []matrixRow
 		Biggest    []dependencyRow
 		MatrixFrom int
-	}{versionPage: vp, pager: pg, Limit: svg.DefaultGraphLimit, Rows: st.Rows[max(0, pg.From-1):pg.To], MatrixFrom: stackMatrixFrom}
-	if len(st.Rows) >= stackMatrixFrom {
-		data.Matrix, data.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
-	} else {
-		data.Picture = template.HTML(svg.Dependencies(st.rep, st.inv, svg.DefaultGraphLimit))
-	}
+	}{versionPage: vp, pager: pg, Picture: st.Picture, Limit: svg.DefaultGraphLimit, Rows: st.Rows[max(0, pg.From-1):pg.To],
+		Matrix: st.Matrix, Biggest: st.Biggest, MatrixFrom: stackMatrixFrom}
 	v.Data = data
 	s.render(w, r, http.StatusOK, "stack", v)
 }
@@ -157,13 +186,13 @@ func (s *Server) handleStack(w http.ResponseWriter, r *http.Request, q *req) {
 func (s *Server) apiDependencies(w http.ResponseWriter, r *http.Request, q *req) {
 	ver, err := s.versionOf(r.Context(), q.ws, r.PathValue("n"))
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
 	st, err := s.stack(r.Context(), ver)
 	if err != nil {
-		s.apiError(w, statusOf(err), err)
+		s.apiFail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"components": st.Rows})
+	writeJSONList(w, "components", len(st.Rows), func(i int) any { return &st.Rows[i] })
 }

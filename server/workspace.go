@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
@@ -122,7 +121,7 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 	if cq.Limit == 0 {
 		cq.Limit = 50
 	}
-	rows, total, err := s.store.ListComponents(r.Context(), ver.ID, cq)
+	rows, total, err := s.listComponents(r.Context(), ver, cq)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
@@ -279,15 +278,8 @@ func (s *Server) compareVersions(r *http.Request, q *req, from, to string) (*dif
 	if err != nil {
 		return nil, a, b, err
 	}
-	ra, err := s.fullReport(r.Context(), a)
-	if err != nil {
-		return nil, a, b, err
-	}
-	rb, err := s.fullReport(r.Context(), b)
-	if err != nil {
-		return nil, a, b, err
-	}
-	return diff.Compare(ra, rb, 1), a, b, nil
+	d, err := s.compare(r.Context(), a, b)
+	return d, a, b, err
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request, q *req) {
@@ -371,8 +363,9 @@ func (s *Server) handleDownloads(w http.ResponseWriter, r *http.Request, q *req)
 	s.render(w, r, http.StatusOK, "downloads", v)
 }
 
-// writeReport renders a version in a format into memory, so that a writer
-// error becomes a clean error response.
+// writeReport renders a version in a format into memory, once per version
+// and format (cache_reports.go), so that a writer error becomes a clean
+// error response.
 func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format string) ([]byte, string, string, error) {
 	write, ok := s.cfg.Writers[format]
 	if !ok {
@@ -383,24 +376,16 @@ func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format 
 		sort.Strings(names)
 		return nil, "", "", &badInput{fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(names, ", "))}
 	}
-	rep, err := s.fullReport(r.Context(), ver)
+	body, err := s.renderedReport(r.Context(), ver, format, write)
 	if err != nil {
 		return nil, "", "", err
-	}
-	inv, err := s.inventoryOf(r.Context(), ver)
-	if err != nil {
-		return nil, "", "", err
-	}
-	var b bytes.Buffer
-	if err := write(&b, rep, inv); err != nil {
-		return nil, "", "", fmt.Errorf("writing %s: %w", format, err)
 	}
 	fi, ok := formatInfo[format]
 	if !ok {
 		fi.ext, fi.mime = "txt", "text/plain; charset=utf-8"
 	}
 	s.audit(r, q.p, q.ws.Slug, "report.download", fmt.Sprintf("version %d", ver.Number), format)
-	return b.Bytes(), fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), fi.mime, nil
+	return body, fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), fi.mime, nil
 }
 
 // attachment sends a download. Reports and files may be confidential:

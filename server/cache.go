@@ -1,0 +1,242 @@
+package server
+
+import (
+	"container/list"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// What every viewer of a version asks for (the vendor register, the
+// dependency table, the Fix-first list and map, the flows, the report
+// downloads, comparisons) is computed once per version and kept here.
+// Versions never change once stored, so an entry never goes stale and no
+// other process needs to hear of it: each process fills its own cache.
+//
+// The cache is bounded in bytes (Config.CacheBytes) and evicts the least
+// recently used entries; a result larger than half the bound is returned
+// but not kept. Concurrent requests for one missing entry share a single
+// computation (as golang.org/x/sync/singleflight would, with the result
+// kept afterwards), so fifty viewers opening a new version cost one
+// computation, not fifty.
+
+// cacheKey names one cached result: a version, what was derived from it,
+// and the argument that derivation depends on (a format, a day, a second
+// version).
+type cacheKey struct {
+	version int64
+	kind    string
+	arg     string
+}
+
+func (k cacheKey) String() string { return fmt.Sprintf("version %d %s %s", k.version, k.kind, k.arg) }
+
+type cacheEntry struct {
+	key  cacheKey
+	val  any
+	size int64
+}
+
+// flight is a computation under way; waiters block on done.
+type flight struct {
+	done  chan struct{}
+	heavy bool
+	val   any
+	err   error
+}
+
+// versionCache is the bounded, de-duplicating cache of derived results.
+type versionCache struct {
+	capacity int64
+	// slots bounds the computations that run at once (Config.HeavyWork),
+	// so that a burst of first views, scenarios and comparisons does not
+	// take every core and all the memory; maxFlights bounds those running
+	// and waiting for a slot together, beyond which a new computation is
+	// refused with errHeavyBusy.
+	slots      chan struct{}
+	maxFlights int
+
+	mu           sync.Mutex
+	heavyFlights int
+	used         int64
+	lru          *list.List // of *cacheEntry, most recent first
+	entries      map[cacheKey]*list.Element
+	flights      map[cacheKey]*flight
+
+	// computations counts the computations run (hits do not count), for
+	// the tests and /metrics.
+	computations atomic.Int64
+}
+
+// newVersionCache makes a cache of capacity bytes that runs at most
+// concurrent computations at once and keeps at most queue more waiting.
+func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
+	return &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
+		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}}
+}
+
+// computeFunc derives a result and says roughly how many bytes it holds.
+type computeFunc func(ctx context.Context) (val any, size int64, err error)
+
+// get returns the entry of key, computing it once if it is missing. The
+// computation runs detached from ctx, so that a viewer who gives up does
+// not fail the others waiting for the same result; ctx bounds only this
+// caller's wait. Errors are not cached. A heavy computation takes one of
+// the slots, and a new one that finds the queue full is refused with
+// errHeavyBusy; a light one (decoding a report's head) takes no slot, so
+// that heavy computations may use it without waiting for a slot they hold.
+// A heavy computation must not ask for another heavy one.
+func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, compute computeFunc) (any, error) {
+	c.mu.Lock()
+	if el, ok := c.entries[key]; ok {
+		c.lru.MoveToFront(el)
+		v := el.Value.(*cacheEntry).val
+		c.mu.Unlock()
+		return v, nil
+	}
+	f, running := c.flights[key]
+	if !running {
+		if heavy && c.heavyFlights >= c.maxFlights {
+			c.mu.Unlock()
+			return nil, errHeavyBusy
+		}
+		f = &flight{done: make(chan struct{}), heavy: heavy}
+		c.flights[key] = f
+		if heavy {
+			c.heavyFlights++
+		}
+	}
+	c.mu.Unlock()
+	if !running {
+		go c.run(context.WithoutCancel(ctx), key, f, compute)
+	}
+	select {
+	case <-f.done:
+		return f.val, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute computeFunc) {
+	var size int64
+	defer func() {
+		if p := recover(); p != nil {
+			f.val, f.err = nil, fmt.Errorf("%v: panic: %v", key, p)
+		}
+		c.mu.Lock()
+		delete(c.flights, key)
+		if f.heavy {
+			c.heavyFlights--
+		}
+		if f.err == nil {
+			c.add(key, f.val, size)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	if f.heavy {
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+	}
+	c.computations.Add(1)
+	f.val, size, f.err = compute(ctx)
+}
+
+// add keeps a result and evicts the least recently used ones beyond the
+// capacity. c.mu is held.
+func (c *versionCache) add(key cacheKey, val any, size int64) {
+	size = max(size, 1)
+	if size > c.capacity/2 {
+		return
+	}
+	c.entries[key] = c.lru.PushFront(&cacheEntry{key, val, size})
+	c.used += size
+	for c.used > c.capacity {
+		el := c.lru.Back()
+		e := el.Value.(*cacheEntry)
+		c.lru.Remove(el)
+		delete(c.entries, e.key)
+		c.used -= e.size
+	}
+}
+
+// stats says how many entries and bytes the cache holds.
+func (c *versionCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.used
+}
+
+// cached is versionCache.get of a heavy computation, with the result's type.
+func cached[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	return cachedAs(ctx, c, key, true, compute)
+}
+
+// cachedLight is cached for a light computation, one that takes no slot.
+func cachedLight[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	return cachedAs(ctx, c, key, false, compute)
+}
+
+func cachedAs[T any](ctx context.Context, c *versionCache, key cacheKey, heavy bool, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	v, err := c.get(ctx, key, heavy, func(ctx context.Context) (any, int64, error) { return compute(ctx) })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+// errHeavyBusy answers a request whose computation (a first view, a
+// scenario, a comparison, a report not yet cached) found the queue of
+// computations full: 503 with Retry-After.
+var errHeavyBusy = errors.New("the server is busy with other long computations (scenarios, comparisons, reports): try again in a minute")
+
+// heavyRetryAfter is the Retry-After, in seconds, of a 503 for errHeavyBusy.
+const heavyRetryAfter = 30
+
+// retryAfter tells a client refused with errHeavyBusy when to come back.
+func retryAfter(w http.ResponseWriter, err error) {
+	if errors.Is(err, errHeavyBusy) {
+		w.Header().Set("Retry-After", strconv.Itoa(heavyRetryAfter))
+	}
+}
+
+// apiFail answers an API request that failed: 503 with Retry-After and
+// the reason when the server is busy, else as apiError does.
+func (s *Server) apiFail(w http.ResponseWriter, err error) {
+	if errors.Is(err, errHeavyBusy) {
+		retryAfter(w, err)
+		writeJSON(w, http.StatusServiceUnavailable, apiErrorBody{Error: err.Error()})
+		return
+	}
+	s.apiError(w, statusOf(err), err)
+}
+
+// jsonSize is the length of v's JSON, a rough measure of the memory a
+// cached result holds; 0 when it cannot be encoded.
+func jsonSize(v any) int64 {
+	n := &countWriter{}
+	if err := json.NewEncoder(n).Encode(v); err != nil {
+		return 0
+	}
+	return n.n
+}
+
+// countWriter counts what is written to it.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// today is the day results that depend on the date (the EU Data Act's
+// switching rights in trust profiles) are cached for.
+func today() string { return time.Now().UTC().Format(time.DateOnly) }
