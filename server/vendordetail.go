@@ -20,6 +20,9 @@ import (
 const (
 	minCompared = 2
 	maxCompared = 4
+	// maxSuggested is the most component ids the comparison's
+	// component field offers as suggestions.
+	maxSuggested = 2000
 )
 
 // vendorPages registers the vendor detail and comparison pages.
@@ -84,25 +87,32 @@ func findVendor(reg *risk.Register, id string) (v risk.Vendor, parent bool, ok b
 }
 
 // registerPage starts a page of the Vendors tab: its view, the version it
-// shows and that version's register and report. It answers the request
-// itself (and returns false) when there is nothing to show.
-func (s *Server) registerPage(w http.ResponseWriter, r *http.Request, q *req, title string) (*view, store.Version, versionPage, *risk.Register, *sovmap.Report, bool) {
+// shows, that version's register and its component list (the register's
+// report carries no components: at a million they would not fit the
+// cache). It answers the request itself (and returns false) when there is
+// nothing to show.
+func (s *Server) registerPage(w http.ResponseWriter, r *http.Request, q *req, title string) (*view, store.Version, versionPage, *risk.Register, *componentIndex, bool) {
 	v := s.newView(q, title, "vendors")
 	ver, vp, ok := s.loadVersion(w, r, q, v)
 	if !ok {
 		return nil, ver, vp, nil, nil, false
 	}
-	reg, rep, err := s.register(r.Context(), ver)
+	reg, _, err := s.register(r.Context(), ver)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return nil, ver, vp, nil, nil, false
 	}
-	return v, ver, vp, reg, rep, true
+	ix, err := s.componentIndex(r.Context(), ver)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return nil, ver, vp, nil, nil, false
+	}
+	return v, ver, vp, reg, ix, true
 }
 
 func (s *Server) handleVendor(w http.ResponseWriter, r *http.Request, q *req) {
 	id := r.PathValue("provider")
-	v, ver, vp, reg, rep, ok := s.registerPage(w, r, q, "Vendor "+id)
+	v, ver, vp, reg, ix, ok := s.registerPage(w, r, q, "Vendor "+id)
 	if !ok {
 		return
 	}
@@ -126,7 +136,7 @@ func (s *Server) handleVendor(w http.ResponseWriter, r *http.Request, q *req) {
 	if parent {
 		providers = vendor.Providers
 	}
-	d.Slices, d.WithGap = slicesOf(rep, providers)
+	d.Slices, d.WithGap = slicesOf(ix.rows, providers)
 	if t := vendor.Trust; t != nil {
 		for _, dim := range append(slices.Clone(t.Dimensions), t.Political) {
 			d.Rows = append(d.Rows, trustRow{Dimension: dim, Weakest: dim.ID == t.Weakest})
@@ -143,21 +153,21 @@ func (v *view) with(data any) *view {
 
 // slicesOf counts the components of each provider, in total and per layer,
 // and those with a gap.
-func slicesOf(rep *sovmap.Report, providers []string) ([]componentSlice, int) {
+func slicesOf(rows []store.ComponentRecord, providers []string) ([]componentSlice, int) {
 	var out []componentSlice
 	gaps := 0
 	for _, p := range providers {
 		total := componentSlice{Provider: p}
 		byLayer := map[sovmap.Layer]*componentSlice{}
-		for i := range rep.Components {
-			c := &rep.Components[i]
+		for i := range rows {
+			c := &rows[i]
 			if c.Provider != p {
 				continue
 			}
-			l, ok := byLayer[c.Layer]
+			l, ok := byLayer[sovmap.Layer(c.Layer)]
 			if !ok {
-				l = &componentSlice{Provider: p, Layer: c.Layer}
-				byLayer[c.Layer] = l
+				l = &componentSlice{Provider: p, Layer: sovmap.Layer(c.Layer)}
+				byLayer[sovmap.Layer(c.Layer)] = l
 			}
 			for _, sl := range []*componentSlice{&total, l} {
 				sl.Count++
@@ -198,16 +208,20 @@ type vendorComparison struct {
 }
 
 func (s *Server) handleVendorComparison(w http.ResponseWriter, r *http.Request, q *req) {
-	v, ver, vp, reg, rep, ok := s.registerPage(w, r, q, "Compare vendors")
+	v, ver, vp, reg, ix, ok := s.registerPage(w, r, q, "Compare vendors")
 	if !ok {
 		return
 	}
 	vals := r.URL.Query()
 	d := vendorComparison{versionPage: vp, Choices: reg.Providers, Chosen: vals["vendor"], Component: vals.Get("component"), Min: minCompared, Max: maxCompared}
-	for _, c := range rep.Components {
-		d.Components = append(d.Components, c.ID)
+	// The component field suggests every id up to a few thousand; past
+	// that a list would outweigh the page, and the id is typed.
+	if len(ix.rows) <= maxSuggested {
+		for _, c := range ix.rows {
+			d.Components = append(d.Components, c.ID)
+		}
+		slices.Sort(d.Components)
 	}
-	slices.Sort(d.Components)
 	if d.Component != "" {
 		inv, err := s.inventoryOf(r.Context(), ver)
 		if err != nil {
