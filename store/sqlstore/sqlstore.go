@@ -41,6 +41,14 @@ type Dialect struct {
 	LockKey string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
+	// Copy, when set, writes rows in bulk on conn, inside the transaction
+	// open on it: PostgreSQL's COPY. Without it, a version's components go
+	// in prepared multi-row INSERTs.
+	Copy func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows CopyRows) error
+	// BulkSession lists statements run on a connection before it writes a
+	// version, and BulkReset those that undo them after, such as a page
+	// cache large enough for the version's indexes.
+	BulkSession, BulkReset []string
 }
 
 // Store is a store.Store on a SQL database.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,19 +10,19 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-// maxParams caps the placeholders of one multi-row INSERT, well under the
-// limits of SQLite (32766) and PostgreSQL (65535).
-const maxParams = 8000
-
 // AddVersion stores an upload in one transaction: the version row, its
 // files, components, jurisdictions, dependencies and its audit record. A
-// crash or error at any point leaves no trace of it.
+// crash or error at any point leaves no trace of it. The components go in
+// bulk (see bulk.go), on one connection prepared for a large write.
 func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Version, error) {
 	if nv.WorkspaceID == 0 || nv.CreatedBy == 0 {
 		return store.Version{}, errors.New("add version: workspace and author are required")
 	}
 	if nv.Summary == nil || nv.Head == nil || nv.Inventory == nil {
 		return store.Version{}, errors.New("add version: summary, head and inventory are required")
+	}
+	if nv.Components == nil {
+		nv.Components = store.Records(nil)
 	}
 	inv, err := pack(nv.Inventory)
 	if err != nil {
@@ -40,155 +39,68 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 		}
 	}
 	v := store.Version{WorkspaceID: nv.WorkspaceID, CreatedAt: time.Now().UTC(), CreatedBy: nv.CreatedBy,
-		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: len(nv.Components)}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		// Lock the workspace so that concurrent uploads get consecutive
-		// numbers instead of a unique violation.
-		var id int64
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
-			return s.wrap(err, "add version: workspace")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT login FROM users WHERE id = ?`), nv.CreatedBy).Scan(&v.CreatedByLogin); err != nil {
-			return s.wrap(err, "add version: author")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
-			return s.wrap(err, "add version: number")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
-			return s.wrap(err, "add version")
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
-			return s.wrap(err, "add version: report")
-		}
-		for i, f := range nv.Files {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
-				return s.wrap(err, "add version: file "+f.Name)
-			}
-		}
-		if err := s.insertComponents(ctx, tx, v.ID, nv.Components); err != nil {
-			return err
-		}
-		if nv.Audit != nil {
-			e := *nv.Audit
-			e.Target = fmt.Sprintf("version %d", v.Number)
-			if _, err := s.appendAudit(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: nv.Components.Len()}
+	conn, release, err := s.bulkSession(ctx)
 	if err != nil {
 		return store.Version{}, err
+	}
+	defer release()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Version{}, fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	w := &bulkWriter{s: s, conn: conn, tx: tx}
+	err = s.addVersion(ctx, w, &v, nv, head, inv, files)
+	w.close()
+	if err != nil {
+		_ = tx.Rollback()
+		return store.Version{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Version{}, fmt.Errorf("%s: commit: %w", s.d.Name, err)
 	}
 	return v, nil
 }
 
-func (s *Store) insertComponents(ctx context.Context, tx *sql.Tx, versionID int64, cs []store.ComponentRecord) error {
-	cols := []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
-	err := s.insertRows(ctx, tx, "components", cols, len(cs), func(i int, args []any) []any {
-		c := &cs[i]
-		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
-			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "))
-	})
-	if err != nil {
-		return s.wrap(err, "add version: components")
+// addVersion is AddVersion's transaction; head, inv and files are packed.
+func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, head, inv []byte, files [][]byte) error {
+	tx := w.tx
+	// Lock the workspace so that concurrent uploads get consecutive
+	// numbers instead of a unique violation.
+	var id int64
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
+		return s.wrap(err, "add version: workspace")
 	}
-	err = s.insertRows(ctx, tx, "component_details", []string{"version_id", "idx", "result", "spec"}, len(cs), func(i int, args []any) []any {
-		return append(args, versionID, cs[i].Index, nonNil(cs[i].Result), nonNil(cs[i].Spec))
-	})
-	if err != nil {
-		return s.wrap(err, "add version: component details")
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT login FROM users WHERE id = ?`), nv.CreatedBy).Scan(&v.CreatedByLogin); err != nil {
+		return s.wrap(err, "add version: author")
 	}
-	type pair struct {
-		idx int
-		s   string
-		k   string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
+		return s.wrap(err, "add version: number")
 	}
-	var juris, deps []pair
-	for i := range cs {
-		for _, j := range cs[i].Jurisdictions {
-			juris = append(juris, pair{cs[i].Index, j, ""})
-		}
-		for _, d := range cs[i].DependsOn {
-			deps = append(deps, pair{cs[i].Index, d.ID, d.Kind})
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
+		return s.wrap(err, "add version")
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
+		return s.wrap(err, "add version: report")
+	}
+	for i, f := range nv.Files {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
+			return s.wrap(err, "add version: file "+f.Name)
 		}
 	}
-	err = s.insertRows(ctx, tx, "component_jurisdictions", []string{"version_id", "idx", "code"}, len(juris), func(i int, args []any) []any {
-		return append(args, versionID, juris[i].idx, juris[i].s)
-	})
-	if err != nil {
-		return s.wrap(err, "add version: jurisdictions")
+	if err := s.writeComponents(ctx, w, v.ID, nv.Components); err != nil {
+		return err
 	}
-	err = s.insertRows(ctx, tx, "dependencies", []string{"version_id", "from_idx", "to_id", "kind"}, len(deps), func(i int, args []any) []any {
-		return append(args, versionID, deps[i].idx, deps[i].s, deps[i].k)
-	})
-	return s.wrap(err, "add version: dependencies")
-}
-
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
-// insertRows inserts n rows with multi-row INSERTs, so that a version of
-// ten thousand components costs tens of statements, not ten thousand.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int, args []any) []any) error {
-	if n == 0 {
-		return nil
-	}
-	per := max(1, maxParams/len(cols))
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(n, start+per)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			args = row(i, args)
-		}
-		query := s.q(insertSQL(table, cols, end-start))
-		if end-start == per {
-			if full == nil {
-				var err error
-				if full, err = tx.PrepareContext(ctx, query); err != nil {
-					return err
-				}
-			}
-			if _, err := full.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+	if nv.Audit != nil {
+		e := *nv.Audit
+		e.Target = fmt.Sprintf("version %d", v.Number)
+		if _, err := s.appendAudit(ctx, tx, e); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func insertSQL(table string, cols []string, rows int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(table)
-	b.WriteString(" (")
-	b.WriteString(strings.Join(cols, ", "))
-	b.WriteString(") VALUES ")
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(tuple)
-	}
-	return b.String()
 }
 
 const versionColumns = `v.id, v.workspace_id, v.number, v.created_us, v.created_by, COALESCE(u.login, ''), v.source, v.note, v.summary, v.components`
