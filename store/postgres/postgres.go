@@ -231,4 +231,11 @@ var migrations = [][]string{
 		`CREATE INDEX login_failures_at ON login_failures (at_us)`,
 		`CREATE INDEX sessions_expires ON sessions (expires_us)`,
 	},
+	{ // 4: component results and specs in compressed blocks, a row per 128 components (store/sqlstore/blocks.go)
+		`CREATE TABLE component_blocks (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
+	},
 }

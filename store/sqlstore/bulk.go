@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -29,8 +30,9 @@ const maxParams = 8000
 
 // componentBatch is how many components are encoded and written at a time:
 // large enough that a batch is a few statements per table, small enough
-// that two batches in memory are a few megabytes.
-const componentBatch = 4096
+// that two batches in memory are a few megabytes. A multiple of
+// blockComponents, so that blocks start at multiples of it.
+const componentBatch = 32 * blockComponents
 
 // bulkSession opens a connection for a large write, prepared with the
 // dialect's BulkSession statements, and returns it with the function that
@@ -54,10 +56,9 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 		conn.Close()
 	}
 	for _, q := range s.d.BulkSession {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			release()
-			return nil, nil, fmt.Errorf("%s: %s: %w", s.d.Name, q, err)
-		}
+		// A hint the database refuses only costs speed; a connection that
+		// no longer works fails the transaction's first statement.
+		_, _ = conn.ExecContext(ctx, q)
 	}
 	return conn, release, nil
 }
@@ -95,7 +96,7 @@ func (w *bulkWriter) rows(ctx context.Context, table string, cols []string, n in
 			w.args = row(i, w.args)
 		}
 		if end-start < per {
-			if _, err := w.tx.ExecContext(ctx, w.s.q(insertSQL(table, cols, end-start)), w.args...); err != nil {
+			if _, err := w.tx.ExecContext(ctx, w.s.q(w.s.insertSQL(table, cols, end-start)), w.args...); err != nil {
 				return err
 			}
 			continue
@@ -103,7 +104,7 @@ func (w *bulkWriter) rows(ctx context.Context, table string, cols []string, n in
 		st := w.stmts[table]
 		if st == nil {
 			var err error
-			if st, err = w.tx.PrepareContext(ctx, w.s.q(insertSQL(table, cols, per))); err != nil {
+			if st, err = w.tx.PrepareContext(ctx, w.s.q(w.s.insertSQL(table, cols, per))); err != nil {
 				return err
 			}
 			if w.stmts == nil {
@@ -137,9 +138,10 @@ func (r *copyRows) Values() ([]any, error) {
 
 func (r *copyRows) Err() error { return nil }
 
-func insertSQL(table string, cols []string, rows int) string {
+func (s *Store) insertSQL(table string, cols []string, rows int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO ")
+	b.WriteString(cmp.Or(s.d.BulkInsert, "INSERT"))
+	b.WriteString(" INTO ")
 	b.WriteString(table)
 	b.WriteString(" (")
 	b.WriteString(strings.Join(cols, ", "))
@@ -162,31 +164,35 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	type batch struct {
 		start int
 		recs  []store.ComponentRecord
+		enc   *blockEncoder
 		err   error
 	}
-	free := make(chan []store.ComponentRecord, 2)
+	free := make(chan batch, 2)
 	for range 2 {
-		free <- make([]store.ComponentRecord, min(n, componentBatch))
+		free <- batch{recs: make([]store.ComponentRecord, min(n, componentBatch)), enc: &blockEncoder{}}
 	}
 	filled := make(chan batch)
 	ctx, cancel := context.WithCancel(ctx)
 	go func() {
 		defer close(filled)
 		for start := 0; start < n; start += componentBatch {
-			var recs []store.ComponentRecord
+			var b batch
 			select {
-			case recs = <-free:
+			case b = <-free:
 			case <-ctx.Done():
 				return
 			}
-			recs = recs[:min(componentBatch, n-start)]
-			err := src.Fill(start, recs)
+			b.start, b.recs = start, b.recs[:min(componentBatch, n-start)]
+			b.err = src.Fill(start, b.recs)
+			if b.err == nil {
+				b.err = b.enc.encode(b.recs)
+			}
 			select {
-			case filled <- batch{start, recs, err}:
+			case filled <- b:
 			case <-ctx.Done():
 				return
 			}
-			if err != nil {
+			if b.err != nil {
 				return
 			}
 		}
@@ -203,11 +209,12 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 		if b.err != nil {
 			return fmt.Errorf("add version: components %d to %d: %w", b.start, b.start+len(b.recs), b.err)
 		}
-		if err := s.writeBatch(ctx, w, versionID, b.recs); err != nil {
+		if err := s.writeBatch(ctx, w, versionID, b.start, b.recs, b.enc.blocks); err != nil {
 			return err
 		}
 		written += len(b.recs)
-		free <- b.recs[:cap(b.recs)]
+		b.recs = b.recs[:cap(b.recs)]
+		free <- b
 	}
 	if written != n {
 		return fmt.Errorf("add version: %d of %d components written: %w", written, n, ctx.Err())
@@ -217,14 +224,21 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 
 var (
 	componentCols    = []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
-	detailCols       = []string{"version_id", "idx", "result", "spec"}
+	blockCols        = []string{"version_id", "first_idx", "data"}
 	jurisdictionCols = []string{"version_id", "idx", "code"}
 	dependencyCols   = []string{"version_id", "from_idx", "to_id", "kind"}
 )
 
-// writeBatch writes one batch of components to the four tables that hold
-// them.
-func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, cs []store.ComponentRecord) error {
+// writeBatch writes one batch of components, the first start, to the
+// four tables that hold them; blocks are their results and specs,
+// compressed (see blocks.go).
+func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, start int, cs []store.ComponentRecord, blocks [][]byte) error {
+	// Blocks are found by position: a record's Index must be it.
+	for i := range cs {
+		if cs[i].Index != start+i {
+			return fmt.Errorf("add version: component %s at position %d has index %d", cs[i].ID, start+i, cs[i].Index)
+		}
+	}
 	err := w.rows(ctx, "components", componentCols, len(cs), func(i int, args []any) []any {
 		c := &cs[i]
 		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
@@ -233,11 +247,11 @@ func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, 
 	if err != nil {
 		return s.wrap(err, "add version: components")
 	}
-	err = w.rows(ctx, "component_details", detailCols, len(cs), func(i int, args []any) []any {
-		return append(args, versionID, cs[i].Index, nonNil(cs[i].Result), nonNil(cs[i].Spec))
+	err = w.rows(ctx, "component_blocks", blockCols, len(blocks), func(i int, args []any) []any {
+		return append(args, versionID, start+i*blockComponents, blocks[i])
 	})
 	if err != nil {
-		return s.wrap(err, "add version: component details")
+		return s.wrap(err, "add version: component results")
 	}
 	// The jurisdictions and dependencies of the batch, as (component,
 	// position in its list) pairs.
@@ -264,11 +278,4 @@ func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, 
 		return append(args, versionID, cs[r.c].Index, d.ID, d.Kind)
 	})
 	return s.wrap(err, "add version: dependencies")
-}
-
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
 }

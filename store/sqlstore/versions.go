@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -277,13 +278,13 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Component returns one component with its result, spec and dependencies.
 func (s *Store) Component(ctx context.Context, versionID int64, id string) (store.ComponentRecord, error) {
-	var result, spec []byte
-	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+`, d.result, d.spec FROM components c
-		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? AND c.id = ?`), versionID, id), &result, &spec)
+	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
-	c.Result, c.Spec = result, spec
+	if c.Result, c.Spec, err = s.details(ctx, versionID, c.Index); err != nil {
+		return c, s.wrap(err, "component "+id)
+	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ? ORDER BY to_id`), versionID, c.Index)
 	if err != nil {
 		return c, s.wrap(err, "dependencies of "+id)
@@ -318,25 +319,117 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 	return out, s.wrap(rows.Err(), "dependents of "+id)
 }
 
+// details returns the result and spec of the component at idx: from its
+// block, or from component_details for a version stored before blocks.
+func (s *Store) details(ctx context.Context, versionID int64, idx int) (result, spec []byte, err error) {
+	var first int
+	var data []byte
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? AND first_idx <= ?
+		ORDER BY first_idx DESC LIMIT 1`), versionID, idx).Scan(&first, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.db.QueryRowContext(ctx, s.q(`SELECT result, spec FROM component_details WHERE version_id = ? AND idx = ?`), versionID, idx).Scan(&result, &spec)
+		return result, spec, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := readBlock(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	for range idx - first + 1 {
+		if result, spec, err = r.next(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return result, spec, nil
+}
+
 // AllComponents returns every component with its result, in inventory order.
 func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+`, d.result FROM components c
-		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
 	if err != nil {
 		return nil, s.wrap(err, "all components")
 	}
 	defer rows.Close()
 	var out []store.ComponentRecord
 	for rows.Next() {
-		var result []byte
-		c, err := scanComponent(rows, &result)
+		c, err := scanComponent(rows)
 		if err != nil {
 			return nil, s.wrap(err, "all components")
 		}
-		c.Result = result
 		out = append(out, c)
 	}
-	return out, s.wrap(rows.Err(), "all components")
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "all components")
+	}
+	found, err := s.blockResults(ctx, versionID, out)
+	if err == nil && found == 0 {
+		found, err = s.detailResults(ctx, versionID, out)
+	}
+	if err != nil {
+		return nil, s.wrap(err, "all components")
+	}
+	if found != len(out) {
+		return nil, fmt.Errorf("all components: %d of version %d's %d components have a stored result", found, versionID, len(out))
+	}
+	return out, nil
+}
+
+// blockResults sets the Result of out[i], the components of a version in
+// order, from the version's blocks, and returns how many it set.
+func (s *Store) blockResults(ctx context.Context, versionID int64, out []store.ComponentRecord) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? ORDER BY first_idx`), versionID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var first int
+		var data []byte
+		if err := rows.Scan(&first, &data); err != nil {
+			return found, err
+		}
+		r, err := readBlock(data)
+		if err != nil {
+			return found, err
+		}
+		for i := first; len(r.raw) > 0; i++ {
+			if i >= len(out) {
+				return found, fmt.Errorf("stored block at %d holds more components than the version", first)
+			}
+			if out[i].Result, _, err = r.next(); err != nil {
+				return found, err
+			}
+			found++
+		}
+	}
+	return found, rows.Err()
+}
+
+// detailResults is blockResults for a version stored before blocks, with a
+// row of component_details per component.
+func (s *Store) detailResults(ctx context.Context, versionID int64, out []store.ComponentRecord) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT idx, result FROM component_details WHERE version_id = ? ORDER BY idx`), versionID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var idx int
+		var result []byte
+		if err := rows.Scan(&idx, &result); err != nil {
+			return found, err
+		}
+		if idx < 0 || idx >= len(out) {
+			return found, fmt.Errorf("a stored result for component %d of %d", idx, len(out))
+		}
+		out[idx].Result = result
+		found++
+	}
+	return found, rows.Err()
 }
 
 // Facets lists the providers and jurisdictions of a version, sorted.

@@ -626,9 +626,9 @@ func testVersionAtomic(t *testing.T, s store.Store) {
 		if n != 4 {
 			t.Fatalf("%d dependency rows after a failed upload, want 4", n)
 		}
-		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM component_details`).Scan(&n))
-		if n != 5 {
-			t.Fatalf("%d component detail rows after a failed upload, want 5", n)
+		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM component_blocks`).Scan(&n))
+		if n != 1 {
+			t.Fatalf("%d blocks of component results after a failed upload, want the good version's 1", n)
 		}
 		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM version_blobs`).Scan(&n))
 		if n != 1 {
