@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 		{"ComponentQueries", testComponentQueries},
 		{"VersionIsAtomic", testVersionAtomic},
 		{"ConcurrentVersions", testConcurrentVersions},
+		{"BulkRoundTrip", testBulkRoundTrip},
+		{"BulkFailureLeavesNothing", testBulkFailure},
+		{"LegacyDetails", testLegacyDetails},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
 	}
