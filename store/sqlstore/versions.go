@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -27,20 +28,10 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 	if nv.Components == nil {
 		nv.Components = store.Records(nil)
 	}
-	inv, err := pack(nv.Inventory)
-	if err != nil {
-		return store.Version{}, err
-	}
-	head, err := pack(nv.Head)
-	if err != nil {
-		return store.Version{}, err
-	}
-	files := make([][]byte, len(nv.Files))
-	for i, f := range nv.Files {
-		if files[i], err = pack(f.Data); err != nil {
-			return store.Version{}, err
-		}
-	}
+	// The blobs and files are compressed while the components are
+	// written.
+	packed := packAll(nv)
+	defer packed()
 	v := store.Version{WorkspaceID: nv.WorkspaceID, CreatedAt: time.Now().UTC(), CreatedBy: nv.CreatedBy,
 		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: nv.Components.Len()}
 	conn, release, err := s.bulkSession(ctx)
@@ -53,7 +44,7 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 		return store.Version{}, fmt.Errorf("%s: begin: %w", s.d.Name, err)
 	}
 	w := &bulkWriter{s: s, conn: conn, tx: tx}
-	err = s.addVersion(ctx, w, &v, nv, head, inv, files)
+	err = s.addVersion(ctx, w, &v, nv, packed)
 	w.close()
 	if err != nil {
 		_ = tx.Rollback()
@@ -65,8 +56,32 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 	return v, nil
 }
 
-// addVersion is AddVersion's transaction; head, inv and files are packed.
-func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, head, inv []byte, files [][]byte) error {
+// packAll compresses a new version's head, inventory and files on other
+// goroutines, one per blob, and returns the function that waits for them;
+// it may be called again.
+func packAll(nv store.NewVersion) func() (head, inv []byte, files [][]byte, err error) {
+	blobs := append([][]byte{nv.Head, nv.Inventory}, make([][]byte, len(nv.Files))...)
+	for i, f := range nv.Files {
+		blobs[2+i] = f.Data
+	}
+	out := make([][]byte, len(blobs))
+	errs := make([]error, len(blobs))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = fanout.Jobs(context.Background(), len(blobs), 0, func() func(int) {
+			return func(i int) { out[i], errs[i] = pack(blobs[i]) }
+		})
+	}()
+	return func() ([]byte, []byte, [][]byte, error) {
+		<-done
+		return out[0], out[1], out[2:], errors.Join(errs...)
+	}
+}
+
+// addVersion is AddVersion's transaction; packed waits for the version's
+// blobs and files, compressed.
+func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, packed func() (head, inv []byte, files [][]byte, err error)) error {
 	tx := w.tx
 	// Lock the workspace so that concurrent uploads get consecutive
 	// numbers instead of a unique violation.
@@ -85,6 +100,13 @@ func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version,
 		v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
 		return s.wrap(err, "add version")
 	}
+	if err := s.writeComponents(ctx, w, v.ID, nv.Components); err != nil {
+		return err
+	}
+	head, inv, files, err := packed()
+	if err != nil {
+		return fmt.Errorf("add version: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
 		return s.wrap(err, "add version: report")
 	}
@@ -92,9 +114,6 @@ func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version,
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
 			return s.wrap(err, "add version: file "+f.Name)
 		}
-	}
-	if err := s.writeComponents(ctx, w, v.ID, nv.Components); err != nil {
-		return err
 	}
 	if nv.Audit != nil {
 		e := *nv.Audit
