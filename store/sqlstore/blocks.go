@@ -17,9 +17,9 @@ import (
 // (component_blocks, migration 4), rather than as a row each
 // (component_details, which versions stored before keep). A result is a
 // few kilobytes of JSON whose sentences recur from one component to the
-// next: compressed together they take a tenth of the room, and a million
-// components are some eight thousand rows to write instead of a million
-// rows of a page each. Reading one component decompresses its block,
+// next: compressed together they take about a seventh of the room (7.5
+// times less on a generated inventory), and a million components are some
+// eight thousand rows to write instead of a million rows of a page each. Reading one component decompresses its block,
 // about a millisecond.
 //
 // A block is DEFLATE of, for each component in order, the length of its
