@@ -16,9 +16,11 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -186,7 +188,9 @@ type overview struct {
 	Layers       []sovmap.LayerSummary `json:"layers"`
 }
 
-// newVersion turns an assessed inventory into what the store keeps.
+// newVersion turns an assessed inventory into what the store keeps. The
+// components' records are made while the store writes them (see
+// componentSource).
 func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []store.File) (store.NewVersion, error) {
 	if len(rep.Components) != len(inv.Components) {
 		return store.NewVersion{}, fmt.Errorf("the assessment has %d components, the inventory %d", len(rep.Components), len(inv.Components))
@@ -204,31 +208,61 @@ func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []sto
 	if nv.Summary, err = json.Marshal(overview{Organization: rep.Organization, Home: rep.Home, Summary: rep.Summary, Layers: rep.Layers}); err != nil {
 		return nv, err
 	}
-	controllerCountry := map[string]string{}
+	src := &componentSource{inv: inv, rep: rep, k: k, controllerCountry: map[string]string{}}
 	for _, p := range rep.Providers {
-		controllerCountry[p.ID] = p.ControllerCountry
+		src.controllerCountry[p.ID] = p.ControllerCountry
 	}
-	nv.Components = make([]store.ComponentRecord, len(rep.Components))
-	for i := range rep.Components {
-		c, spec := &rep.Components[i], &inv.Components[i]
-		rec := store.ComponentRecord{
-			Index: i, ID: c.ID, Name: spec.Name, Layer: string(c.Layer), Provider: c.Provider, Controller: c.Controller,
-			Level: int(c.Level), EffectiveLevel: int(c.EffectiveLevel), RequiredLevel: int(c.RequiredLevel), Gap: c.Gap,
-			Category: string(bindingCategory(c)), Sourcing: string(c.Sourcing),
-			Jurisdictions: jurisdictions(spec, c, k, controllerCountry[c.Provider]),
-		}
-		for _, d := range spec.DependsOn {
-			rec.DependsOn = append(rec.DependsOn, store.Dependency{ID: d.ID, Kind: string(d.Kind)})
-		}
-		if rec.Result, err = json.Marshal(c); err != nil {
-			return nv, err
-		}
-		if rec.Spec, err = json.Marshal(spec); err != nil {
-			return nv, err
-		}
-		nv.Components[i] = rec
-	}
+	nv.Components = src
 	return nv, nil
+}
+
+// componentSource makes the store's record of each component, a batch at a
+// time on every core, reusing the buffers of the batch before: a result's
+// JSON is written by report.AppendComponentResult, as fast as the CLI's
+// report, rather than by reflection.
+type componentSource struct {
+	inv               *sovmap.Inventory
+	rep               *sovmap.Report
+	k                 *kb.KB
+	controllerCountry map[string]string
+}
+
+// Len is the number of components.
+func (s *componentSource) Len() int { return len(s.rep.Components) }
+
+// Fill makes the records of components start to start+len(recs).
+func (s *componentSource) Fill(start int, recs []store.ComponentRecord) error {
+	return fanout.Ranges(len(recs), 256, func(_, lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if err := s.record(start+i, &recs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *componentSource) record(i int, rec *store.ComponentRecord) error {
+	c, spec := &s.rep.Components[i], &s.inv.Components[i]
+	*rec = store.ComponentRecord{
+		Index: i, ID: c.ID, Name: spec.Name, Layer: string(c.Layer), Provider: c.Provider, Controller: c.Controller,
+		Level: int(c.Level), EffectiveLevel: int(c.EffectiveLevel), RequiredLevel: int(c.RequiredLevel), Gap: c.Gap,
+		Category: string(bindingCategory(c)), Sourcing: string(c.Sourcing),
+		Jurisdictions: jurisdictions(rec.Jurisdictions[:0], spec, c, s.k, s.controllerCountry[c.Provider]),
+		DependsOn:     rec.DependsOn[:0],
+		Result:        rec.Result[:0],
+	}
+	for _, d := range spec.DependsOn {
+		rec.DependsOn = append(rec.DependsOn, store.Dependency{ID: d.ID, Kind: string(d.Kind)})
+	}
+	var err error
+	if rec.Result, err = report.AppendComponentResult(rec.Result, c); err != nil {
+		return fmt.Errorf("component %s: %w", c.ID, err)
+	}
+	if rec.Spec, err = json.Marshal(spec); err != nil {
+		return fmt.Errorf("component %s: %w", c.ID, err)
+	}
+	return nil
 }
 
 // bindingCategory is the category of the strongest requirement, the one
@@ -242,35 +276,27 @@ func bindingCategory(c *sovmap.ComponentResult) sovmap.Category {
 	return ""
 }
 
-// jurisdictions lists the countries a component touches: where it is,
-// where it is run from, who controls it and whose laws reach it.
-func jurisdictions(spec *sovmap.Component, c *sovmap.ComponentResult, k *kb.KB, controllerCountry string) []string {
-	set := map[string]bool{}
+// jurisdictions appends to out the countries a component touches, sorted
+// and once each: where it is, where it is run from, who controls it and
+// whose laws reach it.
+func jurisdictions(out []string, spec *sovmap.Component, c *sovmap.ComponentResult, k *kb.KB, controllerCountry string) []string {
 	for _, l := range spec.Locations {
 		if kb.IsRegionID(l) {
-			if r, ok := k.Region(l); ok && r.Country != "" {
-				set[r.Country] = true
+			if r, ok := k.Region(l); ok {
+				out = append(out, r.Country)
 			}
 			continue
 		}
-		set[l] = true
+		out = append(out, l)
 	}
-	for _, o := range spec.OperatedFrom {
-		set[o] = true
-	}
-	if controllerCountry != "" {
-		set[controllerCountry] = true
-	}
-	for _, e := range c.Exposure {
-		set[e] = true
-	}
-	out := make([]string, 0, len(set))
-	for j := range set {
-		if j != "" {
-			out = append(out, j)
-		}
-	}
+	out = append(out, spec.OperatedFrom...)
+	out = append(out, controllerCountry)
+	out = append(out, c.Exposure...)
 	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = slices.Delete(out, 0, 1)
+	}
 	return out
 }
 
@@ -295,7 +321,7 @@ func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, so
 	}
 	nv.Audit = &store.Event{ActorID: q.p.user.ID, Actor: q.p.actor(), Workspace: q.ws.Slug, Action: "version." + source,
 		Detail: fmt.Sprintf("%s from %s", plural.Count(len(inv.Components), "component"), strings.Join(names, ", ")), Remote: remote}
-	s.log.Info("storing version", "workspace", q.ws.Slug, "components", len(nv.Components), "files", len(files), "by", q.p.actor())
+	s.log.Info("storing version", "workspace", q.ws.Slug, "components", nv.Components.Len(), "files", len(files), "by", q.p.actor())
 	v, err := s.store.AddVersion(ctx, nv)
 	if err != nil {
 		return store.Version{}, nil, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -59,12 +60,43 @@ type NewVersion struct {
 	// providers, flows and notes.
 	Head []byte
 	// Summary is the report's summary as JSON, kept apart for trends.
-	Summary    []byte
-	Components []ComponentRecord
+	Summary []byte
+	// Components gives the version's components in inventory order; the
+	// store reads them a batch at a time while it writes them.
+	Components ComponentSource
 	// Audit, when set, is appended in the same transaction, so that no
 	// version exists without its audit record. Its Target is filled with
 	// the version number.
 	Audit *Event
+}
+
+// ComponentSource gives the components of a new version in inventory
+// order, a batch at a time, so that a version of a million components is
+// never held as a million records with their JSON at once: the store asks
+// for the next batch while it writes the last.
+type ComponentSource interface {
+	// Len is the number of components.
+	Len() int
+	// Fill sets recs[i] to the record of component start+i, for every i of
+	// recs. The records passed in are those of an earlier batch, so Fill
+	// may reuse their Result, Spec, Jurisdictions and DependsOn by
+	// appending to them from length zero.
+	Fill(start int, recs []ComponentRecord) error
+}
+
+// Records is a ComponentSource over records already built.
+type Records []ComponentRecord
+
+// Len is the number of records.
+func (r Records) Len() int { return len(r) }
+
+// Fill copies the records from start on into recs.
+func (r Records) Fill(start int, recs []ComponentRecord) error {
+	if start < 0 || start+len(recs) > len(r) {
+		return fmt.Errorf("records %d to %d of %d", start, start+len(recs), len(r))
+	}
+	copy(recs, r[start:])
+	return nil
 }
 
 // Version describes a stored version.

@@ -238,6 +238,7 @@ wait:
 		`SELECT COUNT(*) FROM version_files WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM version_blobs WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM component_details WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM component_blocks WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM versions WHERE number > 1`,
 	} {
 		var n int

@@ -10,8 +10,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 
 	"github.com/sovmap/sovmap/store/sqlstore"
 )
@@ -53,7 +54,22 @@ func Dialect() sqlstore.Dialect {
 		// from the migration lock's; the class number is "sovm".
 		LockKey:  "SELECT pg_advisory_xact_lock(1936684653, hashtext(?))",
 		IsUnique: isUnique,
+		Copy:     copyRows,
 	}
+}
+
+// copyRows writes rows with COPY, on the pgx connection under conn, in
+// the transaction open on it: a version's components travel as one stream
+// per table and batch instead of as statements.
+func copyRows(ctx context.Context, conn *sql.Conn, table string, cols []string, rows sqlstore.CopyRows) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("postgres: copy into %s: the connection is a %T, not pgx's", table, dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, rows)
+		return err
+	})
 }
 
 func isUnique(err error) bool {
@@ -214,5 +230,12 @@ var migrations = [][]string{
 		// Purging old failures and expired sessions reads by time.
 		`CREATE INDEX login_failures_at ON login_failures (at_us)`,
 		`CREATE INDEX sessions_expires ON sessions (expires_us)`,
+	},
+	{ // 4: component results and specs in compressed blocks, a row per 128 components (store/sqlstore/blocks.go)
+		`CREATE TABLE component_blocks (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
 	},
 }

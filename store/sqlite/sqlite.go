@@ -57,8 +57,31 @@ func Dialect() sqlstore.Dialect {
 		Name:       "sqlite",
 		Migrations: migrations,
 		IsUnique:   isUnique,
+		// SQLite copies every page a multi-row INSERT changes to a statement
+		// journal, to undo that statement alone when a constraint fails;
+		// the whole version is undone anyway, so a failure rolls the
+		// transaction back (OR ROLLBACK). The foreign keys of the rows
+		// written are checked by the code rather than by SQLite, which
+		// would also need the journal: every row names the version that
+		// the same transaction has just inserted.
+		BulkInsert: "INSERT OR ROLLBACK",
+		// A version's indexes are written in key order only for some of
+		// them (dependencies by target, jurisdictions by code are not): with
+		// the default 2 MiB page cache their pages leave the cache and
+		// are written to the WAL again and again. The connection that writes
+		// a version gets a cache large enough for them, and gives it
+		// back after.
+		BulkSession: []string{fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB), "PRAGMA foreign_keys = OFF"},
+		BulkReset:   []string{fmt.Sprintf("PRAGMA cache_size = -%d", defaultCacheKiB), "PRAGMA foreign_keys = ON"},
 	}
 }
+
+// The page cache of the connection that writes a version, and SQLite's
+// default (SQLITE_DEFAULT_CACHE_SIZE), in KiB.
+const (
+	bulkCacheKiB    = 256 << 10
+	defaultCacheKiB = 2000
+)
 
 func isUnique(err error) bool {
 	var e *sqlite.Error
@@ -221,5 +244,12 @@ var migrations = [][]string{
 		`CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
 			WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
 			BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+	},
+	{ // 4: component results and specs in compressed blocks, a row per 128 components (store/sqlstore/blocks.go)
+		`CREATE TABLE component_blocks (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
 	},
 }

@@ -41,6 +41,20 @@ type Dialect struct {
 	LockKey string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
+	// Copy, when set, writes rows in bulk on conn, inside the transaction
+	// open on it: PostgreSQL's COPY. Without it, a version's components go
+	// in prepared multi-row INSERTs.
+	Copy func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows CopyRows) error
+	// BulkInsert begins the multi-row INSERTs of a version's rows where
+	// there is no Copy; empty means INSERT. Any failure fails the whole
+	// version, so a dialect may roll the transaction back at once rather
+	// than keep a journal to undo one statement.
+	BulkInsert string
+	// BulkSession lists statements run on a connection before it writes a
+	// version, and BulkReset those that undo them after, such as a page
+	// cache large enough for the version's indexes. They are hints: one
+	// the database refuses is skipped.
+	BulkSession, BulkReset []string
 }
 
 // Store is a store.Store on a SQL database.

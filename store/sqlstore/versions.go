@@ -1,23 +1,23 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
 )
 
-// maxParams caps the placeholders of one multi-row INSERT, well under the
-// limits of SQLite (32766) and PostgreSQL (65535).
-const maxParams = 8000
-
 // AddVersion stores an upload in one transaction: the version row, its
 // files, components, jurisdictions, dependencies and its audit record. A
-// crash or error at any point leaves no trace of it.
+// crash or error at any point leaves no trace of it. The components go in
+// bulk (see bulk.go), on one connection prepared for a large write.
 func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Version, error) {
 	if nv.WorkspaceID == 0 || nv.CreatedBy == 0 {
 		return store.Version{}, errors.New("add version: workspace and author are required")
@@ -25,170 +25,104 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 	if nv.Summary == nil || nv.Head == nil || nv.Inventory == nil {
 		return store.Version{}, errors.New("add version: summary, head and inventory are required")
 	}
-	inv, err := pack(nv.Inventory)
-	if err != nil {
-		return store.Version{}, err
+	if nv.Components == nil {
+		nv.Components = store.Records(nil)
 	}
-	head, err := pack(nv.Head)
-	if err != nil {
-		return store.Version{}, err
-	}
-	files := make([][]byte, len(nv.Files))
-	for i, f := range nv.Files {
-		if files[i], err = pack(f.Data); err != nil {
-			return store.Version{}, err
-		}
-	}
+	// The blobs and files are compressed while the components are
+	// written.
+	packed := packAll(nv)
+	defer packed()
 	v := store.Version{WorkspaceID: nv.WorkspaceID, CreatedAt: time.Now().UTC(), CreatedBy: nv.CreatedBy,
-		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: len(nv.Components)}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		// Lock the workspace so that concurrent uploads get consecutive
-		// numbers instead of a unique violation.
-		var id int64
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
-			return s.wrap(err, "add version: workspace")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT login FROM users WHERE id = ?`), nv.CreatedBy).Scan(&v.CreatedByLogin); err != nil {
-			return s.wrap(err, "add version: author")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
-			return s.wrap(err, "add version: number")
-		}
-		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
-			return s.wrap(err, "add version")
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
-			return s.wrap(err, "add version: report")
-		}
-		for i, f := range nv.Files {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
-				return s.wrap(err, "add version: file "+f.Name)
-			}
-		}
-		if err := s.insertComponents(ctx, tx, v.ID, nv.Components); err != nil {
-			return err
-		}
-		if nv.Audit != nil {
-			e := *nv.Audit
-			e.Target = fmt.Sprintf("version %d", v.Number)
-			if _, err := s.appendAudit(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+		Source: nv.Source, Note: nv.Note, Summary: nv.Summary, Components: nv.Components.Len()}
+	conn, release, err := s.bulkSession(ctx)
 	if err != nil {
 		return store.Version{}, err
+	}
+	defer release()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Version{}, fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	w := &bulkWriter{s: s, conn: conn, tx: tx}
+	err = s.addVersion(ctx, w, &v, nv, packed)
+	w.close()
+	if err != nil {
+		_ = tx.Rollback()
+		return store.Version{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Version{}, fmt.Errorf("%s: commit: %w", s.d.Name, err)
 	}
 	return v, nil
 }
 
-func (s *Store) insertComponents(ctx context.Context, tx *sql.Tx, versionID int64, cs []store.ComponentRecord) error {
-	cols := []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
-	err := s.insertRows(ctx, tx, "components", cols, len(cs), func(i int, args []any) []any {
-		c := &cs[i]
-		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
-			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "))
-	})
-	if err != nil {
-		return s.wrap(err, "add version: components")
+// packAll compresses a new version's head, inventory and files on other
+// goroutines, one per blob, and returns the function that waits for them;
+// it may be called again.
+func packAll(nv store.NewVersion) func() (head, inv []byte, files [][]byte, err error) {
+	blobs := append([][]byte{nv.Head, nv.Inventory}, make([][]byte, len(nv.Files))...)
+	for i, f := range nv.Files {
+		blobs[2+i] = f.Data
 	}
-	err = s.insertRows(ctx, tx, "component_details", []string{"version_id", "idx", "result", "spec"}, len(cs), func(i int, args []any) []any {
-		return append(args, versionID, cs[i].Index, nonNil(cs[i].Result), nonNil(cs[i].Spec))
-	})
-	if err != nil {
-		return s.wrap(err, "add version: component details")
-	}
-	type pair struct {
-		idx int
-		s   string
-		k   string
-	}
-	var juris, deps []pair
-	for i := range cs {
-		for _, j := range cs[i].Jurisdictions {
-			juris = append(juris, pair{cs[i].Index, j, ""})
-		}
-		for _, d := range cs[i].DependsOn {
-			deps = append(deps, pair{cs[i].Index, d.ID, d.Kind})
-		}
-	}
-	err = s.insertRows(ctx, tx, "component_jurisdictions", []string{"version_id", "idx", "code"}, len(juris), func(i int, args []any) []any {
-		return append(args, versionID, juris[i].idx, juris[i].s)
-	})
-	if err != nil {
-		return s.wrap(err, "add version: jurisdictions")
-	}
-	err = s.insertRows(ctx, tx, "dependencies", []string{"version_id", "from_idx", "to_id", "kind"}, len(deps), func(i int, args []any) []any {
-		return append(args, versionID, deps[i].idx, deps[i].s, deps[i].k)
-	})
-	return s.wrap(err, "add version: dependencies")
-}
-
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
-// insertRows inserts n rows with multi-row INSERTs, so that a version of
-// ten thousand components costs tens of statements, not ten thousand.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int, args []any) []any) error {
-	if n == 0 {
-		return nil
-	}
-	per := max(1, maxParams/len(cols))
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
+	out := make([][]byte, len(blobs))
+	errs := make([]error, len(blobs))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = fanout.Jobs(context.Background(), len(blobs), 0, func() func(int) {
+			return func(i int) { out[i], errs[i] = pack(blobs[i]) }
+		})
 	}()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(n, start+per)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			args = row(i, args)
+	return func() ([]byte, []byte, [][]byte, error) {
+		<-done
+		return out[0], out[1], out[2:], errors.Join(errs...)
+	}
+}
+
+// addVersion is AddVersion's transaction; packed waits for the version's
+// blobs and files, compressed.
+func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, packed func() (head, inv []byte, files [][]byte, err error)) error {
+	tx := w.tx
+	// Lock the workspace so that concurrent uploads get consecutive
+	// numbers instead of a unique violation.
+	var id int64
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM workspaces WHERE id = ?`+s.d.ForUpdate), nv.WorkspaceID).Scan(&id); err != nil {
+		return s.wrap(err, "add version: workspace")
+	}
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT login FROM users WHERE id = ?`), nv.CreatedBy).Scan(&v.CreatedByLogin); err != nil {
+		return s.wrap(err, "add version: author")
+	}
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE workspace_id = ?`), nv.WorkspaceID).Scan(&v.Number); err != nil {
+		return s.wrap(err, "add version: number")
+	}
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		v.WorkspaceID, v.Number, micros(v.CreatedAt), v.CreatedBy, v.Source, v.Note, v.Summary, v.Components).Scan(&v.ID); err != nil {
+		return s.wrap(err, "add version")
+	}
+	if err := s.writeComponents(ctx, w, v.ID, nv.Components); err != nil {
+		return err
+	}
+	head, inv, files, err := packed()
+	if err != nil {
+		return fmt.Errorf("add version: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
+		return s.wrap(err, "add version: report")
+	}
+	for i, f := range nv.Files {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
+			return s.wrap(err, "add version: file "+f.Name)
 		}
-		query := s.q(insertSQL(table, cols, end-start))
-		if end-start == per {
-			if full == nil {
-				var err error
-				if full, err = tx.PrepareContext(ctx, query); err != nil {
-					return err
-				}
-			}
-			if _, err := full.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+	}
+	if nv.Audit != nil {
+		e := *nv.Audit
+		e.Target = fmt.Sprintf("version %d", v.Number)
+		if _, err := s.appendAudit(ctx, tx, e); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func insertSQL(table string, cols []string, rows int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(table)
-	b.WriteString(" (")
-	b.WriteString(strings.Join(cols, ", "))
-	b.WriteString(") VALUES ")
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(tuple)
-	}
-	return b.String()
 }
 
 const versionColumns = `v.id, v.workspace_id, v.number, v.created_us, v.created_by, COALESCE(u.login, ''), v.source, v.note, v.summary, v.components`
@@ -365,14 +299,17 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Component returns one component with its result, spec and dependencies.
 func (s *Store) Component(ctx context.Context, versionID int64, id string) (store.ComponentRecord, error) {
-	var result, spec []byte
-	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+`, d.result, d.spec FROM components c
-		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? AND c.id = ?`), versionID, id), &result, &spec)
+	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
-	c.Result, c.Spec = result, spec
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ? ORDER BY to_id`), versionID, c.Index)
+	if c.Result, c.Spec, err = s.details(ctx, versionID, c.Index); err != nil {
+		return c, s.wrap(err, "component "+id)
+	}
+	// Sorted here, not by ORDER BY: with it SQLite walks the version's
+	// dependencies by target (every one of a million components') for
+	// the order, instead of finding this component's few by source.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ?`), versionID, c.Index)
 	if err != nil {
 		return c, s.wrap(err, "dependencies of "+id)
 	}
@@ -384,6 +321,9 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 		}
 		c.DependsOn = append(c.DependsOn, d)
 	}
+	slices.SortFunc(c.DependsOn, func(a, b store.Dependency) int {
+		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Kind, b.Kind))
+	})
 	return c, s.wrap(rows.Err(), "dependencies of "+id)
 }
 
@@ -406,25 +346,117 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 	return out, s.wrap(rows.Err(), "dependents of "+id)
 }
 
+// details returns the result and spec of the component at idx: from its
+// block, or from component_details for a version stored before blocks.
+func (s *Store) details(ctx context.Context, versionID int64, idx int) (result, spec []byte, err error) {
+	var first int
+	var data []byte
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? AND first_idx <= ?
+		ORDER BY first_idx DESC LIMIT 1`), versionID, idx).Scan(&first, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.db.QueryRowContext(ctx, s.q(`SELECT result, spec FROM component_details WHERE version_id = ? AND idx = ?`), versionID, idx).Scan(&result, &spec)
+		return result, spec, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := readBlock(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	for range idx - first + 1 {
+		if result, spec, err = r.next(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return result, spec, nil
+}
+
 // AllComponents returns every component with its result, in inventory order.
 func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+`, d.result FROM components c
-		JOIN component_details d ON d.version_id = c.version_id AND d.idx = c.idx WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
 	if err != nil {
 		return nil, s.wrap(err, "all components")
 	}
 	defer rows.Close()
 	var out []store.ComponentRecord
 	for rows.Next() {
-		var result []byte
-		c, err := scanComponent(rows, &result)
+		c, err := scanComponent(rows)
 		if err != nil {
 			return nil, s.wrap(err, "all components")
 		}
-		c.Result = result
 		out = append(out, c)
 	}
-	return out, s.wrap(rows.Err(), "all components")
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "all components")
+	}
+	found, err := s.blockResults(ctx, versionID, out)
+	if err == nil && found == 0 {
+		found, err = s.detailResults(ctx, versionID, out)
+	}
+	if err != nil {
+		return nil, s.wrap(err, "all components")
+	}
+	if found != len(out) {
+		return nil, fmt.Errorf("all components: %d of version %d's %d components have a stored result", found, versionID, len(out))
+	}
+	return out, nil
+}
+
+// blockResults sets the Result of out[i], the components of a version in
+// order, from the version's blocks, and returns how many it set.
+func (s *Store) blockResults(ctx context.Context, versionID int64, out []store.ComponentRecord) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? ORDER BY first_idx`), versionID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var first int
+		var data []byte
+		if err := rows.Scan(&first, &data); err != nil {
+			return found, err
+		}
+		r, err := readBlock(data)
+		if err != nil {
+			return found, err
+		}
+		for i := first; len(r.raw) > 0; i++ {
+			if i >= len(out) {
+				return found, fmt.Errorf("stored block at %d holds more components than the version", first)
+			}
+			if out[i].Result, _, err = r.next(); err != nil {
+				return found, err
+			}
+			found++
+		}
+	}
+	return found, rows.Err()
+}
+
+// detailResults is blockResults for a version stored before blocks, with a
+// row of component_details per component.
+func (s *Store) detailResults(ctx context.Context, versionID int64, out []store.ComponentRecord) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT idx, result FROM component_details WHERE version_id = ? ORDER BY idx`), versionID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var idx int
+		var result []byte
+		if err := rows.Scan(&idx, &result); err != nil {
+			return found, err
+		}
+		if idx < 0 || idx >= len(out) {
+			return found, fmt.Errorf("a stored result for component %d of %d", idx, len(out))
+		}
+		out[idx].Result = result
+		found++
+	}
+	return found, rows.Err()
 }
 
 // Facets lists the providers and jurisdictions of a version, sorted.

@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 		{"ComponentQueries", testComponentQueries},
 		{"VersionIsAtomic", testVersionAtomic},
 		{"ConcurrentVersions", testConcurrentVersions},
+		{"BulkRoundTrip", testBulkRoundTrip},
+		{"BulkFailureLeavesNothing", testBulkFailure},
+		{"LegacyDetails", testLegacyDetails},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
 	}
@@ -444,6 +447,7 @@ func sampleVersion(ws, user int64, n int, note string) store.NewVersion {
 		Head:      []byte(`{"organization":"` + note + `"}`),
 		Summary:   []byte(fmt.Sprintf(`{"components":%d}`, n)),
 	}
+	var recs store.Records
 	for i := range n {
 		c := store.ComponentRecord{Index: i, ID: fmt.Sprintf("c%04d", i), Name: fmt.Sprintf("Component %d", i), Layer: layers[i%3],
 			Provider: fmt.Sprintf("p%d", i%4), Controller: "ctl", Level: i % 5, EffectiveLevel: i % 5, RequiredLevel: 3,
@@ -455,8 +459,9 @@ func sampleVersion(ws, user int64, n int, note string) store.NewVersion {
 		if i > 0 {
 			c.DependsOn = []store.Dependency{{ID: fmt.Sprintf("c%04d", i-1), Kind: "runtime"}}
 		}
-		nv.Components = append(nv.Components, c)
+		recs = append(recs, c)
 	}
+	nv.Components = recs
 	return nv
 }
 
@@ -534,7 +539,7 @@ func testComponentQueries(t *testing.T, s store.Store) {
 	alice := newUser(t, s, "alice")
 	w := must(s.CreateWorkspace(ctx, "w", "W"))(t)
 	nv := sampleVersion(w.ID, alice.ID, 30, "q")
-	nv.Components[7].Name = "100% GPU_pool"
+	nv.Components.(store.Records)[7].Name = "100% GPU_pool"
 	v := must(s.AddVersion(ctx, nv))(t)
 	level2 := 2
 	tests := []struct {
@@ -601,7 +606,8 @@ func testVersionAtomic(t *testing.T, s store.Store) {
 	bad := sampleVersion(w.ID, alice.ID, 700, "bad")
 	bad.Audit = &store.Event{Actor: "alice", ActorID: alice.ID, Workspace: "w", Action: "version.upload"}
 	// A duplicate id deep in the list fails after hundreds of rows are written.
-	bad.Components[650].ID = bad.Components[10].ID
+	recs := bad.Components.(store.Records)
+	recs[650].ID = recs[10].ID
 	if _, err := s.AddVersion(ctx, bad); err == nil {
 		t.Fatal("a version with duplicate component ids was stored")
 	}
@@ -623,9 +629,9 @@ func testVersionAtomic(t *testing.T, s store.Store) {
 		if n != 4 {
 			t.Fatalf("%d dependency rows after a failed upload, want 4", n)
 		}
-		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM component_details`).Scan(&n))
-		if n != 5 {
-			t.Fatalf("%d component detail rows after a failed upload, want 5", n)
+		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM component_blocks`).Scan(&n))
+		if n != 1 {
+			t.Fatalf("%d blocks of component results after a failed upload, want the good version's 1", n)
 		}
 		check(t, db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM version_blobs`).Scan(&n))
 		if n != 1 {
