@@ -88,7 +88,9 @@ type scenarioRun struct {
 	Builtin  []string
 	Declared []string
 	Kinds    []string
-	Result   *scenario.Result
+	// Groups names the scenarios for the page's picker (scenariopicker.go).
+	Groups []scenarioGroup
+	Result *scenario.Result
 }
 
 func (s *Server) runScenario(ctx context.Context, ver store.Version, name string) (*scenarioRun, error) {
@@ -105,6 +107,7 @@ func (s *Server) runScenario(ctx context.Context, ver store.Version, name string
 			run.Builtin = append(run.Builtin, sc.ID)
 		}
 	}
+	run.Groups = scenarioGroups(m, list, declared)
 	if name == "" {
 		return run, nil
 	}

@@ -244,10 +244,48 @@ func (s *Server) handleComponent(w http.ResponseWriter, r *http.Request, q *req)
 		versionPage
 		Result     *sovmap.ComponentResult
 		Spec       *sovmap.Component
-		DependsOn  []store.Dependency
-		Dependents []store.Dependency
-	}{vp, c, spec, rec.DependsOn, dependents}
+		DependsOn  dependencyList
+		Dependents dependencyList
+	}{vp, c, spec, dependencyList{mergeDependencies(rec.DependsOn), vp.VersionQuery}, dependencyList{mergeDependencies(dependents), vp.VersionQuery}}
 	s.render(w, r, http.StatusOK, "component", v)
+}
+
+// dependencyLink is one component a component depends on (or is
+// depended on by), once, with every kind of dependency between them and
+// how many times the inventory lists it.
+type dependencyLink struct {
+	ID    string
+	Kinds []string
+	Times int
+}
+
+// dependencyList is what the component page's "deplist" template shows:
+// the links and the query that keeps them on the version shown.
+type dependencyList struct {
+	Links        []dependencyLink
+	VersionQuery template.URL
+}
+
+// mergeDependencies folds repeated dependencies: an inventory may list
+// the same one twice, or once as runtime and once as supply, and the page
+// should name each component once. The first listing's order is kept.
+func mergeDependencies(deps []store.Dependency) []dependencyLink {
+	var out []dependencyLink
+	at := make(map[string]int, len(deps))
+	for _, d := range deps {
+		i, ok := at[d.ID]
+		if !ok {
+			i = len(out)
+			at[d.ID] = i
+			out = append(out, dependencyLink{ID: d.ID})
+		}
+		l := &out[i]
+		l.Times++
+		if d.Kind != "" && !slices.Contains(l.Kinds, d.Kind) {
+			l.Kinds = append(l.Kinds, d.Kind)
+		}
+	}
+	return out
 }
 
 func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request, q *req) {
