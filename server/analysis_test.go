@@ -30,7 +30,7 @@ func TestAnalysisPages(t *testing.T) {
 		t.Errorf("unknown scenario kind: %d", r.status)
 	}
 	r = c.get("/w/default/embassies")
-	mustContain(t, "embassies without arrangements", r.body, "declares no hosting arrangement")
+	mustContain(t, "embassies without arrangements", r.body, "This inventory describes no digital embassy")
 }
 
 func TestEmbassyComparison(t *testing.T) {
