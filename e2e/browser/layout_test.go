@@ -259,7 +259,7 @@ func TestDashboardLayout(t *testing.T) {
 
 	// The contrast check can fail: pale grey text on white (2.8:1) is caught.
 	run(t, ctx, "versions", chromedp.EmulateViewport(1440, 900), chromedp.Navigate(base+"/w/default/versions"), chromedp.WaitReady(chromedp.CSS(`main h1`)))
-	caught, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const p = document.createElement('p'); p.style.color = '#999999'; p.textContent = 'too pale'; document.querySelector('main').append(p); return ` + textContrast + `; })()`))
+	caught, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const p = document.createElement('p'); p.style.color = '#999999'; p.textContent = 'too pale'; document.querySelector('main').append(p); return `+textContrast+`; })()`))
 	if err != nil || !strings.Contains(caught, "too pale") {
 		t.Errorf("the contrast check misses grey #999 text on white: %q (%v)", caught, err)
 	}
