@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"html"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/store"
@@ -149,4 +151,61 @@ func TestComponentPageMergesDependencies(t *testing.T) {
 		t.Errorf("ehr-db is listed %d times on clinician-app's page, want once", n)
 	}
 	mustContain(t, "clinician-app", body, "listed 2 times")
+}
+
+// TestPickersAtScale: on a synthetic inventory with more than 100
+// providers, the provider filter suggests every provider of the version
+// (a datalist), and the scenario picker offers exactly the scenarios the
+// API lists, each named in words rather than by its id.
+func TestPickersAtScale(t *testing.T) {
+	e := newEnv(t)
+	k, err := kb.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := gen.Inventory(k, gen.Options{Components: 1000, Providers: 400, Flows: 30, Seed: 7})
+	var buf bytes.Buffer
+	if err := gen.WriteJSON(&buf, inv); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signInAdmin()
+	if r := c.upload("default", map[string][]byte{"inventory.json": buf.Bytes()}, ""); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %.300s", r.status, r.body)
+	}
+	body := c.get("/w/default/components").body
+	mustContain(t, "the components page", body, `list="f-provider-list"`, `<datalist id="f-provider-list">`)
+	list := regexp.MustCompile(`(?s)<datalist id="f-provider-list">(.*?)</datalist>`).FindStringSubmatch(body)
+	if list == nil {
+		t.Fatal("no datalist of providers")
+	}
+	suggested := regexp.MustCompile(`<option value="([^"]+)"`).FindAllStringSubmatch(list[1], -1)
+	var providers []string
+	for _, comp := range inv.Components {
+		if comp.Provider != "" && !slices.Contains(providers, comp.Provider) {
+			providers = append(providers, comp.Provider)
+		}
+	}
+	if len(providers) <= 100 || len(suggested) != len(providers) {
+		t.Errorf("the datalist suggests %d providers; the inventory's components use %d (the test needs more than 100)", len(suggested), len(providers))
+	}
+
+	tok := e.token("default", store.RoleViewer)
+	var api struct{ Declared, Builtin []string }
+	if err := json.Unmarshal([]byte(e.api("GET", "/api/v1/workspaces/default/versions/latest/scenarios", tok, nil, "").body), &api); err != nil {
+		t.Fatal(err)
+	}
+	options := regexp.MustCompile(`<option value="([^"]+)"[^>]*>([^<]*)</option>`).FindAllStringSubmatch(c.get("/w/default/scenarios").body, -1)
+	var offered []string
+	for _, o := range options {
+		offered = append(offered, o[1])
+		if o[2] == o[1] {
+			t.Errorf("scenario %s is offered by its id alone", o[1])
+		}
+	}
+	want := append(slices.Clone(api.Declared), api.Builtin...)
+	slices.Sort(want)
+	slices.Sort(offered)
+	if !slices.Equal(offered, want) {
+		t.Errorf("the picker offers %d scenarios, the API lists %d", len(offered), len(want))
+	}
 }
