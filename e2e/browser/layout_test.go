@@ -304,7 +304,7 @@ func TestDashboardLayoutAtScale(t *testing.T) {
 }
 
 func layoutAtScale(t *testing.T, n int) {
-	ctx := newBrowserFor(t, 4*time.Minute+time.Duration(n/100)*time.Second)
+	ctx := newBrowserFor(t, 8*time.Minute+time.Duration(n/50)*time.Second)
 	base, oneTime := startServer(t)
 	k, err := kb.Default()
 	if err != nil {
