@@ -181,7 +181,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	v := s.newView(q, "Workspaces", "")
 	v.Flash = r.URL.Query().Get("flash")
-	v.Data = struct{ Workspaces []store.WorkspaceRole }{ws}
+	if v.Data, err = s.portfolio(r.Context(), ws); err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", v)
 }
 

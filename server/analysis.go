@@ -104,7 +104,9 @@ type scenarioRun struct {
 	Builtin  []string
 	Declared []string
 	Kinds    []string
-	Result   *scenario.Result
+	// Groups names the scenarios for the page's picker (scenariopicker.go).
+	Groups []scenarioGroup
+	Result *scenario.Result
 }
 
 // runScenario runs a scenario, or lists them when name is empty, once per
@@ -144,6 +146,7 @@ func (s *Server) newScenarioRun(ctx context.Context, ver store.Version, name str
 			run.Builtin = append(run.Builtin, sc.ID)
 		}
 	}
+	run.Groups = scenarioGroups(m, list, declared)
 	if name == "" {
 		return run, nil
 	}

@@ -21,16 +21,16 @@ func TestAnalysisPages(t *testing.T) {
 	r := c.get("/w/default/vendors")
 	mustContain(t, "vendors", r.body, "Risk register by provider", "openai-ireland", "Concentration by provider (HHI)", "<svg")
 	r = c.get("/w/default/scenarios")
-	mustContain(t, "scenario list", r.body, `<option>compel:US</option>`, "provider-exit:aws-emea")
+	mustContain(t, "scenario list", r.body, `<option value="compel:US">`, "provider-exit:aws-emea")
 	r = c.get("/w/default/scenarios?name=compel:US")
-	mustContain(t, "compel:US", r.body, "<h2 id=\"sc-result\">compel:US</h2>", "Components hit", "inference-api", "Time to restore")
+	mustContain(t, "compel:US", r.body, "<code>compel:US</code></h2>", "Components hit", "inference-api", "Time to restore")
 	r = c.get("/w/default/scenarios?name=provider-exit:aws-emea")
 	mustContain(t, "provider exit", r.body, "gpu-training", "direct")
 	if r := c.get("/w/default/scenarios?custom=meteor:moon"); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("unknown scenario kind: %d", r.status)
 	}
 	r = c.get("/w/default/embassies")
-	mustContain(t, "embassies without arrangements", r.body, "declares no hosting arrangement")
+	mustContain(t, "embassies without arrangements", r.body, "This inventory describes no digital embassy")
 }
 
 func TestEmbassyComparison(t *testing.T) {

@@ -30,6 +30,19 @@ type providerScore struct {
 	Error      string            `json:"error,omitempty"`
 }
 
+// Shade places a level of the assessment's framework on the dashboard's
+// five-colour level scale (0 to 4), by its position between the
+// framework's lowest and top level, so that a framework's levels read
+// dark to light like sovmap's. The level's own name is always printed
+// beside the colour.
+func (p providerScore) Shade(level int) int {
+	if p.Result == nil || p.Result.TopLevel <= 0 {
+		return 0
+	}
+	top := p.Result.TopLevel
+	return max(0, min(int(sovmap.MaxLevel), (level*int(sovmap.MaxLevel)+top/2)/top))
+}
+
 // frameworksOut is the frameworks page's model and the API's answer.
 type frameworksOut struct {
 	Frameworks []framework.Summary `json:"frameworks"`

@@ -100,7 +100,7 @@ func testFrameworks(t *testing.T, e *testEnv) {
 
 	// A workspace without assessments says so.
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
-	mustContain(t, "frameworks page without assessments", c.get("/w/default/frameworks").body, "declares no provider assessment")
+	mustContain(t, "frameworks page without assessments", c.get("/w/default/frameworks").body, "This inventory records no provider assessment")
 	if r := c.get("/w/default/frameworks?v=9"); r.status != http.StatusNotFound {
 		t.Errorf("unknown version: %d", r.status)
 	}

@@ -179,7 +179,7 @@ func TestUploadPagesAndDownloads(t *testing.T) { eachBackend(t, testUploadPagesA
 
 func testUploadPagesAndDownloads(t *testing.T, e *testEnv) {
 	c := e.signInAdmin()
-	if r := c.get("/w/default/"); !strings.Contains(r.body, "no inventory yet") {
+	if r := c.get("/w/default/"); !strings.Contains(r.body, "Nothing has been uploaded to this workspace yet") {
 		t.Fatalf("empty workspace page: %s", r.body)
 	}
 	r := c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "first")

@@ -243,10 +243,48 @@ func (s *Server) handleComponent(w http.ResponseWriter, r *http.Request, q *req)
 		versionPage
 		Result     *sovmap.ComponentResult
 		Spec       *sovmap.Component
-		DependsOn  []store.Dependency
-		Dependents []store.Dependency
-	}{vp, c, spec, rec.DependsOn, dependents}
+		DependsOn  dependencyList
+		Dependents dependencyList
+	}{vp, c, spec, dependencyList{mergeDependencies(rec.DependsOn), vp.VersionQuery}, dependencyList{mergeDependencies(dependents), vp.VersionQuery}}
 	s.render(w, r, http.StatusOK, "component", v)
+}
+
+// dependencyLink is one component a component depends on (or is
+// depended on by), once, with every kind of dependency between them and
+// how many times the inventory lists it.
+type dependencyLink struct {
+	ID    string
+	Kinds []string
+	Times int
+}
+
+// dependencyList is what the component page's "deplist" template shows:
+// the links and the query that keeps them on the version shown.
+type dependencyList struct {
+	Links        []dependencyLink
+	VersionQuery template.URL
+}
+
+// mergeDependencies folds repeated dependencies: an inventory may list
+// the same one twice, or once as runtime and once as supply, and the page
+// should name each component once. The first listing's order is kept.
+func mergeDependencies(deps []store.Dependency) []dependencyLink {
+	var out []dependencyLink
+	at := make(map[string]int, len(deps))
+	for _, d := range deps {
+		i, ok := at[d.ID]
+		if !ok {
+			i = len(out)
+			at[d.ID] = i
+			out = append(out, dependencyLink{ID: d.ID})
+		}
+		l := &out[i]
+		l.Times++
+		if d.Kind != "" && !slices.Contains(l.Kinds, d.Kind) {
+			l.Kinds = append(l.Kinds, d.Kind)
+		}
+	}
+	return out
 }
 
 func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request, q *req) {
@@ -288,12 +326,70 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request, q *req) {
 		s.pageError(w, r, q, 0, err)
 		return
 	}
+	// The report heads (no components) say whose inventories these are.
+	ha, err := s.head(r.Context(), a)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
+	hb, err := s.head(r.Context(), b)
+	if err != nil {
+		s.pageError(w, r, q, http.StatusInternalServerError, err)
+		return
+	}
 	v := s.newView(q, fmt.Sprintf("Version %d → %d", a.Number, b.Number), "versions")
 	v.Data = struct {
-		Diff     *diff.Diff
-		From, To int
-	}{d, a.Number, b.Number}
+		Diff             *diff.Diff
+		From, To         int
+		Rows             []changeRow
+		OrgFrom, OrgTo   string
+		HomeFrom, HomeTo string
+		OtherOrg         bool
+	}{d, a.Number, b.Number, changeRows(d.Before, d.After), ha.Organization, hb.Organization, ha.Home, hb.Home,
+		ha.Organization != hb.Organization || ha.Home != hb.Home}
 	s.render(w, r, http.StatusOK, "compare", v)
+}
+
+// changeRow is one figure of the comparison's summary: its value in each
+// version and the change, which says in words whether it is worse.
+type changeRow struct {
+	Label         string
+	Before, After int
+	Change        string
+	// Class is "worse", "better" or "" (no change, or no direction).
+	Class string
+}
+
+// changeRows lists the summary figures. For every figure but the
+// component count, more is worse.
+func changeRows(before, after sovmap.Summary) []changeRow {
+	figures := []struct {
+		label         string
+		before, after int
+		direction     bool
+	}{
+		{"Components", before.Components, after.Components, false},
+		{"With a gap", before.Gaps, after.Gaps, true},
+		{"Largest gap", before.MaxGap, after.MaxGap, true},
+		{"Flow violations", before.Violations, after.Violations, true},
+		{"Reached by foreign law", before.Exposed, after.Exposed, true},
+	}
+	out := make([]changeRow, len(figures))
+	for i, f := range figures {
+		row := changeRow{Label: f.label, Before: f.before, After: f.after, Change: "no change"}
+		if d := f.after - f.before; d != 0 {
+			row.Change = fmt.Sprintf("%+d", d)
+			if f.direction {
+				row.Class = "better"
+				if d > 0 {
+					row.Class = "worse"
+				}
+				row.Change += " (" + row.Class + ")"
+			}
+		}
+		out[i] = row
+	}
+	return out
 }
 
 // formatInfo says how a download of each known format is named and typed;

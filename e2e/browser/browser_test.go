@@ -1,7 +1,8 @@
 // Package browser drives the sovmap dashboard in headless Chromium: sign in,
 // upload an example, read the overview, open a component, compare two
 // versions, run a scenario, compare two embassies and download a report.
-// Screenshots of each step are kept under artifacts/ (not committed).
+// Screenshots of each step are kept in $SOVMAP_TEST_SCREENSHOTS, or under
+// artifacts/ (not committed).
 //
 // The tests need Debian's chromium and run when SOVMAP_TEST_CHROMIUM=1
 // (.ci/run installs chromium and sets it).
@@ -69,8 +70,12 @@ func startServer(t *testing.T, configure ...func(*server.Config)) (string, strin
 	return ts.URL, pw
 }
 
-// newBrowser starts headless Chromium with a fresh profile.
-func newBrowser(t *testing.T) context.Context {
+// newBrowser starts headless Chromium with a fresh profile, for a test of
+// at most four minutes.
+func newBrowser(t *testing.T) context.Context { return newBrowserFor(t, 4*time.Minute) }
+
+// newBrowserFor starts headless Chromium for a test of at most limit.
+func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	if os.Getenv("SOVMAP_TEST_CHROMIUM") != "1" {
 		t.Skip("SOVMAP_TEST_CHROMIUM is not 1; .ci/run sets it after installing chromium")
@@ -90,7 +95,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
@@ -99,7 +104,16 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// shot saves a full-page screenshot under artifacts/.
+// screenshotDir is where screenshots go: $SOVMAP_TEST_SCREENSHOTS (CI sets
+// it to a directory it keeps as artifacts), or artifacts/ beside the tests.
+func screenshotDir() string {
+	if d := os.Getenv("SOVMAP_TEST_SCREENSHOTS"); d != "" {
+		return d
+	}
+	return "artifacts"
+}
+
+// shot saves a full-page screenshot in screenshotDir.
 func shot(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		png, err := chromedp.FullScreenshot(100)(ctx, t)
@@ -110,10 +124,11 @@ func shot(name string) chromedp.Action[chromedp.Void] {
 				return err
 			}
 		}
-		if err := os.MkdirAll("artifacts", 0o755); err != nil {
+		dir := screenshotDir()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join("artifacts", name+".png"), png, 0o644)
+		return os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 	})
 }
 
