@@ -154,7 +154,7 @@ func (s *Server) newScenarioRun(ctx context.Context, ver store.Version, name str
 	if err != nil {
 		return run, &badInput{err}
 	}
-	run.Result, err = scenario.NewEngine(m, scenario.Options{Assess: s.cfg.AssessOptions(m.Inv), Limit: 200}).Run(ctx, sc, isDeclared, true)
+	run.Result, err = scenario.NewEngine(m, scenario.Options{Assess: s.cfg.AssessOptions(m.Inv, m.KB), Limit: 200}).Run(ctx, sc, isDeclared, true)
 	if err != nil {
 		return run, &badInput{err}
 	}

@@ -82,8 +82,8 @@ func newEnvWith(t testing.TB, st store.Store, configure func(*Config)) *testEnv 
 	}
 	cfg := Config{Store: st, KB: k, Password: cheap, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Writers: map[string]Writer{"json": report.WriteJSON, "markdown": report.WriteMarkdown, "sarif": sarif.Write},
-		AssessOptions: func(*sovmap.Inventory) assess.Options {
-			return assess.Options{Qualifies: embassy.Qualifies}
+		AssessOptions: func(inv *sovmap.Inventory, k *kb.KB) assess.Options {
+			return assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})}
 		}}
 	if configure != nil {
 		configure(&cfg)

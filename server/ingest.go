@@ -172,7 +172,7 @@ func (s *Server) assessFiles(ctx context.Context, files []store.File) (*sovmap.I
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rep, err := assess.Assess(ctx, inv, k, s.cfg.AssessOptions(inv))
+	rep, err := assess.Assess(ctx, inv, k, s.cfg.AssessOptions(inv, k))
 	if err != nil {
 		return nil, nil, nil, &badInput{err}
 	}

@@ -42,7 +42,7 @@ type Config struct {
 	KB *kb.KB
 	// AssessOptions returns the options to assess an inventory with; nil
 	// means the zero options.
-	AssessOptions func(inv *sovmap.Inventory) assess.Options
+	AssessOptions func(inv *sovmap.Inventory, k *kb.KB) assess.Options
 	// RiskOptions returns the vendor register's options for a risk model,
 	// such as how to score the inventory's framework assessments; nil
 	// means the zero options.
@@ -123,7 +123,7 @@ func (c *Config) defaults() {
 		c.BodyGrace = 10 * time.Second
 	}
 	if c.AssessOptions == nil {
-		c.AssessOptions = func(*sovmap.Inventory) assess.Options { return assess.Options{} }
+		c.AssessOptions = func(*sovmap.Inventory, *kb.KB) assess.Options { return assess.Options{} }
 	}
 	if c.Version == "" {
 		c.Version = "dev"

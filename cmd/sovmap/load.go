@@ -69,12 +69,6 @@ func (a *app) loadStdin(ctx context.Context, k *kb.KB) (*sovmap.Inventory, error
 	return inventory.Decode(ctx, k, name, data)
 }
 
-// assessOptions wires the packages that judge parts of an assessment.
-// Prefer assessOptionsFor when the inventory is at hand.
-func (a *app) assessOptions() assess.Options {
-	return assess.Options{Qualifies: embassy.Qualifies}
-}
-
 // assessOptionsFor wires the judges for one inventory and its knowledge
 // base: a digital embassy qualifies only if the components it hosts really
 // hold their own keys and, where they run on accelerators, export controls

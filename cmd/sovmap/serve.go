@@ -11,8 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sovmap/sovmap"
-	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/server"
@@ -88,7 +86,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			srv, err := server.New(server.Config{
 				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
-				AssessOptions: func(*sovmap.Inventory) assess.Options { return a.assessOptions() },
+				AssessOptions: a.assessOptionsFor,
 				Frameworks:    lib,
 				// Score vendors' framework assessments as `sovmap vendors` does.
 				// and give each a trust profile on the embassy dimensions.

@@ -24,7 +24,7 @@ func (a *app) model(ctx context.Context, paths []string) (*risk.Model, assess.Op
 	if err != nil {
 		return nil, assess.Options{}, err
 	}
-	opts := a.assessOptions()
+	opts := a.assessOptionsFor(inv, k)
 	rep, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
 		return nil, assess.Options{}, err

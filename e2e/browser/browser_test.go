@@ -56,8 +56,10 @@ func startServer(t *testing.T, configure ...func(*server.Config)) (string, strin
 		t.Fatal(err)
 	}
 	cfg := server.Config{Store: st, KB: k, Password: cheap,
-		Writers:       map[string]server.Writer{"json": report.WriteJSON, "markdown": report.WriteMarkdown, "sarif": sarif.Write},
-		AssessOptions: func(*sovmap.Inventory) assess.Options { return assess.Options{Qualifies: embassy.Qualifies} }}
+		Writers: map[string]server.Writer{"json": report.WriteJSON, "markdown": report.WriteMarkdown, "sarif": sarif.Write},
+		AssessOptions: func(inv *sovmap.Inventory, k *kb.KB) assess.Options {
+			return assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})}
+		}}
 	for _, c := range configure {
 		c(&cfg)
 	}

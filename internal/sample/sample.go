@@ -272,7 +272,7 @@ func Examples(ctx context.Context) ([]Assessed, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.Qualifies})
+		r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -289,7 +289,7 @@ func Synthetic(ctx context.Context, n int) (*sovmap.Inventory, *sovmap.Report, e
 		return nil, nil, err
 	}
 	inv := gen.Inventory(k, gen.Options{Components: n, Seed: 1})
-	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.Qualifies})
+	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
 	if err != nil {
 		return nil, nil, err
 	}
