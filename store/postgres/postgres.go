@@ -215,4 +215,5 @@ var migrations = [][]string{
 		`CREATE INDEX login_failures_at ON login_failures (at_us)`,
 		`CREATE INDEX sessions_expires ON sessions (expires_us)`,
 	},
+	questionnairesMigration, // 4: vendor questionnaires (questionnaires.go)
 }

@@ -222,4 +222,5 @@ var migrations = [][]string{
 			WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
 			BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
 	},
+	questionnairesMigration, // 4: vendor questionnaires (questionnaires.go)
 }

@@ -40,6 +40,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentVersions", testConcurrentVersions},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
+		{"Questionnaires", testQuestionnaires},
+		{"ConcurrentSubmissions", testConcurrentSubmissions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
