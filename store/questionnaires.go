@@ -16,6 +16,9 @@ var ErrClosed = errors.New("questionnaire closed")
 type Questionnaire struct {
 	ID          int64
 	WorkspaceID int64
+	// WorkspaceSlug is filled when a questionnaire is read, so that the
+	// vendor's steps can be audited under their workspace.
+	WorkspaceSlug string
 	// TokenHash is the SHA-256 of the link's secret.
 	TokenHash []byte
 	// Provider is the provider id of the inventory the answers are about.

@@ -10,7 +10,7 @@ import (
 	"github.com/sovmap/sovmap/store"
 )
 
-const questionnaireColumns = `q.id, q.workspace_id, q.token_hash, q.provider, q.framework, q.framework_yaml, q.recipient, q.csrf,
+const questionnaireColumns = `q.id, q.workspace_id, w.slug, q.token_hash, q.provider, q.framework, q.framework_yaml, q.recipient, q.csrf,
 	q.created_by, COALESCE(u.login, ''), q.created_us, q.expires_us, q.opened_us, q.saved_us, q.submitted_us, q.revoked_us`
 
 // scanQuestionnaire reads questionnaireColumns, then answers and evidence
@@ -18,7 +18,7 @@ const questionnaireColumns = `q.id, q.workspace_id, q.token_hash, q.provider, q.
 func scanQuestionnaire(row interface{ Scan(...any) error }, withAnswers bool) (store.Questionnaire, error) {
 	var q store.Questionnaire
 	var created, expires, opened, saved, submitted, revoked int64
-	dest := []any{&q.ID, &q.WorkspaceID, &q.TokenHash, &q.Provider, &q.Framework, &q.FrameworkYAML, &q.Recipient, &q.CSRF,
+	dest := []any{&q.ID, &q.WorkspaceID, &q.WorkspaceSlug, &q.TokenHash, &q.Provider, &q.Framework, &q.FrameworkYAML, &q.Recipient, &q.CSRF,
 		&q.CreatedBy, &q.CreatedByLogin, &created, &expires, &opened, &saved, &submitted, &revoked}
 	if withAnswers {
 		dest = append(dest, &q.Answers, &q.Evidence)
@@ -76,7 +76,7 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, q store.Questionnaire, 
 // QuestionnaireByToken finds a questionnaire by its link's hash.
 func (s *Store) QuestionnaireByToken(ctx context.Context, hash []byte) (store.Questionnaire, error) {
 	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+questionnaireColumns+`, q.answers, q.evidence
-		FROM questionnaires q LEFT JOIN users u ON u.id = q.created_by WHERE q.token_hash = ?`), hash)
+		FROM questionnaires q JOIN workspaces w ON w.id = q.workspace_id LEFT JOIN users u ON u.id = q.created_by WHERE q.token_hash = ?`), hash)
 	q, err := scanQuestionnaire(row, true)
 	return q, s.wrap(err, "questionnaire")
 }
@@ -84,7 +84,7 @@ func (s *Store) QuestionnaireByToken(ctx context.Context, hash []byte) (store.Qu
 // QuestionnaireByID finds a questionnaire of a workspace.
 func (s *Store) QuestionnaireByID(ctx context.Context, workspaceID, id int64) (store.Questionnaire, error) {
 	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+questionnaireColumns+`, q.answers, q.evidence
-		FROM questionnaires q LEFT JOIN users u ON u.id = q.created_by WHERE q.workspace_id = ? AND q.id = ?`), workspaceID, id)
+		FROM questionnaires q JOIN workspaces w ON w.id = q.workspace_id LEFT JOIN users u ON u.id = q.created_by WHERE q.workspace_id = ? AND q.id = ?`), workspaceID, id)
 	q, err := scanQuestionnaire(row, true)
 	return q, s.wrap(err, "questionnaire "+strconv.FormatInt(id, 10))
 }
@@ -92,7 +92,7 @@ func (s *Store) QuestionnaireByID(ctx context.Context, workspaceID, id int64) (s
 // ListQuestionnaires lists a workspace's questionnaires, newest first.
 func (s *Store) ListQuestionnaires(ctx context.Context, workspaceID int64) ([]store.Questionnaire, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+questionnaireColumns+`
-		FROM questionnaires q LEFT JOIN users u ON u.id = q.created_by WHERE q.workspace_id = ? ORDER BY q.id DESC`), workspaceID)
+		FROM questionnaires q JOIN workspaces w ON w.id = q.workspace_id LEFT JOIN users u ON u.id = q.created_by WHERE q.workspace_id = ? ORDER BY q.id DESC`), workspaceID)
 	if err != nil {
 		return nil, s.wrap(err, "list questionnaires")
 	}

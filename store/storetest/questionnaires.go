@@ -39,7 +39,7 @@ func testQuestionnaires(t *testing.T, s store.Store) {
 		t.Fatalf("a second questionnaire with the same link hash: %v, want ErrConflict", err)
 	}
 	got := must(s.QuestionnaireByToken(ctx, h[:]))(t)
-	if got.ID != q.ID || got.Provider != "acme" || got.Framework != "eu-csf@2026" || got.CreatedByLogin != "alice" ||
+	if got.ID != q.ID || got.Provider != "acme" || got.Framework != "eu-csf@2026" || got.CreatedByLogin != "alice" || got.WorkspaceSlug != "w" ||
 		!got.ExpiresAt.Equal(now.Add(time.Hour)) || string(got.Answers) != "{}" || got.Status(now) != "sent" {
 		t.Fatalf("QuestionnaireByToken = %+v", got)
 	}
