@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	"github.com/sovmap/sovmap"
@@ -59,13 +60,33 @@ func (s *Server) questionnaireRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /q/{token}", s.handleVendorSave)
 }
 
-// questionnaireFramework returns the framework a questionnaire asks: the
-// definition sent with it, or the library's version it names.
+// questionnaireFramework returns the framework a questionnaire asks.
 func (s *Server) questionnaireFramework(q store.Questionnaire) (*framework.Framework, error) {
+	_, f, err := s.questionnaireLibrary(q)
+	return f, err
+}
+
+// questionnaireLibrary returns the library the questionnaire's framework
+// is named in, built as the CLI builds it for the export: the server's,
+// with the framework file sent with the questionnaire laid over it (what
+// --frameworks DIR does), and the framework itself.
+func (s *Server) questionnaireLibrary(q store.Questionnaire) (*framework.Library, *framework.Framework, error) {
+	lib := s.cfg.Frameworks
 	if len(q.FrameworkYAML) > 0 {
-		return framework.Parse(q.Framework+".yaml", q.FrameworkYAML)
+		var err error
+		lib, err = lib.Overlay(fstest.MapFS{frameworkFileName(q): {Data: q.FrameworkYAML}})
+		if err != nil {
+			return nil, nil, err
+		}
 	}
-	return s.cfg.Frameworks.Lookup(q.Framework)
+	f, err := lib.Lookup(q.Framework)
+	return lib, f, err
+}
+
+// frameworkFileName names the framework file sent with a questionnaire, in
+// the overlay and as a download.
+func frameworkFileName(q store.Questionnaire) string {
+	return strings.ReplaceAll(q.Framework, "@", "-") + ".yaml"
 }
 
 // decodeAnswers reads a questionnaire's stored answers and evidence.
@@ -252,8 +273,9 @@ func (s *Server) renderQuestionnaires(w http.ResponseWriter, r *http.Request, q 
 	}
 	now := time.Now()
 	for _, one := range list {
-		// The list has no answers; a submitted one is read whole to score it.
-		if !one.SubmittedAt.IsZero() {
+		// The list has no answers; one with answers is read whole to count
+		// and score them.
+		if !one.SavedAt.IsZero() {
 			if one, err = s.store.QuestionnaireByID(ctx, q.ws.ID, one.ID); err != nil {
 				s.pageError(w, r, q, 0, err)
 				return
@@ -454,7 +476,7 @@ func (s *Server) handleRevokeQuestionnaire(w http.ResponseWriter, r *http.Reques
 // questionnaire's answers as the provider's assessment on the framework,
 // in place of any the inventory had.
 func (s *Server) exportInventory(ctx context.Context, ws store.Workspace, one store.Questionnaire) ([]byte, string, error) {
-	f, err := s.questionnaireFramework(one)
+	lib, f, err := s.questionnaireLibrary(one)
 	if err != nil {
 		return nil, "", err
 	}
@@ -473,7 +495,8 @@ func (s *Server) exportInventory(ctx context.Context, ws store.Workspace, one st
 	kept := inv.Assessments[:0:0]
 	replaced := 0
 	for _, a := range inv.Assessments {
-		if a.Provider == one.Provider && (a.Framework == f.Key() || a.Framework == f.ID || s.cfg.Frameworks.Same(a.Framework, f.Key())) {
+		// The CLI's rule for which assessment it scores (findAssessment).
+		if a.Provider == one.Provider && lib.Same(a.Framework, f.Key()) {
 			replaced++
 			continue
 		}
@@ -522,7 +545,7 @@ func (s *Server) handleQuestionnaireFramework(w http.ResponseWriter, r *http.Req
 		s.pageError(w, r, q, http.StatusNotFound, fmt.Errorf("%s asks %s from sovmap's library: sovmap framework show %s", questionnaireTarget(one.ID), one.Framework, one.Framework))
 		return
 	}
-	name := strings.ReplaceAll(one.Framework, "@", "-") + ".yaml"
+	name := frameworkFileName(one)
 	s.audit(r, q.p, q.ws.Slug, "questionnaire.framework_download", questionnaireTarget(one.ID), name)
 	attachment(w, name, "application/yaml", one.FrameworkYAML)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/store"
@@ -232,16 +234,9 @@ func (s *Server) handleVendorSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	problems = append(problems, fileProblems...)
+	submit := r.PostFormValue("action") == "submit"
 	if len(problems) == 0 {
-		// The framework's own checks: bounds, and numbers one may not exceed.
-		if _, err := f.Evaluate(framework.Input{Answers: answers, Evidence: evidence}); err != nil {
-			var ae *framework.AnswerError
-			if errors.As(err, &ae) {
-				problems = append(problems, ae.Problems...)
-			} else {
-				problems = append(problems, err.Error())
-			}
-		}
+		problems = s.answerProblems(r.Context(), one, f, answers, evidence, submit)
 	}
 	stored, err := s.store.EvidenceFiles(r.Context(), one.ID)
 	if err != nil {
@@ -253,7 +248,6 @@ func (s *Server) handleVendorSave(w http.ResponseWriter, r *http.Request) {
 			"Nothing was saved: "+strings.Join(problems, "; ")+". Files chosen must be chosen again.")
 		return
 	}
-	submit := r.PostFormValue("action") == "submit"
 	action, what := "questionnaire.draft", "draft saved"
 	if submit {
 		action, what = "questionnaire.submit", "submitted"
@@ -282,6 +276,34 @@ func (s *Server) handleVendorSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/q/"+r.PathValue("token")+"?saved=1", http.StatusSeeOther)
+}
+
+// answerProblems runs the framework's own checks of answers: bounds, and
+// numbers one may not exceed. A submission is also checked with the facts
+// the latest inventory records about the provider, which take precedence
+// over answers when it is scored: what is submitted can then be scored
+// (the same check refuses the export in the CLI).
+func (s *Server) answerProblems(ctx context.Context, one store.Questionnaire, f *framework.Framework, answers map[string]any, evidence map[string]string, submit bool) []string {
+	var ae *framework.AnswerError
+	if _, err := f.Evaluate(framework.Input{Answers: answers, Evidence: evidence}); errors.As(err, &ae) {
+		return ae.Problems
+	} else if err != nil {
+		return []string{err.Error()}
+	}
+	if !submit {
+		return nil
+	}
+	_, inv, err := s.latestInventory(ctx, store.Workspace{ID: one.WorkspaceID, Slug: one.WorkspaceSlug})
+	if err == nil {
+		_, err = s.scoreQuestionnaire(inv, f, sovmap.Assessment{Provider: one.Provider, Answers: answers, Evidence: evidence})
+	}
+	if errors.As(err, &ae) {
+		return ae.Problems
+	}
+	// Any other failure (no inventory, a provider no longer in it) is the
+	// workspace's to solve: the answers are kept and the score page says why
+	// there is no score.
+	return nil
 }
 
 func stringMap(m map[string]string) map[string]string {
