@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/importer"
 	"github.com/sovmap/sovmap/inventory"
@@ -22,12 +23,14 @@ import (
 )
 
 // Vendor questionnaires: an editor sends a framework's questions to a
-// provider of the current version through a one-time link; the vendor
-// answers without an account (questionnaire_vendor.go); the answers are
-// scored as `sovmap framework score` scores an inventory's assessment of
-// the provider (its answers plus the facts the inventory establishes), and
-// exported as that inventory with the assessment in it, so that the CLI
-// gives the same result.
+// provider of the current version (or, for a framework of arrangements
+// such as digital-embassy, to the host of an arrangement) through a
+// one-time link; the vendor answers without an account
+// (questionnaire_vendor.go); the answers are scored as the CLI scores them
+// in the inventory (`sovmap framework score` an assessment of the provider,
+// `sovmap embassy score` an arrangement: its answers plus the facts the
+// inventory establishes), and exported as that inventory with the answers
+// in it, so that the CLI gives the same result.
 
 // Limits of questionnaires.
 const (
@@ -105,8 +108,9 @@ func decodeAnswers(q store.Questionnaire) (map[string]any, map[string]string, er
 	return answers, evidence, nil
 }
 
-// assessmentOf is the questionnaire's answers as the provider's assessment,
-// the evidence of each criterion followed by the names of its files.
+// assessmentOf is the questionnaire's answers as an assessment of its
+// subject (the provider, or the arrangement), the evidence of each
+// criterion followed by the names of its files.
 func assessmentOf(q store.Questionnaire, f *framework.Framework, files []store.EvidenceFile) (sovmap.Assessment, error) {
 	answers, evidence, err := decodeAnswers(q)
 	if err != nil {
@@ -141,6 +145,8 @@ type scoredQuestionnaire struct {
 	Files     []store.EvidenceFile
 	// Answered counts the criteria answered of Criteria.
 	Answered, Criteria int
+	// Command scores the export in the CLI.
+	Command string
 	// Result is the score on the latest version, once submitted; Error
 	// says why there is none.
 	Result  *framework.Result
@@ -159,9 +165,17 @@ func (s *Server) latestInventory(ctx context.Context, ws store.Workspace) (store
 }
 
 // scoreQuestionnaire scores a questionnaire's answers with the facts of the
-// inventory inv, exactly as `sovmap framework score` scores the assessment
-// in the exported inventory.
-func (s *Server) scoreQuestionnaire(inv *sovmap.Inventory, f *framework.Framework, as sovmap.Assessment) (*framework.Result, error) {
+// inventory inv, exactly as the CLI scores them in the exported inventory:
+// `sovmap framework score` a provider's assessment, `sovmap embassy score`
+// an arrangement with these answers.
+func (s *Server) scoreQuestionnaire(inv *sovmap.Inventory, lib *framework.Library, f *framework.Framework, as sovmap.Assessment) (*framework.Result, error) {
+	if f.Subject == arrangementSubject {
+		arr, err := embassy.Find(inv, as.Provider)
+		if err != nil {
+			return nil, err
+		}
+		return embassy.Evaluate(lib, withAnswers(arr, f, as), inv, "")
+	}
 	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
 	if err != nil {
 		return nil, err
@@ -173,16 +187,37 @@ func (s *Server) scoreQuestionnaire(inv *sovmap.Inventory, f *framework.Framewor
 	return f.Evaluate(framework.Input{Answers: as.Answers, Evidence: as.Evidence, Facts: facts})
 }
 
+// arrangementSubject is the Subject of frameworks that score arrangements.
+const arrangementSubject = "arrangement"
+
+// withAnswers is the arrangement answered by the questionnaire.
+func withAnswers(arr sovmap.Arrangement, f *framework.Framework, as sovmap.Assessment) sovmap.Arrangement {
+	arr.Framework, arr.Answers, arr.Evidence = f.Key(), as.Answers, as.Evidence
+	return arr
+}
+
+// scoreCommand is the CLI command that scores an export.
+func scoreCommand(file string, q store.Questionnaire, f *framework.Framework) string {
+	cmd := fmt.Sprintf("sovmap framework score %s --framework %s --provider %s", file, f.Key(), q.Provider)
+	if f.Subject == arrangementSubject {
+		cmd = fmt.Sprintf("sovmap embassy score %s %s", file, q.Provider)
+	}
+	if len(q.FrameworkYAML) > 0 {
+		cmd += " --frameworks DIR"
+	}
+	return cmd
+}
+
 // describe fills what the list and the detail page show of q; with inv it
 // also scores a submitted questionnaire.
 func (s *Server) describe(ctx context.Context, q store.Questionnaire, inv *sovmap.Inventory, ver store.Version, now time.Time) scoredQuestionnaire {
 	sq := scoredQuestionnaire{Q: q, Status: q.Status(now)}
-	f, err := s.questionnaireFramework(q)
+	lib, f, err := s.questionnaireLibrary(q)
 	if err != nil {
 		sq.Error = err.Error()
 		return sq
 	}
-	sq.Framework, sq.Criteria = f, f.Criteria()
+	sq.Framework, sq.Criteria, sq.Command = f, f.Criteria(), scoreCommand("FILE", q, f)
 	if sq.Files, err = s.store.EvidenceFiles(ctx, q.ID); err != nil {
 		sq.Error = err.Error()
 		return sq
@@ -197,10 +232,23 @@ func (s *Server) describe(ctx context.Context, q store.Questionnaire, inv *sovma
 		return sq
 	}
 	sq.Version = ver.Number
-	if sq.Result, err = s.scoreQuestionnaire(inv, f, as); err != nil {
+	if sq.Result, err = s.scoreQuestionnaire(inv, lib, f, as); err != nil {
 		sq.Error = err.Error()
 	}
 	return sq
+}
+
+// questionnaireSubjects lists what a framework of the subject kind can be
+// asked about in an inventory: its arrangements, or its providers.
+func questionnaireSubjects(inv *sovmap.Inventory, subject string) []string {
+	if subject == arrangementSubject {
+		var out []string
+		for _, a := range inv.Arrangements {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	return questionnaireProviders(inv)
 }
 
 // questionnaireProviders lists the providers of an inventory: those it
@@ -219,25 +267,30 @@ func questionnaireProviders(inv *sovmap.Inventory) []string {
 	return slices.Compact(out)
 }
 
-// providerFrameworks lists the library's frameworks that score providers.
-func (s *Server) providerFrameworks() []string {
-	var out []string
+// sendableFrameworks lists the library's frameworks that can be sent:
+// those of providers, then those of arrangements.
+func (s *Server) sendableFrameworks() []string {
+	var out, arrangements []string
 	for _, f := range s.cfg.Frameworks.List() {
-		if f.Subject == "provider" {
+		switch f.Subject {
+		case "provider":
 			out = append(out, f.Key())
+		case arrangementSubject:
+			arrangements = append(arrangements, f.Key())
 		}
 	}
-	return out
+	return append(out, arrangements...)
 }
 
 // questionnairesPage is the list page's model.
 type questionnairesPage struct {
-	Version    int
-	Providers  []string
-	Frameworks []string
-	Days       int
-	MaxDays    int
-	List       []scoredQuestionnaire
+	Version      int
+	Providers    []string
+	Arrangements []string
+	Frameworks   []string
+	Days         int
+	MaxDays      int
+	List         []scoredQuestionnaire
 	// Sent is the link of the questionnaire just sent, shown once.
 	Sent     string
 	SentID   int64
@@ -285,8 +338,9 @@ func (s *Server) renderQuestionnaires(w http.ResponseWriter, r *http.Request, q 
 	}
 	if inv != nil {
 		page.Version, page.Providers = ver.Number, questionnaireProviders(inv)
+		page.Arrangements = questionnaireSubjects(inv, arrangementSubject)
 	}
-	page.Frameworks, page.Days, page.MaxDays = s.providerFrameworks(), questionnaireDays, questionnaireMaxDays
+	page.Frameworks, page.Days, page.MaxDays = s.sendableFrameworks(), questionnaireDays, questionnaireMaxDays
 	page.MaxFiles, page.MaxMiB = maxEvidenceFiles, maxEvidenceBytes>>20
 	if page.Form.Days == 0 {
 		page.Form.Days = questionnaireDays
@@ -323,12 +377,9 @@ func (s *Server) handleSendQuestionnaire(w http.ResponseWriter, r *http.Request,
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	if !slices.Contains(questionnaireProviders(inv), form.Provider) {
-		refuse("%q is not a provider of version %d.", form.Provider, ver.Number)
-		return
-	}
 	// A framework file sent with the form is asked instead of the library's.
 	var custom []byte
+	var subject string
 	if file, header, err := r.FormFile("framework_file"); err == nil {
 		defer file.Close()
 		if custom, err = io.ReadAll(io.LimitReader(file, framework.MaxFileSize+1)); err != nil {
@@ -340,26 +391,30 @@ func (s *Server) handleSendQuestionnaire(w http.ResponseWriter, r *http.Request,
 			refuse("The framework file cannot be used: %v", err)
 			return
 		}
-		if f.Subject != "provider" {
-			refuse("Framework %s scores %ss, not providers.", f.ID, f.Subject)
+		if f.Subject != "provider" && f.Subject != arrangementSubject {
+			refuse("Framework %s scores %ss, neither providers nor arrangements.", f.ID, f.Subject)
 			return
 		}
-		form.Framework = f.Key()
+		form.Framework, subject = f.Key(), f.Subject
 	} else if !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart) {
 		s.pageError(w, r, q, http.StatusBadRequest, err)
 		return
 	} else {
 		f, err := s.cfg.Frameworks.Lookup(form.Framework)
-		if err != nil || f.Subject != "provider" {
-			refuse("Choose a framework that scores providers: %s.", strings.Join(s.providerFrameworks(), ", "))
+		if err != nil || !slices.Contains(s.sendableFrameworks(), f.Key()) {
+			refuse("Choose one of the frameworks: %s.", strings.Join(s.sendableFrameworks(), ", "))
 			return
 		}
-		form.Framework = f.Key()
+		form.Framework, subject = f.Key(), f.Subject
+	}
+	if !slices.Contains(questionnaireSubjects(inv, subject), form.Provider) {
+		refuse("%q is not %s of version %d: framework %s scores %ss.", form.Provider, article(subject), ver.Number, form.Framework, subject)
+		return
 	}
 	token := randomSecret(tokenBytes)
 	now := time.Now().UTC()
 	expires := now.Add(time.Duration(days) * 24 * time.Hour)
-	detail := fmt.Sprintf("provider %s, framework %s, link expires %s", form.Provider, form.Framework, expires.Format("2006-01-02 15:04 UTC"))
+	detail := fmt.Sprintf("%s %s, framework %s, link expires %s", subject, form.Provider, form.Framework, expires.Format("2006-01-02 15:04 UTC"))
 	if form.Recipient != "" {
 		detail += ", given to " + form.Recipient
 	}
@@ -492,32 +547,53 @@ func (s *Server) exportInventory(ctx context.Context, ws store.Workspace, one st
 	if err != nil {
 		return nil, "", err
 	}
-	kept := inv.Assessments[:0:0]
-	replaced := 0
-	for _, a := range inv.Assessments {
-		// The CLI's rule for which assessment it scores (findAssessment).
-		if a.Provider == one.Provider && lib.Same(a.Framework, f.Key()) {
-			replaced++
-			continue
-		}
-		kept = append(kept, a)
-	}
-	inv.Assessments = append(kept, as)
 	name := fmt.Sprintf("%s-questionnaire-%d.yaml", ws.Slug, one.ID)
 	header := fmt.Sprintf("Workspace %s, version %d, with the answers of questionnaire %d (%s on %s, %s).\n",
 		ws.Slug, ver.Number, one.ID, one.Provider, f.Key(), one.Status(time.Now()))
-	if replaced > 0 {
+	if f.Subject == arrangementSubject {
+		i := slices.IndexFunc(inv.Arrangements, func(a sovmap.Arrangement) bool { return a.ID == one.Provider })
+		if i < 0 {
+			return nil, "", fmt.Errorf("version %d has no arrangement %s any more", ver.Number, one.Provider)
+		}
+		inv.Arrangements[i] = withAnswers(inv.Arrangements[i], f, as)
+		header += fmt.Sprintf("They replace the answers of arrangement %s.\n", one.Provider)
+	} else if replaced := replaceAssessment(inv, lib, as); replaced > 0 {
 		header += fmt.Sprintf("They replace the inventory's own assessment of %s on %s.\n", one.Provider, f.ID)
 	}
-	header += fmt.Sprintf("Score it: sovmap framework score %s --framework %s --provider %s", name, f.Key(), one.Provider)
+	header += "Score it: " + scoreCommand(name, one, f)
 	if len(one.FrameworkYAML) > 0 {
-		header += " --frameworks DIR (DIR holding the framework file, downloadable beside this one)"
+		header += " (DIR holding the framework file, downloadable beside this one)"
 	}
 	var b bytes.Buffer
 	if err := importer.WriteYAML(&b, inv, header); err != nil {
 		return nil, "", err
 	}
 	return b.Bytes(), name, nil
+}
+
+// replaceAssessment puts as in place of the inventory's assessments of the
+// same provider on the same framework version, and counts those replaced.
+func replaceAssessment(inv *sovmap.Inventory, lib *framework.Library, as sovmap.Assessment) int {
+	kept := inv.Assessments[:0:0]
+	replaced := 0
+	for _, a := range inv.Assessments {
+		// The CLI's rule for which assessment it scores (findAssessment).
+		if a.Provider == as.Provider && lib.Same(a.Framework, as.Framework) {
+			replaced++
+			continue
+		}
+		kept = append(kept, a)
+	}
+	inv.Assessments = append(kept, as)
+	return replaced
+}
+
+// article names one of a subject kind: "a provider", "an arrangement".
+func article(subject string) string {
+	if strings.HasPrefix(subject, "a") {
+		return "an " + subject
+	}
+	return "a " + subject
 }
 
 func (s *Server) handleExportQuestionnaire(w http.ResponseWriter, r *http.Request, q *req) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -176,14 +177,16 @@ type cliScore struct {
 	} `json:"result"`
 }
 
-// scoreWithCLI writes an export and scores it with the sovmap binary.
+// scoreWithCLI writes an export and scores it with the sovmap binary:
+// args start with the command (framework score, embassy score).
 func scoreWithCLI(t *testing.T, bin string, export []byte, args ...string) cliScore {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "export.yaml")
 	if err := os.WriteFile(p, export, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"framework", "score", p, "--format", "json"}, args...)...)
+	// args[:2] is the command; the file goes after it.
+	cmd := exec.Command(bin, append([]string{args[0], args[1], p, "--format", "json"}, args[2:]...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -197,23 +200,32 @@ func scoreWithCLI(t *testing.T, bin string, export []byte, args ...string) cliSc
 	return s
 }
 
+// exported is an assessment or an arrangement of an export.
+type exported struct {
+	ID        string         `yaml:"id"`
+	Provider  string         `yaml:"provider"`
+	Framework string         `yaml:"framework"`
+	Answers   map[string]any `yaml:"answers"`
+}
+
 // checkExportedAnswers reads the export with a plain YAML decoder and
-// checks that the provider's assessment on key carries exactly want.
-func checkExportedAnswers(t *testing.T, export []byte, provider, key string, want map[string]any) {
+// checks that the subject's answers on key (the provider's assessment, or
+// the arrangement's) are exactly want.
+func checkExportedAnswers(t *testing.T, export []byte, subject, key string, want map[string]any) {
 	t.Helper()
 	var doc struct {
-		Assessments []struct {
-			Provider  string         `yaml:"provider"`
-			Framework string         `yaml:"framework"`
-			Answers   map[string]any `yaml:"answers"`
-		} `yaml:"assessments"`
+		Assessments  []exported `yaml:"assessments"`
+		Arrangements []exported `yaml:"arrangements"`
 	}
 	if err := yaml.Unmarshal(export, &doc); err != nil {
 		t.Fatalf("export is not YAML: %v", err)
 	}
+	for i, a := range doc.Arrangements {
+		doc.Arrangements[i].Provider = a.ID
+	}
 	n := 0
-	for _, as := range doc.Assessments {
-		if as.Provider != provider || as.Framework != key {
+	for _, as := range append(doc.Assessments, doc.Arrangements...) {
+		if as.Provider != subject || as.Framework != key {
 			continue
 		}
 		n++
@@ -232,8 +244,16 @@ func checkExportedAnswers(t *testing.T, export []byte, provider, key string, wan
 		}
 	}
 	if n != 1 {
-		t.Errorf("export has %d assessments of %s on %s, want 1", n, provider, key)
+		t.Errorf("export has %d sets of answers of %s on %s, want 1", n, subject, key)
 	}
+}
+
+// sameScore reports whether a score the page shows with one decimal is
+// the CLI's, which JSON writes rounded to two: they differ by less than
+// the two roundings.
+func sameScore(page string, cli float64) bool {
+	x, err := strconv.ParseFloat(page, 64)
+	return err == nil && math.Abs(x-cli) <= 0.05+0.005+1e-9
 }
 
 // checkScorePage compares the detail page's score with the CLI's.
@@ -243,7 +263,7 @@ func checkScorePage(t *testing.T, page string, want cliScore) {
 	if m == nil {
 		t.Fatalf("the detail page shows no score:\n%.3000s", page)
 	}
-	if m[1] != want.Result.LevelName || m[2] != fmt.Sprintf("%.1f", want.Result.Score) {
+	if m[1] != want.Result.LevelName || !sameScore(m[2], want.Result.Score) {
 		t.Errorf("page: %s %s; sovmap framework score: %s %.1f", m[1], m[2], want.Result.LevelName, want.Result.Score)
 	}
 	rows := dimRe.FindAllStringSubmatch(page, -1)
@@ -251,7 +271,7 @@ func checkScorePage(t *testing.T, page string, want cliScore) {
 		t.Fatalf("page has %d dimension rows, the CLI %d", len(rows), len(want.Result.Dimensions))
 	}
 	for i, d := range want.Result.Dimensions {
-		if rows[i][1] != d.ID || rows[i][2] != fmt.Sprintf("%.1f", d.Score) || rows[i][3] != d.LevelName {
+		if rows[i][1] != d.ID || !sameScore(rows[i][2], d.Score) || rows[i][3] != d.LevelName {
 			t.Errorf("dimension %s: page %v, CLI %s %.1f", d.ID, rows[i][1:], d.LevelName, d.Score)
 		}
 	}
@@ -279,11 +299,8 @@ func testQuestionnaire(t *testing.T, e *testEnv, bin string) {
 	// The frameworks page leads to the questionnaires.
 	mustContain(t, "frameworks page", editor.get("/w/default/frameworks").body, `<a href="questionnaires">questionnaire</a>`)
 	r := editor.get("/w/default/questionnaires")
-	mustContain(t, "questionnaires page", r.body, "Send a questionnaire", "<option>lu-ai-operator</option>", "<option>eu-csf@2026</option>",
-		"<option>eu-csf@1.2.1</option>", "<option>secnumcloud@", "<option>gaia-x@")
-	if strings.Contains(r.body, "digital-embassy@") {
-		t.Error("the send form offers digital-embassy, which scores arrangements, not providers")
-	}
+	mustContain(t, "questionnaires page", r.body, "Send a questionnaire", "<option>lu-ai-operator</option>", "<option>host-lu</option>", "<option>eu-csf@2026</option>",
+		"<option>eu-csf@1.2.1</option>", "<option>secnumcloud@", "<option>gaia-x@", "<option>digital-embassy@")
 
 	// Refusals: a viewer cannot send; a provider not in the inventory, a
 	// framework of arrangements and a bad duration are refused.
@@ -293,6 +310,7 @@ func testQuestionnaire(t *testing.T, e *testEnv, bin string) {
 	}
 	for _, bad := range []map[string]string{
 		{"provider": "nobody", "framework": "eu-csf@2026", "days": "14"},
+		{"provider": "host-lu", "framework": "eu-csf@2026", "days": "14"},
 		{"provider": "lu-ai-operator", "framework": "digital-embassy", "days": "14"},
 		{"provider": "lu-ai-operator", "framework": "eu-csf@2026", "days": "0"},
 		{"provider": "lu-ai-operator", "framework": "eu-csf@2026", "days": "91"},
@@ -453,10 +471,12 @@ func testQuestionnaire(t *testing.T, e *testEnv, bin string) {
 		t.Fatalf("export: %d %s", export.status, export.body)
 	}
 	checkExportedAnswers(t, []byte(export.body), "lu-ai-operator", "eu-csf@2026", want)
-	cli := scoreWithCLI(t, bin, []byte(export.body), "--framework", "eu-csf@2026", "--provider", "lu-ai-operator")
+	cli := scoreWithCLI(t, bin, []byte(export.body), "framework", "score", "--framework", "eu-csf@2026", "--provider", "lu-ai-operator")
 	detail := editor.get(fmt.Sprintf("/w/default/questionnaire?id=%d", id)).body
 	checkScorePage(t, detail, cli)
-	mustContain(t, "list after submit", list, fmt.Sprintf("<td>%s", cli.Result.LevelName), fmt.Sprintf(`<td class="num">%.1f</td>`, cli.Result.Score))
+	if m := scoreRe.FindStringSubmatch(detail); m != nil {
+		mustContain(t, "list after submit", list, "<td>"+m[1], `<td class="num">`+m[2]+`</td>`)
+	}
 	mustContain(t, "detail page", detail, "Registry extract B123", "extract.pdf")
 	// The export replaces the inventory's own assessment of the provider on
 	// that version only: its eu-csf@1.2.1 assessment stays.
@@ -542,14 +562,17 @@ func TestQuestionnaireScoresLikeCLI(t *testing.T) {
 	}
 	var cases []sent
 	for _, f := range e.srv.cfg.Frameworks.List() {
-		if f.Subject == "provider" {
-			cases = append(cases, sent{key: f.Key()})
-		}
+		cases = append(cases, sent{key: f.Key()})
 	}
 	cases = append(cases, sent{key: "toy@1", files: map[string][]store.File{"framework_file": {{Name: "toy.yaml", Data: toy}}}})
-	refusals := 0
+	refusals, arrangements := 0, 0
 	for i, tc := range cases {
-		for _, provider := range []string{"lu-ai-operator", "no-ai-operator"} {
+		subjects := []string{"lu-ai-operator", "no-ai-operator"}
+		if f, err := e.srv.cfg.Frameworks.Lookup(tc.key); err == nil && f.Subject == "arrangement" {
+			subjects = []string{"host-lu", "host-ae"}
+			arrangements++
+		}
+		for _, provider := range subjects {
 			c.get("/w/default/questionnaires")
 			link, id, r := c.sendQuestionnaire(map[string]string{"provider": provider, "framework": tc.key, "days": "1"}, tc.files)
 			if link == "" {
@@ -566,7 +589,10 @@ func TestQuestionnaireScoresLikeCLI(t *testing.T) {
 			}
 			vendor := e.client()
 			vendor.get(link)
-			facts := providerFacts(t, e, hosts, provider)
+			var facts map[string]framework.Fact
+			if f.Subject == "provider" {
+				facts = providerFacts(t, e, hosts, provider)
+			}
 			// A number over what the inventory records for the one it may
 			// not exceed is refused at submission: it could not be scored
 			// (unless the inventory records the number itself, which wins).
@@ -589,7 +615,10 @@ func TestQuestionnaireScoresLikeCLI(t *testing.T) {
 			}
 			export := c.get(fmt.Sprintf("/w/default/questionnaire/export?id=%d", id))
 			checkExportedAnswers(t, []byte(export.body), provider, tc.key, want)
-			args := []string{"--framework", tc.key, "--provider", provider}
+			args := []string{"framework", "score", "--framework", tc.key, "--provider", provider}
+			if f.Subject == "arrangement" {
+				args = []string{"embassy", "score", provider}
+			}
 			if tc.files != nil {
 				dir := t.TempDir()
 				fw := c.get(fmt.Sprintf("/w/default/questionnaire/framework?id=%d", id))
@@ -604,6 +633,9 @@ func TestQuestionnaireScoresLikeCLI(t *testing.T) {
 			cli := scoreWithCLI(t, bin, []byte(export.body), args...)
 			checkScorePage(t, c.get(fmt.Sprintf("/w/default/questionnaire?id=%d", id)).body, cli)
 		}
+	}
+	if arrangements == 0 {
+		t.Error("the library has no framework of arrangements to send")
 	}
 	if refusals == 0 {
 		t.Error("no case checked the refusal of a number above a recorded fact")

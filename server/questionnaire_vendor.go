@@ -280,7 +280,7 @@ func (s *Server) handleVendorSave(w http.ResponseWriter, r *http.Request) {
 
 // answerProblems runs the framework's own checks of answers: bounds, and
 // numbers one may not exceed. A submission is also checked with the facts
-// the latest inventory records about the provider, which take precedence
+// the latest inventory records about the subject, which take precedence
 // over answers when it is scored: what is submitted can then be scored
 // (the same check refuses the export in the CLI).
 func (s *Server) answerProblems(ctx context.Context, one store.Questionnaire, f *framework.Framework, answers map[string]any, evidence map[string]string, submit bool) []string {
@@ -294,8 +294,12 @@ func (s *Server) answerProblems(ctx context.Context, one store.Questionnaire, f 
 		return nil
 	}
 	_, inv, err := s.latestInventory(ctx, store.Workspace{ID: one.WorkspaceID, Slug: one.WorkspaceSlug})
+	var lib *framework.Library
 	if err == nil {
-		_, err = s.scoreQuestionnaire(inv, f, sovmap.Assessment{Provider: one.Provider, Answers: answers, Evidence: evidence})
+		lib, _, err = s.questionnaireLibrary(one)
+	}
+	if err == nil {
+		_, err = s.scoreQuestionnaire(inv, lib, f, sovmap.Assessment{Provider: one.Provider, Answers: answers, Evidence: evidence})
 	}
 	if errors.As(err, &ae) {
 		return ae.Problems
