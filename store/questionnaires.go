@@ -21,7 +21,8 @@ type Questionnaire struct {
 	WorkspaceSlug string
 	// TokenHash is the SHA-256 of the link's secret.
 	TokenHash []byte
-	// Provider is the provider id of the inventory the answers are about.
+	// Provider is the provider id of the inventory the answers are about,
+	// or the arrangement id when the framework scores arrangements.
 	Provider string
 	// Framework names the framework version (id@version).
 	Framework string
