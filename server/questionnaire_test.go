@@ -641,3 +641,61 @@ func TestQuestionnaireScoresLikeCLI(t *testing.T) {
 		t.Error("no case checked the refusal of a number above a recorded fact")
 	}
 }
+
+// FuzzVendorAnswers: whatever the form holds, the vendor's answers are
+// read without a panic, and an answer is kept only as a rung of its
+// criterion's ladder, spelt as the ladder spells it, or a finite number.
+func FuzzVendorAnswers(f *testing.F) {
+	toy, err := os.ReadFile("../framework/testdata/toy.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	fw, err := framework.Parse("toy.yaml", toy)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("YES", "365", "good", "x")
+	f.Add("maybe", "NaN", "2", "")
+	f.Add("", "+Inf", "GOOD", strings.Repeat("e", 4001))
+	f.Fuzz(func(t *testing.T, a1, b1, a3, evidence string) {
+		form := url.Values{"a.a1": {a1}, "a.b1": {b1}, "a.a3": {a3}, "e.a2": {evidence}}
+		req, _ := http.NewRequest("POST", "/q/x", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		answers, _, _, problems := readVendorAnswers(req, fw)
+		for id, v := range answers {
+			c, _, _ := fw.Criterion(id)
+			if c.Kind == framework.Number {
+				if x, ok := v.(float64); !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+					t.Errorf("%s kept as %v", id, v)
+				}
+			} else if !slices.Contains(fw.AnswerValues(c), v.(string)) {
+				t.Errorf("%s kept as %q, not a rung of %v", id, v, fw.AnswerValues(c))
+			}
+		}
+		if len(evidence) > maxEvidenceText && len(strings.TrimSpace(evidence)) > maxEvidenceText && len(problems) == 0 {
+			t.Errorf("evidence of %d bytes accepted", len(evidence))
+		}
+		if _, err := json.Marshal(answers); err != nil {
+			t.Errorf("answers cannot be stored: %v", err)
+		}
+	})
+}
+
+// FuzzSafeFileName: an evidence file's name is reduced to a harmless,
+// non-empty last path element.
+func FuzzSafeFileName(f *testing.F) {
+	f.Add("../../etc/passwd")
+	f.Add(`C:\Users\x\report "final".pdf`)
+	f.Add("..")
+	f.Fuzz(func(t *testing.T, name string) {
+		got := safeFileName(name)
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\"\r\n;") {
+			t.Errorf("safeFileName(%q) = %q", name, got)
+		}
+		for _, r := range got {
+			if r > 0x7e || r < 0x20 {
+				t.Errorf("safeFileName(%q) = %q keeps %q", name, got, r)
+			}
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -253,8 +254,13 @@ func (s *Server) handleVendorSave(w http.ResponseWriter, r *http.Request) {
 		action, what = "questionnaire.submit", "submitted"
 	}
 	detail := fmt.Sprintf("%s: %d of %d criteria answered, %s attached", what, len(answers), f.Criteria(), plural.Count(len(stored)+len(newFiles), "file"))
-	aj, _ := json.Marshal(answers)
-	ej, _ := json.Marshal(evidence)
+	aj, err := json.Marshal(answers)
+	ej, eerr := json.Marshal(evidence)
+	if err = errors.Join(err, eerr); err != nil {
+		s.log.Error("questionnaire answers", "questionnaire", one.ID, "err", err)
+		s.vendorClosed(w, r, http.StatusInternalServerError, "Something went wrong on the server; nothing was saved. Try again later.")
+		return
+	}
 	err = s.store.SaveQuestionnaireAnswers(r.Context(), one.ID, store.QuestionnaireAnswers{
 		Answers: aj, Evidence: ej, Files: newFiles, Submit: submit, At: time.Now().UTC(),
 		MaxFiles: maxEvidenceFiles, MaxBytes: maxEvidenceBytes, Audit: vendorAudit(r, one, action, detail)})
@@ -337,7 +343,7 @@ func readVendorAnswers(r *http.Request, f *framework.Framework) (answers map[str
 			}
 			if c.Kind == framework.Number {
 				x, err := strconv.ParseFloat(raw, 64)
-				if err != nil {
+				if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 					problems = append(problems, fmt.Sprintf("%s: %q is not a number", c.ID, raw))
 					continue
 				}
