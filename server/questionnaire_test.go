@@ -289,6 +289,7 @@ func testQuestionnaire(t *testing.T, e *testEnv, bin string) {
 		t.Fatal(err)
 	}
 	admin := e.signInAdmin()
+	mustContain(t, "questionnaires before any upload", admin.get("/w/default/questionnaires").body, "Upload an inventory first", "No questionnaire was sent")
 	if r := admin.upload("default", map[string][]byte{"inventory.yaml": hosts}, ""); r.status != http.StatusSeeOther {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
