@@ -55,6 +55,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /w/{ws}/tokens/revoke", s.page(store.RoleAdmin, s.handleRevokeToken))
 	s.extraPages(mux)
 	s.vendorPages(mux)
+	s.questionnaireRoutes(mux)
 
 	for _, rt := range s.apiRoutes() {
 		mux.HandleFunc(rt.pattern, s.api(rt.need, rt.h))

@@ -211,6 +211,7 @@ type Store interface {
 	Tokens
 	LoginThrottle
 	Versions
+	Questionnaires
 	Audit
 	// Ping checks that the database answers (for /healthz).
 	Ping(ctx context.Context) error

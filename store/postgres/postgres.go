@@ -238,4 +238,5 @@ var migrations = [][]string{
 			data BYTEA NOT NULL,
 			PRIMARY KEY (version_id, first_idx))`,
 	},
+	questionnairesMigration, // 5: vendor questionnaires (questionnaires.go)
 }

@@ -252,4 +252,5 @@ var migrations = [][]string{
 			data BLOB NOT NULL,
 			PRIMARY KEY (version_id, first_idx))`,
 	},
+	questionnairesMigration, // 5: vendor questionnaires (questionnaires.go)
 }

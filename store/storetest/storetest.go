@@ -43,6 +43,8 @@ func Run(t *testing.T, open Opener) {
 		{"LegacyDetails", testLegacyDetails},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
+		{"Questionnaires", testQuestionnaires},
+		{"ConcurrentSubmissions", testConcurrentSubmissions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
