@@ -477,6 +477,8 @@ func testQuestionnaire(t *testing.T, e *testEnv, bin string) {
 	checkScorePage(t, detail, cli)
 	if m := scoreRe.FindStringSubmatch(detail); m != nil {
 		mustContain(t, "list after submit", list, "<td>"+m[1], `<td class="num">`+m[2]+`</td>`)
+	} else {
+		t.Errorf("no level and score on the questionnaire's page: %.2000s", detail)
 	}
 	mustContain(t, "detail page", detail, "Registry extract B123", "extract.pdf")
 	// The export replaces the inventory's own assessment of the provider on
@@ -699,4 +701,49 @@ func FuzzSafeFileName(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestVendorPageShowsQuestionnaires: a questionnaire answered by a vendor
+// of the register appears on that vendor's page with the level and score
+// of the questionnaire's own page, and another vendor's page does not list
+// it.
+func TestVendorPageShowsQuestionnaires(t *testing.T) {
+	e := newEnv(t)
+	hospital, err := os.ReadFile("../examples/hospital-group/inventory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := e.signInAdmin()
+	if r := editor.upload("default", map[string][]byte{"inventory.yaml": hospital}, ""); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	mustContain(t, "vendor page before any questionnaire", editor.get("/w/default/vendors/stackit").body, "No questionnaire was sent to this vendor")
+	editor.get("/w/default/questionnaires")
+	link, id, r := editor.sendQuestionnaire(map[string]string{"provider": "stackit", "framework": "eu-csf@2026", "days": "14"}, nil)
+	if link == "" {
+		t.Fatalf("send: %d %.2000s", r.status, r.body)
+	}
+	mustContain(t, "vendor page, sent", editor.get("/w/default/vendors/stackit").body, fmt.Sprintf("questionnaire?id=%d", id), "not submitted")
+	f, err := e.srv.cfg.Frameworks.Lookup("eu-csf@2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendor := e.client()
+	vendor.get(link)
+	form, _ := answerAll(f, rand.New(rand.NewPCG(7, 7)), providerFacts(t, e, hospital, "stackit"))
+	form["action"] = "submit"
+	if r := vendor.vendorPost(link, form, nil); r.status != http.StatusOK || !strings.Contains(r.body, "were submitted") {
+		t.Fatalf("submit: %d %.2000s", r.status, r.body)
+	}
+	detail := editor.get(fmt.Sprintf("/w/default/questionnaire?id=%d", id)).body
+	m := scoreRe.FindStringSubmatch(detail)
+	if m == nil {
+		t.Fatalf("no level and score on the questionnaire's page: %.2000s", detail)
+	}
+	page := editor.get("/w/default/vendors/stackit").body
+	mustContain(t, "vendor page, submitted", page, fmt.Sprintf("questionnaire?id=%d", id), "<td>submitted</td>", "<td>"+m[1]+"</td>", `<td class="num">`+m[2]+`</td>`)
+	other := editor.get("/w/default/vendors/aws-emea")
+	if other.status != http.StatusOK || strings.Contains(other.body, fmt.Sprintf("questionnaire?id=%d", id)) {
+		t.Errorf("another vendor's page (%d) lists stackit's questionnaire, or does not open", other.status)
+	}
 }

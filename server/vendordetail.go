@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/risk"
@@ -53,6 +55,9 @@ type vendorDetail struct {
 	// Rows are the trust profile's four dimensions and political
 	// commitment, the weakest marked.
 	Rows []trustRow
+	// Questionnaires are those sent to the vendor from this workspace,
+	// newest first, scored on the latest version once submitted.
+	Questionnaires []scoredQuestionnaire
 }
 
 // trustRow is one dimension of the vendor page's trust table.
@@ -141,6 +146,11 @@ func (s *Server) handleVendor(w http.ResponseWriter, r *http.Request, q *req) {
 		for _, dim := range append(slices.Clone(t.Dimensions), t.Political) {
 			d.Rows = append(d.Rows, trustRow{Dimension: dim, Weakest: dim.ID == t.Weakest})
 		}
+	}
+	var err error
+	if d.Questionnaires, err = s.questionnairesAbout(r.Context(), q.ws, providers); err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "vendor", v.with(d))
 }
@@ -299,4 +309,36 @@ func candidates(inv *sovmap.Inventory, id string) ([]string, bool) {
 		}
 	}
 	return out, true
+}
+
+// questionnairesAbout lists the workspace's questionnaires about any of
+// providers, described as the questionnaires page describes them: a
+// submitted one is scored on the latest version, whose inventory is
+// decoded only when there is one to score.
+func (s *Server) questionnairesAbout(ctx context.Context, ws store.Workspace, providers []string) ([]scoredQuestionnaire, error) {
+	list, err := s.store.ListQuestionnaires(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	list = slices.DeleteFunc(list, func(q store.Questionnaire) bool { return !slices.Contains(providers, q.Provider) })
+	var (
+		ver store.Version
+		inv *sovmap.Inventory
+		out []scoredQuestionnaire
+	)
+	now := time.Now()
+	for _, one := range list {
+		if !one.SavedAt.IsZero() {
+			if one, err = s.store.QuestionnaireByID(ctx, ws.ID, one.ID); err != nil {
+				return nil, err
+			}
+		}
+		if !one.SubmittedAt.IsZero() && inv == nil {
+			if ver, inv, err = s.latestInventory(ctx, ws); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s.describe(ctx, one, inv, ver, now))
+	}
+	return out, nil
 }
