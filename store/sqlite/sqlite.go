@@ -253,14 +253,4 @@ var migrations = [][]string{
 			PRIMARY KEY (version_id, first_idx))`,
 	},
 	questionnairesMigration, // 5: vendor questionnaires (questionnaires.go)
-	// 6: the server answers component lists from its per-version index in
-	// memory (server/cache_components.go), so the covering indexes that
-	// served filtered, sorted pages only cost every upload their upkeep.
-	// ListComponents still answers, by scanning the version's rows. The
-	// provider index stays: it gives a version's providers (Facets).
-	{
-		`DROP INDEX components_effective`,
-		`DROP INDEX components_gap`,
-		`DROP INDEX components_layer`,
-	},
 }
