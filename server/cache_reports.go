@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/inventory"
+	"github.com/sovmap/sovmap/policydoc"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -50,6 +53,30 @@ func (s *Server) compare(ctx context.Context, a, b store.Version) (*diff.Diff, e
 			return nil, 0, err
 		}
 		d := diff.Compare(ra, rb, 1)
+		if d.Policy, err = s.comparePolicies(ctx, [2]store.Version{a, b}, [2]*sovmap.Report{ra, rb}); err != nil {
+			return nil, 0, err
+		}
 		return d, 2 * jsonSize(d), nil
 	})
+}
+
+// comparePolicies compares the transfer policies of two versions as `sovmap
+// diff` compares those of two inventories: each rendered as `sovmap policy`
+// renders it, from the version's inventory and report.
+func (s *Server) comparePolicies(ctx context.Context, vers [2]store.Version, reps [2]*sovmap.Report) (*diff.Policy, error) {
+	var docs [2]*policydoc.Document
+	for i, ver := range vers {
+		inv, err := s.inventoryOf(ctx, ver)
+		if err != nil {
+			return nil, err
+		}
+		k, err := inventory.WithKnowledge(s.cfg.KB, inv)
+		if err != nil {
+			return nil, err
+		}
+		if docs[i], err = policydoc.Build(inv, reps[i], k); err != nil {
+			return nil, fmt.Errorf("version %d: transfer policy: %w", ver.Number, err)
+		}
+	}
+	return &diff.Policy{Compared: true, Changes: policydoc.Compare(docs[0], docs[1])}, nil
 }
