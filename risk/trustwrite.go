@@ -22,11 +22,13 @@ func hasTrust(vs []Vendor) bool {
 	return slices.ContainsFunc(vs, func(v Vendor) bool { return v.Trust != nil })
 }
 
-// trustHeader names the four dimensions for a table header.
+// trustHeader names the four dimensions (TrustDimensions, their ids
+// spelled as words) for a table header.
 func trustHeader(sep string, upper bool) string {
-	names := []string{"legal jurisdiction", "data sovereignty", "security standards", "exit rights"}
-	if upper {
-		for i := range names {
+	names := make([]string, len(TrustDimensions))
+	for i, id := range TrustDimensions {
+		names[i] = strings.ReplaceAll(id, "-", " ")
+		if upper {
 			names[i] = strings.ToUpper(names[i])
 		}
 	}
