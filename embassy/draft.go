@@ -1,6 +1,7 @@
 package embassy
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -142,7 +143,7 @@ func Draft(sc *Scorecard, names func(code string) string) *document.Document {
 	res := sc.Result
 	host, guest := sc.Host, sc.Guest
 	if names != nil {
-		host, guest = cmpOr(names(host), host), cmpOr(names(guest), guest)
+		host, guest = cmp.Or(names(host), host), cmp.Or(names(guest), guest)
 	}
 	d := &document.Document{
 		Title:    fmt.Sprintf("Agreement between %s (the Host) and %s (the Guest) on the hosting of data and information systems", host, guest),
@@ -150,7 +151,7 @@ func Draft(sc *Scorecard, names func(code string) string) *document.Document {
 		Notice:   document.Disclaimer,
 		Fields: []document.Field{
 			{Name: "Arrangement", Value: sc.Arrangement},
-			{Name: "Instrument", Value: cmpOr(sc.Instrument, "not stated")},
+			{Name: "Instrument", Value: cmp.Or(sc.Instrument, "not stated")},
 			{Name: "Scored on", Value: fmt.Sprintf("%s %s", res.FrameworkName, res.Version)},
 			{Name: "Weakest-link tier", Value: fmt.Sprintf("%s (%s), score %.1f", res.LevelName, res.LevelLabel, float64(res.Score))},
 			{Name: "Qualification", Value: sc.Qualification},
@@ -252,7 +253,7 @@ func criterionBlocks(c framework.CriterionResult, p Priority) []document.Block {
 	if c.AtTop {
 		text, ok := strengths[c.ID]
 		if !ok {
-			text = fmt.Sprintf("The Parties confirm the arrangement as offered on %s: %s.", strings.ToLower(c.Title), cmpOr(c.Meaning, c.Answer))
+			text = fmt.Sprintf("The Parties confirm the arrangement as offered on %s: %s.", strings.ToLower(c.Title), cmp.Or(c.Meaning, c.Answer))
 		}
 		out := []document.Block{document.P(LabelOffered, text)}
 		if c.Evidence != "" {
@@ -297,13 +298,6 @@ func nameSuffix(name string) string {
 		return ""
 	}
 	return " (" + name + ")"
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // DraftedCriteria lists the criteria of the digital-embassy framework the

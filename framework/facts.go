@@ -444,8 +444,11 @@ func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at 
 			binding = append(binding, why)
 		}
 		for _, x := range k.ExportControlHistory(a.Host) {
-			if x.Regime == acc.owner && x.Until != "" && x.Until <= day && !slices.Contains(ended, endedText(x, a.Host)) {
-				ended = append(ended, endedText(x, a.Host))
+			if x.Regime != acc.owner || x.Until == "" || x.Until > day {
+				continue
+			}
+			if t := endedText(x, a.Host); !slices.Contains(ended, t) {
+				ended = append(ended, t)
 			}
 		}
 	}

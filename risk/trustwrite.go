@@ -22,11 +22,13 @@ func hasTrust(vs []Vendor) bool {
 	return slices.ContainsFunc(vs, func(v Vendor) bool { return v.Trust != nil })
 }
 
-// trustHeader names the four dimensions for a table header.
+// trustHeader names the four dimensions (TrustDimensions, their ids
+// spelled as words) for a table header.
 func trustHeader(sep string, upper bool) string {
-	names := []string{"legal jurisdiction", "data sovereignty", "security standards", "exit rights"}
-	if upper {
-		for i := range names {
+	names := make([]string, len(TrustDimensions))
+	for i, id := range TrustDimensions {
+		names[i] = strings.ReplaceAll(id, "-", " ")
+		if upper {
 			names[i] = strings.ToUpper(names[i])
 		}
 	}
@@ -160,7 +162,7 @@ func CompareTrust(reg *Register, ids []string) (*TrustComparison, error) {
 		if c := cmp.Compare(b.Trust.Tier, a.Trust.Tier); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(meanScore(b.Trust), meanScore(a.Trust)); c != 0 {
+		if c := cmp.Compare(scoreSum(b.Trust), scoreSum(a.Trust)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
@@ -178,7 +180,9 @@ func cmpDim(a, b TrustDimension) int {
 	return cmp.Compare(a.Score, b.Score)
 }
 
-func meanScore(p *TrustProfile) int {
+// scoreSum adds the four dimensions' scores: with four dimensions for every
+// vendor it ranks as their mean does, without the rounding.
+func scoreSum(p *TrustProfile) int {
 	s := 0
 	for _, d := range p.Dimensions {
 		s += d.Score

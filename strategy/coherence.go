@@ -3,6 +3,7 @@ package strategy
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/sovmap/sovmap"
@@ -107,7 +108,7 @@ func (e *engine) plan(blocks []BlockResult) ([]PlanEntry, []string) {
 					notes = append(notes, b+": "+p)
 				}
 			}
-			if !equal(best, original) {
+			if !slices.Equal(best, original) {
 				var parts []string
 				for i, b := range group {
 					parts = append(parts, b+": "+e.name(best[i]))
@@ -140,15 +141,6 @@ func recommendedID(b BlockResult) string {
 		return ""
 	}
 	return b.Recommended.ID
-}
-
-func equal(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return len(a) == len(b)
 }
 
 func others(group []string, i int) string {
