@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -145,9 +144,8 @@ func WriteSARIF(w io.Writer, res *Result, rules *Rules, opts SARIFOptions) error
 	if run.AutomationDetails["id"] == "" {
 		run.AutomationDetails["id"] = "sovmap/scan/"
 	}
-	if abs, err := filepath.Abs(res.Root); err == nil {
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}
-		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{sarif.SourceRootID: {URI: u.String()}}
+	if uri, err := sarif.RootURI(res.Root); err == nil {
+		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{sarif.SourceRootID: {URI: uri}}
 	}
 	seen := map[string]int{}
 	for _, f := range res.Findings {

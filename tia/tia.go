@@ -13,6 +13,7 @@
 package tia
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -207,20 +208,13 @@ func (b *builder) component(id string) (*sovmap.Component, *sovmap.ComponentResu
 func (b *builder) provider(id string) (name, country string) {
 	for _, p := range b.inv.Providers {
 		if p.ID == id {
-			return cmpOr(p.Name, p.ID), p.Country
+			return cmp.Or(p.Name, p.ID), p.Country
 		}
 	}
 	if p, ok := b.k.Provider(id); ok {
 		return p.Name, p.Country
 	}
 	return id, ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (b *builder) controller(providerID string) (id, country string) {
@@ -386,7 +380,7 @@ func (b *builder) step2(num string, f *sovmap.FlowResult, dst *sovmap.Component)
 		switch {
 		case !ok:
 			s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisLaw),
-				fmt.Sprintf("%s: the knowledge base records no adequacy decision of %s (GDPR art. 45), so the transfer needs a tool of art. 46.", c, cmpOr(b.regime, "the home regime")), g))
+				fmt.Sprintf("%s: the knowledge base records no adequacy decision of %s (GDPR art. 45), so the transfer needs a tool of art. 46.", c, cmp.Or(b.regime, "the home regime")), g))
 		case a.Partial():
 			s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisLaw),
 				fmt.Sprintf("%s: an adequacy decision (%s, %s) covers only %s.", c, a.Act, a.Date, a.Covers()), g, b.d.Cite(a.Act, kbWhere(a.Meta))))
@@ -502,7 +496,7 @@ func (b *builder) step3(num string, f *sovmap.FlowResult, dst *sovmap.Component,
 			s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisLaw),
 				fmt.Sprintf("%s has an adequacy decision (%s, covering %s). In adopting it the Commission assessed, among other things, the rules on public authorities' access and the redress available (GDPR art. 45(2)(a)); whether that assessment carries over to this importer is for counsel.", j, a.Act, a.Covers()), b.d.Cite(gdpr, gdprURL), b.d.Cite(a.Act, kbWhere(a.Meta))))
 		} else {
-			s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisLaw), fmt.Sprintf("%s has no adequacy decision of %s recorded in the knowledge base.", j, cmpOr(b.regime, "the home regime")), b.d.Cite(gdpr, gdprURL)))
+			s.Blocks = append(s.Blocks, document.P(string(sovmap.BasisLaw), fmt.Sprintf("%s has no adequacy decision of %s recorded in the knowledge base.", j, cmp.Or(b.regime, "the home regime")), b.d.Cite(gdpr, gdprURL)))
 		}
 		b.ask(&s.Blocks, f.ID, fmt.Sprintf("What effective redress does %s give data subjects whose data is accessed under these laws (the fourth European Essential Guarantee), and is it open to the data subjects of %s?", j, f.ID), eeg)
 		b.ask(&s.Blocks, f.ID, fmt.Sprintf("What is the practice in %s: has the importer of %s, or have comparable importers, received requests from public authorities (transparency reports, documented experience)? Practice counts as much as the letter of the law.", j, f.ID), b.rec)

@@ -304,9 +304,8 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
 		},
 	}
 	if root := opts.SourceRoot; root != "" {
-		if abs, err := filepath.Abs(root); err == nil {
-			u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}
-			rn.OriginalURIBaseIDs = map[string]artifactLocation{SourceRootID: {URI: u.String()}}
+		if uri, err := RootURI(root); err == nil {
+			rn.OriginalURIBaseIDs = map[string]artifactLocation{SourceRootID: {URI: uri}}
 		}
 	}
 	seenArtifact := map[string]bool{}
@@ -337,6 +336,18 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
 		rn.Results = append(rn.Results, res)
 	}
 	return log{Schema: SchemaURI, Version: "2.1.0", Runs: []run{rn}}
+}
+
+// RootURI is the file: URI of the directory root, ending in a slash, as
+// originalUriBaseIds gives SourceRootID so that viewers can resolve the
+// relative locations.
+func RootURI(root string) (string, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}
+	return u.String(), nil
 }
 
 // text is the result message: the finding, then what would fix it, since
