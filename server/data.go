@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/store"
@@ -128,34 +127,11 @@ func componentOf(rec store.ComponentRecord) (*sovmap.ComponentResult, *sovmap.Co
 	return &c, &spec, nil
 }
 
-// facetCache keeps each version's filter values. Versions never change once
-// stored, so a process may cache what it read of one without any
-// coordination with other processes; the cache is bounded and simply
-// emptied when full.
-type facetCache struct {
-	mu sync.Mutex
-	m  map[int64]store.Facets
-}
-
-const facetCacheSize = 64
-
+// facets returns a version's filter values, read once per version into
+// the version cache.
 func (s *Server) facets(ctx context.Context, versionID int64) (store.Facets, error) {
-	c := &s.facetCache
-	c.mu.Lock()
-	f, ok := c.m[versionID]
-	c.mu.Unlock()
-	if ok {
-		return f, nil
-	}
-	f, err := s.store.Facets(ctx, versionID)
-	if err != nil {
-		return f, err
-	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= facetCacheSize {
-		c.m = map[int64]store.Facets{}
-	}
-	c.m[versionID] = f
-	c.mu.Unlock()
-	return f, nil
+	return cachedLight(ctx, s.cache, cacheKey{versionID, "facets", ""}, func(ctx context.Context) (store.Facets, int64, error) {
+		f, err := s.store.Facets(ctx, versionID)
+		return f, jsonSize(f), err
+	})
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -141,15 +140,9 @@ func (s *Server) workspaceState(ctx context.Context, w store.WorkspaceRole) (wor
 		}
 	}
 	row.Trend, row.TrendClass = trendWords(row.Previous, row.Summary)
-	head, err := s.store.VersionHead(ctx, latest.ID)
+	h, err := s.head(ctx, latest)
 	if err != nil {
-		return row, nil, fmt.Errorf("workspace %s version %d: %w", w.Workspace.Slug, latest.Number, err)
-	}
-	var h struct {
-		Providers []sovmap.ProviderResult `json:"providers"`
-	}
-	if err := json.Unmarshal(head, &h); err != nil {
-		return row, nil, fmt.Errorf("workspace %s version %d report: %w", w.Workspace.Slug, latest.Number, err)
+		return row, nil, fmt.Errorf("workspace %s: %w", w.Workspace.Slug, err)
 	}
 	return row, h.Providers, nil
 }

@@ -147,10 +147,8 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	handler http.Handler
-	// facetCache and cache hold immutable per-version data only (see
-	// data.go and cache.go).
-	facetCache facetCache
-	cache      *versionCache
+	// cache holds immutable per-version data only (see cache.go).
+	cache *versionCache
 	// dummyHash is checked against when a login name is unknown, so that
 	// unknown and known names take the same time.
 	dummyHash string
