@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -173,9 +172,9 @@ func embassyOptions(weights, on string) (embassy.Options, error) {
 	if on == "" {
 		return opts, nil
 	}
-	day, err := time.Parse(time.DateOnly, on)
+	day, err := parseOn(on)
 	if err != nil {
-		return opts, fmt.Errorf("--on %q: want a date YYYY-MM-DD", on)
+		return opts, err
 	}
 	opts.At = day
 	return opts, nil

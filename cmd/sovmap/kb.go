@@ -26,9 +26,15 @@ func (o *kbOptions) day() (time.Time, error) {
 	if o.on == "" {
 		return time.Now().UTC(), nil
 	}
-	t, err := time.Parse(time.DateOnly, o.on)
+	return parseOn(o.on)
+}
+
+// parseOn reads an --on day, YYYY-MM-DD, as the kb and embassy commands
+// take it.
+func parseOn(on string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, on)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--on %q: want a date YYYY-MM-DD", o.on)
+		return time.Time{}, fmt.Errorf("--on %q: want a date YYYY-MM-DD", on)
 	}
 	return t, nil
 }
