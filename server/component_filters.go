@@ -227,13 +227,13 @@ func (s *Server) filterSets(ctx context.Context, ver store.Version, ix *componen
 		}
 	}
 	if f.Change != "" {
-		if err := s.checkChangeSide(ver, f); err != nil {
-			return nil, err
-		}
 		a, err := s.store.VersionByNumber(ctx, ver.WorkspaceID, f.From)
 		if err == nil {
 			var b store.Version
 			if b, err = s.store.VersionByNumber(ctx, ver.WorkspaceID, f.To); err == nil {
+				if err := checkChangeSide(ver, f); err != nil {
+					return nil, err
+				}
 				// The comparison is heavy and cached: it is read before
 				// the light set that needs it.
 				var d *diff.Diff
@@ -257,7 +257,7 @@ func (s *Server) filterSets(ctx context.Context, ver store.Version, ix *componen
 // checkChangeSide refuses a change filter on a version the change's
 // components are not in: added components are listed in the later
 // version, removed ones in the earlier.
-func (s *Server) checkChangeSide(ver store.Version, f componentFilter) error {
+func checkChangeSide(ver store.Version, f componentFilter) error {
 	side, name := f.To, "to"
 	if onFromSide(f.Change) {
 		side, name = f.From, "from"
