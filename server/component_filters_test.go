@@ -491,6 +491,22 @@ func TestFoldedCountsLinkToTheirLists(t *testing.T) {
 		t.Error("no scenario folded its vital components: the test proves nothing for the folded list")
 	}
 
+	// The stack page: each count of dependents links to that many, in the
+	// table of the biggest dependencies and in the table of every
+	// component.
+	r := c.get("/w/default/stack")
+	links := linksTo(r.body, "dependents")
+	if len(links) < 20 {
+		t.Fatalf("the stack page links %d counts of dependents", len(links))
+	}
+	for _, l := range links[:25] {
+		var n int
+		fmt.Sscan(l[1], &n)
+		if ids := pageIDs(t, c, l[0]); n != len(ids) {
+			t.Errorf("stack: %s says %d, the list holds %d", l[0], n, len(ids))
+		}
+	}
+
 	// The component page: both dependency lists link to exactly their ids.
 	count := map[string]int{}
 	for _, c := range inv.Components {
@@ -505,7 +521,7 @@ func TestFoldedCountsLinkToTheirLists(t *testing.T) {
 			busiest = x.ID
 		}
 	}
-	r := c.get("/w/default/component?id=" + url.QueryEscape(busiest))
+	r = c.get("/w/default/component?id=" + url.QueryEscape(busiest))
 	split := strings.Index(r.body, "<h3>Depended on by</h3>")
 	end := strings.Index(r.body, `aria-labelledby="facts"`)
 	if split < 0 || end < split || !strings.Contains(r.body[split:end], `<details class="ids">`) {
