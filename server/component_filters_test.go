@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -594,5 +595,51 @@ func TestEmbassyAndCompareLinks(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("no comparison linked to change=%s", k)
 		}
+	}
+}
+
+// BenchmarkFilteredComponents measures the first page of the components
+// API filtered by a scenario's vital hits and by the dependents of a
+// component, on a synthetic inventory: the first request of a version
+// (the index, the risk model and the scenario run computed) and later
+// ones (from the cache). Run it with
+//
+//	go test ./server -run '^$' -bench FilteredComponents -benchtime 3x
+func BenchmarkFilteredComponents(b *testing.B) {
+	for _, n := range []int{5000, 100000} {
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			e := newEnv(b)
+			var buf bytes.Buffer
+			if err := gen.WriteJSON(&buf, gen.Inventory(e.srv.cfg.KB, gen.Options{Components: n, Seed: 1})); err != nil {
+				b.Fatal(err)
+			}
+			e.srv.cfg.MaxUploadBytes = 1 << 30
+			tok := e.token("default", store.RoleEditor)
+			if r := e.api("POST", "/api/v1/workspaces/default/versions?name=synthetic.json", tok, buf.Bytes(), ""); r.status != http.StatusCreated {
+				b.Fatalf("upload: %d %.300s", r.status, r.body)
+			}
+			for _, q := range []string{"scenario=compel:US&hit=vital&sort=gap&desc=1", "dependents=c1&sort=gap&desc=1"} {
+				get := func() {
+					r := e.api("GET", "/api/v1/workspaces/default/versions/latest/components?"+q, tok, nil, "")
+					if r.status != http.StatusOK {
+						b.Fatalf("%s: %d %.300s", q, r.status, r.body)
+					}
+				}
+				kind, _, _ := strings.Cut(q, "=")
+				b.Run(kind+"/first", func(b *testing.B) {
+					for b.Loop() {
+						e.srv.cache = newVersionCache(e.srv.cfg.CacheBytes, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue)
+						get()
+					}
+				})
+				b.Run(kind+"/cached", func(b *testing.B) {
+					// The garbage of the first views is not this one's.
+					runtime.GC()
+					for b.Loop() {
+						get()
+					}
+				})
+			}
+		})
 	}
 }
