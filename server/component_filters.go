@@ -107,27 +107,36 @@ func (f componentFilter) key() string {
 	return strings.Join([]string{f.Scenario, f.Hit, f.Arrangement, f.Dependents, f.Dependencies, f.Change, strconv.Itoa(f.From), strconv.Itoa(f.To)}, "\x00")
 }
 
-// describe says in words what f keeps, for the filtered page's heading.
-func (f componentFilter) describe() []string {
-	var out []string
+// filterNote says what one engine filter keeps, in words around the id
+// it names, which links to that id's page.
+type filterNote struct {
+	Before, ID, After string
+	Link              string
+}
+
+// describe says in words what f keeps, for the filtered page's heading;
+// vq starts the links' query ("v=N&" or empty).
+func (f componentFilter) describe(vq string) []filterNote {
+	var out []filterNote
 	if f.Scenario != "" {
 		how := map[string]string{"": "hits", "direct": "hits directly", "transitive": "takes down or exposes through their dependencies",
 			"degraded": "degrades (through a supply dependency)", "partial": "cuts off from some of their locations", "vital": "hits among the vital components"}[f.Hit]
-		out = append(out, "the components scenario "+f.Scenario+" "+how)
+		out = append(out, filterNote{"the components scenario ", f.Scenario, " " + how, "scenarios?" + vq + "name=" + url.QueryEscape(f.Scenario)})
 	}
 	if f.Arrangement != "" {
-		out = append(out, "the components hosted under arrangement "+f.Arrangement)
+		out = append(out, filterNote{"the components hosted under arrangement ", f.Arrangement, "", "embassies?" + vq + "id=" + url.QueryEscape(f.Arrangement)})
 	}
 	if f.Dependents != "" {
-		out = append(out, "the components that depend directly on "+f.Dependents)
+		out = append(out, filterNote{"the components that depend directly on ", f.Dependents, "", "component?" + vq + "id=" + url.QueryEscape(f.Dependents)})
 	}
 	if f.Dependencies != "" {
-		out = append(out, "the components "+f.Dependencies+" depends on directly")
+		out = append(out, filterNote{"the components ", f.Dependencies, " depends on directly", "component?" + vq + "id=" + url.QueryEscape(f.Dependencies)})
 	}
 	if f.Change != "" {
 		what := map[string]string{"added": "added", "removed": "removed", "moved": "whose levels moved",
 			"new-exposure": "newly reached by a foreign law", "dropped-exposure": "no longer reached by a foreign law"}[f.Change]
-		out = append(out, fmt.Sprintf("the components %s from version %d to %d", what, f.From, f.To))
+		out = append(out, filterNote{"the components " + what + " from ", fmt.Sprintf("version %d to %d", f.From, f.To), "",
+			fmt.Sprintf("compare?from=%d&to=%d", f.From, f.To)})
 	}
 	return out
 }
@@ -446,7 +455,7 @@ func (ix *componentIndex) positions(ids []string) (bitset, error) {
 // what they keep, a link that clears them (and keeps the other filters),
 // and the parameters the filter form must carry on.
 type filterView struct {
-	FilteredBy  []string
+	FilteredBy  []filterNote
 	ClearFilter string
 	Carried     []param
 }
@@ -458,7 +467,11 @@ func newFilterView(f componentFilter, vals url.Values) filterView {
 	if f.empty() {
 		return filterView{}
 	}
-	v := filterView{FilteredBy: f.describe()}
+	vq := ""
+	if n := vals.Get("v"); n != "" {
+		vq = "v=" + url.QueryEscape(n) + "&"
+	}
+	v := filterView{FilteredBy: f.describe(vq)}
 	rest := url.Values{}
 	for k, vs := range vals {
 		if !slices.Contains(filterParams, k) && k != "offset" {

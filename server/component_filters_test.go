@@ -223,6 +223,12 @@ func TestScenarioAndDependencyFilters(t *testing.T) {
 	}
 	set, _ := apiIDs(t, e, tok, "1", "dependents="+url.QueryEscape(busiest))
 	in := func(id string) bool { return slices.Contains(set, id) }
+	// Two engine filters keep what both keep.
+	hits, _ := apiIDs(t, e, tok, "1", "scenario="+url.QueryEscape(list[0].ID))
+	both, _ := apiIDs(t, e, tok, "1", "scenario="+url.QueryEscape(list[0].ID)+"&dependents="+url.QueryEscape(busiest))
+	if want := slices.DeleteFunc(slices.Clone(hits), func(id string) bool { return !in(id) }); !sameSet(both, want) || len(want) == 0 {
+		t.Errorf("scenario=%s and dependents=%s: %v, want the %d in both", list[0].ID, busiest, both, len(want))
+	}
 	one := 1
 	for _, q := range []store.ComponentQuery{{Sort: "gap", Desc: true, Limit: 7}, {Sort: "id", Offset: 5, Limit: 4}, {MinGap: 1, Sort: "provider", Limit: 1000},
 		{Level: &one, Limit: 1000}, {Desc: true, Offset: 3, Limit: 10}} {
@@ -378,7 +384,9 @@ func TestFilterErrors(t *testing.T) {
 	// A known id whose list is empty is no error: the page says what it
 	// is filtered by.
 	r := c.get("/w/default/components?dependents=" + url.QueryEscape(inv.Components[len(inv.Components)-1].ID) + "&layer=energy")
-	mustContain(t, "empty filtered page", r.body, `id="filtered-by"`, "No component matches.")
+	last := inv.Components[len(inv.Components)-1].ID
+	mustContain(t, "empty filtered page", r.body, `id="filtered-by"`, "No component matches.",
+		`Filtered to the components that depend directly on <a href="component?id=`+url.QueryEscape(last)+`">`+last+`</a>.`)
 }
 
 func TestCloseIDs(t *testing.T) {
