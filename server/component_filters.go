@@ -141,14 +141,28 @@ func (f componentFilter) describe(vq string) []filterNote {
 	return out
 }
 
-// notFoundNear is a 404 for an unknown id that names the nearest known
-// ones.
-func notFoundNear(what, id string, known []string) error {
-	near := closeIDs(id, known, 5)
-	if len(near) == 0 {
-		return fmt.Errorf("%s %q: no such id here: %w", what, id, store.ErrNotFound)
+// unknownID is an id a filter names that the version does not have: a
+// 404 (it is store.ErrNotFound) whose message is the reason alone.
+type unknownID struct{ msg string }
+
+func (e *unknownID) Error() string        { return e.msg }
+func (e *unknownID) Is(target error) bool { return target == store.ErrNotFound }
+
+// notFoundNear is a 404 for an unknown id that says why (the engine's
+// reason, or "" for plain absence) and names the nearest known ids.
+func notFoundNear(what, id, why string, known []string) error {
+	msg := fmt.Sprintf("%s %q: ", what, id)
+	if why == "" {
+		msg += fmt.Sprintf("this version has no such %s", what)
+	} else {
+		msg += why
 	}
-	return fmt.Errorf("%s %q: no such id here; the closest are %s: %w", what, id, strings.Join(near, ", "), store.ErrNotFound)
+	if near := closeIDs(id, known, 5); len(near) > 0 {
+		msg += fmt.Sprintf("; the closest of its %d: %s", len(known), strings.Join(near, ", "))
+	} else {
+		msg += fmt.Sprintf("; none of its %d is close", len(known))
+	}
+	return &unknownID{msg}
 }
 
 // closeIDsScan bounds the ids closeIDs compares by edit distance; past it,
@@ -236,27 +250,29 @@ func (s *Server) filterSets(ctx context.Context, ver store.Version, ix *componen
 		}
 	}
 	if f.Change != "" {
-		a, err := s.store.VersionByNumber(ctx, ver.WorkspaceID, f.From)
-		if err == nil {
-			var b store.Version
-			if b, err = s.store.VersionByNumber(ctx, ver.WorkspaceID, f.To); err == nil {
-				if err := checkChangeSide(ver, f); err != nil {
-					return nil, err
-				}
-				// The comparison is heavy and cached: it is read before
-				// the light set that needs it.
-				var d *diff.Diff
-				if d, err = s.compare(ctx, a, b); err == nil {
-					err = add(fmt.Sprintf("change\x00%s\x00%d\x00%d", f.Change, f.From, f.To), func(context.Context) ([]string, error) {
-						return changedIDs(d, f.Change), nil
-					})
-				}
+		var pair [2]store.Version
+		for i, n := range [2]int{f.From, f.To} {
+			var err error
+			pair[i], err = s.store.VersionByNumber(ctx, ver.WorkspaceID, n)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, &unknownID{fmt.Sprintf("change=%s from=%d to=%d: this workspace has no version %d", f.Change, f.From, f.To, n)}
+			}
+			if err != nil {
+				return nil, err
 			}
 		}
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("change=%s from=%d to=%d: this workspace has no such version: %w", f.Change, f.From, f.To, store.ErrNotFound)
+		if err := checkChangeSide(ver, f); err != nil {
+			return nil, err
 		}
+		// The comparison is heavy and cached: it is read before the light
+		// set that needs it.
+		d, err := s.compare(ctx, pair[0], pair[1])
 		if err != nil {
+			return nil, err
+		}
+		if err := add(fmt.Sprintf("change\x00%s\x00%d\x00%d", f.Change, f.From, f.To), func(context.Context) ([]string, error) {
+			return changedIDs(d, f.Change), nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -325,7 +341,8 @@ func (s *Server) scenarioHits(ctx context.Context, ver store.Version, name strin
 			for i, sc := range list {
 				ids[i] = sc.ID
 			}
-			return entry{err: fmt.Errorf("%w (%v)", notFoundNear("scenario", name, ids), err)}, 1, nil
+			why := strings.TrimPrefix(err.Error(), fmt.Sprintf("scenario %q: ", name))
+			return entry{err: notFoundNear("scenario", name, why, ids)}, 1, nil
 		}
 		sc, declared, err := scenario.Resolve(m.Inv, name)
 		if err != nil {
@@ -382,7 +399,7 @@ func (s *Server) hostedUnder(ctx context.Context, ver store.Version, id string) 
 	}
 	list, ok := h.hosts[id]
 	if !ok {
-		return nil, notFoundNear("arrangement", id, h.ids)
+		return nil, notFoundNear("arrangement", id, "", h.ids)
 	}
 	return list, nil
 }
@@ -396,7 +413,7 @@ func (s *Server) directDependencies(ctx context.Context, ver store.Version, ix *
 		for k, i := range ix.order["id"] {
 			ids[k] = ix.rows[i].ID
 		}
-		return nil, notFoundNear("component", id, ids)
+		return nil, notFoundNear("component", id, "", ids)
 	}
 	var deps []store.Dependency
 	if kind == "dependents" {

@@ -349,12 +349,12 @@ func TestFilterErrors(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"arrangement=gpu-lux", 404, []string{`arrangement \"gpu-lux\"`, "gpu-lu"}},
-		{"arrangement=nothing-like-it-at-all", 404, []string{"no such id"}},
+		{"arrangement=gpu-lux", 404, []string{`arrangement \"gpu-lux\": this version has no such arrangement; the closest of its 3: gpu-lu`}},
+		{"arrangement=nothing-like-it-at-all", 404, []string{"no such arrangement", "none of its 3 is close"}},
 		{"dependents=" + comp + "x", 404, []string{"component", comp}},
 		{"dependencies=" + comp[:len(comp)-1], 404, []string{comp}},
 		{"scenario=provider-exit:nosuchprovider", 404, []string{"scenario", "provider-exit:"}},
-		{"scenario=compel:U", 404, []string{"compel:"}},
+		{"scenario=compel:U", 404, []string{`unknown jurisdiction \"U\"`, "the closest of its", "compel:US"}},
 		{"scenario=nonsense", 404, []string{"KIND:TARGET"}},
 		{"hit=vital", 400, []string{"scenario=ID"}},
 		{"scenario=compel:US&hit=sideways", 400, []string{"direct, transitive"}},
@@ -362,7 +362,8 @@ func TestFilterErrors(t *testing.T) {
 		{"change=sideways&from=1&to=2", 400, []string{"added, removed"}},
 		{"from=1&to=2", 400, []string{"change="}},
 		{"change=added&from=1&to=2&v=1", 400, []string{"version 2", "v=2"}},
-		{"change=added&from=1&to=9", 404, []string{"no such version"}},
+		{"change=added&from=1&to=9", 404, []string{"no version 9"}},
+		{"change=removed&from=7&to=2", 404, []string{"change=removed from=7 to=2: this workspace has no version 7"}},
 	} {
 		version := "2"
 		if v, ok := strings.CutPrefix(tc.query[strings.LastIndex(tc.query, "&")+1:], "v="); ok {
