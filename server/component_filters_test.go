@@ -130,8 +130,9 @@ func assessed(t *testing.T, e *testEnv, name string, data []byte) (*sovmap.Inven
 // against the inventory's own dependency edges; then their combination
 // with the other filters, a sort and paging against the database's query
 // narrowed by the engine's set.
-func TestScenarioAndDependencyFilters(t *testing.T) {
-	e := newEnv(t)
+func TestScenarioAndDependencyFilters(t *testing.T) { eachBackend(t, testScenarioAndDependencyFilters) }
+
+func testScenarioAndDependencyFilters(t *testing.T, e *testEnv) {
 	ctx := context.Background()
 	var buf bytes.Buffer
 	if err := gen.WriteJSON(&buf, gen.Inventory(e.srv.cfg.KB, gen.Options{Components: 600, Providers: 60, Seed: 11})); err != nil {
