@@ -151,7 +151,16 @@ func (s *Server) apiComponents(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiError(w, http.StatusBadRequest, err)
 		return
 	}
-	recs, total, err := s.listComponents(r.Context(), v, cq)
+	f, err := componentFilterOf(r.URL.Query())
+	if err != nil {
+		s.apiError(w, http.StatusBadRequest, err)
+		return
+	}
+	recs, total, err := s.listComponents(r.Context(), v, cq, f)
+	if errors.As(err, new(*badInput)) {
+		s.apiError(w, http.StatusBadRequest, err)
+		return
+	}
 	if err != nil {
 		s.apiFail(w, err)
 		return

@@ -77,8 +77,14 @@ func compareBy(key string, a, b *store.ComponentRecord) int {
 	return 0
 }
 
-// matches reports whether row i passes q's filters.
-func (ix *componentIndex) matches(i int32, q *store.ComponentQuery, search string) bool {
+// matches reports whether row i passes q's filters and is in every one
+// of the engine filters' sets.
+func (ix *componentIndex) matches(i int32, q *store.ComponentQuery, search string, in []bitset) bool {
+	for _, b := range in {
+		if !b.has(i) {
+			return false
+		}
+	}
 	r := &ix.rows[i]
 	return (q.Layer == "" || r.Layer == q.Layer) && (q.Level == nil || r.EffectiveLevel == *q.Level) && r.Gap >= q.MinGap &&
 		(q.Provider == "" || r.Provider == q.Provider) && (q.Jurisdiction == "" || slices.Contains(r.Jurisdictions, q.Jurisdiction)) &&
@@ -87,8 +93,9 @@ func (ix *componentIndex) matches(i int32, q *store.ComponentQuery, search strin
 
 // selection lists the positions of the rows q selects, in q's order: by
 // the sort key (descending if asked), ties in inventory order; without a
-// key, in inventory order (reversed if descending).
-func (ix *componentIndex) selection(q store.ComponentQuery) []int32 {
+// key, in inventory order (reversed if descending). Rows must also be in
+// every set of in (the engine filters, componentFilter).
+func (ix *componentIndex) selection(q store.ComponentQuery, in []bitset) []int32 {
 	search := strings.ToLower(q.Search)
 	var out []int32
 	if q.Sort == "" {
@@ -97,7 +104,7 @@ func (ix *componentIndex) selection(q store.ComponentQuery) []int32 {
 			if q.Desc {
 				i = int32(len(ix.rows)) - 1 - k
 			}
-			if ix.matches(i, &q, search) {
+			if ix.matches(i, &q, search, in) {
 				out = append(out, i)
 			}
 		}
@@ -106,7 +113,7 @@ func (ix *componentIndex) selection(q store.ComponentQuery) []int32 {
 	ord := ix.order[q.Sort]
 	if !q.Desc {
 		for _, i := range ord {
-			if ix.matches(i, &q, search) {
+			if ix.matches(i, &q, search, in) {
 				out = append(out, i)
 			}
 		}
@@ -120,7 +127,7 @@ func (ix *componentIndex) selection(q store.ComponentQuery) []int32 {
 			start--
 		}
 		for _, i := range ord[start:end] {
-			if ix.matches(i, &q, search) {
+			if ix.matches(i, &q, search, in) {
 				out = append(out, i)
 			}
 		}
@@ -130,9 +137,10 @@ func (ix *componentIndex) selection(q store.ComponentQuery) []int32 {
 }
 
 // listComponents is store.Versions.ListComponents answered from the
-// version's index: one page of the components q selects, and how many it
-// selects. The selection of each filter and order is kept.
-func (s *Server) listComponents(ctx context.Context, ver store.Version, q store.ComponentQuery) ([]store.ComponentRecord, int, error) {
+// version's index, narrowed by the engine filters f: one page of the
+// components q and f select, and how many they select. The selection of
+// each filter and order is kept.
+func (s *Server) listComponents(ctx context.Context, ver store.Version, q store.ComponentQuery, f componentFilter) ([]store.ComponentRecord, int, error) {
 	if q.Sort != "" && !slices.Contains(store.SortKeys, q.Sort) {
 		return nil, 0, &badInput{fmt.Errorf("sort=%q: one of %s", q.Sort, strings.Join(store.SortKeys, ", "))}
 	}
@@ -140,7 +148,11 @@ func (s *Server) listComponents(ctx context.Context, ver store.Version, q store.
 	if err != nil {
 		return nil, 0, err
 	}
-	all := q.Layer == "" && q.Level == nil && q.MinGap <= 0 && q.Provider == "" && q.Jurisdiction == "" && q.Search == ""
+	in, err := s.filterSets(ctx, ver, ix, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	all := q.Layer == "" && q.Level == nil && q.MinGap <= 0 && q.Provider == "" && q.Jurisdiction == "" && q.Search == "" && f.empty()
 	// everything is every row in inventory order: no list needed.
 	everything := all && q.Sort == "" && !q.Desc
 	var sel []int32
@@ -153,10 +165,11 @@ func (s *Server) listComponents(ctx context.Context, ver store.Version, q store.
 		if q.Level != nil {
 			level = strconv.Itoa(*q.Level)
 		}
-		arg := strings.Join([]string{q.Layer, level, strconv.Itoa(q.MinGap), q.Provider, q.Jurisdiction, q.Search, q.Sort, strconv.FormatBool(q.Desc)}, "\x00")
-		// Light: it reads the index, which is heavy and kept.
+		arg := strings.Join([]string{q.Layer, level, strconv.Itoa(q.MinGap), q.Provider, q.Jurisdiction, q.Search, q.Sort, strconv.FormatBool(q.Desc), f.key()}, "\x00")
+		// Light: it reads the index and the filters' sets, which are
+		// computed and kept apart.
 		sel, err = cachedLight(ctx, s.cache, cacheKey{ver.ID, "selection", arg}, func(context.Context) ([]int32, int64, error) {
-			sel := ix.selection(q)
+			sel := ix.selection(q, in)
 			return sel, 4*int64(len(sel)) + int64(len(arg)), nil
 		})
 		if err != nil {

@@ -343,7 +343,7 @@ func TestComponentIndexAgreesWithTheStore(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					got, total, err := e.srv.listComponents(ctx, ver, q)
+					got, total, err := e.srv.listComponents(ctx, ver, q, componentFilter{})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -55,6 +55,7 @@ var funcs = template.FuncMap{
 	},
 	"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
+	"add":       func(a, b int) int { return a + b },
 	"tierLabel": svg.TierLabel,
 }
 

@@ -151,6 +151,12 @@ func TestComponentPageMergesDependencies(t *testing.T) {
 		t.Errorf("ehr-db is listed %d times on clinician-app's page, want once", n)
 	}
 	mustContain(t, "clinician-app", body, "listed 2 times")
+	// The stack counts clinician-app once among ehr-db's users, as the
+	// filtered list of ehr-db's dependents lists it once.
+	row := regexp.MustCompile(`(?s)<th scope="row"><a href="component\?id=ehr-db">ehr-db</a>.*?</tr>`).FindString(c.get("/w/default/stack").body)
+	mustContain(t, "ehr-db's row of the stack", row, `dependents=ehr-db" title="list them">2</a>`)
+	list := c.get("/w/default/components?dependents=ehr-db").body
+	mustContain(t, "ehr-db's dependents", list, "of 2 components", `id=clinician-app"`, `id=feature-store"`)
 }
 
 // TestPickersAtScale: on a synthetic inventory with more than 100

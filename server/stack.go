@@ -79,10 +79,13 @@ func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error
 	for i := range rep.Components {
 		results[rep.Components[i].ID] = &rep.Components[i]
 	}
+	// A dependency listed twice (or as runtime and supply) is one user.
 	users := map[string]int{}
 	for _, c := range inv.Components {
-		for _, d := range c.DependsOn {
-			users[d.ID]++
+		for i, d := range c.DependsOn {
+			if !slices.ContainsFunc(c.DependsOn[:i], func(e sovmap.Dependency) bool { return e.ID == d.ID }) {
+				users[d.ID]++
+			}
 		}
 	}
 	st := &stack{Rows: make([]dependencyRow, 0, len(inv.Components))}

@@ -27,7 +27,7 @@ func testStack(t *testing.T, e *testEnv) {
 	row := regexp.MustCompile(`(?s)<th scope="row"><a href="component\?id=notes-model">notes-model</a>.*?</tr>`).FindString(r.body)
 	mustContain(t, "notes-model row", row, `id=model-registry">model-registry</a>`, `id=gpu-training">gpu-training</a> <span class="hint">(supply)</span>`)
 	row = regexp.MustCompile(`(?s)<th scope="row"><a href="component\?id=ehr-db">ehr-db</a>.*?</tr>`).FindString(r.body)
-	if !strings.Contains(row, `<td class="num">2</td></tr>`) {
+	if !strings.Contains(row, `<td class="num"><a href="components?dependents=ehr-db" title="list them">2</a></td></tr>`) {
 		t.Errorf("ehr-db is depended on by feature-store and clinician-app: %s", row)
 	}
 	if r := c.get("/w/default/stack?offset=-1"); r.status != http.StatusUnprocessableEntity {

@@ -121,7 +121,12 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 	if cq.Limit == 0 {
 		cq.Limit = 50
 	}
-	rows, total, err := s.listComponents(r.Context(), ver, cq)
+	f, err := componentFilterOf(vals)
+	if err != nil {
+		s.pageError(w, r, q, 0, err)
+		return
+	}
+	rows, total, err := s.listComponents(r.Context(), ver, cq, f)
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
@@ -198,7 +203,8 @@ func (s *Server) handleComponents(w http.ResponseWriter, r *http.Request, q *req
 		JurisdictionOpts template.HTML
 		SortOpts         template.HTML
 		Columns          []column
-	}{versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
+		filterView
+	}{filterView: newFilterView(f, vals), versionPage: vp, Q: cq, LevelParam: vals.Get("level"), Rows: rows, Total: total, Limit: cq.Limit,
 		RowsHTML: componentRowsHTML(rows, string(vp.VersionQuery)),
 		Facets:   facets, LayerOpts: optionsHTML(options(layerNames, cq.Layer)), LevelOpts: optionsHTML(levelOpts), GapOpts: optionsHTML(gapOpts),
 		ProviderOpts: optionsHTML(options(facets.Providers, cq.Provider)), JurisdictionOpts: optionsHTML(options(facets.Jurisdictions, cq.Jurisdiction)),
@@ -245,7 +251,8 @@ func (s *Server) handleComponent(w http.ResponseWriter, r *http.Request, q *req)
 		Spec       *sovmap.Component
 		DependsOn  dependencyList
 		Dependents dependencyList
-	}{vp, c, spec, dependencyList{mergeDependencies(rec.DependsOn), vp.VersionQuery}, dependencyList{mergeDependencies(dependents), vp.VersionQuery}}
+	}{vp, c, spec, dependencyList{mergeDependencies(rec.DependsOn), vp.VersionQuery, "dependencies", id},
+		dependencyList{mergeDependencies(dependents), vp.VersionQuery, "dependents", id}}
 	s.render(w, r, http.StatusOK, "component", v)
 }
 
@@ -259,10 +266,13 @@ type dependencyLink struct {
 }
 
 // dependencyList is what the component page's "deplist" template shows:
-// the links and the query that keeps them on the version shown.
+// the links and the query that keeps them on the version shown. Param
+// and Of are the components list's filter of the same components
+// (dependencies=ID or dependents=ID).
 type dependencyList struct {
 	Links        []dependencyLink
 	VersionQuery template.URL
+	Param, Of    string
 }
 
 // mergeDependencies folds repeated dependencies: an inventory may list

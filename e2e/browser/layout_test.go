@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -97,6 +98,7 @@ func workspacePages(component, scenario string) []layoutPage {
 		{"vendors", "/w/default/vendors", `#register-h`},
 		{"scenarios", "/w/default/scenarios", `#sc-name`},
 		{"scenario", "/w/default/scenarios?name=" + scenario, `#sc-result`},
+		{"scenario-hits", "/w/default/components?scenario=" + url.QueryEscape(scenario), `#filtered-by`},
 		{"embassies", "/w/default/embassies", `main h1`},
 		{"frameworks", "/w/default/frameworks", `#assessments-h`},
 		{"versions", "/w/default/versions", `main h1`},
