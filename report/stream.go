@@ -64,9 +64,10 @@ func AppendStoredComponent(dst, stored []byte) ([]byte, error) {
 // gives: it opens with the id, its reasons list comes last before the
 // factors, which close it, and nothing in it is written differently by
 // other encoders (null for a missing list, a \u escape). A JSON string
-// cannot hold an unescaped quote, so the last `,"factors":[` is the key.
+// cannot hold an unescaped quote, so the first `,"factors":[` is the key
+// (no object inside a result has a key of that name).
 func cutFactors(stored []byte) ([]byte, bool) {
-	i := bytes.LastIndex(stored, []byte(`,"factors":[`))
+	i := bytes.Index(stored, []byte(`,"factors":[`))
 	if i < 0 || !bytes.HasPrefix(stored, []byte(`{"id":"`)) || !bytes.HasSuffix(stored, []byte("]}")) {
 		return nil, false
 	}

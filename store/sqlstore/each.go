@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -66,9 +67,12 @@ type group struct {
 }
 
 // eachBlockGroup reads the results and specs of the components from lo on
-// out of the next eachBlocks blocks.
+// out of the next eachBlocks blocks, decompressed on every core: that is
+// most of a walk's work.
 func (s *Store) eachBlockGroup(ctx context.Context, versionID int64, lo int, g group) (group, error) {
 	g.results, g.specs = g.results[:0], g.specs[:0]
+	var firsts []int
+	var data [][]byte
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? AND first_idx >= ?
 		ORDER BY first_idx LIMIT ?`), versionID, lo, eachBlocks)
 	if err != nil {
@@ -77,16 +81,30 @@ func (s *Store) eachBlockGroup(ctx context.Context, versionID int64, lo int, g g
 	defer rows.Close()
 	for rows.Next() {
 		var first int
-		var data []byte
-		if err := rows.Scan(&first, &data); err != nil {
+		var d []byte
+		if err := rows.Scan(&first, &d); err != nil {
 			return g, err
 		}
-		if want := lo + len(g.results); first != want {
-			return g, fmt.Errorf("stored block at %d where component %d was expected", first, want)
+		firsts, data = append(firsts, first), append(data, d)
+	}
+	if err := rows.Err(); err != nil {
+		return g, err
+	}
+	readers := make([]*blockReader, len(data))
+	if err := fanout.Ranges(len(data), 1, func(_, from, to int) error {
+		for i := from; i < to; i++ {
+			var err error
+			if readers[i], err = readBlock(data[i]); err != nil {
+				return err
+			}
 		}
-		r, err := readBlock(data)
-		if err != nil {
-			return g, err
+		return nil
+	}); err != nil {
+		return g, err
+	}
+	for i, r := range readers {
+		if want := lo + len(g.results); firsts[i] != want {
+			return g, fmt.Errorf("stored block at %d where component %d was expected", firsts[i], want)
 		}
 		for len(r.raw) > 0 {
 			result, spec, err := r.next()
@@ -96,7 +114,7 @@ func (s *Store) eachBlockGroup(ctx context.Context, versionID int64, lo int, g g
 			g.results, g.specs = append(g.results, result), append(g.specs, spec)
 		}
 	}
-	return g, rows.Err()
+	return g, nil
 }
 
 // eachDetailGroup is eachBlockGroup for a version stored before blocks,
