@@ -31,9 +31,10 @@ const bufferedMax = 100_000
 // version of a generated inventory (gen, seed 1) is stored as an upload
 // stores it, then its JSON report is downloaded through the API on
 // loopback, as an automation downloads it: "streamed" as the server sends a
-// large version's JSON now, "buffered" as it did before (the report
-// decoded from the store and written whole into memory, then sent; the
-// cache emptied before each download so that it is written every time).
+// large version's JSON now ("streamed-csv" its CSV), "buffered" as it did
+// before (the report decoded from the store and written whole into memory,
+// then sent; the cache emptied before each download so that it is written
+// every time).
 // Run it with
 //
 //	go test ./server -run '^$' -bench Download -benchtime 3x
@@ -56,23 +57,30 @@ func BenchmarkDownload(b *testing.B) {
 	for _, be := range backends {
 		for _, n := range sizes {
 			b.Run(fmt.Sprintf("%s/%s", be.name, sizeName(n)), func(b *testing.B) {
-				e := newEnvOn(b, be.open(b))
-				v, cli := storeFile(b, e, generatedFile(b, e, n))
-				want := int64(len(cli))
+				e := newEnvWith(b, be.open(b), withStreamedWriters)
+				// The reports' sizes, as sovmap assess writes them, to check
+				// each download by.
+				sizes := map[string]*countWriter{}
+				v := storeFileTo(b, e, generatedFile(b, e, n), func(format string) io.Writer {
+					sizes[format] = &countWriter{}
+					return sizes[format]
+				})
+				want, wantCSV := sizes["json"].n, sizes["csv"].n
 				runtime.GC()
 				tok := e.token("default", store.RoleViewer)
-				url := fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=json", e.ts.URL, v.Number)
-				if !e.srv.streams(v, "json") {
+				url := fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=", e.ts.URL, v.Number)
+				if !e.srv.streams(v, "json") || !e.srv.streams(v, "csv") {
 					b.Fatalf("a version of %d components is not streamed with the default cache", n)
 				}
-				b.Run("streamed", func(b *testing.B) { benchDownload(b, url, tok, want, nil) })
+				b.Run("streamed", func(b *testing.B) { benchDownload(b, url+"json", tok, want, nil) })
+				b.Run("streamed-csv", func(b *testing.B) { benchDownload(b, url+"csv", tok, wantCSV, nil) })
 				b.Run("buffered", func(b *testing.B) {
 					if n > bufferedMax {
 						b.Skipf("the buffered download of %d components would hold gigabytes: only up to %d", n, bufferedMax)
 					}
 					e.srv.cfg.CacheBytes = 1 << 50 // streams nothing
 					defer func() { e.srv.cfg.CacheBytes = 1 << 30 }()
-					benchDownload(b, url, tok, want, func() { e.srv.cache = newVersionCache(1<<30, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue) })
+					benchDownload(b, url+"json", tok, want, func() { e.srv.cache = newVersionCache(1<<30, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue) })
 				})
 			})
 		}

@@ -15,22 +15,46 @@ import (
 
 	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/report"
+	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
 
+// streamedWriters are the writers of the streamed formats, as `sovmap
+// serve` configures them (cmd/sovmap assessFormats) and as `sovmap assess
+// --format FORMAT` writes them.
+var streamedWriters = map[string]Writer{"json": report.WriteJSON, "csv": sheet.WriteCSV}
+
 // storeFile assesses files as an upload of them would and stores the
-// version. It returns the version and what `sovmap assess --format json`
-// writes of the same files: report.WriteJSON of the fresh assessment.
-func storeFile(t testing.TB, e *testEnv, files []store.File) (store.Version, []byte) {
+// version. It returns the version and what `sovmap assess --format FORMAT`
+// writes of the same files in each streamed format: the format's writer
+// over the fresh assessment.
+func storeFile(t testing.TB, e *testEnv, files []store.File) (store.Version, map[string][]byte) {
+	t.Helper()
+	out := map[string]*bytes.Buffer{}
+	v := storeFileTo(t, e, files, func(format string) io.Writer {
+		out[format] = &bytes.Buffer{}
+		return out[format]
+	})
+	cli := map[string][]byte{}
+	for format, b := range out {
+		cli[format] = b.Bytes()
+	}
+	return v, cli
+}
+
+// storeFileTo is storeFile writing each streamed format to the writer
+// that sink gives for it.
+func storeFileTo(t testing.TB, e *testEnv, files []store.File, sink func(format string) io.Writer) store.Version {
 	t.Helper()
 	ctx := context.Background()
 	inv, rep, k, err := e.srv.assessFiles(ctx, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cli bytes.Buffer
-	if err := report.WriteJSON(&cli, rep, inv); err != nil {
-		t.Fatal(err)
+	for format, write := range streamedWriters {
+		if err := write(sink(format), rep, inv); err != nil {
+			t.Fatal(err)
+		}
 	}
 	nv, err := newVersion(inv, rep, k, files)
 	if err != nil {
@@ -49,7 +73,14 @@ func storeFile(t testing.TB, e *testEnv, files []store.File) (store.Version, []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v, cli.Bytes()
+	return v
+}
+
+// withStreamedWriters adds the streamed formats to a test server's writers.
+func withStreamedWriters(c *Config) {
+	for format, write := range streamedWriters {
+		c.Writers[format] = write
+	}
 }
 
 // generatedFile is a generated inventory of n components as a JSON file.
@@ -97,22 +128,25 @@ func get(t *testing.T, url, token string) (*http.Response, []byte, error) {
 	return res, b, err
 }
 
-// TestStreamedJSONDownload: the JSON report of a large version is streamed
-// (no Content-Length, nothing cached), and it is byte for byte what the
-// buffered writer made of it and what `sovmap assess --format json` writes
-// of the same file, on every example and a generated inventory of several
-// groups of blocks, through the API and the Downloads page; a small
-// version's report is still cached whole.
-func TestStreamedJSONDownload(t *testing.T) {
+// TestStreamedDownload: the JSON and CSV reports of a large version are
+// streamed (no Content-Length, nothing cached), and each is byte for byte
+// what the buffered writer made of it and what `sovmap assess --format
+// FORMAT` writes of the same file, on every example and a generated
+// inventory of several groups of blocks, through the API and the Downloads
+// page; a small version's report is still cached whole.
+func TestStreamedDownload(t *testing.T) {
 	examples, err := filepath.Glob("../examples/*/inventory.yaml")
 	if err != nil || len(examples) == 0 {
 		t.Fatalf("examples: %v %v", examples, err)
 	}
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
-			// A cache of 32 KiB streams the JSON of any version of more than
-			// one component (a 32nd of it at a KiB each).
-			e := newEnvWith(t, be.open(t), func(c *Config) { c.CacheBytes = 32 << 10 })
+			// A cache of 32 KiB streams the reports of any version of more
+			// than one component (a 32nd of it at a KiB each).
+			e := newEnvWith(t, be.open(t), func(c *Config) {
+				c.CacheBytes = 32 << 10
+				withStreamedWriters(c)
+			})
 			tok := e.token("default", store.RoleViewer)
 			c := e.signInAdmin()
 			var files [][]store.File
@@ -126,34 +160,37 @@ func TestStreamedJSONDownload(t *testing.T) {
 			files = append(files, generatedFile(t, e, 2500))
 			for _, f := range files {
 				v, cli := storeFile(t, e, f)
-				// One example has a single component: its report is cached
-				// whole, and must be the same.
-				streamed := v.Components > 1
-				if e.srv.streams(v, "json") != streamed {
-					t.Fatalf("version %d of %d components: streamed %v", v.Number, v.Components, !streamed)
+				for _, format := range []string{"json", "csv"} {
+					want := cli[format]
+					// One example has a single component: its report is
+					// cached whole, and must be the same.
+					streamed := v.Components > 1
+					if e.srv.streams(v, format) != streamed {
+						t.Fatalf("version %d of %d components: %s streamed %v", v.Number, v.Components, format, !streamed)
+					}
+					if buffered := bufferedReport(t, e, v, format); !bytes.Equal(buffered, want) {
+						t.Fatalf("version %d: the buffered %s differs from sovmap assess's", v.Number, format)
+					}
+					res, body, err := get(t, fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=%s", e.ts.URL, v.Number, format), tok)
+					if err != nil || res.StatusCode != http.StatusOK {
+						t.Fatalf("version %d: API %s report %d %v", v.Number, format, res.StatusCode, err)
+					}
+					if !bytes.Equal(body, want) {
+						t.Fatalf("version %d (%d components, %s): the streamed %s differs from sovmap assess's at byte %d",
+							v.Number, v.Components, f[0].Name, format, firstDifference(body, want))
+					}
+					// A streamed report larger than the server's buffer (a
+					// few KiB) goes out in chunks, without a Content-Length;
+					// one held whole has it.
+					if streamed && len(want) > 8<<10 && res.ContentLength != -1 || !streamed && res.ContentLength != int64(len(want)) ||
+						res.Header.Get("Content-Disposition") == "" || res.Header.Get("Cache-Control") != "no-store" {
+						t.Errorf("version %d %s: Content-Length %d, headers %v", v.Number, format, res.ContentLength, res.Header)
+					}
+					if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=%s", v.Number, format)); r.status != http.StatusOK || r.body != string(want) {
+						t.Errorf("version %d: the Downloads page's %s (%d) differs from sovmap assess's", v.Number, format, r.status)
+					}
 				}
-				buffered := bufferedReport(t, e, v, "json")
-				if !bytes.Equal(buffered, cli) {
-					t.Fatalf("version %d: the buffered download differs from sovmap assess's JSON", v.Number)
-				}
-				res, body, err := get(t, fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report", e.ts.URL, v.Number), tok)
-				if err != nil || res.StatusCode != http.StatusOK {
-					t.Fatalf("version %d: API report %d %v", v.Number, res.StatusCode, err)
-				}
-				if !bytes.Equal(body, cli) {
-					t.Fatalf("version %d (%d components, %s): the streamed JSON differs from sovmap assess's at byte %d", v.Number, v.Components, f[0].Name, firstDifference(body, cli))
-				}
-				// A streamed report larger than the server's buffer (a few
-				// KiB) goes out in chunks, without a Content-Length; one
-				// held whole has it.
-				if streamed && len(cli) > 8<<10 && res.ContentLength != -1 || !streamed && res.ContentLength != int64(len(cli)) ||
-					res.Header.Get("Content-Disposition") == "" || res.Header.Get("Cache-Control") != "no-store" {
-					t.Errorf("version %d: streamed with Content-Length %d, headers %v", v.Number, res.ContentLength, res.Header)
-				}
-				if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=json", v.Number)); r.status != http.StatusOK || r.body != string(cli) {
-					t.Errorf("version %d: the Downloads page's JSON (%d) differs from sovmap assess's", v.Number, r.status)
-				}
-				if !streamed {
+				if v.Components <= 1 {
 					continue
 				}
 				// Nothing is cached (the examples' reports would fit).
@@ -171,7 +208,8 @@ func TestStreamedJSONDownload(t *testing.T) {
 	t.Run("small versions are cached", func(t *testing.T) {
 		e := newEnv(t)
 		tok := e.token("default", store.RoleViewer)
-		v, cli := storeFile(t, e, []store.File{{Name: "inventory.yaml", Data: e.hospital}})
+		v, out := storeFile(t, e, []store.File{{Name: "inventory.yaml", Data: e.hospital}})
+		cli := out["json"]
 		if e.srv.streams(v, "json") {
 			t.Fatalf("a version of %d components is streamed with the default cache", v.Components)
 		}
@@ -243,7 +281,8 @@ func TestStreamedDownloadFailure(t *testing.T) {
 			e := newEnvWith(t, fs, func(c *Config) { c.CacheBytes = 128 << 10 })
 			tok := e.token("default", store.RoleViewer)
 			c := e.signInAdmin()
-			v, cli := storeFile(t, e, generatedFile(t, e, 3000))
+			v, out := storeFile(t, e, generatedFile(t, e, 3000))
+			cli := out["json"]
 			url := fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=json", e.ts.URL, v.Number)
 
 			// Before the first byte: the report's first megabyte is not yet written.
@@ -287,7 +326,8 @@ func TestStreamedDownloadsAreBounded(t *testing.T) {
 	fs.failAt.Store(-1)
 	e := newEnvWith(t, fs, func(c *Config) { c.CacheBytes, c.HeavyWork, c.HeavyQueue = 128<<10, 1, -1 })
 	tok := e.token("default", store.RoleViewer)
-	v, cli := storeFile(t, e, generatedFile(t, e, 200))
+	v, out := storeFile(t, e, generatedFile(t, e, 200))
+	cli := out["json"]
 	url := fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report", e.ts.URL, v.Number)
 	gate := make(chan struct{})
 	fs.block.Store(&gate)

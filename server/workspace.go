@@ -498,7 +498,7 @@ func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, forma
 		if d.release, err = s.cache.heavySlot(r.Context()); err != nil {
 			return download{}, err
 		}
-		d.stream = func(w io.Writer) error { return s.streamReport(r.Context(), w, ver, head) }
+		d.stream = func(w io.Writer) error { return s.streamReport(r.Context(), w, ver, head, format) }
 	} else {
 		body, err := s.renderedReport(r.Context(), ver, format, write)
 		if err != nil {
