@@ -67,7 +67,7 @@ const jsonBytesPerComponent = 1 << 10
 
 // streams reports whether a version's report in a format is streamed
 // rather than cached: JSON and CSV reports that would take more than a
-// 32nd of the cache (about 32,000 components with the default gigabyte),
+// 32nd of the cache (more than 32,768 components with the default gigabyte),
 // so that the cache still holds many reports and analyses beside them.
 func (s *Server) streams(ver store.Version, format string) bool {
 	return (format == "json" || format == "csv") && int64(ver.Components)*jsonBytesPerComponent > s.cfg.CacheBytes/32
