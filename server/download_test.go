@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -353,5 +354,40 @@ func TestStreamedDownloadsAreBounded(t *testing.T) {
 	}
 	if res, body, err := get(t, url, tok); res.StatusCode != http.StatusOK || err != nil || !bytes.Equal(body, cli) {
 		t.Errorf("once the slot is free: %d %v", res.StatusCode, err)
+	}
+}
+
+// deadlineRecorder is a ResponseWriter that records the write deadlines
+// set on it through http.ResponseController.
+type deadlineRecorder struct {
+	http.ResponseWriter
+	deadlines []time.Time
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	d.deadlines = append(d.deadlines, t)
+	return nil
+}
+
+// TestStreamMovesTheWriteDeadline: each write of a streamed download moves
+// the connection's write deadline about streamStall ahead, so that the
+// server's WriteTimeout does not cut a long download that is being read.
+func TestStreamMovesTheWriteDeadline(t *testing.T) {
+	rec := &deadlineRecorder{ResponseWriter: httptest.NewRecorder()}
+	out := &lazyAttachment{w: rec, rc: http.NewResponseController(&statusWriter{ResponseWriter: rec}), name: "r.json", mime: "application/json"}
+	for i := range 3 {
+		before := time.Now()
+		if _, err := out.Write([]byte("chunk")); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.deadlines) != i+1 {
+			t.Fatalf("after %d writes, %d deadlines set", i+1, len(rec.deadlines))
+		}
+		if d := rec.deadlines[i].Sub(before); d < streamStall || d > streamStall+time.Second {
+			t.Errorf("write %d set the deadline %v ahead, want %v", i+1, d, streamStall)
+		}
+	}
+	if got := rec.Header().Get("Content-Disposition"); got != `attachment; filename="r.json"` {
+		t.Errorf("Content-Disposition %q", got)
 	}
 }

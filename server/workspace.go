@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
@@ -522,7 +523,7 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, d download, 
 		return
 	}
 	defer d.release()
-	out := &lazyAttachment{w: w, name: d.name, mime: d.mime}
+	out := &lazyAttachment{w: w, rc: http.NewResponseController(w), name: d.name, mime: d.mime}
 	err := d.stream(out)
 	switch {
 	case err == nil:
@@ -535,18 +536,30 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, d download, 
 }
 
 // lazyAttachment sets a download's headers at its first byte, so that a
-// stream that fails before it still answers with a clean error.
+// stream that fails before it still answers with a clean error. Before
+// each write it moves the connection's write deadline streamStall ahead:
+// the server's WriteTimeout (5 minutes) bounds a whole response, which a
+// million components' report outlasts at a modest rate, so a streamed
+// download is cut only when its client stops reading.
 type lazyAttachment struct {
 	w          http.ResponseWriter
+	rc         *http.ResponseController
 	name, mime string
 	started    bool
 }
+
+// streamStall is how long a streamed download waits on a client that
+// reads nothing before the connection is cut.
+const streamStall = time.Minute
 
 func (a *lazyAttachment) Write(p []byte) (int, error) {
 	if !a.started {
 		a.started = true
 		attachmentHeaders(a.w, a.name, a.mime)
 	}
+	// Not every ResponseWriter can (http.ErrNotSupported); the server's
+	// own timeout then applies.
+	_ = a.rc.SetWriteDeadline(time.Now().Add(streamStall))
 	return a.w.Write(p)
 }
 
