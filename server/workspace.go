@@ -540,7 +540,8 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, d download, 
 // each write it moves the connection's write deadline streamStall ahead:
 // the server's WriteTimeout (5 minutes) bounds a whole response, which a
 // million components' report outlasts at a modest rate, so a streamed
-// download is cut only when its client stops reading.
+// download is cut only when one write (at most the JSON writer's MiB)
+// waits that long on its client.
 type lazyAttachment struct {
 	w          http.ResponseWriter
 	rc         *http.ResponseController
