@@ -28,6 +28,15 @@ import (
 // are written one per line, streaming, so that a report of a million
 // components never exists twice in memory.
 func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	return writeJSON(w, r, func(bw io.Writer) (int, error) {
+		return len(r.Components), writeParallel(bw, len(r.Components), func(buf []byte, i int) ([]byte, error) { return appendComponent(buf, &r.Components[i]) })
+	})
+}
+
+// writeJSON writes the JSON contract of r, but for its components, which
+// components writes as the members of a list, each after a comma (but
+// the first) and "\n  ", and counts.
+func writeJSON(w io.Writer, r *sovmap.Report, components func(w io.Writer) (int, error)) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	opts := json.Deterministic(true)
 	var err error
@@ -61,8 +70,9 @@ func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	value(r.Home)
 	if err == nil {
 		put(",\n\"components\": [")
-		err = writeParallel(bw, len(r.Components), func(buf []byte, i int) ([]byte, error) { return appendComponent(buf, &r.Components[i]) })
-		if len(r.Components) > 0 {
+		var n int
+		n, err = components(bw)
+		if n > 0 {
 			put("\n")
 		}
 		put("]")

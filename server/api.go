@@ -229,12 +229,12 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, q *req) {
 	if format == "" {
 		format = "json"
 	}
-	body, name, mime, err := s.writeReport(r, q, v, format)
+	d, err := s.prepareReport(r, q, v, format)
 	if err != nil {
 		s.apiFail(w, err)
 		return
 	}
-	attachment(w, name, mime, body)
+	s.sendReport(w, r, d, func(err error) { s.apiFail(w, err) })
 }
 
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *req) {

@@ -3,13 +3,17 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/policydoc"
+	"github.com/sovmap/sovmap/report"
+	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -22,7 +26,8 @@ import (
 
 // renderedReport returns a version's report written in a format, written
 // once per version and format. Reports larger than half the cache are
-// written anew for each download.
+// written anew for each download; a large version's JSON and CSV are streamed
+// instead (streams, streamReport).
 func (s *Server) renderedReport(ctx context.Context, ver store.Version, format string, write Writer) ([]byte, error) {
 	return cached(ctx, s.cache, cacheKey{ver.ID, "report", format}, func(ctx context.Context) ([]byte, int64, error) {
 		rep, err := s.fullReport(ctx, ver)
@@ -39,6 +44,111 @@ func (s *Server) renderedReport(ctx context.Context, ver store.Version, format s
 		}
 		return b.Bytes(), int64(b.Len()), nil
 	})
+}
+
+// A version's JSON report, the format automations download, and its CSV
+// are written from the store a group of components at a time when the
+// version is large (streams): the download starts at once and holds a
+// thousand components whatever the version's size, where writing it whole
+// would hold the version's report twice (decoded, then written: gigabytes
+// at a million components) before the first byte. The stored results are
+// report.AppendComponentResult's JSON, which report.AppendStoredComponent
+// cuts to the contract's, so that nothing is decoded for JSON;
+// report.WriteJSONStream writes what report.WriteJSON writes, the writer
+// `sovmap serve` configures for "json", and sheet.WriteCSVStream what
+// sheet.WriteCSV does (tests hold them byte for byte). Smaller versions'
+// reports are cached whole, as are the other formats, whose writers need
+// the whole report (totals, sheets, the inventory's positions).
+
+// jsonBytesPerComponent is about what a component takes in the JSON report
+// (600 to 900 bytes in generated inventories; the CSV takes less), to judge
+// a report's size before writing it.
+const jsonBytesPerComponent = 1 << 10
+
+// streams reports whether a version's report in a format is streamed
+// rather than cached: JSON and CSV reports that would take more than a
+// 32nd of the cache (more than 32,768 components with the default gigabyte),
+// so that the cache still holds many reports and analyses beside them.
+func (s *Server) streams(ver store.Version, format string) bool {
+	return (format == "json" || format == "csv") && int64(ver.Components)*jsonBytesPerComponent > s.cfg.CacheBytes/32
+}
+
+// streamReport writes a version's report in a streamed format to w as the
+// format's writer would write its fullReport, reading the components a
+// group at a time. The head is decoded (and cached) before the first byte,
+// so that only the store can fail mid-stream; a failure is returned, never
+// a short report that looks complete.
+func (s *Server) streamReport(ctx context.Context, w io.Writer, ver store.Version, head *sovmap.Report, format string) error {
+	if format == "csv" {
+		return sheet.WriteCSVStream(w, func(yield func(*sovmap.ComponentResult) error) error {
+			return s.eachStored(ctx, ver, func(rec store.ComponentRecord) error {
+				// Decoded as fullReport decodes, into a fresh result: the
+				// library would otherwise merge into the last one's lists.
+				var c sovmap.ComponentResult
+				if err := json.Unmarshal(rec.Result, &c); err != nil {
+					return fmt.Errorf("version %d component %s: %w", ver.Number, rec.ID, err)
+				}
+				return yield(&c)
+			})
+		})
+	}
+	return report.WriteJSONStream(w, head, func(yield func([]byte) error) error {
+		var item []byte
+		return s.eachStored(ctx, ver, func(rec store.ComponentRecord) error {
+			var err error
+			if item, err = report.AppendStoredComponent(item[:0], rec.Result); err != nil {
+				return fmt.Errorf("version %d component %s: %w", ver.Number, rec.ID, err)
+			}
+			return yield(item)
+		})
+	})
+}
+
+// eachStored calls fn with every stored component of a version in order,
+// and fails unless they are the version's components, all of them.
+func (s *Server) eachStored(ctx context.Context, ver store.Version, fn func(store.ComponentRecord) error) error {
+	n := 0
+	err := s.store.EachComponent(ctx, ver.ID, func(rec store.ComponentRecord) error {
+		if rec.Index != n {
+			return fmt.Errorf("version %d: component %d where %d was expected", ver.Number, rec.Index, n)
+		}
+		n++
+		return fn(rec)
+	})
+	if err == nil && n != ver.Components {
+		err = fmt.Errorf("version %d: %d of its %d components stored", ver.Number, n, ver.Components)
+	}
+	return err
+}
+
+// heavySlot takes one of the slots of heavy computations for work that is
+// not cached, a streamed download, and returns the function that gives it
+// back. Like a computation, it is refused with errHeavyBusy when the queue
+// is full, and waits for a slot otherwise.
+func (c *versionCache) heavySlot(ctx context.Context) (release func(), err error) {
+	c.mu.Lock()
+	if c.heavyFlights >= c.maxFlights {
+		c.mu.Unlock()
+		return nil, errHeavyBusy
+	}
+	c.heavyFlights++
+	c.mu.Unlock()
+	leave := func() {
+		c.mu.Lock()
+		c.heavyFlights--
+		c.mu.Unlock()
+	}
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	}
+	c.computations.Add(1)
+	return func() {
+		<-c.slots
+		leave()
+	}, nil
 }
 
 // compare returns the comparison of two versions, computed once per pair.

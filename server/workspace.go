@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
@@ -469,10 +471,22 @@ func (s *Server) handleDownloads(w http.ResponseWriter, r *http.Request, q *req)
 	s.render(w, r, http.StatusOK, "downloads", v)
 }
 
-// writeReport renders a version in a format into memory, once per version
-// and format (cache_reports.go), so that a writer error becomes a clean
-// error response.
-func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format string) ([]byte, string, string, error) {
+// download is a report ready to send: its file name and type, and either
+// its bytes or, for a streamed report, what writes it.
+type download struct {
+	name, mime string
+	body       []byte
+	// stream writes the report; release gives back its heavy slot.
+	stream  func(w io.Writer) error
+	release func()
+}
+
+// prepareReport does all that can fail before a report's first byte, so
+// that a failure is still a clean error response: the format, and either
+// the report in memory, written once per version and format
+// (cache_reports.go), or for a streamed one the version's head and a slot
+// of heavy work (503 when the queue is full).
+func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, format string) (download, error) {
 	write, ok := s.cfg.Writers[format]
 	if !ok {
 		names := make([]string, 0, len(s.cfg.Writers))
@@ -480,26 +494,97 @@ func (s *Server) writeReport(r *http.Request, q *req, ver store.Version, format 
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		return nil, "", "", &badInput{fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(names, ", "))}
-	}
-	body, err := s.renderedReport(r.Context(), ver, format, write)
-	if err != nil {
-		return nil, "", "", err
+		return download{}, &badInput{fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(names, ", "))}
 	}
 	fi, ok := formatInfo[format]
 	if !ok {
 		fi.ext, fi.mime = "txt", "text/plain; charset=utf-8"
 	}
+	d := download{name: fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), mime: fi.mime}
+	if s.streams(ver, format) {
+		head, err := s.head(r.Context(), ver)
+		if err != nil {
+			return download{}, err
+		}
+		if d.release, err = s.cache.heavySlot(r.Context()); err != nil {
+			return download{}, err
+		}
+		d.stream = func(w io.Writer) error { return s.streamReport(r.Context(), w, ver, head, format) }
+	} else {
+		body, err := s.renderedReport(r.Context(), ver, format, write)
+		if err != nil {
+			return download{}, err
+		}
+		d.body = body
+	}
 	s.audit(r, q.p, q.ws.Slug, "report.download", fmt.Sprintf("version %d", ver.Number), format)
-	return body, fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), fi.mime, nil
+	return d, nil
 }
 
-// attachment sends a download. Reports and files may be confidential:
-// neither the browser nor a proxy keeps a copy (no-store).
-func attachment(w http.ResponseWriter, name, mime string, body []byte) {
+// sendReport sends a prepared report. fail answers a failure before the
+// first byte: an error page, or the API's error. A failure after it cannot
+// become an error response any more, and the bytes sent so far must not
+// pass for the whole report: the connection is aborted (http.ErrAbortHandler),
+// so that the client sees a truncated response (no final chunk), never a
+// short file that looks complete.
+func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, d download, fail func(error)) {
+	if d.stream == nil {
+		attachment(w, d.name, d.mime, d.body)
+		return
+	}
+	defer d.release()
+	out := &lazyAttachment{w: w, rc: http.NewResponseController(w), name: d.name, mime: d.mime}
+	err := d.stream(out)
+	switch {
+	case err == nil:
+	case out.started:
+		s.log.Warn("download aborted mid-stream", "path", r.URL.Path, "file", d.name, "err", err)
+		panic(http.ErrAbortHandler)
+	default:
+		fail(err)
+	}
+}
+
+// lazyAttachment sets a download's headers at its first byte, so that a
+// stream that fails before it still answers with a clean error. Before
+// each write it moves the connection's write deadline streamStall ahead:
+// the server's WriteTimeout (5 minutes) bounds a whole response, which a
+// million components' report outlasts at a modest rate, so a streamed
+// download is cut only when one write (at most the JSON writer's MiB)
+// waits that long on its client.
+type lazyAttachment struct {
+	w          http.ResponseWriter
+	rc         *http.ResponseController
+	name, mime string
+	started    bool
+}
+
+// streamStall is how long a streamed download waits on a client that
+// reads nothing before the connection is cut.
+const streamStall = time.Minute
+
+func (a *lazyAttachment) Write(p []byte) (int, error) {
+	if !a.started {
+		a.started = true
+		attachmentHeaders(a.w, a.name, a.mime)
+	}
+	// Not every ResponseWriter can (http.ErrNotSupported); the server's
+	// own timeout then applies.
+	_ = a.rc.SetWriteDeadline(time.Now().Add(streamStall))
+	return a.w.Write(p)
+}
+
+// attachmentHeaders mark a response as a download. Reports and files may be
+// confidential: neither the browser nor a proxy keeps a copy (no-store).
+func attachmentHeaders(w http.ResponseWriter, name, mime string) {
 	w.Header().Set("Content-Type", mime)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+}
+
+// attachment sends a download held in memory.
+func attachment(w http.ResponseWriter, name, mime string, body []byte) {
+	attachmentHeaders(w, name, mime)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
@@ -510,12 +595,12 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request, q *req) 
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	body, name, mime, err := s.writeReport(r, q, ver, r.URL.Query().Get("format"))
+	d, err := s.prepareReport(r, q, ver, r.URL.Query().Get("format"))
 	if err != nil {
 		s.pageError(w, r, q, 0, err)
 		return
 	}
-	attachment(w, name, mime, body)
+	s.sendReport(w, r, d, func(err error) { s.pageError(w, r, q, 0, err) })
 }
 
 // handleFile sends an uploaded file back byte for byte.

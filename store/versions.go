@@ -164,6 +164,12 @@ type Versions interface {
 	Dependents(ctx context.Context, versionID int64, id string) ([]Dependency, error)
 	// AllComponents returns every component with its Result, in inventory order.
 	AllComponents(ctx context.Context, versionID int64) ([]ComponentRecord, error)
+	// EachComponent calls fn with every component, its Result and Spec
+	// set, in inventory order, reading a block of them at a time, so that a
+	// download of a million components never holds them all. It stops at
+	// fn's first error and returns it. The record and its byte slices are
+	// valid only during the call.
+	EachComponent(ctx context.Context, versionID int64, fn func(ComponentRecord) error) error
 	Facets(ctx context.Context, versionID int64) (Facets, error)
 }
 

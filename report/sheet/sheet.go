@@ -33,21 +33,41 @@ func WriteCSV(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	if r == nil {
 		return fmt.Errorf("csv: no report to write")
 	}
+	return WriteCSVStream(w, func(yield func(*sovmap.ComponentResult) error) error {
+		for i := range r.Components {
+			if err := yield(&r.Components[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteCSVStream writes what WriteCSV writes for the components that each
+// gives: each calls yield with every component in order and returns
+// yield's first error. A row is written before each goes on, so that the
+// server streams a large version's CSV a component at a time. If each
+// fails, what was written is a truncated file: the caller must make the
+// failure visible.
+func WriteCSVStream(w io.Writer, each func(yield func(*sovmap.ComponentResult) error) error) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("csv: %w", err)
 	}
-	for i := range r.Components {
-		c := &r.Components[i]
-		row := []string{
+	row := make([]string, len(CSVHeader))
+	err := each(func(c *sovmap.ComponentResult) error {
+		row = append(row[:0],
 			safe(c.ID), string(c.Layer), safe(c.Provider),
 			strconv.Itoa(int(c.Level)), strconv.Itoa(int(c.EffectiveLevel)), strconv.Itoa(int(c.RequiredLevel)),
 			strconv.Itoa(c.Gap), string(c.Sourcing),
-			binding(c), safe(strings.Join(c.Exposure, listSep)), safe(reasons(c)),
-		}
+			binding(c), safe(strings.Join(c.Exposure, listSep)), safe(reasons(c)))
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("csv: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"BulkRoundTrip", testBulkRoundTrip},
 		{"BulkFailureLeavesNothing", testBulkFailure},
 		{"LegacyDetails", testLegacyDetails},
+		{"EachComponent", testEachComponent},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
 		{"Questionnaires", testQuestionnaires},
