@@ -223,6 +223,23 @@ var importFormats = formatSwitch[func(w io.Writer, inv *sovmap.Inventory, header
 	"yaml": importer.WriteYAML,
 }
 
+// checkImportOutput refuses an -o file that is one of the import's inputs
+// (the source or an overlay), or an existing file without --force unless
+// an earlier import wrote it: re-importing over one's own file is how an
+// imported inventory is kept current.
+func (a *app) checkImportOutput(out string, inputs []string) error {
+	if out == "" {
+		return nil
+	}
+	if err := guardOutput(out, inputs); err != nil {
+		return err
+	}
+	if writtenByImport(out) {
+		return nil
+	}
+	return a.refuseOverwrite(out)
+}
+
 // importFunc is one importer, seen from the command.
 type importFunc func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error)
 
@@ -235,6 +252,12 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	format := formatFromOutput(f.format, f.out, "yaml", "json")
 	write, err := importFormats.pick(format)
 	if err != nil {
+		return err
+	}
+	// Refused before the import, which can take a while; checked again
+	// when the file is written.
+	inputs := append([]string{file}, f.overlays...)
+	if err := a.checkImportOutput(f.out, inputs); err != nil {
 		return err
 	}
 	k, err := a.knowledge()
@@ -306,13 +329,8 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 	if f.out == "" {
 		_, err = a.stdout.Write(buf.Bytes())
-	} else if err = guardOutput(f.out, append([]string{file}, f.overlays...)); err == nil {
-		if !writtenByImport(f.out) {
-			err = a.refuseOverwrite(f.out)
-		}
-		if err == nil {
-			err = writeFileAtomic(f.out, buf.Bytes())
-		}
+	} else if err = a.checkImportOutput(f.out, inputs); err == nil {
+		err = writeFileAtomic(f.out, buf.Bytes())
 	}
 	if err != nil {
 		return err
