@@ -203,25 +203,23 @@ var diffFormats = formatSwitch[func(io.Writer, *diff.Diff) error]{
 // version, an inventory when it has a version, and refused otherwise (as
 // is one that starts with '[').
 func (a *app) reportFrom(ctx context.Context, path string) (*sovmap.Report, *sovmap.Inventory, error) {
-	if data, ok, err := savedReport(path); err != nil {
-		return nil, nil, err
-	} else if ok {
-		r, err := diff.DecodeReport(path, data)
+	if r, err := savedReport(path); err != nil || r != nil {
 		return r, nil, err
 	}
 	inv, r, err := a.assess(ctx, []string{path})
 	return r, inv, err
 }
 
-// savedReport returns the bytes of path when it is a saved assessment.
-func savedReport(path string) ([]byte, bool, error) {
+// savedReport returns the assessment saved at path, or nil when path is
+// not a saved assessment.
+func savedReport(path string) (*sovmap.Report, error) {
 	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
-		return nil, false, nil // the inventory loader reports what is wrong
+		return nil, nil // the inventory loader reports what is wrong
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
@@ -230,34 +228,34 @@ func savedReport(path string) ([]byte, bool, error) {
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
-			return nil, false, nil
+			return nil, nil
 		}
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
 			continue
 		}
 		if b != '{' && b != '[' {
-			return nil, false, nil
+			return nil, nil
 		}
 		if err := br.UnreadByte(); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		break
 	}
 	data, err := io.ReadAll(io.LimitReader(br, diff.MaxReportBytes+1))
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(data) > diff.MaxReportBytes {
-		return nil, false, fmt.Errorf("%s: larger than %d bytes", path, diff.MaxReportBytes)
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, diff.MaxReportBytes)
 	}
-	isReport, err := diff.Sniff(path, data)
+	r, err := diff.Sniff(path, data)
 	if err != nil {
 		// A YAML inventory in flow style starts with '{' too: its loader
 		// says what is wrong with it.
 		if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
-			return nil, false, nil
+			return nil, nil
 		}
-		return nil, false, err
+		return nil, err
 	}
-	return data, isReport, nil
+	return r, nil
 }
