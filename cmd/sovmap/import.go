@@ -240,6 +240,23 @@ func (a *app) checkImportOutput(out string, inputs []string) error {
 	return a.refuseOverwrite(out)
 }
 
+// loadOverlays reads the --overlay files of import and scan, in order.
+func loadOverlays(paths []string) ([]*overlay.Overlay, error) {
+	var out []*overlay.Overlay
+	for _, path := range paths {
+		data, err := readLimited(path, nil, overlay.MaxSize)
+		if err != nil {
+			return nil, err
+		}
+		o, err := overlay.Load(path, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // importFunc is one importer, seen from the command.
 type importFunc func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error)
 
@@ -265,17 +282,9 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 		return err
 	}
 	// Overlays first: a broken overlay should fail before a long import.
-	var overlays []*overlay.Overlay
-	for _, path := range f.overlays {
-		data, err := readLimited(path, nil, overlay.MaxSize)
-		if err != nil {
-			return err
-		}
-		o, err := overlay.Load(path, data)
-		if err != nil {
-			return err
-		}
-		overlays = append(overlays, o)
+	overlays, err := loadOverlays(f.overlays)
+	if err != nil {
+		return err
 	}
 	name := file
 	var data []byte
