@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -225,26 +226,27 @@ func savedReport(path string) (*sovmap.Report, error) {
 	br := bufio.NewReader(f)
 	// Inventories in YAML never start with '{' (nor '['); skip reading
 	// them whole. A JSON list is neither an inventory nor an assessment.
+	// The blanks before the first byte are kept: errors count lines from
+	// the top of the file.
+	var buf bytes.Buffer
 	for {
 		b, err := br.ReadByte()
-		if err != nil {
+		if err != nil || buf.Len() > diff.MaxReportBytes {
 			return nil, nil
 		}
+		buf.WriteByte(b)
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
 			continue
 		}
 		if b != '{' && b != '[' {
 			return nil, nil
 		}
-		if err := br.UnreadByte(); err != nil {
-			return nil, err
-		}
 		break
 	}
-	data, err := io.ReadAll(io.LimitReader(br, diff.MaxReportBytes+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(br, diff.MaxReportBytes+1-int64(buf.Len()))); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if len(data) > diff.MaxReportBytes {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, diff.MaxReportBytes)
 	}
