@@ -69,6 +69,9 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 			if err := gate.check(); err != nil {
 				return err
 			}
+			if err := a.checkOutput(format, output, args); err != nil {
+				return err
+			}
 			base, baseInv, err := a.reportFrom(cmd.Context(), args[0])
 			if err != nil {
 				return err

@@ -97,7 +97,7 @@ over --max-size are skipped. See docs/scan.md.`,
 				return err
 			}
 			a.inputs = append(a.inputs, overlays...)
-			if err := guardOutput(output, a.inputs); err != nil {
+			if err := a.checkOutput("", output, a.inputs); err != nil {
 				return err
 			}
 
