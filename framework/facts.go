@@ -279,13 +279,14 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, ow
 // accessFact decides whether a non-EU party can reach the data the
 // provider's components (own) hold.
 func accessFact(own []*sovmap.Component, providerID string, inEU func(string) bool, control string) (Fact, bool) {
+	if len(own) == 0 {
+		return Fact{}, false
+	}
 	var (
-		n          int
 		allStated  = true
 		readableBy []string
 	)
 	for _, c := range own {
-		n++
 		for _, country := range c.OperatedFrom {
 			if !inEU(country) {
 				return Fact{Value: "no", Detail: fmt.Sprintf("inventory: component %s is operated from %s", c.ID, country)}, true
@@ -298,16 +299,13 @@ func accessFact(own []*sovmap.Component, providerID string, inEU func(string) bo
 			readableBy = append(readableBy, c.ID)
 		}
 	}
-	if n == 0 {
-		return Fact{}, false
-	}
 	if control == "no" && len(readableBy) > 0 {
 		return Fact{Value: "no", Detail: fmt.Sprintf("inventory: a non-EU parent controls %s and the keys of %s are not held by the customer", providerID, strings.Join(readableBy, ", "))}, true
 	}
 	if !allStated || control == "" && len(readableBy) > 0 {
 		return Fact{}, false
 	}
-	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: %s %s of %s %s operated from the EU and no non-EU controller holds readable data", plural.Pick(n, "the", "all"), plural.Count(n, "component"), providerID, plural.Pick(n, "is", "are"))}, true
+	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: %s %s of %s %s operated from the EU and no non-EU controller holds readable data", plural.Pick(len(own), "the", "all"), plural.Count(len(own), "component"), providerID, plural.Pick(len(own), "is", "are"))}, true
 }
 
 // entity is one link of a provider's control chain.
