@@ -1,8 +1,10 @@
 package diff
 
 import (
+	"encoding/json"
 	"testing"
 
+	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/embassy"
 	"github.com/sovmap/sovmap/gen"
@@ -13,22 +15,12 @@ import (
 // 100,000-component inventory, the second with 1% of its components'
 // key custody moved to the provider (go test -bench Compare ./diff).
 func BenchmarkCompare100k(b *testing.B) {
-	k, err := kb.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	inv := gen.Inventory(k, gen.Options{Components: 100_000, Seed: 1})
-	base, err := assess.Assess(b.Context(), inv, k, assess.Options{Qualifies: embassy.Qualifies})
-	if err != nil {
-		b.Fatal(err)
-	}
+	inv := gen100k(b)
+	base := assess100k(b, inv)
 	for i := 0; i < len(inv.Components); i += 100 {
 		inv.Components[i].KeyCustody = "provider"
 	}
-	cur, err := assess.Assess(b.Context(), inv, k, assess.Options{Qualifies: embassy.Qualifies})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cur := assess100k(b, inv)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var d *Diff
@@ -36,4 +28,47 @@ func BenchmarkCompare100k(b *testing.B) {
 		d = Compare(base, cur, 1)
 	}
 	b.ReportMetric(float64(len(d.Moved)), "moves")
+}
+
+// BenchmarkSniff100k reads back the saved assessment of 100,000
+// components as 'sovmap diff' and --baseline do: Sniff tells it from an
+// inventory and decodes it in the same pass.
+func BenchmarkSniff100k(b *testing.B) {
+	r := assess100k(b, gen100k(b))
+	data, err := json.Marshal(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := Sniff("saved.json", data)
+		if err != nil || got == nil || len(got.Components) != len(r.Components) {
+			b.Fatalf("Sniff: %d components, %v", len(got.Components), err)
+		}
+	}
+}
+
+// gen100k is the synthetic inventory of 100,000 components the
+// benchmarks read.
+func gen100k(b *testing.B) *sovmap.Inventory {
+	k, err := kb.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return gen.Inventory(k, gen.Options{Components: 100_000, Seed: 1})
+}
+
+// assess100k assesses inv as 'sovmap assess' does.
+func assess100k(b *testing.B, inv *sovmap.Inventory) *sovmap.Report {
+	k, err := kb.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := assess.Assess(b.Context(), inv, k, assess.Options{Qualifies: embassy.Qualifies})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }

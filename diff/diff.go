@@ -271,14 +271,8 @@ func CompareWith(base, cur *sovmap.Report, opts Options) *Diff {
 		New: []FindingChange{}, Worse: []FindingChange{}, Better: []FindingChange{}, Resolved: []FindingChange{},
 	}
 	base, d.Renamed = rename(base, cur, opts.Renames)
-	old := map[string]*sovmap.ComponentResult{}
-	for i := range base.Components {
-		old[base.Components[i].ID] = &base.Components[i]
-	}
-	now := map[string]*sovmap.ComponentResult{}
-	for i := range cur.Components {
-		now[cur.Components[i].ID] = &cur.Components[i]
-	}
+	old := byID(base.Components, func(c *sovmap.ComponentResult) string { return c.ID })
+	now := byID(cur.Components, func(c *sovmap.ComponentResult) string { return c.ID })
 	for _, id := range sortedKeys(now) {
 		c := now[id]
 		o, ok := old[id]
@@ -352,15 +346,18 @@ func exposure(c *sovmap.ComponentResult) []string {
 	return sortedKeys(seen)
 }
 
+// byID maps the id of each item (the last of any that share one) to it.
+func byID[T any](items []T, id func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(items))
+	for i := range items {
+		m[id(&items[i])] = &items[i]
+	}
+	return m
+}
+
 func compareFlows(d *Diff, base, cur *sovmap.Report) {
-	old := map[string]*sovmap.FlowResult{}
-	for i := range base.Flows {
-		old[base.Flows[i].ID] = &base.Flows[i]
-	}
-	now := map[string]*sovmap.FlowResult{}
-	for i := range cur.Flows {
-		now[cur.Flows[i].ID] = &cur.Flows[i]
-	}
+	old := byID(base.Flows, func(f *sovmap.FlowResult) string { return f.ID })
+	now := byID(cur.Flows, func(f *sovmap.FlowResult) string { return f.ID })
 	for _, id := range sortedKeys(now) {
 		f := now[id]
 		o, existed := old[id]

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/strictyaml"
 )
 
 // MaxReportBytes bounds a saved report read back as a baseline.
@@ -18,35 +19,61 @@ const MaxReportBytes = 1 << 30
 // json` output rather than an inventory: a JSON object with a "summary" and
 // no "version" (every inventory has a version).
 func LooksLikeReport(data []byte) bool {
-	isReport, err := Sniff("", data)
-	return err == nil && isReport
+	r, err := Sniff("", data)
+	return err == nil && r != nil
 }
 
 // Sniff tells a saved assessment from a JSON inventory, data being a file
-// that starts with '{': a JSON object with a "version" is an inventory
-// (false), one with a "summary" and no version is an assessment (true).
-// Anything else, JSON cut short or of another shape, is an error that
-// names the file, line and column and says it is not a sovmap assessment,
-// rather than a puzzle from the inventory loader.
-func Sniff(name string, data []byte) (isReport bool, err error) {
+// that starts with '{', and decodes the assessment in the same pass: a
+// JSON object with a "version" is an inventory (nil, nil), one with a
+// "summary" and no version is an assessment, returned as DecodeReport
+// returns it. Anything else, JSON cut short or of another shape, is an
+// error that names the file, line and column and says it is not a sovmap
+// assessment, rather than a puzzle from the inventory loader.
+func Sniff(name string, data []byte) (*sovmap.Report, error) {
 	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
 	if start < len(data) && data[start] != '{' {
-		line, col := position(data, int64(start))
-		return false, fmt.Errorf("%s:%d:%d: not a sovmap assessment: a saved assessment is a JSON object", name, line, col)
+		line, col := strictyaml.Position(data, start)
+		return nil, fmt.Errorf("%s:%d:%d: not a sovmap assessment: a saved assessment is a JSON object", name, line, col)
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return false, notAssessment(name, data, err)
-	}
-	_, hasSummary := top["summary"]
-	_, hasVersion := top["version"]
+	doc, err := decode(name, data)
+	var typ *json.UnmarshalTypeError
 	switch {
-	case hasVersion:
-		return false, nil
-	case hasSummary:
-		return true, nil
+	case doc.Version != nil:
+		// An inventory, whose loader judges the rest: its fields need not
+		// fit a report's.
+		return nil, nil
+	case doc.Summary == nil && (err == nil || errors.As(err, &typ)):
+		return nil, fmt.Errorf("%s:1:1: not a sovmap assessment: a JSON object without \"summary\" (a saved 'sovmap assess --format json') or \"version\" (an inventory)", name)
+	case err != nil:
+		return nil, err
 	}
-	return false, fmt.Errorf("%s:1:1: not a sovmap assessment: a JSON object without \"summary\" (a saved 'sovmap assess --format json') or \"version\" (an inventory)", name)
+	return doc.report(name, data)
+}
+
+// saved is a saved assessment as it is decoded, with what tells it from
+// an inventory: a "version" key, and whether "summary" is there at all
+// (Summary shadows the report's own field, which report fills).
+type saved struct {
+	sovmap.Report
+	Version json.RawMessage `json:"version"`
+	Summary *sovmap.Summary `json:"summary"`
+}
+
+// decode decodes data, one JSON value, into a saved: the one decoding
+// that Sniff and DecodeReport do. A syntax error leaves doc empty (the
+// value is read whole before it is decoded); a value of the wrong type
+// for a report does not stop the decoding, so that Version is still seen.
+func decode(name string, data []byte) (*saved, error) {
+	doc := &saved{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		return doc, notAssessment(name, data, err)
+	}
+	if dec.More() {
+		return doc, fmt.Errorf("%s: more than one JSON value; expected one assessment", name)
+	}
+	return doc, nil
 }
 
 // notAssessment reports JSON that does not decode as "not a sovmap
@@ -55,7 +82,7 @@ func notAssessment(name string, data []byte, err error) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fmt.Errorf("%s: empty file, expected a sovmap assessment (JSON)", name)
 	}
-	line, col := position(data, offset(data, err))
+	line, col := strictyaml.Position(data, offset(data, err))
 	return fmt.Errorf("%s:%d:%d: not a sovmap assessment (cut short, or another kind of file): %w", name, line, col, err)
 }
 
@@ -76,13 +103,19 @@ func ReadReport(name string, r io.Reader) (*sovmap.Report, error) {
 // cannot pin every verdict: a foreign exposure without its details (saved
 // by a sovmap whose JSON left them out) would read as unmitigated.
 func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
-	var rep sovmap.Report
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&rep); err != nil {
-		return nil, notAssessment(name, data, err)
+	doc, err := decode(name, data)
+	if err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: more than one JSON value; expected one assessment", name)
+	return doc.report(name, data)
+}
+
+// report checks the decoded assessment and returns it; data, its bytes,
+// places the errors.
+func (doc *saved) report(name string, data []byte) (*sovmap.Report, error) {
+	rep := &doc.Report
+	if doc.Summary != nil {
+		rep.Summary = *doc.Summary
 	}
 	for i, c := range rep.Components {
 		if c.ID == "" {
@@ -94,7 +127,7 @@ func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
 			}
 		}
 		if len(c.Exposure) > 0 && len(c.ExposureDetails) == 0 {
-			line, col := position(data, componentOffset(data, c.ID))
+			line, col := strictyaml.Position(data, componentOffset(data, c.ID))
 			return nil, fmt.Errorf("%s:%d:%d: component %s: foreign exposure (%s) without exposure_details, so whether keys mitigate it is unknown and the comparison would misread it: an incomplete baseline; save it again with this sovmap ('sovmap assess INVENTORY --format json -o %s --fail-on 0'), whose JSON includes them",
 				name, line, col, c.ID, strings.Join(c.Exposure, ", "), name)
 		}
@@ -104,55 +137,35 @@ func DecodeReport(name string, data []byte) (*sovmap.Report, error) {
 			return nil, fmt.Errorf("%s: flows[%d] has no id: not a sovmap assessment", name, i)
 		}
 	}
-	return &rep, nil
+	return rep, nil
 }
 
 // offset is where in data a JSON error occurred, or -1 when unknown.
-func offset(data []byte, err error) int64 {
+func offset(data []byte, err error) int {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		// Offset counts the offending byte: point at it, or at the end
-		// of a file cut short.
-		if syn.Offset >= int64(len(data)) {
-			return int64(len(data))
-		}
-		return max(syn.Offset-1, 0)
+		// Offset counts the offending byte: point at it, the last byte
+		// included (a decoder reports a file cut short as
+		// io.ErrUnexpectedEOF, below).
+		return int(max(syn.Offset-1, 0))
 	case errors.As(err, &typ):
-		return typ.Offset
+		return int(typ.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return int64(len(data))
+		return len(data)
 	}
 	return -1
 }
 
 // componentOffset is where component id is written in a saved assessment
 // (compact or indented), or -1.
-func componentOffset(data []byte, id string) int64 {
+func componentOffset(data []byte, id string) int {
 	quoted, _ := json.Marshal(id)
 	for _, sep := range []string{`"id":`, `"id": `} {
 		if i := bytes.Index(data, append([]byte(sep), quoted...)); i >= 0 {
-			return int64(i)
+			return i
 		}
 	}
 	return -1
-}
-
-// position turns a byte offset into a line and column (1-based); an
-// unknown offset (-1) is 1:1.
-func position(data []byte, off int64) (line, col int) {
-	line, col = 1, 1
-	if off < 0 {
-		return line, col
-	}
-	for _, b := range data[:min(int(off), len(data))] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }

@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -116,6 +117,16 @@ func TestSniff(t *testing.T) {
 		{"foreign object", `{"name":"x"}`, false, "b.json:1:1: not a sovmap assessment"},
 		{"list", "\n  [1]", false, "b.json:2:3: not a sovmap assessment"},
 		{"empty", "", false, "b.json: empty file"},
+		// Columns count characters, as strictyaml's positions do: "Zürich"
+		// is 8 characters (9 bytes), so the stray comma is character 33.
+		{"non-ASCII line", `{"organization": "Zürich", "a": ,}`, false, "b.json:1:33: not a sovmap assessment"},
+		{"non-ASCII indent", "{\n\"é\": 1, \"ü\": [}", false, "b.json:2:15: not a sovmap assessment"},
+		// An inventory's fields do not fit a report's; it is still one.
+		{"inventory with an organization object", `{"organization":{"name":"x"},"version":1,"components":"x"}`, false, ""},
+		{"report with a misfit", `{"summary":{},"components":"x"}`, false, "b.json:1:"},
+		{"misfit without summary", `{"components":"x"}`, false, `b.json:1:1: not a sovmap assessment: a JSON object without "summary"`},
+		{"two values", `{"summary":{}} {}`, false, "b.json: more than one JSON value"},
+		{"unchecked report", `{"summary":{},"components":[{"level":1}]}`, false, "b.json: components[0] has no id"},
 	}
 	for _, tt := range tests {
 		got, err := Sniff("b.json", []byte(tt.data))
@@ -124,9 +135,31 @@ func TestSniff(t *testing.T) {
 			t.Errorf("%s: error %v", tt.name, err)
 		case tt.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.err)):
 			t.Errorf("%s: error %v, want one starting %q", tt.name, err, tt.err)
-		case got != tt.report:
-			t.Errorf("%s: report = %v, want %v", tt.name, got, tt.report)
+		case (got != nil) != tt.report:
+			t.Errorf("%s: report = %v, want one: %v", tt.name, got, tt.report)
 		}
+	}
+}
+
+// TestSniffDecodes: the assessment Sniff returns is the one DecodeReport
+// returns, summary included, so the caller needs no second decoding.
+func TestSniffDecodes(t *testing.T) {
+	r := rep([]sovmap.ComponentResult{comp("a", 1, 1, 3, "US")}, flow("f", sovmap.Violation))
+	r.Summary.Components = 1
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Sniff("r.json", data)
+	if err != nil || got == nil {
+		t.Fatalf("Sniff = %v, %v", got, err)
+	}
+	want, err := DecodeReport("r.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) || got.Summary.Components != 1 || len(got.Components) != 1 || got.Flows[0].Verdict != sovmap.Violation {
+		t.Errorf("Sniff = %+v\nDecodeReport = %+v", got, want)
 	}
 }
 
@@ -143,12 +176,19 @@ func FuzzSniff(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		isReport, err := Sniff("f.json", data)
-		if err != nil && isReport {
+		r, err := Sniff("f.json", data)
+		if err != nil && r != nil {
 			t.Fatal("an error and a report")
 		}
 		if err != nil && !strings.HasPrefix(err.Error(), "f.json") {
 			t.Fatalf("error does not name the file: %v", err)
+		}
+		// What Sniff takes for an assessment, the decoder of saved
+		// assessments reads alike.
+		if r != nil {
+			if d, err := DecodeReport("f.json", data); err != nil || !reflect.DeepEqual(r, d) {
+				t.Fatalf("Sniff found an assessment that DecodeReport reads as %v, %v", d, err)
+			}
 		}
 	})
 }

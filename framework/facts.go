@@ -122,13 +122,30 @@ func ProviderFactsAt(inv *sovmap.Inventory, k *kb.KB, providerID string, at time
 			}
 		}
 	}
-	if f, ok := accessFact(inv, providerID, inEU, control); ok {
+	own := components(inv, func(c *sovmap.Component) bool { return c.Provider == providerID })
+	if f, ok := accessFact(own, providerID, inEU, control); ok {
 		facts[FactNoNonEUAccess] = f
 	}
-	if err := acceleratorFacts(facts, inv, k, providerID, inEU, at); err != nil {
+	if err := acceleratorFacts(facts, inv, k, own, inEU, at); err != nil {
 		return nil, err
 	}
 	return facts, nil
+}
+
+// components lists the components of inv that pick picks, in the
+// inventory's order: the one pass over the inventory that each subject's
+// facts (a provider's, an arrangement's) start from.
+func components(inv *sovmap.Inventory, pick func(*sovmap.Component) bool) []*sovmap.Component {
+	if inv == nil {
+		return nil
+	}
+	var out []*sovmap.Component
+	for i := range inv.Components {
+		if c := &inv.Components[i]; pick(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // accelerator is a hardware component a provider's service runs on, with
@@ -140,15 +157,25 @@ type accelerator struct {
 
 // accelerators lists the hardware the picked components run on: the picked
 // hardware-layer components themselves and the hardware-layer components
-// the picked ones depend on. Hardware without a vendor (run by the
-// organization itself) is left out.
-func accelerators(inv *sovmap.Inventory, k *kb.KB, pick func(*sovmap.Component) bool) ([]accelerator, error) {
-	if inv == nil {
-		return nil, nil
+// the picked ones depend on, in that order. Hardware without a vendor (run
+// by the organization itself) is left out. Only the dependencies named are
+// looked up, in one pass, rather than an index of the whole inventory
+// built for every provider and arrangement.
+func accelerators(inv *sovmap.Inventory, k *kb.KB, picked []*sovmap.Component) ([]accelerator, error) {
+	deps := map[string]*sovmap.Component{}
+	for _, c := range picked {
+		for _, d := range c.DependsOn {
+			deps[d.ID] = nil
+		}
 	}
-	byID := map[string]*sovmap.Component{}
-	for i := range inv.Components {
-		byID[inv.Components[i].ID] = &inv.Components[i]
+	if len(deps) > 0 {
+		for i := range inv.Components {
+			if c := &inv.Components[i]; c.Layer == sovmap.LayerHardware {
+				if _, named := deps[c.ID]; named {
+					deps[c.ID] = c
+				}
+			}
+		}
 	}
 	seen := map[string]bool{}
 	var out []accelerator
@@ -164,16 +191,12 @@ func accelerators(inv *sovmap.Inventory, k *kb.KB, pick func(*sovmap.Component) 
 		out = append(out, accelerator{c: c, vendor: c.Provider, owner: chain[len(chain)-1].country})
 		return nil
 	}
-	for i := range inv.Components {
-		c := &inv.Components[i]
-		if !pick(c) {
-			continue
-		}
+	for _, c := range picked {
 		if err := add(c); err != nil {
 			return nil, err
 		}
 		for _, d := range c.DependsOn {
-			if err := add(byID[d.ID]); err != nil {
+			if err := add(deps[d.ID]); err != nil {
 				return nil, err
 			}
 		}
@@ -185,8 +208,8 @@ func accelerators(inv *sovmap.Inventory, k *kb.KB, pick func(*sovmap.Component) 
 // calculator's AI and HPC criteria. Nothing is set when no accelerator is
 // known or every vendor is EU-controlled: the inventory cannot tell EU
 // design from EU fabrication, so the answer stands.
-func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, providerID string, inEU func(string) bool, at time.Time) error {
-	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Provider == providerID })
+func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, own []*sovmap.Component, inEU func(string) bool, at time.Time) error {
+	accs, err := accelerators(inv, k, own)
 	if err != nil {
 		return err
 	}
@@ -254,22 +277,16 @@ func acceleratorFacts(facts map[string]Fact, inv *sovmap.Inventory, k *kb.KB, pr
 }
 
 // accessFact decides whether a non-EU party can reach the data the
-// provider's components hold.
-func accessFact(inv *sovmap.Inventory, providerID string, inEU func(string) bool, control string) (Fact, bool) {
-	if inv == nil {
+// provider's components (own) hold.
+func accessFact(own []*sovmap.Component, providerID string, inEU func(string) bool, control string) (Fact, bool) {
+	if len(own) == 0 {
 		return Fact{}, false
 	}
 	var (
-		n          int
 		allStated  = true
 		readableBy []string
 	)
-	for i := range inv.Components {
-		c := &inv.Components[i]
-		if c.Provider != providerID {
-			continue
-		}
-		n++
+	for _, c := range own {
 		for _, country := range c.OperatedFrom {
 			if !inEU(country) {
 				return Fact{Value: "no", Detail: fmt.Sprintf("inventory: component %s is operated from %s", c.ID, country)}, true
@@ -282,16 +299,13 @@ func accessFact(inv *sovmap.Inventory, providerID string, inEU func(string) bool
 			readableBy = append(readableBy, c.ID)
 		}
 	}
-	if n == 0 {
-		return Fact{}, false
-	}
 	if control == "no" && len(readableBy) > 0 {
 		return Fact{Value: "no", Detail: fmt.Sprintf("inventory: a non-EU parent controls %s and the keys of %s are not held by the customer", providerID, strings.Join(readableBy, ", "))}, true
 	}
 	if !allStated || control == "" && len(readableBy) > 0 {
 		return Fact{}, false
 	}
-	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: %s %s of %s %s operated from the EU and no non-EU controller holds readable data", plural.Pick(n, "the", "all"), plural.Count(n, "component"), providerID, plural.Pick(n, "is", "are"))}, true
+	return Fact{Value: "yes", Detail: fmt.Sprintf("inventory: %s %s of %s %s operated from the EU and no non-EU controller holds readable data", plural.Pick(len(own), "the", "all"), plural.Count(len(own), "component"), providerID, plural.Pick(len(own), "is", "are"))}, true
 }
 
 // entity is one link of a provider's control chain.
@@ -396,17 +410,14 @@ func ArrangementFacts(inv *sovmap.Inventory, k *kb.KB, a sovmap.Arrangement, at 
 	if inv == nil || a.Host == "" {
 		return facts, nil
 	}
-	accs, err := accelerators(inv, k, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
+	hosted := components(inv, func(c *sovmap.Component) bool { return c.Arrangement == a.ID })
+	accs, err := accelerators(inv, k, hosted)
 	if err != nil {
 		return nil, fmt.Errorf("arrangement %s: %w", a.ID, err)
 	}
 	day := at.UTC().Format(time.DateOnly)
 	var questions, unvendored, compute []string
-	for i := range inv.Components {
-		c := &inv.Components[i]
-		if c.Arrangement != a.ID {
-			continue
-		}
+	for _, c := range hosted {
 		switch {
 		case c.Layer == sovmap.LayerHardware && c.Provider == "":
 			unvendored = append(unvendored, c.ID)

@@ -175,23 +175,14 @@ var (
 // parseRules reads a rules document strictly: unknown keys, wrong types
 // and missing fields are errors at their line and column.
 func parseRules(name string, data []byte) (*Rules, error) {
-	if len(data) > MaxRulesSize {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d a rules file may have", name, len(data), MaxRulesSize)
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a rules file", MaxBytes: MaxRulesSize, MaxAliases: 100})
+	if err != nil {
+		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p := strictyaml.SyntaxError(data, err)
-		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
-	}
-	r := &Rules{}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if root == nil {
 		return nil, fmt.Errorf("%s:1:1: empty rules file: write version: 1 and services, hosts or rules", name)
 	}
-	root := doc.Content[0]
-	aliases := 0
-	if bad := strictyaml.CountAliases(root, &aliases, 100); bad != nil {
-		return nil, fmt.Errorf("%s:%d:%d: too many YAML aliases", name, bad.Line, bad.Column)
-	}
+	r := &Rules{}
 	c := &strictyaml.Checker{ListKnown: true}
 	c.Check(root, reflect.TypeOf(Rules{}), "")
 	if len(c.Problems) > 0 {

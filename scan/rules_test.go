@@ -38,6 +38,8 @@ func TestLoadRulesErrors(t *testing.T) {
 		{"duplicate rule", "version: 1\nrules:\n  - {id: x, service: openai, files: [go], match: 'a'}\n  - {id: x, service: openai, files: [go], match: 'b'}\n", []string{"extra.yaml:4:5:", "rule x is defined twice (first at extra.yaml:3:5)"}},
 		{"wrong type", "version: 1\nrules:\n  - {id: x, service: openai, files: python, match: 'a'}\n", []string{"extra.yaml:3:37:", "files: expected a list"}},
 		{"empty file", "", []string{"extra.yaml:1:1:", "empty rules file"}},
+		// 101 aliases in "b: [*x, *x, ...": the last, at column 5 + 4 x 100.
+		{"aliases", "version: 1\na: &x 1\nb: [" + strings.Repeat("*x, ", 101) + "]\n", []string{"extra.yaml:3:405: too many YAML aliases (more than 100 in a rules file)"}},
 	}
 	base := mustDefault(t)
 	for _, c := range cases {

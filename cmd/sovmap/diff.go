@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -66,6 +67,9 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 				return err
 			}
 			if err := gate.check(); err != nil {
+				return err
+			}
+			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
 			base, baseInv, err := a.reportFrom(cmd.Context(), args[0])
@@ -203,61 +207,60 @@ var diffFormats = formatSwitch[func(io.Writer, *diff.Diff) error]{
 // version, an inventory when it has a version, and refused otherwise (as
 // is one that starts with '[').
 func (a *app) reportFrom(ctx context.Context, path string) (*sovmap.Report, *sovmap.Inventory, error) {
-	if data, ok, err := savedReport(path); err != nil {
-		return nil, nil, err
-	} else if ok {
-		r, err := diff.DecodeReport(path, data)
+	if r, err := savedReport(path); err != nil || r != nil {
 		return r, nil, err
 	}
 	inv, r, err := a.assess(ctx, []string{path})
 	return r, inv, err
 }
 
-// savedReport returns the bytes of path when it is a saved assessment.
-func savedReport(path string) ([]byte, bool, error) {
+// savedReport returns the assessment saved at path, or nil when path is
+// not a saved assessment.
+func savedReport(path string) (*sovmap.Report, error) {
 	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
-		return nil, false, nil // the inventory loader reports what is wrong
+		return nil, nil // the inventory loader reports what is wrong
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
 	// Inventories in YAML never start with '{' (nor '['); skip reading
 	// them whole. A JSON list is neither an inventory nor an assessment.
+	// The blanks before the first byte are kept: errors count lines from
+	// the top of the file.
+	var buf bytes.Buffer
 	for {
 		b, err := br.ReadByte()
-		if err != nil {
-			return nil, false, nil
+		if err != nil || buf.Len() > diff.MaxReportBytes {
+			return nil, nil
 		}
+		buf.WriteByte(b)
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
 			continue
 		}
 		if b != '{' && b != '[' {
-			return nil, false, nil
-		}
-		if err := br.UnreadByte(); err != nil {
-			return nil, false, err
+			return nil, nil
 		}
 		break
 	}
-	data, err := io.ReadAll(io.LimitReader(br, diff.MaxReportBytes+1))
-	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+	if _, err := buf.ReadFrom(io.LimitReader(br, diff.MaxReportBytes+1-int64(buf.Len()))); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if len(data) > diff.MaxReportBytes {
-		return nil, false, fmt.Errorf("%s: larger than %d bytes", path, diff.MaxReportBytes)
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, diff.MaxReportBytes)
 	}
-	isReport, err := diff.Sniff(path, data)
+	r, err := diff.Sniff(path, data)
 	if err != nil {
 		// A YAML inventory in flow style starts with '{' too: its loader
 		// says what is wrong with it.
 		if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
-			return nil, false, nil
+			return nil, nil
 		}
-		return nil, false, err
+		return nil, err
 	}
-	return data, isReport, nil
+	return r, nil
 }

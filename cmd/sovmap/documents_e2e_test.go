@@ -47,7 +47,7 @@ func TestE2ETIA(t *testing.T) {
 		{[]string{"tia", "examples/bank-transfers", "--all", "kyc-files-to-india"}, "not both"},
 		{[]string{"tia", "examples/bank-transfers", "nope"}, `no flow "nope"`},
 		{[]string{"tia", "examples/bank-transfers", "--all", "--format", "pdf"}, "unknown --format"},
-		{[]string{"tia", "examples/bank-transfers", "--all", "--date", "5/12/2026"}, "want YYYY-MM-DD"},
+		{[]string{"tia", "examples/bank-transfers", "--all", "--date", "5/12/2026"}, `--date "5/12/2026": want a date YYYY-MM-DD`},
 		{[]string{"tia", "examples/hospital-group", "--all"}, "needs a transfer impact assessment"},
 	} {
 		_, stderr, code := runAtRoot(t, tc.args...)

@@ -298,6 +298,10 @@ func TestGateRefusesBadBaselines(t *testing.T) {
 		"foreign.json": []byte("{\n  \"name\": \"not an assessment\"\n}\n"),
 		"list.json":    []byte("[1, 2]\n"),
 		"old.json":     old,
+		// Lines count from the top of the file, blank lines included;
+		// columns count characters ("Zürich" is 8, in 9 bytes).
+		"blank-lines.json": []byte("\n\n{\"summary\": ,}\n"),
+		"zurich.json":      []byte(`{"organization": "Zürich", "summary": ,}`),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -308,6 +312,8 @@ func TestGateRefusesBadBaselines(t *testing.T) {
 		{"cut.json", `^cut\.json:\d+:\d+: not a sovmap assessment`},
 		{"foreign.json", `^foreign\.json:1:1: not a sovmap assessment`},
 		{"list.json", `^list\.json:1:1: not a sovmap assessment`},
+		{"blank-lines.json", `^blank-lines\.json:3:13: not a sovmap assessment`},
+		{"zurich.json", `^zurich\.json:1:39: not a sovmap assessment`},
 		{"old.json", `^old\.json:\d+:\d+: component [a-z-]+: foreign exposure \(US\) without exposure_details.*incomplete baseline`},
 	}
 	for _, tt := range tests {

@@ -47,6 +47,9 @@ only degrade their dependents.`,
 			if err != nil {
 				return err
 			}
+			if err := a.checkOutput(format, output, args); err != nil {
+				return err
+			}
 			m, _, err := a.model(cmd.Context(), args)
 			if err != nil {
 				return err

@@ -223,6 +223,40 @@ var importFormats = formatSwitch[func(w io.Writer, inv *sovmap.Inventory, header
 	"yaml": importer.WriteYAML,
 }
 
+// checkImportOutput refuses an -o file that is one of the import's inputs
+// (the source or an overlay), or an existing file without --force unless
+// an earlier import wrote it: re-importing over one's own file is how an
+// imported inventory is kept current.
+func (a *app) checkImportOutput(out string, inputs []string) error {
+	if out == "" {
+		return nil
+	}
+	if err := guardOutput(out, inputs); err != nil {
+		return err
+	}
+	if writtenByImport(out) {
+		return nil
+	}
+	return a.refuseOverwrite(out)
+}
+
+// loadOverlays reads the --overlay files of import and scan, in order.
+func loadOverlays(paths []string) ([]*overlay.Overlay, error) {
+	var out []*overlay.Overlay
+	for _, path := range paths {
+		data, err := readLimited(path, nil, overlay.MaxSize)
+		if err != nil {
+			return nil, err
+		}
+		o, err := overlay.Load(path, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // importFunc is one importer, seen from the command.
 type importFunc func(ctx context.Context, name string, data []byte, opts importer.Options) (*importer.Result, error)
 
@@ -237,22 +271,20 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	if err != nil {
 		return err
 	}
+	// Refused before the import, which can take a while; checked again
+	// when the file is written.
+	inputs := append([]string{file}, f.overlays...)
+	if err := a.checkImportOutput(f.out, inputs); err != nil {
+		return err
+	}
 	k, err := a.knowledge()
 	if err != nil {
 		return err
 	}
 	// Overlays first: a broken overlay should fail before a long import.
-	var overlays []*overlay.Overlay
-	for _, path := range f.overlays {
-		data, err := readLimited(path, nil, overlay.MaxSize)
-		if err != nil {
-			return err
-		}
-		o, err := overlay.Load(path, data)
-		if err != nil {
-			return err
-		}
-		overlays = append(overlays, o)
+	overlays, err := loadOverlays(f.overlays)
+	if err != nil {
+		return err
 	}
 	name := file
 	var data []byte
@@ -306,13 +338,8 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 	}
 	if f.out == "" {
 		_, err = a.stdout.Write(buf.Bytes())
-	} else if err = guardOutput(f.out, append([]string{file}, f.overlays...)); err == nil {
-		if !writtenByImport(f.out) {
-			err = a.refuseOverwrite(f.out)
-		}
-		if err == nil {
-			err = writeFileAtomic(f.out, buf.Bytes())
-		}
+	} else if err = a.checkImportOutput(f.out, inputs); err == nil {
+		err = writeFileAtomic(f.out, buf.Bytes())
 	}
 	if err != nil {
 		return err

@@ -213,6 +213,46 @@ func TestImportBadInputE2E(t *testing.T) {
 	}
 }
 
+// TestImportOutputFirstE2E: -o is checked before the source is read, so
+// that an existing file or an input named by mistake is refused at once,
+// not after the import (whose error, for a source that does not import,
+// would otherwise come first); a file an import wrote is refreshed
+// without --force.
+func TestImportOutputFirstE2E(t *testing.T) {
+	dir := t.TempDir()
+	// A CycloneDX BOM, which is no Terraform plan: importing it as one fails.
+	bom, err := os.ReadFile(cdxFixtures + "saasbom-apigateway-microservices-datastores.bom.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand := []byte("# kept by hand\nversion: 1\n")
+	for name, data := range map[string][]byte{"bom.json": bom, "hand.yaml": hand} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "terraform", "bom.json", "-o", "hand.yaml"}, "hand.yaml exists; use --force to replace it"},
+		{[]string{"import", "terraform", "bom.json", "-o", "bom.json", "--force"}, "-o bom.json is an input of this command"},
+	} {
+		_, stderr, code := runImportE2E(t, dir, nil, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "format_version") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and only %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "hand.yaml")); !bytes.Equal(got, hand) {
+		t.Errorf("hand.yaml was changed:\n%s", got)
+	}
+	for range 2 {
+		if _, stderr, code := runImportE2E(t, dir, nil, "import", "cyclonedx", "bom.json", "--home", "DE", "-o", "imported.yaml"); code != 0 {
+			t.Fatalf("import (again) over its own file: exit %d: %s", code, stderr)
+		}
+	}
+}
+
 // TestImportEmptyE2E checks that an import that yields no component exits 2
 // with the reason, and writes the empty inventory only with --allow-empty.
 func TestImportEmptyE2E(t *testing.T) {

@@ -31,10 +31,14 @@ func (o *kbOptions) day() (time.Time, error) {
 
 // parseOn reads an --on day, YYYY-MM-DD, as the kb and embassy commands
 // take it.
-func parseOn(on string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, on)
+func parseOn(on string) (time.Time, error) { return parseDay("--on", on) }
+
+// parseDay reads the day a flag gives, YYYY-MM-DD: the one way every
+// command reads a date (kb and embassy --on, tia --date).
+func parseDay(flag, value string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, value)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--on %q: want a date YYYY-MM-DD", on)
+		return time.Time{}, fmt.Errorf("%s %q: want a date YYYY-MM-DD", flag, value)
 	}
 	return t, nil
 }

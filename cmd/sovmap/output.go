@@ -149,11 +149,18 @@ var binaryFormats = map[string]string{
 }
 
 // checkOutput refuses, before any work, an --output that is one of the
-// command's inputs (guardOutput) and a binary format written to a
-// terminal, where its bytes would garble the screen.
+// command's inputs (guardOutput), an existing file without --force
+// (refuseOverwrite), and a binary format written to a terminal, where its
+// bytes would garble the screen. writeOut checks the file again when it
+// writes.
 func (a *app) checkOutput(format, output string, inputs []string) error {
 	if err := guardOutput(output, inputs); err != nil {
 		return err
+	}
+	if output != "" && output != "-" {
+		if err := a.refuseOverwrite(output); err != nil {
+			return err
+		}
 	}
 	if what, binary := binaryFormats[format]; binary && (output == "" || output == "-") && isTerminal(a.stdout) {
 		return fmt.Errorf("--format %s writes %s, or redirect standard output", format, what)

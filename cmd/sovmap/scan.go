@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sovmap/sovmap/importer/overlay"
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/scan"
@@ -93,20 +92,12 @@ over --max-size are skipped. See docs/scan.md.`,
 				a.inputs = append(a.inputs, rulesFile)
 			}
 			// Overlays are read before the scan, which can take a while.
-			var ovs []*overlay.Overlay
-			for _, path := range overlays {
-				data, err := readLimited(path, nil, overlay.MaxSize)
-				if err != nil {
-					return err
-				}
-				o, err := overlay.Load(path, data)
-				if err != nil {
-					return err
-				}
-				ovs = append(ovs, o)
-				a.inputs = append(a.inputs, path)
+			ovs, err := loadOverlays(overlays)
+			if err != nil {
+				return err
 			}
-			if err := guardOutput(output, a.inputs); err != nil {
+			a.inputs = append(a.inputs, overlays...)
+			if err := a.checkOutput("", output, a.inputs); err != nil {
 				return err
 			}
 

@@ -85,6 +85,9 @@ the inventory hit). docs/risk.md explains every figure.`,
 				}
 				paths, name = args[:len(args)-1], args[len(args)-1]
 			}
+			if err := a.checkOutput(format, output, paths); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			m, aopts, err := a.model(ctx, paths)
 			if err != nil {

@@ -21,16 +21,13 @@ var documentFormats = formatSwitch[func(io.Writer, *document.Document) error]{
 	"docx":     document.WriteDOCX,
 }
 
-// parseDate reads a --date flag; empty means today (UTC).
+// parseDate reads a --date flag as parseDay reads every date; empty
+// means today (UTC).
 func parseDate(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now().UTC().Truncate(24 * time.Hour), nil
 	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--date %q: want YYYY-MM-DD", s)
-	}
-	return d, nil
+	return parseDay("--date", s)
 }
 
 func newTIACmd(a *app) *cobra.Command {

@@ -122,8 +122,14 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
   sovmap vendors examples/bank-dora --format xlsx -o procurement.xlsx`,
 		Args: vendorsArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format = formatFromOutput(format, output, "table", "json", "md", "xlsx")
 			write, err := registerFormats.pick(format)
 			if err != nil {
+				return err
+			}
+			// Refused before the register, which assesses the whole
+			// inventory; writeOut checks again when it writes.
+			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
 			reg, err := a.register(cmd.Context(), args)
@@ -133,7 +139,8 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, reg) })
 		},
 	}
-	registerFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
+	cmd.Flags().StringVarP(&format, "format", "f", "", registerFormats.usage()+" (default: from the -o name, .json, .md or .xlsx, else table)")
+	registerFormats.complete(cmd)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.AddCommand(newVendorsCompareCmd(a))
 	return cmd
@@ -171,8 +178,12 @@ scale.`,
   sovmap vendors compare examples/hospital-group/inventory.yaml stackit aws-emea openai-ireland --format markdown`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format = formatFromOutput(format, output, "table", "json", "md")
 			write, err := trustComparisonFormats.pick(format)
 			if err != nil {
+				return err
+			}
+			if err := a.checkOutput(format, output, args[:1]); err != nil {
 				return err
 			}
 			reg, err := a.register(cmd.Context(), args[:1])
@@ -186,7 +197,8 @@ scale.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, c) })
 		},
 	}
-	trustComparisonFormats.declare(cmd, cmd.Flags(), &format, "table", "f")
+	cmd.Flags().StringVarP(&format, "format", "f", "", trustComparisonFormats.usage()+" (default: from the -o name, .json or .md, else table)")
+	trustComparisonFormats.complete(cmd)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,5 +132,92 @@ func TestE2EVendorsCompare(t *testing.T) {
 		if _, stderr, code := runAtRoot(t, bad...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, stderr)
 		}
+	}
+}
+
+// TestE2EVendorsOutput: vendors and vendors compare take the format from
+// the -o name, and refuse, before they read the inventory, to replace an
+// existing file without --force, to write over an input, and to write the
+// binary workbook to a terminal.
+func TestE2EVendorsOutput(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "procurement.xlsx")
+	if _, stderr, code := runAtRoot(t, "vendors", "examples/bank-dora", "-o", book); code != 0 {
+		t.Fatalf("-o %s: exit %d: %s", book, code, stderr)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatalf("-o .xlsx without --format did not write a workbook: %v", err)
+	}
+	if rows, err := f.GetRows("Procurement"); err != nil || len(rows) < 2 {
+		t.Errorf("procurement rows %q, %v", rows, err)
+	}
+	f.Close()
+	comparison := filepath.Join(dir, "compare.json")
+	if _, stderr, code := runAtRoot(t, "vendors", "compare", "examples/bank-dora", "gcp-france", "s3ns", "-o", comparison); code != 0 {
+		t.Fatalf("compare -o %s: exit %d: %s", comparison, code, stderr)
+	}
+	if data, err := os.ReadFile(comparison); err != nil || !json.Valid(data) {
+		t.Errorf("compare -o .json without --format: %v\n%s", err, data)
+	}
+
+	// A broken inventory, whose error would come first if the output were
+	// checked only when written.
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\ncomponents: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(comparison)
+	for _, args := range [][]string{
+		{"vendors", bad, "-o", comparison},
+		{"vendors", "compare", bad, "gcp-france", "s3ns", "-o", comparison},
+	} {
+		_, stderr, code := runAtRoot(t, args...)
+		if code != 2 || !strings.Contains(stderr, comparison+" exists; use --force") {
+			t.Errorf("%v over an existing file: exit %d, %s", args, code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(comparison); !bytes.Equal(before, after) {
+		t.Error("the existing file was changed")
+	}
+	for _, args := range [][]string{
+		{"vendors", bad, "-o", bad, "--force"},
+		{"vendors", "compare", bad, "gcp-france", "s3ns", "-o", bad, "--force"},
+	} {
+		_, stderr, code := runAtRoot(t, args...)
+		if code != 2 || !strings.Contains(stderr, "is an input of this command") {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+
+	// A terminal, from script(1): the workbook is refused there, and the
+	// table is written.
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1), which runs a command on a terminal, is not installed")
+	}
+	onTerminal := func(args ...string) (string, int) {
+		t.Helper()
+		line := e2eBin
+		for _, a := range args {
+			line += " '" + a + "'"
+		}
+		cmd := exec.Command(script, "-q", "-e", "-c", line, "/dev/null")
+		cmd.Dir = repoRoot(t)
+		out, err := cmd.Output()
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee):
+			return string(out), ee.ExitCode()
+		case err != nil:
+			t.Fatalf("script %v: %v", args, err)
+		}
+		return string(out), 0
+	}
+	if out, code := onTerminal("vendors", "examples/bank-dora", "--format", "xlsx"); code != 2 || !strings.Contains(out, "--format xlsx writes a binary workbook: give -o FILE.xlsx") {
+		t.Errorf("xlsx on a terminal: exit %d\n%s", code, out)
+	}
+	if out, code := onTerminal("vendors", "examples/bank-dora"); code != 0 || !strings.Contains(out, "TRUST PROFILES") {
+		t.Errorf("table on a terminal: exit %d\n%s", code, out)
 	}
 }

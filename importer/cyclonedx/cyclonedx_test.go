@@ -21,14 +21,7 @@ const fixtures = "../../../shared/fixtures/cyclonedx"
 // CycloneDX specification's test files and examples (see its SOURCES.md).
 const thirdParty = "../../../shared/fixtures/third-party/cyclonedx"
 
-func knowledge(t testing.TB) *kb.KB {
-	t.Helper()
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func knowledge(t testing.TB) *kb.KB { return golden.Knowledge(t) }
 
 func importFile(t testing.TB, path string, strict bool) (*importer.Result, error) {
 	t.Helper()

@@ -24,7 +24,6 @@
 package overlay
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"reflect"
@@ -41,6 +40,11 @@ import (
 
 // MaxSize is the largest overlay file accepted.
 const MaxSize = 16 << 20
+
+// maxAliases bounds an overlay's aliases as the inventory loader bounds an
+// inventory's: an overlay holds inventory entries, where a merge key per
+// component (<<: *defaults) is common.
+const maxAliases = 10000
 
 // Overlay is a parsed overlay file.
 type Overlay struct {
@@ -62,19 +66,14 @@ var topLevel = []string{"version", "organization", "providers", "components", "f
 // key is a field of the inventory format and that every value has the
 // right type, with the line and column of what is wrong.
 func Load(name string, data []byte) (*Overlay, error) {
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d an overlay may have", name, len(data), MaxSize)
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "an overlay", MaxBytes: MaxSize, MaxAliases: maxAliases})
+	if err != nil {
+		return nil, err
 	}
 	o := &Overlay{name: name}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p := strictyaml.SyntaxError(data, err)
-		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
-	}
-	if len(bytes.TrimSpace(data)) == 0 || doc.Kind == 0 {
+	if root == nil {
 		return o, nil
 	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, o.errorf(root, "an overlay is a mapping with the keys of an inventory (%s)", strings.Join(topLevel, ", "))
 	}

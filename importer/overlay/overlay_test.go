@@ -2,6 +2,7 @@ package overlay
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -165,6 +166,8 @@ func TestLoadErrors(t *testing.T) {
 		{"list", "components: {id: a}\n", "overlay.yaml:1:13: components is a list"},
 		{"version", "version: 2\n", "overlay.yaml:1:10: version 2 is not supported"},
 		{"syntax", "components:\n  - id: a\n   bad: [\n", "overlay.yaml:2:3: did not find expected '-' indicator"},
+		// 10,001 aliases in "b: [*x, *x, ...": the last, at column 5 + 4 x 10,000.
+		{"aliases", "a: &x 1\nb: [" + strings.Repeat("*x, ", 10001) + "]\n", "overlay.yaml:2:40005: too many YAML aliases (more than 10000 in an overlay)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,6 +176,15 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error = %v\nwant prefix %s", err, tt.want)
 			}
 		})
+	}
+	// An alias per component, as many as an inventory may have, is fine.
+	var many strings.Builder
+	many.WriteString("components:\n  - {id: c, criticality: &h high}\n")
+	for i := range 10000 {
+		fmt.Fprintf(&many, "  - {id: c%d, criticality: *h}\n", i)
+	}
+	if _, err := Load("many.yaml", []byte(many.String())); err != nil {
+		t.Errorf("10,000 aliases: %v", err)
 	}
 	if o, err := Load("empty.yaml", []byte("# nothing yet\n")); err != nil || o == nil {
 		t.Errorf("an empty overlay is fine: %v", err)

@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -104,22 +103,14 @@ func mappable() []string {
 
 // LoadColumnMap reads a column map named name (for messages).
 func LoadColumnMap(name string, data []byte) (*ColumnMap, error) {
-	if len(data) > MaxColumnMapSize {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d a column map may have", name, len(data), MaxColumnMapSize)
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a column map", MaxBytes: MaxColumnMapSize, MaxAliases: 100})
+	if err != nil {
+		return nil, err
 	}
-	cm := &ColumnMap{name: name, at: map[string]string{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p := strictyaml.SyntaxError(data, err)
-		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
-	}
-	if len(bytes.TrimSpace(data)) == 0 || doc.Kind == 0 || len(doc.Content) == 0 {
+	if root == nil {
 		return nil, fmt.Errorf("%s: empty column map: it needs at least columns: {id: ..., layer: ...}", name)
 	}
-	root := doc.Content[0]
-	if n := 0; strictyaml.CountAliases(root, &n, 100) != nil {
-		return nil, fmt.Errorf("%s: too many aliases", name)
-	}
+	cm := &ColumnMap{name: name, at: map[string]string{}}
 	c := &strictyaml.Checker{ListKnown: true, Custom: func(c *strictyaml.Checker, n *yaml.Node, t reflect.Type, field string) bool {
 		if t != reflect.TypeFor[sources]() {
 			return false

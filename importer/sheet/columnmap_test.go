@@ -148,6 +148,8 @@ func TestColumnMapErrors(t *testing.T) {
 		{"columns: {id: A, layer: B}\nvalues: {layer: [x]}\n", "m.yaml:2:17: values.layer: expected a mapping"},
 		{"columns: [id\n", "m.yaml:2:1:"},
 		{"", "m.yaml: empty column map"},
+		// 101 aliases in "b: [*x, *x, ...": the last, at column 5 + 4 x 100.
+		{"a: &x 1\nb: [" + strings.Repeat("*x, ", 101) + "]\n", "m.yaml:2:405: too many YAML aliases (more than 100 in a column map)"},
 	}
 	for _, tt := range tests {
 		_, err := LoadColumnMap("m.yaml", []byte(tt.yaml))

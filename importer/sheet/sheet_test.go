@@ -15,14 +15,7 @@ import (
 	"github.com/sovmap/sovmap/kb"
 )
 
-func knowledge(t testing.TB) *kb.KB {
-	t.Helper()
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func knowledge(t testing.TB) *kb.KB { return golden.Knowledge(t) }
 
 func templateXLSX(t testing.TB) []byte {
 	t.Helper()

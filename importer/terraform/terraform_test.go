@@ -20,14 +20,7 @@ const fixtures = "../../../shared/fixtures/terraform"
 // review (third-party/SOURCES.md names each one's origin).
 const thirdParty = "../../../shared/fixtures/third-party"
 
-func knowledge(t testing.TB) *kb.KB {
-	t.Helper()
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func knowledge(t testing.TB) *kb.KB { return golden.Knowledge(t) }
 
 func importFile(t testing.TB, path string, layers map[string]sovmap.Layer) *importer.Result {
 	t.Helper()

@@ -426,3 +426,40 @@ func Position(data []byte, off int) (line, col int) {
 	line = bytes.Count(before, []byte{'\n'}) + 1
 	return line, utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 }
+
+// Limits bound a file Parse reads.
+type Limits struct {
+	// What names what the file holds, for messages: "a rules file".
+	What string
+	// MaxBytes bounds the file's size.
+	MaxBytes int
+	// MaxAliases bounds its aliases, counted without following them: a
+	// few are shorthand, many are an alias bomb.
+	MaxAliases int
+}
+
+// Parse takes the first steps of reading a hand-written file named name
+// strictly: it refuses a file over lim.MaxBytes, parses the first YAML
+// document of data into nodes and refuses more than lim.MaxAliases aliases,
+// each error naming the file and, where there is one, the line and column.
+// It returns the document's root node, or nil for an empty document, which
+// each format judges in its own words.
+func Parse(name string, data []byte, lim Limits) (*yaml.Node, error) {
+	if len(data) > lim.MaxBytes {
+		return nil, fmt.Errorf("%s: %d bytes is more than the %d %s may have", name, len(data), lim.MaxBytes, lim.What)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		p := SyntaxError(data, err)
+		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	aliases := 0
+	if bad := CountAliases(root, &aliases, lim.MaxAliases); bad != nil {
+		return nil, fmt.Errorf("%s:%d:%d: too many YAML aliases (more than %d in %s): refusing a document that could expand without bound", name, bad.Line, bad.Column, lim.MaxAliases, lim.What)
+	}
+	return root, nil
+}

@@ -141,3 +141,52 @@ func TestPosition(t *testing.T) {
 		t.Errorf("Position = %d:%d, want 2:3", l, c)
 	}
 }
+
+func TestParse(t *testing.T) {
+	lim := Limits{What: "a test file", MaxBytes: 64, MaxAliases: 2}
+	for _, tt := range []struct {
+		name, data string
+		err        string // the whole error, "" for none
+		root       bool   // a root node is returned
+	}{
+		{"mapping", "a: 1\nb: [x, y]\n", "", true},
+		{"empty", "", "", false},
+		{"blank", "  \n\n", "", false},
+		{"comment only", "# nothing yet\n", "", false},
+		{"too large", strings.Repeat("#", 65), "f.yaml: 65 bytes is more than the 64 a test file may have", false},
+		// Two aliases pass; the third, at column 13 of line 2, is refused.
+		{"two aliases", "a: &x 1\nb: [*x, *x]\n", "", true},
+		{"three aliases", "a: &x 1\nb: [*x, *x, *x]\n", "f.yaml:2:13: too many YAML aliases (more than 2 in a test file): refusing a document that could expand without bound", false},
+		// An unclosed list is placed at the end of the input, on the line
+		// after the last line break.
+		{"syntax", "a: [1, 2\n", "f.yaml:2:1: did not find expected ',' or ']'", false},
+	} {
+		root, err := Parse("f.yaml", []byte(tt.data), lim)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.err != "" && (err == nil || err.Error() != tt.err):
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
+		case (root != nil) != tt.root:
+			t.Errorf("%s: root %v, want one: %v", tt.name, root, tt.root)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"a: 1\n", "a: &x [1]\nb: *x\n", "a: [", "- *x\n", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root, err := Parse("f.yaml", data, Limits{What: "a fuzzed file", MaxBytes: 1 << 10, MaxAliases: 4})
+		if err != nil && (root != nil || !strings.HasPrefix(err.Error(), "f.yaml")) {
+			t.Fatalf("root %v with error %v", root, err)
+		}
+		if root != nil {
+			n := 0
+			if CountAliases(root, &n, 4) != nil {
+				t.Fatalf("a root with %d aliases, more than 4", n)
+			}
+		}
+	})
+}

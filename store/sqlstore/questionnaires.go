@@ -132,7 +132,7 @@ func (s *Store) MarkQuestionnaireOpened(ctx context.Context, id int64, at time.T
 }
 
 // lockOpen locks the questionnaire's row until the end of tx and checks
-// that it is still open at at.
+// that it is still open at at, by store.Questionnaire.Open's rule.
 func (s *Store) lockOpen(ctx context.Context, tx *sql.Tx, id int64, at time.Time, workspaceID int64) error {
 	query := `SELECT expires_us, submitted_us, revoked_us FROM questionnaires WHERE id = ?`
 	args := []any{id}
@@ -144,7 +144,8 @@ func (s *Store) lockOpen(ctx context.Context, tx *sql.Tx, id int64, at time.Time
 	if err != nil {
 		return s.wrap(err, "questionnaire "+strconv.FormatInt(id, 10))
 	}
-	if submitted != 0 || revoked != 0 || micros(at) >= expires {
+	q := store.Questionnaire{ExpiresAt: fromMicros(expires), SubmittedAt: fromMicros(submitted), RevokedAt: fromMicros(revoked)}
+	if !q.Open(at) {
 		return fmt.Errorf("questionnaire %d: %w", id, store.ErrClosed)
 	}
 	return nil
