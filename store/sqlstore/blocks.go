@@ -2,10 +2,10 @@ package sqlstore
 
 import (
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/flate"
 	"io"
 
 	"github.com/sovmap/sovmap/internal/fanout"
@@ -21,6 +21,10 @@ import (
 // times less on a generated inventory), and a million components are some
 // eight thousand rows to write instead of a million rows of a page each. Reading one component decompresses its block,
 // about a millisecond.
+//
+// Blocks, like the other blobs (pack), are compressed with
+// github.com/klauspost/compress: standard DEFLATE, which compress/flate
+// reads too, written in about half the time at its fastest level.
 //
 // A block is DEFLATE of, for each component in order, the length of its
 // result as a uvarint, the result, the length of its spec and the spec.
