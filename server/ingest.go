@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -196,8 +197,9 @@ func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []sto
 		return store.NewVersion{}, fmt.Errorf("the assessment has %d components, the inventory %d", len(rep.Components), len(inv.Components))
 	}
 	nv := store.NewVersion{Files: files}
+	var specs []int
 	var err error
-	if nv.Inventory, err = json.Marshal(inv); err != nil {
+	if nv.Inventory, specs, err = inventoryJSON(inv); err != nil {
 		return nv, err
 	}
 	head := *rep
@@ -208,7 +210,7 @@ func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []sto
 	if nv.Summary, err = json.Marshal(overview{Organization: rep.Organization, Home: rep.Home, Summary: rep.Summary, Layers: rep.Layers}); err != nil {
 		return nv, err
 	}
-	src := &componentSource{inv: inv, rep: rep, k: k, controllerCountry: map[string]string{}}
+	src := &componentSource{inv: inv, rep: rep, k: k, controllerCountry: map[string]string{}, invJSON: nv.Inventory, specs: specs}
 	for _, p := range rep.Providers {
 		src.controllerCountry[p.ID] = p.ControllerCountry
 	}
@@ -225,6 +227,67 @@ type componentSource struct {
 	rep               *sovmap.Report
 	k                 *kb.KB
 	controllerCountry map[string]string
+	// invJSON is the inventory as JSON, and component i's spec is
+	// invJSON[specs[i]:specs[i+1]-1] (less the comma or bracket after it).
+	invJSON []byte
+	specs   []int
+}
+
+// inventoryJSON returns json.Marshal(inv), and where each component is in
+// it (see componentSource.specs). The components, most of it, are
+// marshalled on every core, a range each; json.Marshal of a component is
+// the same bytes inside the inventory as alone (a test holds the two
+// together), and the components field is the only one named so before it.
+func inventoryJSON(inv *sovmap.Inventory) ([]byte, []int, error) {
+	head := *inv
+	head.Components = nil
+	b, err := json.Marshal(&head)
+	if err != nil || inv.Components == nil {
+		return b, []int{0}, err
+	}
+	const empty = `"components":null`
+	at := bytes.Index(b, []byte(empty))
+	if at < 0 {
+		return nil, nil, fmt.Errorf("inventory JSON without %s", empty)
+	}
+	n := len(inv.Components)
+	parts := make([][]byte, fanout.Workers(n, 256))
+	lens := make([]int, n)
+	err = fanout.Ranges(n, 256, func(w, lo, hi int) error {
+		var part []byte
+		for i := lo; i < hi; i++ {
+			c, err := json.Marshal(&inv.Components[i])
+			if err != nil {
+				return fmt.Errorf("component %s: %w", inv.Components[i].ID, err)
+			}
+			part = append(append(part, c...), ',')
+			lens[i] = len(c) + 1
+		}
+		parts[w] = part
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	size := len(b) - len("null") + 2
+	for _, p := range parts {
+		size += len(p)
+	}
+	out := make([]byte, 0, size)
+	out = append(append(out, b[:at+len(empty)-len("null")]...), '[')
+	specs := make([]int, n+1)
+	specs[0] = len(out)
+	for i, l := range lens {
+		specs[i+1] = specs[i] + l
+	}
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	if n > 0 {
+		out = out[:len(out)-1] // the last comma
+	}
+	out = append(append(out, ']'), b[at+len(empty):]...)
+	return out, specs, nil
 }
 
 // Len is the number of components.
@@ -259,9 +322,10 @@ func (s *componentSource) record(i int, rec *store.ComponentRecord) error {
 	if rec.Result, err = report.AppendComponentResult(rec.Result, c); err != nil {
 		return fmt.Errorf("component %s: %w", c.ID, err)
 	}
-	if rec.Spec, err = json.Marshal(spec); err != nil {
-		return fmt.Errorf("component %s: %w", c.ID, err)
-	}
+	// Shared with the inventory, and capped, so that no append writes
+	// into it.
+	end := s.specs[i+1] - 1
+	rec.Spec = s.invJSON[s.specs[i]:end:end]
 	return nil
 }
 

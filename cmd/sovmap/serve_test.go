@@ -239,6 +239,9 @@ wait:
 		`SELECT COUNT(*) FROM version_blobs WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM component_details WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM component_blocks WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM dependency_blocks WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM dependent_buckets WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM version_layouts WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM versions WHERE number > 1`,
 	} {
 		var n int

@@ -55,6 +55,7 @@ func Dialect() sqlstore.Dialect {
 		LockKey:  "SELECT pg_advisory_xact_lock(1936684653, hashtext(?))",
 		IsUnique: isUnique,
 		Copy:     copyRows,
+		Instr:    "strpos",
 	}
 }
 
@@ -239,4 +240,29 @@ var migrations = [][]string{
 			PRIMARY KEY (version_id, first_idx))`,
 	},
 	questionnairesMigration, // 5: vendor questionnaires (questionnaires.go)
+	{ // 6: dependencies in blocks, dependents in buckets, facets per version (store/sqlstore/dependents.go)
+		// A version with a row here keeps its dependencies in
+		// dependency_blocks and dependent_buckets, and no rows in
+		// dependencies or component_jurisdictions; versions stored before
+		// keep theirs and are read from them.
+		`CREATE TABLE version_layouts (
+			version_id BIGINT PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+			buckets INTEGER NOT NULL,
+			facets BYTEA NOT NULL)`,
+		`CREATE TABLE dependency_blocks (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
+		`CREATE TABLE dependent_buckets (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			bucket INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, bucket))`,
+		// The dashboard filters and sorts lists in memory (server/cache_components.go):
+		// these indexes cost every upload and no longer serve a page.
+		`DROP INDEX components_effective`,
+		`DROP INDEX components_gap`,
+		`DROP INDEX components_layer`,
+	},
 }

@@ -35,7 +35,9 @@ func TestReservationsAcrossProcesses(t *testing.T) {
 	storetest.ConcurrentReservations(t, a, b)
 }
 
-func TestCaseDuplicatesMigrate(t *testing.T) {
+// atSchema opens a new schema migrated to version n only, and returns it
+// with the function that opens it again, migrating it on.
+func atSchema(t *testing.T, n int) (store.Store, func() store.Store) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	db, err := sql.Open("pgx", dsn)
@@ -43,18 +45,22 @@ func TestCaseDuplicatesMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := postgres.Dialect()
-	d.Migrations = d.Migrations[:2]
+	d.Migrations = d.Migrations[:n]
 	old, err := sqlstore.New(ctx, db, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.CaseDuplicatesMigrate(t, old, func() store.Store {
+	return old, func() store.Store {
 		s, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	})
+	}
+}
+
+func TestMigrations(t *testing.T) {
+	storetest.Migrations(t, atSchema)
 }
 
 // TestProcessesStartingTogetherMigrateOnce opens several stores on one

@@ -65,12 +65,14 @@ func Dialect() sqlstore.Dialect {
 		// would also need the journal: every row names the version that
 		// the same transaction has just inserted.
 		BulkInsert: "INSERT OR ROLLBACK",
-		// A version's indexes are written in key order only for some of
-		// them (dependencies by target, jurisdictions by code are not): with
-		// the default 2 MiB page cache their pages leave the cache and
-		// are written to the WAL again and again. The connection that writes
-		// a version gets a cache large enough for them, and gives it
-		// back after.
+		// A version's components are written in inventory order, and so
+		// are most of its keys, but not the index of its ids: with the
+		// default 2 MiB page cache that index's pages would leave the cache
+		// and be written to the WAL again and again. The connection that
+		// writes a version gets a larger cache, and gives it back after.
+		// Not much larger: the pages of a cache are allocated and freed one
+		// by one, and with a 256 MiB cache this cost more than it saved
+		// (see docs/benchmarks.md).
 		BulkSession: []string{fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB), "PRAGMA foreign_keys = OFF"},
 		BulkReset:   []string{fmt.Sprintf("PRAGMA cache_size = -%d", defaultCacheKiB), "PRAGMA foreign_keys = ON"},
 	}
@@ -79,7 +81,7 @@ func Dialect() sqlstore.Dialect {
 // The page cache of the connection that writes a version, and SQLite's
 // default (SQLITE_DEFAULT_CACHE_SIZE), in KiB.
 const (
-	bulkCacheKiB    = 256 << 10
+	bulkCacheKiB    = 32 << 10
 	defaultCacheKiB = 2000
 )
 
@@ -253,4 +255,29 @@ var migrations = [][]string{
 			PRIMARY KEY (version_id, first_idx))`,
 	},
 	questionnairesMigration, // 5: vendor questionnaires (questionnaires.go)
+	{ // 6: dependencies in blocks, dependents in buckets, facets per version (store/sqlstore/dependents.go)
+		// A version with a row here keeps its dependencies in
+		// dependency_blocks and dependent_buckets, and no rows in
+		// dependencies or component_jurisdictions; versions stored before
+		// keep theirs and are read from them.
+		`CREATE TABLE version_layouts (
+			version_id INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+			buckets INTEGER NOT NULL,
+			facets BLOB NOT NULL)`,
+		`CREATE TABLE dependency_blocks (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
+		`CREATE TABLE dependent_buckets (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			bucket INTEGER NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, bucket))`,
+		// The dashboard filters and sorts lists in memory (server/cache_components.go):
+		// these indexes cost every upload and no longer serve a page.
+		`DROP INDEX components_effective`,
+		`DROP INDEX components_gap`,
+		`DROP INDEX components_layer`,
+	},
 }

@@ -39,7 +39,9 @@ func TestReservationsAcrossProcesses(t *testing.T) {
 	storetest.ConcurrentReservations(t, a, b)
 }
 
-func TestCaseDuplicatesMigrate(t *testing.T) {
+// atSchema opens a new database file migrated to schema version n only,
+// and returns it with the function that opens it again, migrating it on.
+func atSchema(t *testing.T, n int) (store.Store, func() store.Store) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sovmap.db")
 	db, err := sql.Open("sqlite", "file:"+path)
@@ -47,18 +49,22 @@ func TestCaseDuplicatesMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := Dialect()
-	d.Migrations = d.Migrations[:2]
+	d.Migrations = d.Migrations[:n]
 	old, err := sqlstore.New(ctx, db, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.CaseDuplicatesMigrate(t, old, func() store.Store {
+	return old, func() store.Store {
 		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	})
+	}
+}
+
+func TestMigrations(t *testing.T) {
+	storetest.Migrations(t, atSchema)
 }
 
 func TestMigrationsRunOnceAndRefuseNewerSchemas(t *testing.T) {

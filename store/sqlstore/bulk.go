@@ -158,9 +158,11 @@ func (s *Store) insertSQL(table string, cols []string, rows int) string {
 
 // writeComponents writes a version's components a batch at a time: while
 // one batch is written, the source fills the next on another goroutine, so
-// that encoding the components' JSON and the database's work overlap.
+// that encoding the components' JSON and the database's work overlap. Then
+// it writes the version's dependents and facets (see dependents.go).
 func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID int64, src store.ComponentSource) error {
 	n := src.Len()
+	idx := newVersionIndex(n)
 	type batch struct {
 		start int
 		recs  []store.ComponentRecord
@@ -187,6 +189,9 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 			if b.err == nil {
 				b.err = b.enc.encode(b.recs)
 			}
+			if b.err == nil {
+				idx.add(b.recs)
+			}
 			select {
 			case filled <- b:
 			case <-ctx.Done():
@@ -209,7 +214,7 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 		if b.err != nil {
 			return fmt.Errorf("add version: components %d to %d: %w", b.start, b.start+len(b.recs), b.err)
 		}
-		if err := s.writeBatch(ctx, w, versionID, b.start, b.recs, b.enc.blocks); err != nil {
+		if err := s.writeBatch(ctx, w, versionID, b.start, b.recs, b.enc); err != nil {
 			return err
 		}
 		written += len(b.recs)
@@ -219,20 +224,30 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	if written != n {
 		return fmt.Errorf("add version: %d of %d components written: %w", written, n, ctx.Err())
 	}
-	return nil
+	buckets, err := idx.encodeBuckets()
+	if err != nil {
+		return fmt.Errorf("add version: dependents: %w", err)
+	}
+	err = w.rows(ctx, "dependent_buckets", bucketCols, len(buckets), func(i int, args []any) []any {
+		return append(args, versionID, i, buckets[i])
+	})
+	if err != nil {
+		return s.wrap(err, "add version: dependents")
+	}
+	_, err = w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets) VALUES (?, ?, ?)`), versionID, len(buckets), idx.facets())
+	return s.wrap(err, "add version: facets")
 }
 
 var (
-	componentCols    = []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
-	blockCols        = []string{"version_id", "first_idx", "data"}
-	jurisdictionCols = []string{"version_id", "idx", "code"}
-	dependencyCols   = []string{"version_id", "from_idx", "to_id", "kind"}
+	componentCols = []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
+	blockCols     = []string{"version_id", "first_idx", "data"}
+	bucketCols    = []string{"version_id", "bucket", "data"}
 )
 
-// writeBatch writes one batch of components, the first start, to the
-// four tables that hold them; blocks are their results and specs,
-// compressed (see blocks.go).
-func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, start int, cs []store.ComponentRecord, blocks [][]byte) error {
+// writeBatch writes one batch of components, the first start: their
+// columns, a row each, and their blocks of results and specs and of
+// dependencies, compressed (see blocks.go).
+func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, start int, cs []store.ComponentRecord, enc *blockEncoder) error {
 	// Blocks are found by position: a record's Index must be it.
 	for i := range cs {
 		if cs[i].Index != start+i {
@@ -247,35 +262,14 @@ func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, 
 	if err != nil {
 		return s.wrap(err, "add version: components")
 	}
-	err = w.rows(ctx, "component_blocks", blockCols, len(blocks), func(i int, args []any) []any {
-		return append(args, versionID, start+i*blockComponents, blocks[i])
+	err = w.rows(ctx, "component_blocks", blockCols, len(enc.blocks), func(i int, args []any) []any {
+		return append(args, versionID, start+i*blockComponents, enc.blocks[i])
 	})
 	if err != nil {
 		return s.wrap(err, "add version: component results")
 	}
-	// The jurisdictions and dependencies of the batch, as (component,
-	// position in its list) pairs.
-	type ref struct{ c, j int }
-	var juris, deps []ref
-	for i := range cs {
-		for j := range cs[i].Jurisdictions {
-			juris = append(juris, ref{i, j})
-		}
-		for j := range cs[i].DependsOn {
-			deps = append(deps, ref{i, j})
-		}
-	}
-	err = w.rows(ctx, "component_jurisdictions", jurisdictionCols, len(juris), func(i int, args []any) []any {
-		r := juris[i]
-		return append(args, versionID, cs[r.c].Index, cs[r.c].Jurisdictions[r.j])
-	})
-	if err != nil {
-		return s.wrap(err, "add version: jurisdictions")
-	}
-	err = w.rows(ctx, "dependencies", dependencyCols, len(deps), func(i int, args []any) []any {
-		r := deps[i]
-		d := &cs[r.c].DependsOn[r.j]
-		return append(args, versionID, cs[r.c].Index, d.ID, d.Kind)
+	err = w.rows(ctx, "dependency_blocks", blockCols, len(enc.deps), func(i int, args []any) []any {
+		return append(args, versionID, start+i*blockComponents, enc.deps[i])
 	})
 	return s.wrap(err, "add version: dependencies")
 }

@@ -158,6 +158,7 @@ func fkFact(table, from, to, toCols, onDelete string) string {
 var (
 	createTable = regexp.MustCompile(`(?is)^\s*CREATE TABLE (\w+)\s*\((.*)\)\s*$`)
 	createIndex = regexp.MustCompile(`(?is)^\s*CREATE (UNIQUE )?INDEX (\w+) ON (\w+)\s*\((.*)\)\s*$`)
+	dropIndex   = regexp.MustCompile(`(?is)^\s*DROP INDEX (\w+)\s*$`)
 	addColumn   = regexp.MustCompile(`(?is)^\s*ALTER TABLE (\w+) ADD COLUMN (.*)$`)
 	ignored     = regexp.MustCompile(`(?is)^\s*(CREATE (TRIGGER|FUNCTION) |INSERT INTO |UPDATE )`)
 	references  = regexp.MustCompile(`(?i)REFERENCES (\w+)\s*\(([^)]*)\)`)
@@ -181,6 +182,15 @@ func parseMigrations(t *testing.T, migrations [][]string) []string {
 			case createIndex.MatchString(stmt):
 				m := createIndex.FindStringSubmatch(stmt)
 				facts = append(facts, indexFact(m[1] != "", m[2], m[3], columns(m[4])))
+			case dropIndex.MatchString(stmt):
+				name := dropIndex.FindStringSubmatch(stmt)[1]
+				n := len(facts)
+				facts = slices.DeleteFunc(facts, func(f string) bool {
+					return strings.HasPrefix(f, "index "+name+" on ") || strings.HasPrefix(f, "unique index "+name+" on ")
+				})
+				if len(facts) == n {
+					t.Errorf("migration %d, statement %d: drops index %s, which no migration before made", v+1, i+1, name)
+				}
 			case addColumn.MatchString(stmt):
 				m := addColumn.FindStringSubmatch(stmt)
 				facts = append(facts, tableElement(t, m[1], m[2])...)

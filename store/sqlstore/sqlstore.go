@@ -6,11 +6,11 @@ package sqlstore
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"strconv"
 	"strings"
@@ -50,6 +50,10 @@ type Dialect struct {
 	// version, so a dialect may roll the transaction back at once rather
 	// than keep a journal to undo one statement.
 	BulkInsert string
+	// Instr is the function that finds a string in another, called as
+	// Instr(haystack, needle) and greater than zero when found: instr in
+	// SQLite (the default), strpos in PostgreSQL.
+	Instr string
 	// BulkSession lists statements run on a connection before it writes a
 	// version, and BulkReset those that undo them after, such as a page
 	// cache large enough for the version's indexes. They are hints: one

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
@@ -254,8 +255,15 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 		where, args = append(where, "c.provider = ?"), append(args, q.Provider)
 	}
 	if q.Jurisdiction != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM component_jurisdictions j WHERE j.version_id = c.version_id AND j.idx = c.idx AND j.code = ?)")
-		args = append(args, q.Jurisdiction)
+		// The jurisdictions column lists the codes, space-separated (and
+		// a code has no space): a code is in it when, spaces around both,
+		// the one contains the other. Versions stored since migration 6
+		// have no rows in component_jurisdictions.
+		where = append(where, cmp.Or(s.d.Instr, "instr")+"(' ' || c.jurisdictions || ' ', ?) > 0")
+		args = append(args, " "+q.Jurisdiction+" ")
+		if strings.ContainsFunc(q.Jurisdiction, unicode.IsSpace) {
+			where = append(where, "1 = 0")
+		}
 	}
 	if q.Search != "" {
 		pattern := "%" + likeEscaper.Replace(strings.ToLower(q.Search)) + "%"
@@ -306,29 +314,81 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 	if c.Result, c.Spec, err = s.details(ctx, versionID, c.Index); err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
-	// Sorted here, not by ORDER BY: with it SQLite walks the version's
-	// dependencies by target (every one of a million components') for
-	// the order, instead of finding this component's few by source.
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ?`), versionID, c.Index)
-	if err != nil {
+	if c.DependsOn, err = s.dependencies(ctx, versionID, c.Index); err != nil {
 		return c, s.wrap(err, "dependencies of "+id)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d store.Dependency
-		if err := rows.Scan(&d.ID, &d.Kind); err != nil {
-			return c, s.wrap(err, "dependencies of "+id)
-		}
-		c.DependsOn = append(c.DependsOn, d)
 	}
 	slices.SortFunc(c.DependsOn, func(a, b store.Dependency) int {
 		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Kind, b.Kind))
 	})
-	return c, s.wrap(rows.Err(), "dependencies of "+id)
+	return c, nil
+}
+
+// layout returns the number of dependent buckets and the facets of a
+// version stored since migration 6; ok is false for one stored before,
+// whose dependencies, jurisdictions and facets are rows.
+func (s *Store) layout(ctx context.Context, versionID int64) (buckets int, facets []byte, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT buckets, facets FROM version_layouts WHERE version_id = ?`), versionID).Scan(&buckets, &facets)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, false, nil
+	}
+	return buckets, facets, err == nil, err
+}
+
+// dependencies returns the dependencies of the component at idx, from its
+// dependency block or, for a version stored before them, from its rows.
+func (s *Store) dependencies(ctx context.Context, versionID int64, idx int) ([]store.Dependency, error) {
+	_, _, blocks, err := s.layout(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	if blocks {
+		r, err := s.blockOf(ctx, "dependency_blocks", versionID, idx)
+		if err != nil {
+			return nil, err
+		}
+		var deps []store.Dependency
+		for range idx - r.first + 1 {
+			if deps, err = r.dependencies(deps[:0]); err != nil {
+				return nil, err
+			}
+		}
+		return deps, nil
+	}
+	// Sorted by the caller, not by ORDER BY: with it SQLite walks the
+	// version's dependencies by target (every one of a million
+	// components') for the order, instead of finding this component's few
+	// by source.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT to_id, kind FROM dependencies WHERE version_id = ? AND from_idx = ?`), versionID, idx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var deps []store.Dependency
+	for rows.Next() {
+		var d store.Dependency
+		if err := rows.Scan(&d.ID, &d.Kind); err != nil {
+			return nil, err
+		}
+		deps = append(deps, d)
+	}
+	return deps, rows.Err()
 }
 
 // Dependents lists the components that depend on id, with the edge's kind.
 func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]store.Dependency, error) {
+	buckets, _, ok, err := s.layout(ctx, versionID)
+	if err != nil {
+		return nil, s.wrap(err, "dependents of "+id)
+	}
+	if ok {
+		var data []byte
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM dependent_buckets WHERE version_id = ? AND bucket = ?`), versionID, bucketOf(id, buckets)).Scan(&data)
+		if err != nil {
+			return nil, s.wrap(err, "dependents of "+id)
+		}
+		deps, err := dependentsIn(data, id)
+		return deps, s.wrap(err, "dependents of "+id)
+	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, d.kind FROM dependencies d JOIN components c ON c.version_id = d.version_id AND c.idx = d.from_idx
 		WHERE d.version_id = ? AND d.to_id = ? ORDER BY c.id`), versionID, id)
 	if err != nil {
@@ -346,13 +406,31 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 	return out, s.wrap(rows.Err(), "dependents of "+id)
 }
 
+// positionedBlock is a stored block, decompressed, with the position of
+// its first component.
+type positionedBlock struct {
+	*blockReader
+	first int
+}
+
+// blockOf reads the block of table (component_blocks or
+// dependency_blocks) that holds the component at idx.
+func (s *Store) blockOf(ctx context.Context, table string, versionID int64, idx int) (positionedBlock, error) {
+	var first int
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT first_idx, data FROM `+table+` WHERE version_id = ? AND first_idx <= ?
+		ORDER BY first_idx DESC LIMIT 1`), versionID, idx).Scan(&first, &data)
+	if err != nil {
+		return positionedBlock{}, err
+	}
+	r, err := readBlock(data)
+	return positionedBlock{r, first}, err
+}
+
 // details returns the result and spec of the component at idx: from its
 // block, or from component_details for a version stored before blocks.
 func (s *Store) details(ctx context.Context, versionID int64, idx int) (result, spec []byte, err error) {
-	var first int
-	var data []byte
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? AND first_idx <= ?
-		ORDER BY first_idx DESC LIMIT 1`), versionID, idx).Scan(&first, &data)
+	r, err := s.blockOf(ctx, "component_blocks", versionID, idx)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.db.QueryRowContext(ctx, s.q(`SELECT result, spec FROM component_details WHERE version_id = ? AND idx = ?`), versionID, idx).Scan(&result, &spec)
 		return result, spec, err
@@ -360,11 +438,7 @@ func (s *Store) details(ctx context.Context, versionID int64, idx int) (result, 
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := readBlock(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	for range idx - first + 1 {
+	for range idx - r.first + 1 {
 		if result, spec, err = r.next(); err != nil {
 			return nil, nil, err
 		}
@@ -461,8 +535,14 @@ func (s *Store) detailResults(ctx context.Context, versionID int64, out []store.
 
 // Facets lists the providers and jurisdictions of a version, sorted.
 func (s *Store) Facets(ctx context.Context, versionID int64) (store.Facets, error) {
+	_, facets, ok, err := s.layout(ctx, versionID)
+	if err != nil {
+		return store.Facets{}, s.wrap(err, "facets")
+	}
+	if ok {
+		return decodeFacets(facets)
+	}
 	var f store.Facets
-	var err error
 	if f.Providers, err = s.strings(ctx, `SELECT DISTINCT provider FROM components WHERE version_id = ? AND provider <> '' ORDER BY provider`, versionID); err != nil {
 		return f, err
 	}
