@@ -65,25 +65,14 @@ func Dialect() sqlstore.Dialect {
 		// would also need the journal: every row names the version that
 		// the same transaction has just inserted.
 		BulkInsert: "INSERT OR ROLLBACK",
-		// A version's components are written in inventory order, and so
-		// are most of its keys, but not the index of its ids: with the
-		// default 2 MiB page cache that index's pages would leave the cache
-		// and be written to the WAL again and again. The connection that
-		// writes a version gets a larger cache, and gives it back after.
-		// Not much larger: the pages of a cache are allocated and freed one
-		// by one, and with a 256 MiB cache this cost more than it saved
-		// (see docs/benchmarks.md).
-		BulkSession: []string{fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB), "PRAGMA foreign_keys = OFF"},
-		BulkReset:   []string{fmt.Sprintf("PRAGMA cache_size = -%d", defaultCacheKiB), "PRAGMA foreign_keys = ON"},
+		// Since migration 7 a version's rows are all written in key order
+		// (blocks by position, buckets by number): SQLite's default page
+		// cache serves, where the random index of component ids needed a
+		// larger one (see docs/benchmarks.md).
+		BulkSession: []string{"PRAGMA foreign_keys = OFF"},
+		BulkReset:   []string{"PRAGMA foreign_keys = ON"},
 	}
 }
-
-// The page cache of the connection that writes a version, and SQLite's
-// default (SQLITE_DEFAULT_CACHE_SIZE), in KiB.
-const (
-	bulkCacheKiB    = 32 << 10
-	defaultCacheKiB = 2000
-)
 
 func isUnique(err error) bool {
 	var e *sqlite.Error
