@@ -228,22 +228,21 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	if err != nil {
 		return fmt.Errorf("add version: dependents: %w", err)
 	}
-	err = w.rows(ctx, "dependent_buckets", bucketCols, len(buckets), func(i int, args []any) []any {
-		return append(args, versionID, i, buckets[i])
-	})
-	if err != nil {
-		return s.wrap(err, "add version: dependents")
-	}
-	// The ids last: a duplicate is found here, and fails the transaction.
+	// A duplicate id is found here, and fails the transaction.
 	ids, err := encodeBuckets(idx.ids, 2, true)
 	if err != nil {
 		return fmt.Errorf("add version: %w", err)
 	}
-	err = w.rows(ctx, "component_ids", bucketCols, len(ids), func(i int, args []any) []any {
-		return append(args, versionID, i, ids[i])
-	})
-	if err != nil {
-		return s.wrap(err, "add version: component ids")
+	for _, t := range []struct {
+		table, what string
+		data        [][]byte
+	}{{"dependent_buckets", "dependents", buckets}, {"component_ids", "component ids", ids}} {
+		err := w.rows(ctx, t.table, bucketCols, len(t.data), func(i int, args []any) []any {
+			return append(args, versionID, i, t.data[i])
+		})
+		if err != nil {
+			return s.wrap(err, "add version: "+t.what)
+		}
 	}
 	_, err = w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets, id_buckets) VALUES (?, ?, ?, ?)`),
 		versionID, len(buckets), idx.facets(), len(ids))
