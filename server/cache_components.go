@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -48,33 +47,12 @@ func (s *Server) componentIndex(ctx context.Context, ver store.Version) (*compon
 			for i := range ord {
 				ord[i] = int32(i)
 			}
-			slices.SortStableFunc(ord, func(a, b int32) int { return compareBy(key, &recs[a], &recs[b]) })
+			slices.SortStableFunc(ord, func(a, b int32) int { return store.CompareComponents(key, &recs[a], &recs[b]) })
 			ix.order[key] = ord
 			size += 4 * int64(len(ord))
 		}
 		return ix, size, nil
 	})
-}
-
-// compareBy compares two records on a sort key.
-func compareBy(key string, a, b *store.ComponentRecord) int {
-	switch key {
-	case "id":
-		return strings.Compare(a.ID, b.ID)
-	case "layer":
-		return strings.Compare(a.Layer, b.Layer)
-	case "level":
-		return cmp.Compare(a.Level, b.Level)
-	case "effective":
-		return cmp.Compare(a.EffectiveLevel, b.EffectiveLevel)
-	case "required":
-		return cmp.Compare(a.RequiredLevel, b.RequiredLevel)
-	case "gap":
-		return cmp.Compare(a.Gap, b.Gap)
-	case "provider":
-		return strings.Compare(a.Provider, b.Provider)
-	}
-	return 0
 }
 
 // matches reports whether row i passes q's filters and is in every one
@@ -123,7 +101,7 @@ func (ix *componentIndex) selection(q store.ComponentQuery, in []bitset) []int32
 	// inventory order, as the database's "key DESC, idx ASC".
 	for end := len(ord); end > 0; {
 		start := end - 1
-		for start > 0 && compareBy(q.Sort, &ix.rows[ord[start-1]], &ix.rows[ord[end-1]]) == 0 {
+		for start > 0 && store.CompareComponents(q.Sort, &ix.rows[ord[start-1]], &ix.rows[ord[end-1]]) == 0 {
 			start--
 		}
 		for _, i := range ord[start:end] {

@@ -296,10 +296,18 @@ func (s *componentSource) Len() int { return len(s.rep.Components) }
 // Fill makes the records of components start to start+len(recs).
 func (s *componentSource) Fill(start int, recs []store.ComponentRecord) error {
 	return fanout.Ranges(len(recs), 256, func(_, lo, hi int) error {
+		last := 0
 		for i := lo; i < hi; i++ {
+			// A record not yet used would grow its result from nothing,
+			// doubling a dozen times: start it at about its neighbour's
+			// size instead (results are a few kilobytes each).
+			if cap(recs[i].Result) < last {
+				recs[i].Result = make([]byte, 0, last+last/4)
+			}
 			if err := s.record(start+i, &recs[i]); err != nil {
 				return err
 			}
+			last = len(recs[i].Result)
 		}
 		return nil
 	})

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -135,6 +137,30 @@ type ComponentQuery struct {
 	Offset int
 	// Limit caps the page; zero means 50, and more than 1000 is cut to 1000.
 	Limit int
+}
+
+// CompareComponents compares two components on one of SortKeys, as
+// ListComponents orders them before its ties (which stay in inventory
+// order): text bytewise, numbers by value. An unknown key compares all
+// components equal.
+func CompareComponents(key string, a, b *ComponentRecord) int {
+	switch key {
+	case "id":
+		return strings.Compare(a.ID, b.ID)
+	case "layer":
+		return strings.Compare(a.Layer, b.Layer)
+	case "level":
+		return cmp.Compare(a.Level, b.Level)
+	case "effective":
+		return cmp.Compare(a.EffectiveLevel, b.EffectiveLevel)
+	case "required":
+		return cmp.Compare(a.RequiredLevel, b.RequiredLevel)
+	case "gap":
+		return cmp.Compare(a.Gap, b.Gap)
+	case "provider":
+		return strings.Compare(a.Provider, b.Provider)
+	}
+	return 0
 }
 
 // Facets are the values a version's components can be filtered on.

@@ -242,6 +242,8 @@ wait:
 		`SELECT COUNT(*) FROM dependency_blocks WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM dependent_buckets WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM version_layouts WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM component_lists WHERE version_id NOT IN (SELECT id FROM versions)`,
+		`SELECT COUNT(*) FROM component_ids WHERE version_id NOT IN (SELECT id FROM versions)`,
 		`SELECT COUNT(*) FROM versions WHERE number > 1`,
 	} {
 		var n int

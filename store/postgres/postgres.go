@@ -265,4 +265,21 @@ var migrations = [][]string{
 		`DROP INDEX components_gap`,
 		`DROP INDEX components_layer`,
 	},
+	{ // 7: component lists in blocks, ids in buckets (store/sqlstore/lists.go)
+		// A version whose layout has id_buckets > 0 keeps its components'
+		// list columns in component_lists, 128 components a row, and its
+		// ids in component_ids, by hash; it has no rows in components.
+		// Versions stored before keep their rows and are read from them.
+		`CREATE TABLE component_lists (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
+		`CREATE TABLE component_ids (
+			version_id BIGINT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			bucket INTEGER NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (version_id, bucket))`,
+		`ALTER TABLE version_layouts ADD COLUMN id_buckets INTEGER NOT NULL DEFAULT 0`,
+	},
 }

@@ -65,25 +65,14 @@ func Dialect() sqlstore.Dialect {
 		// would also need the journal: every row names the version that
 		// the same transaction has just inserted.
 		BulkInsert: "INSERT OR ROLLBACK",
-		// A version's components are written in inventory order, and so
-		// are most of its keys, but not the index of its ids: with the
-		// default 2 MiB page cache that index's pages would leave the cache
-		// and be written to the WAL again and again. The connection that
-		// writes a version gets a larger cache, and gives it back after.
-		// Not much larger: the pages of a cache are allocated and freed one
-		// by one, and with a 256 MiB cache this cost more than it saved
-		// (see docs/benchmarks.md).
-		BulkSession: []string{fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB), "PRAGMA foreign_keys = OFF"},
-		BulkReset:   []string{fmt.Sprintf("PRAGMA cache_size = -%d", defaultCacheKiB), "PRAGMA foreign_keys = ON"},
+		// Since migration 7 a version's rows are all written in key order
+		// (blocks by position, buckets by number): SQLite's default page
+		// cache serves, where the random index of component ids needed a
+		// larger one (see docs/benchmarks.md).
+		BulkSession: []string{"PRAGMA foreign_keys = OFF"},
+		BulkReset:   []string{"PRAGMA foreign_keys = ON"},
 	}
 }
-
-// The page cache of the connection that writes a version, and SQLite's
-// default (SQLITE_DEFAULT_CACHE_SIZE), in KiB.
-const (
-	bulkCacheKiB    = 32 << 10
-	defaultCacheKiB = 2000
-)
 
 func isUnique(err error) bool {
 	var e *sqlite.Error
@@ -279,5 +268,22 @@ var migrations = [][]string{
 		`DROP INDEX components_effective`,
 		`DROP INDEX components_gap`,
 		`DROP INDEX components_layer`,
+	},
+	{ // 7: component lists in blocks, ids in buckets (store/sqlstore/lists.go)
+		// A version whose layout has id_buckets > 0 keeps its components'
+		// list columns in component_lists, 128 components a row, and its
+		// ids in component_ids, by hash; it has no rows in components.
+		// Versions stored before keep their rows and are read from them.
+		`CREATE TABLE component_lists (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			first_idx INTEGER NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, first_idx))`,
+		`CREATE TABLE component_ids (
+			version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+			bucket INTEGER NOT NULL,
+			data BLOB NOT NULL,
+			PRIMARY KEY (version_id, bucket))`,
+		`ALTER TABLE version_layouts ADD COLUMN id_buckets INTEGER NOT NULL DEFAULT 0`,
 	},
 }

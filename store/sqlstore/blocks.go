@@ -41,10 +41,10 @@ const blockComponents = 128
 // blockEncoder compresses the blocks of a batch of components, on every
 // core, keeping its buffers and compressors from one batch to the next.
 type blockEncoder struct {
-	// blocks are the results and specs, deps the dependencies, of each
-	// blockComponents components.
-	blocks, deps [][]byte
-	workers      []*blockWorker
+	// blocks are the results and specs, deps the dependencies and lists
+	// the list columns (lists.go), of each blockComponents components.
+	blocks, deps, lists [][]byte
+	workers             []*blockWorker
 }
 
 type blockWorker struct {
@@ -79,9 +79,9 @@ func (bw *blockWorker) compress(dst []byte) ([]byte, error) {
 func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
 	n := (len(recs) + blockComponents - 1) / blockComponents
 	for len(e.blocks) < n {
-		e.blocks, e.deps = append(e.blocks, nil), append(e.deps, nil)
+		e.blocks, e.deps, e.lists = append(e.blocks, nil), append(e.deps, nil), append(e.lists, nil)
 	}
-	e.blocks, e.deps = e.blocks[:n], e.deps[:n]
+	e.blocks, e.deps, e.lists = e.blocks[:n], e.deps[:n], e.lists[:n]
 	for len(e.workers) < fanout.Workers(n, 1) {
 		e.workers = append(e.workers, &blockWorker{})
 	}
@@ -107,6 +107,13 @@ func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
 				}
 			}
 			if e.deps[b], err = bw.compress(e.deps[b]); err != nil {
+				return err
+			}
+			bw.raw = bw.raw[:0]
+			for i := range block {
+				bw.raw = appendListRecord(bw.raw, &block[i])
+			}
+			if e.lists[b], err = bw.compress(e.lists[b]); err != nil {
 				return err
 			}
 		}

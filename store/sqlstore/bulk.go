@@ -224,29 +224,39 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	if written != n {
 		return fmt.Errorf("add version: %d of %d components written: %w", written, n, ctx.Err())
 	}
-	buckets, err := idx.encodeBuckets()
+	buckets, err := encodeBuckets(idx.buckets, 3, false)
 	if err != nil {
 		return fmt.Errorf("add version: dependents: %w", err)
 	}
-	err = w.rows(ctx, "dependent_buckets", bucketCols, len(buckets), func(i int, args []any) []any {
-		return append(args, versionID, i, buckets[i])
-	})
+	// A duplicate id is found here, and fails the transaction.
+	ids, err := encodeBuckets(idx.ids, 2, true)
 	if err != nil {
-		return s.wrap(err, "add version: dependents")
+		return fmt.Errorf("add version: %w", err)
 	}
-	_, err = w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets) VALUES (?, ?, ?)`), versionID, len(buckets), idx.facets())
+	for _, t := range []struct {
+		table, what string
+		data        [][]byte
+	}{{"dependent_buckets", "dependents", buckets}, {"component_ids", "component ids", ids}} {
+		err := w.rows(ctx, t.table, bucketCols, len(t.data), func(i int, args []any) []any {
+			return append(args, versionID, i, t.data[i])
+		})
+		if err != nil {
+			return s.wrap(err, "add version: "+t.what)
+		}
+	}
+	_, err = w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets, id_buckets) VALUES (?, ?, ?, ?)`),
+		versionID, len(buckets), idx.facets(), len(ids))
 	return s.wrap(err, "add version: facets")
 }
 
 var (
-	componentCols = []string{"version_id", "idx", "id", "name", "layer", "provider", "controller", "level", "effective", "required", "gap", "category", "sourcing", "jurisdictions"}
-	blockCols     = []string{"version_id", "first_idx", "data"}
-	bucketCols    = []string{"version_id", "bucket", "data"}
+	blockCols  = []string{"version_id", "first_idx", "data"}
+	bucketCols = []string{"version_id", "bucket", "data"}
 )
 
 // writeBatch writes one batch of components, the first start: their
-// columns, a row each, and their blocks of results and specs and of
-// dependencies, compressed (see blocks.go).
+// blocks of list columns, of results and specs and of dependencies,
+// compressed (see blocks.go and lists.go).
 func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, start int, cs []store.ComponentRecord, enc *blockEncoder) error {
 	// Blocks are found by position: a record's Index must be it.
 	for i := range cs {
@@ -254,22 +264,20 @@ func (s *Store) writeBatch(ctx context.Context, w *bulkWriter, versionID int64, 
 			return fmt.Errorf("add version: component %s at position %d has index %d", cs[i].ID, start+i, cs[i].Index)
 		}
 	}
-	err := w.rows(ctx, "components", componentCols, len(cs), func(i int, args []any) []any {
-		c := &cs[i]
-		return append(args, versionID, c.Index, c.ID, c.Name, c.Layer, c.Provider, c.Controller, c.Level, c.EffectiveLevel,
-			c.RequiredLevel, c.Gap, c.Category, c.Sourcing, strings.Join(c.Jurisdictions, " "))
-	})
-	if err != nil {
-		return s.wrap(err, "add version: components")
+	for _, t := range []struct {
+		table, what string
+		blocks      [][]byte
+	}{
+		{"component_lists", "components", enc.lists},
+		{"component_blocks", "component results", enc.blocks},
+		{"dependency_blocks", "dependencies", enc.deps},
+	} {
+		err := w.rows(ctx, t.table, blockCols, len(t.blocks), func(i int, args []any) []any {
+			return append(args, versionID, start+i*blockComponents, t.blocks[i])
+		})
+		if err != nil {
+			return s.wrap(err, "add version: "+t.what)
+		}
 	}
-	err = w.rows(ctx, "component_blocks", blockCols, len(enc.blocks), func(i int, args []any) []any {
-		return append(args, versionID, start+i*blockComponents, enc.blocks[i])
-	})
-	if err != nil {
-		return s.wrap(err, "add version: component results")
-	}
-	err = w.rows(ctx, "dependency_blocks", blockCols, len(enc.deps), func(i int, args []any) []any {
-		return append(args, versionID, start+i*blockComponents, enc.deps[i])
-	})
-	return s.wrap(err, "add version: dependencies")
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"slices"
 
 	"github.com/sovmap/sovmap/internal/fanout"
@@ -41,14 +42,16 @@ func bucketOf(id string, buckets int) int {
 // its version_layouts and dependent_buckets rows hold: the edges by
 // target, and the providers and jurisdictions to filter on.
 type versionIndex struct {
-	// buckets holds the edges of each bucket, unsorted, as stored.
-	buckets       [][]byte
+	// buckets holds the edges of each bucket, unsorted, as stored, and
+	// ids the ids and positions of each bucket of component_ids.
+	buckets, ids  [][]byte
 	providers     map[string]bool
 	jurisdictions map[string]bool
 }
 
 func newVersionIndex(components int) *versionIndex {
-	return &versionIndex{buckets: make([][]byte, max(1, (components+bucketComponents-1)/bucketComponents)),
+	n := max(1, (components+bucketComponents-1)/bucketComponents)
+	return &versionIndex{buckets: make([][]byte, n), ids: make([][]byte, n),
 		providers: map[string]bool{}, jurisdictions: map[string]bool{}}
 }
 
@@ -56,6 +59,8 @@ func newVersionIndex(components int) *versionIndex {
 func (x *versionIndex) add(recs []store.ComponentRecord) {
 	for i := range recs {
 		c := &recs[i]
+		b := bucketOf(c.ID, len(x.ids))
+		x.ids[b] = appendIDEntry(x.ids[b], c.ID, c.Index)
 		for _, d := range c.DependsOn {
 			b := bucketOf(d.ID, len(x.buckets))
 			x.buckets[b] = appendField(appendField(appendField(x.buckets[b], d.ID), c.ID), d.Kind)
@@ -106,53 +111,59 @@ func decodeFacets(data []byte) (store.Facets, error) {
 	return f, nil
 }
 
-// edge is one dependency in a bucket; its fields share the bucket's memory.
-type edge struct{ to, from, kind []byte }
+// tuple is one entry of a bucket: an edge's target, dependent and kind,
+// or an id and its position (the third field nil). Its fields share the
+// bucket's memory.
+type tuple [3][]byte
 
-func compareEdges(a, b edge) int {
-	return cmp.Or(bytes.Compare(a.to, b.to), bytes.Compare(a.from, b.from), bytes.Compare(a.kind, b.kind))
+func compareTuples(a, b tuple) int {
+	return cmp.Or(bytes.Compare(a[0], b[0]), bytes.Compare(a[1], b[1]), bytes.Compare(a[2], b[2]))
 }
 
-// readEdges splits a bucket into its edges.
-func readEdges(raw []byte, out []edge) ([]edge, error) {
+// readTuples splits a bucket into its entries of n fields each.
+func readTuples(raw []byte, n int, out []tuple) ([]tuple, error) {
 	r := &blockReader{raw: raw}
 	for len(r.raw) > 0 {
-		var e edge
-		var err error
-		if e.to, err = r.field(); err == nil {
-			if e.from, err = r.field(); err == nil {
-				e.kind, err = r.field()
+		var e tuple
+		for i := range n {
+			var err error
+			if e[i], err = r.field(); err != nil {
+				return nil, err
 			}
-		}
-		if err != nil {
-			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
 }
 
-// encodeBuckets sorts and compresses every bucket, on every core, and
-// returns them; x.buckets is emptied as it goes.
-func (x *versionIndex) encodeBuckets() ([][]byte, error) {
-	out := make([][]byte, len(x.buckets))
-	return out, fanout.Ranges(len(x.buckets), 1, func(_, lo, hi int) error {
+// encodeBuckets sorts the entries of every bucket, of n fields each, and
+// compresses the buckets, on every core; buckets is emptied as it goes.
+// With unique, two entries with the same first field are an error: the
+// ids of a version's components.
+func encodeBuckets(buckets [][]byte, n int, unique bool) ([][]byte, error) {
+	out := make([][]byte, len(buckets))
+	return out, fanout.Ranges(len(buckets), 1, func(_, lo, hi int) error {
 		bw := &blockWorker{}
-		var edges []edge
+		var entries []tuple
 		for b := lo; b < hi; b++ {
 			var err error
-			if edges, err = readEdges(x.buckets[b], edges[:0]); err != nil {
+			if entries, err = readTuples(buckets[b], n, entries[:0]); err != nil {
 				return err
 			}
-			slices.SortFunc(edges, compareEdges)
+			slices.SortFunc(entries, compareTuples)
 			bw.raw = bw.raw[:0]
-			for _, e := range edges {
-				bw.raw = appendField(appendField(appendField(bw.raw, e.to), e.from), e.kind)
+			for i, e := range entries {
+				if unique && i > 0 && bytes.Equal(e[0], entries[i-1][0]) {
+					return fmt.Errorf("component id %q appears twice: %w", e[0], store.ErrConflict)
+				}
+				for _, f := range e[:n] {
+					bw.raw = appendField(bw.raw, f)
+				}
 			}
 			if out[b], err = bw.compress(nil); err != nil {
 				return err
 			}
-			x.buckets[b] = nil
+			buckets[b] = nil
 		}
 		return nil
 	})
@@ -165,14 +176,14 @@ func dependentsIn(data []byte, id string) ([]store.Dependency, error) {
 	if err != nil {
 		return nil, err
 	}
-	edges, err := readEdges(raw, nil)
+	edges, err := readTuples(raw, 3, nil)
 	if err != nil {
 		return nil, err
 	}
 	var out []store.Dependency
 	for _, e := range edges {
-		if string(e.to) == id {
-			out = append(out, store.Dependency{ID: string(e.from), Kind: string(e.kind)})
+		if string(e[0]) == id {
+			out = append(out, store.Dependency{ID: string(e[1]), Kind: string(e[2])})
 		}
 	}
 	return out, nil

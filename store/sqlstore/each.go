@@ -36,6 +36,14 @@ func (s *Store) EachComponent(ctx context.Context, versionID int64, fn func(stor
 	if blocks == 0 {
 		read = s.eachDetailGroup
 	}
+	lay, err := s.layout(ctx, versionID)
+	if err != nil {
+		return s.wrap(err, "each component")
+	}
+	lists := s.componentRange
+	if lay.idBuckets > 0 {
+		lists = s.listRange
+	}
 	var g group
 	for lo := 0; lo < n; lo += len(g.results) {
 		var err error
@@ -46,7 +54,7 @@ func (s *Store) EachComponent(ctx context.Context, versionID int64, fn func(stor
 			return fmt.Errorf("each component: version %d has %d components, but stored results cover %d to %d",
 				versionID, n, lo, lo+len(g.results))
 		}
-		if g.recs, err = s.componentRange(ctx, versionID, lo, lo+len(g.results), g.recs[:0]); err != nil {
+		if g.recs, err = lists(ctx, versionID, lo, lo+len(g.results), g.recs[:0]); err != nil {
 			return s.wrap(err, "each component")
 		}
 		for i := range g.recs {
@@ -141,8 +149,9 @@ func (s *Store) eachDetailGroup(ctx context.Context, versionID int64, lo int, g 
 	return g, rows.Err()
 }
 
-// componentRange appends the rows of the components lo to hi (excluded) to
-// out, and checks that there is one for each.
+// componentRange appends the rows of the components lo to hi (excluded) of
+// a version stored before migration 7 to out, and checks that there is
+// one for each.
 func (s *Store) componentRange(ctx context.Context, versionID int64, lo, hi int, out []store.ComponentRecord) ([]store.ComponentRecord, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.idx >= ? AND c.idx < ?
 		ORDER BY c.idx`), versionID, lo, hi)

@@ -270,17 +270,29 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 		where = append(where, `(LOWER(c.id) LIKE ? ESCAPE '\' OR LOWER(c.name) LIKE ? ESCAPE '\')`)
 		args = append(args, pattern, pattern)
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM components c WHERE `+cond), args...).Scan(&total); err != nil {
-		return nil, 0, s.wrap(err, "count components")
-	}
 	limit := q.Limit
 	switch {
 	case limit <= 0:
 		limit = 50
 	case limit > 1000:
 		limit = 1000
+	}
+	lay, err := s.layout(ctx, versionID)
+	if err != nil {
+		return nil, 0, s.wrap(err, "list components")
+	}
+	if lay.idBuckets > 0 {
+		all, err := s.allLists(ctx, versionID)
+		if err != nil {
+			return nil, 0, s.wrap(err, "list components")
+		}
+		page, total := listInMemory(all, q, limit)
+		return page, total, nil
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM components c WHERE `+cond), args...).Scan(&total); err != nil {
+		return nil, 0, s.wrap(err, "count components")
 	}
 	dir := " ASC"
 	if q.Desc {
@@ -307,14 +319,30 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Component returns one component with its result, spec and dependencies.
 func (s *Store) Component(ctx context.Context, versionID int64, id string) (store.ComponentRecord, error) {
-	c, err := scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
+	lay, err := s.layout(ctx, versionID)
+	if err != nil {
+		return store.ComponentRecord{}, s.wrap(err, "component "+id)
+	}
+	var c store.ComponentRecord
+	if lay.idBuckets > 0 {
+		var idx int
+		idx, err = s.indexOf(ctx, versionID, id, lay.idBuckets)
+		if err == nil {
+			var one []store.ComponentRecord
+			if one, err = s.listRange(ctx, versionID, idx, idx+1, nil); err == nil {
+				c = one[0]
+			}
+		}
+	} else {
+		c, err = scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
+	}
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
 	if c.Result, c.Spec, err = s.details(ctx, versionID, c.Index); err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
-	if c.DependsOn, err = s.dependencies(ctx, versionID, c.Index); err != nil {
+	if c.DependsOn, err = s.dependencies(ctx, versionID, c.Index, lay); err != nil {
 		return c, s.wrap(err, "dependencies of "+id)
 	}
 	slices.SortFunc(c.DependsOn, func(a, b store.Dependency) int {
@@ -323,25 +351,35 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 	return c, nil
 }
 
-// layout returns the number of dependent buckets and the facets of a
-// version stored since migration 6; ok is false for one stored before,
-// whose dependencies, jurisdictions and facets are rows.
-func (s *Store) layout(ctx context.Context, versionID int64) (buckets int, facets []byte, ok bool, err error) {
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT buckets, facets FROM version_layouts WHERE version_id = ?`), versionID).Scan(&buckets, &facets)
+// versionLayout is how a version's components are stored.
+type versionLayout struct {
+	// blocks: stored since migration 6, with its dependencies in blocks,
+	// its dependents in buckets and its facets here; else they are rows.
+	blocks  bool
+	buckets int
+	facets  []byte
+	// idBuckets, stored since migration 7, is the number of buckets of
+	// component_ids: the version's list columns are in component_lists,
+	// not rows of components. Zero for a version stored before.
+	idBuckets int
+}
+
+// layout returns how a version is stored.
+func (s *Store) layout(ctx context.Context, versionID int64) (versionLayout, error) {
+	var l versionLayout
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT buckets, facets, id_buckets FROM version_layouts WHERE version_id = ?`), versionID).
+		Scan(&l.buckets, &l.facets, &l.idBuckets)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, false, nil
+		return versionLayout{}, nil
 	}
-	return buckets, facets, err == nil, err
+	l.blocks = err == nil
+	return l, err
 }
 
 // dependencies returns the dependencies of the component at idx, from its
 // dependency block or, for a version stored before them, from its rows.
-func (s *Store) dependencies(ctx context.Context, versionID int64, idx int) ([]store.Dependency, error) {
-	_, _, blocks, err := s.layout(ctx, versionID)
-	if err != nil {
-		return nil, err
-	}
-	if blocks {
+func (s *Store) dependencies(ctx context.Context, versionID int64, idx int, lay versionLayout) ([]store.Dependency, error) {
+	if lay.blocks {
 		r, err := s.blockOf(ctx, "dependency_blocks", versionID, idx)
 		if err != nil {
 			return nil, err
@@ -376,13 +414,13 @@ func (s *Store) dependencies(ctx context.Context, versionID int64, idx int) ([]s
 
 // Dependents lists the components that depend on id, with the edge's kind.
 func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]store.Dependency, error) {
-	buckets, _, ok, err := s.layout(ctx, versionID)
+	lay, err := s.layout(ctx, versionID)
 	if err != nil {
 		return nil, s.wrap(err, "dependents of "+id)
 	}
-	if ok {
+	if lay.blocks {
 		var data []byte
-		err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM dependent_buckets WHERE version_id = ? AND bucket = ?`), versionID, bucketOf(id, buckets)).Scan(&data)
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM dependent_buckets WHERE version_id = ? AND bucket = ?`), versionID, bucketOf(id, lay.buckets)).Scan(&data)
 		if err != nil {
 			return nil, s.wrap(err, "dependents of "+id)
 		}
@@ -448,20 +486,17 @@ func (s *Store) details(ctx context.Context, versionID int64, idx int) (result, 
 
 // AllComponents returns every component with its result, in inventory order.
 func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	lay, err := s.layout(ctx, versionID)
 	if err != nil {
 		return nil, s.wrap(err, "all components")
 	}
-	defer rows.Close()
 	var out []store.ComponentRecord
-	for rows.Next() {
-		c, err := scanComponent(rows)
-		if err != nil {
-			return nil, s.wrap(err, "all components")
-		}
-		out = append(out, c)
+	if lay.idBuckets > 0 {
+		out, err = s.allLists(ctx, versionID)
+	} else {
+		out, err = s.allRows(ctx, versionID)
 	}
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, s.wrap(err, "all components")
 	}
 	found, err := s.blockResults(ctx, versionID, out)
@@ -475,6 +510,35 @@ func (s *Store) AllComponents(ctx context.Context, versionID int64) ([]store.Com
 		return nil, fmt.Errorf("all components: %d of version %d's %d components have a stored result", found, versionID, len(out))
 	}
 	return out, nil
+}
+
+// allLists reads the list columns of every component of a version
+// stored since migration 7, in inventory order.
+func (s *Store) allLists(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT components FROM versions WHERE id = ?`), versionID).Scan(&n); err != nil {
+		return nil, err
+	}
+	return s.listRange(ctx, versionID, 0, n, make([]store.ComponentRecord, 0, n))
+}
+
+// allRows reads the rows of every component of a version stored before
+// migration 7, in inventory order.
+func (s *Store) allRows(ctx context.Context, versionID int64) ([]store.ComponentRecord, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? ORDER BY c.idx`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.ComponentRecord
+	for rows.Next() {
+		c, err := scanComponent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // blockResults sets the Result of out[i], the components of a version in
@@ -535,12 +599,12 @@ func (s *Store) detailResults(ctx context.Context, versionID int64, out []store.
 
 // Facets lists the providers and jurisdictions of a version, sorted.
 func (s *Store) Facets(ctx context.Context, versionID int64) (store.Facets, error) {
-	_, facets, ok, err := s.layout(ctx, versionID)
+	lay, err := s.layout(ctx, versionID)
 	if err != nil {
 		return store.Facets{}, s.wrap(err, "facets")
 	}
-	if ok {
-		return decodeFacets(facets)
+	if lay.blocks {
+		return decodeFacets(lay.facets)
 	}
 	var f store.Facets
 	if f.Providers, err = s.strings(ctx, `SELECT DISTINCT provider FROM components WHERE version_id = ? AND provider <> '' ORDER BY provider`, versionID); err != nil {

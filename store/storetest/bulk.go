@@ -247,7 +247,7 @@ func tableCounts(t *testing.T, s store.Store) []int {
 	}
 	var out []int
 	for _, table := range []string{"versions", "version_blobs", "version_files", "components", "component_blocks",
-		"component_details", "component_jurisdictions", "dependencies", "dependency_blocks", "dependent_buckets", "version_layouts", "audit_log"} {
+		"component_details", "component_jurisdictions", "dependencies", "dependency_blocks", "dependent_buckets", "version_layouts", "component_lists", "component_ids", "audit_log"} {
 		var n int
 		check(t, db.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n))
 		out = append(out, n)

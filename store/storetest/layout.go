@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"testing"
@@ -17,57 +18,31 @@ import (
 
 // RowsLayoutMigrates checks that a version stored before migration 6, with
 // a row per dependency and per jurisdiction, reads back whole after the
-// migration, beside a version stored after it. old is a SQL store at
+// migrations, beside a version stored after them. old is a SQL store at
 // schema version 5 and reopen opens the same database again, migrating
-// it. The old version is written here as the store of schema 5 wrote it,
-// from the tables' own definitions and the block format that
-// store/sqlstore/blocks.go documents: its components, results and specs
-// compressed 128 components a block, its jurisdictions and dependencies.
+// it. The old version is written here as the store of schema 5 wrote it
+// (see writeOldVersion).
 func RowsLayoutMigrates(t *testing.T, old store.Store, reopen func() store.Store) {
 	t.Helper()
+	oldLayoutMigrates(t, old, reopen, 5)
+}
+
+// BlocksLayoutMigrates checks that a version stored before migration 7,
+// with a row per component, its dependencies in blocks and its dependents
+// in buckets, reads back whole after the migration, beside a version
+// stored after it, and that both list their components alike. old is a
+// SQL store at schema version 6.
+func BlocksLayoutMigrates(t *testing.T, old store.Store, reopen func() store.Store) {
+	t.Helper()
+	oldLayoutMigrates(t, old, reopen, 6)
+}
+
+func oldLayoutMigrates(t *testing.T, old store.Store, reopen func() store.Store, schema int) {
 	ctx := context.Background()
 	alice := newUser(t, old, "alice")
 	w := must(old.CreateWorkspace(ctx, "w", "W"))(t)
-	nv, recs := bulkVersion(w.ID, alice.ID, 700, "rows")
-	db := old.(interface{ DB() *sql.DB }).DB()
-	q := placeholders(db)
-	tx, err := db.BeginTx(ctx, nil)
-	check(t, err)
-	var id int64
-	check(t, tx.QueryRowContext(ctx, q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
-		VALUES (?, 1, 1, ?, 'api', 'rows', ?, ?) RETURNING id`), w.ID, alice.ID, nv.Summary, len(recs)).Scan(&id))
-	_, err = tx.ExecContext(ctx, q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), id, gzipped(t, nv.Head), gzipped(t, nv.Inventory))
-	check(t, err)
-	for i, r := range recs {
-		_, err := tx.ExecContext(ctx, q(`INSERT INTO components (version_id, idx, id, name, layer, provider, controller, level, effective, required, gap, category, sourcing, jurisdictions)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), id, i, r.ID, r.Name, r.Layer, r.Provider, r.Controller, r.Level,
-			r.EffectiveLevel, r.RequiredLevel, r.Gap, r.Category, r.Sourcing, strings.Join(r.Jurisdictions, " "))
-		check(t, err)
-		for _, j := range r.Jurisdictions {
-			_, err := tx.ExecContext(ctx, q(`INSERT INTO component_jurisdictions (version_id, idx, code) VALUES (?, ?, ?)`), id, i, j)
-			check(t, err)
-		}
-		for _, d := range r.DependsOn {
-			_, err := tx.ExecContext(ctx, q(`INSERT INTO dependencies (version_id, from_idx, to_id, kind) VALUES (?, ?, ?, ?)`), id, i, d.ID, d.Kind)
-			check(t, err)
-		}
-	}
-	for first := 0; first < len(recs); first += 128 {
-		var raw []byte
-		for _, r := range recs[first:min(len(recs), first+128)] {
-			raw = binary.AppendUvarint(raw, uint64(len(r.Result)))
-			raw = append(raw, r.Result...)
-			raw = binary.AppendUvarint(raw, uint64(len(r.Spec)))
-			raw = append(raw, r.Spec...)
-		}
-		var b bytes.Buffer
-		zw := must(flate.NewWriter(&b, flate.DefaultCompression))(t)
-		must(zw.Write(raw))(t)
-		check(t, zw.Close())
-		_, err := tx.ExecContext(ctx, q(`INSERT INTO component_blocks (version_id, first_idx, data) VALUES (?, ?, ?)`), id, first, b.Bytes())
-		check(t, err)
-	}
-	check(t, tx.Commit())
+	nv, recs := bulkVersion(w.ID, alice.ID, 700, "old")
+	writeOldVersion(t, old, nv, recs, schema)
 	check(t, old.Close())
 
 	s := reopen()
@@ -77,6 +52,133 @@ func RowsLayoutMigrates(t *testing.T, old store.Store, reopen func() store.Store
 	newV := must(s.AddVersion(ctx, nv))(t)
 	for _, v := range []store.Version{oldV, newV} {
 		t.Run(v.Note, func(t *testing.T) { sameVersion(t, s, v, recs) })
+	}
+	t.Run("lists alike", func(t *testing.T) { sameLists(t, s, oldV, newV, recs) })
+}
+
+// writeOldVersion writes nv as version 1 of its workspace, as the store of
+// the given schema (5 or 6) wrote it, from the tables' own definitions and
+// the formats that store/sqlstore/blocks.go and dependents.go document:
+// a row per component, with its list columns; its results and specs
+// compressed 128 components a block; at schema 5 its jurisdictions and
+// dependencies a row each, at schema 6 its dependencies in blocks like the
+// results, its dependents by target in buckets, and its facets.
+func writeOldVersion(t *testing.T, old store.Store, nv store.NewVersion, recs store.Records, schema int) {
+	ctx := context.Background()
+	db := old.(interface{ DB() *sql.DB }).DB()
+	q := placeholders(db)
+	tx, err := db.BeginTx(ctx, nil)
+	check(t, err)
+	var id int64
+	check(t, tx.QueryRowContext(ctx, q(`INSERT INTO versions (workspace_id, number, created_us, created_by, source, note, summary, components)
+		VALUES (?, 1, 1, ?, 'api', 'old', ?, ?) RETURNING id`), nv.WorkspaceID, nv.CreatedBy, nv.Summary, len(recs)).Scan(&id))
+	exec := func(query string, args ...any) {
+		t.Helper()
+		_, err := tx.ExecContext(ctx, q(query), args...)
+		check(t, err)
+	}
+	exec(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`, id, gzipped(t, nv.Head), gzipped(t, nv.Inventory))
+	field := func(raw []byte, f string) []byte { return append(binary.AppendUvarint(raw, uint64(len(f))), f...) }
+	for i, r := range recs {
+		exec(`INSERT INTO components (version_id, idx, id, name, layer, provider, controller, level, effective, required, gap, category, sourcing, jurisdictions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, r.ID, r.Name, r.Layer, r.Provider, r.Controller, r.Level,
+			r.EffectiveLevel, r.RequiredLevel, r.Gap, r.Category, r.Sourcing, strings.Join(r.Jurisdictions, " "))
+		if schema >= 6 {
+			continue
+		}
+		for _, j := range r.Jurisdictions {
+			exec(`INSERT INTO component_jurisdictions (version_id, idx, code) VALUES (?, ?, ?)`, id, i, j)
+		}
+		for _, d := range r.DependsOn {
+			exec(`INSERT INTO dependencies (version_id, from_idx, to_id, kind) VALUES (?, ?, ?, ?)`, id, i, d.ID, d.Kind)
+		}
+	}
+	for first := 0; first < len(recs); first += 128 {
+		var raw, deps []byte
+		for _, r := range recs[first:min(len(recs), first+128)] {
+			raw = field(field(raw, string(r.Result)), string(r.Spec))
+			deps = binary.AppendUvarint(deps, uint64(len(r.DependsOn)))
+			for _, d := range r.DependsOn {
+				deps = field(field(deps, d.ID), d.Kind)
+			}
+		}
+		exec(`INSERT INTO component_blocks (version_id, first_idx, data) VALUES (?, ?, ?)`, id, first, deflated(t, raw))
+		if schema >= 6 {
+			exec(`INSERT INTO dependency_blocks (version_id, first_idx, data) VALUES (?, ?, ?)`, id, first, deflated(t, deps))
+		}
+	}
+	if schema >= 6 {
+		// As many buckets as blocks; an edge goes in bucket FNV-1a 32 of
+		// its target modulo that, sorted by target, dependent and kind.
+		buckets := (len(recs) + 127) / 128
+		edges := make([][][3]string, buckets)
+		providers, jurisdictions := map[string]bool{}, map[string]bool{}
+		for _, r := range recs {
+			for _, d := range r.DependsOn {
+				h := fnv.New32a()
+				h.Write([]byte(d.ID))
+				b := h.Sum32() % uint32(buckets)
+				edges[b] = append(edges[b], [3]string{d.ID, r.ID, d.Kind})
+			}
+			if r.Provider != "" {
+				providers[r.Provider] = true
+			}
+			for _, j := range r.Jurisdictions {
+				jurisdictions[j] = true
+			}
+		}
+		for b, es := range edges {
+			slices.SortFunc(es, func(x, y [3]string) int { return slices.Compare(x[:], y[:]) })
+			var raw []byte
+			for _, e := range es {
+				raw = field(field(field(raw, e[0]), e[1]), e[2])
+			}
+			exec(`INSERT INTO dependent_buckets (version_id, bucket, data) VALUES (?, ?, ?)`, id, b, deflated(t, raw))
+		}
+		var facets []byte
+		for _, set := range []map[string]bool{providers, jurisdictions} {
+			facets = binary.AppendUvarint(facets, uint64(len(set)))
+			for _, k := range sortedKeys(set) {
+				facets = field(facets, k)
+			}
+		}
+		exec(`INSERT INTO version_layouts (version_id, buckets, facets) VALUES (?, ?, ?)`, id, buckets, facets)
+	}
+	check(t, tx.Commit())
+}
+
+// sameLists checks that two versions of the same records, one stored in
+// rows and filtered by the database and one not, list alike: for every
+// filter and sort, the same total and the same page. On PostgreSQL the
+// database orders text by its collation, so the text sort keys are
+// compared there as the sets of a page's ids.
+func sameLists(t *testing.T, s store.Store, rows, other store.Version, recs store.Records) {
+	ctx := context.Background()
+	bytewise := strings.Contains(fmt.Sprintf("%T", s.(interface{ DB() *sql.DB }).DB().Driver()), "sqlite")
+	level := 2
+	queries := []store.ComponentQuery{{}, {Layer: recs[3].Layer}, {Level: &level}, {MinGap: 1}, {Provider: recs[5].Provider},
+		{Jurisdiction: "J7"}, {Jurisdiction: "J7 J8"}, {Search: "C001"}, {Search: "Null"}, {Search: "00021NULL"}, {Search: "É"}, {Search: "like"}, {Search: "%_"}, {Layer: recs[4].Layer, MinGap: 2, Desc: true},
+		{Offset: 650, Limit: 100}, {Limit: 5000}}
+	for _, key := range store.SortKeys {
+		queries = append(queries, store.ComponentQuery{Sort: key, Limit: 1000}, store.ComponentQuery{Sort: key, Desc: true, Offset: 100, Limit: 300},
+			store.ComponentQuery{Sort: key, MinGap: 1, Jurisdiction: "J3"})
+	}
+	for _, qu := range queries {
+		want, wantTotal := must2(s.ListComponents(ctx, rows.ID, qu))(t)
+		got, total := must2(s.ListComponents(ctx, other.ID, qu))(t)
+		gotIDs, wantIDs := ids(got), ids(want)
+		if !bytewise && (qu.Sort == "id" || qu.Sort == "layer" || qu.Sort == "provider") {
+			slices.Sort(gotIDs)
+			slices.Sort(wantIDs)
+		}
+		if total != wantTotal || !slices.Equal(gotIDs, wantIDs) {
+			t.Fatalf("ListComponents(%+v): %d, %q; stored in rows: %d, %q", qu, total, gotIDs, wantTotal, wantIDs)
+		}
+		for i := range got {
+			if err := sameListFields(got[i], recs[got[i].Index]); err != nil || got[i].Result != nil || got[i].Spec != nil {
+				t.Fatalf("ListComponents(%+v)[%d]: %v, result %q", qu, i, err, got[i].Result)
+			}
+		}
 	}
 }
 
@@ -177,6 +279,14 @@ func placeholders(db *sql.DB) func(string) string {
 		}
 		return query
 	}
+}
+
+func deflated(t *testing.T, raw []byte) []byte {
+	var b bytes.Buffer
+	zw := must(flate.NewWriter(&b, flate.DefaultCompression))(t)
+	must(zw.Write(raw))(t)
+	check(t, zw.Close())
+	return b.Bytes()
 }
 
 func gzipped(t *testing.T, data []byte) []byte {
