@@ -15,14 +15,6 @@ import (
 // MaxReportBytes bounds a saved report read back as a baseline.
 const MaxReportBytes = 1 << 30
 
-// LooksLikeReport reports whether data is a saved `sovmap assess --format
-// json` output rather than an inventory: a JSON object with a "summary" and
-// no "version" (every inventory has a version).
-func LooksLikeReport(data []byte) bool {
-	r, err := Sniff("", data)
-	return err == nil && r != nil
-}
-
 // Sniff tells a saved assessment from a JSON inventory, data being a file
 // that starts with '{', and decodes the assessment in the same pass: a
 // JSON object with a "version" is an inventory (nil, nil), one with a

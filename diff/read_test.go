@@ -10,7 +10,9 @@ import (
 	"github.com/sovmap/sovmap"
 )
 
-func TestLooksLikeReport(t *testing.T) {
+// TestSniffTellsReports: only a JSON object with a "summary" and no
+// "version" (every inventory has a version) is an assessment.
+func TestSniffTellsReports(t *testing.T) {
 	tests := []struct {
 		name string
 		data string
@@ -24,8 +26,9 @@ func TestLooksLikeReport(t *testing.T) {
 		{"empty", ``, false},
 	}
 	for _, tt := range tests {
-		if got := LooksLikeReport([]byte(tt.data)); got != tt.want {
-			t.Errorf("%s: LooksLikeReport = %v, want %v", tt.name, got, tt.want)
+		r, err := Sniff("", []byte(tt.data))
+		if got := err == nil && r != nil; got != tt.want {
+			t.Errorf("%s: Sniff gave an assessment: %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
