@@ -5,8 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/flate"
 	"io"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"

@@ -10,11 +10,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/gzip"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/sovmap/sovmap/store"
 )
