@@ -323,19 +323,7 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 	if err != nil {
 		return store.ComponentRecord{}, s.wrap(err, "component "+id)
 	}
-	var c store.ComponentRecord
-	if lay.idBuckets > 0 {
-		var idx int
-		idx, err = s.indexOf(ctx, versionID, id, lay.idBuckets)
-		if err == nil {
-			var one []store.ComponentRecord
-			if one, err = s.listRange(ctx, versionID, idx, idx+1, nil); err == nil {
-				c = one[0]
-			}
-		}
-	} else {
-		c, err = scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
-	}
+	c, err := s.componentByID(ctx, versionID, id, lay)
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
@@ -349,6 +337,24 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Kind, b.Kind))
 	})
 	return c, nil
+}
+
+// componentByID reads the list columns of the component id: from its
+// bucket of ids and its list block for a version stored since migration
+// 7, else from its row.
+func (s *Store) componentByID(ctx context.Context, versionID int64, id string, lay versionLayout) (store.ComponentRecord, error) {
+	if lay.idBuckets == 0 {
+		return scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
+	}
+	idx, err := s.indexOf(ctx, versionID, id, lay.idBuckets)
+	if err != nil {
+		return store.ComponentRecord{}, err
+	}
+	one, err := s.listRange(ctx, versionID, idx, idx+1, nil)
+	if err != nil {
+		return store.ComponentRecord{}, err
+	}
+	return one[0], nil
 }
 
 // versionLayout is how a version's components are stored.
