@@ -240,6 +240,25 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 	if !ok {
 		return nil, 0, fmt.Errorf("list components: unknown sort %q (one of %s)", q.Sort, strings.Join(store.SortKeys, ", "))
 	}
+	limit := q.Limit
+	switch {
+	case limit <= 0:
+		limit = 50
+	case limit > 1000:
+		limit = 1000
+	}
+	lay, err := s.layout(ctx, versionID)
+	if err != nil {
+		return nil, 0, s.wrap(err, "list components")
+	}
+	if lay.idBuckets > 0 {
+		all, err := s.allLists(ctx, versionID)
+		if err != nil {
+			return nil, 0, s.wrap(err, "list components")
+		}
+		page, total := listInMemory(all, q, limit)
+		return page, total, nil
+	}
 	where := []string{"c.version_id = ?"}
 	args := []any{versionID}
 	if q.Layer != "" {
@@ -269,25 +288,6 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 		pattern := "%" + likeEscaper.Replace(strings.ToLower(q.Search)) + "%"
 		where = append(where, `(LOWER(c.id) LIKE ? ESCAPE '\' OR LOWER(c.name) LIKE ? ESCAPE '\')`)
 		args = append(args, pattern, pattern)
-	}
-	limit := q.Limit
-	switch {
-	case limit <= 0:
-		limit = 50
-	case limit > 1000:
-		limit = 1000
-	}
-	lay, err := s.layout(ctx, versionID)
-	if err != nil {
-		return nil, 0, s.wrap(err, "list components")
-	}
-	if lay.idBuckets > 0 {
-		all, err := s.allLists(ctx, versionID)
-		if err != nil {
-			return nil, 0, s.wrap(err, "list components")
-		}
-		page, total := listInMemory(all, q, limit)
-		return page, total, nil
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
