@@ -125,16 +125,7 @@ func appendIDEntry(dst []byte, id string, idx int) []byte {
 // indexOf finds the position of the component id in a version stored
 // since migration 7, from its bucket of ids.
 func (s *Store) indexOf(ctx context.Context, versionID int64, id string, buckets int) (int, error) {
-	var data []byte
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM component_ids WHERE version_id = ? AND bucket = ?`),
-		versionID, bucketOf(id, buckets)).Scan(&data); err != nil {
-		return 0, err
-	}
-	raw, err := inflate(data)
-	if err != nil {
-		return 0, err
-	}
-	entries, err := readTuples(raw, 2, nil)
+	entries, err := s.readBucket(ctx, "component_ids", versionID, id, buckets, 2)
 	if err != nil {
 		return 0, err
 	}

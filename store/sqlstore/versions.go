@@ -425,13 +425,11 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 		return nil, s.wrap(err, "dependents of "+id)
 	}
 	if lay.blocks {
-		var data []byte
-		err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM dependent_buckets WHERE version_id = ? AND bucket = ?`), versionID, bucketOf(id, lay.buckets)).Scan(&data)
+		edges, err := s.readBucket(ctx, "dependent_buckets", versionID, id, lay.buckets, 3)
 		if err != nil {
 			return nil, s.wrap(err, "dependents of "+id)
 		}
-		deps, err := dependentsIn(data, id)
-		return deps, s.wrap(err, "dependents of "+id)
+		return dependentsIn(edges, id), nil
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, d.kind FROM dependencies d JOIN components c ON c.version_id = d.version_id AND c.idx = d.from_idx
 		WHERE d.version_id = ? AND d.to_id = ? ORDER BY c.id`), versionID, id)
