@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/sovmap/sovmap/store"
 )
@@ -145,12 +144,14 @@ func (s *Store) indexOf(ctx context.Context, versionID int64, id string, buckets
 // ListComponents runs on the rows of versions stored before migration 7.
 func listInMemory(all []store.ComponentRecord, q store.ComponentQuery, limit int) ([]store.ComponentRecord, int) {
 	search := strings.ToLower(q.Search)
-	noJurisdiction := strings.ContainsFunc(q.Jurisdiction, unicode.IsSpace)
 	var sel []store.ComponentRecord
 	for _, c := range all {
 		if (q.Layer == "" || c.Layer == q.Layer) && (q.Level == nil || c.EffectiveLevel == *q.Level) && c.Gap >= q.MinGap &&
 			(q.Provider == "" || c.Provider == q.Provider) &&
-			(q.Jurisdiction == "" || !noJurisdiction && slices.Contains(c.Jurisdictions, q.Jurisdiction)) &&
+			// listRecord split the jurisdictions at spaces (unicode.IsSpace,
+			// as strings.Fields does), so a code with a space is in none,
+			// as in the SQL of the rows layout.
+			(q.Jurisdiction == "" || slices.Contains(c.Jurisdictions, q.Jurisdiction)) &&
 			(search == "" || strings.Contains(strings.ToLower(c.ID), search) || strings.Contains(strings.ToLower(c.Name), search)) {
 			sel = append(sel, c)
 		}
