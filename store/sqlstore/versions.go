@@ -211,12 +211,11 @@ func (s *Store) VersionFiles(ctx context.Context, versionID int64) ([]store.File
 
 const listColumns = `c.idx, c.id, c.name, c.layer, c.provider, c.controller, c.level, c.effective, c.required, c.gap, c.category, c.sourcing, c.jurisdictions`
 
-func scanComponent(row scanner, extra ...any) (store.ComponentRecord, error) {
+func scanComponent(row scanner) (store.ComponentRecord, error) {
 	var c store.ComponentRecord
 	var juris string
-	dest := append([]any{&c.Index, &c.ID, &c.Name, &c.Layer, &c.Provider, &c.Controller, &c.Level, &c.EffectiveLevel,
-		&c.RequiredLevel, &c.Gap, &c.Category, &c.Sourcing, &juris}, extra...)
-	err := row.Scan(dest...)
+	err := row.Scan(&c.Index, &c.ID, &c.Name, &c.Layer, &c.Provider, &c.Controller, &c.Level, &c.EffectiveLevel,
+		&c.RequiredLevel, &c.Gap, &c.Category, &c.Sourcing, &juris)
 	c.Jurisdictions = strings.Fields(juris)
 	return c, err
 }
