@@ -69,6 +69,7 @@ func Dialect() sqlstore.Dialect {
 		// (blocks by position, buckets by number): SQLite's default page
 		// cache serves, where the random index of component ids needed a
 		// larger one (see docs/benchmarks.md).
+		// The foreign keys go off for the write, as BulkInsert says.
 		BulkSession: []string{"PRAGMA foreign_keys = OFF"},
 		BulkReset:   []string{"PRAGMA foreign_keys = ON"},
 	}

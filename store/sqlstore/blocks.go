@@ -5,8 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/flate"
 	"io"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
@@ -73,7 +74,7 @@ func (bw *blockWorker) compress(dst []byte) ([]byte, error) {
 	return append(dst[:0], bw.out.Bytes()...), nil
 }
 
-// encode compresses recs, the batch's records, into e.blocks and e.deps:
+// encode compresses recs, the batch's records, into e.blocks, e.deps and e.lists:
 // one block of each for every blockComponents records (the last may be
 // shorter).
 func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
@@ -85,40 +86,44 @@ func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
 	for len(e.workers) < fanout.Workers(n, 1) {
 		e.workers = append(e.workers, &blockWorker{})
 	}
+	// Each block of components is encoded three times, one table each.
+	parts := [...]struct {
+		out *[][]byte
+		add func([]byte, *store.ComponentRecord) []byte
+	}{{&e.blocks, appendDetails}, {&e.deps, appendDependencies}, {&e.lists, appendListRecord}}
 	return fanout.Ranges(n, 1, func(w, lo, hi int) error {
 		bw := e.workers[w]
 		for b := lo; b < hi; b++ {
 			block := recs[b*blockComponents : min(len(recs), (b+1)*blockComponents)]
-			bw.raw = bw.raw[:0]
-			for i := range block {
-				bw.raw = appendField(bw.raw, block[i].Result)
-				bw.raw = appendField(bw.raw, block[i].Spec)
-			}
-			var err error
-			if e.blocks[b], err = bw.compress(e.blocks[b]); err != nil {
-				return err
-			}
-			bw.raw = bw.raw[:0]
-			for i := range block {
-				bw.raw = binary.AppendUvarint(bw.raw, uint64(len(block[i].DependsOn)))
-				for _, d := range block[i].DependsOn {
-					bw.raw = appendField(bw.raw, d.ID)
-					bw.raw = appendField(bw.raw, d.Kind)
+			for _, p := range parts {
+				bw.raw = bw.raw[:0]
+				for i := range block {
+					bw.raw = p.add(bw.raw, &block[i])
 				}
-			}
-			if e.deps[b], err = bw.compress(e.deps[b]); err != nil {
-				return err
-			}
-			bw.raw = bw.raw[:0]
-			for i := range block {
-				bw.raw = appendListRecord(bw.raw, &block[i])
-			}
-			if e.lists[b], err = bw.compress(e.lists[b]); err != nil {
-				return err
+				var err error
+				if (*p.out)[b], err = bw.compress((*p.out)[b]); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
+}
+
+// appendDetails appends the result and spec of c to a block of
+// component_blocks.
+func appendDetails(dst []byte, c *store.ComponentRecord) []byte {
+	return appendField(appendField(dst, c.Result), c.Spec)
+}
+
+// appendDependencies appends the dependencies of c to a block of
+// dependency_blocks.
+func appendDependencies(dst []byte, c *store.ComponentRecord) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(c.DependsOn)))
+	for _, d := range c.DependsOn {
+		dst = appendField(appendField(dst, d.ID), d.Kind)
+	}
+	return dst
 }
 
 // appendField appends f as a block field: its length as a uvarint, then

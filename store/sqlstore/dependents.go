@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -169,22 +170,29 @@ func encodeBuckets(buckets [][]byte, n int, unique bool) ([][]byte, error) {
 	})
 }
 
-// dependentsIn returns the edges to id of a stored bucket, as (dependent,
-// kind) pairs sorted by dependent.
-func dependentsIn(data []byte, id string) ([]store.Dependency, error) {
+// readBucket reads the entries, of n fields each, of the stored bucket of
+// table (dependent_buckets or component_ids) that holds id's, of buckets.
+func (s *Store) readBucket(ctx context.Context, table string, versionID int64, id string, buckets, n int) ([]tuple, error) {
+	var data []byte
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM `+table+` WHERE version_id = ? AND bucket = ?`),
+		versionID, bucketOf(id, buckets)).Scan(&data); err != nil {
+		return nil, err
+	}
 	raw, err := inflate(data)
 	if err != nil {
 		return nil, err
 	}
-	edges, err := readTuples(raw, 3, nil)
-	if err != nil {
-		return nil, err
-	}
+	return readTuples(raw, n, nil)
+}
+
+// dependentsIn returns the edges to id of a bucket's edges, as
+// (dependent, kind) pairs sorted by dependent.
+func dependentsIn(edges []tuple, id string) []store.Dependency {
 	var out []store.Dependency
 	for _, e := range edges {
 		if string(e[0]) == id {
 			out = append(out, store.Dependency{ID: string(e[1]), Kind: string(e[2])})
 		}
 	}
-	return out, nil
+	return out
 }

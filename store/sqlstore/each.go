@@ -15,7 +15,7 @@ const eachBlocks = 8
 
 // eachDetails is how many rows of component_details EachComponent reads
 // per query, for a version stored before blocks.
-const eachDetails = eachBlocks * 128
+const eachDetails = eachBlocks * blockComponents
 
 // EachComponent calls fn with every component of a version, with its result
 // and spec, in inventory order. It reads a group of blocks and the

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/sovmap/sovmap/store"
 )
@@ -125,16 +124,7 @@ func appendIDEntry(dst []byte, id string, idx int) []byte {
 // indexOf finds the position of the component id in a version stored
 // since migration 7, from its bucket of ids.
 func (s *Store) indexOf(ctx context.Context, versionID int64, id string, buckets int) (int, error) {
-	var data []byte
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM component_ids WHERE version_id = ? AND bucket = ?`),
-		versionID, bucketOf(id, buckets)).Scan(&data); err != nil {
-		return 0, err
-	}
-	raw, err := inflate(data)
-	if err != nil {
-		return 0, err
-	}
-	entries, err := readTuples(raw, 2, nil)
+	entries, err := s.readBucket(ctx, "component_ids", versionID, id, buckets, 2)
 	if err != nil {
 		return 0, err
 	}
@@ -154,12 +144,14 @@ func (s *Store) indexOf(ctx context.Context, versionID int64, id string, buckets
 // ListComponents runs on the rows of versions stored before migration 7.
 func listInMemory(all []store.ComponentRecord, q store.ComponentQuery, limit int) ([]store.ComponentRecord, int) {
 	search := strings.ToLower(q.Search)
-	noJurisdiction := strings.ContainsFunc(q.Jurisdiction, unicode.IsSpace)
 	var sel []store.ComponentRecord
 	for _, c := range all {
 		if (q.Layer == "" || c.Layer == q.Layer) && (q.Level == nil || c.EffectiveLevel == *q.Level) && c.Gap >= q.MinGap &&
 			(q.Provider == "" || c.Provider == q.Provider) &&
-			(q.Jurisdiction == "" || !noJurisdiction && slices.Contains(c.Jurisdictions, q.Jurisdiction)) &&
+			// listRecord split the jurisdictions at spaces (unicode.IsSpace,
+			// as strings.Fields does), so a code with a space is in none,
+			// as in the SQL of the rows layout.
+			(q.Jurisdiction == "" || slices.Contains(c.Jurisdictions, q.Jurisdiction)) &&
 			(search == "" || strings.Contains(strings.ToLower(c.ID), search) || strings.Contains(strings.ToLower(c.Name), search)) {
 			sel = append(sel, c)
 		}

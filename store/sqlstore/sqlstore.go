@@ -10,11 +10,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/gzip"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/sovmap/sovmap/store"
 )
@@ -55,9 +56,9 @@ type Dialect struct {
 	// SQLite (the default), strpos in PostgreSQL.
 	Instr string
 	// BulkSession lists statements run on a connection before it writes a
-	// version, and BulkReset those that undo them after, such as a page
-	// cache large enough for the version's indexes. They are hints: one
-	// the database refuses is skipped.
+	// version, and BulkReset those that undo them after, such as SQLite's
+	// foreign-key checks turned off (the code checks the rows it writes).
+	// They are hints: one the database refuses is skipped.
 	BulkSession, BulkReset []string
 }
 

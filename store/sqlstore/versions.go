@@ -211,12 +211,11 @@ func (s *Store) VersionFiles(ctx context.Context, versionID int64) ([]store.File
 
 const listColumns = `c.idx, c.id, c.name, c.layer, c.provider, c.controller, c.level, c.effective, c.required, c.gap, c.category, c.sourcing, c.jurisdictions`
 
-func scanComponent(row scanner, extra ...any) (store.ComponentRecord, error) {
+func scanComponent(row scanner) (store.ComponentRecord, error) {
 	var c store.ComponentRecord
 	var juris string
-	dest := append([]any{&c.Index, &c.ID, &c.Name, &c.Layer, &c.Provider, &c.Controller, &c.Level, &c.EffectiveLevel,
-		&c.RequiredLevel, &c.Gap, &c.Category, &c.Sourcing, &juris}, extra...)
-	err := row.Scan(dest...)
+	err := row.Scan(&c.Index, &c.ID, &c.Name, &c.Layer, &c.Provider, &c.Controller, &c.Level, &c.EffectiveLevel,
+		&c.RequiredLevel, &c.Gap, &c.Category, &c.Sourcing, &juris)
 	c.Jurisdictions = strings.Fields(juris)
 	return c, err
 }
@@ -239,6 +238,25 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 	order, ok := sortColumns[q.Sort]
 	if !ok {
 		return nil, 0, fmt.Errorf("list components: unknown sort %q (one of %s)", q.Sort, strings.Join(store.SortKeys, ", "))
+	}
+	limit := q.Limit
+	switch {
+	case limit <= 0:
+		limit = 50
+	case limit > 1000:
+		limit = 1000
+	}
+	lay, err := s.layout(ctx, versionID)
+	if err != nil {
+		return nil, 0, s.wrap(err, "list components")
+	}
+	if lay.idBuckets > 0 {
+		all, err := s.allLists(ctx, versionID)
+		if err != nil {
+			return nil, 0, s.wrap(err, "list components")
+		}
+		page, total := listInMemory(all, q, limit)
+		return page, total, nil
 	}
 	where := []string{"c.version_id = ?"}
 	args := []any{versionID}
@@ -269,25 +287,6 @@ func (s *Store) ListComponents(ctx context.Context, versionID int64, q store.Com
 		pattern := "%" + likeEscaper.Replace(strings.ToLower(q.Search)) + "%"
 		where = append(where, `(LOWER(c.id) LIKE ? ESCAPE '\' OR LOWER(c.name) LIKE ? ESCAPE '\')`)
 		args = append(args, pattern, pattern)
-	}
-	limit := q.Limit
-	switch {
-	case limit <= 0:
-		limit = 50
-	case limit > 1000:
-		limit = 1000
-	}
-	lay, err := s.layout(ctx, versionID)
-	if err != nil {
-		return nil, 0, s.wrap(err, "list components")
-	}
-	if lay.idBuckets > 0 {
-		all, err := s.allLists(ctx, versionID)
-		if err != nil {
-			return nil, 0, s.wrap(err, "list components")
-		}
-		page, total := listInMemory(all, q, limit)
-		return page, total, nil
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -323,19 +322,7 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 	if err != nil {
 		return store.ComponentRecord{}, s.wrap(err, "component "+id)
 	}
-	var c store.ComponentRecord
-	if lay.idBuckets > 0 {
-		var idx int
-		idx, err = s.indexOf(ctx, versionID, id, lay.idBuckets)
-		if err == nil {
-			var one []store.ComponentRecord
-			if one, err = s.listRange(ctx, versionID, idx, idx+1, nil); err == nil {
-				c = one[0]
-			}
-		}
-	} else {
-		c, err = scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
-	}
+	c, err := s.componentByID(ctx, versionID, id, lay)
 	if err != nil {
 		return c, s.wrap(err, "component "+id)
 	}
@@ -349,6 +336,24 @@ func (s *Store) Component(ctx context.Context, versionID int64, id string) (stor
 		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Kind, b.Kind))
 	})
 	return c, nil
+}
+
+// componentByID reads the list columns of the component id: from its
+// bucket of ids and its list block for a version stored since migration
+// 7, else from its row.
+func (s *Store) componentByID(ctx context.Context, versionID int64, id string, lay versionLayout) (store.ComponentRecord, error) {
+	if lay.idBuckets == 0 {
+		return scanComponent(s.db.QueryRowContext(ctx, s.q(`SELECT `+listColumns+` FROM components c WHERE c.version_id = ? AND c.id = ?`), versionID, id))
+	}
+	idx, err := s.indexOf(ctx, versionID, id, lay.idBuckets)
+	if err != nil {
+		return store.ComponentRecord{}, err
+	}
+	one, err := s.listRange(ctx, versionID, idx, idx+1, nil)
+	if err != nil {
+		return store.ComponentRecord{}, err
+	}
+	return one[0], nil
 }
 
 // versionLayout is how a version's components are stored.
@@ -419,13 +424,11 @@ func (s *Store) Dependents(ctx context.Context, versionID int64, id string) ([]s
 		return nil, s.wrap(err, "dependents of "+id)
 	}
 	if lay.blocks {
-		var data []byte
-		err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM dependent_buckets WHERE version_id = ? AND bucket = ?`), versionID, bucketOf(id, lay.buckets)).Scan(&data)
+		edges, err := s.readBucket(ctx, "dependent_buckets", versionID, id, lay.buckets, 3)
 		if err != nil {
 			return nil, s.wrap(err, "dependents of "+id)
 		}
-		deps, err := dependentsIn(data, id)
-		return deps, s.wrap(err, "dependents of "+id)
+		return dependentsIn(edges, id), nil
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, d.kind FROM dependencies d JOIN components c ON c.version_id = d.version_id AND c.idx = d.from_idx
 		WHERE d.version_id = ? AND d.to_id = ? ORDER BY c.id`), versionID, id)

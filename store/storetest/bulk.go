@@ -268,14 +268,7 @@ func testLegacyDetails(t *testing.T, s store.Store) {
 	nv, recs := bulkVersion(w.ID, alice.ID, 300, "legacy")
 	v := must(s.AddVersion(ctx, nv))(t)
 	// Rewrite the version as the store wrote versions before blocks.
-	q := func(query string) string {
-		if !strings.Contains(fmt.Sprintf("%T", db.DB().Driver()), "sqlite") {
-			for i := 1; strings.Contains(query, "?"); i++ {
-				query = strings.Replace(query, "?", fmt.Sprintf("$%d", i), 1)
-			}
-		}
-		return query
-	}
+	q := placeholders(db.DB())
 	tx, err := db.DB().BeginTx(ctx, nil)
 	check(t, err)
 	for i, r := range recs {

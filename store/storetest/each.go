@@ -93,7 +93,7 @@ func testEachComponent(t *testing.T, s store.Store) {
 	}
 	exec := func(t *testing.T, query string, args ...any) {
 		t.Helper()
-		_, err := db.DB().ExecContext(ctx, dialect(db.DB(), query), args...)
+		_, err := db.DB().ExecContext(ctx, placeholders(db.DB())(query), args...)
 		check(t, err)
 	}
 
@@ -119,22 +119,4 @@ func testEachComponent(t *testing.T, s store.Store) {
 			t.Fatalf("EachComponent of a version missing its last block visited %d of %d components and said nothing", n, short.Components)
 		}
 	})
-}
-
-// dialect numbers a query's ? placeholders $1, $2, … for PostgreSQL.
-func dialect(db *sql.DB, query string) string {
-	if bytes.Contains([]byte(fmt.Sprintf("%T", db.Driver())), []byte("sqlite")) {
-		return query
-	}
-	out := []byte{}
-	n := 0
-	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
-			n++
-			out = fmt.Appendf(out, "$%d", n)
-			continue
-		}
-		out = append(out, query[i])
-	}
-	return string(out)
 }
