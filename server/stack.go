@@ -71,13 +71,17 @@ func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.fullReport(ctx, ver)
+	// The levels are the stored records' columns, set from the results at
+	// upload: no result is decoded for them (gigabytes at a million
+	// components). Only a small version's picture needs the whole report.
+	recs, err := s.store.AllComponents(ctx, ver.ID)
 	if err != nil {
 		return nil, err
 	}
-	results := make(map[string]*sovmap.ComponentResult, len(rep.Components))
-	for i := range rep.Components {
-		results[rep.Components[i].ID] = &rep.Components[i]
+	results := make(map[string]*store.ComponentRecord, len(recs))
+	for i := range recs {
+		recs[i].Result = nil
+		results[recs[i].ID] = &recs[i]
 	}
 	// A dependency listed twice (or as runtime and supply) is one user.
 	users := map[string]int{}
@@ -95,13 +99,17 @@ func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error
 			row.DependsOn = []sovmap.Dependency{}
 		}
 		if res := results[c.ID]; res != nil {
-			row.EffectiveLevel, row.Gap = res.EffectiveLevel, res.Gap
+			row.EffectiveLevel, row.Gap = sovmap.Level(res.EffectiveLevel), res.Gap
 		}
 		st.Rows = append(st.Rows, row)
 	}
 	if len(st.Rows) >= stackMatrixFrom {
 		st.Matrix, st.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
 	} else {
+		rep, err := s.fullReport(ctx, ver)
+		if err != nil {
+			return nil, err
+		}
 		st.Picture = template.HTML(svg.Dependencies(rep, inv, svg.DefaultGraphLimit))
 	}
 	return st, nil

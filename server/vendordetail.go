@@ -233,7 +233,9 @@ func (s *Server) handleVendorComparison(w http.ResponseWriter, r *http.Request, 
 		slices.Sort(d.Components)
 	}
 	if d.Component != "" {
-		inv, err := s.inventoryOf(r.Context(), ver)
+		// As stored at upload: no file positions are needed, and decoding
+		// the uploaded files again would cost seconds at each request.
+		inv, err := s.storedInventory(r.Context(), ver)
 		if err != nil {
 			s.pageError(w, r, q, 0, err)
 			return
