@@ -108,13 +108,15 @@ func (a *app) comparePolicies(paths []string, invs [2]*sovmap.Inventory, reps [2
 			return &diff.Policy{Changes: []diff.PolicyChange{}, NotCompared: paths[i] + " is a saved assessment, which does not record the policy; compare two inventories to see policy changes (docs/ci.md)"}, nil
 		}
 	}
+	// Read once: WithKnowledge copies it before adding an inventory's own.
+	base, err := a.knowledge()
+	if err != nil {
+		return nil, err
+	}
 	var docs [2]*policydoc.Document
 	for i, inv := range invs {
-		k, err := a.knowledge()
+		k, err := inventory.WithKnowledge(base, inv)
 		if err != nil {
-			return nil, err
-		}
-		if k, err = inventory.WithKnowledge(k, inv); err != nil {
 			return nil, err
 		}
 		if docs[i], err = policydoc.Build(inv, reps[i], k); err != nil {

@@ -44,6 +44,14 @@ func (s formatSwitch[W]) declare(cmd *cobra.Command, flags *pflag.FlagSet, p *st
 	s.complete(cmd)
 }
 
+// declareFromOutput is declare for a command whose --format defaults to
+// what formatFromOutput reads from the --output name; note says how, for
+// the help text.
+func (s formatSwitch[W]) declareFromOutput(cmd *cobra.Command, flags *pflag.FlagSet, p *string, shorthand, note string) {
+	flags.StringVarP(p, "format", shorthand, "", s.usage()+" (default: "+note+")")
+	s.complete(cmd)
+}
+
 // complete registers the shell completion of cmd's --format flag.
 func (s formatSwitch[W]) complete(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("format", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {

@@ -60,8 +60,7 @@ the organization) belong in an overlay file, merged on every import with
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&f.out, "output", "o", "", "inventory file to write (YAML, or JSON when it ends in .json); stdout when empty")
-	pf.StringVar(&f.format, "format", "", importFormats.usage()+" (default: from the -o name, else yaml)")
-	importFormats.complete(cmd)
+	importFormats.declareFromOutput(cmd, pf, &f.format, "", "from the -o name, else yaml")
 	pf.StringArrayVar(&f.overlays, "overlay", nil, "overlay file merged into the result (repeatable; later ones win)")
 	pf.StringVar(&f.home, "home", "", "organization home (country code or bloc) when neither the source nor an overlay sets it")
 	pf.StringVar(&f.org, "org", "", "organization name when neither the source nor an overlay sets it")

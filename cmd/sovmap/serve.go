@@ -88,7 +88,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
 				AssessOptions: a.assessOptionsFor,
 				Frameworks:    lib,
-				// Score vendors' framework assessments as `sovmap vendors` does.
+				// Score vendors' framework assessments as `sovmap vendors` does,
 				// and give each a trust profile on the embassy dimensions.
 				RiskOptions: func(m *risk.Model) risk.Options {
 					return risk.Options{Score: scoreAssessment(lib, m.Inv, m), Trust: trust}

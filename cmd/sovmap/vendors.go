@@ -139,8 +139,7 @@ assess' reports as hhi_provider. docs/risk.md gives every formula.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, reg) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", registerFormats.usage()+" (default: from the -o name, .json, .md or .xlsx, else table)")
-	registerFormats.complete(cmd)
+	registerFormats.declareFromOutput(cmd, cmd.Flags(), &format, "f", "from the -o name, .json, .md or .xlsx, else table")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	cmd.AddCommand(newVendorsCompareCmd(a))
 	return cmd
@@ -197,8 +196,7 @@ scale.`,
 			return a.writeOut(output, func(w io.Writer) error { return write(w, c) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", trustComparisonFormats.usage()+" (default: from the -o name, .json or .md, else table)")
-	trustComparisonFormats.complete(cmd)
+	trustComparisonFormats.declareFromOutput(cmd, cmd.Flags(), &format, "f", "from the -o name, .json or .md, else table")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }
