@@ -20,17 +20,12 @@ import (
 // commands (vendors, graph, scenario). It returns the assessment options
 // used, which scenarios re-assess with.
 func (a *app) model(ctx context.Context, paths []string) (*risk.Model, assess.Options, error) {
-	inv, k, err := a.load(ctx, paths)
+	x, err := a.assess(ctx, paths)
 	if err != nil {
 		return nil, assess.Options{}, err
 	}
-	opts := a.assessOptionsFor(inv, k)
-	rep, err := assess.Assess(ctx, inv, k, opts)
-	if err != nil {
-		return nil, assess.Options{}, err
-	}
-	m, err := risk.NewModel(ctx, inv, rep, k)
-	return m, opts, err
+	m, err := risk.NewModel(ctx, x.inv, x.report, x.kb)
+	return m, x.opts, err
 }
 
 // registerFormats are the formats of the vendor risk register.
