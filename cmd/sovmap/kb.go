@@ -30,7 +30,7 @@ func (o *kbOptions) day() (time.Time, error) {
 }
 
 // parseDay reads the day a flag gives, YYYY-MM-DD: the one way every
-// command reads a date (kb and embassy --on, tia --date).
+// command reads a date (kb and embassy --on, tia --date, strategy --at).
 func parseDay(flag, value string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, value)
 	if err != nil {
