@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/internal/strictyaml"
 )
@@ -21,12 +23,17 @@ const MaxReportBytes = 1 << 30
 // "summary" and no version is an assessment, returned as DecodeReport
 // returns it. Anything else, JSON cut short or of another shape, is an
 // error that names the file, line and column and says it is not a sovmap
-// assessment, rather than a puzzle from the inventory loader.
+// assessment, rather than a puzzle from the inventory loader. An inventory
+// that gives its version first is only read through, not decoded: its
+// loader decodes it.
 func Sniff(name string, data []byte) (*sovmap.Report, error) {
 	start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
 	if start < len(data) && data[start] != '{' {
 		line, col := strictyaml.Position(data, start)
 		return nil, fmt.Errorf("%s:%d:%d: not a sovmap assessment: a saved assessment is a JSON object", name, line, col)
+	}
+	if versionFirst(data) {
+		return nil, nil
 	}
 	doc, err := decode(name, data)
 	var typ *json.UnmarshalTypeError
@@ -41,6 +48,42 @@ func Sniff(name string, data []byte) (*sovmap.Report, error) {
 		return nil, err
 	}
 	return doc.report(name, data)
+}
+
+// versionFirst reports whether data is a well-formed JSON object whose
+// first key is "version", matched as encoding/json matches the key of
+// saved.Version (ignoring case): an inventory as sovmap writes them
+// (import, scan, sovmap-gen) and as the docs show them. It reads the
+// object through without decoding a value, so that such an inventory is
+// decoded once, by its loader, and not first as a report. A saved
+// assessment has no version, and its first key fails this at once, so it
+// is decoded without a read through first. Whatever this is false for
+// goes to the decoding, which tells an inventory with its version further
+// down as before, and reports malformed JSON in encoding/json's words.
+func versionFirst(data []byte) bool {
+	// encoding/json takes duplicate keys and invalid UTF-8; so must this.
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	if dec.PeekKind() != '"' {
+		return false
+	}
+	if key, err := dec.ReadToken(); err != nil || !strings.EqualFold(key.String(), "version") {
+		return false
+	}
+	for {
+		if err := dec.SkipValue(); err != nil {
+			return false
+		}
+		if dec.PeekKind() == '}' {
+			_, err := dec.ReadToken()
+			return err == nil
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return false
+		}
+	}
 }
 
 // saved is a saved assessment as it is decoded, with what tells it from

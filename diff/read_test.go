@@ -130,6 +130,16 @@ func TestSniff(t *testing.T) {
 		{"misfit without summary", `{"components":"x"}`, false, `b.json:1:1: not a sovmap assessment: a JSON object without "summary"`},
 		{"two values", `{"summary":{}} {}`, false, "b.json: more than one JSON value"},
 		{"unchecked report", `{"summary":{},"components":[{"level":1}]}`, false, "b.json: components[0] has no id"},
+		// encoding/json matches keys ignoring case: these were inventories
+		// (whose loader then names the key) and stay so.
+		{"inventory with Version", `{"Version":1,"components":[]}`, false, ""},
+		{"inventory with VERSION last", `{"components":[],"summary":{},"VERSION":1}`, false, ""},
+		{"inventory with a null version", `{"version":null}`, false, ""},
+		{"version only nested", `{"a":{"version":1}}`, false, `b.json:1:1: not a sovmap assessment: a JSON object without "summary"`},
+		// An inventory cut short is not well formed: refused as before, at
+		// the end of the file.
+		{"inventory cut short", "{\"version\": 1,\n\"components\": [", false, "b.json:2:16: not a sovmap assessment (cut short"},
+		{"inventory with a syntax error", "{\"version\": 1, \"a\": ,}", false, "b.json:1:21: not a sovmap assessment"},
 	}
 	for _, tt := range tests {
 		got, err := Sniff("b.json", []byte(tt.data))
@@ -178,10 +188,22 @@ func FuzzSniff(f *testing.F) {
 	for _, s := range []string{`{"summary":{}}`, `{"version":1}`, `{"a"`, `[`, ` `, "{\n\"summary\": [1,"} {
 		f.Add([]byte(s))
 	}
+	for _, s := range []string{`{"Version":1}`, `{"version":1,"a":[}`, `{"a":1,"version":{"b":[1,2]}} x`, "{\"version\":\"\xff\"}", `{"version":1,"version":2}`} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Sniff("f.json", data)
 		if err != nil && r != nil {
 			t.Fatal("an error and a report")
+		}
+		// An inventory is what encoding/json, decoding the first JSON
+		// value, finds a "version" in; nothing else is.
+		var probe struct {
+			Version json.RawMessage `json:"version"`
+		}
+		inventory := json.NewDecoder(bytes.NewReader(data)).Decode(&probe) == nil && probe.Version != nil
+		if inventory != (r == nil && err == nil) {
+			t.Fatalf("encoding/json finds an inventory: %v; Sniff gives %v, %v", inventory, r, err)
 		}
 		if err != nil && !strings.HasPrefix(err.Error(), "f.json") {
 			t.Fatalf("error does not name the file: %v", err)

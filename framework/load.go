@@ -1,7 +1,6 @@
 package framework
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -205,23 +204,16 @@ func (lib *Library) List() []*Framework {
 // Parse decodes and validates one framework file. Errors name the file and,
 // where the problem sits on one entry, its line and column.
 func Parse(name string, data []byte) (*Framework, error) {
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, MaxFileSize)
-	}
 	// The file is read strictly: a key the format does not have is an error
 	// at its line and column, with the key meant.
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty framework file", name)
-		}
-		p := strictyaml.SyntaxError(data, err)
-		return nil, fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a framework file", MaxBytes: MaxFileSize, MaxAliases: strictyaml.MaxConfigAliases})
+	if err != nil {
+		return nil, err
 	}
-	if len(root.Content) == 0 {
+	if root == nil {
 		return nil, fmt.Errorf("%s: empty framework file", name)
 	}
-	if ps := strictyaml.Check(root.Content[0], reflect.TypeFor[Framework](), ""); len(ps) > 0 {
+	if ps := strictyaml.Check(root, reflect.TypeFor[Framework](), ""); len(ps) > 0 {
 		errs := make([]error, len(ps))
 		for i, p := range ps {
 			errs[i] = fmt.Errorf("%s:%d:%d: %s", name, p.Line, p.Col, p.Msg)
@@ -229,13 +221,13 @@ func Parse(name string, data []byte) (*Framework, error) {
 		return nil, errors.Join(errs...)
 	}
 	var f Framework
-	if err := root.Content[0].Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s:%d:%d: %s", name, root.Content[0].Line, root.Content[0].Column, strictyaml.CleanMessage(err.Error()))
+	if err := root.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s:%d:%d: %s", name, root.Line, root.Column, strictyaml.CleanMessage(err.Error()))
 	}
 	// Positions are looked up by id so that semantic errors can point at
 	// the entry.
 	pos := map[string]string{}
-	collectIDPositions(&root, pos, 0)
+	collectIDPositions(root, pos, 0)
 	f.file = name
 	if err := f.validate(func(id string) string {
 		if p, ok := pos[id]; ok {

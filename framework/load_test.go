@@ -86,6 +86,15 @@ func TestParseRejectsBadFrameworks(t *testing.T) {
 				"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n" +
 				"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
 		}, []string{`toy.yaml:1:1: unknown field "a"`}},
+		// 101 aliases, one a line from line 3: the 101st, one too many, is
+		// on line 103, after the list's "  - ".
+		{"too many aliases", func(string) string {
+			return "a: &a x\nl:\n" + strings.Repeat("  - *a\n", 101)
+		}, []string{"toy.yaml:103:5: too many YAML aliases (more than 100 in a framework file)"}},
+		// The list left open is on line 6, the subject's.
+		{"syntax error", func(s string) string {
+			return strings.Replace(s, "subject: provider", "subject: [provider", 1)
+		}, []string{"toy.yaml:6:1: did not find expected ',' or ']'"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +117,7 @@ func TestParseRejectsBadFrameworks(t *testing.T) {
 
 func TestParseRejectsOversizedFiles(t *testing.T) {
 	big := make([]byte, MaxFileSize+1)
-	if _, err := Parse("big.yaml", big); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Parse("big.yaml", big); err == nil || err.Error() != "big.yaml: 1048577 bytes is more than the 1048576 a framework file may have" {
 		t.Errorf("err = %v", err)
 	}
 	_, err := Load(fstest.MapFS{"big.yaml": {Data: big}})
@@ -250,6 +259,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("id: x\nlevels: [{id: a}, {id: b}]\n"))
 	f.Add([]byte("{"))
+	f.Add([]byte("a: &a x\nl:\n" + strings.Repeat("  - *a\n", 101)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fw, err := Parse("fuzz.yaml", data)
 		if err != nil {

@@ -575,10 +575,6 @@ func kindName(k jsontext.Kind) string {
 	return "nothing"
 }
 
-// maxAliases bounds YAML alias nodes per file; with yaml.v3's own expansion
-// guard it keeps "billion laughs" documents out.
-const maxAliases = 10000
-
 // decodeYAML decodes a YAML inventory file through its node tree, checking
 // every key against the inventory format.
 func decodeYAML(src *source) (*part, error) {
@@ -606,8 +602,8 @@ func decodeYAML(src *source) (*part, error) {
 		return nil, problemAt(src.nodePos(root), "an inventory is a mapping of keys (version, organization, components, ...)")
 	}
 	aliases := 0
-	if bad := strictyaml.CountAliases(root, &aliases, maxAliases); bad != nil {
-		return nil, problemAt(src.nodePos(bad), "too many YAML aliases (more than %d): refusing a document that could expand without bound", maxAliases)
+	if bad := strictyaml.CountAliases(root, &aliases, strictyaml.MaxInventoryAliases); bad != nil {
+		return nil, problemAt(src.nodePos(bad), "too many YAML aliases (more than %d): refusing a document that could expand without bound", strictyaml.MaxInventoryAliases)
 	}
 	var ps problems
 	for i := 0; i+1 < len(root.Content); i += 2 {

@@ -12,12 +12,12 @@ import (
 // The sections of the policy a change can be in, named as the document
 // names them.
 const (
-	SectionScope         = "scope"
-	SectionJurisdictions = "jurisdictions"
-	SectionDataClasses   = "data classes"
-	SectionTransfers     = "transfers"
-	SectionRules         = "rules"
-	SectionQuestions     = "questions"
+	sectionScope         = "scope"
+	sectionJurisdictions = "jurisdictions"
+	sectionDataClasses   = "data classes"
+	sectionTransfers     = "transfers"
+	sectionRules         = "rules"
+	sectionQuestions     = "questions"
 )
 
 // Compare lists what differs between the policies of two documents, old
@@ -32,9 +32,9 @@ const (
 // Texts are on one line, so that a table can show them.
 func Compare(old, cur *Document) []diff.PolicyChange {
 	c := &comparer{out: []diff.PolicyChange{}}
-	c.field(SectionScope, "home", "", old.Home, cur.Home)
-	c.field(SectionScope, "transfer regime", "", old.Regime, cur.Regime)
-	c.field(SectionScope, "sectors", "", strings.Join(old.Sectors, ", "), strings.Join(cur.Sectors, ", "))
+	c.field(sectionScope, "home", "", old.Home, cur.Home)
+	c.field(sectionScope, "transfer regime", "", old.Regime, cur.Regime)
+	c.field(sectionScope, "sectors", "", strings.Join(old.Sectors, ", "), strings.Join(cur.Sectors, ", "))
 	c.jurisdictions(old, cur)
 	c.classes(old, cur)
 	c.destinations(old, cur)
@@ -115,7 +115,7 @@ func (c *comparer) jurisdictions(old, cur *Document) {
 		if m.from.tier == m.to.tier {
 			change = "why"
 		}
-		c.field(SectionJurisdictions, strings.Join(moved[m], ", "), change, m.from.String(), m.to.String())
+		c.field(sectionJurisdictions, strings.Join(moved[m], ", "), change, m.from.String(), m.to.String())
 	}
 }
 
@@ -139,19 +139,19 @@ func (c *comparer) classes(old, cur *Document) {
 		switch {
 		case !inOld:
 			if n.declares() {
-				c.added(SectionDataClasses, id, n.summary())
+				c.added(sectionDataClasses, id, n.summary())
 			}
 		case !inCur:
 			if o.declares() {
-				c.removed(SectionDataClasses, id, o.summary())
+				c.removed(sectionDataClasses, id, o.summary())
 			}
 		default:
-			c.field(SectionDataClasses, id, "level required", fmt.Sprintf("%d %s", o.Level, o.LevelName), fmt.Sprintf("%d %s", n.Level, n.LevelName))
-			c.field(SectionDataClasses, id, "category", string(o.Category), string(n.Category))
-			c.field(SectionDataClasses, id, "basis", string(o.Basis), string(n.Basis))
-			c.field(SectionDataClasses, id, "why", o.Reason, n.Reason)
-			c.field(SectionDataClasses, id, "citation", o.Citation, n.Citation)
-			c.field(SectionDataClasses, id, "decided by", o.Rule, n.Rule)
+			c.field(sectionDataClasses, id, "level required", fmt.Sprintf("%d %s", o.Level, o.LevelName), fmt.Sprintf("%d %s", n.Level, n.LevelName))
+			c.field(sectionDataClasses, id, "category", string(o.Category), string(n.Category))
+			c.field(sectionDataClasses, id, "basis", string(o.Basis), string(n.Basis))
+			c.field(sectionDataClasses, id, "why", o.Reason, n.Reason)
+			c.field(sectionDataClasses, id, "citation", o.Citation, n.Citation)
+			c.field(sectionDataClasses, id, "decided by", o.Rule, n.Rule)
 		}
 	}
 }
@@ -163,13 +163,13 @@ func (c *comparer) destinations(old, cur *Document) {
 		n, inCur := is[tier]
 		switch {
 		case !inOld:
-			c.added(SectionTransfers, tier, n.Requirement)
+			c.added(sectionTransfers, tier, n.Requirement)
 		case !inCur:
-			c.removed(SectionTransfers, tier, o.Requirement)
+			c.removed(sectionTransfers, tier, o.Requirement)
 		default:
-			c.field(SectionTransfers, tier, "requirement", o.Requirement, n.Requirement)
-			c.field(SectionTransfers, tier, "supplementary measures", o.Supplemental, n.Supplemental)
-			c.field(SectionTransfers, tier, "basis", string(o.Basis), string(n.Basis))
+			c.field(sectionTransfers, tier, "requirement", o.Requirement, n.Requirement)
+			c.field(sectionTransfers, tier, "supplementary measures", o.Supplemental, n.Supplemental)
+			c.field(sectionTransfers, tier, "basis", string(o.Basis), string(n.Basis))
 		}
 	}
 }
@@ -185,19 +185,19 @@ func (c *comparer) rules(old, cur *Document) {
 		n, inCur := is[id]
 		switch {
 		case !inOld:
-			c.added(SectionRules, id, n.summary())
+			c.added(sectionRules, id, n.summary())
 		case !inCur:
-			c.removed(SectionRules, id, o.summary())
+			c.removed(sectionRules, id, o.summary())
 		default:
 			// The plain reading follows from the expression: show both,
 			// the reading being what a board reviews.
-			c.field(SectionRules, id, "expression", o.When, n.When)
-			c.field(SectionRules, id, "in plain language", o.Plain, n.Plain)
-			c.field(SectionRules, id, "level required", fmt.Sprintf("%d %s", o.Require, o.Require), fmt.Sprintf("%d %s", n.Require, n.Require))
-			c.field(SectionRules, id, "category", string(o.Category), string(n.Category))
-			c.field(SectionRules, id, "basis", string(o.Basis), string(n.Basis))
-			c.field(SectionRules, id, "why", o.Reason, n.Reason)
-			c.field(SectionRules, id, "citation", o.Citation, n.Citation)
+			c.field(sectionRules, id, "expression", o.When, n.When)
+			c.field(sectionRules, id, "in plain language", o.Plain, n.Plain)
+			c.field(sectionRules, id, "level required", fmt.Sprintf("%d %s", o.Require, o.Require), fmt.Sprintf("%d %s", n.Require, n.Require))
+			c.field(sectionRules, id, "category", string(o.Category), string(n.Category))
+			c.field(sectionRules, id, "basis", string(o.Basis), string(n.Basis))
+			c.field(sectionRules, id, "why", o.Reason, n.Reason)
+			c.field(sectionRules, id, "citation", o.Citation, n.Citation)
 		}
 	}
 }
@@ -205,12 +205,12 @@ func (c *comparer) rules(old, cur *Document) {
 func (c *comparer) questions(old, cur *Document) {
 	for _, q := range old.Questions {
 		if !slices.Contains(cur.Questions, q) {
-			c.removed(SectionQuestions, "open question", q)
+			c.removed(sectionQuestions, "open question", q)
 		}
 	}
 	for _, q := range cur.Questions {
 		if !slices.Contains(old.Questions, q) {
-			c.added(SectionQuestions, "open question", q)
+			c.added(sectionQuestions, "open question", q)
 		}
 	}
 }

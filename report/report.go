@@ -34,8 +34,8 @@ func WriteJSON(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 }
 
 // writeJSON writes the JSON contract of r, but for its components, which
-// components writes as the members of a list, each after a comma (but
-// the first) and "\n  ", and counts.
+// components writes as the members of a list, each after its itemSep, and
+// counts.
 func writeJSON(w io.Writer, r *sovmap.Report, components func(w io.Writer) (int, error)) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	opts := json.Deterministic(true)
@@ -53,10 +53,7 @@ func writeJSON(w io.Writer, r *sovmap.Report, components func(w io.Writer) (int,
 	list := func(name string, n int, item func(i int) any) {
 		put(",\n\"" + name + "\": [")
 		for i := 0; i < n; i++ {
-			if i > 0 {
-				put(",")
-			}
-			put("\n  ")
+			put(itemSep(i))
 			value(item(i))
 		}
 		if n > 0 {
@@ -90,6 +87,17 @@ func writeJSON(w io.Writer, r *sovmap.Report, components func(w io.Writer) (int,
 		return err
 	}
 	return bw.Flush()
+}
+
+// itemSep is what goes before member i of a list in the JSON report: a
+// comma after the first member, and each member on its own indented line.
+// Every list of the report, streamed or not, is separated by it, so that
+// all ways of writing a report give the same bytes.
+func itemSep(i int) string {
+	if i == 0 {
+		return "\n  "
+	}
+	return ",\n  "
 }
 
 // writeParallel writes n items as the members of a JSON list, each on its
@@ -126,10 +134,7 @@ func writeParallel(w io.Writer, n int, appendItem func(buf []byte, i int) ([]byt
 				default:
 				}
 				for i := p.lo; i < p.hi && p.err == nil; i++ {
-					if i > 0 {
-						p.buf = append(p.buf, ',')
-					}
-					p.buf = append(p.buf, "\n  "...)
+					p.buf = append(p.buf, itemSep(i)...)
 					p.buf, p.err = appendItem(p.buf, i)
 				}
 				close(p.done)

@@ -23,15 +23,11 @@ import (
 // connection, remove the file).
 func WriteJSONStream(w io.Writer, head *sovmap.Report, each func(yield func(component []byte) error) error) error {
 	return writeJSON(w, head, func(bw io.Writer) (int, error) {
-		const sep = ",\n  "
 		n := 0
 		err := each(func(c []byte) error {
-			s := sep
-			if n == 0 {
-				s = sep[1:]
-			}
+			sep := itemSep(n)
 			n++
-			if _, err := io.WriteString(bw, s); err != nil {
+			if _, err := io.WriteString(bw, sep); err != nil {
 				return err
 			}
 			_, err := bw.Write(c)

@@ -175,7 +175,7 @@ var (
 // parseRules reads a rules document strictly: unknown keys, wrong types
 // and missing fields are errors at their line and column.
 func parseRules(name string, data []byte) (*Rules, error) {
-	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a rules file", MaxBytes: MaxRulesSize, MaxAliases: 100})
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a rules file", MaxBytes: MaxRulesSize, MaxAliases: strictyaml.MaxConfigAliases})
 	if err != nil {
 		return nil, err
 	}

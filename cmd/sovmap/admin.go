@@ -44,8 +44,38 @@ log. The server may be running. See docs/server.md "Automated deployment".`,
 	return admin
 }
 
+// adminTarget holds the flags the admin commands share: the database, the
+// user a change is for and, for members and tokens, the workspace and role.
+// Each command words the usage of --login, --workspace and --role for what
+// it does, so the usages are arguments.
+type adminTarget struct {
+	db, login, workspace, role string
+}
+
+// declare declares --db and the required --login.
+func (t *adminTarget) declare(cmd *cobra.Command, loginUsage string) {
+	f := cmd.Flags()
+	f.StringVar(&t.db, "db", "sovmap.db", "SQLite file, or a postgres:// URL (as for serve)")
+	f.StringVar(&t.login, "login", "", loginUsage)
+	_ = cmd.MarkFlagRequired("login")
+}
+
+// declareMembership declares what declare does and the required --workspace
+// and --role; roles are the values --role completes to, in that order.
+func (t *adminTarget) declareMembership(cmd *cobra.Command, loginUsage, workspaceUsage, roleUsage string, roles ...string) {
+	t.declare(cmd, loginUsage)
+	f := cmd.Flags()
+	f.StringVar(&t.workspace, "workspace", "", workspaceUsage)
+	f.StringVar(&t.role, "role", "", roleUsage)
+	for _, name := range []string{"workspace", "role"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(roles, cobra.ShellCompDirectiveNoFileComp))
+}
+
 func newAdminUserCreateCmd(a *app) *cobra.Command {
-	var db, login, name string
+	var t adminTarget
+	var name string
 	var siteAdmin, fromStdin, mustChange bool
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -76,11 +106,11 @@ or a password the policy refuses.`,
 			if err != nil {
 				return err
 			}
-			nu := server.NewUser{Login: login, Name: name, Password: password, SiteAdmin: siteAdmin}
+			nu := server.NewUser{Login: t.login, Name: name, Password: password, SiteAdmin: siteAdmin}
 			if cmd.Flags().Changed("must-change-password") {
 				nu.MustChangePassword = &mustChange
 			}
-			return withStore(cmd.Context(), db, func(st store.Store) error {
+			return withStore(cmd.Context(), t.db, func(st store.Store) error {
 				u, err := server.CreateUser(cmd.Context(), st, nu, cliActor(cmd), nil)
 				if err != nil {
 					return err
@@ -101,19 +131,17 @@ or a password the policy refuses.`,
 			})
 		},
 	}
+	t.declare(cmd, "login `NAME` (letters, digits and . _ @ -; required)")
 	f := cmd.Flags()
-	f.StringVar(&db, "db", "sovmap.db", "SQLite file, or a postgres:// URL (as for serve)")
-	f.StringVar(&login, "login", "", "login `NAME` (letters, digits and . _ @ -; required)")
 	f.StringVar(&name, "name", "", "the user's full `NAME`")
 	f.BoolVar(&siteAdmin, "site-admin", false, "make them a site administrator: they create users and workspaces and administer every workspace")
 	f.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input (required)")
 	f.BoolVar(&mustChange, "must-change-password", false, "ask for a new password at the first sign-in (default: for every user but the first)")
-	_ = cmd.MarkFlagRequired("login")
 	return cmd
 }
 
 func newAdminMemberSetCmd(a *app) *cobra.Command {
-	var db, login, workspace, role string
+	var t adminTarget
 	cmd := &cobra.Command{
 		Use:   "set",
 		Short: "Give a user a role in a workspace, or remove them from it",
@@ -127,36 +155,32 @@ Exit status: 0 done, 1 no such user or workspace, 2 a usage mistake.`,
   sovmap admin member set --db sovmap.db --login ci-bot --workspace default --role editor`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if role != "none" && !store.Role(role).Valid() {
-				return fmt.Errorf("--role must be viewer, editor, admin or none, not %q", role)
+			if t.role != "none" && !store.Role(t.role).Valid() {
+				return fmt.Errorf("--role must be viewer, editor, admin or none, not %q", t.role)
 			}
-			return withStore(cmd.Context(), db, func(st store.Store) error {
-				if err := server.SetMember(cmd.Context(), st, login, workspace, store.Role(role), cliActor(cmd)); err != nil {
+			return withStore(cmd.Context(), t.db, func(st store.Store) error {
+				if err := server.SetMember(cmd.Context(), st, t.login, t.workspace, store.Role(t.role), cliActor(cmd)); err != nil {
 					return err
 				}
-				if role == "none" {
-					fmt.Fprintf(a.stdout, "%s is no longer a member of %s\n", login, workspace)
+				if t.role == "none" {
+					fmt.Fprintf(a.stdout, "%s is no longer a member of %s\n", t.login, t.workspace)
 				} else {
-					fmt.Fprintf(a.stdout, "%s is now %s in %s\n", login, role, workspace)
+					fmt.Fprintf(a.stdout, "%s is now %s in %s\n", t.login, t.role, t.workspace)
 				}
 				return nil
 			})
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&db, "db", "sovmap.db", "SQLite file, or a postgres:// URL (as for serve)")
-	f.StringVar(&login, "login", "", "login `NAME` of the user (required)")
-	f.StringVar(&workspace, "workspace", "", "workspace `SLUG`, e.g. default (required)")
-	f.StringVar(&role, "role", "", "viewer, editor, admin, or none to remove them (required)")
-	for _, name := range []string{"login", "workspace", "role"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
-	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"viewer", "editor", "admin", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	t.declareMembership(cmd, "login `NAME` of the user (required)",
+		"workspace `SLUG`, e.g. default (required)",
+		"viewer, editor, admin, or none to remove them (required)",
+		"viewer", "editor", "admin", "none")
 	return cmd
 }
 
 func newAdminTokenCreateCmd(a *app) *cobra.Command {
-	var db, login, workspace, role, name string
+	var t adminTarget
+	var name string
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create an API token and print it on standard output",
@@ -177,11 +201,11 @@ not have, 2 a usage mistake.`,
   sovmap admin token create --db sovmap.db --login ops --workspace default --role editor --name ci > ci-token.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !store.Role(role).Valid() {
-				return fmt.Errorf("--role must be viewer, editor or admin, not %q", role)
+			if !store.Role(t.role).Valid() {
+				return fmt.Errorf("--role must be viewer, editor or admin, not %q", t.role)
 			}
-			return withStore(cmd.Context(), db, func(st store.Store) error {
-				secret, err := server.CreateToken(cmd.Context(), st, login, workspace, name, store.Role(role), cliActor(cmd))
+			return withStore(cmd.Context(), t.db, func(st store.Store) error {
+				secret, err := server.CreateToken(cmd.Context(), st, t.login, t.workspace, name, store.Role(t.role), cliActor(cmd))
 				if err != nil {
 					return err
 				}
@@ -190,16 +214,11 @@ not have, 2 a usage mistake.`,
 			})
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&db, "db", "sovmap.db", "SQLite file, or a postgres:// URL (as for serve)")
-	f.StringVar(&login, "login", "", "login `NAME` of the token's user (required)")
-	f.StringVar(&workspace, "workspace", "", "workspace `SLUG` the token is for, e.g. default (required)")
-	f.StringVar(&role, "role", "", "viewer, editor or admin (required)")
-	f.StringVar(&name, "name", "cli", "`LABEL` of the token on the settings page and in the audit log")
-	for _, name := range []string{"login", "workspace", "role"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
-	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"viewer", "editor", "admin"}, cobra.ShellCompDirectiveNoFileComp))
+	t.declareMembership(cmd, "login `NAME` of the token's user (required)",
+		"workspace `SLUG` the token is for, e.g. default (required)",
+		"viewer, editor or admin (required)",
+		"viewer", "editor", "admin")
+	cmd.Flags().StringVar(&name, "name", "cli", "`LABEL` of the token on the settings page and in the audit log")
 	return cmd
 }
 

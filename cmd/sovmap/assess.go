@@ -60,10 +60,14 @@ or more; see 'sovmap diff --help'), 2 on bad input or usage.`,
 			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
-			inv, r, err := a.assess(cmd.Context(), args)
+			x, err := a.assess(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
+			if err := x.noteOverrides(cmd.Context()); err != nil {
+				return err
+			}
+			inv, r := x.inv, x.report
 			if output != "" && output != "-" {
 				a.begin("writing %s", output)
 			}

@@ -16,7 +16,6 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
 	"github.com/sovmap/sovmap/internal/plural"
-	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/policydoc"
 )
 
@@ -72,19 +71,19 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
-			base, baseInv, err := a.reportFrom(cmd.Context(), args[0])
+			base, baseSide, err := a.reportFrom(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			cur, inv, err := a.reportFrom(cmd.Context(), args[1])
+			cur, curSide, err := a.reportFrom(cmd.Context(), args[1])
 			if err != nil {
 				return err
 			}
-			d, err := gate.compare(base, cur, inv)
+			d, err := gate.compare(base, cur, curSide.inventory())
 			if err != nil {
 				return err
 			}
-			if d.Policy, err = a.comparePolicies(args, [2]*sovmap.Inventory{baseInv, inv}, [2]*sovmap.Report{base, cur}); err != nil {
+			if d.Policy, err = comparePolicies(args, [2]*assessed{baseSide, curSide}); err != nil {
 				return err
 			}
 			if err := a.writeOut(output, func(w io.Writer) error { return write(w, d) }); err != nil {
@@ -101,25 +100,17 @@ condition newly unmet, fails at any threshold. --fail-on 0 with no
 
 // comparePolicies compares the transfer policies of the two sides, as
 // 'sovmap policy' renders them, when both are inventories: a saved
-// assessment does not record the policy, which the result then says.
-func (a *app) comparePolicies(paths []string, invs [2]*sovmap.Inventory, reps [2]*sovmap.Report) (*diff.Policy, error) {
-	for i, inv := range invs {
-		if inv == nil {
+// assessment (nil) does not record the policy, which the result then says.
+func comparePolicies(paths []string, sides [2]*assessed) (*diff.Policy, error) {
+	for i, x := range sides {
+		if x == nil {
 			return &diff.Policy{Changes: []diff.PolicyChange{}, NotCompared: paths[i] + " is a saved assessment, which does not record the policy; compare two inventories to see policy changes (docs/ci.md)"}, nil
 		}
 	}
-	// Read once: WithKnowledge copies it before adding an inventory's own.
-	base, err := a.knowledge()
-	if err != nil {
-		return nil, err
-	}
 	var docs [2]*policydoc.Document
-	for i, inv := range invs {
-		k, err := inventory.WithKnowledge(base, inv)
-		if err != nil {
-			return nil, err
-		}
-		if docs[i], err = policydoc.Build(inv, reps[i], k); err != nil {
+	for i, x := range sides {
+		var err error
+		if docs[i], err = policydoc.Build(x.inv, x.report, x.kb); err != nil {
 			return nil, err
 		}
 	}
@@ -204,16 +195,19 @@ var diffFormats = formatSwitch[func(io.Writer, *diff.Diff) error]{
 }
 
 // reportFrom reads a saved assessment, or loads and assesses an inventory
-// (which it returns too; nil for a saved assessment). A regular file that
-// starts with '{' is a saved assessment when it has a summary and no
-// version, an inventory when it has a version, and refused otherwise (as
+// (whose assessment it returns too; nil for a saved assessment). A regular
+// file that starts with '{' is a saved assessment when it has a summary and
+// no version, an inventory when it has a version, and refused otherwise (as
 // is one that starts with '[').
-func (a *app) reportFrom(ctx context.Context, path string) (*sovmap.Report, *sovmap.Inventory, error) {
+func (a *app) reportFrom(ctx context.Context, path string) (*sovmap.Report, *assessed, error) {
 	if r, err := savedReport(path); err != nil || r != nil {
 		return r, nil, err
 	}
-	inv, r, err := a.assess(ctx, []string{path})
-	return r, inv, err
+	x, err := a.assess(ctx, []string{path})
+	if err != nil {
+		return nil, nil, err
+	}
+	return x.report, x, nil
 }
 
 // savedReport returns the assessment saved at path, or nil when path is

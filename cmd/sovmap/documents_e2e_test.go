@@ -121,3 +121,20 @@ func checkDOCX(t *testing.T, path string, want []string, libreOffice bool) {
 		}
 	}
 }
+
+// TestE2EDatesReadAlike: every flag that takes a day refuses a malformed
+// one in the same words, exit 2.
+func TestE2EDatesReadAlike(t *testing.T) {
+	for _, args := range [][]string{
+		{"tia", "examples/bank-transfers", "--all", "--date"},
+		{"kb", "jurisdiction", "US", "--on"},
+		{"embassy", "score", "examples/embassy-ai-compute", "gpu-ae", "--on"},
+		{"strategy", "examples/strategy-eu-member/profile.yaml", "--at"},
+	} {
+		flag := args[len(args)-1]
+		_, stderr, code := runAtRoot(t, append(args, "5/12/2026")...)
+		if want := "sovmap: " + flag + ` "5/12/2026": want a date YYYY-MM-DD`; code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", args, code, stderr, want)
+		}
+	}
+}

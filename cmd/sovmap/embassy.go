@@ -172,7 +172,7 @@ func embassyOptions(weights, on string) (embassy.Options, error) {
 	if on == "" {
 		return opts, nil
 	}
-	day, err := parseOn(on)
+	day, err := parseDay("--on", on)
 	if err != nil {
 		return opts, err
 	}

@@ -42,10 +42,11 @@ func newExplainCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			inv, r, err := a.assess(cmd.Context(), args[:1])
+			x, err := a.assess(cmd.Context(), args[:1])
 			if err != nil {
 				return err
 			}
+			inv, r := x.inv, x.report
 			id := args[1]
 			for i := range r.Components {
 				if r.Components[i].ID == id {

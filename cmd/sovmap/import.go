@@ -347,7 +347,7 @@ func (a *app) runImport(ctx context.Context, f *importFlags, kind, file string, 
 		plural.Count(len(inv.Components), "component"), plural.Count(len(inv.Providers), "provider"), plural.Count(len(inv.Flows), "flow"),
 		name, warningCount(res), outputNote(f.out))
 	if len(checked.Components) > 0 {
-		none, err := requiresNothing(ctx, k, checked)
+		none, err := a.requiresNothing(ctx, k, checked)
 		if err != nil {
 			return err
 		}
@@ -374,8 +374,10 @@ func warningCount(res *importer.Result) string {
 // for want of a requirement, which the user should know before believing
 // it. Declared data classes, criticality or rules are checked first,
 // because they cost nothing; only when there are none is the inventory
-// assessed, since the defaults may still require something.
-func requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool, error) {
+// assessed, as sovmap assess will assess it: the defaults and the laws of
+// the knowledge base, with its own knowledge: section (an overlay may add
+// one) laid over k, may still require something.
+func (a *app) requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool, error) {
 	if len(inv.Rules) > 0 || len(inv.Flows) > 0 {
 		return false, nil
 	}
@@ -384,11 +386,15 @@ func requiresNothing(ctx context.Context, k *kb.KB, inv *sovmap.Inventory) (bool
 			return false, nil
 		}
 	}
-	rep, err := assess.Assess(ctx, inv, k, assess.Options{})
+	k, err := inventory.WithKnowledge(k, inv)
 	if err != nil {
 		return false, err
 	}
-	return assess.RequiresNothing(rep.Components), nil
+	x, err := a.assessLoaded(ctx, inv, k, nil)
+	if err != nil {
+		return false, err
+	}
+	return assess.RequiresNothing(x.report.Components), nil
 }
 
 func importLayers() string {

@@ -303,6 +303,39 @@ func TestImportRequirementHintE2E(t *testing.T) {
 	}
 }
 
+// TestImportHintReadsKnowledgeE2E: the hint that nothing requires a level
+// agrees with sovmap assess of the written file, which reads the
+// inventory's knowledge: section (here, from an overlay, a law that asks
+// every component for level 2): the import judges the inventory with that
+// section too. Without the overlay, both say that nothing is required.
+func TestImportHintReadsKnowledgeE2E(t *testing.T) {
+	dir := t.TempDir()
+	plan := abs(t, "../../importer/terraform/testdata/ai-stack-plan.json")
+	for _, tt := range []struct {
+		name     string
+		overlay  []string
+		required bool
+	}{
+		{"bare", nil, false},
+		{"with-law", []string{"--overlay", abs(t, "testdata/import/law-overlay.yaml")}, true},
+	} {
+		out := tt.name + ".yaml"
+		_, stderr, code := runImportE2E(t, dir, nil, append([]string{"import", "terraform", plan, "--home", "DE", "-o", out}, tt.overlay...)...)
+		if code != 0 {
+			t.Fatalf("%s: import: exit %d: %s", tt.name, code, stderr)
+		}
+		hint := strings.Contains(stderr, "hint: nothing in this inventory requires a sovereignty level yet")
+		report, _, code := runImportE2E(t, dir, nil, "assess", out, "--format", "json", "--fail-on", "0")
+		if code != 0 {
+			t.Fatalf("%s: assess: exit %d", tt.name, code)
+		}
+		required := strings.Contains(report, `"required_level":2`)
+		if required != tt.required || hint == required {
+			t.Errorf("%s: assess finds a level required: %v (want %v); the import says nothing is: %v\n%s", tt.name, required, tt.required, hint, stderr)
+		}
+	}
+}
+
 // TestImportColumnsE2E imports the CSV asset register of the docs through
 // its column map, and the blank FedRAMP workbook, which has no component.
 func TestImportColumnsE2E(t *testing.T) {

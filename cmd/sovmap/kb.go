@@ -26,15 +26,11 @@ func (o *kbOptions) day() (time.Time, error) {
 	if o.on == "" {
 		return time.Now().UTC(), nil
 	}
-	return parseOn(o.on)
+	return parseDay("--on", o.on)
 }
 
-// parseOn reads an --on day, YYYY-MM-DD, as the kb and embassy commands
-// take it.
-func parseOn(on string) (time.Time, error) { return parseDay("--on", on) }
-
 // parseDay reads the day a flag gives, YYYY-MM-DD: the one way every
-// command reads a date (kb and embassy --on, tia --date).
+// command reads a date (kb and embassy --on, tia --date, strategy --at).
 func parseDay(flag, value string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, value)
 	if err != nil {

@@ -83,30 +83,67 @@ func assessOptionsOn(inv *sovmap.Inventory, k *kb.KB, day time.Time) assess.Opti
 	return assess.Options{Now: day, Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k, At: day})}
 }
 
-// assess loads and assesses the inventory at paths.
-func (a *app) assess(ctx context.Context, paths []string) (*sovmap.Inventory, *sovmap.Report, error) {
+// assessed is an inventory as every command assesses it: validated against
+// the knowledge base with the inventory's own knowledge: section laid over
+// (kb), and assessed with opts, which scenarios re-assess with.
+type assessed struct {
+	inv    *sovmap.Inventory
+	kb     *kb.KB
+	opts   assess.Options
+	report *sovmap.Report
+}
+
+// inventory is the assessed inventory, nil for nil (a saved assessment,
+// which has none).
+func (x *assessed) inventory() *sovmap.Inventory {
+	if x == nil {
+		return nil
+	}
+	return x.inv
+}
+
+// assess loads and assesses the inventory at paths: the one way the
+// commands do both.
+func (a *app) assess(ctx context.Context, paths []string) (*assessed, error) {
 	inv, g, k, err := a.loadGraph(ctx, paths)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	return a.assessLoaded(ctx, inv, k, g)
+}
+
+// assessLoaded assesses inv, which the inventory package validated against
+// k, its own knowledge: section laid over (as loadGraph and
+// inventory.WithKnowledge lay it); g is the dependency graph the loader
+// resolved, or nil.
+func (a *app) assessLoaded(ctx context.Context, inv *sovmap.Inventory, k *kb.KB, g *graph.Graph) (*assessed, error) {
 	opts := a.assessOptionsFor(inv, k)
 	opts.Graph = g
 	a.begin("assessing %s", plural.Count(len(inv.Components), "component"))
 	r, err := assess.Assess(ctx, inv, k, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	a.mark("assess")
-	if overrides := k.Overrides(); len(overrides) > 0 {
-		// Say which verdicts the organization's own facts decide: assess
-		// again on the embedded knowledge base and compare.
-		base, err := kb.Default()
-		if err != nil {
-			return nil, nil, err
-		}
-		if br, err := assess.Assess(ctx, inv, base, opts); err == nil {
-			r.Notes = append(r.Notes, assess.OverrideNotes(br, r, overrides)...)
-		}
+	return &assessed{inv: inv, kb: k, opts: opts, report: r}, nil
+}
+
+// noteOverrides says in the report's notes which verdicts the
+// organization's own facts decide (--kb and the inventory's knowledge:
+// section): it assesses again on the embedded knowledge base and compares.
+// Only the report of sovmap assess shows notes, so only it pays for the
+// second assessment.
+func (x *assessed) noteOverrides(ctx context.Context) error {
+	overrides := x.kb.Overrides()
+	if len(overrides) == 0 {
+		return nil
 	}
-	return inv, r, nil
+	base, err := kb.Default()
+	if err != nil {
+		return err
+	}
+	if br, err := assess.Assess(ctx, x.inv, base, x.opts); err == nil {
+		x.report.Notes = append(x.report.Notes, assess.OverrideNotes(br, x.report, overrides)...)
+	}
+	return nil
 }

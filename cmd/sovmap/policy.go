@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/document"
 	"github.com/sovmap/sovmap/policydoc"
 )
@@ -46,15 +45,11 @@ document renderer). docs/transfer-policy.md explains each section.`,
 			if err := a.checkOutput(format, output, args); err != nil {
 				return err
 			}
-			inv, k, err := a.load(cmd.Context(), args)
+			x, err := a.assess(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
-			rep, err := assess.Assess(cmd.Context(), inv, k, a.assessOptionsFor(inv, k))
-			if err != nil {
-				return err
-			}
-			doc, err := policydoc.Build(inv, rep, k)
+			doc, err := policydoc.Build(x.inv, x.report, x.kb)
 			if err != nil {
 				return err
 			}

@@ -69,7 +69,8 @@ over --max-size are skipped. See docs/scan.md.`,
   sovmap scan scan/testdata/demo --rules scan/testdata/extra-rules.yaml --home DE --org Example`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write, err := scanFormats.pick(formatFromOutput(format, output, "yaml", "json", "sarif"))
+			format = formatFromOutput(format, output, "yaml", "json", "sarif")
+			write, err := scanFormats.pick(format)
 			if err != nil {
 				return err
 			}
@@ -97,7 +98,7 @@ over --max-size are skipped. See docs/scan.md.`,
 				return err
 			}
 			a.inputs = append(a.inputs, overlays...)
-			if err := a.checkOutput("", output, a.inputs); err != nil {
+			if err := a.checkOutput(format, output, a.inputs); err != nil {
 				return err
 			}
 

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
-	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
 	"github.com/sovmap/sovmap/store/postgres"
@@ -79,7 +78,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			for name, w := range assessFormats() {
 				writers[name] = server.Writer(w)
 			}
-			trust, err := lib.Lookup(risk.TrustFramework)
+			riskOpts, err := riskOptions(lib)
 			if err != nil {
 				return err
 			}
@@ -88,11 +87,8 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
 				AssessOptions: a.assessOptionsFor,
 				Frameworks:    lib,
-				// Score vendors' framework assessments as `sovmap vendors` does,
-				// and give each a trust profile on the embassy dimensions.
-				RiskOptions: func(m *risk.Model) risk.Options {
-					return risk.Options{Score: scoreAssessment(lib, m.Inv, m), Trust: trust}
-				},
+				// Vendors scored and profiled as `sovmap vendors` does.
+				RiskOptions: riskOpts,
 			})
 			if err != nil {
 				return err

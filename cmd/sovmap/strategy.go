@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -72,9 +71,9 @@ See docs/strategy.md.`,
 			}
 			var opts strategy.Options
 			if at != "" {
-				day, err := time.Parse(time.DateOnly, at)
+				day, err := parseDay("--at", at)
 				if err != nil {
-					return fmt.Errorf("--at %q: expected a date as YYYY-MM-DD", at)
+					return err
 				}
 				opts.At = day
 			}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/document"
-	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/tia"
 )
 
@@ -81,24 +80,17 @@ draft for counsel, not legal advice.`,
 			if err := a.checkOutput(format, output, args[:1]); err != nil {
 				return err
 			}
-			inv, r, err := a.assess(cmd.Context(), args[:1])
+			x, err := a.assess(cmd.Context(), args[:1])
 			if err != nil {
 				return err
 			}
-			flows, err := tia.Select(r, args[1:], all)
+			flows, err := tia.Select(x.report, args[1:], all)
 			if err != nil {
 				return err
 			}
-			// The knowledge the inventory was assessed with, its own
-			// knowledge: section included.
-			k, err := a.knowledge()
-			if err == nil {
-				k, err = inventory.WithKnowledge(k, inv)
-			}
-			if err != nil {
-				return err
-			}
-			doc := tia.Draft(inv, r, k, flows, tia.Options{Date: day, ReviewMonths: months})
+			// Drafted with the knowledge the inventory was assessed with,
+			// its own knowledge: section included.
+			doc := tia.Draft(x.inv, x.report, x.kb, flows, tia.Options{Date: day, ReviewMonths: months})
 			return a.writeOut(output, func(w io.Writer) error { return write(w, doc) })
 		},
 	}

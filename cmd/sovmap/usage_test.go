@@ -98,10 +98,11 @@ func TestStdin(t *testing.T) {
 func TestGateCountsWhatFindingsGate(t *testing.T) {
 	a := &app{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, status: &statusLine{}}
 	for _, ex := range exampleInventories(t) {
-		_, r, err := a.assess(context.Background(), []string{filepath.Join(repoRoot(t), ex)})
+		x, err := a.assess(context.Background(), []string{filepath.Join(repoRoot(t), ex)})
 		if err != nil {
 			t.Fatal(err)
 		}
+		r := x.report
 		for failOn := 0; failOn <= 4; failOn++ {
 			want := 0
 			for _, f := range finding.FromReport(r, nil) {

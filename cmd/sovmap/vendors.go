@@ -20,17 +20,12 @@ import (
 // commands (vendors, graph, scenario). It returns the assessment options
 // used, which scenarios re-assess with.
 func (a *app) model(ctx context.Context, paths []string) (*risk.Model, assess.Options, error) {
-	inv, k, err := a.load(ctx, paths)
+	x, err := a.assess(ctx, paths)
 	if err != nil {
 		return nil, assess.Options{}, err
 	}
-	opts := a.assessOptionsFor(inv, k)
-	rep, err := assess.Assess(ctx, inv, k, opts)
-	if err != nil {
-		return nil, assess.Options{}, err
-	}
-	m, err := risk.NewModel(ctx, inv, rep, k)
-	return m, opts, err
+	m, err := risk.NewModel(ctx, x.inv, x.report, x.kb)
+	return m, x.opts, err
 }
 
 // registerFormats are the formats of the vendor risk register.
@@ -59,15 +54,29 @@ func (a *app) register(ctx context.Context, paths []string) (*risk.Register, err
 	if err != nil {
 		return nil, err
 	}
+	opts, err := riskOptions(lib)
+	if err != nil {
+		return nil, err
+	}
+	return risk.NewRegister(ctx, m, opts(m))
+}
+
+// riskOptions gives the options of a vendor register, for sovmap vendors
+// and the server alike: vendors' framework assessments scored with lib,
+// and each vendor's trust profile on the digital-embassy trust framework.
+func riskOptions(lib *framework.Library) (func(*risk.Model) risk.Options, error) {
 	trust, err := lib.Lookup(risk.TrustFramework)
 	if err != nil {
 		return nil, err
 	}
-	return risk.NewRegister(ctx, m, risk.Options{Score: scoreAssessment(lib, m.Inv, m), Trust: trust})
+	return func(m *risk.Model) risk.Options {
+		return risk.Options{Score: scoreAssessment(lib, m), Trust: trust}
+	}, nil
 }
 
-// scoreAssessment scores a provider's framework assessment for the register.
-func scoreAssessment(lib *framework.Library, inv *sovmap.Inventory, m *risk.Model) func(sovmap.Assessment) (risk.FrameworkScore, error) {
+// scoreAssessment scores a provider's framework assessment for the register
+// of m.
+func scoreAssessment(lib *framework.Library, m *risk.Model) func(sovmap.Assessment) (risk.FrameworkScore, error) {
 	return func(as sovmap.Assessment) (risk.FrameworkScore, error) {
 		f, err := lib.Lookup(as.Framework)
 		if err != nil {
@@ -76,7 +85,7 @@ func scoreAssessment(lib *framework.Library, inv *sovmap.Inventory, m *risk.Mode
 		if f.Subject != "provider" {
 			return risk.FrameworkScore{}, fmt.Errorf("framework %s scores %ss, not providers", f.ID, f.Subject)
 		}
-		facts, err := framework.ProviderFacts(inv, m.KB, as.Provider)
+		facts, err := framework.ProviderFacts(m.Inv, m.KB, as.Provider)
 		if err != nil {
 			return risk.FrameworkScore{}, err
 		}

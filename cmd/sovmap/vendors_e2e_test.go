@@ -192,32 +192,37 @@ func TestE2EVendorsOutput(t *testing.T) {
 
 	// A terminal, from script(1): the workbook is refused there, and the
 	// table is written.
+	if out, code := runOnTerminal(t, "vendors", "examples/bank-dora", "--format", "xlsx"); code != 2 || !strings.Contains(out, "--format xlsx writes a binary workbook: give -o FILE.xlsx") {
+		t.Errorf("xlsx on a terminal: exit %d\n%s", code, out)
+	}
+	if out, code := runOnTerminal(t, "vendors", "examples/bank-dora"); code != 0 || !strings.Contains(out, "TRUST PROFILES") {
+		t.Errorf("table on a terminal: exit %d\n%s", code, out)
+	}
+}
+
+// runOnTerminal runs sovmap with args at the repository root on a
+// terminal, which script(1) gives it, and returns what the terminal showed
+// (standard output and error together) and the exit code. It skips the
+// test where script(1) is not installed.
+func runOnTerminal(t *testing.T, args ...string) (string, int) {
+	t.Helper()
 	script, err := exec.LookPath("script")
 	if err != nil {
 		t.Skip("script(1), which runs a command on a terminal, is not installed")
 	}
-	onTerminal := func(args ...string) (string, int) {
-		t.Helper()
-		line := e2eBin
-		for _, a := range args {
-			line += " '" + a + "'"
-		}
-		cmd := exec.Command(script, "-q", "-e", "-c", line, "/dev/null")
-		cmd.Dir = repoRoot(t)
-		out, err := cmd.Output()
-		var ee *exec.ExitError
-		switch {
-		case errors.As(err, &ee):
-			return string(out), ee.ExitCode()
-		case err != nil:
-			t.Fatalf("script %v: %v", args, err)
-		}
-		return string(out), 0
+	line := e2eBin
+	for _, a := range args {
+		line += " '" + a + "'"
 	}
-	if out, code := onTerminal("vendors", "examples/bank-dora", "--format", "xlsx"); code != 2 || !strings.Contains(out, "--format xlsx writes a binary workbook: give -o FILE.xlsx") {
-		t.Errorf("xlsx on a terminal: exit %d\n%s", code, out)
+	cmd := exec.Command(script, "-q", "-e", "-c", line, "/dev/null")
+	cmd.Dir = repoRoot(t)
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	case err != nil:
+		t.Fatalf("script %v: %v", args, err)
 	}
-	if out, code := onTerminal("vendors", "examples/bank-dora"); code != 0 || !strings.Contains(out, "TRUST PROFILES") {
-		t.Errorf("table on a terminal: exit %d\n%s", code, out)
-	}
+	return string(out), 0
 }

@@ -41,11 +41,6 @@ import (
 // MaxSize is the largest overlay file accepted.
 const MaxSize = 16 << 20
 
-// maxAliases bounds an overlay's aliases as the inventory loader bounds an
-// inventory's: an overlay holds inventory entries, where a merge key per
-// component (<<: *defaults) is common.
-const maxAliases = 10000
-
 // Overlay is a parsed overlay file.
 type Overlay struct {
 	name string
@@ -66,7 +61,7 @@ var topLevel = []string{"version", "organization", "providers", "components", "f
 // key is a field of the inventory format and that every value has the
 // right type, with the line and column of what is wrong.
 func Load(name string, data []byte) (*Overlay, error) {
-	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "an overlay", MaxBytes: MaxSize, MaxAliases: maxAliases})
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "an overlay", MaxBytes: MaxSize, MaxAliases: strictyaml.MaxInventoryAliases})
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func mappable() []string {
 
 // LoadColumnMap reads a column map named name (for messages).
 func LoadColumnMap(name string, data []byte) (*ColumnMap, error) {
-	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a column map", MaxBytes: MaxColumnMapSize, MaxAliases: 100})
+	root, err := strictyaml.Parse(name, data, strictyaml.Limits{What: "a column map", MaxBytes: MaxColumnMapSize, MaxAliases: strictyaml.MaxConfigAliases})
 	if err != nil {
 		return nil, err
 	}

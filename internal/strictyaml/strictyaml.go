@@ -427,6 +427,26 @@ func Position(data []byte, off int) (line, col int) {
 	return line, utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 }
 
+// The alias limits of sovmap's hand-written formats, counted without
+// following aliases (CountAliases), before anything is decoded. They are
+// not what stops an alias bomb ("billion laughs"): nine levels of nine
+// aliases are 81 alias nodes, and it is yaml.v3's own guard that refuses
+// a document whose aliases expand excessively while it is decoded. They
+// refuse, early and at the position of the first one too many, a file with
+// far more aliases than the format needs when written by hand.
+const (
+	// MaxInventoryAliases bounds an inventory file and an overlay, which
+	// holds inventory entries: a merge key per component (<<: *defaults)
+	// is common, so an inventory of thousands of components written by
+	// hand can have thousands of aliases.
+	MaxInventoryAliases = 10000
+	// MaxConfigAliases bounds the short files written by hand beside an
+	// inventory (scan rules, column maps, frameworks): a few dozen entries,
+	// where a handful of aliases are shorthand and a hundred leave ample
+	// room for them.
+	MaxConfigAliases = 100
+)
+
 // Limits bound a file Parse reads.
 type Limits struct {
 	// What names what the file holds, for messages: "a rules file".
