@@ -235,7 +235,8 @@ type componentSource struct {
 
 // inventoryJSON returns json.Marshal(inv), and where each component is in
 // it (see componentSource.specs). The components, most of it, are
-// marshalled on every core, a range each; json.Marshal of a component is
+// written by inventory.AppendComponentJSON (json.Marshal's bytes without
+// reflection) on every core, a range each; json.Marshal of a component is
 // the same bytes inside the inventory as alone (a test holds the two
 // together), and the components field is the only one named so before it.
 func inventoryJSON(inv *sovmap.Inventory) ([]byte, []int, error) {
@@ -256,12 +257,18 @@ func inventoryJSON(inv *sovmap.Inventory) ([]byte, []int, error) {
 	err = fanout.Ranges(n, 256, func(w, lo, hi int) error {
 		var part []byte
 		for i := lo; i < hi; i++ {
-			c, err := json.Marshal(&inv.Components[i])
-			if err != nil {
+			if i == lo+16 {
+				// Size the range's buffer from its first components
+				// rather than doubling it a dozen times.
+				part = slices.Grow(part, (len(part)/16+len(part)/128)*(hi-i))
+			}
+			start := len(part)
+			var err error
+			if part, err = inventory.AppendComponentJSON(part, &inv.Components[i]); err != nil {
 				return fmt.Errorf("component %s: %w", inv.Components[i].ID, err)
 			}
-			part = append(append(part, c...), ',')
-			lens[i] = len(c) + 1
+			part = append(part, ',')
+			lens[i] = len(part) - start
 		}
 		parts[w] = part
 		return nil
