@@ -19,8 +19,9 @@ import (
 // like the blocks. Answering reads one bucket. The number of buckets is the
 // version's (version_layouts.buckets): the hash is taken modulo it.
 //
-// A bucket is DEFLATE of its edges, each as three fields (a uvarint length
-// and the bytes): the target's id, the dependent's id and the kind.
+// A bucket is its edges, each as three fields (a uvarint length and the
+// bytes): the target's id, the dependent's id and the kind, compressed as
+// the blocks are (blocks.go).
 //
 // At a million components these are some eight thousand rows instead of
 // five million rows of dependencies, each in three B-trees.
