@@ -175,11 +175,6 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	}
 	filled := make(chan batch)
 	ctx, cancel := context.WithCancel(ctx)
-	// The buckets of dependents and of ids, sorted and compressed by the
-	// filler once it has filled the last batch, while that batch is
-	// written; read after filled is closed.
-	var buckets, ids [][]byte
-	var idxErr error
 	go func() {
 		defer close(filled)
 		for start := 0; start < n; start += componentBatch {
@@ -194,9 +189,6 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 			if b.err == nil {
 				b.err = b.enc.encode(b.recs)
 			}
-			if b.err == nil {
-				idx.add(b.recs)
-			}
 			select {
 			case filled <- b:
 			case <-ctx.Done():
@@ -205,14 +197,6 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 			if b.err != nil {
 				return
 			}
-		}
-		if buckets, idxErr = encodeBuckets(idx.buckets, 3, false); idxErr != nil {
-			idxErr = fmt.Errorf("add version: dependents: %w", idxErr)
-			return
-		}
-		// A duplicate id is found here, and fails the transaction.
-		if ids, idxErr = encodeBuckets(idx.ids, 2, true); idxErr != nil {
-			idxErr = fmt.Errorf("add version: %w", idxErr)
 		}
 	}()
 	// On any return, stop the filler and wait for it, so that nothing runs
@@ -230,6 +214,9 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 		if err := s.writeBatch(ctx, w, versionID, b.start, b.recs, b.enc); err != nil {
 			return err
 		}
+		// Here rather than in the filler, whose stages are the slower:
+		// the writer mostly waits for them.
+		idx.add(b.recs)
 		written += len(b.recs)
 		b.recs = b.recs[:cap(b.recs)]
 		free <- b
@@ -237,8 +224,14 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 	if written != n {
 		return fmt.Errorf("add version: %d of %d components written: %w", written, n, ctx.Err())
 	}
-	if idxErr != nil {
-		return idxErr
+	buckets, err := encodeBuckets(idx.buckets, 3, false)
+	if err != nil {
+		return fmt.Errorf("add version: dependents: %w", err)
+	}
+	// A duplicate id is found here, and fails the transaction.
+	ids, err := encodeBuckets(idx.ids, 2, true)
+	if err != nil {
+		return fmt.Errorf("add version: %w", err)
 	}
 	for _, t := range []struct {
 		table, what string
@@ -251,7 +244,7 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 			return s.wrap(err, "add version: "+t.what)
 		}
 	}
-	_, err := w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets, id_buckets) VALUES (?, ?, ?, ?)`),
+	_, err = w.tx.ExecContext(ctx, s.q(`INSERT INTO version_layouts (version_id, buckets, facets, id_buckets) VALUES (?, ?, ?, ?)`),
 		versionID, len(buckets), idx.facets(), len(ids))
 	return s.wrap(err, "add version: facets")
 }
