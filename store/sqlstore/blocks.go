@@ -78,10 +78,12 @@ func (bw *blockWorker) compress(dst []byte) ([]byte, error) {
 	return append(append(dst[:0], s2Block), enc...), nil
 }
 
-// encode compresses recs, the batch's records, into e.blocks, e.deps and e.lists:
-// one block of each for every blockComponents records (the last may be
-// shorter).
-func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
+// fillEncode fills recs, the batch's records, from src (component start
+// on) and compresses them into e.blocks, e.deps and e.lists: one block of
+// each for every blockComponents records (the last may be shorter). The
+// blocks are shared among the cores, and each is compressed as soon as
+// its records are made, while they are still in the core's cache.
+func (e *blockEncoder) fillEncode(src store.ComponentSource, start int, recs []store.ComponentRecord) error {
 	n := (len(recs) + blockComponents - 1) / blockComponents
 	for len(e.blocks) < n {
 		e.blocks, e.deps, e.lists = append(e.blocks, nil), append(e.deps, nil), append(e.lists, nil)
@@ -98,7 +100,11 @@ func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
 	return fanout.Ranges(n, 1, func(w, lo, hi int) error {
 		bw := e.workers[w]
 		for b := lo; b < hi; b++ {
-			block := recs[b*blockComponents : min(len(recs), (b+1)*blockComponents)]
+			first := b * blockComponents
+			block := recs[first:min(len(recs), first+blockComponents)]
+			if err := src.Fill(start+first, block); err != nil {
+				return err
+			}
 			for _, p := range parts {
 				bw.raw = bw.raw[:0]
 				for i := range block {

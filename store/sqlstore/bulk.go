@@ -185,10 +185,7 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 				return
 			}
 			b.start, b.recs = start, b.recs[:min(componentBatch, n-start)]
-			b.err = src.Fill(start, b.recs)
-			if b.err == nil {
-				b.err = b.enc.encode(b.recs)
-			}
+			b.err = b.enc.fillEncode(src, start, b.recs)
 			select {
 			case filled <- b:
 			case <-ctx.Done():
