@@ -43,10 +43,10 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: connect: %w", s.d.Name, err)
 	}
-	release := func() {
-		// Reset even when ctx is done, so that the pool gets the
-		// connection back as it was.
-		rctx := context.WithoutCancel(ctx)
+	// Reset even when ctx is done, so that the pool gets the connection
+	// back as it was.
+	rctx := context.WithoutCancel(ctx)
+	reset := func() {
 		for _, q := range s.d.BulkReset {
 			if _, err := conn.ExecContext(rctx, q); err != nil {
 				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
@@ -54,6 +54,21 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 			}
 		}
 		conn.Close()
+	}
+	release := reset
+	if len(s.d.BulkAfter) > 0 {
+		release = func() {
+			s.bg.Add(1)
+			go func() {
+				defer s.bg.Done()
+				for _, q := range s.d.BulkAfter {
+					// Work put off, not a setting: one that fails is
+					// done another time (SQLite checkpoints again).
+					_, _ = conn.ExecContext(rctx, q)
+				}
+				reset()
+			}()
+		}
 	}
 	for _, q := range s.d.BulkSession {
 		// A hint the database refuses only costs speed; a connection that

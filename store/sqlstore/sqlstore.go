@@ -13,6 +13,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -61,12 +62,21 @@ type Dialect struct {
 	// foreign-key checks turned off (the code checks the rows it writes).
 	// They are hints: one the database refuses is skipped.
 	BulkSession, BulkReset []string
+	// BulkAfter lists statements run on that connection once the
+	// version's transaction has ended, before BulkReset, on a goroutine
+	// of their own so that the upload does not wait for them (Close
+	// does): SQLite's checkpoint of its write-ahead log, which
+	// BulkSession puts off.
+	BulkAfter []string
 }
 
 // Store is a store.Store on a SQL database.
 type Store struct {
 	db *sql.DB
 	d  Dialect
+	// bg counts the bulk sessions still running their BulkAfter
+	// statements.
+	bg sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -88,7 +98,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.bg.Wait()
+	return s.db.Close()
+}
 
 // q rewrites a query written with ? placeholders for the dialect.
 func (s *Store) q(query string) string {
