@@ -174,8 +174,8 @@ func fromMicros(us int64) time.Time {
 // uploaded file) before it is stored, in S2's stream format, whose first
 // byte (0xff) tells it from the gzip that versions stored before were
 // written in (0x1f); unpack reads both. By the CPU profile of a
-// 100,000-component upload, S2 takes about a third of the time gzip's
-// fastest level took, at a somewhat larger size.
+// 100,000-component upload, S2 takes about half the CPU gzip's fastest
+// level took (0.2 s against 0.4 s).
 func pack(data []byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(data) / 5)
