@@ -177,16 +177,38 @@ func fromMicros(us int64) time.Time {
 // 100,000-component upload, S2 takes about half the CPU gzip's fastest
 // level took (0.2 s against 0.4 s).
 func pack(data []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(data) / 5)
-	zw := s2.NewWriter(&b)
+	var c chunks
+	zw := s2.NewWriter(&c)
 	if _, err := zw.Write(data); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return c.join(), nil
+}
+
+// chunks keeps what is written to it piece by piece, to be joined once at
+// its final size: a buffer grown by doubling clears and copies what it
+// holds at each step, on one core, which for the file and inventory of a
+// million components took a second and a half.
+type chunks struct {
+	pieces [][]byte
+	size   int
+}
+
+func (c *chunks) Write(p []byte) (int, error) {
+	c.pieces = append(c.pieces, bytes.Clone(p))
+	c.size += len(p)
+	return len(p), nil
+}
+
+func (c *chunks) join() []byte {
+	out := make([]byte, 0, c.size)
+	for _, p := range c.pieces {
+		out = append(out, p...)
+	}
+	return out
 }
 
 func unpack(data []byte) ([]byte, error) {
