@@ -58,6 +58,14 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 	release := reset
 	if len(s.d.BulkAfter) > 0 {
 		release = func() {
+			s.bgMu.Lock()
+			defer s.bgMu.Unlock()
+			if s.closing {
+				// Close has begun: leave the work to the database
+				// (SQLite checkpoints as its last connection closes).
+				reset()
+				return
+			}
 			s.bg.Add(1)
 			go func() {
 				defer s.bg.Done()

@@ -75,8 +75,10 @@ type Store struct {
 	db *sql.DB
 	d  Dialect
 	// bg counts the bulk sessions still running their BulkAfter
-	// statements.
-	bg sync.WaitGroup
+	// statements; once closing is set (under bgMu), no more start.
+	bg      sync.WaitGroup
+	bgMu    sync.Mutex
+	closing bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -99,6 +101,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.bgMu.Lock()
+	s.closing = true
+	s.bgMu.Unlock()
 	s.bg.Wait()
 	return s.db.Close()
 }
