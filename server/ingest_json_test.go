@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -17,7 +18,8 @@ import (
 // components apart and splices them in, to encoding/json on the whole
 // inventory, byte for byte, and each component's place in it to the
 // component marshalled alone: over every example, a generated inventory
-// (more components than one range of a core) and an empty one.
+// (more components than one range of a core), one with a component far
+// larger than the others, and an empty one.
 func TestInventoryJSONIsMarshal(t *testing.T) {
 	k, err := kb.Default()
 	if err != nil {
@@ -27,8 +29,13 @@ func TestInventoryJSONIsMarshal(t *testing.T) {
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no examples: %v", err)
 	}
+	// One component far larger than the sample of them inventoryJSON
+	// sizes its buffer by, so that its range outgrows its room.
+	outgrown := gen.Inventory(k, gen.Options{Components: 3000, Seed: 1})
+	outgrown.Components[1000].Name = strings.Repeat("long name <&> ", 100_000)
 	invs := map[string]*sovmap.Inventory{
 		"generated":     gen.Inventory(k, gen.Options{Components: 3000, Seed: 1}),
+		"outgrown":      outgrown,
 		"no components": {Version: 1, Organization: sovmap.Organization{Name: "none", Home: "DE"}},
 		"empty list":    {Version: 1, Organization: sovmap.Organization{Name: "none", Home: "DE"}, Components: []sovmap.Component{}},
 	}

@@ -129,12 +129,19 @@ func sizeName(n int) string {
 // measurePeak runs fn as the timed part of b and reports the process's
 // peak resident memory during it, in GiB, where Linux tells it: the high
 // water mark is reset first (/proc/self/clear_refs) and read after
-// (VmHWM in /proc/self/status).
+// (VmHWM in /proc/self/status). It also reports the CPU time the process
+// spent (user and system, on every core), which other processes on the
+// machine change far less than the wall time; a PostgreSQL server's own
+// CPU is not in it.
 func measurePeak(b *testing.B, fn func()) {
 	reset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	cpu0, cpuErr := processCPU()
 	b.ResetTimer()
 	fn()
 	b.StopTimer()
+	if cpu1, err := processCPU(); err == nil && cpuErr == nil {
+		b.ReportMetric((cpu1-cpu0).Seconds()/float64(b.N), "CPU-s/op")
+	}
 	if reset != nil {
 		return
 	}

@@ -82,7 +82,8 @@ type ComponentSource interface {
 	// Fill sets recs[i] to the record of component start+i, for every i of
 	// recs. The records passed in are those of an earlier batch, so Fill
 	// may reuse their Result, Spec, Jurisdictions and DependsOn by
-	// appending to them from length zero.
+	// appending to them from length zero. The store may call Fill from
+	// several goroutines at once, for ranges that do not overlap.
 	Fill(start int, recs []ComponentRecord) error
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
@@ -23,11 +24,15 @@ import (
 // eight thousand rows to write instead of a million rows of a page each. Reading one component decompresses its block,
 // about a millisecond.
 //
-// Blocks, like the other blobs (pack), are compressed with
-// github.com/klauspost/compress: standard DEFLATE, which compress/flate
-// reads too, written in about half the time at its fastest level.
+// Blocks are compressed with S2 (github.com/klauspost/compress/s2, block
+// format) behind a marker byte, s2Block; versions stored before were
+// compressed with DEFLATE, and read as they are (inflate tells the two
+// apart by that first byte). By the CPU profile of a 100,000-component
+// upload, S2 compresses the blocks in 0.3 s of CPU where DEFLATE's fastest
+// level took 0.8 s; on a sample of generated blocks it made them a little
+// smaller (9.4 times against 8.0) and read them back about twice as fast.
 //
-// A block is DEFLATE of, for each component in order, the length of its
+// A block is, compressed, for each component in order, the length of its
 // result as a uvarint, the result, the length of its spec and the spec.
 const blockComponents = 128
 
@@ -35,7 +40,7 @@ const blockComponents = 128
 // dependencies in blocks of the same components (dependency_blocks): for
 // each component in order, the number of its dependencies as a uvarint,
 // then the id and kind of each, each as a uvarint length and the bytes,
-// the whole compressed with DEFLATE. A component's page reads the one
+// the whole compressed as the blocks are. A component's page reads the one
 // block; no row per dependency is written (see dependents.go for the
 // other direction).
 
@@ -50,34 +55,36 @@ type blockEncoder struct {
 
 type blockWorker struct {
 	raw []byte
-	out bytes.Buffer
-	zw  *flate.Writer
+	// enc is room for raw compressed, reused from one block to the next.
+	enc []byte
 }
+
+// s2Block is the first byte of a block or bucket compressed with S2, the
+// rest being S2's block format. No DEFLATE stream starts with it: its
+// first block would have type 3, which RFC 1951 reserves as an error.
+const s2Block = 0xff
 
 // compress returns bw.raw compressed, appended to dst[:0].
 func (bw *blockWorker) compress(dst []byte) ([]byte, error) {
-	bw.out.Reset()
-	if bw.zw == nil {
-		var err error
-		if bw.zw, err = flate.NewWriter(&bw.out, flate.BestSpeed); err != nil {
-			return nil, err
-		}
-	} else {
-		bw.zw.Reset(&bw.out)
+	n := s2.MaxEncodedLen(len(bw.raw))
+	if n < 0 {
+		return nil, s2.ErrTooLarge
 	}
-	if _, err := bw.zw.Write(bw.raw); err != nil {
-		return nil, err
+	if cap(bw.enc) < n {
+		bw.enc = make([]byte, n)
 	}
-	if err := bw.zw.Close(); err != nil {
-		return nil, err
-	}
-	return append(dst[:0], bw.out.Bytes()...), nil
+	// Encoded in bw.enc, which has room for the worst case, and copied
+	// out at its size, so that the batches' blocks hold no slack.
+	enc := s2.Encode(bw.enc[:n], bw.raw)
+	return append(append(dst[:0], s2Block), enc...), nil
 }
 
-// encode compresses recs, the batch's records, into e.blocks, e.deps and e.lists:
-// one block of each for every blockComponents records (the last may be
-// shorter).
-func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
+// fillEncode fills recs, the batch's records, from src (component start
+// on) and compresses them into e.blocks, e.deps and e.lists: one block of
+// each for every blockComponents records (the last may be shorter). The
+// blocks are shared among the cores, and each is compressed as soon as
+// its records are made, while they are still in the core's cache.
+func (e *blockEncoder) fillEncode(src store.ComponentSource, start int, recs []store.ComponentRecord) error {
 	n := (len(recs) + blockComponents - 1) / blockComponents
 	for len(e.blocks) < n {
 		e.blocks, e.deps, e.lists = append(e.blocks, nil), append(e.deps, nil), append(e.lists, nil)
@@ -94,7 +101,11 @@ func (e *blockEncoder) encode(recs []store.ComponentRecord) error {
 	return fanout.Ranges(n, 1, func(w, lo, hi int) error {
 		bw := e.workers[w]
 		for b := lo; b < hi; b++ {
-			block := recs[b*blockComponents : min(len(recs), (b+1)*blockComponents)]
+			first := b * blockComponents
+			block := recs[first:min(len(recs), first+blockComponents)]
+			if err := src.Fill(start+first, block); err != nil {
+				return err
+			}
 			for _, p := range parts {
 				bw.raw = bw.raw[:0]
 				for i := range block {
@@ -146,8 +157,16 @@ func readBlock(data []byte) (*blockReader, error) {
 	return &blockReader{raw: raw}, nil
 }
 
-// inflate decompresses a stored block.
+// inflate decompresses a stored block or bucket: S2 behind its marker
+// byte, or DEFLATE, as versions stored before S2 were written.
 func inflate(data []byte) ([]byte, error) {
+	if len(data) > 0 && data[0] == s2Block {
+		raw, err := s2.Decode(nil, data[1:])
+		if err != nil {
+			return nil, fmt.Errorf("stored block: %w", err)
+		}
+		return raw, nil
+	}
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(data)))
 	if err != nil {
 		return nil, fmt.Errorf("stored block: %w", err)

@@ -43,10 +43,10 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: connect: %w", s.d.Name, err)
 	}
-	release := func() {
-		// Reset even when ctx is done, so that the pool gets the
-		// connection back as it was.
-		rctx := context.WithoutCancel(ctx)
+	// Reset even when ctx is done, so that the pool gets the connection
+	// back as it was.
+	rctx := context.WithoutCancel(ctx)
+	reset := func() {
 		for _, q := range s.d.BulkReset {
 			if _, err := conn.ExecContext(rctx, q); err != nil {
 				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
@@ -54,6 +54,29 @@ func (s *Store) bulkSession(ctx context.Context) (*sql.Conn, func(), error) {
 			}
 		}
 		conn.Close()
+	}
+	release := reset
+	if len(s.d.BulkAfter) > 0 {
+		release = func() {
+			s.bgMu.Lock()
+			defer s.bgMu.Unlock()
+			if s.closing {
+				// Close has begun: leave the work to the database
+				// (SQLite checkpoints as its last connection closes).
+				reset()
+				return
+			}
+			s.bg.Add(1)
+			go func() {
+				defer s.bg.Done()
+				for _, q := range s.d.BulkAfter {
+					// Work put off, not a setting: one that fails is
+					// done another time (SQLite checkpoints again).
+					_, _ = conn.ExecContext(rctx, q)
+				}
+				reset()
+			}()
+		}
 	}
 	for _, q := range s.d.BulkSession {
 		// A hint the database refuses only costs speed; a connection that
@@ -185,13 +208,7 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 				return
 			}
 			b.start, b.recs = start, b.recs[:min(componentBatch, n-start)]
-			b.err = src.Fill(start, b.recs)
-			if b.err == nil {
-				b.err = b.enc.encode(b.recs)
-			}
-			if b.err == nil {
-				idx.add(b.recs)
-			}
+			b.err = b.enc.fillEncode(src, start, b.recs)
 			select {
 			case filled <- b:
 			case <-ctx.Done():
@@ -217,6 +234,9 @@ func (s *Store) writeComponents(ctx context.Context, w *bulkWriter, versionID in
 		if err := s.writeBatch(ctx, w, versionID, b.start, b.recs, b.enc); err != nil {
 			return err
 		}
+		// Here rather than in the filler, whose stages are the slower:
+		// the writer mostly waits for them.
+		idx.add(b.recs)
 		written += len(b.recs)
 		b.recs = b.recs[:cap(b.recs)]
 		free <- b

@@ -19,8 +19,9 @@ import (
 // like the blocks. Answering reads one bucket. The number of buckets is the
 // version's (version_layouts.buckets): the hash is taken modulo it.
 //
-// A bucket is DEFLATE of its edges, each as three fields (a uvarint length
-// and the bytes): the target's id, the dependent's id and the kind.
+// A bucket is its edges, each as three fields (a uvarint length and the
+// bytes): the target's id, the dependent's id and the kind, compressed as
+// the blocks are (blocks.go).
 //
 // At a million components these are some eight thousand rows instead of
 // five million rows of dependencies, each in three B-trees.
@@ -48,16 +49,27 @@ type versionIndex struct {
 	buckets, ids  [][]byte
 	providers     map[string]bool
 	jurisdictions map[string]bool
+	// components is the version's count, added how many are in so far.
+	components, added int
 }
 
 func newVersionIndex(components int) *versionIndex {
 	n := max(1, (components+bucketComponents-1)/bucketComponents)
 	return &versionIndex{buckets: make([][]byte, n), ids: make([][]byte, n),
-		providers: map[string]bool{}, jurisdictions: map[string]bool{}}
+		providers: map[string]bool{}, jurisdictions: map[string]bool{}, components: components}
 }
 
 // add takes in a batch of components.
 func (x *versionIndex) add(recs []store.ComponentRecord) {
+	defer func() {
+		if x.added == 0 {
+			// After the first batch, size every bucket for the whole
+			// version rather than let each double a dozen times.
+			presize(x.buckets, len(recs), x.components)
+			presize(x.ids, len(recs), x.components)
+		}
+		x.added += len(recs)
+	}()
 	for i := range recs {
 		c := &recs[i]
 		b := bucketOf(c.ID, len(x.ids))
@@ -72,6 +84,26 @@ func (x *versionIndex) add(recs []store.ComponentRecord) {
 		for _, j := range c.Jurisdictions {
 			x.jurisdictions[j] = true
 		}
+	}
+}
+
+// presize grows every bucket to hold what the whole version will put in
+// it, of components, judged from the first batch's share of them: the
+// buckets' mean, and a quarter more, since a bucket is chosen by hash
+// (about bucketComponents components each, so its count varies by about a
+// tenth).
+func presize(buckets [][]byte, first, components int) {
+	if first == 0 || first >= components {
+		return
+	}
+	total := 0
+	for _, b := range buckets {
+		total += len(b)
+	}
+	want := total / len(buckets) * components / first
+	want += want / 4
+	for i, b := range buckets {
+		buckets[i] = slices.Grow(b, max(0, want-len(b)))
 	}
 }
 

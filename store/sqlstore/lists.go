@@ -18,14 +18,14 @@ import (
 // (server/cache_components.go). So:
 //
 //   - its components' list columns go in component_lists, a row per
-//     blockComponents components like component_blocks: DEFLATE of, for
+//     blockComponents components like component_blocks: S2 (blocks.go) of, for
 //     each component in order, the id, name, layer, provider, controller,
 //     category, sourcing and jurisdictions (space-separated, as the
 //     rows' column) as fields (a
 //     uvarint length and the bytes), then the level, effective, required
 //     level and gap as varints;
 //   - its ids go in component_ids, in buckets by the same hash as the
-//     dependents (bucketOf, modulo version_layouts.id_buckets): DEFLATE of
+//     dependents (bucketOf, modulo version_layouts.id_buckets): S2 of
 //     (id, position) pairs sorted by id, the position a field holding a
 //     uvarint. A component found by id reads its bucket, then its block.
 //

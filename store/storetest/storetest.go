@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"BulkRoundTrip", testBulkRoundTrip},
 		{"BulkFailureLeavesNothing", testBulkFailure},
 		{"LegacyDetails", testLegacyDetails},
+		{"DeflateBlocks", testDeflateBlocks},
 		{"EachComponent", testEachComponent},
 		{"Audit", testAudit},
 		{"AuditIsAppendOnly", testAuditAppendOnly},
