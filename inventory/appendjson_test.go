@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -22,16 +23,7 @@ func TestAppendComponentJSON(t *testing.T) {
 	cases := []sovmap.Component{
 		{},
 		{ID: "a", Layer: sovmap.LayerCompute, Locations: []string{}, DependsOn: []sovmap.Dependency{}, Tags: map[string]string{}, Contract: &sovmap.Contract{}},
-		{ID: "b\"\\\n<&>é\u2028\u2029\x7f\xff", Name: "name \t", Layer: sovmap.LayerStorage, Provider: "p<1>",
-			Locations: []string{"DE", "aws:eu-central-1"}, OperatedFrom: []string{"FR"}, Data: []string{"personal.health"},
-			Criticality: "vital", KeyCustody: "customer",
-			DependsOn:      []sovmap.Dependency{{ID: "c"}, {ID: "d", Kind: sovmap.Supply, Data: []string{"x"}, Mechanism: sovmap.MechanismSCC}},
-			Certifications: []string{"hds"}, Arrangement: "e1", Alternatives: []string{"z"}, RenamedFrom: []string{"old"},
-			Contract:      &sovmap.Contract{GoverningLaw: "US", ExitNoticeDays: intp(-3), DataReturn: boolp(false), Portability: "open", AuditRights: boolp(true)},
-			MigrationDays: intp(0),
-			Options: []sovmap.Option{{ID: "o", CostOnce: 1e21, CostYearly: 0.000001}, {ID: "p", CostOnce: 1234.5, CostYearly: 1e-7,
-				Contract: &sovmap.Contract{AuditRights: boolp(false)}}},
-			Tags: map[string]string{"team": "a&b", "cost-centre": "42", "": "empty", "é": "\u2028"}},
+		everyField(),
 		{ID: "c", Contract: &sovmap.Contract{DataReturn: boolp(true)}},
 		{ID: "d", Contract: &sovmap.Contract{Portability: "none"}},
 	}
@@ -61,6 +53,44 @@ func TestAppendComponentJSON(t *testing.T) {
 	if contracts < 20 || options < 5 || deps < 1000 {
 		t.Fatalf("only %d contracts, %d options and %d dependencies checked", contracts, options, deps)
 	}
+}
+
+// everyField is a component with every field set, those of its contract and
+// of its dependencies too, in strings that need escaping:
+// TestEveryFieldIsSet keeps it so when a field is added.
+func everyField() sovmap.Component {
+	return sovmap.Component{ID: "b\"\\\n<&>é\u2028\u2029\x7f\xff", Name: "name \t", Layer: sovmap.LayerStorage, Provider: "p<1>",
+		Locations: []string{"DE", "aws:eu-central-1"}, OperatedFrom: []string{"FR"}, Data: []string{"personal.health"},
+		Criticality: "vital", KeyCustody: "customer",
+		DependsOn:      []sovmap.Dependency{{ID: "c"}, {ID: "d", Kind: sovmap.Supply, Data: []string{"x"}, Mechanism: sovmap.MechanismSCC}},
+		Certifications: []string{"hds"}, Arrangement: "e1", Alternatives: []string{"z"}, RenamedFrom: []string{"old"},
+		Contract:      &sovmap.Contract{GoverningLaw: "US", ExitNoticeDays: intp(-3), DataReturn: boolp(false), Portability: "open", AuditRights: boolp(true)},
+		MigrationDays: intp(0),
+		Options: []sovmap.Option{{ID: "o", CostOnce: 1e21, CostYearly: 0.000001}, {ID: "p", CostOnce: 1234.5, CostYearly: 1e-7,
+			Contract: &sovmap.Contract{AuditRights: boolp(false)}}},
+		Tags: map[string]string{"team": "a&b", "cost-centre": "42", "": "empty", "é": "\u2028"}}
+}
+
+// TestEveryFieldIsSet fails when a field is added to a component, its
+// contract or a dependency without being set in everyField, where
+// TestAppendComponentJSON would not see that AppendComponentJSON leaves
+// it out (json.Marshal omits an empty field too).
+func TestEveryFieldIsSet(t *testing.T) {
+	c := everyField()
+	check := func(v reflect.Value) {
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.Tag.Get("json") == "-" {
+				continue
+			}
+			if v.Field(i).IsZero() {
+				t.Errorf("everyField: %s.%s is not set", v.Type().Name(), f.Name)
+			}
+		}
+	}
+	check(reflect.ValueOf(c))
+	check(reflect.ValueOf(*c.Contract))
+	check(reflect.ValueOf(c.DependsOn[len(c.DependsOn)-1]))
 }
 
 // checkAppend compares AppendComponentJSON of c, after a prefix it must
