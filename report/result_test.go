@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/go-json-experiment/json"
@@ -57,5 +58,24 @@ func TestAppendComponentResult(t *testing.T) {
 	}
 	if factors < 1000 {
 		t.Fatalf("only %d factors checked; the examples should give far more", factors)
+	}
+	// A field added to the result must be set in some case, or the two
+	// encoders would agree on leaving it out.
+	typ := reflect.TypeFor[sovmap.ComponentResult]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if f.Tag.Get("json") == "-" {
+			continue
+		}
+		set := false
+		for j := range cases {
+			if !reflect.ValueOf(cases[j]).Field(i).IsZero() {
+				set = true
+				break
+			}
+		}
+		if !set {
+			t.Errorf("no case sets ComponentResult.%s", f.Name)
+		}
 	}
 }
