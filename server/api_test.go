@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/sovmap/sovmap/store"
 )
@@ -286,5 +289,22 @@ func TestHealthAndHeaders(t *testing.T) {
 	e.st.Close()
 	if r := c.get("/healthz"); r.status != http.StatusServiceUnavailable {
 		t.Fatalf("healthz with the database closed: %d", r.status)
+	}
+}
+
+// TestReadBody reads bodies shorter than, as long as and longer than the
+// length announced, and without one, and gives a reader's error back.
+func TestReadBody(t *testing.T) {
+	body := strings.Repeat("0123456789", 1000)
+	// 1<<20 is over the limit: no room is made on its word.
+	for _, announced := range []int64{-1, 0, 1, 9999, 10000, 10001, 1 << 20} {
+		got, err := readBody(strings.NewReader(body), announced, 1<<16)
+		if err != nil || string(got) != body {
+			t.Errorf("announced %d: read %d bytes, %v; want all %d", announced, len(got), err, len(body))
+		}
+	}
+	fail := errors.New("connection reset")
+	if _, err := readBody(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(fail)), 10, 100); !errors.Is(err, fail) {
+		t.Errorf("a failing reader: %v, want %v", err, fail)
 	}
 }
