@@ -323,19 +323,15 @@ func readBody(body io.Reader, announced, limit int64) ([]byte, error) {
 	if announced <= 0 || announced > limit {
 		return io.ReadAll(body)
 	}
-	// One byte more than announced, to see the end without growing.
-	buf := make([]byte, announced+1)
-	n, err := io.ReadFull(body, buf)
-	switch err {
-	case io.EOF, io.ErrUnexpectedEOF:
-		return buf[:n], nil
-	case nil:
-		// Longer than announced (net/http stops at Content-Length, so
-		// only another caller gets here): read the rest.
-		rest, err := io.ReadAll(body)
-		return append(buf, rest...), err
+	// Room for bytes.MinRead more than announced, so that ReadFrom sees
+	// the end without growing. Not io.ReadFull: it reports a body cut
+	// short (net/http's io.ErrUnexpectedEOF) as it reports a short one,
+	// where only io.EOF ends a body whole.
+	b := bytes.NewBuffer(make([]byte, 0, announced+bytes.MinRead))
+	if _, err := b.ReadFrom(body); err != nil {
+		return nil, err
 	}
-	return nil, err
+	return b.Bytes(), nil
 }
 
 // errTooLarge is an upload over Config.MaxUploadBytes.
