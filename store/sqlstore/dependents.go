@@ -49,27 +49,20 @@ type versionIndex struct {
 	buckets, ids  [][]byte
 	providers     map[string]bool
 	jurisdictions map[string]bool
-	// components is the version's count, added how many are in so far.
-	components, added int
 }
 
 func newVersionIndex(components int) *versionIndex {
 	n := max(1, (components+bucketComponents-1)/bucketComponents)
 	return &versionIndex{buckets: make([][]byte, n), ids: make([][]byte, n),
-		providers: map[string]bool{}, jurisdictions: map[string]bool{}, components: components}
+		providers: map[string]bool{}, jurisdictions: map[string]bool{}}
 }
 
-// add takes in a batch of components.
+// add takes in a batch of components. The buckets grow as they are
+// appended to, not sized ahead from the first batch: an inventory whose
+// first components hold most of its dependencies (or its longest ids)
+// would have the whole version's buckets sized for them, gigabytes from
+// an upload of tens of megabytes.
 func (x *versionIndex) add(recs []store.ComponentRecord) {
-	defer func() {
-		if x.added == 0 {
-			// After the first batch, size every bucket for the whole
-			// version rather than let each double a dozen times.
-			presize(x.buckets, len(recs), x.components)
-			presize(x.ids, len(recs), x.components)
-		}
-		x.added += len(recs)
-	}()
 	for i := range recs {
 		c := &recs[i]
 		b := bucketOf(c.ID, len(x.ids))
@@ -84,26 +77,6 @@ func (x *versionIndex) add(recs []store.ComponentRecord) {
 		for _, j := range c.Jurisdictions {
 			x.jurisdictions[j] = true
 		}
-	}
-}
-
-// presize grows every bucket to hold what the whole version will put in
-// it, of components, judged from the first batch's share of them: the
-// buckets' mean, and a quarter more, since a bucket is chosen by hash
-// (about bucketComponents components each, so its count varies by about a
-// tenth).
-func presize(buckets [][]byte, first, components int) {
-	if first == 0 || first >= components {
-		return
-	}
-	total := 0
-	for _, b := range buckets {
-		total += len(b)
-	}
-	want := total / len(buckets) * components / first
-	want += want / 4
-	for i, b := range buckets {
-		buckets[i] = slices.Grow(b, max(0, want-len(b)))
 	}
 }
 
