@@ -303,6 +303,11 @@ func TestReadBody(t *testing.T) {
 			t.Errorf("announced %d: read %d bytes, %v; want all %d", announced, len(got), err, len(body))
 		}
 	}
+	// A client gone before the length it announced: net/http's body
+	// says io.ErrUnexpectedEOF, which is no end of the body.
+	if got, err := readBody(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(io.ErrUnexpectedEOF)), 10, 100); err == nil {
+		t.Errorf("a body cut short: read %q without an error", got)
+	}
 	fail := errors.New("connection reset")
 	if _, err := readBody(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(fail)), 10, 100); !errors.Is(err, fail) {
 		t.Errorf("a failing reader: %v, want %v", err, fail)

@@ -199,7 +199,11 @@ func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []sto
 	nv := store.NewVersion{Files: files}
 	var specs []int
 	var err error
-	if nv.Inventory, specs, err = inventoryJSON(inv); err != nil {
+	uploaded := 0
+	for _, f := range files {
+		uploaded += len(f.Data)
+	}
+	if nv.Inventory, specs, err = inventoryJSON(inv, 2*uploaded+1<<20); err != nil {
 		return nv, err
 	}
 	head := *rep
@@ -244,7 +248,10 @@ type componentSource struct {
 // copy or doubling of it costs (fresh memory is slow to touch): each range
 // is written in place, in its region of one buffer sized from a sample of
 // the components with room to spare, and the regions are then closed up.
-func inventoryJSON(inv *sovmap.Inventory) ([]byte, []int, error) {
+// The buffer is at most maxRoom bytes, whatever the sample says: a sample
+// is the client's to choose (a few huge components where it is taken), and
+// a range that outgrows its region only costs a copy.
+func inventoryJSON(inv *sovmap.Inventory, maxRoom int) ([]byte, []int, error) {
 	head := *inv
 	head.Components = nil
 	b, err := json.Marshal(&head)
@@ -263,6 +270,7 @@ func inventoryJSON(inv *sovmap.Inventory) ([]byte, []int, error) {
 		return nil, nil, err
 	}
 	base := len(prefix) + 1 // and the bracket
+	per = max(0, min(per, (maxRoom-base-1-len(suffix))/max(n, 1)))
 	out := make([]byte, base+n*per+1+len(suffix))
 	// Not copy(out, prefix) straight after the make: the compiler fuses
 	// the two into one call that clears the whole buffer first, on one
