@@ -56,14 +56,6 @@ func Dialect() sqlstore.Dialect {
 		IsUnique: isUnique,
 		Copy:     copyRows,
 		Instr:    "strpos",
-		// A version's blocks, buckets and blobs arrive compressed (S2):
-		// PostgreSQL's default TOAST compression, pglz, spends more CPU
-		// failing to shrink them than the rest of the COPY (1.9 to 2.3 s
-		// against 0.76 to 0.79 s with lz4 for 2,400 rows of 40 KB blocks,
-		// docs/benchmarks.md), where lz4 gives up at once. Servers built
-		// without lz4 refuse the setting and keep pglz.
-		BulkSession: []string{"SET default_toast_compression = lz4"},
-		BulkReset:   []string{"RESET default_toast_compression"},
 	}
 }
 
@@ -289,5 +281,22 @@ var migrations = [][]string{
 			data BYTEA NOT NULL,
 			PRIMARY KEY (version_id, bucket))`,
 		`ALTER TABLE version_layouts ADD COLUMN id_buckets INTEGER NOT NULL DEFAULT 0`,
+	},
+	{ // 8: blocks, buckets and blobs compressed with S2 (store/sqlstore/blocks.go, pack)
+		// They arrive compressed: PostgreSQL's own compression of large
+		// values (TOAST, pglz by default) spent more CPU failing to shrink
+		// them than the rest of the COPY (1.9 to 2.3 s against 0.70 to
+		// 0.74 s with EXTERNAL, no compression, for 2,400 rows of 40 KB
+		// blocks; docs/benchmarks.md). The migration also marks the format:
+		// a sovmap from before it refuses the database ("upgrade sovmap")
+		// rather than failing on every version stored since.
+		`ALTER TABLE component_blocks ALTER COLUMN data SET STORAGE EXTERNAL`,
+		`ALTER TABLE component_lists ALTER COLUMN data SET STORAGE EXTERNAL`,
+		`ALTER TABLE dependency_blocks ALTER COLUMN data SET STORAGE EXTERNAL`,
+		`ALTER TABLE dependent_buckets ALTER COLUMN data SET STORAGE EXTERNAL`,
+		`ALTER TABLE component_ids ALTER COLUMN data SET STORAGE EXTERNAL`,
+		`ALTER TABLE version_blobs ALTER COLUMN head SET STORAGE EXTERNAL`,
+		`ALTER TABLE version_blobs ALTER COLUMN inventory SET STORAGE EXTERNAL`,
+		`ALTER TABLE version_files ALTER COLUMN data SET STORAGE EXTERNAL`,
 	},
 }

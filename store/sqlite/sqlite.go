@@ -292,4 +292,10 @@ var migrations = [][]string{
 			PRIMARY KEY (version_id, bucket))`,
 		`ALTER TABLE version_layouts ADD COLUMN id_buckets INTEGER NOT NULL DEFAULT 0`,
 	},
+	{ // 8: blocks, buckets and blobs compressed with S2 (store/sqlstore/blocks.go, pack)
+		// No change to the tables: the number marks the format, so that a
+		// sovmap from before it refuses the database ("upgrade sovmap")
+		// rather than failing on every version stored since. PostgreSQL's
+		// migration 8 also stops compressing these columns again.
+	},
 }

@@ -160,7 +160,7 @@ var (
 	createIndex = regexp.MustCompile(`(?is)^\s*CREATE (UNIQUE )?INDEX (\w+) ON (\w+)\s*\((.*)\)\s*$`)
 	dropIndex   = regexp.MustCompile(`(?is)^\s*DROP INDEX (\w+)\s*$`)
 	addColumn   = regexp.MustCompile(`(?is)^\s*ALTER TABLE (\w+) ADD COLUMN (.*)$`)
-	ignored     = regexp.MustCompile(`(?is)^\s*(CREATE (TRIGGER|FUNCTION) |INSERT INTO |UPDATE )`)
+	ignored     = regexp.MustCompile(`(?is)^\s*(CREATE (TRIGGER|FUNCTION) |INSERT INTO |UPDATE |ALTER TABLE \w+ ALTER COLUMN \w+ SET STORAGE )`)
 	references  = regexp.MustCompile(`(?i)REFERENCES (\w+)\s*\(([^)]*)\)`)
 	parenthesed = regexp.MustCompile(`\(([^)]*)\)`)
 )
