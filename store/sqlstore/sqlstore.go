@@ -175,16 +175,16 @@ func fromMicros(us int64) time.Time {
 	return time.UnixMicro(us).UTC()
 }
 
+// s2Stream is the first byte of S2's stream format (its stream identifier
+// chunk), and never of gzip's (0x1f).
+const s2Stream = 0xff
+
 // pack compresses a large blob (a version's report head, inventory or an
 // uploaded file) before it is stored, in S2's stream format, whose first
 // byte (0xff) tells it from the gzip that versions stored before were
 // written in (0x1f); unpack reads both. By the CPU profile of a
 // 100,000-component upload, S2 takes about half the CPU gzip's fastest
 // level took (0.2 s against 0.4 s).
-// s2Stream is the first byte of S2's stream format (its stream identifier
-// chunk), and never of gzip's (0x1f).
-const s2Stream = 0xff
-
 func pack(data []byte) ([]byte, error) {
 	var c chunks
 	zw := s2.NewWriter(&c)
