@@ -125,6 +125,16 @@ func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, comput
 }
 
 func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute computeFunc) {
+	if f.heavy {
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+	}
+	c.finish(ctx, key, f, compute)
+}
+
+// finish computes the result of a flight, keeps it unless it failed, and
+// releases the flight's waiters.
+func (c *versionCache) finish(ctx context.Context, key cacheKey, f *flight, compute computeFunc) {
 	var size int64
 	defer func() {
 		if p := recover(); p != nil {
@@ -141,12 +151,65 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 		c.mu.Unlock()
 		close(f.done)
 	}()
-	if f.heavy {
-		c.slots <- struct{}{}
-		defer func() { <-c.slots }()
-	}
 	c.computations.Add(1)
 	f.val, size, f.err = compute(ctx)
+}
+
+// warmJob is one entry a warm-up builds.
+type warmJob struct {
+	key     cacheKey
+	compute computeFunc
+}
+
+// warm builds the entries of jobs in the background, in order, in one
+// heavy slot, then calls done. The flights of all of them are registered
+// before it returns, so that a request for any of them waits for this
+// build instead of starting its own; entries already kept or under way are
+// left out. When the queue of heavy computations is full it builds
+// nothing, calls done and reports false: the first views will compute what
+// they need, as without a warm-up.
+func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bool {
+	c.mu.Lock()
+	if c.heavyFlights >= c.maxFlights {
+		c.mu.Unlock()
+		done()
+		return false
+	}
+	var todo []warmJob
+	var flights []*flight
+	for _, j := range jobs {
+		_, kept := c.entries[j.key]
+		_, running := c.flights[j.key]
+		if kept || running {
+			continue
+		}
+		f := &flight{done: make(chan struct{})}
+		c.flights[j.key] = f
+		todo, flights = append(todo, j), append(flights, f)
+	}
+	if len(todo) == 0 {
+		c.mu.Unlock()
+		done()
+		return true
+	}
+	// The warm-up is one heavy computation: it holds one place in the
+	// queue and one slot however many entries it builds.
+	c.heavyFlights++
+	c.mu.Unlock()
+	go func() {
+		defer done()
+		c.slots <- struct{}{}
+		defer func() {
+			<-c.slots
+			c.mu.Lock()
+			c.heavyFlights--
+			c.mu.Unlock()
+		}()
+		for i, j := range todo {
+			c.finish(ctx, j.key, flights[i], j.compute)
+		}
+	}()
+	return true
 }
 
 // add keeps a result and evicts the least recently used ones beyond the

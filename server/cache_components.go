@@ -29,7 +29,14 @@ type componentIndex struct {
 }
 
 func (s *Server) componentIndex(ctx context.Context, ver store.Version) (*componentIndex, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "components", ""}, func(ctx context.Context) (*componentIndex, int64, error) {
+	return cached(ctx, s.cache, componentsKey(ver), s.componentIndexJob(ver))
+}
+
+func componentsKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "components", ""} }
+
+// componentIndexJob builds a version's component index.
+func (s *Server) componentIndexJob(ver store.Version) func(ctx context.Context) (*componentIndex, int64, error) {
+	return func(ctx context.Context) (*componentIndex, int64, error) {
 		recs, err := s.store.AllComponents(ctx, ver.ID)
 		if err != nil {
 			return nil, 0, err
@@ -52,7 +59,7 @@ func (s *Server) componentIndex(ctx context.Context, ver store.Version) (*compon
 			size += 4 * int64(len(ord))
 		}
 		return ix, size, nil
-	})
+	}
 }
 
 // matches reports whether row i passes q's filters and is in every one

@@ -280,6 +280,7 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 	c := e.signInAdmin()
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospitalV2()}, "")
+	e.srv.warming.Wait() // the uploads' warm-ups take the slot too
 	tok := e.token("default", store.RoleViewer)
 	release := make(chan struct{})
 	started := make(chan struct{})

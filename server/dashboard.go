@@ -268,26 +268,35 @@ type estate struct {
 // version. Fix-first links carry the version query, so entries are keyed by
 // it too.
 func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "estate", string(vq)}, func(ctx context.Context) (*estate, int64, error) {
-		e, err := s.newEstate(ctx, ver, vq)
+	return cached(ctx, s.cache, estateKey(ver, vq), s.estateJob(s.sources(ver), vq))
+}
+
+func estateKey(ver store.Version, vq template.URL) cacheKey {
+	return cacheKey{ver.ID, "estate", string(vq)}
+}
+
+// estateJob builds the estate from src.
+func (s *Server) estateJob(src *sources, vq template.URL) func(ctx context.Context) (*estate, int64, error) {
+	return func(ctx context.Context) (*estate, int64, error) {
+		e, err := s.newEstate(ctx, src, vq)
 		if err != nil {
 			return nil, 0, err
 		}
 		return e, jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
-	})
+	}
 }
 
 // newEstate loads a version's report, inventory and places and derives its
 // Fix-first ranking and map.
-func (s *Server) newEstate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
+func (s *Server) newEstate(ctx context.Context, src *sources, vq template.URL) (*estate, error) {
 	// The inventory as stored, not decoded again from the uploaded files:
 	// the map and the ranking need no file positions, and decoding 100,000
 	// components again takes seconds.
-	inv, err := s.storedInventory(ctx, ver)
+	inv, err := src.storedInventory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.fullReport(ctx, ver)
+	rep, err := src.report(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -437,14 +446,21 @@ type flowTable struct {
 }
 
 func (s *Server) flowTable(ctx context.Context, ver store.Version) (*flowTable, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "flows", ""}, func(ctx context.Context) (*flowTable, int64, error) {
-		rep, err := s.fullReport(ctx, ver)
+	return cached(ctx, s.cache, flowsKey(ver), flowsJob(s.sources(ver)))
+}
+
+func flowsKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "flows", ""} }
+
+// flowsJob builds the flow table from src.
+func flowsJob(src *sources) func(ctx context.Context) (*flowTable, int64, error) {
+	return func(ctx context.Context) (*flowTable, int64, error) {
+		rep, err := src.report(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
 		rows, counts := flowRows(rep, false)
 		return &flowTable{rows, counts}, jsonSize(rows), nil
-	})
+	}
 }
 
 func (s *Server) handleFlows(w http.ResponseWriter, r *http.Request, q *req) {

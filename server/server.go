@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -154,6 +155,8 @@ type Server struct {
 	dummyHash string
 	// hashes bounds the password hashes computed at once.
 	hashes *hashLimiter
+	// warming counts the warm-ups under way (cache_warm.go).
+	warming sync.WaitGroup
 }
 
 //go:embed templates/*.html assets/*

@@ -43,13 +43,20 @@ type stack struct {
 }
 
 func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "stack", ""}, func(ctx context.Context) (*stack, int64, error) {
-		st, err := s.newStack(ctx, ver)
+	return cached(ctx, s.cache, stackKey(ver), s.stackJob(s.sources(ver)))
+}
+
+func stackKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "stack", ""} }
+
+// stackJob builds the stack from src.
+func (s *Server) stackJob(src *sources) func(ctx context.Context) (*stack, int64, error) {
+	return func(ctx context.Context) (*stack, int64, error) {
+		st, err := s.newStack(ctx, src)
 		if err != nil {
 			return nil, 0, err
 		}
 		return st, stackSize(st), nil
-	})
+	}
 }
 
 // stackSize estimates the bytes a stack holds: each row's strings and
@@ -66,15 +73,15 @@ func stackSize(st *stack) int64 {
 	return n
 }
 
-func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error) {
-	inv, err := s.storedInventory(ctx, ver)
+func (s *Server) newStack(ctx context.Context, src *sources) (*stack, error) {
+	inv, err := src.storedInventory(ctx)
 	if err != nil {
 		return nil, err
 	}
 	// The levels are the stored records' columns, set from the results at
 	// upload: no result is decoded for them (gigabytes at a million
 	// components). Only a small version's picture needs the whole report.
-	recs, err := s.store.AllComponents(ctx, ver.ID)
+	recs, err := s.store.AllComponents(ctx, src.ver.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +113,7 @@ func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error
 	if len(st.Rows) >= stackMatrixFrom {
 		st.Matrix, st.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
 	} else {
-		rep, err := s.fullReport(ctx, ver)
+		rep, err := src.report(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/store"
+)
+
+// A version's first views (the overview's ranking and map, the flows, the
+// vendor register and the risk model under it, the stack, the component
+// list) each derive from the whole report and inventory: at a million
+// components, tens of seconds to read back and decode. The upload has just
+// assessed that report and holds it, so once the version is committed the
+// upload handlers hand it to warm, which builds those entries in the
+// background from it: the first viewer finds them ready, or waits for the
+// one build under way. The upload's answer does not wait for it.
+
+// warm builds in the background the entries the first views of ver need,
+// from rep, the report its upload assessed, under the limit on heavy
+// computations; nil rep, or a queue already full, leaves them to the first
+// views.
+func (s *Server) warm(ver store.Version, rep *sovmap.Report) {
+	if rep == nil || len(rep.Components) != ver.Components {
+		return
+	}
+	src := s.sources(ver)
+	src.rep, src.filesFirst = rep, true
+	// The latest version's pages link without a version query ("").
+	jobs := []warmJob{
+		warmJobOf(s, estateKey(ver, ""), s.estateJob(src, "")),
+		warmJobOf(s, flowsKey(ver), flowsJob(src)),
+		warmJobOf(s, registerKey(ver), s.registerJob(src)),
+		warmJobOf(s, stackKey(ver), s.stackJob(src)),
+		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
+	}
+	s.warming.Add(1)
+	if !src.c.warm(context.Background(), jobs, s.warming.Done) {
+		s.log.Info("warm-up skipped: the server is busy", "version", ver.ID)
+	}
+}
+
+// warmJobOf makes a warm-up job of a typed computation, logging its
+// failure: a viewer would then compute the entry again.
+func warmJobOf[T any](s *Server, key cacheKey, compute func(context.Context) (T, int64, error)) warmJob {
+	return warmJob{key, func(ctx context.Context) (any, int64, error) {
+		v, size, err := compute(ctx)
+		if err != nil {
+			s.log.Warn("warm-up", "entry", key.String(), "err", err)
+		}
+		return v, size, err
+	}}
+}

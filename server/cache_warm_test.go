@@ -1,0 +1,284 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/store"
+)
+
+// TestCacheWarmSharesItsBuild: requests for entries a warm-up is building
+// wait for its build and get its result; none computes its own, whether
+// the warm-up is on that entry or still on an earlier one.
+func TestCacheWarmSharesItsBuild(t *testing.T) {
+	c := newVersionCache(1<<20, 2, 4)
+	release := make(chan struct{})
+	first, second := cacheKey{1, "estate", ""}, cacheKey{1, "stack", ""}
+	done := make(chan struct{})
+	ok := c.warm(context.Background(), []warmJob{
+		{first, func(context.Context) (any, int64, error) { <-release; return "warm estate", 10, nil }},
+		{second, constant("warm stack", 10)},
+	}, func() { close(done) })
+	if !ok {
+		t.Fatal("the warm-up was refused with an empty queue")
+	}
+	var rebuilt sync.Map
+	var wg sync.WaitGroup
+	got := make([]any, 20)
+	for i := range got {
+		key := []cacheKey{first, second}[i%2]
+		wg.Go(func() {
+			v, err := c.get(context.Background(), key, true, func(context.Context) (any, int64, error) {
+				rebuilt.Store(key, true)
+				return "rebuilt", 10, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = v
+		})
+	}
+	close(release)
+	wg.Wait()
+	<-done
+	for i, v := range got {
+		if want := []string{"warm estate", "warm stack"}[i%2]; v != want {
+			t.Errorf("request %d got %v, want %q", i, v, want)
+		}
+	}
+	rebuilt.Range(func(k, _ any) bool { t.Errorf("%v was built again by a request", k); return true })
+	if n := c.computations.Load(); n != 2 {
+		t.Errorf("%d computations, want the warm-up's 2", n)
+	}
+	// A second warm-up of the same entries builds nothing.
+	again := make(chan struct{})
+	c.warm(context.Background(), []warmJob{{first, constant("again", 1)}}, func() { close(again) })
+	<-again
+	if n := c.computations.Load(); n != 2 {
+		t.Errorf("a warm-up of kept entries computed (%d computations)", n)
+	}
+}
+
+// TestCacheWarmRefusedWhenBusy: with the queue of heavy computations full,
+// a warm-up builds nothing, says so and still calls done; the first views
+// then compute as before.
+func TestCacheWarmRefusedWhenBusy(t *testing.T) {
+	c := newVersionCache(1<<20, 1, 0)
+	release, started := make(chan struct{}), make(chan struct{})
+	go c.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
+		close(started)
+		<-release
+		return nil, 0, nil
+	})
+	<-started
+	called := false
+	if c.warm(context.Background(), []warmJob{{cacheKey{1, "stack", ""}, constant("x", 1)}}, func() { called = true }) || !called {
+		t.Errorf("a warm-up with the queue full was not refused (done called: %v)", called)
+	}
+	close(release)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.flights) > 1 {
+		t.Errorf("the refused warm-up left flights: %v", c.flights)
+	}
+}
+
+// warmedKinds are the entries an upload builds for the first views.
+var warmedKinds = []string{"estate", "flows", "register", "stack", "components"}
+
+// TestFirstViewsAfterUploadDoNotRebuild uploads a version through the API
+// and through the upload form, waits for the warm-ups, and views every page
+// whose entries they build: no view builds them again (the cache's count of
+// computations covers only the entries the views add, none of them of a
+// warmed kind). The pages then match those computed from the store alone
+// (an empty cache), so that a first view after a restart shows what one
+// after the upload showed.
+func TestFirstViewsAfterUploadDoNotRebuild(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		c := e.signInAdmin()
+		tok := e.token("default", store.RoleEditor)
+		if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=inventory", tok, e.hospital, "application/yaml"); r.status != http.StatusCreated {
+			t.Fatalf("API upload: %d %s", r.status, r.body)
+		}
+		if r := c.upload("default", map[string][]byte{"inventory.yaml": e.hospitalV2()}, ""); r.status != http.StatusSeeOther {
+			t.Fatalf("form upload: %d", r.status)
+		}
+		e.srv.warming.Wait()
+		kept := cachedKeys(e.srv.cache)
+		for _, id := range []int64{versionID(t, e, 1), versionID(t, e, 2)} {
+			for _, kind := range warmedKinds {
+				if !slices.ContainsFunc(kept, func(k cacheKey) bool { return k.version == id && k.kind == kind }) {
+					t.Errorf("version id %d: no %s entry after the upload's warm-up", id, kind)
+				}
+			}
+		}
+		// The latest version's pages, and the older one's that do not
+		// depend on the version query (the overview's links do).
+		pages := []string{"/w/default/", "/w/default/map", "/w/default/flows", "/w/default/vendors", "/w/default/stack", "/w/default/components",
+			"/w/default/flows?v=1", "/w/default/vendors?v=1", "/w/default/stack?v=1", "/w/default/components?v=1"}
+		before := e.srv.cache.computations.Load()
+		warm := map[string]string{}
+		for _, p := range pages {
+			r := c.get(p)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %d", p, r.status)
+			}
+			warm[p] = r.body
+		}
+		added := slices.DeleteFunc(cachedKeys(e.srv.cache), func(k cacheKey) bool { return slices.Contains(kept, k) })
+		for _, k := range added {
+			if slices.Contains(warmedKinds, k.kind) && (k.kind != "estate" || k.arg == "") {
+				t.Errorf("a first view built %v, which the upload's warm-up had built", k)
+			}
+		}
+		if n := e.srv.cache.computations.Load() - before; n != int64(len(added)) {
+			t.Errorf("the first views ran %d computations for %d new entries %v: some entry was built again", n, len(added), added)
+		}
+		e.srv.cache = newVersionCache(e.srv.cfg.CacheBytes, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue)
+		for _, p := range pages {
+			if r := c.get(p); r.status != http.StatusOK || r.body != warm[p] {
+				t.Errorf("%s computed from the store (%d) differs from the page built at upload", p, r.status)
+			}
+		}
+	})
+}
+
+func cachedKeys(c *versionCache) []cacheKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []cacheKey
+	for k := range c.entries {
+		out = append(out, k)
+	}
+	return out
+}
+
+func versionID(t *testing.T, e *testEnv, n int) int64 {
+	t.Helper()
+	ws, err := e.st.WorkspaceBySlug(context.Background(), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.st.VersionByNumber(context.Background(), ws.ID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.ID
+}
+
+// TestStoredDecodersMatchEncodingJSON holds the decoders of the cold path
+// (the stored results and inventory, decoded on every core with
+// go-json-experiment) to encoding/json's decoding of the same stored bytes,
+// for the hospital example and a generated inventory.
+func TestStoredDecodersMatchEncodingJSON(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	gen := generatedFile(t, e, 3000)
+	for _, files := range [][]store.File{{{Name: "inventory.yaml", Data: e.hospital}}, gen} {
+		v, _ := storeFile(t, e, files)
+		got, err := e.srv.fullReport(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []sovmap.ComponentResult
+		if err := e.st.EachComponent(ctx, v.ID, func(rec store.ComponentRecord) error {
+			var c sovmap.ComponentResult
+			err := json.Unmarshal(rec.Result, &c)
+			want = append(want, c)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Components) != v.Components || len(want) != v.Components {
+			t.Fatalf("%s: %d and %d results for %d components", files[0].Name, len(got.Components), len(want), v.Components)
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got.Components[i], want[i]) {
+				t.Fatalf("%s: component %s decodes differently:\n%+v\nencoding/json:\n%+v", files[0].Name, want[i].ID, got.Components[i], want[i])
+			}
+		}
+		b, err := e.st.VersionInventory(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantInv sovmap.Inventory
+		if err := json.Unmarshal(b, &wantInv); err != nil {
+			t.Fatal(err)
+		}
+		gotInv, err := e.srv.storedInventory(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(*gotInv, wantInv) {
+			t.Errorf("%s: the stored inventory decodes differently from encoding/json's", files[0].Name)
+		}
+	}
+}
+
+// FuzzDecodeStoredInventory: whatever encoding/json writes of an inventory
+// it decodes, decodeStoredInventory decodes to the same inventory; other
+// bytes are an error or an inventory, never a panic.
+func FuzzDecodeStoredInventory(f *testing.F) {
+	f.Add([]byte(`{"version":1,"organization":{"name":"x","home":"DE"},"components":[{"id":"a","layer":"model","depends_on":[{"id":"b"}]},{"id":"b"}]}`))
+	f.Add([]byte(`{"components":null,"knowledge":{"a":[1,"x",null]}}`))
+	f.Add([]byte(`{"components":[{}],"components":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = decodeStoredInventory(data)
+		var v1 sovmap.Inventory
+		if json.Unmarshal(data, &v1) != nil {
+			return
+		}
+		stored, err := json.Marshal(&v1)
+		if err != nil {
+			return
+		}
+		var want sovmap.Inventory
+		if err := json.Unmarshal(stored, &want); err != nil {
+			t.Fatalf("encoding/json does not read back its own %s: %v", stored, err)
+		}
+		got, err := decodeStoredInventory(stored)
+		if err != nil {
+			t.Fatalf("%s: %v", stored, err)
+		}
+		if !reflect.DeepEqual(*got, want) {
+			t.Fatalf("%s:\n%+v\nencoding/json:\n%+v", stored, *got, want)
+		}
+	})
+}
+
+// FuzzDecodeResults: whatever encoding/json writes of a component result it
+// decodes, decodeResults decodes to the same result; other bytes are an
+// error or a result, never a panic.
+func FuzzDecodeResults(f *testing.F) {
+	f.Add([]byte(`{"id":"a","level":2,"effective_level":1,"required_level":3,"gap":2,"reasons":[{"level":3,"basis":"law","reason":"x"}]}`))
+	f.Add([]byte(`{"id":"a","factors":null,"exposures":[{}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := make([]sovmap.ComponentResult, 1)
+		_ = decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: data}}, out)
+		var v1 sovmap.ComponentResult
+		if json.Unmarshal(data, &v1) != nil {
+			return
+		}
+		stored, err := json.Marshal(&v1)
+		if err != nil {
+			return
+		}
+		var want sovmap.ComponentResult
+		if err := json.Unmarshal(stored, &want); err != nil {
+			t.Fatalf("encoding/json does not read back its own %s: %v", stored, err)
+		}
+		got := make([]sovmap.ComponentResult, 1)
+		if err := decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: stored}}, got); err != nil {
+			t.Fatalf("%s: %v", stored, err)
+		}
+		if !reflect.DeepEqual(got[0], want) {
+			t.Fatalf("%s:\n%+v\nencoding/json:\n%+v", stored, got[0], want)
+		}
+	})
+}
