@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -144,6 +145,59 @@ func readBlock(data []byte) (*blockReader, error) {
 		return nil, err
 	}
 	return &blockReader{raw: raw}, nil
+}
+
+// inflateGroup is how many blocks readBlocks decompresses at once, spread
+// over the cores: about 8,000 components, some megabytes.
+const inflateGroup = 64
+
+// readBlocks calls fn with each block the rows hold, (first_idx, data)
+// pairs, decompressed, in the rows' order. The blocks are decompressed on
+// every core, a group at a time: decompression is most of reading a
+// version's blocks.
+func readBlocks(rows *sql.Rows, fn func(first int, r *blockReader) error) error {
+	firsts := make([]int, 0, inflateGroup)
+	data := make([][]byte, 0, inflateGroup)
+	readers := make([]*blockReader, inflateGroup)
+	flush := func() error {
+		err := fanout.Ranges(len(data), 1, func(_, lo, hi int) error {
+			for i := lo; i < hi; i++ {
+				var err error
+				if readers[i], err = readBlock(data[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i, first := range firsts {
+			if err := fn(first, readers[i]); err != nil {
+				return err
+			}
+			readers[i] = nil
+		}
+		firsts, data = firsts[:0], data[:0]
+		return nil
+	}
+	for rows.Next() {
+		var first int
+		var d []byte
+		if err := rows.Scan(&first, &d); err != nil {
+			return err
+		}
+		firsts, data = append(firsts, first), append(data, d)
+		if len(data) == inflateGroup {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
 }
 
 // inflate decompresses a stored block.
