@@ -230,6 +230,15 @@ func (c *versionCache) add(key cacheKey, val any, size int64) {
 	}
 }
 
+// known reports whether key is kept or being computed.
+func (c *versionCache) known(key cacheKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, kept := c.entries[key]
+	_, running := c.flights[key]
+	return kept || running
+}
+
 // stats says how many entries and bytes the cache holds.
 func (c *versionCache) stats() (entries int, bytes int64) {
 	c.mu.Lock()

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"html/template"
+	"slices"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/store"
@@ -27,16 +29,51 @@ func (s *Server) warm(ver store.Version, rep *sovmap.Report) {
 	src := s.sources(ver)
 	src.rep, src.filesFirst = rep, true
 	// The latest version's pages link without a version query ("").
-	jobs := []warmJob{
-		warmJobOf(s, estateKey(ver, ""), s.estateJob(src, "")),
+	s.startWarm(src, s.warmJobs(src, ""))
+}
+
+// coldStart is warm for a version read back from the store: the first
+// view of a version after a restart, in another process, or once its
+// entries were evicted. The first view of any of those pages asks for all
+// of them, built from one reading of the version, the page's own entry
+// (key) first; the others follow in the background, so that the next pages
+// viewed cost no second reading. vq is the version query the overview's
+// links carry, when the page is the overview.
+func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
+	if s.cache.known(key) {
+		return
+	}
+	src := s.sources(ver)
+	src.filesFirst = true // the register needs the files decoded: once for all
+	jobs := s.warmJobs(src, vq)
+	i := slices.IndexFunc(jobs, func(j warmJob) bool { return j.key == key })
+	if i < 0 {
+		return
+	}
+	jobs[0], jobs[i] = jobs[i], jobs[0]
+	s.startWarm(src, jobs)
+}
+
+// warmJobs are the entries of the first views of src's version: the
+// overview's ranking and map (its links carrying vq), the flows, the
+// vendor register (and the risk model under it), the stack and the
+// component index.
+func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
+	ver := src.ver
+	return []warmJob{
+		warmJobOf(s, estateKey(ver, vq), s.estateJob(src, vq)),
 		warmJobOf(s, flowsKey(ver), flowsJob(src)),
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
 		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
 	}
+}
+
+// startWarm builds jobs in the background, in src's cache.
+func (s *Server) startWarm(src *sources, jobs []warmJob) {
 	s.warming.Add(1)
 	if !src.c.warm(context.Background(), jobs, s.warming.Done) {
-		s.log.Info("warm-up skipped: the server is busy", "version", ver.ID)
+		s.log.Info("warm-up skipped: the server is busy", "version", src.ver.ID)
 	}
 }
 
