@@ -219,6 +219,10 @@ func (c *versionCache) add(key cacheKey, val any, size int64) {
 	if size > c.capacity/2 {
 		return
 	}
+	if el, ok := c.entries[key]; ok { // computed twice (keep): the last wins
+		c.lru.Remove(el)
+		c.used -= el.Value.(*cacheEntry).size
+	}
 	c.entries[key] = c.lru.PushFront(&cacheEntry{key, val, size})
 	c.used += size
 	for c.used > c.capacity {
@@ -228,6 +232,26 @@ func (c *versionCache) add(key cacheKey, val any, size int64) {
 		delete(c.entries, e.key)
 		c.used -= e.size
 	}
+}
+
+// peek returns the entry of key if it is kept, computing nothing.
+func (c *versionCache) peek(key cacheKey) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).val, true
+}
+
+// keep keeps a result computed outside get, counted as a computation.
+func (c *versionCache) keep(key cacheKey, val any, size int64) {
+	c.computations.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(key, val, size)
 }
 
 // known reports whether key is kept or being computed.

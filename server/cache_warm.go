@@ -55,17 +55,18 @@ func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
 }
 
 // warmJobs are the entries of the first views of src's version: the
-// overview's ranking and map (its links carrying vq), the flows, the
-// vendor register (and the risk model under it), the stack and the
-// component index.
+// overview's ranking and map (its links carrying vq), the component
+// index, the flows, the vendor register (and the risk model under it), the
+// stack, and the transfer policy a comparison with the version reads.
 func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 	ver := src.ver
 	return []warmJob{
 		warmJobOf(s, estateKey(ver, vq), s.estateJob(src, vq)),
+		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
 		warmJobOf(s, flowsKey(ver), flowsJob(src)),
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
-		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
+		warmJobOf(s, policyKey(ver), policyJob(src)),
 	}
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/diff"
+	"github.com/sovmap/sovmap/gen"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -90,7 +93,7 @@ func TestCacheWarmRefusedWhenBusy(t *testing.T) {
 }
 
 // warmedKinds are the entries an upload builds for the first views.
-var warmedKinds = []string{"estate", "flows", "register", "stack", "components"}
+var warmedKinds = []string{"estate", "flows", "register", "stack", "components", "policy"}
 
 // TestFirstViewsAfterUploadDoNotRebuild uploads a version through the API
 // and through the upload form, waits for the warm-ups, and views every page
@@ -305,4 +308,128 @@ func FuzzDecodeResults(f *testing.F) {
 			t.Fatalf("%s:\n%+v\nencoding/json:\n%+v", stored, got[0], want)
 		}
 	})
+}
+
+// TestChangedReportsCompareAsWholeReports holds the comparison of reduced
+// reports (changedReports) to diff.Compare of the two whole reports, on the
+// hospital example's two versions both ways and on a generated inventory
+// with components moved, added and removed and a provider changed.
+func TestChangedReportsCompareAsWholeReports(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	inv := gen.Inventory(e.srv.cfg.KB, gen.Options{Components: 2000, Seed: 5})
+	genFile := func() []store.File {
+		var b bytes.Buffer
+		if err := gen.WriteJSON(&b, inv); err != nil {
+			t.Fatal(err)
+		}
+		return []store.File{{Name: "generated.json", Data: b.Bytes()}}
+	}
+	g1, _ := storeFile(t, e, genFile())
+	for i := 0; i < len(inv.Components); i += 40 {
+		inv.Components[i].Locations, inv.Components[i].OperatedFrom = []string{"US"}, []string{"US"}
+	}
+	depended := map[string]bool{}
+	for _, c := range inv.Components {
+		for _, d := range c.DependsOn {
+			depended[d.ID] = true
+		}
+	}
+	removed := 0
+	inv.Components = slices.DeleteFunc(inv.Components, func(c sovmap.Component) bool {
+		if removed < 3 && !depended[c.ID] && c.ID != "c5" {
+			removed++
+			return true
+		}
+		return false
+	})
+	for i := range 5 {
+		c := inv.Components[i*7]
+		c.ID, c.DependsOn = "added-"+c.ID, nil
+		inv.Components = append(inv.Components, c)
+	}
+	if len(inv.Providers) == 0 {
+		t.Fatal("the generated inventory has no provider of its own to change")
+	}
+	foreign := 80.0
+	inv.Providers[0].ForeignOwnership = &foreign
+	g2, _ := storeFile(t, e, genFile())
+	h1, _ := storeFile(t, e, []store.File{{Name: "inventory.yaml", Data: e.hospital}})
+	h2, _ := storeFile(t, e, []store.File{{Name: "inventory.yaml", Data: e.hospitalV2()}})
+	// The hospital again, with one provider's tier restricted in the
+	// assessment and every component's result the same: only the
+	// provider's result says what changed.
+	hr := storeAssessed(t, e, e.hospital, func(rep *sovmap.Report) {
+		for i := range rep.Providers {
+			if rep.Providers[i].Components > 0 && rep.Providers[i].Tier != sovmap.TierRestricted.String() {
+				rep.Providers[i].Tier = sovmap.TierRestricted.String()
+				return
+			}
+		}
+		t.Fatal("no provider of the hospital to restrict")
+	})
+	for _, pair := range [][2]store.Version{{g1, g2}, {g2, g1}, {h1, h2}, {h2, h1}, {h1, h1}, {h1, hr}} {
+		a, b := pair[0], pair[1]
+		fa, err := e.srv.fullReport(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb, err := e.srv.fullReport(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ra, rb, err := e.srv.changedReports(ctx, a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := diff.Compare(fa, fb, 1), diff.Compare(ra, rb, 1)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("versions %d → %d: the reduced reports compare differently:\n%s\nwhole:\n%s", a.Number, b.Number, mustJSON(t, got), mustJSON(t, want))
+		}
+		if a.Components > 1000 && len(rb.Components) > b.Components/2 {
+			t.Errorf("versions %d → %d: %d of %d components kept: the reduction did not reduce", a.Number, b.Number, len(rb.Components), b.Components)
+		}
+		if len(want.Added)+len(want.Removed)+len(want.Moved)+len(want.New) == 0 && a.ID != b.ID {
+			t.Errorf("versions %d → %d: no change to compare", a.Number, b.Number)
+		}
+	}
+}
+
+// storeAssessed stores an inventory file as an upload would, with its
+// assessment changed by change before it is stored.
+func storeAssessed(t *testing.T, e *testEnv, file []byte, change func(*sovmap.Report)) store.Version {
+	t.Helper()
+	ctx := context.Background()
+	files := []store.File{{Name: "inventory.yaml", Data: file}}
+	inv, rep, k, err := e.srv.assessFiles(ctx, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(rep)
+	nv, err := newVersion(inv, rep, k, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addAsAdmin(t, e, nv)
+}
+
+// addAsAdmin stores a new version in the default workspace, by the admin,
+// as an API upload.
+func addAsAdmin(t testing.TB, e *testEnv, nv store.NewVersion) store.Version {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := e.st.WorkspaceBySlug(ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := e.st.UserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv.WorkspaceID, nv.CreatedBy, nv.Source = ws.ID, admin.ID, "api"
+	v, err := e.st.AddVersion(ctx, nv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
