@@ -118,6 +118,7 @@ func (s *Server) runScenario(ctx context.Context, ver store.Version, name string
 		run *scenarioRun
 		err error
 	}
+	s.cache.note(ver.ID, ver.Components)
 	e, err := cached(ctx, s.cache, cacheKey{ver.ID, "scenario", name}, func(ctx context.Context) (entry, int64, error) {
 		run, err := s.newScenarioRun(ctx, ver, name)
 		if err != nil && (run == nil || !errors.As(err, new(*badInput))) {

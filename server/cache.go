@@ -72,13 +72,64 @@ type versionCache struct {
 	// computations counts the computations run (hits do not count), for
 	// the tests and /metrics.
 	computations atomic.Int64
+
+	// The memory heavy computations hold while they run (a version's
+	// decoded report, inventory and risk model: gigabytes at a million
+	// components) is budgeted apart from the entries kept: each reserves
+	// buildBytesPerComponent for each component of the version it reads
+	// (components, noted by note) before it starts, and waits while the
+	// reservations under way would pass budget. One runs whatever its size
+	// when none other does. Zero budget: no limit.
+	budget     int64
+	reserved   int64
+	components map[int64]int
+	freed      *sync.Cond // on mu, when a reservation ends
 }
+
+// buildBytesPerComponent is what a heavy computation holds per component
+// of the version it reads: the decoded report, inventory and risk model
+// take 3.9 KB live per component of a generated inventory (heap after a
+// collection), and the collector lets the heap grow to twice the live
+// memory before it collects again (GOGC=100).
+const buildBytesPerComponent = 8 << 10
 
 // newVersionCache makes a cache of capacity bytes that runs at most
 // concurrent computations at once and keeps at most queue more waiting.
 func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
-	return &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
-		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}}
+	c := &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
+		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{}}
+	c.freed = sync.NewCond(&c.mu)
+	return c
+}
+
+// note records how many components a version has, for the memory its
+// computations reserve.
+func (c *versionCache) note(versionID int64, components int) {
+	c.mu.Lock()
+	c.components[versionID] = components
+	c.mu.Unlock()
+}
+
+// reserve waits until the memory of a heavy computation on key's version
+// fits the budget, reserves it, and returns the function that gives it
+// back.
+func (c *versionCache) reserve(key cacheKey) (release func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := int64(c.components[key.version]) * buildBytesPerComponent
+	if c.budget <= 0 || n == 0 {
+		return func() {}
+	}
+	for c.reserved > 0 && c.reserved+n > c.budget {
+		c.freed.Wait()
+	}
+	c.reserved += n
+	return func() {
+		c.mu.Lock()
+		c.reserved -= n
+		c.mu.Unlock()
+		c.freed.Broadcast()
+	}
 }
 
 // computeFunc derives a result and says roughly how many bytes it holds.
@@ -128,6 +179,7 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 	if f.heavy {
 		c.slots <- struct{}{}
 		defer func() { <-c.slots }()
+		defer c.reserve(key)()
 	}
 	c.finish(ctx, key, f, compute)
 }
@@ -205,6 +257,7 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 			c.heavyFlights--
 			c.mu.Unlock()
 		}()
+		defer c.reserve(todo[0].key)() // one version's, held for all
 		for i, j := range todo {
 			c.finish(ctx, j.key, flights[i], j.compute)
 		}

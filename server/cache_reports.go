@@ -32,6 +32,7 @@ import (
 // written anew for each download; a large version's JSON and CSV are streamed
 // instead (streams, streamReport).
 func (s *Server) renderedReport(ctx context.Context, ver store.Version, format string, write Writer) ([]byte, error) {
+	s.cache.note(ver.ID, ver.Components)
 	return cached(ctx, s.cache, cacheKey{ver.ID, "report", format}, func(ctx context.Context) ([]byte, int64, error) {
 		rep, err := s.fullReport(ctx, ver)
 		if err != nil {
@@ -159,6 +160,7 @@ func (c *versionCache) heavySlot(ctx context.Context) (release func(), err error
 // each version's transfer policy from the cache, so that comparing two
 // large versions that differ little holds neither whole report.
 func (s *Server) compare(ctx context.Context, a, b store.Version) (*diff.Diff, error) {
+	s.cache.note(a.ID, a.Components)
 	return cached(ctx, s.cache, cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}, func(ctx context.Context) (*diff.Diff, int64, error) {
 		ra, rb, err := s.changedReports(ctx, a, b)
 		if err != nil {

@@ -44,6 +44,7 @@ type sources struct {
 
 // sources returns the sources of a version, nothing read yet.
 func (s *Server) sources(ver store.Version) *sources {
+	s.cache.note(ver.ID, ver.Components)
 	return &sources{s: s, c: s.cache, ver: ver}
 }
 

@@ -433,3 +433,53 @@ func addAsAdmin(t testing.TB, e *testEnv, nv store.NewVersion) store.Version {
 	}
 	return v
 }
+
+// TestCacheBuildBudget: heavy computations reserve memory by their
+// version's components; one that would pass the budget beside those running
+// waits for them, one that fits runs beside them.
+func TestCacheBuildBudget(t *testing.T) {
+	c := newVersionCache(1<<20, 3, 4)
+	c.budget = 10 * buildBytesPerComponent
+	c.note(1, 8)
+	c.note(2, 8)
+	c.note(3, 1)
+	reservedAt := func() int64 {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.reserved / buildBytesPerComponent
+	}
+	release, started := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		c.get(context.Background(), cacheKey{1, "stack", ""}, true, func(context.Context) (any, int64, error) {
+			close(started)
+			<-release
+			return 1, 1, nil
+		})
+	})
+	<-started
+	var during2 int64
+	wg.Go(func() {
+		c.get(context.Background(), cacheKey{2, "stack", ""}, true, func(context.Context) (any, int64, error) {
+			during2 = reservedAt()
+			return 2, 1, nil
+		})
+	})
+	// Version 3 fits beside version 1, and runs while 1 holds its share.
+	var during3 int64
+	c.get(context.Background(), cacheKey{3, "stack", ""}, true, func(context.Context) (any, int64, error) {
+		during3 = reservedAt()
+		return 3, 1, nil
+	})
+	if during3 != 9 {
+		t.Errorf("version 3 ran with %d components' memory reserved, want 9 (its own and version 1's)", during3)
+	}
+	close(release)
+	wg.Wait()
+	if during2 != 8 {
+		t.Errorf("version 2 ran with %d components' memory reserved, want 8 (its own alone)", during2)
+	}
+	if r := reservedAt(); r != 0 {
+		t.Errorf("%d components' memory still reserved after every computation", r)
+	}
+}

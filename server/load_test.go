@@ -165,7 +165,8 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 		b.Logf("first view after upload of %-10s %8.1f ms (%.1f s after the upload)", p.name, ms(time.Since(t1)), time.Since(t0).Seconds())
 	}
 	e.srv.warming.Wait()
-	b.Logf("warm-up done %.1f s after the upload; peak RSS so far %s", time.Since(t0).Seconds(), peakRSS())
+	entries, bytes := e.srv.cache.stats()
+	b.Logf("warm-up done %.1f s after the upload; cache %d entries, %.0f MiB as estimated; peak RSS so far %s", time.Since(t0).Seconds(), entries, float64(bytes)/(1<<20), peakRSS())
 	// The first view of each page from the store alone, as after a
 	// restart or in another process: what the server derives from a
 	// version is computed then and kept.
@@ -178,7 +179,8 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 		}
 		b.Logf("first view of %-22s %8.1f ms", p.name, ms(time.Since(t0)))
 	}
-	b.Logf("peak RSS so far %s", peakRSS())
+	entries, bytes = e.srv.cache.stats()
+	b.Logf("cache %d entries, %.0f MiB as estimated; peak RSS so far %s", entries, float64(bytes)/(1<<20), peakRSS())
 	return e.ts.URL, clients
 }
 

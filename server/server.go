@@ -87,6 +87,10 @@ type Config struct {
 	// are answered 503; zero means 16, a negative number none.
 	HeavyWork  int
 	HeavyQueue int
+	// BuildBytes bounds the memory the derivations running at once may
+	// hold, estimated from the components of the versions they read
+	// (cache.go); zero means 8 GiB, room for one of a million components.
+	BuildBytes int64
 	// Version is sovmap's version, shown in the footer and /healthz.
 	Version string
 }
@@ -138,6 +142,9 @@ func (c *Config) defaults() {
 	if c.HeavyQueue == 0 {
 		c.HeavyQueue = 16
 	}
+	if c.BuildBytes <= 0 {
+		c.BuildBytes = 8 << 30
+	}
 }
 
 // Server serves the dashboard and the API.
@@ -185,6 +192,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
 		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait), cache: newVersionCache(cfg.CacheBytes, cfg.HeavyWork, cfg.HeavyQueue)}
+	s.cache.budget = cfg.BuildBytes
 	s.handler = s.routes()
 	return s, nil
 }
