@@ -84,7 +84,18 @@ type versionCache struct {
 	reserved   int64
 	components map[int64]int
 	freed      *sync.Cond // on mu, when a reservation ends
+
+	// grow, when not zero, lets the capacity grow to keptBytesPerComponent
+	// for each component of the largest version noted, up to grow bytes.
+	grow int64
 }
+
+// keptBytesPerComponent is room for what the first views of two versions
+// keep (the latest and one compared with it): about 1.4 KB a component for
+// one version (component index 400, stack 600, register 220, transfer
+// policy 60, estate 45, flows 25; heap after a collection, generated
+// inventory).
+const keptBytesPerComponent = 3 << 10
 
 // buildBytesPerComponent is what a heavy computation holds per component
 // of the version it reads: the decoded report, inventory and risk model
@@ -107,6 +118,9 @@ func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
 func (c *versionCache) note(versionID int64, components int) {
 	c.mu.Lock()
 	c.components[versionID] = components
+	if c.grow > 0 {
+		c.capacity = max(c.capacity, min(c.grow, int64(components)*keptBytesPerComponent))
+	}
 	c.mu.Unlock()
 }
 
@@ -314,6 +328,15 @@ func (c *versionCache) known(key cacheKey) bool {
 	_, kept := c.entries[key]
 	_, running := c.flights[key]
 	return kept || running
+}
+
+// emptied returns an empty cache with c's limits, as after a restart.
+func (c *versionCache) emptied() *versionCache {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := newVersionCache(c.capacity, cap(c.slots), c.maxFlights-cap(c.slots))
+	e.budget, e.grow = c.budget, c.grow
+	return e
 }
 
 // stats says how many entries and bytes the cache holds.

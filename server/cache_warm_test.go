@@ -129,7 +129,7 @@ func TestFirstViewsAfterUploadDoNotRebuild(t *testing.T) {
 		viewWithoutRebuild(t, e, c, pages, warm)
 		// From the store alone (an empty cache, as after a restart): the
 		// first page viewed of a version builds the others' entries too.
-		e.srv.cache = newVersionCache(e.srv.cfg.CacheBytes, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue)
+		e.srv.cache = e.srv.cache.emptied()
 		cold := map[string]string{}
 		for _, p := range []string{"/w/default/", "/w/default/flows?v=1"} {
 			r := c.get(p)
@@ -481,5 +481,32 @@ func TestCacheBuildBudget(t *testing.T) {
 	}
 	if r := reservedAt(); r != 0 {
 		t.Errorf("%d components' memory still reserved after every computation", r)
+	}
+}
+
+// TestCacheGrowsWithVersions: a cache left to its default grows to room for
+// the largest version noted, within its bound; one given a size keeps it.
+func TestCacheGrowsWithVersions(t *testing.T) {
+	c := newVersionCache(1<<20, 1, 1)
+	c.grow = 1 << 30
+	c.note(1, 1000)
+	if want := int64(1000 * keptBytesPerComponent); c.capacity != want {
+		t.Errorf("capacity %d after a version of 1,000 components, want %d", c.capacity, want)
+	}
+	c.note(2, 10)
+	if want := int64(1000 * keptBytesPerComponent); c.capacity != want {
+		t.Errorf("a smaller version shrank the capacity to %d", c.capacity)
+	}
+	c.note(3, 1<<30)
+	if c.capacity != 1<<30 {
+		t.Errorf("capacity %d past its bound %d", c.capacity, 1<<30)
+	}
+	fixed := newVersionCache(1<<20, 1, 1)
+	fixed.note(1, 1000)
+	if fixed.capacity != 1<<20 {
+		t.Errorf("a cache of a given size grew to %d", fixed.capacity)
+	}
+	if e := c.emptied(); e.capacity != c.capacity || e.budget != c.budget || e.grow != c.grow || cap(e.slots) != cap(c.slots) || e.maxFlights != c.maxFlights {
+		t.Errorf("the emptied cache has other limits: %+v", e)
 	}
 }

@@ -283,7 +283,8 @@ func (s *Server) estateJob(src *sources, vq template.URL) func(ctx context.Conte
 		if err != nil {
 			return nil, 0, err
 		}
-		return e, jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
+		// The map's structures take several times their JSON.
+		return e, 4*jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
 	}
 }
 
@@ -311,7 +312,8 @@ func (s *Server) newEstate(ctx context.Context, src *sources, vq template.URL) (
 	}
 	e := &estate{geo: svg.BuildGeo(rep, inv, p)}
 	fix := fixFirst(rep, specsOf(inv), vq)
-	e.fix, e.fixTotal = slices.Clip(fix[:min(fixFirstLimit, len(fix))]), len(fix)
+	// A copy: the head of the ranking alone, not the array of every item.
+	e.fix, e.fixTotal = slices.Clone(fix[:min(fixFirstLimit, len(fix))]), len(fix)
 	e.legalGap = slices.ContainsFunc(fix, func(it fixItem) bool { return it.Kind == "gap" && it.Basis.Legal() })
 	e.svg = template.HTML(svg.WorldMap(e.geo))
 	return e, nil
@@ -461,7 +463,8 @@ func flowsJob(src *sources) func(ctx context.Context) (*flowTable, int64, error)
 			return nil, 0, err
 		}
 		rows, counts := flowRows(rep, false)
-		return &flowTable{rows, counts}, jsonSize(rows), nil
+		// About three times its JSON in memory (heap after a collection).
+		return &flowTable{rows, counts}, 3 * jsonSize(rows), nil
 	}
 }
 

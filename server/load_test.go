@@ -170,7 +170,7 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 	// The first view of each page from the store alone, as after a
 	// restart or in another process: what the server derives from a
 	// version is computed then and kept.
-	e.srv.cache = newVersionCache(e.srv.cfg.CacheBytes, e.srv.cfg.HeavyWork, e.srv.cfg.HeavyQueue)
+	e.srv.cache = e.srv.cache.emptied()
 	runtime.GC()
 	for _, p := range loadTargets {
 		t0 := time.Now()

@@ -79,7 +79,8 @@ type Config struct {
 	MinBodyRate int64
 	BodyGrace   time.Duration
 	// CacheBytes bounds the results derived from versions that the process
-	// keeps (cache.go); zero means 1 GiB.
+	// keeps (cache.go); zero means 1 GiB, grown to 3 KiB a component of the
+	// largest version viewed (3 GiB at a million) up to half of BuildBytes.
 	CacheBytes int64
 	// HeavyWork is how many derivations (a first view of a version, a
 	// scenario, a comparison, a report) run at once; zero means GOMAXPROCS.
@@ -174,6 +175,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.KB == nil {
 		return nil, errors.New("server: Store and KB are required")
 	}
+	growCache := cfg.CacheBytes <= 0
 	cfg.defaults()
 	if cfg.Frameworks == nil {
 		lib, err := framework.Default()
@@ -193,6 +195,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
 		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait), cache: newVersionCache(cfg.CacheBytes, cfg.HeavyWork, cfg.HeavyQueue)}
 	s.cache.budget = cfg.BuildBytes
+	if growCache {
+		s.cache.grow = cfg.BuildBytes / 2
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -61,14 +61,15 @@ func (s *Server) stackJob(src *sources) func(ctx context.Context) (*stack, int64
 }
 
 // stackSize estimates the bytes a stack holds: each row's strings and
-// slice headers, with Go's overheads.
+// slice headers, with Go's overheads (about 600 bytes a generated
+// component with five dependencies, heap after a collection).
 func stackSize(st *stack) int64 {
 	n := int64(len(st.Picture)) + 200*int64(len(st.Biggest)+len(st.Matrix))
 	for i := range st.Rows {
 		r := &st.Rows[i]
-		n += 120 + int64(len(r.ID)+len(r.Name))
+		n += 250 + int64(len(r.ID)+len(r.Name))
 		for _, d := range r.DependsOn {
-			n += 32 + int64(len(d.ID)+len(d.Kind))
+			n += 64 + int64(len(d.ID)+len(d.Kind))
 		}
 	}
 	return n
