@@ -90,7 +90,8 @@ type Config struct {
 	HeavyQueue int
 	// BuildBytes bounds the memory the derivations running at once may
 	// hold, estimated from the components of the versions they read
-	// (cache.go); zero means 8 GiB, room for one of a million components.
+	// (cache.go); zero means 10 GiB, room for one of a million components
+	// and smaller ones beside it.
 	BuildBytes int64
 	// Version is sovmap's version, shown in the footer and /healthz.
 	Version string
@@ -144,7 +145,7 @@ func (c *Config) defaults() {
 		c.HeavyQueue = 16
 	}
 	if c.BuildBytes <= 0 {
-		c.BuildBytes = 8 << 30
+		c.BuildBytes = 10 << 30
 	}
 }
 
