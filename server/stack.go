@@ -80,17 +80,30 @@ func (s *Server) newStack(ctx context.Context, src *sources) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The levels are the stored records' columns, set from the results at
-	// upload: no result is decoded for them (gigabytes at a million
-	// components). Only a small version's picture needs the whole report.
-	recs, err := s.store.AllComponents(ctx, src.ver.ID)
-	if err != nil {
-		return nil, err
+	// The effective level and gap of each component, by id: from the
+	// report when it is already decoded (the warm-up after an upload, a
+	// cold start's later entries), else from the stored records' columns,
+	// set from the results at upload, so that no result is decoded for
+	// them (gigabytes at a million components). Only a small version's
+	// picture needs the whole report.
+	type levels struct {
+		effective sovmap.Level
+		gap       int
 	}
-	results := make(map[string]*store.ComponentRecord, len(recs))
-	for i := range recs {
-		recs[i].Result = nil
-		results[recs[i].ID] = &recs[i]
+	results := make(map[string]levels, len(inv.Components))
+	if src.rep != nil {
+		for i := range src.rep.Components {
+			c := &src.rep.Components[i]
+			results[c.ID] = levels{c.EffectiveLevel, c.Gap}
+		}
+	} else {
+		recs, err := s.store.AllComponents(ctx, src.ver.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range recs {
+			results[recs[i].ID] = levels{sovmap.Level(recs[i].EffectiveLevel), recs[i].Gap}
+		}
 	}
 	// A dependency listed twice (or as runtime and supply) is one user.
 	users := map[string]int{}
@@ -107,8 +120,8 @@ func (s *Server) newStack(ctx context.Context, src *sources) (*stack, error) {
 		if row.DependsOn == nil {
 			row.DependsOn = []sovmap.Dependency{}
 		}
-		if res := results[c.ID]; res != nil {
-			row.EffectiveLevel, row.Gap = sovmap.Level(res.EffectiveLevel), res.Gap
+		if res, ok := results[c.ID]; ok {
+			row.EffectiveLevel, row.Gap = res.effective, res.gap
 		}
 		st.Rows = append(st.Rows, row)
 	}
