@@ -54,19 +54,7 @@ func (s *Server) extraAPI() []apiRoute {
 // model rebuilds the risk model of a stored version: its inventory, its
 // report as stored, and the knowledge base the inventory extends.
 func (s *Server) model(ctx context.Context, ver store.Version) (*risk.Model, error) {
-	inv, err := s.inventoryOf(ctx, ver)
-	if err != nil {
-		return nil, err
-	}
-	k, err := inventory.WithKnowledge(s.cfg.KB, inv)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := s.fullReport(ctx, ver)
-	if err != nil {
-		return nil, err
-	}
-	return risk.NewModel(ctx, inv, rep, k)
+	return s.sources(ver).riskModel(ctx)
 }
 
 // register returns a version's vendor register with its trust profiles and
@@ -74,14 +62,26 @@ func (s *Server) model(ctx context.Context, ver store.Version) (*risk.Model, err
 // summary, providers and flows). It is computed once per version and day:
 // the trust profiles judge the EU Data Act's switching rights on the day.
 func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Register, *sovmap.Report, error) {
-	type entry struct {
-		reg  *risk.Register
-		head *sovmap.Report
-	}
-	e, err := cached(ctx, s.cache, cacheKey{ver.ID, "register", today()}, func(ctx context.Context) (entry, int64, error) {
-		m, err := s.model(ctx, ver)
+	s.coldStart(ver, registerKey(ver), "")
+	e, err := cached(ctx, s.cache, registerKey(ver), s.registerJob(s.sources(ver)))
+	return e.reg, e.head, err
+}
+
+// registerEntry is the cached register with its report's head.
+type registerEntry struct {
+	reg  *risk.Register
+	head *sovmap.Report
+}
+
+// registerKey is the key of a version's register: it changes with the day.
+func registerKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "register", today()} }
+
+// registerJob builds the register from src.
+func (s *Server) registerJob(src *sources) func(ctx context.Context) (registerEntry, int64, error) {
+	return func(ctx context.Context) (registerEntry, int64, error) {
+		m, err := src.riskModel(ctx)
 		if err != nil {
-			return entry{}, 0, err
+			return registerEntry{}, 0, err
 		}
 		var opts risk.Options
 		if s.cfg.RiskOptions != nil {
@@ -89,12 +89,13 @@ func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Registe
 		}
 		reg, err := risk.NewRegister(ctx, m, opts)
 		if err != nil {
-			return entry{}, 0, err
+			return registerEntry{}, 0, err
 		}
-		head, err := s.head(ctx, ver)
-		return entry{reg, head}, 2 * jsonSize(reg), err
-	})
-	return e.reg, e.head, err
+		head, err := src.head(ctx)
+		// Decoded, a register takes about 2.7 times its JSON (heap after
+		// a collection, generated inventory).
+		return registerEntry{reg, head}, 3 * jsonSize(reg), err
+	}
 }
 
 // scenarioRun is the scenario page's model: the list to choose from and
@@ -119,6 +120,7 @@ func (s *Server) runScenario(ctx context.Context, ver store.Version, name string
 		run *scenarioRun
 		err error
 	}
+	s.cache.note(ver.ID, ver.Components)
 	e, err := cached(ctx, s.cache, cacheKey{ver.ID, "scenario", name}, func(ctx context.Context) (entry, int64, error) {
 		run, err := s.newScenarioRun(ctx, ver, name)
 		if err != nil && (run == nil || !errors.As(err, new(*badInput))) {

@@ -72,13 +72,78 @@ type versionCache struct {
 	// computations counts the computations run (hits do not count), for
 	// the tests and /metrics.
 	computations atomic.Int64
+
+	// The memory heavy computations hold while they run (a version's
+	// decoded report, inventory and risk model: gigabytes at a million
+	// components) is budgeted apart from the entries kept: each reserves
+	// buildBytesPerComponent for each component of the version it reads
+	// (components, noted by note) before it starts, and waits while the
+	// reservations under way would pass budget. One runs whatever its size
+	// when none other does. Zero budget: no limit.
+	budget     int64
+	reserved   int64
+	components map[int64]int
+	freed      *sync.Cond // on mu, when a reservation ends
+
+	// grow, when not zero, lets the capacity grow to keptBytesPerComponent
+	// for each component of the largest version noted, up to grow bytes.
+	grow int64
 }
+
+// keptBytesPerComponent is room for what the first views of two versions
+// keep (the latest and one compared with it): about 1.4 KB a component for
+// one version (component index 400, stack 600, register 220, transfer
+// policy 60, estate 45, flows 25; heap after a collection, generated
+// inventory).
+const keptBytesPerComponent = 3 << 10
+
+// buildBytesPerComponent is what a heavy computation holds per component
+// of the version it reads: the decoded report, inventory and risk model
+// take 3.9 KB live per component of a generated inventory (heap after a
+// collection), and the collector lets the heap grow to twice the live
+// memory before it collects again (GOGC=100).
+const buildBytesPerComponent = 8 << 10
 
 // newVersionCache makes a cache of capacity bytes that runs at most
 // concurrent computations at once and keeps at most queue more waiting.
 func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
-	return &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
-		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}}
+	c := &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
+		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{}}
+	c.freed = sync.NewCond(&c.mu)
+	return c
+}
+
+// note records how many components a version has, for the memory its
+// computations reserve.
+func (c *versionCache) note(versionID int64, components int) {
+	c.mu.Lock()
+	c.components[versionID] = components
+	if c.grow > 0 {
+		c.capacity = max(c.capacity, min(c.grow, int64(components)*keptBytesPerComponent))
+	}
+	c.mu.Unlock()
+}
+
+// reserve waits until the memory of a heavy computation on key's version
+// fits the budget, reserves it, and returns the function that gives it
+// back.
+func (c *versionCache) reserve(key cacheKey) (release func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := int64(c.components[key.version]) * buildBytesPerComponent
+	if c.budget <= 0 || n == 0 {
+		return func() {}
+	}
+	for c.reserved > 0 && c.reserved+n > c.budget {
+		c.freed.Wait()
+	}
+	c.reserved += n
+	return func() {
+		c.mu.Lock()
+		c.reserved -= n
+		c.mu.Unlock()
+		c.freed.Broadcast()
+	}
 }
 
 // computeFunc derives a result and says roughly how many bytes it holds.
@@ -125,6 +190,17 @@ func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, comput
 }
 
 func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute computeFunc) {
+	if f.heavy {
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+		defer c.reserve(key)()
+	}
+	c.finish(ctx, key, f, compute)
+}
+
+// finish computes the result of a flight, keeps it unless it failed, and
+// releases the flight's waiters.
+func (c *versionCache) finish(ctx context.Context, key cacheKey, f *flight, compute computeFunc) {
 	var size int64
 	defer func() {
 		if p := recover(); p != nil {
@@ -141,12 +217,66 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 		c.mu.Unlock()
 		close(f.done)
 	}()
-	if f.heavy {
-		c.slots <- struct{}{}
-		defer func() { <-c.slots }()
-	}
 	c.computations.Add(1)
 	f.val, size, f.err = compute(ctx)
+}
+
+// warmJob is one entry a warm-up builds.
+type warmJob struct {
+	key     cacheKey
+	compute computeFunc
+}
+
+// warm builds the entries of jobs in the background, in order, in one
+// heavy slot, then calls done. The flights of all of them are registered
+// before it returns, so that a request for any of them waits for this
+// build instead of starting its own; entries already kept or under way are
+// left out. When the queue of heavy computations is full it builds
+// nothing, calls done and reports false: the first views will compute what
+// they need, as without a warm-up.
+func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bool {
+	c.mu.Lock()
+	if c.heavyFlights >= c.maxFlights {
+		c.mu.Unlock()
+		done()
+		return false
+	}
+	var todo []warmJob
+	var flights []*flight
+	for _, j := range jobs {
+		_, kept := c.entries[j.key]
+		_, running := c.flights[j.key]
+		if kept || running {
+			continue
+		}
+		f := &flight{done: make(chan struct{})}
+		c.flights[j.key] = f
+		todo, flights = append(todo, j), append(flights, f)
+	}
+	if len(todo) == 0 {
+		c.mu.Unlock()
+		done()
+		return true
+	}
+	// The warm-up is one heavy computation: it holds one place in the
+	// queue and one slot however many entries it builds.
+	c.heavyFlights++
+	c.mu.Unlock()
+	go func() {
+		defer done()
+		c.slots <- struct{}{}
+		defer func() {
+			<-c.slots
+			c.mu.Lock()
+			c.heavyFlights--
+			c.mu.Unlock()
+		}()
+		defer c.reserve(todo[0].key)() // one version's, held for all
+		for i, j := range todo {
+			c.finish(ctx, j.key, flights[i], j.compute)
+		}
+	}()
+	return true
 }
 
 // add keeps a result and evicts the least recently used ones beyond the
@@ -155,6 +285,10 @@ func (c *versionCache) add(key cacheKey, val any, size int64) {
 	size = max(size, 1)
 	if size > c.capacity/2 {
 		return
+	}
+	if el, ok := c.entries[key]; ok { // computed twice (keep): the last wins
+		c.lru.Remove(el)
+		c.used -= el.Value.(*cacheEntry).size
 	}
 	c.entries[key] = c.lru.PushFront(&cacheEntry{key, val, size})
 	c.used += size
@@ -165,6 +299,44 @@ func (c *versionCache) add(key cacheKey, val any, size int64) {
 		delete(c.entries, e.key)
 		c.used -= e.size
 	}
+}
+
+// peek returns the entry of key if it is kept, computing nothing.
+func (c *versionCache) peek(key cacheKey) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).val, true
+}
+
+// keep keeps a result computed outside get, counted as a computation.
+func (c *versionCache) keep(key cacheKey, val any, size int64) {
+	c.computations.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(key, val, size)
+}
+
+// known reports whether key is kept or being computed.
+func (c *versionCache) known(key cacheKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, kept := c.entries[key]
+	_, running := c.flights[key]
+	return kept || running
+}
+
+// emptied returns an empty cache with c's limits, as after a restart.
+func (c *versionCache) emptied() *versionCache {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := newVersionCache(c.capacity, cap(c.slots), c.maxFlights-cap(c.slots))
+	e.budget, e.grow = c.budget, c.grow
+	return e
 }
 
 // stats says how many entries and bytes the cache holds.

@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/sovmap/sovmap"
@@ -29,6 +32,7 @@ import (
 // written anew for each download; a large version's JSON and CSV are streamed
 // instead (streams, streamReport).
 func (s *Server) renderedReport(ctx context.Context, ver store.Version, format string, write Writer) ([]byte, error) {
+	s.cache.note(ver.ID, ver.Components)
 	return cached(ctx, s.cache, cacheKey{ver.ID, "report", format}, func(ctx context.Context) ([]byte, int64, error) {
 		rep, err := s.fullReport(ctx, ver)
 		if err != nil {
@@ -152,41 +156,152 @@ func (c *versionCache) heavySlot(ctx context.Context) (release func(), err error
 }
 
 // compare returns the comparison of two versions, computed once per pair.
+// It decodes only the components that differ (changedReports) and takes
+// each version's transfer policy from the cache, so that comparing two
+// large versions that differ little holds neither whole report.
 func (s *Server) compare(ctx context.Context, a, b store.Version) (*diff.Diff, error) {
+	s.cache.note(a.ID, a.Components)
 	return cached(ctx, s.cache, cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}, func(ctx context.Context) (*diff.Diff, int64, error) {
-		ra, err := s.fullReport(ctx, a)
-		if err != nil {
-			return nil, 0, err
-		}
-		rb, err := s.fullReport(ctx, b)
+		ra, rb, err := s.changedReports(ctx, a, b)
 		if err != nil {
 			return nil, 0, err
 		}
 		d := diff.Compare(ra, rb, 1)
-		if d.Policy, err = s.comparePolicies(ctx, [2]store.Version{a, b}, [2]*sovmap.Report{ra, rb}); err != nil {
-			return nil, 0, err
+		var docs [2]*policydoc.Document
+		for i, ver := range [2]store.Version{a, b} {
+			if docs[i], err = s.policyDoc(ctx, ver); err != nil {
+				return nil, 0, err
+			}
 		}
+		// Compared as `sovmap diff` compares the policies of two
+		// inventories.
+		d.Policy = &diff.Policy{Compared: true, Changes: policydoc.Compare(docs[0], docs[1])}
 		return d, 2 * jsonSize(d), nil
 	})
 }
 
-// comparePolicies compares the transfer policies of two versions as `sovmap
-// diff` compares those of two inventories: each rendered as `sovmap policy`
-// renders it, from the version's inventory and report.
-func (s *Server) comparePolicies(ctx context.Context, vers [2]store.Version, reps [2]*sovmap.Report) (*diff.Policy, error) {
-	var docs [2]*policydoc.Document
-	for i, ver := range vers {
-		inv, err := s.inventoryOf(ctx, ver)
-		if err != nil {
-			return nil, err
-		}
-		k, err := inventory.WithKnowledge(s.cfg.KB, inv)
-		if err != nil {
-			return nil, err
-		}
-		if docs[i], err = policydoc.Build(inv, reps[i], k); err != nil {
-			return nil, fmt.Errorf("version %d: transfer policy: %w", ver.Number, err)
-		}
+// policyDoc returns a version's transfer policy as `sovmap policy`
+// renders it, from its inventory and report, kept once per version. Only
+// comparisons ask for it, in the heavy slot they hold: one that is not
+// kept is built here rather than waited for, since the warm-up building it
+// may be waiting for that very slot.
+func (s *Server) policyDoc(ctx context.Context, ver store.Version) (*policydoc.Document, error) {
+	if v, ok := s.cache.peek(policyKey(ver)); ok {
+		return v.(*policydoc.Document), nil
 	}
-	return &diff.Policy{Compared: true, Changes: policydoc.Compare(docs[0], docs[1])}, nil
+	doc, size, err := policyJob(s.sources(ver))(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.keep(policyKey(ver), doc, size)
+	return doc, nil
+}
+
+func policyKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "policy", ""} }
+
+// policyJob builds a version's transfer policy from src.
+func policyJob(src *sources) func(ctx context.Context) (*policydoc.Document, int64, error) {
+	return func(ctx context.Context) (*policydoc.Document, int64, error) {
+		// The policy shows no file position: the inventory as stored,
+		// quicker to decode than the files, will do.
+		inv, err := src.storedInventory(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		k, err := inventory.WithKnowledge(src.s.cfg.KB, inv)
+		if err != nil {
+			return nil, 0, err
+		}
+		rep, err := src.report(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		doc, err := policydoc.Build(inv, rep, k)
+		if err != nil {
+			return nil, 0, fmt.Errorf("version %d: transfer policy: %w", src.ver.Number, err)
+		}
+		// About 4.5 times its JSON in memory (heap after a collection).
+		return doc, 5 * jsonSize(doc), nil
+	}
+}
+
+// changedReports returns the reports of versions a and b reduced to what
+// a comparison of them can see: their heads (summaries, providers, flows)
+// whole, and of their components only those that differ. A component is
+// left out of both when it is in both with the same stored result and its
+// provider's result (in the heads) is the same: diff.Compare finds no move,
+// exposure or finding change in it, since all of those derive from the
+// component's result and its provider's. The stored results are compared
+// by a 128-bit hash with a seed chosen per comparison, so that no upload
+// can be made to collide. A test holds diff.Compare of the reduced reports
+// to that of the whole ones.
+func (s *Server) changedReports(ctx context.Context, a, b store.Version) (*sovmap.Report, *sovmap.Report, error) {
+	ha, err := s.head(ctx, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	hb, err := s.head(ctx, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	changedProvider := map[string]bool{}
+	pa := map[string]*sovmap.ProviderResult{}
+	for i := range ha.Providers {
+		pa[ha.Providers[i].ID] = &ha.Providers[i]
+	}
+	for i := range hb.Providers {
+		p := &hb.Providers[i]
+		if o, ok := pa[p.ID]; !ok || !reflect.DeepEqual(o, p) {
+			changedProvider[p.ID] = true
+		}
+		delete(pa, p.ID)
+	}
+	for id := range pa {
+		changedProvider[id] = true
+	}
+	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	hash := func(b []byte) [2]uint64 { return [2]uint64{maphash.Bytes(seeds[0], b), maphash.Bytes(seeds[1], b)} }
+	// a's components by id; those left once b is read are the ones to keep.
+	inA := map[string][2]uint64{}
+	if err := s.eachStored(ctx, a, func(rec store.ComponentRecord) error {
+		inA[rec.ID] = hash(rec.Result)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	var keptB []store.ComponentRecord
+	if err := s.eachStored(ctx, b, func(rec store.ComponentRecord) error {
+		h, ok := inA[rec.ID]
+		if ok && h == hash(rec.Result) && !changedProvider[rec.Provider] {
+			delete(inA, rec.ID)
+			return nil
+		}
+		keptB = append(keptB, store.ComponentRecord{ID: rec.ID, Result: slices.Clone(rec.Result)})
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	var keptA []store.ComponentRecord
+	if err := s.eachStored(ctx, a, func(rec store.ComponentRecord) error {
+		if _, ok := inA[rec.ID]; ok {
+			keptA = append(keptA, store.ComponentRecord{ID: rec.ID, Result: slices.Clone(rec.Result)})
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	reduced := func(h *sovmap.Report, ver store.Version, kept []store.ComponentRecord) (*sovmap.Report, error) {
+		r := *h
+		r.Components = make([]sovmap.ComponentResult, len(kept))
+		if err := decodeResults(kept, r.Components); err != nil {
+			return nil, fmt.Errorf("version %d %w", ver.Number, err)
+		}
+		return &r, nil
+	}
+	ra, err := reduced(ha, a, keptA)
+	if err != nil {
+		return nil, nil, err
+	}
+	rb, err := reduced(hb, b, keptB)
+	return ra, rb, err
 }

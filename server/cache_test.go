@@ -246,14 +246,17 @@ func TestCachedAnalysesMatchTheEngines(t *testing.T) {
 			}
 			before := e.srv.cache.computations.Load()
 			first := get()
+			// A version's first view builds the other first views' entries
+			// in the background (coldStart): count them with it.
+			e.srv.warming.Wait()
 			computed := e.srv.cache.computations.Load()
 			second := get()
 			if first.status != http.StatusOK || second.status != first.status || second.body != first.body {
 				t.Errorf("%s: computed (%d) and cached (%d) answers differ", p, first.status, second.status)
 			}
-			// Pages share entries (the map the overview's, the API its page's),
-			// versions do not.
-			if computed == before && (strings.Contains(p, "/w/default/?") || strings.Contains(p, "vendors?") || strings.Contains(p, "compare")) {
+			// Pages share entries (the map the overview's, the API its page's,
+			// the vendors the overview's first view), versions do not.
+			if computed == before && (strings.Contains(p, "/w/default/?") || strings.Contains(p, "compare")) {
 				t.Errorf("%s: the first request computed nothing: the entry was shared with another version", p)
 			}
 			if e.srv.cache.computations.Load() != computed {
@@ -280,6 +283,7 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 	c := e.signInAdmin()
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospital}, "")
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospitalV2()}, "")
+	e.srv.warming.Wait() // the uploads' warm-ups take the slot too
 	tok := e.token("default", store.RoleViewer)
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -318,7 +322,7 @@ func TestComponentIndexAgreesWithTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nv := loadVersion(t, e.srv, gen.Inventory(e.srv.cfg.KB, gen.Options{Components: 1500, Seed: 3}))
+	nv, _ := loadVersion(t, e.srv, gen.Inventory(e.srv.cfg.KB, gen.Options{Components: 1500, Seed: 3}))
 	nv.WorkspaceID, nv.CreatedBy, nv.Source = ws.ID, admin.ID, "api"
 	ver, err := e.st.AddVersion(ctx, nv)
 	if err != nil {

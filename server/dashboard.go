@@ -268,26 +268,37 @@ type estate struct {
 // version. Fix-first links carry the version query, so entries are keyed by
 // it too.
 func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "estate", string(vq)}, func(ctx context.Context) (*estate, int64, error) {
-		e, err := s.newEstate(ctx, ver, vq)
+	s.coldStart(ver, estateKey(ver, vq), vq)
+	return cached(ctx, s.cache, estateKey(ver, vq), s.estateJob(s.sources(ver), vq))
+}
+
+func estateKey(ver store.Version, vq template.URL) cacheKey {
+	return cacheKey{ver.ID, "estate", string(vq)}
+}
+
+// estateJob builds the estate from src.
+func (s *Server) estateJob(src *sources, vq template.URL) func(ctx context.Context) (*estate, int64, error) {
+	return func(ctx context.Context) (*estate, int64, error) {
+		e, err := s.newEstate(ctx, src, vq)
 		if err != nil {
 			return nil, 0, err
 		}
-		return e, jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
-	})
+		// The map's structures take several times their JSON.
+		return e, 4*jsonSize(e.geo) + int64(len(e.svg)) + jsonSize(e.fix), nil
+	}
 }
 
 // newEstate loads a version's report, inventory and places and derives its
 // Fix-first ranking and map.
-func (s *Server) newEstate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
+func (s *Server) newEstate(ctx context.Context, src *sources, vq template.URL) (*estate, error) {
 	// The inventory as stored, not decoded again from the uploaded files:
 	// the map and the ranking need no file positions, and decoding 100,000
 	// components again takes seconds.
-	inv, err := s.storedInventory(ctx, ver)
+	inv, err := src.storedInventory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.fullReport(ctx, ver)
+	rep, err := src.report(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +312,8 @@ func (s *Server) newEstate(ctx context.Context, ver store.Version, vq template.U
 	}
 	e := &estate{geo: svg.BuildGeo(rep, inv, p)}
 	fix := fixFirst(rep, specsOf(inv), vq)
-	e.fix, e.fixTotal = slices.Clip(fix[:min(fixFirstLimit, len(fix))]), len(fix)
+	// A copy: the head of the ranking alone, not the array of every item.
+	e.fix, e.fixTotal = slices.Clone(fix[:min(fixFirstLimit, len(fix))]), len(fix)
 	e.legalGap = slices.ContainsFunc(fix, func(it fixItem) bool { return it.Kind == "gap" && it.Basis.Legal() })
 	e.svg = template.HTML(svg.WorldMap(e.geo))
 	return e, nil
@@ -437,14 +449,23 @@ type flowTable struct {
 }
 
 func (s *Server) flowTable(ctx context.Context, ver store.Version) (*flowTable, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "flows", ""}, func(ctx context.Context) (*flowTable, int64, error) {
-		rep, err := s.fullReport(ctx, ver)
+	s.coldStart(ver, flowsKey(ver), "")
+	return cached(ctx, s.cache, flowsKey(ver), flowsJob(s.sources(ver)))
+}
+
+func flowsKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "flows", ""} }
+
+// flowsJob builds the flow table from src.
+func flowsJob(src *sources) func(ctx context.Context) (*flowTable, int64, error) {
+	return func(ctx context.Context) (*flowTable, int64, error) {
+		rep, err := src.report(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
 		rows, counts := flowRows(rep, false)
-		return &flowTable{rows, counts}, jsonSize(rows), nil
-	})
+		// About three times its JSON in memory (heap after a collection).
+		return &flowTable{rows, counts}, 3 * jsonSize(rows), nil
+	}
 }
 
 func (s *Server) handleFlows(w http.ResponseWriter, r *http.Request, q *req) {

@@ -47,8 +47,14 @@ func decodeOverview(v store.Version) (overview, error) {
 // per version (it holds every flow, which the flows pages and API read).
 // Callers must not modify it.
 func (s *Server) head(ctx context.Context, v store.Version) (*sovmap.Report, error) {
-	return cachedLight(ctx, s.cache, cacheKey{v.ID, "head", ""}, func(ctx context.Context) (*sovmap.Report, int64, error) {
-		b, err := s.store.VersionHead(ctx, v.ID)
+	return headIn(ctx, s.cache, s.store, v)
+}
+
+// headIn is head with the cache and store given, for the warm-up, which
+// must keep to the cache it started with.
+func headIn(ctx context.Context, c *versionCache, st store.Store, v store.Version) (*sovmap.Report, error) {
+	return cachedLight(ctx, c, cacheKey{v.ID, "head", ""}, func(ctx context.Context) (*sovmap.Report, int64, error) {
+		b, err := st.VersionHead(ctx, v.ID)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -65,38 +71,14 @@ func (s *Server) head(ctx context.Context, v store.Version) (*sovmap.Report, err
 // It is decoded anew on each call (a million components take gigabytes),
 // so that only what is derived from it is cached.
 func (s *Server) fullReport(ctx context.Context, v store.Version) (*sovmap.Report, error) {
-	h, err := s.head(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	r := *h
-	recs, err := s.store.AllComponents(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	r.Components = make([]sovmap.ComponentResult, len(recs))
-	for i, rec := range recs {
-		if err := json.Unmarshal(rec.Result, &r.Components[i]); err != nil {
-			return nil, fmt.Errorf("version %d component %s: %w", v.Number, rec.ID, err)
-		}
-		recs[i].Result = nil // let the collector take each as it is decoded
-	}
-	return &r, nil
+	return s.sources(v).report(ctx)
 }
 
 // storedInventory returns a version's inventory as stored at upload, without
 // file positions: quicker than decoding the files again when positions are
 // not needed.
 func (s *Server) storedInventory(ctx context.Context, v store.Version) (*sovmap.Inventory, error) {
-	b, err := s.store.VersionInventory(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	var inv sovmap.Inventory
-	if err := json.Unmarshal(b, &inv); err != nil {
-		return nil, fmt.Errorf("version %d inventory: %w", v.Number, err)
-	}
-	return &inv, nil
+	return s.sources(v).storedInventory(ctx)
 }
 
 // inventoryOf returns a version's inventory. It decodes the uploaded files
@@ -104,14 +86,7 @@ func (s *Server) storedInventory(ctx context.Context, v store.Version) (*sovmap.
 // changed since and they no longer validate, it falls back to the inventory
 // as stored, without positions.
 func (s *Server) inventoryOf(ctx context.Context, v store.Version) (*sovmap.Inventory, error) {
-	files, err := s.store.VersionFiles(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	if inv, _, err := s.decodeFiles(ctx, files); err == nil {
-		return inv, nil
-	}
-	return s.storedInventory(ctx, v)
+	return s.sources(v).inventory(ctx)
 }
 
 // componentOf decodes a stored component's result and spec.

@@ -61,20 +61,7 @@ func storeFileTo(t testing.TB, e *testEnv, files []store.File, sink func(format 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := e.st.WorkspaceBySlug(ctx, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := e.st.UserByLogin(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nv.WorkspaceID, nv.CreatedBy, nv.Source = ws.ID, admin.ID, "api"
-	v, err := e.st.AddVersion(ctx, nv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return addAsAdmin(t, e, nv)
 }
 
 // withStreamedWriters adds the streamed formats to a test server's writers.

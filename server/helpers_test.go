@@ -92,6 +92,8 @@ func newEnvWith(t testing.TB, st store.Store, configure func(*Config)) *testEnv 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Before the store closes: warm-ups still building read it.
+	t.Cleanup(srv.warming.Wait)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	hospital, err := os.ReadFile("../examples/hospital-group/inventory.yaml")

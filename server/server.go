@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -78,7 +79,8 @@ type Config struct {
 	MinBodyRate int64
 	BodyGrace   time.Duration
 	// CacheBytes bounds the results derived from versions that the process
-	// keeps (cache.go); zero means 1 GiB.
+	// keeps (cache.go); zero means 1 GiB, grown to 3 KiB a component of the
+	// largest version viewed (3 GiB at a million) up to half of BuildBytes.
 	CacheBytes int64
 	// HeavyWork is how many derivations (a first view of a version, a
 	// scenario, a comparison, a report) run at once; zero means GOMAXPROCS.
@@ -86,6 +88,11 @@ type Config struct {
 	// are answered 503; zero means 16, a negative number none.
 	HeavyWork  int
 	HeavyQueue int
+	// BuildBytes bounds the memory the derivations running at once may
+	// hold, estimated from the components of the versions they read
+	// (cache.go); zero means 10 GiB, room for one of a million components
+	// and smaller ones beside it.
+	BuildBytes int64
 	// Version is sovmap's version, shown in the footer and /healthz.
 	Version string
 }
@@ -137,6 +144,9 @@ func (c *Config) defaults() {
 	if c.HeavyQueue == 0 {
 		c.HeavyQueue = 16
 	}
+	if c.BuildBytes <= 0 {
+		c.BuildBytes = 10 << 30
+	}
 }
 
 // Server serves the dashboard and the API.
@@ -154,6 +164,8 @@ type Server struct {
 	dummyHash string
 	// hashes bounds the password hashes computed at once.
 	hashes *hashLimiter
+	// warming counts the warm-ups under way (cache_warm.go).
+	warming sync.WaitGroup
 }
 
 //go:embed templates/*.html assets/*
@@ -164,6 +176,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.KB == nil {
 		return nil, errors.New("server: Store and KB are required")
 	}
+	growCache := cfg.CacheBytes <= 0
 	cfg.defaults()
 	if cfg.Frameworks == nil {
 		lib, err := framework.Default()
@@ -182,6 +195,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
 		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait), cache: newVersionCache(cfg.CacheBytes, cfg.HeavyWork, cfg.HeavyQueue)}
+	s.cache.budget = cfg.BuildBytes
+	if growCache {
+		s.cache.grow = cfg.BuildBytes / 2
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -43,45 +43,67 @@ type stack struct {
 }
 
 func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
-	return cached(ctx, s.cache, cacheKey{ver.ID, "stack", ""}, func(ctx context.Context) (*stack, int64, error) {
-		st, err := s.newStack(ctx, ver)
+	s.coldStart(ver, stackKey(ver), "")
+	return cached(ctx, s.cache, stackKey(ver), s.stackJob(s.sources(ver)))
+}
+
+func stackKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "stack", ""} }
+
+// stackJob builds the stack from src.
+func (s *Server) stackJob(src *sources) func(ctx context.Context) (*stack, int64, error) {
+	return func(ctx context.Context) (*stack, int64, error) {
+		st, err := s.newStack(ctx, src)
 		if err != nil {
 			return nil, 0, err
 		}
 		return st, stackSize(st), nil
-	})
+	}
 }
 
 // stackSize estimates the bytes a stack holds: each row's strings and
-// slice headers, with Go's overheads.
+// slice headers, with Go's overheads (about 600 bytes a generated
+// component with five dependencies, heap after a collection).
 func stackSize(st *stack) int64 {
 	n := int64(len(st.Picture)) + 200*int64(len(st.Biggest)+len(st.Matrix))
 	for i := range st.Rows {
 		r := &st.Rows[i]
-		n += 120 + int64(len(r.ID)+len(r.Name))
+		n += 250 + int64(len(r.ID)+len(r.Name))
 		for _, d := range r.DependsOn {
-			n += 32 + int64(len(d.ID)+len(d.Kind))
+			n += 64 + int64(len(d.ID)+len(d.Kind))
 		}
 	}
 	return n
 }
 
-func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error) {
-	inv, err := s.storedInventory(ctx, ver)
+func (s *Server) newStack(ctx context.Context, src *sources) (*stack, error) {
+	inv, err := src.storedInventory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The levels are the stored records' columns, set from the results at
-	// upload: no result is decoded for them (gigabytes at a million
-	// components). Only a small version's picture needs the whole report.
-	recs, err := s.store.AllComponents(ctx, ver.ID)
-	if err != nil {
-		return nil, err
+	// The effective level and gap of each component, by id: from the
+	// report when it is already decoded (the warm-up after an upload, a
+	// cold start's later entries), else from the stored records' columns,
+	// set from the results at upload, so that no result is decoded for
+	// them (gigabytes at a million components). Only a small version's
+	// picture needs the whole report.
+	type levels struct {
+		effective sovmap.Level
+		gap       int
 	}
-	results := make(map[string]*store.ComponentRecord, len(recs))
-	for i := range recs {
-		recs[i].Result = nil
-		results[recs[i].ID] = &recs[i]
+	results := make(map[string]levels, len(inv.Components))
+	if src.rep != nil {
+		for i := range src.rep.Components {
+			c := &src.rep.Components[i]
+			results[c.ID] = levels{c.EffectiveLevel, c.Gap}
+		}
+	} else {
+		recs, err := s.store.AllComponents(ctx, src.ver.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range recs {
+			results[recs[i].ID] = levels{sovmap.Level(recs[i].EffectiveLevel), recs[i].Gap}
+		}
 	}
 	// A dependency listed twice (or as runtime and supply) is one user.
 	users := map[string]int{}
@@ -98,15 +120,15 @@ func (s *Server) newStack(ctx context.Context, ver store.Version) (*stack, error
 		if row.DependsOn == nil {
 			row.DependsOn = []sovmap.Dependency{}
 		}
-		if res := results[c.ID]; res != nil {
-			row.EffectiveLevel, row.Gap = sovmap.Level(res.EffectiveLevel), res.Gap
+		if res, ok := results[c.ID]; ok {
+			row.EffectiveLevel, row.Gap = res.effective, res.gap
 		}
 		st.Rows = append(st.Rows, row)
 	}
 	if len(st.Rows) >= stackMatrixFrom {
 		st.Matrix, st.Biggest = layerMatrix(st.Rows), biggestDependencies(st.Rows, 20)
 	} else {
-		rep, err := s.fullReport(ctx, ver)
+		rep, err := src.report(ctx)
 		if err != nil {
 			return nil, err
 		}

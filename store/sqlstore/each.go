@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sovmap/sovmap/internal/fanout"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -79,50 +78,26 @@ type group struct {
 // most of a walk's work.
 func (s *Store) eachBlockGroup(ctx context.Context, versionID int64, lo int, g group) (group, error) {
 	g.results, g.specs = g.results[:0], g.specs[:0]
-	var firsts []int
-	var data [][]byte
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT first_idx, data FROM component_blocks WHERE version_id = ? AND first_idx >= ?
 		ORDER BY first_idx LIMIT ?`), versionID, lo, eachBlocks)
 	if err != nil {
 		return g, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var first int
-		var d []byte
-		if err := rows.Scan(&first, &d); err != nil {
-			return g, err
-		}
-		firsts, data = append(firsts, first), append(data, d)
-	}
-	if err := rows.Err(); err != nil {
-		return g, err
-	}
-	readers := make([]*blockReader, len(data))
-	if err := fanout.Ranges(len(data), 1, func(_, from, to int) error {
-		for i := from; i < to; i++ {
-			var err error
-			if readers[i], err = readBlock(data[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		return g, err
-	}
-	for i, r := range readers {
-		if want := lo + len(g.results); firsts[i] != want {
-			return g, fmt.Errorf("stored block at %d where component %d was expected", firsts[i], want)
+	err = readBlocks(rows, func(first int, r *blockReader) error {
+		if want := lo + len(g.results); first != want {
+			return fmt.Errorf("stored block at %d where component %d was expected", first, want)
 		}
 		for len(r.raw) > 0 {
 			result, spec, err := r.next()
 			if err != nil {
-				return g, err
+				return err
 			}
 			g.results, g.specs = append(g.results, result), append(g.specs, spec)
 		}
-	}
-	return g, nil
+		return nil
+	})
+	return g, err
 }
 
 // eachDetailGroup is eachBlockGroup for a version stored before blocks,

@@ -83,30 +83,22 @@ func (s *Store) listRange(ctx context.Context, versionID int64, lo, hi int, out 
 	defer rows.Close()
 	start := len(out)
 	next := lo - lo%blockComponents // blocks start at multiples of blockComponents
-	for rows.Next() {
-		var first int
-		var data []byte
-		if err := rows.Scan(&first, &data); err != nil {
-			return out, err
-		}
+	err = readBlocks(rows, func(first int, r *blockReader) error {
 		if first != next {
-			return out, fmt.Errorf("stored list block at %d where component %d was expected", first, next)
-		}
-		r, err := readBlock(data)
-		if err != nil {
-			return out, err
+			return fmt.Errorf("stored list block at %d where component %d was expected", first, next)
 		}
 		for ; len(r.raw) > 0 && next < hi; next++ {
 			c, err := r.listRecord(next)
 			if err != nil {
-				return out, err
+				return err
 			}
 			if next >= lo {
 				out = append(out, c)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return out, err
 	}
 	if len(out)-start != hi-lo {

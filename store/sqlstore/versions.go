@@ -553,27 +553,20 @@ func (s *Store) blockResults(ctx context.Context, versionID int64, out []store.C
 	}
 	defer rows.Close()
 	found := 0
-	for rows.Next() {
-		var first int
-		var data []byte
-		if err := rows.Scan(&first, &data); err != nil {
-			return found, err
-		}
-		r, err := readBlock(data)
-		if err != nil {
-			return found, err
-		}
+	err = readBlocks(rows, func(first int, r *blockReader) error {
 		for i := first; len(r.raw) > 0; i++ {
 			if i >= len(out) {
-				return found, fmt.Errorf("stored block at %d holds more components than the version", first)
+				return fmt.Errorf("stored block at %d holds more components than the version", first)
 			}
+			var err error
 			if out[i].Result, _, err = r.next(); err != nil {
-				return found, err
+				return err
 			}
 			found++
 		}
-	}
-	return found, rows.Err()
+		return nil
+	})
+	return found, err
 }
 
 // detailResults is blockResults for a version stored before blocks, with a

@@ -1,0 +1,91 @@
+package server
+
+import (
+	"context"
+	"html/template"
+	"slices"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/store"
+)
+
+// A version's first views (the overview's ranking and map, the flows, the
+// vendor register and the risk model under it, the stack, the component
+// list) each derive from the whole report and inventory: at a million
+// components, tens of seconds to read back and decode. The upload has just
+// assessed that report and holds it, so once the version is committed the
+// upload handlers hand it to warm, which builds those entries in the
+// background from it: the first viewer finds them ready, or waits for the
+// one build under way. The upload's answer does not wait for it.
+
+// warm builds in the background the entries the first views of ver need,
+// from rep, the report its upload assessed, under the limit on heavy
+// computations; nil rep, or a queue already full, leaves them to the first
+// views.
+func (s *Server) warm(ver store.Version, rep *sovmap.Report) {
+	if rep == nil || len(rep.Components) != ver.Components {
+		return
+	}
+	src := s.sources(ver)
+	src.rep, src.filesFirst = rep, true
+	// The latest version's pages link without a version query ("").
+	s.startWarm(src, s.warmJobs(src, ""))
+}
+
+// coldStart is warm for a version read back from the store: the first
+// view of a version after a restart, in another process, or once its
+// entries were evicted. The first view of any of those pages asks for all
+// of them, built from one reading of the version, the page's own entry
+// (key) first; the others follow in the background, so that the next pages
+// viewed cost no second reading. vq is the version query the overview's
+// links carry, when the page is the overview.
+func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
+	if s.cache.known(key) {
+		return
+	}
+	src := s.sources(ver)
+	src.filesFirst = true // the register needs the files decoded: once for all
+	jobs := s.warmJobs(src, vq)
+	i := slices.IndexFunc(jobs, func(j warmJob) bool { return j.key == key })
+	if i < 0 {
+		return
+	}
+	jobs[0], jobs[i] = jobs[i], jobs[0]
+	s.startWarm(src, jobs)
+}
+
+// warmJobs are the entries of the first views of src's version: the
+// overview's ranking and map (its links carrying vq), the component
+// index, the flows, the vendor register (and the risk model under it), the
+// stack, and the transfer policy a comparison with the version reads.
+func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
+	ver := src.ver
+	return []warmJob{
+		warmJobOf(s, estateKey(ver, vq), s.estateJob(src, vq)),
+		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
+		warmJobOf(s, flowsKey(ver), flowsJob(src)),
+		warmJobOf(s, registerKey(ver), s.registerJob(src)),
+		warmJobOf(s, stackKey(ver), s.stackJob(src)),
+		warmJobOf(s, policyKey(ver), policyJob(src)),
+	}
+}
+
+// startWarm builds jobs in the background, in src's cache.
+func (s *Server) startWarm(src *sources, jobs []warmJob) {
+	s.warming.Add(1)
+	if !src.c.warm(context.Background(), jobs, s.warming.Done) {
+		s.log.Info("warm-up skipped: the server is busy", "version", src.ver.ID)
+	}
+}
+
+// warmJobOf makes a warm-up job of a typed computation, logging its
+// failure: a viewer would then compute the entry again.
+func warmJobOf[T any](s *Server, key cacheKey, compute func(context.Context) (T, int64, error)) warmJob {
+	return warmJob{key, func(ctx context.Context) (any, int64, error) {
+		v, size, err := compute(ctx)
+		if err != nil {
+			s.log.Warn("warm-up", "entry", key.String(), "err", err)
+		}
+		return v, size, err
+	}}
+}
