@@ -366,12 +366,11 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, q *req) {
 		s.apiUploadError(w, err)
 		return
 	}
-	v, rep, err := s.storeUpload(r.Context(), q, files, "api", r.URL.Query().Get("note"), clientAddr(r))
+	v, _, err := s.storeUpload(r.Context(), q, files, "api", r.URL.Query().Get("note"), clientAddr(r))
 	if err != nil {
 		s.apiUploadError(w, err)
 		return
 	}
-	s.warm(v, rep)
 	vo, err := versionJSON(v)
 	if err != nil {
 		s.apiError(w, http.StatusInternalServerError, err)

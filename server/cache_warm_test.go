@@ -512,3 +512,21 @@ func TestCacheGrowsWithVersions(t *testing.T) {
 		t.Errorf("the emptied cache has other limits: %+v", e)
 	}
 }
+
+// TestGateRecordWarms: a version the CI gate records is warmed as an
+// upload's is, the gate being the third way a version comes in.
+func TestGateRecordWarms(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("default", store.RoleEditor)
+	if r := e.api("POST", "/api/v1/workspaces/default/gate?record=true", tok, e.hospital, ""); r.status != http.StatusOK {
+		t.Fatalf("gate: %d %s", r.status, r.body)
+	}
+	e.srv.warming.Wait()
+	kept := cachedKeys(e.srv.cache)
+	id := versionID(t, e, 1)
+	for _, kind := range warmedKinds {
+		if !slices.ContainsFunc(kept, func(k cacheKey) bool { return k.version == id && k.kind == kind }) {
+			t.Errorf("no %s entry after the gate recorded version 1", kind)
+		}
+	}
+}

@@ -435,8 +435,9 @@ func jurisdictions(out []string, spec *sovmap.Component, c *sovmap.ComponentResu
 	return out
 }
 
-// store assesses an upload and stores it as a new version, with its audit
-// record in the same transaction.
+// storeUpload assesses an upload and stores it as a new version, with its audit
+// record in the same transaction, then warms the version's first views in
+// the background (cache_warm.go).
 func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, source, note, remote string) (store.Version, *sovmap.Report, error) {
 	inv, rep, k, err := s.assessFiles(ctx, files)
 	if err != nil {
@@ -463,5 +464,7 @@ func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, so
 	}
 	s.metrics.uploads.Add(1)
 	s.log.Info("stored version", "workspace", q.ws.Slug, "version", v.Number, "components", v.Components)
+	// Every way in (the API, the form, the CI gate) warms the first views.
+	s.warm(v, rep)
 	return v, rep, nil
 }

@@ -670,10 +670,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	if err == nil {
 		var ver store.Version
-		var rep *sovmap.Report
-		ver, rep, err = s.storeUpload(r.Context(), q, files, "upload", strings.TrimSpace(r.PostFormValue("note")), clientAddr(r))
+		ver, _, err = s.storeUpload(r.Context(), q, files, "upload", strings.TrimSpace(r.PostFormValue("note")), clientAddr(r))
 		if err == nil {
-			s.warm(ver, rep)
 			to := fmt.Sprintf("/w/%s/?uploaded=%d", q.ws.Slug, ver.Number)
 			if len(warnings) > 0 {
 				to += fmt.Sprintf("&warnings=%d", len(warnings))
