@@ -85,6 +85,9 @@ func (src *sources) report(ctx context.Context) (*sovmap.Report, error) {
 		return nil
 	}
 	err = src.s.eachStored(ctx, src.ver, func(rec store.ComponentRecord) error {
+		if at+len(batch) == len(r.Components) {
+			return nil // more stored than the version counts: eachStored says so
+		}
 		batch = append(batch, store.ComponentRecord{ID: rec.ID, Result: rec.Result})
 		if len(batch) == decodeBatch {
 			return flush()

@@ -44,7 +44,9 @@ func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
 		return
 	}
 	src := s.sources(ver)
-	src.filesFirst = true // the register needs the files decoded: once for all
+	// The register needs the files decoded: once for all, unless it is
+	// kept, when the others read the stored inventory, quicker to decode.
+	src.filesFirst = !s.cache.known(registerKey(ver))
 	jobs := s.warmJobs(src, vq)
 	i := slices.IndexFunc(jobs, func(j warmJob) bool { return j.key == key })
 	if i < 0 {
