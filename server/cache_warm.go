@@ -19,15 +19,19 @@ import (
 // one build under way. The upload's answer does not wait for it.
 
 // warm builds in the background the entries the first views of ver need,
-// from rep, the report its upload assessed, under the limit on heavy
+// from inv and rep, the inventory its upload decoded from the files (with
+// positions) and the report assessed from it, under the limit on heavy
 // computations; nil rep, or a queue already full, leaves them to the first
-// views.
-func (s *Server) warm(ver store.Version, rep *sovmap.Report) {
+// views. A nil inv is decoded from the stored files again.
+func (s *Server) warm(ver store.Version, inv *sovmap.Inventory, rep *sovmap.Report) {
 	if rep == nil || len(rep.Components) != ver.Components {
 		return
 	}
 	src := s.sources(ver)
 	src.rep, src.filesFirst = rep, true
+	if inv != nil && len(inv.Components) == ver.Components {
+		src.positioned = inv
+	}
 	// The latest version's pages link without a version query ("").
 	s.startWarm(src, s.warmJobs(src, ""))
 }

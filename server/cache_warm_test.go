@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -528,5 +529,40 @@ func TestGateRecordWarms(t *testing.T) {
 		if !slices.ContainsFunc(kept, func(k cacheKey) bool { return k.version == id && k.kind == kind }) {
 			t.Errorf("no %s entry after the gate recorded version 1", kind)
 		}
+	}
+}
+
+// filesCounter counts the reads of a version's uploaded files.
+type filesCounter struct {
+	store.Store
+	reads atomic.Int32
+}
+
+func (f *filesCounter) VersionFiles(ctx context.Context, versionID int64) ([]store.File, error) {
+	f.reads.Add(1)
+	return f.Store.VersionFiles(ctx, versionID)
+}
+
+// TestWarmUpReadsNoFiles: the upload's warm-up builds from the inventory
+// and report the upload holds, and reads nothing back, not even the
+// uploaded files (decoding them again cost seconds at 100,000 components).
+func TestWarmUpReadsNoFiles(t *testing.T) {
+	st := &filesCounter{Store: backends[0].open(t)}
+	e := newEnvOn(t, st)
+	tok := e.token("default", store.RoleEditor)
+	if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=inventory", tok, e.hospital, "application/yaml"); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	e.srv.warming.Wait()
+	if n := st.reads.Load(); n != 0 {
+		t.Errorf("the warm-up read the uploaded files %d times", n)
+	}
+	// The counter counts: a report download with positions reads them.
+	e.srv.cache = e.srv.cache.emptied()
+	if _, err := e.srv.inventoryOf(context.Background(), store.Version{ID: versionID(t, e, 1), Number: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if st.reads.Load() == 0 {
+		t.Error("inventoryOf read no files: the counter does not count")
 	}
 }

@@ -465,6 +465,6 @@ func (s *Server) storeUpload(ctx context.Context, q *req, files []store.File, so
 	s.metrics.uploads.Add(1)
 	s.log.Info("stored version", "workspace", q.ws.Slug, "version", v.Number, "components", v.Components)
 	// Every way in (the API, the form, the CI gate) warms the first views.
-	s.warm(v, rep)
+	s.warm(v, inv, rep)
 	return v, rep, nil
 }

@@ -139,7 +139,6 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 		}
 		b.Logf("version %d: %d components written and assessed in %v, stored in %v", v+1, n, t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
 	}
-	inv = nil
 	c := e.signInAdmin()
 	cookies := c.hc.Jar.Cookies(mustURLTB(b, e.ts.URL))
 	clients := make([]*http.Client, loadClients)
@@ -149,11 +148,11 @@ func loadSetup(b *testing.B, st store.Store, n int) (string, []*http.Client) {
 		clients[i] = &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: 2}}
 	}
 	// The first views after an upload: the upload handlers hand the
-	// report they assessed to the warm-up, as here, and answer; a viewer
+	// inventory and report they assessed to the warm-up, as here, and answer; a viewer
 	// who comes at once waits for the build of the page's entry.
 	t0 := time.Now()
-	e.srv.warm(latest, rep)
-	rep = nil
+	e.srv.warm(latest, inv, rep)
+	inv, rep = nil, nil
 	for _, p := range loadTargets {
 		if !slices.Contains(warmedPages, p.name) {
 			continue
