@@ -264,19 +264,41 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 	c.mu.Unlock()
 	go func() {
 		defer done()
-		c.slots <- struct{}{}
 		defer func() {
-			<-c.slots
 			c.mu.Lock()
 			c.heavyFlights--
 			c.mu.Unlock()
 		}()
+		select {
+		case c.slots <- struct{}{}:
+			defer func() { <-c.slots }()
+		case <-ctx.Done():
+			// Stopped before its turn (Server.Close).
+			for i, j := range todo {
+				c.drop(j.key, flights[i], ctx.Err())
+			}
+			return
+		}
 		defer c.reserve(todo[0].key)() // one version's, held for all
 		for i, j := range todo {
+			if ctx.Err() != nil {
+				c.drop(j.key, flights[i], ctx.Err())
+				continue
+			}
 			c.finish(ctx, j.key, flights[i], j.compute)
 		}
 	}()
 	return true
+}
+
+// drop ends the flight f of key without a result: those waiting for it
+// get err, and the next request computes the entry.
+func (c *versionCache) drop(key cacheKey, f *flight, err error) {
+	c.mu.Lock()
+	delete(c.flights, key)
+	c.mu.Unlock()
+	f.err = err
+	close(f.done)
 }
 
 // add keeps a result and evicts the least recently used ones beyond the

@@ -79,7 +79,7 @@ func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 // startWarm builds jobs in the background, in src's cache.
 func (s *Server) startWarm(src *sources, jobs []warmJob) {
 	s.warming.Add(1)
-	if !src.c.warm(context.Background(), jobs, s.warming.Done) {
+	if !src.c.warm(s.life, jobs, s.warming.Done) {
 		s.log.Info("warm-up skipped: the server is busy", "version", src.ver.ID)
 	}
 }
@@ -89,7 +89,7 @@ func (s *Server) startWarm(src *sources, jobs []warmJob) {
 func warmJobOf[T any](s *Server, key cacheKey, compute func(context.Context) (T, int64, error)) warmJob {
 	return warmJob{key, func(ctx context.Context) (any, int64, error) {
 		v, size, err := compute(ctx)
-		if err != nil {
+		if err != nil && ctx.Err() == nil { // not stopped by Close
 			s.log.Warn("warm-up", "entry", key.String(), "err", err)
 		}
 		return v, size, err

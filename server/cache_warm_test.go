@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/diff"
@@ -564,5 +565,38 @@ func TestWarmUpReadsNoFiles(t *testing.T) {
 	}
 	if st.reads.Load() == 0 {
 		t.Error("inventoryOf read no files: the counter does not count")
+	}
+}
+
+// TestCloseStopsWarmUps: Close cancels a warm-up still waiting for the
+// computation slot and returns, rather than waiting for the slot, so that
+// serve's shutdown is not held up by a new version's first views.
+func TestCloseStopsWarmUps(t *testing.T) {
+	e := newEnvWith(t, backends[0].open(t), func(c *Config) { c.HeavyWork, c.HeavyQueue = 1, 4 })
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{})
+	go e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
+		close(started)
+		<-release
+		return nil, 0, nil
+	})
+	<-started
+	tok := e.token("default", store.RoleEditor)
+	if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=inventory", tok, e.hospital, "application/yaml"); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	closed := make(chan struct{})
+	go func() {
+		e.srv.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close waited for the computation slot: the warm-up was not stopped")
+	}
+	if keys := cachedKeys(e.srv.cache); slices.ContainsFunc(keys, func(k cacheKey) bool { return k.version == versionID(t, e, 1) }) {
+		t.Errorf("a stopped warm-up left entries: %v", keys)
 	}
 }

@@ -93,7 +93,7 @@ func newEnvWith(t testing.TB, st store.Store, configure func(*Config)) *testEnv 
 		t.Fatal(err)
 	}
 	// Before the store closes: warm-ups still building read it.
-	t.Cleanup(srv.warming.Wait)
+	t.Cleanup(srv.Close)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	hospital, err := os.ReadFile("../examples/hospital-group/inventory.yaml")

@@ -164,8 +164,11 @@ type Server struct {
 	dummyHash string
 	// hashes bounds the password hashes computed at once.
 	hashes *hashLimiter
-	// warming counts the warm-ups under way (cache_warm.go).
+	// warming counts the warm-ups under way (cache_warm.go); life is
+	// their context, which stop (Close) cancels.
 	warming sync.WaitGroup
+	life    context.Context
+	stop    context.CancelFunc
 }
 
 //go:embed templates/*.html assets/*
@@ -196,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: p, metrics: newMetrics(), dummyHash: dummy,
 		hashes: newHashLimiter(cfg.MaxHashes, cfg.HashWait), cache: newVersionCache(cfg.CacheBytes, cfg.HeavyWork, cfg.HeavyQueue)}
 	s.cache.budget = cfg.BuildBytes
+	s.life, s.stop = context.WithCancel(context.Background())
 	if growCache {
 		s.cache.grow = cfg.BuildBytes / 2
 	}
@@ -205,6 +209,14 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close stops the work a server does in the background (the warm-ups of
+// new versions' first views) and waits for it to end, so that the store
+// can be closed after it. Requests in flight are Serve's to end.
+func (s *Server) Close() {
+	s.stop()
+	s.warming.Wait()
+}
 
 // Serve serves on ln until ctx is done, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish for up to grace, and returns.

@@ -93,6 +93,9 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			if err != nil {
 				return err
 			}
+			// Before the store closes (deferred above, so run after):
+			// background warm-ups stop and are waited for.
+			defer srv.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
