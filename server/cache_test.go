@@ -285,14 +285,7 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 	c.upload("default", map[string][]byte{"inventory.yaml": e.hospitalV2()}, "")
 	e.srv.warming.Wait() // the uploads' warm-ups take the slot too
 	tok := e.token("default", store.RoleViewer)
-	release := make(chan struct{})
-	started := make(chan struct{})
-	go e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
-		close(started)
-		<-release
-		return nil, 0, nil
-	})
-	<-started
+	release := holdSlot(e)
 	pages := []string{"/w/default/download?v=1&format=json", "/w/default/compare?from=1&to=2", "/w/default/scenarios?name=compel:US"}
 	for _, p := range pages {
 		if r := c.get(p); r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
@@ -303,7 +296,7 @@ func TestHeavyRequestsAreBounded(t *testing.T) {
 		r.header.Get("Retry-After") == "" || !bytes.Contains([]byte(r.body), []byte("busy")) {
 		t.Errorf("API report with the slot taken: %d %q, want 503 saying busy", r.status, r.body)
 	}
-	close(release)
+	release()
 	for _, p := range pages {
 		if r := c.get(p); r.status != http.StatusOK {
 			t.Errorf("%s once the slot is free: %d", p, r.status)
@@ -367,4 +360,18 @@ func TestComponentIndexAgreesWithTheStore(t *testing.T) {
 	if queries < 500 {
 		t.Fatalf("only %d queries compared", queries)
 	}
+}
+
+// holdSlot takes one of the server's heavy computation slots until release
+// is called.
+func holdSlot(e *testEnv) (release func()) {
+	done := make(chan struct{})
+	started := make(chan struct{})
+	go e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
+		close(started)
+		<-done
+		return nil, 0, nil
+	})
+	<-started
+	return func() { close(done) }
 }

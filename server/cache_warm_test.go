@@ -573,15 +573,7 @@ func TestWarmUpReadsNoFiles(t *testing.T) {
 // serve's shutdown is not held up by a new version's first views.
 func TestCloseStopsWarmUps(t *testing.T) {
 	e := newEnvWith(t, backends[0].open(t), func(c *Config) { c.HeavyWork, c.HeavyQueue = 1, 4 })
-	release := make(chan struct{})
-	defer close(release)
-	started := make(chan struct{})
-	go e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
-		close(started)
-		<-release
-		return nil, 0, nil
-	})
-	<-started
+	defer holdSlot(e)()
 	tok := e.token("default", store.RoleEditor)
 	if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=inventory", tok, e.hospital, "application/yaml"); r.status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", r.status, r.body)
