@@ -313,8 +313,9 @@ func (s *Server) requestFiles(w http.ResponseWriter, r *http.Request) (files, ov
 	return []store.File{{Name: name, Data: data}}, nil, nil
 }
 
-// readBody reads a request body whole, into one buffer of the length the
-// client announced when it announced one, where io.ReadAll grows its
+// readBody reads a request body or an uploaded form part whole, into one
+// buffer of the length announced (the request's Content-Length, the part's
+// size) when there is one, where io.ReadAll grows its
 // buffer by doubling: for a million-component inventory, a 400 MB body
 // copied and cleared several times over on one core. The body's reader
 // (http.MaxBytesReader) caps what is read whatever is announced, and no

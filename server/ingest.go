@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"mime/multipart"
 	"path"
@@ -112,7 +111,9 @@ func readUploads(headers []*multipart.FileHeader, inventoryOnly bool) ([]store.F
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(f)
+		// The part is already received (in memory or a temporary file):
+		// its size is known, and read into one buffer of it.
+		data, err := readBody(f, h.Size, h.Size)
 		f.Close()
 		if err != nil {
 			return nil, err
