@@ -34,11 +34,12 @@ import (
 func (s *Server) renderedReport(ctx context.Context, ver store.Version, format string, write Writer) ([]byte, error) {
 	s.cache.note(ver.ID, ver.Components)
 	return cached(ctx, s.cache, cacheKey{ver.ID, "report", format}, func(ctx context.Context) ([]byte, int64, error) {
-		rep, err := s.fullReport(ctx, ver)
+		src := s.sources(ver)
+		rep, err := src.report(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
-		inv, err := s.inventoryOf(ctx, ver)
+		inv, err := src.inventory(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
