@@ -352,22 +352,6 @@ func (c *versionCache) known(key cacheKey) bool {
 	return kept || running
 }
 
-// emptied returns an empty cache with c's limits, as after a restart.
-func (c *versionCache) emptied() *versionCache {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := newVersionCache(c.capacity, cap(c.slots), c.maxFlights-cap(c.slots))
-	e.budget, e.grow = c.budget, c.grow
-	return e
-}
-
-// stats says how many entries and bytes the cache holds.
-func (c *versionCache) stats() (entries int, bytes int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries), c.used
-}
-
 // cached is versionCache.get of a heavy computation, with the result's type.
 func cached[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
 	return cachedAs(ctx, c, key, true, compute)

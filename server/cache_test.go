@@ -375,3 +375,19 @@ func holdSlot(e *testEnv) (release func()) {
 	<-started
 	return func() { close(done) }
 }
+
+// emptied returns an empty cache with c's limits, as after a restart.
+func (c *versionCache) emptied() *versionCache {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := newVersionCache(c.capacity, cap(c.slots), c.maxFlights-cap(c.slots))
+	e.budget, e.grow = c.budget, c.grow
+	return e
+}
+
+// stats says how many entries and bytes the cache holds.
+func (c *versionCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.used
+}
