@@ -167,15 +167,12 @@ func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, comput
 	}
 	f, running := c.flights[key]
 	if !running {
-		if heavy && c.heavyFlights >= c.maxFlights {
+		if heavy && !c.joinLocked() {
 			c.mu.Unlock()
 			return nil, errHeavyBusy
 		}
 		f = &flight{done: make(chan struct{}), heavy: heavy}
 		c.flights[key] = f
-		if heavy {
-			c.heavyFlights++
-		}
 	}
 	c.mu.Unlock()
 	if !running {
@@ -236,7 +233,7 @@ type warmJob struct {
 // they need, as without a warm-up.
 func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bool {
 	c.mu.Lock()
-	if c.heavyFlights >= c.maxFlights {
+	if !c.joinLocked() {
 		c.mu.Unlock()
 		done()
 		return false
@@ -254,31 +251,25 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 		todo, flights = append(todo, j), append(flights, f)
 	}
 	if len(todo) == 0 {
+		c.heavyFlights--
 		c.mu.Unlock()
 		done()
 		return true
 	}
 	// The warm-up is one heavy computation: it holds one place in the
 	// queue and one slot however many entries it builds.
-	c.heavyFlights++
 	c.mu.Unlock()
 	go func() {
 		defer done()
-		defer func() {
-			c.mu.Lock()
-			c.heavyFlights--
-			c.mu.Unlock()
-		}()
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
+		release, err := c.takeSlot(ctx)
+		if err != nil {
 			// Stopped before its turn (Server.Close).
 			for i, j := range todo {
-				c.drop(j.key, flights[i], ctx.Err())
+				c.drop(j.key, flights[i], err)
 			}
 			return
 		}
+		defer release()
 		defer c.reserve(todo[0].key)() // one version's, held for all
 		for i, j := range todo {
 			if ctx.Err() != nil {
@@ -289,6 +280,38 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 		}
 	}()
 	return true
+}
+
+// joinLocked takes a place in the queue of heavy computations (those
+// running and those waiting for a slot), or reports false when it is full.
+// c.mu is held.
+func (c *versionCache) joinLocked() bool {
+	if c.heavyFlights >= c.maxFlights {
+		return false
+	}
+	c.heavyFlights++
+	return true
+}
+
+// takeSlot waits for a slot, for work that has joined the queue. release
+// gives back the slot and the place; if ctx ends first, the place is given
+// back and ctx's error returned.
+func (c *versionCache) takeSlot(ctx context.Context) (release func(), err error) {
+	leave := func() {
+		c.mu.Lock()
+		c.heavyFlights--
+		c.mu.Unlock()
+	}
+	select {
+	case c.slots <- struct{}{}:
+		return func() {
+			<-c.slots
+			leave()
+		}, nil
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	}
 }
 
 // drop ends the flight f of key without a result: those waiting for it

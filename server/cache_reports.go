@@ -132,28 +132,16 @@ func (s *Server) eachStored(ctx context.Context, ver store.Version, fn func(stor
 // is full, and waits for a slot otherwise.
 func (c *versionCache) heavySlot(ctx context.Context) (release func(), err error) {
 	c.mu.Lock()
-	if c.heavyFlights >= c.maxFlights {
-		c.mu.Unlock()
+	joined := c.joinLocked()
+	c.mu.Unlock()
+	if !joined {
 		return nil, errHeavyBusy
 	}
-	c.heavyFlights++
-	c.mu.Unlock()
-	leave := func() {
-		c.mu.Lock()
-		c.heavyFlights--
-		c.mu.Unlock()
-	}
-	select {
-	case c.slots <- struct{}{}:
-	case <-ctx.Done():
-		leave()
-		return nil, ctx.Err()
+	if release, err = c.takeSlot(ctx); err != nil {
+		return nil, err
 	}
 	c.computations.Add(1)
-	return func() {
-		<-c.slots
-		leave()
-	}, nil
+	return release, nil
 }
 
 // compare returns the comparison of two versions, computed once per pair.
