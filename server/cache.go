@@ -190,7 +190,13 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 	if f.heavy {
 		c.slots <- struct{}{}
 		defer func() { <-c.slots }()
-		defer c.reserve(key)()
+		// The memory is given back inside the computation, before its
+		// waiters are released, so that none of them finds it still held.
+		inner := compute
+		compute = func(ctx context.Context) (any, int64, error) {
+			defer c.reserve(key)()
+			return inner(ctx)
+		}
 	}
 	c.finish(ctx, key, f, compute)
 }
