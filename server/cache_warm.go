@@ -63,7 +63,9 @@ func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
 // warmJobs are the entries of the first views of src's version: the
 // overview's ranking and map (its links carrying vq), the component
 // index, the flows, the vendor register (and the risk model under it), the
-// stack, and the transfer policy a comparison with the version reads.
+// stack, the transfer policy a comparison with the version reads, and the
+// inventory a streamed download reads (with the positions only the files
+// give).
 func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 	ver := src.ver
 	return []warmJob{
@@ -73,6 +75,7 @@ func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
 		warmJobOf(s, policyKey(ver), policyJob(src)),
+		warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)),
 	}
 }
 

@@ -95,7 +95,7 @@ func TestCacheWarmRefusedWhenBusy(t *testing.T) {
 }
 
 // warmedKinds are the entries an upload builds for the first views.
-var warmedKinds = []string{"estate", "flows", "register", "stack", "components", "policy"}
+var warmedKinds = []string{"estate", "flows", "register", "stack", "components", "policy", "stream-inventory"}
 
 // TestFirstViewsAfterUploadDoNotRebuild uploads a version through the API
 // and through the upload form, waits for the warm-ups, and views every page
@@ -284,14 +284,14 @@ func FuzzDecodeStoredInventory(f *testing.F) {
 }
 
 // FuzzDecodeResults: whatever encoding/json writes of a component result it
-// decodes, decodeResults decodes to the same result; other bytes are an
+// decodes, decodeRecords decodes to the same result; other bytes are an
 // error or a result, never a panic.
 func FuzzDecodeResults(f *testing.F) {
 	f.Add([]byte(`{"id":"a","level":2,"effective_level":1,"required_level":3,"gap":2,"reasons":[{"level":3,"basis":"law","reason":"x"}]}`))
 	f.Add([]byte(`{"id":"a","factors":null,"exposures":[{}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := make([]sovmap.ComponentResult, 1)
-		_ = decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: data}}, out)
+		_ = decodeRecords([]store.ComponentRecord{{ID: "fuzz", Result: data}}, out, nil)
 		var v1 sovmap.ComponentResult
 		if json.Unmarshal(data, &v1) != nil {
 			return
@@ -305,7 +305,7 @@ func FuzzDecodeResults(f *testing.F) {
 			t.Fatalf("encoding/json does not read back its own %s: %v", stored, err)
 		}
 		got := make([]sovmap.ComponentResult, 1)
-		if err := decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: stored}}, got); err != nil {
+		if err := decodeRecords([]store.ComponentRecord{{ID: "fuzz", Result: stored}}, got, nil); err != nil {
 			t.Fatalf("%s: %v", stored, err)
 		}
 		if !reflect.DeepEqual(got[0], want) {

@@ -28,6 +28,7 @@ import (
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/store"
 )
@@ -53,6 +54,13 @@ type Config struct {
 	Frameworks *framework.Library
 	// Writers maps report format names to writers, for downloads.
 	Writers map[string]Writer
+	// Streams maps report format names to writers that take the report a
+	// component at a time, for the downloads of large versions: they are
+	// written from the store without decoding the whole report (each
+	// must write what the format's Writer writes). A large version's
+	// report in a format without one is written whole. JSON needs none:
+	// it is cut from the stored results.
+	Streams map[string]report.StreamWriter
 	Logger  *slog.Logger
 	// SecureCookies marks cookies Secure. Set it when the server is reached
 	// over HTTPS (directly or through a proxy); requests that arrive over

@@ -502,14 +502,25 @@ func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, forma
 	}
 	d := download{name: fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), mime: fi.mime}
 	if s.streams(ver, format) {
-		head, err := s.head(r.Context(), ver)
+		ctx := r.Context()
+		head, err := s.head(ctx, ver)
 		if err != nil {
 			return download{}, err
 		}
-		if d.release, err = s.cache.heavySlot(r.Context()); err != nil {
+		if format == "json" {
+			d.stream = func(w io.Writer) error { return s.streamJSON(ctx, w, ver, head) }
+		} else {
+			// Before the slot: it may take one to build.
+			rs, err := s.reportStream(ctx, ver, head)
+			if err != nil {
+				return download{}, err
+			}
+			write := s.cfg.Streams[format]
+			d.stream = func(w io.Writer) error { return write(w, rs) }
+		}
+		if d.release, err = s.cache.heavySlot(ctx); err != nil {
 			return download{}, err
 		}
-		d.stream = func(w io.Writer) error { return s.streamReport(r.Context(), w, ver, head, format) }
 	} else {
 		body, err := s.renderedReport(r.Context(), ver, format, write)
 		if err != nil {

@@ -83,7 +83,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				return err
 			}
 			srv, err := server.New(server.Config{
-				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
+				Store: st, KB: k, Logger: log, Writers: writers, Streams: streamFormats(), SecureCookies: secure,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
 				AssessOptions: a.assessOptionsFor,
 				Frameworks:    lib,
