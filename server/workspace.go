@@ -51,13 +51,22 @@ func (s *Server) loadVersion(w http.ResponseWriter, r *http.Request, q *req, v *
 			return store.Version{}, versionPage{}, false
 		}
 	}
-	vp := versionPage{VersionCount: latest.Number, LatestNumber: latest.Number}
+	vp := versionPage{VersionCount: latest.Number, LatestNumber: latest.Number, VersionQuery: versionQuery(ver, latest)}
 	if ver.Number != latest.Number {
 		vp.VersionParam = strconv.Itoa(ver.Number)
-		vp.VersionQuery = template.URL("v=" + vp.VersionParam + "&")
 	}
 	v.Version = &ver
 	return ver, vp, true
+}
+
+// versionQuery is the query a page of ver starts its links with: none for
+// the workspace's latest version, whose pages link without one, "v=N&" for
+// an older one.
+func versionQuery(ver, latest store.Version) template.URL {
+	if ver.Number == latest.Number {
+		return ""
+	}
+	return template.URL("v=" + strconv.Itoa(ver.Number) + "&")
 }
 
 // componentQuery reads the filters of the components page and API.
