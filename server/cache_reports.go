@@ -78,7 +78,8 @@ func (s *Server) streams(ver store.Version, format string) bool {
 	if int64(ver.Components)*jsonBytesPerComponent <= s.cfg.CacheBytes/32 {
 		return false
 	}
-	return format == "json" || s.cfg.Streams[format] != nil
+	_, ok := s.cfg.Streams[format]
+	return format == "json" || ok
 }
 
 // streamJSON writes a version's JSON report to w as report.WriteJSON
@@ -101,15 +102,19 @@ func (s *Server) streamJSON(ctx context.Context, w io.Writer, ver store.Version,
 
 // reportStream returns a stored version's report as a report.Stream: the
 // head given, the inventory without its components and the components'
-// positions (streamInventory), and the components read from the store on
+// positions (streamInventory; neither when componentsOnly), and the
+// components read from the store on
 // each pass, decoded (results and inventory specs) a batch at a time on
 // every core, into structures reused from one batch to the next. It may
 // build the stream's inventory in a heavy slot: it must not be called
 // while one is held.
-func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovmap.Report) (report.Stream, error) {
-	si, err := cached(ctx, s.cache, streamInventoryKey(ver), streamInventoryJob(s.sources(ver)))
-	if err != nil {
-		return report.Stream{}, err
+func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovmap.Report, componentsOnly bool) (report.Stream, error) {
+	si := &streamInventory{}
+	if !componentsOnly {
+		var err error
+		if si, err = cached(ctx, s.cache, streamInventoryKey(ver), streamInventoryJob(s.sources(ver))); err != nil {
+			return report.Stream{}, err
+		}
 	}
 	each := func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
 		var batch []store.ComponentRecord

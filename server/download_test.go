@@ -29,11 +29,11 @@ import (
 // is cut from the stored results and needs no stream writer.
 var streamedFormats = map[string]struct {
 	whole  Writer
-	stream report.StreamWriter
+	stream *StreamFormat
 }{
 	"json": {report.WriteJSON, nil},
-	"csv":  {sheet.WriteCSV, sheet.WriteCSVStream},
-	"xlsx": {sheet.WriteXLSX, sheet.WriteXLSXStream},
+	"csv":  {sheet.WriteCSV, &StreamFormat{Write: sheet.WriteCSVStream, ComponentsOnly: true}},
+	"xlsx": {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
 }
 
 // sameReport reports whether two reports in a format are the same: the
@@ -88,11 +88,11 @@ func storeFileTo(t testing.TB, e *testEnv, files []store.File, sink func(format 
 
 // withStreamedWriters adds the streamed formats to a test server's writers.
 func withStreamedWriters(c *Config) {
-	c.Streams = map[string]report.StreamWriter{}
+	c.Streams = map[string]StreamFormat{}
 	for format, f := range streamedFormats {
 		c.Writers[format] = f.whole
 		if f.stream != nil {
-			c.Streams[format] = f.stream
+			c.Streams[format] = *f.stream
 		}
 	}
 }

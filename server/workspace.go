@@ -520,12 +520,12 @@ func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, forma
 			d.stream = func(w io.Writer) error { return s.streamJSON(ctx, w, ver, head) }
 		} else {
 			// Before the slot: it may take one to build.
-			rs, err := s.reportStream(ctx, ver, head)
+			sf := s.cfg.Streams[format]
+			rs, err := s.reportStream(ctx, ver, head, sf.ComponentsOnly)
 			if err != nil {
 				return download{}, err
 			}
-			write := s.cfg.Streams[format]
-			d.stream = func(w io.Writer) error { return write(w, rs) }
+			d.stream = func(w io.Writer) error { return sf.Write(w, rs) }
 		}
 		if d.release, err = s.cache.heavySlot(ctx); err != nil {
 			return download{}, err

@@ -84,16 +84,6 @@ type writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
 
 // assessFormats are the formats of an assessment (assess, and the
 // server's downloads). Add new formats here, one line each.
-// streamFormats are the formats of assessFormats that a server writes a
-// component at a time for a large version (server.Config.Streams), each
-// writing what its whole writer writes.
-func streamFormats() map[string]report.StreamWriter {
-	return map[string]report.StreamWriter{
-		"csv":  sheet.WriteCSVStream,
-		"xlsx": sheet.WriteXLSXStream,
-	}
-}
-
 func assessFormats() formatSwitch[writer] {
 	return formatSwitch[writer]{
 		"table":     report.WriteTable,

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
 	"github.com/sovmap/sovmap/store/postgres"
@@ -162,4 +163,14 @@ func newLogger(a *app, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(a.stderr, nil)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// streamFormats are the formats of assessFormats that a server writes a
+// component at a time for a large version (server.Config.Streams), each
+// writing what its whole writer writes.
+func streamFormats() map[string]server.StreamFormat {
+	return map[string]server.StreamFormat{
+		"csv":  {Write: sheet.WriteCSVStream, ComponentsOnly: true},
+		"xlsx": {Write: sheet.WriteXLSXStream},
+	}
 }
