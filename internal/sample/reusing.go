@@ -1,0 +1,68 @@
+package sample
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/sovmap/sovmap"
+)
+
+// Reusing returns components (a report.Components) as the server yields
+// them: through one ComponentResult and one Component, overwritten before
+// each yield and wiped after it, so that a writer that keeps what it was
+// passed instead of copying it writes other bytes. Wiping clears the
+// elements of the top-level lists, maps and pointers (copies, so the originals stay
+// intact) before zeroing the structs.
+func Reusing(components func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error) func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+	var res sovmap.ComponentResult
+	var spec sovmap.Component
+	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		return components(func(r *sovmap.ComponentResult, c *sovmap.Component) error {
+			res = *r
+			res.Binding, res.Exposure = slices.Clone(r.Binding), slices.Clone(r.Exposure)
+			res.ExposureDetails, res.Reasons = slices.Clone(r.ExposureDetails), slices.Clone(r.Reasons)
+			res.Factors = slices.Clone(r.Factors)
+			var sp *sovmap.Component
+			if c != nil {
+				spec = *c
+				spec.Locations, spec.OperatedFrom = slices.Clone(c.Locations), slices.Clone(c.OperatedFrom)
+				spec.Data, spec.Certifications = slices.Clone(c.Data), slices.Clone(c.Certifications)
+				spec.Alternatives, spec.DependsOn = slices.Clone(c.Alternatives), slices.Clone(c.DependsOn)
+				spec.RenamedFrom, spec.Options = slices.Clone(c.RenamedFrom), slices.Clone(c.Options)
+				spec.Tags = maps.Clone(c.Tags)
+				if c.Contract != nil {
+					k := *c.Contract
+					spec.Contract = &k
+				}
+				if c.MigrationDays != nil {
+					d := *c.MigrationDays
+					spec.MigrationDays = &d
+				}
+				sp = &spec
+			}
+			err := yield(&res, sp)
+			clear(res.Binding)
+			clear(res.Exposure)
+			clear(res.ExposureDetails)
+			clear(res.Reasons)
+			clear(res.Factors)
+			clear(spec.Locations)
+			clear(spec.OperatedFrom)
+			clear(spec.Data)
+			clear(spec.Certifications)
+			clear(spec.Alternatives)
+			clear(spec.DependsOn)
+			clear(spec.RenamedFrom)
+			clear(spec.Options)
+			clear(spec.Tags)
+			if spec.Contract != nil {
+				*spec.Contract = sovmap.Contract{}
+			}
+			if spec.MigrationDays != nil {
+				*spec.MigrationDays = -1
+			}
+			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
+			return err
+		})
+	}
+}
