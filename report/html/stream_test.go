@@ -1,0 +1,114 @@
+package html
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	goldenfile "github.com/sovmap/sovmap/internal/golden"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/report"
+)
+
+// streamCase is a report to stream, with the passes WriteStream must make
+// over its components, counted by hand.
+type streamCase struct {
+	sample.Assessed
+	passes int
+}
+
+// streamCases are the engine's reports of TestGoldenEngine (one pass for
+// the facts, one for the table of every component), a generated inventory
+// of 2,000 components, past svg.GroupThreshold (a pass more for the links
+// between the picture's boxes), with and without its inventory (without
+// it, there are no links to gather), and the hand-written sample.
+func streamCases(t *testing.T) []streamCase {
+	t.Helper()
+	var cases []streamCase
+	for _, tc := range goldenCases(t) {
+		passes := 2
+		if len(tc.Report.Components) > 1000 {
+			passes = 3
+		}
+		cases = append(cases, streamCase{tc, passes})
+	}
+	inv, r, err := sample.Synthetic(t.Context(), 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(cases,
+		streamCase{sample.Assessed{Name: "synthetic-2000", Inventory: inv, Report: r}, 3},
+		streamCase{sample.Assessed{Name: "synthetic-2000 report only", Report: r}, 2},
+		streamCase{sample.Assessed{Name: "sample", Inventory: sample.Inventory(), Report: sample.Report()}, 2},
+		streamCase{sample.Assessed{Name: "sample report only", Report: sample.Report()}, 2})
+}
+
+// TestStreamIsWhole: the page streamed through one reused result and one
+// reused component (as the server yields them) is byte for byte the page
+// of the report held whole (TestGoldenEngine holds those to the writer
+// before it streamed).
+func TestStreamIsWhole(t *testing.T) {
+	for _, tc := range streamCases(t) {
+		t.Run(tc.Name, func(t *testing.T) {
+			want := render(t, tc.Report, tc.Inventory, fixed)
+			s := report.StreamOf(tc.Report, tc.Inventory)
+			s.Components = sample.Reusing(s.Components)
+			var got bytes.Buffer
+			if err := WriteStream(&got, s, fixed); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want {
+				t.Fatalf("the streamed page differs: %s", goldenfile.Diff(want, got.String()))
+			}
+		})
+	}
+}
+
+// TestStreamPasses counts the passes over the components, checks that the
+// page's header is out before the first, and that an error of the stream
+// in the middle of each pass is returned, not swallowed.
+func TestStreamPasses(t *testing.T) {
+	stop := errors.New("store failed")
+	for _, tc := range streamCases(t) {
+		t.Run(tc.Name, func(t *testing.T) {
+			s := report.StreamOf(tc.Report, tc.Inventory)
+			inner := s.Components
+			var out bytes.Buffer
+			passes := 0
+			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+				if passes++; passes == 1 && !strings.HasSuffix(out.String(), "<main id=\"main\">\n") {
+					t.Errorf("%d bytes written before the components are read; want the header", out.Len())
+				}
+				return inner(yield)
+			}
+			if err := WriteStream(&out, s, fixed); err != nil {
+				t.Fatal(err)
+			}
+			if passes != tc.passes {
+				t.Errorf("%d passes over the components, want %d", passes, tc.passes)
+			}
+			n := len(tc.Report.Components)
+			for fail := 1; fail <= tc.passes; fail++ {
+				pass := 0
+				s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+					if pass++; pass < fail {
+						return inner(yield)
+					}
+					i := 0
+					return inner(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
+						if i++; i > n/2 {
+							return stop
+						}
+						return yield(res, spec)
+					})
+				}
+				if err := WriteStream(new(bytes.Buffer), s, fixed); !errors.Is(err, stop) {
+					t.Errorf("the stream failed in pass %d; WriteStream returned %v", fail, err)
+				}
+			}
+		})
+	}
+}
