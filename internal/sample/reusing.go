@@ -13,7 +13,7 @@ import (
 // passed instead of copying it writes other bytes. Wiping clears the
 // elements of the top-level lists, maps and pointers (copies, so the originals stay
 // intact) before zeroing the structs.
-func Reusing(components func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error) func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+func Reusing(components Components) Components {
 	var res sovmap.ComponentResult
 	var spec sovmap.Component
 	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
@@ -63,6 +63,38 @@ func Reusing(components func(yield func(*sovmap.ComponentResult, *sovmap.Compone
 			}
 			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
 			return err
+		})
+	}
+}
+
+// Components is report.Components (which this package cannot import: the
+// report package's own tests import this one).
+type Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error
+
+// Counting returns components that counts in *passes how many times it is
+// read.
+func Counting(components Components, passes *int) Components {
+	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		*passes++
+		return components(yield)
+	}
+}
+
+// FailingIn returns components that fail with err halfway through its
+// pass-th reading (from 1), after n/2 of its n components, as a store
+// failing midway would; the readings before are whole.
+func FailingIn(components Components, pass, n int, err error) Components {
+	read := 0
+	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		if read++; read < pass {
+			return components(yield)
+		}
+		i := 0
+		return components(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
+			if i++; i > n/2 {
+				return err
+			}
+			return yield(res, spec)
 		})
 	}
 }

@@ -178,33 +178,17 @@ func TestStreamPasses(t *testing.T) {
 		}
 		t.Run(tc.Name, func(t *testing.T) {
 			s := report.StreamOf(tc.Report, tc.Inventory)
-			inner := s.Components
 			passes := 0
-			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-				passes++
-				return inner(yield)
-			}
+			s.Components = sample.Counting(s.Components, &passes)
 			if err := WriteStream(new(bytes.Buffer), s, fixed); err != nil {
 				t.Fatal(err)
 			}
 			if passes != tc.passes {
 				t.Errorf("%d passes over the components, want %d", passes, tc.passes)
 			}
-			n := len(tc.Report.Components)
-			for fail := 1; fail <= tc.passes && n > 0; fail++ {
-				pass := 0
-				s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-					if pass++; pass < fail {
-						return inner(yield)
-					}
-					i := 0
-					return inner(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
-						if i++; i > n/2 {
-							return stop
-						}
-						return yield(res, spec)
-					})
-				}
+			for fail := 1; fail <= tc.passes && len(tc.Report.Components) > 0; fail++ {
+				s := report.StreamOf(tc.Report, tc.Inventory)
+				s.Components = sample.FailingIn(s.Components, fail, len(tc.Report.Components), stop)
 				if err := WriteStream(new(bytes.Buffer), s, fixed); !errors.Is(err, stop) {
 					t.Errorf("the stream failed in pass %d; WriteStream returned %v", fail, err)
 				}

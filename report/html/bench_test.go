@@ -5,20 +5,35 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/report"
 )
 
-// BenchmarkWrite10k writes the assessment of a synthetic 10,000-component
-// inventory (go test -bench Write10k ./report/html).
-func BenchmarkWrite10k(b *testing.B) {
-	inv, r, err := sample.Synthetic(b.Context(), 10_000)
+// BenchmarkWrite100k writes the assessment of a synthetic 100,000-component
+// inventory, side by side: "whole" is the command line's writer, over the
+// report held whole; "stream" is the server's, over a stream that reuses
+// one result and one component
+// (go test -run '^$' -bench Write100k -benchmem ./report/html).
+func BenchmarkWrite100k(b *testing.B) {
+	inv, r, err := sample.Synthetic(b.Context(), 100_000)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := Write(io.Discard, r, inv); err != nil {
-			b.Fatal(err)
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := WriteOptions(io.Discard, r, inv, fixed); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("stream", func(b *testing.B) {
+		b.ReportAllocs()
+		s := report.StreamOf(r, inv)
+		s.Components = sample.Reusing(s.Components)
+		for b.Loop() {
+			if err := WriteStream(io.Discard, s, fixed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

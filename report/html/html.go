@@ -243,10 +243,15 @@ func (p *page) gather(s report.Stream, opts Options) error {
 	geo := worldMap(s.Head, s.Inventory)
 	exp := exposureTable{}
 	// one is a report of one component, the one being read, for its
-	// findings: the head's providers set the tiers.
-	one := *s.Head
-	one.Flows = nil
-	one.Components = make([]sovmap.ComponentResult, 1)
+	// findings, with its provider alone: finding.FromReport reads the
+	// tier of the component's provider only, and indexing every provider
+	// for each component would cost more than the rest of the page.
+	one := sovmap.Report{Home: s.Head.Home, Organization: s.Head.Organization,
+		Components: make([]sovmap.ComponentResult, 1), Providers: make([]sovmap.ProviderResult, 0, 1)}
+	providers := make(map[string]*sovmap.ProviderResult, len(s.Head.Providers))
+	for i := range s.Head.Providers {
+		providers[s.Head.Providers[i].ID] = &s.Head.Providers[i] // the last of an id, as FromReport's index
+	}
 	var oneInv sovmap.Inventory
 	oneInv.Components = make([]sovmap.Component, 1)
 	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
@@ -257,8 +262,12 @@ func (p *page) gather(s report.Stream, opts Options) error {
 		}
 		exp.add(c)
 		one.Components[0] = *c
+		one.Providers = one.Providers[:0]
+		if pr := providers[c.Provider]; pr != nil {
+			one.Providers = append(one.Providers, *pr)
+		}
 		inv := (*sovmap.Inventory)(nil)
-		if spec != nil {
+		if spec != nil && spec.Pos.File != "" { // the inventory gives the findings only positions
 			oneInv.Components[0] = *spec
 			inv = &oneInv
 		}
@@ -353,6 +362,9 @@ func worldMap(r *sovmap.Report, inv *sovmap.Inventory) *svg.GeoBuilder {
 type exposureTable map[string]*exposureRow
 
 func (rows exposureTable) add(c *sovmap.ComponentResult) {
+	if len(c.ExposureDetails) == 0 && len(c.Exposure) == 0 {
+		return
+	}
 	mitigated := map[string]bool{}
 	reached := map[string]bool{}
 	for _, e := range c.ExposureDetails {

@@ -75,14 +75,14 @@ func TestStreamPasses(t *testing.T) {
 	for _, tc := range streamCases(t) {
 		t.Run(tc.Name, func(t *testing.T) {
 			s := report.StreamOf(tc.Report, tc.Inventory)
-			inner := s.Components
 			var out bytes.Buffer
 			passes := 0
+			counted := sample.Counting(s.Components, &passes)
 			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-				if passes++; passes == 1 && !strings.HasSuffix(out.String(), "<main id=\"main\">\n") {
+				if passes == 0 && !strings.HasSuffix(out.String(), "<main id=\"main\">\n") {
 					t.Errorf("%d bytes written before the components are read; want the header", out.Len())
 				}
-				return inner(yield)
+				return counted(yield)
 			}
 			if err := WriteStream(&out, s, fixed); err != nil {
 				t.Fatal(err)
@@ -90,21 +90,9 @@ func TestStreamPasses(t *testing.T) {
 			if passes != tc.passes {
 				t.Errorf("%d passes over the components, want %d", passes, tc.passes)
 			}
-			n := len(tc.Report.Components)
 			for fail := 1; fail <= tc.passes; fail++ {
-				pass := 0
-				s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-					if pass++; pass < fail {
-						return inner(yield)
-					}
-					i := 0
-					return inner(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
-						if i++; i > n/2 {
-							return stop
-						}
-						return yield(res, spec)
-					})
-				}
+				s := report.StreamOf(tc.Report, tc.Inventory)
+				s.Components = sample.FailingIn(s.Components, fail, len(tc.Report.Components), stop)
 				if err := WriteStream(new(bytes.Buffer), s, fixed); !errors.Is(err, stop) {
 					t.Errorf("the stream failed in pass %d; WriteStream returned %v", fail, err)
 				}
