@@ -82,6 +82,9 @@ func writeBOM(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, each report.
 	if _, err := bw.Write(bytes.TrimSuffix(head, []byte("\n}"))); err != nil {
 		return fmt.Errorf("cyclonedx: %w", err)
 	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("cyclonedx: %w", err)
+	}
 
 	// Pass one: the facts the lists need.
 	ends := map[string]bool{}

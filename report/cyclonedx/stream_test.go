@@ -167,9 +167,9 @@ func TestInventoryOnlyIsBuild(t *testing.T) {
 	}
 }
 
-// TestStreamPasses counts the passes over the components, and checks that
-// an error of the stream in the middle of each pass is returned, not
-// swallowed.
+// TestStreamPasses counts the passes over the components, checks that the
+// envelope and metadata are out before the first, and that an error of the
+// stream in the middle of each pass is returned, not swallowed.
 func TestStreamPasses(t *testing.T) {
 	stop := errors.New("store failed")
 	for _, tc := range streamCases(t) {
@@ -178,9 +178,16 @@ func TestStreamPasses(t *testing.T) {
 		}
 		t.Run(tc.Name, func(t *testing.T) {
 			s := report.StreamOf(tc.Report, tc.Inventory)
+			var out bytes.Buffer
 			passes := 0
-			s.Components = sample.Counting(s.Components, &passes)
-			if err := WriteStream(new(bytes.Buffer), s, fixed); err != nil {
+			counted := sample.Counting(s.Components, &passes)
+			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+				if passes == 0 && !bytes.Contains(out.Bytes(), []byte(`"metadata": {`)) {
+					t.Errorf("%d bytes written before the components are read; want the envelope and metadata", out.Len())
+				}
+				return counted(yield)
+			}
+			if err := WriteStream(&out, s, fixed); err != nil {
 				t.Fatal(err)
 			}
 			if passes != tc.passes {
