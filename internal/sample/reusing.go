@@ -2,7 +2,11 @@ package sample
 
 import (
 	"maps"
+	"runtime"
+	"runtime/metrics"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/sovmap/sovmap"
 )
@@ -97,4 +101,81 @@ func FailingIn(components Components, pass, n int, err error) Components {
 			return yield(res, spec)
 		})
 	}
+}
+
+// Repeat yields n components made from those of r (with inv's entries,
+// when inv is not nil) taken again and again, each copy's ids, and the
+// ids its dependencies name, suffixed with "~" and the copy's number: a
+// stream of any size that holds no more than r, for measuring what a
+// writer holds. Like Reusing, it passes one struct of each, overwritten.
+func Repeat(r *sovmap.Report, inv *sovmap.Inventory, n int) Components {
+	specs := map[string]*sovmap.Component{}
+	if inv != nil {
+		for i := range inv.Components {
+			specs[inv.Components[i].ID] = &inv.Components[i]
+		}
+	}
+	var res sovmap.ComponentResult
+	var spec sovmap.Component
+	var deps []sovmap.Dependency
+	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		for i := range n {
+			m := len(r.Components)
+			c := &r.Components[i%m]
+			suffix := "~" + strconv.Itoa(i/m)
+			res = *c
+			res.ID = c.ID + suffix
+			var sp *sovmap.Component
+			if s := specs[c.ID]; s != nil {
+				spec = *s
+				spec.ID = res.ID
+				deps = deps[:0]
+				for _, d := range s.DependsOn {
+					deps = append(deps, sovmap.Dependency{ID: d.ID + suffix, Kind: d.Kind})
+				}
+				spec.DependsOn = deps
+				sp = &spec
+			}
+			if err := yield(&res, sp); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// PeakHeap runs f and returns the most heap its objects took while it
+// ran, above what they took before, sampled every millisecond after a
+// collection.
+func PeakHeap(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	base := read()
+	done := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		var top uint64
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				peak <- max(top, read())
+				return
+			case <-t.C:
+				top = max(top, read())
+			}
+		}
+	}()
+	f()
+	close(done)
+	top := <-peak
+	if top < base {
+		return 0
+	}
+	return top - base
 }

@@ -80,6 +80,12 @@ func StreamWriter(opts Options) report.StreamWriter {
 // component as it reads them, one at a time: the template ranges over
 // them. An error of the stream is returned, whichever pass meets it.
 func WriteStream(w io.Writer, s report.Stream, opts Options) error {
+	return writeStream(w, s, opts, gapWindow)
+}
+
+// writeStream is WriteStream holding at most window rows of the gaps
+// table.
+func writeStream(w io.Writer, s report.Stream, opts Options, window int) error {
 	if s.Head == nil {
 		return fmt.Errorf("html: no report to write")
 	}
@@ -113,6 +119,7 @@ func WriteStream(w io.Writer, s report.Stream, opts Options) error {
 	}
 	bw := bufio.NewWriter(w)
 	p := newPage(s.Head, opts)
+	p.gapWindow = window
 	if err := t.ExecuteTemplate(bw, "top", p); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
@@ -123,6 +130,7 @@ func WriteStream(w io.Writer, s report.Stream, opts Options) error {
 		return fmt.Errorf("html: %w", err)
 	}
 	var failed error
+	p.Gaps = p.gaps.seq(s, &failed)
 	p.Components = rows(s.Components, &failed)
 	err = t.ExecuteTemplate(bw, "rest", p)
 	if failed != nil {
@@ -145,6 +153,9 @@ var errStop = errors.New("html: stop")
 // returns.
 func rows(each report.Components, failed *error) iter.Seq[componentRow] {
 	return func(yield func(componentRow) bool) {
+		if *failed != nil {
+			return // an earlier pass failed
+		}
 		err := each(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
 			row := componentRow{ComponentResult: *res}
 			if spec != nil {
@@ -169,10 +180,13 @@ type page struct {
 	HHIBand                                           string
 	Spectrum, Stack, Concentration, Map               template.HTML
 	Geo                                               svg.Geo
-	Gaps                                              []gapRow
-	Exposures                                         []exposureRow
-	Providers                                         []sovmap.ProviderResult
-	Flows                                             []sovmap.FlowResult
+	// Gaps are the rows of the gaps table, largest gap first (see
+	// gapTable); GapCount counts them.
+	Gaps      iter.Seq[gapRow]
+	GapCount  int
+	Exposures []exposureRow
+	Providers []sovmap.ProviderResult
+	Flows     []sovmap.FlowResult
 	// Components are read when the template ranges over them, after the
 	// rest; ComponentCount counts them.
 	Components     iter.Seq[componentRow]
@@ -181,6 +195,9 @@ type page struct {
 	// Conditions are the laws whose conditions components fail or leave open.
 	Conditions []finding.Finding
 	Notes      []string
+
+	gaps      *gapTable
+	gapWindow int // see gapTable
 }
 
 type levelCount struct {
@@ -242,18 +259,8 @@ func (p *page) gather(s report.Stream, opts Options) error {
 	stack := svg.NewPicture(opts.GraphLimit)
 	geo := worldMap(s.Head, s.Inventory)
 	exp := exposureTable{}
-	// one is a report of one component, the one being read, for its
-	// findings, with its provider alone: finding.FromReport reads the
-	// tier of the component's provider only, and indexing every provider
-	// for each component would cost more than the rest of the page.
-	one := sovmap.Report{Home: s.Head.Home, Organization: s.Head.Organization,
-		Components: make([]sovmap.ComponentResult, 1), Providers: make([]sovmap.ProviderResult, 0, 1)}
-	providers := make(map[string]*sovmap.ProviderResult, len(s.Head.Providers))
-	for i := range s.Head.Providers {
-		providers[s.Head.Providers[i].ID] = &s.Head.Providers[i] // the last of an id, as FromReport's index
-	}
-	var oneInv sovmap.Inventory
-	oneInv.Components = make([]sovmap.Component, 1)
+	of := newOneFindings(s.Head)
+	p.gaps = &gapTable{window: p.gapWindow}
 	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
 		p.ComponentCount++
 		stack.Add(c, spec)
@@ -261,20 +268,10 @@ func (p *page) gather(s report.Stream, opts Options) error {
 			geo.Add(c, spec)
 		}
 		exp.add(c)
-		one.Components[0] = *c
-		one.Providers = one.Providers[:0]
-		if pr := providers[c.Provider]; pr != nil {
-			one.Providers = append(one.Providers, *pr)
-		}
-		inv := (*sovmap.Inventory)(nil)
-		if spec != nil && spec.Pos.File != "" { // the inventory gives the findings only positions
-			oneInv.Components[0] = *spec
-			inv = &oneInv
-		}
-		for _, f := range finding.FromReport(&one, inv) {
+		for _, f := range of.of(c, spec) {
 			switch f.Kind {
 			case finding.Gap:
-				p.Gaps = append(p.Gaps, newGapRow(c, spec, f))
+				p.gaps.add(p.ComponentCount-1, c, spec, f)
 			case finding.RestrictedJurisdiction:
 				p.Restricted = append(p.Restricted, f)
 			case finding.LegalCondition:
@@ -283,7 +280,7 @@ func (p *page) gather(s report.Stream, opts Options) error {
 		}
 		return nil
 	})
-	one.Components[0], oneInv.Components[0] = sovmap.ComponentResult{}, sovmap.Component{}
+	of.clear()
 	if err != nil {
 		return err
 	}
@@ -300,12 +297,8 @@ func (p *page) gather(s report.Stream, opts Options) error {
 	// In the order of finding.FromReport: by subject, then jurisdiction.
 	finding.Sort(p.Restricted)
 	finding.Sort(p.Conditions)
-	sort.SliceStable(p.Gaps, func(i, j int) bool {
-		if p.Gaps[i].Gap != p.Gaps[j].Gap {
-			return p.Gaps[i].Gap > p.Gaps[j].Gap
-		}
-		return p.Gaps[i].ID < p.Gaps[j].ID
-	})
+	p.gaps.sort()
+	p.GapCount = p.gaps.n
 	p.Exposures = exp.rows()
 	if geo != nil {
 		p.Geo = geo.Geo()
@@ -334,6 +327,157 @@ func newGapRow(c *sovmap.ComponentResult, spec *sovmap.Component, f finding.Find
 		}
 	}
 	return row
+}
+
+// oneFindings gives the findings of one component at a time, with
+// finding.FromReport over a report of that component alone and its
+// provider: FromReport reads the tier of the component's provider only,
+// and indexing every provider for each component would cost more than
+// the rest of the page.
+type oneFindings struct {
+	one       sovmap.Report
+	inv       sovmap.Inventory
+	providers map[string]*sovmap.ProviderResult
+}
+
+func newOneFindings(head *sovmap.Report) *oneFindings {
+	o := &oneFindings{providers: make(map[string]*sovmap.ProviderResult, len(head.Providers))}
+	o.one.Components = make([]sovmap.ComponentResult, 1)
+	o.one.Providers = make([]sovmap.ProviderResult, 0, 1)
+	o.inv.Components = make([]sovmap.Component, 1)
+	for i := range head.Providers {
+		o.providers[head.Providers[i].ID] = &head.Providers[i] // the last of an id, as FromReport's index
+	}
+	return o
+}
+
+// of returns the findings of a component, in FromReport's order.
+func (o *oneFindings) of(c *sovmap.ComponentResult, spec *sovmap.Component) []finding.Finding {
+	o.one.Components[0] = *c
+	o.one.Providers = o.one.Providers[:0]
+	if pr := o.providers[c.Provider]; pr != nil {
+		o.one.Providers = append(o.one.Providers, *pr)
+	}
+	inv := (*sovmap.Inventory)(nil)
+	if spec != nil && spec.Pos.File != "" { // the inventory gives the findings only positions
+		o.inv.Components[0] = *spec
+		inv = &o.inv
+	}
+	return finding.FromReport(&o.one, inv)
+}
+
+// clear drops the copies of the last component.
+func (o *oneFindings) clear() {
+	o.one.Components[0], o.inv.Components[0] = sovmap.ComponentResult{}, sovmap.Component{}
+}
+
+// gapWindow is how many rows of the gaps table WriteStream holds: about
+// 1.2 KB each (reasons and remedies), so about 120 MB.
+const gapWindow = 100_000
+
+// gapTable gathers the rows of the gaps table, largest gap first, then by
+// id, which is not the order of the stream. Up to window rows it holds
+// them. Past that it holds only each row's key (gap, id, place in the
+// stream) and reads the stream again when the template ranges over the
+// rows, window rows a pass, finding each component's rank among the keys.
+type gapTable struct {
+	window int
+	n      int
+	rows   []gapRow // while n <= window
+	keys   []gapKey
+}
+
+type gapKey struct {
+	gap int
+	id  string
+	at  int // place in the stream
+}
+
+// cmpGapKey orders the rows: largest gap first, then by id, then as the
+// stream gives them.
+func cmpGapKey(a, b gapKey) int {
+	if a.gap != b.gap {
+		return b.gap - a.gap
+	}
+	if c := strings.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	return a.at - b.at
+}
+
+// add takes the row of the component at place at of the stream, f its
+// gap finding.
+func (g *gapTable) add(at int, c *sovmap.ComponentResult, spec *sovmap.Component, f finding.Finding) {
+	g.n++
+	g.keys = append(g.keys, gapKey{gap: c.Gap, id: strings.Clone(c.ID), at: at})
+	if g.n <= g.window {
+		g.rows = append(g.rows, newGapRow(c, spec, f))
+	} else {
+		g.rows = nil
+	}
+}
+
+// windowed reports whether the rows are read again from the stream.
+func (g *gapTable) windowed() bool { return g.n > g.window }
+
+func (g *gapTable) sort() {
+	if g.windowed() {
+		slices.SortFunc(g.keys, cmpGapKey)
+		return
+	}
+	g.keys = nil
+	sort.SliceStable(g.rows, func(i, j int) bool {
+		if g.rows[i].Gap != g.rows[j].Gap {
+			return g.rows[i].Gap > g.rows[j].Gap
+		}
+		return g.rows[i].ID < g.rows[j].ID
+	})
+}
+
+// seq yields the rows in order; failed receives an error of the stream.
+func (g *gapTable) seq(s report.Stream, failed *error) iter.Seq[gapRow] {
+	return func(yield func(gapRow) bool) {
+		if !g.windowed() {
+			for _, r := range g.rows {
+				if !yield(r) {
+					return
+				}
+			}
+			return
+		}
+		of := newOneFindings(s.Head)
+		defer of.clear()
+		buf := make([]gapRow, g.window)
+		for lo := 0; lo < g.n; lo += g.window {
+			hi := min(lo+g.window, g.n)
+			at := -1
+			err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+				at++
+				if c.Gap <= 0 {
+					return nil
+				}
+				i, ok := slices.BinarySearchFunc(g.keys, gapKey{gap: c.Gap, id: c.ID, at: at}, cmpGapKey)
+				if !ok || i < lo || i >= hi {
+					return nil
+				}
+				for _, f := range of.of(c, spec) {
+					if f.Kind == finding.Gap {
+						buf[i-lo] = newGapRow(c, spec, f)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				*failed = err
+				return
+			}
+			for _, r := range buf[:hi-lo] {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // worldMap starts the world map with the built-in knowledge base and what
