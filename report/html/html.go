@@ -76,9 +76,11 @@ func StreamWriter(opts Options) report.StreamWriter {
 // components included), the countries of the world map, and the stack
 // picture's boxes (up to svg.GroupThreshold components, what each box
 // shows; past it, each component's id and box, then a second pass for the
-// dependencies between boxes). The last pass writes the table of every
-// component as it reads them, one at a time: the template ranges over
-// them. An error of the stream is returned, whichever pass meets it.
+// dependencies between boxes). Past 100,000 gaps (gapWindow) it holds
+// only each gap's key and reads the stream again for the rows of the gaps
+// table, 100,000 a pass. The last pass writes the table of every component
+// as it reads them, one at a time: the template ranges over them. An error
+// of the stream is returned, whichever pass meets it.
 func WriteStream(w io.Writer, s report.Stream, opts Options) error {
 	return writeStream(w, s, opts, gapWindow)
 }
