@@ -1,0 +1,298 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/report"
+)
+
+// streamWriters are the text formats' stream writers, beside the whole
+// writers of the same names (writers, in report_test.go).
+var streamWriters = map[string]report.StreamWriter{
+	"table":     report.WriteTableStream,
+	"wide":      report.WriteWideTableStream,
+	"json-full": report.WriteJSONDetailStream,
+	"markdown":  report.WriteMarkdownStream,
+}
+
+// reusing is the stream of r as the server gives it: the head and the
+// inventory without components, and each component decoded from its
+// stored JSON into one ComponentResult and one Component, reused for every
+// component and trampled after each yield (every string, number and list
+// element overwritten, then zeroed), so that a writer that keeps what it
+// was passed past the call writes garbage. It counts the passes.
+func reusing(t testing.TB, r *sovmap.Report, inv *sovmap.Inventory, passes *int) report.Stream {
+	t.Helper()
+	head := *r
+	head.Components = nil
+	s := report.Stream{Head: &head}
+	stored := make([][]byte, len(r.Components))
+	for i := range r.Components {
+		b, err := report.AppendComponentResult(nil, &r.Components[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored[i] = b
+	}
+	specs := map[string]*sovmap.Component{}
+	if inv != nil {
+		bare := *inv
+		bare.Components = nil
+		s.Inventory = &bare
+		for i := range inv.Components {
+			specs[inv.Components[i].ID] = &inv.Components[i]
+		}
+	}
+	var res sovmap.ComponentResult
+	var spec sovmap.Component
+	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		if passes != nil {
+			*passes++
+		}
+		for i := range stored {
+			if err := json.Unmarshal(stored[i], &res); err != nil {
+				return fmt.Errorf("component %d: %w", i, err)
+			}
+			var give *sovmap.Component
+			if orig := specs[r.Components[i].ID]; orig != nil {
+				b, err := json.Marshal(orig)
+				if err != nil {
+					return err
+				}
+				if err := json.Unmarshal(b, &spec); err != nil {
+					return err
+				}
+				spec.Pos = orig.Pos
+				give = &spec
+			}
+			err := yield(&res, give)
+			trample(reflect.ValueOf(&res).Elem())
+			trample(reflect.ValueOf(&spec).Elem())
+			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return s
+}
+
+// trample overwrites every string, number and boolean reachable from v
+// (through structs, pointers and list elements), as a store reusing its
+// buffers would.
+func trample(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("\x00trampled")
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(-7)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(-7)
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			trample(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			trample(v.Field(i))
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			trample(v.Index(i))
+		}
+	case reflect.Map:
+		v.Clear()
+	}
+}
+
+// streamWriterCases are the reports of every example inventory and of a
+// generated one, assessed by the real engine, the hand-written sample
+// report, testdata/small.yaml's, and a report of strings that need
+// escaping.
+func streamWriterCases(t *testing.T) []sample.Assessed {
+	t.Helper()
+	ctx := context.Background()
+	cases, err := sample.Examples(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 5 {
+		t.Fatalf("%d examples", len(cases))
+	}
+	inv, r, err := sample.Synthetic(ctx, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallInv, smallRep := small(t)
+	return append(cases,
+		sample.Assessed{Name: "synthetic-2000", Inventory: inv, Report: r},
+		sample.Assessed{Name: "sample", Inventory: sample.Inventory(), Report: sample.Report()},
+		sample.Assessed{Name: "small", Inventory: smallInv, Report: smallRep},
+		sample.Assessed{Name: "random", Report: randomReport(7, 300)})
+}
+
+// TestStreamWritersAreWhole: each text format's stream writer, over a
+// stream that reuses one result and one inventory component as the server
+// does, writes byte for byte what its whole writer writes of the report
+// held whole (whose bytes the golden files pin).
+func TestStreamWritersAreWhole(t *testing.T) {
+	cases := streamWriterCases(t)
+	for _, w := range writers {
+		stream, ok := streamWriters[w.name]
+		if !ok {
+			continue // json streams from stored bytes: TestWriteJSONStreamIsWriteJSON
+		}
+		for _, tc := range cases {
+			t.Run(w.name+"/"+tc.Name, func(t *testing.T) {
+				var want, got bytes.Buffer
+				if err := w.write(&want, tc.Report, tc.Inventory); err != nil {
+					t.Fatal(err)
+				}
+				if err := stream(&got, reusing(t, tc.Report, tc.Inventory, nil)); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					i := firstDiffAt(got.Bytes(), want.Bytes())
+					t.Fatalf("the stream differs from the whole report at byte %d:\n got …%q\nwant …%q", i,
+						got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want.Bytes()[max(0, i-80):min(want.Len(), i+80)])
+				}
+			})
+		}
+	}
+	if len(streamWriters) != 4 {
+		t.Errorf("%d stream writers checked, want the 4 text formats", len(streamWriters))
+	}
+}
+
+func firstDiffAt(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// needsAttention reports whether any component has a gap or a law's
+// condition unmet or open: what the table explains under WHY (its doc).
+func needsAttention(r *sovmap.Report) (gaps, why bool) {
+	for _, c := range r.Components {
+		gaps = gaps || c.Gap != 0
+		why = why || c.Gap > 0
+		for _, q := range c.Reasons {
+			why = why || q.Condition == sovmap.ConditionUnmet || q.Condition == sovmap.ConditionOpen
+		}
+	}
+	return gaps, why
+}
+
+// TestStreamWriterPasses counts how many times each writer reads the
+// components, as its doc says: the table three times when a component
+// needs a WHY line and twice when none does, the wide table twice,
+// Markdown twice when a component has a gap and once when none has, the
+// JSON once.
+func TestStreamWriterPasses(t *testing.T) {
+	inv, r := small(t)
+	calm := *r
+	calm.Components = append([]sovmap.ComponentResult(nil), r.Components...)
+	for i := range calm.Components {
+		c := &calm.Components[i]
+		c.Gap = 0
+		c.Reasons = nil
+	}
+	for _, tc := range []struct {
+		name string
+		r    *sovmap.Report
+		want map[string]int
+	}{
+		{"small", r, map[string]int{"table": 3, "wide": 2, "json-full": 1, "markdown": 2}},
+		{"no gaps or conditions", &calm, map[string]int{"table": 2, "wide": 2, "json-full": 1, "markdown": 1}},
+	} {
+		gaps, why := needsAttention(tc.r)
+		if gaps != why || gaps != (tc.name == "small") {
+			t.Fatalf("%s: gaps %v, WHY lines %v: the case does not test what it says", tc.name, gaps, why)
+		}
+		for name, stream := range streamWriters {
+			passes := 0
+			var b bytes.Buffer
+			if err := stream(&b, reusing(t, tc.r, inv, &passes)); err != nil {
+				t.Fatal(err)
+			}
+			if passes != tc.want[name] {
+				t.Errorf("%s, %s: %d passes over the components, want %d", tc.name, name, passes, tc.want[name])
+			}
+		}
+	}
+}
+
+// TestStreamWritersFail: whichever component of whichever pass the
+// components' source fails on, the writer returns its error, without
+// panicking; and a writer whose output fails stops reading the components
+// soon after.
+func TestStreamWritersFail(t *testing.T) {
+	inv, r := small(t)
+	failure := errors.New("the store went away")
+	for name, stream := range streamWriters {
+		passes := 0
+		if err := stream(&bytes.Buffer{}, reusing(t, r, inv, &passes)); err != nil {
+			t.Fatal(err)
+		}
+		reads := passes * len(r.Components)
+		for at := range reads {
+			s := reusing(t, r, inv, nil)
+			whole := s.Components
+			n := 0
+			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+				return whole(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
+					if n == at {
+						return failure
+					}
+					n++
+					return yield(res, spec)
+				})
+			}
+			if err := stream(&bytes.Buffer{}, s); !errors.Is(err, failure) {
+				t.Errorf("%s, failing at read %d of %d: %v, want %v", name, at+1, reads, err, failure)
+			}
+		}
+	}
+
+	inv, big, err := sample.Synthetic(context.Background(), 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, stream := range streamWriters {
+		passes := 0
+		s := reusing(t, big, inv, &passes)
+		read := 0
+		all := s.Components
+		s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+			return all(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
+				read++
+				return yield(res, spec)
+			})
+		}
+		if err := stream(&failingWriter{n: 100}, s); err == nil {
+			t.Errorf("%s: no error from a failing output", name)
+		}
+		// Every writer but json-full first reads a pass without writing
+		// (table, wide) or writes a row per component, a few dozen
+		// bytes, so its 64 KiB buffer first fills after some hundreds
+		// of rows; json-full's MiB takes about a thousand components.
+		if limit := (passes-1)*len(big.Components) + len(big.Components)*3/4; read > limit {
+			t.Errorf("%s: read %d components after its output failed (%d passes), want at most %d", name, read, passes, limit)
+		}
+	}
+}
