@@ -389,13 +389,17 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // WriteWideTableStream writes what WriteWideTable writes, reading the
 // components twice and holding none of them: a first pass measures the
 // columns of the components' table, a second writes its rows. It holds the
-// head and the columns' widths whatever the report's size. The inventory
-// is not read.
+// head and the columns' widths whatever the report's size, and writes its
+// title before the first pass. The inventory is not read.
 func WriteWideTableStream(w io.Writer, st Stream) error {
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head
 	fmt.Fprintf(bw, "sovmap assessment of %s (home %s)\n\n", orDash(r.Organization), r.Home)
+	// The title goes out before the measuring pass, as WriteTableStream's.
+	if err := bw.Flush(); err != nil {
+		return err
+	}
 	head := []string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "BINDING", "EXPOSURE", "REQUIRED BECAUSE"}
 	cols := make(tabColumns, len(head)-1)
 	cells := make([]string, len(head))

@@ -296,3 +296,58 @@ func TestStreamWritersFail(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesWriteTitleFirst: the tables write their title before their
+// first pass, which reads every component before a row can be written, so
+// that a server sends a first byte before it has read them.
+func TestTablesWriteTitleFirst(t *testing.T) {
+	inv, r := small(t)
+	for _, name := range []string{"table", "wide"} {
+		var b bytes.Buffer
+		s := reusing(t, r, inv, nil)
+		all, calls := s.Components, 0
+		s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+			if calls++; calls == 1 && !bytes.HasPrefix(b.Bytes(), []byte("sovmap assessment of "+r.Organization)) {
+				t.Errorf("%s: %q written before the first pass, want the title", name, b.Bytes())
+			}
+			return all(yield)
+		}
+		if err := streamWriters[name](&b, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A server holding a version's components as stored JSON, one a line,
+// writes the Markdown report decoding one component at a time into one
+// result, reused: the same bytes as the report written whole.
+func ExampleWriteMarkdownStream() {
+	r := sample.Report()
+	var stored [][]byte // as the server keeps them
+	for i := range r.Components {
+		b, _ := report.AppendComponentResult(nil, &r.Components[i])
+		stored = append(stored, b)
+	}
+	head := *r
+	head.Components = nil
+	s := report.Stream{Head: &head, Components: func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		var one sovmap.ComponentResult
+		for _, b := range stored {
+			one = sovmap.ComponentResult{}
+			if err := json.Unmarshal(b, &one); err != nil {
+				return err
+			}
+			if err := yield(&one, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	var streamed, whole bytes.Buffer
+	if err := report.WriteMarkdownStream(&streamed, s); err != nil {
+		fmt.Println(err)
+	}
+	_ = report.WriteMarkdown(&whole, r, nil)
+	fmt.Println(bytes.Equal(streamed.Bytes(), whole.Bytes()))
+	// Output: true
+}

@@ -37,13 +37,19 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // component columns and the indentation of the WHY lines, a second writes
 // a row per component, and a third, taken only when some component needs
 // one, writes the WHY lines. It holds the head and the columns' widths
-// whatever the report's size. The inventory is not read.
+// whatever the report's size, and writes its title before the first pass.
+// The inventory is not read.
 func WriteTableStream(w io.Writer, s Stream) error {
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := s.Head
 	writeHanging(bw, "", fmt.Sprintf("sovmap assessment of %s (home %s)", orDash(r.Organization), r.Home), 0)
 	fmt.Fprintln(bw)
+	// The title goes out before the measuring pass, which reads every
+	// component: a server that sends what it is given sends it at once.
+	if err := bw.Flush(); err != nil {
+		return err
+	}
 
 	comps := newColumns([]string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "EXPOSURE"},
 		[]int{maxIDCell, 0, 0, maxNameCell, 0, 0, 0, maxNameCell})
