@@ -39,10 +39,10 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // one, writes the WHY lines. It holds the head and the columns' widths
 // whatever the report's size, and writes its title before the first pass.
 // The inventory is not read.
-func WriteTableStream(w io.Writer, s Stream) error {
+func WriteTableStream(w io.Writer, st Stream) error {
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
-	r := s.Head
+	r := st.Head
 	writeHanging(bw, "", fmt.Sprintf("sovmap assessment of %s (home %s)", orDash(r.Organization), r.Home), 0)
 	fmt.Fprintln(bw)
 	// The title goes out before the measuring pass, which reads every
@@ -55,7 +55,7 @@ func WriteTableStream(w io.Writer, s Stream) error {
 		[]int{maxIDCell, 0, 0, maxNameCell, 0, 0, 0, maxNameCell})
 	cells := make([]string, len(comps.head))
 	indent, why := 0, false // the WHY lines' indentation, and whether there are any
-	err := s.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		comps.fit(componentCells(cells, c))
 		if needsWhy(c) {
 			why = true
@@ -68,7 +68,7 @@ func WriteTableStream(w io.Writer, s Stream) error {
 	}
 	comps.settle()
 	comps.line(bw, comps.head)
-	err = s.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+	err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		comps.line(bw, componentCells(cells, c))
 		return out.err()
 	})
@@ -78,7 +78,7 @@ func WriteTableStream(w io.Writer, s Stream) error {
 	writeHanging(bw, "levels:", levelLegend(), 8)
 	if why {
 		fmt.Fprintln(bw, "\nWHY (components with a gap or a law's condition to act on)")
-		err = s.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+		err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 			if d := componentWhy(c); d != "" {
 				writeHanging(bw, cut(c.ID, maxIDCell), d, indent+2)
 			}
@@ -119,13 +119,13 @@ func WriteTableStream(w io.Writer, s Stream) error {
 		provs.write(bw)
 	}
 
-	sum := r.Summary
+	s := r.Summary
 	fmt.Fprintln(bw)
 	writeHanging(bw, "SUMMARY:", fmt.Sprintf("%s, %d with a gap (largest %d), %d failing a law's condition, %d with a legal question open, %d reached by foreign compelled-access laws; %s, %s; provider concentration HHI %d (all components by ultimate controller, in-house as one group)",
-		plural.Count(sum.Components, "component"), sum.Gaps, sum.MaxGap, sum.Unmet, sum.Open, sum.Exposed, plural.Count(sum.Flows, "flow"), plural.Count(sum.Violations, "violation"), sum.HHIProvider), 9)
-	if sum.Gaps > 0 {
+		plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider), 9)
+	if s.Gaps > 0 {
 		fmt.Fprintf(bw, "gaps by reason: regulatory %d, security %d, operational %d\n",
-			sum.GapsByCategory[sovmap.CategoryRegulatory], sum.GapsByCategory[sovmap.CategorySecurity], sum.GapsByCategory[sovmap.CategoryOperational])
+			s.GapsByCategory[sovmap.CategoryRegulatory], s.GapsByCategory[sovmap.CategorySecurity], s.GapsByCategory[sovmap.CategoryOperational])
 	}
 	for _, n := range r.Notes {
 		writeHanging(bw, "note:", n, 6)
