@@ -1,7 +1,12 @@
 // Package report writes assessment results for people and machines: a
 // terminal table, Markdown and the JSON contract of docs/inventory.md "Output".
 // Other formats (SARIF, OSCAL, CycloneDX, HTML, spreadsheets) live in
-// subpackages with the same Write signature.
+// subpackages with the same Write signature. The tables, Markdown and the
+// full JSON also have a StreamWriter (WriteTableStream, ...), which takes
+// the components one at a time from a Stream, so that the server writes a
+// stored version's report without decoding it whole; their whole writer
+// is the stream writer over StreamOf, so both give the same bytes. The
+// JSON contract streams from stored bytes (WriteJSONStream).
 package report
 
 import (
