@@ -12,8 +12,8 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/gen"
-	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/reporttest"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report"
 )
