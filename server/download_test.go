@@ -38,6 +38,9 @@ var streamedFormats = map[string]struct {
 	"xlsx":      {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
 	"cyclonedx": {cyclonedx.Write, &StreamFormat{Write: cyclonedx.StreamWriter(cyclonedx.Options{})}},
 	"html":      {html.Write, &StreamFormat{Write: html.StreamWriter(html.Options{})}},
+	"table":     {report.WriteTable, &StreamFormat{Write: report.WriteTableStream, ComponentsOnly: true}},
+	"markdown":  {report.WriteMarkdown, &StreamFormat{Write: report.WriteMarkdownStream, ComponentsOnly: true}},
+	"json-full": {report.WriteJSONDetail, &StreamFormat{Write: report.WriteJSONDetailStream, ComponentsOnly: true}},
 }
 
 // storeFile assesses files as an upload of them would and stores the

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/cyclonedx"
 	"github.com/sovmap/sovmap/report/html"
 	"github.com/sovmap/sovmap/report/sheet"
@@ -178,5 +179,8 @@ func streamFormats() map[string]server.StreamFormat {
 		"xlsx":      {Write: sheet.WriteXLSXStream},
 		"cyclonedx": {Write: cyclonedx.StreamWriter(cyclonedx.Options{})},
 		"html":      {Write: html.StreamWriter(html.Options{})},
+		"table":     {Write: report.WriteTableStream, ComponentsOnly: true},
+		"markdown":  {Write: report.WriteMarkdownStream, ComponentsOnly: true},
+		"json-full": {Write: report.WriteJSONDetailStream, ComponentsOnly: true},
 	}
 }
