@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
@@ -237,6 +238,11 @@ type Assessed struct {
 	Report    *sovmap.Report
 }
 
+// assessDay is the day Examples and Synthetic assess on, so that what
+// depends on the date (laws that apply from a day, contracts that end)
+// gives the same reports on every day the tests run.
+func assessDay() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
+
 // Examples loads and assesses every examples/*/inventory.yaml of the
 // module, so that exporters are also checked on what the engine produces.
 // It finds the module root by walking up from the working directory.
@@ -266,13 +272,22 @@ func Examples(ctx context.Context) ([]Assessed, error) {
 	if err != nil {
 		return nil, err
 	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
 	var out []Assessed
 	for _, p := range paths {
+		// Loaded by a path relative to the working directory, so that the
+		// positions the reports show are the same in every checkout.
+		if rel, err := filepath.Rel(cwd, p); err == nil {
+			p = rel
+		}
 		inv, err := inventory.Load(ctx, k, p)
 		if err != nil {
 			return nil, err
 		}
-		r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
+		r, err := assess.Assess(ctx, inv, k, assess.Options{Now: assessDay(), Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -289,7 +304,7 @@ func Synthetic(ctx context.Context, n int) (*sovmap.Inventory, *sovmap.Report, e
 		return nil, nil, err
 	}
 	inv := gen.Inventory(k, gen.Options{Components: n, Seed: 1})
-	r, err := assess.Assess(ctx, inv, k, assess.Options{Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
+	r, err := assess.Assess(ctx, inv, k, assess.Options{Now: assessDay(), Qualifies: embassy.QualifierFor(inv, embassy.Options{KB: k})})
 	if err != nil {
 		return nil, nil, err
 	}
