@@ -6,9 +6,15 @@
 package streamtest
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"reflect"
+	"sync"
+	"testing"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/report"
 )
 
@@ -17,17 +23,18 @@ import (
 // filled before each yield with a copy of the report's (lists, maps and
 // pointed-to values copied too, so that the report stays intact) and
 // wiped after it: the copied lists' items, maps and pointed-to values
-// cleared, then the structs zeroed. *passes counts the calls of the
-// stream's Components.
-func Reusing(r *sovmap.Report, inv *sovmap.Inventory) (s report.Stream, passes *int) {
-	s = report.StreamOf(r, inv)
+// cleared, then the structs zeroed. The counts are kept as the stream is
+// read.
+func Reusing(r *sovmap.Report, inv *sovmap.Inventory) (report.Stream, *Counts) {
+	s := report.StreamOf(r, inv)
 	whole := s.Components
-	passes = new(int)
+	counts := &Counts{}
 	var res sovmap.ComponentResult
 	var spec sovmap.Component
 	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		*passes++
+		counts.Passes++
 		return whole(func(c *sovmap.ComponentResult, sp *sovmap.Component) error {
+			counts.Yields++
 			fill(reflect.ValueOf(&res).Elem(), reflect.ValueOf(c).Elem())
 			var specp *sovmap.Component
 			if sp != nil {
@@ -40,7 +47,15 @@ func Reusing(r *sovmap.Report, inv *sovmap.Inventory) (s report.Stream, passes *
 			return err
 		})
 	}
-	return s, passes
+	return s, counts
+}
+
+// Counts are how much of a stream was read.
+type Counts struct {
+	// Passes counts the calls of the stream's Components.
+	Passes int
+	// Yields counts the components passed, over every pass.
+	Yields int
 }
 
 // fill sets the struct dst to src with its top-level lists, maps and
@@ -105,4 +120,52 @@ func Failing(s report.Stream, n int, err error) report.Stream {
 		})
 	}
 	return s
+}
+
+// NewCases returns a loader of the reports stream writers are checked on
+// (see Cases) that loads them once, at its first call.
+func NewCases(n int) func(testing.TB) []sample.Assessed {
+	load := sync.OnceValues(func() ([]sample.Assessed, error) { return Cases(context.Background(), n) })
+	return func(t testing.TB) []sample.Assessed {
+		t.Helper()
+		cases, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cases
+	}
+}
+
+// Cases are the reports stream writers are checked on: every example
+// inventory's assessment (sample.Examples), the hand-made sample, and,
+// last, a generated inventory of n components spread over three files
+// (the generator gives no positions), so that a writer meets several.
+func Cases(ctx context.Context, n int) ([]sample.Assessed, error) {
+	cases, err := sample.Examples(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv, r, err := sample.Synthetic(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range inv.Components {
+		inv.Components[i].Pos = sovmap.Pos{File: fmt.Sprintf("generated/part %d.yaml", i%3), Line: i + 1, Col: 3}
+	}
+	cases = append(cases, sample.Assessed{Name: "sample", Report: sample.Report(), Inventory: sample.Inventory()})
+	return append(cases, sample.Assessed{Name: "generated", Report: r, Inventory: inv}), nil
+}
+
+// ErrClientGone is the error of a FailingWriter.
+var ErrClientGone = errors.New("client gone")
+
+// FailingWriter fails with ErrClientGone once Left bytes are written, as
+// a connection whose client went away.
+type FailingWriter struct{ Left int }
+
+func (w *FailingWriter) Write(p []byte) (int, error) {
+	if w.Left -= len(p); w.Left < 0 {
+		return 0, ErrClientGone
+	}
+	return len(p), nil
 }

@@ -16,7 +16,7 @@ import (
 func TestReusingWipesWhatItPassed(t *testing.T) {
 	r, inv := sample.Report(), sample.Inventory()
 	want := sample.Report()
-	s, passes := Reusing(r, inv)
+	s, counts := Reusing(r, inv)
 	for pass := 1; pass <= 2; pass++ {
 		var kept *sovmap.ComponentResult
 		var keptSpec *sovmap.Component
@@ -42,8 +42,8 @@ func TestReusingWipesWhatItPassed(t *testing.T) {
 		if i != len(r.Components) {
 			t.Fatalf("pass %d: %d components, want %d", pass, i, len(r.Components))
 		}
-		if *passes != pass {
-			t.Errorf("passes = %d, want %d", *passes, pass)
+		if counts.Passes != pass || counts.Yields != pass*len(r.Components) {
+			t.Errorf("counts %+v after pass %d of %d components", *counts, pass, len(r.Components))
 		}
 		if kept.ID != "" || keptSpec.ID != "" {
 			t.Errorf("pass %d: the last component is still there after its yield: %q, %q", pass, kept.ID, keptSpec.ID)

@@ -2,7 +2,6 @@ package sarif
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,45 +9,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/finding"
-	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
 	"github.com/sovmap/sovmap/report"
 )
 
-// streamCases are the reports the stream writer is checked on: the
-// hand-made sample, every example inventory's assessment, and a generated
-// inventory of 2,000 components whose components are spread over three
-// files (the generator gives no positions), so that the log points at
-// several artifacts.
-var streamCases = sync.OnceValues(func() ([]sample.Assessed, error) {
-	cases, err := sample.Examples(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	inv, r, err := sample.Synthetic(context.Background(), 2000)
-	if err != nil {
-		return nil, err
-	}
-	for i := range inv.Components {
-		inv.Components[i].Pos = sovmap.Pos{File: fmt.Sprintf("generated/part %d.yaml", i%3), Line: i + 1, Col: 3}
-	}
-	cases = append(cases, sample.Assessed{Name: "sample", Report: sample.Report(), Inventory: sample.Inventory()})
-	return append(cases, sample.Assessed{Name: "generated", Report: r, Inventory: inv}), nil
-})
-
-func loadCases(t *testing.T) []sample.Assessed {
-	t.Helper()
-	cases, err := streamCases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
+// loadCases loads the reports the stream writer is checked on (see
+// streamtest.Cases) once.
+var loadCases = streamtest.NewCases(2000)
 
 // moduleRoot is the repository root, the source root of the logs below,
 // so that every location is relative.
@@ -73,15 +43,15 @@ func TestStreamIsWhole(t *testing.T) {
 			if err := WriteOptions(&whole, c.Report, c.Inventory, opts); err != nil {
 				t.Fatal(err)
 			}
-			s, passes := streamtest.Reusing(c.Report, c.Inventory)
+			s, counts := streamtest.Reusing(c.Report, c.Inventory)
 			if err := StreamWriter(opts)(&streamed, s); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(streamed.Bytes(), whole.Bytes()) {
 				t.Fatalf("the streamed log differs from the whole one (%d and %d bytes)", streamed.Len(), whole.Len())
 			}
-			if *passes != 1 {
-				t.Errorf("%d passes over the components, want 1", *passes)
+			if counts.Passes != 1 {
+				t.Errorf("%d passes over the components, want 1", counts.Passes)
 			}
 		})
 	}
@@ -234,33 +204,14 @@ func TestStreamFailure(t *testing.T) {
 		t.Fatalf("WriteStream = %v, want %v", err, errStore)
 	}
 
-	read := 0
-	counting := s
-	counting.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		return s.Components(func(r *sovmap.ComponentResult, spec *sovmap.Component) error {
-			read++
-			return yield(r, spec)
-		})
+	s, counts := streamtest.Reusing(c.Report, c.Inventory)
+	err = WriteStream(&streamtest.FailingWriter{Left: 1 << 17}, s, Options{})
+	if !errors.Is(err, streamtest.ErrClientGone) {
+		t.Fatalf("WriteStream to a failing writer = %v, want %v", err, streamtest.ErrClientGone)
 	}
-	err = WriteStream(&failingWriter{left: 1 << 17}, counting, Options{})
-	if !errors.Is(err, errClientGone) {
-		t.Fatalf("WriteStream to a failing writer = %v, want %v", err, errClientGone)
+	if counts.Yields >= len(c.Report.Components) {
+		t.Errorf("all %d components read after the writer failed", counts.Yields)
 	}
-	if read >= len(c.Report.Components) {
-		t.Errorf("all %d components read after the writer failed", read)
-	}
-}
-
-var errClientGone = errors.New("client gone")
-
-// failingWriter fails once left bytes are written.
-type failingWriter struct{ left int }
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	if w.left -= len(p); w.left < 0 {
-		return 0, errClientGone
-	}
-	return len(p), nil
 }
 
 // TestWriteStreamNoHead checks that a stream without a head is an error,
