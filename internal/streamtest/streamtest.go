@@ -163,6 +163,7 @@ var ErrClientGone = errors.New("client gone")
 // a connection whose client went away.
 type FailingWriter struct{ Left int }
 
+// Write counts p against Left, and fails once it is spent.
 func (w *FailingWriter) Write(p []byte) (int, error) {
 	if w.Left -= len(p); w.Left < 0 {
 		return 0, ErrClientGone

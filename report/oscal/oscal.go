@@ -18,6 +18,7 @@ package oscal
 
 import (
 	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
@@ -753,22 +754,31 @@ func capitalize(s string) string {
 // urlNamespace is the RFC 9562 namespace for names that are URLs.
 var urlNamespace = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
 
-// id is the name-based UUID of a key in sovmap's namespace, itself the
-// version 5 UUID of NS in the URL namespace.
-func id(key string) string { return format(uuid5(uuid5(urlNamespace, NS), key)) }
+// namespace is sovmap's namespace of name-based UUIDs: the version 5
+// UUID of NS in the URL namespace.
+var namespace = uuid5(urlNamespace, NS)
+
+// id is the name-based UUID of a key in sovmap's namespace.
+func id(key string) string { return format(uuid5(namespace, key)) }
 
 // uuid5 computes an RFC 9562 version 5 (SHA-1, name-based) UUID.
 func uuid5(ns [16]byte, name string) [16]byte {
-	h := sha1.New()
-	h.Write(ns[:])
-	h.Write([]byte(name))
+	sum := sha1.Sum(append(ns[:], name...))
 	var u [16]byte
-	copy(u[:], h.Sum(nil))
+	copy(u[:], sum[:])
 	u[6] = (u[6] & 0x0f) | 0x50
 	u[8] = (u[8] & 0x3f) | 0x80
 	return u
 }
 
+// format writes a UUID in its canonical form, 8-4-4-4-12 hex digits.
 func format(u [16]byte) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	hex.Encode(b[9:13], u[4:6])
+	hex.Encode(b[14:18], u[6:8])
+	hex.Encode(b[19:23], u[8:10])
+	hex.Encode(b[24:], u[10:])
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	return string(b[:])
 }
