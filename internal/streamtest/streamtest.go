@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
 	"testing"
@@ -169,4 +170,33 @@ func (w *FailingWriter) Write(p []byte) (int, error) {
 		return 0, ErrClientGone
 	}
 	return len(p), nil
+}
+
+// Bench measures a format's writer on the assessment of a generated
+// inventory of n components: held whole, as the command line writes it
+// ("whole"), and from a stream that passes each component through one
+// reused struct, copied in and wiped out as the server's does ("stream";
+// the copying is the server's cost too, decoding aside).
+func Bench(b *testing.B, n int, whole func(io.Writer, *sovmap.Report, *sovmap.Inventory) error, stream report.StreamWriter) {
+	inv, r, err := sample.Synthetic(b.Context(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := whole(io.Discard, r, inv); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stream", func(b *testing.B) {
+		s, _ := Reusing(r, inv)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := stream(io.Discard, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -25,31 +25,9 @@ func BenchmarkWrite10k(b *testing.B) {
 }
 
 // BenchmarkWrite100k writes the assessment of a synthetic
-// 100,000-component inventory held whole, as the command line does
-// ("whole"), and from a stream that passes each component through one
-// reused struct, copied in and wiped out as the server's does ("stream"):
+// 100,000-component inventory held whole, as the command line does, and
+// from a stream as the server does (see streamtest.Bench):
 // go test -run '^$' -bench Write100k -benchtime 3x ./report/oscal
 func BenchmarkWrite100k(b *testing.B) {
-	inv, r, err := sample.Synthetic(b.Context(), 100_000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run("whole", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := Write(io.Discard, r, inv); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("stream", func(b *testing.B) {
-		s, _ := streamtest.Reusing(r, inv)
-		w := StreamWriter(Options{})
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := w(io.Discard, s); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	streamtest.Bench(b, 100_000, Write, StreamWriter(Options{}))
 }
