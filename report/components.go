@@ -42,24 +42,37 @@ type Stream struct {
 type StreamWriter func(w io.Writer, s Stream) error
 
 // StreamOf returns the stream of a report held whole. inv may be nil; its
-// components are matched to the report's by ID.
+// components are matched to the report's by ID (by index when they are in
+// the same order, as an assessment leaves them).
 func StreamOf(r *sovmap.Report, inv *sovmap.Inventory) Stream {
 	head := *r
 	head.Components = nil
 	s := Stream{Head: &head}
-	var specs map[string]*sovmap.Component
 	if inv != nil {
 		bare := *inv
 		bare.Components = nil
 		s.Inventory = &bare
-		specs = make(map[string]*sovmap.Component, len(inv.Components))
-		for i := range inv.Components {
-			specs[inv.Components[i].ID] = &inv.Components[i]
+	}
+	var byID map[string]*sovmap.Component
+	spec := func(i int) *sovmap.Component {
+		if inv == nil {
+			return nil
 		}
+		id := r.Components[i].ID
+		if i < len(inv.Components) && inv.Components[i].ID == id {
+			return &inv.Components[i]
+		}
+		if byID == nil {
+			byID = make(map[string]*sovmap.Component, len(inv.Components))
+			for j := range inv.Components {
+				byID[inv.Components[j].ID] = &inv.Components[j]
+			}
+		}
+		return byID[id]
 	}
 	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
 		for i := range r.Components {
-			if err := yield(&r.Components[i], specs[r.Components[i].ID]); err != nil {
+			if err := yield(&r.Components[i], spec(i)); err != nil {
 				return err
 			}
 		}

@@ -61,3 +61,25 @@ func TestStreamOf(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamOfOutOfOrder: inventory components in another order than the
+// report's are still matched by ID.
+func TestStreamOfOutOfOrder(t *testing.T) {
+	inv, rep := small(t)
+	shuffled := *inv
+	shuffled.Components = append([]sovmap.Component(nil), inv.Components...)
+	for i, j := 0, len(shuffled.Components)-1; i < j; i, j = i+1, j-1 {
+		shuffled.Components[i], shuffled.Components[j] = shuffled.Components[j], shuffled.Components[i]
+	}
+	n := 0
+	err := report.StreamOf(rep, &shuffled).Components(func(res *sovmap.ComponentResult, spec *sovmap.Component) error {
+		n++
+		if spec == nil || spec.ID != res.ID {
+			t.Errorf("component %s came with inventory component %v", res.ID, spec)
+		}
+		return nil
+	})
+	if err != nil || n != len(rep.Components) {
+		t.Errorf("%d components, error %v", n, err)
+	}
+}

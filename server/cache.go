@@ -79,11 +79,16 @@ type versionCache struct {
 	// buildBytesPerComponent for each component of the version it reads
 	// (components, noted by note) before it starts, and waits while the
 	// reservations under way would pass budget. One runs whatever its size
-	// when none other does. Zero budget: no limit.
+	// when none other does. Reservations are made in turn (the order they
+	// were asked for), so that a large one is not overtaken forever by
+	// smaller ones that fit beside those under way. Zero budget: no limit.
 	budget     int64
 	reserved   int64
 	components map[int64]int
-	freed      *sync.Cond // on mu, when a reservation ends
+	freed      *sync.Cond // on mu, when a reservation ends or a turn passes
+	// nextTurn is the turn the next reservation asked for takes; turn is
+	// the one being served.
+	nextTurn, turn uint64
 
 	// grow, when not zero, lets the capacity grow to keptBytesPerComponent
 	// for each component of the largest version noted, up to grow bytes.
@@ -124,9 +129,9 @@ func (c *versionCache) note(versionID int64, components int) {
 	c.mu.Unlock()
 }
 
-// reserve waits until the memory of a heavy computation on key's version
-// fits the budget, reserves it, and returns the function that gives it
-// back.
+// reserve waits for its turn and until the memory of a heavy computation
+// on key's version fits the budget, reserves it, and returns the function
+// that gives it back.
 func (c *versionCache) reserve(key cacheKey) (release func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -134,10 +139,14 @@ func (c *versionCache) reserve(key cacheKey) (release func()) {
 	if c.budget <= 0 || n == 0 {
 		return func() {}
 	}
-	for c.reserved > 0 && c.reserved+n > c.budget {
+	mine := c.nextTurn
+	c.nextTurn++
+	for c.turn != mine || c.reserved > 0 && c.reserved+n > c.budget {
 		c.freed.Wait()
 	}
+	c.turn++
 	c.reserved += n
+	c.freed.Broadcast() // the next in turn may fit beside this one
 	return func() {
 		c.mu.Lock()
 		c.reserved -= n

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"github.com/sovmap/sovmap/inventory"
 	"github.com/sovmap/sovmap/policydoc"
 	"github.com/sovmap/sovmap/report"
-	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
 
@@ -29,8 +27,8 @@ import (
 
 // renderedReport returns a version's report written in a format, written
 // once per version and format. Reports larger than half the cache are
-// written anew for each download; a large version's JSON and CSV are streamed
-// instead (streams, streamReport).
+// written anew for each download; a large version's report is streamed
+// instead in the formats that can be (streams, streamJSON, reportStream).
 func (s *Server) renderedReport(ctx context.Context, ver store.Version, format string, write Writer) ([]byte, error) {
 	s.cache.note(ver.ID, ver.Components)
 	return cached(ctx, s.cache, cacheKey{ver.ID, "report", format}, func(ctx context.Context) ([]byte, int64, error) {
@@ -51,19 +49,20 @@ func (s *Server) renderedReport(ctx context.Context, ver store.Version, format s
 	})
 }
 
-// A version's JSON report, the format automations download, and its CSV
-// are written from the store a group of components at a time when the
-// version is large (streams): the download starts at once and holds a
-// thousand components whatever the version's size, where writing it whole
-// would hold the version's report twice (decoded, then written: gigabytes
-// at a million components) before the first byte. The stored results are
-// report.AppendComponentResult's JSON, which report.AppendStoredComponent
-// cuts to the contract's, so that nothing is decoded for JSON;
-// report.WriteJSONStream writes what report.WriteJSON writes, the writer
-// `sovmap serve` configures for "json", and sheet.WriteCSVStream what
-// sheet.WriteCSV does (tests hold them byte for byte). Smaller versions'
-// reports are cached whole, as are the other formats, whose writers need
-// the whole report (totals, sheets, the inventory's positions).
+// A large version's report is written from the store a group of
+// components at a time (streams): the download starts at once and holds a
+// few thousand components whatever the version's size, where writing it
+// whole would hold the version's report twice (decoded, then written:
+// gigabytes at a million components) before the first byte. The JSON, the
+// format automations download, is cut from the stored results
+// (report.AppendStoredComponent: they are report.AppendComponentResult's
+// JSON), so that nothing is decoded; report.WriteJSONStream writes what
+// report.WriteJSON writes, the writer `sovmap serve` configures for
+// "json". The other formats with a report.StreamWriter (Config.Streams)
+// are written from a report.Stream of the stored version (reportStream),
+// each the same bytes as its whole writer (the writers' tests hold them
+// to it). Smaller versions' reports are cached whole, as are those of
+// formats without a stream writer.
 
 // jsonBytesPerComponent is about what a component takes in the JSON report
 // (600 to 900 bytes in generated inventories; the CSV takes less), to judge
@@ -71,32 +70,24 @@ func (s *Server) renderedReport(ctx context.Context, ver store.Version, format s
 const jsonBytesPerComponent = 1 << 10
 
 // streams reports whether a version's report in a format is streamed
-// rather than cached: JSON and CSV reports that would take more than a
-// 32nd of the cache (more than 32,768 components with the default gigabyte),
-// so that the cache still holds many reports and analyses beside them.
+// rather than cached: reports that would take more than a 32nd of the
+// cache (more than 32,768 components with the default gigabyte), so that
+// the cache still holds many reports and analyses beside them, in a format
+// that can be streamed.
 func (s *Server) streams(ver store.Version, format string) bool {
-	return (format == "json" || format == "csv") && int64(ver.Components)*jsonBytesPerComponent > s.cfg.CacheBytes/32
+	if int64(ver.Components)*jsonBytesPerComponent <= s.cfg.CacheBytes/32 {
+		return false
+	}
+	_, ok := s.cfg.Streams[format]
+	return format == "json" || ok
 }
 
-// streamReport writes a version's report in a streamed format to w as the
-// format's writer would write its fullReport, reading the components a
-// group at a time. The head is decoded (and cached) before the first byte,
-// so that only the store can fail mid-stream; a failure is returned, never
-// a short report that looks complete.
-func (s *Server) streamReport(ctx context.Context, w io.Writer, ver store.Version, head *sovmap.Report, format string) error {
-	if format == "csv" {
-		return sheet.WriteCSVStream(w, func(yield func(*sovmap.ComponentResult) error) error {
-			return s.eachStored(ctx, ver, func(rec store.ComponentRecord) error {
-				// Decoded as fullReport decodes, into a fresh result: the
-				// library would otherwise merge into the last one's lists.
-				var c sovmap.ComponentResult
-				if err := json.Unmarshal(rec.Result, &c); err != nil {
-					return fmt.Errorf("version %d component %s: %w", ver.Number, rec.ID, err)
-				}
-				return yield(&c)
-			})
-		})
-	}
+// streamJSON writes a version's JSON report to w as report.WriteJSON
+// would write its fullReport, reading the components a group at a time.
+// The head is decoded (and cached) before the first byte, so that only the
+// store can fail mid-stream; a failure is returned, never a short report
+// that looks complete.
+func (s *Server) streamJSON(ctx context.Context, w io.Writer, ver store.Version, head *sovmap.Report) error {
 	return report.WriteJSONStream(w, head, func(yield func([]byte) error) error {
 		var item []byte
 		return s.eachStored(ctx, ver, func(rec store.ComponentRecord) error {
@@ -107,6 +98,97 @@ func (s *Server) streamReport(ctx context.Context, w io.Writer, ver store.Versio
 			return yield(item)
 		})
 	})
+}
+
+// reportStream returns a stored version's report as a report.Stream: the
+// head given, the inventory without its components and the components'
+// positions (streamInventory; neither when componentsOnly), and the
+// components read from the store on
+// each pass, decoded (results and inventory specs) a batch at a time on
+// every core, into structures reused from one batch to the next. It may
+// build the stream's inventory in a heavy slot: it must not be called
+// while one is held.
+func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovmap.Report, componentsOnly bool) (report.Stream, error) {
+	si := &streamInventory{}
+	if !componentsOnly {
+		var err error
+		if si, err = cached(ctx, s.cache, streamInventoryKey(ver), streamInventoryJob(s.sources(ver))); err != nil {
+			return report.Stream{}, err
+		}
+	}
+	each := func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		var batch []store.ComponentRecord
+		results := make([]sovmap.ComponentResult, decodeBatch)
+		specs := make([]sovmap.Component, decodeBatch)
+		flush := func() error {
+			clear(results)
+			clear(specs)
+			if err := decodeRecords(batch, results, specs); err != nil {
+				return fmt.Errorf("version %d %w", ver.Number, err)
+			}
+			for i := range batch {
+				spec := &specs[i]
+				if len(batch[i].Spec) == 0 {
+					spec = nil
+				} else {
+					spec.Pos = si.pos[spec.ID]
+				}
+				if err := yield(&results[i], spec); err != nil {
+					return err
+				}
+			}
+			batch = batch[:0]
+			return nil
+		}
+		err := s.eachStored(ctx, ver, func(rec store.ComponentRecord) error {
+			batch = append(batch, rec)
+			if len(batch) == decodeBatch {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil {
+			err = flush()
+		}
+		return err
+	}
+	return report.Stream{Head: head, Inventory: si.head, Components: each}, nil
+}
+
+// streamInventory is what a streamed report takes of a version's
+// inventory: the inventory without its components, and the position of
+// each component in the uploaded files, by ID. The stored components have
+// no positions (nor has the stored inventory): they come from the files,
+// decoded again, or from the upload's own inventory when the warm-up
+// builds it, so that a streamed report gives the positions a whole one
+// gives. When the files no longer validate, both do without.
+type streamInventory struct {
+	head *sovmap.Inventory
+	pos  map[string]sovmap.Pos
+}
+
+func streamInventoryKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "stream-inventory", ""} }
+
+// streamInventoryJob builds a version's streamInventory from src.
+func streamInventoryJob(src *sources) func(ctx context.Context) (*streamInventory, int64, error) {
+	return func(ctx context.Context) (*streamInventory, int64, error) {
+		inv, err := src.inventory(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		head := *inv
+		head.Components = nil
+		si := &streamInventory{head: &head, pos: make(map[string]sovmap.Pos, len(inv.Components))}
+		size := jsonSize(&head)
+		for _, c := range inv.Components {
+			if c.Pos.File != "" {
+				si.pos[c.ID] = c.Pos
+				// A map entry, its key and the position's fields.
+				size += 96 + int64(len(c.ID))
+			}
+		}
+		return si, size, nil
+	}
 }
 
 // eachStored calls fn with every stored component of a version in order,
@@ -282,7 +364,7 @@ func (s *Server) changedReports(ctx context.Context, a, b store.Version) (*sovma
 	reduced := func(h *sovmap.Report, ver store.Version, kept []store.ComponentRecord) (*sovmap.Report, error) {
 		r := *h
 		r.Components = make([]sovmap.ComponentResult, len(kept))
-		if err := decodeResults(kept, r.Components); err != nil {
+		if err := decodeRecords(kept, r.Components, nil); err != nil {
 			return nil, fmt.Errorf("version %d %w", ver.Number, err)
 		}
 		return &r, nil

@@ -76,7 +76,7 @@ func (src *sources) report(ctx context.Context) (*sovmap.Report, error) {
 	var batch []store.ComponentRecord
 	at := 0
 	flush := func() error {
-		err := decodeResults(batch, r.Components[at:at+len(batch)])
+		err := decodeRecords(batch, r.Components[at:at+len(batch)], nil)
 		at += len(batch)
 		batch = batch[:0]
 		if err != nil {
@@ -108,16 +108,24 @@ func (src *sources) report(ctx context.Context) (*sovmap.Report, error) {
 // over the cores: a few megabytes of JSON.
 const decodeBatch = 4096
 
-// decodeResults decodes each record's stored result into out at the same
-// index, on every core, with github.com/go-json-experiment/json (several
-// times quicker than encoding/json; a test holds the two to the same
-// results). The stored results are the JSON sovmap writes, field names
-// exactly as the types spell them.
-func decodeResults(recs []store.ComponentRecord, out []sovmap.ComponentResult) error {
+// decodeRecords decodes each record's stored result into results at the
+// same index, and its inventory spec into specs when specs is not nil, on
+// every core, with github.com/go-json-experiment/json (several times
+// quicker than encoding/json; a test holds the two to the same results).
+// The stored results and specs are the JSON sovmap writes, field names
+// exactly as the types spell them. A record without a spec leaves its
+// entry zero.
+func decodeRecords(recs []store.ComponentRecord, results []sovmap.ComponentResult, specs []sovmap.Component) error {
 	return fanout.Ranges(len(recs), 256, func(_, lo, hi int) error {
 		for i := lo; i < hi; i++ {
-			if err := jsonv2.Unmarshal(recs[i].Result, &out[i]); err != nil {
+			if err := jsonv2.Unmarshal(recs[i].Result, &results[i]); err != nil {
 				return fmt.Errorf("component %s: %w", recs[i].ID, err)
+			}
+			if specs == nil || len(recs[i].Spec) == 0 {
+				continue
+			}
+			if err := jsonv2.Unmarshal(recs[i].Spec, &specs[i]); err != nil {
+				return fmt.Errorf("component %s: inventory: %w", recs[i].ID, err)
 			}
 		}
 		return nil

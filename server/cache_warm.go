@@ -41,17 +41,21 @@ func (s *Server) warm(ver store.Version, inv *sovmap.Inventory, rep *sovmap.Repo
 // entries were evicted. The first view of any of those pages asks for all
 // of them, built from one reading of the version, the page's own entry
 // (key) first; the others follow in the background, so that the next pages
-// viewed cost no second reading. vq is the version query the overview's
-// links carry, when the page is the overview.
-func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
+// viewed cost no second reading. The overview's entry is built with the
+// version query its links carry (versionQuery), whichever page came first.
+func (s *Server) coldStart(ver store.Version, key cacheKey) {
 	if s.cache.known(key) {
 		return
+	}
+	latest, err := s.store.LatestVersion(s.life, ver.WorkspaceID)
+	if err != nil {
+		return // the page's own build will say what is wrong
 	}
 	src := s.sources(ver)
 	// The register needs the files decoded: once for all, unless it is
 	// kept, when the others read the stored inventory, quicker to decode.
 	src.filesFirst = !s.cache.known(registerKey(ver))
-	jobs := s.warmJobs(src, vq)
+	jobs := s.warmJobs(src, versionQuery(ver, latest))
 	i := slices.IndexFunc(jobs, func(j warmJob) bool { return j.key == key })
 	if i < 0 {
 		return
@@ -63,7 +67,9 @@ func (s *Server) coldStart(ver store.Version, key cacheKey, vq template.URL) {
 // warmJobs are the entries of the first views of src's version: the
 // overview's ranking and map (its links carrying vq), the component
 // index, the flows, the vendor register (and the risk model under it), the
-// stack, and the transfer policy a comparison with the version reads.
+// stack, the transfer policy a comparison with the version reads, and the
+// inventory a streamed download reads (with the positions only the files
+// give).
 func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 	ver := src.ver
 	return []warmJob{
@@ -73,6 +79,7 @@ func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
 		warmJobOf(s, policyKey(ver), policyJob(src)),
+		warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -95,7 +96,7 @@ func TestCacheWarmRefusedWhenBusy(t *testing.T) {
 }
 
 // warmedKinds are the entries an upload builds for the first views.
-var warmedKinds = []string{"estate", "flows", "register", "stack", "components", "policy"}
+var warmedKinds = []string{"estate", "flows", "register", "stack", "components", "policy", "stream-inventory"}
 
 // TestFirstViewsAfterUploadDoNotRebuild uploads a version through the API
 // and through the upload form, waits for the warm-ups, and views every page
@@ -143,6 +144,11 @@ func TestFirstViewsAfterUploadDoNotRebuild(t *testing.T) {
 			cold[p] = r.body
 		}
 		e.srv.warming.Wait()
+		// The older version's overview is built for the links it carries,
+		// though a page of another kind came first.
+		if want := (cacheKey{versionID(t, e, 1), "estate", "v=1&"}); !slices.Contains(cachedKeys(e.srv.cache), want) {
+			t.Errorf("the cold start of version 1 did not build its overview as %v", want)
+		}
 		viewWithoutRebuild(t, e, c, pages, cold)
 		for _, p := range pages {
 			if cold[p] != warm[p] {
@@ -284,14 +290,14 @@ func FuzzDecodeStoredInventory(f *testing.F) {
 }
 
 // FuzzDecodeResults: whatever encoding/json writes of a component result it
-// decodes, decodeResults decodes to the same result; other bytes are an
+// decodes, decodeRecords decodes to the same result; other bytes are an
 // error or a result, never a panic.
 func FuzzDecodeResults(f *testing.F) {
 	f.Add([]byte(`{"id":"a","level":2,"effective_level":1,"required_level":3,"gap":2,"reasons":[{"level":3,"basis":"law","reason":"x"}]}`))
 	f.Add([]byte(`{"id":"a","factors":null,"exposures":[{}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := make([]sovmap.ComponentResult, 1)
-		_ = decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: data}}, out)
+		_ = decodeRecords([]store.ComponentRecord{{ID: "fuzz", Result: data}}, out, nil)
 		var v1 sovmap.ComponentResult
 		if json.Unmarshal(data, &v1) != nil {
 			return
@@ -305,7 +311,7 @@ func FuzzDecodeResults(f *testing.F) {
 			t.Fatalf("encoding/json does not read back its own %s: %v", stored, err)
 		}
 		got := make([]sovmap.ComponentResult, 1)
-		if err := decodeResults([]store.ComponentRecord{{ID: "fuzz", Result: stored}}, got); err != nil {
+		if err := decodeRecords([]store.ComponentRecord{{ID: "fuzz", Result: stored}}, got, nil); err != nil {
 			t.Fatalf("%s: %v", stored, err)
 		}
 		if !reflect.DeepEqual(got[0], want) {
@@ -439,8 +445,10 @@ func addAsAdmin(t testing.TB, e *testEnv, nv store.NewVersion) store.Version {
 }
 
 // TestCacheBuildBudget: heavy computations reserve memory by their
-// version's components; one that would pass the budget beside those running
-// waits for them, one that fits runs beside them.
+// version's components, within the budget, in turn. Version 1 (8 of 10)
+// runs; version 2 (8) waits for it; version 3 (1), asked for after version
+// 2, would fit beside version 1 but waits for its turn, then runs beside
+// version 2; nothing is left reserved.
 func TestCacheBuildBudget(t *testing.T) {
 	c := newVersionCache(1<<20, 3, 4)
 	c.budget = 10 * buildBytesPerComponent
@@ -452,36 +460,75 @@ func TestCacheBuildBudget(t *testing.T) {
 		defer c.mu.Unlock()
 		return c.reserved / buildBytesPerComponent
 	}
+	// waitTurns waits until n reservations have been asked for.
+	waitTurns := func(n uint64) {
+		for {
+			c.mu.Lock()
+			asked := c.nextTurn
+			c.mu.Unlock()
+			if asked >= n {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
 	release, started := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var order []int64
+	ran := func(v int64) {
+		mu.Lock()
+		order = append(order, v)
+		mu.Unlock()
+	}
 	wg.Go(func() {
 		c.get(context.Background(), cacheKey{1, "stack", ""}, true, func(context.Context) (any, int64, error) {
+			ran(1)
 			close(started)
 			<-release
 			return 1, 1, nil
 		})
 	})
 	<-started
-	var during2 int64
+	var during2, during3 int64
 	wg.Go(func() {
 		c.get(context.Background(), cacheKey{2, "stack", ""}, true, func(context.Context) (any, int64, error) {
+			ran(2)
 			during2 = reservedAt()
 			return 2, 1, nil
 		})
 	})
-	// Version 3 fits beside version 1, and runs while 1 holds its share.
-	var during3 int64
-	c.get(context.Background(), cacheKey{3, "stack", ""}, true, func(context.Context) (any, int64, error) {
-		during3 = reservedAt()
-		return 3, 1, nil
+	waitTurns(2)
+	wg.Go(func() {
+		c.get(context.Background(), cacheKey{3, "stack", ""}, true, func(context.Context) (any, int64, error) {
+			ran(3)
+			during3 = reservedAt()
+			return 3, 1, nil
+		})
 	})
-	if during3 != 9 {
-		t.Errorf("version 3 ran with %d components' memory reserved, want 9 (its own and version 1's)", during3)
+	waitTurns(3)
+	// A reservation that need not wait is made with its turn, in one hold
+	// of the lock, and given back after its computation has run: had
+	// version 3 overtaken version 2, its memory would be reserved by now,
+	// or (read after) it would have run.
+	r := reservedAt()
+	mu.Lock()
+	overtook := slices.Contains(order, 3)
+	mu.Unlock()
+	if r != 8 || overtook {
+		t.Errorf("version 3 overtook version 2 (%d components' memory reserved, versions %v run) while version 1 runs", r, order)
 	}
 	close(release)
 	wg.Wait()
-	if during2 != 8 {
-		t.Errorf("version 2 ran with %d components' memory reserved, want 8 (its own alone)", during2)
+	// Versions 2 and 3 may then run side by side, in either order.
+	if len(order) != 3 || order[0] != 1 {
+		t.Errorf("ran in the order %v, want version 1 first, then 2 and 3", order)
+	}
+	if during2 != 8 && during2 != 9 {
+		t.Errorf("version 2 ran with %d components' memory reserved, want 8 (its own) or 9 (beside version 3)", during2)
+	}
+	if during3 != 1 && during3 != 9 {
+		t.Errorf("version 3 ran with %d components' memory reserved, want 1 (its own) or 9 (beside version 2)", during3)
 	}
 	if r := reservedAt(); r != 0 {
 		t.Errorf("%d components' memory still reserved after every computation", r)

@@ -6,24 +6,46 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/internal/xlsxtest"
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
 
-// streamedWriters are the writers of the streamed formats, as `sovmap
-// serve` configures them (cmd/sovmap assessFormats) and as `sovmap assess
-// --format FORMAT` writes them.
-var streamedWriters = map[string]Writer{"json": report.WriteJSON, "csv": sheet.WriteCSV}
+// streamedFormats are the streamed formats, with their whole and stream
+// writers as `sovmap serve` configures them (cmd/sovmap assessFormats and
+// streamFormats) and as `sovmap assess --format FORMAT` writes them. JSON
+// is cut from the stored results and needs no stream writer.
+var streamedFormats = map[string]struct {
+	whole  Writer
+	stream *StreamFormat
+}{
+	"json": {report.WriteJSON, nil},
+	"csv":  {sheet.WriteCSV, &StreamFormat{Write: sheet.WriteCSVStream, ComponentsOnly: true}},
+	"xlsx": {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
+}
+
+// sameReport reports whether two reports in a format are the same: the
+// same bytes, or for a workbook (whose zip is not written the same twice)
+// the same cells on every sheet.
+func sameReport(t *testing.T, format string, got, want []byte) bool {
+	t.Helper()
+	if format != "xlsx" {
+		return bytes.Equal(got, want)
+	}
+	return xlsxtest.Same(t, got, want)
+}
 
 // storeFile assesses files as an upload of them would and stores the
 // version. It returns the version and what `sovmap assess --format FORMAT`
@@ -52,8 +74,8 @@ func storeFileTo(t testing.TB, e *testEnv, files []store.File, sink func(format 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for format, write := range streamedWriters {
-		if err := write(sink(format), rep, inv); err != nil {
+	for format, f := range streamedFormats {
+		if err := f.whole(sink(format), rep, inv); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,8 +88,12 @@ func storeFileTo(t testing.TB, e *testEnv, files []store.File, sink func(format 
 
 // withStreamedWriters adds the streamed formats to a test server's writers.
 func withStreamedWriters(c *Config) {
-	for format, write := range streamedWriters {
-		c.Writers[format] = write
+	c.Streams = map[string]StreamFormat{}
+	for format, f := range streamedFormats {
+		c.Writers[format] = f.whole
+		if f.stream != nil {
+			c.Streams[format] = *f.stream
+		}
 	}
 }
 
@@ -148,7 +174,7 @@ func TestStreamedDownload(t *testing.T) {
 			files = append(files, generatedFile(t, e, 2500))
 			for _, f := range files {
 				v, cli := storeFile(t, e, f)
-				for _, format := range []string{"json", "csv"} {
+				for _, format := range slices.Sorted(maps.Keys(streamedFormats)) {
 					want := cli[format]
 					// One example has a single component: its report is
 					// cached whole, and must be the same.
@@ -156,25 +182,25 @@ func TestStreamedDownload(t *testing.T) {
 					if e.srv.streams(v, format) != streamed {
 						t.Fatalf("version %d of %d components: %s streamed %v", v.Number, v.Components, format, !streamed)
 					}
-					if buffered := bufferedReport(t, e, v, format); !bytes.Equal(buffered, want) {
+					if buffered := bufferedReport(t, e, v, format); !sameReport(t, format, buffered, want) {
 						t.Fatalf("version %d: the buffered %s differs from sovmap assess's", v.Number, format)
 					}
 					res, body, err := get(t, fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=%s", e.ts.URL, v.Number, format), tok)
 					if err != nil || res.StatusCode != http.StatusOK {
 						t.Fatalf("version %d: API %s report %d %v", v.Number, format, res.StatusCode, err)
 					}
-					if !bytes.Equal(body, want) {
+					if !sameReport(t, format, body, want) {
 						t.Fatalf("version %d (%d components, %s): the streamed %s differs from sovmap assess's at byte %d",
 							v.Number, v.Components, f[0].Name, format, firstDifference(body, want))
 					}
 					// A streamed report larger than the server's buffer (a
 					// few KiB) goes out in chunks, without a Content-Length;
 					// one held whole has it.
-					if streamed && len(want) > 8<<10 && res.ContentLength != -1 || !streamed && res.ContentLength != int64(len(want)) ||
+					if streamed && len(want) > 8<<10 && res.ContentLength != -1 || !streamed && res.ContentLength != int64(len(body)) ||
 						res.Header.Get("Content-Disposition") == "" || res.Header.Get("Cache-Control") != "no-store" {
 						t.Errorf("version %d %s: Content-Length %d, headers %v", v.Number, format, res.ContentLength, res.Header)
 					}
-					if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=%s", v.Number, format)); r.status != http.StatusOK || r.body != string(want) {
+					if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=%s", v.Number, format)); r.status != http.StatusOK || !sameReport(t, format, []byte(r.body), want) {
 						t.Errorf("version %d: the Downloads page's %s (%d) differs from sovmap assess's", v.Number, format, r.status)
 					}
 				}

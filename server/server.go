@@ -28,12 +28,24 @@ import (
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/framework"
 	"github.com/sovmap/sovmap/kb"
+	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/risk"
 	"github.com/sovmap/sovmap/store"
 )
 
 // Writer writes an assessment in one report format, like the CLI's --format.
 type Writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
+
+// StreamFormat is a report format a large version's download is streamed
+// in (Config.Streams).
+type StreamFormat struct {
+	Write report.StreamWriter
+	// ComponentsOnly says Write reads neither the stream's Inventory nor
+	// its components' positions, which the server otherwise builds from
+	// the uploaded files (seconds at a million components, once per
+	// version) before the first byte.
+	ComponentsOnly bool
+}
 
 // Config is what the server is built from. cmd/sovmap fills it, so that the
 // server assesses and writes reports exactly like the CLI.
@@ -53,6 +65,13 @@ type Config struct {
 	Frameworks *framework.Library
 	// Writers maps report format names to writers, for downloads.
 	Writers map[string]Writer
+	// Streams maps report format names to writers that take the report a
+	// component at a time, for the downloads of large versions: they are
+	// written from the store without decoding the whole report (each
+	// must write what the format's Writer writes). A large version's
+	// report in a format without one is written whole. JSON needs none:
+	// it is cut from the stored results.
+	Streams map[string]StreamFormat
 	Logger  *slog.Logger
 	// SecureCookies marks cookies Secure. Set it when the server is reached
 	// over HTTPS (directly or through a proxy); requests that arrive over

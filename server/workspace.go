@@ -51,13 +51,22 @@ func (s *Server) loadVersion(w http.ResponseWriter, r *http.Request, q *req, v *
 			return store.Version{}, versionPage{}, false
 		}
 	}
-	vp := versionPage{VersionCount: latest.Number, LatestNumber: latest.Number}
+	vp := versionPage{VersionCount: latest.Number, LatestNumber: latest.Number, VersionQuery: versionQuery(ver, latest)}
 	if ver.Number != latest.Number {
 		vp.VersionParam = strconv.Itoa(ver.Number)
-		vp.VersionQuery = template.URL("v=" + vp.VersionParam + "&")
 	}
 	v.Version = &ver
 	return ver, vp, true
+}
+
+// versionQuery is the query a page of ver starts its links with: none for
+// the workspace's latest version, whose pages link without one, "v=N&" for
+// an older one.
+func versionQuery(ver, latest store.Version) template.URL {
+	if ver.Number == latest.Number {
+		return ""
+	}
+	return template.URL("v=" + strconv.Itoa(ver.Number) + "&")
 }
 
 // componentQuery reads the filters of the components page and API.
@@ -502,14 +511,25 @@ func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, forma
 	}
 	d := download{name: fmt.Sprintf("%s-v%d.%s", q.ws.Slug, ver.Number, fi.ext), mime: fi.mime}
 	if s.streams(ver, format) {
-		head, err := s.head(r.Context(), ver)
+		ctx := r.Context()
+		head, err := s.head(ctx, ver)
 		if err != nil {
 			return download{}, err
 		}
-		if d.release, err = s.cache.heavySlot(r.Context()); err != nil {
+		if format == "json" {
+			d.stream = func(w io.Writer) error { return s.streamJSON(ctx, w, ver, head) }
+		} else {
+			// Before the slot: it may take one to build.
+			sf := s.cfg.Streams[format]
+			rs, err := s.reportStream(ctx, ver, head, sf.ComponentsOnly)
+			if err != nil {
+				return download{}, err
+			}
+			d.stream = func(w io.Writer) error { return sf.Write(w, rs) }
+		}
+		if d.release, err = s.cache.heavySlot(ctx); err != nil {
 			return download{}, err
 		}
-		d.stream = func(w io.Writer) error { return s.streamReport(r.Context(), w, ver, head, format) }
 	} else {
 		body, err := s.renderedReport(r.Context(), ver, format, write)
 		if err != nil {

@@ -1,23 +1,30 @@
+//go:build !noserver
+
 package main
 
 import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/internal/xlsxtest"
 	"github.com/sovmap/sovmap/kb"
 )
 
-// TestServeStreamsLargeJSONReport: `sovmap serve` streams the JSON report
-// of a version too large to cache (more than a 32nd of the default
-// gigabyte at a KiB a component), and the download is byte for byte what
-// `sovmap assess FILE --format json` prints for the uploaded file.
-func TestServeStreamsLargeJSONReport(t *testing.T) {
+// TestServeStreamsLargeReports: `sovmap serve` streams the report of a
+// version too large to cache (more than a 32nd of the default gigabyte at
+// a KiB a component) in JSON and in every format it has a stream writer
+// for, and each download is what `sovmap assess FILE --format FORMAT`
+// prints for the uploaded file: the same bytes, or for a workbook (whose
+// zip is not written the same twice) the same cells.
+func TestServeStreamsLargeReports(t *testing.T) {
 	k, err := kb.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -38,30 +45,40 @@ func TestServeStreamsLargeJSONReport(t *testing.T) {
 	if code, body := apiCall(t, "POST", p.base+"/api/v1/workspaces/default/versions?name=estate.json", token, bytes.NewReader(file.Bytes())); code != http.StatusCreated {
 		t.Fatalf("upload: %d %.300s", code, body)
 	}
-	want, stderr, code := runBin(t, dir, "assess", "estate.json", "--format", "json")
-	if code > 1 { // 1 says there are findings, as a generated estate has
-		t.Fatalf("sovmap assess: exit %d: %s", code, stderr)
-	}
-	req, _ := http.NewRequest("GET", p.base+"/api/v1/workspaces/default/versions/1/report?format=json", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	got, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("download: %d %v", res.StatusCode, err)
-	}
-	if res.ContentLength != -1 {
-		t.Errorf("the report of %d components came with Content-Length %d: written whole, not streamed", n, res.ContentLength)
-	}
-	if !bytes.Equal(got, []byte(want)) {
-		i := 0
-		for i < min(len(got), len(want)) && got[i] == want[i] {
-			i++
-		}
-		t.Fatalf("the download (%d bytes) differs from sovmap assess --format json (%d bytes) at byte %d:\n%s", len(got), len(want), i,
-			fmt.Sprintf("got  …%.120s\nwant …%.120s", got[max(0, i-40):], want[max(0, i-40):]))
+	for _, format := range append([]string{"json"}, slices.Sorted(maps.Keys(streamFormats()))...) {
+		t.Run(format, func(t *testing.T) {
+			want, stderr, code := runBin(t, dir, "assess", "estate.json", "--format", format)
+			if code > 1 { // 1 says there are findings, as a generated estate has
+				t.Fatalf("sovmap assess: exit %d: %s", code, stderr)
+			}
+			req, _ := http.NewRequest("GET", p.base+"/api/v1/workspaces/default/versions/1/report?format="+format, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			got, err := io.ReadAll(res.Body)
+			if err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("download: %d %v", res.StatusCode, err)
+			}
+			if res.ContentLength != -1 {
+				t.Errorf("the report of %d components came with Content-Length %d: written whole, not streamed", n, res.ContentLength)
+			}
+			if format == "xlsx" {
+				if !xlsxtest.Same(t, got, []byte(want)) {
+					t.Fatal("the downloaded workbook's cells differ from sovmap assess's")
+				}
+				return
+			}
+			if !bytes.Equal(got, []byte(want)) {
+				i := 0
+				for i < min(len(got), len(want)) && got[i] == want[i] {
+					i++
+				}
+				t.Fatalf("the download (%d bytes) differs from sovmap assess (%d bytes) at byte %d:\n%s", len(got), len(want), i,
+					fmt.Sprintf("got  …%.120s\nwant …%.120s", got[max(0, i-40):], want[max(0, i-40):]))
+			}
+		})
 	}
 }

@@ -1,3 +1,5 @@
+//go:build !noserver
+
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
 	"github.com/sovmap/sovmap/store/postgres"
@@ -83,7 +86,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 				return err
 			}
 			srv, err := server.New(server.Config{
-				Store: st, KB: k, Logger: log, Writers: writers, SecureCookies: secure,
+				Store: st, KB: k, Logger: log, Writers: writers, Streams: streamFormats(), SecureCookies: secure,
 				MaxUploadBytes: maxUploadMB << 20, Version: version(),
 				AssessOptions: a.assessOptionsFor,
 				Frameworks:    lib,
@@ -162,4 +165,14 @@ func newLogger(a *app, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(a.stderr, nil)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// streamFormats are the formats of assessFormats that a server writes a
+// component at a time for a large version (server.Config.Streams), each
+// writing what its whole writer writes.
+func streamFormats() map[string]server.StreamFormat {
+	return map[string]server.StreamFormat{
+		"csv":  {Write: sheet.WriteCSVStream, ComponentsOnly: true},
+		"xlsx": {Write: sheet.WriteXLSXStream},
+	}
 }

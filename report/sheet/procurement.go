@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/sovmap/sovmap/risk"
 )
 
@@ -68,23 +66,15 @@ func WriteProcurementXLSX(w io.Writer, reg *risk.Register) error {
 	if len(questions) > MaxRows {
 		return fmt.Errorf("xlsx: %d questions do not fit the %s sheet (at most %d)", len(questions), SheetQuestions, MaxRows)
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", SheetProcurement); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	if _, err := f.NewSheet(SheetQuestions); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}})
+	f, t, err := newWorkbook(SheetProcurement, SheetQuestions)
 	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
+		return err
 	}
-	t := table{f: f, header: header}
-	t.write(SheetProcurement, procurementColumns, rows)
-	t.write(SheetQuestions, questionColumns, questions)
+	defer f.Close()
+	t.write(SheetProcurement, procurementColumns, rowsOf(rows))
+	t.write(SheetQuestions, questionColumns, rowsOf(questions))
 	if t.err != nil {
-		return fmt.Errorf("xlsx: %w", t.err)
+		return t.err
 	}
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("xlsx: %w", err)

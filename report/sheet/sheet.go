@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report"
 )
 
 // CSVHeader is the header row of the CSV export, in column order.
@@ -33,29 +34,20 @@ func WriteCSV(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	if r == nil {
 		return fmt.Errorf("csv: no report to write")
 	}
-	return WriteCSVStream(w, func(yield func(*sovmap.ComponentResult) error) error {
-		for i := range r.Components {
-			if err := yield(&r.Components[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return WriteCSVStream(w, report.StreamOf(r, nil))
 }
 
-// WriteCSVStream writes what WriteCSV writes for the components that each
-// gives: each calls yield with every component in order and returns
-// yield's first error. A row is written before each goes on, so that the
-// server streams a large version's CSV a component at a time. If each
-// fails, what was written is a truncated file: the caller must make the
-// failure visible.
-func WriteCSVStream(w io.Writer, each func(yield func(*sovmap.ComponentResult) error) error) error {
+// WriteCSVStream writes what WriteCSV writes, a component at a time: a row
+// is written before the stream goes on, so that it holds one component
+// whatever the report's size, in one pass. If the stream fails, what was
+// written is a truncated file: the caller must make the failure visible.
+func WriteCSVStream(w io.Writer, s report.Stream) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("csv: %w", err)
 	}
 	row := make([]string, len(CSVHeader))
-	err := each(func(c *sovmap.ComponentResult) error {
+	err := s.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		row = append(row[:0],
 			safe(c.ID), string(c.Layer), safe(c.Provider),
 			strconv.Itoa(int(c.Level)), strconv.Itoa(int(c.EffectiveLevel)), strconv.Itoa(int(c.RequiredLevel)),

@@ -108,17 +108,18 @@ func TestXLSXReadBack(t *testing.T) {
 			t.Errorf("%s has %d rows, want %d", sheet, len(rows), n)
 		}
 	}
-	// Header, frozen pane and filter on every sheet.
-	names := f.GetDefinedName()
-	filtered := map[string]bool{}
-	for _, d := range names {
-		if d.Name == "_xlnm._FilterDatabase" {
-			filtered[d.Scope] = true
-		}
-	}
+	// Header, frozen pane and filter on every sheet: each sheet is one
+	// table over its header and rows (a table carries the filter buttons).
+	wantRange := map[string]string{SheetComponents: "A1:R8", SheetFlows: "A1:J4", SheetProviders: "A1:K6"}
 	for _, sheet := range f.GetSheetList() {
-		if !filtered[sheet] {
-			t.Errorf("%s has no autofilter", sheet)
+		tables, err := f.GetTables(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tables) != 1 {
+			t.Errorf("%s has %d tables, want 1", sheet, len(tables))
+		} else if want, ok := wantRange[sheet]; ok && tables[0].Range != want {
+			t.Errorf("%s's table spans %s, want %s", sheet, tables[0].Range, want)
 		}
 		panes, err := f.GetPanes(sheet)
 		if err != nil {

@@ -3,11 +3,13 @@ package sheet
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report"
 )
 
 // Sheet names of the XLSX export, in tab order.
@@ -53,19 +55,66 @@ func WriteXLSX(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	if r == nil {
 		return fmt.Errorf("xlsx: no report to write")
 	}
-	for name, n := range map[string]int{SheetComponents: len(r.Components), SheetFlows: len(r.Flows), SheetProviders: len(r.Providers)} {
+	return WriteXLSXStream(w, report.StreamOf(r, inv))
+}
+
+// WriteXLSXStream writes what WriteXLSX writes, reading the components
+// once. Every sheet goes through excelize's stream writer, which keeps the
+// rows beyond its buffer in a temporary file, so that the components are
+// not held; the workbook is then assembled, compressed, in memory (about a
+// fifth of the CSV's size) and written: its first byte comes after the last
+// component, as the zip format's central directory asks of excelize.
+// Each sheet is an Excel table, whose header row carries the filter
+// buttons (a stream writer cannot set a sheet's plain autofilter).
+func WriteXLSXStream(w io.Writer, s report.Stream) error {
+	r := s.Head
+	if r == nil {
+		return fmt.Errorf("xlsx: no report to write")
+	}
+	for name, n := range map[string]int{SheetFlows: len(r.Flows), SheetProviders: len(r.Providers)} {
 		if n > MaxRows {
 			return fmt.Errorf("xlsx: %d rows do not fit the %s sheet (at most %d); use --format csv", n, name, MaxRows)
 		}
 	}
-	f := excelize.NewFile()
+	f, t, err := newWorkbook(SheetComponents, SheetFlows, SheetProviders, SheetSummary)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", SheetComponents); err != nil {
+	var row []any
+	t.write(SheetComponents, componentColumns, func(add func([]any) error) error {
+		return s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+			row = componentRow(row[:0], c, spec)
+			return add(row)
+		})
+	})
+	t.write(SheetFlows, flowColumns, rowsOf(flowRows(r)))
+	t.write(SheetProviders, providerColumns, rowsOf(providerRows(r)))
+	t.write(SheetSummary, summaryColumns, rowsOf(summaryRows(r)))
+	if t.err != nil {
+		return t.err
+	}
+	f.SetActiveSheet(0)
+	if err := f.Write(w); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	for _, name := range []string{SheetFlows, SheetProviders, SheetSummary} {
+	return nil
+}
+
+// newWorkbook returns a workbook of the named sheets, in tab order, and
+// the table writer of their header style.
+func newWorkbook(sheets ...string) (*excelize.File, *table, error) {
+	f := excelize.NewFile()
+	fail := func(err error) (*excelize.File, *table, error) {
+		f.Close()
+		return nil, nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if err := f.SetSheetName("Sheet1", sheets[0]); err != nil {
+		return fail(err)
+	}
+	for _, name := range sheets[1:] {
 		if _, err := f.NewSheet(name); err != nil {
-			return fmt.Errorf("xlsx: %w", err)
+			return fail(err)
 		}
 	}
 	header, err := f.NewStyle(&excelize.Style{
@@ -74,21 +123,9 @@ func WriteXLSX(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 		Alignment: &excelize.Alignment{Vertical: "top"},
 	})
 	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
+		return fail(err)
 	}
-	t := table{f: f, header: header}
-	t.write(SheetComponents, componentColumns, componentRows(r, inv))
-	t.write(SheetFlows, flowColumns, flowRows(r))
-	t.write(SheetProviders, providerColumns, providerRows(r))
-	t.write(SheetSummary, summaryColumns, summaryRows(r))
-	if t.err != nil {
-		return fmt.Errorf("xlsx: %w", t.err)
-	}
-	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	return nil
+	return f, &table{f: f, header: header}, nil
 }
 
 // table writes sheets and keeps the first error, so that the many calls
@@ -99,89 +136,111 @@ type table struct {
 	err    error
 }
 
-func (t *table) write(sheet string, cols []column, rows [][]any) {
+// rowsOf gives rows held in memory to table.write.
+func rowsOf(rows [][]any) func(add func([]any) error) error {
+	return func(add func([]any) error) error {
+		for _, row := range rows {
+			if err := add(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// write writes a sheet: the header, frozen, then the rows each gives, as
+// one table. An error of each (the stream's) is kept as it is; one of the
+// workbook is prefixed with "xlsx".
+func (t *table) write(sheet string, cols []column, each func(add func(row []any) error) error) {
 	if t.err != nil {
+		return
+	}
+	sw, err := t.f.NewStreamWriter(sheet)
+	if err != nil {
+		t.err = fmt.Errorf("xlsx: %w", err)
 		return
 	}
 	hdr := make([]any, len(cols))
 	for i, c := range cols {
 		hdr[i] = c.header
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			t.err = fmt.Errorf("xlsx: %w", err)
+			return
+		}
 	}
-	if t.err = t.f.SetSheetRow(sheet, "A1", &hdr); t.err != nil {
+	err = sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+	if err == nil {
+		err = sw.SetRow("A1", hdr, excelize.RowOpts{StyleID: t.header})
+	}
+	if err != nil {
+		t.err = fmt.Errorf("xlsx: %w", err)
 		return
 	}
-	last, err := excelize.ColumnNumberToName(len(cols))
+	n := 0
+	var workbookErr error
+	err = each(func(row []any) error {
+		n++
+		if n > MaxRows {
+			workbookErr = fmt.Errorf("xlsx: more than %d rows do not fit the %s sheet; use --format csv", MaxRows, sheet)
+			return workbookErr
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, n+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			workbookErr = fmt.Errorf("xlsx: %w", err)
+			return workbookErr
+		}
+		return nil
+	})
 	if err != nil {
 		t.err = err
 		return
 	}
-	if t.err = t.f.SetCellStyle(sheet, "A1", last+"1", t.header); t.err != nil {
-		return
-	}
-	for i, c := range cols {
-		name, _ := excelize.ColumnNumberToName(i + 1)
-		if t.err = t.f.SetColWidth(sheet, name, name, c.width); t.err != nil {
-			return
-		}
-	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if t.err = t.f.SetSheetRow(sheet, cell, &row); t.err != nil {
-			return
-		}
-	}
-	// The filter spans the header and every data row (at least one row, so
+	// The table spans the header and every data row (at least one row, so
 	// that an empty sheet still shows its filter buttons).
-	lastRow := max(len(rows)+1, 2)
-	if t.err = t.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, lastRow), nil); t.err != nil {
-		return
+	last, err := excelize.ColumnNumberToName(len(cols))
+	if err == nil {
+		err = sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:%s%d", last, max(n+1, 2)), Name: "table" + sheet})
 	}
-	t.err = t.f.SetPanes(sheet, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	})
+	if err == nil {
+		err = sw.Flush()
+	}
+	if err != nil {
+		t.err = fmt.Errorf("xlsx: %w", err)
+	}
 }
 
 func join(s []string) string { return strings.Join(s, listSep) }
 
-func componentRows(r *sovmap.Report, inv *sovmap.Inventory) [][]any {
-	names := map[string]string{}
-	pos := map[string]sovmap.Pos{}
-	if inv != nil {
-		for _, c := range inv.Components {
-			names[c.ID] = c.Name
-			pos[c.ID] = c.Pos
-		}
-	}
-	rows := make([][]any, 0, len(r.Components))
-	for i := range r.Components {
-		c := &r.Components[i]
-		p := c.Pos
+// componentRow appends a component's cells to row: its name and position
+// from spec when the result has none.
+func componentRow(row []any, c *sovmap.ComponentResult, spec *sovmap.Component) []any {
+	var name string
+	p := c.Pos
+	if spec != nil {
+		name = spec.Name
 		if p.File == "" {
-			p = pos[c.ID]
+			p = spec.Pos
 		}
-		var line any
-		if p.Line > 0 {
-			line = p.Line
-		}
-		var remedies []string
-		bind := map[sovmap.FactorName]bool{}
-		for _, b := range c.Binding {
-			bind[b] = true
-		}
-		for _, f := range c.Factors {
-			if bind[f.Name] && f.Remedy != "" {
-				remedies = append(remedies, string(f.Name)+": "+f.Remedy)
-			}
-		}
-		rows = append(rows, []any{
-			c.ID, names[c.ID], string(c.Layer), c.Provider, c.Controller,
-			int(c.Level), c.Level.String(), int(c.EffectiveLevel), int(c.RequiredLevel), c.Gap,
-			string(c.Sourcing), binding(c), join(c.Exposure), c.LimitedBy,
-			reasons(c), join(remedies), p.File, line,
-		})
 	}
-	return rows
+	var line any
+	if p.Line > 0 {
+		line = p.Line
+	}
+	var remedies []string
+	for _, f := range c.Factors {
+		if f.Remedy != "" && slices.Contains(c.Binding, f.Name) {
+			remedies = append(remedies, string(f.Name)+": "+f.Remedy)
+		}
+	}
+	return append(row,
+		c.ID, name, string(c.Layer), c.Provider, c.Controller,
+		int(c.Level), c.Level.String(), int(c.EffectiveLevel), int(c.RequiredLevel), c.Gap,
+		string(c.Sourcing), binding(c), join(c.Exposure), c.LimitedBy,
+		reasons(c), join(remedies), p.File, line,
+	)
 }
 
 func flowRows(r *sovmap.Report) [][]any {
