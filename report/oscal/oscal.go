@@ -87,8 +87,9 @@ const Passes = 4
 // components, whatever the report's size. Risks and findings come a
 // component at a time, each component's in the order of finding.Kinds
 // (finding.Finder), its satisfied finding after them, then the flow
-// violations'. If the stream fails midway, what was written is a
-// truncated document.
+// violations'. The result's description and props count the components
+// of Head.Summary, written before the components are read. If the stream
+// fails midway, what was written is a truncated document.
 func WriteStream(w io.Writer, s report.Stream, opts Options) error {
 	if s.Head == nil {
 		return fmt.Errorf("oscal: no report to write")
@@ -104,25 +105,25 @@ func WriteStream(w io.Writer, s report.Stream, opts Options) error {
 
 func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 	r := s.Head
-	now := opts.Now.UTC().Format(time.RFC3339)
+	w := newWriter(j, s, opts)
 	org := strings.TrimSpace(r.Organization)
 	title := "sovmap sovereignty assessment"
 	if org != "" {
 		title += " of " + org
 	}
-	planUUID := id("inventory/" + r.Organization)
 	var mp props
 	mp.add("home", r.Home)
 	meta := metadata{
 		Title:        title,
-		LastModified: now,
-		Version:      now,
+		LastModified: w.now,
+		Version:      w.now,
 		OSCALVersion: Version,
 		Props:        mp,
 	}
 	if org != "" {
 		meta.Parties = []party{{UUID: id("party/" + org), Type: "organization", Name: org}}
 	}
+	planUUID := id("inventory/" + r.Organization)
 	j.BeginObject()
 	j.Name("assessment-results")
 	j.BeginObject()
@@ -134,11 +135,82 @@ func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 	j.Name("results")
 	j.BeginArray()
 	j.BeginObject()
-	j.Member("uuid", id("result/"+r.Organization+"/"+now))
-	j.Member("title", title)
-	j.Member("description", fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(r.Summary.Components, "component"), orUnknown(r.Home)))
-	j.Member("start", now)
-	j.Member("end", now)
+	w.resultHead(title)
+	// One pass over the components for each list with an item per
+	// component (Passes), in the order OSCAL gives the lists.
+	for _, list := range []func() error{w.definitions, w.observations, w.risks, w.findings} {
+		if err := list(); err != nil {
+			return err
+		}
+	}
+	j.EndObject()
+	j.EndArray()
+
+	plan := resource{
+		UUID:        planUUID,
+		Title:       "sovmap inventory",
+		Description: "The inventory the assessment was made from; sovmap assesses an inventory, not an OSCAL assessment plan.",
+	}
+	for _, f := range slices.Sorted(maps.Keys(w.files)) {
+		plan.Rlinks = append(plan.Rlinks, rlink{Href: f, MediaType: mediaType(f)})
+	}
+	j.Member("back-matter", backMatter{Resources: []resource{plan}})
+	j.EndObject()
+	j.EndObject()
+	return j.Close()
+}
+
+// writer writes the lists of a document's result as it reads a stream's
+// components, keeping only the facts the document lists once.
+type writer struct {
+	j    *jsonstream.Writer
+	s    report.Stream
+	opts Options
+	// now is the time the document is stamped with.
+	now string
+	// tool is the origin of every observation, risk and finding: sovmap.
+	tool []origin
+	// files are the inventory files met, for the back matter.
+	files map[string]bool
+	// isComponent says which ends of the flows are components (known
+	// after the definitions' pass): a flow's observation names those as
+	// its subjects.
+	isComponent map[string]bool
+	// flowPos are the positions of the inventory's flows.
+	flowPos map[string]sovmap.Pos
+}
+
+func newWriter(j *jsonstream.Writer, s report.Stream, opts Options) *writer {
+	w := &writer{
+		j: j, s: s, opts: opts,
+		now:         opts.Now.UTC().Format(time.RFC3339),
+		tool:        []origin{{Actors: []actor{{Type: "tool", ActorUUID: id("tool/sovmap")}}}},
+		files:       map[string]bool{},
+		isComponent: map[string]bool{},
+		flowPos:     map[string]sovmap.Pos{},
+	}
+	for _, fl := range s.Head.Flows {
+		w.isComponent[fl.From], w.isComponent[fl.To] = false, false
+	}
+	if s.Inventory != nil {
+		for _, f := range s.Inventory.Flows {
+			w.flowPos[f.ID] = f.Pos
+			addFile(w.files, f.Pos)
+		}
+	}
+	return w
+}
+
+// resultHead writes the members of the result before its lists. The
+// component count is the head's summary's, since the components have not
+// been read yet.
+func (w *writer) resultHead(title string) {
+	r := w.s.Head
+	w.j.Member("uuid", id("result/"+r.Organization+"/"+w.now))
+	w.j.Member("title", title)
+	w.j.Member("description", fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(r.Summary.Components, "component"), orUnknown(r.Home)))
+	w.j.Member("start", w.now)
+	w.j.Member("end", w.now)
 	var rp props
 	rp.add("home", r.Home)
 	rp.add("components", strconv.Itoa(r.Summary.Components))
@@ -147,43 +219,32 @@ func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 	rp.add("flow-violations", strconv.Itoa(r.Summary.Violations))
 	rp.add("hhi-provider", strconv.Itoa(r.Summary.HHIProvider))
 	rp.add("exposed-components", strconv.Itoa(r.Summary.Exposed))
-	j.Member("props", rp)
+	w.j.Member("props", rp)
+}
 
-	w := &writer{j: j, now: now, tool: []origin{{Actors: []actor{{Type: "tool", ActorUUID: id("tool/sovmap")}}}}}
-	files := map[string]bool{}
-	// Which flow ends are components: a flow's observation names those
-	// as its subjects.
-	isComponent := map[string]bool{}
-	for _, fl := range r.Flows {
-		isComponent[fl.From], isComponent[fl.To] = false, false
-	}
-	flowPos := map[string]sovmap.Pos{}
-	if s.Inventory != nil {
-		for _, f := range s.Inventory.Flows {
-			flowPos[f.ID] = f.Pos
-			addFile(files, f.Pos)
-		}
-	}
-
-	// The tool and every component, as local definitions.
+// definitions writes the tool and every component as local definitions,
+// then the reviewed controls, noting the inventory files and which flow
+// ends are components.
+func (w *writer) definitions() error {
+	j := w.j
 	j.Name("local-definitions")
 	j.BeginObject()
 	j.Name("components")
 	j.BeginArray()
 	var toolProps props
-	toolProps.add("version", opts.ToolVersion)
+	toolProps.add("version", w.opts.ToolVersion)
 	j.Value(component{
 		UUID: id("tool/sovmap"), Type: "software", Title: "sovmap",
 		Description: "sovmap, the sovereignty-as-code assessment tool that produced these results.",
 		Props:       toolProps, Status: state{State: "operational"},
 	})
-	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
-		addFile(files, c.Pos)
+	err := w.s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+		addFile(w.files, c.Pos)
 		if spec != nil {
-			addFile(files, spec.Pos)
+			addFile(w.files, spec.Pos)
 		}
-		if _, ok := isComponent[c.ID]; ok {
-			isComponent[c.ID] = true
+		if _, ok := w.isComponent[c.ID]; ok {
+			w.isComponent[c.ID] = true
 		}
 		j.Value(definition(c, spec))
 		return j.Err()
@@ -199,33 +260,43 @@ func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 			Description: "All sovmap objectives.",
 		}},
 	})
+	return nil
+}
 
-	// One observation per component and per flow.
-	obs := j.OmitEmptyArray("observations")
-	err = s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+// observations writes one observation per component and per flow.
+func (w *writer) observations() error {
+	obs := w.j.OmitEmptyArray("observations")
+	err := w.s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
 		obs.Add(w.componentObservation(c, spec))
-		return j.Err()
+		return w.j.Err()
 	})
 	if err != nil {
 		return err
 	}
-	for i := range r.Flows {
-		fl := &r.Flows[i]
-		obs.Add(w.flowObservation(fl, flowPos[fl.ID], isComponent))
+	for i := range w.s.Head.Flows {
+		fl := &w.s.Head.Flows[i]
+		obs.Add(w.flowObservation(fl, w.flowPos[fl.ID]))
 	}
 	obs.End()
+	return nil
+}
 
-	// One risk and one not-satisfied finding per sovmap finding, and a
-	// satisfied finding per component that meets its requirement, so that
-	// an auditor sees every component's verdict.
-	risks := j.OmitEmptyArray("risks")
-	err = w.eachFinding(s, func(f finding.Finding) { risks.Add(w.risk(f)) }, nil)
-	if err != nil {
+// risks writes one risk per sovmap finding.
+func (w *writer) risks() error {
+	risks := w.j.OmitEmptyArray("risks")
+	if err := w.eachFinding(func(f finding.Finding) { risks.Add(w.risk(f)) }, nil); err != nil {
 		return err
 	}
 	risks.End()
-	findings := j.OmitEmptyArray("findings")
-	err = w.eachFinding(s, func(f finding.Finding) { findings.Add(w.notSatisfied(f)) },
+	return nil
+}
+
+// findings writes one not-satisfied finding per sovmap finding, and a
+// satisfied one per component that meets its requirement, so that an
+// auditor sees every component's verdict.
+func (w *writer) findings() error {
+	findings := w.j.OmitEmptyArray("findings")
+	err := w.eachFinding(func(f finding.Finding) { findings.Add(w.notSatisfied(f)) },
 		func(c *sovmap.ComponentResult) {
 			// A component without a gap meets its required level.
 			if c.Gap <= 0 {
@@ -236,21 +307,7 @@ func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 		return err
 	}
 	findings.End()
-	j.EndObject()
-	j.EndArray()
-
-	plan := resource{
-		UUID:        planUUID,
-		Title:       "sovmap inventory",
-		Description: "The inventory the assessment was made from; sovmap assesses an inventory, not an OSCAL assessment plan.",
-	}
-	for _, f := range slices.Sorted(maps.Keys(files)) {
-		plan.Rlinks = append(plan.Rlinks, rlink{Href: f, MediaType: mediaType(f)})
-	}
-	j.Member("back-matter", backMatter{Resources: []resource{plan}})
-	j.EndObject()
-	j.EndObject()
-	return j.Close()
+	return nil
 }
 
 // The OSCAL assessment-results model, reduced to what sovmap writes. Every
@@ -436,19 +493,11 @@ func (p *props) level(name string, l sovmap.Level) {
 	p.add(name, strconv.Itoa(int(l)))
 }
 
-// writer makes the items of a document whose header is written.
-type writer struct {
-	j *jsonstream.Writer
-	// now is the time the document is stamped with.
-	now string
-	// tool is the origin of every observation, risk and finding: sovmap.
-	tool []origin
-}
-
-// eachFinding reads the components of s once, calling add with each
+// eachFinding reads the components once, calling add with each
 // component's findings and then done (if not nil) with the component,
 // and at the end calls add with the flow violations.
-func (w *writer) eachFinding(s report.Stream, add func(finding.Finding), done func(*sovmap.ComponentResult)) error {
+func (w *writer) eachFinding(add func(finding.Finding), done func(*sovmap.ComponentResult)) error {
+	s := w.s
 	fd := finding.NewFinder(s.Head)
 	var fs []finding.Finding
 	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
@@ -525,9 +574,9 @@ func (w *writer) componentObservation(c *sovmap.ComponentResult, spec *sovmap.Co
 }
 
 // flowObservation is a flow's observation; its ends that are components
-// (isComponent[end]) are its subjects, and pos stands in for the flow's
-// position when it has none.
-func (w *writer) flowObservation(fl *sovmap.FlowResult, pos sovmap.Pos, isComponent map[string]bool) observation {
+// are its subjects, and pos stands in for the flow's position when it has
+// none.
+func (w *writer) flowObservation(fl *sovmap.FlowResult, pos sovmap.Pos) observation {
 	var p props
 	p.add("flow-from", fl.From)
 	p.add("flow-to", fl.To)
@@ -538,7 +587,7 @@ func (w *writer) flowObservation(fl *sovmap.FlowResult, pos sovmap.Pos, isCompon
 	p.addAll("to-jurisdiction", fl.ToJurisdictions)
 	var subs []subject
 	for _, end := range []string{fl.From, fl.To} {
-		if isComponent[end] {
+		if w.isComponent[end] {
 			subs = append(subs, subject{SubjectUUID: componentUUID(end), Type: "component", Title: end})
 		}
 	}
