@@ -200,3 +200,20 @@ func Bench(b *testing.B, n int, whole func(io.Writer, *sovmap.Report, *sovmap.In
 		}
 	})
 }
+
+// FirstWrite is a writer that notes how many components a stream had
+// passed (Counts.Yields) when the first byte was written, so that a test
+// sees a writer send its output as it reads, not after.
+type FirstWrite struct {
+	Counts *Counts
+	// At is Counts.Yields at the first write, or -1 before it.
+	At int
+}
+
+// Write notes the count at the first write and discards p.
+func (w *FirstWrite) Write(p []byte) (int, error) {
+	if w.At < 0 && len(p) > 0 {
+		w.At = w.Counts.Yields
+	}
+	return len(p), nil
+}

@@ -273,3 +273,18 @@ func TestWriteStreamNoHead(t *testing.T) {
 		t.Fatal("a stream without a head was written")
 	}
 }
+
+// TestWritesAsItReads checks that the first bytes leave before the
+// generated inventory's components are all read, in the first pass: the
+// writer does not gather its output before sending it.
+func TestWritesAsItReads(t *testing.T) {
+	c := generated(t)
+	s, counts := streamtest.Reusing(c.Report, c.Inventory)
+	w := &streamtest.FirstWrite{Counts: counts, At: -1}
+	if err := StreamWriter(fixed)(w, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
+		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
 	"github.com/sovmap/sovmap/report"
 )
@@ -62,8 +63,7 @@ func TestStreamIsWhole(t *testing.T) {
 // TestExamplesValidate does the examples.
 func TestStreamValidates(t *testing.T) {
 	sch := compileSchema(t)
-	cases := loadCases(t)
-	c := cases[len(cases)-1]
+	c := generated(t)
 	s, _ := streamtest.Reusing(c.Report, c.Inventory)
 	var buf bytes.Buffer
 	if err := WriteStream(&buf, s, Options{SourceRoot: moduleRoot(t)}); err != nil {
@@ -196,8 +196,7 @@ var errStore = errors.New("store gone")
 // fail with its error, and that a writer failing (a client gone) stops
 // the reading of the components.
 func TestStreamFailure(t *testing.T) {
-	cases := loadCases(t)
-	c := cases[len(cases)-1]
+	c := generated(t)
 	s, _ := streamtest.Reusing(c.Report, c.Inventory)
 	err := WriteStream(io.Discard, streamtest.Failing(s, len(c.Report.Components)/2, errStore), Options{})
 	if !errors.Is(err, errStore) {
@@ -220,4 +219,26 @@ func TestWriteStreamNoHead(t *testing.T) {
 	if err := WriteStream(io.Discard, report.Stream{}, Options{}); err == nil {
 		t.Fatal("a stream without a head was written")
 	}
+}
+
+// TestWritesAsItReads checks that the first bytes leave before the
+// generated inventory's components are all read, in the first pass: the
+// writer does not gather its output before sending it.
+func TestWritesAsItReads(t *testing.T) {
+	c := generated(t)
+	s, counts := streamtest.Reusing(c.Report, c.Inventory)
+	w := &streamtest.FirstWrite{Counts: counts, At: -1}
+	if err := StreamWriter(Options{})(w, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
+		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
+	}
+}
+
+// generated is the last case, the generated inventory.
+func generated(t *testing.T) sample.Assessed {
+	t.Helper()
+	cases := loadCases(t)
+	return cases[len(cases)-1]
 }
