@@ -1,7 +1,12 @@
 // Package report writes assessment results for people and machines: a
 // terminal table, Markdown and the JSON contract of docs/inventory.md "Output".
 // Other formats (SARIF, OSCAL, CycloneDX, HTML, spreadsheets) live in
-// subpackages with the same Write signature.
+// subpackages with the same Write signature. The tables, Markdown and the
+// full JSON also have a StreamWriter (WriteTableStream, ...), which takes
+// the components one at a time from a Stream, so that the server writes a
+// stored version's report without decoding it whole; their whole writer
+// is the stream writer over StreamOf, so both give the same bytes. The
+// JSON contract streams from stored bytes (WriteJSONStream).
 package report
 
 import (
@@ -12,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -288,16 +294,77 @@ func appendComponent(b []byte, c *sovmap.ComponentResult) ([]byte, error) {
 }
 
 // WriteJSONDetail writes the whole report, factor breakdown and exposure
-// details included, as indented JSON.
+// details included, as indented JSON: WriteJSONDetailStream over the
+// report's stream.
 func WriteJSONDetail(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
+	return WriteJSONDetailStream(w, StreamOf(r, nil))
+}
+
+// WriteJSONDetailStream writes what the JSON library makes of the whole
+// report, indented, in one pass over the components: each is encoded in
+// turn, so a writer holds one component's result and the head (flows,
+// providers, layers, summary, notes) whatever the report's size. The
+// inventory is not read.
+func WriteJSONDetailStream(w io.Writer, s Stream) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
-	if err := json.MarshalWrite(bw, r, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+	enc := jsontext.NewEncoder(bw, jsontext.WithIndent("  "))
+	opts := json.Deterministic(true)
+	h := s.Head
+	// The members in the order of sovmap.Report's fields, as the library
+	// would write the report whole.
+	members := []struct {
+		name  string
+		value any
+	}{
+		{"organization", h.Organization},
+		{"home", h.Home},
+		{"components", nil},
+		{"flows", h.Flows},
+		{"providers", h.Providers},
+		{"layers", h.Layers},
+		{"summary", &h.Summary},
+		{"notes", h.Notes},
+	}
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
 		return err
 	}
-	if err := bw.WriteByte('\n'); err != nil {
+	for _, m := range members {
+		if m.name == "notes" && len(h.Notes) == 0 {
+			continue // omitempty
+		}
+		if err := enc.WriteToken(jsontext.String(m.name)); err != nil {
+			return err
+		}
+		var err error
+		if m.name == "components" {
+			err = writeDetailComponents(enc, s.Components, opts)
+		} else {
+			err = json.MarshalEncode(enc, m.value, opts)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	// The encoder ends the top-level object with a newline.
+	if err := enc.WriteToken(jsontext.EndObject); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// writeDetailComponents writes the components as a JSON list, each as the
+// library encodes a sovmap.ComponentResult.
+func writeDetailComponents(enc *jsontext.Encoder, each Components, opts json.Options) error {
+	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
+		return err
+	}
+	err := each(func(res *sovmap.ComponentResult, _ *sovmap.Component) error {
+		return json.MarshalEncode(enc, res, opts)
+	})
+	if err != nil {
+		return err
+	}
+	return enc.WriteToken(jsontext.EndArray)
 }
 
 func levelCell(l sovmap.Level) string { return fmt.Sprintf("%d %s", l, l) }
@@ -318,34 +385,48 @@ func binding(fs []sovmap.FactorName) string {
 }
 
 // WriteWideTable writes the report as aligned text with every column on
-// one line, however long (assess --wide); WriteTable fits a terminal.
+// one line, however long (assess --wide); WriteTable fits a terminal. It
+// is WriteWideTableStream over the report's stream.
 func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
+	return WriteWideTableStream(w, StreamOf(r, nil))
+}
+
+// WriteWideTableStream writes what WriteWideTable writes, reading the
+// components twice and holding none of them: a first pass measures the
+// columns of the components' table, a second writes its rows. It holds the
+// head and the columns' widths whatever the report's size, and writes its
+// title before the first pass. The inventory is not read.
+func WriteWideTableStream(w io.Writer, st Stream) error {
+	out := newOutput(w, 1<<16)
+	bw := out.Writer
+	r := st.Head
 	fmt.Fprintf(bw, "sovmap assessment of %s (home %s)\n\n", orDash(r.Organization), r.Home)
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPONENT\tLAYER\tOWN\tEFFECTIVE\tREQUIRED\tGAP\tSOURCING\tBINDING\tEXPOSURE\tREQUIRED BECAUSE")
-	for i := range r.Components {
-		c := &r.Components[i]
-		because := "-"
-		if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
-			because = fmt.Sprintf("%s (%s, %s)", c.Reasons[0].Source, c.Reasons[0].Category, c.Reasons[0].Basis)
-		}
-		for _, q := range c.Reasons {
-			if q.Condition == sovmap.ConditionUnmet || q.Condition == sovmap.ConditionOpen {
-				because += fmt.Sprintf("; %s %s", q.Source, q.Condition)
-			}
-		}
-		eff := levelCell(c.EffectiveLevel)
-		if c.LimitedBy != "" {
-			eff += " via " + c.LimitedBy
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.Layer, levelCell(c.Level), eff,
-			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), listOr(c.Exposure, "-"), because)
+	// The title goes out before the measuring pass, as WriteTableStream's.
+	if err := bw.Flush(); err != nil {
+		return err
 	}
-	tw.Flush()
+	head := []string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "BINDING", "EXPOSURE", "REQUIRED BECAUSE"}
+	cols := make(tabColumns, len(head)-1)
+	cells := make([]string, len(head))
+	cols.fit(head)
+	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+		cols.fit(wideCells(cells, c))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cols.line(bw, head)
+	err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+		cols.line(bw, wideCells(cells, c))
+		return out.err()
+	})
+	if err != nil {
+		return err
+	}
 	if len(r.Flows) > 0 {
 		fmt.Fprintln(bw, "\nFLOWS")
-		tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "FLOW\tFROM\tTO\tDATA\tMECHANISM\tVERDICT\tBASIS\tWHY")
 		for i := range r.Flows {
 			f := &r.Flows[i]
@@ -354,7 +435,7 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		tw.Flush()
 	}
 	fmt.Fprintln(bw, "\nLAYERS")
-	tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LAYER\tCOMPONENTS\t0 EXPOSED\t1 CONTRACTUAL\t2 SAFEGUARDED\t3 SOV-PARTNER\t4 DOMESTIC\tGAPS\tLOWEST")
 	for _, l := range r.Layers {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", l.Layer, l.Components, l.ByLevel[0], l.ByLevel[1], l.ByLevel[2], l.ByLevel[3], l.ByLevel[4], l.Gaps, levelCell(l.Lowest))
@@ -382,6 +463,56 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	return bw.Flush()
 }
 
+// wideCells fills cells with a component's row of the wide table.
+func wideCells(cells []string, c *sovmap.ComponentResult) []string {
+	because := "-"
+	if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
+		because = c.Reasons[0].Source + " (" + string(c.Reasons[0].Category) + ", " + string(c.Reasons[0].Basis) + ")"
+	}
+	for _, q := range c.Reasons {
+		if q.Condition == sovmap.ConditionUnmet || q.Condition == sovmap.ConditionOpen {
+			because += "; " + q.Source + " " + string(q.Condition)
+		}
+	}
+	eff := levelCell(c.EffectiveLevel)
+	if c.LimitedBy != "" {
+		eff += " via " + c.LimitedBy
+	}
+	return append(cells[:0], c.ID, string(c.Layer), levelCell(c.Level), eff, levelCell(c.RequiredLevel), strconv.Itoa(c.Gap),
+		string(c.Sourcing), binding(c.Binding), listOr(c.Exposure, "-"), because)
+}
+
+// tabColumns are the widths of the columns of a table whose rows are
+// written as text/tabwriter writes them with a padding of two spaces
+// (every cell but a row's last padded to its column's widest cell and two
+// spaces; the last as it is), but measured in a pass of their own (fit), so
+// that the rows need not be held until the table ends. It holds for cells
+// without tabwriter's control characters (tab, newline, form feed,
+// vertical tab, 0xff), which a component's cells do not have.
+// FuzzTabColumns holds it to text/tabwriter.
+type tabColumns []int
+
+// fit widens the columns to hold a row's cells but the last.
+func (t tabColumns) fit(cells []string) {
+	for i := range t {
+		t[i] = max(t[i], utf8.RuneCountInString(cells[i]))
+	}
+}
+
+// line writes a row.
+func (t tabColumns) line(w *bufio.Writer, cells []string) {
+	for i, c := range cells {
+		w.WriteString(c)
+		if i < len(t) {
+			pad := t[i] + 2 - utf8.RuneCountInString(c)
+			for range pad {
+				w.WriteByte(' ')
+			}
+		}
+	}
+	w.WriteByte('\n')
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -396,46 +527,50 @@ func orDash(s string) string {
 var mdEscape = strings.NewReplacer("|", `\|`, "\n", " ", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // WriteMarkdown writes the report as a Markdown document, for pull-request
-// comments and wikis.
+// comments and wikis. It is WriteMarkdownStream over the report's stream.
 func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
+	return WriteMarkdownStream(w, StreamOf(r, nil))
+}
+
+// WriteMarkdownStream writes what WriteMarkdown writes, reading the
+// components at most twice and holding none of them: a first pass writes
+// the components' table and counts the components with a gap, a second,
+// taken only when there are any, writes their gaps and remediation. It
+// holds the head whatever the report's size. The inventory is not read.
+func WriteMarkdownStream(w io.Writer, st Stream) error {
+	out := newOutput(w, 1<<16)
+	bw := out.Writer
+	r := st.Head
 	s := r.Summary
 	fmt.Fprintf(bw, "# Sovereignty assessment: %s\n\nHome jurisdiction: **%s**. %s, **%d with a gap** (largest %d), **%d failing a law's condition**, %d with a legal question open, %d reached by foreign compelled-access laws. %s, **%s**. Provider concentration (HHI, all components by ultimate controller, in-house as one group): %d.\n\nEach requirement names its basis: *law* and *guidance* are cited to their articles; *policy* is the organization's own choice; *default* is sovmap's default opinion, which the organization may override.\n\n",
 		mdEscape(orDash(r.Organization)), mdEscape(r.Home), plural.Count(s.Components, "component"), s.Gaps, s.MaxGap, s.Unmet, s.Open, s.Exposed, plural.Count(s.Flows, "flow"), plural.Count(s.Violations, "violation"), s.HHIProvider)
 	fmt.Fprintln(bw, "## Components\n\n| Component | Layer | Own | Effective | Required | Gap | Sourcing | Binding | Exposure |\n|---|---|---|---|---|---:|---|---|---|")
-	for i := range r.Components {
-		c := &r.Components[i]
+	gaps := 0
+	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		eff := levelCell(c.EffectiveLevel)
 		if c.LimitedBy != "" {
 			eff += " (via " + c.LimitedBy + ")"
 		}
 		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", mdEscape(c.ID), c.Layer, levelCell(c.Level), mdEscape(eff),
 			levelCell(c.RequiredLevel), c.Gap, c.Sourcing, binding(c.Binding), mdEscape(listOr(c.Exposure, "-")))
+		if c.Gap != 0 {
+			gaps++
+		}
+		return out.err()
+	})
+	if err != nil {
+		return err
 	}
-	gaps := false
-	for i := range r.Components {
-		c := &r.Components[i]
-		if c.Gap == 0 {
-			continue
-		}
-		if !gaps {
-			fmt.Fprintln(bw, "\n## Gaps and remediation")
-			gaps = true
-		}
-		fmt.Fprintf(bw, "\n### %s: gap %d (requires %s, effectively %s)\n\n", mdEscape(c.ID), c.Gap, c.RequiredLevel, c.EffectiveLevel)
-		for _, q := range c.Reasons {
-			fmt.Fprintf(bw, "- %s\n", mdEscape(RequirementLine(q)))
-			for _, ch := range q.Checks {
-				fmt.Fprintf(bw, "  - %s %s: %s\n", ch.Status, mdEscape(ch.Part), mdEscape(ch.Why))
+	if gaps > 0 {
+		fmt.Fprintln(bw, "\n## Gaps and remediation")
+		err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+			if c.Gap != 0 {
+				writeGap(bw, c)
 			}
-		}
-		for _, f := range c.Factors {
-			if f.Level == c.Level && f.Remedy != "" && c.Level < sovmap.MaxLevel {
-				fmt.Fprintf(bw, "- %s allows %d: %s. **Fix:** %s\n", f.Name, f.Level, mdEscape(f.Reason), mdEscape(f.Remedy))
-			}
-		}
-		if c.LimitedBy != "" {
-			fmt.Fprintf(bw, "- lowered to %d by its dependency %s\n", c.EffectiveLevel, mdEscape(c.LimitedBy))
+			return out.err()
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if len(r.Flows) > 0 {
@@ -461,6 +596,27 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 		fmt.Fprintf(bw, "- %s\n", mdEscape(n))
 	}
 	return bw.Flush()
+}
+
+// writeGap writes a component's gap in Markdown: what requires its level,
+// the factors that bind it with their remedies, and the dependency that
+// holds it down.
+func writeGap(bw *bufio.Writer, c *sovmap.ComponentResult) {
+	fmt.Fprintf(bw, "\n### %s: gap %d (requires %s, effectively %s)\n\n", mdEscape(c.ID), c.Gap, c.RequiredLevel, c.EffectiveLevel)
+	for _, q := range c.Reasons {
+		fmt.Fprintf(bw, "- %s\n", mdEscape(RequirementLine(q)))
+		for _, ch := range q.Checks {
+			fmt.Fprintf(bw, "  - %s %s: %s\n", ch.Status, mdEscape(ch.Part), mdEscape(ch.Why))
+		}
+	}
+	for _, f := range c.Factors {
+		if f.Level == c.Level && f.Remedy != "" && c.Level < sovmap.MaxLevel {
+			fmt.Fprintf(bw, "- %s allows %d: %s. **Fix:** %s\n", f.Name, f.Level, mdEscape(f.Reason), mdEscape(f.Remedy))
+		}
+	}
+	if c.LimitedBy != "" {
+		fmt.Fprintf(bw, "- lowered to %d by its dependency %s\n", c.EffectiveLevel, mdEscape(c.LimitedBy))
+	}
 }
 
 // RequirementLine writes one requirement as a sentence: the level it asks

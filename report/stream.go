@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 
@@ -74,3 +75,34 @@ func cutFactors(stored []byte) ([]byte, bool) {
 	}
 	return head, true
 }
+
+// output is a buffered writer that keeps the first error of the writer
+// under it, for a stream writer's yield to return: a download whose client
+// went away then stops reading components instead of reading them all
+// into a buffer that writes nothing.
+type output struct {
+	*bufio.Writer
+	under *failure
+}
+
+// failure is a writer that remembers its first error.
+type failure struct {
+	w   io.Writer
+	err error
+}
+
+func (f *failure) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil && f.err == nil {
+		f.err = err
+	}
+	return n, err
+}
+
+func newOutput(w io.Writer, size int) output {
+	f := &failure{w: w}
+	return output{Writer: bufio.NewWriterSize(f, size), under: f}
+}
+
+// err is the first error of the writer under the buffer, if any.
+func (o output) err() error { return o.under.err }

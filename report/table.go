@@ -1,9 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,38 +27,65 @@ const (
 // each component that has a gap or a legal condition to act on, why (its
 // requirement, what binds it), wrapped; each flow's deciding reason on the
 // line below the flow. WriteWideTable writes every column on one line.
+// It is WriteTableStream over the report's stream.
 func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
+	return WriteTableStream(w, StreamOf(r, nil))
+}
+
+// WriteTableStream writes what WriteTable writes, reading the components
+// up to three times and holding none of them: a first pass measures the
+// component columns and the indentation of the WHY lines, a second writes
+// a row per component, and a third, taken only when some component needs
+// one, writes the WHY lines. It holds the head and the columns' widths
+// whatever the report's size, and writes its title before the first pass.
+// The inventory is not read.
+func WriteTableStream(w io.Writer, st Stream) error {
+	out := newOutput(w, 1<<16)
+	bw := out.Writer
+	r := st.Head
 	writeHanging(bw, "", fmt.Sprintf("sovmap assessment of %s (home %s)", orDash(r.Organization), r.Home), 0)
 	fmt.Fprintln(bw)
-
-	comps := grid{head: []string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "EXPOSURE"},
-		max: []int{maxIDCell, 0, 0, maxNameCell, 0, 0, 0, maxNameCell}}
-	var why []string // "id\tdetail" of the components that need one
-	for i := range r.Components {
-		c := &r.Components[i]
-		eff := fmt.Sprint(int(c.EffectiveLevel))
-		if c.LimitedBy != "" {
-			eff += " via " + c.LimitedBy
-		}
-		comps.add("", c.ID, string(c.Layer), fmt.Sprint(int(c.Level)), eff, fmt.Sprint(int(c.RequiredLevel)),
-			fmt.Sprint(c.Gap), string(c.Sourcing), listOr(c.Exposure, "-"))
-		if d := componentWhy(c); d != "" {
-			why = append(why, c.ID+"\t"+d)
-		}
+	// The title goes out before the measuring pass, which reads every
+	// component: a server that sends what it is given sends it at once.
+	if err := bw.Flush(); err != nil {
+		return err
 	}
-	comps.write(bw)
-	writeHanging(bw, "levels:", levelLegend(), 8)
-	if len(why) > 0 {
-		fmt.Fprintln(bw, "\nWHY (components with a gap or a law's condition to act on)")
-		indent := 0
-		for _, line := range why {
-			id, _, _ := strings.Cut(line, "\t")
-			indent = max(indent, min(utf8.RuneCountInString(id), maxIDCell))
+
+	comps := newColumns([]string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "EXPOSURE"},
+		[]int{maxIDCell, 0, 0, maxNameCell, 0, 0, 0, maxNameCell})
+	cells := make([]string, len(comps.head))
+	indent, why := 0, false // the WHY lines' indentation, and whether there are any
+	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+		comps.fit(componentCells(cells, c))
+		if needsWhy(c) {
+			why = true
+			indent = max(indent, min(utf8.RuneCountInString(c.ID), maxIDCell))
 		}
-		for _, line := range why {
-			id, detail, _ := strings.Cut(line, "\t")
-			writeHanging(bw, cut(id, maxIDCell), detail, indent+2)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	comps.settle()
+	comps.line(bw, comps.head)
+	err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+		comps.line(bw, componentCells(cells, c))
+		return out.err()
+	})
+	if err != nil {
+		return err
+	}
+	writeHanging(bw, "levels:", levelLegend(), 8)
+	if why {
+		fmt.Fprintln(bw, "\nWHY (components with a gap or a law's condition to act on)")
+		err = st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
+			if d := componentWhy(c); d != "" {
+				writeHanging(bw, cut(c.ID, maxIDCell), d, indent+2)
+			}
+			return out.err()
+		})
+		if err != nil {
+			return err
 		}
 	}
 
@@ -106,11 +133,38 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 	return bw.Flush()
 }
 
+// componentCells fills cells with a component's row of the table.
+func componentCells(cells []string, c *sovmap.ComponentResult) []string {
+	eff := strconv.Itoa(int(c.EffectiveLevel))
+	if c.LimitedBy != "" {
+		eff += " via " + c.LimitedBy
+	}
+	return append(cells[:0], c.ID, string(c.Layer), strconv.Itoa(int(c.Level)), eff, strconv.Itoa(int(c.RequiredLevel)),
+		strconv.Itoa(c.Gap), string(c.Sourcing), listOr(c.Exposure, "-"))
+}
+
+// needsWhy reports whether a component has a gap or a legal condition
+// unmet or open: whether componentWhy has something to say of it.
+func needsWhy(c *sovmap.ComponentResult) bool {
+	if c.Gap > 0 {
+		return true
+	}
+	for i := range c.Reasons {
+		if q := c.Reasons[i].Condition; q == sovmap.ConditionUnmet || q == sovmap.ConditionOpen {
+			return true
+		}
+	}
+	return false
+}
+
 // componentWhy says why a component needs attention: its gap and what
 // requires the level, the legal conditions it fails or leaves open, and the
 // factors that bind it. It is empty for a component with neither a gap nor
 // a legal condition to act on.
 func componentWhy(c *sovmap.ComponentResult) string {
+	if !needsWhy(c) {
+		return ""
+	}
 	var parts []string
 	if c.Gap > 0 {
 		req := fmt.Sprintf("gap %d: required %d", c.Gap, c.RequiredLevel)
@@ -129,9 +183,6 @@ func componentWhy(c *sovmap.ComponentResult) string {
 		if q.Condition == sovmap.ConditionUnmet || q.Condition == sovmap.ConditionOpen {
 			parts = append(parts, fmt.Sprintf("%s: condition %s", q.Source, q.Condition))
 		}
-	}
-	if len(parts) == 0 {
-		return ""
 	}
 	if len(c.Binding) > 0 {
 		parts = append(parts, "bound by "+strings.ReplaceAll(binding(c.Binding), ",", ", "))
@@ -168,9 +219,72 @@ func levelLegend() string {
 	return strings.Join(names, ", ") + " (--wide for more)"
 }
 
-// grid lays out rows of cells in aligned columns, like text/tabwriter, but
-// with a cap on each column's width and an optional detail line under a
-// row, wrapped to TableWidth.
+// columns lays out rows of cells in aligned columns, like text/tabwriter,
+// but with a cap on each column's width, and from widths measured
+// beforehand (fit, then settle), so that the rows need not be held.
+type columns struct {
+	head  []string
+	max   []int // per column; 0 is no cap
+	width []int
+}
+
+func newColumns(head []string, max []int) *columns {
+	c := &columns{head: head, max: max, width: make([]int, len(head))}
+	for i, h := range head {
+		c.width[i] = utf8.RuneCountInString(h)
+	}
+	return c
+}
+
+// cell is the text of column i's cell s: cut to the column's cap.
+func (c *columns) cell(i int, s string) string {
+	if i < len(c.max) && c.max[i] > 0 {
+		return cut(s, c.max[i])
+	}
+	return s
+}
+
+// fit widens the columns to hold a row.
+func (c *columns) fit(cells []string) {
+	for i, s := range cells {
+		c.width[i] = max(c.width[i], utf8.RuneCountInString(c.cell(i, s)))
+	}
+}
+
+// settle narrows the widest of the columns that may be cut (ids and
+// names), past TableWidth, until a row fits.
+func (c *columns) settle() {
+	for total(c.width) > TableWidth {
+		widest := -1
+		for i := range c.width {
+			if i < len(c.max) && c.max[i] > 0 && c.width[i] > 8 && (widest < 0 || c.width[i] > c.width[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		c.width[widest]--
+	}
+}
+
+// line writes a row, each cell cut to its column and padded.
+func (c *columns) line(w io.Writer, cells []string) {
+	var b strings.Builder
+	for i, s := range cells {
+		s = cut(c.cell(i, s), max(c.width[i], utf8.RuneCountInString(c.head[i])))
+		b.WriteString(s)
+		if i < len(cells)-1 {
+			b.WriteString(strings.Repeat(" ", c.width[i]-utf8.RuneCountInString(s)+2))
+		}
+	}
+	b.WriteByte('\n')
+	io.WriteString(w, b.String())
+}
+
+// grid is a table of the report's head (flows, layers, providers): its
+// rows held, each with an optional detail line under it, wrapped to
+// TableWidth.
 type grid struct {
 	head []string
 	max  []int // per column; 0 is no cap
@@ -187,49 +301,14 @@ func (g *grid) add(detail string, cells ...string) {
 }
 
 func (g *grid) write(w io.Writer) {
-	width := make([]int, len(g.head))
-	cell := func(i int, s string) string {
-		if i < len(g.max) && g.max[i] > 0 {
-			return cut(s, g.max[i])
-		}
-		return s
-	}
-	for i, h := range g.head {
-		width[i] = utf8.RuneCountInString(h)
-	}
+	cols := newColumns(g.head, g.max)
 	for _, r := range g.rows {
-		for i, c := range r.cells {
-			width[i] = max(width[i], utf8.RuneCountInString(cell(i, c)))
-		}
+		cols.fit(r.cells)
 	}
-	// Past TableWidth, narrow the widest of the columns that may be cut
-	// (ids and names) until the row fits.
-	for total(width) > TableWidth {
-		widest := -1
-		for i := range width {
-			if i < len(g.max) && g.max[i] > 0 && width[i] > 8 && (widest < 0 || width[i] > width[widest]) {
-				widest = i
-			}
-		}
-		if widest < 0 {
-			break
-		}
-		width[widest]--
-	}
-	line := func(cells []string) {
-		var b strings.Builder
-		for i, c := range cells {
-			c = cut(cell(i, c), max(width[i], utf8.RuneCountInString(g.head[i])))
-			b.WriteString(c)
-			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)+2))
-			}
-		}
-		fmt.Fprintln(w, b.String())
-	}
-	line(g.head)
+	cols.settle()
+	cols.line(w, g.head)
 	for _, r := range g.rows {
-		line(r.cells)
+		cols.line(w, r.cells)
 		if r.detail != "" {
 			writeHanging(w, "", r.detail, 4)
 		}

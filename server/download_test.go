@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/sovmap/sovmap/gen"
-	"github.com/sovmap/sovmap/internal/xlsxtest"
+	"github.com/sovmap/sovmap/internal/reporttest"
 	"github.com/sovmap/sovmap/report"
+	"github.com/sovmap/sovmap/report/cyclonedx"
+	"github.com/sovmap/sovmap/report/html"
 	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
@@ -31,20 +33,14 @@ var streamedFormats = map[string]struct {
 	whole  Writer
 	stream *StreamFormat
 }{
-	"json": {report.WriteJSON, nil},
-	"csv":  {sheet.WriteCSV, &StreamFormat{Write: sheet.WriteCSVStream, ComponentsOnly: true}},
-	"xlsx": {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
-}
-
-// sameReport reports whether two reports in a format are the same: the
-// same bytes, or for a workbook (whose zip is not written the same twice)
-// the same cells on every sheet.
-func sameReport(t *testing.T, format string, got, want []byte) bool {
-	t.Helper()
-	if format != "xlsx" {
-		return bytes.Equal(got, want)
-	}
-	return xlsxtest.Same(t, got, want)
+	"json":      {report.WriteJSON, nil},
+	"csv":       {sheet.WriteCSV, &StreamFormat{Write: sheet.WriteCSVStream, ComponentsOnly: true}},
+	"xlsx":      {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
+	"cyclonedx": {cyclonedx.Write, &StreamFormat{Write: cyclonedx.StreamWriter(cyclonedx.Options{})}},
+	"html":      {html.Write, &StreamFormat{Write: html.StreamWriter(html.Options{})}},
+	"table":     {report.WriteTable, &StreamFormat{Write: report.WriteTableStream, ComponentsOnly: true}},
+	"markdown":  {report.WriteMarkdown, &StreamFormat{Write: report.WriteMarkdownStream, ComponentsOnly: true}},
+	"json-full": {report.WriteJSONDetail, &StreamFormat{Write: report.WriteJSONDetailStream, ComponentsOnly: true}},
 }
 
 // storeFile assesses files as an upload of them would and stores the
@@ -182,14 +178,14 @@ func TestStreamedDownload(t *testing.T) {
 					if e.srv.streams(v, format) != streamed {
 						t.Fatalf("version %d of %d components: %s streamed %v", v.Number, v.Components, format, !streamed)
 					}
-					if buffered := bufferedReport(t, e, v, format); !sameReport(t, format, buffered, want) {
+					if buffered := bufferedReport(t, e, v, format); !reporttest.Same(t, format, buffered, want) {
 						t.Fatalf("version %d: the buffered %s differs from sovmap assess's", v.Number, format)
 					}
 					res, body, err := get(t, fmt.Sprintf("%s/api/v1/workspaces/default/versions/%d/report?format=%s", e.ts.URL, v.Number, format), tok)
 					if err != nil || res.StatusCode != http.StatusOK {
 						t.Fatalf("version %d: API %s report %d %v", v.Number, format, res.StatusCode, err)
 					}
-					if !sameReport(t, format, body, want) {
+					if !reporttest.Same(t, format, body, want) {
 						t.Fatalf("version %d (%d components, %s): the streamed %s differs from sovmap assess's at byte %d",
 							v.Number, v.Components, f[0].Name, format, firstDifference(body, want))
 					}
@@ -200,7 +196,7 @@ func TestStreamedDownload(t *testing.T) {
 						res.Header.Get("Content-Disposition") == "" || res.Header.Get("Cache-Control") != "no-store" {
 						t.Errorf("version %d %s: Content-Length %d, headers %v", v.Number, format, res.ContentLength, res.Header)
 					}
-					if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=%s", v.Number, format)); r.status != http.StatusOK || !sameReport(t, format, []byte(r.body), want) {
+					if r := c.get(fmt.Sprintf("/w/default/download?v=%d&format=%s", v.Number, format)); r.status != http.StatusOK || !reporttest.Same(t, format, []byte(r.body), want) {
 						t.Errorf("version %d: the Downloads page's %s (%d) differs from sovmap assess's", v.Number, format, r.status)
 					}
 				}

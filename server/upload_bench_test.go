@@ -135,11 +135,11 @@ func sizeName(n int) string {
 // CPU is not in it.
 func measurePeak(b *testing.B, fn func()) {
 	reset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-	cpu0, cpuErr := processCPU()
+	cpu0, cpuErr := benchdata.ProcessCPU()
 	b.ResetTimer()
 	fn()
 	b.StopTimer()
-	if cpu1, err := processCPU(); err == nil && cpuErr == nil {
+	if cpu1, err := benchdata.ProcessCPU(); err == nil && cpuErr == nil {
 		b.ReportMetric((cpu1-cpu0).Seconds()/float64(b.N), "CPU-s/op")
 	}
 	if reset != nil {

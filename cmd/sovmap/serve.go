@@ -14,6 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sovmap/sovmap/framework"
+	"github.com/sovmap/sovmap/report"
+	"github.com/sovmap/sovmap/report/cyclonedx"
+	"github.com/sovmap/sovmap/report/html"
 	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
@@ -172,7 +175,12 @@ func newLogger(a *app, format string) (*slog.Logger, error) {
 // writing what its whole writer writes.
 func streamFormats() map[string]server.StreamFormat {
 	return map[string]server.StreamFormat{
-		"csv":  {Write: sheet.WriteCSVStream, ComponentsOnly: true},
-		"xlsx": {Write: sheet.WriteXLSXStream},
+		"csv":       {Write: sheet.WriteCSVStream, ComponentsOnly: true},
+		"xlsx":      {Write: sheet.WriteXLSXStream},
+		"cyclonedx": {Write: cyclonedx.StreamWriter(cyclonedx.Options{})},
+		"html":      {Write: html.StreamWriter(html.Options{})},
+		"table":     {Write: report.WriteTableStream, ComponentsOnly: true},
+		"markdown":  {Write: report.WriteMarkdownStream, ComponentsOnly: true},
+		"json-full": {Write: report.WriteJSONDetailStream, ComponentsOnly: true},
 	}
 }

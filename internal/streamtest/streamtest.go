@@ -1,8 +1,8 @@
-// Package streamtest gives report streams for the tests of stream writers:
-// one that passes its components the way the server does, through one
-// reused struct, so that a writer keeping what it was passed writes other
-// bytes than the whole writer; one that counts its passes; one that fails
-// midway.
+// Package streamtest helps test and measure stream writers: the reports
+// to check them on (Cases), a stream that passes its components the way
+// the server does and counts what was read (Reusing), writers that fail
+// or note when output starts (FailingWriter, FirstWrite), and a benchmark
+// of a format's whole and stream writers (Bench).
 package streamtest
 
 import (
@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"sync"
 	"testing"
 
@@ -21,33 +20,19 @@ import (
 
 // Reusing returns the stream of a report held whole as the server gives
 // it: every component through one ComponentResult and one Component,
-// filled before each yield with a copy of the report's (lists, maps and
-// pointed-to values copied too, so that the report stays intact) and
-// wiped after it: the copied lists' items, maps and pointed-to values
-// cleared, then the structs zeroed. The counts are kept as the stream is
-// read.
+// overwritten before each yield and wiped after it (sample.Reusing). The
+// counts are kept as the stream is read.
 func Reusing(r *sovmap.Report, inv *sovmap.Inventory) (report.Stream, *Counts) {
 	s := report.StreamOf(r, inv)
-	whole := s.Components
 	counts := &Counts{}
-	var res sovmap.ComponentResult
-	var spec sovmap.Component
-	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		counts.Passes++
-		return whole(func(c *sovmap.ComponentResult, sp *sovmap.Component) error {
+	reused := sample.Reusing(s.Components)
+	yields := func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		return reused(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
 			counts.Yields++
-			fill(reflect.ValueOf(&res).Elem(), reflect.ValueOf(c).Elem())
-			var specp *sovmap.Component
-			if sp != nil {
-				fill(reflect.ValueOf(&spec).Elem(), reflect.ValueOf(sp).Elem())
-				specp = &spec
-			}
-			err := yield(&res, specp)
-			wipe(reflect.ValueOf(&res).Elem())
-			wipe(reflect.ValueOf(&spec).Elem())
-			return err
+			return yield(c, spec)
 		})
 	}
+	s.Components = sample.Counting(yields, &counts.Passes)
 	return s, counts
 }
 
@@ -57,70 +42,6 @@ type Counts struct {
 	Passes int
 	// Yields counts the components passed, over every pass.
 	Yields int
-}
-
-// fill sets the struct dst to src with its top-level lists, maps and
-// pointers copied.
-func fill(dst, src reflect.Value) {
-	dst.Set(src)
-	for i := range dst.NumField() {
-		f := dst.Field(i)
-		switch f.Kind() {
-		case reflect.Slice, reflect.Map, reflect.Pointer:
-			if !f.CanSet() || f.IsNil() {
-				continue
-			}
-		}
-		switch f.Kind() {
-		case reflect.Slice:
-			f.Set(reflect.AppendSlice(reflect.MakeSlice(f.Type(), 0, f.Len()), f))
-		case reflect.Map:
-			m := reflect.MakeMapWithSize(f.Type(), f.Len())
-			for it := f.MapRange(); it.Next(); {
-				m.SetMapIndex(it.Key(), it.Value())
-			}
-			f.Set(m)
-		case reflect.Pointer:
-			p := reflect.New(f.Type().Elem())
-			p.Elem().Set(f.Elem())
-			f.Set(p)
-		}
-	}
-}
-
-// wipe clears what fill copied into the struct v, then zeroes v.
-func wipe(v reflect.Value) {
-	for i := range v.NumField() {
-		f := v.Field(i)
-		if !f.CanSet() {
-			continue
-		}
-		switch f.Kind() {
-		case reflect.Slice, reflect.Map:
-			f.Clear()
-		case reflect.Pointer:
-			if !f.IsNil() {
-				f.Elem().SetZero()
-			}
-		}
-	}
-	v.SetZero()
-}
-
-// Failing returns s whose Components fails with err at its nth yield,
-// counting from 1 across every pass, instead of yielding.
-func Failing(s report.Stream, n int, err error) report.Stream {
-	yields := 0
-	whole := s.Components
-	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		return whole(func(c *sovmap.ComponentResult, sp *sovmap.Component) error {
-			if yields++; yields == n {
-				return err
-			}
-			return yield(c, sp)
-		})
-	}
-	return s
 }
 
 // NewCases returns a loader of the reports stream writers are checked on

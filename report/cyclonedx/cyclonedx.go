@@ -37,6 +37,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/report"
 )
 
 // Prefix starts the name of every property sovmap writes.
@@ -105,37 +106,25 @@ func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	return WriteOptions(w, r, inv, Options{})
 }
 
-// WriteOptions writes the BOM with options.
+// WriteOptions writes the BOM with options, through WriteStream: a
+// report held whole is written as the server writes a stored one.
 func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
-	if inv == nil && r == nil {
-		return fmt.Errorf("cyclonedx: nothing to write")
+	switch {
+	case r != nil:
+		return WriteStream(w, report.StreamOf(r, inv), opts)
+	case inv != nil:
+		bare := *inv
+		bare.Components = nil
+		return writeBOM(w, nil, &bare, func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+			for i := range inv.Components {
+				if err := yield(nil, &inv.Components[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, opts)
 	}
-	if inv == nil {
-		inv = fromReport(r)
-	}
-	if opts.SerialNumber == "" {
-		s, err := randomSerial()
-		if err != nil {
-			return fmt.Errorf("cyclonedx: serial number: %w", err)
-		}
-		opts.SerialNumber = s
-	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	bom, err := Build(r, inv, opts)
-	if err != nil {
-		return err
-	}
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true)
-	enc.SetEscapeHTML(false)
-	// Build makes a 1.6 BOM directly. EncodeVersion is not used: its gob
-	// round trip drops a pointer to false, such as x-trust-boundary: false.
-	if err := enc.Encode(bom); err != nil {
-		return fmt.Errorf("cyclonedx: %w", err)
-	}
-	return nil
+	return fmt.Errorf("cyclonedx: nothing to write")
 }
 
 // ServiceLayer reports whether components of a layer are written as
@@ -174,132 +163,230 @@ var componentTypes = map[sovmap.Layer]cdx.ComponentType{
 	sovmap.LayerHardware: cdx.ComponentTypeDevice,
 }
 
-// Build makes the BOM; opts.SerialNumber must be a urn:uuid.
+// Build makes the BOM whole; opts.SerialNumber must be a urn:uuid. The
+// writers stream the same BOM instead (WriteStream), a component at a time.
 func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, error) {
-	serialUUID, ok := stripURN(opts.SerialNumber)
-	if !ok {
-		return nil, fmt.Errorf("cyclonedx: serial number %q is not urn:uuid:<uuid>", opts.SerialNumber)
-	}
 	results := map[string]*sovmap.ComponentResult{}
-	tiers := map[string]string{}
-	// assessed holds the providers as the assessment resolved them, with
-	// the legal names and countries of knowledge-base providers that the
-	// inventory names only by id.
-	assessed := map[string]*sovmap.ProviderResult{}
 	if r != nil {
 		for i := range r.Components {
 			results[r.Components[i].ID] = &r.Components[i]
 		}
-		for i, p := range r.Providers {
-			tiers[p.ID] = p.Tier
-			assessed[p.ID] = &r.Providers[i]
-		}
-	}
-	providers := map[string]*sovmap.Provider{}
-	for i := range inv.Providers {
-		providers[inv.Providers[i].ID] = &inv.Providers[i]
 	}
 	isService := map[string]bool{}
-	// refs are the bom-refs: a component imported from a BOM keeps the
-	// bom-ref it had there (when it is still unique), any other its id.
-	refs := make(map[string]string, len(inv.Components))
-	usedRef := map[string]bool{}
-	for _, c := range inv.Components {
-		usedRef[c.ID] = true
-	}
-	for _, c := range inv.Components {
-		_, sbom := sbomType(&c)
-		isService[c.ID] = ServiceLayer(c.Layer) && !sbom
-		refs[c.ID] = c.ID
-		if orig := c.Tags[TagBOMRef]; orig != "" && orig != c.ID && !usedRef[orig] {
-			refs[c.ID] = orig
-			usedRef[orig] = true
-		}
-	}
-	ref := func(id string) string {
-		if r, ok := refs[id]; ok {
-			return r
-		}
-		return id
-	}
-	link := func(id string) string {
-		return "urn:cdx:" + serialUUID + "/1#" + (&url.URL{Fragment: ref(id)}).EscapedFragment()
-	}
-
-	bom := &cdx.BOM{
-		JSONSchema:  "http://cyclonedx.org/schema/bom-1.6.schema.json",
-		BOMFormat:   cdx.BOMFormat,
-		SpecVersion: cdx.SpecVersion1_6,
-	}
-	bom.SerialNumber = opts.SerialNumber
-	bom.Version = 1
-	bom.Metadata = metadata(r, inv, opts)
-
-	var services []cdx.Service
-	var components []cdx.Component
-	serviceIndex := map[string]int{}
+	var cands []candidate
 	for i := range inv.Components {
 		c := &inv.Components[i]
-		res := results[c.ID]
-		// A provider the inventory defines travels as the service's
-		// provider (name and country); only a knowledge-base provider id,
-		// which any reader can resolve, is written as sovmap:provider.
-		_, defined := providers[c.Provider]
-		props := componentProps(c, res, !defined)
-		name := c.Name
-		if name == "" {
-			name = c.ID
+		isService[c.ID] = asService(c)
+		if orig, ok := wantsRef(c); ok {
+			cands = append(cands, candidate{c.ID, orig})
 		}
-		var entity *cdx.OrganizationalEntity
-		if c.Provider != "" {
-			entity = organization(c.Provider, providers[c.Provider], assessed[c.Provider])
-		}
-		if !isService[c.ID] {
-			typ, sbom := sbomType(c)
-			if !sbom {
-				typ = componentTypes[c.Layer]
-			}
-			comp := cdx.Component{
-				BOMRef:     ref(c.ID),
-				Type:       typ,
-				Name:       name,
-				Supplier:   entity,
-				Properties: &props,
-			}
-			if sbom {
-				// What the BOM it came from said of it, as it said it.
-				comp.Version = c.Tags[TagVersion]
-				comp.PackageURL = c.Tags[TagPURL]
-			}
-			if c.Layer == sovmap.LayerData && len(c.Data) > 0 {
-				var data []cdx.ComponentData
-				for _, class := range c.Data {
-					data = append(data, cdx.ComponentData{Type: cdx.ComponentDataTypeDataset, Name: c.ID, Classification: class})
-				}
-				comp.Data = &data
-			}
-			components = append(components, comp)
-			continue
-		}
-		s := cdx.Service{
-			BOMRef:     ref(c.ID),
-			Provider:   entity,
-			Name:       name,
-			Properties: &props,
-		}
-		if res != nil {
-			zone := trustZone(c, res, tiers)
-			s.TrustZone = zone
-			crosses := zone != sovmap.TierHome.String()
-			s.CrossesTrustBoundary = &crosses
-			*s.Properties = append(*s.Properties, cdx.Property{Name: PropTrustZone, Value: zone})
-		}
-		serviceIndex[c.ID] = len(services)
-		services = append(services, s)
+	}
+	taken := map[string]bool{}
+	for _, c := range inv.Components {
+		taken[c.ID] = true
+	}
+	m, err := newMapper(r, inv, opts, isService, claimRefs(cands, taken))
+	if err != nil {
+		return nil, err
 	}
 
-	// Flows: on the source service, outbound; else on the destination, inbound.
-	for _, f := range inv.Flows {
+	bom := m.envelope()
+	var services []cdx.Service
+	var components []cdx.Component
+	deps := []cdx.Dependency{}
+	for i := range inv.Components {
+		c := &inv.Components[i]
+		if isService[c.ID] {
+			services = append(services, m.service(c, results[c.ID]))
+		} else {
+			components = append(components, m.component(c, results[c.ID]))
+		}
+		deps = append(deps, m.dependency(c))
+	}
+	if len(components) > 0 {
+		bom.Components = &components
+	}
+	if len(services) > 0 {
+		bom.Services = &services
+	}
+	bom.Dependencies = &deps
+	return bom, nil
+}
+
+// A candidate is a component imported from a BOM that asks for the
+// bom-ref it had there.
+type candidate struct{ id, orig string }
+
+// wantsRef returns the bom-ref a component had in the BOM it was imported
+// from, when that is not its id.
+func wantsRef(c *sovmap.Component) (string, bool) {
+	orig := c.Tags[TagBOMRef]
+	return orig, orig != "" && orig != c.ID
+}
+
+// claimRefs gives each candidate, in order, the bom-ref it asks for unless
+// that is taken: a component's id (taken holds those asked for that are)
+// or the claim of an earlier candidate. It returns the bom-refs that are
+// not the component's id; taken is changed.
+func claimRefs(cands []candidate, taken map[string]bool) map[string]string {
+	refs := map[string]string{}
+	for _, c := range cands {
+		if !taken[c.orig] {
+			refs[c.id] = c.orig
+			taken[c.orig] = true
+		}
+	}
+	return refs
+}
+
+// asService reports whether a component is written as a service: by its
+// layer, unless it was a component of the BOM it was imported from.
+func asService(c *sovmap.Component) bool {
+	_, sbom := sbomType(c)
+	return ServiceLayer(c.Layer) && !sbom
+}
+
+// mapper turns components into CycloneDX components, services and
+// dependencies, given what the BOM knows of all of them: the providers,
+// the flows and which of their ends are services, the bom-refs that are
+// not ids. It holds nothing per component beyond those.
+type mapper struct {
+	r          *sovmap.Report // nil for an inventory not assessed
+	inv        *sovmap.Inventory
+	opts       Options
+	serialUUID string
+	refs       map[string]string
+	// tiers and assessed are the providers as the assessment resolved
+	// them, with the legal names and countries of knowledge-base providers
+	// that the inventory names only by id; providers those it defines.
+	tiers     map[string]string
+	assessed  map[string]*sovmap.ProviderResult
+	providers map[string]*sovmap.Provider
+	// owned lists, per service id, the flows written on it: outbound on
+	// its source when that is a service, else inbound on its destination.
+	owned map[string][]*sovmap.Flow
+	// isService holds whether each end of a flow is a service.
+	isService map[string]bool
+}
+
+// newMapper makes the mapper of a BOM; isService must say of every end of
+// a flow whether it is a service (an unknown id is not).
+func newMapper(r *sovmap.Report, inv *sovmap.Inventory, opts Options, isService map[string]bool, refs map[string]string) (*mapper, error) {
+	serialUUID, ok := stripURN(opts.SerialNumber)
+	if !ok {
+		return nil, fmt.Errorf("cyclonedx: serial number %q is not urn:uuid:<uuid>", opts.SerialNumber)
+	}
+	m := &mapper{r: r, inv: inv, opts: opts, serialUUID: serialUUID, refs: refs, isService: isService,
+		tiers: map[string]string{}, assessed: map[string]*sovmap.ProviderResult{},
+		providers: map[string]*sovmap.Provider{}, owned: map[string][]*sovmap.Flow{}}
+	if r != nil {
+		for i, p := range r.Providers {
+			m.tiers[p.ID] = p.Tier
+			m.assessed[p.ID] = &r.Providers[i]
+		}
+	}
+	for i := range inv.Providers {
+		m.providers[inv.Providers[i].ID] = &inv.Providers[i]
+	}
+	for i := range inv.Flows {
+		f := &inv.Flows[i]
+		switch {
+		case isService[f.From]:
+			m.owned[f.From] = append(m.owned[f.From], f)
+		case isService[f.To]:
+			m.owned[f.To] = append(m.owned[f.To], f)
+		} // else carried by the metadata's flow_json only
+	}
+	return m, nil
+}
+
+// envelope is the BOM without its components, services and dependencies.
+func (m *mapper) envelope() *cdx.BOM {
+	return &cdx.BOM{
+		JSONSchema:   "http://cyclonedx.org/schema/bom-1.6.schema.json",
+		BOMFormat:    cdx.BOMFormat,
+		SpecVersion:  cdx.SpecVersion1_6,
+		SerialNumber: m.opts.SerialNumber,
+		Version:      1,
+		Metadata:     metadata(m.r, m.inv, m.opts),
+	}
+}
+
+// ref is a component's bom-ref: a component imported from a BOM keeps the
+// bom-ref it had there (when it is still unique), any other its id.
+func (m *mapper) ref(id string) string {
+	if r, ok := m.refs[id]; ok {
+		return r
+	}
+	return id
+}
+
+// link is the BOM-Link of a component of this BOM.
+func (m *mapper) link(id string) string {
+	return "urn:cdx:" + m.serialUUID + "/1#" + (&url.URL{Fragment: m.ref(id)}).EscapedFragment()
+}
+
+// common is what a component and a service share: a name, the provider as
+// an organization, and the properties. A provider the inventory defines
+// travels as the provider (name and country); only a knowledge-base
+// provider id, which any reader can resolve, is written as sovmap:provider.
+func (m *mapper) common(c *sovmap.Component, res *sovmap.ComponentResult) (name string, entity *cdx.OrganizationalEntity, props []cdx.Property) {
+	_, defined := m.providers[c.Provider]
+	props = componentProps(c, res, !defined)
+	name = cmp.Or(c.Name, c.ID)
+	if c.Provider != "" {
+		entity = organization(c.Provider, m.providers[c.Provider], m.assessed[c.Provider])
+	}
+	return name, entity, props
+}
+
+// component maps a component not written as a service; res may be nil.
+func (m *mapper) component(c *sovmap.Component, res *sovmap.ComponentResult) cdx.Component {
+	name, entity, props := m.common(c, res)
+	typ, sbom := sbomType(c)
+	if !sbom {
+		typ = componentTypes[c.Layer]
+	}
+	comp := cdx.Component{
+		BOMRef:     m.ref(c.ID),
+		Type:       typ,
+		Name:       name,
+		Supplier:   entity,
+		Properties: &props,
+	}
+	if sbom {
+		// What the BOM it came from said of it, as it said it.
+		comp.Version = c.Tags[TagVersion]
+		comp.PackageURL = c.Tags[TagPURL]
+	}
+	if c.Layer == sovmap.LayerData && len(c.Data) > 0 {
+		var data []cdx.ComponentData
+		for _, class := range c.Data {
+			data = append(data, cdx.ComponentData{Type: cdx.ComponentDataTypeDataset, Name: c.ID, Classification: class})
+		}
+		comp.Data = &data
+	}
+	return comp
+}
+
+// service maps a component written as a service, with the flows it
+// carries; res may be nil.
+func (m *mapper) service(c *sovmap.Component, res *sovmap.ComponentResult) cdx.Service {
+	name, entity, props := m.common(c, res)
+	s := cdx.Service{
+		BOMRef:     m.ref(c.ID),
+		Provider:   entity,
+		Name:       name,
+		Properties: &props,
+	}
+	if res != nil {
+		zone := trustZone(c, res, m.tiers)
+		s.TrustZone = zone
+		crosses := zone != sovmap.TierHome.String()
+		s.CrossesTrustBoundary = &crosses
+		*s.Properties = append(*s.Properties, cdx.Property{Name: PropTrustZone, Value: zone})
+	}
+	for _, f := range m.owned[c.ID] {
 		classes := f.Data
 		if len(classes) == 0 {
 			classes = []string{"unclassified"}
@@ -308,58 +395,38 @@ func Build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) (*cdx.BOM, err
 		if f.Mechanism != "" {
 			desc += ", transfer mechanism " + string(f.Mechanism)
 		}
-		var owner int
-		var entry func(class string) cdx.DataClassification
-		switch {
-		case isService[f.From]:
-			owner = serviceIndex[f.From]
-			entry = func(class string) cdx.DataClassification {
-				return cdx.DataClassification{Flow: cdx.DataFlowOutbound, Classification: class, Name: f.ID,
-					Description: desc, Destination: &[]string{link(f.To)}}
-			}
-		case isService[f.To]:
-			owner = serviceIndex[f.To]
-			entry = func(class string) cdx.DataClassification {
-				return cdx.DataClassification{Flow: cdx.DataFlowInbound, Classification: class, Name: f.ID,
-					Description: desc, Source: &[]string{link(f.From)}}
-			}
-		default:
-			continue // carried by the metadata's flow_json only
-		}
-		s := &services[owner]
 		if s.Data == nil {
 			s.Data = &[]cdx.DataClassification{}
 		}
 		for _, class := range classes {
-			*s.Data = append(*s.Data, entry(class))
+			e := cdx.DataClassification{Classification: class, Name: f.ID, Description: desc}
+			if f.From == c.ID && m.isService[f.From] {
+				e.Flow, e.Destination = cdx.DataFlowOutbound, &[]string{m.link(f.To)}
+			} else {
+				e.Flow, e.Source = cdx.DataFlowInbound, &[]string{m.link(f.From)}
+			}
+			*s.Data = append(*s.Data, e)
 		}
 		if f.Mechanism != "" {
 			*s.Properties = append(*s.Properties, cdx.Property{Name: PropFlowMechanism, Value: f.ID + "=" + string(f.Mechanism)})
 		}
 	}
-	if len(components) > 0 {
-		bom.Components = &components
-	}
-	if len(services) > 0 {
-		bom.Services = &services
-	}
+	return s
+}
 
-	// Dependencies: every component gets an entry, so that "depends on
-	// nothing" is stated rather than unknown.
-	deps := []cdx.Dependency{}
-	for _, c := range inv.Components {
-		d := cdx.Dependency{Ref: ref(c.ID)}
-		if len(c.DependsOn) > 0 {
-			on := make([]string, 0, len(c.DependsOn))
-			for _, dep := range c.DependsOn {
-				on = append(on, ref(dep.ID))
-			}
-			d.Dependencies = &on
+// dependency is a component's entry in the BOM's dependencies: every
+// component gets one, so that "depends on nothing" is stated rather than
+// unknown.
+func (m *mapper) dependency(c *sovmap.Component) cdx.Dependency {
+	d := cdx.Dependency{Ref: m.ref(c.ID)}
+	if len(c.DependsOn) > 0 {
+		on := make([]string, 0, len(c.DependsOn))
+		for _, dep := range c.DependsOn {
+			on = append(on, m.ref(dep.ID))
 		}
-		deps = append(deps, d)
+		d.Dependencies = &on
 	}
-	bom.Dependencies = &deps
-	return bom, nil
+	return d
 }
 
 func metadata(r *sovmap.Report, inv *sovmap.Inventory, opts Options) *cdx.Metadata {

@@ -177,28 +177,13 @@ func checkProvider(t *testing.T, k *kb.KB, want, got *sovmap.Inventory, w, g sov
 // its type, version, purl and bom-ref.
 func TestSBOMStaysSBOM(t *testing.T) {
 	path := sample.SharedFixture("third-party/cyclonedx/bomex-obom-standalone-1.4.json")
-	if path == "" {
-		t.Fatal("shared fixture third-party/cyclonedx/bomex-obom-standalone-1.4.json not found beside the module")
-	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := kb.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := cdximport.Import(t.Context(), "obom.json", data, cdximport.Options{Options: importer.Options{KB: k}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Inventory.Organization.Home = "DE"
-	rep, err := assess.Assess(t.Context(), res.Inventory, k, assess.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, rep := importedSBOM(t)
 	var buf bytes.Buffer
-	if err := WriteOptions(&buf, rep, res.Inventory, fixed); err != nil {
+	if err := WriteOptions(&buf, rep, inv, fixed); err != nil {
 		t.Fatal(err)
 	}
 	type comp struct {

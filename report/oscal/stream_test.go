@@ -247,7 +247,8 @@ func TestStreamFailure(t *testing.T) {
 	n := len(c.Report.Components)
 	for pass := range 4 {
 		s, counts := streamtest.Reusing(c.Report, c.Inventory)
-		err := WriteStream(io.Discard, streamtest.Failing(s, pass*n+n/2, errStore), fixed)
+		s.Components = sample.FailingIn(s.Components, pass+1, n, errStore)
+		err := WriteStream(io.Discard, s, fixed)
 		if !errors.Is(err, errStore) {
 			t.Fatalf("failing in pass %d: WriteStream = %v, want %v", pass+1, err, errStore)
 		}

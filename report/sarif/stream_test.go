@@ -198,7 +198,8 @@ var errStore = errors.New("store gone")
 func TestStreamFailure(t *testing.T) {
 	c := generated(t)
 	s, _ := streamtest.Reusing(c.Report, c.Inventory)
-	err := WriteStream(io.Discard, streamtest.Failing(s, len(c.Report.Components)/2, errStore), Options{})
+	s.Components = sample.FailingIn(s.Components, 1, len(c.Report.Components), errStore)
+	err := WriteStream(io.Discard, s, Options{})
 	if !errors.Is(err, errStore) {
 		t.Fatalf("WriteStream = %v, want %v", err, errStore)
 	}

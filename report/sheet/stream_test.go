@@ -12,8 +12,8 @@ import (
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/assess"
 	"github.com/sovmap/sovmap/gen"
+	"github.com/sovmap/sovmap/internal/reporttest"
 	"github.com/sovmap/sovmap/internal/sample"
-	"github.com/sovmap/sovmap/internal/xlsxtest"
 	"github.com/sovmap/sovmap/kb"
 	"github.com/sovmap/sovmap/report"
 )
@@ -96,7 +96,7 @@ func TestStreamsWriteWhatWholeWrites(t *testing.T) {
 			if passes != 1 {
 				t.Errorf("the workbook read the components %d times, want once", passes)
 			}
-			w, s := xlsxtest.Cells(t, whole.Bytes()), xlsxtest.Cells(t, streamed.Bytes())
+			w, s := reporttest.Cells(t, whole.Bytes()), reporttest.Cells(t, streamed.Bytes())
 			for sheet, rows := range w {
 				if !slices.EqualFunc(rows, s[sheet], slices.Equal) {
 					t.Errorf("sheet %s differs between the whole and the streamed workbook", sheet)

@@ -3,6 +3,7 @@ package svg
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,28 +97,183 @@ type stack struct {
 // report's tables list everything. inv supplies the edges; without it only
 // the boxes are drawn.
 func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
+	var specs map[string]*sovmap.Component
+	if inv != nil {
+		specs = make(map[string]*sovmap.Component, len(inv.Components))
+		for i := range inv.Components {
+			specs[inv.Components[i].ID] = &inv.Components[i]
+		}
+	}
+	p := NewPicture(limit)
+	for i := range r.Components {
+		p.Add(&r.Components[i], specs[r.Components[i].ID])
+	}
+	if p.NeedsEdges() {
+		for i := range r.Components {
+			p.AddEdges(&r.Components[i], specs[r.Components[i].ID])
+		}
+	}
+	return p.Draw()
+}
+
+// Picture gathers the dependency picture of a report a component at a
+// time, for a report too large to hold: Add every component, then, when
+// NeedsEdges says so, AddEdges every component again in the same order,
+// then Draw. It draws what Dependencies draws of the same components.
+//
+// Up to GroupThreshold components it keeps what their boxes show (id,
+// layer, provider, levels, gap, exposure) and their dependencies; past it
+// it keeps, per component, only its id and its box (a layer and provider
+// pair), and per box and pair of boxes a count.
+type Picture struct {
+	limit int
+	n     int // components added
+	gaps  int
+	// few are the components while there are no more than GroupThreshold,
+	// with their dependencies (fewSpecs: id and depends_on only).
+	few      []sovmap.ComponentResult
+	fewSpecs []sovmap.Component
+	// groupOf maps each component to its index in groups, the layer and
+	// provider pairs in the order they were met, with what the boxes of
+	// grouped mode show of each.
+	groupOf  map[string]int32
+	groups   []group
+	groupIdx map[groupKey]int
+	// edges are the links between the boxes of grouped mode, in the order
+	// first met; deps counts the dependencies between components.
+	drawn   []edge
+	edgeIdx map[[2]string]int
+	deps    int
+	boxes   map[groupKey]*node
+	bands   map[sovmap.Layer][]*node
+	specs   bool // whether any component came with its inventory entry
+}
+
+type groupKey struct {
+	layer    sovmap.Layer
+	provider string
+}
+
+// group is what the boxes of grouped mode show of the components of one
+// layer and provider.
+type group struct {
+	groupKey
+	count     int
+	effective sovmap.Level // lowest
+	gap       int          // largest
+}
+
+// NewPicture starts a picture that draws limit boxes before it summarises
+// (0 means DefaultGraphLimit).
+func NewPicture(limit int) *Picture {
 	if limit <= 0 {
 		limit = DefaultGraphLimit
 	}
-	edges, indeg := dependencyEdges(r, inv)
-	st := &stack{components: len(r.Components), dependencies: len(edges)}
-	var nodeOf map[string]*node
-	if st.grouped = len(r.Components) > GroupThreshold; st.grouped {
-		st.bands, nodeOf = foldByProvider(r)
-		st.drawn = foldEdges(edges, nodeOf)
-		st.links = len(st.drawn)
-		st.drawn = heaviest(st.drawn, groupEdges)
+	return &Picture{limit: limit, groupOf: map[string]int32{}, groupIdx: map[groupKey]int{}}
+}
+
+// Add counts a component in; spec is its inventory entry, nil when not
+// known (then it has no arrows). Neither is kept.
+func (p *Picture) Add(c *sovmap.ComponentResult, spec *sovmap.Component) {
+	p.n++
+	if c.Gap > 0 {
+		p.gaps++
+	}
+	k := groupKey{c.Layer, providerOf(c)}
+	i, ok := p.groupIdx[k]
+	if !ok {
+		i = len(p.groups)
+		p.groupIdx[k] = i
+		p.groups = append(p.groups, group{groupKey: k, effective: clampLevel(c.EffectiveLevel)})
+	}
+	g := &p.groups[i]
+	g.count++
+	g.effective = min(g.effective, clampLevel(c.EffectiveLevel))
+	g.gap = max(g.gap, c.Gap)
+	p.groupOf[strings.Clone(c.ID)] = int32(i)
+	if spec != nil {
+		p.specs = true
+	}
+	if p.n > GroupThreshold {
+		p.few, p.fewSpecs = nil, nil
+		return
+	}
+	p.few = append(p.few, sovmap.ComponentResult{ID: c.ID, Layer: c.Layer, Provider: c.Provider,
+		Level: c.Level, EffectiveLevel: c.EffectiveLevel, RequiredLevel: c.RequiredLevel, Gap: c.Gap,
+		LimitedBy: c.LimitedBy, Exposure: slices.Clone(c.Exposure)})
+	s := sovmap.Component{ID: c.ID}
+	if spec != nil {
+		s.DependsOn = slices.Clone(spec.DependsOn)
+	}
+	p.fewSpecs = append(p.fewSpecs, s)
+}
+
+// NeedsEdges reports whether the picture needs AddEdges: past
+// GroupThreshold components, with their inventory entries.
+func (p *Picture) NeedsEdges() bool { return p.n > GroupThreshold && p.specs }
+
+// AddEdges counts a component's dependencies in, in grouped mode.
+func (p *Picture) AddEdges(c *sovmap.ComponentResult, spec *sovmap.Component) {
+	if spec == nil {
+		return
+	}
+	if p.boxes == nil {
+		p.foldByProvider()
+	}
+	from := p.box(c.ID)
+	for _, dep := range spec.DependsOn {
+		if _, ok := p.groupOf[dep.ID]; !ok {
+			continue
+		}
+		p.deps++
+		to := p.box(dep.ID)
+		if from == to {
+			continue
+		}
+		key := [2]string{from.id, to.id}
+		if i, ok := p.edgeIdx[key]; ok {
+			p.drawn[i].count++
+			continue
+		}
+		p.edgeIdx[key] = len(p.drawn)
+		p.drawn = append(p.drawn, edge{from: from.id, to: to.id, supply: dep.Kind == sovmap.Supply, count: 1})
+	}
+}
+
+// Draw draws the picture of what was added.
+func (p *Picture) Draw() string {
+	st := &stack{components: p.n}
+	if st.grouped = p.n > GroupThreshold; st.grouped {
+		if p.boxes == nil {
+			p.foldByProvider()
+		}
+		st.bands, st.dependencies = p.bands, p.deps
+		st.links = len(p.drawn)
+		st.drawn = heaviest(slices.Clone(p.drawn), groupEdges)
 	} else {
-		shown := mostImportant(r, indeg, limit)
+		r := &sovmap.Report{Components: p.few}
+		inv := &sovmap.Inventory{Components: p.fewSpecs}
+		if !p.specs {
+			inv = nil
+		}
+		edges, indeg := dependencyEdges(r, inv)
+		shown := mostImportant(r, indeg, p.limit)
+		var nodeOf map[string]*node
 		st.bands, nodeOf = fold(r, shown)
 		st.drawn = foldEdges(edges, nodeOf)
 		st.shown = len(shown)
+		st.dependencies = len(edges)
 	}
+	return st.draw(p.gaps)
+}
+
+// draw lays out and draws the stack; gaps counts the components with a gap.
+func (st *stack) draw(gaps int) string {
 	st.order = layerOrder(st.bands)
 	st.place()
 
 	var d doc
-	d.open("stack", st.width, st.height, "The stack and its dependencies", st.description(r))
+	d.open("stack", st.width, st.height, "The stack and its dependencies", st.description(gaps))
 	units := "" // arrowheads scale with the line, which is thin but in grouped mode
 	if st.grouped {
 		units = ` markerUnits="userSpaceOnUse"`
@@ -146,66 +302,67 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 // there (all of them when there are no more than groupsPerLayer), and one
 // for the rest. A box shows the lowest effective level of its components
 // and a red border when any has a gap.
-func foldByProvider(r *sovmap.Report) (bands map[sovmap.Layer][]*node, nodeOf map[string]*node) {
-	type key struct {
-		layer    sovmap.Layer
-		provider string
+func (p *Picture) foldByProvider() {
+	byLayer := map[sovmap.Layer][]*group{}
+	for i := range p.groups {
+		g := &p.groups[i]
+		byLayer[g.layer] = append(byLayer[g.layer], g)
 	}
-	counts := map[key]int{}
-	for _, c := range r.Components {
-		counts[key{c.Layer, providerOf(&c)}]++
-	}
-	byLayer := map[sovmap.Layer][]string{}
-	for k := range counts {
-		byLayer[k.layer] = append(byLayer[k.layer], k.provider)
-	}
-	own := map[key]bool{} // the groups with a box of their own
-	for l, ps := range byLayer {
-		sort.Slice(ps, func(i, j int) bool {
-			a, b := counts[key{l, ps[i]}], counts[key{l, ps[j]}]
-			if a != b {
-				return a > b
+	own := map[groupKey]bool{} // the groups with a box of their own
+	for _, gs := range byLayer {
+		gs = slices.Clone(gs)
+		sort.Slice(gs, func(i, j int) bool {
+			if gs[i].count != gs[j].count {
+				return gs[i].count > gs[j].count
 			}
-			return ps[i] < ps[j]
+			return gs[i].provider < gs[j].provider
 		})
-		n := len(ps)
+		n := len(gs)
 		if n > groupsPerLayer {
 			n = groupsPerLayer - 1
 		}
-		for _, p := range ps[:n] {
-			own[key{l, p}] = true
+		for _, g := range gs[:n] {
+			own[g.groupKey] = true
 		}
 	}
-	bands = map[sovmap.Layer][]*node{}
-	nodeOf = map[string]*node{}
-	boxes := map[key]*node{}
-	others := map[sovmap.Layer]map[string]bool{}
-	for _, c := range r.Components {
-		k := key{c.Layer, providerOf(&c)}
+	p.bands = map[sovmap.Layer][]*node{}
+	p.boxes = map[groupKey]*node{}
+	p.edgeIdx = map[[2]string]int{}
+	others := map[sovmap.Layer]int{}
+	// The groups in the order met, as the components that made them were.
+	for i := range p.groups {
+		g := &p.groups[i]
+		k := g.groupKey
 		if !own[k] {
-			if others[c.Layer] == nil {
-				others[c.Layer] = map[string]bool{}
-			}
-			others[c.Layer][k.provider] = true
+			others[k.layer]++
 			k.provider = "\x00others"
 		}
-		b := boxes[k]
+		b := p.boxes[k]
 		if b == nil {
-			b = &node{id: "group:" + string(k.layer) + ":" + k.provider, layer: c.Layer, effective: clampLevel(c.EffectiveLevel), group: k.provider}
-			boxes[k] = b
-			bands[c.Layer] = append(bands[c.Layer], b)
+			b = &node{id: "group:" + string(k.layer) + ":" + k.provider, layer: k.layer, effective: g.effective, group: k.provider}
+			p.boxes[k] = b
+			p.bands[k.layer] = append(p.bands[k.layer], b)
 		}
-		b.absorb(&c)
-		nodeOf[c.ID] = b
+		b.hidden += g.count
+		b.effective = min(b.effective, g.effective)
+		b.gap = max(b.gap, g.gap)
 	}
-	for k, b := range boxes {
+	for k, b := range p.boxes {
 		if k.provider == "\x00others" {
-			b.others = len(others[k.layer])
+			b.others = others[k.layer]
 			b.group = plural.Count(b.others, "other provider")
 		}
 		b.tooltip = fmt.Sprintf("%s; lowest effective level %d (%s); largest gap %d", nameOf(b), b.effective, b.effective, b.gap)
 	}
-	return bands, nodeOf
+}
+
+// box is the box of grouped mode a component falls in.
+func (p *Picture) box(id string) *node {
+	k := p.groups[p.groupOf[id]].groupKey
+	if b := p.boxes[k]; b != nil {
+		return b
+	}
+	return p.boxes[groupKey{k.layer, "\x00others"}]
 }
 
 // providerOf is the group a component falls in: its provider, or "own"
@@ -421,15 +578,9 @@ func (st *stack) sweep(ns []*node, neighbours map[string][]string) {
 }
 
 // description is the picture's text alternative.
-func (st *stack) description(r *sovmap.Report) string {
+func (st *stack) description(gaps int) string {
 	var desc strings.Builder
 	fmt.Fprintf(&desc, "%s in %s and %s. ", plural.Count(st.components, "component"), plural.Count(len(st.order), "layer"), plural.Count(st.dependencies, "dependency", "dependencies"))
-	gaps := 0
-	for _, c := range r.Components {
-		if c.Gap > 0 {
-			gaps++
-		}
-	}
 	fmt.Fprintf(&desc, "Each box is coloured by the component's effective level, whose number it shows; %s %s a gap (drawn with a thick red border). ", plural.Count(gaps, "component"), plural.Pick(gaps, "has", "have"))
 	switch hidden := st.components - st.shown; {
 	case st.grouped:

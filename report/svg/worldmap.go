@@ -3,6 +3,7 @@ package svg
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -109,22 +110,26 @@ const (
 func ReachedBy(r *sovmap.Report) map[string][]string {
 	out := map[string][]string{}
 	for i := range r.Components {
-		c := &r.Components[i]
-		var js []string
-		if len(c.ExposureDetails) > 0 {
-			for _, e := range c.ExposureDetails {
-				if !e.Mitigated && !slices.Contains(js, e.Jurisdiction) {
-					js = append(js, e.Jurisdiction)
-				}
-			}
-		} else {
-			js = slices.Clone(c.Exposure)
-		}
-		if len(js) > 0 {
-			out[c.ID] = js
+		if js := reachedOf(&r.Components[i]); len(js) > 0 {
+			out[r.Components[i].ID] = js
 		}
 	}
 	return out
+}
+
+// reachedOf is what ReachedBy lists of one component.
+func reachedOf(c *sovmap.ComponentResult) []string {
+	var js []string
+	if len(c.ExposureDetails) > 0 {
+		for _, e := range c.ExposureDetails {
+			if !e.Mitigated && !slices.Contains(js, e.Jurisdiction) {
+				js = append(js, e.Jurisdiction)
+			}
+		}
+	} else {
+		js = slices.Clone(c.Exposure)
+	}
+	return js
 }
 
 // FlowState says which of the three states a flow is in, and for a
@@ -172,81 +177,123 @@ type GeoFlow struct {
 
 // BuildGeo gathers the map of an assessed inventory.
 func BuildGeo(r *sovmap.Report, inv *sovmap.Inventory, p Places) Geo {
-	g := Geo{Home: r.Home}
-	idx := map[string]int{}
-	country := func(code string) *GeoCountry {
-		i, ok := idx[code]
-		if !ok {
-			i = len(g.Countries)
-			idx[code] = i
-			g.Countries = append(g.Countries, GeoCountry{Code: code, Name: countryName(code), Tier: p.Tier(code)})
-		}
-		return &g.Countries[i]
-	}
 	specs := map[string]*sovmap.Component{}
 	if inv != nil {
 		for i := range inv.Components {
 			specs[inv.Components[i].ID] = &inv.Components[i]
 		}
 	}
+	gb := NewGeoBuilder(r, p)
+	for i := range r.Components {
+		gb.Add(&r.Components[i], specs[r.Components[i].ID])
+	}
+	return gb.Geo()
+}
+
+// GeoBuilder gathers the map of an assessed inventory a component at a
+// time, for a report too large to hold: it keeps the countries and, of the
+// components, only whether foreign law reaches the destinations of flows.
+type GeoBuilder struct {
+	g       Geo
+	p       Places
+	idx     map[string]int
+	flows   []sovmap.FlowResult
+	reached map[string][]string // of the flows' destinations
+}
+
+// NewGeoBuilder starts the map of a report; its components are not read
+// (Add them), its home and flows are.
+func NewGeoBuilder(r *sovmap.Report, p Places) *GeoBuilder {
+	gb := &GeoBuilder{g: Geo{Home: r.Home}, p: p, idx: map[string]int{}, flows: r.Flows, reached: map[string][]string{}}
+	for _, f := range r.Flows {
+		gb.reached[f.To] = nil
+	}
+	return gb
+}
+
+func (gb *GeoBuilder) country(code string) *GeoCountry {
+	i, ok := gb.idx[code]
+	if !ok {
+		i = len(gb.g.Countries)
+		gb.idx[code] = i
+		gb.g.Countries = append(gb.g.Countries, GeoCountry{Code: code, Name: countryName(code), Tier: gb.p.Tier(code)})
+	}
+	return &gb.g.Countries[i]
+}
+
+// Add counts a component in; s is its inventory entry, nil when not known
+// (then it has no place). Neither is kept.
+func (gb *GeoBuilder) Add(c *sovmap.ComponentResult, s *sovmap.Component) {
 	addLaw := func(list *[]string, law string) {
 		if !slices.Contains(*list, law) {
 			*list = append(*list, law)
 		}
 	}
-	for i := range r.Components {
-		c := &r.Components[i]
-		var here []string
-		if s := specs[c.ID]; s != nil {
-			for _, l := range s.Locations {
-				cc := p.Country(l)
-				if cc == "" {
-					g.Unresolved++
-					continue
-				}
-				if !slices.Contains(here, cc) {
-					here = append(here, cc)
-					country(cc).Located++
-				}
-			}
-			var ops []string
-			for _, o := range s.OperatedFrom {
-				if cc := p.Country(o); cc != "" && !slices.Contains(ops, cc) {
-					ops = append(ops, cc)
-					country(cc).Operated++
-					if !slices.Contains(here, cc) {
-						here = append(here, cc)
-					}
-				}
-			}
-		}
-		for _, cc := range here {
-			country(cc).Components++
-		}
-		seen := map[string]bool{}
-		for _, e := range c.ExposureDetails {
-			if e.Mitigated {
+	if _, ok := gb.reached[c.ID]; ok {
+		gb.reached[c.ID] = reachedOf(c)
+	}
+	var here []string
+	if s != nil {
+		for _, l := range s.Locations {
+			cc := gb.p.Country(l)
+			if cc == "" {
+				gb.g.Unresolved++
 				continue
 			}
-			law := e.Law + " (" + e.Jurisdiction + ")"
-			for _, cc := range here {
-				if cc != e.Jurisdiction { // a country's own law is not foreign there
-					addLaw(&country(cc).ForeignLaws, law)
-				}
+			if !slices.Contains(here, cc) {
+				here = append(here, cc)
+				gb.country(cc).Located++
 			}
-			j := country(e.Jurisdiction)
-			addLaw(&j.OwnLaws, e.Law)
-			if !seen[e.Jurisdiction] {
-				seen[e.Jurisdiction] = true
-				j.Reaches++
+		}
+		var ops []string
+		for _, o := range s.OperatedFrom {
+			if cc := gb.p.Country(o); cc != "" && !slices.Contains(ops, cc) {
+				ops = append(ops, cc)
+				gb.country(cc).Operated++
+				if !slices.Contains(here, cc) {
+					here = append(here, cc)
+				}
 			}
 		}
 	}
-	reached := ReachedBy(r)
+	for _, cc := range here {
+		gb.country(cc).Components++
+	}
+	var seen []string
+	for _, e := range c.ExposureDetails {
+		if e.Mitigated {
+			continue
+		}
+		law := e.Law + " (" + e.Jurisdiction + ")"
+		for _, cc := range here {
+			if cc != e.Jurisdiction { // a country's own law is not foreign there
+				addLaw(&gb.country(cc).ForeignLaws, law)
+			}
+		}
+		j := gb.country(e.Jurisdiction)
+		addLaw(&j.OwnLaws, e.Law)
+		if !slices.Contains(seen, e.Jurisdiction) {
+			seen = append(seen, e.Jurisdiction)
+			j.Reaches++
+		}
+	}
+}
+
+// Geo returns the map of the components added.
+func (gb *GeoBuilder) Geo() Geo {
+	g := gb.g
+	g.Countries = slices.Clone(g.Countries)
+	idx := maps.Clone(gb.idx)
+	country := func(code string) {
+		if _, ok := idx[code]; !ok {
+			idx[code] = len(g.Countries)
+			g.Countries = append(g.Countries, GeoCountry{Code: code, Name: countryName(code), Tier: gb.p.Tier(code)})
+		}
+	}
 	fidx := map[[3]string]int{}
-	for i := range r.Flows {
-		f := &r.Flows[i]
-		state, _ := FlowState(f, reached)
+	for i := range gb.flows {
+		f := &gb.flows[i]
+		state, _ := FlowState(f, gb.reached)
 		for _, a := range f.FromJurisdictions {
 			for _, b := range f.ToJurisdictions {
 				country(a)

@@ -1,0 +1,56 @@
+// Package reporttest compares reports for tests: two writings of one
+// report in a format are the same report when they differ only where the
+// format asks for something fresh each time (a BOM's serial number and
+// timestamp, a page's generation time) or where a writer does not write
+// the same bytes twice (a workbook's zip, compared by its cells).
+package reporttest
+
+import (
+	"bytes"
+	"maps"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Same reports whether got and want are the same report in format.
+func Same(t testing.TB, format string, got, want []byte) bool {
+	t.Helper()
+	if format == "xlsx" {
+		return maps.EqualFunc(Cells(t, got), Cells(t, want), func(x, y [][]string) bool { return slices.EqualFunc(x, y, slices.Equal) })
+	}
+	if re, ok := fresh[format]; ok {
+		got, want = re.ReplaceAll(got, nil), re.ReplaceAll(want, nil)
+	}
+	return bytes.Equal(got, want)
+}
+
+// fresh matches, in each format, the values written anew each time: they
+// are blanked before comparing.
+var fresh = map[string]*regexp.Regexp{
+	// CycloneDX: every BOM has a fresh serial number, which its BOM-Links
+	// repeat, and is stamped.
+	"cyclonedx": regexp.MustCompile(`"timestamp": "[^"]*"|urn:(uuid|cdx):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+	// The HTML page says when it was generated, to the minute.
+	"html": regexp.MustCompile(`generated \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+`),
+}
+
+// Cells returns every sheet of the workbook b, by name, as its rows of
+// cell values, failing the test when it does not open.
+func Cells(t testing.TB, b []byte) map[string][][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("cannot open the workbook: %v", err)
+	}
+	defer f.Close()
+	out := map[string][][]string{}
+	for _, sheet := range f.GetSheetList() {
+		if out[sheet], err = f.GetRows(sheet); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
