@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -157,46 +158,99 @@ func GapSeverity(gap int) Severity {
 
 // FromReport lists the findings of a report, sorted by kind, then subject,
 // then jurisdiction. inv may be nil; when given, it supplies positions that
-// the report lacks (a report read back from JSON carries none).
+// the report lacks (a report read back from JSON carries none). It holds
+// every finding of the report: writers of large reports take them a
+// component at a time with a Finder instead.
 func FromReport(r *sovmap.Report, inv *sovmap.Inventory) []Finding {
 	if r == nil {
 		return nil
 	}
-	compPos, flowPos := positions(inv)
-	providerTier := map[string]sovmap.ProviderResult{}
-	for _, p := range r.Providers {
-		providerTier[p.ID] = p
+	specs := map[string]*sovmap.Component{}
+	if inv != nil {
+		for i := range inv.Components {
+			specs[inv.Components[i].ID] = &inv.Components[i]
+		}
 	}
+	fd := NewFinder(r)
 	var out []Finding
 	for i := range r.Components {
-		c := &r.Components[i]
-		pos := c.Pos
-		if pos.File == "" {
-			pos = compPos[c.ID]
-		}
-		base := Finding{
-			Subject:   c.ID,
-			Level:     c.Level,
-			Effective: c.EffectiveLevel,
-			Required:  c.RequiredLevel,
-			Layer:     c.Layer,
-			Pos:       pos,
-		}
-		if c.Gap > 0 {
-			f := base
-			f.Kind = Gap
-			f.Gap = c.Gap
-			f.Severity = GapSeverity(c.Gap)
-			f.Message = gapMessage(c)
-			f.Remedies = remedies(c)
-			if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
-				f.Basis, f.Citation = c.Reasons[0].Basis, c.Reasons[0].Citation
-			}
-			out = append(out, f)
-		}
-		out = append(out, conditionFindings(base, c)...)
-		out = append(out, exposureFindings(base, c, providerTier)...)
+		out = fd.Component(out, &r.Components[i], specs[r.Components[i].ID])
 	}
+	out = append(out, Flows(r, inv)...)
+	Sort(out)
+	return out
+}
+
+// Finder gives the findings of a report one component at a time, in the
+// order a report streamed from a store can give them: each component's
+// findings in Kinds order (then by jurisdiction), in the report's order,
+// and the flows' after them (see Flows). FromReport gives the same
+// findings, sorted across the whole report.
+type Finder struct {
+	// providers are the report's providers by ID: a restricted
+	// controller is a finding of every component it runs.
+	providers map[string]sovmap.ProviderResult
+}
+
+// NewFinder returns the finder of a report's components. Only head's
+// providers are read, so head may be a report without its components.
+func NewFinder(head *sovmap.Report) Finder {
+	providers := make(map[string]sovmap.ProviderResult, len(head.Providers))
+	for _, p := range head.Providers {
+		providers[p.ID] = p
+	}
+	return Finder{providers: providers}
+}
+
+// Component appends the findings of one component to dst, in Kinds order
+// and by jurisdiction within a kind, and returns the extended slice (pass
+// dst[:0] to reuse it). spec is the inventory component c was assessed
+// from, or nil: its position stands in for c's when c has none. The
+// findings keep no reference to c or spec, so both may be reused.
+func (fd Finder) Component(dst []Finding, c *sovmap.ComponentResult, spec *sovmap.Component) []Finding {
+	pos := c.Pos
+	if pos.File == "" && spec != nil {
+		pos = spec.Pos
+	}
+	base := Finding{
+		Subject:   c.ID,
+		Level:     c.Level,
+		Effective: c.EffectiveLevel,
+		Required:  c.RequiredLevel,
+		Layer:     c.Layer,
+		Pos:       pos,
+	}
+	start := len(dst)
+	if c.Gap > 0 {
+		f := base
+		f.Kind = Gap
+		f.Gap = c.Gap
+		f.Severity = GapSeverity(c.Gap)
+		f.Message = gapMessage(c)
+		f.Remedies = remedies(c)
+		if len(c.Reasons) > 0 && c.Reasons[0].Counts() {
+			f.Basis, f.Citation = c.Reasons[0].Basis, c.Reasons[0].Citation
+		}
+		dst = append(dst, f)
+	}
+	dst = appendConditionFindings(dst, base, c)
+	dst = appendExposureFindings(dst, base, c, fd.providers)
+	// Exposure findings come by jurisdiction, restricted ones among
+	// the others: a stable sort by kind keeps that order within a kind.
+	sortByKind(dst[start:])
+	return dst
+}
+
+// Flows lists the flow violations of a report, in the report's order. inv
+// may be nil; when given, its flows supply positions the report's lack.
+func Flows(r *sovmap.Report, inv *sovmap.Inventory) []Finding {
+	flowPos := map[string]sovmap.Pos{}
+	if inv != nil {
+		for _, f := range inv.Flows {
+			flowPos[f.ID] = f.Pos
+		}
+	}
+	var out []Finding
 	for i := range r.Flows {
 		fl := &r.Flows[i]
 		if fl.Verdict != sovmap.Violation {
@@ -220,41 +274,37 @@ func FromReport(r *sovmap.Report, inv *sovmap.Inventory) []Finding {
 			Pos:      pos,
 		})
 	}
-	Sort(out)
 	return out
+}
+
+// kindRank is a kind's place in Kinds.
+func kindRank(k Kind) int {
+	for i, x := range Kinds {
+		if x == k {
+			return i
+		}
+	}
+	return len(Kinds)
+}
+
+// sortByKind orders findings by kind, in Kinds order, keeping the order
+// of findings of one kind.
+func sortByKind(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int { return kindRank(a.Kind) - kindRank(b.Kind) })
 }
 
 // Sort orders findings by kind (in Kinds order), subject and jurisdiction.
 func Sort(fs []Finding) {
-	order := map[Kind]int{}
-	for i, k := range Kinds {
-		order[k] = i
-	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Kind != b.Kind {
-			return order[a.Kind] < order[b.Kind]
+			return kindRank(a.Kind) < kindRank(b.Kind)
 		}
 		if a.Subject != b.Subject {
 			return a.Subject < b.Subject
 		}
 		return a.Jurisdiction < b.Jurisdiction
 	})
-}
-
-func positions(inv *sovmap.Inventory) (map[string]sovmap.Pos, map[string]sovmap.Pos) {
-	comps := map[string]sovmap.Pos{}
-	flows := map[string]sovmap.Pos{}
-	if inv == nil {
-		return comps, flows
-	}
-	for _, c := range inv.Components {
-		comps[c.ID] = c.Pos
-	}
-	for _, f := range inv.Flows {
-		flows[f.ID] = f.Pos
-	}
-	return comps, flows
 }
 
 func gapMessage(c *sovmap.ComponentResult) string {
@@ -276,10 +326,9 @@ func gapMessage(c *sovmap.ComponentResult) string {
 	return b.String() + "."
 }
 
-// conditionFindings gives one finding per law whose condition the
-// component does not meet (an error) or leaves open (a warning).
-func conditionFindings(base Finding, c *sovmap.ComponentResult) []Finding {
-	var out []Finding
+// appendConditionFindings appends one finding per law whose condition
+// the component does not meet (an error) or leaves open (a warning).
+func appendConditionFindings(out []Finding, base Finding, c *sovmap.ComponentResult) []Finding {
 	for i := range c.Reasons {
 		q := &c.Reasons[i]
 		if q.Condition != sovmap.ConditionUnmet && q.Condition != sovmap.ConditionOpen {
@@ -345,10 +394,11 @@ func remedies(c *sovmap.ComponentResult) []string {
 	return out
 }
 
-// exposureFindings gives one finding per foreign jurisdiction that reaches
-// the component: restricted ones as errors, unmitigated others as warnings,
-// mitigated ones (customer-held keys) as notes.
-func exposureFindings(base Finding, c *sovmap.ComponentResult, providers map[string]sovmap.ProviderResult) []Finding {
+// appendExposureFindings appends one finding per foreign jurisdiction
+// that reaches the component, by jurisdiction: restricted ones as errors,
+// unmitigated others as warnings, mitigated ones (customer-held keys) as
+// notes.
+func appendExposureFindings(out []Finding, base Finding, c *sovmap.ComponentResult, providers map[string]sovmap.ProviderResult) []Finding {
 	type reach struct {
 		laws, vias []string
 		tier       string
@@ -399,7 +449,6 @@ func exposureFindings(base Finding, c *sovmap.ComponentResult, providers map[str
 		jurs = append(jurs, j)
 	}
 	sort.Strings(jurs)
-	var out []Finding
 	for _, j := range jurs {
 		r := byJur[j]
 		f := base

@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/sovmap/sovmap"
@@ -133,5 +134,62 @@ func TestGatesAndWorse(t *testing.T) {
 func TestFromReportNil(t *testing.T) {
 	if got := FromReport(nil, nil); got != nil {
 		t.Errorf("FromReport(nil) = %v, want nil", got)
+	}
+}
+
+// TestFinderOrder checks the order a Finder gives the sample's findings
+// in: component by component in the report's order (ehr-db, train-cluster,
+// gpu-pool, cuda, triage-model, chat-app, support), each component's in
+// the order of Kinds, then the flows' (see TestFromReportSample for the
+// findings themselves).
+func TestFinderOrder(t *testing.T) {
+	r, inv := sample.Report(), sample.Inventory()
+	fd := NewFinder(r)
+	var got []string
+	var fs []Finding
+	for i := range r.Components {
+		fs = fd.Component(fs[:0], &r.Components[i], &inv.Components[i])
+		for _, f := range fs {
+			got = append(got, f.Key())
+		}
+	}
+	for _, f := range Flows(r, inv) {
+		got = append(got, f.Key())
+	}
+	want := []string{
+		"gap/train-cluster",
+		"legal-condition/train-cluster/law:de-sgb-v-393",
+		"foreign-exposure/train-cluster/US",
+		"foreign-exposure/gpu-pool/US",
+		"gap/triage-model",
+		"gap/chat-app",
+		"restricted-jurisdiction/chat-app/RU",
+		"foreign-exposure/support/US",
+		"flow-violation/chat-logs",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings in order\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestFinderSortsKindsWithinAComponent checks a component reached by a
+// restricted jurisdiction that sorts before a foreign one: its exposure
+// findings come by jurisdiction, but the restricted one after the other
+// kinds, as Kinds lists them.
+func TestFinderSortsKindsWithinAComponent(t *testing.T) {
+	c := sovmap.ComponentResult{ID: "x", Gap: 1, RequiredLevel: 2, EffectiveLevel: 1,
+		Exposure: []string{"CN", "US", "IN"},
+		ExposureDetails: []sovmap.Exposure{
+			{Jurisdiction: "CN", Tier: sovmap.TierRestricted.String(), Law: "cn-nis"},
+			{Jurisdiction: "US", Tier: sovmap.TierNeutral.String(), Law: "us-cloud-act"},
+			{Jurisdiction: "IN", Tier: sovmap.TierNeutral.String(), Law: "in-it-act"},
+		}}
+	var got []string
+	for _, f := range NewFinder(&sovmap.Report{}).Component(nil, &c, nil) {
+		got = append(got, f.Key())
+	}
+	want := []string{"gap/x", "foreign-exposure/x/IN", "foreign-exposure/x/US", "restricted-jurisdiction/x/CN"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/internal/streamtest"
 )
 
 // BenchmarkWrite10k writes the assessment of a synthetic 10,000-component
@@ -21,4 +22,12 @@ func BenchmarkWrite10k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkWrite100k writes the assessment of a synthetic
+// 100,000-component inventory held whole, as the command line does, and
+// from a stream as the server does (see streamtest.Bench):
+// go test -run '^$' -bench Write100k -benchtime 3x ./report/oscal
+func BenchmarkWrite100k(b *testing.B) {
+	streamtest.Bench(b, 100_000, Write, StreamWriter(Options{}))
 }

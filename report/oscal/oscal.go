@@ -17,20 +17,19 @@
 package oscal
 
 import (
-	"bufio"
 	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/jsonstream"
 	"github.com/sovmap/sovmap/internal/plural"
 	"github.com/sovmap/sovmap/report"
 )
@@ -57,43 +56,263 @@ func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	return WriteOptions(w, r, inv, Options{})
 }
 
-// WriteOptions writes the report as OSCAL assessment results.
+// WriteOptions writes the report as OSCAL assessment results: WriteStream
+// over the report held whole, so that the command line and the server
+// write the same bytes.
 func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
 	if r == nil {
+		return fmt.Errorf("oscal: no report to write")
+	}
+	return WriteStream(w, report.StreamOf(r, inv), opts)
+}
+
+// StreamWriter returns the writer of report streams as OSCAL assessment
+// results with opts, for the server's downloads.
+func StreamWriter(opts Options) report.StreamWriter {
+	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
+}
+
+// Passes is how many times WriteStream reads a stream's components: once
+// for each array that has an item per component (local definitions,
+// observations, risks, findings).
+const Passes = 4
+
+// WriteStream writes a report stream as OSCAL assessment results. A
+// component's inventory facts and, when it has none, its position come
+// from the inventory spec passed with it.
+//
+// The result's four lists with an item per component are written as they
+// come, one pass over the components each (Passes): the writer holds one
+// component's findings, the inventory files met and which flow ends are
+// components, whatever the report's size. Risks and findings come a
+// component at a time, each component's in the order of finding.Kinds
+// (finding.Finder), its satisfied finding after them, then the flow
+// violations'. The result's description and props count the components
+// of Head.Summary, written before the components are read. If the stream
+// fails midway, what was written is a truncated document.
+func WriteStream(w io.Writer, s report.Stream, opts Options) error {
+	if s.Head == nil {
 		return fmt.Errorf("oscal: no report to write")
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	doc := build(r, inv, opts)
-	// The streaming encoder indents as it writes: a large inventory's
-	// document is not built twice in memory.
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := json.MarshalWrite(bw, doc, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+	if err := writeStream(jsonstream.New(w), s, opts); err != nil {
 		return fmt.Errorf("oscal: %w", err)
 	}
-	if err := bw.WriteByte('\n'); err != nil {
-		return fmt.Errorf("oscal: %w", err)
+	return nil
+}
+
+func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
+	r := s.Head
+	w := newWriter(j, s, opts)
+	org := strings.TrimSpace(r.Organization)
+	title := "sovmap sovereignty assessment"
+	if org != "" {
+		title += " of " + org
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("oscal: %w", err)
+	var mp props
+	mp.add("home", r.Home)
+	meta := metadata{
+		Title:        title,
+		LastModified: w.now,
+		Version:      w.now,
+		OSCALVersion: Version,
+		Props:        mp,
 	}
+	if org != "" {
+		meta.Parties = []party{{UUID: id("party/" + org), Type: "organization", Name: org}}
+	}
+	planUUID := id("inventory/" + r.Organization)
+	j.BeginObject()
+	j.Name("assessment-results")
+	j.BeginObject()
+	j.Member("uuid", id("document/"+r.Organization+"/"+opts.Now.UTC().Format(time.RFC3339Nano)))
+	j.Member("metadata", meta)
+	// The inventory stands in for an assessment plan: import-ap points at a
+	// back-matter resource that links the inventory files.
+	j.Member("import-ap", href{Href: "#" + planUUID})
+	j.Name("results")
+	j.BeginArray()
+	j.BeginObject()
+	w.resultHead(title)
+	// One pass over the components for each list with an item per
+	// component (Passes), in the order OSCAL gives the lists.
+	for _, list := range []func() error{w.definitions, w.observations, w.risks, w.findings} {
+		if err := list(); err != nil {
+			return err
+		}
+	}
+	j.EndObject()
+	j.EndArray()
+
+	plan := resource{
+		UUID:        planUUID,
+		Title:       "sovmap inventory",
+		Description: "The inventory the assessment was made from; sovmap assesses an inventory, not an OSCAL assessment plan.",
+	}
+	for _, f := range slices.Sorted(maps.Keys(w.files)) {
+		plan.Rlinks = append(plan.Rlinks, rlink{Href: f, MediaType: mediaType(f)})
+	}
+	j.Member("back-matter", backMatter{Resources: []resource{plan}})
+	j.EndObject()
+	j.EndObject()
+	return j.Close()
+}
+
+// writer writes the lists of a document's result as it reads a stream's
+// components, keeping only the facts the document lists once.
+type writer struct {
+	j    *jsonstream.Writer
+	s    report.Stream
+	opts Options
+	// now is the time the document is stamped with.
+	now string
+	// tool is the origin of every observation, risk and finding: sovmap.
+	tool []origin
+	// files are the inventory files met, for the back matter.
+	files map[string]bool
+	// isComponent says which ends of the flows are components (known
+	// after the definitions' pass): a flow's observation names those as
+	// its subjects.
+	isComponent map[string]bool
+	// flowPos are the positions of the inventory's flows.
+	flowPos map[string]sovmap.Pos
+}
+
+func newWriter(j *jsonstream.Writer, s report.Stream, opts Options) *writer {
+	w := &writer{
+		j: j, s: s, opts: opts,
+		now:         opts.Now.UTC().Format(time.RFC3339),
+		tool:        []origin{{Actors: []actor{{Type: "tool", ActorUUID: id("tool/sovmap")}}}},
+		files:       map[string]bool{},
+		isComponent: map[string]bool{},
+		flowPos:     map[string]sovmap.Pos{},
+	}
+	for _, fl := range s.Head.Flows {
+		w.isComponent[fl.From], w.isComponent[fl.To] = false, false
+	}
+	if s.Inventory != nil {
+		for _, f := range s.Inventory.Flows {
+			w.flowPos[f.ID] = f.Pos
+			addFile(w.files, f.Pos)
+		}
+	}
+	return w
+}
+
+// resultHead writes the members of the result before its lists. The
+// component count is the head's summary's, since the components have not
+// been read yet.
+func (w *writer) resultHead(title string) {
+	r := w.s.Head
+	w.j.Member("uuid", id("result/"+r.Organization+"/"+w.now))
+	w.j.Member("title", title)
+	w.j.Member("description", fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(r.Summary.Components, "component"), orUnknown(r.Home)))
+	w.j.Member("start", w.now)
+	w.j.Member("end", w.now)
+	var rp props
+	rp.add("home", r.Home)
+	rp.add("components", strconv.Itoa(r.Summary.Components))
+	rp.add("gaps", strconv.Itoa(r.Summary.Gaps))
+	rp.add("max-gap", strconv.Itoa(r.Summary.MaxGap))
+	rp.add("flow-violations", strconv.Itoa(r.Summary.Violations))
+	rp.add("hhi-provider", strconv.Itoa(r.Summary.HHIProvider))
+	rp.add("exposed-components", strconv.Itoa(r.Summary.Exposed))
+	w.j.Member("props", rp)
+}
+
+// definitions writes the tool and every component as local definitions,
+// then the reviewed controls, noting the inventory files and which flow
+// ends are components.
+func (w *writer) definitions() error {
+	j := w.j
+	j.Name("local-definitions")
+	j.BeginObject()
+	j.Name("components")
+	j.BeginArray()
+	var toolProps props
+	toolProps.add("version", w.opts.ToolVersion)
+	j.Value(component{
+		UUID: id("tool/sovmap"), Type: "software", Title: "sovmap",
+		Description: "sovmap, the sovereignty-as-code assessment tool that produced these results.",
+		Props:       toolProps, Status: state{State: "operational"},
+	})
+	err := w.s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+		addFile(w.files, c.Pos)
+		if spec != nil {
+			addFile(w.files, spec.Pos)
+		}
+		if _, ok := w.isComponent[c.ID]; ok {
+			w.isComponent[c.ID] = true
+		}
+		j.Value(definition(c, spec))
+		return j.Err()
+	})
+	if err != nil {
+		return err
+	}
+	j.EndArray()
+	j.EndObject()
+	j.Member("reviewed-controls", reviewedControls{
+		Description: "sovmap's objectives: each component reaches its required level, data flows obey the transfer rules, no foreign compelled-access law reaches data unmitigated, no restricted jurisdiction is involved, and every law of home that covers a component has its condition met.",
+		ControlSelections: []controlSelection{{
+			Description: "All sovmap objectives.",
+		}},
+	})
+	return nil
+}
+
+// observations writes one observation per component and per flow.
+func (w *writer) observations() error {
+	obs := w.j.OmitEmptyArray("observations")
+	err := w.s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+		obs.Add(w.componentObservation(c, spec))
+		return w.j.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for i := range w.s.Head.Flows {
+		fl := &w.s.Head.Flows[i]
+		obs.Add(w.flowObservation(fl, w.flowPos[fl.ID]))
+	}
+	obs.End()
+	return nil
+}
+
+// risks writes one risk per sovmap finding.
+func (w *writer) risks() error {
+	risks := w.j.OmitEmptyArray("risks")
+	if err := w.eachFinding(func(f finding.Finding) { risks.Add(w.risk(f)) }, nil); err != nil {
+		return err
+	}
+	risks.End()
+	return nil
+}
+
+// findings writes one not-satisfied finding per sovmap finding, and a
+// satisfied one per component that meets its requirement, so that an
+// auditor sees every component's verdict.
+func (w *writer) findings() error {
+	findings := w.j.OmitEmptyArray("findings")
+	err := w.eachFinding(func(f finding.Finding) { findings.Add(w.notSatisfied(f)) },
+		func(c *sovmap.ComponentResult) {
+			// A component without a gap meets its required level.
+			if c.Gap <= 0 {
+				findings.Add(w.satisfied(c))
+			}
+		})
+	if err != nil {
+		return err
+	}
+	findings.End()
 	return nil
 }
 
 // The OSCAL assessment-results model, reduced to what sovmap writes. Every
 // slice is omitted when empty: OSCAL arrays have at least one item.
 type (
-	document struct {
-		AssessmentResults assessmentResults `json:"assessment-results"`
-	}
-	assessmentResults struct {
-		UUID       string     `json:"uuid"`
-		Metadata   metadata   `json:"metadata"`
-		ImportAP   href       `json:"import-ap"`
-		Results    []result   `json:"results"`
-		BackMatter backMatter `json:"back-matter"`
-	}
 	metadata struct {
 		Title        string  `json:"title"`
 		LastModified string  `json:"last-modified"`
@@ -115,22 +334,6 @@ type (
 		NS    string `json:"ns"`
 		Value string `json:"value"`
 		Class string `json:"class,omitempty"`
-	}
-	result struct {
-		UUID             string           `json:"uuid"`
-		Title            string           `json:"title"`
-		Description      string           `json:"description"`
-		Start            string           `json:"start"`
-		End              string           `json:"end"`
-		Props            []prop           `json:"props,omitempty"`
-		LocalDefinitions localDefinitions `json:"local-definitions"`
-		ReviewedControls reviewedControls `json:"reviewed-controls"`
-		Observations     []observation    `json:"observations,omitempty"`
-		Risks            []risk           `json:"risks,omitempty"`
-		Findings         []oscalFinding   `json:"findings,omitempty"`
-	}
-	localDefinitions struct {
-		Components []component `json:"components,omitempty"`
 	}
 	component struct {
 		UUID        string `json:"uuid"`
@@ -290,257 +493,197 @@ func (p *props) level(name string, l sovmap.Level) {
 	p.add(name, strconv.Itoa(int(l)))
 }
 
-func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) document {
-	now := opts.Now.UTC().Format(time.RFC3339)
-	org := strings.TrimSpace(r.Organization)
-	title := "sovmap sovereignty assessment"
-	if org != "" {
-		title += " of " + org
-	}
-	toolUUID := id("tool/sovmap")
-	tool := []origin{{Actors: []actor{{Type: "tool", ActorUUID: toolUUID}}}}
-
-	invComp := map[string]*sovmap.Component{}
-	compPos := map[string]sovmap.Pos{}
-	flowPos := map[string]sovmap.Pos{}
-	if inv != nil {
-		for i := range inv.Components {
-			invComp[inv.Components[i].ID] = &inv.Components[i]
-			compPos[inv.Components[i].ID] = inv.Components[i].Pos
+// eachFinding reads the components once, calling add with each
+// component's findings and then done (if not nil) with the component,
+// and at the end calls add with the flow violations.
+func (w *writer) eachFinding(add func(finding.Finding), done func(*sovmap.ComponentResult)) error {
+	s := w.s
+	fd := finding.NewFinder(s.Head)
+	var fs []finding.Finding
+	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+		fs = fd.Component(fs[:0], c, spec)
+		for _, f := range fs {
+			add(f)
 		}
-		for _, f := range inv.Flows {
-			flowPos[f.ID] = f.Pos
+		if done != nil {
+			done(c)
 		}
+		return w.j.Err()
+	})
+	if err != nil {
+		return err
 	}
-
-	// The tool and every component, as local definitions.
-	var toolProps props
-	toolProps.add("version", opts.ToolVersion)
-	comps := []component{{
-		UUID: toolUUID, Type: "software", Title: "sovmap",
-		Description: "sovmap, the sovereignty-as-code assessment tool that produced these results.",
-		Props:       toolProps, Status: state{State: "operational"},
-	}}
-	compUUID := map[string]string{}
-	for i := range r.Components {
-		c := &r.Components[i]
-		compUUID[c.ID] = id("component/" + c.ID)
-		var p props
-		p.add("layer", string(c.Layer))
-		p.add("provider", c.Provider)
-		p.add("controller", c.Controller)
-		desc := fmt.Sprintf("%s component %s", c.Layer, c.ID)
-		if ic := invComp[c.ID]; ic != nil {
-			if ic.Name != "" {
-				desc = fmt.Sprintf("%s (%s)", ic.Name, desc)
-			}
-			p.addAll("location", ic.Locations)
-			p.addAll("operated-from", ic.OperatedFrom)
-			p.addAll("data-class", ic.Data)
-			p.add("criticality", string(ic.Criticality))
-			p.add("key-custody", string(ic.KeyCustody))
-		}
-		comps = append(comps, component{
-			UUID: compUUID[c.ID], Type: "service", Title: c.ID, Description: desc + ".",
-			Props: p, Status: state{State: "operational"},
-		})
+	for _, f := range finding.Flows(s.Head, s.Inventory) {
+		add(f)
 	}
-
-	res := result{
-		UUID:        id("result/" + r.Organization + "/" + now),
-		Title:       title,
-		Description: fmt.Sprintf("Levels on the sovereignty spectrum (0 exposed to 4 domestic), requirements, gaps, data-flow checks and foreign exposure of %s, from the point of view of home jurisdiction %s.", plural.Count(len(r.Components), "component"), orUnknown(r.Home)),
-		Start:       now,
-		End:         now,
-		LocalDefinitions: localDefinitions{
-			Components: comps,
-		},
-		ReviewedControls: reviewedControls{
-			Description: "sovmap's objectives: each component reaches its required level, data flows obey the transfer rules, no foreign compelled-access law reaches data unmitigated, no restricted jurisdiction is involved, and every law of home that covers a component has its condition met.",
-			ControlSelections: []controlSelection{{
-				Description: "All sovmap objectives.",
-			}},
-		},
-	}
-	var rp props
-	rp.add("home", r.Home)
-	rp.add("components", strconv.Itoa(r.Summary.Components))
-	rp.add("gaps", strconv.Itoa(r.Summary.Gaps))
-	rp.add("max-gap", strconv.Itoa(r.Summary.MaxGap))
-	rp.add("flow-violations", strconv.Itoa(r.Summary.Violations))
-	rp.add("hhi-provider", strconv.Itoa(r.Summary.HHIProvider))
-	rp.add("exposed-components", strconv.Itoa(r.Summary.Exposed))
-	res.Props = rp
-
-	// One observation per component and per flow.
-	obsUUID := map[string]string{}
-	for i := range r.Components {
-		c := &r.Components[i]
-		key := "component/" + c.ID
-		obsUUID[key] = id("observation/" + key)
-		var p props
-		p.add("layer", string(c.Layer))
-		p.level("level", c.Level)
-		p.level("effective-level", c.EffectiveLevel)
-		p.level("required-level", c.RequiredLevel)
-		p.add("gap", strconv.Itoa(c.Gap))
-		p.add("sourcing", string(c.Sourcing))
-		p.add("limited-by", c.LimitedBy)
-		for _, b := range c.Binding {
-			p.add("binding-factor", string(b))
-		}
-		p.addAll("jurisdiction", c.Exposure)
-		res.Observations = append(res.Observations, observation{
-			UUID:        obsUUID[key],
-			Title:       "Sovereignty level of " + c.ID,
-			Description: componentDescription(c),
-			Props:       p,
-			Methods:     []string{"EXAMINE"},
-			Origins:     tool,
-			Subjects:    []subject{{SubjectUUID: compUUID[c.ID], Type: "component", Title: c.ID}},
-			RelevantEvidence: evidenceFor(c.Pos, compPos[c.ID],
-				"Inventory entry of component "+c.ID+"."),
-			Collected: now,
-		})
-	}
-	for i := range r.Flows {
-		fl := &r.Flows[i]
-		key := "flow/" + fl.ID
-		obsUUID[key] = id("observation/" + key)
-		var p props
-		p.add("flow-from", fl.From)
-		p.add("flow-to", fl.To)
-		p.addAll("data-class", fl.Data)
-		p.add("mechanism", string(fl.Mechanism))
-		p.add("verdict", string(fl.Verdict))
-		p.addAll("from-jurisdiction", fl.FromJurisdictions)
-		p.addAll("to-jurisdiction", fl.ToJurisdictions)
-		var subs []subject
-		for _, end := range []string{fl.From, fl.To} {
-			if u, ok := compUUID[end]; ok {
-				subs = append(subs, subject{SubjectUUID: u, Type: "component", Title: end})
-			}
-		}
-		desc := fmt.Sprintf("Data flow %s from %s to %s: %s.", fl.ID, fl.From, fl.To, fl.Verdict)
-		if len(fl.Reasons) > 0 {
-			desc += " " + strings.Join(fl.Reasons, "; ") + ". Basis: " + report.BasisText(fl.Basis, fl.Citation) + "."
-		}
-		res.Observations = append(res.Observations, observation{
-			UUID:             obsUUID[key],
-			Title:            "Data flow " + fl.ID,
-			Description:      desc,
-			Props:            p,
-			Methods:          []string{"EXAMINE"},
-			Origins:          tool,
-			Subjects:         subs,
-			RelevantEvidence: evidenceFor(fl.Pos, flowPos[fl.ID], "Inventory entry of flow "+fl.ID+"."),
-			Collected:        now,
-		})
-	}
-
-	// One risk and one not-satisfied finding per sovmap finding.
-	failing := map[string]bool{}
-	for _, f := range finding.FromReport(r, inv) {
-		obsKey := "component/" + f.Subject
-		if f.Kind == finding.FlowViolation {
-			obsKey = "flow/" + f.Subject
-		} else {
-			failing[f.Subject] = failing[f.Subject] || f.Kind == finding.Gap
-		}
-		related := []relatedObservation{{ObservationUUID: obsUUID[obsKey]}}
-		p := findingProps(f)
-		rk := risk{
-			UUID:        id("risk/" + f.Key()),
-			Title:       riskTitle(f),
-			Description: f.Message,
-			Statement:   riskStatement(f),
-			Props:       p,
-			Status:      "open",
-			Origins:     tool,
-			Characterizations: []characterization{{
-				Origin: tool[0],
-				Facets: []facet{{Name: "severity", System: NS, Value: string(f.Severity)}},
-			}},
-			RelatedObservations: related,
-		}
-		for i, remedy := range f.Remedies {
-			rk.Remediations = append(rk.Remediations, remediation{
-				UUID:        id(fmt.Sprintf("remediation/%s/%d", f.Key(), i)),
-				Lifecycle:   "recommendation",
-				Title:       "Raise " + f.Subject,
-				Description: capitalize(remedy) + ".",
-			})
-		}
-		res.Risks = append(res.Risks, rk)
-		res.Findings = append(res.Findings, oscalFinding{
-			UUID:        id("finding/" + f.Key()),
-			Title:       riskTitle(f),
-			Description: f.Message,
-			Props:       p,
-			Origins:     tool,
-			Target: target{
-				Type: "objective-id", TargetID: objective(f.Kind),
-				Status: state{State: "not-satisfied"},
-			},
-			RelatedObservations: related,
-			RelatedRisks:        []relatedRisk{{RiskUUID: rk.UUID}},
-		})
-	}
-	// Components that meet their requirement: a satisfied finding each, so
-	// that an auditor sees every component's verdict.
-	for i := range r.Components {
-		c := &r.Components[i]
-		if c.Gap > 0 || failing[c.ID] {
-			continue
-		}
-		var p props
-		p.level("effective-level", c.EffectiveLevel)
-		p.level("required-level", c.RequiredLevel)
-		res.Findings = append(res.Findings, oscalFinding{
-			UUID:        id("finding/satisfied/" + c.ID),
-			Title:       c.ID + " meets its required level",
-			Description: fmt.Sprintf("Component %s is at effective level %d (%s), at or above its required level %d (%s).", c.ID, c.EffectiveLevel, c.EffectiveLevel, c.RequiredLevel, c.RequiredLevel),
-			Props:       p,
-			Origins:     tool,
-			Target: target{
-				Type: "objective-id", TargetID: objectiveRequiredLevel,
-				Status: state{State: "satisfied"},
-			},
-			RelatedObservations: []relatedObservation{{ObservationUUID: obsUUID["component/"+c.ID]}},
-		})
-	}
-
-	// The inventory stands in for an assessment plan: import-ap points at a
-	// back-matter resource that links the inventory files.
-	planUUID := id("inventory/" + r.Organization)
-	plan := resource{
-		UUID:        planUUID,
-		Title:       "sovmap inventory",
-		Description: "The inventory the assessment was made from; sovmap assesses an inventory, not an OSCAL assessment plan.",
-	}
-	for _, f := range inventoryFiles(r, inv) {
-		plan.Rlinks = append(plan.Rlinks, rlink{Href: f, MediaType: mediaType(f)})
-	}
-	var mp props
-	mp.add("home", r.Home)
-	meta := metadata{
-		Title:        title,
-		LastModified: now,
-		Version:      now,
-		OSCALVersion: Version,
-		Props:        mp,
-	}
-	if org != "" {
-		meta.Parties = []party{{UUID: id("party/" + org), Type: "organization", Name: org}}
-	}
-	return document{AssessmentResults: assessmentResults{
-		UUID:       id("document/" + r.Organization + "/" + opts.Now.UTC().Format(time.RFC3339Nano)),
-		Metadata:   meta,
-		ImportAP:   href{Href: "#" + planUUID},
-		Results:    []result{res},
-		BackMatter: backMatter{Resources: []resource{plan}},
-	}}
+	return nil
 }
+
+// definition is a component's local definition. spec, when known, gives
+// its name and inventory facts.
+func definition(c *sovmap.ComponentResult, spec *sovmap.Component) component {
+	var p props
+	p.add("layer", string(c.Layer))
+	p.add("provider", c.Provider)
+	p.add("controller", c.Controller)
+	desc := fmt.Sprintf("%s component %s", c.Layer, c.ID)
+	if spec != nil {
+		if spec.Name != "" {
+			desc = fmt.Sprintf("%s (%s)", spec.Name, desc)
+		}
+		p.addAll("location", spec.Locations)
+		p.addAll("operated-from", spec.OperatedFrom)
+		p.addAll("data-class", spec.Data)
+		p.add("criticality", string(spec.Criticality))
+		p.add("key-custody", string(spec.KeyCustody))
+	}
+	return component{
+		UUID: componentUUID(c.ID), Type: "service", Title: c.ID, Description: desc + ".",
+		Props: p, Status: state{State: "operational"},
+	}
+}
+
+func (w *writer) componentObservation(c *sovmap.ComponentResult, spec *sovmap.Component) observation {
+	var p props
+	p.add("layer", string(c.Layer))
+	p.level("level", c.Level)
+	p.level("effective-level", c.EffectiveLevel)
+	p.level("required-level", c.RequiredLevel)
+	p.add("gap", strconv.Itoa(c.Gap))
+	p.add("sourcing", string(c.Sourcing))
+	p.add("limited-by", c.LimitedBy)
+	for _, b := range c.Binding {
+		p.add("binding-factor", string(b))
+	}
+	p.addAll("jurisdiction", c.Exposure)
+	var specPos sovmap.Pos
+	if spec != nil {
+		specPos = spec.Pos
+	}
+	return observation{
+		UUID:             observationUUID("component/" + c.ID),
+		Title:            "Sovereignty level of " + c.ID,
+		Description:      componentDescription(c),
+		Props:            p,
+		Methods:          []string{"EXAMINE"},
+		Origins:          w.tool,
+		Subjects:         []subject{{SubjectUUID: componentUUID(c.ID), Type: "component", Title: c.ID}},
+		RelevantEvidence: evidenceFor(c.Pos, specPos, "Inventory entry of component "+c.ID+"."),
+		Collected:        w.now,
+	}
+}
+
+// flowObservation is a flow's observation; its ends that are components
+// are its subjects, and pos stands in for the flow's position when it has
+// none.
+func (w *writer) flowObservation(fl *sovmap.FlowResult, pos sovmap.Pos) observation {
+	var p props
+	p.add("flow-from", fl.From)
+	p.add("flow-to", fl.To)
+	p.addAll("data-class", fl.Data)
+	p.add("mechanism", string(fl.Mechanism))
+	p.add("verdict", string(fl.Verdict))
+	p.addAll("from-jurisdiction", fl.FromJurisdictions)
+	p.addAll("to-jurisdiction", fl.ToJurisdictions)
+	var subs []subject
+	for _, end := range []string{fl.From, fl.To} {
+		if w.isComponent[end] {
+			subs = append(subs, subject{SubjectUUID: componentUUID(end), Type: "component", Title: end})
+		}
+	}
+	desc := fmt.Sprintf("Data flow %s from %s to %s: %s.", fl.ID, fl.From, fl.To, fl.Verdict)
+	if len(fl.Reasons) > 0 {
+		desc += " " + strings.Join(fl.Reasons, "; ") + ". Basis: " + report.BasisText(fl.Basis, fl.Citation) + "."
+	}
+	return observation{
+		UUID:             observationUUID("flow/" + fl.ID),
+		Title:            "Data flow " + fl.ID,
+		Description:      desc,
+		Props:            p,
+		Methods:          []string{"EXAMINE"},
+		Origins:          w.tool,
+		Subjects:         subs,
+		RelevantEvidence: evidenceFor(fl.Pos, pos, "Inventory entry of flow "+fl.ID+"."),
+		Collected:        w.now,
+	}
+}
+
+// related is the observation a finding stems from: its component's or
+// its flow's.
+func related(f finding.Finding) []relatedObservation {
+	key := "component/" + f.Subject
+	if f.Kind == finding.FlowViolation {
+		key = "flow/" + f.Subject
+	}
+	return []relatedObservation{{ObservationUUID: observationUUID(key)}}
+}
+
+func (w *writer) risk(f finding.Finding) risk {
+	rk := risk{
+		UUID:        riskUUID(f),
+		Title:       riskTitle(f),
+		Description: f.Message,
+		Statement:   riskStatement(f),
+		Props:       findingProps(f),
+		Status:      "open",
+		Origins:     w.tool,
+		Characterizations: []characterization{{
+			Origin: w.tool[0],
+			Facets: []facet{{Name: "severity", System: NS, Value: string(f.Severity)}},
+		}},
+		RelatedObservations: related(f),
+	}
+	for i, remedy := range f.Remedies {
+		rk.Remediations = append(rk.Remediations, remediation{
+			UUID:        id(fmt.Sprintf("remediation/%s/%d", f.Key(), i)),
+			Lifecycle:   "recommendation",
+			Title:       "Raise " + f.Subject,
+			Description: capitalize(remedy) + ".",
+		})
+	}
+	return rk
+}
+
+// notSatisfied is the OSCAL finding of a sovmap finding, which points at
+// its risk.
+func (w *writer) notSatisfied(f finding.Finding) oscalFinding {
+	return oscalFinding{
+		UUID:        id("finding/" + f.Key()),
+		Title:       riskTitle(f),
+		Description: f.Message,
+		Props:       findingProps(f),
+		Origins:     w.tool,
+		Target: target{
+			Type: "objective-id", TargetID: objective(f.Kind),
+			Status: state{State: "not-satisfied"},
+		},
+		RelatedObservations: related(f),
+		RelatedRisks:        []relatedRisk{{RiskUUID: riskUUID(f)}},
+	}
+}
+
+// satisfied is the finding of a component that meets its required level.
+func (w *writer) satisfied(c *sovmap.ComponentResult) oscalFinding {
+	var p props
+	p.level("effective-level", c.EffectiveLevel)
+	p.level("required-level", c.RequiredLevel)
+	return oscalFinding{
+		UUID:        id("finding/satisfied/" + c.ID),
+		Title:       c.ID + " meets its required level",
+		Description: fmt.Sprintf("Component %s is at effective level %d (%s), at or above its required level %d (%s).", c.ID, c.EffectiveLevel, c.EffectiveLevel, c.RequiredLevel, c.RequiredLevel),
+		Props:       p,
+		Origins:     w.tool,
+		Target: target{
+			Type: "objective-id", TargetID: objectiveRequiredLevel,
+			Status: state{State: "satisfied"},
+		},
+		RelatedObservations: []relatedObservation{{ObservationUUID: observationUUID("component/" + c.ID)}},
+	}
+}
+
+func componentUUID(compID string) string { return id("component/" + compID) }
+func observationUUID(key string) string  { return id("observation/" + key) }
+func riskUUID(f finding.Finding) string  { return id("risk/" + f.Key()) }
 
 func findingProps(f finding.Finding) props {
 	var p props
@@ -626,30 +769,11 @@ func evidenceFor(pos, fallback sovmap.Pos, desc string) []evidence {
 	return []evidence{{Href: h, Description: desc + " (" + pos.String() + ")"}}
 }
 
-func inventoryFiles(r *sovmap.Report, inv *sovmap.Inventory) []string {
-	seen := map[string]bool{}
-	add := func(p sovmap.Pos) {
-		if p.File != "" {
-			seen[strings.ReplaceAll(p.File, " ", "%20")] = true
-		}
+// addFile adds the file of a position, as a back-matter link, to files.
+func addFile(files map[string]bool, p sovmap.Pos) {
+	if p.File != "" {
+		files[strings.ReplaceAll(p.File, " ", "%20")] = true
 	}
-	for _, c := range r.Components {
-		add(c.Pos)
-	}
-	if inv != nil {
-		for _, c := range inv.Components {
-			add(c.Pos)
-		}
-		for _, f := range inv.Flows {
-			add(f.Pos)
-		}
-	}
-	files := make([]string, 0, len(seen))
-	for f := range seen {
-		files = append(files, f)
-	}
-	sort.Strings(files)
-	return files
 }
 
 func mediaType(f string) string {
@@ -679,22 +803,31 @@ func capitalize(s string) string {
 // urlNamespace is the RFC 9562 namespace for names that are URLs.
 var urlNamespace = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
 
-// id is the name-based UUID of a key in sovmap's namespace, itself the
-// version 5 UUID of NS in the URL namespace.
-func id(key string) string { return format(uuid5(uuid5(urlNamespace, NS), key)) }
+// namespace is sovmap's namespace of name-based UUIDs: the version 5
+// UUID of NS in the URL namespace.
+var namespace = uuid5(urlNamespace, NS)
+
+// id is the name-based UUID of a key in sovmap's namespace.
+func id(key string) string { return format(uuid5(namespace, key)) }
 
 // uuid5 computes an RFC 9562 version 5 (SHA-1, name-based) UUID.
 func uuid5(ns [16]byte, name string) [16]byte {
-	h := sha1.New()
-	h.Write(ns[:])
-	h.Write([]byte(name))
+	sum := sha1.Sum(append(ns[:], name...))
 	var u [16]byte
-	copy(u[:], h.Sum(nil))
+	copy(u[:], sum[:])
 	u[6] = (u[6] & 0x0f) | 0x50
 	u[8] = (u[8] & 0x3f) | 0x80
 	return u
 }
 
+// format writes a UUID in its canonical form, 8-4-4-4-12 hex digits.
 func format(u [16]byte) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	hex.Encode(b[9:13], u[4:6])
+	hex.Encode(b[14:18], u[6:8])
+	hex.Encode(b[19:23], u[8:10])
+	hex.Encode(b[24:], u[10:])
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	return string(b[:])
 }

@@ -103,23 +103,36 @@ type doc struct {
 	AR struct {
 		UUID    string `json:"uuid"`
 		Results []struct {
+			LocalDefinitions struct {
+				Components []struct {
+					Title string `json:"title"`
+				} `json:"components"`
+			} `json:"local-definitions"`
 			Observations []struct {
 				UUID  string `json:"uuid"`
 				Title string `json:"title"`
 			} `json:"observations"`
 			Risks []struct {
-				UUID         string `json:"uuid"`
-				Title        string `json:"title"`
-				Props        []prop `json:"props"`
+				UUID              string `json:"uuid"`
+				Title             string `json:"title"`
+				Description       string `json:"description"`
+				Props             []prop `json:"props"`
+				Characterizations []struct {
+					Facets []struct {
+						Name  string `json:"name"`
+						Value string `json:"value"`
+					} `json:"facets"`
+				} `json:"characterizations"`
 				Remediations []struct {
 					Description string `json:"description"`
 				} `json:"remediations"`
 			} `json:"risks"`
 			Findings []struct {
-				UUID   string `json:"uuid"`
-				Title  string `json:"title"`
-				Props  []prop `json:"props"`
-				Target struct {
+				UUID        string `json:"uuid"`
+				Title       string `json:"title"`
+				Description string `json:"description"`
+				Props       []prop `json:"props"`
+				Target      struct {
 					TargetID string `json:"target-id"`
 					Status   struct {
 						State string `json:"state"`
@@ -130,6 +143,13 @@ type doc struct {
 				} `json:"related-risks"`
 			} `json:"findings"`
 		} `json:"results"`
+		BackMatter struct {
+			Resources []struct {
+				Rlinks []struct {
+					Href string `json:"href"`
+				} `json:"rlinks"`
+			} `json:"resources"`
+		} `json:"back-matter"`
 	} `json:"assessment-results"`
 }
 

@@ -9,20 +9,19 @@
 package sarif
 
 import (
-	"bufio"
 	"cmp"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
-
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/finding"
+	"github.com/sovmap/sovmap/internal/jsonstream"
+	"github.com/sovmap/sovmap/report"
 )
 
 // SchemaURI is the published location of the SARIF 2.1.0 JSON schema.
@@ -76,24 +75,86 @@ func Write(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 	return WriteOptions(w, r, inv, Options{})
 }
 
-// WriteOptions writes the report as a SARIF 2.1.0 log. File positions are
-// made relative to opts.SourceRoot, or to the working directory when it is
-// empty.
+// WriteOptions writes the report as a SARIF 2.1.0 log: WriteStream over
+// the report held whole, so that the command line and the server write
+// the same bytes.
 func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Options) error {
 	if r == nil {
 		return fmt.Errorf("sarif: no report to write")
 	}
-	doc := build(r, inv, opts)
-	// The streaming encoder indents as it writes: a large inventory's
-	// document is not built twice in memory.
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := json.MarshalWrite(bw, doc, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+	return WriteStream(w, report.StreamOf(r, inv), opts)
+}
+
+// StreamWriter returns the writer of report streams as SARIF logs with
+// opts, for the server's downloads.
+func StreamWriter(opts Options) report.StreamWriter {
+	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
+}
+
+// WriteStream writes a report stream as a SARIF 2.1.0 log, reading its
+// components once. File positions are made relative to opts.SourceRoot, or
+// to the working directory when it is empty; a component without one
+// takes its inventory spec's.
+//
+// The results come a component at a time, each component's in the order
+// of finding.Kinds, then the flow violations (finding.Finder), and are
+// written as they come: the writer holds one component's findings and the
+// set of files the results point at, whatever the report's size. That
+// set, the run's artifacts, is written after the results for that reason.
+// If the stream fails midway, what was written is a truncated log.
+func WriteStream(w io.Writer, s report.Stream, opts Options) error {
+	if s.Head == nil {
+		return fmt.Errorf("sarif: no report to write")
+	}
+	r := s.Head
+	j := jsonstream.New(w)
+	j.BeginObject()
+	j.Member("$schema", SchemaURI)
+	j.Member("version", "2.1.0")
+	j.Name("runs")
+	j.BeginArray()
+	j.BeginObject()
+	j.Member("tool", tool{Driver: newDriver(opts)})
+	j.Member("automationDetails", automationDetails{ID: cmp.Or(opts.AutomationID, DefaultAutomationID)})
+	if root := opts.SourceRoot; root != "" {
+		if uri, err := RootURI(root); err == nil {
+			j.Member("originalUriBaseIds", map[string]artifactLocation{SourceRootID: {URI: uri}})
+		}
+	}
+	j.Name("results")
+	j.BeginArray()
+	rs := newResults(cmp.Or(opts.SourceRoot, "."))
+	fd := finding.NewFinder(r)
+	var fs []finding.Finding
+	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+		fs = fd.Component(fs[:0], c, spec)
+		for _, f := range fs {
+			j.Value(rs.result(f))
+		}
+		return j.Err()
+	})
+	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
-	if err := bw.WriteByte('\n'); err != nil {
-		return fmt.Errorf("sarif: %w", err)
+	for _, f := range finding.Flows(r, s.Inventory) {
+		j.Value(rs.result(f))
 	}
-	if err := bw.Flush(); err != nil {
+	j.EndArray()
+	if len(rs.artifacts) > 0 {
+		j.Member("artifacts", rs.artifacts)
+	}
+	j.Member("columnKind", "unicodeCodePoints")
+	j.Member("properties", map[string]any{
+		"organization": r.Organization,
+		"home":         r.Home,
+		"components":   r.Summary.Components,
+		"gaps":         r.Summary.Gaps,
+		"violations":   r.Summary.Violations,
+	})
+	j.EndObject()
+	j.EndArray()
+	j.EndObject()
+	if err := j.Close(); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	return nil
@@ -102,20 +163,6 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 // The SARIF object model, reduced to what sovmap writes. Field names follow
 // the specification (OASIS SARIF 2.1.0, section 3).
 type (
-	log struct {
-		Schema  string `json:"$schema"`
-		Version string `json:"version"`
-		Runs    []run  `json:"runs"`
-	}
-	run struct {
-		Tool               tool                        `json:"tool"`
-		AutomationDetails  automationDetails           `json:"automationDetails"`
-		OriginalURIBaseIDs map[string]artifactLocation `json:"originalUriBaseIds,omitempty"`
-		Artifacts          []artifact                  `json:"artifacts,omitempty"`
-		Results            []result                    `json:"results"`
-		ColumnKind         string                      `json:"columnKind"`
-		Properties         map[string]any              `json:"properties,omitempty"`
-	}
 	tool struct {
 		Driver driver `json:"driver"`
 	}
@@ -274,7 +321,9 @@ func semanticVersion(v string) string {
 // RuleID is the SARIF rule id of a finding kind, such as "sovmap/gap".
 func RuleID(k finding.Kind) string { return "sovmap/" + string(k) }
 
-func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
+// newDriver describes sovmap and its rules, one per finding kind in the
+// order of finding.Kinds.
+func newDriver(opts Options) driver {
 	d := driver{
 		Name:            "sovmap",
 		FullName:        "sovmap sovereignty assessment",
@@ -282,60 +331,55 @@ func build(r *sovmap.Report, inv *sovmap.Inventory, opts Options) log {
 		SemanticVersion: semanticVersion(opts.ToolVersion),
 		InformationURI:  InformationURI,
 	}
-	ruleIndex := map[finding.Kind]int{}
-	for i, k := range finding.Kinds {
+	for _, k := range finding.Kinds {
 		d.Rules = append(d.Rules, ruleOf(k))
-		ruleIndex[k] = i
 	}
-	if opts.AutomationID == "" {
-		opts.AutomationID = DefaultAutomationID
+	return d
+}
+
+// results turns findings into SARIF results, keeping the artifacts they
+// point at.
+type results struct {
+	root string
+	// uris are the artifact locations of the files met, by file name, so
+	// that each is worked out once.
+	uris map[string]artifactLocation
+	// artifacts are the files the results point at, in the order first met.
+	artifacts []artifact
+}
+
+func newResults(root string) *results {
+	return &results{root: root, uris: map[string]artifactLocation{}}
+}
+
+func (rs *results) result(f finding.Finding) result {
+	res := result{
+		RuleID:              RuleID(f.Kind),
+		RuleIndex:           slices.Index(finding.Kinds, f.Kind),
+		Kind:                "fail",
+		Level:               string(f.Severity),
+		Message:             message{Text: text(f)},
+		PartialFingerprints: map[string]string{FingerprintName: f.Fingerprint(), LineHashName: f.Fingerprint()},
+		Properties:          properties(f),
 	}
-	rn := run{
-		Tool:              tool{Driver: d},
-		AutomationDetails: automationDetails{ID: opts.AutomationID},
-		Results:           []result{},
-		ColumnKind:        "unicodeCodePoints",
-		Properties: map[string]any{
-			"organization": r.Organization,
-			"home":         r.Home,
-			"components":   r.Summary.Components,
-			"gaps":         r.Summary.Gaps,
-			"violations":   r.Summary.Violations,
-		},
-	}
-	if root := opts.SourceRoot; root != "" {
-		if uri, err := RootURI(root); err == nil {
-			rn.OriginalURIBaseIDs = map[string]artifactLocation{SourceRootID: {URI: uri}}
-		}
-	}
-	seenArtifact := map[string]bool{}
-	for _, f := range finding.FromReport(r, inv) {
-		res := result{
-			RuleID:              RuleID(f.Kind),
-			RuleIndex:           ruleIndex[f.Kind],
-			Kind:                "fail",
-			Level:               string(f.Severity),
-			Message:             message{Text: text(f)},
-			PartialFingerprints: map[string]string{FingerprintName: f.Fingerprint(), LineHashName: f.Fingerprint()},
-			Properties:          properties(f),
-		}
-		loc := location{LogicalLocations: []logicalLocation{logical(f)}}
-		if f.Pos.File != "" {
-			al := artifactURI(f.Pos.File, cmp.Or(opts.SourceRoot, "."))
-			pl := &physicalLocation{ArtifactLocation: al}
-			if f.Pos.Line > 0 {
-				pl.Region = &region{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
-			}
-			loc.PhysicalLocation = pl
-			if !seenArtifact[al.URI] {
-				seenArtifact[al.URI] = true
-				rn.Artifacts = append(rn.Artifacts, artifact{Location: al, MimeType: mimeType(al.URI)})
+	loc := location{LogicalLocations: []logicalLocation{logical(f)}}
+	if f.Pos.File != "" {
+		al, ok := rs.uris[f.Pos.File]
+		if !ok {
+			al = artifactURI(f.Pos.File, rs.root)
+			rs.uris[f.Pos.File] = al
+			if !slices.ContainsFunc(rs.artifacts, func(a artifact) bool { return a.Location.URI == al.URI }) {
+				rs.artifacts = append(rs.artifacts, artifact{Location: al, MimeType: mimeType(al.URI)})
 			}
 		}
-		res.Locations = []location{loc}
-		rn.Results = append(rn.Results, res)
+		pl := &physicalLocation{ArtifactLocation: al}
+		if f.Pos.Line > 0 {
+			pl.Region = &region{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+		}
+		loc.PhysicalLocation = pl
 	}
-	return log{Schema: SchemaURI, Version: "2.1.0", Runs: []run{rn}}
+	res.Locations = []location{loc}
+	return res
 }
 
 // RootURI is the file: URI of the directory root, ending in a slash, as

@@ -102,10 +102,11 @@ type decoded struct {
 			} `json:"driver"`
 		} `json:"tool"`
 		Results []struct {
-			RuleID              string            `json:"ruleId"`
-			RuleIndex           int               `json:"ruleIndex"`
-			Level               string            `json:"level"`
-			PartialFingerprints map[string]string `json:"partialFingerprints"`
+			RuleID              string                `json:"ruleId"`
+			RuleIndex           int                   `json:"ruleIndex"`
+			Level               string                `json:"level"`
+			Message             struct{ Text string } `json:"message"`
+			PartialFingerprints map[string]string     `json:"partialFingerprints"`
 			Locations           []struct {
 				PhysicalLocation *struct {
 					ArtifactLocation struct {
@@ -113,7 +114,8 @@ type decoded struct {
 						URIBaseID string `json:"uriBaseId"`
 					} `json:"artifactLocation"`
 					Region struct {
-						StartLine int `json:"startLine"`
+						StartLine   int `json:"startLine"`
+						StartColumn int `json:"startColumn"`
 					} `json:"region"`
 				} `json:"physicalLocation"`
 				LogicalLocations []struct {

@@ -1,0 +1,140 @@
+// Package streamtest helps test and measure stream writers: the reports
+// to check them on (Cases), a stream that passes its components the way
+// the server does and counts what was read (Reusing), writers that fail
+// or note when output starts (FailingWriter, FirstWrite), and a benchmark
+// of a format's whole and stream writers (Bench).
+package streamtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"testing"
+
+	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/report"
+)
+
+// Reusing returns the stream of a report held whole as the server gives
+// it: every component through one ComponentResult and one Component,
+// overwritten before each yield and wiped after it (sample.Reusing). The
+// counts are kept as the stream is read.
+func Reusing(r *sovmap.Report, inv *sovmap.Inventory) (report.Stream, *Counts) {
+	s := report.StreamOf(r, inv)
+	counts := &Counts{}
+	reused := sample.Reusing(s.Components)
+	yields := func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		return reused(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
+			counts.Yields++
+			return yield(c, spec)
+		})
+	}
+	s.Components = sample.Counting(yields, &counts.Passes)
+	return s, counts
+}
+
+// Counts are how much of a stream was read.
+type Counts struct {
+	// Passes counts the calls of the stream's Components.
+	Passes int
+	// Yields counts the components passed, over every pass.
+	Yields int
+}
+
+// NewCases returns a loader of the reports stream writers are checked on
+// (see Cases) that loads them once, at its first call.
+func NewCases(n int) func(testing.TB) []sample.Assessed {
+	load := sync.OnceValues(func() ([]sample.Assessed, error) { return Cases(context.Background(), n) })
+	return func(t testing.TB) []sample.Assessed {
+		t.Helper()
+		cases, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cases
+	}
+}
+
+// Cases are the reports stream writers are checked on: every example
+// inventory's assessment (sample.Examples), the hand-made sample, and,
+// last, a generated inventory of n components spread over three files
+// (the generator gives no positions), so that a writer meets several.
+func Cases(ctx context.Context, n int) ([]sample.Assessed, error) {
+	cases, err := sample.Examples(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv, r, err := sample.Synthetic(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range inv.Components {
+		inv.Components[i].Pos = sovmap.Pos{File: fmt.Sprintf("generated/part %d.yaml", i%3), Line: i + 1, Col: 3}
+	}
+	cases = append(cases, sample.Assessed{Name: "sample", Report: sample.Report(), Inventory: sample.Inventory()})
+	return append(cases, sample.Assessed{Name: "generated", Report: r, Inventory: inv}), nil
+}
+
+// ErrClientGone is the error of a FailingWriter.
+var ErrClientGone = errors.New("client gone")
+
+// FailingWriter fails with ErrClientGone once Left bytes are written, as
+// a connection whose client went away.
+type FailingWriter struct{ Left int }
+
+// Write counts p against Left, and fails once it is spent.
+func (w *FailingWriter) Write(p []byte) (int, error) {
+	if w.Left -= len(p); w.Left < 0 {
+		return 0, ErrClientGone
+	}
+	return len(p), nil
+}
+
+// Bench measures a format's writer on the assessment of a generated
+// inventory of n components: held whole, as the command line writes it
+// ("whole"), and from a stream that passes each component through one
+// reused struct, copied in and wiped out as the server's does ("stream";
+// the copying is the server's cost too, decoding aside).
+func Bench(b *testing.B, n int, whole func(io.Writer, *sovmap.Report, *sovmap.Inventory) error, stream report.StreamWriter) {
+	inv, r, err := sample.Synthetic(b.Context(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := whole(io.Discard, r, inv); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stream", func(b *testing.B) {
+		s, _ := Reusing(r, inv)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := stream(io.Discard, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// FirstWrite is a writer that notes how many components a stream had
+// passed (Counts.Yields) when the first byte was written, so that a test
+// sees a writer send its output as it reads, not after.
+type FirstWrite struct {
+	Counts *Counts
+	// At is Counts.Yields at the first write, or -1 before it.
+	At int
+}
+
+// Write notes the count at the first write and discards p.
+func (w *FirstWrite) Write(p []byte) (int, error) {
+	if w.At < 0 && len(p) > 0 {
+		w.At = w.Counts.Yields
+	}
+	return len(p), nil
+}
