@@ -21,6 +21,8 @@ import (
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/cyclonedx"
 	"github.com/sovmap/sovmap/report/html"
+	"github.com/sovmap/sovmap/report/oscal"
+	"github.com/sovmap/sovmap/report/sarif"
 	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/store"
 )
@@ -38,6 +40,8 @@ var streamedFormats = map[string]struct {
 	"xlsx":      {sheet.WriteXLSX, &StreamFormat{Write: sheet.WriteXLSXStream}},
 	"cyclonedx": {cyclonedx.Write, &StreamFormat{Write: cyclonedx.StreamWriter(cyclonedx.Options{})}},
 	"html":      {html.Write, &StreamFormat{Write: html.StreamWriter(html.Options{})}},
+	"sarif":     {sarif.Write, &StreamFormat{Write: sarif.StreamWriter(sarif.Options{})}},
+	"oscal":     {oscal.Write, &StreamFormat{Write: oscal.StreamWriter(oscal.Options{})}},
 	"table":     {report.WriteTable, &StreamFormat{Write: report.WriteTableStream, ComponentsOnly: true}},
 	"markdown":  {report.WriteMarkdown, &StreamFormat{Write: report.WriteMarkdownStream, ComponentsOnly: true}},
 	"json-full": {report.WriteJSONDetail, &StreamFormat{Write: report.WriteJSONDetailStream, ComponentsOnly: true}},

@@ -29,7 +29,7 @@ func TestServeStreamsLargeReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 40000
+	const n = 33000 // just past the 32,768 components the default cache streams from
 	var file bytes.Buffer
 	if err := gen.WriteJSON(&file, gen.Inventory(k, gen.Options{Components: n, Seed: 5})); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,8 @@ import (
 	"github.com/sovmap/sovmap/report"
 	"github.com/sovmap/sovmap/report/cyclonedx"
 	"github.com/sovmap/sovmap/report/html"
+	"github.com/sovmap/sovmap/report/oscal"
+	"github.com/sovmap/sovmap/report/sarif"
 	"github.com/sovmap/sovmap/report/sheet"
 	"github.com/sovmap/sovmap/server"
 	"github.com/sovmap/sovmap/store"
@@ -179,6 +181,8 @@ func streamFormats() map[string]server.StreamFormat {
 		"xlsx":      {Write: sheet.WriteXLSXStream},
 		"cyclonedx": {Write: cyclonedx.StreamWriter(cyclonedx.Options{})},
 		"html":      {Write: html.StreamWriter(html.Options{})},
+		"sarif":     {Write: sarif.StreamWriter(sarif.Options{ToolVersion: version()})},
+		"oscal":     {Write: oscal.StreamWriter(oscal.Options{})},
 		"table":     {Write: report.WriteTableStream, ComponentsOnly: true},
 		"markdown":  {Write: report.WriteMarkdownStream, ComponentsOnly: true},
 		"json-full": {Write: report.WriteJSONDetailStream, ComponentsOnly: true},

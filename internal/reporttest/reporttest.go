@@ -1,7 +1,8 @@
 // Package reporttest compares reports for tests: two writings of one
 // report in a format are the same report when they differ only where the
 // format asks for something fresh each time (a BOM's serial number and
-// timestamp, a page's generation time) or where a writer does not write
+// timestamp, assessment results' times and the UUIDs made from them, a
+// page's generation time) or where a writer does not write
 // the same bytes twice (a workbook's zip, compared by its cells).
 package reporttest
 
@@ -33,6 +34,10 @@ var fresh = map[string]*regexp.Regexp{
 	// CycloneDX: every BOM has a fresh serial number, which its BOM-Links
 	// repeat, and is stamped.
 	"cyclonedx": regexp.MustCompile(`"timestamp": "[^"]*"|urn:(uuid|cdx):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+	// OSCAL assessment results are stamped with the time they were made,
+	// and the document's and the result's UUIDs are made from it (the
+	// others, made from the findings, are blanked with them).
+	"oscal": regexp.MustCompile(`"(last-modified|version|start|end|collected)": "[^"]*"|"uuid": "[^"]*"`),
 	// The HTML page says when it was generated, to the minute.
 	"html": regexp.MustCompile(`generated \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+`),
 }

@@ -3,10 +3,12 @@ package reporttest
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/report/cyclonedx"
 	"github.com/sovmap/sovmap/report/html"
+	"github.com/sovmap/sovmap/report/oscal"
 	"github.com/sovmap/sovmap/report/sheet"
 )
 
@@ -21,6 +23,10 @@ func TestSame(t *testing.T) {
 			return cyclonedx.WriteOptions(b, pick(all, full, &less), nil, cyclonedx.Options{})
 		},
 		"html": func(b *bytes.Buffer, all bool) error { return html.Write(b, pick(all, full, &less), nil) },
+		"oscal": func(b *bytes.Buffer, all bool) error {
+			defer time.Sleep(1100 * time.Millisecond) // the next writing in another second
+			return oscal.Write(b, pick(all, full, &less), nil)
+		},
 		"xlsx": func(b *bytes.Buffer, all bool) error { return sheet.WriteXLSX(b, pick(all, full, &less), nil) },
 	}
 	for format, write := range writers {
