@@ -18,29 +18,11 @@ import (
 	"github.com/sovmap/sovmap/report"
 )
 
-// reusing is a stream of the report that passes every component in one
-// struct, overwritten and zeroed between components, as the server's does,
-// and counts its passes: a writer that keeps what it was passed sees it
-// change.
+// reusing is the stream of a report through one reused result and spec
+// (sample.Reusing), counting its passes.
 func reusing(r *sovmap.Report, inv *sovmap.Inventory, passes *int) report.Stream {
 	s := report.StreamOf(r, inv)
-	whole := s.Components
-	var res sovmap.ComponentResult
-	var spec sovmap.Component
-	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		*passes++
-		return whole(func(c *sovmap.ComponentResult, sp *sovmap.Component) error {
-			res = *c
-			var specp *sovmap.Component
-			if sp != nil {
-				spec = *sp
-				specp = &spec
-			}
-			err := yield(&res, specp)
-			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
-			return err
-		})
-	}
+	s.Components = sample.Counting(sample.Reusing(s.Components), passes)
 	return s
 }
 
