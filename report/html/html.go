@@ -282,7 +282,6 @@ func (p *page) gather(s report.Stream, opts Options) error {
 		}
 		return nil
 	})
-	of.clear()
 	if err != nil {
 		return err
 	}
@@ -331,46 +330,25 @@ func newGapRow(c *sovmap.ComponentResult, spec *sovmap.Component, f finding.Find
 	return row
 }
 
-// oneFindings gives the findings of one component at a time, with
-// finding.FromReport over a report of that component alone and its
-// provider: FromReport reads the tier of the component's provider only,
-// and indexing every provider for each component would cost more than
-// the rest of the page.
+// oneFindings gives the findings of one component at a time, in
+// FromReport's order for that component (finding.Finder), reusing one
+// slice.
 type oneFindings struct {
-	one       sovmap.Report
-	inv       sovmap.Inventory
-	providers map[string]*sovmap.ProviderResult
+	fd  finding.Finder
+	buf []finding.Finding
 }
 
 func newOneFindings(head *sovmap.Report) *oneFindings {
-	o := &oneFindings{providers: make(map[string]*sovmap.ProviderResult, len(head.Providers))}
-	o.one.Components = make([]sovmap.ComponentResult, 1)
-	o.one.Providers = make([]sovmap.ProviderResult, 0, 1)
-	o.inv.Components = make([]sovmap.Component, 1)
-	for i := range head.Providers {
-		o.providers[head.Providers[i].ID] = &head.Providers[i] // the last of an id, as FromReport's index
-	}
-	return o
+	return &oneFindings{fd: finding.NewFinder(head)}
 }
 
-// of returns the findings of a component, in FromReport's order.
+// of returns the findings of a component, valid until the next call.
 func (o *oneFindings) of(c *sovmap.ComponentResult, spec *sovmap.Component) []finding.Finding {
-	o.one.Components[0] = *c
-	o.one.Providers = o.one.Providers[:0]
-	if pr := o.providers[c.Provider]; pr != nil {
-		o.one.Providers = append(o.one.Providers, *pr)
+	if spec != nil && spec.Pos.File == "" {
+		spec = nil // the inventory gives the findings only positions
 	}
-	inv := (*sovmap.Inventory)(nil)
-	if spec != nil && spec.Pos.File != "" { // the inventory gives the findings only positions
-		o.inv.Components[0] = *spec
-		inv = &o.inv
-	}
-	return finding.FromReport(&o.one, inv)
-}
-
-// clear drops the copies of the last component.
-func (o *oneFindings) clear() {
-	o.one.Components[0], o.inv.Components[0] = sovmap.ComponentResult{}, sovmap.Component{}
+	o.buf = o.fd.Component(o.buf[:0], c, spec)
+	return o.buf
 }
 
 // gapWindow is how many rows of the gaps table WriteStream holds: about
@@ -448,7 +426,6 @@ func (g *gapTable) seq(s report.Stream, failed *error) iter.Seq[gapRow] {
 			return
 		}
 		of := newOneFindings(s.Head)
-		defer of.clear()
 		buf := make([]gapRow, g.window)
 		for lo := 0; lo < g.n; lo += g.window {
 			hi := min(lo+g.window, g.n)
