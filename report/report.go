@@ -23,6 +23,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/jsonstream"
 	"github.com/sovmap/sovmap/internal/plural"
 )
 
@@ -306,65 +307,32 @@ func WriteJSONDetail(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // providers, layers, summary, notes) whatever the report's size. The
 // inventory is not read.
 func WriteJSONDetailStream(w io.Writer, s Stream) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	enc := jsontext.NewEncoder(bw, jsontext.WithIndent("  "))
-	opts := json.Deterministic(true)
+	j := jsonstream.New(w)
 	h := s.Head
 	// The members in the order of sovmap.Report's fields, as the library
 	// would write the report whole.
-	members := []struct {
-		name  string
-		value any
-	}{
-		{"organization", h.Organization},
-		{"home", h.Home},
-		{"components", nil},
-		{"flows", h.Flows},
-		{"providers", h.Providers},
-		{"layers", h.Layers},
-		{"summary", &h.Summary},
-		{"notes", h.Notes},
-	}
-	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
-		return err
-	}
-	for _, m := range members {
-		if m.name == "notes" && len(h.Notes) == 0 {
-			continue // omitempty
-		}
-		if err := enc.WriteToken(jsontext.String(m.name)); err != nil {
-			return err
-		}
-		var err error
-		if m.name == "components" {
-			err = writeDetailComponents(enc, s.Components, opts)
-		} else {
-			err = json.MarshalEncode(enc, m.value, opts)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	// The encoder ends the top-level object with a newline.
-	if err := enc.WriteToken(jsontext.EndObject); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// writeDetailComponents writes the components as a JSON list, each as the
-// library encodes a sovmap.ComponentResult.
-func writeDetailComponents(enc *jsontext.Encoder, each Components, opts json.Options) error {
-	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
-		return err
-	}
-	err := each(func(res *sovmap.ComponentResult, _ *sovmap.Component) error {
-		return json.MarshalEncode(enc, res, opts)
+	j.BeginObject()
+	j.Member("organization", h.Organization)
+	j.Member("home", h.Home)
+	j.Name("components")
+	j.BeginArray()
+	err := s.Components(func(res *sovmap.ComponentResult, _ *sovmap.Component) error {
+		j.Value(res)
+		return j.Err()
 	})
 	if err != nil {
 		return err
 	}
-	return enc.WriteToken(jsontext.EndArray)
+	j.EndArray()
+	j.Member("flows", h.Flows)
+	j.Member("providers", h.Providers)
+	j.Member("layers", h.Layers)
+	j.Member("summary", &h.Summary)
+	if len(h.Notes) > 0 { // omitempty
+		j.Member("notes", h.Notes)
+	}
+	j.EndObject()
+	return j.Close()
 }
 
 func levelCell(l sovmap.Level) string { return fmt.Sprintf("%d %s", l, l) }

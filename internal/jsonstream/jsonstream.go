@@ -3,7 +3,8 @@
 // whole (jsontext.WithIndent("  "), json.Deterministic, a final newline).
 // A writer of a report of a million components opens the document's
 // objects and arrays itself and marshals one item at a time, so that it
-// never holds the items: the SARIF and OSCAL writers stream this way.
+// never holds the items: the SARIF, OSCAL and full JSON report writers
+// stream this way.
 //
 // Errors are sticky: after the first, every call does nothing and Err and
 // Close return it, so that a writer checks once per item, not per call.
