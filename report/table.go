@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -268,18 +269,19 @@ func (c *columns) settle() {
 	}
 }
 
-// line writes a row, each cell cut to its column and padded.
-func (c *columns) line(w io.Writer, cells []string) {
-	var b strings.Builder
+// line writes a row, each cell cut to its column and padded, straight to
+// the buffer: it runs once per component.
+func (c *columns) line(w *bufio.Writer, cells []string) {
 	for i, s := range cells {
 		s = cut(c.cell(i, s), max(c.width[i], utf8.RuneCountInString(c.head[i])))
-		b.WriteString(s)
+		w.WriteString(s)
 		if i < len(cells)-1 {
-			b.WriteString(strings.Repeat(" ", c.width[i]-utf8.RuneCountInString(s)+2))
+			for range c.width[i] - utf8.RuneCountInString(s) + 2 {
+				w.WriteByte(' ')
+			}
 		}
 	}
-	b.WriteByte('\n')
-	io.WriteString(w, b.String())
+	w.WriteByte('\n')
 }
 
 // grid is a table of the report's head (flows, layers, providers): its
@@ -300,7 +302,7 @@ func (g *grid) add(detail string, cells ...string) {
 	g.rows = append(g.rows, gridRow{cells: cells, detail: detail})
 }
 
-func (g *grid) write(w io.Writer) {
+func (g *grid) write(w *bufio.Writer) {
 	cols := newColumns(g.head, g.max)
 	for _, r := range g.rows {
 		cols.fit(r.cells)
