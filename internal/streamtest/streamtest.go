@@ -1,8 +1,9 @@
 // Package streamtest helps test and measure stream writers: the reports
 // to check them on (Cases), a stream that passes its components the way
 // the server does and counts what was read (Reusing), writers that fail
-// or note when output starts (FailingWriter, FirstWrite), and a benchmark
-// of a format's whole and stream writers (Bench).
+// or note when output starts (FailingWriter, FirstWrite), checks a stream
+// writer meets (CheckClientGone, CheckWritesAsItReads, CheckNoHead), and a
+// benchmark of a format's whole and stream writers (Bench).
 package streamtest
 
 import (
@@ -137,4 +138,43 @@ func (w *FirstWrite) Write(p []byte) (int, error) {
 		w.At = w.Counts.Yields
 	}
 	return len(p), nil
+}
+
+// CheckClientGone checks that write, given c's stream and an output that
+// fails (a client gone) after 128 KiB, returns ErrClientGone and stops
+// reading the components before the first pass ends.
+func CheckClientGone(t *testing.T, c sample.Assessed, write report.StreamWriter) {
+	t.Helper()
+	s, counts := Reusing(c.Report, c.Inventory)
+	err := write(&FailingWriter{Left: 1 << 17}, s)
+	if !errors.Is(err, ErrClientGone) {
+		t.Fatalf("WriteStream to a failing writer = %v, want %v", err, ErrClientGone)
+	}
+	if n := len(c.Report.Components); counts.Yields >= n {
+		t.Errorf("%d components read after the writer failed, of %d", counts.Yields, n)
+	}
+}
+
+// CheckWritesAsItReads checks that write sends its first bytes before
+// half of c's components are read: it does not gather its output before
+// sending it.
+func CheckWritesAsItReads(t *testing.T, c sample.Assessed, write report.StreamWriter) {
+	t.Helper()
+	s, counts := Reusing(c.Report, c.Inventory)
+	w := &FirstWrite{Counts: counts, At: -1}
+	if err := write(w, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
+		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
+	}
+}
+
+// CheckNoHead checks that write returns an error, not a panic, for a
+// stream without a head.
+func CheckNoHead(t *testing.T, write report.StreamWriter) {
+	t.Helper()
+	if err := write(io.Discard, report.Stream{}); err == nil {
+		t.Fatal("a stream without a head was written")
+	}
 }

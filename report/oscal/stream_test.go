@@ -13,7 +13,6 @@ import (
 	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
-	"github.com/sovmap/sovmap/report"
 )
 
 // loadCases loads the reports the stream writer is checked on (see
@@ -257,35 +256,16 @@ func TestStreamFailure(t *testing.T) {
 		}
 	}
 
-	s, counts := streamtest.Reusing(c.Report, c.Inventory)
-	err := WriteStream(&streamtest.FailingWriter{Left: 1 << 17}, s, fixed)
-	if !errors.Is(err, streamtest.ErrClientGone) {
-		t.Fatalf("WriteStream to a failing writer = %v, want %v", err, streamtest.ErrClientGone)
-	}
-	if counts.Yields >= n {
-		t.Errorf("%d components read after the writer failed, of %d", counts.Yields, n)
-	}
+	streamtest.CheckClientGone(t, c, StreamWriter(fixed))
 }
 
 // TestWriteStreamNoHead checks that a stream without a head is an error,
 // not a panic.
-func TestWriteStreamNoHead(t *testing.T) {
-	if err := WriteStream(io.Discard, report.Stream{}, fixed); err == nil {
-		t.Fatal("a stream without a head was written")
-	}
-}
+func TestWriteStreamNoHead(t *testing.T) { streamtest.CheckNoHead(t, StreamWriter(fixed)) }
 
 // TestWritesAsItReads checks that the first bytes leave before the
 // generated inventory's components are all read, in the first pass: the
 // writer does not gather its output before sending it.
 func TestWritesAsItReads(t *testing.T) {
-	c := generated(t)
-	s, counts := streamtest.Reusing(c.Report, c.Inventory)
-	w := &streamtest.FirstWrite{Counts: counts, At: -1}
-	if err := StreamWriter(fixed)(w, s); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
-		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
-	}
+	streamtest.CheckWritesAsItReads(t, generated(t), StreamWriter(fixed))
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
-	"github.com/sovmap/sovmap/report"
 )
 
 // loadCases loads the reports the stream writer is checked on (see
@@ -204,37 +203,18 @@ func TestStreamFailure(t *testing.T) {
 		t.Fatalf("WriteStream = %v, want %v", err, errStore)
 	}
 
-	s, counts := streamtest.Reusing(c.Report, c.Inventory)
-	err = WriteStream(&streamtest.FailingWriter{Left: 1 << 17}, s, Options{})
-	if !errors.Is(err, streamtest.ErrClientGone) {
-		t.Fatalf("WriteStream to a failing writer = %v, want %v", err, streamtest.ErrClientGone)
-	}
-	if counts.Yields >= len(c.Report.Components) {
-		t.Errorf("all %d components read after the writer failed", counts.Yields)
-	}
+	streamtest.CheckClientGone(t, c, StreamWriter(Options{}))
 }
 
 // TestWriteStreamNoHead checks that a stream without a head is an error,
 // not a panic.
-func TestWriteStreamNoHead(t *testing.T) {
-	if err := WriteStream(io.Discard, report.Stream{}, Options{}); err == nil {
-		t.Fatal("a stream without a head was written")
-	}
-}
+func TestWriteStreamNoHead(t *testing.T) { streamtest.CheckNoHead(t, StreamWriter(Options{})) }
 
 // TestWritesAsItReads checks that the first bytes leave before the
 // generated inventory's components are all read, in the first pass: the
 // writer does not gather its output before sending it.
 func TestWritesAsItReads(t *testing.T) {
-	c := generated(t)
-	s, counts := streamtest.Reusing(c.Report, c.Inventory)
-	w := &streamtest.FirstWrite{Counts: counts, At: -1}
-	if err := StreamWriter(Options{})(w, s); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
-		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
-	}
+	streamtest.CheckWritesAsItReads(t, generated(t), StreamWriter(Options{}))
 }
 
 // generated is the last case, the generated inventory.
