@@ -72,17 +72,13 @@ func StreamWriter(opts Options) report.StreamWriter {
 	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
 }
 
-// Passes is how many times WriteStream reads a stream's components: once
-// for each array that has an item per component (local definitions,
-// observations, risks, findings).
-const Passes = 4
-
 // WriteStream writes a report stream as OSCAL assessment results. A
 // component's inventory facts and, when it has none, its position come
 // from the inventory spec passed with it.
 //
-// The result's four lists with an item per component are written as they
-// come, one pass over the components each (Passes): the writer holds one
+// The result's four lists with an item per component (local definitions,
+// observations, risks, findings) are written as they come, one pass over
+// the components each, so four passes: the writer holds one
 // component's findings, the inventory files met and which flow ends are
 // components, whatever the report's size. Risks and findings come a
 // component at a time, each component's in the order of finding.Kinds
@@ -137,7 +133,7 @@ func writeStream(j *jsonstream.Writer, s report.Stream, opts Options) error {
 	j.BeginObject()
 	w.resultHead(title)
 	// One pass over the components for each list with an item per
-	// component (Passes), in the order OSCAL gives the lists.
+	// component, in the order OSCAL gives the lists.
 	for _, list := range []func() error{w.definitions, w.observations, w.risks, w.findings} {
 		if err := list(); err != nil {
 			return err
