@@ -121,14 +121,13 @@ func writeStream(w io.Writer, s report.Stream, opts Options, window int) error {
 	}
 	bw := bufio.NewWriter(w)
 	p := newPage(s.Head, opts)
-	p.gapWindow = window
 	if err := t.ExecuteTemplate(bw, "top", p); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
-	if err := p.gather(s, opts); err != nil {
+	if err := p.gather(s, opts, window); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	var failed error
@@ -198,8 +197,7 @@ type page struct {
 	Conditions []finding.Finding
 	Notes      []string
 
-	gaps      *gapTable
-	gapWindow int // see gapTable
+	gaps *gapTable
 }
 
 type levelCount struct {
@@ -256,13 +254,14 @@ func newPage(r *sovmap.Report, opts Options) *page {
 }
 
 // gather reads the components for what the page shows of them before its
-// table of every component (see WriteStream), keeping only that.
-func (p *page) gather(s report.Stream, opts Options) error {
+// table of every component (see WriteStream), keeping only that and at
+// most window rows of the gaps table.
+func (p *page) gather(s report.Stream, opts Options, window int) error {
 	stack := svg.NewPicture(opts.GraphLimit)
 	geo := worldMap(s.Head, s.Inventory)
 	exp := exposureTable{}
 	of := newOneFindings(s.Head)
-	p.gaps = &gapTable{window: p.gapWindow}
+	p.gaps = &gapTable{window: window}
 	err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
 		p.ComponentCount++
 		stack.Add(c, spec)
