@@ -243,23 +243,33 @@ type Assessed struct {
 // gives the same reports on every day the tests run.
 func assessDay() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
 
-// Examples loads and assesses every examples/*/inventory.yaml of the
-// module, so that exporters are also checked on what the engine produces.
-// It finds the module root by walking up from the working directory.
-func Examples(ctx context.Context) ([]Assessed, error) {
+// ModuleRoot is the module's root directory, found by walking up from the
+// working directory to go.mod.
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return nil, fmt.Errorf("no go.mod above the working directory")
+			return "", fmt.Errorf("no go.mod above the working directory")
 		}
 		dir = parent
+	}
+}
+
+// Examples loads and assesses every examples/*/inventory.yaml of the
+// module, so that exporters are also checked on what the engine produces.
+// It finds the module root by walking up from the working directory
+// (ModuleRoot).
+func Examples(ctx context.Context) ([]Assessed, error) {
+	dir, err := ModuleRoot()
+	if err != nil {
+		return nil, err
 	}
 	paths, err := filepath.Glob(filepath.Join(dir, "examples", "*", "inventory.yaml"))
 	if err != nil {

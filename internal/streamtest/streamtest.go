@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -60,13 +62,28 @@ func NewCases(n int) func(testing.TB) []sample.Assessed {
 }
 
 // Cases are the reports stream writers are checked on: every example
-// inventory's assessment (sample.Examples), the hand-made sample, and,
-// last, a generated inventory of n components spread over three files
-// (the generator gives no positions), so that a writer meets several.
+// inventory's assessment (sample.Examples), its positions made relative
+// to the module root (the source root a SARIF log is checked against,
+// which sample.Examples's, relative to the working directory, are not),
+// the hand-made sample, and, last, a generated inventory of n components
+// spread over three files (the generator gives no positions), so that a
+// writer meets several.
 func Cases(ctx context.Context, n int) ([]sample.Assessed, error) {
 	cases, err := sample.Examples(ctx)
 	if err != nil {
 		return nil, err
+	}
+	root, err := sample.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		if err := fromRoot(reflect.ValueOf(c.Inventory), root); err != nil {
+			return nil, err
+		}
+		if err := fromRoot(reflect.ValueOf(c.Report), root); err != nil {
+			return nil, err
+		}
 	}
 	inv, r, err := sample.Synthetic(ctx, n)
 	if err != nil {
@@ -77,6 +94,47 @@ func Cases(ctx context.Context, n int) ([]sample.Assessed, error) {
 	}
 	cases = append(cases, sample.Assessed{Name: "sample", Report: sample.Report(), Inventory: sample.Inventory()})
 	return append(cases, sample.Assessed{Name: "generated", Report: r, Inventory: inv}), nil
+}
+
+// fromRoot makes every relative file position reachable from v (through
+// pointers, structs and lists) relative to root instead of the working
+// directory.
+func fromRoot(v reflect.Value, root string) error {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return fromRoot(v.Elem(), root)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[sovmap.Pos]() {
+			file := v.FieldByName("File")
+			if file.String() == "" || filepath.IsAbs(file.String()) {
+				return nil
+			}
+			abs, err := filepath.Abs(file.String())
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(root, abs)
+			file.SetString(rel)
+			return err
+		}
+		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			if err := fromRoot(v.Field(i), root); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := fromRoot(v.Index(i), root); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ErrClientGone is the error of a FailingWriter.
