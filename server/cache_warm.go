@@ -67,20 +67,24 @@ func (s *Server) coldStart(ver store.Version, key cacheKey) {
 // warmJobs are the entries of the first views of src's version: the
 // overview's ranking and map (its links carrying vq), the component
 // index, the flows, the vendor register (and the risk model under it), the
-// stack, the transfer policy a comparison with the version reads, and the
-// inventory a streamed download reads (with the positions only the files
-// give).
+// stack, the transfer policy a comparison with the version reads, and,
+// when src decodes the files anyway (filesFirst), the inventory a streamed
+// download reads (with the positions only the files give): otherwise it
+// alone would decode them, and is left to the first download that needs it.
 func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 	ver := src.ver
-	return []warmJob{
+	jobs := []warmJob{
 		warmJobOf(s, estateKey(ver, vq), s.estateJob(src, vq)),
 		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
 		warmJobOf(s, flowsKey(ver), flowsJob(src)),
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
 		warmJobOf(s, policyKey(ver), policyJob(src)),
-		warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)),
 	}
+	if src.filesFirst {
+		jobs = append(jobs, warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)))
+	}
+	return jobs
 }
 
 // startWarm builds jobs in the background, in src's cache.
