@@ -43,11 +43,13 @@ func (s *Server) warm(ver store.Version, inv *sovmap.Inventory, rep *sovmap.Repo
 // (key) first; the others follow in the background, so that the next pages
 // viewed cost no second reading. The overview's entry is built with the
 // version query its links carry (versionQuery), whichever page came first.
-func (s *Server) coldStart(ver store.Version, key cacheKey) {
+// ctx bounds only the look-up of the latest version: the entries are built
+// detached from it, for every viewer.
+func (s *Server) coldStart(ctx context.Context, ver store.Version, key cacheKey) {
 	if s.cache.known(key) {
 		return
 	}
-	latest, err := s.store.LatestVersion(s.life, ver.WorkspaceID)
+	latest, err := s.store.LatestVersion(ctx, ver.WorkspaceID)
 	if err != nil {
 		return // the page's own build will say what is wrong
 	}
