@@ -62,7 +62,7 @@ func (s *Server) model(ctx context.Context, ver store.Version) (*risk.Model, err
 // summary, providers and flows). It is computed once per version and day:
 // the trust profiles judge the EU Data Act's switching rights on the day.
 func (s *Server) register(ctx context.Context, ver store.Version) (*risk.Register, *sovmap.Report, error) {
-	s.coldStart(ver, registerKey(ver))
+	s.coldStart(ctx, ver, registerKey(ver))
 	e, err := cached(ctx, s.cache, registerKey(ver), s.registerJob(s.sources(ver)))
 	return e.reg, e.head, err
 }

@@ -29,7 +29,7 @@ type componentIndex struct {
 }
 
 func (s *Server) componentIndex(ctx context.Context, ver store.Version) (*componentIndex, error) {
-	s.coldStart(ver, componentsKey(ver))
+	s.coldStart(ctx, ver, componentsKey(ver))
 	return cached(ctx, s.cache, componentsKey(ver), s.componentIndexJob(ver))
 }
 

@@ -102,12 +102,12 @@ func (s *Server) streamJSON(ctx context.Context, w io.Writer, ver store.Version,
 
 // reportStream returns a stored version's report as a report.Stream: the
 // head given, the inventory without its components and the components'
-// positions (streamInventory; neither when componentsOnly), and the
-// components read from the store on
+// positions (streamInventory), and the components read from the store on
 // each pass, decoded (results and inventory specs) a batch at a time on
-// every core, into structures reused from one batch to the next. It may
-// build the stream's inventory in a heavy slot: it must not be called
-// while one is held.
+// every core, into structures reused from one batch to the next. When
+// componentsOnly, it has neither inventory nor specs (nil): only the
+// results are decoded. It may build the stream's inventory in a heavy
+// slot: it must not be called while one is held.
 func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovmap.Report, componentsOnly bool) (report.Stream, error) {
 	si := &streamInventory{}
 	if !componentsOnly {
@@ -119,7 +119,10 @@ func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovm
 	each := func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
 		var batch []store.ComponentRecord
 		results := make([]sovmap.ComponentResult, decodeBatch)
-		specs := make([]sovmap.Component, decodeBatch)
+		var specs []sovmap.Component // nil: decodeRecords skips the specs
+		if !componentsOnly {
+			specs = make([]sovmap.Component, decodeBatch)
+		}
 		flush := func() error {
 			clear(results)
 			clear(specs)
@@ -127,10 +130,9 @@ func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovm
 				return fmt.Errorf("version %d %w", ver.Number, err)
 			}
 			for i := range batch {
-				spec := &specs[i]
-				if len(batch[i].Spec) == 0 {
-					spec = nil
-				} else {
+				var spec *sovmap.Component
+				if specs != nil && len(batch[i].Spec) != 0 {
+					spec = &specs[i]
 					spec.Pos = si.pos[spec.ID]
 				}
 				if err := yield(&results[i], spec); err != nil {

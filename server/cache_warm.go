@@ -43,11 +43,13 @@ func (s *Server) warm(ver store.Version, inv *sovmap.Inventory, rep *sovmap.Repo
 // (key) first; the others follow in the background, so that the next pages
 // viewed cost no second reading. The overview's entry is built with the
 // version query its links carry (versionQuery), whichever page came first.
-func (s *Server) coldStart(ver store.Version, key cacheKey) {
+// ctx bounds only the look-up of the latest version: the entries are built
+// detached from it, for every viewer.
+func (s *Server) coldStart(ctx context.Context, ver store.Version, key cacheKey) {
 	if s.cache.known(key) {
 		return
 	}
-	latest, err := s.store.LatestVersion(s.life, ver.WorkspaceID)
+	latest, err := s.store.LatestVersion(ctx, ver.WorkspaceID)
 	if err != nil {
 		return // the page's own build will say what is wrong
 	}
@@ -67,20 +69,24 @@ func (s *Server) coldStart(ver store.Version, key cacheKey) {
 // warmJobs are the entries of the first views of src's version: the
 // overview's ranking and map (its links carrying vq), the component
 // index, the flows, the vendor register (and the risk model under it), the
-// stack, the transfer policy a comparison with the version reads, and the
-// inventory a streamed download reads (with the positions only the files
-// give).
+// stack, the transfer policy a comparison with the version reads, and,
+// when src decodes the files anyway (filesFirst), the inventory a streamed
+// download reads (with the positions only the files give): otherwise it
+// alone would decode them, and is left to the first download that needs it.
 func (s *Server) warmJobs(src *sources, vq template.URL) []warmJob {
 	ver := src.ver
-	return []warmJob{
+	jobs := []warmJob{
 		warmJobOf(s, estateKey(ver, vq), s.estateJob(src, vq)),
 		warmJobOf(s, componentsKey(ver), s.componentIndexJob(ver)),
 		warmJobOf(s, flowsKey(ver), flowsJob(src)),
 		warmJobOf(s, registerKey(ver), s.registerJob(src)),
 		warmJobOf(s, stackKey(ver), s.stackJob(src)),
 		warmJobOf(s, policyKey(ver), policyJob(src)),
-		warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)),
 	}
+	if src.filesFirst {
+		jobs = append(jobs, warmJobOf(s, streamInventoryKey(ver), streamInventoryJob(src)))
+	}
+	return jobs
 }
 
 // startWarm builds jobs in the background, in src's cache.

@@ -268,7 +268,7 @@ type estate struct {
 // version. Fix-first links carry the version query, so entries are keyed by
 // it too.
 func (s *Server) estate(ctx context.Context, ver store.Version, vq template.URL) (*estate, error) {
-	s.coldStart(ver, estateKey(ver, vq))
+	s.coldStart(ctx, ver, estateKey(ver, vq))
 	return cached(ctx, s.cache, estateKey(ver, vq), s.estateJob(s.sources(ver), vq))
 }
 
@@ -449,7 +449,7 @@ type flowTable struct {
 }
 
 func (s *Server) flowTable(ctx context.Context, ver store.Version) (*flowTable, error) {
-	s.coldStart(ver, flowsKey(ver))
+	s.coldStart(ctx, ver, flowsKey(ver))
 	return cached(ctx, s.cache, flowsKey(ver), flowsJob(s.sources(ver)))
 }
 

@@ -40,10 +40,11 @@ type Writer func(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error
 // in (Config.Streams).
 type StreamFormat struct {
 	Write report.StreamWriter
-	// ComponentsOnly says Write reads neither the stream's Inventory nor
-	// its components' positions, which the server otherwise builds from
-	// the uploaded files (seconds at a million components, once per
-	// version) before the first byte.
+	// ComponentsOnly says Write reads only the stream's Head and its
+	// components' results: neither its Inventory nor the components' specs
+	// (given nil) with their positions, which the server otherwise builds
+	// from the uploaded files (seconds at a million components, once per
+	// version) before the first byte and decodes from the store.
 	ComponentsOnly bool
 }
 

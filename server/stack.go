@@ -43,7 +43,7 @@ type stack struct {
 }
 
 func (s *Server) stack(ctx context.Context, ver store.Version) (*stack, error) {
-	s.coldStart(ver, stackKey(ver))
+	s.coldStart(ctx, ver, stackKey(ver))
 	return cached(ctx, s.cache, stackKey(ver), s.stackJob(s.sources(ver)))
 }
 

@@ -493,7 +493,8 @@ type download struct {
 // prepareReport does all that can fail before a report's first byte, so
 // that a failure is still a clean error response: the format, and either
 // the report in memory, written once per version and format
-// (cache_reports.go), or for a streamed one the version's head and a slot
+// (cache_reports.go), or for a streamed one the version's head, the
+// stream's inventory when its writer reads it (reportStream), and a slot
 // of heavy work (503 when the queue is full).
 func (s *Server) prepareReport(r *http.Request, q *req, ver store.Version, format string) (download, error) {
 	write, ok := s.cfg.Writers[format]
