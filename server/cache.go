@@ -285,13 +285,25 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 			return
 		}
 		defer release()
-		defer c.reserve(todo[0].key)() // one version's, held for all
+		// One version's memory, held for all the jobs and given back
+		// before the last one's waiters are released, as run gives back
+		// its own (or on the way out, when stopped before).
+		giveBack := sync.OnceFunc(c.reserve(todo[0].key))
+		defer giveBack()
+		last := len(todo) - 1
 		for i, j := range todo {
 			if ctx.Err() != nil {
 				c.drop(j.key, flights[i], ctx.Err())
 				continue
 			}
-			c.finish(ctx, j.key, flights[i], j.compute)
+			compute := j.compute
+			if i == last {
+				compute = func(ctx context.Context) (any, int64, error) {
+					defer giveBack()
+					return j.compute(ctx)
+				}
+			}
+			c.finish(ctx, j.key, flights[i], compute)
 		}
 	}()
 	return true

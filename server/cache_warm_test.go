@@ -639,3 +639,4 @@ func TestCloseStopsWarmUps(t *testing.T) {
 		t.Errorf("a stopped warm-up left entries: %v", keys)
 	}
 }
+
