@@ -639,4 +639,3 @@ func TestCloseStopsWarmUps(t *testing.T) {
 		t.Errorf("a stopped warm-up left entries: %v", keys)
 	}
 }
-
