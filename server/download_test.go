@@ -195,7 +195,7 @@ func TestStreamedDownload(t *testing.T) {
 					}
 					if !reporttest.Same(t, format, body, want) {
 						t.Fatalf("version %d (%d components, %s): the streamed %s differs from sovmap assess's at byte %d",
-							v.Number, v.Components, f[0].Name, format, firstDifference(body, want))
+							v.Number, v.Components, f[0].Name, format, reporttest.FirstDifference(body, want))
 					}
 					// A streamed report larger than the server's buffer (a
 					// few KiB) goes out in chunks, without a Content-Length;
@@ -242,15 +242,6 @@ func TestStreamedDownload(t *testing.T) {
 			}
 		}
 	})
-}
-
-func firstDifference(a, b []byte) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
 }
 
 // failingStore is a store whose EachComponent fails after failAt

@@ -585,14 +585,24 @@ type lazyAttachment struct {
 const streamStall = time.Minute
 
 func (a *lazyAttachment) Write(p []byte) (int, error) {
-	if !a.started {
+	first := !a.started
+	if first {
 		a.started = true
 		attachmentHeaders(a.w, a.name, a.mime)
 	}
 	// Not every ResponseWriter can (http.ErrNotSupported); the server's
 	// own timeout then applies.
 	_ = a.rc.SetWriteDeadline(time.Now().Add(streamStall))
-	return a.w.Write(p)
+	n, err := a.w.Write(p)
+	if first && err == nil {
+		// The first bytes (a table's title, a page's header) leave now,
+		// not when the response's buffer fills: a writer may read every
+		// component before it writes more.
+		if ferr := a.rc.Flush(); !errors.Is(ferr, http.ErrNotSupported) {
+			err = ferr
+		}
+	}
+	return n, err
 }
 
 // attachmentHeaders mark a response as a download. Reports and files may be

@@ -45,7 +45,13 @@ func TestServeStreamsLargeReports(t *testing.T) {
 	if code, body := apiCall(t, "POST", p.base+"/api/v1/workspaces/default/versions?name=estate.json", token, bytes.NewReader(file.Bytes())); code != http.StatusCreated {
 		t.Fatalf("upload: %d %.300s", code, body)
 	}
-	for _, format := range append([]string{"json"}, slices.Sorted(maps.Keys(streamFormats()))...) {
+	formats := append([]string{"json"}, slices.Sorted(maps.Keys(streamFormats()))...)
+	// Every format of `sovmap assess` is streamed: one added without a
+	// stream writer would be written whole, and go untested here.
+	if all := slices.Sorted(maps.Keys(assessFormats())); !slices.Equal(slices.Sorted(slices.Values(formats)), all) {
+		t.Errorf("streamed formats %v, want every format of sovmap assess %v", formats, all)
+	}
+	for _, format := range formats {
 		t.Run(format, func(t *testing.T) {
 			want, stderr, code := runBin(t, dir, "assess", "estate.json", "--format", format)
 			if code > 1 { // 1 says there are findings, as a generated estate has
@@ -66,10 +72,7 @@ func TestServeStreamsLargeReports(t *testing.T) {
 				t.Errorf("the report of %d components came with Content-Length %d: written whole, not streamed", n, res.ContentLength)
 			}
 			if !reporttest.Same(t, format, got, []byte(want)) {
-				i := 0
-				for i < min(len(got), len(want)) && got[i] == want[i] {
-					i++
-				}
+				i := reporttest.FirstDifference(got, []byte(want))
 				t.Fatalf("the download (%d bytes) differs from sovmap assess (%d bytes) near byte %d:\n%s", len(got), len(want), i,
 					fmt.Sprintf("got  …%.120s\nwant …%.120s", got[max(0, i-40):], want[max(0, i-40):]))
 			}

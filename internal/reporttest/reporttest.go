@@ -59,3 +59,14 @@ func Cells(t testing.TB, b []byte) map[string][][]string {
 	}
 	return out
 }
+
+// FirstDifference is the index of the first byte where a and b differ, or
+// the length of the shorter when one is the other's beginning.
+func FirstDifference(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
