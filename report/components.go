@@ -41,6 +41,13 @@ type Stream struct {
 // connection, remove the file).
 type StreamWriter func(w io.Writer, s Stream) error
 
+// WithOptions returns write with its options fixed, as a StreamWriter:
+// the formats that take options (SARIF, OSCAL, CycloneDX, HTML) are
+// configured this way for the server.
+func WithOptions[O any](write func(io.Writer, Stream, O) error, opts O) StreamWriter {
+	return func(w io.Writer, s Stream) error { return write(w, s, opts) }
+}
+
 // StreamOf returns the stream of a report held whole. inv may be nil; its
 // components are matched to the report's by ID (by index when they are in
 // the same order, as an assessment leaves them).

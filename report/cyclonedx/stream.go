@@ -12,11 +12,6 @@ import (
 	"github.com/sovmap/sovmap/report"
 )
 
-// StreamWriter returns WriteStream with opts as a report.StreamWriter.
-func StreamWriter(opts Options) report.StreamWriter {
-	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
-}
-
 // WriteStream writes the BOM of a report stream: the bytes WriteOptions
 // writes of the report held whole, a component at a time. It holds the
 // head, the providers and flows, and of the components only the bom-refs

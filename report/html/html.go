@@ -61,11 +61,6 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 	return WriteStream(w, report.StreamOf(r, inv), opts)
 }
 
-// StreamWriter returns WriteStream with opts as a report.StreamWriter.
-func StreamWriter(opts Options) report.StreamWriter {
-	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
-}
-
 // WriteStream writes the page of a report stream: the bytes WriteOptions
 // writes of the report held whole. The page's header, which needs only the
 // report's head, is written before the components are read.

@@ -66,12 +66,6 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 	return WriteStream(w, report.StreamOf(r, inv), opts)
 }
 
-// StreamWriter returns the writer of report streams as OSCAL assessment
-// results with opts, for the server's downloads.
-func StreamWriter(opts Options) report.StreamWriter {
-	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
-}
-
 // WriteStream writes a report stream as OSCAL assessment results. A
 // component's inventory facts and, when it has none, its position come
 // from the inventory spec passed with it.

@@ -13,6 +13,7 @@ import (
 	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
+	"github.com/sovmap/sovmap/report"
 )
 
 // loadCases loads the reports the stream writer is checked on (see
@@ -36,7 +37,7 @@ func TestStreamIsWhole(t *testing.T) {
 			whole := write(t, c.Report, c.Inventory, fixed)
 			s, counts := streamtest.Reusing(c.Report, c.Inventory)
 			var streamed bytes.Buffer
-			if err := StreamWriter(fixed)(&streamed, s); err != nil {
+			if err := report.WithOptions(WriteStream, fixed)(&streamed, s); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(streamed.Bytes(), whole) {
@@ -256,16 +257,18 @@ func TestStreamFailure(t *testing.T) {
 		}
 	}
 
-	streamtest.CheckClientGone(t, c, StreamWriter(fixed))
+	streamtest.CheckClientGone(t, c, report.WithOptions(WriteStream, fixed))
 }
 
 // TestWriteStreamNoHead checks that a stream without a head is an error,
 // not a panic.
-func TestWriteStreamNoHead(t *testing.T) { streamtest.CheckNoHead(t, StreamWriter(fixed)) }
+func TestWriteStreamNoHead(t *testing.T) {
+	streamtest.CheckNoHead(t, report.WithOptions(WriteStream, fixed))
+}
 
 // TestWritesAsItReads checks that the first bytes leave before the
 // generated inventory's components are all read, in the first pass: the
 // writer does not gather its output before sending it.
 func TestWritesAsItReads(t *testing.T) {
-	streamtest.CheckWritesAsItReads(t, generated(t), StreamWriter(fixed))
+	streamtest.CheckWritesAsItReads(t, generated(t), report.WithOptions(WriteStream, fixed))
 }

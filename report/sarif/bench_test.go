@@ -6,6 +6,7 @@ import (
 
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
+	"github.com/sovmap/sovmap/report"
 )
 
 // BenchmarkWrite10k writes the assessment of a synthetic 10,000-component
@@ -29,5 +30,5 @@ func BenchmarkWrite10k(b *testing.B) {
 // from a stream as the server does (see streamtest.Bench):
 // go test -run '^$' -bench Write100k -benchtime 3x ./report/sarif
 func BenchmarkWrite100k(b *testing.B) {
-	streamtest.Bench(b, 100_000, Write, StreamWriter(Options{}))
+	streamtest.Bench(b, 100_000, Write, report.WithOptions(WriteStream, Options{}))
 }

@@ -85,12 +85,6 @@ func WriteOptions(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory, opts Opt
 	return WriteStream(w, report.StreamOf(r, inv), opts)
 }
 
-// StreamWriter returns the writer of report streams as SARIF logs with
-// opts, for the server's downloads.
-func StreamWriter(opts Options) report.StreamWriter {
-	return func(w io.Writer, s report.Stream) error { return WriteStream(w, s, opts) }
-}
-
 // WriteStream writes a report stream as a SARIF 2.1.0 log, reading its
 // components once. File positions are made relative to opts.SourceRoot, or
 // to the working directory when it is empty; a component without one

@@ -14,6 +14,7 @@ import (
 	"github.com/sovmap/sovmap/finding"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/internal/streamtest"
+	"github.com/sovmap/sovmap/report"
 )
 
 // loadCases loads the reports the stream writer is checked on (see
@@ -44,7 +45,7 @@ func TestStreamIsWhole(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, counts := streamtest.Reusing(c.Report, c.Inventory)
-			if err := StreamWriter(opts)(&streamed, s); err != nil {
+			if err := report.WithOptions(WriteStream, opts)(&streamed, s); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(streamed.Bytes(), whole.Bytes()) {
@@ -203,18 +204,20 @@ func TestStreamFailure(t *testing.T) {
 		t.Fatalf("WriteStream = %v, want %v", err, errStore)
 	}
 
-	streamtest.CheckClientGone(t, c, StreamWriter(Options{}))
+	streamtest.CheckClientGone(t, c, report.WithOptions(WriteStream, Options{}))
 }
 
 // TestWriteStreamNoHead checks that a stream without a head is an error,
 // not a panic.
-func TestWriteStreamNoHead(t *testing.T) { streamtest.CheckNoHead(t, StreamWriter(Options{})) }
+func TestWriteStreamNoHead(t *testing.T) {
+	streamtest.CheckNoHead(t, report.WithOptions(WriteStream, Options{}))
+}
 
 // TestWritesAsItReads checks that the first bytes leave before the
 // generated inventory's components are all read, in the first pass: the
 // writer does not gather its output before sending it.
 func TestWritesAsItReads(t *testing.T) {
-	streamtest.CheckWritesAsItReads(t, generated(t), StreamWriter(Options{}))
+	streamtest.CheckWritesAsItReads(t, generated(t), report.WithOptions(WriteStream, Options{}))
 }
 
 // generated is the last case, the generated inventory.
