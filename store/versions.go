@@ -194,8 +194,9 @@ type Versions interface {
 	// EachComponent calls fn with every component, its Result and Spec
 	// set, in inventory order, reading a block of them at a time, so that a
 	// download of a million components never holds them all. It stops at
-	// fn's first error and returns it. The record and its byte slices are
-	// valid only during the call.
+	// fn's first error and returns it. The store does not reuse the
+	// record's byte slices after the call: fn may keep them (the server
+	// decodes them in batches), which keeps their block's memory alive.
 	EachComponent(ctx context.Context, versionID int64, fn func(ComponentRecord) error) error
 	Facets(ctx context.Context, versionID int64) (Facets, error)
 }

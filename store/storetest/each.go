@@ -25,7 +25,9 @@ func testEachComponent(t *testing.T, s store.Store) {
 		t.Helper()
 		all := must(s.AllComponents(ctx, v.ID))(t)
 		n := 0
+		var kept []store.ComponentRecord
 		check(t, s.EachComponent(ctx, v.ID, func(c store.ComponentRecord) error {
+			kept = append(kept, c)
 			if n >= len(all) {
 				return fmt.Errorf("component %d of %d", n, len(all))
 			}
@@ -40,6 +42,13 @@ func testEachComponent(t *testing.T, s store.Store) {
 		}))
 		if n != len(all) || n != v.Components {
 			t.Fatalf("EachComponent visited %d components, AllComponents read %d, the version has %d", n, len(all), v.Components)
+		}
+		// What fn kept is still what it was given: the store does not
+		// reuse the bytes it passed (the server batches records).
+		for i, c := range kept {
+			if !bytes.Equal(c.Result, all[i].Result) || !bytes.Equal(c.Spec, recs[i].Spec) {
+				t.Fatalf("component %d's bytes changed after its call", i)
+			}
 		}
 	}
 	t.Run("blocks", func(t *testing.T) { same(t, v, recs) })
