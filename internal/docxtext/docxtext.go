@@ -1,6 +1,7 @@
 // Package docxtext reads back the text of DOCX files for tests, by means
 // independent of the library that writes them: the standard library's zip
-// and XML readers, and LibreOffice converting the file to plain text.
+// and XML readers, and LibreOffice converting the file to plain text (or,
+// with Convert, any document to any of its export formats).
 package docxtext
 
 import (
@@ -63,28 +64,36 @@ func Read(data []byte) (string, error) {
 var ErrNoLibreOffice = errors.New("soffice (LibreOffice) not found on the PATH")
 
 // LibreOffice converts the DOCX at path to UTF-8 plain text with
-// LibreOffice headless and returns the text. A private profile in a
-// temporary directory keeps parallel conversions apart.
+// LibreOffice headless and returns the text.
 func LibreOffice(ctx context.Context, path string) (string, error) {
+	b, err := Convert(ctx, path, "txt:Text (encoded):UTF8", "txt")
+	return string(b), err
+}
+
+// Convert converts the document at path with LibreOffice headless, by
+// its export filter (soffice --convert-to), and returns what it wrote,
+// the file of extension ext. A private profile in a temporary directory
+// keeps parallel conversions apart.
+func Convert(ctx context.Context, path, filter, ext string) ([]byte, error) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		return "", ErrNoLibreOffice
+		return nil, ErrNoLibreOffice
 	}
 	dir, err := os.MkdirTemp("", "docxtext")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	cmd := exec.CommandContext(ctx, soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, path)
+		"--convert-to", filter, "--outdir", dir, path)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("soffice: %w\n%s", err, out)
+		return nil, fmt.Errorf("soffice: %w\n%s", err, out)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".txt"))
+	data, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"."+ext))
 	if err != nil {
-		return "", fmt.Errorf("LibreOffice wrote no text: %w", err)
+		return nil, fmt.Errorf("LibreOffice wrote no %s: %w", ext, err)
 	}
-	return string(data), nil
+	return data, nil
 }
 
 // InOrder reports the first of want that does not appear in got after the

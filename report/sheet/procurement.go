@@ -71,8 +71,8 @@ func WriteProcurementXLSX(w io.Writer, reg *risk.Register) error {
 		return err
 	}
 	defer f.Close()
-	t.write(SheetProcurement, procurementColumns, rowsOf(rows))
-	t.write(SheetQuestions, questionColumns, rowsOf(questions))
+	t.writeRows(SheetProcurement, procurementColumns, rows)
+	t.writeRows(SheetQuestions, questionColumns, questions)
 	if t.err != nil {
 		return t.err
 	}

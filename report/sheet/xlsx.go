@@ -59,21 +59,25 @@ func WriteXLSX(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 }
 
 // WriteXLSXStream writes what WriteXLSX writes, reading the components
-// once. Every sheet goes through excelize's stream writer, which keeps the
-// rows beyond its buffer in a temporary file, so that the components are
-// not held; the workbook is then assembled, compressed, in memory (about a
-// fifth of the CSV's size) and written: its first byte comes after the last
-// component, as the zip format's central directory asks of excelize.
-// Each sheet is an Excel table, whose header row carries the filter
-// buttons (a stream writer cannot set a sheet's plain autofilter).
+// once and sending the workbook as it is made: its first bytes leave
+// before the first component is read, and no more than a row is held.
+// excelize makes the workbook (styles, tables, the other sheets and the
+// Components sheet's header) with the Components table sized from the
+// head's count; the component rows are then written into that sheet as it
+// is copied into the zip (rows.go). Each sheet is an Excel table, whose
+// header row carries the filter buttons.
 func WriteXLSXStream(w io.Writer, s report.Stream) error {
 	r := s.Head
 	if r == nil {
 		return fmt.Errorf("xlsx: no report to write")
 	}
-	for name, n := range map[string]int{SheetFlows: len(r.Flows), SheetProviders: len(r.Providers)} {
-		if n > MaxRows {
-			return fmt.Errorf("xlsx: %d rows do not fit the %s sheet (at most %d); use --format csv", n, name, MaxRows)
+	sizes := []struct {
+		sheet string
+		rows  int
+	}{{SheetComponents, r.Summary.Components}, {SheetFlows, len(r.Flows)}, {SheetProviders, len(r.Providers)}}
+	for _, c := range sizes {
+		if c.rows > MaxRows {
+			return fmt.Errorf("xlsx: %d rows do not fit the %s sheet (at most %d); use --format csv", c.rows, c.sheet, MaxRows)
 		}
 	}
 	f, t, err := newWorkbook(SheetComponents, SheetFlows, SheetProviders, SheetSummary)
@@ -81,24 +85,20 @@ func WriteXLSXStream(w io.Writer, s report.Stream) error {
 		return err
 	}
 	defer f.Close()
+	t.write(SheetComponents, componentColumns, r.Summary.Components, rowsOf(nil))
+	t.writeRows(SheetFlows, flowColumns, flowRows(r))
+	t.writeRows(SheetProviders, providerColumns, providerRows(r))
+	t.writeRows(SheetSummary, summaryColumns, summaryRows(r))
+	if t.err != nil {
+		return t.err
+	}
 	var row []any
-	t.write(SheetComponents, componentColumns, func(add func([]any) error) error {
+	return fillSheet(w, f, SheetComponents, r.Summary.Components, func(add func([]any) error) error {
 		return s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {
 			row = componentRow(row[:0], c, spec)
 			return add(row)
 		})
 	})
-	t.write(SheetFlows, flowColumns, rowsOf(flowRows(r)))
-	t.write(SheetProviders, providerColumns, rowsOf(providerRows(r)))
-	t.write(SheetSummary, summaryColumns, rowsOf(summaryRows(r)))
-	if t.err != nil {
-		return t.err
-	}
-	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	return nil
 }
 
 // newWorkbook returns a workbook of the named sheets, in tab order, and
@@ -148,10 +148,17 @@ func rowsOf(rows [][]any) func(add func([]any) error) error {
 	}
 }
 
-// write writes a sheet: the header, frozen, then the rows each gives, as
-// one table. An error of each (the stream's) is kept as it is; one of the
-// workbook is prefixed with "xlsx".
-func (t *table) write(sheet string, cols []column, each func(add func(row []any) error) error) {
+// writeRows writes a sheet of the rows given (see write).
+func (t *table) writeRows(sheet string, cols []column, rows [][]any) {
+	t.write(sheet, cols, len(rows), rowsOf(rows))
+}
+
+// write writes a sheet: the header, frozen, then the rows each gives, and
+// makes the header and the next size rows one table. each may give fewer
+// rows than size, to leave the rest for fillSheet, but no more. An error
+// of each (the stream's) is kept as it is; one of the workbook is
+// prefixed with "xlsx".
+func (t *table) write(sheet string, cols []column, size int, each func(add func(row []any) error) error) {
 	if t.err != nil {
 		return
 	}
@@ -183,8 +190,8 @@ func (t *table) write(sheet string, cols []column, each func(add func(row []any)
 	var workbookErr error
 	err = each(func(row []any) error {
 		n++
-		if n > MaxRows {
-			workbookErr = fmt.Errorf("xlsx: more than %d rows do not fit the %s sheet; use --format csv", MaxRows, sheet)
+		if n > size {
+			workbookErr = fmt.Errorf("xlsx: more than the %d rows announced for the %s sheet", size, sheet)
 			return workbookErr
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n+1)
@@ -202,7 +209,7 @@ func (t *table) write(sheet string, cols []column, each func(add func(row []any)
 	// that an empty sheet still shows its filter buttons).
 	last, err := excelize.ColumnNumberToName(len(cols))
 	if err == nil {
-		err = sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:%s%d", last, max(n+1, 2)), Name: "table" + sheet})
+		err = sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:%s%d", last, max(size+1, 2)), Name: "table" + sheet})
 	}
 	if err == nil {
 		err = sw.Flush()
