@@ -180,6 +180,9 @@ type Versions interface {
 	VersionByNumber(ctx context.Context, workspaceID int64, number int) (Version, error)
 	// LatestVersion returns ErrNotFound for a workspace without versions.
 	LatestVersion(ctx context.Context, workspaceID int64) (Version, error)
+	// LatestVersions returns the newest version of every workspace that
+	// has one, the most recently stored first.
+	LatestVersions(ctx context.Context) ([]Version, error)
 	VersionHead(ctx context.Context, versionID int64) ([]byte, error)
 	VersionInventory(ctx context.Context, versionID int64) ([]byte, error)
 	VersionFiles(ctx context.Context, versionID int64) ([]File, error)

@@ -28,7 +28,7 @@ import (
 
 func newServeCmd(a *app) *cobra.Command {
 	var addr, db, logFormat, resetLogin string
-	var secure bool
+	var secure, warm bool
 	var maxUploadMB int64
 	var grace time.Duration
 	cmd := &cobra.Command{
@@ -114,6 +114,9 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 			fmt.Fprintf(a.stdout, "sovmap serve: listening on http://%s (database: %s)\n", ln.Addr(), where)
 			log.Info("serving", "addr", ln.Addr().String(), "database", where)
 			go srv.Maintain(ctx, time.Minute) // purges sessions and sign-in failures; stops with ctx
+			if warm {
+				srv.WarmLatest(nil)
+			}
 			return server.Serve(ctx, ln, srv, log, grace)
 		},
 	}
@@ -122,6 +125,7 @@ SIGINT or SIGTERM stops it gracefully. See docs/server.md.`,
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set it when users reach the server over HTTPS, e.g. behind a TLS proxy)")
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload-mb", 64, "largest upload accepted, in MiB")
 	cmd.Flags().DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on SIGTERM")
+	cmd.Flags().BoolVar(&warm, "warm", true, "build the first views of each workspace's latest version in the background at start, as an upload does")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
 	cmd.Flags().StringVar(&resetLogin, "reset-password", "", "give the user `LOGIN` a new one-time password, print it and exit without serving (when no site administrator can sign in)")
 	return cmd

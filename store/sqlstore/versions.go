@@ -138,21 +138,34 @@ func scanVersion(row scanner) (store.Version, error) {
 
 // ListVersions lists a workspace's versions, newest first.
 func (s *Store) ListVersions(ctx context.Context, workspaceID int64) ([]store.Version, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
-		WHERE v.workspace_id = ? ORDER BY v.number DESC`), workspaceID)
+	return s.versions(ctx, "list versions", `SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
+		WHERE v.workspace_id = ? ORDER BY v.number DESC`, workspaceID)
+}
+
+// LatestVersions returns the newest version of every workspace that has
+// one, the most recently stored first.
+func (s *Store) LatestVersions(ctx context.Context) ([]store.Version, error) {
+	return s.versions(ctx, "latest versions", `SELECT `+versionColumns+` FROM versions v LEFT JOIN users u ON u.id = v.created_by
+		WHERE v.number = (SELECT MAX(number) FROM versions w WHERE w.workspace_id = v.workspace_id)
+		ORDER BY v.created_us DESC, v.id DESC`)
+}
+
+// versions returns the versions query selects; what names it in errors.
+func (s *Store) versions(ctx context.Context, what, query string, args ...any) ([]store.Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, s.wrap(err, "list versions")
+		return nil, s.wrap(err, what)
 	}
 	defer rows.Close()
 	var out []store.Version
 	for rows.Next() {
 		v, err := scanVersion(rows)
 		if err != nil {
-			return nil, s.wrap(err, "list versions")
+			return nil, s.wrap(err, what)
 		}
 		out = append(out, v)
 	}
-	return out, s.wrap(rows.Err(), "list versions")
+	return out, s.wrap(rows.Err(), what)
 }
 
 // VersionByNumber finds a version of a workspace.

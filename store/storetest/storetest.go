@@ -491,6 +491,15 @@ func testVersions(t *testing.T, s store.Store) {
 	if got := must(s.LatestVersion(ctx, w.ID))(t); got.ID != v2.ID {
 		t.Fatalf("LatestVersion = %d, want %d", got.ID, v2.ID)
 	}
+	// The newest of each workspace, the latest stored first: a workspace
+	// stored in after w comes before it, one without versions not at all.
+	other := must(s.CreateWorkspace(ctx, "other", "Other"))(t)
+	must(s.CreateWorkspace(ctx, "empty", "Empty"))(t)
+	o1 := must(s.AddVersion(ctx, sampleVersion(other.ID, alice.ID, 3, "other's")))(t)
+	latest := must(s.LatestVersions(ctx))(t)
+	if len(latest) != 2 || latest[0].ID != o1.ID || latest[1].ID != v2.ID || latest[1].Components != 4 || latest[1].CreatedByLogin != "alice" {
+		t.Fatalf("LatestVersions = %+v, want other's version 1 then w's version 2", latest)
+	}
 	if got := must(s.VersionByNumber(ctx, w.ID, 1))(t); got.ID != v1.ID {
 		t.Fatalf("VersionByNumber(1) = %d, want %d", got.ID, v1.ID)
 	}
