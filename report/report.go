@@ -11,6 +11,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -307,6 +308,9 @@ func WriteJSONDetail(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // providers, layers, summary, notes) whatever the report's size. The
 // inventory is not read.
 func WriteJSONDetailStream(w io.Writer, s Stream) error {
+	if s.Head == nil {
+		return errors.New("json-full: no report to write")
+	}
 	j := jsonstream.New(w)
 	h := s.Head
 	// The members in the order of sovmap.Report's fields, as the library
@@ -365,6 +369,9 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // head and the columns' widths whatever the report's size, and writes its
 // title before the first pass. The inventory is not read.
 func WriteWideTableStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("wide table: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head
@@ -506,6 +513,9 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // taken only when there are any, writes their gaps and remediation. It
 // holds the head whatever the report's size. The inventory is not read.
 func WriteMarkdownStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("markdown: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head

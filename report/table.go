@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -41,6 +42,9 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // whatever the report's size, and writes its title before the first pass.
 // The inventory is not read.
 func WriteTableStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("table: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head

@@ -2,7 +2,7 @@
 // to check them on (Cases), a stream that passes its components the way
 // the server does and counts what was read (Reusing), writers that fail
 // or note when output starts (FailingWriter, FirstWrite), checks a stream
-// writer meets (CheckClientGone, CheckWritesAsItReads, CheckNoHead), and a
+// writer meets (CheckClientGone, CheckWritesAsItReads), and a
 // benchmark of a format's whole and stream writers (Bench).
 package streamtest
 
@@ -225,14 +225,5 @@ func CheckWritesAsItReads(t *testing.T, c sample.Assessed, write report.StreamWr
 	}
 	if n := len(c.Report.Components); w.At < 0 || w.At >= n/2 {
 		t.Errorf("first byte written after %d of %d components (%d passes)", w.At, n, counts.Passes)
-	}
-}
-
-// CheckNoHead checks that write returns an error, not a panic, for a
-// stream without a head.
-func CheckNoHead(t *testing.T, write report.StreamWriter) {
-	t.Helper()
-	if err := write(io.Discard, report.Stream{}); err == nil {
-		t.Fatal("a stream without a head was written")
 	}
 }

@@ -260,12 +260,6 @@ func TestStreamFailure(t *testing.T) {
 	streamtest.CheckClientGone(t, c, report.WithOptions(WriteStream, fixed))
 }
 
-// TestWriteStreamNoHead checks that a stream without a head is an error,
-// not a panic.
-func TestWriteStreamNoHead(t *testing.T) {
-	streamtest.CheckNoHead(t, report.WithOptions(WriteStream, fixed))
-}
-
 // TestWritesAsItReads checks that the first bytes leave before the
 // generated inventory's components are all read, in the first pass: the
 // writer does not gather its output before sending it.
