@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -381,9 +380,8 @@ func WriteWideTableStream(w io.Writer, st Stream) error {
 		return err
 	}
 	head := []string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "BINDING", "EXPOSURE", "REQUIRED BECAUSE"}
-	cols := make(tabColumns, len(head)-1)
+	cols := newColumns(head, nil)
 	cells := make([]string, len(head))
-	cols.fit(head)
 	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		cols.fit(wideCells(cells, c))
 		return nil
@@ -455,37 +453,6 @@ func wideCells(cells []string, c *sovmap.ComponentResult) []string {
 	}
 	return append(cells[:0], c.ID, string(c.Layer), levelCell(c.Level), eff, levelCell(c.RequiredLevel), strconv.Itoa(c.Gap),
 		string(c.Sourcing), binding(c.Binding), listOr(c.Exposure, "-"), because)
-}
-
-// tabColumns are the widths of the columns of a table whose rows are
-// written as text/tabwriter writes them with a padding of two spaces
-// (every cell but a row's last padded to its column's widest cell and two
-// spaces; the last as it is), but measured in a pass of their own (fit), so
-// that the rows need not be held until the table ends. It holds for cells
-// without tabwriter's control characters (tab, newline, form feed,
-// vertical tab, 0xff), which a component's cells do not have.
-// FuzzTabColumns holds it to text/tabwriter.
-type tabColumns []int
-
-// fit widens the columns to hold a row's cells but the last.
-func (t tabColumns) fit(cells []string) {
-	for i := range t {
-		t[i] = max(t[i], utf8.RuneCountInString(cells[i]))
-	}
-}
-
-// line writes a row.
-func (t tabColumns) line(w *bufio.Writer, cells []string) {
-	for i, c := range cells {
-		w.WriteString(c)
-		if i < len(t) {
-			pad := t[i] + 2 - utf8.RuneCountInString(c)
-			for range pad {
-				w.WriteByte(' ')
-			}
-		}
-	}
-	w.WriteByte('\n')
 }
 
 func orDash(s string) string {
