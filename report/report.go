@@ -11,13 +11,13 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -307,6 +307,9 @@ func WriteJSONDetail(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // providers, layers, summary, notes) whatever the report's size. The
 // inventory is not read.
 func WriteJSONDetailStream(w io.Writer, s Stream) error {
+	if s.Head == nil {
+		return errors.New("json-full: no report to write")
+	}
 	j := jsonstream.New(w)
 	h := s.Head
 	// The members in the order of sovmap.Report's fields, as the library
@@ -365,6 +368,9 @@ func WriteWideTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // head and the columns' widths whatever the report's size, and writes its
 // title before the first pass. The inventory is not read.
 func WriteWideTableStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("wide table: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head
@@ -374,9 +380,8 @@ func WriteWideTableStream(w io.Writer, st Stream) error {
 		return err
 	}
 	head := []string{"COMPONENT", "LAYER", "OWN", "EFFECTIVE", "REQUIRED", "GAP", "SOURCING", "BINDING", "EXPOSURE", "REQUIRED BECAUSE"}
-	cols := make(tabColumns, len(head)-1)
+	cols := newColumns(head, nil)
 	cells := make([]string, len(head))
-	cols.fit(head)
 	err := st.Components(func(c *sovmap.ComponentResult, _ *sovmap.Component) error {
 		cols.fit(wideCells(cells, c))
 		return nil
@@ -450,37 +455,6 @@ func wideCells(cells []string, c *sovmap.ComponentResult) []string {
 		string(c.Sourcing), binding(c.Binding), listOr(c.Exposure, "-"), because)
 }
 
-// tabColumns are the widths of the columns of a table whose rows are
-// written as text/tabwriter writes them with a padding of two spaces
-// (every cell but a row's last padded to its column's widest cell and two
-// spaces; the last as it is), but measured in a pass of their own (fit), so
-// that the rows need not be held until the table ends. It holds for cells
-// without tabwriter's control characters (tab, newline, form feed,
-// vertical tab, 0xff), which a component's cells do not have.
-// FuzzTabColumns holds it to text/tabwriter.
-type tabColumns []int
-
-// fit widens the columns to hold a row's cells but the last.
-func (t tabColumns) fit(cells []string) {
-	for i := range t {
-		t[i] = max(t[i], utf8.RuneCountInString(cells[i]))
-	}
-}
-
-// line writes a row.
-func (t tabColumns) line(w *bufio.Writer, cells []string) {
-	for i, c := range cells {
-		w.WriteString(c)
-		if i < len(t) {
-			pad := t[i] + 2 - utf8.RuneCountInString(c)
-			for range pad {
-				w.WriteByte(' ')
-			}
-		}
-	}
-	w.WriteByte('\n')
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -506,6 +480,9 @@ func WriteMarkdown(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // taken only when there are any, writes their gaps and remediation. It
 // holds the head whatever the report's size. The inventory is not read.
 func WriteMarkdownStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("markdown: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head

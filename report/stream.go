@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 
 	"github.com/go-json-experiment/json"
@@ -23,6 +24,9 @@ import (
 // complete one: the caller must make the failure visible (abort the
 // connection, remove the file).
 func WriteJSONStream(w io.Writer, head *sovmap.Report, each func(yield func(component []byte) error) error) error {
+	if head == nil {
+		return errors.New("json: no report to write")
+	}
 	return writeJSON(w, head, func(bw io.Writer) (int, error) {
 		n := 0
 		err := each(func(c []byte) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"runtime"
 	"testing"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/internal/sample"
+	"github.com/sovmap/sovmap/internal/streamtest"
 	"github.com/sovmap/sovmap/report"
 )
 
@@ -26,97 +26,10 @@ var streamWriters = map[string]report.StreamWriter{
 	"markdown":  report.WriteMarkdownStream,
 }
 
-// reusing is the stream of r as the server gives it: the head and the
-// inventory without components, and each component decoded from its
-// stored JSON into one ComponentResult and one Component, reused for every
-// component and trampled after each yield (every string, number and list
-// element overwritten, then zeroed), so that a writer that keeps what it
-// was passed past the call writes garbage. It counts the passes.
-func reusing(t testing.TB, r *sovmap.Report, inv *sovmap.Inventory, passes *int) report.Stream {
-	t.Helper()
-	head := *r
-	head.Components = nil
-	s := report.Stream{Head: &head}
-	stored := make([][]byte, len(r.Components))
-	for i := range r.Components {
-		b, err := report.AppendComponentResult(nil, &r.Components[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored[i] = b
-	}
-	specs := map[string]*sovmap.Component{}
-	if inv != nil {
-		bare := *inv
-		bare.Components = nil
-		s.Inventory = &bare
-		for i := range inv.Components {
-			specs[inv.Components[i].ID] = &inv.Components[i]
-		}
-	}
-	var res sovmap.ComponentResult
-	var spec sovmap.Component
-	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
-		if passes != nil {
-			*passes++
-		}
-		for i := range stored {
-			if err := json.Unmarshal(stored[i], &res); err != nil {
-				return fmt.Errorf("component %d: %w", i, err)
-			}
-			var give *sovmap.Component
-			if orig := specs[r.Components[i].ID]; orig != nil {
-				b, err := json.Marshal(orig)
-				if err != nil {
-					return err
-				}
-				if err := json.Unmarshal(b, &spec); err != nil {
-					return err
-				}
-				spec.Pos = orig.Pos
-				give = &spec
-			}
-			err := yield(&res, give)
-			trample(reflect.ValueOf(&res).Elem())
-			trample(reflect.ValueOf(&spec).Elem())
-			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+// reused is the stream of r as the server gives it (streamtest.Stream).
+func reused(r *sovmap.Report, inv *sovmap.Inventory) report.Stream {
+	s, _ := streamtest.Stream(r, inv)
 	return s
-}
-
-// trample overwrites every string, number and boolean reachable from v
-// (through structs, pointers and list elements), as a store reusing its
-// buffers would.
-func trample(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString("\x00trampled")
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(-7)
-	case reflect.Float32, reflect.Float64:
-		v.SetFloat(-7)
-	case reflect.Bool:
-		v.SetBool(!v.Bool())
-	case reflect.Pointer:
-		if !v.IsNil() {
-			trample(v.Elem())
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			trample(v.Field(i))
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			trample(v.Index(i))
-		}
-	case reflect.Map:
-		v.Clear()
-	}
 }
 
 // streamWriterCases are the reports of every example inventory and of a
@@ -162,7 +75,7 @@ func TestStreamWritersAreWhole(t *testing.T) {
 				if err := w.write(&want, tc.Report, tc.Inventory); err != nil {
 					t.Fatal(err)
 				}
-				if err := stream(&got, reusing(t, tc.Report, tc.Inventory, nil)); err != nil {
+				if err := stream(&got, reused(tc.Report, tc.Inventory)); err != nil {
 					t.Fatal(err)
 				}
 				if !bytes.Equal(got.Bytes(), want.Bytes()) {
@@ -227,13 +140,13 @@ func TestStreamWriterPasses(t *testing.T) {
 			t.Fatalf("%s: gaps %v, WHY lines %v: the case does not test what it says", tc.name, gaps, why)
 		}
 		for name, stream := range streamWriters {
-			passes := 0
+			s, counts := streamtest.Stream(tc.r, inv)
 			var b bytes.Buffer
-			if err := stream(&b, reusing(t, tc.r, inv, &passes)); err != nil {
+			if err := stream(&b, s); err != nil {
 				t.Fatal(err)
 			}
-			if passes != tc.want[name] {
-				t.Errorf("%s, %s: %d passes over the components, want %d", tc.name, name, passes, tc.want[name])
+			if counts.Passes != tc.want[name] {
+				t.Errorf("%s, %s: %d passes over the components, want %d", tc.name, name, counts.Passes, tc.want[name])
 			}
 		}
 	}
@@ -247,13 +160,13 @@ func TestStreamWritersFail(t *testing.T) {
 	inv, r := small(t)
 	failure := errors.New("the store went away")
 	for name, stream := range streamWriters {
-		passes := 0
-		if err := stream(&bytes.Buffer{}, reusing(t, r, inv, &passes)); err != nil {
+		s, counts := streamtest.Stream(r, inv)
+		if err := stream(&bytes.Buffer{}, s); err != nil {
 			t.Fatal(err)
 		}
-		reads := passes * len(r.Components)
+		reads := counts.Yields
 		for at := range reads {
-			s := reusing(t, r, inv, nil)
+			s := reused(r, inv)
 			whole := s.Components
 			n := 0
 			s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
@@ -276,7 +189,7 @@ func TestStreamWritersFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, stream := range streamWriters {
-		s := reusing(t, big, inv, nil)
+		s := reused(big, inv)
 		out := &watched{w: &failingWriter{n: 100 << 10}}
 		all, after := s.Components, 0
 		s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
@@ -315,7 +228,7 @@ func TestTablesWriteTitleFirst(t *testing.T) {
 	inv, r := small(t)
 	for _, name := range []string{"table", "wide"} {
 		var b bytes.Buffer
-		s := reusing(t, r, inv, nil)
+		s := reused(r, inv)
 		all, calls := s.Components, 0
 		s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
 			if calls++; calls == 1 && !bytes.HasPrefix(b.Bytes(), []byte("sovmap assessment of "+r.Organization)) {

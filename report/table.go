@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -41,6 +42,9 @@ func WriteTable(w io.Writer, r *sovmap.Report, _ *sovmap.Inventory) error {
 // whatever the report's size, and writes its title before the first pass.
 // The inventory is not read.
 func WriteTableStream(w io.Writer, st Stream) error {
+	if st.Head == nil {
+		return errors.New("table: no report to write")
+	}
 	out := newOutput(w, 1<<16)
 	bw := out.Writer
 	r := st.Head
@@ -220,9 +224,16 @@ func levelLegend() string {
 	return strings.Join(names, ", ") + " (--wide for more)"
 }
 
-// columns lays out rows of cells in aligned columns, like text/tabwriter,
-// but with a cap on each column's width, and from widths measured
-// beforehand (fit, then settle), so that the rows need not be held.
+// columns lays out rows of cells in aligned columns, each cell but a
+// row's last padded to its column's width and two spaces, from widths
+// measured beforehand (fit, then settle when the table must fit
+// TableWidth), so that the rows need not be held until the table ends.
+// A column may have a cap on its width, past which its cells are cut.
+// Without caps and with every row fitted, it writes what text/tabwriter
+// writes of the rows held whole with a padding of two spaces (the wide
+// table was written so), for cells without tabwriter's control characters
+// (tab, newline, form feed, vertical tab, 0xff), which a component's cells
+// do not have: FuzzColumns holds it to that.
 type columns struct {
 	head  []string
 	max   []int // per column; 0 is no cap

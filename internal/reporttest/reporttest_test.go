@@ -2,6 +2,8 @@ package reporttest
 
 import (
 	"bytes"
+	"encoding/json"
+	"regexp"
 	"testing"
 	"time"
 
@@ -49,4 +51,44 @@ func pick[T any](first bool, a, b T) T {
 		return a
 	}
 	return b
+}
+
+// TestSameOSCALComparesUUIDs: of an OSCAL document's UUIDs, only the two
+// made from the time it was written (the document's and the result's, in
+// the writer's source, report/oscal) may differ: every UUID that is not
+// one of them, found in the document's bytes, is changed in turn, and the
+// copy is not the same; changing the two fresh ones leaves it the same.
+func TestSameOSCALComparesUUIDs(t *testing.T) {
+	var b bytes.Buffer
+	if err := oscal.WriteOptions(&b, sample.Report(), sample.Inventory(), oscal.Options{Now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	doc := b.Bytes()
+	var parsed struct {
+		AR struct {
+			UUID    string `json:"uuid"`
+			Results []struct {
+				UUID string `json:"uuid"`
+			} `json:"results"`
+		} `json:"assessment-results"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil || len(parsed.AR.Results) != 1 {
+		t.Fatalf("%v, %d results", err, len(parsed.AR.Results))
+	}
+	fresh := map[string]bool{parsed.AR.UUID: true, parsed.AR.Results[0].UUID: true}
+	uuids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	seen := map[string]bool{}
+	for _, u := range uuids.FindAll(doc, -1) {
+		if seen[string(u)] {
+			continue
+		}
+		seen[string(u)] = true
+		changed := bytes.Replace(doc, u, []byte("00000000-0000-5000-8000-000000000000"), 1)
+		if same := Same(t, "oscal", changed, doc); same != fresh[string(u)] {
+			t.Errorf("UUID %s (fresh: %v) changed: the same document %v, want %v", u, fresh[string(u)], same, fresh[string(u)])
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("%d UUIDs in the document: the test checks too few", len(seen))
+	}
 }

@@ -1,73 +1,97 @@
 package sample
 
 import (
-	"maps"
+	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/metrics"
-	"slices"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/sovmap/sovmap"
 )
 
 // Reusing returns components (a report.Components) as the server yields
-// them: through one ComponentResult and one Component, overwritten before
-// each yield and wiped after it, so that a writer that keeps what it was
-// passed instead of copying it writes other bytes. Wiping clears the
-// elements of the top-level lists, maps and pointers (copies, so the originals stay
-// intact) before zeroing the structs.
+// them: each result and inventory entry decoded from its JSON (as the
+// server decodes what it stored) into one ComponentResult and one
+// Component, reused for every component, their positions (which JSON does
+// not carry) set from the originals; after each yield every string,
+// number and boolean reachable from the two (through pointers, structs and
+// list elements) is overwritten, every map emptied, and the structs
+// zeroed, so that a writer that keeps what it was passed past the call,
+// instead of copying it, writes other bytes. The originals are not
+// touched. It is the one such stream of the tests: the server's stream
+// (server.reportStream) reuses its structures from one batch to the next.
 func Reusing(components Components) Components {
 	var res sovmap.ComponentResult
 	var spec sovmap.Component
 	return func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
 		return components(func(r *sovmap.ComponentResult, c *sovmap.Component) error {
-			res = *r
-			res.Binding, res.Exposure = slices.Clone(r.Binding), slices.Clone(r.Exposure)
-			res.ExposureDetails, res.Reasons = slices.Clone(r.ExposureDetails), slices.Clone(r.Reasons)
-			res.Factors = slices.Clone(r.Factors)
+			res = sovmap.ComponentResult{}
+			if err := roundTrip(r, &res); err != nil {
+				return fmt.Errorf("component %s: %w", r.ID, err)
+			}
+			res.Pos = r.Pos
 			var sp *sovmap.Component
 			if c != nil {
-				spec = *c
-				spec.Locations, spec.OperatedFrom = slices.Clone(c.Locations), slices.Clone(c.OperatedFrom)
-				spec.Data, spec.Certifications = slices.Clone(c.Data), slices.Clone(c.Certifications)
-				spec.Alternatives, spec.DependsOn = slices.Clone(c.Alternatives), slices.Clone(c.DependsOn)
-				spec.RenamedFrom, spec.Options = slices.Clone(c.RenamedFrom), slices.Clone(c.Options)
-				spec.Tags = maps.Clone(c.Tags)
-				if c.Contract != nil {
-					k := *c.Contract
-					spec.Contract = &k
+				spec = sovmap.Component{}
+				if err := roundTrip(c, &spec); err != nil {
+					return fmt.Errorf("inventory component %s: %w", c.ID, err)
 				}
-				if c.MigrationDays != nil {
-					d := *c.MigrationDays
-					spec.MigrationDays = &d
-				}
+				spec.Pos = c.Pos
 				sp = &spec
 			}
 			err := yield(&res, sp)
-			clear(res.Binding)
-			clear(res.Exposure)
-			clear(res.ExposureDetails)
-			clear(res.Reasons)
-			clear(res.Factors)
-			clear(spec.Locations)
-			clear(spec.OperatedFrom)
-			clear(spec.Data)
-			clear(spec.Certifications)
-			clear(spec.Alternatives)
-			clear(spec.DependsOn)
-			clear(spec.RenamedFrom)
-			clear(spec.Options)
-			clear(spec.Tags)
-			if spec.Contract != nil {
-				*spec.Contract = sovmap.Contract{}
-			}
-			if spec.MigrationDays != nil {
-				*spec.MigrationDays = -1
-			}
+			trample(reflect.ValueOf(&res).Elem())
+			trample(reflect.ValueOf(&spec).Elem())
 			res, spec = sovmap.ComponentResult{}, sovmap.Component{}
 			return err
 		})
+	}
+}
+
+// roundTrip decodes into dst what the JSON library makes of src.
+func roundTrip[T any](src, dst *T) error {
+	b, err := json.Marshal(src)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, dst)
+}
+
+// trample overwrites every string, number and boolean reachable from v
+// (through pointers, structs and list elements) and empties every map, as
+// a store reusing its buffers would.
+func trample(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("\x00trampled")
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(-7)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(7)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(-7)
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			trample(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				trample(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			trample(v.Index(i))
+		}
+	case reflect.Map:
+		v.Clear()
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 	"github.com/sovmap/sovmap/internal/sample"
 )
 
-// TestReusingCounts checks the counts the tests of stream writers read:
+// TestStreamCounts checks the counts the tests of stream writers read:
 // passes and components passed, over two passes of the sample, each
 // passing every component once, in order.
-func TestReusingCounts(t *testing.T) {
+func TestStreamCounts(t *testing.T) {
 	r := sample.Report()
-	s, counts := Reusing(r, sample.Inventory())
+	s, counts := Stream(r, sample.Inventory())
 	for pass := 1; pass <= 2; pass++ {
 		i := 0
 		err := s.Components(func(c *sovmap.ComponentResult, spec *sovmap.Component) error {

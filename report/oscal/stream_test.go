@@ -35,7 +35,7 @@ func TestStreamIsWhole(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			whole := write(t, c.Report, c.Inventory, fixed)
-			s, counts := streamtest.Reusing(c.Report, c.Inventory)
+			s, counts := streamtest.Stream(c.Report, c.Inventory)
 			var streamed bytes.Buffer
 			if err := report.WithOptions(WriteStream, fixed)(&streamed, s); err != nil {
 				t.Fatal(err)
@@ -54,7 +54,7 @@ func TestStreamIsWhole(t *testing.T) {
 // inventory with go-oscal; TestExamplesValidate does the examples.
 func TestStreamValidates(t *testing.T) {
 	c := generated(t)
-	s, _ := streamtest.Reusing(c.Report, c.Inventory)
+	s, _ := streamtest.Stream(c.Report, c.Inventory)
 	var buf bytes.Buffer
 	if err := WriteStream(&buf, s, fixed); err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func subjectOf(ps []prop) string {
 func TestRisksAndFindingsAreTheFindings(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			s, _ := streamtest.Reusing(c.Report, c.Inventory)
+			s, _ := streamtest.Stream(c.Report, c.Inventory)
 			var buf bytes.Buffer
 			if err := WriteStream(&buf, s, fixed); err != nil {
 				t.Fatal(err)
@@ -246,7 +246,7 @@ func TestStreamFailure(t *testing.T) {
 	c := generated(t)
 	n := len(c.Report.Components)
 	for pass := range 4 {
-		s, counts := streamtest.Reusing(c.Report, c.Inventory)
+		s, counts := streamtest.Stream(c.Report, c.Inventory)
 		s.Components = sample.FailingIn(s.Components, pass+1, n, errStore)
 		err := WriteStream(io.Discard, s, fixed)
 		if !errors.Is(err, errStore) {
@@ -258,12 +258,6 @@ func TestStreamFailure(t *testing.T) {
 	}
 
 	streamtest.CheckClientGone(t, c, report.WithOptions(WriteStream, fixed))
-}
-
-// TestWriteStreamNoHead checks that a stream without a head is an error,
-// not a panic.
-func TestWriteStreamNoHead(t *testing.T) {
-	streamtest.CheckNoHead(t, report.WithOptions(WriteStream, fixed))
 }
 
 // TestWritesAsItReads checks that the first bytes leave before the

@@ -44,7 +44,7 @@ func TestStreamIsWhole(t *testing.T) {
 			if err := WriteOptions(&whole, c.Report, c.Inventory, opts); err != nil {
 				t.Fatal(err)
 			}
-			s, counts := streamtest.Reusing(c.Report, c.Inventory)
+			s, counts := streamtest.Stream(c.Report, c.Inventory)
 			if err := report.WithOptions(WriteStream, opts)(&streamed, s); err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +64,7 @@ func TestStreamIsWhole(t *testing.T) {
 func TestStreamValidates(t *testing.T) {
 	sch := compileSchema(t)
 	c := generated(t)
-	s, _ := streamtest.Reusing(c.Report, c.Inventory)
+	s, _ := streamtest.Stream(c.Report, c.Inventory)
 	var buf bytes.Buffer
 	if err := WriteStream(&buf, s, Options{SourceRoot: moduleRoot(t)}); err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestResultsAreTheFindings(t *testing.T) {
 	root := moduleRoot(t)
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			s, _ := streamtest.Reusing(c.Report, c.Inventory)
+			s, _ := streamtest.Stream(c.Report, c.Inventory)
 			var buf bytes.Buffer
 			if err := WriteStream(&buf, s, Options{SourceRoot: root}); err != nil {
 				t.Fatal(err)
@@ -197,7 +197,7 @@ var errStore = errors.New("store gone")
 // the reading of the components.
 func TestStreamFailure(t *testing.T) {
 	c := generated(t)
-	s, _ := streamtest.Reusing(c.Report, c.Inventory)
+	s, _ := streamtest.Stream(c.Report, c.Inventory)
 	s.Components = sample.FailingIn(s.Components, 1, len(c.Report.Components), errStore)
 	err := WriteStream(io.Discard, s, Options{})
 	if !errors.Is(err, errStore) {
@@ -205,12 +205,6 @@ func TestStreamFailure(t *testing.T) {
 	}
 
 	streamtest.CheckClientGone(t, c, report.WithOptions(WriteStream, Options{}))
-}
-
-// TestWriteStreamNoHead checks that a stream without a head is an error,
-// not a panic.
-func TestWriteStreamNoHead(t *testing.T) {
-	streamtest.CheckNoHead(t, report.WithOptions(WriteStream, Options{}))
 }
 
 // TestWritesAsItReads checks that the first bytes leave before the

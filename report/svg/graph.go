@@ -123,8 +123,9 @@ func Dependencies(r *sovmap.Report, inv *sovmap.Inventory, limit int) string {
 //
 // Up to GroupThreshold components it keeps what their boxes show (id,
 // layer, provider, levels, gap, exposure) and their dependencies; past it
-// it keeps, per component, only its id and its box (a layer and provider
-// pair), and per box and pair of boxes a count.
+// it keeps per box and pair of boxes a count and, when the components come
+// with their inventory entries (which draw the arrows), per component its
+// id and its box (a layer and provider pair).
 type Picture struct {
 	limit int
 	n     int // components added
@@ -133,12 +134,19 @@ type Picture struct {
 	// with their dependencies (fewSpecs: id and depends_on only).
 	few      []sovmap.ComponentResult
 	fewSpecs []sovmap.Component
-	// groupOf maps each component to its index in groups, the layer and
-	// provider pairs in the order they were met, with what the boxes of
-	// grouped mode show of each.
-	groupOf  map[string]int32
+	// groups are the layer and provider pairs in the order they were met,
+	// with what the boxes of grouped mode show of each.
 	groups   []group
 	groupIdx map[groupKey]int
+	// groupOf maps a component's id to its index in groups, for AddEdges
+	// to find the box of each end of a dependency. Only a picture with
+	// inventory entries draws arrows, so Add keeps the ids from the first
+	// component that came with one (the firstSpec-th, from 1; 0 while none
+	// has); AddEdges keeps those of the components before it as it meets
+	// them again, before any component that could depend on them.
+	groupOf   map[string]int32
+	firstSpec int
+	edgesAt   int // components passed to AddEdges
 	// edges are the links between the boxes of grouped mode, in the order
 	// first met; deps counts the dependencies between components.
 	drawn   []edge
@@ -190,9 +198,11 @@ func (p *Picture) Add(c *sovmap.ComponentResult, spec *sovmap.Component) {
 	g.count++
 	g.effective = min(g.effective, clampLevel(c.EffectiveLevel))
 	g.gap = max(g.gap, c.Gap)
-	p.groupOf[strings.Clone(c.ID)] = int32(i)
-	if spec != nil {
-		p.specs = true
+	if spec != nil && !p.specs {
+		p.specs, p.firstSpec = true, p.n
+	}
+	if p.specs {
+		p.groupOf[strings.Clone(c.ID)] = int32(i)
 	}
 	if p.n > GroupThreshold {
 		p.few, p.fewSpecs = nil, nil
@@ -214,6 +224,9 @@ func (p *Picture) NeedsEdges() bool { return p.n > GroupThreshold && p.specs }
 
 // AddEdges counts a component's dependencies in, in grouped mode.
 func (p *Picture) AddEdges(c *sovmap.ComponentResult, spec *sovmap.Component) {
+	if p.edgesAt++; p.edgesAt < p.firstSpec {
+		p.groupOf[strings.Clone(c.ID)] = int32(p.groupIdx[groupKey{c.Layer, providerOf(c)}])
+	}
 	if spec == nil {
 		return
 	}

@@ -207,3 +207,87 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncate = %q", got)
 	}
 }
+
+// grouped is a report past GroupThreshold, its components spread over the
+// layers and three providers, with an inventory in which component i
+// depends on component i/2 (at run time) and, every seventh, on an id no
+// component has.
+func grouped() (*sovmap.Report, *sovmap.Inventory) {
+	r, inv := &sovmap.Report{}, &sovmap.Inventory{}
+	for i := range GroupThreshold + 300 {
+		id := fmt.Sprintf("c%04d", i)
+		layer := sovmap.Layers[i%len(sovmap.Layers)]
+		r.Components = append(r.Components, sovmap.ComponentResult{ID: id, Layer: layer, Provider: fmt.Sprintf("p%d", i%3), EffectiveLevel: sovmap.Level(i % 5)})
+		c := sovmap.Component{ID: id, Layer: layer}
+		if i > 0 {
+			c.DependsOn = []sovmap.Dependency{{ID: fmt.Sprintf("c%04d", i/2), Kind: sovmap.Runtime}}
+		}
+		if i%7 == 0 {
+			c.DependsOn = append(c.DependsOn, sovmap.Dependency{ID: "elsewhere", Kind: sovmap.Supply})
+		}
+		inv.Components = append(inv.Components, c)
+	}
+	return r, inv
+}
+
+// draw draws r's picture from a Picture given, for component i, spec(i).
+func draw(r *sovmap.Report, spec func(i int) *sovmap.Component) (string, *Picture) {
+	p := NewPicture(0)
+	for i := range r.Components {
+		p.Add(&r.Components[i], spec(i))
+	}
+	if p.NeedsEdges() {
+		for i := range r.Components {
+			p.AddEdges(&r.Components[i], spec(i))
+		}
+	}
+	return p.Draw(), p
+}
+
+// TestPictureKeepsIDsOnlyForArrows: a picture past GroupThreshold without
+// inventory entries draws no arrows and keeps no component's id.
+func TestPictureKeepsIDsOnlyForArrows(t *testing.T) {
+	r, _ := grouped()
+	s, p := draw(r, func(int) *sovmap.Component { return nil })
+	wellFormed(t, s)
+	if len(p.groupOf) != 0 {
+		t.Errorf("%d ids kept without an inventory", len(p.groupOf))
+	}
+	if strings.Contains(s, "marker-end=") {
+		t.Error("no inventory, no arrows")
+	}
+}
+
+// TestPictureEntriesLate: in grouped mode, components that come without
+// their inventory entry before the first that has one still receive the
+// arrows of the components that depend on them: the picture is the one of
+// the same components each with an entry, those without one depending on
+// nothing. Every dependency on a component of the report is counted (the
+// text alternative says how many, counted here by hand from the
+// inventory's rule: i depends on i/2).
+func TestPictureEntriesLate(t *testing.T) {
+	r, inv := grouped()
+	const late = 40 // components before the first entry
+	want, _ := draw(r, func(i int) *sovmap.Component {
+		if i < late {
+			return &sovmap.Component{ID: inv.Components[i].ID, Layer: inv.Components[i].Layer}
+		}
+		return &inv.Components[i]
+	})
+	got, _ := draw(r, func(i int) *sovmap.Component {
+		if i < late {
+			return nil
+		}
+		return &inv.Components[i]
+	})
+	wellFormed(t, got)
+	if got != want {
+		t.Errorf("the picture differs when the first %d components come without their entry", late)
+	}
+	// Components late..n-1 each depend on i/2, a component of the report;
+	// half of them, i/2 < late for i < 2*late, on one without an entry.
+	deps := len(r.Components) - late
+	if phrase := fmt.Sprintf("%d dependencies", deps); !strings.Contains(got, phrase) {
+		t.Errorf("the picture does not say %q", phrase)
+	}
+}
