@@ -53,9 +53,9 @@ func listedPositions(inv *sovmap.Inventory) (head, components []sovmap.Pos) {
 	return head, components
 }
 
-// exampleUploads are every example inventory, and a generated one, as
-// uploads of them.
-func exampleUploads(t *testing.T, e *testEnv) [][]store.File {
+// exampleUploads are every example inventory, and a generated one of n
+// components, as uploads of them.
+func exampleUploads(t *testing.T, e *testEnv, n int) [][]store.File {
 	t.Helper()
 	examples, err := filepath.Glob("../examples/*/inventory.yaml")
 	if err != nil || len(examples) == 0 {
@@ -69,7 +69,7 @@ func exampleUploads(t *testing.T, e *testEnv) [][]store.File {
 		}
 		uploads = append(uploads, []store.File{{Name: "inventory.yaml", Data: data}})
 	}
-	return append(uploads, generatedFile(t, e, 300))
+	return append(uploads, generatedFile(t, e, n))
 }
 
 // TestPositionsRoundTrip: the positions kept at upload give back, for
@@ -78,7 +78,7 @@ func exampleUploads(t *testing.T, e *testEnv) [][]store.File {
 // components as the stored inventory has it.
 func TestPositionsRoundTrip(t *testing.T) {
 	e := newEnv(t)
-	for _, files := range exampleUploads(t, e) {
+	for _, files := range exampleUploads(t, e, 300) {
 		inv, _, err := e.srv.decodeFiles(context.Background(), files)
 		if err != nil {
 			t.Fatal(err)
