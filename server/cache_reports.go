@@ -133,7 +133,9 @@ func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovm
 				var spec *sovmap.Component
 				if specs != nil && len(batch[i].Spec) != 0 {
 					spec = &specs[i]
-					spec.Pos = si.pos[spec.ID]
+					if at := batch[i].Index; at < len(si.pos) {
+						spec.Pos = si.pos[at]
+					}
 				}
 				if err := yield(&results[i], spec); err != nil {
 					return err
@@ -159,37 +161,51 @@ func (s *Server) reportStream(ctx context.Context, ver store.Version, head *sovm
 
 // streamInventory is what a streamed report takes of a version's
 // inventory: the inventory without its components, and the position of
-// each component in the uploaded files, by ID. The stored components have
-// no positions (nor has the stored inventory): they come from the files,
-// decoded again, or from the upload's own inventory when the warm-up
-// builds it, so that a streamed report gives the positions a whole one
-// gives. When the files no longer validate, both do without.
+// each component in the uploaded files, by inventory index. The stored
+// components have no positions (nor has the stored inventory): they come
+// from those kept at upload (positions.go), or for versions stored
+// without them from the files, decoded again, or from the upload's own
+// inventory when the warm-up builds it, so that a streamed report gives
+// the positions a whole one gives. When the files no longer validate,
+// both do without.
 type streamInventory struct {
 	head *sovmap.Inventory
-	pos  map[string]sovmap.Pos
+	pos  []sovmap.Pos
+}
+
+// size is about what a streamInventory holds in memory: its head, and
+// the positions (their file names are shared).
+func (si *streamInventory) size() int64 {
+	return jsonSize(si.head) + int64(len(si.pos))*int64(reflect.TypeFor[sovmap.Pos]().Size())
 }
 
 func streamInventoryKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "stream-inventory", ""} }
 
-// streamInventoryJob builds a version's streamInventory from src.
+// streamInventoryJob builds a version's streamInventory from src: from the
+// inventory src holds if it does (the warm-up's, the upload's own), else
+// from the positions kept at upload, else from the files.
 func streamInventoryJob(src *sources) func(ctx context.Context) (*streamInventory, int64, error) {
 	return func(ctx context.Context) (*streamInventory, int64, error) {
+		if src.positioned == nil {
+			si, err := src.keptPositions(ctx)
+			if err != nil {
+				return nil, 0, err
+			}
+			if si != nil {
+				return si, si.size(), nil
+			}
+		}
 		inv, err := src.inventory(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
 		head := *inv
 		head.Components = nil
-		si := &streamInventory{head: &head, pos: make(map[string]sovmap.Pos, len(inv.Components))}
-		size := jsonSize(&head)
-		for _, c := range inv.Components {
-			if c.Pos.File != "" {
-				si.pos[c.ID] = c.Pos
-				// A map entry, its key and the position's fields.
-				size += 96 + int64(len(c.ID))
-			}
+		si := &streamInventory{head: &head, pos: make([]sovmap.Pos, len(inv.Components))}
+		for i := range inv.Components {
+			si.pos[i] = inv.Components[i].Pos
 		}
-		return si, size, nil
+		return si, si.size(), nil
 	}
 }
 

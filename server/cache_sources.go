@@ -152,6 +152,23 @@ func (src *sources) inventory(ctx context.Context) (*sovmap.Inventory, error) {
 	return src.storedInventory(ctx)
 }
 
+// keptPositions returns the version's inventory head and positions as
+// kept at upload (positions.go), or nil (and no error) when it has none:
+// versions stored before schema 9, or whose positions no longer decode
+// (logged), which the files serve instead.
+func (src *sources) keptPositions(ctx context.Context) (*streamInventory, error) {
+	b, err := src.s.store.VersionPositions(ctx, src.ver.ID)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	si, err := decodePositions(b, src.ver.Components)
+	if err != nil {
+		src.s.log.Warn("the positions kept at upload do not decode: reading them from the files", "version", src.ver.ID, "error", err)
+		return nil, nil
+	}
+	return si, nil
+}
+
 // storedInventory returns the version's inventory without file positions:
 // the one decoded from the files if it was, else the one stored at upload,
 // quicker to decode than the files.

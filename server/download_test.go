@@ -9,8 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -169,10 +167,6 @@ func get(t *testing.T, url, token string) (*http.Response, []byte, error) {
 // inventory of several groups of blocks, through the API and the Downloads
 // page; a small version's report is still cached whole.
 func TestStreamedDownload(t *testing.T) {
-	examples, err := filepath.Glob("../examples/*/inventory.yaml")
-	if err != nil || len(examples) == 0 {
-		t.Fatalf("examples: %v %v", examples, err)
-	}
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			// A cache of 32 KiB streams the reports of any version of more
@@ -183,15 +177,7 @@ func TestStreamedDownload(t *testing.T) {
 			})
 			tok := e.token("default", store.RoleViewer)
 			c := e.signInAdmin()
-			var files [][]store.File
-			for _, p := range examples {
-				data, err := os.ReadFile(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				files = append(files, []store.File{{Name: "inventory.yaml", Data: data}})
-			}
-			files = append(files, generatedFile(t, e, 2500))
+			files := exampleUploads(t, e, 2500)
 			formats := testedFormats()
 			for _, f := range files {
 				v, cli := storeFile(t, e, f)

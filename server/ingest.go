@@ -207,6 +207,9 @@ func newVersion(inv *sovmap.Inventory, rep *sovmap.Report, k *kb.KB, files []sto
 	if nv.Inventory, specs, err = inventoryJSON(inv, 2*uploaded+1<<20); err != nil {
 		return nv, err
 	}
+	if nv.Positions, err = encodePositions(inv); err != nil {
+		return nv, err
+	}
 	head := *rep
 	head.Components = nil
 	if nv.Head, err = json.Marshal(&head); err != nil {

@@ -63,6 +63,12 @@ type NewVersion struct {
 	Head []byte
 	// Summary is the report's summary as JSON, kept apart for trends.
 	Summary []byte
+	// Positions, when not nil, are where the inventory's entities were
+	// written in the uploaded files, in a form the server defines (the
+	// store keeps the bytes as they are), so that reports showing file
+	// positions need not decode the files again. Nil stores none, as
+	// versions stored before schema 9 have none.
+	Positions []byte
 	// Components gives the version's components in inventory order; the
 	// store reads them a batch at a time while it writes them.
 	Components ComponentSource
@@ -185,6 +191,9 @@ type Versions interface {
 	LatestVersions(ctx context.Context) ([]Version, error)
 	VersionHead(ctx context.Context, versionID int64) ([]byte, error)
 	VersionInventory(ctx context.Context, versionID int64) ([]byte, error)
+	// VersionPositions returns the version's NewVersion.Positions as
+	// stored, or nil (and no error) for a version stored without them.
+	VersionPositions(ctx context.Context, versionID int64) ([]byte, error)
 	VersionFiles(ctx context.Context, versionID int64) ([]File, error)
 	// ListComponents returns one page of components and the number that match.
 	ListComponents(ctx context.Context, versionID int64, q ComponentQuery) ([]ComponentRecord, int, error)

@@ -298,4 +298,10 @@ var migrations = [][]string{
 		// rather than failing on every version stored since. PostgreSQL's
 		// migration 8 also stops compressing these columns again.
 	},
+	{ // 9: the positions of an inventory's entities in its files (server/positions.go)
+		// NULL for versions stored before: the server decodes their files
+		// again for the positions. As after every migration, a sovmap from
+		// before refuses the database ("upgrade sovmap").
+		`ALTER TABLE version_blobs ADD COLUMN positions BLOB`,
+	},
 }

@@ -106,3 +106,30 @@ func TestOpenRejectsEmptyPath(t *testing.T) {
 		t.Fatal("an empty path was accepted")
 	}
 }
+
+// TestSchema8RefusesPositions: a sovmap from before the positions column
+// (it knows migrations 1 to 8) refuses a database migrated to 9 rather
+// than storing versions without the positions a newer one expects, as
+// migration 8 made sovmaps before it refuse the S2 blobs.
+func TestSchema8RefusesPositions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sovmap.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := Dialect()
+	d.Migrations = d.Migrations[:8]
+	if old, err := sqlstore.New(ctx, db, d); err == nil || !strings.Contains(err.Error(), "but this sovmap knows only 8: upgrade sovmap") {
+		if err == nil {
+			old.Close()
+		}
+		t.Fatalf("a sovmap of schema 8 opening schema 9: %v", err)
+	}
+}

@@ -57,13 +57,22 @@ func (s *Store) AddVersion(ctx context.Context, nv store.NewVersion) (store.Vers
 	return v, nil
 }
 
-// packAll compresses a new version's head, inventory and files on other
-// goroutines, one per blob, and returns the function that waits for them;
-// it may be called again.
-func packAll(nv store.NewVersion) func() (head, inv []byte, files [][]byte, err error) {
-	blobs := append([][]byte{nv.Head, nv.Inventory}, make([][]byte, len(nv.Files))...)
+// packedBlobs is a new version's blobs and files, compressed.
+type packedBlobs struct {
+	head, inventory []byte
+	// positions is nil when the version has none: NULL.
+	positions []byte
+	files     [][]byte
+}
+
+// packAll compresses a new version's blobs and files on other goroutines,
+// one per blob, and returns the function that waits for them; it may be
+// called again.
+func packAll(nv store.NewVersion) func() (packedBlobs, error) {
+	const fixed = 3 // head, inventory, positions
+	blobs := append([][]byte{nv.Head, nv.Inventory, nv.Positions}, make([][]byte, len(nv.Files))...)
 	for i, f := range nv.Files {
-		blobs[2+i] = f.Data
+		blobs[fixed+i] = f.Data
 	}
 	out := make([][]byte, len(blobs))
 	errs := make([]error, len(blobs))
@@ -71,18 +80,22 @@ func packAll(nv store.NewVersion) func() (head, inv []byte, files [][]byte, err 
 	go func() {
 		defer close(done)
 		_ = fanout.Jobs(context.Background(), len(blobs), 0, func() func(int) {
-			return func(i int) { out[i], errs[i] = pack(blobs[i]) }
+			return func(i int) {
+				if blobs[i] != nil {
+					out[i], errs[i] = pack(blobs[i])
+				}
+			}
 		})
 	}()
-	return func() ([]byte, []byte, [][]byte, error) {
+	return func() (packedBlobs, error) {
 		<-done
-		return out[0], out[1], out[2:], errors.Join(errs...)
+		return packedBlobs{head: out[0], inventory: out[1], positions: out[2], files: out[fixed:]}, errors.Join(errs...)
 	}
 }
 
 // addVersion is AddVersion's transaction; packed waits for the version's
 // blobs and files, compressed.
-func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, packed func() (head, inv []byte, files [][]byte, err error)) error {
+func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version, nv store.NewVersion, packed func() (packedBlobs, error)) error {
 	tx := w.tx
 	// Lock the workspace so that concurrent uploads get consecutive
 	// numbers instead of a unique violation.
@@ -104,15 +117,16 @@ func (s *Store) addVersion(ctx context.Context, w *bulkWriter, v *store.Version,
 	if err := s.writeComponents(ctx, w, v.ID, nv.Components); err != nil {
 		return err
 	}
-	head, inv, files, err := packed()
+	blobs, err := packed()
 	if err != nil {
 		return fmt.Errorf("add version: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory) VALUES (?, ?, ?)`), v.ID, head, inv); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_blobs (version_id, head, inventory, positions) VALUES (?, ?, ?, ?)`),
+		v.ID, blobs.head, blobs.inventory, blobs.positions); err != nil {
 		return s.wrap(err, "add version: report")
 	}
 	for i, f := range nv.Files {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, files[i]); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO version_files (version_id, seq, name, data) VALUES (?, ?, ?, ?)`), v.ID, i, f.Name, blobs.files[i]); err != nil {
 			return s.wrap(err, "add version: file "+f.Name)
 		}
 	}
@@ -182,10 +196,14 @@ func (s *Store) LatestVersion(ctx context.Context, workspaceID int64) (store.Ver
 	return v, s.wrap(err, "latest version")
 }
 
+// blob returns a column of version_blobs unpacked, nil when it is NULL.
 func (s *Store) blob(ctx context.Context, column string, versionID int64) ([]byte, error) {
 	var b []byte
 	if err := s.db.QueryRowContext(ctx, s.q(`SELECT `+column+` FROM version_blobs WHERE version_id = ?`), versionID).Scan(&b); err != nil {
 		return nil, s.wrap(err, fmt.Sprintf("version %d %s", versionID, column))
+	}
+	if b == nil {
+		return nil, nil
 	}
 	return unpack(b)
 }
@@ -198,6 +216,13 @@ func (s *Store) VersionHead(ctx context.Context, versionID int64) ([]byte, error
 // VersionInventory returns the validated inventory, as JSON.
 func (s *Store) VersionInventory(ctx context.Context, versionID int64) ([]byte, error) {
 	return s.blob(ctx, "inventory", versionID)
+}
+
+// VersionPositions returns the positions kept at upload, nil for a
+// version stored without them (before migration 9, or by a caller that
+// gave none).
+func (s *Store) VersionPositions(ctx context.Context, versionID int64) ([]byte, error) {
+	return s.blob(ctx, "positions", versionID)
 }
 
 // VersionFiles returns the files as uploaded.

@@ -49,7 +49,16 @@ func oldLayoutMigrates(t *testing.T, old store.Store, reopen func() store.Store,
 	defer s.Close()
 	oldV := must(s.VersionByNumber(ctx, w.ID, 1))(t)
 	nv.Note = "after"
+	nv.Positions = []byte("positions")
 	newV := must(s.AddVersion(ctx, nv))(t)
+	// The old version has no positions (migration 9 added the column
+	// empty); the new one keeps its own.
+	if p := must(s.VersionPositions(ctx, oldV.ID))(t); p != nil {
+		t.Errorf("a version stored at schema %d has positions %q", schema, p)
+	}
+	if p := must(s.VersionPositions(ctx, newV.ID))(t); string(p) != "positions" {
+		t.Errorf("positions after the migration: %q", p)
+	}
 	for _, v := range []store.Version{oldV, newV} {
 		t.Run(v.Note, func(t *testing.T) { sameVersion(t, s, v, recs) })
 	}

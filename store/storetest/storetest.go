@@ -4,6 +4,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -512,6 +513,7 @@ func testVersions(t *testing.T, s store.Store) {
 	if inv := must(s.VersionInventory(ctx, v2.ID))(t); string(inv) != `{"version":1,"note":"second"}` {
 		t.Fatalf("inventory = %s", inv)
 	}
+	testPositions(t, s, w.ID, alice.ID, v2)
 	files := must(s.VersionFiles(ctx, v1.ID))(t)
 	if len(files) != 2 || files[0].Name != "inventory.yaml" || string(files[0].Data) != "version: 1\n# first" || files[1].Name != "more.json" {
 		t.Fatalf("files = %+v", files)
@@ -537,6 +539,39 @@ func testVersions(t *testing.T, s store.Store) {
 	if !slices.Equal(f.Providers, []string{"p0", "p1", "p2", "p3"}) || !slices.Equal(f.Jurisdictions, []string{"DE", "US"}) {
 		t.Fatalf("Facets = %+v", f)
 	}
+}
+
+// testPositions checks that a version's positions blob reads back byte
+// for byte, binary and larger than a block of the compressor, and that
+// versions stored without one (noPositions; nil as schema 8 and before
+// had none) read back with none, not an empty blob.
+func testPositions(t *testing.T, s store.Store, ws, user int64, noPositions store.Version) {
+	ctx := context.Background()
+	if p := must(s.VersionPositions(ctx, noPositions.ID))(t); p != nil {
+		t.Fatalf("a version stored without positions has %q", p)
+	}
+	want := make([]byte, 300_000)
+	for i := range want {
+		want[i] = byte(i * i >> 7) // every byte value, zeros included
+	}
+	nv := sampleVersion(ws, user, 3, "positioned")
+	nv.Positions = want
+	v := must(s.AddVersion(ctx, nv))(t)
+	if got := must(s.VersionPositions(ctx, v.ID))(t); !bytes.Equal(got, want) {
+		t.Fatalf("positions read back %d bytes, differ from the %d stored at %d", len(got), len(want), firstDifference(got, want))
+	}
+	if _, err := s.VersionPositions(ctx, v.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("positions of no version: %v", err)
+	}
+}
+
+// firstDifference is the index of the first byte where a and b differ.
+func firstDifference(a, b []byte) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 func ids(cs []store.ComponentRecord) []string {
