@@ -85,7 +85,11 @@ type versionCache struct {
 	budget     int64
 	reserved   int64
 	components map[int64]int
-	freed      *sync.Cond // on mu, when a reservation ends or a turn passes
+	// also is what a computation reads besides its version, in
+	// components (a comparison reads the other version too), noted by
+	// noteAlso.
+	also  map[cacheKey]int
+	freed *sync.Cond // on mu, when a reservation ends or a turn passes
 	// nextTurn is the turn the next reservation asked for takes; turn is
 	// the one being served.
 	nextTurn, turn uint64
@@ -113,7 +117,8 @@ const buildBytesPerComponent = 8 << 10
 // concurrent computations at once and keeps at most queue more waiting.
 func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
 	c := &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
-		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{}}
+		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{},
+		also: map[cacheKey]int{}}
 	c.freed = sync.NewCond(&c.mu)
 	return c
 }
@@ -129,13 +134,21 @@ func (c *versionCache) note(versionID int64, components int) {
 	c.mu.Unlock()
 }
 
+// noteAlso records that computing key reads another version of
+// components components besides key's own, for the memory it reserves.
+func (c *versionCache) noteAlso(key cacheKey, components int) {
+	c.mu.Lock()
+	c.also[key] = components
+	c.mu.Unlock()
+}
+
 // reserve waits for its turn and until the memory of a heavy computation
-// on key's version fits the budget, reserves it, and returns the function
-// that gives it back.
+// on key's version (and any other it reads: noteAlso) fits the budget,
+// reserves it, and returns the function that gives it back.
 func (c *versionCache) reserve(key cacheKey) (release func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := int64(c.components[key.version]) * buildBytesPerComponent
+	n := int64(c.components[key.version]+c.also[key]) * buildBytesPerComponent
 	if c.budget <= 0 || n == 0 {
 		return func() {}
 	}

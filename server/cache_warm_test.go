@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -533,6 +534,63 @@ func TestCacheBuildBudget(t *testing.T) {
 	if r := reservedAt(); r != 0 {
 		t.Errorf("%d components' memory still reserved after every computation", r)
 	}
+}
+
+// TestCompareReservesBothVersions: a comparison reserves the memory of the
+// two versions it reads, not its first one's alone, and a computation
+// noted to read nothing else reserves its own.
+func TestCompareReservesBothVersions(t *testing.T) {
+	c := newVersionCache(1<<20, 2, 2)
+	c.budget = 100 * buildBytesPerComponent
+	c.note(1, 5)
+	c.note(2, 7)
+	compare := cacheKey{1, "compare", "2"}
+	c.noteAlso(compare, 7)
+	for key, want := range map[cacheKey]int64{compare: 12, {1, "stack", ""}: 5} {
+		var during int64
+		if _, err := c.get(context.Background(), key, true, func(context.Context) (any, int64, error) {
+			c.mu.Lock()
+			during = c.reserved / buildBytesPerComponent
+			c.mu.Unlock()
+			return 0, 1, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if during != want {
+			t.Errorf("%v reserved %d components' memory, want %d", key, during, want)
+		}
+	}
+	// The server notes it: a comparison of two stored versions.
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tok := e.token("default", store.RoleEditor)
+		for _, body := range [][]byte{e.hospital, e.hospitalV2()} {
+			if r := e.api("POST", "/api/v1/workspaces/default/versions?kind=inventory", tok, body, "application/yaml"); r.status != http.StatusCreated {
+				t.Fatalf("upload: %d %s", r.status, r.body)
+			}
+		}
+		ctx := context.Background()
+		ws, err := e.st.WorkspaceBySlug(ctx, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.st.VersionByNumber(ctx, ws.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.st.VersionByNumber(ctx, ws.ID, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.srv.compare(ctx, a, b); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.cache.mu.Lock()
+		also := e.srv.cache.also[cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}]
+		e.srv.cache.mu.Unlock()
+		if also != b.Components || b.Components == 0 {
+			t.Errorf("the comparison was noted to read %d components of version 2, which has %d", also, b.Components)
+		}
+	})
 }
 
 // TestCacheGrowsWithVersions: a cache left to its default grows to room for
