@@ -141,6 +141,24 @@ func TestWorkbookLeavesBeforeItsRows(t *testing.T) {
 	}
 }
 
+// TestCSVHeaderLeavesFirst: the CSV's header line has reached the writer
+// when the first component is read.
+func TestCSVHeaderLeavesFirst(t *testing.T) {
+	s := report.StreamOf(sample.Report(), sample.Inventory())
+	w := &firstByteWriter{atFirst: -1}
+	components := s.Components
+	s.Components = func(yield func(*sovmap.ComponentResult, *sovmap.Component) error) error {
+		w.atFirst = w.n
+		return components(yield)
+	}
+	if err := WriteCSVStream(w, s); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(strings.Join(CSVHeader, ",")) + 1; w.atFirst != want {
+		t.Errorf("%d bytes written when the first component was read, want the header's %d", w.atFirst, want)
+	}
+}
+
 // TestWorkbookRowsAsAnnounced: a stream that gives fewer or more
 // components than its head counts fails the workbook, whose table was
 // sized from the count.

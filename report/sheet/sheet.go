@@ -43,7 +43,13 @@ func WriteCSV(w io.Writer, r *sovmap.Report, inv *sovmap.Inventory) error {
 // written is a truncated file: the caller must make the failure visible.
 func WriteCSVStream(w io.Writer, s report.Stream) error {
 	cw := csv.NewWriter(w)
+	// The header leaves at once, so that a download starts before the
+	// first components are read.
 	if err := cw.Write(CSVHeader); err != nil {
+		return fmt.Errorf("csv: %w", err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("csv: %w", err)
 	}
 	row := make([]string, len(CSVHeader))
