@@ -176,7 +176,7 @@ type streamInventory struct {
 // size is about what a streamInventory holds in memory: its head, and
 // the positions (their file names are shared).
 func (si *streamInventory) size() int64 {
-	return jsonSize(si.head) + int64(len(si.pos))*int64(reflect.TypeFor[sovmap.Pos]().Size())
+	return jsonSize(si.head) + int64(len(si.pos))*int64(posType.Size())
 }
 
 func streamInventoryKey(ver store.Version) cacheKey { return cacheKey{ver.ID, "stream-inventory", ""} }
