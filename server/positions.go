@@ -8,8 +8,6 @@ import (
 	"math"
 	"reflect"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/sovmap/sovmap"
 )
 
@@ -136,7 +134,7 @@ func decodePositions(b []byte, n int) (*streamInventory, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	si := &streamInventory{head: &sovmap.Inventory{}, pos: make([]sovmap.Pos, c)}
+	si := &streamInventory{pos: make([]sovmap.Pos, c)}
 	for i := range si.pos {
 		si.pos[i] = d.pos(names)
 	}
@@ -146,9 +144,11 @@ func decodePositions(b []byte, n int) (*streamInventory, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if err := jsonv2.Unmarshal(headJSON, si.head); err != nil {
+	head, err := decodeStoredInventory(headJSON)
+	if err != nil {
 		return nil, fmt.Errorf("positions: inventory: %w", err)
 	}
+	si.head = head
 	if si.head.Components != nil {
 		return nil, errors.New("positions: the inventory has components")
 	}
