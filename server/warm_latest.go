@@ -9,7 +9,8 @@ package server
 // WarmLatest builds in the background the first views of each workspace's
 // latest version (those an upload warms: cache_warm.go), one version
 // after another, the most recently stored first, and stops before the
-// versions' entries would no longer fit the cache together, or at Close.
+// versions' entries would no longer fit the cache together (the first is
+// warmed whatever its size), or at Close.
 // A viewer who comes meanwhile waits for the build under way, or starts
 // the version's own. It returns at once; done, when not nil, is called
 // when the warm-up ends.
