@@ -226,7 +226,7 @@ func cellPair(t testing.TB, v any) (streamed, whole string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb.write("S", cols, 1, rowsOf(nil))
+	tb.write("S", cols, 1, nil)
 	if tb.err != nil {
 		t.Fatal(tb.err)
 	}
@@ -309,7 +309,7 @@ func fillSheetOf(t *testing.T, row []any) error {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tb.write("S", []column{{"a", 5}, {"b", 5}, {"c", 5}}, 1, rowsOf(nil))
+	tb.write("S", []column{{"a", 5}, {"b", 5}, {"c", 5}}, 1, nil)
 	return fillSheet(&bytes.Buffer{}, f, "S", 1, rowsOf([][]any{row}))
 }
 
@@ -360,5 +360,17 @@ func TestLibreOfficeReadsStreamedWorkbook(t *testing.T) {
 		if g, w := trim(got[i]), trim(want[i]); !slices.Equal(g, w) {
 			t.Fatalf("row %d: LibreOffice reads %q, excelize %q", i+1, g, w)
 		}
+	}
+}
+
+// rowsOf gives rows held in memory to fillSheet.
+func rowsOf(rows [][]any) func(add func([]any) error) error {
+	return func(add func([]any) error) error {
+		for _, row := range rows {
+			if err := add(row); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }

@@ -85,7 +85,7 @@ func WriteXLSXStream(w io.Writer, s report.Stream) error {
 		return err
 	}
 	defer f.Close()
-	t.write(SheetComponents, componentColumns, r.Summary.Components, rowsOf(nil))
+	t.write(SheetComponents, componentColumns, r.Summary.Components, nil)
 	t.writeRows(SheetFlows, flowColumns, flowRows(r))
 	t.writeRows(SheetProviders, providerColumns, providerRows(r))
 	t.writeRows(SheetSummary, summaryColumns, summaryRows(r))
@@ -136,30 +136,20 @@ type table struct {
 	err    error
 }
 
-// rowsOf gives rows held in memory to table.write.
-func rowsOf(rows [][]any) func(add func([]any) error) error {
-	return func(add func([]any) error) error {
-		for _, row := range rows {
-			if err := add(row); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 // writeRows writes a sheet of the rows given (see write).
 func (t *table) writeRows(sheet string, cols []column, rows [][]any) {
-	t.write(sheet, cols, len(rows), rowsOf(rows))
+	t.write(sheet, cols, len(rows), rows)
 }
 
-// write writes a sheet: the header, frozen, then the rows each gives, and
-// makes the header and the next size rows one table. each may give fewer
-// rows than size, to leave the rest for fillSheet, but no more. An error
-// of each (the stream's) is kept as it is; one of the workbook is
-// prefixed with "xlsx".
-func (t *table) write(sheet string, cols []column, size int, each func(add func(row []any) error) error) {
+// write writes a sheet: the header, frozen, then rows, and makes the
+// header and the next size rows one table. rows may be fewer than size,
+// to leave the rest for fillSheet, but no more.
+func (t *table) write(sheet string, cols []column, size int, rows [][]any) {
 	if t.err != nil {
+		return
+	}
+	if len(rows) > size {
+		t.err = fmt.Errorf("xlsx: more than the %d rows announced for the %s sheet", size, sheet)
 		return
 	}
 	sw, err := t.f.NewStreamWriter(sheet)
@@ -186,24 +176,12 @@ func (t *table) write(sheet string, cols []column, size int, each func(add func(
 		t.err = fmt.Errorf("xlsx: %w", err)
 		return
 	}
-	n := 0
-	var workbookErr error
-	err = each(func(row []any) error {
-		n++
-		if n > size {
-			workbookErr = fmt.Errorf("xlsx: more than the %d rows announced for the %s sheet", size, sheet)
-			return workbookErr
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, n+1)
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
-			workbookErr = fmt.Errorf("xlsx: %w", err)
-			return workbookErr
+			t.err = fmt.Errorf("xlsx: %w", err)
+			return
 		}
-		return nil
-	})
-	if err != nil {
-		t.err = err
-		return
 	}
 	// The table spans the header and every data row (at least one row, so
 	// that an empty sheet still shows its filter buttons).
