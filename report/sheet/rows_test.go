@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"github.com/sovmap/sovmap/internal/docxtext"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sovmap/sovmap"
+	"github.com/sovmap/sovmap/internal/docxtext"
 	"github.com/sovmap/sovmap/internal/reporttest"
 	"github.com/sovmap/sovmap/internal/sample"
 	"github.com/sovmap/sovmap/report"
