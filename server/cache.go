@@ -47,8 +47,11 @@ type cacheEntry struct {
 type flight struct {
 	done  chan struct{}
 	heavy bool
-	val   any
-	err   error
+	// also is what a heavy computation reads besides its version, in
+	// components (a comparison may read the other version whole).
+	also int
+	val  any
+	err  error
 }
 
 // versionCache is the bounded, de-duplicating cache of derived results.
@@ -85,11 +88,7 @@ type versionCache struct {
 	budget     int64
 	reserved   int64
 	components map[int64]int
-	// also is what a computation reads besides its version, in
-	// components (a comparison reads the other version too), noted by
-	// noteAlso.
-	also  map[cacheKey]int
-	freed *sync.Cond // on mu, when a reservation ends or a turn passes
+	freed      *sync.Cond // on mu, when a reservation ends or a turn passes
 	// nextTurn is the turn the next reservation asked for takes; turn is
 	// the one being served.
 	nextTurn, turn uint64
@@ -117,8 +116,7 @@ const buildBytesPerComponent = 8 << 10
 // concurrent computations at once and keeps at most queue more waiting.
 func newVersionCache(capacity int64, concurrent, queue int) *versionCache {
 	c := &versionCache{capacity: capacity, slots: make(chan struct{}, max(1, concurrent)), maxFlights: max(1, concurrent) + max(0, queue),
-		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{},
-		also: map[cacheKey]int{}}
+		lru: list.New(), entries: map[cacheKey]*list.Element{}, flights: map[cacheKey]*flight{}, components: map[int64]int{}}
 	c.freed = sync.NewCond(&c.mu)
 	return c
 }
@@ -134,21 +132,13 @@ func (c *versionCache) note(versionID int64, components int) {
 	c.mu.Unlock()
 }
 
-// noteAlso records that computing key reads another version of
-// components components besides key's own, for the memory it reserves.
-func (c *versionCache) noteAlso(key cacheKey, components int) {
-	c.mu.Lock()
-	c.also[key] = components
-	c.mu.Unlock()
-}
-
 // reserve waits for its turn and until the memory of a heavy computation
-// on key's version (and any other it reads: noteAlso) fits the budget,
+// on key's version, and also components of another, fits the budget,
 // reserves it, and returns the function that gives it back.
-func (c *versionCache) reserve(key cacheKey) (release func()) {
+func (c *versionCache) reserve(key cacheKey, also int) (release func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := int64(c.components[key.version]+c.also[key]) * buildBytesPerComponent
+	n := int64(c.components[key.version]+also) * buildBytesPerComponent
 	if c.budget <= 0 || n == 0 {
 		return func() {}
 	}
@@ -180,6 +170,12 @@ type computeFunc func(ctx context.Context) (val any, size int64, err error)
 // that heavy computations may use it without waiting for a slot they hold.
 // A heavy computation must not ask for another heavy one.
 func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, compute computeFunc) (any, error) {
+	return c.getReading(ctx, key, heavy, 0, compute)
+}
+
+// getReading is get of a computation that reads also components of
+// another version besides key's, for the memory a heavy one reserves.
+func (c *versionCache) getReading(ctx context.Context, key cacheKey, heavy bool, also int, compute computeFunc) (any, error) {
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(el)
@@ -193,7 +189,7 @@ func (c *versionCache) get(ctx context.Context, key cacheKey, heavy bool, comput
 			c.mu.Unlock()
 			return nil, errHeavyBusy
 		}
-		f = &flight{done: make(chan struct{}), heavy: heavy}
+		f = &flight{done: make(chan struct{}), heavy: heavy, also: also}
 		c.flights[key] = f
 	}
 	c.mu.Unlock()
@@ -216,7 +212,7 @@ func (c *versionCache) run(ctx context.Context, key cacheKey, f *flight, compute
 		// waiters are released, so that none of them finds it still held.
 		inner := compute
 		compute = func(ctx context.Context) (any, int64, error) {
-			defer c.reserve(key)()
+			defer c.reserve(key, f.also)()
 			return inner(ctx)
 		}
 	}
@@ -301,7 +297,7 @@ func (c *versionCache) warm(ctx context.Context, jobs []warmJob, done func()) bo
 		// One version's memory, held for all the jobs and given back
 		// before the last one's waiters are released, as run gives back
 		// its own (or on the way out, when stopped before).
-		giveBack := sync.OnceFunc(c.reserve(todo[0].key))
+		giveBack := sync.OnceFunc(c.reserve(todo[0].key, 0))
 		defer giveBack()
 		last := len(todo) - 1
 		for i, j := range todo {
@@ -417,16 +413,22 @@ func (c *versionCache) known(key cacheKey) bool {
 
 // cached is versionCache.get of a heavy computation, with the result's type.
 func cached[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
-	return cachedAs(ctx, c, key, true, compute)
+	return cachedAs(ctx, c, key, true, 0, compute)
+}
+
+// cachedReading is cached for a heavy computation that reads also
+// components of another version besides key's.
+func cachedReading[T any](ctx context.Context, c *versionCache, key cacheKey, also int, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	return cachedAs(ctx, c, key, true, also, compute)
 }
 
 // cachedLight is cached for a light computation, one that takes no slot.
 func cachedLight[T any](ctx context.Context, c *versionCache, key cacheKey, compute func(ctx context.Context) (T, int64, error)) (T, error) {
-	return cachedAs(ctx, c, key, false, compute)
+	return cachedAs(ctx, c, key, false, 0, compute)
 }
 
-func cachedAs[T any](ctx context.Context, c *versionCache, key cacheKey, heavy bool, compute func(ctx context.Context) (T, int64, error)) (T, error) {
-	v, err := c.get(ctx, key, heavy, func(ctx context.Context) (any, int64, error) { return compute(ctx) })
+func cachedAs[T any](ctx context.Context, c *versionCache, key cacheKey, heavy bool, also int, compute func(ctx context.Context) (T, int64, error)) (T, error) {
+	v, err := c.getReading(ctx, key, heavy, also, func(ctx context.Context) (any, int64, error) { return compute(ctx) })
 	if err != nil {
 		var zero T
 		return zero, err

@@ -250,11 +250,10 @@ func (c *versionCache) heavySlot(ctx context.Context) (release func(), err error
 // large versions that differ little holds neither whole report.
 func (s *Server) compare(ctx context.Context, a, b store.Version) (*diff.Diff, error) {
 	s.cache.note(a.ID, a.Components)
-	key := cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}
 	// It may read the whole of either version: the other's transfer
 	// policy, when not kept, is built from its report.
-	s.cache.noteAlso(key, b.Components)
-	return cached(ctx, s.cache, key, func(ctx context.Context) (*diff.Diff, int64, error) {
+	key := cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}
+	return cachedReading(ctx, s.cache, key, b.Components, func(ctx context.Context) (*diff.Diff, int64, error) {
 		ra, rb, err := s.changedReports(ctx, a, b)
 		if err != nil {
 			return nil, 0, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -537,18 +538,18 @@ func TestCacheBuildBudget(t *testing.T) {
 }
 
 // TestCompareReservesBothVersions: a comparison reserves the memory of the
-// two versions it reads, not its first one's alone, and a computation
-// noted to read nothing else reserves its own.
+// two versions it reads, not its first one's alone: with room left for
+// one version and not for both, it waits for the room, and runs once it
+// is given back. A computation that reads nothing else reserves its own.
 func TestCompareReservesBothVersions(t *testing.T) {
 	c := newVersionCache(1<<20, 2, 2)
 	c.budget = 100 * buildBytesPerComponent
 	c.note(1, 5)
-	c.note(2, 7)
-	compare := cacheKey{1, "compare", "2"}
-	c.noteAlso(compare, 7)
-	for key, want := range map[cacheKey]int64{compare: 12, {1, "stack", ""}: 5} {
+	for _, tc := range []struct {
+		also, want int64
+	}{{7, 12}, {0, 5}} {
 		var during int64
-		if _, err := c.get(context.Background(), key, true, func(context.Context) (any, int64, error) {
+		if _, err := c.getReading(context.Background(), cacheKey{1, "compare", strconv.FormatInt(tc.also, 10)}, true, int(tc.also), func(context.Context) (any, int64, error) {
 			c.mu.Lock()
 			during = c.reserved / buildBytesPerComponent
 			c.mu.Unlock()
@@ -556,11 +557,10 @@ func TestCompareReservesBothVersions(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if during != want {
-			t.Errorf("%v reserved %d components' memory, want %d", key, during, want)
+		if during != tc.want {
+			t.Errorf("reading %d more components reserved %d components' memory, want %d", tc.also, during, tc.want)
 		}
 	}
-	// The server notes it: a comparison of two stored versions.
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tok := e.token("default", store.RoleEditor)
 		for _, body := range [][]byte{e.hospital, e.hospitalV2()} {
@@ -568,6 +568,7 @@ func TestCompareReservesBothVersions(t *testing.T) {
 				t.Fatalf("upload: %d %s", r.status, r.body)
 			}
 		}
+		e.srv.warming.Wait()
 		ctx := context.Background()
 		ws, err := e.st.WorkspaceBySlug(ctx, "default")
 		if err != nil {
@@ -581,14 +582,20 @@ func TestCompareReservesBothVersions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.srv.compare(ctx, a, b); err != nil {
-			t.Fatal(err)
+		// Room for version 1 and not for both: another computation holds
+		// the rest of the budget.
+		cache := e.srv.cache
+		cache.budget = 100 * buildBytesPerComponent
+		cache.note(-1, 100-a.Components)
+		release := cache.reserve(cacheKey{-1, "test", ""}, 0)
+		short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		defer cancel()
+		if _, err := e.srv.compare(short, a, b); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("the comparison ran in room for one of its versions (error %v)", err)
 		}
-		e.srv.cache.mu.Lock()
-		also := e.srv.cache.also[cacheKey{a.ID, "compare", strconv.FormatInt(b.ID, 10)}]
-		e.srv.cache.mu.Unlock()
-		if also != b.Components || b.Components == 0 {
-			t.Errorf("the comparison was noted to read %d components of version 2, which has %d", also, b.Components)
+		release()
+		if _, err := e.srv.compare(ctx, a, b); err != nil {
+			t.Errorf("the comparison, room given back: %v", err)
 		}
 	})
 }

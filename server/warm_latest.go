@@ -31,6 +31,10 @@ func (s *Server) WarmLatest(done func()) {
 		var kept int64
 		for i, ver := range vers {
 			src := s.sources(ver) // notes the size, which may grow the cache
+			// keptBytesPerComponent is room for two large versions'
+			// first views, but smaller ones take more a component (a
+			// 1,500-component version's do not fit in half of it): counted
+			// whole, what is warmed is not evicted by what follows.
 			if kept += int64(ver.Components) * keptBytesPerComponent; i > 0 && kept > s.cache.capacityNow() {
 				s.log.Info("warm-up at start: the rest would not fit the cache", "warmed", i, "versions", len(vers))
 				return
