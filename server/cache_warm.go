@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"slices"
+	"time"
 
 	"github.com/sovmap/sovmap"
 	"github.com/sovmap/sovmap/store"
@@ -98,12 +99,17 @@ func (s *Server) startWarm(src *sources, jobs []warmJob) {
 }
 
 // warmJobOf makes a warm-up job of a typed computation, logging its
-// failure: a viewer would then compute the entry again.
+// failure (a viewer would then compute the entry again) and, for large
+// versions, what took a second or more.
 func warmJobOf[T any](s *Server, key cacheKey, compute func(context.Context) (T, int64, error)) warmJob {
 	return warmJob{key, func(ctx context.Context) (any, int64, error) {
+		start := time.Now()
 		v, size, err := compute(ctx)
-		if err != nil && ctx.Err() == nil { // not stopped by Close
+		switch took := time.Since(start); {
+		case err != nil && ctx.Err() == nil: // not stopped by Close
 			s.log.Warn("warm-up", "entry", key.String(), "err", err)
+		case err == nil && took >= time.Second:
+			s.log.Info("warm-up: entry built", "entry", key.String(), "took", took.Round(time.Millisecond))
 		}
 		return v, size, err
 	}}
