@@ -37,15 +37,13 @@ func fillSheet(w io.Writer, f *excelize.File, sheet string, size int, each func(
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	part, err := sheetPart(zr, sheet)
+	target, err := sheetPart(zr, sheet)
 	if err != nil {
 		return err
 	}
 	zw := zip.NewWriter(w)
-	var target *zip.File
 	for _, zf := range zr.File {
-		if zf.Name == part {
-			target = zf
+		if zf == target {
 			continue
 		}
 		if err := zw.Copy(zf); err != nil {
@@ -61,7 +59,7 @@ func fillSheet(w io.Writer, f *excelize.File, sheet string, size int, each func(
 	if end < 0 {
 		return fmt.Errorf("xlsx: the %s sheet has no sheetData", sheet)
 	}
-	pw, err := zw.CreateHeader(&zip.FileHeader{Name: part, Method: zip.Deflate, Modified: target.Modified})
+	pw, err := zw.CreateHeader(&zip.FileHeader{Name: target.Name, Method: zip.Deflate, Modified: target.Modified})
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
@@ -104,9 +102,9 @@ func readPart(zf *zip.File) ([]byte, error) {
 	return b, nil
 }
 
-// sheetPart returns the name of the zip entry of the named sheet, as the
-// workbook and its relationships say.
-func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+// sheetPart returns the zip entry of the named sheet, as the workbook and
+// its relationships say.
+func sheetPart(zr *zip.Reader, sheet string) (*zip.File, error) {
 	var book struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -122,14 +120,14 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 	for name, v := range map[string]any{"xl/workbook.xml": &book, "xl/_rels/workbook.xml.rels": &rels} {
 		zf, err := open(zr, name)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		b, err := readPart(zf)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if err := xml.Unmarshal(b, v); err != nil {
-			return "", fmt.Errorf("xlsx: %s: %w", name, err)
+			return nil, fmt.Errorf("xlsx: %s: %w", name, err)
 		}
 	}
 	for _, s := range book.Sheets {
@@ -142,14 +140,11 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 				if path.IsAbs(r.Target) {
 					p = r.Target[1:]
 				}
-				if _, err := open(zr, p); err != nil {
-					return "", err
-				}
-				return p, nil
+				return open(zr, p)
 			}
 		}
 	}
-	return "", fmt.Errorf("xlsx: the workbook has no %s sheet", sheet)
+	return nil, fmt.Errorf("xlsx: the workbook has no %s sheet", sheet)
 }
 
 // open returns the zip entry of that name.

@@ -125,13 +125,12 @@ func TestWorkbookLeavesBeforeItsRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, err := sheetPart(zr, SheetComponents)
+	zf, err := sheetPart(zr, SheetComponents)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// What comes before the sheet's data: the other parts and the
 	// sheet's local header.
-	zf, _ := open(zr, part)
 	before, err := zf.DataOffset()
 	if err != nil {
 		t.Fatal(err)
