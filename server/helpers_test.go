@@ -88,19 +88,27 @@ func newEnvWith(t testing.TB, st store.Store, configure func(*Config)) *testEnv 
 	if configure != nil {
 		configure(&cfg)
 	}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Before the store closes: warm-ups still building read it.
-	t.Cleanup(srv.Close)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	srv, ts := startServer(t, cfg)
 	hospital, err := os.ReadFile("../examples/hospital-group/inventory.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &testEnv{t: t, srv: srv, ts: ts, st: st, adminPW: pw, hospital: hospital}
+}
+
+// startServer makes a Server of cfg and serves it on loopback until the
+// test ends; the server is closed before the store (registered earlier),
+// since warm-ups still building read it.
+func startServer(t testing.TB, cfg Config) (*Server, *httptest.Server) {
+	t.Helper()
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts
 }
 
 // hospitalV2 moves the model registry to the US: its levels drop and US

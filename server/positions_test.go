@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -211,13 +210,7 @@ func coldServer(t *testing.T, e *testEnv) (*filesCounter, string) {
 	st := &filesCounter{Store: e.st}
 	cfg := e.srv.cfg
 	cfg.Store = st
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	_, ts := startServer(t, cfg)
 	return st, ts.URL
 }
 
