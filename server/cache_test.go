@@ -363,17 +363,21 @@ func TestComponentIndexAgreesWithTheStore(t *testing.T) {
 }
 
 // holdSlot takes one of the server's heavy computation slots until release
-// is called.
+// is called, which returns once the slot's place in the queue is given back.
 func holdSlot(e *testEnv) (release func()) {
-	done := make(chan struct{})
-	started := make(chan struct{})
-	go e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
-		close(started)
-		<-done
-		return nil, 0, nil
-	})
+	done, started, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		e.srv.cache.get(context.Background(), cacheKey{-1, "test", ""}, true, func(context.Context) (any, int64, error) {
+			close(started)
+			<-done
+			return nil, 0, nil
+		})
+	}()
 	<-started
-	return func() { close(done) }
+	// Until get returns, the computation still holds its place in the
+	// queue: a request made before then would be refused.
+	return func() { close(done); <-ended }
 }
 
 // emptied returns an empty cache with c's limits, as after a restart.
